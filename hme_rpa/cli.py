@@ -1,0 +1,253 @@
+"""`hme-rpa`: one command with subcommands for every part of the product."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from .config import Config, ConfigError
+
+
+def _config() -> Config:
+    try:
+        return Config.from_env()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _session(config: Config) -> Any:
+    from sqlalchemy.orm import Session
+
+    from queue_server.db import make_engine
+
+    return Session(make_engine(config.database_url), expire_on_commit=False)
+
+
+def _fail_on_queue_error(func: Any) -> Any:
+    """Turn the queue server's own errors into one clean line and exit code 1."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        from sqlalchemy.exc import OperationalError
+
+        from queue_server.exceptions import QueueError
+
+        try:
+            return func(*args, **kwargs)
+        except QueueError as exc:
+            raise click.ClickException(exc.message) from None
+        except OperationalError as exc:
+            raise click.ClickException(f"cannot reach the database: {type(exc.orig).__name__}. "
+                                       "Check HME_DATABASE_URL and run `hme-rpa db upgrade`.") from None
+
+    return wrapped
+
+
+@click.group()
+@click.version_option(package_name="hme-rpa")
+def main() -> None:
+    """Robots and the work queue for an HME/DME supplier's back office."""
+
+
+# --- db -------------------------------------------------------------------------
+
+@main.group()
+def db() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@db.command("upgrade")
+@_fail_on_queue_error
+def db_upgrade() -> None:
+    """Apply every migration to HME_DATABASE_URL (SQLite by default)."""
+    from queue_server import migrate
+
+    config = _config()
+    migrate.upgrade(config.database_url)
+    click.echo(f"database at revision {migrate.current_revision(config.database_url)}")
+
+
+@db.command("current")
+@_fail_on_queue_error
+def db_current() -> None:
+    """Show the applied and the latest revision."""
+    from queue_server import migrate
+
+    config = _config()
+    current, head = migrate.current_revision(config.database_url), migrate.head_revision()
+    click.echo(f"applied: {current or 'none'}; latest: {head}")
+    if current != head:
+        sys.exit(1)
+
+
+# --- users ----------------------------------------------------------------------
+
+def _teams(value: str) -> list[Any]:
+    from queue_server.domain.kinds import Team
+
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    known = {t.value for t in Team}
+    bad = [n for n in names if n not in known]
+    if bad:
+        raise click.BadParameter(f"unknown team(s) {', '.join(bad)}; choose from {', '.join(sorted(known))}")
+    return [Team(n) for n in names]
+
+
+@main.group()
+def users() -> None:
+    """People who log in to the queue."""
+
+
+@users.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["biller", "supervisor", "admin"]), default="biller", show_default=True)
+@click.option("--teams", default="", help="Comma-separated: documentation,authorization,billing,cash_posting,"
+                                          "denials,ar,rpa_admin")
+@click.option("--name", "display_name", help="Name shown in the queue (default: the username).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
+@_fail_on_queue_error
+def users_add(username: str, role: str, teams: str, display_name: str | None, password_stdin: bool) -> None:
+    """Create a user; asks for the password twice unless --password-stdin."""
+    from queue_server.models import Role
+    from queue_server.services import auth
+
+    team_list = _teams(teams)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    config = _config()
+    with _session(config) as session:
+        user = auth.create_user(session, config, username=username, password=password, role=Role(role),
+                                teams=team_list, display_name=display_name)
+        click.echo(f"created {user.role.value} {user.username} (teams: "
+                   f"{', '.join(t.value for t in user.teams) or 'none'})")
+
+
+@users.command("list")
+@_fail_on_queue_error
+def users_list() -> None:
+    """Everyone, with role and teams."""
+    from sqlalchemy import select
+
+    from queue_server.models import User
+
+    config = _config()
+    with _session(config) as session:
+        for user in session.scalars(select(User).order_by(User.username)):
+            state = "" if user.active else " (inactive)"
+            click.echo(f"{user.username:<20} {user.role.value:<10} {','.join(t.value for t in user.teams)}{state}")
+
+
+@users.command("set-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True)
+@_fail_on_queue_error
+def users_set_password(username: str, password_stdin: bool) -> None:
+    """Reset a password (also ends that person's open sessions)."""
+    from sqlalchemy import select
+
+    from queue_server.models import User
+    from queue_server.services import auth
+
+    config = _config()
+    with _session(config) as session:
+        user = session.scalar(select(User).where(User.username == username.lower()))
+        if user is None:
+            raise click.ClickException(f"no user {username!r}")
+        password = (sys.stdin.readline().rstrip("\n") if password_stdin
+                    else click.prompt("New password", hide_input=True, confirmation_prompt=True))
+        auth.set_password(session, config, user, password)
+        click.echo(f"password changed for {user.username}")
+
+
+# --- tokens ---------------------------------------------------------------------
+
+@main.group()
+def tokens() -> None:
+    """Bearer tokens for the robots' API."""
+
+
+@tokens.command("create")
+@click.argument("name")
+@_fail_on_queue_error
+def tokens_create(name: str) -> None:
+    """Create a bot token and print it once (only its hash is kept)."""
+    from queue_server.services import auth
+
+    config = _config()
+    with _session(config) as session:
+        token = auth.create_token(session, name)
+    click.echo(token)
+
+
+@tokens.command("revoke")
+@click.argument("name")
+@_fail_on_queue_error
+def tokens_revoke(name: str) -> None:
+    """Revoke a bot token by name."""
+    from queue_server.services import auth
+
+    config = _config()
+    with _session(config) as session:
+        if not auth.revoke_token(session, name):
+            raise click.ClickException(f"no active token named {name!r}")
+    click.echo(f"revoked {name}")
+
+
+# --- server and queue upkeep ------------------------------------------------------
+
+@main.command()
+@click.option("--host", help="Default HME_HOST (127.0.0.1).")
+@click.option("--port", type=int, help="Default HME_PORT (8400).")
+@click.option("--threads", type=int, default=8, show_default=True)
+@_fail_on_queue_error
+def serve(host: str | None, port: int | None, threads: int) -> None:
+    """Run the queue server (waitress) until interrupted."""
+    import waitress
+
+    from queue_server import create_app, migrate
+
+    config = _config()
+    if migrate.current_revision(config.database_url) != migrate.head_revision():
+        raise click.ClickException("the database is not at the latest migration; run `hme-rpa db upgrade`")
+    app = create_app(config)
+    host, port = host or config.server_host, port or config.server_port
+    click.echo(f"queue server on http://{host}:{port}/ (Ctrl-C stops it)")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="hme-rpa")
+
+
+@main.group()
+def queue() -> None:
+    """Queue upkeep."""
+
+
+@queue.command("sweep")
+@_fail_on_queue_error
+def queue_sweep() -> None:
+    """Return lapsed leases and snoozes that are due to the pool (the server also does it on claim)."""
+    from queue_server.services import queue as queue_service
+
+    config = _config()
+    with _session(config) as session:
+        lapsed, woke = queue_service.sweep(session)
+    click.echo(f"{lapsed} lapsed lease(s) returned, {woke} snoozed item(s) woke")
+
+
+# --- demo -----------------------------------------------------------------------
+
+@main.command()
+@click.option("--port", type=int, default=8400, show_default=True)
+@click.option("--no-serve", is_flag=True, help="Set everything up, check it, print the summary and exit.")
+def demo(port: int, no_serve: bool) -> None:
+    """Fresh demo data under var/demo, the queue server, then the URLs and logins to open."""
+    from . import demo as demo_module
+
+    demo_module.run(port=port, serve=not no_serve, echo=click.echo)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

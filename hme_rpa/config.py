@@ -1,0 +1,147 @@
+"""The one place that reads the environment.
+
+Every setting has a default that works on a developer's machine; production
+overrides them with `HME_*` environment variables. Tests pass overrides to
+`Config.from_env(**overrides)` or to `create_app`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(ValueError):
+    """A setting has a value the program cannot use; the message names it."""
+
+
+def _bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ConfigError(f"{name} must be true or false, not {raw!r}")
+
+
+def _int(name: str, raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings for the queue server, the robots and the command line."""
+
+    # Where state lives. SQLite is the embedded default; production uses
+    # postgresql+psycopg://user@host/db.
+    data_dir: Path = REPO_ROOT / "var"
+    database_url: str = ""
+    # Flask session signing key. A random one is made per process when unset,
+    # which logs everybody out on restart: set HME_SECRET_KEY in production.
+    secret_key: str = ""
+    cookie_secure: bool = True
+    session_hours: int = 10
+    # A biller's claim on an item lapses after this long without a heartbeat
+    # from the open item page.
+    lease_minutes: int = 20
+    # Login throttling: this many failed attempts per username (or five times
+    # as many per address) inside the window lock further attempts out.
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+    # argon2 cost; tests lower it, production keeps the library's default.
+    password_time_cost: int = 3
+    password_memory_kib: int = 65536
+    max_attachment_bytes: int = 25 * 1024 * 1024
+    max_batch_items: int = 1000
+    page_size: int = 50
+    # The supplier's business day: snoozes wake, SLAs and deadlines count in it.
+    timezone: str = "America/New_York"
+    server_host: str = "127.0.0.1"
+    server_port: int = 8400
+    testing: bool = False
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    _ENV = {
+        "data_dir": "HME_DATA_DIR",
+        "database_url": "HME_DATABASE_URL",
+        "secret_key": "HME_SECRET_KEY",
+        "cookie_secure": "HME_COOKIE_SECURE",
+        "session_hours": "HME_SESSION_HOURS",
+        "lease_minutes": "HME_LEASE_MINUTES",
+        "login_max_failures": "HME_LOGIN_MAX_FAILURES",
+        "login_window_minutes": "HME_LOGIN_WINDOW_MINUTES",
+        "password_time_cost": "HME_PASSWORD_TIME_COST",
+        "password_memory_kib": "HME_PASSWORD_MEMORY_KIB",
+        "max_attachment_bytes": "HME_MAX_ATTACHMENT_BYTES",
+        "max_batch_items": "HME_MAX_BATCH_ITEMS",
+        "page_size": "HME_PAGE_SIZE",
+        "timezone": "HME_TIMEZONE",
+        "server_host": "HME_HOST",
+        "server_port": "HME_PORT",
+    }
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Config":
+        """Defaults, then the environment, then explicit overrides."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        types = {f.name: f.type for f in fields(cls)}
+        for name, var in cls._ENV.items():
+            if var not in env:
+                continue
+            raw = env[var]
+            kind = types[name]
+            if kind in ("bool", bool):
+                values[name] = _bool(var, raw)
+            elif kind in ("int", int):
+                values[name] = _int(var, raw)
+            elif kind in ("Path", Path):
+                values[name] = Path(raw)
+            else:
+                values[name] = raw
+        values.update(overrides)
+        unknown = set(values) - set(types)
+        if unknown:
+            raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        config = cls(**values)
+        return config._completed()
+
+    def _completed(self) -> "Config":
+        data_dir = Path(self.data_dir)
+        database_url = self.database_url or f"sqlite:///{data_dir / 'hme-rpa.sqlite3'}"
+        secret_key = self.secret_key or secrets.token_hex(32)
+        if self.lease_minutes < 1:
+            raise ConfigError("HME_LEASE_MINUTES must be at least 1")
+        if not 1 <= self.max_batch_items <= 10000:
+            raise ConfigError("HME_MAX_BATCH_ITEMS must be between 1 and 10000")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"HME_TIMEZONE {self.timezone!r} is not a known time zone") from None
+        return replace(self, data_dir=data_dir, database_url=database_url, secret_key=secret_key)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def now(self) -> "dt.datetime":
+        """The current time in the business timezone (aware)."""
+        return dt.datetime.now(self.tz)
+
+    @property
+    def attachment_dir(self) -> Path:
+        return self.data_dir / "attachments"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

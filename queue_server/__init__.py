@@ -1,0 +1,76 @@
+"""The work-queue server: bots post exceptions, billers work them, supervisors watch.
+
+`create_app(config)` builds the Flask app; nothing is created at import time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from flask import Flask, g
+from flask_wtf.csrf import CSRFProtect
+
+from hme_rpa.config import Config
+
+from .db import Database
+from .logging_setup import install_log_filters
+
+csrf = CSRFProtect()
+db = Database()
+
+
+def create_app(config: Config | None = None, **overrides: Any) -> Flask:
+    config = config or Config.from_env(**overrides)
+    app = Flask(__name__)
+    app.config.update(
+        HME=config,
+        SECRET_KEY=config.secret_key,
+        TESTING=config.testing,
+        SESSION_COOKIE_SECURE=config.cookie_secure,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="hme_session",
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=config.session_hours),
+        # Room for a batch of 1,000 items or one attachment, with the multipart envelope.
+        MAX_CONTENT_LENGTH=max(config.max_attachment_bytes, 16 * 1024 * 1024) + 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_SSL_STRICT=False,
+    )
+    install_log_filters()
+    db.init_app(app)
+    csrf.init_app(app)
+
+    from .api import bp as api_bp
+    from .web.auth import bp as auth_bp
+    from .web.queue import bp as queue_bp
+    from .web.supervisor import bp as supervisor_bp
+    from . import errors, templating
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(queue_bp)
+    app.register_blueprint(supervisor_bp, url_prefix="/supervisor")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)
+    errors.register(app)
+    templating.register(app)
+
+    @app.before_request
+    def _request_clock() -> None:
+        g.now = config.now()
+
+    @app.after_request
+    def _security_headers(response: Any) -> Any:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Cache-Control", "no-store")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-src 'self'; object-src 'self'")
+        return response
+
+    logging.getLogger(__name__).debug("queue server created for %s", "sqlite" if config.is_sqlite else "postgresql")
+    return app

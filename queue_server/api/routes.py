@@ -1,0 +1,215 @@
+"""The bots' endpoints. Every error is JSON: {"error": {"code", "message", "details"}}."""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any, Callable, TypeVar
+
+from flask import g, jsonify, request, url_for
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import select
+
+from .. import db
+from ..db import utcnow
+from ..exceptions import Forbidden, InvalidInput, NotFound, QueueError
+from ..models import ApiToken, Attachment, WorkItem
+from ..services import attachments as attachment_store
+from ..services import audit, auth, intake, queue
+from ..web.session import client_address, config
+from . import bp
+from .openapi import document
+from .schemas import AttachmentOut, BatchIn, BatchOut, ItemIn, ItemOut, ItemRef, ReopenIn
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Unauthorized(QueueError):
+    status_code = 401
+    code = "unauthorized"
+
+
+class UnsupportedMediaType(QueueError):
+    status_code = 415
+    code = "unsupported_media_type"
+
+
+class BadJSON(QueueError):
+    status_code = 400
+    code = "bad_json"
+
+
+class TooMany(QueueError):
+    status_code = 413
+    code = "batch_too_large"
+
+
+def token_required(view: F) -> F:
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("Send the bot's token as `Authorization: Bearer hme_...`.")
+        row = auth.find_token(db.session, token.strip())
+        if row is None:
+            raise Unauthorized("The token is unknown or revoked.")
+        if row.scope != "bot":
+            raise Forbidden("This token is not scoped for bot use.")
+        row.last_used_at = utcnow()
+        g.token = row
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def _json_body() -> Any:
+    if not request.mimetype or request.mimetype != "application/json":
+        raise UnsupportedMediaType("Send JSON with `Content-Type: application/json`.")
+    raw = request.get_data(cache=False)
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadJSON(f"The body is not valid JSON: {exc}") from None
+
+
+def _validated(model: type[BaseModel], data: Any, prefix: tuple[str | int, ...] = ()) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        details = [{"loc": [*prefix, *err["loc"]], "msg": err["msg"]} for err in exc.errors()[:50]]
+        raise InvalidInput(f"{exc.error_count()} field(s) are invalid; nothing was saved.",
+                           details=details) from None
+
+
+def _token() -> ApiToken:
+    return g.token  # type: ignore[no-any-return]
+
+
+def _ref(result: intake.IntakeResult) -> ItemRef:
+    return ItemRef(id=result.item_id, idempotency_key=result.idempotency_key, created=result.created,
+                   status=result.status, url=url_for("api.get_item", item_id=result.item_id))
+
+
+def _item(item_id: int) -> WorkItem:
+    item = db.session.get(WorkItem, item_id)
+    if item is None:
+        raise NotFound(f"No item #{item_id}.")
+    return item
+
+
+@bp.post("/items")
+@token_required
+def create_items() -> Any:
+    """One item ({...}) or a batch ({"items": [...]}); all or nothing."""
+    body = _json_body()
+    is_batch = isinstance(body, dict) and "items" in body
+    if is_batch:
+        items = body.get("items")
+        limit = config().max_batch_items
+        if isinstance(items, list) and len(items) > limit:
+            raise TooMany(f"A batch holds at most {limit} items; this one has {len(items)}. "
+                          "Split it; nothing was saved.")
+        batch: BatchIn = _validated(BatchIn, body)
+        new_items = [i.to_new_item() for i in batch.items]
+    else:
+        new_items = [_validated(ItemIn, body).to_new_item()]
+    token = _token()
+    results = intake.create_items(db.session, new_items, actor_label=f"bot:{token.name}")
+    created = sum(1 for r in results if r.created)
+    audit.record(db.session, action="api_create", token_id=token.id,
+                 detail=f"{created} created, {len(results) - created} existing", address=client_address())
+    db.session.commit()
+    if is_batch:
+        out = BatchOut(created=created, existing=len(results) - created, results=[_ref(r) for r in results])
+        return jsonify(out.model_dump(mode="json")), 200
+    ref = _ref(results[0])
+    return jsonify(ref.model_dump(mode="json")), 201 if ref.created else 200
+
+
+@bp.get("/items/<int:item_id>")
+@token_required
+def get_item(item_id: int) -> Any:
+    """Status and outcome, so a robot can check whether a resolution held."""
+    item = _item(item_id)
+    audit.record(db.session, action="api_view", item_id=item.id, token_id=_token().id, address=client_address())
+    db.session.commit()
+    return jsonify(_item_out(item).model_dump(mode="json"))
+
+
+@bp.get("/items")
+@token_required
+def find_item() -> Any:
+    """Look an item up by its idempotency key: `GET /items?idempotency_key=...`."""
+    key = request.args.get("idempotency_key", "").strip()
+    if not key:
+        raise InvalidInput("Give ?idempotency_key=...", details=[{"loc": ["idempotency_key"], "msg": "required"}])
+    item = db.session.scalar(select(WorkItem).where(WorkItem.idempotency_key == key))
+    if item is None:
+        raise NotFound("No item has that idempotency key.")
+    audit.record(db.session, action="api_view", item_id=item.id, token_id=_token().id, address=client_address())
+    db.session.commit()
+    return jsonify(_item_out(item).model_dump(mode="json"))
+
+
+def _item_out(item: WorkItem) -> ItemOut:
+    return ItemOut(
+        id=item.id, idempotency_key=item.idempotency_key, kind=item.kind, team=item.team, status=item.status,
+        outcome=item.outcome, resolved_at=item.resolved_at, reopen_count=item.reopen_count,
+        snoozed_until=item.snoozed_until, deadline=item.deadline, deadline_rule=item.deadline_rule,
+        sla_due=item.sla_due, balance=f"{item.balance:.2f}", claim_number=item.claim_number,
+        payer_claim_number=item.payer_claim_number, account_number=item.account_number,
+        created_at=item.created_at, updated_at=item.updated_at,
+        attachments=[_attachment_out(a).model_dump(mode="json") for a in item.attachments])
+
+
+def _attachment_out(a: Attachment) -> AttachmentOut:
+    return AttachmentOut(id=a.id, item_id=a.item_id, filename=a.filename, label=a.label,
+                         content_type=a.content_type, size=a.size, sha256=a.sha256)
+
+
+@bp.post("/items/<int:item_id>/attachments")
+@token_required
+def add_attachment(item_id: int) -> Any:
+    """multipart/form-data with `file` and optional `label` (document, pdf_page, screenshot, trace, fax, fields)."""
+    if request.mimetype != "multipart/form-data":
+        raise UnsupportedMediaType("Upload attachments as multipart/form-data with a `file` field.")
+    item = _item(item_id)
+    upload = request.files.get("file")
+    if upload is None:
+        raise InvalidInput("No `file` part in the upload.", details=[{"loc": ["file"], "msg": "required"}])
+    label = request.form.get("label", "document")
+    token = _token()
+    attachment = attachment_store.store(
+        db.session, config().attachment_dir, item, upload.stream, filename=upload.filename or "attachment",
+        label=label, max_bytes=config().max_attachment_bytes, actor_label=f"bot:{token.name}")
+    audit.record(db.session, action="api_attach", item_id=item.id, token_id=token.id, address=client_address())
+    db.session.commit()
+    return jsonify(_attachment_out(attachment).model_dump(mode="json")), 201
+
+
+@bp.post("/items/<int:item_id>/reopen")
+@token_required
+def reopen_item(item_id: int) -> Any:
+    """A robot saw that a resolution did not hold (the claim denied again)."""
+    body: ReopenIn = _validated(ReopenIn, _json_body())
+    item = queue.load_for_update(db.session, item_id)
+    token = _token()
+    audit.record(db.session, action="api_reopen", item_id=item.id, token_id=token.id, address=client_address())
+    queue.reopen(db.session, item, body.reason, actor_label=f"bot:{token.name}")
+    return jsonify(_item_out(item).model_dump(mode="json"))
+
+
+@bp.get("/health")
+def health() -> Any:
+    try:
+        db.session.execute(select(1))
+    except Exception:  # noqa: BLE001 - any driver error means "not ready"
+        db.session.rollback()
+        return jsonify({"status": "unavailable"}), 503
+    return jsonify({"status": "ok"})
+
+
+@bp.get("/openapi.json")
+def openapi() -> Any:
+    return jsonify(document())

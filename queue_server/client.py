@@ -1,0 +1,85 @@
+"""A small client for the bots' API (standard library only), used by the robots and the demo."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import urllib.error
+import urllib.request
+from typing import Any, Iterable, Sequence
+
+from .exceptions import QueueError
+
+
+class QueueClientError(QueueError):
+    """The server refused a request; `status_code` and `code` are the server's."""
+
+    def __init__(self, status: int, code: str, message: str, details: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message, details=details)
+        self.status_code = status
+        self.code = code
+
+
+class QueueClient:
+    def __init__(self, base_url: str, token: str, *, timeout: float = 30.0, batch_size: int = 1000) -> None:
+        self.base_url = base_url.rstrip("/") + "/api/v1"
+        self.token = token
+        self.timeout = timeout
+        self.batch_size = batch_size
+
+    def _request(self, method: str, path: str, body: bytes | None = None,
+                 content_type: str = "application/json") -> Any:
+        request = urllib.request.Request(self.base_url + path, data=body, method=method)
+        request.add_header("Authorization", f"Bearer {self.token}")
+        request.add_header("Accept", "application/json")
+        if body is not None:
+            request.add_header("Content-Type", content_type)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            try:
+                error = json.loads(exc.read())["error"]
+            except (ValueError, KeyError, TypeError):
+                error = {"code": "http_error", "message": f"HTTP {exc.code}"}
+            raise QueueClientError(exc.code, error.get("code", "error"), error.get("message", ""),
+                                   error.get("details")) from None
+
+    def create(self, item: dict[str, Any]) -> dict[str, Any]:
+        return self._request("POST", "/items", json.dumps(item).encode())  # type: ignore[no-any-return]
+
+    def create_many(self, items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Post in batches; returns one result per item, in order."""
+        results: list[dict[str, Any]] = []
+        batch: list[dict[str, Any]] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) == self.batch_size:
+                results.extend(self._batch(batch))
+                batch = []
+        if batch:
+            results.extend(self._batch(batch))
+        return results
+
+    def _batch(self, batch: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        answer = self._request("POST", "/items", json.dumps({"items": list(batch)}).encode())
+        return answer["results"]  # type: ignore[no-any-return]
+
+    def get(self, item_id: int) -> dict[str, Any]:
+        return self._request("GET", f"/items/{item_id}")  # type: ignore[no-any-return]
+
+    def attach(self, item_id: int, filename: str, data: bytes, label: str = "document") -> dict[str, Any]:
+        boundary = "hme" + secrets.token_hex(12)
+        safe_name = filename.replace('"', "_").replace("\r", "_").replace("\n", "_")
+        body = b"".join([
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"label\"\r\n\r\n{label}\r\n".encode(),
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{safe_name}\"\r\n"
+            f"Content-Type: application/octet-stream\r\n\r\n".encode(),
+            data, f"\r\n--{boundary}--\r\n".encode(),
+        ])
+        return self._request("POST", f"/items/{item_id}/attachments", body,  # type: ignore[no-any-return]
+                             content_type=f"multipart/form-data; boundary={boundary}")
+
+    def reopen(self, item_id: int, reason: str) -> dict[str, Any]:
+        return self._request("POST", f"/items/{item_id}/reopen",  # type: ignore[no-any-return]
+                             json.dumps({"reason": reason}).encode())

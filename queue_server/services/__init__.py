@@ -1,0 +1,1 @@
+"""What the queue does, independent of HTTP: used by the web pages, the API and the CLI."""

@@ -1,0 +1,352 @@
+"""Claiming, leasing and working items; every change writes an event.
+
+Claiming is `SELECT ... ORDER BY priority LIMIT 1 FOR UPDATE SKIP LOCKED`
+on PostgreSQL, followed by an UPDATE guarded by the same "claimable"
+condition. SQLite has no row locks, so there the guard alone decides: the
+UPDATE of a row someone else just claimed changes nothing and we try the next.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy.orm import Session, lazyload
+
+from ..db import utcnow
+from ..domain import priority
+from ..domain.kinds import Status, Team
+from ..exceptions import Conflict, Forbidden, InvalidInput, NotFound
+from ..models import EventType, ItemEvent, User, WorkItem
+
+CLAIM_ATTEMPTS = 20
+MAX_SNOOZE_DAYS = 365
+MAX_NOTE_CHARS = 4000
+
+
+def claimable(now: dt.datetime) -> Any:
+    return or_(
+        WorkItem.status == Status.OPEN,
+        and_(WorkItem.status == Status.SNOOZED, WorkItem.snoozed_until <= now.date()),
+        and_(WorkItem.status == Status.IN_PROGRESS, WorkItem.lease_expires_at < now),
+    )
+
+
+def eligible_for(user: User) -> Any:
+    """The user's teams' pool, plus anything a supervisor reserved for them."""
+    reserved = and_(WorkItem.assignee_id == user.id, WorkItem.status == Status.OPEN)
+    teams = user.teams
+    if not teams:
+        return reserved
+    pool = and_(WorkItem.team.in_(teams),
+                or_(WorkItem.assignee_id.is_(None), WorkItem.status != Status.OPEN,
+                    WorkItem.assignee_id == user.id))
+    return or_(reserved, pool)
+
+
+def _event(session: Session, item_id: int, type_: EventType, now: dt.datetime, *,
+           actor: User | None = None, actor_label: str | None = None, **data: Any) -> None:
+    session.add(ItemEvent(item_id=item_id, type=type_, at=now, actor_id=actor.id if actor else None,
+                          actor_label=actor_label or (actor.username if actor else "system"), data=data))
+
+
+def current_lease(session: Session, user: User, now: dt.datetime) -> WorkItem | None:
+    return session.scalars(
+        select(WorkItem)
+        .where(WorkItem.assignee_id == user.id, WorkItem.status == Status.IN_PROGRESS,
+               WorkItem.lease_expires_at >= now)
+        .order_by(WorkItem.lease_expires_at.desc()).limit(1)).first()
+
+
+def claim_next(session: Session, user: User, *, lease: dt.timedelta,
+               now: dt.datetime | None = None) -> WorkItem | None:
+    """Lease the most urgent item the user may work, or return the one they hold.
+
+    Commits. Returns None when nothing is waiting.
+    """
+    now = now or utcnow()
+    held = current_lease(session, user, now)
+    if held is not None:
+        return held
+    reserved_first = case((and_(WorkItem.assignee_id == user.id, WorkItem.status == Status.OPEN), 0),
+                          else_=1)
+    candidates = (
+        select(WorkItem.id, WorkItem.status, WorkItem.assignee_id)
+        .where(claimable(now), eligible_for(user))
+        .order_by(reserved_first, *priority.order_by(WorkItem, now))
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    for _ in range(CLAIM_ATTEMPTS):
+        row = session.execute(candidates).first()
+        if row is None:
+            session.rollback()
+            return None
+        item = _lease(session, row.id, row.status, row.assignee_id, user, lease, now)
+        if item is not None:
+            session.commit()
+            return item
+        session.rollback()
+    raise Conflict("The queue is very busy right now; please try again.")
+
+
+def take(session: Session, item: WorkItem, user: User, *, lease: dt.timedelta,
+         now: dt.datetime | None = None) -> WorkItem:
+    """Lease one particular item (opened from search or a list)."""
+    now = now or utcnow()
+    ensure_access(user, item)
+    if holds(user, item, now):
+        return item
+    if item.status is Status.RESOLVED:
+        raise Conflict("This item is resolved; a supervisor can reopen it.")
+    if item.status is Status.ESCALATED and not user.is_supervisor:
+        raise Conflict("This item is escalated to a supervisor.")
+    if item.status is Status.IN_PROGRESS and item.lease_expires_at and item.lease_expires_at >= now \
+            and item.assignee_id != user.id:
+        raise Conflict(f"{item.assignee.display_name if item.assignee else 'Someone'} is working this item.")
+    leased = _lease(session, item.id, item.status, item.assignee_id, user, lease, now, guard=False)
+    if leased is None:
+        session.rollback()
+        raise Conflict("Someone took this item a moment ago.")
+    session.commit()
+    return leased
+
+
+def _lease(session: Session, item_id: int, was: Status, previous: int | None, user: User,
+           lease: dt.timedelta, now: dt.datetime, guard: bool = True) -> WorkItem | None:
+    still_free = claimable(now) if guard else or_(
+        claimable(now), WorkItem.status.in_([Status.SNOOZED, Status.ESCALATED]),
+        and_(WorkItem.status == Status.IN_PROGRESS, WorkItem.assignee_id == user.id))
+    result = session.execute(
+        update(WorkItem)
+        .where(WorkItem.id == item_id, WorkItem.status == was, still_free)
+        .values(status=Status.IN_PROGRESS, assignee_id=user.id, lease_expires_at=now + lease,
+                snoozed_until=None, updated_at=now)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return None
+    if was is Status.IN_PROGRESS and previous is not None and previous != user.id:
+        _event(session, item_id, EventType.RELEASED, now, reason="lease expired", previous_holder=previous)
+    elif was is Status.SNOOZED:
+        _event(session, item_id, EventType.WOKE, now, reason="follow-up date reached")
+    _event(session, item_id, EventType.CLAIMED, now, actor=user)
+    item = session.get(WorkItem, item_id, populate_existing=True)
+    return item
+
+
+def holds(user: User, item: WorkItem, now: dt.datetime) -> bool:
+    """True while the user's lease stands (also once lapsed, if nobody took it since)."""
+    return item.status is Status.IN_PROGRESS and item.assignee_id == user.id
+
+
+def heartbeat(session: Session, item: WorkItem, user: User, *, lease: dt.timedelta,
+              now: dt.datetime | None = None) -> dt.datetime:
+    now = now or utcnow()
+    result = session.execute(
+        update(WorkItem)
+        .where(WorkItem.id == item.id, WorkItem.assignee_id == user.id,
+               WorkItem.status == Status.IN_PROGRESS)
+        .values(lease_expires_at=now + lease)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        session.rollback()
+        raise Conflict("You no longer hold this item.")
+    session.commit()
+    return now + lease
+
+
+def sweep(session: Session, now: dt.datetime | None = None) -> tuple[int, int]:
+    """Return lapsed leases and due snoozes to the pool, with their events."""
+    now = now or utcnow()
+    lapsed = session.execute(
+        select(WorkItem.id, WorkItem.assignee_id)
+        .where(WorkItem.status == Status.IN_PROGRESS, WorkItem.lease_expires_at < now)
+        .with_for_update(skip_locked=True)).all()
+    for item_id, holder in lapsed:
+        session.execute(update(WorkItem).where(WorkItem.id == item_id)
+                        .values(status=Status.OPEN, assignee_id=None, lease_expires_at=None, updated_at=now)
+                        .execution_options(synchronize_session=False))
+        _event(session, item_id, EventType.RELEASED, now, reason="lease expired", previous_holder=holder)
+    woke = session.execute(
+        select(WorkItem.id)
+        .where(WorkItem.status == Status.SNOOZED, WorkItem.snoozed_until <= now.date())
+        .with_for_update(skip_locked=True)).scalars().all()
+    for item_id in woke:
+        session.execute(update(WorkItem).where(WorkItem.id == item_id)
+                        .values(status=Status.OPEN, snoozed_until=None, updated_at=now)
+                        .execution_options(synchronize_session=False))
+        _event(session, item_id, EventType.WOKE, now, reason="follow-up date reached")
+    session.commit()
+    return len(lapsed), len(woke)
+
+
+# --- access --------------------------------------------------------------------
+
+def may_access(user: User, item: WorkItem) -> bool:
+    return user.is_supervisor or item.team in user.teams or item.assignee_id == user.id
+
+
+def ensure_access(user: User, item: WorkItem) -> None:
+    if not may_access(user, item):
+        raise Forbidden("This item belongs to a team you are not on.")
+
+
+def load_for_update(session: Session, item_id: int) -> WorkItem:
+    # Lazy assignee: PostgreSQL refuses FOR UPDATE over the eager outer join.
+    item = session.scalars(
+        select(WorkItem).where(WorkItem.id == item_id).options(lazyload(WorkItem.assignee))
+        .with_for_update().execution_options(populate_existing=True)).first()
+    if item is None:
+        raise NotFound(f"No item #{item_id}.")
+    return item
+
+
+def _ensure_working(user: User, item: WorkItem, now: dt.datetime) -> None:
+    ensure_access(user, item)
+    if item.status is Status.RESOLVED:
+        raise Conflict("This item is already resolved.")
+    if holds(user, item, now):
+        return
+    if user.is_supervisor and not (item.status is Status.IN_PROGRESS and item.lease_expires_at
+                                   and item.lease_expires_at >= now):
+        return
+    if item.status is Status.IN_PROGRESS and item.lease_expires_at and item.lease_expires_at >= now:
+        raise Conflict("Someone else is working this item.")
+    raise Conflict("Take the item first (Work this item), then act on it.")
+
+
+def _clean_note(note: str | None, *, required: bool = False) -> str:
+    text = (note or "").strip()
+    if required and not text:
+        raise InvalidInput("A note is required.")
+    if len(text) > MAX_NOTE_CHARS:
+        raise InvalidInput(f"Notes are limited to {MAX_NOTE_CHARS} characters.")
+    return text
+
+
+# --- actions ---------------------------------------------------------------------
+
+def add_note(session: Session, item: WorkItem, user: User, note: str, *,
+             now: dt.datetime | None = None) -> None:
+    now = now or utcnow()
+    ensure_access(user, item)
+    _event(session, item.id, EventType.NOTED, now, actor=user, note=_clean_note(note, required=True))
+    item.updated_at = now
+    session.commit()
+
+
+def snooze(session: Session, item: WorkItem, user: User, until: dt.date, note: str = "", *,
+           now: dt.datetime | None = None) -> None:
+    now = now or utcnow()
+    _ensure_working(user, item, now)
+    today = now.date()
+    if until <= today:
+        raise InvalidInput("The follow-up date must be after today.")
+    if until > today + dt.timedelta(days=MAX_SNOOZE_DAYS):
+        raise InvalidInput(f"The follow-up date must be within {MAX_SNOOZE_DAYS} days.")
+    item.status = Status.SNOOZED
+    item.snoozed_until = until
+    item.assignee_id = None
+    item.lease_expires_at = None
+    item.updated_at = now
+    _event(session, item.id, EventType.SNOOZED, now, actor=user, until=until.isoformat(),
+           note=_clean_note(note))
+    session.commit()
+
+
+def resolve(session: Session, item: WorkItem, user: User, outcome: str, note: str = "", *,
+            now: dt.datetime | None = None) -> None:
+    now = now or utcnow()
+    _ensure_working(user, item, now)
+    chosen = item.kind.spec.outcome(outcome)
+    if chosen is None:
+        codes = ", ".join(o.code for o in item.kind.spec.outcomes)
+        raise InvalidInput(f"Outcome {outcome!r} does not apply to {item.kind.spec.label}; choose one of {codes}.")
+    started = session.scalar(
+        select(ItemEvent.at)
+        .where(ItemEvent.item_id == item.id, ItemEvent.type == EventType.CLAIMED,
+               ItemEvent.actor_id == user.id)
+        .order_by(ItemEvent.id.desc()).limit(1))
+    touch = int((now - started).total_seconds()) if started else 0
+    item.status = Status.RESOLVED
+    item.outcome = chosen.code
+    item.resolved_at = now
+    item.resolved_by_id = user.id
+    item.touch_seconds = touch
+    item.assignee_id = None
+    item.lease_expires_at = None
+    item.snoozed_until = None
+    item.updated_at = now
+    _event(session, item.id, EventType.RESOLVED, now, actor=user, outcome=chosen.code,
+           touch_seconds=touch, note=_clean_note(note))
+    session.commit()
+
+
+def escalate(session: Session, item: WorkItem, user: User, note: str, *,
+             now: dt.datetime | None = None) -> None:
+    now = now or utcnow()
+    _ensure_working(user, item, now)
+    text = _clean_note(note, required=True)
+    item.status = Status.ESCALATED
+    item.assignee_id = None
+    item.lease_expires_at = None
+    item.updated_at = now
+    _event(session, item.id, EventType.ESCALATED, now, actor=user, note=text)
+    session.commit()
+
+
+def release(session: Session, item: WorkItem, user: User, *, now: dt.datetime | None = None) -> None:
+    now = now or utcnow()
+    if not holds(user, item, now):
+        raise Conflict("You do not hold this item.")
+    item.status = Status.OPEN
+    item.assignee_id = None
+    item.lease_expires_at = None
+    item.updated_at = now
+    _event(session, item.id, EventType.RELEASED, now, actor=user, reason="released by holder")
+    session.commit()
+
+
+def reassign(session: Session, item: WorkItem, supervisor: User, to: User, note: str = "", *,
+             now: dt.datetime | None = None) -> None:
+    """Reserve the item for `to`: it is theirs on their next "Next item"."""
+    now = now or utcnow()
+    if not supervisor.is_supervisor:
+        raise Forbidden("Only supervisors reassign items.")
+    if not to.active:
+        raise InvalidInput(f"{to.display_name} is not an active user.")
+    if item.status is Status.RESOLVED:
+        raise Conflict("Reopen the item before reassigning it.")
+    previous = item.assignee_id
+    item.status = Status.OPEN
+    item.assignee_id = to.id
+    item.lease_expires_at = None
+    item.snoozed_until = None
+    item.updated_at = now
+    _event(session, item.id, EventType.REASSIGNED, now, actor=supervisor, previous=previous, to=to.id,
+           to_name=to.display_name, note=_clean_note(note))
+    session.commit()
+
+
+def reopen(session: Session, item: WorkItem, reason: str, *, actor: User | None = None,
+           actor_label: str | None = None, now: dt.datetime | None = None) -> None:
+    """A resolution did not hold (a bot saw the claim deny again, or a supervisor disagreed)."""
+    now = now or utcnow()
+    if actor is not None and not actor.is_supervisor:
+        raise Forbidden("Only supervisors reopen items.")
+    if item.status is not Status.RESOLVED:
+        raise Conflict("Only resolved items can be reopened.")
+    text = _clean_note(reason, required=True)
+    _event(session, item.id, EventType.REOPENED, now, actor=actor, actor_label=actor_label,
+           reason=text, previously_resolved_by=item.resolved_by_id, previous_outcome=item.outcome)
+    item.status = Status.OPEN
+    item.reopen_count += 1
+    item.outcome = None
+    item.resolved_at = None
+    item.updated_at = now
+    session.commit()
+
+
+def teams_label(teams: list[Team]) -> str:
+    return ", ".join(t.label for t in teams) or "no team"

@@ -1,0 +1,155 @@
+"""Supervisors: productivity, backlog, deadlines at risk, people and their teams."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Any, Iterable
+
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from .. import db
+from ..domain.kinds import Team
+from ..exceptions import InvalidInput, NotFound
+from ..models import Role, User
+from ..services import audit, metrics
+from .session import client_address, config, require_user, supervisor_required
+
+bp = Blueprint("supervisor", __name__)
+
+
+def _window() -> metrics.Window:
+    period = request.args.get("period", "day")
+    if period not in ("day", "week"):
+        period = "day"
+    try:
+        day = dt.date.fromisoformat(request.args.get("date", ""))
+    except ValueError:
+        day = g.now.date()
+    return metrics.window(period, day, config().tz)  # type: ignore[arg-type]
+
+
+def _team_arg() -> Team | None:
+    value = request.args.get("team", "")
+    return Team(value) if value in {t.value for t in Team} else None
+
+
+@bp.get("/")
+@supervisor_required
+def dashboard() -> Any:
+    win = _window()
+    team = _team_arg()
+    people, teams = metrics.productivity(db.session, win, team=team)
+    labels, series = metrics.daily_resolved(db.session, win.last_day, 14, config().tz, team=team)
+    backlog = metrics.backlog(db.session, g.now)
+    risk_items, risk_count, risk_dollars = metrics.at_risk(db.session, g.now.date(), limit=25)
+    escalated = metrics.escalated(db.session, limit=25)
+    chart = {
+        "trend": {"labels": labels, "series": series},
+        "people": {"labels": [p.label for p in people], "resolved": [p.resolved for p in people],
+                   "median": [round((p.median_touch or 0) / 60, 1) for p in people]},
+        "backlog": {"labels": [b.team.label for b in backlog],
+                    "buckets": [label for label, _lo, _hi in metrics.AGE_BUCKETS],
+                    "counts": [list(b.counts) for b in backlog]},
+    }
+    audit.record(db.session, action="dashboard", user_id=require_user().id, address=client_address())
+    db.session.commit()
+    return render_template("supervisor/dashboard.html", win=win, team=team, people=people, teams=teams,
+                           backlog=backlog, buckets=metrics.AGE_BUCKETS, risk_items=risk_items,
+                           risk_count=risk_count, risk_dollars=risk_dollars, escalated=escalated, chart=chart)
+
+
+def _csv(name: str, header: list[str], rows: Iterable[list[Any]]) -> Response:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return Response(buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _secs(value: float | None) -> str:
+    return "" if value is None else f"{value:.0f}"
+
+
+@bp.get("/productivity.csv")
+@supervisor_required
+def productivity_csv() -> Response:
+    win = _window()
+    people, teams = metrics.productivity(db.session, win, team=_team_arg())
+    header = ["level", "who", "resolved", "median_touch_seconds", "p90_touch_seconds", "dollars_resolved",
+              "sla_met", "sla_met_rate", "reopened", "period", "first_day", "last_day"]
+    rows = [[level, r.key, r.resolved, _secs(r.median_touch), _secs(r.p90_touch), f"{r.dollars:.2f}", r.sla_met,
+             "" if r.sla_rate is None else f"{r.sla_rate:.3f}", r.reopened, win.period, win.first_day.isoformat(),
+             win.last_day.isoformat()]
+            for level, group in (("person", people), ("team", teams)) for r in group]
+    audit.record(db.session, action="export", user_id=require_user().id, detail="productivity.csv",
+                 address=client_address())
+    db.session.commit()
+    return _csv(f"productivity-{win.period}-{win.first_day}.csv", header, rows)
+
+
+@bp.get("/backlog.csv")
+@supervisor_required
+def backlog_csv() -> Response:
+    rows = metrics.backlog(db.session, g.now)
+    header = ["team", *[label for label, _lo, _hi in metrics.AGE_BUCKETS], "total", "dollars"]
+    return _csv(f"backlog-{g.now.date()}.csv", header,
+                [[r.team.value, *r.counts, r.total, f"{r.dollars:.2f}"] for r in rows])
+
+
+@bp.get("/at-risk.csv")
+@supervisor_required
+def at_risk_csv() -> Response:
+    items, _count, _dollars = metrics.at_risk(db.session, g.now.date(), limit=100_000)
+    audit.record(db.session, action="export", user_id=require_user().id, detail=f"at-risk.csv rows={len(items)}",
+                 address=client_address())
+    db.session.commit()
+    header = ["item_id", "kind", "team", "status", "payer", "claim_number", "account_number", "balance",
+              "deadline", "deadline_rule"]
+    return _csv(f"deadlines-at-risk-{g.now.date()}.csv", header,
+                [[i.id, i.kind.value, i.team.value, i.status.value, i.payer or "", i.claim_number or "",
+                  i.account_number or "", f"{i.balance:.2f}", i.deadline.isoformat() if i.deadline else "",
+                  i.deadline_rule] for i in items])
+
+
+@bp.get("/people")
+@supervisor_required
+def people() -> Any:
+    users = db.session.scalars(select(User).order_by(User.active.desc(), User.display_name)).all()
+    return render_template("supervisor/people.html", users=users, teams=list(Team))
+
+
+@bp.get("/people/<int:user_id>")
+@supervisor_required
+def person(user_id: int) -> Any:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    win = _window()
+    people_rows, _teams = metrics.productivity(db.session, win, user_id=user.id)
+    row = people_rows[0] if people_rows else metrics.Productivity(user.username, user.display_name)
+    return render_template("supervisor/person.html", person=user, row=row, win=win)
+
+
+@bp.post("/people/<int:user_id>/teams")
+@supervisor_required
+def set_teams(user_id: int) -> Any:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    wanted = request.form.getlist("teams")
+    unknown = [t for t in wanted if t not in {team.value for team in Team}]
+    if unknown:
+        raise InvalidInput(f"Unknown team(s): {', '.join(unknown)}.")
+    actor = require_user()
+    if user.role is Role.ADMIN and actor.role is not Role.ADMIN:
+        raise InvalidInput("Only an administrator changes an administrator's teams.")
+    user.set_teams([Team(t) for t in wanted])
+    audit.record(db.session, action="set_teams", user_id=actor.id, detail=f"user={user.id} teams={','.join(sorted(wanted))}",
+                 address=client_address())
+    db.session.commit()
+    flash(f"{user.display_name} now works: {', '.join(t.label for t in user.teams) or 'no team'}.", "success")
+    return redirect(url_for("supervisor.people"))

@@ -1,0 +1,4 @@
+"""Practice payer portals, document portal and legacy billing system.
+
+Not built yet: issue 3.
+"""

@@ -17,7 +17,7 @@ import threading
 from decimal import Decimal
 from typing import Any, Callable
 
-from .config import REPO_ROOT, Config
+from .config import Config
 from . import samples
 
 USERS = (
@@ -175,7 +175,7 @@ def run(*, port: int, serve: bool, echo: Callable[[str], None]) -> dict[str, Any
     from queue_server.models import Role
     from queue_server.services import auth
 
-    data_dir = REPO_ROOT / "var" / "demo"
+    data_dir = Config.from_env().data_dir / "demo"
     shutil.rmtree(data_dir, ignore_errors=True)
     config = Config.from_env(data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'queue.sqlite3'}",
                              cookie_secure=False, server_port=port, server_host="127.0.0.1")

@@ -32,8 +32,12 @@ def register(app: Flask) -> None:
         db.session.rollback()
         if _wants_json():
             return json_error(exc.status_code, exc.code, exc.message, exc.details)
-        flash(exc.message, "error")
-        return redirect(request.referrer or request.path if request.method == "POST" else "/")
+        if request.method == "POST":
+            # A refused action: back to the page it came from, with the reason on top.
+            flash(exc.message, "error")
+            return redirect(request.referrer or request.path)
+        return render_template("error.html", status=exc.status_code, title="Cannot show this",
+                               message=exc.message), exc.status_code
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError) -> Any:

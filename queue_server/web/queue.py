@@ -15,6 +15,7 @@ from ..domain.kinds import UNRESOLVED, Kind, Status, Team
 from ..exceptions import InvalidInput, NotFound
 from ..models import Attachment, EventType, ItemEvent, User, WorkItem
 from ..services import attachments as attachment_store
+from ..services import previews
 from ..services import audit, queue
 from . import presenters
 from .session import client_address, config, current_user, login_required, require_user, supervisor_required
@@ -169,8 +170,11 @@ def item(item_id: int) -> Any:
     holding = queue.holds(user, work_item, g.now)
     lease_live = (work_item.status is Status.IN_PROGRESS and work_item.lease_expires_at is not None
                   and work_item.lease_expires_at >= g.now)
+    root = config().attachment_dir
+    pages = {a.id: page_count for a in work_item.attachments if previews.can_preview(a)
+             for page_count in [previews.page_count(root, a)]}
     return render_template(
-        "queue/item.html", item=work_item, spec=work_item.kind.spec, events=events,
+        "queue/item.html", pages=pages, max_pages=previews.MAX_PREVIEW_PAGES, item=work_item, spec=work_item.kind.spec, events=events,
         why=priority.explain(work_item, g.now), tier=priority.tier(work_item, g.now),
         findings=presenters.findings(payload), fields=presenters.field_rows(payload),
         problems=presenters.problems(payload), facts=presenters.other_facts(payload),
@@ -293,13 +297,28 @@ def reopen(item_id: int) -> Any:
     return _done(f"Item #{item_id} reopened.", item_id)
 
 
-@bp.get("/items/<int:item_id>/attachments/<int:attachment_id>")
-@login_required
-def attachment(item_id: int, attachment_id: int) -> Any:
+def _attachment(item_id: int, attachment_id: int) -> Attachment:
     work_item = _load(item_id)
     row = db.session.get(Attachment, attachment_id)
     if row is None or row.item_id != work_item.id:
         abort(404)
+    return row
+
+
+@bp.get("/items/<int:item_id>/attachments/<int:attachment_id>/pages/<int:page>.png")
+@login_required
+def attachment_page(item_id: int, attachment_id: int, page: int) -> Any:
+    row = _attachment(item_id, attachment_id)
+    png = previews.page_png(config().attachment_dir, row, page)
+    _audit("view_attachment", item_id=item_id, detail=f"attachment={row.id} page={page}")
+    db.session.commit()
+    return send_file(png, mimetype="image/png", max_age=0)
+
+
+@bp.get("/items/<int:item_id>/attachments/<int:attachment_id>")
+@login_required
+def attachment(item_id: int, attachment_id: int) -> Any:
+    row = _attachment(item_id, attachment_id)
     path = attachment_store.path_for(config().attachment_dir, row.sha256)
     if not path.is_file():
         abort(404, "The file is missing from the attachment store; tell the RPA admin team.")

@@ -31,6 +31,6 @@
               backgroundColor: palette[b % palette.length]};
     });
     new Chart(backlog, {type: "bar", data: {labels: data.backlog.labels, datasets: sets},
-      options: {indexAxis: "y", responsive: true, scales: {x: {stacked: true, beginAtZero: true, ticks: {precision: 0}}, y: {stacked: true}}}});
+      options: {indexAxis: "y", responsive: true, aspectRatio: 4, scales: {x: {stacked: true, beginAtZero: true, ticks: {precision: 0}}, y: {stacked: true}}}});
   }
 })();

@@ -1,0 +1,282 @@
+"""The billers' and supervisors' pages through the Flask test client."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import logging
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from conftest import csrf_from, login, make_config, post_form
+from hme_rpa import samples
+from hme_rpa.config import Config
+from queue_server import create_app, db
+from queue_server.domain.kinds import Kind, Status, Team
+from queue_server.logging_setup import RedactQueryStrings
+from queue_server.models import AuditEntry, EventType, ItemEvent, Role, User, WorkItem
+from queue_server.services import attachments, queue
+
+
+def audits(session: Session, action: str, item_id: int | None = None) -> int:
+    stmt = select(func.count()).select_from(AuditEntry).where(AuditEntry.action == action)
+    if item_id is not None:
+        stmt = stmt.where(AuditEntry.item_id == item_id)
+    return session.scalar(stmt) or 0
+
+
+def fresh(session: Session, item_id: int) -> WorkItem:
+    found = session.get(WorkItem, item_id, populate_existing=True)
+    assert found is not None
+    return found
+
+
+# --- log in ---------------------------------------------------------------------
+
+def test_pages_need_a_login(client: FlaskClient) -> None:
+    resp = client.get("/items/1")
+    assert resp.status_code == 302 and "/login" in resp.headers["Location"]
+    assert client.get("/supervisor/").status_code == 302
+
+
+def test_login_wrong_password_then_lockout(client: FlaskClient, make_user: Callable[..., User],
+                                           config: Config) -> None:
+    make_user("bea")
+    assert login(client, "bea", "wrong password!").status_code == 401
+    for _ in range(config.login_max_failures - 1):
+        login(client, "bea", "wrong password!")
+    locked = login(client, "bea")  # the right password no longer helps inside the window
+    assert locked.status_code == 429 and "Too many failed attempts" in locked.get_data(as_text=True)
+
+
+def test_login_redirects_only_inside_the_site(client: FlaskClient, make_user: Callable[..., User]) -> None:
+    make_user("bea")
+    page = client.get("/login")
+    token = csrf_from(page.get_data(as_text=True))
+    resp = client.post("/login", data={"username": "bea", "password": "correct-horse-battery",
+                                       "csrf_token": token, "next": "//evil.example/x"})
+    assert resp.status_code == 302 and resp.headers["Location"] == "/"
+
+
+def test_session_cookie_is_secure_httponly_samesite(database_url: str, tmp_path: Path,
+                                                     make_user: Callable[..., User]) -> None:
+    app = create_app(make_config(database_url, tmp_path / "secure", cookie_secure=True))
+    try:
+        make_user("bea")
+        resp = login(app.test_client(), "bea")
+        cookie = resp.headers["Set-Cookie"]
+        assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    finally:
+        db.dispose()
+
+
+def test_forms_without_csrf_token_are_refused(client: FlaskClient, make_user: Callable[..., User],
+                                              make_item: Callable[..., int], session: Session) -> None:
+    make_user("bea")
+    item_id = make_item()
+    login(client, "bea")
+    assert client.post("/next").status_code == 400
+    assert client.post(f"/items/{item_id}/note", data={"note": "x", "csrf_token": "forged"}).status_code == 400
+    assert fresh(session, item_id).status is Status.OPEN
+    assert client.post("/login", data={"username": "bea", "password": "x"}).status_code == 400
+
+
+# --- billers --------------------------------------------------------------------
+
+def test_next_item_leases_and_shows_everything_needed(
+        client: FlaskClient, make_user: Callable[..., User], make_item: Callable[..., int], session: Session,
+        config: Config) -> None:
+    biller = make_user("bea", teams=[Team.DOCUMENTATION])
+    item_id = make_item(kind=Kind.CMN_INVALID, summary="CMS-484 on hold", payload={
+        "findings": ["Signature missing on page 1"],
+        "extracted": {"document_type": "cmn", "patient": {"mbi": "6MT4HA8AE51"}, "physician": {"npi": "1005830457"},
+                      "problems": ["SIGNATURE_MISSING"], "review": ["physician.npi"]},
+        "confidence": {"patient.mbi": 0.97, "physician.npi": 0.64}})
+    attachments.store(session, config.attachment_dir, fresh(session, item_id), io.BytesIO(samples.text_pdf(["fax"])),
+                      filename="cmn.pdf", label="fax", max_bytes=10**6, actor_label="bot:test")
+    login(client, "bea")
+    resp = post_form(client, "/next")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/items/{item_id}")
+    page = client.get(f"/items/{item_id}").get_data(as_text=True)
+    for expected in ("Signature missing on page 1", "SIGNATURE_MISSING", "physician.npi", "64%", "97%",
+                     "6MT4HA8AE51", "Why this is", "KOWALSKI, BARBARA", "1 page", "created", "claimed",
+                     "Corrected document received, hold released"):
+        assert expected in page, expected
+    assert fresh(session, item_id).assignee_id == biller.id
+    assert audits(session, "view", item_id) == 1
+    att = fresh(session, item_id).attachments[0]
+    shown = client.get(f"/items/{item_id}/attachments/{att.id}")
+    assert shown.status_code == 200 and shown.mimetype == "application/pdf" and shown.data.startswith(b"%PDF")
+    assert audits(session, "view_attachment", item_id) == 1
+    drawn = client.get(f"/items/{item_id}/attachments/{att.id}/pages/1.png")
+    assert drawn.status_code == 200 and drawn.data.startswith(b"\x89PNG")
+    assert client.get(f"/items/{item_id}/attachments/{att.id}/pages/2.png").status_code == 404
+    assert audits(session, "view_attachment", item_id) == 2
+
+
+def test_biller_snoozes_one_and_resolves_one(
+        client: FlaskClient, make_user: Callable[..., User], make_item: Callable[..., int], session: Session,
+        config: Config) -> None:
+    biller = make_user("bea")
+    first, second = make_item(balance=Decimal("500.00")), make_item(balance=Decimal("50.00"))
+    login(client, "bea")
+    post_form(client, "/next")
+    until = (config.now().date() + dt.timedelta(days=3)).isoformat()
+    bad = post_form(client, f"/items/{first}/snooze", {"until": "tomorrow-ish"}, follow_redirects=True)
+    assert "Pick a follow-up date" in bad.get_data(as_text=True)
+    post_form(client, f"/items/{first}/snooze", {"until": until, "note": "waiting on fax"})
+    assert fresh(session, first).status is Status.SNOOZED
+    assert fresh(session, first).snoozed_until.isoformat() == until  # type: ignore[union-attr]
+    assert post_form(client, "/next").headers["Location"].endswith(f"/items/{second}")
+    wrong = post_form(client, f"/items/{second}/resolve", {"outcome": "posted_manually"}, follow_redirects=True)
+    assert "does not apply" in wrong.get_data(as_text=True)
+    post_form(client, f"/items/{second}/resolve", {"outcome": "appealed", "note": "redetermination filed"})
+    done = fresh(session, second)
+    assert done.status is Status.RESOLVED and done.resolved_by_id == biller.id
+    empty = post_form(client, "/next", follow_redirects=True)
+    assert "Nothing is waiting" in empty.get_data(as_text=True)
+
+
+def test_note_escalate_take_release_and_heartbeat_from_the_page(
+        client: FlaskClient, make_user: Callable[..., User], make_item: Callable[..., int], session: Session) -> None:
+    make_user("bea")
+    item_id = make_item()
+    login(client, "bea")
+    post_form(client, f"/items/{item_id}/take")
+    assert fresh(session, item_id).status is Status.IN_PROGRESS
+    token = csrf_from(client.get("/").get_data(as_text=True))
+    beat = client.post(f"/items/{item_id}/heartbeat", headers={"X-CSRFToken": token})
+    assert beat.status_code == 200 and "lease_expires_at" in beat.json
+    post_form(client, f"/items/{item_id}/note", {"note": "called the payer"})
+    post_form(client, f"/items/{item_id}/release")
+    assert fresh(session, item_id).status is Status.OPEN
+    post_form(client, f"/items/{item_id}/take")
+    post_form(client, f"/items/{item_id}/escalate", {"note": "needs a supervisor"})
+    assert fresh(session, item_id).status is Status.ESCALATED
+    kinds = session.scalars(select(ItemEvent.type).where(ItemEvent.item_id == item_id).order_by(ItemEvent.id)).all()
+    assert kinds == [EventType.CREATED, EventType.CLAIMED, EventType.NOTED, EventType.RELEASED, EventType.CLAIMED,
+                     EventType.ESCALATED]
+
+
+def test_a_biller_cannot_open_another_teams_item_or_supervisor_pages(
+        client: FlaskClient, make_user: Callable[..., User], make_item: Callable[..., int], session: Session) -> None:
+    make_user("bea", teams=[Team.DENIALS])
+    cash = make_item(kind=Kind.UNMATCHED_PAYMENT)
+    login(client, "bea")
+    assert client.get(f"/items/{cash}").status_code == 403
+    assert audits(session, "denied", cash) == 1 and audits(session, "view", cash) == 0
+    assert post_form(client, f"/items/{cash}/take").status_code == 403
+    assert fresh(session, cash).status is Status.OPEN
+    for url in ("/supervisor/", "/supervisor/people", "/supervisor/productivity.csv", "/supervisor/at-risk.csv"):
+        assert client.get(url).status_code == 403, url
+    assert post_form(client, f"/items/{cash}/reassign", {"user_id": "1"}).status_code == 403
+    listing = client.get("/?status=all").get_data(as_text=True)
+    assert f"#{cash}<" not in listing
+
+
+def test_search_filters_and_pagination(database_url: str, tmp_path: Path, make_user: Callable[..., User],
+                                       make_item: Callable[..., int]) -> None:
+    app = create_app(make_config(database_url, tmp_path / "paged", page_size=5))
+    try:
+        client = app.test_client()
+        make_user("sam", role=Role.SUPERVISOR, teams=[])
+        for n in range(12):
+            make_item(claim_number=f"CLM{n:03d}", account_number=f"ACC{n:03d}",
+                      patient_name="NGUYEN, JAMES" if n == 7 else "ROSSI, MARCO",
+                      payer="BLUE RIVER HEALTH PLAN" if n % 2 else "NORTHERN PLAINS DME MAC")
+        make_item(kind=Kind.UNMATCHED_PAYMENT, claim_number="CASH1")
+        login(client, "sam")
+        first = client.get("/").get_data(as_text=True)
+        assert "13 items" in first and "Page 1 of 3" in first
+        third = client.get("/?page=3").get_data(as_text=True)
+        assert "Page 3 of 3" in third and third.count("<tr>") == 1 + 3
+        assert "CLM007" in client.get("/?q=CLM007").get_data(as_text=True)
+        by_account = client.get("/?q=ACC003").get_data(as_text=True)
+        assert "1 item," in by_account and "CLM003" in by_account
+        by_name = client.get("/?q=nguyen").get_data(as_text=True)
+        assert "1 item," in by_name and "CLM007" in by_name
+        assert "0 items" in client.get("/?q=100%25").get_data(as_text=True)  # % is literal, not a wildcard
+        assert "6 items" in client.get("/?payer=BLUE RIVER HEALTH PLAN").get_data(as_text=True)
+        assert "1 item," in client.get("/?kind=unmatched_payment").get_data(as_text=True)
+        assert "1 item," in client.get("/?team=cash_posting").get_data(as_text=True)
+        assert "0 items" in client.get("/?status=resolved").get_data(as_text=True)
+    finally:
+        db.dispose()
+
+
+# --- supervisors ------------------------------------------------------------------
+
+def test_supervisor_sees_a_persons_numbers_and_exports_csv(
+        client: FlaskClient, make_user: Callable[..., User], make_item: Callable[..., int], session: Session,
+        config: Config) -> None:
+    bea = make_user("bea", display_name="Bea Lindqvist")
+    make_user("sam", role=Role.SUPERVISOR, teams=[])
+    now = config.now()
+    for seconds, balance in ((60, "100.00"), (120, "250.50"), (600, "49.50")):
+        item_id = make_item(balance=Decimal(balance))
+        queue.take(session, fresh(session, item_id), bea, lease=dt.timedelta(minutes=20), now=now)
+        queue.resolve(session, fresh(session, item_id), bea, "appealed", now=now + dt.timedelta(seconds=seconds))
+    login(client, "sam")
+    page = client.get("/supervisor/").get_data(as_text=True)
+    assert "Bea Lindqvist" in page and "$400.00" in page and "2m 00s" in page  # median of 60, 120, 600
+    assert "chart.umd.min.js" in page and 'id="chart-data"' in page
+    export = client.get("/supervisor/productivity.csv")
+    rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True))))
+    person = next(r for r in rows if r["level"] == "person" and r["who"] == "bea")
+    assert person["resolved"] == "3" and person["dollars_resolved"] == "400.00"
+    assert person["median_touch_seconds"] == "120" and person["p90_touch_seconds"] == "600"
+    assert person["sla_met"] == "3" and person["reopened"] == "0"
+    weekly = client.get("/supervisor/?period=week").get_data(as_text=True)
+    assert "week of" in weekly and "Bea Lindqvist" in weekly
+    mine = client.get(f"/supervisor/people/{bea.id}").get_data(as_text=True)
+    assert '<dd id="kpi-resolved">3</dd>' in mine
+
+
+def test_supervisor_reassigns_reopens_and_sets_teams(
+        client: FlaskClient, make_user: Callable[..., User], make_item: Callable[..., int], session: Session) -> None:
+    bea = make_user("bea", teams=[Team.DENIALS])
+    make_user("sam", role=Role.SUPERVISOR, teams=[])
+    item_id = make_item()
+    login(client, "sam")
+    post_form(client, f"/items/{item_id}/reassign", {"user_id": str(bea.id), "note": "yours"})
+    assert fresh(session, item_id).assignee_id == bea.id
+    post_form(client, f"/items/{item_id}/take")
+    post_form(client, f"/items/{item_id}/resolve", {"outcome": "written_off"})
+    assert fresh(session, item_id).status is Status.RESOLVED
+    post_form(client, f"/items/{item_id}/reopen", {"note": "should have been appealed"})
+    assert fresh(session, item_id).status is Status.OPEN and fresh(session, item_id).reopen_count == 1
+    post_form(client, f"/supervisor/people/{bea.id}/teams", {"teams": ["ar", "cash_posting"]})
+    session.expire_all()
+    assert session.get(User, bea.id).teams == [Team.AR, Team.CASH_POSTING]  # type: ignore[union-attr]
+    bad = post_form(client, f"/supervisor/people/{bea.id}/teams", {"teams": ["marketing"]}, follow_redirects=True)
+    assert "Unknown team" in bad.get_data(as_text=True)
+    assert audits(session, "set_teams") == 1
+
+
+# --- patient data stays out of the logs --------------------------------------------------
+
+def test_no_patient_data_in_application_logs(client: FlaskClient, make_user: Callable[..., User],
+                                             make_item: Callable[..., int], caplog: pytest.LogCaptureFixture) -> None:
+    make_user("bea")
+    make_item(patient_name="ZBIGNIEW, QUIXOTE", account_number="ACCT-SECRET-1")
+    caplog.set_level(logging.DEBUG)
+    login(client, "bea")
+    client.get("/?q=zbigniew")
+    post_form(client, "/next")
+    client.get("/?q=ACCT-SECRET-1")
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert "ZBIGNIEW" not in text.upper() and "ACCT-SECRET" not in text
+
+
+def test_access_log_filter_cuts_query_strings() -> None:
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '%s - - "%s" %s',
+                               ("127.0.0.1", "GET /?q=NGUYEN%2C+JAMES&team=ar HTTP/1.1", "200"), None)
+    RedactQueryStrings().filter(record)
+    assert "NGUYEN" not in record.getMessage() and "/?[redacted]" in record.getMessage()

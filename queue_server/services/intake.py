@@ -92,14 +92,15 @@ def _row(new: NewItem, now: dt.datetime) -> dict[str, Any]:
 def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
     """Insert rows whose key is new; return {key: id} of the rows this call inserted."""
     dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        stmt = postgresql.insert(WorkItem).on_conflict_do_nothing(index_elements=["idempotency_key"])
-    elif dialect == "sqlite":
-        stmt = sqlite.insert(WorkItem).on_conflict_do_nothing(index_elements=["idempotency_key"])
-    else:  # pragma: no cover - only the two supported backends reach here
+    insert_for = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
+    if insert_for is None:  # pragma: no cover - only the two supported backends reach here
         raise NotImplementedError(dialect)
-    result = session.execute(stmt.returning(WorkItem.idempotency_key, WorkItem.id), rows)
-    return {key: item_id for key, item_id in result}
+    table = WorkItem.__table__
+    # Core executemany: SQLAlchemy batches it into multi-row INSERTs
+    # ("insertmanyvalues"); the ORM's bulk path would send one per row here.
+    stmt = (insert_for(table).on_conflict_do_nothing(index_elements=["idempotency_key"])
+            .returning(table.c.idempotency_key, table.c.id))
+    return {key: item_id for key, item_id in session.connection().execute(stmt, rows)}
 
 
 def create_items(session: Session, items: Sequence[NewItem], *, actor_label: str,

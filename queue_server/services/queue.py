@@ -21,6 +21,8 @@ from ..exceptions import Conflict, Forbidden, InvalidInput, NotFound
 from ..models import EventType, ItemEvent, User, WorkItem
 
 CLAIM_ATTEMPTS = 20
+# How many of the best items to try to lock at once; grows when all are taken.
+CLAIM_SHORTLIST = 16
 MAX_SNOOZE_DAYS = 365
 MAX_NOTE_CHARS = 4000
 
@@ -71,18 +73,29 @@ def claim_next(session: Session, user: User, *, lease: dt.timedelta,
         return held
     reserved_first = case((and_(WorkItem.assignee_id == user.id, WorkItem.status == Status.OPEN), 0),
                           else_=1)
-    candidates = (
-        select(WorkItem.id, WorkItem.status, WorkItem.assignee_id)
-        .where(claimable(now), eligible_for(user))
-        .order_by(reserved_first, *priority.order_by(WorkItem, now))
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
+    ordering = [reserved_first, *priority.order_by(WorkItem, now)]
+    shortlist = CLAIM_SHORTLIST
     for _ in range(CLAIM_ATTEMPTS):
-        row = session.execute(candidates).first()
-        if row is None:
+        # Rank without locks first: FOR UPDATE above a sort stops PostgreSQL
+        # from keeping only the top rows (a full sort of the queue per click).
+        # Then lock the best of the shortlist that nobody else has locked.
+        top = (select(WorkItem.id).where(claimable(now), eligible_for(user))
+               .order_by(*ordering).limit(shortlist))
+        ids = list(session.scalars(top))
+        if not ids:
             session.rollback()
             return None
+        row = session.execute(
+            select(WorkItem.id, WorkItem.status, WorkItem.assignee_id)
+            .where(WorkItem.id.in_(ids), claimable(now))
+            .order_by(*ordering).limit(1)
+            .with_for_update(skip_locked=True)).first()
+        if row is None:
+            # Every shortlisted item is being claimed by someone else right now.
+            session.rollback()
+            if len(ids) == shortlist:
+                shortlist *= 4
+            continue
         item = _lease(session, row.id, row.status, row.assignee_id, user, lease, now)
         if item is not None:
             session.commit()

@@ -9,7 +9,7 @@ checks that no item was ever leased to two people.
     .venv/bin/python bench/queue.py [--billers 50] [--items 10000] [--batch 500]
 
 Needs PostgreSQL (HME_BENCH_PG_URL, default postgres@127.0.0.1:5432). The
-server is `hme-rpa serve` (waitress) in its own process; password hashing is
+server is `hme-rpa serve` (gunicorn) in its own processes; password hashing is
 set cheap so 50 logins do not dominate.
 """
 
@@ -138,7 +138,8 @@ def main() -> None:
     parser.add_argument("--billers", type=int, default=50)
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--batch", type=int, default=500)
-    parser.add_argument("--threads", type=int, default=16, help="waitress worker threads")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="server processes")
+    parser.add_argument("--threads", type=int, default=8, help="threads per server process")
     args = parser.parse_args()
 
     admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
@@ -161,7 +162,7 @@ def main() -> None:
             token = auth.create_token(session, "bench-bot")
         port = 8470
         server = subprocess.Popen([str(Path(sys.executable).with_name("hme-rpa")), "serve", "--port", str(port),
-                                   "--threads", str(args.threads)], env=env, stdout=subprocess.DEVNULL,
+                                   "--workers", str(args.workers), "--threads", str(args.threads)], env=env, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE)
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
@@ -170,7 +171,7 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.1)
-        client = QueueClient(base, token, batch_size=args.batch)
+        client = QueueClient(base, token, batch_size=args.batch, timeout=120)
 
         # Quiet baseline: one biller (all teams), 200 items, nothing else running.
         client.create_many(items(200, "quiet"))
@@ -188,12 +189,18 @@ def main() -> None:
         created_times: list[float] = []
         to_post = items(args.items, "load")
 
+        bot_errors: list[BaseException] = []
+
         def bot() -> None:
             start = time.perf_counter()
-            for i in range(0, len(to_post), args.batch):
-                client.create_many(to_post[i:i + args.batch])
-            created_times.append(time.perf_counter() - start)
-            bot_done.set()
+            try:
+                for i in range(0, len(to_post), args.batch):
+                    client.create_many(to_post[i:i + args.batch])
+                created_times.append(time.perf_counter() - start)
+            except BaseException as exc:  # noqa: BLE001 - reported after the run
+                bot_errors.append(exc)
+            finally:
+                bot_done.set()
 
         threads = [threading.Thread(target=work, args=(b, stop, bot_done)) for b in billers]
         start = time.perf_counter()
@@ -206,6 +213,8 @@ def main() -> None:
             t.join(timeout=900)
         wall = time.perf_counter() - start
 
+        if bot_errors:
+            sys.exit(f"the bot failed: {bot_errors[0]!r}")
         handed = [i for b in billers for i in b.got]
         twice_by_clients = [i for i, n in Counter(handed).items() if n > 1]
         with Session(engine) as session:
@@ -217,7 +226,7 @@ def main() -> None:
         next_ms = [ms for b in billers for ms in b.next_ms]
         resolve_ms = [ms for b in billers for ms in b.resolve_ms]
         load_p50 = pct(next_ms, 50)
-        print(f"PostgreSQL, waitress {args.threads} threads, {args.billers} billers, "
+        print(f"PostgreSQL, gunicorn {args.workers} processes x {args.threads} threads, {args.billers} billers, "
               f"{args.items} items in batches of {args.batch}, {os.cpu_count()} cores")
         print(f"items created per second (bot, while billers work): {args.items / created_times[0]:,.0f}")
         print(f"items worked: {len(handed)} in {wall:.1f} s ({len(handed) / wall:,.0f} next+resolve per s)")

@@ -203,21 +203,26 @@ def tokens_revoke(name: str) -> None:
 @main.command()
 @click.option("--host", help="Default HME_HOST (127.0.0.1).")
 @click.option("--port", type=int, help="Default HME_PORT (8400).")
-@click.option("--threads", type=int, default=8, show_default=True)
+@click.option("--workers", type=int, help="Server processes (default: one per core).")
+@click.option("--threads", type=int, default=8, show_default=True, help="Threads per process.")
 @_fail_on_queue_error
-def serve(host: str | None, port: int | None, threads: int) -> None:
-    """Run the queue server (waitress) until interrupted."""
-    import waitress
+def serve(host: str | None, port: int | None, workers: int | None, threads: int) -> None:
+    """Run the queue server (gunicorn, several processes) until interrupted."""
+    import os
 
-    from queue_server import create_app, migrate
+    from queue_server import migrate
+    from queue_server.wsgi import serve as run_server
 
     config = _config()
     if migrate.current_revision(config.database_url) != migrate.head_revision():
         raise click.ClickException("the database is not at the latest migration; run `hme-rpa db upgrade`")
-    app = create_app(config)
     host, port = host or config.server_host, port or config.server_port
-    click.echo(f"queue server on http://{host}:{port}/ (Ctrl-C stops it)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="hme-rpa")
+    workers = workers or os.cpu_count() or 2
+    if config.is_sqlite and workers > 1:
+        # SQLite takes one writer at a time; more processes only queue on its lock.
+        workers = 1
+    click.echo(f"queue server on http://{host}:{port}/ ({workers} process(es) x {threads} threads; Ctrl-C stops it)")
+    run_server(config, host=host, port=port, workers=workers, threads=threads)
 
 
 @main.group()

@@ -57,7 +57,8 @@ def _today_items(rng: random.Random, today: dt.date, count: int) -> list[dict[st
         code, description, modifier = HCPCS[rng.randrange(len(HCPCS))]
         claim = f"C{rng.randrange(10**6, 10**7)}"
         account = f"{rng.randrange(100000, 999999)}-{rng.randrange(1, 9)}"
-        dos = today - dt.timedelta(days=rng.randrange(20, 330))
+        # Commercial plans allow about 90 days to file; keep most of their claims inside it.
+        dos = today - dt.timedelta(days=rng.randrange(10, 85) if payer_type == "commercial" else rng.randrange(20, 330))
         balance = Decimal(rng.randrange(4_000, 450_000)) / 100
         item: dict[str, Any] = {
             "idempotency_key": f"demo:{kind}:{claim}", "kind": kind, "payer": payer, "payer_type": payer_type,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 import urllib.error
 import urllib.request
 from typing import Any, Iterable, Sequence
@@ -21,11 +22,31 @@ class QueueClientError(QueueError):
 
 
 class QueueClient:
-    def __init__(self, base_url: str, token: str, *, timeout: float = 30.0, batch_size: int = 1000) -> None:
+    # Answers worth another try: the server or a proxy was overloaded or restarting.
+    RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+    def __init__(self, base_url: str, token: str, *, timeout: float = 30.0, batch_size: int = 1000,
+                 retries: int = 3, backoff: float = 1.0) -> None:
         self.base_url = base_url.rstrip("/") + "/api/v1"
         self.token = token
         self.timeout = timeout
         self.batch_size = batch_size
+        self.retries = retries
+        self.backoff = backoff
+
+    def _retrying(self, method: str, path: str, body: bytes | None = None) -> Any:
+        """For requests that are safe to repeat: reads, and item posts (the idempotency key dedupes)."""
+        for attempt in range(self.retries + 1):
+            try:
+                return self._request(method, path, body)
+            except QueueClientError as exc:
+                if exc.status_code not in self.RETRY_STATUSES or attempt == self.retries:
+                    raise
+            except (TimeoutError, urllib.error.URLError, ConnectionError):
+                if attempt == self.retries:
+                    raise
+            time.sleep(self.backoff * 2 ** attempt)
+        raise AssertionError("unreachable")
 
     def _request(self, method: str, path: str, body: bytes | None = None,
                  content_type: str = "application/json") -> Any:
@@ -46,7 +67,7 @@ class QueueClient:
                                    error.get("details")) from None
 
     def create(self, item: dict[str, Any]) -> dict[str, Any]:
-        return self._request("POST", "/items", json.dumps(item).encode())  # type: ignore[no-any-return]
+        return self._retrying("POST", "/items", json.dumps(item).encode())  # type: ignore[no-any-return]
 
     def create_many(self, items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         """Post in batches; returns one result per item, in order."""
@@ -62,11 +83,11 @@ class QueueClient:
         return results
 
     def _batch(self, batch: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-        answer = self._request("POST", "/items", json.dumps({"items": list(batch)}).encode())
+        answer = self._retrying("POST", "/items", json.dumps({"items": list(batch)}).encode())
         return answer["results"]  # type: ignore[no-any-return]
 
     def get(self, item_id: int) -> dict[str, Any]:
-        return self._request("GET", f"/items/{item_id}")  # type: ignore[no-any-return]
+        return self._retrying("GET", f"/items/{item_id}")  # type: ignore[no-any-return]
 
     def attach(self, item_id: int, filename: str, data: bytes, label: str = "document") -> dict[str, Any]:
         boundary = "hme" + secrets.token_hex(12)

@@ -252,6 +252,8 @@ def test_supervisor_reassigns_reopens_and_sets_teams(
     assert fresh(session, item_id).status is Status.RESOLVED
     post_form(client, f"/items/{item_id}/reopen", {"note": "should have been appealed"})
     assert fresh(session, item_id).status is Status.OPEN and fresh(session, item_id).reopen_count == 1
+    trail = client.get(f"/items/{item_id}").get_data(as_text=True)
+    assert "Who looked (audit log)" in trail and "reassign" in trail
     post_form(client, f"/supervisor/people/{bea.id}/teams", {"teams": ["ar", "cash_posting"]})
     session.expire_all()
     assert session.get(User, bea.id).teams == [Team.AR, Team.CASH_POSTING]  # type: ignore[union-attr]

@@ -85,9 +85,9 @@ def page_png(root: Path, attachment: Attachment, page: int) -> Path:
             image.seek(page - 1)
             frame = image.convert("L")
             # Faxes are often 204x98 dpi: stretch to square pixels so text is not squashed.
-            dpi = image.info.get("dpi")
-            if dpi and dpi[0] and dpi[1] and abs(dpi[0] - dpi[1]) > 1:
-                frame = frame.resize((frame.width, round(frame.height * dpi[0] / dpi[1])))
+            x_dpi, y_dpi = (float(v) for v in image.info.get("dpi", (0, 0)))
+            if x_dpi > 0 and y_dpi > 0 and abs(x_dpi - y_dpi) > 1:
+                frame = frame.resize((frame.width, round(frame.height * x_dpi / y_dpi)))
             with tempfile.NamedTemporaryFile(dir=_cache_dir(root), suffix=".png", delete=False) as out:
                 frame.save(out, format="PNG")
             os.replace(out.name, target)

@@ -13,7 +13,7 @@ from .. import db
 from ..domain import priority
 from ..domain.kinds import UNRESOLVED, Kind, Status, Team
 from ..exceptions import InvalidInput, NotFound
-from ..models import Attachment, EventType, ItemEvent, User, WorkItem
+from ..models import Attachment, AuditEntry, ItemEvent, User, WorkItem
 from ..services import attachments as attachment_store
 from ..services import previews
 from ..services import audit, queue
@@ -22,6 +22,7 @@ from .session import client_address, config, current_user, login_required, requi
 
 bp = Blueprint("queue", __name__)
 
+AUDIT_ROWS = 30
 STATUS_CHOICES = {"active": "Not resolved", "all": "Any status", **{s.value: s.label.capitalize() for s in Status}}
 
 
@@ -165,8 +166,13 @@ def item(item_id: int) -> Any:
     events = db.session.scalars(select(ItemEvent).where(ItemEvent.item_id == work_item.id)
                                 .order_by(ItemEvent.id)).all()
     colleagues: list[User] = []
+    audit_trail: list[tuple[AuditEntry, str]] = []
     if user.is_supervisor:
         colleagues = list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.display_name)))
+        names = {u.id: u.display_name for u in colleagues}
+        audit_trail = [(entry, names.get(entry.user_id or -1, f"token {entry.token_id}" if entry.token_id else "?"))
+                       for entry in db.session.scalars(select(AuditEntry).where(AuditEntry.item_id == work_item.id)
+                                                       .order_by(AuditEntry.id.desc()).limit(AUDIT_ROWS))]
     holding = queue.holds(user, work_item, g.now)
     lease_live = (work_item.status is Status.IN_PROGRESS and work_item.lease_expires_at is not None
                   and work_item.lease_expires_at >= g.now)
@@ -178,7 +184,7 @@ def item(item_id: int) -> Any:
         why=priority.explain(work_item, g.now), tier=priority.tier(work_item, g.now),
         findings=presenters.findings(payload), fields=presenters.field_rows(payload),
         problems=presenters.problems(payload), facts=presenters.other_facts(payload),
-        holding=holding, lease_live=lease_live, colleagues=colleagues,
+        holding=holding, lease_live=lease_live, colleagues=colleagues, audit_trail=audit_trail,
         tomorrow=(g.now.date() + dt.timedelta(days=1)).isoformat(),
         default_follow_up=_default_follow_up(g.now.date()).isoformat(),
         can_act=holding or (user.is_supervisor and not lease_live),

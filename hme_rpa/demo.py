@@ -196,7 +196,11 @@ def run(*, port: int, serve: bool, echo: Callable[[str], None]) -> dict[str, Any
 
     app = create_app(config)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request drowns the summary
-    server = make_server(config.server_host, port, app, threaded=True)
+    try:
+        server = make_server(config.server_host, port, app, threaded=True)
+    except OSError as exc:
+        raise SystemExit(f"cannot listen on {config.server_host}:{port} ({exc.strerror}); "
+                         f"is another demo running? Try `hme-rpa demo --port {port + 1}`.") from None
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     base = f"http://{config.server_host}:{port}"

@@ -97,7 +97,7 @@ def _today_items(rng: random.Random, today: dt.date, count: int) -> list[dict[st
                 "test": {"pao2_mmhg": 64 if kind == "cmn_invalid" else 55, "sao2_percent": None,
                          "date": (today - dt.timedelta(days=40)).isoformat(), "condition": "rest"},
                 "signature_present": kind != "cmn_invalid", "signature_date": None,
-                "valid": False, "problems": ["TEST_NOT_QUALIFYING", "SIGNATURE_MISSING"] if kind == "cmn_invalid" else [],
+                "valid": False, "problems": ["TEST_NOT_QUALIFYING", "MISSING_SIGNATURE"] if kind == "cmn_invalid" else [],
                 "review": [] if kind == "cmn_invalid" else ["test.pao2_mmhg", "physician.npi"],
             }
             item["confidence"] = {"patient.name": 0.97, "patient.mbi": 0.93, "physician.npi": 0.71,

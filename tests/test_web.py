@@ -97,7 +97,7 @@ def test_next_item_leases_and_shows_everything_needed(
     item_id = make_item(kind=Kind.CMN_INVALID, summary="CMS-484 on hold", payload={
         "findings": ["Signature missing on page 1"],
         "extracted": {"document_type": "cmn", "patient": {"mbi": "6MT4HA8AE51"}, "physician": {"npi": "1005830457"},
-                      "problems": ["SIGNATURE_MISSING"], "review": ["physician.npi"]},
+                      "problems": ["MISSING_SIGNATURE"], "review": ["physician.npi"]},
         "confidence": {"patient.mbi": 0.97, "physician.npi": 0.64}})
     attachments.store(session, config.attachment_dir, fresh(session, item_id), io.BytesIO(samples.text_pdf(["fax"])),
                       filename="cmn.pdf", label="fax", max_bytes=10**6, actor_label="bot:test")
@@ -105,7 +105,7 @@ def test_next_item_leases_and_shows_everything_needed(
     resp = post_form(client, "/next")
     assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/items/{item_id}")
     page = client.get(f"/items/{item_id}").get_data(as_text=True)
-    for expected in ("Signature missing on page 1", "SIGNATURE_MISSING", "physician.npi", "64%", "97%",
+    for expected in ("Signature missing on page 1", "MISSING_SIGNATURE", "physician.npi", "64%", "97%",
                      "6MT4HA8AE51", "Why this is", "KOWALSKI, BARBARA", "1 page", "created", "claimed",
                      "Corrected document received, hold released"):
         assert expected in page, expected

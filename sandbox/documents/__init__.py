@@ -1,0 +1,1 @@
+"""Documents the sandbox serves: remittance PDFs, EOBs, faxed CMNs and orders."""

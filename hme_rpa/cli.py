@@ -242,6 +242,62 @@ def queue_sweep() -> None:
     click.echo(f"{lapsed} lapsed lease(s) returned, {woke} snoozed item(s) woke")
 
 
+# --- sandbox --------------------------------------------------------------------
+
+@main.group()
+def sandbox() -> None:
+    """Practice payer portals, document portal and billing system with known ground truth."""
+
+
+@sandbox.command("reset")
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--claims", type=click.IntRange(1, 1_000_000), default=2000, show_default=True)
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="The sandbox's today (default: today).")
+def sandbox_reset(seed: int, claims: int, today: Any) -> None:
+    """Generate a fresh world (patients, claims, remittances, holds, documents)."""
+    from sandbox import serve as sandbox_serve
+
+    config = _config()
+    day = today.date() if today else config.now().date()
+    click.echo(f"generating {claims:,} claims from seed {seed} for {day} ...")
+    summary = sandbox_serve.reset(config.data_dir, seed=seed, claims=claims, today=day)
+    click.echo(f"{summary['claims']:,} claims, {summary['remittances']:,} remittances, {summary['holds']:,} holds, "
+               f"{summary['documents']:,} documents in {summary['seconds']} s "
+               f"-> {sandbox_serve.store_path(config.data_dir)}")
+
+
+@sandbox.command("serve")
+@click.option("--base-port", type=int, default=8601, show_default=True, help="First site's port; the others follow.")
+@click.option("--faults/--no-faults", default=False, help="Start with every fault on (the robots' test setting).")
+def sandbox_serve_command(base_port: int, faults: bool) -> None:
+    """Serve every practice site until Ctrl-C; prints the URLs and log-ins."""
+    import time as time_module
+
+    from sandbox import serve as sandbox_serve
+    from sandbox.world.store import Store
+
+    config = _config()
+    try:
+        sites = sandbox_serve.start(config.data_dir, base_port=base_port, faults_on=faults)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on port {base_port}+: {exc.strerror}") from None
+    store = Store(sandbox_serve.store_path(config.data_dir))
+    for name, url in sites.urls.items():
+        login = f"{store.meta(name + ':username')} / {store.meta(name + ':password')}"
+        extra = f" (TOTP secret {store.meta(name + ':totp_secret')})" if name == "medicare" else ""
+        click.echo(f"{name:<10} {url}/   {login}{extra}")
+    click.echo("ground truth: <site>/_sandbox/truth   ledger: <site>/_sandbox/ledger   faults: <site>/_sandbox/faults")
+    try:
+        while True:
+            time_module.sleep(3600)
+    except KeyboardInterrupt:
+        click.echo("stopping")
+    finally:
+        sites.stop()
+
+
 # --- demo -----------------------------------------------------------------------
 
 @main.command()

@@ -29,9 +29,10 @@ from queue_server.domain.kinds import Kind, PayerType, Team
 from queue_server.models import Role, User
 from queue_server.services import auth, intake
 
+from helpers import PASSWORD, make_config
+
 PG_ADMIN_URL = os.environ.get("HME_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-PASSWORD = "correct-horse-battery"
 
 
 def _pg_unavailable(reason: str) -> None:
@@ -95,14 +96,6 @@ def pg_url(pg_template: str) -> str:
     return pg_template
 
 
-def make_config(database_url: str, data_dir: Path, **overrides: Any) -> Config:
-    values: dict[str, Any] = dict(data_dir=data_dir, database_url=database_url, secret_key="test-secret",
-                                  cookie_secure=False, testing=True, password_time_cost=1,
-                                  password_memory_kib=1024)
-    values.update(overrides)
-    return Config.from_env(env={}, **values)
-
-
 @pytest.fixture
 def config(database_url: str, tmp_path: Path) -> Config:
     return make_config(database_url, tmp_path / "data")
@@ -164,26 +157,3 @@ def make_item(session: Session) -> Callable[..., int]:
 @pytest.fixture
 def bot_token(session: Session) -> str:
     return auth.create_token(session, f"test-bot-{next(_counter)}")
-
-
-def login(client: FlaskClient, username: str, password: str = PASSWORD) -> Any:
-    """Log in through the real form, CSRF token included."""
-    page = client.get("/login")
-    token = csrf_from(page.get_data(as_text=True))
-    return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
-
-
-def csrf_from(html: str) -> str:
-    marker = 'name="csrf-token" content="'
-    if marker in html:
-        start = html.index(marker) + len(marker)
-    else:
-        marker = 'name="csrf_token" value="'
-        start = html.index(marker) + len(marker)
-    return html[start:html.index('"', start)]
-
-
-def post_form(client: FlaskClient, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
-    """POST a form with the CSRF token of the logged-in page."""
-    token = csrf_from(client.get("/").get_data(as_text=True))
-    return client.post(url, data={**(data or {}), "csrf_token": token}, **kwargs)

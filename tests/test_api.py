@@ -184,7 +184,7 @@ def test_attachments_are_type_checked_size_limited_and_stored_by_hash(
 
 
 def test_attachment_over_the_size_limit_is_refused(database_url: str, tmp_path: Any, session: Session) -> None:
-    from conftest import make_config
+    from helpers import make_config
     from queue_server import create_app, db
 
     app = create_app(make_config(database_url, tmp_path / "small", max_attachment_bytes=1024))

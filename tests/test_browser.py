@@ -13,7 +13,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from browser import chromium, keep_screenshot, live_server
-from conftest import PASSWORD
+from helpers import PASSWORD
 from hme_rpa import samples
 from queue_server.domain.kinds import Kind, Status, Team
 from queue_server.models import Role, User, WorkItem

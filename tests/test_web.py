@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from conftest import csrf_from, login, make_config, post_form
+from helpers import csrf_from, login, make_config, post_form
 from hme_rpa import samples
 from hme_rpa.config import Config
 from queue_server import create_app, db

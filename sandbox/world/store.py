@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterator
 
+from . import accounts
 from .generate import World
 
 SCHEMA = """
@@ -96,9 +97,10 @@ def save(world: World, path: Path) -> None:
     conn = sqlite3.connect(tmp)
     try:
         conn.executescript(SCHEMA)
-        conn.executemany("INSERT INTO meta VALUES (?, ?)",
-                         [("seed", str(world.seed)), ("today", world.today.isoformat()),
-                          ("claims", str(len(world.claims)))])
+        meta = [("seed", str(world.seed)), ("today", world.today.isoformat()), ("claims", str(len(world.claims)))]
+        for site, account in accounts.initial(world.seed).items():
+            meta.extend((f"{site}:{key}", value) for key, value in account.items())
+        conn.executemany("INSERT INTO meta VALUES (?, ?)", meta)
         for table in ("payers", "patients", "physicians", "claims", "claim_lines", "payer_claims", "remittances",
                       "remit_claims", "remit_lines", "plb", "holds", "documents", "notes"):
             _insert(conn, table, getattr(world, table))
@@ -152,7 +154,15 @@ class Store:
         conn.commit()
 
     def meta(self, key: str) -> str:
-        return str(self.scalar("SELECT value FROM meta WHERE key = ?", key))
+        value = self.scalar("SELECT value FROM meta WHERE key = ?", key)
+        if value is None:
+            raise KeyError(key)
+        return str(value)
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.write() as conn:
+            conn.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                         (key, value))
 
     @property
     def today(self) -> dt.date:

@@ -14,15 +14,18 @@ from typing import Callable, Iterator
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from .sites import medicare
+from .sites import billing, medicare
 from .sites.faults import Faults, FaultState
 from .world import generate as generator
 from .world.store import Store, save
 
-# Site name -> app factory; the port is the base port plus the index.
+# Site name -> app factory; each site's port is the base port plus its offset.
 SITES: dict[str, Callable[[Path, FaultState], Flask]] = {
     "medicare": medicare.create_app,
+    "billing": billing.create_app,
 }
+
+PORT_OFFSETS = {"medicare": 0, "bluriver": 1, "documents": 2, "billing": 3}
 
 
 def store_path(data_dir: Path) -> Path:
@@ -61,9 +64,9 @@ def start(data_dir: Path, *, host: str = "127.0.0.1", base_port: int = 8601, fau
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     running = Running(urls={}, faults={})
     try:
-        for index, (name, factory) in enumerate(SITES.items()):
+        for name, factory in SITES.items():
             state = FaultState(Faults.all_on(seed) if faults_on else Faults(seed=seed))
-            port = (ports or {}).get(name, base_port + index if base_port else 0)
+            port = (ports or {}).get(name, base_port + PORT_OFFSETS[name] if base_port else 0)
             server = make_server(host, port, factory(path, state), threaded=True)
             thread = threading.Thread(target=server.serve_forever, name=f"sandbox-{name}", daemon=True)
             thread.start()

@@ -152,3 +152,17 @@ def ledger(store: Store) -> list[dict[str, Any]]:
                l.group_code, l.reason, l.amount, h.order_number, l.note
                FROM ledger l LEFT JOIN claims c ON c.id = l.claim_id LEFT JOIN holds h ON h.id = l.hold_id
                ORDER BY l.id""")]
+
+
+def expected_ledger(remits: list[dict[str, Any]]) -> list[tuple[str, str, int, str, str | None, str | None, str]]:
+    """The ledger rows a perfect posting night writes, as the billing system records them (order aside):
+    (kind, claim_number, line_no, check_number, group, reason, amount)."""
+    rows = []
+    for remit in remits:
+        for p in remit["postings"]:
+            key = (p["claim_number"], p["line_no"], p["check_number"])
+            rows.append(("payment", *key, None, None, p["paid"]))
+            for adj in p["adjustments"]:
+                kind = "denial" if p["denied"] else ("transfer" if adj["group"] == "PR" else "adjustment")
+                rows.append((kind, *key, adj["group"], adj["reason"], adj["amount"]))
+    return sorted(rows, key=lambda r: (r[1], r[2], r[3], r[0], r[4] or "", r[5] or ""))

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from playwright.sync_api import expect
 
 from browser import chromium, keep_screenshot
 from sandbox import serve
@@ -37,14 +38,14 @@ def test_medicare_main_path_in_chromium(sites: serve.Running, sandbox_store: Sto
         page.fill("#username", creds["username"])
         page.fill("#password", "wrong password")
         page.click("#login-button")
-        assert "incorrect" in page.inner_text("#login-error")
+        expect(page.locator("#login-error")).to_contain_text("incorrect")
         page.fill("#username", creds["username"])
         page.fill("#password", creds["password"])
         page.click("#login-button")
         page.fill("#code", totp.code(creds["totp_secret"]))
         page.click("#verify")
         page.click("#continue")  # without accepting
-        assert "must accept" in page.inner_text(".alert")
+        expect(page.locator(".alert")).to_contain_text("must accept")
         page.check("#accept")
         page.click("#continue")
         page.click("#nav-claim-status")
@@ -52,7 +53,7 @@ def test_medicare_main_path_in_chromium(sites: serve.Running, sandbox_store: Sto
         page.fill("#from", "01/02/2026")
         page.click("#submit-inquiry")
         row = page.locator("tr.claim-row", has_text=claim["icn"])
-        assert row.locator("td.code").inner_text() == "F2"
+        expect(row.locator("td.code")).to_have_text("F2")
         denial = json.loads(claim["denial"])
         assert f"{denial[0]}-{denial[1]}" in row.locator("td.reasons").inner_text()
         page.screenshot(path=tmp_path / "sandbox-medicare-status.png", full_page=True)

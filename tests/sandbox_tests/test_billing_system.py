@@ -1,0 +1,176 @@
+"""The practice legacy billing system: its main path in Chromium (frames, popup, confirms) and its rules."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from playwright.sync_api import expect
+
+from browser import chromium, keep_screenshot
+from sandbox import serve
+from sandbox.sites import billing as billing_site
+from sandbox.sites.faults import FaultState
+from sandbox.world import billing
+from sandbox.world.store import Store, dec
+from sandbox_helpers import account
+
+
+@pytest.mark.browser
+def test_billing_main_path_in_chromium(sites: serve.Running, sandbox_store: Store, tmp_path: Path) -> None:
+    base = sites.urls["billing"]
+    creds = account(sandbox_store, "billing")
+    claim = sandbox_store.one("""SELECT c.claim_number FROM claims c WHERE c.closed = 0 AND c.id NOT IN
+                                 (SELECT claim_id FROM ledger WHERE claim_id IS NOT NULL)
+                                 AND (SELECT count(*) FROM claim_lines WHERE claim_id = c.id) = 1 ORDER BY c.id LIMIT 1""")
+    line = sandbox_store.one("SELECT * FROM claim_lines WHERE claim_id = (SELECT id FROM claims WHERE claim_number = ?)",
+                             claim["claim_number"])
+    billed = dec(line["billed"])
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 1300, "height": 950}, accept_downloads=True)
+        page = context.new_page()
+        page.goto(base + "/")
+        page.fill("#operator", creds["username"])
+        page.fill("#pwd", creds["password"])
+        page.click("#signon")
+        frame = page.frame_locator("#content")
+        frame.locator("#f-unstatused").check()
+        frame.locator("#f-go").click()
+        expect(frame.locator("#f-unstatused")).to_be_checked()
+        expect(frame.locator("#pg-current")).to_have_text("1")
+        frame.locator("#pg-next").click()
+        expect(frame.locator("#pg-current")).to_have_text("2")  # waits for the postback to land
+        expect(frame.locator("#ar-grid tr")).to_have_count(51)  # header + 50 rows
+        page.screenshot(path=tmp_path / "sandbox-billing-ar.png")
+        keep_screenshot(tmp_path / "sandbox-billing-ar.png")
+
+        # Claim detail: a note, then a payment in the popup with its confirm dialog.
+        frame.locator("#f-search").fill(claim["claim_number"])
+        frame.locator("#f-go").click()
+        frame.locator("a.claim-link", has_text=claim["claim_number"]).click()
+        frame.locator("#note-text").fill("STATUS F1 PAID ICN 123 (test)")
+        frame.locator("#add-note").click()
+        expect(frame.locator("#message")).to_have_text("NOTE SAVED")
+        with page.expect_popup() as popup_info:
+            frame.locator("#enter-payment").click()
+        popup = popup_info.value
+        popup.wait_for_load_state()
+        popup.fill("#check", "123456789")
+        popup.fill("#l1_paid", f"{billed - 10:.2f}")
+        popup.select_option("#l1_grp1", "CO")
+        popup.fill("#l1_rc1", "45")
+        popup.fill("#l1_amt1", "10.00")
+        popup.once("dialog", lambda dialog: dialog.accept())
+        popup.click("#post-payment")
+        expect(popup.locator("#pay-done")).to_contain_text("PAYMENT POSTED: 2 LEDGER ENTRIES")
+        popup.screenshot(path=tmp_path / "sandbox-billing-payment.png")
+        keep_screenshot(tmp_path / "sandbox-billing-payment.png")
+        popup.click("#close")
+        expect(frame.locator("#postings td.ptype")).to_have_text(["PAYMENT", "ADJUSTMENT"])
+        expect(frame.locator("#balance")).to_have_text("0.00")
+
+        # A hold released with a note, after the confirm dialog.
+        page.click("#menu-holds-cmn")
+        expect(frame.locator("#tab-cmn")).to_have_class("active")
+        order = frame.locator("tr.hold-row td.order").first.inner_text()
+        frame.locator("tr.hold-row a.release-link").first.click()
+        frame.locator("#release-note").fill("CMN valid, released by test")
+        page.once("dialog", lambda dialog: dialog.accept())
+        frame.locator("#release").click()
+        expect(frame.locator("#release-done")).to_contain_text(f"ORDER {order} RELEASED")
+
+        # The aging export takes a few seconds, then downloads.
+        page.click("#menu-reports")
+        frame.locator("#build-report").click()
+        expect(frame.locator("#building")).to_be_visible()
+        frame.locator("#download-report").wait_for(timeout=15000)
+        with page.expect_download() as download_info:
+            frame.locator("#download-report").click()
+        rows = list(csv.reader(io.StringIO(Path(download_info.value.path()).read_text())))
+        assert rows[0][:3] == ["claim_number", "account_number", "patient"]
+        page.screenshot(path=tmp_path / "sandbox-billing-report.png")
+        keep_screenshot(tmp_path / "sandbox-billing-report.png")
+        context.close()
+
+    ledger = {(r["kind"], r["claim_id"]) for r in sandbox_store.all("SELECT kind, claim_id FROM ledger")}
+    assert any(kind == "release" for kind, _ in ledger) and any(kind == "note" for kind, _ in ledger)
+
+
+@pytest.fixture
+def medibill(sandbox_dir: Path) -> tuple[FlaskClient, Store]:
+    app = billing_site.create_app(serve.store_path(sandbox_dir), FaultState())
+    client = app.test_client()
+    store = Store(serve.store_path(sandbox_dir))
+    creds = account(store, "billing")
+    client.post("/login", data={"operator": creds["username"], "password": creds["password"]})
+    return client, store
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="__STATE" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+
+
+def test_a_stale_state_token_expires_the_page(medibill: tuple[FlaskClient, Store]) -> None:
+    client, _store = medibill
+    first = _token(client.get("/ar").get_data(as_text=True))
+    second = _token(client.get("/ar").get_data(as_text=True))
+    ok = client.post("/ar", data={"__STATE": second, "action": "next"})
+    assert ok.status_code == 200 and 'id="pg-current">2<' in ok.get_data(as_text=True)
+    stale = client.post("/ar", data={"__STATE": first, "action": "next"})
+    assert stale.status_code == 409 and "STATE TOKEN MISMATCH" in stale.get_data(as_text=True)
+    forged = client.post("/ar", data={"__STATE": "garbage", "action": "next"})
+    assert forged.status_code == 409
+
+
+def test_idle_session_times_out(medibill: tuple[FlaskClient, Store], monkeypatch: pytest.MonkeyPatch) -> None:
+    client, _store = medibill
+    assert "A/R INQUIRY" in client.get("/ar").get_data(as_text=True)
+    real = time.time
+    monkeypatch.setattr(billing_site.time, "time", lambda: real() + billing_site.IDLE_TIMEOUT_S + 5)
+    assert 'id="session-timeout"' in client.get("/ar").get_data(as_text=True)
+    assert client.get("/ar").status_code == 302  # signed off
+
+
+def _post(client: FlaskClient, claim_number: str, data: dict[str, Any]) -> str:
+    html = client.get(f"/payments/new?claim={claim_number}").get_data(as_text=True)
+    return client.post(f"/payments/new?claim={claim_number}", data={"__STATE": _token(html), **data}).get_data(as_text=True)
+
+
+def test_posting_checks_the_line_balances_and_does_not_deduplicate(medibill: tuple[FlaskClient, Store]) -> None:
+    client, store = medibill
+    claim = store.one("""SELECT c.* FROM claims c WHERE closed = 0 AND id NOT IN (SELECT claim_id FROM ledger
+                         WHERE claim_id IS NOT NULL) AND (SELECT count(*) FROM claim_lines WHERE claim_id = c.id) = 1
+                         ORDER BY id DESC LIMIT 1""")
+    billed = dec(store.scalar("SELECT billed FROM claim_lines WHERE claim_id = ?", claim["id"]))
+    wrong = _post(client, claim["claim_number"], {"check": "555", "l1_paid": "1.00"})
+    assert "does not balance" in wrong
+    assert "not an amount" in _post(client, claim["claim_number"], {"check": "555", "l1_paid": "ten"})
+    assert "digits" in _post(client, claim["claim_number"], {"check": "ABC", "l1_paid": f"{billed:.2f}"})
+    denial = {"check": "777", "l1_paid": "0.00", "l1_denied": "Y", "l1_grp1": "CO", "l1_rc1": "50",
+              "l1_amt1": f"{billed:.2f}"}
+    assert "PAYMENT POSTED: 2 LEDGER ENTRIES" in _post(client, claim["claim_number"], denial)
+    assert dec(store.scalar("SELECT balance FROM claims WHERE id = ?", claim["id"])) == billed  # a denial stays open
+    _post(client, claim["claim_number"], denial)  # the legacy system posts it again
+    kinds = [r["kind"] for r in billing.postings(store, claim["id"])]
+    assert kinds == ["payment", "denial", "payment", "denial"]
+    html = client.get(f"/claims/{claim['claim_number']}").get_data(as_text=True)
+    assert html.count('class="ptype">DENIAL<') == 2
+
+
+def test_release_twice_is_refused(medibill: tuple[FlaskClient, Store]) -> None:
+    client, store = medibill
+    order = store.scalar("SELECT order_number FROM holds WHERE released_at IS NULL ORDER BY id DESC LIMIT 1")
+    html = client.get(f"/holds/{order}/release").get_data(as_text=True)
+    assert "A release note is required" in client.post(f"/holds/{order}/release",
+                                                        data={"__STATE": _token(html), "note": " "}).get_data(as_text=True)
+    html = client.get(f"/holds/{order}/release").get_data(as_text=True)
+    client.post(f"/holds/{order}/release", data={"__STATE": _token(html), "note": "valid"})
+    html = client.get(f"/holds/{order}/release").get_data(as_text=True)
+    again = client.post(f"/holds/{order}/release", data={"__STATE": _token(html), "note": "again"}).get_data(as_text=True)
+    assert "is not on hold" in again

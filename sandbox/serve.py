@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from .sites import billing, medicare
+from .sites import billing, bluriver, documents, medicare
 from .sites.faults import Faults, FaultState
 from .world import generate as generator
 from .world.store import Store, save
@@ -22,6 +22,8 @@ from .world.store import Store, save
 # Site name -> app factory; each site's port is the base port plus its offset.
 SITES: dict[str, Callable[[Path, FaultState], Flask]] = {
     "medicare": medicare.create_app,
+    "bluriver": bluriver.create_app,
+    "documents": documents.create_app,
     "billing": billing.create_app,
 }
 

@@ -96,7 +96,9 @@ class _Builder:
         supplies = by_category["supplies"]
         line_id = 0
         for cid in range(1, self.n + 1):
-            patient = rng.choice(self.w.patients)
+            # A fifth of the claims are the monthly bills of a few long-term rental patients.
+            pool = self.w.patients[:10] if rng.random() < 0.2 else self.w.patients
+            patient = rng.choice(pool)
             payer_type = "medicare" if patient["payer_key"] == "medicare" else "commercial"
             category = _weighted(rng, (("oxygen", 0.35), ("dme", 0.35), ("rehab", 0.15), ("supplies", 0.15)))
             low, high = _weighted(rng, tuple(((lo, hi), share) for lo, hi, share in AGING))

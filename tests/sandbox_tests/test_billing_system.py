@@ -51,6 +51,7 @@ def test_billing_main_path_in_chromium(sites: serve.Running, sandbox_store: Stor
         keep_screenshot(tmp_path / "sandbox-billing-ar.png")
 
         # Claim detail: a note, then a payment in the popup with its confirm dialog.
+        frame.locator("#f-unstatused").uncheck()
         frame.locator("#f-search").fill(claim["claim_number"])
         frame.locator("#f-go").click()
         frame.locator("a.claim-link", has_text=claim["claim_number"]).click()

@@ -301,13 +301,14 @@ def sandbox_serve_command(base_port: int, faults: bool) -> None:
 # --- demo -----------------------------------------------------------------------
 
 @main.command()
-@click.option("--port", type=int, default=8400, show_default=True)
+@click.option("--port", type=int, default=8400, show_default=True, help="The queue server's port.")
+@click.option("--sandbox-port", type=int, default=8601, show_default=True, help="The first sandbox site's port.")
 @click.option("--no-serve", is_flag=True, help="Set everything up, check it, print the summary and exit.")
-def demo(port: int, no_serve: bool) -> None:
-    """Fresh demo data under var/demo, the queue server, then the URLs and logins to open."""
+def demo(port: int, sandbox_port: int, no_serve: bool) -> None:
+    """Fresh demo data under var/demo, the sandbox and the queue server, then the URLs and logins to open."""
     from . import demo as demo_module
 
-    demo_module.run(port=port, serve=not no_serve, echo=click.echo)
+    demo_module.run(port=port, serve=not no_serve, echo=click.echo, sandbox_port=sandbox_port)
 
 
 if __name__ == "__main__":  # pragma: no cover

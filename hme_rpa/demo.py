@@ -3,8 +3,9 @@
 What it does today: a fresh SQLite database under var/demo, four people, a
 bot token, two weeks of worked history (so the supervisor page has numbers),
 then today's exceptions posted through the real JSON API exactly as the
-robots post them, with their evidence attached. The sandbox portals and the
-robots' nightly run join the demo when they exist (issues 3 and 5).
+robots post them, with their evidence attached; and the sandbox's practice
+portals, reset and served. The robots' nightly run joins the demo when it
+exists (issue 5).
 """
 
 from __future__ import annotations
@@ -165,7 +166,7 @@ def _history(session: Any, config: Config, rng: random.Random, people: dict[str,
     return resolved
 
 
-def run(*, port: int, serve: bool, echo: Callable[[str], None]) -> dict[str, Any]:
+def run(*, port: int, serve: bool, echo: Callable[[str], None], sandbox_port: int = 8601) -> dict[str, Any]:
     from sqlalchemy.orm import Session
     from werkzeug.serving import make_server
 
@@ -193,6 +194,18 @@ def run(*, port: int, serve: bool, echo: Callable[[str], None]) -> dict[str, Any
         echo("[2/4] two weeks of worked history for the supervisor page")
         history = _history(session, config, rng, people)
     engine.dispose()
+
+    from sandbox import serve as sandbox_serve
+    from sandbox.world.store import Store as SandboxStore
+
+    summary_sandbox = sandbox_serve.reset(data_dir, seed=1, claims=2000, today=config.now().date())
+    echo(f"      sandbox: {summary_sandbox['claims']:,} claims, {summary_sandbox['remittances']} remittances, "
+         f"{summary_sandbox['holds']} holds")
+    try:
+        sandbox_sites = sandbox_serve.start(data_dir, base_port=sandbox_port)
+    except OSError as exc:
+        raise SystemExit(f"cannot start the sandbox on ports {sandbox_port}-{sandbox_port + 3} ({exc.strerror}); "
+                         f"try `hme-rpa demo --sandbox-port {sandbox_port + 10}`.") from None
 
     app = create_app(config)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request drowns the summary
@@ -242,6 +255,13 @@ def run(*, port: int, serve: bool, echo: Callable[[str], None]) -> dict[str, Any
         echo(f"      {base}/supervisor (supervisor: sam)")
         echo(f"      {base}/api/v1/openapi.json  (the robots' API)")
         echo("Passwords: " + ", ".join(f"{u} / {PASSWORD.format(u)}" for u, *_ in USERS))
+        sandbox_store = SandboxStore(sandbox_serve.store_path(data_dir))
+        echo("Sandbox (practice portals):")
+        for name, url in sandbox_sites.urls.items():
+            extra = f", TOTP secret {sandbox_store.meta(name + ':totp_secret')}" if name == "medicare" else ""
+            echo(f"      {name:<10} {url}/  {sandbox_store.meta(name + ':username')} / "
+                 f"{sandbox_store.meta(name + ':password')}{extra}")
+        summary["sandbox"] = sandbox_sites.urls
         if serve:
             echo("Serving until Ctrl-C.")
             try:
@@ -252,3 +272,4 @@ def run(*, port: int, serve: bool, echo: Callable[[str], None]) -> dict[str, Any
     finally:
         server.shutdown()
         thread.join(timeout=5)
+        sandbox_sites.stop()

@@ -99,7 +99,8 @@ def root() -> Any:
 def login() -> Any:
     error = None
     if request.method == "POST":
-        if (request.form.get("operator", "").upper() == store().meta(f"{SITE}:username").upper()
+        operator_field = "opid" if faults().faults.layout_variant else "operator"
+        if (request.form.get(operator_field, "").upper() == store().meta(f"{SITE}:username").upper()
                 and request.form.get("password", "") == store().meta(f"{SITE}:password")):
             session.clear()
             session.update(user=store().meta(f"{SITE}:username"), login_at=time.time(), seen=time.time())

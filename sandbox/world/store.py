@@ -30,6 +30,8 @@ CREATE TABLE claims (id INTEGER PRIMARY KEY, claim_number TEXT UNIQUE, patient_i
     payer_key TEXT, payer_type TEXT, physician_id INTEGER, category TEXT, dos_from TEXT, dos_to TEXT,
     submitted_on TEXT, billed TEXT, balance TEXT, closed INTEGER, last_status_note TEXT);
 CREATE INDEX ix_claims_account ON claims (account_number);
+-- The billing side of each claim as generated: the truth is about the night's starting point.
+CREATE TABLE claims_initial (claim_id INTEGER PRIMARY KEY, balance TEXT, closed INTEGER, last_status_note TEXT);
 CREATE TABLE claim_lines (id INTEGER PRIMARY KEY, claim_id INTEGER, line_no INTEGER, hcpcs TEXT, modifiers TEXT,
     units INTEGER, description TEXT, billed TEXT, allowed TEXT, dos_from TEXT, dos_to TEXT);
 CREATE INDEX ix_claim_lines_claim ON claim_lines (claim_id);
@@ -104,6 +106,7 @@ def save(world: World, path: Path) -> None:
         for table in ("payers", "patients", "physicians", "claims", "claim_lines", "payer_claims", "remittances",
                       "remit_claims", "remit_lines", "plb", "holds", "documents", "notes"):
             _insert(conn, table, getattr(world, table))
+        conn.execute("INSERT INTO claims_initial SELECT id, balance, closed, last_status_note FROM claims")
         conn.commit()
     finally:
         conn.close()

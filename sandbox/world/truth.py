@@ -37,9 +37,12 @@ def due_for_follow_up(claim: Any, today: dt.date) -> bool:
 def claims(store: Store) -> list[dict[str, Any]]:
     today = store.today
     out = []
-    for row in store.all("""SELECT c.*, p.status_code, p.icn, p.paid AS payer_paid, p.denial, p.remit_date,
-                                   p.status_date
-                            FROM claims c JOIN payer_claims p ON p.claim_id = c.id ORDER BY c.id"""):
+    # Billing-side facts as generated (claims_initial), not as tonight's robots have changed them.
+    for row in store.all("""SELECT c.claim_number, c.account_number, c.payer_key, c.payer_type, c.submitted_on,
+                                   ci.balance, ci.closed, ci.last_status_note, p.status_code, p.icn,
+                                   p.paid AS payer_paid, p.denial, p.remit_date, p.status_date
+                            FROM claims c JOIN claims_initial ci ON ci.claim_id = c.id
+                            JOIN payer_claims p ON p.claim_id = c.id ORDER BY c.id"""):
         denial = json.loads(row["denial"]) if row["denial"] else None
         due = due_for_follow_up(row, today)
         out.append({

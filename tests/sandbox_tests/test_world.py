@@ -164,3 +164,19 @@ def test_expected_exceptions_are_listed_once(store: Store) -> None:
     assert len(keys) == len(set(keys))
     kinds = {k for k, _ in keys}
     assert {"denial", "claim_not_on_file", "cmn_invalid", "pending_too_long"} <= kinds
+
+
+def test_truth_describes_the_starting_point_not_tonights_changes(tmp_path: Path) -> None:
+    from sandbox.world import billing
+
+    path = tmp_path / "sandbox.sqlite3"
+    save(generate(seed=9, claims=400, today=TODAY), path)
+    store = Store(path)
+    before = truth.everything(store)
+    due = next(c for c in before["claims"] if c["due_for_follow_up"])
+    line = store.one("SELECT * FROM claim_lines WHERE claim_id = (SELECT id FROM claims WHERE claim_number = ?) "
+                     "AND line_no = 1", due["claim_number"])
+    billing.post(store, due["claim_number"], "999", [billing.LinePosting(1, dec(line["billed"]), ())], "test")
+    after = truth.everything(store)
+    assert after["claims"] == before["claims"] and after["expected_exceptions"] == before["expected_exceptions"]
+    assert [row["kind"] for row in truth.ledger(store)] == ["payment"]

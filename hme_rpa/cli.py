@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -240,6 +241,76 @@ def queue_sweep() -> None:
     with _session(config) as session:
         lapsed, woke = queue_service.sweep(session)
     click.echo(f"{lapsed} lapsed lease(s) returned, {woke} snoozed item(s) woke")
+
+
+# --- extract --------------------------------------------------------------------
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the contract's JSON (one object per file).")
+def extract(path: Path, as_json: bool) -> None:
+    """Read a remittance, CMN or written order (a file), or every document in a folder."""
+    import json as json_module
+
+    from extractors import ExtractError, extract as run_extract
+
+    if path.is_file():
+        try:
+            document = run_extract(path)
+        except ExtractError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        if as_json:
+            click.echo(json_module.dumps(document.model_dump(mode="json"), indent=2))
+        else:
+            click.echo(_describe(path.name, document))
+        sys.exit(0)
+    files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+    if not files:
+        raise click.ClickException(f"no files in {path}")
+    rows: list[tuple[str, str, str, str]] = []
+    failed = 0
+    with click.progressbar(files, label=f"reading {len(files)} files", file=sys.stderr,
+                           item_show_func=lambda p: p.name if p else "") as bar:
+        for file in bar:
+            try:
+                document = run_extract(file)
+            except ExtractError as exc:
+                failed += 1
+                rows.append((str(file.relative_to(path)), "error", "", str(exc)))
+                continue
+            if as_json:
+                click.echo(json_module.dumps({"file": str(file.relative_to(path)), **document.model_dump(mode="json")}))
+            rows.append((str(file.relative_to(path)), document.document_type, _verdict(document),
+                         ", ".join(document.problems) or ""))
+    width = max(len(r[0]) for r in rows)
+    out = sys.stderr if as_json else sys.stdout
+    click.echo(f"{'file':<{width}}  {'type':<10}  {'verdict':<14}  problems", file=out)
+    for name, kind, verdict, problems in rows:
+        click.echo(f"{name:<{width}}  {kind:<10}  {verdict:<14}  {problems}", file=out)
+    click.echo(f"{len(files)} files: {len(files) - failed} read, {failed} could not be read", file=out)
+    sys.exit(1 if failed else 0)
+
+
+def _verdict(document: Any) -> str:
+    if document.document_type == "remittance":
+        return "balanced" if document.balanced else "NOT BALANCED"
+    if document.valid:
+        return "valid"
+    return "needs review" if document.review and not document.problems else "invalid"
+
+
+def _describe(name: str, document: Any) -> str:
+    head = f"{name}: {document.document_type}, {document.pages} page(s){' (OCR)' if document.ocr else ''}, {_verdict(document)}"
+    lines = [head]
+    if document.document_type == "remittance":
+        lines.append(f"  check {document.payment.number} of {document.payment.date} for {document.payment.amount}: "
+                     f"{len(document.claims)} claims, {len(document.provider_adjustments)} provider adjustments")
+    if document.problems:
+        lines.append(f"  problems: {', '.join(document.problems)}")
+    if document.review:
+        lines.append(f"  to review: {', '.join(document.review[:10])}{' ...' if len(document.review) > 10 else ''}")
+    return "\n".join(lines)
 
 
 # --- sandbox --------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Remittance (EOB) readers: the Medicare SPR and the commercial layout, then the balancing rules."""

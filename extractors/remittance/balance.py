@@ -1,0 +1,58 @@
+"""The balancing rules of shared/domain/remittance.md, to the cent; a remittance that fails says where."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Mapping, Protocol
+
+from ..models import Remittance
+
+ZERO = Decimal("0.00")
+
+
+class PrintedTotals(Protocol):
+    adjustments: Decimal | None
+    net: Decimal | None
+
+
+def check(remit: Remittance, printed: Mapping[int, PrintedTotals] | None = None) -> None:
+    """Fill `balanced`, `problems` and `review` from the three rules (line, claim, payment)."""
+    problems: list[str] = []
+    review: list[str] = []
+    printed = printed or {}
+    for c_index, claim in enumerate(remit.claims):
+        claim_bad = False
+        for l_index, line in enumerate(claim.lines):
+            adjustments = sum((a.amount for a in line.adjustments), ZERO)
+            if line.billed - adjustments != line.paid:
+                problems.append("UNBALANCED_LINE")
+                review.append(f"claims.{c_index}.lines.{l_index}.paid")
+                claim_bad = True
+        all_adjustments = sum((a.amount for line in claim.lines for a in line.adjustments), ZERO)
+        patient = sum((a.amount for line in claim.lines for a in line.adjustments if a.group == "PR"), ZERO)
+        totals = printed.get(c_index)
+        checks = [
+            claim.billed == sum((line.billed for line in claim.lines), ZERO),
+            claim.paid == sum((line.paid for line in claim.lines), ZERO),
+            claim.allowed == sum((line.allowed for line in claim.lines), ZERO),
+            claim.billed - all_adjustments == claim.paid,
+            claim.patient_responsibility == patient,
+            bool(claim.lines),
+        ]
+        if totals is not None and totals.adjustments is not None:
+            checks.append(totals.adjustments == all_adjustments)
+        if totals is not None and totals.net is not None:
+            checks.append(totals.net == claim.paid)
+        if not all(checks):
+            problems.append("UNBALANCED_CLAIM")
+            review.append(f"claims.{c_index}.paid")
+        elif claim_bad:
+            problems.append("UNBALANCED_CLAIM")
+    paid = sum((claim.paid for claim in remit.claims), ZERO)
+    plb = sum((p.amount for p in remit.provider_adjustments), ZERO)
+    if remit.payment.amount is None or paid - plb != remit.payment.amount:
+        problems.append("UNBALANCED_PAYMENT")
+        review.append("payment.amount")
+    remit.problems = sorted(set(remit.problems) | set(problems))
+    remit.review = list(dict.fromkeys([*remit.review, *review]))
+    remit.balanced = not any(p.startswith("UNBALANCED_") for p in remit.problems) and not remit.review

@@ -1,0 +1,40 @@
+"""Pieces both remittance layouts use: amounts, dates, and the claim builder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+AMT = r"-?[\d,]*\d\.\d\d"
+
+
+def money(text: str) -> Decimal:
+    return Decimal(text.replace(",", "").replace("$", ""))
+
+
+def us_date(text: str) -> dt.date:
+    """MM/DD/YYYY or MM/DD/YY."""
+    month, day, year = text.split("/")
+    y = int(year)
+    if y < 100:
+        y += 2000
+    return dt.date(y, int(month), int(day))
+
+
+def spr_service_date(from_mmdd: str, to_mmddyy: str) -> dt.date:
+    """The SPR prints the first date as MMDD and the last as MMDDYY; the year comes from the last."""
+    to_year = 2000 + int(to_mmddyy[4:6])
+    month, day = int(from_mmdd[:2]), int(from_mmdd[2:4])
+    year = to_year - 1 if month > int(to_mmddyy[:2]) else to_year
+    return dt.date(year, month, day)
+
+
+def status_for(paid: Decimal) -> str:
+    if paid < 0:
+        return "reversed"
+    return "paid" if paid > 0 else "denied"
+
+
+def compact(line: str) -> str:
+    return re.sub(r"\s+", " ", line).strip()

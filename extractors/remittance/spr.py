@@ -1,0 +1,134 @@
+"""The Medicare standard paper remittance, read line by line from its text layer (or its OCR text).
+
+A state machine over the lines of every page in order: claims break across
+pages, so a page is only a source of lines. Page headers repeat and are
+skipped; every line inside a claim must be understood, or the claim goes
+under `review`.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Iterable
+
+from ..models import Adjustment, Payee, Payer, Payment, ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
+from .common import AMT, compact, money, spr_service_date, status_for, us_date
+
+MARKER = "MEDICARE REMITTANCE ADVICE"
+
+_PAYER = re.compile(rf"^(?P<payer>.+?) {MARKER}$")
+_PAYEE = re.compile(r"^(?P<name>.+?) PROVIDER #: ?(?P<npi>\d{10})$")
+_PAGE = re.compile(r"PAGE #: ?(?P<n>\d+) OF (?P<of>\d+)")
+_DATE = re.compile(r"DATE: ?(?P<date>\d\d/\d\d/\d{4})")
+_CHECK = re.compile(r"CHECK/EFT #: ?(?P<check>\d+)")
+_COLUMNS = re.compile(r"^PERF PROV SERV DATE")
+_NAME = re.compile(r"^NAME (?P<name>.+?) HIC (?P<hic>\S+)? ?ACNT (?P<acnt>\S+) ICN (?:(?P<icn>\S+) )?ASG (?P<asg>[YN])"
+                   r"(?: MOA ?(?P<moa>.*))?$")
+_SERVICE = re.compile(
+    rf"^(?P<perf>\d{{10}}) (?P<frm>\d{{4}}) (?P<to>\d{{6}}) (?P<pos>\d{{2}}) (?P<units>\d+) (?P<proc>[A-Z]\d{{4}})"
+    rf"(?P<mods>(?: [A-Z0-9]{{2}}){{0,4}}) (?P<billed>{AMT}) (?P<allowed>{AMT}) (?P<deduct>{AMT}) (?P<coins>{AMT})"
+    rf"(?: (?P<grp>[A-Z]{{2}})-(?P<rc>[A-Z0-9]+) (?P<adj>{AMT}))? (?P<paid>{AMT})$")
+_CONTINUATION = re.compile(rf"^(?P<grp>[A-Z]{{2}})-(?P<rc>[A-Z0-9]+) (?P<amt>{AMT})$")
+_REMARKS = re.compile(r"^REM: ?(?P<codes>.+)$")
+_CLAIM_TOTALS = re.compile(rf"^PT RESP (?P<pr>{AMT}) CLAIM TOTALS (?P<billed>{AMT}) (?P<allowed>{AMT}) "
+                           rf"(?P<deduct>{AMT}) (?P<coins>{AMT}) (?P<adj>{AMT}) (?P<paid>{AMT})$")
+_NET = re.compile(rf"^ADJ TO TOTALS:.*NET (?P<net>{AMT})$")
+_TOTALS = re.compile(rf"^TOTALS: # OF CLAIMS (?P<claims>\d+) BILLED AMT (?P<billed>{AMT}) ALLOWED AMT (?P<allowed>{AMT}) "
+                     rf"PROV PD AMT (?P<paid>{AMT}) PROV ADJ AMT (?P<plb>{AMT}) CHECK AMT (?P<check>{AMT})$")
+_PLB_HEAD = re.compile(r"^PROVIDER ADJ DETAILS:")
+_PLB = re.compile(rf"^(?P<reason>[A-Z0-9]{{2}}) (?P<ref>\S+)(?: (?P<hic>[A-Z0-9]+))? (?P<amt>{AMT})$")
+
+
+class _ClaimTotals:
+    """What the document prints for a claim, kept to check the lines against."""
+
+    def __init__(self) -> None:
+        self.adjustments: Decimal | None = None
+        self.net: Decimal | None = None
+
+
+def parse(lines: Iterable[str]) -> tuple[Remittance, dict[int, _ClaimTotals], list[str]]:
+    """Returns the remittance, the printed claim totals by claim index, and review paths for lines not understood."""
+    remit = Remittance(payer=Payer(), payee=Payee(), payment=Payment(method="CHK"))
+    printed: dict[int, _ClaimTotals] = {}
+    review: list[str] = []
+    claim: RemittanceClaim | None = None
+    line: ServiceLine | None = None
+    in_plb = False
+    for raw in lines:
+        text = compact(raw)
+        if not text:
+            continue
+        if match := _PAYER.match(text):
+            remit.payer.name = remit.payer.name or match["payer"]
+            continue
+        if (match := _PAYEE.match(text)) and remit.payee.npi is None:
+            remit.payee = Payee(name=match["name"], npi=match["npi"])
+            continue
+        header = False
+        for pattern in (_PAGE, _DATE, _CHECK):
+            if match := pattern.search(text):
+                header = True
+                if pattern is _DATE and remit.payment.date is None:
+                    remit.payment.date = us_date(match["date"])
+                if pattern is _CHECK and remit.payment.number is None:
+                    remit.payment.number = match["check"]
+        if header or _COLUMNS.match(text):
+            continue
+        if match := _NAME.match(text):
+            claim = RemittanceClaim(patient_name=match["name"], member_id=match["hic"], account_number=match["acnt"],
+                                    payer_claim_number=match["icn"])
+            remit.claims.append(claim)
+            printed[len(remit.claims) - 1] = _ClaimTotals()
+            line = None
+            continue
+        if match := _TOTALS.match(text):
+            remit.payment.amount = money(match["check"])
+            claim = line = None
+            continue
+        if _PLB_HEAD.match(text):
+            in_plb = True
+            continue
+        if in_plb:
+            if text == "NONE":
+                continue
+            if match := _PLB.match(text):
+                remit.provider_adjustments.append(ProviderAdjustment(
+                    reason=match["reason"], reference=match["ref"], member_id=match["hic"], amount=money(match["amt"])))
+                continue
+            review.append(f"provider_adjustments.{len(remit.provider_adjustments)}")
+            continue
+        if claim is None:
+            # Between claims only the header block appears; anything else is an address line of the header.
+            continue
+        index = len(remit.claims) - 1
+        if match := _SERVICE.match(text):
+            line = ServiceLine(
+                service_date=spr_service_date(match["frm"], match["to"]), place_of_service=match["pos"],
+                procedure=match["proc"], modifiers=match["mods"].split(), units=int(match["units"]),
+                billed=money(match["billed"]), allowed=money(match["allowed"]), deductible=money(match["deduct"]),
+                coinsurance=money(match["coins"]), paid=money(match["paid"]))
+            if match["grp"]:
+                line.adjustments.append(Adjustment(group=match["grp"], reason=match["rc"], amount=money(match["adj"])))
+            claim.lines.append(line)
+            continue
+        if (match := _CONTINUATION.match(text)) and line is not None:
+            line.adjustments.append(Adjustment(group=match["grp"], reason=match["rc"], amount=money(match["amt"])))
+            continue
+        if (match := _REMARKS.match(text)) and line is not None:
+            line.remarks.extend(match["codes"].split())
+            continue
+        if match := _CLAIM_TOTALS.match(text):
+            claim.patient_responsibility = money(match["pr"])
+            claim.billed = money(match["billed"])
+            claim.allowed = money(match["allowed"])
+            claim.paid = money(match["paid"])
+            claim.status = status_for(claim.paid)  # type: ignore[assignment]
+            printed[index].adjustments = money(match["adj"])
+            continue
+        if match := _NET.match(text):
+            printed[index].net = money(match["net"])
+            continue
+        review.append(f"claims.{index}")
+    return remit, printed, review

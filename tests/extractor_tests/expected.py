@@ -1,0 +1,67 @@
+"""The remittance the sandbox meant to print, built from its store (not from its renderer)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any
+
+from sandbox.documents.spr import supplier_npi_of
+from sandbox.world.store import Store, dec
+
+
+def remittance(store: Store, remit_id: int) -> dict[str, Any]:
+    remit = store.one("SELECT * FROM remittances WHERE id = ?", remit_id)
+    payer = store.one("SELECT * FROM payers WHERE key = ?", remit["payer_key"])
+    claims = []
+    for rc in store.all("SELECT * FROM remit_claims WHERE remit_id = ? ORDER BY seq", remit_id):
+        lines = []
+        for line in store.all("SELECT * FROM remit_lines WHERE remit_claim_id = ? ORDER BY line_no", rc["id"]):
+            lines.append({
+                "service_date": line["dos_from"],
+                "place_of_service": line["pos"] if remit["payer_key"] == "medicare" else None,
+                "procedure": line["hcpcs"], "modifiers": line["modifiers"].split(), "units": line["units"],
+                "billed": line["billed"], "allowed": line["allowed"], "deductible": line["deductible"],
+                "coinsurance": line["coinsurance"], "paid": line["paid"],
+                "adjustments": [{"group": a["group"], "reason": a["reason"], "amount": f"{dec(a['amount']):.2f}"}
+                                for a in json.loads(line["adjustments"])],
+                "remarks": json.loads(line["remarks"])})
+        paid = dec(rc["paid"])
+        claims.append({"patient_name": rc["patient_name"], "member_id": rc["member_id"],
+                       "account_number": rc["account_number"], "payer_claim_number": rc["icn"],
+                       "status": "paid" if paid > 0 else ("denied" if paid == 0 else "reversed"),
+                       "billed": rc["billed"], "allowed": rc["allowed"], "paid": rc["paid"],
+                       "patient_responsibility": rc["patient_responsibility"], "lines": lines})
+    balanced = dec(remit["misprint"]) == 0
+    return {
+        "document_type": "remittance",
+        "payer": {"name": payer["name"], "id": None},
+        "payee": {"name": "SUMMIT HOME MEDICAL SUPPLY", "npi": supplier_npi_of(store)},
+        "payment": {"method": "CHK", "number": remit["check_number"], "date": remit["remit_date"],
+                    "amount": f"{dec(remit['amount']) + dec(remit['misprint']):.2f}"},
+        "claims": claims,
+        "provider_adjustments": [{"reason": p["reason"], "reference": p["reference"], "member_id": p["member_id"],
+                                  "amount": p["amount"]}
+                                 for p in store.all("SELECT * FROM plb WHERE remit_id = ? ORDER BY id", remit_id)],
+        "balanced": balanced,
+        "problems": [] if balanced else ["UNBALANCED_PAYMENT"],
+        "review": [] if balanced else ["payment.amount"],
+    }
+
+
+def field_diff(expected: Any, actual: Any, path: str = "") -> list[str]:
+    """Dotted paths where two JSON values differ (counting fields, for accuracy)."""
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        out = []
+        for key in expected:
+            out.extend(field_diff(expected[key], actual.get(key), f"{path}.{key}" if path else key))
+        return out
+    if isinstance(expected, list) and isinstance(actual, list) and expected and isinstance(expected[0], dict):
+        if len(expected) != len(actual):
+            return [f"{path} (length {len(actual)} != {len(expected)})"]
+        out = []
+        for index, (e, a) in enumerate(zip(expected, actual)):
+            out.extend(field_diff(e, a, f"{path}.{index}"))
+        return out
+    return [] if expected == actual else [path]

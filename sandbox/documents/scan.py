@@ -21,26 +21,26 @@ LETTER_PX = (int(8.5 * DPI), int(11 * DPI))
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 
-def font(size_pt: float, *, mono: bool = False, bold: bool = False) -> ImageFont.FreeTypeFont:
+def font(size_pt: float, *, mono: bool = False, bold: bool = False, dpi: int = DPI) -> ImageFont.FreeTypeFont:
     name = "DejaVuSansMono" if mono else "DejaVuSans"
     if bold:
         name += "-Bold"
-    return ImageFont.truetype(str(FONT_DIR / f"{name}.ttf"), int(size_pt * DPI / 72))
+    return ImageFont.truetype(str(FONT_DIR / f"{name}.ttf"), int(size_pt * dpi / 72))
 
 
 class Page:
     """A white letter page to draw on in points (1/72 inch), like a form designer would."""
 
-    def __init__(self) -> None:
-        self.image = Image.new("L", LETTER_PX, 255)
+    def __init__(self, dpi: int = DPI) -> None:
+        self.dpi = dpi
+        self.image = Image.new("L", (int(8.5 * dpi), int(11 * dpi)), 255)
         self.draw = ImageDraw.Draw(self.image)
 
-    @staticmethod
-    def px(points: float) -> int:
-        return int(points * DPI / 72)
+    def px(self, points: float) -> int:
+        return int(points * self.dpi / 72)
 
     def text(self, x: float, y: float, value: str, size: float = 10, *, mono: bool = False, bold: bool = False) -> None:
-        self.draw.text((self.px(x), self.px(y)), value, fill=0, font=font(size, mono=mono, bold=bold))
+        self.draw.text((self.px(x), self.px(y)), value, fill=0, font=font(size, mono=mono, bold=bold, dpi=self.dpi))
 
     def box(self, x: float, y: float, w: float, h: float, width: int = 2) -> None:
         self.draw.rectangle((self.px(x), self.px(y), self.px(x + w), self.px(y + h)), outline=0, width=width)
@@ -65,8 +65,9 @@ class Page:
         self.draw.line(points, fill=0, width=4, joint="curve")
 
 
-def text_page(lines: Sequence[str], *, size: float = 8.0, margin: float = 36, title: str | None = None) -> Image.Image:
-    page = Page()
+def text_page(lines: Sequence[str], *, size: float = 8.0, margin: float = 36, title: str | None = None,
+              dpi: int = DPI) -> Image.Image:
+    page = Page(dpi)
     y = margin
     if title:
         page.text(margin, y, title, 12, bold=True)

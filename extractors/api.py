@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .exceptions import UnknownDocumentType
+from .lines import Line, from_text
 from .models import Document
 from .pages import Page, pages
 from .remittance import balance, commercial, spr
@@ -15,22 +16,28 @@ from .remittance import balance, commercial, spr
 class _Counted:
     """Page lines in reading order, counting pages as they stream past."""
 
-    def __init__(self, first: Page, rest: Iterator[Page]) -> None:
+    def __init__(self, first: Page, first_lines: list[Line], rest: Iterator[Page]) -> None:
         self.first = first
+        self.first_lines = first_lines
         self.rest = rest
-        self.pages = 0
-        self.ocr = False
+        self.pages = 1
+        self.ocr = first.text is None
 
-    def lines(self) -> Iterator[str]:
-        for page in chain([self.first], self.rest):
+    def lines(self) -> Iterator[Line]:
+        yield from self.first_lines
+        for page in self.rest:
             self.pages += 1
-            text = page.text
-            if text is None:
-                from .ocr import page_text
-
-                text = page_text(page)
+            if page.text is None:
                 self.ocr = True
-            yield from text.splitlines()
+            yield from page_lines(page)
+
+
+def page_lines(page: Page) -> list[Line]:
+    if page.text is not None:
+        return from_text(page.text)
+    from .ocr import lines_of, page_words
+
+    return [Line.from_words(words) for words in lines_of(page_words(page))]
 
 
 def detect(text: str) -> str:
@@ -57,20 +64,14 @@ def extract(path: Path | str) -> Document:
 
 def _extract(stream: Iterator[Page]) -> Document:
     first = next(stream)
-    if first.text is None:
-        from .ocr import page_text
-
-        first.text = page_text(first)
-        scanned = True
-    else:
-        scanned = False
-    kind = detect(first.text)
-    counted = _Counted(first, stream)
+    first_lines = page_lines(first)
+    kind = detect("\n".join(line.text for line in first_lines))
+    counted = _Counted(first, first_lines, stream)
     if kind in ("spr", "commercial"):
         parser = spr.parse if kind == "spr" else commercial.parse
         remit, printed, review = parser(counted.lines())
         remit.review = review
         balance.check(remit, printed)  # type: ignore[arg-type]
-        remit.pages, remit.ocr = counted.pages, scanned or counted.ocr
+        remit.pages, remit.ocr = counted.pages, counted.ocr
         return remit
     raise UnknownDocumentType(f"reading {kind.upper()} documents is not built yet")

@@ -28,6 +28,12 @@ def check(remit: Remittance, printed: Mapping[int, PrintedTotals] | None = None)
                 problems.append("UNBALANCED_LINE")
                 review.append(f"claims.{c_index}.lines.{l_index}.paid")
                 claim_bad = True
+            # The deductible and coinsurance columns repeat the PR adjustments: a misread shows here.
+            if line.deductible != sum((a.amount for a in line.adjustments if (a.group, a.reason) == ("PR", "1")), ZERO):
+                review.append(f"claims.{c_index}.lines.{l_index}.deductible")
+            if line.coinsurance != sum((a.amount for a in line.adjustments
+                                        if a.group == "PR" and a.reason in ("2", "3")), ZERO):
+                review.append(f"claims.{c_index}.lines.{l_index}.coinsurance")
         all_adjustments = sum((a.amount for line in claim.lines for a in line.adjustments), ZERO)
         patient = sum((a.amount for line in claim.lines for a in line.adjustments if a.group == "PR"), ZERO)
         totals = printed.get(c_index)
@@ -48,6 +54,13 @@ def check(remit: Remittance, printed: Mapping[int, PrintedTotals] | None = None)
             review.append(f"claims.{c_index}.paid")
         elif claim_bad:
             problems.append("UNBALANCED_CLAIM")
+    # What every remittance must carry; missing means the header was not read.
+    for path, value in (("payer.name", remit.payer.name), ("payee.name", remit.payee.name),
+                        ("payment.number", remit.payment.number), ("payment.date", remit.payment.date)):
+        if value is None:
+            review.append(path)
+    if not remit.claims:
+        review.append("claims")
     paid = sum((claim.paid for claim in remit.claims), ZERO)
     plb = sum((p.amount for p in remit.provider_adjustments), ZERO)
     if remit.payment.amount is None or paid - plb != remit.payment.amount:
@@ -55,4 +68,4 @@ def check(remit: Remittance, printed: Mapping[int, PrintedTotals] | None = None)
         review.append("payment.amount")
     remit.problems = sorted(set(remit.problems) | set(problems))
     remit.review = list(dict.fromkeys([*remit.review, *review]))
-    remit.balanced = not any(p.startswith("UNBALANCED_") for p in remit.problems) and not remit.review
+    remit.balanced = not any(p.startswith("UNBALANCED_") for p in remit.problems)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from ..lines import Line
 from ..models import Adjustment, Payee, Payer, Payment, ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
-from .common import AMT, compact, money, status_for, us_date
+from ..validators import is_account, is_hcpcs, is_npi
+from .common import AMT, Trust, money, status_for, us_date
 
 MARKER = "PROVIDER EXPLANATION OF BENEFITS"
 
 _PAYER = re.compile(rf"^(?P<payer>.+?) - {MARKER}$")
-_PAYEE = re.compile(r"^Payee: (?P<name>.+?) NPI: ?(?P<npi>\d{10})$")
+_PAYEE = re.compile(r"^Payee: ?(?P<name>.+?) NPI: ?(?P<npi>\d{10})$")
 _PAYMENT = re.compile(r"^Payment Date: (?P<date>\d\d/\d\d/\d{4}) Payment Number: (?P<number>\d+) "
                       r"Payment Method: (?P<method>[A-Z]+)$")
 _AMOUNT = re.compile(rf"^Payment Amount: \$?(?P<amount>{AMT})$")
@@ -29,44 +31,70 @@ _OTHER = re.compile(r"^Other Adjustments")
 _PLB = re.compile(rf"^Reason (?P<reason>[A-Z0-9]{{2}}) Reference (?P<ref>\S+) Member (?P<member>\S+) Amount (?P<amt>{AMT})$")
 _TOTAL = re.compile(rf"^Total Plan Paid on Claims: (?P<paid>{AMT}) Payment Amount: (?P<amount>{AMT})$")
 _PAGE = re.compile(r"^Page \d+ of \d+$")
-_RULE = re.compile(r"^-{10,}$")
+_RULE = re.compile(r"^[-_—=]{10,}$")
 
 
-def parse(lines: Iterable[str]) -> tuple[Remittance, dict[int, object], list[str]]:
+def _payer_id(raw: str | None, prefix: str, digits: int) -> tuple[str | None, bool]:
+    """Blue River's ids are a fixed prefix and digits; an 8 read for the B of the prefix is put right."""
+    if not raw:
+        return None, True
+    value = raw
+    if not value.startswith(prefix) and len(value) == len(prefix) + digits:
+        fixed = value[: len(prefix)].replace("8", "B")
+        if fixed == prefix:
+            value = prefix + value[len(prefix):]
+    return value, bool(re.fullmatch(rf"{prefix}\d{{{digits}}}", value))
+
+
+def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[str]]:
     remit = Remittance(payer=Payer(), payee=Payee(), payment=Payment())
-    review: list[str] = []
+    trust = Trust()
     claim: RemittanceClaim | None = None
     header_done = False
     in_plb = False
-    for raw in lines:
-        text = compact(raw)
+    for row in lines:
+        text = row.text
         if not text or _PAGE.match(text) or _RULE.match(text) or _COLUMNS.match(text):
             continue
         if match := _PAYER.match(text):
-            remit.payer.name = remit.payer.name or match["payer"]
+            if remit.payer.name is None:
+                remit.payer.name = match["payer"]
+                trust.check("payer.name", row.group_conf(match, "payer"))
             continue
         if match := _PAYEE.match(text):
             remit.payee = Payee(name=match["name"], npi=match["npi"])
+            trust.check("payee.npi", row.group_conf(match, "npi"), is_npi(match["npi"]))
+            trust.check("payee.name", row.group_conf(match, "name"))
             continue
         if match := _PAYMENT.match(text):
             remit.payment.date = us_date(match["date"])
             remit.payment.number = match["number"]
             remit.payment.method = match["method"]
+            trust.check("payment.date", row.group_conf(match, "date"))
+            trust.check("payment.number", row.group_conf(match, "number"))
             continue
         if (match := _AMOUNT.match(text)) and remit.payment.amount is None:
             remit.payment.amount = money(match["amount"])
             header_done = True
             continue
         if match := _PATIENT.match(text):
-            claim = RemittanceClaim(patient_name=match["name"], member_id=match["member"] or None,
-                                    account_number=match["account"], payer_claim_number=match["number"] or None)
+            member, member_ok = _payer_id(match["member"], "BRX", 9)
+            number, number_ok = _payer_id(match["number"], "BR", 11)
+            claim = RemittanceClaim(patient_name=match["name"], member_id=member, account_number=match["account"],
+                                    payer_claim_number=number)
             remit.claims.append(claim)
+            index = len(remit.claims) - 1
+            trust.check(f"claims.{index}.patient_name", row.group_conf(match, "name"))
+            trust.check(f"claims.{index}.member_id", row.group_conf(match, "member"), member_ok)
+            trust.check(f"claims.{index}.account_number", row.group_conf(match, "account"),
+                        is_account(match["account"]))
+            trust.check(f"claims.{index}.payer_claim_number", row.group_conf(match, "number"), number_ok)
             in_plb = False
             continue
         if _OTHER.match(text):
             in_plb, claim = True, None
             continue
-        if match := _TOTAL.match(text):
+        if _TOTAL.match(text):
             continue  # the same figures as the claims and the payment amount; balancing checks them
         if in_plb:
             if text == "None":
@@ -75,12 +103,14 @@ def parse(lines: Iterable[str]) -> tuple[Remittance, dict[int, object], list[str
                 remit.provider_adjustments.append(ProviderAdjustment(
                     reason=match["reason"], reference=match["ref"],
                     member_id=None if match["member"] == "-" else match["member"], amount=money(match["amt"])))
+                trust.check(f"provider_adjustments.{len(remit.provider_adjustments) - 1}",
+                            row.group_conf(match, "reason", "ref", "member"))
                 continue
-            review.append(f"provider_adjustments.{len(remit.provider_adjustments)}")
+            trust.review.append(f"provider_adjustments.{len(remit.provider_adjustments)}")
             continue
         if claim is None:
             if header_done:
-                review.append("document")
+                trust.review.append("document")
             continue
         index = len(remit.claims) - 1
         if match := _LINE.match(text):
@@ -89,6 +119,7 @@ def parse(lines: Iterable[str]) -> tuple[Remittance, dict[int, object], list[str
                 modifiers=match["mods"].split(), units=int(match["units"]), billed=money(match["billed"]),
                 allowed=money(match["allowed"]), deductible=money(match["deduct"]),
                 coinsurance=money(match["coins"]), paid=money(match["paid"]))
+            path = f"claims.{index}.lines.{len(claim.lines)}"
             for part in (match["adjs"] or "").split(";"):
                 part = part.strip()
                 if not part:
@@ -96,16 +127,22 @@ def parse(lines: Iterable[str]) -> tuple[Remittance, dict[int, object], list[str
                 if adj := _ADJ.match(part):
                     line.adjustments.append(Adjustment(group=adj["grp"], reason=adj["rc"], amount=money(adj["amt"])))
                 else:
-                    review.append(f"claims.{index}.lines.{len(claim.lines)}.adjustments")
+                    trust.review.append(f"{path}.adjustments")
             claim.lines.append(line)
+            trust.check(f"{path}.service_date", row.group_conf(match, "frm"))
+            trust.check(f"{path}.procedure", row.group_conf(match, "code"), is_hcpcs(match["code"]))
+            trust.check(f"{path}.modifiers", row.group_conf(match, "mods"))
+            trust.check(f"{path}.units", row.group_conf(match, "units"))
+            trust.check(f"{path}.adjustments", row.group_conf(match, "adjs") if match["adjs"] else 100.0)
             continue
         if (match := _REMARKS.match(text)) and claim.lines:
             claim.lines[-1].remarks.extend(match["codes"].split())
+            trust.check(f"claims.{index}.lines.{len(claim.lines) - 1}.remarks", row.group_conf(match, "codes"))
             continue
         if match := _CLAIM_TOTALS.match(text):
             claim.billed, claim.allowed = money(match["billed"]), money(match["allowed"])
             claim.paid, claim.patient_responsibility = money(match["paid"]), money(match["pr"])
             claim.status = status_for(claim.paid)  # type: ignore[assignment]
             continue
-        review.append(f"claims.{index}")
-    return remit, {}, review
+        trust.review.append(f"claims.{index}")
+    return remit, {}, trust.review

@@ -38,3 +38,17 @@ def status_for(paid: Decimal) -> str:
 
 def compact(line: str) -> str:
     return re.sub(r"\s+", " ", line).strip()
+
+
+MIN_CONF = 80.0  # an OCR'd identifier or date below this goes to a person
+
+
+class Trust:
+    """Review paths for fields read with too little confidence or in an impossible shape."""
+
+    def __init__(self) -> None:
+        self.review: list[str] = []
+
+    def check(self, path: str, conf: float, ok: bool = True) -> None:
+        if conf < MIN_CONF or not ok:
+            self.review.append(path)

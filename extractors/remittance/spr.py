@@ -1,9 +1,10 @@
-"""The Medicare standard paper remittance, read line by line from its text layer (or its OCR text).
+"""The Medicare standard paper remittance, read line by line from its text layer or its OCR.
 
 A state machine over the lines of every page in order: claims break across
 pages, so a page is only a source of lines. Page headers repeat and are
 skipped; every line inside a claim must be understood, or the claim goes
-under `review`.
+under `review`. Identifiers and dates read with low OCR confidence go under
+`review` too; amounts are proven by the balancing rules instead.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import re
 from decimal import Decimal
 from typing import Iterable
 
+from ..lines import Line
 from ..models import Adjustment, Payee, Payer, Payment, ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
-from .common import AMT, compact, money, spr_service_date, status_for, us_date
+from ..validators import is_hcpcs, is_mbi, is_npi
+from .common import AMT, Trust, money, spr_service_date, status_for, us_date
 
 MARKER = "MEDICARE REMITTANCE ADVICE"
 
@@ -48,23 +51,27 @@ class _ClaimTotals:
         self.net: Decimal | None = None
 
 
-def parse(lines: Iterable[str]) -> tuple[Remittance, dict[int, _ClaimTotals], list[str]]:
-    """Returns the remittance, the printed claim totals by claim index, and review paths for lines not understood."""
+def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, _ClaimTotals], list[str]]:
+    """Returns the remittance, the printed claim totals by claim index, and the review paths."""
     remit = Remittance(payer=Payer(), payee=Payee(), payment=Payment(method="CHK"))
     printed: dict[int, _ClaimTotals] = {}
-    review: list[str] = []
+    trust = Trust()
     claim: RemittanceClaim | None = None
     line: ServiceLine | None = None
     in_plb = False
-    for raw in lines:
-        text = compact(raw)
+    for row in lines:
+        text = row.text
         if not text:
             continue
         if match := _PAYER.match(text):
-            remit.payer.name = remit.payer.name or match["payer"]
+            if remit.payer.name is None:
+                remit.payer.name = match["payer"]
+                trust.check("payer.name", row.group_conf(match, "payer"))
             continue
         if (match := _PAYEE.match(text)) and remit.payee.npi is None:
             remit.payee = Payee(name=match["name"], npi=match["npi"])
+            trust.check("payee.npi", row.group_conf(match, "npi"), is_npi(match["npi"]))
+            trust.check("payee.name", row.group_conf(match, "name"))
             continue
         header = False
         for pattern in (_PAGE, _DATE, _CHECK):
@@ -72,15 +79,23 @@ def parse(lines: Iterable[str]) -> tuple[Remittance, dict[int, _ClaimTotals], li
                 header = True
                 if pattern is _DATE and remit.payment.date is None:
                     remit.payment.date = us_date(match["date"])
+                    trust.check("payment.date", row.group_conf(match, "date"))
                 if pattern is _CHECK and remit.payment.number is None:
                     remit.payment.number = match["check"]
+                    trust.check("payment.number", row.group_conf(match, "check"))
         if header or _COLUMNS.match(text):
             continue
         if match := _NAME.match(text):
             claim = RemittanceClaim(patient_name=match["name"], member_id=match["hic"], account_number=match["acnt"],
                                     payer_claim_number=match["icn"])
             remit.claims.append(claim)
-            printed[len(remit.claims) - 1] = _ClaimTotals()
+            index = len(remit.claims) - 1
+            printed[index] = _ClaimTotals()
+            trust.check(f"claims.{index}.patient_name", row.group_conf(match, "name"))
+            trust.check(f"claims.{index}.member_id", row.group_conf(match, "hic"),
+                        match["hic"] is None or is_mbi(match["hic"]) or not match["hic"][:1].isdigit())
+            trust.check(f"claims.{index}.account_number", row.group_conf(match, "acnt"))
+            trust.check(f"claims.{index}.payer_claim_number", row.group_conf(match, "icn"))
             line = None
             continue
         if match := _TOTALS.match(text):
@@ -96,8 +111,10 @@ def parse(lines: Iterable[str]) -> tuple[Remittance, dict[int, _ClaimTotals], li
             if match := _PLB.match(text):
                 remit.provider_adjustments.append(ProviderAdjustment(
                     reason=match["reason"], reference=match["ref"], member_id=match["hic"], amount=money(match["amt"])))
+                trust.check(f"provider_adjustments.{len(remit.provider_adjustments) - 1}",
+                            row.group_conf(match, "reason", "ref", "hic"))
                 continue
-            review.append(f"provider_adjustments.{len(remit.provider_adjustments)}")
+            trust.review.append(f"provider_adjustments.{len(remit.provider_adjustments)}")
             continue
         if claim is None:
             # Between claims only the header block appears; anything else is an address line of the header.
@@ -112,12 +129,21 @@ def parse(lines: Iterable[str]) -> tuple[Remittance, dict[int, _ClaimTotals], li
             if match["grp"]:
                 line.adjustments.append(Adjustment(group=match["grp"], reason=match["rc"], amount=money(match["adj"])))
             claim.lines.append(line)
+            path = f"claims.{index}.lines.{len(claim.lines) - 1}"
+            trust.check(f"{path}.service_date", row.group_conf(match, "frm", "to"))
+            trust.check(f"{path}.procedure", row.group_conf(match, "proc"), is_hcpcs(match["proc"]))
+            trust.check(f"{path}.modifiers", row.group_conf(match, "mods"))
+            trust.check(f"{path}.units", row.group_conf(match, "units"))
+            trust.check(f"{path}.place_of_service", row.group_conf(match, "pos"))
+            trust.check(f"{path}.adjustments", row.group_conf(match, "grp", "rc"))
             continue
         if (match := _CONTINUATION.match(text)) and line is not None:
             line.adjustments.append(Adjustment(group=match["grp"], reason=match["rc"], amount=money(match["amt"])))
+            trust.check(f"claims.{index}.lines.{len(claim.lines) - 1}.adjustments", row.group_conf(match, "grp", "rc"))
             continue
         if (match := _REMARKS.match(text)) and line is not None:
             line.remarks.extend(match["codes"].split())
+            trust.check(f"claims.{index}.lines.{len(claim.lines) - 1}.remarks", row.group_conf(match, "codes"))
             continue
         if match := _CLAIM_TOTALS.match(text):
             claim.patient_responsibility = money(match["pr"])
@@ -130,5 +156,5 @@ def parse(lines: Iterable[str]) -> tuple[Remittance, dict[int, _ClaimTotals], li
         if match := _NET.match(text):
             printed[index].net = money(match["net"])
             continue
-        review.append(f"claims.{index}")
-    return remit, printed, review
+        trust.review.append(f"claims.{index}")
+    return remit, printed, trust.review

@@ -251,7 +251,9 @@ class _Builder:
                     "id": rc_id, "remit_id": remit_id, "seq": len(claims) + 1, "claim_id": None,
                     "account_number": f"{rng.randrange(100000, 999999)}-0",
                     "patient_name": f"{rng.choice(catalog.LAST_NAMES)}, {rng.choice(catalog.FIRST_NAMES)}",
-                    "member_id": ids.mbi(rng), "icn": ids.digits(rng, 14), "status": "paid",
+                    "member_id": ids.mbi(rng) if payer_key == "medicare" else f"BRX{ids.digits(rng, 9)}",
+                    "icn": ids.digits(rng, 14) if payer_key == "medicare" else f"BR{ids.digits(rng, 11)}",
+                    "status": "paid",
                     "billed": stray["billed"], "allowed": stray["allowed"], "paid": paid,
                     "patient_responsibility": stray["allowed"] - paid})
                 self.w.remit_lines.append({

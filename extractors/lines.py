@@ -1,0 +1,105 @@
+"""Lines of a page with a confidence for every character span, from a text layer or from OCR.
+
+Parsers match regular expressions on `Line.text` and ask `Line.conf` for the
+confidence of the characters a field came from: a text layer is certain
+(100), an OCR word carries Tesseract's confidence, and a word the OCR fixes
+below had to change is trusted less than what Tesseract read as is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Match
+
+from .ocr import Word
+
+CERTAIN = 100.0
+FIXED_CONF = 70.0  # a word changed by a confusion fix: probably right, never certain
+
+
+@dataclass
+class Line:
+    text: str
+    # (start, end, confidence) for each word of `text`
+    spans: list[tuple[int, int, float]] = field(default_factory=list)
+
+    @classmethod
+    def plain(cls, text: str) -> "Line":
+        compact = re.sub(r"\s+", " ", text).strip()
+        return cls(compact, [(0, len(compact), CERTAIN)] if compact else [])
+
+    @classmethod
+    def from_words(cls, words: Iterable[Word]) -> "Line":
+        text, spans = "", []
+        for word in words:
+            if _STRAY.match(word.text):
+                continue  # a speck read as punctuation
+            fixed = fix_word(word.text)
+            conf = word.conf if fixed == word.text else min(word.conf, FIXED_CONF)
+            if text:
+                text += " "
+            spans.append((len(text), len(text) + len(fixed), max(conf, 0.0)))
+            text += fixed
+        return cls(text, spans)
+
+    def conf(self, start: int, end: int) -> float:
+        """The lowest confidence of the words that characters start..end touch."""
+        touched = [c for s, e, c in self.spans if s < end and e > start]
+        return min(touched) if touched else CERTAIN
+
+    def group_conf(self, match: Match[str], *groups: str) -> float:
+        confs = [self.conf(*match.span(g)) for g in groups if match.group(g) is not None]
+        return min(confs) if confs else CERTAIN
+
+
+# Confusions Tesseract makes on these documents, fixed only where the shape of the word leaves one reading.
+_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "@": "0", "Q": "0", "D": "0", "l": "1", "I": "1", "i": "1",
+                                   "|": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2"})
+_NUMERIC_SHAPES = (
+    re.compile(r"^\d\d/\d\d/\d\d(\d\d)?$"),                       # a date
+    re.compile(r"^\d\d/\d\d/\d\d-\d\d/\d\d/\d\d$"),                # a date range
+    re.compile(r"^\$?-?\d{1,3}(,\d{3})*\.\d\d;?$"),                  # an amount
+    re.compile(r"^\$?-?\d+\.\d\d;?$"),
+)
+_GROUPS = {"CO", "PR", "OA", "PI", "CR"}
+_GROUP_LOOKALIKES = str.maketrans({"0": "O", "@": "O", "€": "C", "£": "C", "(": "C", "1": "I", "l": "I", "|": "I"})
+_ADJ_WORD = re.compile(r"^(?P<g>\S{2,3})-(?P<r>[0-9A-Z]{1,4})(?P<semi>;?)$")
+
+
+def _numeric(word: str) -> bool:
+    return any(p.match(word) for p in _NUMERIC_SHAPES)
+
+
+_STRAY = re.compile(r"^[.,'`‘’:;_~]+$")
+
+
+def fix_word(word: str) -> str:
+    """The reading of an OCR word that fits the documents' vocabulary, or the word as read."""
+    if len(word) > 1 and word[0] in ".,'`‘’" and word[1].isalnum():
+        word = word[1:]  # ".ID:" -> "ID:"
+    stripped = word.rstrip(".,'`")
+    if stripped != word and stripped and (_numeric(stripped) or _numeric(stripped.translate(_DIGIT_LOOKALIKES))):
+        word = stripped  # "127.35." -> "127.35", "07/21/26-07/21/26." -> "07/21/26-07/21/26"
+    candidate = re.sub(r"^(\$?-?[\d,]*\d),(\d\d)(;?)$", r"\1.\2\3", word)  # 145,00 -> 145.00
+    if candidate != word and not re.match(r"^\$?-?\d{1,3}(,\d{3})+;?$", word) and _numeric(candidate):
+        return candidate
+    if not _numeric(word):
+        mapped = word.translate(_DIGIT_LOOKALIKES)
+        if mapped != word and _numeric(mapped) and sum(c.isdigit() for c in word) >= len(word) // 2:
+            return mapped
+    if len(word) == 5 and word[0] in "£€" and word[1:].translate(_DIGIT_LOOKALIKES).isdigit():
+        return "E" + word[1:].translate(_DIGIT_LOOKALIKES)  # the pound and euro signs are a bold E misread
+    if match := _ADJ_WORD.match(word):
+        group = match["g"].translate(_GROUP_LOOKALIKES)
+        if match["g"] not in _GROUPS:
+            # "C0" -> "CO"; "COQ" / "C0O" (a doubled or stray letter) -> "CO"
+            readings = {group} | {group[:i] + group[i + 1:] for i in range(len(group))} if len(group) == 3 else {group}
+            found = [g for g in readings if g in _GROUPS]
+            if len(found) == 1:
+                return f"{found[0]}-{match['r']}{match['semi']}"
+    return word
+
+
+def from_text(text: str) -> list[Line]:
+    return [Line.plain(raw) for raw in text.splitlines() if raw.strip()]

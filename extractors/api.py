@@ -10,7 +10,7 @@ from .exceptions import UnknownDocumentType
 from .lines import Line, from_text
 from .models import Document
 from .pages import Page, pages
-from .remittance import balance, commercial, spr
+from .remittance import balance, commercial, repair, spr
 
 
 class _Counted:
@@ -70,8 +70,10 @@ def _extract(stream: Iterator[Page]) -> Document:
     if kind in ("spr", "commercial"):
         parser = spr.parse if kind == "spr" else commercial.parse
         remit, printed, review = parser(counted.lines())
+        remit.pages, remit.ocr = counted.pages, counted.ocr
+        if remit.ocr:
+            review.extend(repair.repair(remit))
         remit.review = review
         balance.check(remit, printed)  # type: ignore[arg-type]
-        remit.pages, remit.ocr = counted.pages, counted.ocr
         return remit
     raise UnknownDocumentType(f"reading {kind.upper()} documents is not built yet")

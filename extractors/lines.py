@@ -71,14 +71,19 @@ def _numeric(word: str) -> bool:
     return any(p.match(word) for p in _NUMERIC_SHAPES)
 
 
-_STRAY = re.compile(r"^[.,'`‘’:;_~]+$")
+_STRAY = re.compile(r"^(?:[.,'`‘’:;_~]+|[^\w\s$#&/-])$")
+_HCPCS_SHAPE = re.compile(r"^[A-V][0-9OoIlSBZ]{4}$")
 
 
 def fix_word(word: str) -> str:
     """The reading of an OCR word that fits the documents' vocabulary, or the word as read."""
     if len(word) > 1 and word[0] in ".,'`‘’" and word[1].isalnum():
         word = word[1:]  # ".ID:" -> "ID:"
-    stripped = word.rstrip(".,'`")
+    if re.match(r"^[A-Za-z]+:?\.$", word):
+        word = word[:-1]  # "Claim." -> "Claim", "Status:." -> "Status:"
+    if re.match(r"^\$?\d+:\d\d;?$", word):
+        word = word.replace(":", ".")  # "3:14" -> "3.14"
+    stripped = word.rstrip(".,'`:")
     if stripped != word and stripped and (_numeric(stripped) or _numeric(stripped.translate(_DIGIT_LOOKALIKES))):
         word = stripped  # "127.35." -> "127.35", "07/21/26-07/21/26." -> "07/21/26-07/21/26"
     candidate = re.sub(r"^(\$?-?[\d,]*\d),(\d\d)(;?)$", r"\1.\2\3", word)  # 145,00 -> 145.00
@@ -88,6 +93,8 @@ def fix_word(word: str) -> str:
         mapped = word.translate(_DIGIT_LOOKALIKES)
         if mapped != word and _numeric(mapped) and sum(c.isdigit() for c in word) >= len(word) // 2:
             return mapped
+    if _HCPCS_SHAPE.match(word) and not word[1:].isdigit():
+        return word[0] + word[1:].translate(_DIGIT_LOOKALIKES)  # "KO001" -> "K0001"
     if len(word) == 5 and word[0] in "£€" and word[1:].translate(_DIGIT_LOOKALIKES).isdigit():
         return "E" + word[1:].translate(_DIGIT_LOOKALIKES)  # the pound and euro signs are a bold E misread
     if match := _ADJ_WORD.match(word):

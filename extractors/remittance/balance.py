@@ -56,6 +56,7 @@ def check(remit: Remittance, printed: Mapping[int, PrintedTotals] | None = None)
             problems.append("UNBALANCED_CLAIM")
     # What every remittance must carry; missing means the header was not read.
     for path, value in (("payer.name", remit.payer.name), ("payee.name", remit.payee.name),
+                        ("payee.npi", remit.payee.npi), ("payment.amount", remit.payment.amount),
                         ("payment.number", remit.payment.number), ("payment.date", remit.payment.date)):
         if value is None:
             review.append(path)

@@ -1,0 +1,80 @@
+"""Put right the amounts an OCR misread, where the document's own arithmetic leaves one answer.
+
+A remittance says most amounts twice: a line's paid is its billed less its
+adjustments; a claim's totals are its lines' sums; the coinsurance column is
+the PR-2/PR-3 adjustment. When one reading disagrees with two that agree, the
+one is taken to be the misread and replaced. Every amount replaced goes under
+`review`: it is probably right, but a person confirms it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..models import Remittance, RemittanceClaim, ServiceLine
+
+ZERO = Decimal("0.00")
+
+
+def _adj(line: ServiceLine) -> Decimal:
+    return sum((a.amount for a in line.adjustments), ZERO)
+
+
+def _pr(line: ServiceLine, reasons: tuple[str, ...] | None = None) -> Decimal:
+    return sum((a.amount for a in line.adjustments if a.group == "PR" and (reasons is None or a.reason in reasons)), ZERO)
+
+
+def _repair_single_line(claim: RemittanceClaim, line: ServiceLine, path: str, review: list[str]) -> None:
+    adjustments = _adj(line)
+    if line.billed - adjustments == line.paid:
+        return
+    # Billed and paid are each printed twice (line and claim totals) and tied by the adjustments.
+    if claim.billed == line.paid + adjustments and line.paid == claim.paid:
+        line.billed = claim.billed
+        review.append(f"{path}.billed")
+    elif claim.paid == line.billed - adjustments and line.billed == claim.billed:
+        line.paid = claim.paid
+        review.append(f"{path}.paid")
+    elif line.billed == claim.billed and line.paid == claim.paid and len(line.adjustments) >= 1:
+        # One adjustment misread: the one whose corrected amount matches its own column.
+        gap = line.billed - line.paid - adjustments
+        for index, adj in enumerate(line.adjustments):
+            candidate = adj.amount + gap
+            column = (line.deductible if (adj.group, adj.reason) == ("PR", "1")
+                      else line.coinsurance if adj.group == "PR" and adj.reason in ("2", "3") else None)
+            # A lone adjustment may absorb the gap only when no PR column says something is missing.
+            alone = column is None and len(line.adjustments) == 1 and not line.deductible and not line.coinsurance
+            if candidate >= 0 and (alone or column == candidate):
+                adj.amount = candidate
+                review.append(f"{path}.adjustments.{index}.amount")
+                break
+
+
+def repair(remit: Remittance) -> list[str]:
+    """Repair what arithmetic can; returns the review paths of what it changed."""
+    review: list[str] = []
+    for c_index, claim in enumerate(remit.claims):
+        if len(claim.lines) == 1:
+            _repair_single_line(claim, claim.lines[0], f"claims.{c_index}.lines.0", review)
+        # A claim total that disagrees with lines which each balance is the misread.
+        if claim.lines and all(line.billed - _adj(line) == line.paid for line in claim.lines):
+            for field in ("billed", "allowed", "paid"):
+                total = sum((getattr(line, field) for line in claim.lines), ZERO)
+                if getattr(claim, field) != total and (field != "allowed" or len(claim.lines) > 1):
+                    setattr(claim, field, total)
+                    review.append(f"claims.{c_index}.{field}")
+            pr = sum((_pr(line) for line in claim.lines), ZERO)
+            if claim.patient_responsibility != pr:
+                claim.patient_responsibility = pr
+                review.append(f"claims.{c_index}.patient_responsibility")
+        for l_index, line in enumerate(claim.lines):
+            if line.billed - _adj(line) != line.paid:
+                continue  # the adjustments themselves are in doubt: the columns may be the right ones
+            deductible, coinsurance = _pr(line, ("1",)), _pr(line, ("2", "3"))
+            if line.deductible != deductible:
+                line.deductible = deductible
+                review.append(f"claims.{c_index}.lines.{l_index}.deductible")
+            if line.coinsurance != coinsurance:
+                line.coinsurance = coinsurance
+                review.append(f"claims.{c_index}.lines.{l_index}.coinsurance")
+    return review

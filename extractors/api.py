@@ -2,42 +2,60 @@
 
 from __future__ import annotations
 
-from itertools import chain
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
+
+from PIL import Image
 
 from .exceptions import UnknownDocumentType
+from .forms import cmn, swo
+from .forms.layout import Form
+from .forms.rules import DEFAULT_RULES, RuleSet
 from .lines import Line, from_text
 from .models import Document
 from .pages import Page, pages
 from .remittance import balance, commercial, repair, spr
 
+DETECT_PAGES = 3  # a title must appear within the first pages
+
 
 class _Counted:
     """Page lines in reading order, counting pages as they stream past."""
 
-    def __init__(self, first: Page, first_lines: list[Line], rest: Iterator[Page]) -> None:
+    def __init__(self, first: list[Line], rest: Iterator[Page], pages_read: int, ocr: bool) -> None:
         self.first = first
-        self.first_lines = first_lines
         self.rest = rest
-        self.pages = 1
-        self.ocr = first.text is None
+        self.pages = pages_read
+        self.ocr = ocr
 
     def lines(self) -> Iterator[Line]:
-        yield from self.first_lines
+        yield from self.first
         for page in self.rest:
             self.pages += 1
             if page.text is None:
                 self.ocr = True
-            yield from page_lines(page)
+            yield from read(page).lines
+
+
+@dataclass
+class _Reading:
+    lines: list[Line]
+    image: Image.Image | None = None
+    words: list[Any] | None = None
+
+
+def read(page: Page) -> _Reading:
+    if page.text is not None:
+        return _Reading(from_text(page.text))
+    from .ocr import lines_of, read_page
+
+    image, words = read_page(page)
+    return _Reading([Line.from_words(ws) for ws in lines_of(words)], image, words)
 
 
 def page_lines(page: Page) -> list[Line]:
-    if page.text is not None:
-        return from_text(page.text)
-    from .ocr import lines_of, page_words
-
-    return [Line.from_words(words) for words in lines_of(page_words(page))]
+    return read(page).lines
 
 
 def detect(text: str) -> str:
@@ -46,29 +64,42 @@ def detect(text: str) -> str:
         return "spr"
     if commercial.MARKER in upper:
         return "commercial"
-    if "CERTIFICATE OF MEDICAL NECESSITY" in upper:
+    if cmn.detect(upper) or "CMS-484" in upper:
         return "cmn"
-    if "STANDARD WRITTEN ORDER" in upper:
+    if swo.detect(upper):
         return "swo"
-    raise UnknownDocumentType("not a remittance, CMN or written order (no known title on the first page)")
+    raise UnknownDocumentType("not a remittance, CMN or written order (no known title on the first pages)")
 
 
-def extract(path: Path | str) -> Document:
+def extract(path: Path | str, rules: RuleSet = DEFAULT_RULES) -> Document:
     path = Path(path)
     stream = pages(path)
     try:
-        return _extract(stream)
+        return _extract(stream, rules)
     finally:
         stream.close()  # closes the PDF even when reading stopped half-way
 
 
-def _extract(stream: Iterator[Page]) -> Document:
-    first = next(stream)
-    first_lines = page_lines(first)
-    kind = detect("\n".join(line.text for line in first_lines))
-    counted = _Counted(first, first_lines, stream)
+def _extract(stream: Iterator[Page], rules: RuleSet) -> Document:
+    seen: list[tuple[Page, _Reading]] = []
+    kind = None
+    # A fax may open with a cover sheet: look for a title on the first few pages.
+    for page in stream:
+        reading = read(page)
+        seen.append((page, reading))
+        try:
+            kind = detect("\n".join(line.text for line in reading.lines))
+            break
+        except UnknownDocumentType:
+            if len(seen) >= DETECT_PAGES or page.text is not None:
+                raise
+    if kind is None:
+        raise UnknownDocumentType("the file has no readable pages")
+    page, reading = seen[-1]
+    ocr = any(p.text is None for p, _ in seen)
     if kind in ("spr", "commercial"):
         parser = spr.parse if kind == "spr" else commercial.parse
+        counted = _Counted([line for _, r in seen for line in r.lines], stream, len(seen), ocr)
         remit, printed, review = parser(counted.lines())
         remit.pages, remit.ocr = counted.pages, counted.ocr
         if remit.ocr:
@@ -76,4 +107,11 @@ def _extract(stream: Iterator[Page]) -> Document:
         remit.review = review
         balance.check(remit, printed)  # type: ignore[arg-type]
         return remit
-    raise UnknownDocumentType(f"reading {kind.upper()} documents is not built yet")
+    if reading.image is None or reading.words is None:
+        raise UnknownDocumentType(f"a {kind.upper()} with a text layer: only faxed (scanned) forms are read")
+    form = Form(reading.image, reading.words)
+    document = cmn.read(form, rules) if kind == "cmn" else swo.read(form, rules)
+    remaining = sum(1 for _ in stream)  # the pages after the form (attachments) are counted, not read
+    document.pages = len(seen) + remaining
+    document.ocr = True
+    return document

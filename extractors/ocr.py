@@ -122,10 +122,16 @@ def lines_of(found: list[Word]) -> list[list[Word]]:
     return [sorted(ws, key=lambda w: w.left) for ws in ordered]
 
 
-def page_words(page: Page, *, psm: int = 6) -> list[Word]:
+def read_page(page: Page, *, psm: int = 6) -> tuple[Image.Image, list[Word]]:
+    """The preprocessed page image and Tesseract's words on it (boxes in that image's pixels)."""
     if page.image is None:
         raise OcrFailed(f"page {page.number} has neither text nor an image")
-    return words(preprocess(page.image, page.dpi), psm=psm)
+    image = preprocess(page.image, page.dpi)
+    return image, words(image, psm=psm)
+
+
+def page_words(page: Page, *, psm: int = 6) -> list[Word]:
+    return read_page(page, psm=psm)[1]
 
 
 def page_text(page: Page) -> str:

@@ -1,0 +1,194 @@
+"""The CMS-484 oxygen CMN, read from a fax by its labels."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..models import Cmn, CmnPatient, OxygenTest, Practitioner, Supplier
+from ..ocr import Word
+from . import values
+from .layout import Form, Hit
+from .rules import CMN_RULE_FIELDS, DEFAULT_RULES, RuleSet
+
+TITLE = "CERTIFICATE OF MEDICAL NECESSITY"
+OXYGEN_HCPCS = {"E0424", "E0425", "E0430", "E0431", "E0433", "E0434", "E0435", "E0439", "E0440", "E0441", "E0442",
+                "E0443", "E0444", "E0447", "E1390", "E1391", "E1392", "E1405", "E1406", "K0738"}
+
+
+class _Reader:
+    def __init__(self, form: Form) -> None:
+        self.form = form
+        self.review: list[str] = []
+
+    def keep(self, path: str, read: values.Read[Any], *, required: bool = True) -> Any:
+        """The value if it is sure; otherwise the value as read, listed for review (or None, if allowed)."""
+        if read.value is None:
+            if required:
+                self.review.append(path)
+            return None
+        if not read.sure:
+            self.review.append(path)
+        return read.value
+
+    def after(self, label: str, **kwargs: Any) -> tuple[Hit | None, list[Word]]:
+        hit = self.form.find(label)
+        return hit, (self.form.words_after(hit, **kwargs) if hit else [])
+
+    def checked_letter(self, question: str, path: str) -> str | None:
+        """Which of the Y / N / D boxes on a question's line holds a mark."""
+        hit = self.form.find(question)
+        if hit is None:
+            self.review.append(path)
+            return None
+        before = self.form.words_before(hit)
+        marks = {}
+        for word in before:
+            letter = word.text.strip(".,:;|[]()").upper()[-1:]
+            if letter in ("Y", "N", "D"):
+                marks[letter] = self.form.box_left_of(word)
+        if len(marks) < 2:
+            self.review.append(path)
+            return None
+        best = max(marks, key=lambda k: marks[k])
+        ordered = sorted(marks.values(), reverse=True)
+        if ordered[0] < 0.12 or ordered[0] - ordered[1] < 0.08:
+            self.review.append(path)
+        return best
+
+
+def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
+    r = _Reader(form)
+    cmn = Cmn()
+
+    # Section A: certification type by which box is marked, with its date.
+    types = {"initial": form.find("INITIAL"), "revised": form.find("REVISED"), "recertification": form.find("RECERT")}
+    inks = {}
+    for name, hit in types.items():
+        if hit is not None:
+            inks[name] = form.box_left_of(form.lines[hit.line][hit.first])
+    if inks:
+        best = max(inks, key=lambda k: inks[k])
+        cmn.certification_type = best  # type: ignore[assignment]
+        if inks[best] < 0.12:
+            r.review.append("certification_type")
+    else:
+        r.review.append("certification_type")
+    if types["initial"] is not None:
+        cmn.initial_date = r.keep("initial_date", values.date_in(form.words_after(types["initial"])))
+    else:
+        r.review.append("initial_date")
+
+    # Patient and supplier sit side by side: split by where the supplier's box starts.
+    patient_hit = form.find("PATIENT NAME, ADDRESS")
+    supplier_hit = form.find("SUPPLIER NAME, ADDRESS")
+    split = form.label_x(supplier_hit)[0] - form.char_h if supplier_hit else None
+    if patient_hit:
+        cmn.patient = CmnPatient(
+            name=r.keep("patient.name", values.name_in(form.line_below(patient_hit, 1, x_max=split))),
+            address=r.keep("patient.address", values.text_in(form.line_below(patient_hit, 2, x_max=split)),
+                           required=False))
+    else:
+        r.review.extend(["patient.name", "patient.address"])
+    _, mbi_words = r.after("MBI:")
+    cmn.patient.mbi = r.keep("patient.mbi", values.mbi_in(mbi_words[:2]))
+    _, dob_words = r.after("PT DOB:")
+    cmn.patient.dob = r.keep("patient.dob", values.date_in(dob_words), required=False)
+    if supplier_hit:
+        cmn.supplier = Supplier(name=r.keep("supplier.name", values.text_in(form.line_below(supplier_hit, 1, x_min=split))))
+    _, nsc_words = r.after("NSC #:")
+    cmn.supplier.nsc = r.keep("supplier.nsc", values.text_in(nsc_words[:1]))
+
+    # Place of service and HCPCS: the values on the line below their labels.
+    pos_hit = form.find("PLACE OF SERVICE")
+    hcpcs_hit = form.find("HCPCS CODE")
+    if pos_hit:
+        below = form.line_below(pos_hit, 1, x_max=form.label_x(hcpcs_hit)[0] - form.char_h if hcpcs_hit else None)
+        cmn.place_of_service = r.keep("place_of_service", values.integer_in(below[:1], 1, 99), required=False)
+        if cmn.place_of_service is not None:
+            cmn.place_of_service = f"{int(cmn.place_of_service):02d}"
+    if hcpcs_hit:
+        found = values.hcpcs_in(form.line_below(hcpcs_hit, 1))
+        cmn.hcpcs = [h.value for h in found if h.value]
+        if any(not h.sure or h.value not in OXYGEN_HCPCS for h in found):
+            r.review.append("hcpcs")
+    else:
+        r.review.append("hcpcs")
+
+    physician_hit = form.find("PHYSICIAN NAME, ADDRESS")
+    if physician_hit:
+        cmn.physician = Practitioner(name=r.keep("physician.name", values.name_in(form.line_below(physician_hit, 1))))
+    _, npi_words = r.after("NPI #:")
+    cmn.physician.npi = r.keep("physician.npi", values.npi_in(npi_words[:2]))
+
+    # Section B.
+    _, los_words = r.after("(# OF MONTHS):")
+    cmn.length_of_need_months = r.keep("length_of_need_months", values.integer_in(los_words[:1], 1, 99), required=False)
+    _, icd_words = r.after("DIAGNOSIS CODES (ICD-10):")
+    codes = values.icd10_in(icd_words)
+    cmn.icd10 = [c.value for c in codes if c.value]
+    if not codes or any(not c.sure for c in codes):
+        r.review.append("icd10")
+    test = OxygenTest()
+    pao2_hit = form.find("a) mm Hg")
+    if pao2_hit:
+        words = form.lines[pao2_hit.line][pao2_hit.first:pao2_hit.last + 1]
+        test.pao2_mmhg = r.keep("test.pao2_mmhg", values.integer_in(words, 20, 120), required=False)
+    sao2_hit = form.find("b) %")
+    if sao2_hit:
+        words = form.lines[sao2_hit.line][sao2_hit.first:sao2_hit.last + 1]
+        test.sao2_percent = r.keep("test.sao2_percent", values.integer_in(words, 50, 100), required=False)
+    date_hit = form.find("c)")
+    if date_hit:
+        test.date = r.keep("test.date", values.date_in(form.lines[date_hit.line][date_hit.first:]), required=False)
+    circumstance_hit = form.find("2. Was the test")
+    if circumstance_hit:
+        cmn.q2_circumstance = r.keep("q2_circumstance",
+                                     values.integer_in(form.words_before(circumstance_hit)[-1:], 1, 3), required=False)
+    condition_hit = form.find("3. Circle the one number")
+    if condition_hit:
+        condition = r.keep("test.condition",
+                           values.integer_in(form.words_before(condition_hit)[-1:], 1, 3), required=False)
+        test.condition = {1: "rest", 2: "exercise", 3: "sleep"}.get(condition or 0)  # type: ignore[assignment]
+    cmn.test = test
+    cmn.portable = r.checked_letter("4. If you are ordering portable oxygen", "portable")  # type: ignore[assignment]
+    lpm_hit = form.find("LPM")
+    if lpm_hit:
+        cmn.flow_rate_lpm = r.keep("flow_rate_lpm", values.integer_in(form.words_before(lpm_hit)[-1:], 1, 15),
+                                   required=False)
+    cmn.q7_edema = r.checked_letter("7. Does the patient have dependent edema", "q7_edema")  # type: ignore[assignment]
+    cmn.q8_cor_pulmonale = r.checked_letter("8. Does the patient have cor pulmonale",  # type: ignore[assignment]
+                                            "q8_cor_pulmonale")
+    cmn.q9_hematocrit = r.checked_letter("9. Does the patient have a hematocrit",  # type: ignore[assignment]
+                                         "q9_hematocrit")
+
+    # Section D: a signature is ink where a name is signed, not text.
+    signature_hit = form.find("PHYSICIAN'S SIGNATURE")
+    if signature_hit:
+        line = form.lines[signature_hit.line]
+        label_right = form.label_x(signature_hit)[1]
+        date_label = form.find("DATE", after=Hit(signature_hit.line - 1, 0, 0, 1.0))
+        stop = (form.lines[date_label.line][date_label.first].left
+                if date_label and date_label.line == signature_hit.line else label_right + 12 * form.char_h)
+        top = min(w.top for w in line) - form.char_h
+        bottom = max(w.top + w.height for w in line) + form.char_h * 0.4
+        ratio = form.ink_ratio(label_right + form.char_h, top, stop - form.char_h, bottom)
+        cmn.signature_present = ratio > 0.02
+        if 0.008 < ratio < 0.03:
+            r.review.append("signature_present")
+        if date_label and date_label.line == signature_hit.line:
+            cmn.signature_date = r.keep("signature_date", values.date_in(form.words_after(date_label)),
+                                        required=False)
+    else:
+        r.review.extend(["signature_present", "signature_date"])
+
+    cmn.problems = rules.cmn_problems(cmn)
+    cmn.review = list(dict.fromkeys(r.review))
+    doubtful = any(path == f or path.startswith(f + ".") or f.startswith(path + ".")
+                   for path in cmn.review for f in CMN_RULE_FIELDS)
+    cmn.valid = not cmn.problems and not doubtful
+    return cmn
+
+
+def detect(text: str) -> bool:
+    return bool(re.search(r"CERTIFICATE\s+OF\s+MEDICAL\s+NECESSITY", text.upper()))

@@ -1,0 +1,131 @@
+"""A scanned form as words with positions: find a label, read what stands beside or below it, look for ink.
+
+Labels are found by fuzzy word matching (OCR garbles small print: "Cettification"
+still finds "Certification"), and values are taken relative to the label, so
+a form printed at another scale or offset reads the same.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import numpy as np
+from PIL import Image
+
+from ..lines import Line, fix_word
+from ..ocr import Word, lines_of
+
+
+@functools.lru_cache(maxsize=65536)
+def _similar(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    matcher = difflib.SequenceMatcher(None, a, b)
+    return matcher.ratio() if matcher.quick_ratio() >= 0.5 else 0.0
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^A-Z0-9#/%]", "", text.upper())
+
+
+@dataclass(frozen=True)
+class Hit:
+    line: int            # index into Form.lines
+    first: int           # index of the label's first word in that line
+    last: int            # index of its last word
+    score: float
+
+
+class Form:
+    def __init__(self, image: Image.Image, words: Sequence[Word]) -> None:
+        self.image = image
+        self.ink = np.asarray(image.convert("L")) < 128
+        self.lines: list[list[Word]] = lines_of(list(words))
+        heights = sorted(w.height for w in words if w.height > 5)
+        self.char_h = heights[len(heights) // 2] if heights else 30
+
+    # --- finding labels ---------------------------------------------------------------
+    def find(self, label: str, *, after: Hit | None = None, min_score: float = 0.72) -> Hit | None:
+        """The best place where the words of `label` appear in order on one line."""
+        wanted = [_norm(t) for t in label.split() if _norm(t)]
+        best: Hit | None = None
+        start = after.line + 1 if after else 0
+        for index in range(start, len(self.lines)):
+            tokens = [_norm(w.text) for w in self.lines[index]]
+            for first in range(len(tokens)):
+                if _similar(wanted[0], tokens[first]) < 0.6:
+                    continue
+                score, position = 0.0, first
+                matched_last = first
+                for want in wanted:
+                    # each wanted word may match one of the next two tokens (OCR splits and inserts noise)
+                    candidates = [(_similar(want, tokens[j]), j)
+                                  for j in range(position, min(position + 2, len(tokens)))]
+                    if not candidates:
+                        score = 0
+                        break
+                    ratio, j = max(candidates)
+                    score += ratio
+                    position, matched_last = j + 1, j
+                score /= max(len(wanted), 1)
+                if score >= min_score and (best is None or score > best.score):
+                    best = Hit(index, first, matched_last, score)
+        return best
+
+    # --- reading values ----------------------------------------------------------------
+    def words_after(self, hit: Hit, *, until_x: float | None = None) -> list[Word]:
+        line = self.lines[hit.line]
+        out = line[hit.last + 1:]
+        if until_x is not None:
+            out = [w for w in out if w.left < until_x]
+        return out
+
+    def words_before(self, hit: Hit) -> list[Word]:
+        return self.lines[hit.line][:hit.first]
+
+    def line_below(self, hit: Hit, offset: int = 1, *, x_min: float | None = None,
+                   x_max: float | None = None) -> list[Word]:
+        index = hit.line + offset
+        if not 0 <= index < len(self.lines):
+            return []
+        return [w for w in self.lines[index]
+                if (x_min is None or w.left + w.width > x_min) and (x_max is None or w.left < x_max)]
+
+    def label_x(self, hit: Hit) -> tuple[int, int]:
+        line = self.lines[hit.line]
+        return line[hit.first].left, line[hit.last].left + line[hit.last].width
+
+    # --- ink --------------------------------------------------------------------------
+    def ink_ratio(self, left: float, top: float, right: float, bottom: float) -> float:
+        h, w = self.ink.shape
+        l, t = max(int(left), 0), max(int(top), 0)
+        r, b = min(int(right), w), min(int(bottom), h)
+        if r <= l or b <= t:
+            return 0.0
+        return float(self.ink[t:b, l:r].mean())
+
+    def box_left_of(self, word: Word) -> float:
+        """Ink inside the checkbox drawn just left of `word` (an empty box is its outline only)."""
+        size = word.height * 1.3
+        right = word.left - word.height * 0.25
+        left = right - size
+        top = word.top + word.height / 2 - size / 2
+        inner = size * 0.22
+        return self.ink_ratio(left + inner, top + inner, right - inner, top + size - inner)
+
+
+def as_line(words: Iterable[Word]) -> Line:
+    return Line.from_words(words)
+
+
+def text_of(words: Iterable[Word]) -> str:
+    return " ".join(fix_word(w.text) for w in words)
+
+
+def min_conf(words: Iterable[Word]) -> float:
+    confs = [w.conf for w in words]
+    return min(confs) if confs else 0.0

@@ -1,0 +1,67 @@
+"""The CMN and written-order rules of shared/domain/cmn.md, as one rule set a payer can override.
+
+    rules = RuleSet(test_window_days=45)   # a payer that allows an older qualifying test
+    problems = rules.cmn_problems(cmn)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..models import Cmn, Swo
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    group1_pao2_max: int = 55
+    group1_sao2_max: int = 88
+    group2_pao2: tuple[int, int] = (56, 59)
+    group2_sao2: int = 89
+    test_window_days: int = 30
+
+    def qualifies(self, cmn: Cmn) -> bool:
+        pao2, sao2 = cmn.test.pao2_mmhg, cmn.test.sao2_percent
+        group1 = (pao2 is not None and pao2 <= self.group1_pao2_max) or (sao2 is not None and sao2 <= self.group1_sao2_max)
+        group2_result = ((pao2 is not None and self.group2_pao2[0] <= pao2 <= self.group2_pao2[1])
+                         or sao2 == self.group2_sao2)
+        group2 = group2_result and "Y" in (cmn.q7_edema, cmn.q8_cor_pulmonale, cmn.q9_hematocrit)
+        return group1 or group2
+
+    def cmn_problems(self, cmn: Cmn) -> list[str]:
+        problems = []
+        if cmn.test.pao2_mmhg is None and cmn.test.sao2_percent is None:
+            problems.append("MISSING_TEST_RESULT")
+        elif not self.qualifies(cmn):
+            problems.append("TEST_NOT_QUALIFYING")
+        if cmn.initial_date is not None and cmn.test.date is not None:
+            days = (cmn.initial_date - cmn.test.date).days
+            if days < 0 or days > self.test_window_days:
+                problems.append("TEST_DATE_OUT_OF_WINDOW")
+        if not cmn.signature_present:
+            problems.append("MISSING_SIGNATURE")
+        if cmn.signature_date is None:
+            problems.append("MISSING_SIGNATURE_DATE")
+        if not cmn.hcpcs:
+            problems.append("MISSING_HCPCS")
+        if cmn.length_of_need_months is None:
+            problems.append("MISSING_LENGTH_OF_NEED")
+        return problems
+
+    def swo_problems(self, swo: Swo) -> list[str]:
+        problems = []
+        if not swo.signature_present:
+            problems.append("MISSING_SIGNATURE")
+        if not swo.practitioner.npi:
+            problems.append("MISSING_PRACTITIONER_NPI")
+        if not swo.items or not any(item.hcpcs for item in swo.items):
+            problems.append("MISSING_HCPCS")
+        return problems
+
+
+DEFAULT_RULES = RuleSet()
+
+# The fields each rule reads: a rule's verdict is only as good as these (under review: not `valid`).
+CMN_RULE_FIELDS = ("test.pao2_mmhg", "test.sao2_percent", "test.date", "initial_date", "signature_present",
+                   "signature_date", "hcpcs", "length_of_need_months", "q7_edema", "q8_cor_pulmonale", "q9_hematocrit",
+                   "patient.mbi", "physician.npi")
+SWO_RULE_FIELDS = ("signature_present", "practitioner.npi", "items", "patient.mbi", "order_date")

@@ -1,0 +1,142 @@
+"""Reading typed values out of OCR words, with the fixes their shape allows and a verdict on each."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Generic, Iterable, TypeVar
+
+from ..lines import fix_word
+from ..ocr import Word
+from ..validators import is_hcpcs, is_icd10, is_mbi, is_npi
+
+T = TypeVar("T")
+CONF_OK = 80.0
+_TO_DIGIT = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "@": "0", "I": "1", "l": "1", "i": "1", "|": "1",
+                           "L": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "G": "6", "b": "6", "g": "9",
+                           "q": "9", "A": "4", "T": "7"})
+_TO_LETTER = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G", "4": "A", "7": "T"})
+
+
+@dataclass
+class Read(Generic[T]):
+    value: T | None
+    conf: float
+    ok: bool = True  # passed its format or check-digit test
+
+    @property
+    def sure(self) -> bool:
+        return self.value is not None and self.ok and self.conf >= CONF_OK
+
+
+def nothing() -> Read[T]:
+    return Read(None, 0.0, False)
+
+
+def _conf(words: Iterable[Word]) -> float:
+    confs = [w.conf for w in words]
+    return min(confs) if confs else 0.0
+
+
+def date_in(words: list[Word]) -> Read[dt.date]:
+    for word in words:
+        text = fix_word(word.text).strip(".,;:)(")
+        candidate = text if re.fullmatch(r"\d\d/\d\d/\d{4}", text) else text.translate(_TO_DIGIT)
+        if re.fullmatch(r"\d\d/\d\d/\d{4}", candidate):
+            month, day, year = (int(x) for x in candidate.split("/"))
+            try:
+                value = dt.date(year, month, day)
+            except ValueError:
+                return Read(None, word.conf, False)
+            conf = word.conf if candidate == text else min(word.conf, 70.0)
+            return Read(value, conf, 1900 < year < 2100)
+    return nothing()
+
+
+def integer_in(words: list[Word], low: int, high: int) -> Read[int]:
+    for word in words:
+        text = word.text.strip(".,;:)(%")
+        candidate = text if text.isdigit() else text.translate(_TO_DIGIT)
+        if candidate.isdigit():
+            value = int(candidate)
+            conf = word.conf if candidate == text else min(word.conf, 70.0)
+            return Read(value, conf, low <= value <= high)
+    return nothing()
+
+
+def mbi_in(words: list[Word]) -> Read[str]:
+    """An MBI: each position is a digit or a letter by the CMS format, which settles most confusions."""
+    for word in words:
+        raw = re.sub(r"[^A-Za-z0-9]", "", word.text).upper()
+        if len(raw) != 11:
+            continue
+        fixed = []
+        for index, char in enumerate(raw):
+            if index in (0, 3, 6, 9, 10):
+                fixed.append(char.translate(_TO_DIGIT))
+            elif index in (1, 4, 7, 8):
+                fixed.append(char.translate(_TO_LETTER))
+            else:  # letter or digit: only the letters the format never uses are turned into digits
+                fixed.append(char.translate(str.maketrans({"O": "0", "I": "1", "S": "5", "B": "8", "Z": "2", "L": "1"})))
+        value = "".join(fixed)
+        conf = word.conf if value == raw else min(word.conf, 75.0)
+        return Read(value, conf, is_mbi(value))
+    return nothing()
+
+
+def npi_in(words: list[Word]) -> Read[str]:
+    for word in words:
+        raw = re.sub(r"[^0-9A-Za-z]", "", word.text)
+        candidate = raw.translate(_TO_DIGIT)
+        if len(candidate) == 10 and candidate.isdigit():
+            # The check digit catches every single misread digit: a passing NPI is trusted.
+            ok = is_npi(candidate)
+            return Read(candidate, max(word.conf, CONF_OK) if ok else word.conf, ok)
+    return nothing()
+
+
+def hcpcs_in(words: list[Word]) -> list[Read[str]]:
+    out = []
+    for word in words:
+        text = fix_word(word.text).strip(".,;:")
+        if len(text) == 5 and text[0] in "£€":
+            text = "E" + text[1:]
+        if len(text) == 5 and text[0].isalpha():
+            candidate = text[0].upper() + text[1:].translate(_TO_DIGIT)
+            if is_hcpcs(candidate):
+                out.append(Read(candidate, word.conf if candidate == text else min(word.conf, 75.0), True))
+    return out
+
+
+def icd10_in(words: list[Word]) -> list[Read[str]]:
+    out = []
+    for word in words:
+        text = word.text.strip(".,;:()").upper()
+        if len(text) < 3:
+            continue
+        candidate = text[0].translate(_TO_LETTER) + text[1].translate(_TO_DIGIT) + text[2:]
+        if candidate[0] == "$":
+            candidate = "S" + candidate[1:]
+        if is_icd10(candidate):
+            out.append(Read(candidate, word.conf if candidate == text else min(word.conf, 75.0), True))
+    return out
+
+
+def text_in(words: list[Word]) -> Read[str]:
+    cleaned = [w for w in words if re.search(r"[A-Za-z0-9]", w.text)]
+    if not cleaned:
+        return nothing()
+    value = " ".join(w.text.strip("|_~") for w in cleaned).strip(" ,.;:")
+    return Read(value, _conf(cleaned), bool(value))
+
+
+def name_in(words: list[Word]) -> Read[str]:
+    """`LAST, FIRST` as printed."""
+    read = text_in(words)
+    if read.value is None:
+        return read
+    match = re.search(r"([A-Z][A-Z'-]+(?:-[A-Z]+)?),\s*([A-Z][A-Z'-]+)", read.value.upper())
+    if not match:
+        return Read(read.value, read.conf, False)
+    return Read(f"{match.group(1)}, {match.group(2)}", read.conf, True)

@@ -8,7 +8,7 @@ from typing import Any, Iterator
 
 from PIL import Image
 
-from .exceptions import UnknownDocumentType
+from .exceptions import ExtractError, ReaderFailed, UnknownDocumentType
 from .forms import cmn, swo
 from .forms.layout import Form
 from .forms.rules import DEFAULT_RULES, RuleSet
@@ -76,6 +76,11 @@ def extract(path: Path | str, rules: RuleSet = DEFAULT_RULES) -> Document:
     stream = pages(path)
     try:
         return _extract(stream, rules)
+    except ExtractError:
+        raise
+    except (ValueError, ArithmeticError, IndexError, KeyError, OSError) as exc:
+        # A reader bug must not take the robot down with it: one typed error, naming the cause.
+        raise ReaderFailed(f"{path.name}: the reader failed ({type(exc).__name__}); send the file to the RPA admin team") from exc
     finally:
         stream.close()  # closes the PDF even when reading stopped half-way
 

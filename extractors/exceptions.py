@@ -17,3 +17,7 @@ class UnknownDocumentType(ExtractError):
 
 class DocumentTooLarge(ExtractError):
     """More pages than the configured limit."""
+
+
+class ReaderFailed(ExtractError):
+    """The document opened but a reader broke on it: a bug to report, with the file."""

@@ -70,7 +70,7 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[st
             remit.payment.date = us_date(match["date"])
             remit.payment.number = match["number"]
             remit.payment.method = match["method"]
-            trust.check("payment.date", row.group_conf(match, "date"))
+            trust.check("payment.date", row.group_conf(match, "date"), remit.payment.date is not None)
             trust.check("payment.number", row.group_conf(match, "number"))
             continue
         if (match := _AMOUNT.match(text)) and remit.payment.amount is None:
@@ -129,7 +129,7 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[st
                 else:
                     trust.review.append(f"{path}.adjustments")
             claim.lines.append(line)
-            trust.check(f"{path}.service_date", row.group_conf(match, "frm"))
+            trust.check(f"{path}.service_date", row.group_conf(match, "frm"), line.service_date is not None)
             trust.check(f"{path}.procedure", row.group_conf(match, "code"), is_hcpcs(match["code"]))
             trust.check(f"{path}.modifiers", row.group_conf(match, "mods"))
             trust.check(f"{path}.units", row.group_conf(match, "units"))

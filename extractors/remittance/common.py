@@ -13,21 +13,27 @@ def money(text: str) -> Decimal:
     return Decimal(text.replace(",", "").replace("$", ""))
 
 
-def us_date(text: str) -> dt.date:
-    """MM/DD/YYYY or MM/DD/YY."""
+def us_date(text: str) -> dt.date | None:
+    """MM/DD/YYYY or MM/DD/YY; None for a date that cannot exist (a misread: the caller flags it)."""
     month, day, year = text.split("/")
     y = int(year)
     if y < 100:
         y += 2000
-    return dt.date(y, int(month), int(day))
+    try:
+        return dt.date(y, int(month), int(day))
+    except ValueError:
+        return None
 
 
-def spr_service_date(from_mmdd: str, to_mmddyy: str) -> dt.date:
+def spr_service_date(from_mmdd: str, to_mmddyy: str) -> dt.date | None:
     """The SPR prints the first date as MMDD and the last as MMDDYY; the year comes from the last."""
     to_year = 2000 + int(to_mmddyy[4:6])
     month, day = int(from_mmdd[:2]), int(from_mmdd[2:4])
     year = to_year - 1 if month > int(to_mmddyy[:2]) else to_year
-    return dt.date(year, month, day)
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
 
 
 def status_for(paid: Decimal) -> str:

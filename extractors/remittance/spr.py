@@ -79,7 +79,7 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, _ClaimTotals], l
                 header = True
                 if pattern is _DATE and remit.payment.date is None:
                     remit.payment.date = us_date(match["date"])
-                    trust.check("payment.date", row.group_conf(match, "date"))
+                    trust.check("payment.date", row.group_conf(match, "date"), remit.payment.date is not None)
                 if pattern is _CHECK and remit.payment.number is None:
                     remit.payment.number = match["check"]
                     trust.check("payment.number", row.group_conf(match, "check"))
@@ -130,7 +130,7 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, _ClaimTotals], l
                 line.adjustments.append(Adjustment(group=match["grp"], reason=match["rc"], amount=money(match["adj"])))
             claim.lines.append(line)
             path = f"claims.{index}.lines.{len(claim.lines) - 1}"
-            trust.check(f"{path}.service_date", row.group_conf(match, "frm", "to"))
+            trust.check(f"{path}.service_date", row.group_conf(match, "frm", "to"), line.service_date is not None)
             trust.check(f"{path}.procedure", row.group_conf(match, "proc"), is_hcpcs(match["proc"]))
             trust.check(f"{path}.modifiers", row.group_conf(match, "mods"))
             trust.check(f"{path}.units", row.group_conf(match, "units"))

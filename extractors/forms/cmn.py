@@ -57,6 +57,18 @@ class _Reader:
         return best
 
 
+def _result(r: _Reader, form: Form, hit: Hit, path: str, low: int, high: int) -> Any:
+    """A test result between its label's words; something written there but unreadable goes to review."""
+    words = form.lines[hit.line][hit.first:hit.last + 1]
+    value = values.integer_in(words, low, high)
+    if value.value is None:
+        written = [w for w in words[1:-1] if w.text.strip("_-.~ ")]
+        if written:
+            r.review.append(path)
+        return None
+    return r.keep(path, value)
+
+
 def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
     r = _Reader(form)
     cmn = Cmn()
@@ -66,13 +78,16 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
     inks = {}
     for name, hit in types.items():
         if hit is not None:
-            inks[name] = form.box_left_of(form.lines[hit.line][hit.first])
-    if inks:
-        best = max(inks, key=lambda k: inks[k])
-        cmn.certification_type = best  # type: ignore[assignment]
-        if inks[best] < 0.12:
-            r.review.append("certification_type")
+            word = form.lines[hit.line][hit.first]
+            # The OCR often reads a marked box as an X stuck to its label ("XINITIAL"): that is a mark too.
+            glued = word.text.lstrip("[(|").upper()[:1] in ("X", "K", "%", "¥") and name != "recertification"
+            label = {"initial": "INITIAL", "revised": "REVISED", "recertification": "RECERT"}[name]
+            inks[name] = max(form.box_left_of(word, label), 0.5 if glued else 0.0)
+    marked = [name for name, ink in inks.items() if ink >= 0.12]
+    if len(marked) == 1:
+        cmn.certification_type = marked[0]  # type: ignore[assignment]
     else:
+        cmn.certification_type = max(inks, key=lambda k: inks[k]) if inks else None  # type: ignore[assignment]
         r.review.append("certification_type")
     if types["initial"] is not None:
         cmn.initial_date = r.keep("initial_date", values.date_in(form.words_after(types["initial"])))
@@ -132,12 +147,14 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
     test = OxygenTest()
     pao2_hit = form.find("a) mm Hg")
     if pao2_hit:
-        words = form.lines[pao2_hit.line][pao2_hit.first:pao2_hit.last + 1]
-        test.pao2_mmhg = r.keep("test.pao2_mmhg", values.integer_in(words, 20, 120), required=False)
+        test.pao2_mmhg = _result(r, form, pao2_hit, "test.pao2_mmhg", 20, 120)
+    else:
+        r.review.append("test.pao2_mmhg")  # not found is not the same as left blank
     sao2_hit = form.find("b) %")
     if sao2_hit:
-        words = form.lines[sao2_hit.line][sao2_hit.first:sao2_hit.last + 1]
-        test.sao2_percent = r.keep("test.sao2_percent", values.integer_in(words, 50, 100), required=False)
+        test.sao2_percent = _result(r, form, sao2_hit, "test.sao2_percent", 50, 100)
+    else:
+        r.review.append("test.sao2_percent")
     date_hit = form.find("c)")
     if date_hit:
         test.date = r.keep("test.date", values.date_in(form.lines[date_hit.line][date_hit.first:]), required=False)
@@ -152,10 +169,14 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
         test.condition = {1: "rest", 2: "exercise", 3: "sleep"}.get(condition or 0)  # type: ignore[assignment]
     cmn.test = test
     cmn.portable = r.checked_letter("4. If you are ordering portable oxygen", "portable")  # type: ignore[assignment]
-    lpm_hit = form.find("LPM")
-    if lpm_hit:
-        cmn.flow_rate_lpm = r.keep("flow_rate_lpm", values.integer_in(form.words_before(lpm_hit)[-1:], 1, 15),
-                                   required=False)
+    # The flow rate is the number left of question 5 ("... less than 1 LPM" in the question is not it).
+    question5 = form.find("Enter the highest oxygen flow rate")
+    if question5:
+        before = [w for w in form.words_before(question5) if w.text.upper().strip(".,") not in ("LPM", "5")]
+        numbers = [w for w in before if any(c.isdigit() for c in w.text)]
+        cmn.flow_rate_lpm = r.keep("flow_rate_lpm", values.integer_in(numbers[-1:], 1, 15))
+    else:
+        r.review.append("flow_rate_lpm")
     cmn.q7_edema = r.checked_letter("7. Does the patient have dependent edema", "q7_edema")  # type: ignore[assignment]
     cmn.q8_cor_pulmonale = r.checked_letter("8. Does the patient have cor pulmonale",  # type: ignore[assignment]
                                             "q8_cor_pulmonale")
@@ -182,12 +203,30 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
     else:
         r.review.extend(["signature_present", "signature_date"])
 
+    # Nothing is left blank silently: a field that came back empty goes to a person, unless the
+    # form allows it blank (the other test result, the dates of other certification types).
+    for path in ("initial_date", "patient.name", "patient.mbi", "patient.dob", "supplier.name", "supplier.nsc",
+                 "physician.name", "physician.npi", "place_of_service", "length_of_need_months", "test.date",
+                 "test.condition", "q2_circumstance", "portable", "flow_rate_lpm", "q7_edema", "q8_cor_pulmonale",
+                 "q9_hematocrit", "signature_date", "certification_type"):
+        if _get(cmn, path) is None:
+            r.review.append(path)
+    if not cmn.hcpcs:
+        r.review.append("hcpcs")
+    if cmn.test.pao2_mmhg is None and cmn.test.sao2_percent is None:
+        r.review.extend(["test.pao2_mmhg", "test.sao2_percent"])
     cmn.problems = rules.cmn_problems(cmn)
     cmn.review = list(dict.fromkeys(r.review))
     doubtful = any(path == f or path.startswith(f + ".") or f.startswith(path + ".")
                    for path in cmn.review for f in CMN_RULE_FIELDS)
     cmn.valid = not cmn.problems and not doubtful
     return cmn
+
+
+def _get(model: Any, path: str) -> Any:
+    for part in path.split("."):
+        model = getattr(model, part)
+    return model
 
 
 def detect(text: str) -> bool:

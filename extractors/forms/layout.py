@@ -108,10 +108,14 @@ class Form:
             return 0.0
         return float(self.ink[t:b, l:r].mean())
 
-    def box_left_of(self, word: Word) -> float:
-        """Ink inside the checkbox drawn just left of `word` (an empty box is its outline only)."""
+    def box_left_of(self, word: Word, label: str | None = None) -> float:
+        """Ink inside the checkbox drawn just left of `word` (an empty box is its outline only).
+
+        When the OCR glued the box to the word ("LJREVISED"), the box is the word's own first square.
+        """
         size = word.height * 1.3
-        right = word.left - word.height * 0.25
+        glued = label is not None and not _norm(word.text).startswith(_norm(label)[:2])
+        right = word.left + size if glued else word.left - word.height * 0.25
         left = right - size
         top = word.top + word.height / 2 - size / 2
         inner = size * 0.22

@@ -76,6 +76,10 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Swo:
     else:
         r.review.append("signature_present")
 
+    for path, value in (("order_date", swo.order_date), ("patient.name", swo.patient.name),
+                        ("patient.mbi", swo.patient.mbi), ("practitioner.name", swo.practitioner.name)):
+        if value is None:
+            r.review.append(path)
     swo.problems = rules.swo_problems(swo)
     swo.review = list(dict.fromkeys(r.review))
     doubtful = any(path == f or path.startswith(f + ".") or f.startswith(path + ".")

@@ -9,7 +9,7 @@ from ..models import Cmn, CmnPatient, OxygenTest, Practitioner, Supplier
 from ..ocr import Word
 from . import values
 from .layout import Form, Hit
-from .rules import CMN_RULE_FIELDS, DEFAULT_RULES, RuleSet
+from .rules import CMN_RULE_FIELDS, DEFAULT_RULES, RuleSet, verdict
 
 TITLE = "CERTIFICATE OF MEDICAL NECESSITY"
 OXYGEN_HCPCS = {"E0424", "E0425", "E0430", "E0431", "E0433", "E0434", "E0435", "E0439", "E0440", "E0441", "E0442",
@@ -216,10 +216,7 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
     if cmn.test.pao2_mmhg is None and cmn.test.sao2_percent is None:
         r.review.extend(["test.pao2_mmhg", "test.sao2_percent"])
     cmn.problems = rules.cmn_problems(cmn)
-    cmn.review = list(dict.fromkeys(r.review))
-    doubtful = any(path == f or path.startswith(f + ".") or f.startswith(path + ".")
-                   for path in cmn.review for f in CMN_RULE_FIELDS)
-    cmn.valid = not cmn.problems and not doubtful
+    cmn.review, cmn.valid = verdict(r.review, cmn.problems, CMN_RULE_FIELDS)
     return cmn
 
 

@@ -65,3 +65,11 @@ CMN_RULE_FIELDS = ("test.pao2_mmhg", "test.sao2_percent", "test.date", "initial_
                    "signature_date", "hcpcs", "length_of_need_months", "q7_edema", "q8_cor_pulmonale", "q9_hematocrit",
                    "patient.mbi", "physician.npi")
 SWO_RULE_FIELDS = ("signature_present", "practitioner.npi", "items", "patient.mbi", "order_date")
+
+
+def verdict(review: list[str], problems: list[str], rule_fields: tuple[str, ...]) -> tuple[list[str], bool]:
+    """(review without repeats, valid): valid only with no problem and no rule's field in doubt."""
+    review = list(dict.fromkeys(review))
+    doubtful = any(path == f or path.startswith(f + ".") or f.startswith(path + ".")
+                   for path in review for f in rule_fields)
+    return review, not problems and not doubtful

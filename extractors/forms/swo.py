@@ -8,7 +8,7 @@ from ..models import Practitioner, Swo, SwoItem, SwoPatient
 from . import values
 from .cmn import _Reader
 from .layout import Form
-from .rules import DEFAULT_RULES, SWO_RULE_FIELDS, RuleSet
+from .rules import DEFAULT_RULES, SWO_RULE_FIELDS, RuleSet, verdict
 
 _QUANTITY = re.compile(r"^\d{1,3}$")
 
@@ -81,8 +81,5 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Swo:
         if value is None:
             r.review.append(path)
     swo.problems = rules.swo_problems(swo)
-    swo.review = list(dict.fromkeys(r.review))
-    doubtful = any(path == f or path.startswith(f + ".") or f.startswith(path + ".")
-                   for path in swo.review for f in SWO_RULE_FIELDS)
-    swo.valid = not swo.problems and not doubtful
+    swo.review, swo.valid = verdict(r.review, swo.problems, SWO_RULE_FIELDS)
     return swo

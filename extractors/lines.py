@@ -37,10 +37,12 @@ class Line:
                 continue  # a speck read as punctuation
             fixed = fix_word(word.text)
             conf = word.conf if fixed == word.text else min(word.conf, FIXED_CONF)
-            if text:
-                text += " "
-            spans.append((len(text), len(text) + len(fixed), max(conf, 0.0)))
-            text += fixed
+            # Two label words the OCR glued with a speck ("Amount.Billed", "Plan-Paid") are two words.
+            for part in _split_label(fixed):
+                if text:
+                    text += " "
+                spans.append((len(text), len(text) + len(part), max(conf, 0.0)))
+                text += part
         return cls(text, spans)
 
     def conf(self, start: int, end: int) -> float:
@@ -71,19 +73,27 @@ def _numeric(word: str) -> bool:
     return any(p.match(word) for p in _NUMERIC_SHAPES)
 
 
-_STRAY = re.compile(r"^(?:[.,'`‘’:;_~]+|[^\w\s$#&/-])$")
-_HCPCS_SHAPE = re.compile(r"^[A-V][0-9OoIlSBZ]{4}$")
+_STRAY = re.compile(r"^(?:[.,'`‘’:;_~=—–-]+|[^\w\s$#&/])$")
+_HCPCS_SHAPE = re.compile(r"^[A-V][0-9OoQIlSBZ]{4}$")
+_GLUED_LABELS = re.compile(r"^([A-Z][a-z]{2,})[.\-]([A-Z][a-z]{2,}:?)$")
+
+
+def _split_label(word: str) -> list[str]:
+    match = _GLUED_LABELS.match(word)
+    return [match.group(1), match.group(2)] if match else [word]
 
 
 def fix_word(word: str) -> str:
     """The reading of an OCR word that fits the documents' vocabulary, or the word as read."""
     if len(word) > 1 and word[0] in ".,'`‘’" and word[1].isalnum():
         word = word[1:]  # ".ID:" -> "ID:"
-    if re.match(r"^[A-Za-z]+:?\.$", word):
-        word = word[:-1]  # "Claim." -> "Claim", "Status:." -> "Status:"
+    if re.match(r"^[A-Za-z]+[-:.]*:[-:.]*$", word) or re.match(r"^[A-Za-z]+:?\.$", word):
+        word = re.sub(r"[-:.]+$", "", word) + (":" if ":" in word else "")  # "Status-:" / "Totals::" -> "Status:"
+    if len(word) > 2 and word[0] in "-~" and word[1:].isalpha():
+        word = word[1:]  # "-Amount" -> "Amount"
     if re.match(r"^\$?\d+:\d\d;?$", word):
         word = word.replace(":", ".")  # "3:14" -> "3.14"
-    stripped = word.rstrip(".,'`:")
+    stripped = word.rstrip(".,'`:°\"")
     if stripped != word and stripped and (_numeric(stripped) or _numeric(stripped.translate(_DIGIT_LOOKALIKES))):
         word = stripped  # "127.35." -> "127.35", "07/21/26-07/21/26." -> "07/21/26-07/21/26"
     candidate = re.sub(r"^(\$?-?[\d,]*\d),(\d\d)(;?)$", r"\1.\2\3", word)  # 145,00 -> 145.00

@@ -12,8 +12,8 @@ from .common import AMT, Trust, money, status_for, us_date
 
 MARKER = "PROVIDER EXPLANATION OF BENEFITS"
 
-_PAYER = re.compile(rf"^(?P<payer>.+?) - {MARKER}$")
-_PAYEE = re.compile(r"^Payee: ?(?P<name>.+?) NPI: ?(?P<npi>\d{10})$")
+_PAYER = re.compile(rf"^(?P<payer>.+?)(?: -)? {MARKER}$")
+_PAYEE = re.compile(r"^Payee: ?(?P<name>.+?) NP[IT1l]: ?(?P<npi>\d{10})$")
 _PAYMENT = re.compile(r"^Payment Date: (?P<date>\d\d/\d\d/\d{4}) Payment Number: (?P<number>\d+) "
                       r"Payment Method: (?P<method>[A-Z]+)$")
 _AMOUNT = re.compile(rf"^Payment Amount: \$?(?P<amount>{AMT})$")
@@ -21,13 +21,14 @@ _PATIENT = re.compile(r"^Patient: (?P<name>.+?) Member ID: (?P<member>\S*) ?Clai
                       r"Patient Account: (?P<account>\S+)$")
 _COLUMNS = re.compile(r"^Service Dates Code")
 _LINE = re.compile(rf"^(?P<frm>\d\d/\d\d/\d\d)-(?P<to>\d\d/\d\d/\d\d) (?P<code>[A-Z]\d{{4}})(?P<mods>(?: [A-Z0-9]{{2}}){{0,4}}) "
-                   rf"(?P<units>\d+) (?P<billed>{AMT}) (?P<allowed>{AMT}) (?P<deduct>{AMT}) (?P<coins>{AMT}) "
+                   rf"(?P<units>[\dIil|]{{1,3}}) (?P<billed>{AMT}) (?P<allowed>{AMT}) (?P<deduct>{AMT}) (?P<coins>{AMT}) "
                    rf"(?P<paid>{AMT})(?: (?P<adjs>.+))?$")
 _ADJ = re.compile(rf"^(?P<grp>[A-Z]{{2}})-(?P<rc>[A-Z0-9]+) (?P<amt>{AMT})$")
 _REMARKS = re.compile(r"^Remark Codes: (?P<codes>.+)$")
 _CLAIM_TOTALS = re.compile(rf"^Claim Totals: Amount Billed (?P<billed>{AMT}) Allowed (?P<allowed>{AMT}) "
                            rf"Plan Paid (?P<paid>{AMT}) Your Responsibility (?P<pr>{AMT}) Claim Status: (?P<status>\w+)$")
-_OTHER = re.compile(r"^Other Adjustments")
+_OTHER = re.compile(r"^Other Adjust")
+_UNITS = str.maketrans({"I": "1", "i": "1", "l": "1", "|": "1"})
 _PLB = re.compile(rf"^Reason (?P<reason>[A-Z0-9]{{2}}) Reference (?P<ref>\S+) Member (?P<member>\S+) Amount (?P<amt>{AMT})$")
 _TOTAL = re.compile(rf"^Total Plan Paid on Claims: (?P<paid>{AMT}) Payment Amount: (?P<amount>{AMT})$")
 _PAGE = re.compile(r"^Page \d+ of \d+$")
@@ -56,6 +57,8 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[st
         text = row.text
         if not text or _PAGE.match(text) or _RULE.match(text) or _COLUMNS.match(text):
             continue
+        if text == "None" and (in_plb or claim is not None):
+            continue  # "no provider-level adjustments" even where its heading was not read
         if match := _PAYER.match(text):
             if remit.payer.name is None:
                 remit.payer.name = match["payer"]
@@ -116,7 +119,8 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[st
         if match := _LINE.match(text):
             line = ServiceLine(
                 service_date=us_date(match["frm"]), place_of_service=None, procedure=match["code"],
-                modifiers=match["mods"].split(), units=int(match["units"]), billed=money(match["billed"]),
+                modifiers=match["mods"].split(), units=int(match["units"].translate(_UNITS)),
+                billed=money(match["billed"]),
                 allowed=money(match["allowed"]), deductible=money(match["deduct"]),
                 coinsurance=money(match["coins"]), paid=money(match["paid"]))
             path = f"claims.{index}.lines.{len(claim.lines)}"

@@ -101,11 +101,15 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=6000)
     parser.add_argument("--per-kind", type=int, default=40)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--memory-only", action="store_true", help="Only the 100 vs 1,000 page memory check.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         serve.reset(root, seed=77, claims=args.claims, today=dt.date(2026, 11, 20))
         store = Store(serve.store_path(root))
+        if args.memory_only:
+            memory_flatness(root, store)
+            return
         corpus: dict[str, list[tuple[Path, Any]]] = {"spr text": [], "eob text": [], "eob scan": [], "cmn fax": [],
                                                      "swo fax": []}
         remits = store.all("SELECT id, payer_key, check_number FROM remittances ORDER BY id DESC")
@@ -196,6 +200,33 @@ def main() -> None:
             ours = time.perf_counter() - started
             print(f"OCR on {len(images)} page images, {args.workers} processes: bare tesseract {bare:.1f} s, "
                   f"ours (preprocess + tesseract) {ours:.1f} s; ratio {ours / bare:.2f}")
+        memory_flatness(root, store)
+
+
+def memory_flatness(root: Path, store: Store) -> None:
+    """Peak memory reading a 100-page and a 1,000-page text remittance, each in a fresh process."""
+    from sandbox.documents import pdf as pdf_writer
+
+    lines: list[str] = []
+    for r in store.all("SELECT id FROM remittances WHERE payer_key = 'medicare' ORDER BY id"):
+        remit_lines = subprocess.run(["pdftotext", "-layout", "-", "-"], input=spr.render(store, r["id"]),
+                                     capture_output=True, check=True).stdout.decode().splitlines()
+        lines.extend(line for line in remit_lines if line.strip())
+        if len(lines) > 60 * 1000:
+            break
+    peaks = {}
+    for pages in (100, 1000):
+        chunks = [lines[(i * 52) % max(len(lines) - 52, 1):][:52] for i in range(pages)]
+        path = root / f"long-{pages}.pdf"
+        path.write_bytes(pdf_writer.text_pages(chunks))
+        code = ("import resource, sys; from extractors import extract; d = extract(sys.argv[1]); "
+                "print(d.pages, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+        out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True,
+                             cwd=REPO).stdout.split()
+        peaks[pages] = (int(out[0]), int(out[1]) / 1024)
+    (p100, m100), (p1000, m1000) = peaks[100], peaks[1000]
+    print(f"memory: {p100} pages peak {m100:.0f} MiB, {p1000} pages peak {m1000:.0f} MiB; "
+          f"ratio {m1000 / m100:.2f} for {p1000 / p100:.0f}x the pages")
 
 
 if __name__ == "__main__":

@@ -99,7 +99,7 @@ def _extract(stream: Iterator[Page], rules: RuleSet) -> Document:
             if len(seen) >= DETECT_PAGES or page.text is not None:
                 raise
     if kind is None:
-        raise UnknownDocumentType("the file has no readable pages")
+        raise UnknownDocumentType("not a remittance, CMN or written order (no known title on the first pages)")
     page, reading = seen[-1]
     ocr = any(p.text is None for p, _ in seen)
     if kind in ("spr", "commercial"):

@@ -36,25 +36,43 @@ class _Reader:
         return hit, (self.form.words_after(hit, **kwargs) if hit else [])
 
     def checked_letter(self, question: str, path: str) -> str | None:
-        """Which of the Y / N / D boxes on a question's line holds a mark."""
+        """Which of the Y / N / D boxes on a question's line holds a mark.
+
+        The OCR reads a box and its letter as one word: an X-like glyph before the letter
+        ("XIN", "BIN") is a marked box, a bracket-like one ("L]Y", "[D", "OD") an empty box;
+        otherwise the ink inside the box left of the letter decides.
+        """
         hit = self.form.find(question)
         if hit is None:
             self.review.append(path)
             return None
-        before = self.form.words_before(hit)
-        marks = {}
-        for word in before:
-            letter = word.text.strip(".,:;|[]()").upper()[-1:]
-            if letter in ("Y", "N", "D"):
+        marks: dict[str, float] = {}
+        confs: dict[str, float] = {}
+        for word in self.form.words_before(hit):
+            text = word.text.strip(".,:;_~‘’'\"-")
+            if not text:
+                continue
+            letter = text[-1].upper().replace("¥", "Y")
+            if letter not in ("Y", "N", "D") or letter in marks:
+                continue
+            prefix = text[:-1].upper()
+            confs[letter] = word.conf
+            if any(c in prefix for c in _MARK_GLYPHS):
+                marks[letter] = 1.0
+            elif prefix and all(c in _EMPTY_BOX_GLYPHS for c in prefix):
+                marks[letter] = 0.0
+            else:
                 marks[letter] = self.form.box_left_of(word)
-        if len(marks) < 2:
-            self.review.append(path)
-            return None
-        best = max(marks, key=lambda k: marks[k])
-        ordered = sorted(marks.values(), reverse=True)
-        if ordered[0] < 0.12 or ordered[0] - ordered[1] < 0.08:
-            self.review.append(path)
-        return best
+        marked = [letter for letter, ink in marks.items() if ink >= 0.12]
+        if len(marked) == 1 and len(marks) >= 2 and confs[marked[0]] >= _MARK_CONF:
+            return marked[0]
+        self.review.append(path)
+        return max(marks, key=lambda k: marks[k]) if marks else None
+
+
+_MARK_GLYPHS = set("XKB%®×*#")
+_MARK_CONF = 50.0  # a box read from a word Tesseract barely recognised is not trusted
+_EMPTY_BOX_GLYPHS = set("[]()|LJICO0ULIY{}")
 
 
 def _result(r: _Reader, form: Form, hit: Hit, path: str, low: int, high: int) -> Any:
@@ -84,7 +102,8 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
             label = {"initial": "INITIAL", "revised": "REVISED", "recertification": "RECERT"}[name]
             inks[name] = max(form.box_left_of(word, label), 0.5 if glued else 0.0)
     marked = [name for name, ink in inks.items() if ink >= 0.12]
-    if len(marked) == 1:
+    label_confs = [form.lines[hit.line][hit.first].conf for hit in types.values() if hit is not None]
+    if len(marked) == 1 and min(label_confs, default=0) >= _MARK_CONF:
         cmn.certification_type = marked[0]  # type: ignore[assignment]
     else:
         cmn.certification_type = max(inks, key=lambda k: inks[k]) if inks else None  # type: ignore[assignment]
@@ -227,4 +246,5 @@ def _get(model: Any, path: str) -> Any:
 
 
 def detect(text: str) -> bool:
-    return bool(re.search(r"CERTIFICATE\s+OF\s+MEDICAL\s+NECESSITY", text.upper()))
+    letters = re.sub(r"[^A-Z0-9]", "", text.upper())
+    return "CERTIFICATEOFMEDICALNECESSITY" in letters or "CMS484OXYGEN" in letters

@@ -10,11 +10,11 @@ from .cmn import _Reader
 from .layout import Form
 from .rules import DEFAULT_RULES, SWO_RULE_FIELDS, RuleSet, verdict
 
-_QUANTITY = re.compile(r"^\d{1,3}$")
 
 
 def detect(text: str) -> bool:
-    return bool(re.search(r"STANDARD\s+WRITTEN\s+ORDER", text.upper()))
+    # OCR splits and joins words in large titles ("WRIT TEN"): compare letters only.
+    return "STANDARDWRITTENORDER" in re.sub(r"[^A-Z]", "", text.upper())
 
 
 def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Swo:
@@ -27,26 +27,42 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Swo:
     swo.patient = SwoPatient(name=r.keep("patient.name", values.name_in(name_words)),
                              mbi=r.keep("patient.mbi", values.mbi_in(mbi_words[:2])))
 
-    # Items: the rows under the table header, until the practitioner's line.
+    # Items: the rows under the table header, until the practitioner's line. Columns are found by
+    # the header's words: the quantity is what stands under QUANTITY.
     header = form.find("HCPCS DESCRIPTION")
     practitioner_hit = form.find("Treating Practitioner:")
     if header is not None:
+        quantity_hit = form.find("QUANTITY")
+        q_left = (form.lines[quantity_hit.line][quantity_hit.first].left - form.char_h
+                  if quantity_hit and quantity_hit.line == header.line else None)
         end = practitioner_hit.line if practitioner_hit else min(header.line + 8, len(form.lines))
         for index in range(header.line + 1, end):
-            row = form.lines[index]
-            codes = values.hcpcs_in(row[:1])
+            full = form.lines[index]
+            row = [w for w in full if w.text.strip("|_-.,:;~'\"")]
+            codes = values.hcpcs_in(row[:2])
             if not codes:
                 continue
-            quantity = values.integer_in(row[-1:], 1, 999) if _QUANTITY.match(row[-1].text.strip(".,")) else values.nothing()
+            start = next(i for i, w in enumerate(row) if values.hcpcs_in([w]))
+            if q_left is not None:
+                described = [w for w in row[start + 1:] if w.left < q_left]
+                # A lone "1" often comes back as "|" or "l": keep every mark under QUANTITY.
+                counted = [w for w in full if w.left >= q_left and w.text.strip("_-.,:;~'\"")]
+            else:
+                described, counted = row[start + 1:-1], row[-1:]
+            words = [re.sub(r"^[^A-Z0-9]+|[^A-Z0-9]+$", "", w.text) for w in described]
+            # Trailing specks read as short lower-case words are not part of an upper-case description.
+            while words and (not words[-1] or words[-1] != words[-1].upper() or len(words[-1]) < 2):
+                words.pop()
+            quantity = values.integer_in(counted[:1], 1, 999)
             path = f"items.{len(swo.items)}"
-            item = SwoItem(hcpcs=codes[0].value,
-                           description=" ".join(w.text for w in row[1:-1]).strip() or None,
-                           quantity=quantity.value)
+            swo.items.append(SwoItem(hcpcs=codes[0].value, description=" ".join(words) or None,
+                                     quantity=quantity.value))
             if not codes[0].sure:
                 r.review.append(f"{path}.hcpcs")
             if not quantity.sure:
                 r.review.append(f"{path}.quantity")
-            swo.items.append(item)
+            if not words or min((w.conf for w in described), default=0) < values.CONF_OK:
+                r.review.append(f"{path}.description")
     if not swo.items:
         r.review.append("items")
     if practitioner_hit:

@@ -13,6 +13,7 @@ from ..validators import is_hcpcs, is_icd10, is_mbi, is_npi
 
 T = TypeVar("T")
 CONF_OK = 80.0
+DATE_CONF = 88.0
 _TO_DIGIT = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "@": "0", "I": "1", "l": "1", "i": "1", "|": "1",
                            "L": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "G": "6", "b": "6", "g": "9",
                            "q": "9", "A": "4", "T": "7"})
@@ -50,13 +51,16 @@ def date_in(words: list[Word]) -> Read[dt.date]:
             except ValueError:
                 return Read(None, word.conf, False)
             conf = word.conf if candidate == text else min(word.conf, 70.0)
-            return Read(value, conf, 1900 < year < 2100)
+            # One wrong digit makes another real date: a date must be read with more confidence.
+            return Read(value, conf if conf >= DATE_CONF else min(conf, CONF_OK - 1), 1900 < year < 2100)
     return nothing()
 
 
 def integer_in(words: list[Word], low: int, high: int) -> Read[int]:
     for word in words:
         text = word.text.strip(".,;:)(%")
+        if text in ("|", "l", "I"):
+            return Read(1, min(word.conf, 70.0), low <= 1 <= high)  # a lone one, read as a bar
         candidate = text if text.isdigit() else text.translate(_TO_DIGIT)
         if candidate.isdigit():
             value = int(candidate)

@@ -25,7 +25,6 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
 import argparse
 import http.cookiejar
-import json
 import os
 import re
 import statistics

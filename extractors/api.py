@@ -54,10 +54,6 @@ def read(page: Page) -> _Reading:
     return _Reading([Line.from_words(ws) for ws in lines_of(words)], image, words)
 
 
-def page_lines(page: Page) -> list[Line]:
-    return read(page).lines
-
-
 def detect(text: str) -> str:
     upper = text.upper()
     if spr.MARKER in upper:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 _MBI = re.compile(r"^[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9]"
@@ -46,10 +45,3 @@ def is_hcpcs(value: str) -> bool:
 
 def is_icd10(value: str) -> bool:
     return bool(_ICD10.match(value))
-
-
-def plausible_date(value: dt.date | None, *, today: dt.date | None = None, years_back: int = 3) -> bool:
-    if value is None:
-        return False
-    today = today or dt.date.today()
-    return today - dt.timedelta(days=365 * years_back) <= value <= today + dt.timedelta(days=31)

@@ -46,8 +46,3 @@ class Conflict(QueueError):
 class AttachmentRejected(QueueError):
     status_code = 422
     code = "attachment_rejected"
-
-
-class DatabaseUnavailable(QueueError):
-    status_code = 503
-    code = "database_unavailable"

@@ -8,7 +8,7 @@ import io
 import logging
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 import pytest
 from flask.testing import FlaskClient

@@ -11,12 +11,11 @@ import difflib
 import functools
 import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 from PIL import Image
 
-from ..lines import Line, fix_word
 from ..ocr import Word, lines_of
 
 
@@ -120,16 +119,3 @@ class Form:
         top = word.top + word.height / 2 - size / 2
         inner = size * 0.22
         return self.ink_ratio(left + inner, top + inner, right - inner, top + size - inner)
-
-
-def as_line(words: Iterable[Word]) -> Line:
-    return Line.from_words(words)
-
-
-def text_of(words: Iterable[Word]) -> str:
-    return " ".join(fix_word(w.text) for w in words)
-
-
-def min_conf(words: Iterable[Word]) -> float:
-    confs = [w.conf for w in words]
-    return min(confs) if confs else 0.0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 
 AMT = r"-?[\d,]*\d\.\d\d"
@@ -40,10 +39,6 @@ def status_for(paid: Decimal) -> str:
     if paid < 0:
         return "reversed"
     return "paid" if paid > 0 else "denied"
-
-
-def compact(line: str) -> str:
-    return re.sub(r"\s+", " ", line).strip()
 
 
 MIN_CONF = 80.0  # an OCR'd identifier or date below this goes to a person

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, lazyload
 
 from ..db import utcnow
 from ..domain import priority
-from ..domain.kinds import Status, Team
+from ..domain.kinds import Status
 from ..exceptions import Conflict, Forbidden, InvalidInput, NotFound
 from ..models import EventType, ItemEvent, User, WorkItem
 
@@ -359,7 +359,3 @@ def reopen(session: Session, item: WorkItem, reason: str, *, actor: User | None 
     item.resolved_at = None
     item.updated_at = now
     session.commit()
-
-
-def teams_label(teams: list[Team]) -> str:
-    return ", ".join(t.label for t in teams) or "no team"

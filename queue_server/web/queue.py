@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, send_file, url_for
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from .. import db
 from ..domain import priority
@@ -18,7 +18,7 @@ from ..services import attachments as attachment_store
 from ..services import previews
 from ..services import audit, queue
 from . import presenters
-from .session import client_address, config, current_user, login_required, require_user, supervisor_required
+from .session import client_address, config, login_required, require_user, supervisor_required
 
 bp = Blueprint("queue", __name__)
 

@@ -18,7 +18,6 @@ from .generate import FOLLOW_UP_DAYS
 from .store import Store, dec
 
 BUCKETS = (("current", 0, 30), ("30-60", 30, 60), ("60-90", 60, 90), ("90-120", 90, 120), ("over 120", 120, 10**6))
-BALANCE_GROUPS = ("CO", "OA", "PI", "CR")  # adjustments that reduce what the payer owes and are written off
 
 
 class BillingError(ValueError):

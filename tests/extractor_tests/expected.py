@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from decimal import Decimal
 from typing import Any
 
 from sandbox.documents.spr import supplier_npi_of

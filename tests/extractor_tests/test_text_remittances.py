@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from expected import field_diff, remittance
 from extractors import extract
 from sandbox.documents import eob, spr

@@ -398,11 +398,143 @@ def sandbox_serve_command(base_port: int, faults: bool) -> None:
 @click.option("--port", type=int, default=8400, show_default=True, help="The queue server's port.")
 @click.option("--sandbox-port", type=int, default=8601, show_default=True, help="The first sandbox site's port.")
 @click.option("--no-serve", is_flag=True, help="Set everything up, check it, print the summary and exit.")
-def demo(port: int, sandbox_port: int, no_serve: bool) -> None:
+@click.option("--claims", type=int, default=600, show_default=True, help="Claims in the sandbox's world.")
+def demo(port: int, sandbox_port: int, no_serve: bool, claims: int) -> None:
     """Fresh demo data under var/demo, the sandbox and the queue server, then the URLs and logins to open."""
     from . import demo as demo_module
 
-    demo_module.run(port=port, serve=not no_serve, echo=click.echo, sandbox_port=sandbox_port)
+    demo_module.run(port=port, serve=not no_serve, echo=click.echo, sandbox_port=sandbox_port, claims=claims)
+
+
+# --- robots -------------------------------------------------------------------------------
+
+def _vault(create_key: bool = False) -> Any:
+    import os
+
+    from bots.runtime.vault import Vault
+
+    config = _config()
+    key_file = os.environ.get("HME_VAULT_KEY_FILE")
+    return Vault.open(config.data_dir, key=os.environ.get("HME_VAULT_KEY", ""),
+                      key_file=Path(key_file) if key_file else None, create_key=create_key)
+
+
+def _fail_on_bot_error(func: Any) -> Any:
+    import functools
+
+    @functools.wraps(func)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        from bots.errors import BotError
+
+        try:
+            return func(*args, **kwargs)
+        except BotError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapped
+
+
+@main.group()
+def vault() -> None:
+    """Portal credentials, encrypted (key: HME_VAULT_KEY or HME_VAULT_KEY_FILE, default ~/.config/hme-rpa/vault.key)."""
+
+
+@vault.command("set")
+@click.argument("portal", type=click.Choice(["medicare", "bluriver", "documents", "billing", "queue"]))
+@click.option("--url", required=True, help="The portal's address (for `queue`: the queue server's).")
+@click.option("--username", default="", help="Log-in name (not needed for `queue`).")
+@click.option("--totp", is_flag=True, help="Also ask for the portal's TOTP secret (base32).")
+@click.option("--password-stdin", is_flag=True, help="Read the password (the API token for `queue`) from stdin.")
+@_fail_on_bot_error
+def vault_set(portal: str, url: str, username: str, totp: bool, password_stdin: bool) -> None:
+    """Store or replace one portal's credentials; secrets are asked for, never given on the command line."""
+    from bots.runtime.vault import Credentials
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password" if portal != "queue" else "API token", hide_input=True)
+    secret = click.prompt("TOTP secret", hide_input=True) if totp else ""
+    _vault(create_key=True).set(portal, Credentials(url=url, username=username, password=password, totp_secret=secret))
+    click.echo(f"stored credentials for {portal}")
+
+
+@vault.command("list")
+@_fail_on_bot_error
+def vault_list() -> None:
+    """Which portals have credentials (never the secrets)."""
+    store = _vault()
+    for portal in store.portals():
+        creds = store.get(portal)
+        click.echo(f"{portal:<10} {creds.url}  {creds.username or '-'}{'  (TOTP)' if creds.totp_secret else ''}")
+
+
+@main.command("run")
+@click.argument("robot", type=click.Choice(["claim-status", "eobs", "cmns"]))
+@click.option("--night", type=click.DateTime(["%Y-%m-%d"]), help="Business date of the run (default: today).")
+@click.option("--contexts", type=int, default=2, show_default=True, help="Browser contexts working at once.")
+@click.option("--runner", help="This runner's name (default: HME_RUNNER or the host name); a restart under "
+                               "the same name takes its unfinished units back at once.")
+@click.option("--no-trace", is_flag=True, help="Do not record Playwright traces (faster; less evidence).")
+@_fail_on_bot_error
+@_fail_on_queue_error
+def run_command(robot: str, night: Any, contexts: int, runner: str | None, no_trace: bool) -> None:
+    """Run one robot now, with a progress bar; the summary says what it did and what it filed."""
+    import asyncio
+
+    from bots.runner import run_robot
+
+    config = _config()
+    day = night.date() if night else config.now().date()
+    bar: dict[str, Any] = {}
+
+    def progress(done: int, total: int) -> None:
+        if "bar" not in bar:
+            bar["bar"] = click.progressbar(length=total, label=f"{robot} {day}", show_pos=True, file=sys.stderr)
+            bar["bar"].__enter__()
+            bar["at"] = 0
+        bar["bar"].update(done - bar["at"])
+        bar["at"] = done
+
+    summary = asyncio.run(run_robot(config, robot, night=day, contexts=contexts, runner=runner, progress=progress,
+                                    trace=not no_trace, vault=_vault()))
+    if "bar" in bar:
+        bar["bar"].__exit__(None, None, None)
+    click.echo(f"{robot} {day}: {summary.status.value}; units {summary.units}; "
+               f"{summary.exceptions_filed} new queue items {summary.kinds or ''}")
+    for name, value in sorted(summary.totals.items()):
+        click.echo(f"  {name}: {value}")
+    if summary.error:
+        click.echo(f"  stopped: {summary.error}", err=True)
+    if summary.status.value != "finished":
+        sys.exit(1)
+
+
+@main.command("schedule")
+@click.option("--list", "list_only", is_flag=True, help="Print the timetable and next run times, then exit.")
+@_fail_on_bot_error
+def schedule_command(list_only: bool) -> None:
+    """Run the robots nightly (HME_SCHEDULE, default claim-status=22:00,eobs=01:00,cmns=03:00)."""
+    import logging
+    import os
+
+    from bots import schedule
+
+    config = _config()
+    timetable = schedule.parse(os.environ.get("HME_SCHEDULE", schedule.DEFAULT_SCHEDULE))
+    scheduler: Any = schedule.build(config, timetable, blocking=not list_only)
+    if list_only:
+        scheduler.start(paused=True)
+        for job in scheduler.get_jobs():
+            click.echo(f"{job.name:<24} next {job.next_run_time:%Y-%m-%d %H:%M %Z}")
+        scheduler.shutdown(wait=False)
+        return
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    click.echo("scheduler started; Ctrl-C stops it")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("stopped")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,11 +1,10 @@
 """`hme-rpa demo`: a working queue with realistic exceptions, in one command.
 
-What it does today: a fresh SQLite database under var/demo, four people, a
-bot token, two weeks of worked history (so the supervisor page has numbers),
-then today's exceptions posted through the real JSON API exactly as the
-robots post them, with their evidence attached; and the sandbox's practice
-portals, reset and served. The robots' nightly run joins the demo when it
-exists (issue 5).
+A fresh SQLite database under var/demo, four people, a bot token, two weeks
+of worked history (so the supervisor page has numbers); the sandbox's
+practice portals, reset and served; then one night of the three real robots
+against them, filing their exceptions through the queue's JSON API with the
+evidence attached; then the URLs and logins to open.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from .config import Config
-from . import samples
 
 USERS = (
     # username, role, teams, display name
@@ -35,93 +33,6 @@ PATIENTS = ("KOWALSKI, BARBARA", "NGUYEN, JAMES", "HERNANDEZ-LOPEZ, LINDA", "OKA
             "ABERNATHY, RUTH", "DUBOIS, PIERRE", "YAZZIE, HAROLD", "SCHMIDT, INGRID", "MENDOZA, ROSA")
 PAYERS = (("NORTHERN PLAINS DME MAC", "medicare"), ("BLUE RIVER HEALTH PLAN", "commercial"),
           ("STATE MEDICAID", "medicaid"))
-DENIALS = (  # reason codes, what the bot saw
-    (["CO-16", "MA130"], "Claim lacks information needed for adjudication (CO-16 / MA130)."),
-    (["CO-50"], "Not deemed a medical necessity by the payer (CO-50)."),
-    (["CO-197"], "Precertification / authorization absent (CO-197)."),
-    (["CO-151"], "Payment adjusted: the payer deems the frequency of service excessive (CO-151)."),
-    (["CO-22"], "This care may be covered by another payer (CO-22)."),
-)
-HCPCS = (("E1390", "oxygen concentrator", "RR"), ("E0601", "CPAP device", "RR"), ("K0823", "power wheelchair", "NU"),
-         ("E0260", "hospital bed", "RR"), ("A4253", "glucose test strips", "NU"))
-
-
-def _today_items(rng: random.Random, today: dt.date, count: int) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    kinds = ["denial"] * 8 + ["claim_not_on_file"] * 2 + ["pending_too_long"] * 2 + ["unmatched_payment"] * 2 + \
-            ["unbalanced_remittance", "cmn_invalid", "cmn_invalid", "cmn_needs_review", "front_end_rejection",
-             "info_requested", "recoupment", "portal_failure"]
-    for n in range(count):
-        kind = kinds[n % len(kinds)]
-        payer, payer_type = PAYERS[rng.randrange(len(PAYERS))]
-        patient = PATIENTS[rng.randrange(len(PATIENTS))]
-        code, description, modifier = HCPCS[rng.randrange(len(HCPCS))]
-        claim = f"C{rng.randrange(10**6, 10**7)}"
-        account = f"{rng.randrange(100000, 999999)}-{rng.randrange(1, 9)}"
-        # Commercial plans allow about 90 days to file; keep most of their claims inside it.
-        dos = today - dt.timedelta(days=rng.randrange(10, 85) if payer_type == "commercial" else rng.randrange(20, 330))
-        balance = Decimal(rng.randrange(4_000, 450_000)) / 100
-        item: dict[str, Any] = {
-            "idempotency_key": f"demo:{kind}:{claim}", "kind": kind, "payer": payer, "payer_type": payer_type,
-            "claim_number": claim, "account_number": account, "patient_name": patient,
-            "balance": f"{balance:.2f}", "service_date_from": dos.isoformat(), "source": "demo-robot",
-        }
-        findings = [f"{code}-{modifier} {description}, date of service {dos:%m/%d/%Y}."]
-        if kind == "denial":
-            codes, why = DENIALS[rng.randrange(len(DENIALS))]
-            remit = today - dt.timedelta(days=rng.randrange(1, 125))
-            item.update(reason_codes=codes, remittance_date=remit.isoformat(),
-                        payer_claim_number=str(rng.randrange(10**13, 10**14)),
-                        summary=f"Denied: {why.split(' (')[0]}")
-            findings.append(f"Claim status inquiry returned DENIED. {why}")
-            findings.append(f"Remittance dated {remit:%m/%d/%Y}; paid $0.00 on this claim.")
-        elif kind == "claim_not_on_file":
-            item["summary"] = "Payer has no record of the claim"
-            findings.append("Claim status inquiry by MBI and date of service: no claim on file (277 A7/D0).")
-        elif kind == "pending_too_long":
-            item["summary"] = "Pending with the payer for over 30 days"
-            findings.append("Status PENDING (A2) for 38 days; Medicare's payment floor is 14 days.")
-        elif kind == "unmatched_payment":
-            item["summary"] = "Payment on the remittance matches no open claim"
-            findings.append(f"Remittance line paid ${balance:.2f} for account {account}; no such claim is open.")
-        elif kind == "unbalanced_remittance":
-            item["summary"] = "Remittance does not balance: claim paid ≠ billed − adjustments"
-            item["payload_extra"] = {"check_number": str(rng.randrange(10**8, 10**9))}
-            findings.append("Claim-level balancing failed by $12.40 on page 2 (UNBALANCED_CLAIM).")
-        elif kind in ("cmn_invalid", "cmn_needs_review"):
-            item["summary"] = "CMS-484 oxygen CMN on hold" if kind == "cmn_invalid" else "CMN read with low confidence"
-            item["extracted"] = {
-                "document_type": "cmn", "form": "CMS-484", "certification_type": "initial",
-                "patient": {"name": patient, "mbi": "6MT4HA8AE51", "dob": "1951-05-13"},
-                "physician": {"name": "CHOWDHURY, ANIL", "npi": "1005830457"},
-                "hcpcs": ["E1390"], "length_of_need_months": 12,
-                "test": {"pao2_mmhg": 64 if kind == "cmn_invalid" else 55, "sao2_percent": None,
-                         "date": (today - dt.timedelta(days=40)).isoformat(), "condition": "rest"},
-                "signature_present": kind != "cmn_invalid", "signature_date": None,
-                "valid": False, "problems": ["TEST_NOT_QUALIFYING", "MISSING_SIGNATURE"] if kind == "cmn_invalid" else [],
-                "review": [] if kind == "cmn_invalid" else ["test.pao2_mmhg", "physician.npi"],
-            }
-            item["confidence"] = {"patient.name": 0.97, "patient.mbi": 0.93, "physician.npi": 0.71,
-                                  "test.pao2_mmhg": 0.62 if kind == "cmn_needs_review" else 0.95}
-            findings.append("Order on CMN/prescription hold; document fetched from the physician-fax inbox.")
-        elif kind == "portal_failure":
-            item.update(summary="Portal login failed: password expired", payer=PAYERS[1][0],
-                        idempotency_key=f"demo:portal_failure:{today}", balance="0.00", claim_number=None,
-                        account_number=None, patient_name=None, service_date_from=None)
-            findings = ["BLUE RIVER portal answered 'Your password has expired' at login; 0 of 212 claims checked.",
-                        "Retried 3 times with a fresh session; stopped to avoid locking the account."]
-        else:
-            item["summary"] = {"front_end_rejection": "Rejected by the clearinghouse: invalid NPI",
-                               "info_requested": "Payer requests medical records (ADR)",
-                               "recoupment": "Provider-level offset WO on the remittance"}[kind]
-        payload: dict[str, Any] = {"findings": findings}
-        for key in ("extracted", "confidence", "payload_extra"):
-            if key in item:
-                value = item.pop(key)
-                payload.update(value if key == "payload_extra" else {key: value})
-        item["payload"] = payload
-        items.append({k: v for k, v in item.items() if v is not None})
-    return items
 
 
 def _history(session: Any, config: Config, rng: random.Random, people: dict[str, Any]) -> int:
@@ -166,7 +77,8 @@ def _history(session: Any, config: Config, rng: random.Random, people: dict[str,
     return resolved
 
 
-def run(*, port: int, serve: bool, echo: Callable[[str], None], sandbox_port: int = 8601) -> dict[str, Any]:
+def run(*, port: int, serve: bool, echo: Callable[[str], None], sandbox_port: int = 8601,
+        claims: int = 600) -> dict[str, Any]:
     from sqlalchemy.orm import Session
     from werkzeug.serving import make_server
 
@@ -198,7 +110,7 @@ def run(*, port: int, serve: bool, echo: Callable[[str], None], sandbox_port: in
     from sandbox import serve as sandbox_serve
     from sandbox.world.store import Store as SandboxStore
 
-    summary_sandbox = sandbox_serve.reset(data_dir, seed=1, claims=2000, today=config.now().date())
+    summary_sandbox = sandbox_serve.reset(data_dir, seed=1, claims=claims, today=config.now().date())
     echo(f"      sandbox: {summary_sandbox['claims']:,} claims, {summary_sandbox['remittances']} remittances, "
          f"{summary_sandbox['holds']} holds")
     try:
@@ -218,38 +130,17 @@ def run(*, port: int, serve: bool, echo: Callable[[str], None], sandbox_port: in
     thread.start()
     base = f"http://{config.server_host}:{port}"
     try:
-        echo("[3/4] today's exceptions posted through the robots' API, with evidence")
+        echo("[3/4] the night: the three robots against the sandbox (claim status, EOB posting, CMN pull)")
+        night = night_run(config, data_dir, sandbox_sites.urls, base, token, echo)
         client = QueueClient(base, token)
-        items = _today_items(rng, config.now().date(), 60)
-        results = client.create_many(items)
-        again = client.create_many(items[:5])  # a robot retrying must not duplicate
-        if any(r["created"] for r in again):
-            raise SystemExit("self-check failed: posting the same items twice created duplicates")
-        attached = 0
-        for item, result in zip(items, results):
-            if not result["created"]:
-                continue
-            if item["kind"] in ("cmn_invalid", "cmn_needs_review"):
-                client.attach(result["id"], "cmn-fax.pdf", samples.text_pdf(
-                    ["CERTIFICATE OF MEDICAL NECESSITY CMS-484 - OXYGEN", f"PATIENT: {item['patient_name']}",
-                     "SECTION B: PaO2 64 mmHg at rest", "PHYSICIAN SIGNATURE: ____________"], "Fax page 1 of 1"),
-                    label="fax")
-                attached += 1
-            elif item["kind"] in ("denial", "unbalanced_remittance") and attached < 12:
-                client.attach(result["id"], "remittance-page.pdf", samples.text_pdf(
-                    [f"CLAIM {item.get('claim_number')}  ACNT {item.get('account_number')}",
-                     f"BILLED {item['balance']}  PAID 0.00", "CO-16 MA130"], "MEDICARE REMITTANCE NOTICE p.1"),
-                    label="pdf_page")
-                attached += 1
-            elif item["kind"] == "portal_failure":
-                client.attach(result["id"], "login-page.png", samples.png(), label="screenshot")
-                attached += 1
-        check = client.get(results[0]["id"])
+        first = next((r for r in night["refs"]), None)
+        if first is None:
+            raise SystemExit("self-check failed: the robots filed no exception at all")
+        check = client.get(first)
         echo(f"[4/4] self-check: item #{check['id']} reads back as {check['status']}")
-        summary = {"posted": len(results), "created": sum(r["created"] for r in results), "attachments": attached,
-                   "history_resolved": history, "base_url": base}
+        summary = {"created": len(night["refs"]), "history_resolved": history, "base_url": base, "night": night}
         echo("")
-        echo(f"Queue: {summary['created']} new exceptions ({attached} with evidence); "
+        echo(f"Queue: {len(night['refs'])} new exceptions from tonight's robots; "
              f"{history} items worked over the last two weeks.")
         echo(f"Open  {base}/           (billers: bea, cal, rio)")
         echo(f"      {base}/supervisor (supervisor: sam)")
@@ -273,3 +164,65 @@ def run(*, port: int, serve: bool, echo: Callable[[str], None], sandbox_port: in
         server.shutdown()
         thread.join(timeout=5)
         sandbox_sites.stop()
+
+
+def enroll_sandbox(vault: Any, data_dir: Any, urls: dict[str, str], queue_url: str, queue_token: str) -> None:
+    """Store the sandbox portals' credentials and the queue's token in the vault, as an admin would with
+    `hme-rpa vault set`."""
+    from bots.runtime.vault import Credentials
+    from sandbox import serve as sandbox_serve
+    from sandbox.world.store import Store as SandboxStore
+
+    store = SandboxStore(sandbox_serve.store_path(data_dir))
+    for site, url in urls.items():
+        vault.set(site, Credentials(url=url, username=store.meta(f"{site}:username"),
+                                    password=store.meta(f"{site}:password"),
+                                    totp_secret=store.meta(f"{site}:totp_secret") if site == "medicare" else ""))
+    vault.set("queue", Credentials(url=queue_url, username="robot", password=queue_token))
+
+
+def night_run(config: Config, data_dir: Any, urls: dict[str, str], queue_url: str, token: str,
+              echo: Callable[[str], None]) -> dict[str, Any]:
+    """Run the three robots once, as the scheduler would at night, and print what they did."""
+    import asyncio
+    import os
+
+    from cryptography.fernet import Fernet
+
+    from bots.runner import run_robot
+    from bots.runtime.vault import Vault
+    from sqlalchemy import create_engine, text
+
+    # Demo data only: the key lives in memory unless HME_VAULT_KEY is set.
+    vault = Vault(data_dir / "vault.bin", os.environ.get("HME_VAULT_KEY", "").encode() or Fernet.generate_key())
+    enroll_sandbox(vault, data_dir, urls, queue_url, token)
+    night = config.now().date()
+    out: dict[str, Any] = {"robots": {}}
+    for robot in ("claim-status", "eobs", "cmns"):
+        shown = {"at": -1}
+
+        def progress(done: int, total: int, robot: str = robot) -> None:
+            step = max(total // 10, 1)
+            if done == total or done // step != shown["at"]:
+                shown["at"] = done // step
+                echo(f"      {robot}: {done}/{total}")
+
+        summary = asyncio.run(run_robot(config, robot, night=night, contexts=2, vault=vault, progress=progress))
+        out["robots"][robot] = summary
+        echo(f"      {robot}: {summary.status.value}, units {summary.units}")
+    totals: dict[str, Any] = {}
+    for summary in out["robots"].values():
+        totals.update(summary.totals)
+    engine = create_engine(config.database_url)
+    with engine.connect() as conn:
+        kinds = conn.execute(text("SELECT kind, count(*) FROM work_items WHERE source IN "
+                                  "('claim-status', 'eobs', 'cmns') GROUP BY kind ORDER BY 2 DESC")).all()
+        out["refs"] = [r[0] for r in conn.execute(text(
+            "SELECT id FROM work_items WHERE source IN ('claim-status', 'eobs', 'cmns') ORDER BY id"))]
+    engine.dispose()
+    echo(f"      claims statused: {totals.get('claims_statused', 0)}; payments posted: "
+         f"{totals.get('claims_posted', 0)} claims, ${totals.get('dollars_posted', '0.00')}; "
+         f"holds released: {totals.get('holds_released', 0)} of {totals.get('holds_checked', 0)} checked")
+    echo("      exceptions by kind: " + ", ".join(f"{k} {n}" for k, n in kinds))
+    out["totals"], out["kinds"] = totals, dict(kinds)
+    return out

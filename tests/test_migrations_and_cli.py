@@ -87,10 +87,13 @@ def test_cli_reports_a_bad_setting_in_one_line(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_demo_runs_end_to_end_through_the_installed_command(tmp_path: Path) -> None:
     exe = Path(sys.executable).with_name("hme-rpa")
-    result = subprocess.run([str(exe), "demo", "--no-serve", "--port", "8479", "--sandbox-port", "8481"], capture_output=True, text=True,
+    result = subprocess.run([str(exe), "demo", "--no-serve", "--port", "8479", "--sandbox-port", "8481",
+                             "--claims", "120"], capture_output=True, text=True,
                             timeout=300, cwd=REPO, env={**os.environ, "HME_PASSWORD_TIME_COST": "1", "HME_DATA_DIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr[-2000:]
     assert "self-check: item" in result.stdout and "reads back as open" in result.stdout
     assert "http://127.0.0.1:8479/supervisor" in result.stdout
     assert (tmp_path / "demo" / "queue.sqlite3").is_file()
+    assert "claims statused:" in result.stdout and "exceptions by kind:" in result.stdout
+    assert "eobs: finished" in result.stdout and "cmns: finished" in result.stdout
     assert "medicare   http://127.0.0.1:8481/" in result.stdout and "billing    http://127.0.0.1:8484/" in result.stdout

@@ -13,7 +13,7 @@ from ..services.intake import NewItem
 
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-ReasonCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=16)]
+ReasonCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 
 
 class _Strict(BaseModel):

@@ -68,6 +68,7 @@ class Kind(enum.StrEnum):
     UNMATCHED_PAYMENT = "unmatched_payment"
     UNBALANCED_REMITTANCE = "unbalanced_remittance"
     RECOUPMENT = "recoupment"
+    POSTING_REVIEW = "posting_review"
     CMN_INVALID = "cmn_invalid"
     CMN_NEEDS_REVIEW = "cmn_needs_review"
     PORTAL_FAILURE = "portal_failure"
@@ -151,6 +152,10 @@ KINDS: dict[Kind, KindSpec] = {
         KindSpec(Kind.UNBALANCED_REMITTANCE, "Unbalanced remittance", Team.CASH_POSTING, 2, DeadlineRule.NONE, _o(
             ("posted_manually", "Posted manually after checking the EOB"),
             ("payer_contacted", "Payer contacted for a corrected EOB"),
+            _NO_ACTION)),
+        KindSpec(Kind.POSTING_REVIEW, "Posting needs review", Team.CASH_POSTING, 2, DeadlineRule.NONE, _o(
+            ("posted_manually", "Checked against the EOB and posted"),
+            ("corrected_posting", "Robot's posting corrected"),
             _NO_ACTION)),
         KindSpec(Kind.RECOUPMENT, "Recoupment", Team.CASH_POSTING, 2, DeadlineRule.NONE, _o(
             ("offset_posted", "Offset posted"),

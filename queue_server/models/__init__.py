@@ -2,9 +2,10 @@
 
 from .audit import AuditEntry
 from .items import Attachment, EventType, ItemEvent, WorkItem
+from .robots import RobotRun, RobotUnit, RunStatus, UnitStatus
 from .users import ApiToken, LoginAttempt, Role, User, UserTeam
 
 __all__ = [
     "ApiToken", "Attachment", "AuditEntry", "EventType", "ItemEvent", "LoginAttempt",
-    "Role", "User", "UserTeam", "WorkItem",
+    "RobotRun", "RobotUnit", "Role", "RunStatus", "UnitStatus", "User", "UserTeam", "WorkItem",
 ]

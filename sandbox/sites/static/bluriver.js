@@ -93,8 +93,8 @@
         if (!handle(r)) { results.replaceChildren(); return; }
         if (!r.items.length) { results.replaceChildren(h("p", {id: "no-results"}, ["No claims match your search."])); return; }
         var rows = r.items.map(function (c) {
-          return h("tr", {"class": "claim", "data-claim": c.claimNumber}, [
-            h("td", {"class": "claim-number"}, [c.claimNumber]), h("td", {}, [c.patientName]), h("td", {}, [c.patientAccount]),
+          return h("tr", {"class": "claim", "data-claim": c.claimNumber || ""}, [
+            h("td", {"class": "claim-number"}, [c.claimNumber || ""]), h("td", {}, [c.patientName]), h("td", {}, [c.patientAccount]),
             h("td", {}, [c.serviceFrom + " – " + c.serviceTo]), h("td", {"class": "money"}, [money(c.billed)]),
             h("td", {}, [h("span", {"class": "pill " + c.statusCategory, "data-category": c.statusCategory}, [c.status])]),
             h("td", {"class": "money plan-paid"}, [money(c.planPaid)]), h("td", {"class": "codes"}, [c.adjustmentCodes.join(" ")]),

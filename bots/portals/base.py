@@ -1,0 +1,141 @@
+"""A logged-in browser context on one portal, and what every page object shares.
+
+A session opens its context lazily, logs in when the portal asks, and is
+dropped (context closed, screenshot and trace kept as evidence) when an
+attempt fails, so the retry starts from a fresh session.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Awaitable, Callable, TypeVar
+
+from playwright.async_api import Browser, BrowserContext, Page, Response
+
+from ..errors import ElementMissing, PortalUnavailable, SessionExpired
+from ..runtime.browser import new_context
+from ..runtime.guard import PortalGuard, with_retries
+from ..runtime.vault import Credentials
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# What the portals show instead of the page asked for.
+FAILURE_MARKERS = "#server-error, #maintenance"
+
+
+@dataclass
+class Evidence:
+    """The last failure of a session: attached to the RPA admin item when retries run out."""
+
+    screenshot: bytes | None = None
+    trace: Path | None = None
+    url: str = ""
+
+
+class PortalSession:
+    """Subclasses implement `login(page)`; robots call `run(work)` with a function of the page."""
+
+    name = "portal"
+
+    def __init__(self, browser: Browser, guard: PortalGuard, credentials: Credentials, *, evidence_dir: Path,
+                 trace: bool = True) -> None:
+        self.browser = browser
+        self.guard = guard
+        self.credentials = credentials
+        self.base = credentials.url.rstrip("/")
+        self.evidence_dir = evidence_dir
+        self.trace = trace
+        self.context: BrowserContext | None = None
+        self._page: Page | None = None
+        self.logged_in = False
+        self.evidence = Evidence()
+        self._holding_slot = False
+
+    # --- life cycle ---------------------------------------------------------------------
+    async def page(self) -> Page:
+        if self._page is None:
+            await self.guard.sessions.acquire()
+            self._holding_slot = True
+            self.context = await new_context(self.browser, trace=self.trace)
+            self._page = await self.context.new_page()
+            self.logged_in = False
+        if not self.logged_in:
+            await self.login(self._page)
+            self.logged_in = True
+        return self._page
+
+    async def close(self, *, keep_evidence_as: str | None = None) -> None:
+        if self.context is not None:
+            try:
+                if self._page is not None and keep_evidence_as:
+                    self.evidence = Evidence(url=self._page.url)
+                    try:
+                        self.evidence.screenshot = await self._page.screenshot(full_page=True, timeout=5000)
+                    except Exception:  # the page may be gone; the trace still tells
+                        self.evidence.screenshot = None
+                if self.trace:
+                    path = None
+                    if keep_evidence_as:
+                        self.evidence_dir.mkdir(parents=True, exist_ok=True)
+                        path = self.evidence_dir / f"{self.name}-{keep_evidence_as}.zip"
+                    await self.context.tracing.stop(path=str(path) if path else None)
+                    self.evidence.trace = path
+                await self.context.close()
+            except Exception:  # a dead browser context has nothing more to give
+                log.debug("closing a %s context failed", self.name, exc_info=True)
+        self.context = None
+        self._page = None
+        self.logged_in = False
+        if self._holding_slot:
+            self.guard.sessions.release()
+            self._holding_slot = False
+
+    async def run(self, work: Callable[[Page], Awaitable[T]], *, label: str = "work") -> T:
+        async def attempt() -> T:
+            return await work(await self.page())
+
+        async def drop(error: BaseException) -> None:
+            await self.close(keep_evidence_as=label)
+
+        return await with_retries(self.guard, attempt, drop)
+
+    async def login(self, page: Page) -> None:
+        raise NotImplementedError
+
+    # --- helpers for page objects -------------------------------------------------------
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    async def goto(self, page: Page, path: str) -> Response | None:
+        await self.guard.pace()
+        response = await page.goto(self.url(path), wait_until="domcontentloaded")
+        check_response(response)
+        return response
+
+    async def submit(self, page: Page, click: Callable[[], Awaitable[None]]) -> None:
+        """Click something that posts a form, and check what came back."""
+        await self.guard.pace()
+        async with page.expect_navigation(wait_until="domcontentloaded") as navigation:
+            await click()
+        check_response(await navigation.value)
+
+
+def check_response(response: Response | None) -> None:
+    if response is not None and response.status in RETRY_STATUSES:
+        raise PortalUnavailable(f"HTTP {response.status} at {response.url.split('?')[0]}")
+
+
+async def expect_screen(page: Page, selector: str, *, login_marker: str, what: str, timeout_ms: float = 15_000) -> None:
+    """Wait for the screen's own element; name the failure when the portal shows something else."""
+    found = page.locator(f"{selector}, {FAILURE_MARKERS}, {login_marker}").first
+    try:
+        await found.wait_for(state="attached", timeout=timeout_ms)
+    except Exception:
+        raise ElementMissing(f"{what}: {selector} did not appear at {page.url.split('?')[0]}") from None
+    if await page.locator(FAILURE_MARKERS).count():
+        raise PortalUnavailable(f"{what}: the portal shows an error or maintenance page")
+    if await page.locator(selector).count() == 0:
+        raise SessionExpired(f"{what}: the portal asks to log in again")

@@ -1,0 +1,290 @@
+"""Page objects for MediBill 2000, the supplier's legacy billing system.
+
+Every write is preceded by a read of the same screen (notes, postings, hold
+state), so a retried or restarted step never writes twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from playwright.async_api import Dialog, Page
+
+from ..errors import ElementMissing, LoginRefused, SessionExpired
+from .base import PortalSession, expect_screen
+
+LOGIN_MARKER = "#signon, #session-timeout, #state-expired"
+
+
+@dataclass(frozen=True)
+class ArRow:
+    claim_number: str
+    account: str
+    patient: str
+    payer: str
+    dos_from: dt.date
+    billed: Decimal
+    balance: Decimal
+    age: int
+
+
+@dataclass(frozen=True)
+class ClaimLine:
+    line_no: int
+    hcpcs: str
+    dos_from: dt.date
+    billed: Decimal
+
+
+@dataclass(frozen=True)
+class Posting:
+    kind: str
+    line_no: int | None
+    check_number: str
+    group: str
+    reason: str
+    amount: Decimal
+
+
+@dataclass
+class ClaimDetail:
+    claim_number: str
+    patient: str
+    account: str
+    member_id: str
+    payer: str
+    submitted_on: dt.date
+    dos_from: dt.date
+    dos_to: dt.date
+    billed: Decimal
+    balance: Decimal
+    lines: list[ClaimLine] = field(default_factory=list)
+    postings: list[Posting] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def posted_checks(self) -> set[str]:
+        return {p.check_number for p in self.postings if p.check_number}
+
+
+@dataclass(frozen=True)
+class HoldRow:
+    order_number: str
+    account: str
+    patient: str
+    mbi: str
+    hcpcs: str
+    opened_on: dt.date
+
+
+@dataclass(frozen=True)
+class LineEntry:
+    """What the payment popup takes for one service line."""
+
+    line_no: int
+    paid: Decimal
+    adjustments: tuple[tuple[str, str, Decimal], ...]
+    denied: bool = False
+
+
+class BillingRefused(Exception):
+    """The billing system refused an entry, with the message its screen shows (a business problem)."""
+
+
+def _dec(text: str) -> Decimal:
+    text = text.strip().replace(",", "")
+    return Decimal(text) if text else Decimal("0.00")
+
+
+class SignOnPage:
+    async def sign_in(self, session: "MediBillSession", page: Page) -> None:
+        await session.goto(page, "/login")
+        await expect_screen(page, "#operator, #opid", login_marker="#operator, #opid", what="sign-on page")
+        variant = await page.locator("#opid").count() > 0
+        await page.fill("#opid" if variant else "#operator", session.credentials.username)
+        await page.fill("#pwd", session.credentials.password)
+        await session.submit(page, lambda: page.click("#signon"))
+        if await page.locator("#signon-error").count():
+            raise LoginRefused(session.name, f"{session.name} refused the stored operator ID or password")
+
+
+class ArInquiryPage:
+    async def unstatused(self, session: "MediBillSession", page: Page) -> list[ArRow]:
+        return await self._rows(session, page, unstatused=True, search="")
+
+    async def search(self, session: "MediBillSession", page: Page, text: str) -> list[ArRow]:
+        return await self._rows(session, page, unstatused=False, search=text)
+
+    async def _rows(self, session: "MediBillSession", page: Page, *, unstatused: bool, search: str) -> list[ArRow]:
+        await session.goto(page, "/ar")
+        await expect_screen(page, "#ar-grid", login_marker=LOGIN_MARKER, what="A/R inquiry")
+        await page.set_checked("#f-unstatused", unstatused)
+        await page.fill("#f-search", search)
+        await session.submit(page, lambda: page.click("#f-go"))
+        rows: list[ArRow] = []
+        while True:
+            await expect_screen(page, "#ar-grid", login_marker=LOGIN_MARKER, what="A/R inquiry")
+            cells: list[list[str]] = await page.eval_on_selector_all(
+                "#ar-grid tr.odd, #ar-grid tr.even", "rows => rows.map(r => Array.from(r.cells).map(c => c.textContent.trim()))")
+            rows.extend(ArRow(claim_number=c[0], account=c[1], patient=c[2], payer=c[3].lower(),
+                              dos_from=dt.date.fromisoformat(c[4]), billed=_dec(c[5]), balance=_dec(c[6]),
+                              age=int(c[7])) for c in cells)
+            if await page.locator("#pg-next[disabled]").count():
+                return rows
+            await session.submit(page, lambda: page.click("#pg-next"))
+
+
+class ClaimPage:
+    async def open(self, session: "MediBillSession", page: Page, claim_number: str) -> ClaimDetail:
+        await session.goto(page, f"/claims/{claim_number}")
+        return await self.read(page, claim_number)
+
+    async def read(self, page: Page, claim_number: str) -> ClaimDetail:
+        await expect_screen(page, "#claim-header", login_marker=LOGIN_MARKER, what=f"claim {claim_number}")
+        data: dict[str, Any] = await page.evaluate("""() => {
+            const t = id => document.getElementById(id).textContent.trim();
+            const rows = sel => Array.from(document.querySelectorAll(sel)).map(r => Array.from(r.cells).map(c => c.textContent.trim()));
+            return {patient: t('patient'), account: t('account'), member: t('member'), payer: t('payer'),
+                    submitted: t('submitted'), dos: t('dos'), billed: t('billed'), balance: t('balance'),
+                    lines: rows('#lines tr:not(.hdr)'), postings: rows('#postings tr.posting'),
+                    notes: Array.from(document.querySelectorAll('#notes tr.note .note-text')).map(c => c.textContent.trim())};
+        }""")
+        dos_from, dos_to = (dt.date.fromisoformat(x.strip()) for x in data["dos"].split(" - "))
+        return ClaimDetail(
+            claim_number=claim_number, patient=data["patient"], account=data["account"], member_id=data["member"],
+            payer=data["payer"], submitted_on=dt.date.fromisoformat(data["submitted"]), dos_from=dos_from, dos_to=dos_to,
+            billed=_dec(data["billed"]), balance=_dec(data["balance"]),
+            lines=[ClaimLine(int(c[0]), c[1], dt.date.fromisoformat(c[5]), _dec(c[7])) for c in data["lines"]],
+            postings=[Posting(c[1].lower(), int(c[2]) if c[2] else None, c[3], c[4], c[5], _dec(c[6]))
+                      for c in data["postings"]],
+            notes=data["notes"])
+
+    async def add_note(self, session: "MediBillSession", page: Page, claim_number: str, text: str) -> None:
+        await page.fill("#note-text", text)
+        await session.submit(page, lambda: page.click("#add-note"))
+        await expect_screen(page, "#message, #error", login_marker=LOGIN_MARKER, what="note saved")
+        if await page.locator("#error").count():
+            raise BillingRefused((await page.inner_text("#error")).strip())
+
+
+class PaymentPopup:
+    async def post(self, session: "MediBillSession", page: Page, check_number: str, lines: list[LineEntry]) -> str:
+        await session.guard.pace()
+        async with page.expect_popup() as popup_info:
+            await page.click("#enter-payment")
+        popup = await popup_info.value
+        try:
+            await popup.wait_for_load_state("domcontentloaded")
+            await expect_screen(popup, "#payment-form", login_marker=LOGIN_MARKER, what="payment entry")
+            await popup.fill("#check", check_number)
+            for line in lines:
+                n = line.line_no
+                if await popup.locator(f"#l{n}_paid").count() == 0:
+                    raise ElementMissing(f"payment entry has no line {n}")
+                await popup.fill(f"#l{n}_paid", f"{line.paid:.2f}")
+                await popup.set_checked(f"#l{n}_denied", line.denied)
+                for k, (group, reason, amount) in enumerate(line.adjustments, start=1):
+                    await popup.select_option(f"#l{n}_grp{k}", group)
+                    await popup.fill(f"#l{n}_rc{k}", reason)
+                    await popup.fill(f"#l{n}_amt{k}", f"{amount:.2f}")
+
+            async def accept(dialog: Dialog) -> None:
+                await dialog.accept()
+
+            popup.once("dialog", accept)
+            await session.submit(popup, lambda: popup.click("#post-payment"))
+            await expect_screen(popup, "#pay-done, #pay-error", login_marker=LOGIN_MARKER, what="payment result")
+            if await popup.locator("#pay-error").count():
+                raise BillingRefused((await popup.inner_text("#pay-error")).strip())
+            return (await popup.inner_text("#pay-done")).strip()
+        finally:
+            await popup.close()
+
+
+class HoldsPage:
+    async def list(self, session: "MediBillSession", page: Page, hold_type: str) -> list[HoldRow]:
+        rows: list[HoldRow] = []
+        page_no = 1
+        while True:
+            await session.goto(page, f"/holds?type={hold_type}&page={page_no}")
+            await expect_screen(page, "#holds-grid", login_marker=LOGIN_MARKER, what="holds")
+            cells: list[list[str]] = await page.eval_on_selector_all(
+                "tr.hold-row", "rows => rows.map(r => Array.from(r.cells).map(c => c.textContent.trim()))")
+            rows.extend(HoldRow(order_number=c[0], account=c[1], patient=c[2], mbi=c[3], hcpcs=c[4],
+                                opened_on=dt.date.fromisoformat(c[6])) for c in cells)
+            if await page.locator("#hold-next").count() == 0:
+                return rows
+            page_no += 1
+
+
+class ReleasePage:
+    async def release(self, session: "MediBillSession", page: Page, order_number: str, note: str) -> bool:
+        """Release an order from hold; False when it was already released (a retry after success)."""
+        await session.goto(page, f"/holds/{order_number}/release")
+        await expect_screen(page, "#release-form", login_marker=LOGIN_MARKER, what="release hold")
+        await page.fill("#release-note", note)
+
+        async def accept(dialog: Dialog) -> None:
+            await dialog.accept()
+
+        page.once("dialog", accept)
+        await session.submit(page, lambda: page.click("#release"))
+        await expect_screen(page, "#release-done, #release-error", login_marker=LOGIN_MARKER, what="release result")
+        if await page.locator("#release-error").count():
+            message = (await page.inner_text("#release-error")).strip()
+            if "is not on hold" in message:
+                return False
+            raise BillingRefused(message)
+        return True
+
+
+class MediBillSession(PortalSession):
+    name = "billing"
+
+    async def login(self, page: Page) -> None:
+        await SignOnPage().sign_in(self, page)
+
+    async def unstatused_claims(self) -> list[ArRow]:
+        return await self.run(lambda page: ArInquiryPage().unstatused(self, page), label="ar-unstatused")
+
+    async def find_claims(self, text: str) -> list[ArRow]:
+        return await self.run(lambda page: ArInquiryPage().search(self, page, text), label="ar-search")
+
+    async def claim(self, claim_number: str) -> ClaimDetail:
+        return await self.run(lambda page: ClaimPage().open(self, page, claim_number), label="claim")
+
+    async def add_note_once(self, claim_number: str, text: str, marker: str) -> bool:
+        """Add the note unless a note starting with `marker` is already there (read back first)."""
+        async def work(page: Page) -> bool:
+            # The claim is usually still on screen from the unit's first read: read it back there.
+            if page.url.split("?")[0].endswith(f"/claims/{claim_number}"):
+                detail = await ClaimPage().read(page, claim_number)
+            else:
+                detail = await ClaimPage().open(self, page, claim_number)
+            if any(n.startswith(marker) for n in detail.notes):
+                return False
+            await ClaimPage().add_note(self, page, claim_number, text)
+            return True
+        return await self.run(work, label="note")
+
+    async def post_once(self, claim_number: str, check_number: str, lines: list[LineEntry]) -> tuple[bool, ClaimDetail]:
+        """Post one check on one claim unless that check is already on it; returns (posted now, claim read back)."""
+        async def work(page: Page) -> tuple[bool, ClaimDetail]:
+            detail = await ClaimPage().open(self, page, claim_number)
+            if check_number in detail.posted_checks():
+                return False, detail
+            await PaymentPopup().post(self, page, check_number, lines)
+            await self.goto(page, f"/claims/{claim_number}")
+            after = await ClaimPage().read(page, claim_number)
+            if check_number not in after.posted_checks():
+                raise SessionExpired(f"check {check_number} is not on claim {claim_number} after posting")
+            return True, after
+        return await self.run(work, label="post")
+
+    async def holds(self, hold_type: str = "cmn") -> list[HoldRow]:
+        return await self.run(lambda page: HoldsPage().list(self, page, hold_type), label="holds")
+
+    async def release_once(self, order_number: str, note: str) -> bool:
+        return await self.run(lambda page: ReleasePage().release(self, page, order_number, note), label="release")

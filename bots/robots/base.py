@@ -1,0 +1,78 @@
+"""What a robot is to the runner, and the context a unit of work runs in."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, ClassVar
+
+from ..portals.base import PortalSession
+from ..runtime.checkpoints import Checkpoints, Unit
+
+
+@dataclass
+class Attachment:
+    filename: str
+    data: bytes
+    label: str
+
+
+@dataclass
+class Filing:
+    """One queue item a unit files, with its evidence."""
+
+    item: dict[str, Any]
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+def add_totals(into: dict[str, Any], more: dict[str, Any]) -> None:
+    """Counts add as numbers; money travels as text and adds as Decimal."""
+    for name, value in more.items():
+        if isinstance(value, str):
+            into[name] = f"{Decimal(into.get(name, '0')) + Decimal(value):.2f}"
+        else:
+            into[name] = into.get(name, 0) + value
+
+
+@dataclass
+class Outcome:
+    filings: list[Filing] = field(default_factory=list)
+    totals: dict[str, Any] = field(default_factory=dict)  # added into the run's totals
+
+
+@dataclass
+class Worker:
+    """One browser context's worth of sessions, owned by one worker coroutine."""
+
+    sessions: dict[str, PortalSession]
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, portal: str) -> PortalSession:
+        return self.sessions[portal]
+
+
+@dataclass
+class NightContext:
+    night: dt.date
+    checkpoints: Checkpoints
+    executor: Executor
+    work_dir: Path
+
+    async def save(self, unit: Unit) -> None:
+        await asyncio.to_thread(self.checkpoints.save, unit)
+
+
+class Robot:
+    name: ClassVar[str]
+    # Portals (vault names) every unit needs; a unit may add its own in data["portal"].
+    portals: ClassVar[tuple[str, ...]]
+
+    async def plan(self, ctx: NightContext, worker: Worker) -> list[tuple[str, dict[str, Any]]]:
+        raise NotImplementedError
+
+    async def work(self, ctx: NightContext, worker: Worker, unit: Unit) -> Outcome:
+        raise NotImplementedError

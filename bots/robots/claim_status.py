@@ -1,0 +1,125 @@
+"""Claim status: every claim due for follow-up, checked at its payer, noted in the billing system, routed.
+
+Routing is claim-status.md's table. The claims checked are the billing
+system's own "unstatused" A/R list (open, no denial or rejection noted, older
+than the payer's follow-up days), so the robot never second-guesses the
+follow-up rules the billing office configured.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from ..errors import ApplicationException
+from ..portals.bluriver import BlueRiverSession
+from ..portals.medibill import MediBillSession
+from ..portals.medicare import MedicareSession
+from ..runtime.checkpoints import Unit
+from .base import Filing, NightContext, Outcome, Robot, Worker
+
+# 277 category code -> queue kind (None: nothing to do). claim-status.md.
+ROUTES: dict[str, str | None] = {
+    "A1": None, "A2": None,
+    "A3": "front_end_rejection", "A6": "front_end_rejection", "A7": "front_end_rejection", "A8": "front_end_rejection",
+    "A4": "claim_not_on_file",
+    "P0": "pending_too_long", "P1": "pending_too_long", "P2": "pending_too_long", "P5": "pending_too_long",
+    "P3": "info_requested", "P4": "info_requested",
+    "F1": None, "F2": "denial", "F3": "claim_review", "F4": "claim_review",
+}
+PAYER_PORTAL = {"medicare": "medicare", "bluriver": "bluriver"}
+
+
+def route(code: str) -> str | None:
+    code = code.strip().upper()
+    if code in ROUTES:
+        return ROUTES[code]
+    if code.startswith("R"):
+        return "info_requested"
+    if code.startswith(("E", "D")):
+        # Inquiry error / system status: the payer could not answer now. Retry, never a per-claim item.
+        raise ApplicationException(f"payer answered {code} (inquiry error); try again later")
+    return "claim_review"  # a code we do not know yet: a person looks
+
+
+class ClaimStatusRobot(Robot):
+    name = "claim-status"
+    portals = ("billing", "medicare", "bluriver")
+
+    async def plan(self, ctx: NightContext, worker: Worker) -> list[tuple[str, dict[str, Any]]]:
+        billing: MediBillSession = worker["billing"]  # type: ignore[assignment]
+        rows = await billing.unstatused_claims()
+        return [(r.claim_number, {"claim_number": r.claim_number, "account": r.account, "payer": r.payer,
+                                  "portal": PAYER_PORTAL.get(r.payer, r.payer), "dos_from": r.dos_from.isoformat(),
+                                  "billed": f"{r.billed:.2f}", "balance": f"{r.balance:.2f}"}) for r in rows
+                if r.payer in PAYER_PORTAL]
+
+    async def work(self, ctx: NightContext, worker: Worker, unit: Unit) -> Outcome:
+        billing: MediBillSession = worker["billing"]  # type: ignore[assignment]
+        data = unit.data
+        claim = await billing.claim(data["claim_number"])
+        # Checked already on an earlier attempt of this unit: do not ask the payer twice.
+        found = unit.result.get("status")
+        if found is None:
+            found = await self._lookup(worker, data["portal"], claim.member_id, claim.account, claim.dos_from,
+                                       claim.billed)
+            kind = route(found["code"])  # an inquiry error raises here, before anything is written
+            unit.result["status"] = found
+            await ctx.save(unit)
+        kind = route(found["code"])
+        marker = f"RPA STATUS {ctx.night.isoformat()}"
+        parts = [f"{marker}: {found['code']} {found['status']}".strip()]
+        if found.get("icn"):
+            parts.append(f"ICN {found['icn']}")
+        if found.get("paid"):
+            parts.append(f"paid {found['paid']}")
+        if found.get("reasons"):
+            parts.append("codes " + " ".join(found["reasons"]))
+        await billing.add_note_once(claim.claim_number, "; ".join(parts)[:500], marker)
+        outcome = Outcome(totals={"claims_statused": 1, f"status_{found['code']}": 1})
+        if kind is None:
+            return outcome
+        summary = {
+            "denial": f"Denied {' '.join(found.get('reasons') or [])}".strip(),
+            "claim_not_on_file": "Payer has no record of this claim",
+            "front_end_rejection": f"Rejected by the payer: {found['status']}",
+            "pending_too_long": f"Still pending past follow-up: {found['status']}",
+            "info_requested": f"Payer requests information: {found['status']}",
+            "claim_review": f"Adjudicated without payment: {found['status']}",
+        }[kind]
+        remit = found.get("remit_date")
+        outcome.filings.append(Filing(item={
+            "idempotency_key": f"{kind}:{claim.claim_number}", "kind": kind, "source": self.name,
+            "summary": summary, "payer": claim.payer, "payer_type": "medicare" if data["payer"] == "medicare" else "commercial",
+            "claim_number": claim.claim_number, "payer_claim_number": found.get("icn") or None,
+            "account_number": claim.account, "patient_name": claim.patient, "balance": f"{claim.balance:.2f}",
+            "service_date_from": claim.dos_from.isoformat(), "service_date_to": claim.dos_to.isoformat(),
+            "remittance_date": remit, "reason_codes": found.get("reasons") or [],
+            "payload": {"findings": [f"{data['portal']} portal on {ctx.night}: {found['code']} {found['status']}",
+                                     f"Billed {claim.billed:.2f}, submitted {claim.submitted_on}"],
+                        "status_code": found["code"]}}))
+        return outcome
+
+    async def _lookup(self, worker: Worker, portal: str, member_id: str, account: str, dos_from: dt.date,
+                      billed: Decimal) -> dict[str, Any]:
+        not_on_file = {"code": "A4", "status": "NOT FOUND", "icn": "", "paid": "", "reasons": [], "remit_date": None}
+        if portal == "medicare":
+            medicare: MedicareSession = worker["medicare"]  # type: ignore[assignment]
+            rows = await medicare.claim_status(member_id, dos_from, dos_from)
+            for r in rows:
+                if r.patient_control == account and r.dos_from == dos_from and r.billed == billed:
+                    return {"code": r.code, "status": r.status, "icn": r.icn,
+                            "paid": f"{r.paid:.2f}" if r.paid is not None else "", "reasons": r.reasons,
+                            "remit_date": r.remit_date.isoformat() if r.remit_date else None}
+            return not_on_file
+        bluriver: BlueRiverSession = worker["bluriver"]  # type: ignore[assignment]
+        cache = worker.cache.setdefault("bluriver_members", {})
+        if member_id not in cache:
+            cache[member_id] = await bluriver.claims_of_member(member_id)
+        for c in cache[member_id]:
+            if c.account == account and c.dos_from == dos_from and c.billed == billed:
+                return {"code": c.category, "status": c.status, "icn": c.claim_number,
+                        "paid": f"{c.paid:.2f}" if c.paid is not None else "", "reasons": c.codes,
+                        "remit_date": c.paid_on.isoformat() if c.paid_on else None}
+        return not_on_file

@@ -1,0 +1,71 @@
+"""CMN pull: for each order on CMN/prescription hold, fetch the physician's document, check it, release or route.
+
+A hold is released only when the extractor says `valid` (every cmn.md rule
+holds and no field is in doubt). Anything else goes to the documentation team
+with the problems, the fields under review and the scan.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..portals.faxvault import FaxVaultSession
+from ..portals.medibill import MediBillSession
+from ..runtime.checkpoints import Unit
+from .base import Attachment, Filing, NightContext, Outcome, Robot, Worker
+from .extraction import extract_bytes
+
+
+def _codes(document: dict[str, Any]) -> list[str]:
+    if document["document_type"] == "cmn":
+        return [c.upper() for c in document.get("hcpcs") or []]
+    return [(i.get("hcpcs") or "").upper() for i in document.get("items") or []]
+
+
+class CmnPullRobot(Robot):
+    name = "cmns"
+    portals = ("billing", "documents")
+
+    async def plan(self, ctx: NightContext, worker: Worker) -> list[tuple[str, dict[str, Any]]]:
+        billing: MediBillSession = worker["billing"]  # type: ignore[assignment]
+        return [(h.order_number, {"order": h.order_number, "account": h.account, "patient": h.patient,
+                                  "hcpcs": h.hcpcs, "opened_on": h.opened_on.isoformat(), "portal": "documents"})
+                for h in await billing.holds("cmn")]
+
+    async def work(self, ctx: NightContext, worker: Worker, unit: Unit) -> Outcome:
+        data = unit.data
+        faxes: FaxVaultSession = worker["documents"]  # type: ignore[assignment]
+        billing: MediBillSession = worker["billing"]  # type: ignore[assignment]
+        item = {"source": self.name, "account_number": data["account"], "patient_name": data["patient"],
+                "payer": "Medicare", "payer_type": "medicare"}
+        chosen: tuple[dict[str, Any], bytes, str] | None = None
+        for row in await faxes.documents_of(data["account"]):  # newest first
+            raw, kind = await faxes.download(row.href)
+            suffix = ".tif" if kind == "image/tiff" else ".pdf"
+            document = await extract_bytes(ctx, raw, suffix)
+            if data["hcpcs"].upper() in _codes(document):
+                chosen = (document, raw, f"FAX-{row.doc_id:06d}{suffix}")
+                break
+        if chosen is None:
+            return Outcome(filings=[Filing({**item, "idempotency_key": f"cmn_invalid:{data['order']}", "kind": "cmn_invalid",
+                                            "summary": f"No CMN or order for {data['hcpcs']} in the fax inbox",
+                                            "reason_codes": ["NO_DOCUMENT"],
+                                            "payload": {"findings": [f"Order {data['order']} on hold since {data['opened_on']}"]}})],
+                           totals={"holds_checked": 1})
+        document, raw, filename = chosen
+        label = "CMN" if document["document_type"] == "cmn" else "written order"
+        if document["valid"]:
+            note = f"RPA {ctx.night}: {label} received and valid ({filename}); released"
+            released = await billing.release_once(data["order"], note)
+            return Outcome(totals={"holds_checked": 1, "holds_released": 1 if released else 0})
+        kind = "cmn_invalid" if document["problems"] else "cmn_needs_review"
+        findings = [f"Problem: {p}" for p in document["problems"]] + [f"Field in doubt: {r}" for r in document["review"]]
+        return Outcome(filings=[Filing({**item, "idempotency_key": f"{kind}:{data['order']}", "kind": kind,
+                                        "summary": f"{label} for order {data['order']} "
+                                                   + ("is invalid: " + ", ".join(document["problems"]) if document["problems"]
+                                                      else "could not be read with certainty"),
+                                        "reason_codes": document["problems"][:50],
+                                        "payload": {"findings": findings[:40], "extracted": document,
+                                                    "order": data["order"], "hcpcs": data["hcpcs"]}},
+                                       [Attachment(filename, raw, "fax")])],
+                       totals={"holds_checked": 1})

@@ -1,0 +1,36 @@
+"""Running the extractors off the event loop, in the runner's process pool (OCR is CPU work)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from ..errors import DownloadDamaged
+from .base import NightContext
+
+
+def _extract(path: str) -> dict[str, Any]:
+    # In a child process: import here so the parent does not pay for it per call.
+    from extractors import extract
+    from extractors.exceptions import UnreadableDocument
+
+    try:
+        return {"ok": True, "document": extract(Path(path)).model_dump(mode="json")}
+    except UnreadableDocument as exc:
+        return {"ok": False, "error": str(exc)}
+
+
+async def extract_bytes(ctx: NightContext, data: bytes, suffix: str) -> dict[str, Any]:
+    """The extractor's JSON for a downloaded document; a damaged file raises DownloadDamaged (download again)."""
+    ctx.work_dir.mkdir(parents=True, exist_ok=True)
+    path = ctx.work_dir / f"{hashlib.sha256(data).hexdigest()[:24]}{suffix}"
+    path.write_bytes(data)
+    try:
+        answer = await asyncio.get_running_loop().run_in_executor(ctx.executor, _extract, str(path))
+    finally:
+        path.unlink(missing_ok=True)
+    if not answer["ok"]:
+        raise DownloadDamaged(f"the document cannot be read: {answer['error']}")
+    return answer["document"]  # type: ignore[no-any-return]

@@ -1,0 +1,254 @@
+"""Run one robot for one night: plan, lease units, work them with N browser contexts, record the run.
+
+    summary = asyncio.run(run_robot(config, "eobs", night=date, contexts=2))
+
+Queue items are filed through the queue server's API with idempotency keys,
+units are checkpointed in the database, and billing-system writes read back
+first, so a runner killed at any instant and started again ends the night in
+the same state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import multiprocessing
+import os
+import socket
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Callable
+
+from playwright.async_api import Browser
+
+from hme_rpa.config import Config
+from queue_server.client import QueueClient
+from queue_server.db import make_engine
+from queue_server.models import RunStatus, UnitStatus
+
+from .errors import BotError, BusinessException, LoginRefused, PasswordExpired, PortalDown
+from .portals.base import PortalSession
+from .portals.bluriver import BlueRiverSession
+from .portals.faxvault import FaxVaultSession
+from .portals.medibill import MediBillSession
+from .portals.medicare import MedicareSession
+from .robots import ROBOTS
+from .robots.base import Filing, NightContext, Outcome, Robot, Worker, add_totals
+from .runtime.browser import launch
+from .runtime.checkpoints import Checkpoints, Unit
+from .runtime.guard import Policy, PortalGuard
+from .runtime.vault import Credentials, Vault
+
+log = logging.getLogger(__name__)
+SESSIONS: dict[str, type[PortalSession]] = {"medicare": MedicareSession, "bluriver": BlueRiverSession,
+                                            "documents": FaxVaultSession, "billing": MediBillSession}
+
+
+@dataclass
+class RunSummary:
+    robot: str
+    night: dt.date
+    run_id: int
+    status: RunStatus
+    units: dict[str, int]
+    exceptions_filed: int
+    totals: dict[str, Any]
+    error: str = ""
+    kinds: dict[str, int] = field(default_factory=dict)
+
+
+Progress = Callable[[int, int], None]
+
+
+class Night:
+    """One robot's run: the shared state its workers use."""
+
+    def __init__(self, config: Config, robot: Robot, night: dt.date, runner: str, vault: Vault, contexts: int,
+                 progress: Progress | None, policy: Policy, trace: bool) -> None:
+        self.config = config
+        self.robot = robot
+        self.night = night
+        self.contexts = contexts
+        self.progress = progress
+        self.policy = policy
+        self.trace = trace
+        self.engine = make_engine(config.database_url)
+        self.checkpoints = Checkpoints(self.engine, robot.name, night, runner)
+        self.credentials = {p: vault.get(p) for p in robot.portals}
+        queue = vault.get("queue")
+        self.queue = QueueClient(queue.url, queue.password)
+        self.guards = {p: PortalGuard(p, policy) for p in robot.portals}
+        self.down: dict[str, str] = {}
+        self.totals: dict[str, Any] = {}
+        self.kinds: dict[str, int] = {}
+        self.filed = 0
+        self.work_dir = config.data_dir / "robots" / night.isoformat() / robot.name
+        self.done = 0
+        self.total = 0
+
+    def worker(self, browser: Browser, number: int) -> Worker:
+        evidence = self.work_dir / "evidence"
+        return Worker(sessions={p: SESSIONS[p](browser, self.guards[p], self.credentials[p], evidence_dir=evidence,
+                                               trace=self.trace) for p in self.robot.portals})
+
+    # --- filing ------------------------------------------------------------------------
+    def _file(self, filings: list[Filing]) -> int:
+        created = 0
+        for filing in filings:
+            ref = self.queue.create(filing.item)
+            if ref["created"]:
+                created += 1
+                self.kinds[filing.item["kind"]] = self.kinds.get(filing.item["kind"], 0) + 1
+            if filing.attachments and (ref["created"] or not self.queue.get(ref["id"])["attachments"]):
+                for a in filing.attachments:
+                    self.queue.attach(ref["id"], a.filename, a.data, a.label)
+        return created
+
+    async def file(self, filings: list[Filing]) -> None:
+        if filings:
+            self.filed += await asyncio.to_thread(self._file, filings)
+
+    async def portal_down(self, portal: str, error: BotError, worker: Worker) -> None:
+        if portal in self.down:
+            return
+        self.down[portal] = str(error)
+        what = "password expired" if isinstance(error, PasswordExpired) else (
+            "log-in refused" if isinstance(error, LoginRefused) else "portal down")
+        evidence = _evidence(worker)
+        await self.file([Filing({
+            "idempotency_key": f"portal_failure:{portal}:{self.night}:{what.replace(' ', '_')}",
+            "kind": "portal_failure", "source": self.robot.name,
+            "summary": f"{portal}: {what}; the {self.robot.name} robot stopped using it tonight"[:500],
+            "payload": {"findings": [str(error)[:1000]], "portal": portal, "night": self.night.isoformat()}},
+            evidence)])
+
+    # --- the work ----------------------------------------------------------------------
+    async def plan(self, worker: Worker) -> None:
+        if await asyncio.to_thread(self.checkpoints.planned):
+            return
+        ctx = self.context(None)  # type: ignore[arg-type]
+        units = await self.robot.plan(ctx, worker)
+        await asyncio.to_thread(self.checkpoints.plan, units)
+        await asyncio.to_thread(self.checkpoints.mark_planned, len(units))
+
+    def context(self, executor: ProcessPoolExecutor) -> NightContext:
+        return NightContext(self.night, self.checkpoints, executor, self.work_dir / "tmp")
+
+    async def work(self, worker: Worker, ctx: NightContext) -> None:
+        while True:
+            unit = await asyncio.to_thread(self.checkpoints.lease_next, set(self.down))
+            if unit is None:
+                return
+            if unit.attempts > self.checkpoints.max_attempts:
+                await self._failed(unit, worker, BotError(f"gave up after {unit.attempts - 1} attempts (runner "
+                                                          f"restarted or crashed on this unit each time)"))
+                continue
+            try:
+                outcome = await self.robot.work(ctx, worker, unit)
+            except BusinessException as exc:
+                outcome = Outcome(filings=[Filing(exc.item)])
+            except (PortalDown, PasswordExpired, LoginRefused) as exc:
+                await self.portal_down(exc.portal, exc, worker)
+                await asyncio.to_thread(self.checkpoints.give_back, unit)
+                continue
+            except Exception as exc:  # an application failure that retries did not cure, or a bug
+                log.warning("%s unit %s failed: %s", self.robot.name, unit.id, type(exc).__name__)
+                await self._failed(unit, worker, exc)
+                continue
+            await self.file(outcome.filings)
+            add_totals(self.totals, outcome.totals)
+            status = UnitStatus.EXCEPTION if outcome.filings else UnitStatus.DONE
+            unit.result["outcome"] = {"filed": [f.item["idempotency_key"] for f in outcome.filings]}
+            await asyncio.to_thread(self.checkpoints.finish, unit, status)
+            await self._tick()
+
+    async def _failed(self, unit: Unit, worker: Worker, exc: BaseException) -> None:
+        await self.file([Filing({
+            "idempotency_key": f"portal_failure:{self.robot.name}:{self.night}:{unit.key}",
+            "kind": "portal_failure", "source": self.robot.name,
+            "summary": f"{self.robot.name} could not finish {unit.key}: {type(exc).__name__}"[:500],
+            "payload": {"findings": [str(exc)[:1000]], "unit": unit.key, "night": self.night.isoformat()}},
+            _evidence(worker))])
+        unit.result["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+        await asyncio.to_thread(self.checkpoints.finish, unit, UnitStatus.FAILED)
+        await self._tick()
+
+    async def _tick(self) -> None:
+        self.done += 1
+        if self.progress:
+            self.progress(self.done, self.total)
+        counts = await asyncio.to_thread(self.checkpoints.counts)
+        await asyncio.to_thread(self.checkpoints.update_run, units_done=counts.get("done", 0),
+                                units_exception=counts.get("exception", 0), units_failed=counts.get("failed", 0),
+                                exceptions_filed=self.filed, totals=self.totals)
+
+
+def _evidence(worker: Worker) -> list[Any]:
+    from .robots.base import Attachment
+
+    out = []
+    for name, session in worker.sessions.items():
+        if session.evidence.screenshot:
+            out.append(Attachment(f"{name}-screen.png", session.evidence.screenshot, "screenshot"))
+        if session.evidence.trace and session.evidence.trace.exists():
+            out.append(Attachment(f"{name}-trace.zip", session.evidence.trace.read_bytes(), "trace"))
+    return out
+
+
+def default_runner_name() -> str:
+    return os.environ.get("HME_RUNNER") or socket.gethostname()
+
+
+async def run_robot(config: Config, robot_name: str, *, night: dt.date, contexts: int = 1, runner: str | None = None,
+                    progress: Progress | None = None, policy: Policy | None = None, trace: bool = True,
+                    vault: Vault | None = None) -> RunSummary:
+    if robot_name not in ROBOTS:
+        raise BotError(f"unknown robot {robot_name!r}; one of {', '.join(ROBOTS)}")
+    robot = ROBOTS[robot_name]()
+    vault = vault or Vault.open(config.data_dir, key=os.environ.get("HME_VAULT_KEY", ""))
+    state = Night(config, robot, night, runner or default_runner_name(), vault, max(contexts, 1), progress,
+                  policy or Policy(), trace)
+    cp = state.checkpoints
+    run_id = await asyncio.to_thread(cp.start_run)
+    await asyncio.to_thread(cp.reclaim_own_leases)
+    status, error = RunStatus.FINISHED, ""
+    # Spawned, not forked: a forked child would inherit the pipes to Playwright's driver and keep it from
+    # ever seeing them close, so the runner would hang on exit.
+    executor = ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1), mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=os.environ.__setitem__, initargs=("OMP_THREAD_LIMIT", "1"))
+    workers: list[Worker] = []
+    try:
+        async with launch() as (_playwright, browser):
+            workers = [state.worker(browser, n) for n in range(state.contexts)]
+            try:
+                await state.plan(workers[0])
+            except (PortalDown, PasswordExpired, LoginRefused) as exc:
+                await state.portal_down(exc.portal, exc, workers[0])
+                raise
+            counts = await asyncio.to_thread(cp.counts)
+            state.total = sum(counts.values())
+            state.done = state.total - counts.get("pending", 0) - counts.get("leased", 0)
+            ctx = state.context(executor)
+            await asyncio.gather(*(state.work(w, ctx) for w in workers))
+            for w in workers:
+                for session in w.sessions.values():
+                    await session.close()
+    except BotError as exc:
+        status, error = RunStatus.FAILED, str(exc)
+    except BaseException as exc:
+        await asyncio.to_thread(cp.release_own_leases)
+        await asyncio.to_thread(cp.finish_run, RunStatus.FAILED, f"{type(exc).__name__}: {exc}")
+        raise
+    finally:
+        executor.shutdown(cancel_futures=True)
+    counts = await asyncio.to_thread(cp.counts)
+    if state.down and (counts.get("pending", 0) or counts.get("leased", 0)):
+        status = RunStatus.FAILED
+        error = error or "; ".join(f"{p}: {e}" for p, e in state.down.items())
+    await asyncio.to_thread(cp.finish_run, status, error, units_done=counts.get("done", 0),
+                            units_exception=counts.get("exception", 0), units_failed=counts.get("failed", 0),
+                            exceptions_filed=state.filed, totals=state.totals)
+    state.engine.dispose()
+    return RunSummary(robot_name, night, run_id, status, counts, state.filed, state.totals, error, state.kinds)

@@ -1,0 +1,1 @@
+"""What every robot runs on: browser, vault, retries, politeness, circuit breaker, checkpoints."""

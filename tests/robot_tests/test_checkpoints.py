@@ -1,0 +1,112 @@
+"""Checkpoints: planned once, leased by one runner at a time, taken over when a runner dies."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from bots.runtime.checkpoints import Checkpoints
+from queue_server.models import RobotRun, RobotUnit, RunStatus, UnitStatus
+
+NIGHT = dt.date(2026, 11, 20)
+
+
+def test_planning_twice_plans_once(database_url: str) -> None:
+    engine = create_engine(database_url)
+    cp = Checkpoints(engine, "eobs", NIGHT, "runner-a")
+    assert cp.plan([("a", {"n": 1}), ("b", {"n": 2})]) == 2
+    assert cp.plan([("a", {"n": 1}), ("b", {"n": 2}), ("c", {"n": 3})]) == 1
+    assert not cp.planned()
+    cp.mark_planned(3)
+    assert cp.planned()
+    assert cp.counts() == {"pending": 3}
+    engine.dispose()
+
+
+def test_two_runners_never_lease_the_same_unit(database_url: str) -> None:
+    engine = create_engine(database_url)
+    Checkpoints(engine, "claim-status", NIGHT, "x").plan([(f"C{n}", {}) for n in range(60)])
+    taken: dict[str, list[str]] = {"a": [], "b": []}
+
+    def runner(name: str) -> None:
+        cp = Checkpoints(engine, "claim-status", NIGHT, name)
+        while (unit := cp.lease_next()) is not None:
+            taken[name].append(unit.key)
+            cp.finish(unit, UnitStatus.DONE)
+
+    threads = [threading.Thread(target=runner, args=(n,)) for n in taken]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    everything = taken["a"] + taken["b"]
+    assert sorted(everything) == sorted(f"C{n}" for n in range(60))
+    assert len(set(everything)) == 60
+    engine.dispose()
+
+
+def test_a_dead_runners_units_wait_for_the_lease_unless_it_comes_back(database_url: str) -> None:
+    engine = create_engine(database_url)
+    dead = Checkpoints(engine, "cmns", NIGHT, "runner-a", lease_seconds=600)
+    dead.plan([("O1", {}), ("O2", {})])
+    first = dead.lease_next()
+    assert first is not None and first.key == "O1"
+    other = Checkpoints(engine, "cmns", NIGHT, "runner-b", lease_seconds=600)
+    second = other.lease_next()
+    assert second is not None and second.key == "O2"
+    assert other.lease_next() is None  # O1 is runner-a's until its lease expires
+    # runner-a restarted under its own name takes its unit back at once, with the progress it saved
+    first.result["claims"] = {"0": "posted"}
+    dead.save(first)
+    restarted = Checkpoints(engine, "cmns", NIGHT, "runner-a")
+    assert restarted.reclaim_own_leases() == 1
+    again = restarted.lease_next()
+    assert again is not None and again.key == "O1" and again.result == {"claims": {"0": "posted"}}
+    assert again.attempts == 2
+    # an expired lease goes to anyone
+    expired = Checkpoints(engine, "cmns", NIGHT, "runner-c", lease_seconds=-1)
+    expired.lease_next()
+    with Session(engine) as s:
+        s.execute(RobotUnit.__table__.update().values(lease_until=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)))
+        s.commit()
+    assert Checkpoints(engine, "cmns", NIGHT, "runner-d").lease_next() is not None
+    engine.dispose()
+
+
+def test_give_back_does_not_spend_an_attempt_and_finished_units_stay_finished(database_url: str) -> None:
+    engine = create_engine(database_url)
+    cp = Checkpoints(engine, "eobs", NIGHT, "r")
+    cp.plan([("medicare:1", {"portal": "medicare"}), ("bluriver:2", {"portal": "bluriver"})])
+    assert cp.lease_next(skip_portals={"medicare"}).key == "bluriver:2"  # type: ignore[union-attr]
+    unit = cp.lease_next()
+    assert unit is not None and unit.key == "medicare:1"
+    cp.give_back(unit)
+    unit = cp.lease_next()
+    assert unit is not None and unit.attempts == 1
+    cp.finish(unit, UnitStatus.EXCEPTION)
+    # next night: the remittance finished last night is not new
+    tomorrow = Checkpoints(engine, "eobs", NIGHT + dt.timedelta(days=1), "r")
+    assert tomorrow.finished_before(["medicare:1", "bluriver:2"]) == {"medicare:1"}
+    engine.dispose()
+
+
+def test_runs_are_recorded_and_silent_ones_marked_abandoned(database_url: str) -> None:
+    engine = create_engine(database_url)
+    cp = Checkpoints(engine, "eobs", NIGHT, "r")
+    run_id = cp.start_run()
+    with Session(engine) as s:
+        s.execute(RobotRun.__table__.update().where(RobotRun.id == run_id)
+                  .values(heartbeat_at=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)))
+        s.commit()
+    second = Checkpoints(engine, "eobs", NIGHT, "r")
+    second.start_run()
+    second.finish_run(RunStatus.FINISHED, units_done=3, totals={"dollars_posted": "10.00"})
+    with Session(engine) as s:
+        runs = {r.id: r for r in s.scalars(select(RobotRun))}
+    assert runs[run_id].status is RunStatus.ABANDONED
+    assert runs[second.run_id].status is RunStatus.FINISHED  # type: ignore[index]
+    assert runs[second.run_id].totals == {"dollars_posted": "10.00"}  # type: ignore[index]
+    engine.dispose()

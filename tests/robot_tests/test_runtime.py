@@ -1,0 +1,132 @@
+"""The robots' runtime on its own: vault, one-time codes, retries and the circuit breaker."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+from bots.errors import BusinessException, PortalDown, PortalUnavailable, VaultError
+from bots.runtime import totp
+from bots.runtime.guard import Policy, PortalGuard, RetriesExhausted, with_retries
+from bots.runtime.vault import Credentials, Vault
+from sandbox.sites import totp as portal_totp
+
+
+def test_vault_keeps_secrets_encrypted_and_refuses_a_wrong_key(tmp_path: Path) -> None:
+    key = Fernet.generate_key()
+    vault = Vault(tmp_path / "vault.bin", key)
+    vault.set("medicare", Credentials(url="https://portal", username="u1", password="s3cret-Pa55", totp_secret="JBSWY3DP"))
+    raw = (tmp_path / "vault.bin").read_bytes()
+    assert b"s3cret" not in raw and b"JBSWY3DP" not in raw
+    assert (tmp_path / "vault.bin").stat().st_mode & 0o777 == 0o600
+    assert Vault(tmp_path / "vault.bin", key).get("medicare").password == "s3cret-Pa55"
+    assert "s3cret" not in repr(vault.get("medicare"))
+    with pytest.raises(VaultError, match="cannot be decrypted"):
+        Vault(tmp_path / "vault.bin", Fernet.generate_key()).get("medicare")
+    with pytest.raises(VaultError, match="hme-rpa vault set bluriver"):
+        vault.get("bluriver")
+
+
+def test_vault_key_file_is_created_private_on_first_use(tmp_path: Path) -> None:
+    key_file = tmp_path / "conf" / "vault.key"
+    with pytest.raises(VaultError, match="no vault key"):
+        Vault.open(tmp_path, key_file=key_file)
+    vault = Vault.open(tmp_path, key_file=key_file, create_key=True)
+    vault.set("billing", Credentials(url="http://x", username="op", password="pw"))
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert Vault.open(tmp_path, key_file=key_file).portals() == ["billing"]
+
+
+def test_totp_codes_are_accepted_by_the_portal() -> None:
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    assert portal_totp.verify(secret, totp.code(secret))
+    # RFC 6238 test vector (SHA-1, 8 digits, T=59): 94287082.
+    rfc_secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+    assert totp.code(rfc_secret, at=59, digits=8) == "94287082"
+
+
+def _run(coro):  # type: ignore[no-untyped-def]
+    return asyncio.run(coro)
+
+
+def test_retries_use_a_fresh_session_then_give_up() -> None:
+    guard = PortalGuard("p", Policy(retries=2, backoff=0.01, breaker_threshold=50))
+    calls, drops = [], []
+
+    async def attempt() -> str:
+        calls.append(1)
+        raise PortalUnavailable("HTTP 503")
+
+    async def drop(error: BaseException) -> None:
+        drops.append(type(error).__name__)
+
+    with pytest.raises(RetriesExhausted, match="3 attempts"):
+        _run(with_retries(guard, attempt, drop))
+    assert len(calls) == 3 and drops == ["PortalUnavailable"] * 3
+
+
+def test_business_exceptions_are_not_retried() -> None:
+    guard = PortalGuard("p", Policy(retries=3, backoff=0.01))
+    calls = []
+
+    async def attempt() -> None:
+        calls.append(1)
+        raise BusinessException("denied", {"kind": "denial"})
+
+    async def drop(error: BaseException) -> None:
+        raise AssertionError("no session is dropped for a business exception")
+
+    with pytest.raises(BusinessException):
+        _run(with_retries(guard, attempt, drop))
+    assert calls == [1] and guard.failures == 0
+
+
+def test_circuit_opens_after_consecutive_failures_and_stops_calls() -> None:
+    guard = PortalGuard("medicare", Policy(retries=10, backoff=0.001, breaker_threshold=4))
+    calls = []
+
+    async def attempt() -> None:
+        calls.append(1)
+        raise PortalUnavailable("maintenance")
+
+    async def drop(error: BaseException) -> None:
+        return None
+
+    with pytest.raises(PortalDown, match="medicare failed 4 times"):
+        _run(with_retries(guard, attempt, drop))
+    assert len(calls) == 4
+    with pytest.raises(PortalDown):
+        guard.check()
+
+
+def test_a_success_resets_the_failure_count() -> None:
+    guard = PortalGuard("p", Policy(retries=5, backoff=0.001, breaker_threshold=3))
+    outcomes = iter([PortalUnavailable("x"), PortalUnavailable("y"), "ok", PortalUnavailable("z"), "ok"])
+
+    async def attempt() -> str:
+        value = next(outcomes)
+        if isinstance(value, Exception):
+            raise value
+        return value
+
+    async def drop(error: BaseException) -> None:
+        return None
+
+    assert _run(with_retries(guard, attempt, drop)) == "ok"
+    assert _run(with_retries(guard, attempt, drop)) == "ok"
+    assert not guard.open
+
+
+def test_politeness_spaces_calls_to_one_portal() -> None:
+    guard = PortalGuard("p", Policy(min_interval=0.05))
+
+    async def five() -> float:
+        start = time.monotonic()
+        await asyncio.gather(*(guard.pace() for _ in range(5)))
+        return time.monotonic() - start
+
+    assert _run(five()) >= 0.19

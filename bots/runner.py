@@ -35,6 +35,7 @@ from .portals.faxvault import FaxVaultSession
 from .portals.medibill import MediBillSession
 from .portals.medicare import MedicareSession
 from .robots import ROBOTS
+from .robots.extraction import init_worker
 from .robots.base import Filing, NightContext, Outcome, Robot, Worker, add_totals
 from .runtime.browser import launch
 from .runtime.checkpoints import Checkpoints, Unit
@@ -217,7 +218,7 @@ async def run_robot(config: Config, robot_name: str, *, night: dt.date, contexts
     # Spawned, not forked: a forked child would inherit the pipes to Playwright's driver and keep it from
     # ever seeing them close, so the runner would hang on exit.
     executor = ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1), mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=os.environ.__setitem__, initargs=("OMP_THREAD_LIMIT", "1"))
+                                   initializer=init_worker)
     workers: list[Worker] = []
     try:
         async with launch() as (_playwright, browser):

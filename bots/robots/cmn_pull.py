@@ -17,6 +17,8 @@ from .extraction import extract_bytes
 
 
 def _codes(document: dict[str, Any]) -> list[str]:
+    if document["document_type"] == "unknown":
+        return []
     if document["document_type"] == "cmn":
         return [c.upper() for c in document.get("hcpcs") or []]
     return [(i.get("hcpcs") or "").upper() for i in document.get("items") or []]
@@ -39,13 +41,32 @@ class CmnPullRobot(Robot):
         item = {"source": self.name, "account_number": data["account"], "patient_name": data["patient"],
                 "payer": "Medicare", "payer_type": "medicare"}
         chosen: tuple[dict[str, Any], bytes, str] | None = None
+        readable: list[tuple[dict[str, Any], bytes, str]] = []
         for row in await faxes.documents_of(data["account"]):  # newest first
             raw, kind = await faxes.download(row.href)
             suffix = ".tif" if kind == "image/tiff" else ".pdf"
             document = await extract_bytes(ctx, raw, suffix)
+            found = (document, raw, f"FAX-{row.doc_id:06d}{suffix}")
             if data["hcpcs"].upper() in _codes(document):
-                chosen = (document, raw, f"FAX-{row.doc_id:06d}{suffix}")
+                chosen = found
                 break
+            readable.append(found)
+        if chosen is None and readable:
+            # No document names the ordered item (it may be misread): the newest fax for the patient goes to a
+            # person with everything the robot saw; nothing is released on a guess.
+            document, raw, filename = readable[0]
+            findings = [f"No fax names {data['hcpcs']} with certainty; the newest fax for the patient is attached",
+                        *(f"Problem: {p}" for p in document["problems"]),
+                        *(f"Field in doubt: {r}" for r in document["review"])]
+            return Outcome(filings=[Filing({**item, "idempotency_key": f"cmn_needs_review:{data['order']}",
+                                            "kind": "cmn_needs_review",
+                                            "summary": f"Order {data['order']} ({data['hcpcs']}): document not matched "
+                                                       "with certainty",
+                                            "reason_codes": [p[:40] for p in document["problems"]][:50],
+                                            "payload": {"findings": findings[:40], "extracted": document,
+                                                        "order": data["order"], "hcpcs": data["hcpcs"]}},
+                                           [Attachment(f[2], f[1], "fax") for f in readable[:3]])],
+                           totals={"holds_checked": 1})
         if chosen is None:
             return Outcome(filings=[Filing({**item, "idempotency_key": f"cmn_invalid:{data['order']}", "kind": "cmn_invalid",
                                             "summary": f"No CMN or order for {data['hcpcs']} in the fax inbox",

@@ -11,6 +11,7 @@ document attached.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from decimal import Decimal
 from typing import Any
@@ -32,10 +33,19 @@ class EobPostingRobot(Robot):
     name = "eobs"
     portals = ("billing", "medicare", "bluriver")
 
+    def __init__(self) -> None:
+        # HME_EOB_PAYERS narrows the payers posted (e.g. while one payer's EOBs are posted by hand).
+        chosen = [p.strip() for p in os.environ.get("HME_EOB_PAYERS", "").split(",") if p.strip()]
+        unknown = set(chosen) - set(PAYERS)
+        if unknown:
+            raise BotError(f"HME_EOB_PAYERS: unknown payer(s) {', '.join(sorted(unknown))}; known: {', '.join(PAYERS)}")
+        self.payers = chosen or list(PAYERS)
+
     async def plan(self, ctx: NightContext, worker: Worker) -> list[tuple[str, dict[str, Any]]]:
         start = ctx.night - dt.timedelta(days=LOOKBACK_DAYS - 1)
         units: list[tuple[str, dict[str, Any]]] = []
-        for payer, (portal, _name) in PAYERS.items():
+        for payer in self.payers:
+            portal = PAYERS[payer][0]
             session = worker[portal]
             rows = await session.remittances(start, ctx.night)  # type: ignore[attr-defined]
             units.extend((f"{payer}:{r.check_number}", {"payer": payer, "portal": portal, "check": r.check_number,

@@ -11,13 +11,23 @@ from ..errors import DownloadDamaged
 from .base import NightContext
 
 
+def init_worker() -> None:
+    """In each extraction process: one Tesseract thread, since every core already has a process."""
+    import os
+
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
 def _extract(path: str) -> dict[str, Any]:
     # In a child process: import here so the parent does not pay for it per call.
     from extractors import extract
-    from extractors.exceptions import UnreadableDocument
+    from extractors.exceptions import UnknownDocumentType, UnreadableDocument
 
     try:
         return {"ok": True, "document": extract(Path(path)).model_dump(mode="json")}
+    except UnknownDocumentType as exc:  # readable, but not a document we know: the caller decides
+        return {"ok": True, "document": {"document_type": "unknown", "problems": [str(exc)], "review": [],
+                                         "valid": False}}
     except UnreadableDocument as exc:
         return {"ok": False, "error": str(exc)}
 

@@ -32,12 +32,14 @@ class Unit:
 
 class Checkpoints:
     def __init__(self, engine: Engine, robot: str, night: dt.date, runner: str, *, lease_seconds: int = 300,
-                 max_attempts: int = 5) -> None:
+                 max_attempts: int = 12) -> None:
         self.engine = engine
         self.robot = robot
         self.night = night
         self.runner = runner
         self.lease = dt.timedelta(seconds=lease_seconds)
+        # Attempts count runner deaths too (a kill cannot be told from a crash the unit caused), so the bound
+        # is loose: it only stops a unit that brings the runner down every time.
         self.max_attempts = max_attempts
         self.run_id: int | None = None
 
@@ -132,8 +134,9 @@ class Checkpoints:
         """Keep part-way progress (claims of a remittance already posted) and extend the lease."""
         now = utcnow()
         with self.engine.begin() as conn:
+            # A unit that makes progress is not crash-looping: its attempts start again from this one.
             conn.execute(update(RobotUnit).where(RobotUnit.id == unit.id)
-                         .values(result=unit.result, lease_until=now + self.lease, updated_at=now))
+                         .values(result=unit.result, lease_until=now + self.lease, attempts=1, updated_at=now))
 
     def finish(self, unit: Unit, status: UnitStatus) -> None:
         with self.engine.begin() as conn:

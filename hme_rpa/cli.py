@@ -476,9 +476,10 @@ def vault_list() -> None:
 @click.option("--runner", help="This runner's name (default: HME_RUNNER or the host name); a restart under "
                                "the same name takes its unfinished units back at once.")
 @click.option("--no-trace", is_flag=True, help="Do not record Playwright traces (faster; less evidence).")
+@click.option("--limit", type=int, help="Work at most this many units now (a trial run); the rest stay planned.")
 @_fail_on_bot_error
 @_fail_on_queue_error
-def run_command(robot: str, night: Any, contexts: int, runner: str | None, no_trace: bool) -> None:
+def run_command(robot: str, night: Any, contexts: int, runner: str | None, no_trace: bool, limit: int | None) -> None:
     """Run one robot now, with a progress bar; the summary says what it did and what it filed."""
     import asyncio
 
@@ -497,7 +498,7 @@ def run_command(robot: str, night: Any, contexts: int, runner: str | None, no_tr
         bar["at"] = done
 
     summary = asyncio.run(run_robot(config, robot, night=day, contexts=contexts, runner=runner, progress=progress,
-                                    trace=not no_trace, vault=_vault()))
+                                    trace=not no_trace, vault=_vault(), limit=limit))
     if "bar" in bar:
         bar["bar"].__exit__(None, None, None)
     click.echo(f"{robot} {day}: {summary.status.value}; units {summary.units}; "
@@ -535,6 +536,19 @@ def schedule_command(list_only: bool) -> None:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         click.echo("stopped")
+
+
+@main.command("record")
+@click.argument("site", type=click.Choice(["medicare", "bluriver", "documents", "billing"]))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("recordings"),
+              show_default=True)
+@_fail_on_bot_error
+def record_command(site: str, out: Path) -> None:
+    """Record a HAR of a robot's session against a fresh sandbox (port 8701+) for the page-object tests."""
+    from bots.recording import record_now
+
+    har = record_now(site, out)
+    click.echo(f"recorded {har} ({har.stat().st_size:,} bytes) and {har.with_suffix('.json')}")
 
 
 if __name__ == "__main__":  # pragma: no cover

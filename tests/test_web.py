@@ -282,3 +282,27 @@ def test_access_log_filter_cuts_query_strings() -> None:
                                ("127.0.0.1", "GET /?q=NGUYEN%2C+JAMES&team=ar HTTP/1.1", "200"), None)
     RedactQueryStrings().filter(record)
     assert "NGUYEN" not in record.getMessage() and "/?[redacted]" in record.getMessage()
+
+
+def test_supervisor_sees_what_the_robots_finished_without_a_person(
+        client: FlaskClient, make_user: Callable[..., User], session: Session, config: Config) -> None:
+    from queue_server.models import RobotRun, RunStatus
+
+    make_user("sam", role=Role.SUPERVISOR, teams=[])
+    now = config.now()
+    session.add_all([
+        RobotRun(robot="eobs", night=now.date(), runner="r1", status=RunStatus.FINISHED, started_at=now,
+                 heartbeat_at=now, units_done=30, units_exception=9, units_failed=1, exceptions_filed=12,
+                 totals={"dollars_posted": "3754.26"}),
+        RobotRun(robot="eobs", night=now.date(), runner="r2", status=RunStatus.FAILED, error="medicare: portal down",
+                 started_at=now + dt.timedelta(minutes=1), heartbeat_at=now, units_done=10, units_exception=0,
+                 units_failed=0, exceptions_filed=1, totals={}),
+    ])
+    session.commit()
+    login(client, "sam")
+    page = client.get("/supervisor/").get_data(as_text=True)
+    robots = page[page.index('id="robots"'):]
+    robots = robots[:robots.index("</section>")]
+    # 40 done of 50 units over the day's two runs: 80% straight through; the last run failed and says why.
+    assert "<td>eobs</td>" in robots and ">50<" in robots and ">40<" in robots and "80%" in robots
+    assert "failed" in robots and "medicare: portal down" in robots

@@ -74,8 +74,11 @@ class SignInPage:
 
 class ClaimSearchPanel:
     async def search_member(self, session: "BlueRiverSession", page: Page, member_id: str) -> list[ClaimRow]:
-        await session.guard.pace()
-        await page.click("#tab-claims")
+        if await page.locator("#tab-claims.active").count() == 0:
+            # Switching tabs redraws the panel and re-runs the last search in the background; on the claims tab
+            # already, a new search is the only request in flight.
+            await session.guard.pace()
+            await page.click("#tab-claims")
         await page.locator("#member-id, #q-member").first.wait_for(state="attached")
         variant = await page.locator("#q-member").count() > 0
         table = "#claim-table" if variant else "#results"
@@ -125,8 +128,14 @@ class BlueRiverSession(PortalSession):
     async def login(self, page: Page) -> None:
         await SignInPage().sign_in(self, page)
 
-    async def claims_of_member(self, member_id: str) -> list[ClaimRow]:
-        return await self.run(lambda page: ClaimSearchPanel().search_member(self, page, member_id), label="claims")
+    async def claims_of_member(self, member_id: str, account: str) -> list[ClaimRow]:
+        """All of a member's claims; rows of another patient (a late answer to an earlier search) mean retry."""
+        async def work(page: Page) -> list[ClaimRow]:
+            rows = await ClaimSearchPanel().search_member(self, page, member_id)
+            if rows and not any(r.account == account for r in rows):
+                raise ElementMissing("the results shown belong to another search")
+            return rows
+        return await self.run(work, label="claims")
 
     async def remittances(self, start: dt.date, end: dt.date) -> list[RemittanceRow]:
         rows = await self.run(lambda page: PaymentsPanel().list(self, page), label="payments")

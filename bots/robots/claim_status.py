@@ -116,7 +116,7 @@ class ClaimStatusRobot(Robot):
         bluriver: BlueRiverSession = worker["bluriver"]  # type: ignore[assignment]
         cache = worker.cache.setdefault("bluriver_members", {})
         if member_id not in cache:
-            cache[member_id] = await bluriver.claims_of_member(member_id)
+            cache[member_id] = await bluriver.claims_of_member(member_id, account)
         for c in cache[member_id]:
             if c.account == account and c.dos_from == dos_from and c.billed == billed:
                 return {"code": c.category, "status": c.status, "icn": c.claim_number,

@@ -59,7 +59,7 @@ class EobPostingRobot(Robot):
         pdf, remit = await self._download(ctx, worker, data)
         attachment = Attachment(f"{'SPR' if data['payer'] == 'medicare' else 'EOB'}-{data['check']}.pdf", pdf, "document")
         check = data["check"]
-        outcome = Outcome(totals={"remittances": 1})
+        outcome = Outcome(totals={"remittances": 1, "remittance_pages": remit["pages"]})
         base_item = {"source": self.name, "payer": PAYERS[data["payer"]][1],
                      "payer_type": "medicare" if data["payer"] == "medicare" else "commercial",
                      "remittance_date": data["date"]}

@@ -46,6 +46,7 @@ def dashboard() -> Any:
     backlog = metrics.backlog(db.session, g.now)
     risk_items, risk_count, risk_dollars = metrics.at_risk(db.session, g.now.date(), limit=25)
     escalated = metrics.escalated(db.session, limit=25)
+    robot_rows = metrics.robots(db.session, win)
     chart = {
         "trend": {"labels": labels, "series": series},
         "people": {"labels": [p.label for p in people], "resolved": [p.resolved for p in people],
@@ -58,7 +59,8 @@ def dashboard() -> Any:
     db.session.commit()
     return render_template("supervisor/dashboard.html", win=win, team=team, people=people, teams=teams,
                            backlog=backlog, buckets=metrics.AGE_BUCKETS, risk_items=risk_items,
-                           risk_count=risk_count, risk_dollars=risk_dollars, escalated=escalated, chart=chart)
+                           risk_count=risk_count, risk_dollars=risk_dollars, escalated=escalated, chart=chart,
+                           robots=robot_rows)
 
 
 def _csv(name: str, header: list[str], rows: Iterable[list[Any]]) -> Response:

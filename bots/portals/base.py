@@ -14,7 +14,7 @@ from typing import Awaitable, Callable, TypeVar
 
 from playwright.async_api import Browser, BrowserContext, Page, Response
 
-from ..errors import ElementMissing, PortalUnavailable, SessionExpired
+from ..errors import DownloadDamaged, ElementMissing, PortalUnavailable, SessionExpired
 from ..runtime.browser import new_context
 from ..runtime.guard import PortalGuard, with_retries
 from ..runtime.vault import Credentials
@@ -105,6 +105,14 @@ class PortalSession:
     async def login(self, page: Page) -> None:
         raise NotImplementedError
 
+    async def download(self, href: str) -> tuple[bytes, str]:
+        """A document behind a link on one of the portal's pages, fetched with this session's cookies."""
+        async def work(page: Page) -> tuple[bytes, str]:
+            assert self.context is not None
+            await self.guard.pace()
+            return await fetch(self.context, self.url(href))
+        return await self.run(work, label="download")
+
     # --- helpers for page objects -------------------------------------------------------
     def url(self, path: str) -> str:
         return self.base + path
@@ -121,6 +129,30 @@ class PortalSession:
         async with page.expect_navigation(wait_until="domcontentloaded") as navigation:
             await click()
         check_response(await navigation.value)
+
+
+MAGIC = {b"%PDF": "application/pdf", b"II*\x00": "image/tiff", b"MM\x00*": "image/tiff"}
+
+
+async def fetch(context: BrowserContext, url: str, *, timeout_ms: float = 60_000) -> tuple[bytes, str]:
+    """GET a document as the logged-in user; returns (bytes, content type)."""
+    response = await context.request.get(url, timeout=timeout_ms, max_redirects=0)
+    if response.status in RETRY_STATUSES:
+        raise PortalUnavailable(f"HTTP {response.status} downloading {url.split('?')[0]}")
+    if response.status in (301, 302, 303, 401):
+        raise SessionExpired(f"the portal asked to log in again instead of sending {url.split('?')[0]}")
+    if response.status != 200:
+        raise PortalUnavailable(f"HTTP {response.status} downloading {url.split('?')[0]}")
+    body = await response.body()
+    kind = next((t for magic, t in MAGIC.items() if body.startswith(magic)), None)
+    if kind is None:
+        raise DownloadDamaged(f"{url.split('?')[0]} is not a PDF or TIFF ({len(body)} bytes)")
+    expected = response.headers.get("content-length")
+    if expected and int(expected) != len(body):
+        raise DownloadDamaged(f"{url.split('?')[0]}: {len(body)} of {expected} bytes arrived")
+    if kind == "application/pdf" and b"%%EOF" not in body[-2048:]:
+        raise DownloadDamaged(f"{url.split('?')[0]}: the PDF is cut off (no end-of-file marker)")
+    return body, kind
 
 
 def check_response(response: Response | None) -> None:

@@ -11,7 +11,6 @@ from playwright.async_api import Page
 
 from ..errors import ElementMissing, LoginRefused, PasswordExpired, PortalUnavailable, SessionExpired
 from .base import PortalSession
-from .documents_common import fetch
 from .medicare import RemittanceRow
 
 SIGN_IN = "#username, #login-user"
@@ -140,10 +139,3 @@ class BlueRiverSession(PortalSession):
     async def remittances(self, start: dt.date, end: dt.date) -> list[RemittanceRow]:
         rows = await self.run(lambda page: PaymentsPanel().list(self, page), label="payments")
         return [r for r in rows if start <= r.date <= end]
-
-    async def download(self, href: str) -> tuple[bytes, str]:
-        async def work(page: Page) -> tuple[bytes, str]:
-            assert self.context is not None
-            await self.guard.pace()
-            return await fetch(self.context, self.url(href))
-        return await self.run(work, label="download")

@@ -9,7 +9,6 @@ from playwright.async_api import Page
 
 from ..errors import LoginRefused, PasswordExpired
 from .base import PortalSession, expect_screen
-from .documents_common import fetch
 
 LOGIN_MARKER = "#login"
 
@@ -63,10 +62,3 @@ class FaxVaultSession(PortalSession):
 
     async def documents_of(self, account: str) -> list[InboxRow]:
         return await self.run(lambda page: InboxPage().documents_of(self, page, account), label="inbox")
-
-    async def download(self, href: str) -> tuple[bytes, str]:
-        async def work(page: Page) -> tuple[bytes, str]:
-            assert self.context is not None
-            await self.guard.pace()
-            return await fetch(self.context, self.url(href))
-        return await self.run(work, label="download")

@@ -12,7 +12,6 @@ from playwright.async_api import Page
 from ..errors import LoginRefused, PasswordExpired
 from ..runtime import totp
 from .base import PortalSession, expect_screen
-from .documents_common import fetch
 
 LOGIN_MARKER = "#login-button, #signin"
 
@@ -134,10 +133,3 @@ class MedicareSession(PortalSession):
 
     async def remittances(self, start: dt.date, end: dt.date) -> list[RemittanceRow]:
         return await self.run(lambda page: RemittancesPage().list(self, page, start, end), label="remittances")
-
-    async def download(self, href: str) -> tuple[bytes, str]:
-        async def work(page: Page) -> tuple[bytes, str]:
-            assert self.context is not None
-            await self.guard.pace()
-            return await fetch(self.context, self.url(href))
-        return await self.run(work, label="download")

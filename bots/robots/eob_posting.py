@@ -102,7 +102,7 @@ class EobPostingRobot(Robot):
     async def _download(self, ctx: NightContext, worker: Worker, data: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
         last: BotError | None = None
         for _ in range(3):
-            pdf, _kind = await worker[data["portal"]].download(data["href"])  # type: ignore[attr-defined]
+            pdf, _kind = await worker[data["portal"]].download(data["href"])
             try:
                 return pdf, await extract_bytes(ctx, pdf, ".pdf")
             except DownloadDamaged as exc:  # corrupt bytes that still looked like a PDF: fetch again

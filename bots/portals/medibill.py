@@ -255,14 +255,17 @@ class MediBillSession(PortalSession):
     async def claim(self, claim_number: str) -> ClaimDetail:
         return await self.run(lambda page: ClaimPage().open(self, page, claim_number), label="claim")
 
+    async def _current_claim(self, page: Page, claim_number: str) -> ClaimDetail:
+        """The claim as on screen when the unit's last read left it there (this unit holds its lease, so nobody
+        else writes to it meanwhile); otherwise opened afresh."""
+        if page.url.split("?")[0].endswith(f"/claims/{claim_number}"):
+            return await ClaimPage().read(page, claim_number)
+        return await ClaimPage().open(self, page, claim_number)
+
     async def add_note_once(self, claim_number: str, text: str, marker: str) -> bool:
         """Add the note unless a note starting with `marker` is already there (read back first)."""
         async def work(page: Page) -> bool:
-            # The claim is usually still on screen from the unit's first read: read it back there.
-            if page.url.split("?")[0].endswith(f"/claims/{claim_number}"):
-                detail = await ClaimPage().read(page, claim_number)
-            else:
-                detail = await ClaimPage().open(self, page, claim_number)
+            detail = await self._current_claim(page, claim_number)
             if any(n.startswith(marker) for n in detail.notes):
                 return False
             await ClaimPage().add_note(self, page, claim_number, text)
@@ -272,7 +275,7 @@ class MediBillSession(PortalSession):
     async def post_once(self, claim_number: str, check_number: str, lines: list[LineEntry]) -> tuple[bool, ClaimDetail]:
         """Post one check on one claim unless that check is already on it; returns (posted now, claim read back)."""
         async def work(page: Page) -> tuple[bool, ClaimDetail]:
-            detail = await ClaimPage().open(self, page, claim_number)
+            detail = await self._current_claim(page, claim_number)
             if check_number in detail.posted_checks():
                 return False, detail
             await PaymentPopup().post(self, page, check_number, lines)

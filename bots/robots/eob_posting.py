@@ -20,6 +20,7 @@ from ..errors import BotError, DownloadDamaged
 from ..portals.medibill import BillingRefused, ClaimDetail, LineEntry, MediBillSession
 from ..runtime.checkpoints import Unit
 from .base import Attachment, Filing, NightContext, Outcome, Robot, Worker, add_totals
+from .evidence import pages_with
 from .extraction import extract_bytes
 
 PAYERS = {"medicare": ("medicare", "Medicare"), "bluriver": ("bluriver", "Blue River Health Plan")}
@@ -115,6 +116,9 @@ class EobPostingRobot(Robot):
                           previous: str | None) -> tuple[str, list[Filing], dict[str, Any]]:
         account = claim["account_number"] or ""
         lines = claim["lines"]
+        page = pages_with(attachment.data, account)
+        if page is not None:  # the claim's own page(s); a scan keeps the whole document
+            attachment = Attachment(f"{attachment.filename.removesuffix('.pdf')}-{account}.pdf", page, "pdf_page")
         dos = min((dt.date.fromisoformat(l["service_date"]) for l in lines if l["service_date"]), default=None)
         ref = {**base_item, "account_number": account or None, "patient_name": claim["patient_name"],
                "payer_claim_number": claim["payer_claim_number"], "balance": claim["paid"]}

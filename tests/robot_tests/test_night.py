@@ -72,6 +72,17 @@ def test_a_night_with_faults_on_matches_the_truth(tmp_path: Path, pg_url: str) -
             if expected["kind"] in ("unmatched_payment", "recoupment") and expected["ref"].split(":")[0] in unbalanced_queued:
                 continue  # the whole remittance went to a person
             assert keys[key] == 1, key
+        # A claim's item carries its own page of a text remittance (a scan keeps the whole document).
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(pg_url)
+        with engine.connect() as conn:
+            labels = conn.execute(text(
+                "SELECT w.payer, a.label FROM attachments a JOIN work_items w ON w.id = a.item_id "
+                "WHERE w.source = 'eobs' AND w.kind IN ('denial', 'unmatched_payment')")).all()
+        engine.dispose()
+        medicare = [label for payer, label in labels if payer == "Medicare"]
+        assert medicare and set(medicare) == {"pdf_page"}, labels
         for robot, summary in summaries.items():
             assert summary.status.value == "finished", (robot, summary.error)
             assert summary.units.get("failed", 0) == 0, (robot, summary.units)

@@ -89,12 +89,13 @@ class Night:
         self.done = 0
         self.total = 0
         self.limit: int | None = None
+        self.cache: dict[str, Any] = {}
         self.started = 0
 
     def worker(self, browser: Browser, number: int) -> Worker:
         evidence = self.work_dir / "evidence"
         return Worker(sessions={p: SESSIONS[p](browser, self.guards[p], self.credentials[p], evidence_dir=evidence,
-                                               trace=self.trace) for p in self.robot.portals})
+                                               trace=self.trace) for p in self.robot.portals}, cache=self.cache)
 
     # --- filing ------------------------------------------------------------------------
     def _file(self, filings: list[Filing]) -> int:

@@ -46,7 +46,9 @@ class Outcome:
 
 @dataclass
 class Worker:
-    """One browser context's worth of sessions, owned by one worker coroutine."""
+    """One browser context's worth of sessions, owned by one worker coroutine.
+
+    `cache` is shared by the run's workers (what one looked up, the others need not ask the portal again)."""
 
     sessions: dict[str, PortalSession]
     cache: dict[str, Any] = field(default_factory=dict)

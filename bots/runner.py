@@ -16,6 +16,7 @@ import logging
 import multiprocessing
 import os
 import socket
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -89,10 +90,11 @@ class Night:
         self.done = 0
         self.total = 0
         self.limit: int | None = None
+        self.finished: Counter[UnitStatus] = Counter()
         self.cache: dict[str, Any] = {}
         self.started = 0
 
-    def worker(self, browser: Browser, number: int) -> Worker:
+    def worker(self, browser: Browser) -> Worker:
         evidence = self.work_dir / "evidence"
         return Worker(sessions={p: SESSIONS[p](browser, self.guards[p], self.credentials[p], evidence_dir=evidence,
                                                trace=self.trace) for p in self.robot.portals}, cache=self.cache)
@@ -170,7 +172,7 @@ class Night:
             status = UnitStatus.EXCEPTION if outcome.filings else UnitStatus.DONE
             unit.result["outcome"] = {"filed": [f.item["idempotency_key"] for f in outcome.filings]}
             await asyncio.to_thread(self.checkpoints.finish, unit, status)
-            await self._tick()
+            await self._tick(status)
 
     async def _failed(self, unit: Unit, worker: Worker, exc: BaseException) -> None:
         await self.file([Filing({
@@ -181,16 +183,20 @@ class Night:
             _evidence(worker))])
         unit.result["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
         await asyncio.to_thread(self.checkpoints.finish, unit, UnitStatus.FAILED)
-        await self._tick()
+        await self._tick(UnitStatus.FAILED)
 
-    async def _tick(self) -> None:
+    def run_counts(self) -> dict[str, int]:
+        """This run's own units (the night's may be shared with other runners, whose runs count theirs)."""
+        return {"units_done": self.finished[UnitStatus.DONE], "units_exception": self.finished[UnitStatus.EXCEPTION],
+                "units_failed": self.finished[UnitStatus.FAILED]}
+
+    async def _tick(self, status: UnitStatus) -> None:
         self.done += 1
+        self.finished[status] += 1
         if self.progress:
             self.progress(self.done, self.total)
-        counts = await asyncio.to_thread(self.checkpoints.counts)
-        await asyncio.to_thread(self.checkpoints.update_run, units_done=counts.get("done", 0),
-                                units_exception=counts.get("exception", 0), units_failed=counts.get("failed", 0),
-                                exceptions_filed=self.filed, totals=self.totals)
+        await asyncio.to_thread(self.checkpoints.update_run, exceptions_filed=self.filed, totals=self.totals,
+                                **self.run_counts())
 
 
 def _evidence(worker: Worker) -> list[Any]:
@@ -231,7 +237,7 @@ async def run_robot(config: Config, robot_name: str, *, night: dt.date, contexts
     workers: list[Worker] = []
     try:
         async with launch() as (_playwright, browser):
-            workers = [state.worker(browser, n) for n in range(state.contexts)]
+            workers = [state.worker(browser) for _ in range(state.contexts)]
             try:
                 await state.plan(workers[0])
             except (PortalDown, PasswordExpired, LoginRefused) as exc:
@@ -257,8 +263,7 @@ async def run_robot(config: Config, robot_name: str, *, night: dt.date, contexts
     if state.down and (counts.get("pending", 0) or counts.get("leased", 0)) and limit is None:
         status = RunStatus.FAILED
         error = error or "; ".join(f"{p}: {e}" for p, e in state.down.items())
-    await asyncio.to_thread(cp.finish_run, status, error, units_done=counts.get("done", 0),
-                            units_exception=counts.get("exception", 0), units_failed=counts.get("failed", 0),
-                            exceptions_filed=state.filed, totals=state.totals)
+    await asyncio.to_thread(cp.finish_run, status, error, exceptions_filed=state.filed, totals=state.totals,
+                            **state.run_counts())
     state.engine.dispose()
     return RunSummary(robot_name, night, run_id, status, counts, state.filed, state.totals, error, state.kinds)

@@ -66,6 +66,12 @@ class Config:
     page_size: int = 50
     # The supplier's business day: snoozes wake, SLAs and deadlines count in it.
     timezone: str = "America/New_York"
+    # KPIs: DSO's revenue period (seed 002: a quarter, six months or a year), how often documentation is
+    # followed up (seed 002: every 2-3 days for a small supplier, daily for a large one), and the minutes a
+    # person would spend on one unit each robot finishes alone (the supplier's own time study; these are estimates).
+    dso_period_days: int = 91
+    doc_follow_up_days: int = 3
+    minutes_saved: str = "claim-status=6,eobs=20,cmns=10,reports=30"
     server_host: str = "127.0.0.1"
     server_port: int = 8400
     testing: bool = False
@@ -86,6 +92,9 @@ class Config:
         "max_batch_items": "HME_MAX_BATCH_ITEMS",
         "page_size": "HME_PAGE_SIZE",
         "timezone": "HME_TIMEZONE",
+        "dso_period_days": "HME_DSO_PERIOD_DAYS",
+        "doc_follow_up_days": "HME_DOC_FOLLOW_UP_DAYS",
+        "minutes_saved": "HME_MINUTES_SAVED",
         "server_host": "HME_HOST",
         "server_port": "HME_PORT",
     }
@@ -124,11 +133,31 @@ class Config:
             raise ConfigError("HME_LEASE_MINUTES must be at least 1")
         if not 1 <= self.max_batch_items <= 10000:
             raise ConfigError("HME_MAX_BATCH_ITEMS must be between 1 and 10000")
+        if not 7 <= self.dso_period_days <= 366:
+            raise ConfigError("HME_DSO_PERIOD_DAYS must be between 7 and 366")
+        if not 1 <= self.doc_follow_up_days <= 30:
+            raise ConfigError("HME_DOC_FOLLOW_UP_DAYS must be between 1 and 30")
+        self.minutes_saved_per_unit  # raises ConfigError when malformed
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
             raise ConfigError(f"HME_TIMEZONE {self.timezone!r} is not a known time zone") from None
         return replace(self, data_dir=data_dir, database_url=database_url, secret_key=secret_key)
+
+    @property
+    def minutes_saved_per_unit(self) -> dict[str, float]:
+        """HME_MINUTES_SAVED as {robot: minutes}, e.g. "claim-status=6,eobs=20"."""
+        out: dict[str, float] = {}
+        for part in filter(None, (p.strip() for p in self.minutes_saved.split(","))):
+            name, _, minutes = part.partition("=")
+            try:
+                value = float(minutes)
+            except ValueError:
+                value = -1.0
+            if not name.strip() or not 0 <= value <= 24 * 60:
+                raise ConfigError(f"HME_MINUTES_SAVED: {part!r} is not robot=minutes (e.g. claim-status=6)")
+            out[name.strip()] = value
+        return out
 
     @property
     def tz(self) -> ZoneInfo:

@@ -44,6 +44,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
 
     from .api import bp as api_bp
     from .web.auth import bp as auth_bp
+    from .web.kpis import bp as kpis_bp
     from .web.queue import bp as queue_bp
     from .web.supervisor import bp as supervisor_bp
     from . import errors, templating
@@ -51,6 +52,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(queue_bp)
     app.register_blueprint(supervisor_bp, url_prefix="/supervisor")
+    app.register_blueprint(kpis_bp, url_prefix="/kpis")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)
     errors.register(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import secrets
 import time
@@ -34,11 +35,13 @@ class QueueClient:
         self.retries = retries
         self.backoff = backoff
 
-    def _retrying(self, method: str, path: str, body: bytes | None = None) -> Any:
-        """For requests that are safe to repeat: reads, and item posts (the idempotency key dedupes)."""
+    def _retrying(self, method: str, path: str, body: bytes | None = None,
+                  content_type: str = "application/json") -> Any:
+        """For requests that are safe to repeat: reads, item posts (the idempotency key dedupes), reports
+        (a report replaces the same report of its date)."""
         for attempt in range(self.retries + 1):
             try:
-                return self._request(method, path, body)
+                return self._request(method, path, body, content_type)
             except QueueClientError as exc:
                 if exc.status_code not in self.RETRY_STATUSES or attempt == self.retries:
                     raise
@@ -100,6 +103,11 @@ class QueueClient:
         ])
         return self._request("POST", f"/items/{item_id}/attachments", body,  # type: ignore[no-any-return]
                              content_type=f"multipart/form-data; boundary={boundary}")
+
+    def send_report(self, report: str, as_of: dt.date, data: bytes) -> dict[str, Any]:
+        """A billing-system export (aging, revenue, outcomes) as CSV; the server checks it whole."""
+        return self._retrying("POST", f"/billing-reports/{report}?as_of={as_of.isoformat()}",  # type: ignore[no-any-return]
+                              data, content_type="text/csv")
 
     def reopen(self, item_id: int, reason: str) -> dict[str, Any]:
         return self._request("POST", f"/items/{item_id}/reopen",  # type: ignore[no-any-return]

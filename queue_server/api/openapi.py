@@ -88,6 +88,18 @@ def document() -> dict[str, Any]:
                          "responses": {"200": {"description": "Reopened", **_json(_ref("ItemOut"))},
                                        **_errors(*common, 404, 409, 422)}},
             },
+            "/billing-reports/{report}": {
+                "post": {
+                    "summary": "A report exported from the billing system: aging, revenue or outcomes (CSV)",
+                    "parameters": [{"name": "report", "in": "path", "required": True,
+                                    "schema": {"type": "string", "enum": ["aging", "revenue", "outcomes"]}},
+                                   {"name": "as_of", "in": "query", "required": True,
+                                    "schema": {"type": "string", "format": "date"}}],
+                    "requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}},
+                    "responses": {"201": {"description": "Checked and stored (replaces the same report of that date)"},
+                                  **_errors(401, 403, 415, 422)},
+                },
+            },
             "/health": {"get": {"summary": "Ready to serve", "security": [],
                                 "responses": {"200": {"description": "OK"},
                                               "503": {"description": "Database unavailable"}}}},

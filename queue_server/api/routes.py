@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 from typing import Any, Callable, TypeVar
@@ -15,7 +16,7 @@ from ..db import utcnow
 from ..exceptions import Forbidden, InvalidInput, NotFound, QueueError
 from ..models import ApiToken, Attachment, WorkItem
 from ..services import attachments as attachment_store
-from ..services import audit, auth, intake, queue
+from ..services import audit, auth, billing_reports, intake, queue
 from ..web.session import client_address, config
 from . import bp
 from .openapi import document
@@ -198,6 +199,29 @@ def reopen_item(item_id: int) -> Any:
     audit.record(db.session, action="api_reopen", item_id=item.id, token_id=token.id, address=client_address())
     queue.reopen(db.session, item, body.reason, actor_label=f"bot:{token.name}")
     return jsonify(_item_out(item).model_dump(mode="json"))
+
+
+@bp.post("/billing-reports/<report>")
+@token_required
+def receive_billing_report(report: str) -> Any:
+    """A report exported from the billing system (text/csv body) for the date in `?as_of=YYYY-MM-DD`."""
+    if request.mimetype not in ("text/csv", "text/plain"):
+        raise UnsupportedMediaType("Send the report as `Content-Type: text/csv`.")
+    try:
+        as_of = dt.date.fromisoformat(request.args.get("as_of", ""))
+    except ValueError:
+        raise InvalidInput("`as_of` must be the report's date, YYYY-MM-DD.",
+                           details=[{"loc": ["as_of"], "msg": "required, YYYY-MM-DD"}]) from None
+    if request.content_length is not None and request.content_length > config().max_attachment_bytes:
+        raise InvalidInput(f"The report is over {config().max_attachment_bytes} bytes.")
+    token = _token()
+    received = billing_reports.receive(db.session, report, as_of, request.get_data(cache=False),
+                                       source=f"bot:{token.name}")
+    audit.record(db.session, action="api_billing_report", token_id=token.id, address=client_address(),
+                 detail=f"{report} as_of={as_of} rows={received.rows}")
+    db.session.commit()
+    return jsonify({"report": received.report, "as_of": received.as_of.isoformat(), "rows": received.rows,
+                    "snapshot_id": received.snapshot_id}), 201
 
 
 @bp.get("/health")

@@ -65,6 +65,20 @@ def add_business_days(start: dt.datetime, days: int) -> dt.datetime:
     return current
 
 
+def business_days_between(first: dt.date, last: dt.date) -> int:
+    """Business days after `first` up to and including `last` (0 when `last` is not later)."""
+    if last <= first:
+        return 0
+    weeks, extra = divmod((last - first).days, 7)
+    count = weeks * 5
+    day = first + dt.timedelta(days=weeks * 7)
+    for _ in range(extra):
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            count += 1
+    return count
+
+
 def _reason_code(code: str) -> str:
     """`CO-16`, `co16`, `16` -> `16`; remark codes such as MA130 stay as they are."""
     text = code.strip().upper().replace(" ", "")

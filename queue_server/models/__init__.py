@@ -1,11 +1,12 @@
 """Typed SQLAlchemy 2.0 models; the schema itself is owned by Alembic."""
 
 from .audit import AuditEntry
+from .billing import AgingLine, AgingSnapshot, AgingTotal, ClaimOutcome, RevenueDay
 from .items import Attachment, EventType, ItemEvent, WorkItem
 from .robots import RobotRun, RobotUnit, RunStatus, UnitStatus
 from .users import ApiToken, LoginAttempt, Role, User, UserTeam
 
 __all__ = [
-    "ApiToken", "Attachment", "AuditEntry", "EventType", "ItemEvent", "LoginAttempt",
-    "RobotRun", "RobotUnit", "Role", "RunStatus", "UnitStatus", "User", "UserTeam", "WorkItem",
+    "AgingLine", "AgingSnapshot", "AgingTotal", "ApiToken", "Attachment", "AuditEntry", "ClaimOutcome", "EventType", "ItemEvent", "LoginAttempt",
+    "RevenueDay", "RobotRun", "RobotUnit", "Role", "RunStatus", "UnitStatus", "User", "UserTeam", "WorkItem",
 ]

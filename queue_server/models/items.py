@@ -28,6 +28,8 @@ class WorkItem(Base):
         Index("ix_work_items_deadline", "deadline"),
         Index("ix_work_items_assignee", "assignee_id", "status"),
         Index("ix_work_items_resolved", "resolved_at"),
+        # KPIs: the denials that arrived in a period.
+        Index("ix_work_items_kind_created", "kind", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

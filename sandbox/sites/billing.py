@@ -1,8 +1,8 @@
 """Practice legacy billing system ("MediBill 2000"): frames, postbacks with state tokens, popups, confirms.
 
 Screens: A/R list with aging, claim detail with lines, postings and notes,
-payment posting in a popup, hold lists by type with release, and an A/R
-aging export that takes a few seconds to build.
+payment posting in a popup, hold lists by type with release, and report
+exports (A/R aging, net revenue, claim outcomes) that take a few seconds to build.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from flask import Blueprint, Flask, Response, abort, g, redirect, render_templat
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..world import billing
+from ..world.reports import REPORTS
 from ..world.store import dec
 from .common import faults, make_site, store
 from .faults import FaultState
@@ -271,18 +272,22 @@ def release(order_number: str) -> Any:
                            token=issue_state(f"release:{order_number}", {}))
 
 
-# --- A/R aging export ----------------------------------------------------------------------
+# --- report exports ----------------------------------------------------------------------
 
 @bp.get("/reports")
 @signed_in
 def reports() -> Any:
-    return render_template("billing/reports.html", token=issue_state("report", {}))
+    return render_template("billing/reports.html", token=issue_state("report", {}),
+                           reports=[(name, title) for name, (_build, _prefix, title) in REPORTS.items()])
 
 
-@bp.post("/reports/aging")
+@bp.post("/reports/<name>")
 @signed_in
-def build_report() -> Any:
+def build_report(name: str) -> Any:
     check_state("report")
+    if name not in REPORTS:
+        abort(404)
+    builder, prefix, _title = REPORTS[name]
     job = secrets.token_hex(8)
     path = store().path
 
@@ -290,13 +295,15 @@ def build_report() -> Any:
         from ..world.store import Store
 
         started = time.monotonic()
-        content = billing.aging_csv(Store(path))
+        built = Store(path)
+        content = builder(built)
         time.sleep(max(0.0, REPORT_BUILD_S - (time.monotonic() - started)))  # the old system is slow
         with _reports_lock:
             _reports[job]["csv"] = content
+            _reports[job]["filename"] = f"{prefix}_{built.today:%Y%m%d}.csv"
 
     with _reports_lock:
-        _reports[job] = {"user": g.user, "csv": None, "requested": dt.datetime.now()}
+        _reports[job] = {"user": g.user, "csv": None, "requested": dt.datetime.now(), "name": name}
     threading.Thread(target=build, daemon=True, name=f"report-{job}").start()
     return redirect(url_for("portal.report_status", job=job))
 
@@ -308,7 +315,8 @@ def report_status(job: str) -> Any:
         report = _reports.get(job)
     if report is None or report["user"] != g.user:
         abort(404)
-    return render_template("billing/report_status.html", job=job, ready=report["csv"] is not None)
+    return render_template("billing/report_status.html", job=job, ready=report["csv"] is not None,
+                           title=REPORTS[report["name"]][2])
 
 
 @bp.get("/reports/<job>.csv")
@@ -319,4 +327,4 @@ def report_csv(job: str) -> Any:
     if report is None or report["csv"] is None or report["user"] != g.user:
         abort(404)
     return Response(report["csv"], mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="AR_AGING_{store().today:%Y%m%d}.csv"'})
+                    headers={"Content-Disposition": f'attachment; filename="{report["filename"]}"'})

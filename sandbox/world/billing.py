@@ -6,9 +6,7 @@ twice posts it twice. Robots must read a claim back before they write.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import sqlite3
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -178,20 +176,3 @@ def ar_rows(store: Store, *, payer: str = "", bucket_name: str = "", unstatused:
         age = (today - dt.date.fromisoformat(r["submitted_on"])).days
         out.append({**dict(r), "age": age, "bucket": bucket(age), "patient": f"{r['last_name']}, {r['first_name']}"})
     return out, int(total)
-
-
-def aging_csv(store: Store) -> str:
-    rows, _ = ar_rows(store, limit=10**9)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["claim_number", "account_number", "patient", "payer", "dos_from", "submitted_on", "billed",
-                     "balance", "age_days", "bucket"])
-    totals: dict[str, Decimal] = {name: Decimal("0.00") for name, _lo, _hi in BUCKETS}
-    for r in rows:
-        writer.writerow([r["claim_number"], r["account_number"], r["patient"], r["payer_key"], r["dos_from"],
-                         r["submitted_on"], r["billed"], r["balance"], r["age"], r["bucket"]])
-        totals[r["bucket"]] += dec(r["balance"])
-    writer.writerow([])
-    for name, amount in totals.items():
-        writer.writerow(["TOTAL", name, "", "", "", "", "", f"{amount:.2f}", "", ""])
-    return buffer.getvalue()

@@ -167,6 +167,15 @@ class Night:
                 log.warning("%s unit %s failed: %s", self.robot.name, unit.id, type(exc).__name__)
                 await self._failed(unit, worker, exc)
                 continue
+            try:
+                for report in outcome.reports:
+                    # The server checks a report whole and refuses a bad one with the reason: that fails the
+                    # unit with an item for the RPA admin team, like any other error retries did not cure.
+                    await asyncio.to_thread(self.queue.send_report, report.name, report.as_of, report.data)
+            except Exception as exc:
+                log.warning("%s unit %s: report refused: %s", self.robot.name, unit.id, type(exc).__name__)
+                await self._failed(unit, worker, exc)
+                continue
             await self.file(outcome.filings)
             add_totals(self.totals, outcome.totals)
             status = UnitStatus.EXCEPTION if outcome.filings else UnitStatus.DONE

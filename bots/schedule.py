@@ -18,7 +18,7 @@ from hme_rpa.config import Config
 from .errors import BotError
 from .robots import ROBOTS
 
-DEFAULT_SCHEDULE = "claim-status=22:00,eobs=01:00,cmns=03:00"
+DEFAULT_SCHEDULE = "claim-status=22:00,eobs=01:00,cmns=03:00,reports=04:30"
 log = logging.getLogger(__name__)
 
 

@@ -470,7 +470,7 @@ def vault_list() -> None:
 
 
 @main.command("run")
-@click.argument("robot", type=click.Choice(["claim-status", "eobs", "cmns"]))
+@click.argument("robot", type=click.Choice(["claim-status", "eobs", "cmns", "reports"]))
 @click.option("--night", type=click.DateTime(["%Y-%m-%d"]), help="Business date of the run (default: today).")
 @click.option("--contexts", type=int, default=2, show_default=True, help="Browser contexts working at once.")
 @click.option("--runner", help="This runner's name (default: HME_RUNNER or the host name); a restart under "
@@ -515,7 +515,7 @@ def run_command(robot: str, night: Any, contexts: int, runner: str | None, no_tr
 @click.option("--list", "list_only", is_flag=True, help="Print the timetable and next run times, then exit.")
 @_fail_on_bot_error
 def schedule_command(list_only: bool) -> None:
-    """Run the robots nightly (HME_SCHEDULE, default claim-status=22:00,eobs=01:00,cmns=03:00)."""
+    """Run the robots nightly (HME_SCHEDULE, default claim-status=22:00,eobs=01:00,cmns=03:00,reports=04:30)."""
     import logging
     import os
 

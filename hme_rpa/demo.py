@@ -130,7 +130,7 @@ def run(*, port: int, serve: bool, echo: Callable[[str], None], sandbox_port: in
     thread.start()
     base = f"http://{config.server_host}:{port}"
     try:
-        echo("[3/4] the night: the three robots against the sandbox (claim status, EOB posting, CMN pull)")
+        echo("[3/4] the night: the robots against the sandbox (claim status, EOB posting, CMN pull, billing reports)")
         night = night_run(config, data_dir, sandbox_sites.urls, base, token, echo)
         client = QueueClient(base, token)
         first = next((r for r in night["refs"]), None)
@@ -144,6 +144,7 @@ def run(*, port: int, serve: bool, echo: Callable[[str], None], sandbox_port: in
              f"{history} items worked over the last two weeks.")
         echo(f"Open  {base}/           (billers: bea, cal, rio)")
         echo(f"      {base}/supervisor (supervisor: sam)")
+        echo(f"      {base}/kpis/      (leadership KPIs from tonight's billing reports; sam)")
         echo(f"      {base}/api/v1/openapi.json  (the robots' API)")
         echo("Passwords: " + ", ".join(f"{u} / {PASSWORD.format(u)}" for u, *_ in USERS))
         sandbox_store = SandboxStore(sandbox_serve.store_path(data_dir))
@@ -183,7 +184,7 @@ def enroll_sandbox(vault: Any, data_dir: Any, urls: dict[str, str], queue_url: s
 
 def night_run(config: Config, data_dir: Any, urls: dict[str, str], queue_url: str, token: str,
               echo: Callable[[str], None]) -> dict[str, Any]:
-    """Run the three robots once, as the scheduler would at night, and print what they did."""
+    """Run the robots once, as the scheduler would at night, and print what they did."""
     import asyncio
     import os
 
@@ -198,7 +199,8 @@ def night_run(config: Config, data_dir: Any, urls: dict[str, str], queue_url: st
     enroll_sandbox(vault, data_dir, urls, queue_url, token)
     night = config.now().date()
     out: dict[str, Any] = {"robots": {}}
-    for robot in ("claim-status", "eobs", "cmns"):
+    # The reports robot goes last: its claim outcomes include what the EOB robot posted tonight.
+    for robot in ("claim-status", "eobs", "cmns", "reports"):
         shown = {"at": -1}
 
         def progress(done: int, total: int, robot: str = robot) -> None:
@@ -224,5 +226,7 @@ def night_run(config: Config, data_dir: Any, urls: dict[str, str], queue_url: st
          f"{totals.get('claims_posted', 0)} claims, ${totals.get('dollars_posted', '0.00')}; "
          f"holds released: {totals.get('holds_released', 0)} of {totals.get('holds_checked', 0)} checked")
     echo("      exceptions by kind: " + ", ".join(f"{k} {n}" for k, n in kinds))
+    echo(f"      billing reports brought back: aging {totals.get('aging_rows', 0)} open claims, revenue "
+         f"{totals.get('revenue_rows', 0)} days, outcomes {totals.get('outcomes_rows', 0)} claims")
     out["totals"], out["kinds"] = totals, dict(kinds)
     return out

@@ -21,6 +21,12 @@ class QueueClientError(QueueError):
         self.status_code = status
         self.code = code
 
+    def __str__(self) -> str:
+        # The server's first few reasons travel with the message (they end up in an RPA admin item).
+        listed = "; ".join(f"{' '.join(str(p) for p in d.get('loc', []))}: {d.get('msg', '')}".strip(": ")
+                           for d in self.details[:5])
+        return f"{self.message} ({listed})" if listed else self.message
+
 
 class QueueClient:
     # Answers worth another try: the server or a proxy was overloaded or restarting.

@@ -155,6 +155,28 @@ async def fetch(context: BrowserContext, url: str, *, timeout_ms: float = 60_000
     return body, kind
 
 
+async def fetch_csv(context: BrowserContext, url: str, *, timeout_ms: float = 120_000) -> tuple[bytes, str]:
+    """GET a CSV export as the logged-in user; returns (bytes, the file name the server gave it)."""
+    response = await context.request.get(url, timeout=timeout_ms, max_redirects=0)
+    where = url.split("?")[0]
+    if response.status in RETRY_STATUSES:
+        raise PortalUnavailable(f"HTTP {response.status} downloading {where}")
+    if response.status in (301, 302, 303, 401):
+        raise SessionExpired(f"the portal asked to log in again instead of sending {where}")
+    if response.status != 200:
+        raise PortalUnavailable(f"HTTP {response.status} downloading {where}")
+    body = await response.body()
+    expected = response.headers.get("content-length")
+    if expected and int(expected) != len(body):
+        raise DownloadDamaged(f"{where}: {len(body)} of {expected} bytes arrived")
+    head = body[:512].lstrip().lower()
+    if not body.strip() or head.startswith((b"<!doctype", b"<html")) or b"," not in body.split(b"\n", 1)[0]:
+        raise DownloadDamaged(f"{where} is not a CSV file ({len(body)} bytes)")
+    disposition = response.headers.get("content-disposition", "")
+    filename = disposition.split("filename=", 1)[1].strip().strip('"') if "filename=" in disposition else ""
+    return body, filename
+
+
 def check_response(response: Response | None) -> None:
     if response is not None and response.status in RETRY_STATUSES:
         raise PortalUnavailable(f"HTTP {response.status} at {response.url.split('?')[0]}")

@@ -14,7 +14,7 @@ from typing import Any
 from playwright.async_api import Dialog, Page
 
 from ..errors import ElementMissing, LoginRefused, SessionExpired
-from .base import PortalSession, expect_screen
+from .base import PortalSession, expect_screen, fetch_csv
 
 LOGIN_MARKER = "#signon, #session-timeout, #state-expired"
 
@@ -240,6 +240,28 @@ class ReleasePage:
         return True
 
 
+REPORT_BUTTONS = {"aging": "#build-report", "revenue": "#build-revenue", "outcomes": "#build-outcomes"}
+# The old system builds a report in seconds on a small database and in minutes on a large one.
+REPORT_TIMEOUT_MS = 15 * 60_000
+
+
+class ReportsPage:
+    async def export(self, session: "MediBillSession", page: Page, report: str) -> tuple[bytes, str]:
+        """Build one report and download it: (CSV bytes, file name)."""
+        await session.goto(page, "/reports")
+        await expect_screen(page, "#report-list", login_marker=LOGIN_MARKER, what="reports")
+        await session.submit(page, lambda: page.click(REPORT_BUTTONS[report]))
+        # The status page reloads itself until the file is ready; wait for the link, not a fixed time.
+        await expect_screen(page, "#download-report", login_marker=LOGIN_MARKER, what=f"{report} report",
+                            timeout_ms=REPORT_TIMEOUT_MS)
+        href = await page.get_attribute("#download-report", "href")
+        if not href:
+            raise ElementMissing(f"{report} report: the download link has no address")
+        assert session.context is not None
+        await session.guard.pace()
+        return await fetch_csv(session.context, session.url(href))
+
+
 class MediBillSession(PortalSession):
     name = "billing"
 
@@ -288,6 +310,9 @@ class MediBillSession(PortalSession):
 
     async def holds(self, hold_type: str = "cmn") -> list[HoldRow]:
         return await self.run(lambda page: HoldsPage().list(self, page, hold_type), label="holds")
+
+    async def export_report(self, report: str) -> tuple[bytes, str]:
+        return await self.run(lambda page: ReportsPage().export(self, page, report), label=f"report-{report}")
 
     async def release_once(self, order_number: str, note: str) -> bool:
         return await self.run(lambda page: ReleasePage().release(self, page, order_number, note), label="release")

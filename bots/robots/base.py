@@ -39,9 +39,19 @@ def add_totals(into: dict[str, Any], more: dict[str, Any]) -> None:
 
 
 @dataclass
+class Report:
+    """A billing-system export the runner sends to the queue server for the KPI pages."""
+
+    name: str  # aging | revenue | outcomes
+    as_of: dt.date
+    data: bytes
+
+
+@dataclass
 class Outcome:
     filings: list[Filing] = field(default_factory=list)
     totals: dict[str, Any] = field(default_factory=dict)  # added into the run's totals
+    reports: list[Report] = field(default_factory=list)
 
 
 @dataclass

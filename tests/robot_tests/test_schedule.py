@@ -12,7 +12,8 @@ from helpers import make_config
 
 
 def test_timetable_is_parsed_strictly() -> None:
-    assert schedule.parse(schedule.DEFAULT_SCHEDULE) == {"claim-status": (22, 0), "eobs": (1, 0), "cmns": (3, 0)}
+    assert schedule.parse(schedule.DEFAULT_SCHEDULE) == {"claim-status": (22, 0), "eobs": (1, 0), "cmns": (3, 0),
+                                                            "reports": (4, 30)}
     with pytest.raises(BotError, match="unknown robot 'eob'"):
         schedule.parse("eob=01:00")
     with pytest.raises(BotError, match="HH:MM"):

@@ -2,7 +2,7 @@
 
 A fresh SQLite database under var/demo, four people, a bot token, two weeks
 of worked history (so the supervisor page has numbers); the sandbox's
-practice portals, reset and served; then one night of the three real robots
+practice portals, reset and served; then one night of the real robots
 against them, filing their exceptions through the queue's JSON API with the
 evidence attached; then the URLs and logins to open.
 """

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
+from pathlib import Path
 from decimal import Decimal
-from typing import Callable
+from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,9 +23,9 @@ from sqlalchemy.orm import Session
 from queue_server.domain.deadlines import business_days_between
 from queue_server.domain.kinds import Kind, Status, Team
 from queue_server.exceptions import InvalidInput
-from queue_server.models import (AgingLine, AgingSnapshot, AuditEntry, EventType, ItemEvent, RevenueDay, Role,
+from queue_server.models import (AgingLine, AgingSnapshot, AuditEntry, EventType, RevenueDay, Role,
                                  RobotRun, RunStatus, User, WorkItem)
-from queue_server.services import billing_reports, kpis
+from queue_server.services import billing_reports, kpis, queue
 
 from helpers import login
 
@@ -176,8 +178,8 @@ def test_denial_and_clean_claim_rates_by_category(session: Session) -> None:
 # --- queue figures ------------------------------------------------------------------
 
 def event(session: Session, item_id: int, kind: EventType, when: dt.datetime, actor: User | None) -> None:
-    session.add(ItemEvent(item_id=item_id, type=kind, at=when, actor_id=actor.id if actor else None,
-                          actor_label=actor.username if actor else "bot:test", data={}))
+    """An event as the queue service records it (a person's also marks the item first worked, last touched)."""
+    queue.record_event(session, item_id, kind, when, actor=actor, actor_label=None if actor else "bot:test")
     session.commit()
 
 
@@ -363,3 +365,54 @@ def test_team_level_from_the_supervisor_dashboard(client: FlaskClient, make_user
     make_item(kind=Kind.DENIAL)
     page = client.get("/kpis/?team=denials").get_data(as_text=True)
     assert "Denials" in page and "0 on time, 0 late, 1 still inside 2 days" in page
+
+
+@pytest.mark.browser
+def test_leadership_page_in_chromium(app: Any, session: Session, make_user: Callable[..., User],
+                                     make_item: Callable[..., int], tmp_path: Path) -> None:
+    """Six weekly snapshots of a sandbox billing system's reports, drawn and drilled into in a real browser."""
+    from browser import chromium, keep_screenshot, live_server
+    from helpers import PASSWORD
+    from sandbox import serve
+    from sandbox.world import reports
+    from sandbox.world.store import Store
+
+    today = dt.datetime.now(TZ).date()
+    for weeks in range(5, -1, -1):
+        as_of = today - dt.timedelta(weeks=weeks)
+        world = tmp_path / f"world-{weeks}"
+        serve.reset(world, seed=3, claims=400 + 30 * weeks, today=as_of)
+        store = Store(serve.store_path(world))
+        for name in ("aging", "revenue", "outcomes"):
+            billing_reports.receive(session, name, as_of, reports.REPORTS[name][0](store).encode(), source="test")
+        session.commit()
+    make_user("lee", role=Role.SUPERVISOR, teams=[], display_name="Lee Park")
+    make_user("bea", display_name="Bea Lindqvist")
+    for _ in range(3):
+        make_item(kind=Kind.DENIAL)
+    make_item(kind=Kind.UNBALANCED_REMITTANCE, remittance_date=today - dt.timedelta(days=6))
+    with live_server(app) as base, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{base}/login")
+        page.fill("input[name=username]", "lee")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button:has-text('Log in')")
+        page.goto(f"{base}/kpis/")
+        for chart in ("chart-dso", "chart-aging", "chart-aging-trend", "chart-denials"):
+            page.wait_for_function(f"window.Chart && Chart.getChart(document.getElementById('{chart}'))")
+        assert page.evaluate("Chart.getChart(document.getElementById('chart-dso')).data.labels.length") == 6
+        assert "business days" in page.inner_text("#tile-posting")
+        page.screenshot(path=tmp_path / "kpis.png", full_page=True)
+        keep_screenshot(tmp_path / "kpis.png")
+        page.click("#aging a:has-text('Over 120 days')")
+        page.wait_for_selector("#drill")
+        assert "Over 120 days" in page.inner_text("h1")
+        first_claim = page.inner_text("#drill tbody tr:first-child td:first-child")
+        page.keyboard.press("/")
+        assert page.evaluate("document.activeElement.id") == "search"
+        page.keyboard.type(first_claim)
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(r"q=C\d+"))
+        assert page.locator("#drill tbody tr").count() == 1
+        page.screenshot(path=tmp_path / "kpis-drill.png", full_page=True)
+        keep_screenshot(tmp_path / "kpis-drill.png")

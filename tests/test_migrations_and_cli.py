@@ -6,12 +6,14 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from click.testing import CliRunner
 from sqlalchemy import create_engine, select
+from sqlalchemy import text as sa_text
 from sqlalchemy.orm import Session
 
 from hme_rpa.cli import main
@@ -97,3 +99,52 @@ def test_demo_runs_end_to_end_through_the_installed_command(tmp_path: Path) -> N
     assert "claims statused:" in result.stdout and "exceptions by kind:" in result.stdout
     assert "eobs: finished" in result.stdout and "cmns: finished" in result.stdout
     assert "medicare   http://127.0.0.1:8481/" in result.stdout and "billing    http://127.0.0.1:8484/" in result.stdout
+
+
+def test_kpi_revision_marks_items_already_worked(database_url: str) -> None:
+    """0003 adds first-worked / last-touched marks and fills them from the events of items worked before it."""
+    from alembic import command
+    import datetime as dt
+
+    command.downgrade(migrate.alembic_config(database_url), "0002")
+    engine = create_engine(database_url)
+    try:
+        t0 = dt.datetime(2026, 6, 1, 12, tzinfo=dt.timezone.utc)
+        with engine.begin() as conn:
+            conn.execute(sa_text("INSERT INTO users (id, username, display_name, password_hash, role, active, created_at) "
+                                 "VALUES (7, 'ann', 'Ann', 'x', 'biller', true, :t), (8, 'bob', 'Bob', 'x', 'biller', true, :t)"),
+                         {"t": t0})
+            conn.execute(sa_text(
+                "INSERT INTO work_items (id, idempotency_key, kind, team, status, source, summary, payer_type, balance, "
+                "reason_codes, deadline_rule, sla_due, payload, created_at, updated_at, reopen_count) VALUES "
+                "(1, 'k1', 'denial', 'denials', 'open', 'bot', '', 'medicare', 1, '[]', '', :t, '{}', :t, :t, 0), "
+                "(2, 'k2', 'denial', 'denials', 'open', 'bot', '', 'medicare', 1, '[]', '', :t, '{}', :t, :t, 0)"),
+                {"t": t0})
+            events = [(1, "created", 0, None), (1, "claimed", 1, 8), (1, "noted", 2, 7), (1, "resolved", 3, 8),
+                      (2, "created", 0, None), (2, "noted", 1, None)]
+            for number, (item, kind, hours, actor) in enumerate(events, start=1):
+                conn.execute(sa_text("INSERT INTO item_events (id, item_id, type, at, actor_id, actor_label, data) "
+                                     "VALUES (:id, :item, :type, :at, :actor, 'x', '{}')"),
+                             {"id": number, "item": item, "type": kind, "at": t0 + dt.timedelta(hours=hours),
+                              "actor": actor})
+    finally:
+        migrate.upgrade(database_url)
+    with engine.connect() as conn:
+        rows = conn.execute(sa_text("SELECT id, first_worked_at, first_worker_id, last_touched_at, last_toucher_id "
+                                    "FROM work_items ORDER BY id")).all()
+    engine.dispose()
+    first, second = rows
+    # Item 1: claimed by bob (a touch, not work), noted by ann (first work), resolved by bob (last touch).
+    assert first.first_worker_id == 7 and first.last_toucher_id == 8
+    assert _utc(first.first_worked_at) == dt.datetime(2026, 6, 1, 14, tzinfo=dt.timezone.utc)
+    assert _utc(first.last_touched_at) == dt.datetime(2026, 6, 1, 15, tzinfo=dt.timezone.utc)
+    # Item 2: only a robot's note: no person has worked or touched it.
+    assert (second.first_worked_at, second.first_worker_id, second.last_touched_at) == (None, None, None)
+
+
+def _utc(value: Any) -> Any:
+    import datetime as dt
+
+    if isinstance(value, str):  # SQLite hands back text
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)

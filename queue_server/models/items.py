@@ -72,6 +72,13 @@ class WorkItem(Base):
     outcome: Mapped[str | None] = mapped_column(String(64))
     touch_seconds: Mapped[int | None]
     reopen_count: Mapped[int] = mapped_column(default=0)
+    # Kept by every person's event (services.queue.record_event) so the KPIs read one row per item, not its
+    # events: when a person first worked it (denials worked within 2 business days) and last touched it
+    # (documentation follow-up cadence).
+    first_worked_at: Mapped[dt.datetime | None]
+    first_worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    last_touched_at: Mapped[dt.datetime | None]
+    last_toucher_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="joined")
     resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
@@ -93,6 +100,11 @@ class EventType(enum.StrEnum):
     RESOLVED = "resolved"
     REOPENED = "reopened"
     ATTACHED = "attached"
+
+
+# A person working an item (claiming only opens it; releasing hands it back).
+WORK_EVENTS = (EventType.NOTED, EventType.SNOOZED, EventType.RESOLVED, EventType.ESCALATED)
+TOUCH_EVENTS = (*WORK_EVENTS, EventType.CLAIMED)
 
 
 class ItemEvent(Base):

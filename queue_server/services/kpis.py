@@ -31,8 +31,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.deadlines import business_days_between
 from ..domain.kinds import UNRESOLVED, Kind, Team
-from ..models import (AgingSnapshot, AgingTotal, ClaimOutcome, EventType, ItemEvent, RevenueDay, Role, RobotRun,
-                      User, WorkItem)
+from ..models import AgingSnapshot, AgingTotal, ClaimOutcome, RevenueDay, Role, RobotRun, User, WorkItem
 from .billing_reports import AGING_BUCKETS
 
 ZERO = Decimal("0.00")
@@ -43,9 +42,6 @@ DSO_TARGET = (45.0, 55.0)       # seed 002: "mid-40 to mid-50"
 DSO_INDUSTRY = 86.0             # seed 002: "mid-to-high 80s"
 POSTING_BACKLOG_TARGET = 3      # seed 000: never more than 2-3 business days
 REVENUE_PER_BILLER = (Decimal("500000"), Decimal("750000"))  # seed 002
-# What counts as a person working an item (claiming it only opens it).
-WORK_EVENTS = (EventType.NOTED, EventType.SNOOZED, EventType.RESOLVED, EventType.ESCALATED)
-TOUCH_EVENTS = (*WORK_EVENTS, EventType.CLAIMED)
 
 FIGURES: dict[str, tuple[str, str]] = {
     # key: (title, one line: what it is and where the benchmark comes from)
@@ -303,13 +299,6 @@ def posting_backlog(session: Session, today: dt.date, tz: dt.tzinfo, scope: Scop
     return out
 
 
-def _first_work(column: Any) -> Any:
-    """The first human work event on the outer query's item (correlated: one index probe per item)."""
-    return (select(column).where(ItemEvent.item_id == WorkItem.id, ItemEvent.type.in_(WORK_EVENTS),
-                                 ItemEvent.actor_id.is_not(None))
-            .order_by(ItemEvent.at, ItemEvent.id).limit(1).correlate(WorkItem).scalar_subquery())
-
-
 @dataclass
 class Worked:
     on_time: int = 0
@@ -325,20 +314,24 @@ class Worked:
         return pct(self.on_time, self.counted)
 
 
+def _denials(start: dt.datetime, end: dt.datetime, scope: Scope) -> list[Any]:
+    where = [WorkItem.kind == Kind.DENIAL, WorkItem.created_at >= start, WorkItem.created_at < end]
+    if scope.team is not None:
+        where.append(WorkItem.team == scope.team)
+    if scope.user_id is not None:
+        where.append(WorkItem.first_worker_id == scope.user_id)
+    return where
+
+
 def denials_worked(session: Session, start: dt.datetime, end: dt.datetime, now: dt.datetime,
                    scope: Scope = Scope()) -> Worked:
-    """Denial items that arrived in [start, end): worked before their 2-business-day SLA, late, or still waiting."""
-    inner = (select(WorkItem.sla_due.label("sla_due"), _first_work(ItemEvent.at).label("worked_at"),
-                    _first_work(ItemEvent.actor_id).label("worker"))
-             .where(WorkItem.kind == Kind.DENIAL, WorkItem.created_at >= start, WorkItem.created_at < end))
-    inner = _scoped(inner, scope).subquery()
-    state = case((and_(inner.c.worked_at.is_not(None), inner.c.worked_at <= inner.c.sla_due), literal("on_time")),
-                 (or_(inner.c.worked_at.is_not(None), inner.c.sla_due < now), literal("late")),
-                 else_=literal("waiting"))
-    stmt = select(state.label("state")).select_from(inner)
-    if scope.user_id is not None:
-        stmt = stmt.where(inner.c.worker == scope.user_id)
-    graded = stmt.subquery()
+    """Denial items that arrived in [start, end): first worked by a person before their 2-business-day SLA,
+    late (worked after it, or not yet and past it), or still waiting inside it. A person's figure counts the
+    denials they were first to work."""
+    worked = WorkItem.first_worked_at
+    state = case((and_(worked.is_not(None), worked <= WorkItem.sla_due), literal("on_time")),
+                 (or_(worked.is_not(None), WorkItem.sla_due < now), literal("late")), else_=literal("waiting"))
+    graded = select(state.label("state")).where(*_denials(start, end, scope)).subquery()
     out = Worked()
     # Grouped outside: PostgreSQL would not see two copies of a CASE with bound parameters as one expression.
     for name, count in session.execute(select(graded.c.state, func.count()).group_by(graded.c.state)):
@@ -348,18 +341,13 @@ def denials_worked(session: Session, start: dt.datetime, end: dt.datetime, now: 
 
 def late_denials(session: Session, start: dt.datetime, end: dt.datetime, now: dt.datetime, scope: Scope,
                  offset: int, limit: int) -> tuple[list[tuple[WorkItem, dt.datetime | None]], int]:
-    worked_at = _first_work(ItemEvent.at)
-    worker = _first_work(ItemEvent.actor_id)
-    late = or_(and_(worked_at.is_not(None), worked_at > WorkItem.sla_due), and_(worked_at.is_(None), WorkItem.sla_due < now))
-    where = [WorkItem.kind == Kind.DENIAL, WorkItem.created_at >= start, WorkItem.created_at < end, late]
-    if scope.team is not None:
-        where.append(WorkItem.team == scope.team)
-    if scope.user_id is not None:
-        where.append(worker == scope.user_id)
+    worked = WorkItem.first_worked_at
+    late = or_(and_(worked.is_not(None), worked > WorkItem.sla_due), and_(worked.is_(None), WorkItem.sla_due < now))
+    where = [*_denials(start, end, scope), late]
     total = session.scalar(select(func.count()).select_from(WorkItem).where(*where)) or 0
-    rows = session.execute(select(WorkItem, worked_at).where(*where)
-                           .order_by(WorkItem.created_at, WorkItem.id).offset(offset).limit(limit)).all()
-    return [(item, at) for item, at in rows], int(total)
+    items = session.scalars(select(WorkItem).where(*where).order_by(WorkItem.created_at, WorkItem.id)
+                            .offset(offset).limit(limit)).all()
+    return [(item, item.first_worked_at) for item in items], int(total)
 
 
 @dataclass
@@ -378,23 +366,13 @@ class FollowUp:
         return self.open_items - self.on_cadence
 
 
-def _last_touch() -> Any:
-    return (select(func.max(ItemEvent.at)).where(ItemEvent.item_id == WorkItem.id, ItemEvent.type.in_(TOUCH_EVENTS),
-                                                ItemEvent.actor_id.is_not(None))
-            .correlate(WorkItem).scalar_subquery())
-
-
-def _last_toucher() -> Any:
-    return (select(ItemEvent.actor_id).where(ItemEvent.item_id == WorkItem.id, ItemEvent.type.in_(TOUCH_EVENTS),
-                                             ItemEvent.actor_id.is_not(None))
-            .order_by(ItemEvent.at.desc(), ItemEvent.id.desc()).limit(1).correlate(WorkItem).scalar_subquery())
-
-
 def _doc_rows(session: Session, scope: Scope) -> list[tuple[WorkItem, dt.datetime]]:
-    touched = func.coalesce(_last_touch(), WorkItem.created_at)
+    """Open documentation items with when a person last touched them (or when they arrived). A person's
+    are those they touched last: the follow-up is theirs until someone else picks it up."""
+    touched = func.coalesce(WorkItem.last_touched_at, WorkItem.created_at)
     stmt = select(WorkItem, touched).where(WorkItem.team == Team.DOCUMENTATION, WorkItem.status.in_(UNRESOLVED))
     if scope.user_id is not None:
-        stmt = stmt.where(_last_toucher() == scope.user_id)
+        stmt = stmt.where(WorkItem.last_toucher_id == scope.user_id)
     return [(item, at) for item, at in session.execute(stmt)]
 
 

@@ -18,7 +18,7 @@ from ..db import utcnow
 from ..domain import priority
 from ..domain.kinds import Status
 from ..exceptions import Conflict, Forbidden, InvalidInput, NotFound
-from ..models import EventType, ItemEvent, User, WorkItem
+from ..models import TOUCH_EVENTS, WORK_EVENTS, EventType, ItemEvent, User, WorkItem
 
 CLAIM_ATTEMPTS = 20
 # How many of the best items to try to lock at once; grows when all are taken.
@@ -47,10 +47,19 @@ def eligible_for(user: User) -> Any:
     return or_(reserved, pool)
 
 
-def _event(session: Session, item_id: int, type_: EventType, now: dt.datetime, *,
-           actor: User | None = None, actor_label: str | None = None, **data: Any) -> None:
+def record_event(session: Session, item_id: int, type_: EventType, now: dt.datetime, *,
+                 actor: User | None = None, actor_label: str | None = None, **data: Any) -> None:
+    """Add an event; a person's also updates the item's first-worked and last-touched marks."""
     session.add(ItemEvent(item_id=item_id, type=type_, at=now, actor_id=actor.id if actor else None,
                           actor_label=actor_label or (actor.username if actor else "system"), data=data))
+    if actor is None:
+        return
+    if type_ in TOUCH_EVENTS:
+        session.execute(update(WorkItem).where(WorkItem.id == item_id)
+                        .values(last_touched_at=now, last_toucher_id=actor.id))
+    if type_ in WORK_EVENTS:
+        session.execute(update(WorkItem).where(WorkItem.id == item_id, WorkItem.first_worked_at.is_(None))
+                        .values(first_worked_at=now, first_worker_id=actor.id))
 
 
 def current_lease(session: Session, user: User, now: dt.datetime) -> WorkItem | None:
@@ -140,10 +149,10 @@ def _lease(session: Session, item_id: int, was: Status, previous: int | None, us
     if result.rowcount != 1:
         return None
     if was is Status.IN_PROGRESS and previous is not None and previous != user.id:
-        _event(session, item_id, EventType.RELEASED, now, reason="lease expired", previous_holder=previous)
+        record_event(session, item_id, EventType.RELEASED, now, reason="lease expired", previous_holder=previous)
     elif was is Status.SNOOZED:
-        _event(session, item_id, EventType.WOKE, now, reason="follow-up date reached")
-    _event(session, item_id, EventType.CLAIMED, now, actor=user)
+        record_event(session, item_id, EventType.WOKE, now, reason="follow-up date reached")
+    record_event(session, item_id, EventType.CLAIMED, now, actor=user)
     item = session.get(WorkItem, item_id, populate_existing=True)
     return item
 
@@ -180,7 +189,7 @@ def sweep(session: Session, now: dt.datetime | None = None) -> tuple[int, int]:
         session.execute(update(WorkItem).where(WorkItem.id == item_id)
                         .values(status=Status.OPEN, assignee_id=None, lease_expires_at=None, updated_at=now)
                         .execution_options(synchronize_session=False))
-        _event(session, item_id, EventType.RELEASED, now, reason="lease expired", previous_holder=holder)
+        record_event(session, item_id, EventType.RELEASED, now, reason="lease expired", previous_holder=holder)
     woke = session.execute(
         select(WorkItem.id)
         .where(WorkItem.status == Status.SNOOZED, WorkItem.snoozed_until <= now.date())
@@ -189,7 +198,7 @@ def sweep(session: Session, now: dt.datetime | None = None) -> tuple[int, int]:
         session.execute(update(WorkItem).where(WorkItem.id == item_id)
                         .values(status=Status.OPEN, snoozed_until=None, updated_at=now)
                         .execution_options(synchronize_session=False))
-        _event(session, item_id, EventType.WOKE, now, reason="follow-up date reached")
+        record_event(session, item_id, EventType.WOKE, now, reason="follow-up date reached")
     session.commit()
     return len(lapsed), len(woke)
 
@@ -244,7 +253,7 @@ def add_note(session: Session, item: WorkItem, user: User, note: str, *,
              now: dt.datetime | None = None) -> None:
     now = now or utcnow()
     ensure_access(user, item)
-    _event(session, item.id, EventType.NOTED, now, actor=user, note=_clean_note(note, required=True))
+    record_event(session, item.id, EventType.NOTED, now, actor=user, note=_clean_note(note, required=True))
     item.updated_at = now
     session.commit()
 
@@ -263,7 +272,7 @@ def snooze(session: Session, item: WorkItem, user: User, until: dt.date, note: s
     item.assignee_id = None
     item.lease_expires_at = None
     item.updated_at = now
-    _event(session, item.id, EventType.SNOOZED, now, actor=user, until=until.isoformat(),
+    record_event(session, item.id, EventType.SNOOZED, now, actor=user, until=until.isoformat(),
            note=_clean_note(note))
     session.commit()
 
@@ -291,7 +300,7 @@ def resolve(session: Session, item: WorkItem, user: User, outcome: str, note: st
     item.lease_expires_at = None
     item.snoozed_until = None
     item.updated_at = now
-    _event(session, item.id, EventType.RESOLVED, now, actor=user, outcome=chosen.code,
+    record_event(session, item.id, EventType.RESOLVED, now, actor=user, outcome=chosen.code,
            touch_seconds=touch, note=_clean_note(note))
     session.commit()
 
@@ -305,7 +314,7 @@ def escalate(session: Session, item: WorkItem, user: User, note: str, *,
     item.assignee_id = None
     item.lease_expires_at = None
     item.updated_at = now
-    _event(session, item.id, EventType.ESCALATED, now, actor=user, note=text)
+    record_event(session, item.id, EventType.ESCALATED, now, actor=user, note=text)
     session.commit()
 
 
@@ -317,7 +326,7 @@ def release(session: Session, item: WorkItem, user: User, *, now: dt.datetime | 
     item.assignee_id = None
     item.lease_expires_at = None
     item.updated_at = now
-    _event(session, item.id, EventType.RELEASED, now, actor=user, reason="released by holder")
+    record_event(session, item.id, EventType.RELEASED, now, actor=user, reason="released by holder")
     session.commit()
 
 
@@ -337,7 +346,7 @@ def reassign(session: Session, item: WorkItem, supervisor: User, to: User, note:
     item.lease_expires_at = None
     item.snoozed_until = None
     item.updated_at = now
-    _event(session, item.id, EventType.REASSIGNED, now, actor=supervisor, previous=previous, to=to.id,
+    record_event(session, item.id, EventType.REASSIGNED, now, actor=supervisor, previous=previous, to=to.id,
            to_name=to.display_name, note=_clean_note(note))
     session.commit()
 
@@ -351,7 +360,7 @@ def reopen(session: Session, item: WorkItem, reason: str, *, actor: User | None 
     if item.status is not Status.RESOLVED:
         raise Conflict("Only resolved items can be reopened.")
     text = _clean_note(reason, required=True)
-    _event(session, item.id, EventType.REOPENED, now, actor=actor, actor_label=actor_label,
+    record_event(session, item.id, EventType.REOPENED, now, actor=actor, actor_label=actor_label,
            reason=text, previously_resolved_by=item.resolved_by_id, previous_outcome=item.outcome)
     item.status = Status.OPEN
     item.reopen_count += 1

@@ -15,9 +15,28 @@ branch_labels = None
 depends_on = None
 
 
+# What counts as a person working (and touching) an item; as queue_server.models.items at this revision.
+WORK = "('noted', 'snoozed', 'resolved', 'escalated')"
+TOUCH = "('noted', 'snoozed', 'resolved', 'escalated', 'claimed')"
+
+
 def upgrade() -> None:
     with op.batch_alter_table('work_items', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('first_worked_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('first_worker_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('last_touched_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('last_toucher_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key('fk_work_items_first_worker_id_users', 'users', ['first_worker_id'], ['id'])
+        batch_op.create_foreign_key('fk_work_items_last_toucher_id_users', 'users', ['last_toucher_id'], ['id'])
         batch_op.create_index('ix_work_items_kind_created', ['kind', 'created_at'], unique=False)
+    # Items worked before this revision get their marks from their events.
+    for column, kinds, order in (("first_worked_at", WORK, "e.at, e.id"), ("first_worker_id", WORK, "e.at, e.id"),
+                                 ("last_touched_at", TOUCH, "e.at DESC, e.id DESC"),
+                                 ("last_toucher_id", TOUCH, "e.at DESC, e.id DESC")):
+        value = "e.at" if column.endswith("_at") else "e.actor_id"
+        op.execute(f"""UPDATE work_items SET {column} = (
+            SELECT {value} FROM item_events e WHERE e.item_id = work_items.id AND e.type IN {kinds}
+            AND e.actor_id IS NOT NULL ORDER BY {order} LIMIT 1)""")
 
     op.create_table('aging_snapshots',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -91,6 +110,12 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('work_items', schema=None) as batch_op:
         batch_op.drop_index('ix_work_items_kind_created')
+        batch_op.drop_constraint('fk_work_items_last_toucher_id_users', type_='foreignkey')
+        batch_op.drop_constraint('fk_work_items_first_worker_id_users', type_='foreignkey')
+        batch_op.drop_column('last_toucher_id')
+        batch_op.drop_column('last_touched_at')
+        batch_op.drop_column('first_worker_id')
+        batch_op.drop_column('first_worked_at')
     op.drop_table('aging_totals')
     with op.batch_alter_table('aging_lines', schema=None) as batch_op:
         batch_op.drop_index('ix_aging_lines_snapshot_bucket')

@@ -25,8 +25,8 @@
     var a = data.aging;
     new Chart(aging, {type: "bar", data: {labels: a.labels, datasets: [
         {label: "Ours (% of net A/R)", data: a.share, backgroundColor: palette[0]},
-        {label: "Target low", data: a.low, type: "line", borderColor: palette[1], borderDash: [2, 4], pointRadius: 3, showLine: false},
-        {label: "Target high", data: a.high, type: "line", borderColor: palette[1], pointStyle: "line", pointRadius: 8, showLine: false}]},
+        {label: "Target range (seed 002)", data: a.low.map(function (low, i) { return [low, a.high[i]]; }),
+         backgroundColor: "rgba(46, 158, 91, 0.35)", borderColor: palette[1], borderWidth: 1}]},
       options: {responsive: true, scales: {y: {beginAtZero: true, title: {display: true, text: "%"}}}}});
   }
   var trend = document.getElementById("chart-aging-trend");

@@ -365,6 +365,13 @@ def test_team_level_from_the_supervisor_dashboard(client: FlaskClient, make_user
     make_item(kind=Kind.DENIAL)
     page = client.get("/kpis/?team=denials").get_data(as_text=True)
     assert "Denials" in page and "0 on time, 0 late, 1 still inside 2 days" in page
+    # A team sees the figures its work moves, not the other teams'.
+    assert 'id="tile-posting"' not in page and 'id="tile-documentation"' not in page
+    assert 'id="tile-posting"' in client.get("/kpis/?team=cash_posting").get_data(as_text=True)
+    assert "No KPI follows this team's work yet" in client.get("/kpis/?team=authorization").get_data(as_text=True)
+    # The team-level CSV carries the same figures.
+    assert "denials_worked_2bd,waiting" not in client.get("/kpis/summary.csv?team=denials").get_data(as_text=True)
+    assert "posting_backlog" not in client.get("/kpis/summary.csv?team=denials").get_data(as_text=True)
 
 
 @pytest.mark.browser

@@ -28,6 +28,20 @@ PERIODS = (30, 90, 365)
 CSV_LIMIT = 200_000
 
 
+# Which figures each level shows: a team sees the figures its work moves (the company's own numbers where
+# the figure only exists company-wide, such as DSO for the A/R team); a person sees their share of the queue's.
+PERSONAL = ("posting", "denials-worked", "documentation")
+TEAM_FIGURES: dict[Team, tuple[str, ...]] = {
+    Team.DENIALS: ("denials-worked", "denials"),
+    Team.CASH_POSTING: ("posting",),
+    Team.DOCUMENTATION: ("documentation",),
+    Team.AR: ("dso", "aging"),
+    Team.BILLING: ("clean", "denials"),
+    Team.RPA_ADMIN: ("robots",),
+    Team.AUTHORIZATION: (),
+}
+
+
 @dataclass
 class Board:
     scope: kpis.Scope
@@ -49,6 +63,17 @@ class Board:
     @property
     def company(self) -> bool:
         return self.scope.team is None and self.scope.user_id is None
+
+    @property
+    def figures(self) -> tuple[str, ...]:
+        if self.scope.user_id is not None:
+            return PERSONAL
+        if self.scope.team is not None:
+            return TEAM_FIGURES[self.scope.team]
+        return tuple(kpis.FIGURES)
+
+    def shows(self, *keys: str) -> bool:
+        return any(k in self.figures for k in keys)
 
     def args(self, **more: Any) -> dict[str, Any]:
         """Query arguments that keep this board's scope and period on a link."""
@@ -113,15 +138,21 @@ def board(scope: kpis.Scope, period_days: int) -> Board:
     first, today, start, end = _bounds(period_days)
     out = Board(scope, period_days, first, today, start, end)
     session = db.session
-    out.backlog = kpis.posting_backlog(session, today, cfg.tz, scope)
-    out.worked = kpis.denials_worked(session, start, end, now, scope)
-    out.docs = kpis.documentation(session, today, cfg.tz, cfg.doc_follow_up_days, scope)
-    if scope.user_id is None:
+    if out.shows("posting"):
+        out.backlog = kpis.posting_backlog(session, today, cfg.tz, scope)
+    if out.shows("denials-worked"):
+        out.worked = kpis.denials_worked(session, start, end, now, scope)
+    if out.shows("documentation"):
+        out.docs = kpis.documentation(session, today, cfg.tz, cfg.doc_follow_up_days, scope)
+    if out.shows("dso", "billers"):
         out.dso = kpis.dso(session, cfg.dso_period_days, until=today)
-        out.billers = kpis.revenue_per_biller(session, out.dso.as_of, scope)
-    if out.company:
+    if out.shows("billers"):
+        out.billers = kpis.revenue_per_biller(session, out.dso.as_of if out.dso else None, scope)
+    if out.shows("aging"):
         out.aging = kpis.aging(session, until=today)
+    if out.shows("denials", "clean"):
         out.rates = kpis.claim_rates(session, first, today)
+    if out.shows("robots"):
         out.robots = kpis.robots(session, start, end, cfg.minutes_saved_per_unit)
         out.robots_total = kpis.robots_total(out.robots)
     return out
@@ -430,7 +461,6 @@ DRILLS: dict[str, Callable[[Board, int, int], Drill]] = {
     "posting": drill_posting, "denials-worked": drill_denials_worked, "documentation": drill_documentation,
     "billers": drill_billers, "robots": drill_robots,
 }
-PERSONAL = {"posting", "denials-worked", "documentation"}  # figures that have a person level
 
 
 @bp.get("/<figure>")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 
 from ..models import Cmn, CmnPatient, OxygenTest, Practitioner, Supplier
 from ..ocr import Word
@@ -34,6 +34,17 @@ class _Reader:
     def after(self, label: str, **kwargs: Any) -> tuple[Hit | None, list[Word]]:
         hit = self.form.find(label)
         return hit, (self.form.words_after(hit, **kwargs) if hit else [])
+
+    def value_after(self, label: str, parse: Callable[[list[Word]], values.Read[Any]], take: int | None = None
+                    ) -> values.Read[Any]:
+        """The value after the first place the label is followed by one (a box heading may repeat the label)."""
+        found: values.Read[Any] = values.nothing()
+        for hit in self.form.find_all(label):
+            words = self.form.words_after(hit)
+            read = parse(words[:take] if take else words)
+            if read.value is not None:
+                return read
+        return found
 
     def checked_letter(self, question: str, path: str) -> str | None:
         """Which of the Y / N / D boxes on a question's line holds a mark.
@@ -78,13 +89,34 @@ _EMPTY_BOX_GLYPHS = set("[]()|LJICO0ULIY{}")
 def _result(r: _Reader, form: Form, hit: Hit, path: str, low: int, high: int) -> Any:
     """A test result between its label's words; something written there but unreadable goes to review."""
     words = form.lines[hit.line][hit.first:hit.last + 1]
-    value = values.integer_in(words, low, high)
+    # Between the label's first word ("b)") and its unit ("%"): the label itself is not the value.
+    value = values.integer_in(words[1:-1], low, high)
     if value.value is None:
         written = [w for w in words[1:-1] if w.text.strip("_-.~ ")]
         if written:
             r.review.append(path)
         return None
     return r.keep(path, value)
+
+
+def _answer_column(form: Form, hit: Hit | None) -> tuple[float, float] | None:
+    """The x range of Section B's answer column, from where its first answer ("a) .. mm Hg") starts."""
+    if hit is None:
+        return None
+    left = form.lines[hit.line][hit.first].left
+    return left - 2 * form.char_h, left + 12 * form.char_h
+
+
+def _answer_number(form: Form, question: Hit, column: tuple[float, float] | None) -> values.Read[int]:
+    """The 1, 2 or 3 written in the answer column on a question's line (noise elsewhere on it is not it)."""
+    before = [w for w in form.words_before(question) if any(c.isdigit() for c in w.text)]
+    if column is not None:
+        inside = [w for w in before if w.left < column[1]]
+        answer_left = column[0] + 2 * form.char_h
+        before = sorted(inside, key=lambda w: abs(w.left - answer_left)) or before[-1:]
+    else:
+        before = before[-1:]
+    return values.integer_in(before[:1], 1, 3)
 
 
 def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
@@ -124,21 +156,19 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
                            required=False))
     else:
         r.review.extend(["patient.name", "patient.address"])
-    _, mbi_words = r.after("MBI:")
-    cmn.patient.mbi = r.keep("patient.mbi", values.mbi_in(mbi_words[:2]))
-    _, dob_words = r.after("PT DOB:")
-    cmn.patient.dob = r.keep("patient.dob", values.date_in(dob_words), required=False)
+    cmn.patient.mbi = r.keep("patient.mbi", r.value_after("MBI:", values.mbi_in, take=2))
+    cmn.patient.dob = r.keep("patient.dob", r.value_after("PT DOB:", values.date_in), required=False)
     if supplier_hit:
         cmn.supplier = Supplier(name=r.keep("supplier.name", values.text_in(form.line_below(supplier_hit, 1, x_min=split))))
-    _, nsc_words = r.after("NSC #:")
-    cmn.supplier.nsc = r.keep("supplier.nsc", values.text_in(nsc_words[:1]))
+    cmn.supplier.nsc = r.keep("supplier.nsc", r.value_after("NSC #:", values.text_in, take=1))
 
     # Place of service and HCPCS: the values on the line below their labels.
     pos_hit = form.find("PLACE OF SERVICE")
     hcpcs_hit = form.find("HCPCS CODE")
     if pos_hit:
         below = form.line_below(pos_hit, 1, x_max=form.label_x(hcpcs_hit)[0] - form.char_h if hcpcs_hit else None)
-        cmn.place_of_service = r.keep("place_of_service", values.integer_in(below[:1], 1, 99), required=False)
+        digits = [w for w in below if any(c.isdigit() for c in w.text)]
+        cmn.place_of_service = r.keep("place_of_service", values.integer_in(digits[:1], 1, 99), required=False)
         if cmn.place_of_service is not None:
             cmn.place_of_service = f"{int(cmn.place_of_service):02d}"
     if hcpcs_hit:
@@ -152,13 +182,19 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
     physician_hit = form.find("PHYSICIAN NAME, ADDRESS")
     if physician_hit:
         cmn.physician = Practitioner(name=r.keep("physician.name", values.name_in(form.line_below(physician_hit, 1))))
-    _, npi_words = r.after("NPI #:")
-    cmn.physician.npi = r.keep("physician.npi", values.npi_in(npi_words[:2]))
+    cmn.physician.npi = r.keep("physician.npi", r.value_after("NPI #:", values.npi_in, take=2))
 
     # Section B.
-    _, los_words = r.after("(# OF MONTHS):")
-    cmn.length_of_need_months = r.keep("length_of_need_months", values.integer_in(los_words[:1], 1, 99), required=False)
-    _, icd_words = r.after("DIAGNOSIS CODES (ICD-10):")
+    cmn.length_of_need_months = r.keep("length_of_need_months", r.value_after(
+        "(# OF MONTHS):", lambda ws: values.integer_in(ws, 1, 99), take=1), required=False)
+    icd_hit, icd_words = r.after("DIAGNOSIS CODES (ICD-10):")
+    if icd_hit is not None:
+        # "(ICD-10):J43.9": the first code glued to its label.
+        label_end = form.lines[icd_hit.line][icd_hit.last]
+        glued = label_end.text.upper().partition("):")[2]
+        if glued:
+            icd_words = [Word(glued, label_end.conf, label_end.left, label_end.top, label_end.width,
+                              label_end.height, label_end.line), *icd_words]
     codes = values.icd10_in(icd_words)
     cmn.icd10 = [c.value for c in codes if c.value]
     if not codes or any(not c.sure for c in codes):
@@ -174,32 +210,45 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
         test.sao2_percent = _result(r, form, sao2_hit, "test.sao2_percent", 50, 100)
     else:
         r.review.append("test.sao2_percent")
-    date_hit = form.find("c)")
-    if date_hit:
-        test.date = r.keep("test.date", values.date_in(form.lines[date_hit.line][date_hit.first:]), required=False)
-    circumstance_hit = form.find("2. Was the test")
+    # The answers stand in a column left of the questions: the test date between the results and
+    # question 2, the numbers of questions 2 and 3 left of their text.
+    column = _answer_column(form, pao2_hit or sao2_hit)
+    circumstance_hit = form.find("Was the test in Question 1 performed")
+    condition_hit = form.find("Circle the one number for the condition")
+    first_line = (sao2_hit or pao2_hit).line + 1 if (sao2_hit or pao2_hit) else 0
+    last_line = circumstance_hit.line if circumstance_hit else first_line + 3
+    test.date = None
+    for index in range(first_line, min(last_line + 1, len(form.lines))):
+        line = form.lines[index]
+        left = [w for w in line if column is None or w.left < column[1]]
+        read = values.date_in(left)
+        if read.value is not None:
+            test.date = r.keep("test.date", read, required=False)
+            break
     if circumstance_hit:
-        cmn.q2_circumstance = r.keep("q2_circumstance",
-                                     values.integer_in(form.words_before(circumstance_hit)[-1:], 1, 3), required=False)
-    condition_hit = form.find("3. Circle the one number")
+        cmn.q2_circumstance = r.keep("q2_circumstance", _answer_number(form, circumstance_hit, column), required=False)
     if condition_hit:
-        condition = r.keep("test.condition",
-                           values.integer_in(form.words_before(condition_hit)[-1:], 1, 3), required=False)
+        condition = r.keep("test.condition", _answer_number(form, condition_hit, column), required=False)
         test.condition = {1: "rest", 2: "exercise", 3: "sleep"}.get(condition or 0)  # type: ignore[assignment]
     cmn.test = test
-    cmn.portable = r.checked_letter("4. If you are ordering portable oxygen", "portable")  # type: ignore[assignment]
+    cmn.portable = r.checked_letter("you are ordering portable oxygen", "portable")  # type: ignore[assignment]
     # The flow rate is the number left of question 5 ("... less than 1 LPM" in the question is not it).
     question5 = form.find("Enter the highest oxygen flow rate")
     if question5:
-        before = [w for w in form.words_before(question5) if w.text.upper().strip(".,") not in ("LPM", "5")]
-        numbers = [w for w in before if any(c.isdigit() for c in w.text)]
+        before = [w for w in form.words_before(question5) if w.text.upper().strip(".,") not in ("LPM", "5", "5.")]
+        numbers = []
+        for w in before:
+            # "2 LPM" or, glued, "2LPM": the digits before the unit.
+            match = re.match(r"^\W*(\d{1,2})\W*(?:LPM)?\W*$", w.text.upper())
+            if match:
+                numbers.append(Word(match.group(1), w.conf, w.left, w.top, w.width, w.height, w.line))
         cmn.flow_rate_lpm = r.keep("flow_rate_lpm", values.integer_in(numbers[-1:], 1, 15))
     else:
         r.review.append("flow_rate_lpm")
-    cmn.q7_edema = r.checked_letter("7. Does the patient have dependent edema", "q7_edema")  # type: ignore[assignment]
-    cmn.q8_cor_pulmonale = r.checked_letter("8. Does the patient have cor pulmonale",  # type: ignore[assignment]
+    cmn.q7_edema = r.checked_letter("Does the patient have dependent edema", "q7_edema")  # type: ignore[assignment]
+    cmn.q8_cor_pulmonale = r.checked_letter("Does the patient have cor pulmonale",  # type: ignore[assignment]
                                             "q8_cor_pulmonale")
-    cmn.q9_hematocrit = r.checked_letter("9. Does the patient have a hematocrit",  # type: ignore[assignment]
+    cmn.q9_hematocrit = r.checked_letter("Does the patient have a hematocrit",  # type: ignore[assignment]
                                          "q9_hematocrit")
 
     # Section D: a signature is ink where a name is signed, not text.
@@ -217,8 +266,13 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
         if 0.008 < ratio < 0.03:
             r.review.append("signature_present")
         if date_label and date_label.line == signature_hit.line:
-            cmn.signature_date = r.keep("signature_date", values.date_in(form.words_after(date_label)),
-                                        required=False)
+            dated = values.date_in(form.words_after(date_label))
+        else:
+            dated = values.nothing()
+        if dated.value is None:
+            # "DATE" misread ("pate", "sopate"): the date written right of the signature on its line.
+            dated = values.date_in([w for w in line if w.left > label_right])
+        cmn.signature_date = r.keep("signature_date", dated, required=False)
     else:
         r.review.extend(["signature_present", "signature_date"])
 

@@ -50,11 +50,21 @@ class Form:
     # --- finding labels ---------------------------------------------------------------
     def find(self, label: str, *, after: Hit | None = None, min_score: float = 0.72) -> Hit | None:
         """The best place where the words of `label` appear in order on one line."""
+        hits = self.find_all(label, after=after, min_score=min_score)
+        return hits[0] if hits else None
+
+    def find_all(self, label: str, *, after: Hit | None = None, min_score: float = 0.72) -> list[Hit]:
+        """Every line where the words of `label` appear in order, best first (top first among equals).
+
+        A label may also stand in a box's heading ("NSC or NPI #" above the supplier, "PT DOB: Sex: Ht:"
+        above the patient's figures): callers that read a value take the first place that has one.
+        """
         wanted = [_norm(t) for t in label.split() if _norm(t)]
-        best: Hit | None = None
+        hits: list[Hit] = []
         start = after.line + 1 if after else 0
         for index in range(start, len(self.lines)):
             tokens = [_norm(w.text) for w in self.lines[index]]
+            best: Hit | None = None
             for first in range(len(tokens)):
                 if _similar(wanted[0], tokens[first]) < 0.6:
                     continue
@@ -73,7 +83,9 @@ class Form:
                 score /= max(len(wanted), 1)
                 if score >= min_score and (best is None or score > best.score):
                     best = Hit(index, first, matched_last, score)
-        return best
+            if best is not None:
+                hits.append(best)
+        return sorted(hits, key=lambda h: (-h.score, h.line))
 
     # --- reading values ----------------------------------------------------------------
     def words_after(self, hit: Hit, *, until_x: float | None = None) -> list[Word]:

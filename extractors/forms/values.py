@@ -18,6 +18,7 @@ _TO_DIGIT = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "@": "0", "I"
                            "L": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "G": "6", "b": "6", "g": "9",
                            "q": "9", "A": "4", "T": "7"})
 _TO_LETTER = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G", "4": "A", "7": "T"})
+_ICD_FIRST = str.maketrans({"$": "S", "3": "J", ")": "J", "}": "J", "]": "J"})
 
 
 @dataclass
@@ -58,7 +59,7 @@ def date_in(words: list[Word]) -> Read[dt.date]:
 
 def integer_in(words: list[Word], low: int, high: int) -> Read[int]:
     for word in words:
-        text = word.text.strip(".,;:)(%")
+        text = word.text.strip(".,;:)(%-_'\"“”‘’{}[]")
         if text in ("|", "l", "I"):
             return Read(1, min(word.conf, 70.0), low <= 1 <= high)  # a lone one, read as a bar
         candidate = text if text.isdigit() else text.translate(_TO_DIGIT)
@@ -73,6 +74,9 @@ def mbi_in(words: list[Word]) -> Read[str]:
     """An MBI: each position is a digit or a letter by the CMS format, which settles most confusions."""
     for word in words:
         raw = re.sub(r"[^A-Za-z0-9]", "", word.text).upper()
+        if len(raw) != 11:
+            # A J in small print often reads as a bracket: "4AD2)85F}24".
+            raw = re.sub(r"[^A-Za-z0-9]", "", re.sub(r"[)}\]]", "J", word.text)).upper()
         if len(raw) != 11:
             continue
         fixed = []
@@ -119,9 +123,9 @@ def icd10_in(words: list[Word]) -> list[Read[str]]:
         text = word.text.strip(".,;:()").upper()
         if len(text) < 3:
             continue
-        candidate = text[0].translate(_TO_LETTER) + text[1].translate(_TO_DIGIT) + text[2:]
-        if candidate[0] == "$":
-            candidate = "S" + candidate[1:]
+        # The first character is a letter: digits and brackets that look like one are read as it
+        # (J reads as 3, ) or } in small print).
+        candidate = text[0].translate(_TO_LETTER).translate(_ICD_FIRST) + text[1].translate(_TO_DIGIT) + text[2:]
         if is_icd10(candidate):
             out.append(Read(candidate, word.conf if candidate == text else min(word.conf, 75.0), True))
     return out
@@ -129,6 +133,9 @@ def icd10_in(words: list[Word]) -> list[Read[str]]:
 
 def text_in(words: list[Word]) -> Read[str]:
     cleaned = [w for w in words if re.search(r"[A-Za-z0-9]", w.text)]
+    # Fax noise at the end of a line reads as a short low-confidence word ("rn", "7", "yo"): not the value.
+    while len(cleaned) > 1 and len(cleaned[-1].text.strip("|_~.,;:'\"")) <= 2 and cleaned[-1].conf < 60:
+        cleaned.pop()
     if not cleaned:
         return nothing()
     value = " ".join(w.text.strip("|_~") for w in cleaned).strip(" ,.;:")

@@ -104,9 +104,12 @@ def preprocess(image: Image.Image, dpi: float | None) -> Image.Image:
     return ink.point(lambda v: 0 if v else 255, mode="1")
 
 
-def words(image: Image.Image, *, psm: int = 6, timeout: float = 120) -> list[Word]:
+def words(image: Image.Image, *, psm: int = 6, timeout: float = 120, digits: bool = False) -> list[Word]:
+    config = f"--psm {psm} --dpi {TARGET_DPI}"
+    if digits:
+        config += " -c tessedit_char_whitelist=0123456789"
     try:
-        data = pytesseract.image_to_data(image, lang="eng", config=f"--psm {psm} --dpi {TARGET_DPI}",
+        data = pytesseract.image_to_data(image, lang="eng", config=config,
                                          output_type=pytesseract.Output.DICT, timeout=timeout)
     except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, RuntimeError, OSError) as exc:
         raise OcrFailed(f"OCR failed: {type(exc).__name__}") from None

@@ -8,6 +8,7 @@ from typing import Any, Callable
 from ..models import Cmn, CmnPatient, OxygenTest, Practitioner, Supplier
 from ..ocr import Word
 from . import values
+from .values import SIGNED_INK, SIGNED_INK_DOUBT
 from .layout import Form, Hit
 from .rules import CMN_RULE_FIELDS, DEFAULT_RULES, RuleSet, verdict
 
@@ -75,13 +76,18 @@ class _Reader:
             else:
                 marks[letter] = self.form.box_left_of(word)
         marked = [letter for letter, ink in marks.items() if ink >= 0.12]
-        if len(marked) == 1 and len(marks) >= 2 and confs[marked[0]] >= _MARK_CONF:
+        # Sure only when all three boxes were seen, one clearly marked and the others clearly empty.
+        clear = (len(marks) == 3 and len(marked) == 1 and marks[marked[0]] >= CHECKED_INK
+                 and all(ink <= EMPTY_INK for letter, ink in marks.items() if letter != marked[0]))
+        if clear and confs[marked[0]] >= _MARK_CONF:
             return marked[0]
         self.review.append(path)
         return max(marks, key=lambda k: marks[k]) if marks else None
 
 
 _MARK_GLYPHS = set("XKB%®×*#")
+CHECKED_INK = 0.3   # share of a checkbox's inside that is ink when it is marked
+EMPTY_INK = 0.2     # at most this much for an empty one (outline creep, specks)
 _MARK_CONF = 50.0  # a box read from a word Tesseract barely recognised is not trusted
 _EMPTY_BOX_GLYPHS = set("[]()|LJICO0ULIY{}")
 
@@ -108,23 +114,36 @@ def _answer_column(form: Form, hit: Hit | None) -> tuple[float, float] | None:
 
 
 def _answer_number(form: Form, question: Hit, column: tuple[float, float] | None) -> values.Read[int]:
-    """The 1, 2 or 3 written in the answer column on a question's line (noise elsewhere on it is not it)."""
-    before = [w for w in form.words_before(question) if any(c.isdigit() for c in w.text)]
+    """The 1, 2 or 3 written in the answer column on a question's line (noise elsewhere on it is not it),
+    read in the line and again on its own."""
+    question_left = form.lines[question.line][question.first].left
+    # The question's own number ("3.") stands just left of its text: it is not the answer.
+    before = [w for w in form.words_before(question)
+              if any(c.isdigit() for c in w.text) and w.left + w.width < question_left - 2 * form.char_h]
     if column is not None:
         inside = [w for w in before if w.left < column[1]]
         answer_left = column[0] + 2 * form.char_h
         before = sorted(inside, key=lambda w: abs(w.left - answer_left)) or before[-1:]
     else:
         before = before[-1:]
-    return values.integer_in(before[:1], 1, 3)
+    first = values.integer_in(before[:1], 1, 3)
+    if column is None:
+        return first
+    top, bottom = form.line_band(question.line)
+    again = form.reread_number(column[0], top, min(column[1], question_left - 3 * form.char_h), bottom)
+    return values.agreed(first, again, 1, 3)
 
 
 def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
     r = _Reader(form)
     cmn = Cmn()
 
-    # Section A: certification type by which box is marked, with its date.
-    types = {"initial": form.find("INITIAL"), "revised": form.find("REVISED"), "recertification": form.find("RECERT")}
+    # Section A: certification type by which box is marked, with its date. The labels are looked for on
+    # Section A's heading line and its neighbours only ("reviewed" in Section D is not REVISED).
+    section_a = form.find("SECTION A Certification Type/Date")
+    near = range(section_a.line - 1, section_a.line + 2) if section_a else range(0, min(8, len(form.lines)))
+    types = {name: next((h for h in form.find_all(label) if h.line in near), None)
+             for name, label in (("initial", "INITIAL"), ("revised", "REVISED"), ("recertification", "RECERT"))}
     inks = {}
     for name, hit in types.items():
         if hit is not None:
@@ -133,12 +152,13 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
             glued = word.text.lstrip("[(|").upper()[:1] in ("X", "K", "%", "¥") and name != "recertification"
             label = {"initial": "INITIAL", "revised": "REVISED", "recertification": "RECERT"}[name]
             inks[name] = max(form.box_left_of(word, label), 0.5 if glued else 0.0)
-    marked = [name for name, ink in inks.items() if ink >= 0.12]
-    label_confs = [form.lines[hit.line][hit.first].conf for hit in types.values() if hit is not None]
-    if len(marked) == 1 and min(label_confs, default=0) >= _MARK_CONF:
-        cmn.certification_type = marked[0]  # type: ignore[assignment]
+    ranked = sorted(inks.items(), key=lambda kv: -kv[1])
+    # An empty box's outline and specks come to about 0.15; a marked one to 0.3 or more.
+    clear = (len(ranked) == 3 and ranked[0][1] >= CHECKED_INK and ranked[1][1] <= EMPTY_INK)
+    if clear:
+        cmn.certification_type = ranked[0][0]  # type: ignore[assignment]
     else:
-        cmn.certification_type = max(inks, key=lambda k: inks[k]) if inks else None  # type: ignore[assignment]
+        cmn.certification_type = ranked[0][0] if ranked else None  # type: ignore[assignment]
         r.review.append("certification_type")
     if types["initial"] is not None:
         cmn.initial_date = r.keep("initial_date", values.date_in(form.words_after(types["initial"])))
@@ -168,7 +188,13 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
     if pos_hit:
         below = form.line_below(pos_hit, 1, x_max=form.label_x(hcpcs_hit)[0] - form.char_h if hcpcs_hit else None)
         digits = [w for w in below if any(c.isdigit() for c in w.text)]
-        cmn.place_of_service = r.keep("place_of_service", values.integer_in(digits[:1], 1, 99), required=False)
+        first = values.integer_in(digits[:1], 1, 99)
+        if pos_hit.line + 1 < len(form.lines):
+            top, bottom = form.line_band(pos_hit.line + 1)
+            left = form.label_x(pos_hit)[0] - form.char_h
+            right = form.label_x(hcpcs_hit)[0] - 2 * form.char_h if hcpcs_hit else left + 12 * form.char_h
+            first = values.agreed(first, form.reread_number(left, top, right, bottom), 1, 99)
+        cmn.place_of_service = r.keep("place_of_service", first, required=False)
         if cmn.place_of_service is not None:
             cmn.place_of_service = f"{int(cmn.place_of_service):02d}"
     if hcpcs_hit:
@@ -197,7 +223,9 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
                               label_end.height, label_end.line), *icd_words]
     codes = values.icd10_in(icd_words)
     cmn.icd10 = [c.value for c in codes if c.value]
-    if not codes or any(not c.sure for c in codes):
+    # A code-like word that did not read as a code is a code misread: the list may be short.
+    unread = [w for w in icd_words if len(re.sub(r"[^A-Za-z0-9]", "", w.text)) >= 3 and re.search(r"\d", w.text)]
+    if not codes or any(not c.sure for c in codes) or len(unread) > len(codes):
         r.review.append("icd10")
     test = OxygenTest()
     pao2_hit = form.find("a) mm Hg")
@@ -262,8 +290,8 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
         top = min(w.top for w in line) - form.char_h
         bottom = max(w.top + w.height for w in line) + form.char_h * 0.4
         ratio = form.ink_ratio(label_right + form.char_h, top, stop - form.char_h, bottom)
-        cmn.signature_present = ratio > 0.02
-        if 0.008 < ratio < 0.03:
+        cmn.signature_present = ratio > SIGNED_INK
+        if SIGNED_INK_DOUBT[0] < ratio < SIGNED_INK_DOUBT[1]:
             r.review.append("signature_present")
         if date_label and date_label.line == signature_hit.line:
             dated = values.date_in(form.words_after(date_label))

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageChops, ImageFilter
 
-from ..ocr import Word, lines_of
+from ..ocr import Word, lines_of, words
 
 
 @functools.lru_cache(maxsize=65536)
@@ -109,6 +109,36 @@ class Form:
     def label_x(self, hit: Hit) -> tuple[int, int]:
         line = self.lines[hit.line]
         return line[hit.first].left, line[hit.last].left + line[hit.last].width
+
+    def line_band(self, index: int) -> tuple[float, float]:
+        """The top and bottom of a line's words, padded by a third of a character."""
+        line = self.lines[index]
+        pad = self.char_h / 3
+        return min(w.top for w in line) - pad, max(w.top + w.height for w in line) + pad
+
+    def reread_number(self, left: float, top: float, right: float, bottom: float) -> Word | None:
+        """Read a small cell again on its own, digits only: Tesseract drops a lone digit on a busy line
+        ("1" under QUANTITY, the "2" answering question 3), and reads it when shown nothing else."""
+        h, w = self.ink.shape
+        box = (max(int(left), 0), max(int(top), 0), min(int(right), w), min(int(bottom), h))
+        if box[2] - box[0] < 4 or box[3] - box[1] < 4 or not self.ink[box[1]:box[3], box[0]:box[2]].any():
+            return None
+        crop = self.image.crop(box).convert("L")
+        # Specks that the page's despeckle left are most of what a small cell holds besides the digit: clear
+        # them harder here (a digit's stroke has 9+ inked neighbours of 25).
+        ink = crop.point(lambda v: 255 if v < 128 else 0)
+        dense = ink.filter(ImageFilter.BoxBlur(2)).point(lambda v: 255 if v >= 9 * 255 / 25 - 0.5 else 0)
+        cleaned = ImageChops.multiply(ink, dense)
+        if cleaned.getbbox() is None:
+            return None
+        pad = Image.new("L", (crop.width + 40, crop.height + 40), 255)
+        pad.paste(cleaned.point(lambda v: 0 if v else 255), (20, 20))
+        found = [word for word in words(pad, psm=7, digits=True) if any(c.isdigit() for c in word.text)]
+        if not found:
+            return None
+        best = max(found, key=lambda word: word.conf)
+        return Word(best.text, best.conf, box[0] + best.left - 20, box[1] + best.top - 20, best.width, best.height,
+                    (-1, -1, -1))
 
     # --- ink --------------------------------------------------------------------------
     def ink_ratio(self, left: float, top: float, right: float, bottom: float) -> float:

@@ -9,6 +9,7 @@ from . import values
 from .cmn import _Reader
 from .layout import Form
 from .rules import DEFAULT_RULES, SWO_RULE_FIELDS, RuleSet, verdict
+from .values import CONF_OK, SIGNED_INK, SIGNED_INK_DOUBT
 
 
 
@@ -49,11 +50,25 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Swo:
                 counted = [w for w in full if w.left >= q_left and w.text.strip("_-.,:;~'\"")]
             else:
                 described, counted = row[start + 1:-1], row[-1:]
-            words = [re.sub(r"^[^A-Z0-9]+|[^A-Z0-9]+$", "", w.text) for w in described]
+            # Leading specks read as a stray mark or letter are not part of the description.
+            while described and (not re.search(r"[A-Z0-9]{2}", described[0].text) and described[0].conf < CONF_OK):
+                described = described[1:]
+            words = []
+            for w in described:
+                text = re.sub(r"^[^A-Z0-9]+|[^A-Z0-9-]+$", "", w.text)
+                if words and words[-1].endswith("-"):
+                    words[-1] += text  # "SEMI-" "ELECTRIC": one hyphenated word the OCR split
+                elif text:
+                    words.append(text)
+            words = [w.rstrip("-") for w in words]
             # Trailing specks read as short lower-case words are not part of an upper-case description.
             while words and (not words[-1] or words[-1] != words[-1].upper() or len(words[-1]) < 2):
                 words.pop()
             quantity = values.integer_in(counted[:1], 1, 999)
+            if q_left is not None:
+                top, bottom = form.line_band(index)
+                quantity = values.agreed(quantity, form.reread_number(q_left, top, q_left + 10 * form.char_h, bottom),
+                                         1, 999)
             path = f"items.{len(swo.items)}"
             swo.items.append(SwoItem(hcpcs=codes[0].value, description=" ".join(words) or None,
                                      quantity=quantity.value))
@@ -86,8 +101,8 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Swo:
         top = min(w.top for w in line) - form.char_h
         bottom = max(w.top + w.height for w in line) + form.char_h * 0.6
         ratio = form.ink_ratio(left, top, left + 14 * form.char_h, bottom)
-        swo.signature_present = ratio > 0.02
-        if 0.008 < ratio < 0.03:
+        swo.signature_present = ratio > SIGNED_INK
+        if SIGNED_INK_DOUBT[0] < ratio < SIGNED_INK_DOUBT[1]:
             r.review.append("signature_present")
     else:
         r.review.append("signature_present")

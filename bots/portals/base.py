@@ -134,29 +134,8 @@ class PortalSession:
 MAGIC = {b"%PDF": "application/pdf", b"II*\x00": "image/tiff", b"MM\x00*": "image/tiff"}
 
 
-async def fetch(context: BrowserContext, url: str, *, timeout_ms: float = 60_000) -> tuple[bytes, str]:
-    """GET a document as the logged-in user; returns (bytes, content type)."""
-    response = await context.request.get(url, timeout=timeout_ms, max_redirects=0)
-    if response.status in RETRY_STATUSES:
-        raise PortalUnavailable(f"HTTP {response.status} downloading {url.split('?')[0]}")
-    if response.status in (301, 302, 303, 401):
-        raise SessionExpired(f"the portal asked to log in again instead of sending {url.split('?')[0]}")
-    if response.status != 200:
-        raise PortalUnavailable(f"HTTP {response.status} downloading {url.split('?')[0]}")
-    body = await response.body()
-    kind = next((t for magic, t in MAGIC.items() if body.startswith(magic)), None)
-    if kind is None:
-        raise DownloadDamaged(f"{url.split('?')[0]} is not a PDF or TIFF ({len(body)} bytes)")
-    expected = response.headers.get("content-length")
-    if expected and int(expected) != len(body):
-        raise DownloadDamaged(f"{url.split('?')[0]}: {len(body)} of {expected} bytes arrived")
-    if kind == "application/pdf" and b"%%EOF" not in body[-2048:]:
-        raise DownloadDamaged(f"{url.split('?')[0]}: the PDF is cut off (no end-of-file marker)")
-    return body, kind
-
-
-async def fetch_csv(context: BrowserContext, url: str, *, timeout_ms: float = 120_000) -> tuple[bytes, str]:
-    """GET a CSV export as the logged-in user; returns (bytes, the file name the server gave it)."""
+async def _get(context: BrowserContext, url: str, timeout_ms: float) -> tuple[bytes, dict[str, str]]:
+    """GET as the logged-in user: the whole body, or the failure the robot's retries understand."""
     response = await context.request.get(url, timeout=timeout_ms, max_redirects=0)
     where = url.split("?")[0]
     if response.status in RETRY_STATUSES:
@@ -169,10 +148,28 @@ async def fetch_csv(context: BrowserContext, url: str, *, timeout_ms: float = 12
     expected = response.headers.get("content-length")
     if expected and int(expected) != len(body):
         raise DownloadDamaged(f"{where}: {len(body)} of {expected} bytes arrived")
+    return body, response.headers
+
+
+async def fetch(context: BrowserContext, url: str, *, timeout_ms: float = 60_000) -> tuple[bytes, str]:
+    """A document (PDF or TIFF) as the logged-in user; returns (bytes, content type)."""
+    body, _headers = await _get(context, url, timeout_ms)
+    where = url.split("?")[0]
+    kind = next((t for magic, t in MAGIC.items() if body.startswith(magic)), None)
+    if kind is None:
+        raise DownloadDamaged(f"{where} is not a PDF or TIFF ({len(body)} bytes)")
+    if kind == "application/pdf" and b"%%EOF" not in body[-2048:]:
+        raise DownloadDamaged(f"{where}: the PDF is cut off (no end-of-file marker)")
+    return body, kind
+
+
+async def fetch_csv(context: BrowserContext, url: str, *, timeout_ms: float = 120_000) -> tuple[bytes, str]:
+    """A CSV export as the logged-in user; returns (bytes, the file name the server gave it)."""
+    body, headers = await _get(context, url, timeout_ms)
     head = body[:512].lstrip().lower()
     if not body.strip() or head.startswith((b"<!doctype", b"<html")) or b"," not in body.split(b"\n", 1)[0]:
-        raise DownloadDamaged(f"{where} is not a CSV file ({len(body)} bytes)")
-    disposition = response.headers.get("content-disposition", "")
+        raise DownloadDamaged(f"{url.split('?')[0]} is not a CSV file ({len(body)} bytes)")
+    disposition = headers.get("content-disposition", "")
     filename = disposition.split("filename=", 1)[1].strip().strip('"') if "filename=" in disposition else ""
     return body, filename
 

@@ -39,13 +39,12 @@ class _Reader:
     def value_after(self, label: str, parse: Callable[[list[Word]], values.Read[Any]], take: int | None = None
                     ) -> values.Read[Any]:
         """The value after the first place the label is followed by one (a box heading may repeat the label)."""
-        found: values.Read[Any] = values.nothing()
         for hit in self.form.find_all(label):
             words = self.form.words_after(hit)
             read = parse(words[:take] if take else words)
             if read.value is not None:
                 return read
-        return found
+        return values.nothing()
 
     def checked_letter(self, question: str, path: str) -> str | None:
         """Which of the Y / N / D boxes on a question's line holds a mark.
@@ -142,16 +141,15 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
     # Section A's heading line and its neighbours only ("reviewed" in Section D is not REVISED).
     section_a = form.find("SECTION A Certification Type/Date")
     near = range(section_a.line - 1, section_a.line + 2) if section_a else range(0, min(8, len(form.lines)))
-    types = {name: next((h for h in form.find_all(label) if h.line in near), None)
-             for name, label in (("initial", "INITIAL"), ("revised", "REVISED"), ("recertification", "RECERT"))}
+    labels = {"initial": "INITIAL", "revised": "REVISED", "recertification": "RECERT"}
+    types = {name: next((h for h in form.find_all(label) if h.line in near), None) for name, label in labels.items()}
     inks = {}
     for name, hit in types.items():
         if hit is not None:
             word = form.lines[hit.line][hit.first]
             # The OCR often reads a marked box as an X stuck to its label ("XINITIAL"): that is a mark too.
             glued = word.text.lstrip("[(|").upper()[:1] in ("X", "K", "%", "¥") and name != "recertification"
-            label = {"initial": "INITIAL", "revised": "REVISED", "recertification": "RECERT"}[name]
-            inks[name] = max(form.box_left_of(word, label), 0.5 if glued else 0.0)
+            inks[name] = max(form.box_left_of(word, labels[name]), 0.5 if glued else 0.0)
     ranked = sorted(inks.items(), key=lambda kv: -kv[1])
     # An empty box's outline and specks come to about 0.15; a marked one to 0.3 or more.
     clear = (len(ranked) == 3 and ranked[0][1] >= CHECKED_INK and ranked[1][1] <= EMPTY_INK)

@@ -180,9 +180,8 @@ def _aging(session: Session, as_of: dt.date, content: bytes, source: str) -> Rec
         total["claims"] += 1
         total["balance"] += line["balance"]
         total["net_balance"] += line["net_balance"]
-    session.execute(insert(AgingTotal), totals)
-    for start in range(0, len(lines), CHUNK):
-        session.execute(insert(AgingLine), lines[start:start + CHUNK])
+    _insert(session, AgingTotal, totals)
+    _insert(session, AgingLine, lines)
     return Received("aging", as_of, len(lines), snapshot.id)
 
 
@@ -208,13 +207,8 @@ def _revenue(session: Session, as_of: dt.date, content: bytes, source: str) -> R
             rows.problem(f"{day} is listed twice")
         days[day] = entry
     rows.check()
-    keys = sorted(days)
-    for start in range(0, len(keys), CHUNK):
-        session.execute(delete(RevenueDay).where(RevenueDay.day.in_(keys[start:start + CHUNK])))
-    entries = [days[k] for k in keys]
-    for start in range(0, len(entries), CHUNK):
-        session.execute(insert(RevenueDay), entries[start:start + CHUNK])
-    return Received("revenue", as_of, len(entries))
+    _replace(session, RevenueDay.day, days)
+    return Received("revenue", as_of, len(days))
 
 
 def _outcomes(session: Session, as_of: dt.date, content: bytes, source: str) -> Received:
@@ -241,13 +235,21 @@ def _outcomes(session: Session, as_of: dt.date, content: bytes, source: str) -> 
             rows.problem(f"claim {claim} is listed twice")
         claims[claim] = entry
     rows.check()
-    keys = sorted(claims)
+    _replace(session, ClaimOutcome.claim_number, claims)
+    return Received("outcomes", as_of, len(claims))
+
+
+def _insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), CHUNK):
+        session.execute(insert(model), rows[start:start + CHUNK])
+
+
+def _replace(session: Session, key: Any, rows: dict[Any, dict[str, Any]]) -> None:
+    """Rows keyed by their primary key replace what was stored under the same keys."""
+    keys = sorted(rows)
     for start in range(0, len(keys), CHUNK):
-        session.execute(delete(ClaimOutcome).where(ClaimOutcome.claim_number.in_(keys[start:start + CHUNK])))
-    entries = [claims[k] for k in keys]
-    for start in range(0, len(entries), CHUNK):
-        session.execute(insert(ClaimOutcome), entries[start:start + CHUNK])
-    return Received("outcomes", as_of, len(entries))
+        session.execute(delete(key.class_).where(key.in_(keys[start:start + CHUNK])))
+    _insert(session, key.class_, [rows[k] for k in keys])
 
 
 def latest_snapshot(session: Session, on_or_before: dt.date | None = None) -> AgingSnapshot | None:

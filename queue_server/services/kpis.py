@@ -31,8 +31,8 @@ from sqlalchemy.orm import Session
 
 from ..domain.deadlines import business_days_between
 from ..domain.kinds import UNRESOLVED, Kind, Team
-from ..models import AgingSnapshot, AgingTotal, ClaimOutcome, RevenueDay, Role, RobotRun, User, WorkItem
-from .billing_reports import AGING_BUCKETS
+from ..models import AgingSnapshot, AgingTotal, ClaimOutcome, RevenueDay, Role, RobotRun, User, UserTeam, WorkItem
+from .billing_reports import AGING_BUCKETS, latest_snapshot
 
 ZERO = Decimal("0.00")
 # Seed 002's industry denial rates; categories without one show no benchmark.
@@ -113,13 +113,11 @@ class Dso:
 
 def dso(session: Session, period_days: int, *, until: dt.date | None = None, trend_days: int = 365) -> Dso:
     """DSO on the latest snapshot (on or before `until`), with one point per snapshot over `trend_days`."""
-    latest_stmt = select(AgingSnapshot.as_of).order_by(AgingSnapshot.as_of.desc()).limit(1)
-    if until is not None:
-        latest_stmt = latest_stmt.where(AgingSnapshot.as_of <= until)
-    latest = session.scalar(latest_stmt)
     out = Dso(period_days=period_days)
-    if latest is None:
+    snapshot = latest_snapshot(session, until)
+    if snapshot is None:
         return out
+    latest = snapshot.as_of
     since = latest - dt.timedelta(days=trend_days - 1)
     snapshots = session.execute(select(AgingSnapshot.as_of, AgingSnapshot.net_ar)
                                 .where(AgingSnapshot.as_of >= since, AgingSnapshot.as_of <= latest)
@@ -179,10 +177,7 @@ class Aging:
 
 
 def aging(session: Session, *, until: dt.date | None = None, trend_days: int = 365) -> Aging:
-    stmt = select(AgingSnapshot).order_by(AgingSnapshot.as_of.desc()).limit(1)
-    if until is not None:
-        stmt = stmt.where(AgingSnapshot.as_of <= until)
-    snapshot = session.scalars(stmt).first()
+    snapshot = latest_snapshot(session, until)
     if snapshot is None:
         return Aging(None, [])
     totals = {t.bucket: t for t in session.scalars(select(AgingTotal).where(AgingTotal.snapshot_id == snapshot.id))}
@@ -402,6 +397,14 @@ def overdue_documentation(session: Session, today: dt.date, tz: dt.tzinfo, caden
 
 # --- people and robots ------------------------------------------------------------------
 
+def active_billers(scope: Scope = Scope()) -> Any:
+    """Active people with the biller role (of the scope's team), by name."""
+    stmt = select(User).where(User.active.is_(True), User.role == Role.BILLER).order_by(User.display_name)
+    if scope.team is not None:
+        stmt = stmt.where(User.id.in_(select(UserTeam.user_id).where(UserTeam.team == scope.team)))
+    return stmt
+
+
 @dataclass
 class Billers:
     annual_revenue: Decimal = ZERO
@@ -438,12 +441,7 @@ def revenue_per_biller(session: Session, as_of: dt.date | None, scope: Scope = S
         return out
     out.revenue_days = (as_of - earliest).days + 1
     out.annual_revenue = (Decimal(total) * 365 / out.revenue_days).quantize(Decimal("0.01"))
-    stmt = select(func.count()).select_from(User).where(User.active.is_(True), User.role == Role.BILLER)
-    if scope.team is not None:
-        from ..models import UserTeam
-
-        stmt = stmt.where(User.id.in_(select(UserTeam.user_id).where(UserTeam.team == scope.team)))
-    out.billers = int(session.scalar(stmt) or 0)
+    out.billers = int(session.scalar(select(func.count()).select_from(active_billers(scope).subquery())) or 0)
     return out
 
 

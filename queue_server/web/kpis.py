@@ -17,9 +17,9 @@ from .. import db
 from ..domain.deadlines import business_days_between
 from ..domain.kinds import UNRESOLVED, Team
 from ..exceptions import NotFound
-from ..models import AgingLine, AgingSnapshot, ClaimOutcome, RevenueDay, Role, RobotRun, User, WorkItem
+from ..models import AgingLine, AgingSnapshot, ClaimOutcome, RevenueDay, RobotRun, User, WorkItem
 from ..services import audit, kpis
-from ..services.billing_reports import AGING_BUCKETS
+from ..services.billing_reports import AGING_BUCKETS, latest_snapshot
 from ..templating import local, money
 from .session import client_address, config, login_required, require_user
 
@@ -188,14 +188,18 @@ def _render_board(scope: kpis.Scope, person: User | None = None) -> Any:
                            dso_period=config().dso_period_days)
 
 
+def _requested_scope() -> kpis.Scope:
+    """The scope asked for; a biller who asks for nothing gets their own figures."""
+    user = require_user()
+    if not user.is_supervisor and not request.args.get("user") and not request.args.get("team"):
+        return kpis.Scope(user_id=user.id, label=user.display_name)
+    return _scope()
+
+
 @bp.get("/")
 @login_required
 def index() -> Any:
-    user = require_user()
-    if not user.is_supervisor and not request.args.get("user") and not request.args.get("team"):
-        # A biller's figures are their own.
-        return _render_board(kpis.Scope(user_id=user.id, label=user.display_name), user)
-    scope = _scope()
+    scope = _requested_scope()
     person = db.session.get(User, scope.user_id) if scope.user_id else None
     return _render_board(scope, person)
 
@@ -264,9 +268,7 @@ def _csv(name: str, header: list[str], rows: list[list[Any]]) -> Response:
 @login_required
 def summary_csv() -> Response:
     user = require_user()
-    scope = kpis.Scope(user_id=user.id, label=user.display_name) if (
-        not user.is_supervisor and not request.args.get("user") and not request.args.get("team")) else _scope()
-    b = board(scope, _period())
+    b = board(_requested_scope(), _period())
     audit.record(db.session, action="export", user_id=user.id, address=client_address(), detail="kpis summary.csv")
     db.session.commit()
     return _csv(f"kpis-{b.last}.csv", ["figure", "measure", "value", "benchmark", "scope", "first_day", "last_day"],
@@ -296,12 +298,10 @@ def _search(columns: list[Any]) -> Any:
 
 def _latest_snapshot(b: Board) -> AgingSnapshot | None:
     as_of = request.args.get("as_of", "")
-    stmt = select(AgingSnapshot).order_by(AgingSnapshot.as_of.desc()).limit(1)
     try:
-        stmt = stmt.where(AgingSnapshot.as_of <= (dt.date.fromisoformat(as_of) if as_of else b.last))
+        return latest_snapshot(db.session, dt.date.fromisoformat(as_of) if as_of else b.last)
     except ValueError:
         raise NotFound("as_of must be a date, YYYY-MM-DD.") from None
-    return db.session.scalars(stmt).first()
 
 
 def _int_arg(name: str) -> int | None:
@@ -417,20 +417,15 @@ def drill_documentation(b: Board, offset: int, limit: int) -> Drill:
 
 
 def drill_billers(b: Board, offset: int, limit: int) -> Drill:
-    stmt = select(User).where(User.active.is_(True), User.role == Role.BILLER).order_by(User.display_name)
-    if b.scope.team is not None:
-        from ..models import UserTeam
-
-        stmt = stmt.where(User.id.in_(select(UserTeam.user_id).where(UserTeam.team == b.scope.team)))
-    people = db.session.scalars(stmt).all()
+    people = db.session.scalars(kpis.active_billers(b.scope)).all()
     resolved = dict((uid, (n, d)) for uid, n, d in db.session.execute(
         select(WorkItem.resolved_by_id, func.count(), func.coalesce(func.sum(WorkItem.balance), 0))
         .where(WorkItem.resolved_at >= b.start, WorkItem.resolved_at < b.end, WorkItem.resolved_by_id.is_not(None))
         .group_by(WorkItem.resolved_by_id)))
     rows = [[p.display_name, ", ".join(t.label for t in p.teams), resolved.get(p.id, (0, 0))[0],
              Decimal(resolved.get(p.id, (0, 0))[1])] for p in people]
-    billers = kpis.revenue_per_biller(db.session, kpis.dso(db.session, config().dso_period_days, until=b.last,
-                                                           trend_days=1).as_of, b.scope)
+    snapshot = latest_snapshot(db.session, b.last)
+    billers = kpis.revenue_per_biller(db.session, snapshot.as_of if snapshot else None, b.scope)
     note = (f"Annualised net revenue {billers.annual_revenue:,.2f} over {billers.billers} active billers; at seed 002's "
             f"benchmark that revenue staffs {billers.needed[1]:.1f} to {billers.needed[0]:.1f} billers.")
     return Drill("Active billers: items resolved and dollars in the period", ["Biller", "Teams", "Resolved", "Dollars"],

@@ -43,15 +43,16 @@ class _Reading:
     lines: list[Line]
     image: Image.Image | None = None
     words: list[Any] | None = None
+    grey: Image.Image | None = None
 
 
 def read(page: Page) -> _Reading:
     if page.text is not None:
         return _Reading(from_text(page.text))
-    from .ocr import lines_of, read_page
+    from .ocr import lines_of, read_scan
 
-    image, words = read_page(page)
-    return _Reading([Line.from_words(ws) for ws in lines_of(words)], image, words)
+    image, grey, words = read_scan(page)
+    return _Reading([Line.from_words(ws) for ws in lines_of(words)], image, words, grey)
 
 
 def detect(text: str) -> str:
@@ -110,7 +111,7 @@ def _extract(stream: Iterator[Page], rules: RuleSet) -> Document:
         return remit
     if reading.image is None or reading.words is None:
         raise UnknownDocumentType(f"a {kind.upper()} with a text layer: only faxed (scanned) forms are read")
-    form = Form(reading.image, reading.words)
+    form = Form(reading.image, reading.words, reading.grey)
     document = cmn.read(form, rules) if kind == "cmn" else swo.read(form, rules)
     remaining = sum(1 for _ in stream)  # the pages after the form (attachments) are counted, not read
     document.pages = len(seen) + remaining

@@ -21,6 +21,42 @@ class _Reader:
     def __init__(self, form: Form) -> None:
         self.form = form
         self.review: list[str] = []
+        self._pending: list[tuple[str, values.Read[Any], Callable[[list[Word]], values.Read[Any]],
+                                  Callable[[Any], None], bool]] = []
+        self._cells: list[tuple[float, float, float, float] | None] = []
+
+    def confirm(self, path: str, first: values.Read[Any], cell: tuple[float, float, float, float] | None,
+                parse: Callable[[list[Word]], values.Read[Any]], store: Callable[[Any], None], *,
+                required: bool = True) -> None:
+        """Keep a value once its cell has been read again (see `settle`): `store` receives it."""
+        self._pending.append((path, first, parse, store, required))
+        self._cells.append(cell)
+
+    def settle(self) -> None:
+        """Read every cell waiting for confirmation again, in one go, and keep what the two reads make of it."""
+        seconds = self.form.reread(self._cells)
+        for (path, first, parse, store, required), again in zip(self._pending, seconds):
+            store(self.keep(path, values.confirmed(first, parse(again)), required=required))
+        self._pending, self._cells = [], []
+
+    def cell_after(self, hit: Hit | None, width: float, *, x_max: float | None = None
+                   ) -> tuple[float, float, float, float] | None:
+        """Where a label's value stands: right of the label on its line, `width` characters wide."""
+        if hit is None:
+            return None
+        form = self.form
+        top, bottom = form.line_band(hit.line)
+        left = form.label_x(hit)[1] + form.char_h * 0.2
+        right = left + width * form.char_h
+        return left, top, min(right, x_max) if x_max is not None else right, bottom
+
+    def cell_of(self, word: Word | None, *, grow: float = 1.0) -> tuple[float, float, float, float] | None:
+        """A word's own box, grown by `grow` characters left and right (a misread may have cut it short)."""
+        if word is None:
+            return None
+        pad = self.form.char_h * grow
+        return (word.left - pad, word.top - self.form.char_h / 3, word.left + word.width + pad,
+                word.top + word.height + self.form.char_h / 3)
 
     def keep(self, path: str, read: values.Read[Any], *, required: bool = True) -> Any:
         """The value if it is sure; otherwise the value as read, listed for review (or None, if allowed)."""
@@ -37,14 +73,16 @@ class _Reader:
         return hit, (self.form.words_after(hit, **kwargs) if hit else [])
 
     def value_after(self, label: str, parse: Callable[[list[Word]], values.Read[Any]], take: int | None = None
-                    ) -> values.Read[Any]:
-        """The value after the first place the label is followed by one (a box heading may repeat the label)."""
-        for hit in self.form.find_all(label):
+                    ) -> tuple[values.Read[Any], Hit | None]:
+        """The value after the first place the label is followed by one (a box heading may repeat the label),
+        and that place (the best match for the label when none has a value)."""
+        hits = self.form.find_all(label)
+        for hit in hits:
             words = self.form.words_after(hit)
             read = parse(words[:take] if take else words)
             if read.value is not None:
-                return read
-        return values.nothing()
+                return read, hit
+        return values.nothing(), (hits[0] if hits else None)
 
     def checked_letter(self, question: str, path: str) -> str | None:
         """Which of the Y / N / D boxes on a question's line holds a mark.
@@ -57,6 +95,13 @@ class _Reader:
         if hit is None:
             self.review.append(path)
             return None
+        top, bottom = self.form.line_band(hit.line)
+        boxes = self.form.boxes(0, top, self.form.lines[hit.line][hit.first].left, bottom)
+        if len(boxes) == 3:
+            # The form prints the boxes in the order Y, N, D.
+            letter = _one_marked({"Y": boxes[0].fill, "N": boxes[1].fill, "D": boxes[2].fill})
+            if letter is not None:
+                return letter
         marks: dict[str, float] = {}
         confs: dict[str, float] = {}
         for word in self.form.words_before(hit):
@@ -84,6 +129,16 @@ class _Reader:
         return max(marks, key=lambda k: marks[k]) if marks else None
 
 
+def _one_marked(fills: dict[str, float]) -> str | None:
+    """The one box clearly crossed while every other is clearly empty; None when it is not that clear."""
+    marked = [name for name, fill in fills.items() if fill >= BOX_CROSSED]
+    if len(marked) == 1 and all(fill <= BOX_EMPTY for name, fill in fills.items() if name != marked[0]):
+        return marked[0]
+    return None
+
+
+BOX_CROSSED = 0.3  # an X fills about 0.6 of a box's inside, a check mark less
+BOX_EMPTY = 0.08   # an empty box's inside, after the despeckle, is paper but for a stray speck
 _MARK_GLYPHS = set("XKB%®×*#")
 CHECKED_INK = 0.3   # share of a checkbox's inside that is ink when it is marked
 EMPTY_INK = 0.2     # at most this much for an empty one (outline creep, specks)
@@ -91,17 +146,46 @@ _MARK_CONF = 50.0  # a box read from a word Tesseract barely recognised is not t
 _EMPTY_BOX_GLYPHS = set("[]()|LJICO0ULIY{}")
 
 
-def _result(r: _Reader, form: Form, hit: Hit, path: str, low: int, high: int) -> Any:
-    """A test result between its label's words; something written there but unreadable goes to review."""
-    words = form.lines[hit.line][hit.first:hit.last + 1]
-    # Between the label's first word ("b)") and its unit ("%"): the label itself is not the value.
-    value = values.integer_in(words[1:-1], low, high)
-    if value.value is None:
-        written = [w for w in words[1:-1] if w.text.strip("_-.~ ")]
-        if written:
-            r.review.append(path)
-        return None
-    return r.keep(path, value)
+def _code_list(words: list[Word], parse: Callable[[list[Word]], list[values.Read[str]]]) -> values.Read[list[str]]:
+    """The codes in a list of words (HCPCS, ICD-10), sure only if every code is and no code-like word
+    failed to read as one (then the list may be short)."""
+    codes = parse(words)
+    found = [c.value for c in codes if c.value]
+    if not found:
+        return values.nothing()
+    unread = [w for w in words if len(re.sub(r"[^A-Za-z0-9]", "", w.text)) >= 3 and re.search(r"\d", w.text)]
+    conf = min(c.conf for c in codes)
+    return values.Read(found, conf, all(c.ok for c in codes) and len(unread) <= len(codes), codes[0].word)
+
+
+def _flow(words: list[Word]) -> values.Read[int]:
+    """The flow rate: the last number before question 5, "2 LPM" or, glued, "2LPM"."""
+    numbers = []
+    for w in words:
+        match = re.match(r"^\W*(\d{1,2})\W*(?:LPM)?\W*$", w.text.upper())
+        if match:
+            numbers.append(Word(match.group(1), w.conf, w.left, w.top, w.width, w.height, w.line))
+    return values.integer_in(numbers[-1:], 1, 15)
+
+
+def _result(r: _Reader, form: Form, hit: Hit, path: str, low: int, high: int, store: Callable[[Any], None]) -> None:
+    """A test result between its label's words ("a) 57 mm Hg", "b) 89%"), read twice; something written
+    there but unreadable goes to review, a blank does not (only one of the two tests is usually done)."""
+    words = form.lines[hit.line][hit.first + 1:hit.last + 1]
+    units = [w for w in words if re.fullmatch(r"(?i)mm\w?hg|mm|hg|%", w.text.strip(".,"))]
+    # "58mm", "91%": the value glued to its unit.
+    inner = [Word(re.sub(r"(?i)(mm|hg|%)+$", "", w.text), w.conf, w.left, w.top, w.width, w.height, w.line)
+             for w in words if w not in units]
+    written = [w for w in inner if w.text.strip("_-.~ ")]
+    label = form.lines[hit.line][hit.first]
+    top, bottom = form.line_band(hit.line)
+    right = units[0].left if units else label.left + label.width + 5 * form.char_h
+    cell = (label.left + label.width + form.char_h * 0.2, top, right, bottom)
+
+    def parse(found: list[Word]) -> values.Read[int]:
+        return values.integer_in([w for w in found if w.text.strip("_-.~ ")][:1], low, high)
+
+    r.confirm(path, values.integer_in(written, low, high), cell, parse, store, required=bool(written))
 
 
 def _answer_column(form: Form, hit: Hit | None) -> tuple[float, float] | None:
@@ -153,13 +237,22 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
     ranked = sorted(inks.items(), key=lambda kv: -kv[1])
     # An empty box's outline and specks come to about 0.15; a marked one to 0.3 or more.
     clear = (len(ranked) == 3 and ranked[0][1] >= CHECKED_INK and ranked[1][1] <= EMPTY_INK)
-    if clear:
+    boxes = []
+    if section_a is not None:
+        top, bottom = form.line_band(section_a.line)
+        boxes = form.boxes(form.label_x(section_a)[1], top, form.image.width, bottom)
+    # The three boxes, found from the ink, in the form's order: initial, revised, recertification.
+    marked = _one_marked(dict(zip(labels, (b.fill for b in boxes)))) if len(boxes) == 3 else None
+    if marked is not None:
+        cmn.certification_type = marked  # type: ignore[assignment]
+    elif clear:
         cmn.certification_type = ranked[0][0]  # type: ignore[assignment]
     else:
         cmn.certification_type = ranked[0][0] if ranked else None  # type: ignore[assignment]
         r.review.append("certification_type")
     if types["initial"] is not None:
-        cmn.initial_date = r.keep("initial_date", values.date_in(form.words_after(types["initial"])))
+        r.confirm("initial_date", values.date_in(form.words_after(types["initial"])), r.cell_after(types["initial"], 14),
+                  values.date_in, lambda v: setattr(cmn, "initial_date", v))
     else:
         r.review.append("initial_date")
 
@@ -174,11 +267,15 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
                            required=False))
     else:
         r.review.extend(["patient.name", "patient.address"])
-    cmn.patient.mbi = r.keep("patient.mbi", r.value_after("MBI:", values.mbi_in, take=2))
-    cmn.patient.dob = r.keep("patient.dob", r.value_after("PT DOB:", values.date_in), required=False)
+    mbi, mbi_hit = r.value_after("MBI:", values.mbi_in, take=2)
+    r.confirm("patient.mbi", mbi, r.cell_after(mbi_hit, 18, x_max=split), values.mbi_in,
+              lambda v: setattr(cmn.patient, "mbi", v))
+    dob, dob_hit = r.value_after("PT DOB:", values.date_in)
+    r.confirm("patient.dob", dob, r.cell_after(dob_hit, 14), values.date_in, lambda v: setattr(cmn.patient, "dob", v),
+              required=False)
     if supplier_hit:
         cmn.supplier = Supplier(name=r.keep("supplier.name", values.text_in(form.line_below(supplier_hit, 1, x_min=split))))
-    cmn.supplier.nsc = r.keep("supplier.nsc", r.value_after("NSC #:", values.text_in, take=1))
+    cmn.supplier.nsc = r.keep("supplier.nsc", r.value_after("NSC #:", values.text_in, take=1)[0])
 
     # Place of service and HCPCS: the values on the line below their labels.
     pos_hit = form.find("PLACE OF SERVICE")
@@ -196,21 +293,36 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
         if cmn.place_of_service is not None:
             cmn.place_of_service = f"{int(cmn.place_of_service):02d}"
     if hcpcs_hit:
-        found = values.hcpcs_in(form.line_below(hcpcs_hit, 1))
-        cmn.hcpcs = [h.value for h in found if h.value]
-        if any(not h.sure or h.value not in OXYGEN_HCPCS for h in found):
-            r.review.append("hcpcs")
+        below = form.line_below(hcpcs_hit, 1)
+        cell = None
+        if hcpcs_hit.line + 1 < len(form.lines):
+            top, bottom = form.line_band(hcpcs_hit.line + 1)
+            left = form.label_x(hcpcs_hit)[0] - form.char_h
+            dob_label = form.find("PT DOB")
+            right = form.label_x(dob_label)[0] - form.char_h if dob_label else left + 14 * form.char_h
+            cell = (left, top, right, bottom)
+            below = [w for w in below if w.left < right]  # the patient's figures share the line
+
+        def store_hcpcs(codes: list[str] | None) -> None:
+            cmn.hcpcs = codes or []
+            if any(code not in OXYGEN_HCPCS for code in cmn.hcpcs):
+                r.review.append("hcpcs")
+
+        r.confirm("hcpcs", _code_list(below, values.hcpcs_in), cell, lambda ws: _code_list(ws, values.hcpcs_in),
+                  store_hcpcs)
     else:
         r.review.append("hcpcs")
 
     physician_hit = form.find("PHYSICIAN NAME, ADDRESS")
     if physician_hit:
         cmn.physician = Practitioner(name=r.keep("physician.name", values.name_in(form.line_below(physician_hit, 1))))
-    cmn.physician.npi = r.keep("physician.npi", r.value_after("NPI #:", values.npi_in, take=2))
+    cmn.physician.npi = r.keep("physician.npi", r.value_after("NPI #:", values.npi_in, take=2)[0])
 
     # Section B.
-    cmn.length_of_need_months = r.keep("length_of_need_months", r.value_after(
-        "(# OF MONTHS):", lambda ws: values.integer_in(ws, 1, 99), take=1), required=False)
+    months, months_hit = r.value_after("(# OF MONTHS):", lambda ws: values.integer_in(ws, 1, 99), take=1)
+    r.confirm("length_of_need_months", months, r.cell_after(months_hit, 4),
+              lambda ws: values.integer_in(ws[:1], 1, 99), lambda v: setattr(cmn, "length_of_need_months", v),
+              required=False)
     icd_hit, icd_words = r.after("DIAGNOSIS CODES (ICD-10):")
     if icd_hit is not None:
         # "(ICD-10):J43.9": the first code glued to its label.
@@ -219,21 +331,18 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
         if glued:
             icd_words = [Word(glued, label_end.conf, label_end.left, label_end.top, label_end.width,
                               label_end.height, label_end.line), *icd_words]
-    codes = values.icd10_in(icd_words)
-    cmn.icd10 = [c.value for c in codes if c.value]
-    # A code-like word that did not read as a code is a code misread: the list may be short.
-    unread = [w for w in icd_words if len(re.sub(r"[^A-Za-z0-9]", "", w.text)) >= 3 and re.search(r"\d", w.text)]
-    if not codes or any(not c.sure for c in codes) or len(unread) > len(codes):
-        r.review.append("icd10")
+    r.confirm("icd10", _code_list(icd_words, values.icd10_in),
+              r.cell_after(icd_hit, 40, x_max=form.image.width) if icd_hit else None,
+              lambda ws: _code_list(ws, values.icd10_in), lambda v: setattr(cmn, "icd10", v or []))
     test = OxygenTest()
-    pao2_hit = form.find("a) mm Hg")
+    pao2_hit = form.find("a) mm Hg") or form.find("a) Hg")  # the unit glued ("mmuHg")
     if pao2_hit:
-        test.pao2_mmhg = _result(r, form, pao2_hit, "test.pao2_mmhg", 20, 120)
+        _result(r, form, pao2_hit, "test.pao2_mmhg", 20, 120, lambda v: setattr(test, "pao2_mmhg", v))
     else:
         r.review.append("test.pao2_mmhg")  # not found is not the same as left blank
     sao2_hit = form.find("b) %")
     if sao2_hit:
-        test.sao2_percent = _result(r, form, sao2_hit, "test.sao2_percent", 50, 100)
+        _result(r, form, sao2_hit, "test.sao2_percent", 50, 100, lambda v: setattr(test, "sao2_percent", v))
     else:
         r.review.append("test.sao2_percent")
     # The answers stand in a column left of the questions: the test date between the results and
@@ -244,13 +353,16 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
     first_line = (sao2_hit or pao2_hit).line + 1 if (sao2_hit or pao2_hit) else 0
     last_line = circumstance_hit.line if circumstance_hit else first_line + 3
     test.date = None
+    dated: values.Read[Any] = values.nothing()
     for index in range(first_line, min(last_line + 1, len(form.lines))):
         line = form.lines[index]
         left = [w for w in line if column is None or w.left < column[1]]
-        read = values.date_in(left)
-        if read.value is not None:
-            test.date = r.keep("test.date", read, required=False)
+        dated = values.date_in(left)
+        if dated.value is not None:
             break
+    if dated.value is not None:
+        r.confirm("test.date", dated, r.cell_of(dated.word), values.date_in, lambda v: setattr(test, "date", v),
+                  required=False)
     if circumstance_hit:
         cmn.q2_circumstance = r.keep("q2_circumstance", _answer_number(form, circumstance_hit, column), required=False)
     if condition_hit:
@@ -262,13 +374,12 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
     question5 = form.find("Enter the highest oxygen flow rate")
     if question5:
         before = [w for w in form.words_before(question5) if w.text.upper().strip(".,") not in ("LPM", "5", "5.")]
-        numbers = []
-        for w in before:
-            # "2 LPM" or, glued, "2LPM": the digits before the unit.
-            match = re.match(r"^\W*(\d{1,2})\W*(?:LPM)?\W*$", w.text.upper())
-            if match:
-                numbers.append(Word(match.group(1), w.conf, w.left, w.top, w.width, w.height, w.line))
-        cmn.flow_rate_lpm = r.keep("flow_rate_lpm", values.integer_in(numbers[-1:], 1, 15))
+        flow = _flow(before)
+        cell = r.cell_of(flow.word, grow=0.3)
+        if cell is None and column is not None:
+            top, bottom = form.line_band(question5.line)
+            cell = (column[0], top, min(column[1], form.lines[question5.line][question5.first].left), bottom)
+        r.confirm("flow_rate_lpm", flow, cell, _flow, lambda v: setattr(cmn, "flow_rate_lpm", v))
     else:
         r.review.append("flow_rate_lpm")
     cmn.q7_edema = r.checked_letter("Does the patient have dependent edema", "q7_edema")  # type: ignore[assignment]
@@ -298,10 +409,15 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
         if dated.value is None:
             # "DATE" misread ("pate", "sopate"): the date written right of the signature on its line.
             dated = values.date_in([w for w in line if w.left > label_right])
-        cmn.signature_date = r.keep("signature_date", dated, required=False)
+        cell = r.cell_of(dated.word)
+        if cell is None:
+            cell = (stop, top + form.char_h * 0.5, form.image.width, bottom)
+        r.confirm("signature_date", dated, cell, values.date_in, lambda v: setattr(cmn, "signature_date", v),
+                  required=False)
     else:
         r.review.extend(["signature_present", "signature_date"])
 
+    r.settle()
     # Nothing is left blank silently: a field that came back empty goes to a person, unless the
     # form allows it blank (the other test result, the dates of other certification types).
     for path in ("initial_date", "patient.name", "patient.mbi", "patient.dob", "supplier.name", "supplier.nsc",

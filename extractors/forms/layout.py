@@ -32,6 +32,17 @@ def _norm(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class Box:
+    left: int      # page pixels
+    right: int
+    fill: float    # share of the inside that is ink: about 0 when empty, 0.5 or more when crossed
+
+
+_MARGIN = 20  # white pixels around a cell read on its own
+BOX_EDGE = 0.85  # a box's side is a column inked over at least this share of the tallest one in the band
+
+
+@dataclass(frozen=True)
 class Hit:
     line: int            # index into Form.lines
     first: int           # index of the label's first word in that line
@@ -40,8 +51,9 @@ class Hit:
 
 
 class Form:
-    def __init__(self, image: Image.Image, words: Sequence[Word]) -> None:
+    def __init__(self, image: Image.Image, words: Sequence[Word], grey: Image.Image | None = None) -> None:
         self.image = image
+        self.grey = grey if grey is not None else image.convert("L")  # cells are read again from it
         self.ink = np.asarray(image.convert("L")) < 128
         self.lines: list[list[Word]] = lines_of(list(words))
         heights = sorted(w.height for w in words if w.height > 5)
@@ -77,7 +89,8 @@ class Form:
                     if not candidates:
                         score = 0
                         break
-                    ratio, j = max(candidates)
+                    # on a tie the nearer token: a garbled short word ("o" for "a") must not skip its neighbour
+                    ratio, j = max(candidates, key=lambda c: (c[0], -c[1]))
                     score += ratio
                     position, matched_last = j + 1, j
                 score /= max(len(wanted), 1)
@@ -116,29 +129,78 @@ class Form:
         pad = self.char_h / 3
         return min(w.top for w in line) - pad, max(w.top + w.height for w in line) + pad
 
-    def reread_number(self, left: float, top: float, right: float, bottom: float) -> Word | None:
-        """Read a small cell again on its own, digits only: Tesseract drops a lone digit on a busy line
-        ("1" under QUANTITY, the "2" answering question 3), and reads it when shown nothing else."""
+    def _cell(self, left: float, top: float, right: float, bottom: float) -> tuple[Image.Image, tuple[int, int]] | None:
+        """A cell's ink, cleared harder of specks than the page was (a digit's stroke has 9+ inked
+        neighbours of 25; specks are most of what a small cell holds besides its value), on a white margin."""
         h, w = self.ink.shape
         box = (max(int(left), 0), max(int(top), 0), min(int(right), w), min(int(bottom), h))
         if box[2] - box[0] < 4 or box[3] - box[1] < 4 or not self.ink[box[1]:box[3], box[0]:box[2]].any():
             return None
-        crop = self.image.crop(box).convert("L")
-        # Specks that the page's despeckle left are most of what a small cell holds besides the digit: clear
-        # them harder here (a digit's stroke has 9+ inked neighbours of 25).
-        ink = crop.point(lambda v: 255 if v < 128 else 0)
+        ink = self.image.crop(box).convert("L").point(lambda v: 255 if v < 128 else 0)
         dense = ink.filter(ImageFilter.BoxBlur(2)).point(lambda v: 255 if v >= 9 * 255 / 25 - 0.5 else 0)
         cleaned = ImageChops.multiply(ink, dense)
         if cleaned.getbbox() is None:
             return None
-        pad = Image.new("L", (crop.width + 40, crop.height + 40), 255)
-        pad.paste(cleaned.point(lambda v: 0 if v else 255), (20, 20))
-        found = [word for word in words(pad, psm=7, digits=True) if any(c.isdigit() for c in word.text)]
+        pad = Image.new("L", (cleaned.width + 2 * _MARGIN, cleaned.height + 2 * _MARGIN), 255)
+        pad.paste(cleaned.point(lambda v: 0 if v else 255), (_MARGIN, _MARGIN))
+        return pad, (box[0] - _MARGIN, box[1] - _MARGIN)
+
+    def _grey_cell(self, left: float, top: float, right: float, bottom: float
+                   ) -> tuple[Image.Image, tuple[int, int]] | None:
+        """A cell of the grey page (before the threshold: Tesseract binarises it afresh), on a white margin."""
+        h, w = self.ink.shape
+        box = (max(int(left), 0), max(int(top), 0), min(int(right), w), min(int(bottom), h))
+        if box[2] - box[0] < 4 or box[3] - box[1] < 4 or not self.ink[box[1]:box[3], box[0]:box[2]].any():
+            return None
+        crop = self.grey.crop(box)
+        pad = Image.new("L", (crop.width + 2 * _MARGIN, crop.height + 2 * _MARGIN), 255)
+        pad.paste(crop, (_MARGIN, _MARGIN))
+        return pad, (box[0] - _MARGIN, box[1] - _MARGIN)
+
+    def reread_number(self, left: float, top: float, right: float, bottom: float) -> Word | None:
+        """Read a small cell again on its own, digits only: Tesseract drops a lone digit on a busy line
+        ("1" under QUANTITY, the "2" answering question 3), and reads it when shown nothing else."""
+        cell = self._cell(left, top, right, bottom)
+        if cell is None:
+            return None
+        image, (dx, dy) = cell
+        found = [word for word in words(image, psm=7, digits=True) if any(c.isdigit() for c in word.text)]
         if not found:
             return None
         best = max(found, key=lambda word: word.conf)
-        return Word(best.text, best.conf, box[0] + best.left - 20, box[1] + best.top - 20, best.width, best.height,
-                    (-1, -1, -1))
+        return Word(best.text, best.conf, dx + best.left, dy + best.top, best.width, best.height, (-1, -1, -1))
+
+    def reread(self, cells: Sequence[tuple[float, float, float, float] | None]) -> list[list[Word]]:
+        """Read value cells a second time, each alone on its line, from the grey page.
+
+        A value read twice, from the page and from its cell alone (binarised afresh, with nothing around it
+        to confuse it), is trusted when both reads agree; a disagreement goes to a person. The cells are
+        stacked into one image so that the second reading costs one Tesseract run, not one per field.
+        """
+        crops = [self._grey_cell(*c) if c is not None else None for c in cells]
+        present = [(i, c) for i, c in enumerate(crops) if c is not None]
+        out: list[list[Word]] = [[] for _ in cells]
+        if not present:
+            return out
+        width = max(c[0].width for _, c in present)
+        height = sum(c[0].height for _, c in present)
+        sheet = Image.new("L", (width, height), 255)
+        slots = []
+        y = 0
+        for index, (image, origin) in present:
+            sheet.paste(image, (0, y))
+            slots.append((index, y, y + image.height, origin))
+            y += image.height
+        for word in words(sheet, psm=6):
+            middle = word.top + word.height / 2
+            for index, y0, y1, (dx, dy) in slots:
+                if y0 <= middle < y1:
+                    out[index].append(Word(word.text, word.conf, dx + word.left, dy + word.top - y0, word.width,
+                                           word.height, (-1, -1, index)))
+                    break
+        for found in out:
+            found.sort(key=lambda w: w.left)
+        return out
 
     # --- ink --------------------------------------------------------------------------
     def ink_ratio(self, left: float, top: float, right: float, bottom: float) -> float:
@@ -148,6 +210,51 @@ class Form:
         if r <= l or b <= t:
             return 0.0
         return float(self.ink[t:b, l:r].mean())
+
+    def boxes(self, left: float, top: float, right: float, bottom: float) -> list[Box]:
+        """The square checkboxes drawn in a band, left to right, with how much of each one's inside is ink.
+
+        Found from the ink, not from the OCR (which reads a box and its letter as anything from "XIN" to
+        "[Jo"): a box's sides are the tallest inked columns in the band, in pairs about as far apart as
+        they are tall. Letters and the strokes of a cross are shorter.
+        """
+        h, w = self.ink.shape
+        l, t, r, b = max(int(left), 0), max(int(top), 0), min(int(right), w), min(int(bottom), h)
+        band = self.ink[t:b, l:r]
+        if band.size == 0:
+            return []
+        counts = band.sum(axis=0)
+        tallest = int(counts.max())
+        if tallest < self.char_h * 0.8:
+            return []  # nothing in the band is as tall as a box
+        sides: list[list[int]] = []
+        for x in np.nonzero(counts >= BOX_EDGE * tallest)[0]:
+            if sides and x - sides[-1][1] <= 2:
+                sides[-1][1] = int(x)
+            else:
+                sides.append([int(x), int(x)])
+        found: list[Box] = []
+        i = 0
+        while i < len(sides):
+            first = sides[i]
+            partners = [j for j in range(i + 1, len(sides)) if 0.6 * tallest <= sides[j][0] - first[1] <= 1.3 * tallest]
+            if not partners:
+                i += 1
+                continue
+            j = min(partners, key=lambda k: abs(sides[k][1] - first[0] - tallest))  # squarest
+            x0, x1 = first[1] + 1, sides[j][0]
+            column = np.nonzero(band[:, first[0]])[0]
+            y0, y1 = int(column.min()), int(column.max())
+            # Step past the top and bottom sides (their thickness varies with the fax's blur).
+            while y0 < y1 and band[y0, x0:x1].mean() > 0.5:
+                y0 += 1
+            while y1 > y0 and band[y1, x0:x1].mean() > 0.5:
+                y1 -= 1
+            mx, my = max(1, (x1 - x0) // 8), max(1, (y1 - y0) // 8)
+            inside = band[y0 + my:y1 - my + 1, x0 + mx:x1 - mx]
+            found.append(Box(l + first[0], l + sides[j][1], float(inside.mean()) if inside.size else 0.0))
+            i = j + 1
+        return found
 
     def box_left_of(self, word: Word, label: str | None = None) -> float:
         """Ink inside the checkbox drawn just left of `word` (an empty box is its outline only).

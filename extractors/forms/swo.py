@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..models import Practitioner, Swo, SwoItem, SwoPatient
+from ..ocr import Word
 from . import values
 from .cmn import _Reader
 from .layout import Form
@@ -18,15 +19,38 @@ def detect(text: str) -> bool:
     return "STANDARDWRITTENORDER" in re.sub(r"[^A-Z]", "", text.upper())
 
 
+def _description(described: list[Word]) -> values.Read[str]:
+    """An item's description from its words: specks at either end dropped, hyphenated words joined."""
+    # Leading specks read as a stray mark or letter are not part of the description.
+    while described and (not re.search(r"[A-Z0-9]{2}", described[0].text) and described[0].conf < CONF_OK):
+        described = described[1:]
+    words: list[str] = []
+    for w in described:
+        text = re.sub(r"^[^A-Z0-9]+|[^A-Z0-9-]+$", "", w.text)
+        if words and words[-1].endswith("-"):
+            words[-1] += text  # "SEMI-" "ELECTRIC": one hyphenated word the OCR split
+        elif text:
+            words.append(text)
+    words = [w.rstrip("-") for w in words]
+    # Trailing specks read as short lower-case words are not part of an upper-case description.
+    while words and (not words[-1] or words[-1] != words[-1].upper() or len(words[-1]) < 2):
+        words.pop()
+    if not words:
+        return values.nothing()
+    return values.Read(" ".join(words), min(w.conf for w in described), True, described[0])
+
+
 def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Swo:
     r = _Reader(form)
     swo = Swo()
-    _, date_words = r.after("Order Date:")
-    swo.order_date = r.keep("order_date", values.date_in(date_words))
+    date_hit, date_words = r.after("Order Date:")
+    r.confirm("order_date", values.date_in(date_words), r.cell_after(date_hit, 14), values.date_in,
+              lambda v: setattr(swo, "order_date", v))
     _, name_words = r.after("Beneficiary Name:")
-    _, mbi_words = r.after("Medicare ID (MBI):")
-    swo.patient = SwoPatient(name=r.keep("patient.name", values.name_in(name_words)),
-                             mbi=r.keep("patient.mbi", values.mbi_in(mbi_words[:2])))
+    mbi_hit, mbi_words = r.after("Medicare ID (MBI):")
+    swo.patient = SwoPatient(name=r.keep("patient.name", values.name_in(name_words)))
+    r.confirm("patient.mbi", values.mbi_in(mbi_words[:2]), r.cell_after(mbi_hit, 18), values.mbi_in,
+              lambda v: setattr(swo.patient, "mbi", v))
 
     # Items: the rows under the table header, until the practitioner's line. Columns are found by
     # the header's words: the quantity is what stands under QUANTITY.
@@ -37,13 +61,19 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Swo:
         q_left = (form.lines[quantity_hit.line][quantity_hit.first].left - form.char_h
                   if quantity_hit and quantity_hit.line == header.line else None)
         end = practitioner_hit.line if practitioner_hit else min(header.line + 8, len(form.lines))
+        header_left = form.lines[header.line][header.first].left
         for index in range(header.line + 1, end):
             full = form.lines[index]
             row = [w for w in full if w.text.strip("|_-.,:;~'\"")]
             codes = values.hcpcs_in(row[:2])
-            if not codes:
+            if codes:
+                start = next(i for i, w in enumerate(row) if values.hcpcs_in([w]))
+            elif (len(row) >= 2 and header_left is not None and abs(row[0].left - header_left) < 2 * form.char_h
+                  and re.search(r"[A-Z]{3}", " ".join(w.text for w in row[1:]))):
+                # A row with a description whose code did not read ("Ke0ee]"): the code is read again below.
+                codes, start = [values.Read(None, 0.0, False, row[0])], 0
+            else:
                 continue
-            start = next(i for i, w in enumerate(row) if values.hcpcs_in([w]))
             if q_left is not None:
                 described = [w for w in row[start + 1:] if w.left < q_left]
                 # A lone "1" often comes back as "|" or "l": keep every mark under QUANTITY.
@@ -53,31 +83,28 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Swo:
             # Leading specks read as a stray mark or letter are not part of the description.
             while described and (not re.search(r"[A-Z0-9]{2}", described[0].text) and described[0].conf < CONF_OK):
                 described = described[1:]
-            words = []
-            for w in described:
-                text = re.sub(r"^[^A-Z0-9]+|[^A-Z0-9-]+$", "", w.text)
-                if words and words[-1].endswith("-"):
-                    words[-1] += text  # "SEMI-" "ELECTRIC": one hyphenated word the OCR split
-                elif text:
-                    words.append(text)
-            words = [w.rstrip("-") for w in words]
-            # Trailing specks read as short lower-case words are not part of an upper-case description.
-            while words and (not words[-1] or words[-1] != words[-1].upper() or len(words[-1]) < 2):
-                words.pop()
+            description = _description(described)
             quantity = values.integer_in(counted[:1], 1, 999)
             if q_left is not None:
                 top, bottom = form.line_band(index)
                 quantity = values.agreed(quantity, form.reread_number(q_left, top, q_left + 10 * form.char_h, bottom),
                                          1, 999)
             path = f"items.{len(swo.items)}"
-            swo.items.append(SwoItem(hcpcs=codes[0].value, description=" ".join(words) or None,
-                                     quantity=quantity.value))
-            if not codes[0].sure:
-                r.review.append(f"{path}.hcpcs")
+            item = SwoItem(hcpcs=codes[0].value, description=description.value, quantity=quantity.value)
+            swo.items.append(item)
+            if described:
+                cell = (described[0].left - form.char_h / 2, min(w.top for w in described) - form.char_h / 3,
+                        described[-1].left + described[-1].width + form.char_h / 2,
+                        max(w.top + w.height for w in described) + form.char_h / 3)
+                r.confirm(f"{path}.description", description, cell, _description,
+                          lambda v, item=item: setattr(item, "description", v))
+            else:
+                r.review.append(f"{path}.description")
+            r.confirm(f"{path}.hcpcs", codes[0], r.cell_of(codes[0].word, grow=0.5),
+                      lambda ws: next(iter(values.hcpcs_in(ws)), values.nothing()),
+                      lambda v, item=item: setattr(item, "hcpcs", v))
             if not quantity.sure:
                 r.review.append(f"{path}.quantity")
-            if not words or min((w.conf for w in described), default=0) < values.CONF_OK:
-                r.review.append(f"{path}.description")
     if not swo.items:
         r.review.append("items")
     if practitioner_hit:
@@ -107,6 +134,7 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Swo:
     else:
         r.review.append("signature_present")
 
+    r.settle()
     for path, value in (("order_date", swo.order_date), ("patient.name", swo.patient.name),
                         ("patient.mbi", swo.patient.mbi), ("practitioner.name", swo.practitioner.name)):
         if value is None:

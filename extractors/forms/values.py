@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, Iterable, TypeVar
 
 from ..lines import fix_word
@@ -26,6 +26,7 @@ class Read(Generic[T]):
     value: T | None
     conf: float
     ok: bool = True  # passed its format or check-digit test
+    word: Word | None = field(default=None, compare=False)  # where on the page it was read
 
     @property
     def sure(self) -> bool:
@@ -43,7 +44,8 @@ def _conf(words: Iterable[Word]) -> float:
 
 def date_in(words: list[Word]) -> Read[dt.date]:
     for word in words:
-        text = fix_word(word.text).strip(".,;:)(")
+        # "_11/10/2026": a date written on its line keeps a piece of the line.
+        text = fix_word(word.text).strip(".,;:)(_~|")
         candidate = text if re.fullmatch(r"\d\d/\d\d/\d{4}", text) else text.translate(_TO_DIGIT)
         if re.fullmatch(r"\d\d/\d\d/\d{4}", candidate):
             month, day, year = (int(x) for x in candidate.split("/"))
@@ -53,7 +55,7 @@ def date_in(words: list[Word]) -> Read[dt.date]:
                 return Read(None, word.conf, False)
             conf = word.conf if candidate == text else min(word.conf, 70.0)
             # One wrong digit makes another real date: a date must be read with more confidence.
-            return Read(value, conf if conf >= DATE_CONF else min(conf, CONF_OK - 1), 1900 < year < 2100)
+            return Read(value, conf if conf >= DATE_CONF else min(conf, CONF_OK - 1), 1900 < year < 2100, word)
     return nothing()
 
 
@@ -61,12 +63,12 @@ def integer_in(words: list[Word], low: int, high: int) -> Read[int]:
     for word in words:
         text = word.text.strip(".,;:)(%-_'\"“”‘’{}[]")
         if text in ("|", "l", "I"):
-            return Read(1, min(word.conf, 70.0), low <= 1 <= high)  # a lone one, read as a bar
+            return Read(1, min(word.conf, 70.0), low <= 1 <= high, word)  # a lone one, read as a bar
         candidate = text if text.isdigit() else text.translate(_TO_DIGIT)
         if candidate.isdigit():
             value = int(candidate)
             conf = word.conf if candidate == text else min(word.conf, 70.0)
-            return Read(value, conf, low <= value <= high)
+            return Read(value, conf, low <= value <= high, word)
     return nothing()
 
 
@@ -96,13 +98,35 @@ def agreed(first: Read[int], again: Word | None, low: int, high: int) -> Read[in
     return Read(likelier.value, min(likelier.conf, CONF_OK - 1), likelier.ok)
 
 
+def confirmed(first: Read[T], second: Read[T]) -> Read[T]:
+    """A value read on the page and read again from its cell alone: the same value from both, one of them
+    read with confidence, is sure; different values go to a person (the likelier kept); a value only one
+    read found is kept as that read made it, and only the page's read can make it sure."""
+    if second.value is None:
+        return first
+    if first.value is None:
+        return Read(second.value, min(second.conf, CONF_OK - 1), second.ok, second.word)
+    if first.value == second.value:
+        # Two reads of different images agreeing, both fairly sure or one of them sure of itself (Tesseract
+        # gives a lone digit on a busy line a confidence near 0 however clear it is).
+        if first.ok and second.ok and (max(first.conf, second.conf) >= CONF_OK
+                                       or min(first.conf, second.conf) >= AGREE_MIN_CONF):
+            return Read(first.value, max(first.conf, second.conf, CONF_OK), True, first.word)
+        return first
+    # Different values: the one that passed its checks (a list with no unreadable code), else the surer.
+    likelier = max((first, second), key=lambda r: (r.ok, r.conf))
+    return Read(likelier.value, min(likelier.conf, CONF_OK - 1), likelier.ok, likelier.word)
+
+
 def mbi_in(words: list[Word]) -> Read[str]:
     """An MBI: each position is a digit or a letter by the CMS format, which settles most confusions."""
     for word in words:
         raw = re.sub(r"[^A-Za-z0-9]", "", word.text).upper()
+        bracket_free = True
         if len(raw) != 11:
             # A J in small print often reads as a bracket: "4AD2)85F}24".
             raw = re.sub(r"[^A-Za-z0-9]", "", re.sub(r"[)}\]]", "J", word.text)).upper()
+            bracket_free = False
         if len(raw) != 11:
             continue
         fixed = []
@@ -114,8 +138,10 @@ def mbi_in(words: list[Word]) -> Read[str]:
             else:  # letter or digit: only the letters the format never uses are turned into digits
                 fixed.append(char.translate(str.maketrans({"O": "0", "I": "1", "S": "5", "B": "8", "Z": "2", "L": "1"})))
         value = "".join(fixed)
-        conf = word.conf if value == raw else min(word.conf, 75.0)
-        return Read(value, conf, is_mbi(value))
+        # Each change above is forced by the format (no O, I, S, B, Z or L in an MBI; digits where only
+        # digits stand): it does not make the read less sure. A bracket taken for a J is a guess.
+        conf = word.conf if bracket_free else min(word.conf, 75.0)
+        return Read(value, conf, is_mbi(value), word)
     return nothing()
 
 
@@ -126,7 +152,7 @@ def npi_in(words: list[Word]) -> Read[str]:
         if len(candidate) == 10 and candidate.isdigit():
             # The check digit catches every single misread digit: a passing NPI is trusted.
             ok = is_npi(candidate)
-            return Read(candidate, max(word.conf, CONF_OK) if ok else word.conf, ok)
+            return Read(candidate, max(word.conf, CONF_OK) if ok else word.conf, ok, word)
     return nothing()
 
 
@@ -139,21 +165,22 @@ def hcpcs_in(words: list[Word]) -> list[Read[str]]:
         if len(text) == 5 and text[0].isalpha():
             candidate = text[0].upper() + text[1:].translate(_TO_DIGIT)
             if is_hcpcs(candidate):
-                out.append(Read(candidate, word.conf if candidate == text else min(word.conf, 75.0), True))
+                out.append(Read(candidate, word.conf if candidate == text else min(word.conf, 75.0), True, word))
     return out
 
 
 def icd10_in(words: list[Word]) -> list[Read[str]]:
     out = []
     for word in words:
-        text = word.text.strip(".,;:()").upper()
+        text = word.text.strip(".,;:()").upper().replace(",", ".")  # "J84,10": a speck-sized period
         if len(text) < 3:
             continue
         # The first character is a letter: digits and brackets that look like one are read as it
         # (J reads as 3, ) or } in small print).
         candidate = text[0].translate(_TO_LETTER).translate(_ICD_FIRST) + text[1].translate(_TO_DIGIT) + text[2:]
         if is_icd10(candidate):
-            out.append(Read(candidate, word.conf if candidate == text else min(word.conf, 75.0), True))
+            # The first character must be a letter: turning "1" into I there is the format's doing, not a guess.
+            out.append(Read(candidate, word.conf if candidate[1:] == text[1:] else min(word.conf, 75.0), True, word))
     return out
 
 

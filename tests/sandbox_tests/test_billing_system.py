@@ -72,7 +72,10 @@ def test_billing_main_path_in_chromium(sites: serve.Running, sandbox_store: Stor
         popup.once("dialog", lambda dialog: dialog.accept())
         popup.click("#post-payment")
         expect(popup.locator("#pay-done")).to_contain_text("PAYMENT POSTED: 2 LEDGER ENTRIES")
-        popup.click("#close")
+        # The button closes its own window: the click may finish after the page is gone.
+        with popup.expect_event("close"):
+            popup.locator("#close").click(no_wait_after=True)
+        assert popup.is_closed()
         expect(frame.locator("#postings td.ptype")).to_have_text(["PAYMENT", "ADJUSTMENT"])
         expect(frame.locator("#balance")).to_have_text("0.00")
 

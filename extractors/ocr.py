@@ -1,10 +1,11 @@
 """OCR for scans and faxes: the preprocessing that matters, then Tesseract with word confidences.
 
-Preprocessing, in order: grey, despeckle at the scan's own resolution (ink with
-too little ink around it: fax noise is dots of one or two pixels), rescale to 300 dpi
-(Tesseract's sweet spot; fax fine mode is 200 dpi and often 204 x 196) with a little
-smoothing, deskew (the angle whose row profile is sharpest, searched to ±4 degrees),
-binarise (Otsu). One Tesseract per page with
+Preprocessing (`prepare`): a fax (under 250 dpi; fine mode is 200 dpi and often
+204 x 196) is despeckled at its own resolution (fax noise is dots of one or two
+pixels), rescaled to 300 dpi (Tesseract's sweet spot) with a little smoothing,
+deskewed in grey (the angle whose row profile is sharpest, searched to ±4 degrees)
+and binarised (Otsu); a 300 dpi scan is binarised, despeckled and deskewed as it
+is. One Tesseract per page with
 OMP_THREAD_LIMIT=1, pages spread over the cores by the caller.
 """
 
@@ -107,10 +108,6 @@ def despeckle_300(ink: Image.Image) -> Image.Image:
 
 SMOOTHING = 0.67    # Gaussian radius in 300-dpi pixels per unit of rescale: rounds off a fax's stair-stepped edges
 LOW_RES_DPI = 250   # below this a scan is rescaled and smoothed; at 300 dpi it is read as it is
-
-
-def preprocess(image: Image.Image, dpi: float | None) -> Image.Image:
-    return prepare(image, dpi)[0]
 
 
 def prepare(image: Image.Image, dpi: float | None) -> tuple[Image.Image, Image.Image]:

@@ -146,6 +146,23 @@ _MARK_CONF = 50.0  # a box read from a word Tesseract barely recognised is not t
 _EMPTY_BOX_GLYPHS = set("[]()|LJICO0ULIY{}")
 
 
+def _certification_by_labels(form: Form, types: dict[str, Hit | None], labels: dict[str, str]
+                             ) -> tuple[str | None, bool]:
+    """When the boxes were not found: the box left of each label, or a mark the OCR glued to the label;
+    the likeliest type, and whether it is clear."""
+    inks = {}
+    for name, hit in types.items():
+        if hit is not None:
+            word = form.lines[hit.line][hit.first]
+            # The OCR often reads a marked box as an X stuck to its label ("XINITIAL"): that is a mark too.
+            glued = word.text.lstrip("[(|").upper()[:1] in ("X", "K", "%", "¥") and name != "recertification"
+            inks[name] = max(form.box_left_of(word, labels[name]), 0.5 if glued else 0.0)
+    ranked = sorted(inks.items(), key=lambda kv: -kv[1])
+    # An empty box's outline and specks come to about 0.15; a marked one to 0.3 or more.
+    clear = len(ranked) == 3 and ranked[0][1] >= CHECKED_INK and ranked[1][1] <= EMPTY_INK
+    return (ranked[0][0] if ranked else None), clear
+
+
 def _code_list(words: list[Word], parse: Callable[[list[Word]], list[values.Read[str]]]) -> values.Read[list[str]]:
     """The codes in a list of words (HCPCS, ICD-10), sure only if every code is and no code-like word
     failed to read as one (then the list may be short)."""
@@ -227,16 +244,6 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
     near = range(section_a.line - 1, section_a.line + 2) if section_a else range(0, min(8, len(form.lines)))
     labels = {"initial": "INITIAL", "revised": "REVISED", "recertification": "RECERT"}
     types = {name: next((h for h in form.find_all(label) if h.line in near), None) for name, label in labels.items()}
-    inks = {}
-    for name, hit in types.items():
-        if hit is not None:
-            word = form.lines[hit.line][hit.first]
-            # The OCR often reads a marked box as an X stuck to its label ("XINITIAL"): that is a mark too.
-            glued = word.text.lstrip("[(|").upper()[:1] in ("X", "K", "%", "¥") and name != "recertification"
-            inks[name] = max(form.box_left_of(word, labels[name]), 0.5 if glued else 0.0)
-    ranked = sorted(inks.items(), key=lambda kv: -kv[1])
-    # An empty box's outline and specks come to about 0.15; a marked one to 0.3 or more.
-    clear = (len(ranked) == 3 and ranked[0][1] >= CHECKED_INK and ranked[1][1] <= EMPTY_INK)
     boxes = []
     if section_a is not None:
         top, bottom = form.line_band(section_a.line)
@@ -245,11 +252,11 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
     marked = _one_marked(dict(zip(labels, (b.fill for b in boxes)))) if len(boxes) == 3 else None
     if marked is not None:
         cmn.certification_type = marked  # type: ignore[assignment]
-    elif clear:
-        cmn.certification_type = ranked[0][0]  # type: ignore[assignment]
     else:
-        cmn.certification_type = ranked[0][0] if ranked else None  # type: ignore[assignment]
-        r.review.append("certification_type")
+        certification, clear = _certification_by_labels(form, types, labels)
+        cmn.certification_type = certification  # type: ignore[assignment]
+        if not clear:
+            r.review.append("certification_type")
     if types["initial"] is not None:
         r.confirm("initial_date", values.date_in(form.words_after(types["initial"])), r.cell_after(types["initial"], 14),
                   values.date_in, lambda v: setattr(cmn, "initial_date", v))

@@ -129,33 +129,39 @@ class Form:
         pad = self.char_h / 3
         return min(w.top for w in line) - pad, max(w.top + w.height for w in line) + pad
 
-    def _cell(self, left: float, top: float, right: float, bottom: float) -> tuple[Image.Image, tuple[int, int]] | None:
-        """A cell's ink, cleared harder of specks than the page was (a digit's stroke has 9+ inked
-        neighbours of 25; specks are most of what a small cell holds besides its value), on a white margin."""
+    def _clip(self, left: float, top: float, right: float, bottom: float) -> tuple[int, int, int, int] | None:
+        """A cell's box inside the page, or None when it is too small or holds no ink."""
         h, w = self.ink.shape
         box = (max(int(left), 0), max(int(top), 0), min(int(right), w), min(int(bottom), h))
         if box[2] - box[0] < 4 or box[3] - box[1] < 4 or not self.ink[box[1]:box[3], box[0]:box[2]].any():
+            return None
+        return box
+
+    @staticmethod
+    def _on_margin(crop: Image.Image, box: tuple[int, int, int, int]) -> tuple[Image.Image, tuple[int, int]]:
+        """The crop on a white margin, and where the padded image's origin lies on the page."""
+        pad = Image.new("L", (crop.width + 2 * _MARGIN, crop.height + 2 * _MARGIN), 255)
+        pad.paste(crop, (_MARGIN, _MARGIN))
+        return pad, (box[0] - _MARGIN, box[1] - _MARGIN)
+
+    def _cell(self, left: float, top: float, right: float, bottom: float) -> tuple[Image.Image, tuple[int, int]] | None:
+        """A cell's ink, cleared harder of specks than the page was (a digit's stroke has 9+ inked
+        neighbours of 25; specks are most of what a small cell holds besides its value), on a white margin."""
+        box = self._clip(left, top, right, bottom)
+        if box is None:
             return None
         ink = self.image.crop(box).convert("L").point(lambda v: 255 if v < 128 else 0)
         dense = ink.filter(ImageFilter.BoxBlur(2)).point(lambda v: 255 if v >= 9 * 255 / 25 - 0.5 else 0)
         cleaned = ImageChops.multiply(ink, dense)
         if cleaned.getbbox() is None:
             return None
-        pad = Image.new("L", (cleaned.width + 2 * _MARGIN, cleaned.height + 2 * _MARGIN), 255)
-        pad.paste(cleaned.point(lambda v: 0 if v else 255), (_MARGIN, _MARGIN))
-        return pad, (box[0] - _MARGIN, box[1] - _MARGIN)
+        return self._on_margin(cleaned.point(lambda v: 0 if v else 255), box)
 
     def _grey_cell(self, left: float, top: float, right: float, bottom: float
                    ) -> tuple[Image.Image, tuple[int, int]] | None:
         """A cell of the grey page (before the threshold: Tesseract binarises it afresh), on a white margin."""
-        h, w = self.ink.shape
-        box = (max(int(left), 0), max(int(top), 0), min(int(right), w), min(int(bottom), h))
-        if box[2] - box[0] < 4 or box[3] - box[1] < 4 or not self.ink[box[1]:box[3], box[0]:box[2]].any():
-            return None
-        crop = self.grey.crop(box)
-        pad = Image.new("L", (crop.width + 2 * _MARGIN, crop.height + 2 * _MARGIN), 255)
-        pad.paste(crop, (_MARGIN, _MARGIN))
-        return pad, (box[0] - _MARGIN, box[1] - _MARGIN)
+        box = self._clip(left, top, right, bottom)
+        return None if box is None else self._on_margin(self.grey.crop(box), box)
 
     def reread_number(self, left: float, top: float, right: float, bottom: float) -> Word | None:
         """Read a small cell again on its own, digits only: Tesseract drops a lone digit on a busy line

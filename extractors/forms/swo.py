@@ -67,8 +67,8 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Swo:
             row = [w for w in full if w.text.strip("|_-.,:;~'\"")]
             codes = values.hcpcs_in(row[:2])
             if codes:
-                start = next(i for i, w in enumerate(row) if values.hcpcs_in([w]))
-            elif (len(row) >= 2 and header_left is not None and abs(row[0].left - header_left) < 2 * form.char_h
+                start = row.index(codes[0].word)
+            elif (len(row) >= 2 and abs(row[0].left - header_left) < 2 * form.char_h
                   and re.search(r"[A-Z]{3}", " ".join(w.text for w in row[1:]))):
                 # A row with a description whose code did not read ("Ke0ee]"): the code is read again below.
                 codes, start = [values.Read(None, 0.0, False, row[0])], 0

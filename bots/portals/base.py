@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Awaitable, Callable, TypeVar
 
 from playwright.async_api import Browser, BrowserContext, Page, Response
+from playwright.async_api import Error as PlaywrightError
 
 from ..errors import DownloadDamaged, ElementMissing, PortalUnavailable, SessionExpired
 from ..runtime.browser import new_context
@@ -179,14 +180,34 @@ def check_response(response: Response | None) -> None:
         raise PortalUnavailable(f"HTTP {response.status} at {response.url.split('?')[0]}")
 
 
+# Which of the three the page shows now, in the order they decide: an error page, the screen, the log-in page.
+_SHOWS = """([failure, screen, login]) => document.querySelector(failure) ? "failure"
+    : document.querySelector(screen) ? "screen" : document.querySelector(login) ? "login" : null"""
+
+
 async def expect_screen(page: Page, selector: str, *, login_marker: str, what: str, timeout_ms: float = 15_000) -> None:
-    """Wait for the screen's own element; name the failure when the portal shows something else."""
-    found = page.locator(f"{selector}, {FAILURE_MARKERS}, {login_marker}").first
-    try:
-        await found.wait_for(state="attached", timeout=timeout_ms)
-    except Exception:
-        raise ElementMissing(f"{what}: {selector} did not appear at {page.url.split('?')[0]}") from None
-    if await page.locator(FAILURE_MARKERS).count():
+    """Wait for the screen's own element; name the failure when the portal shows something else.
+
+    One look at the page usually decides (it has loaded by the time a page object asks); only a screen still
+    building waits. Each look is a round trip to the browser, which is CPU a runner spends per page."""
+    async def look() -> str | None:
+        try:
+            return await page.evaluate(_SHOWS, [FAILURE_MARKERS, selector, login_marker])  # type: ignore[no-any-return]
+        except PlaywrightError:  # the page was navigating (a screen that reloads itself): wait as below
+            return None
+
+    shows = await look()
+    if shows is None:
+        found = page.locator(f"{selector}, {FAILURE_MARKERS}, {login_marker}").first
+        try:
+            await found.wait_for(state="attached", timeout=timeout_ms)
+        except Exception:
+            raise ElementMissing(f"{what}: {selector} did not appear at {page.url.split('?')[0]}") from None
+        shows = await look()
+        if shows is None:
+            shows = ("failure" if await page.locator(FAILURE_MARKERS).count()
+                     else "screen" if await page.locator(selector).count() else "login")
+    if shows == "failure":
         raise PortalUnavailable(f"{what}: the portal shows an error or maintenance page")
-    if await page.locator(selector).count() == 0:
+    if shows != "screen":
         raise SessionExpired(f"{what}: the portal asks to log in again")

@@ -117,9 +117,15 @@ class ArInquiryPage:
     async def search(self, session: "MediBillSession", page: Page, text: str) -> list[ArRow]:
         return await self._rows(session, page, unstatused=False, search=text)
 
-    async def _rows(self, session: "MediBillSession", page: Page, *, unstatused: bool, search: str) -> list[ArRow]:
+    async def open_claims(self, session: "MediBillSession", page: Page, payer: str) -> list[ArRow]:
+        return await self._rows(session, page, unstatused=False, search="", payer=payer)
+
+    async def _rows(self, session: "MediBillSession", page: Page, *, unstatused: bool, search: str,
+                    payer: str = "") -> list[ArRow]:
         await session.goto(page, "/ar")
         await expect_screen(page, "#ar-grid", login_marker=LOGIN_MARKER, what="A/R inquiry")
+        if payer:
+            await page.select_option("#f-payer", payer)
         await page.set_checked("#f-unstatused", unstatused)
         await page.fill("#f-search", search)
         await session.submit(page, lambda: page.click("#f-go"))
@@ -273,6 +279,10 @@ class MediBillSession(PortalSession):
 
     async def find_claims(self, text: str) -> list[ArRow]:
         return await self.run(lambda page: ArInquiryPage().search(self, page, text), label="ar-search")
+
+    async def open_claims(self, payer: str) -> list[ArRow]:
+        """Every open claim of one payer (the whole A/R list, page by page)."""
+        return await self.run(lambda page: ArInquiryPage().open_claims(self, page, payer), label="ar-open")
 
     async def claim(self, claim_number: str) -> ClaimDetail:
         return await self.run(lambda page: ClaimPage().open(self, page, claim_number), label="claim")

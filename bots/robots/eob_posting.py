@@ -10,9 +10,11 @@ document attached.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import os
 import re
+from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +30,8 @@ PAYERS = {"medicare": ("medicare", "Medicare"), "bluriver": ("bluriver", "Blue R
 LOOKBACK_DAYS = 7
 MAX_ADJUSTMENTS = 4
 CLAIM_PATH = re.compile(r"^claims\.(\d+)(\.|$)")
+# (account, first date of service, billed) -> open claim numbers
+OpenClaims = dict[tuple[str, dt.date, Decimal], list[str]]
 
 
 class EobPostingRobot(Robot):
@@ -78,14 +82,15 @@ class EobPostingRobot(Robot):
             outcome.totals["remittances_unbalanced"] = 1
             return outcome
         billing: MediBillSession = worker["billing"]  # type: ignore[assignment]
+        open_claims = await self._open_claims(worker, billing, data["payer"])
         finished: dict[str, str] = unit.result.setdefault("claims", {})
         for index, claim in enumerate(remit["claims"]):
             key = str(index)
             # A claim finished on an earlier attempt is read back, not posted again; its items are
             # re-filed under the same keys, which the queue answers with the existing item.
             review = [p for p in remit["review"] if p.startswith(f"claims.{index}.") or p == f"claims.{index}"]
-            state, filings, totals = await self._post_claim(billing, check, base_item, claim, index, review,
-                                                            attachment, finished.get(key))
+            state, filings, totals = await self._post_claim(billing, open_claims, check, base_item, claim, index,
+                                                            review, attachment, finished.get(key))
             outcome.filings.extend(filings)
             add_totals(outcome.totals, totals)
             finished[key] = state
@@ -100,6 +105,20 @@ class EobPostingRobot(Robot):
                                                            "provider_adjustment": plb}}, [attachment]))
         return outcome
 
+    @staticmethod
+    async def _open_claims(worker: Worker, billing: MediBillSession, payer: str) -> OpenClaims:
+        """The payer's open claims by (account, first date of service, billed), read once per run and shared by
+        the run's workers: finding each paid claim by an A/R search cost two page loads per claim."""
+        lock = worker.cache.setdefault("open_claims_lock", asyncio.Lock())
+        async with lock:
+            index: OpenClaims | None = worker.cache.get(f"open_claims:{payer}")
+            if index is None:
+                index = defaultdict(list)
+                for row in await billing.open_claims(payer):
+                    index[(row.account, row.dos_from, row.billed)].append(row.claim_number)
+                worker.cache[f"open_claims:{payer}"] = index
+        return index
+
     async def _download(self, ctx: NightContext, worker: Worker, data: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
         last: BotError | None = None
         for _ in range(3):
@@ -111,9 +130,9 @@ class EobPostingRobot(Robot):
         assert last is not None
         raise last
 
-    async def _post_claim(self, billing: MediBillSession, check: str, base_item: dict[str, Any],
-                          claim: dict[str, Any], index: int, review: list[str], attachment: Attachment,
-                          previous: str | None) -> tuple[str, list[Filing], dict[str, Any]]:
+    async def _post_claim(self, billing: MediBillSession, open_claims: OpenClaims, check: str,
+                          base_item: dict[str, Any], claim: dict[str, Any], index: int, review: list[str],
+                          attachment: Attachment, previous: str | None) -> tuple[str, list[Filing], dict[str, Any]]:
         account = claim["account_number"] or ""
         lines = claim["lines"]
         page = pages_with(attachment.data, account)
@@ -127,8 +146,13 @@ class EobPostingRobot(Robot):
                                       "summary": f"Claim {index + 1} of check {check} was not read with certainty; not posted",
                                       "payload": {"findings": ["Fields under review: " + ", ".join(review)],
                                                   "extracted": claim}}, [attachment])], {}
-        candidates = [r for r in await billing.find_claims(account)
-                      if r.account == account and r.dos_from == dos and r.billed == Decimal(claim["billed"])] if account else []
+        candidates: list[str] = []
+        if account and dos is not None:
+            candidates = list(open_claims.get((account, dos, Decimal(claim["billed"])), []))
+            if len(candidates) != 1:
+                # Not in the list read at the start of the run (entered since), or ambiguous: ask again now.
+                candidates = [r.claim_number for r in await billing.find_claims(account)
+                              if r.account == account and r.dos_from == dos and r.billed == Decimal(claim["billed"])]
         if len(candidates) != 1:
             if previous in ("posted", "already"):
                 # Posted on an earlier attempt: the claim may be closed now and so out of the A/R list.
@@ -139,8 +163,17 @@ class EobPostingRobot(Robot):
                                                     f"{len(candidates)} open claims",
                                          "payload": {"findings": [f"Service from {dos}, billed {claim['billed']}"],
                                                      "extracted": claim}}, [attachment])], {}
-        claim_number = candidates[0].claim_number
+        claim_number = candidates[0]
         before = await billing.claim(claim_number)
+        if before.balance <= 0 and check not in before.posted_checks():
+            # Open when the run's list was read, closed since by another payment: no longer an open claim to pay.
+            return "unmatched", [Filing({**ref, "idempotency_key": f"unmatched_payment:{check}:{account}",
+                                         "kind": "unmatched_payment",
+                                         "summary": f"Payment {claim['paid']} for account {account} matches "
+                                                    f"0 open claims",
+                                         "payload": {"findings": [f"Service from {dos}, billed {claim['billed']}",
+                                                                  f"Claim {claim_number} was closed tonight"],
+                                                     "extracted": claim}}, [attachment])], {}
         entries, problem = self._entries(before, lines)
         filings: list[Filing] = []
         ref = {**ref, "claim_number": claim_number, "service_date_from": before.dos_from.isoformat(),

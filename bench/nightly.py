@@ -61,7 +61,7 @@ class Counting:
         return self.app(environ, start_response)
 
 
-def one(robot: str, contexts: int, limit: int, seed: int) -> dict[str, Any]:
+def one(robot: str, contexts: int, limit: int, seed: int, trace: bool = False) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="hme-nightly-") as tmp:
         data = Path(tmp)
         serve.reset(data, seed=seed, claims=1500, today=TODAY)
@@ -87,7 +87,7 @@ def one(robot: str, contexts: int, limit: int, seed: int) -> dict[str, Any]:
         env = {**os.environ, "HME_DATA_DIR": str(data), "HME_DATABASE_URL": config.database_url,
                "HME_VAULT_KEY": key.decode(), "HME_EOB_PAYERS": "medicare", "HME_RUNNER": "bench"}
         command = [sys.executable, "-m", "hme_rpa.cli", "run", robot, "--night", TODAY.isoformat(),
-                   "--contexts", str(contexts), "--no-trace", "--limit"]
+                   "--contexts", str(contexts), *([] if trace else ["--no-trace"]), "--limit"]
         try:
             # Planning (A/R list, remittance lists) is measured apart from the units.
             subprocess.run([*command, "0"], env=env, check=True, capture_output=True, timeout=600)
@@ -112,10 +112,12 @@ def main() -> None:
     parser.add_argument("--remits", type=int, default=4, help="remittances posted per setting (one per context at 4)")
     parser.add_argument("--cmns", type=int, default=6, help="CMN holds checked (2 contexts)")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--trace", action="store_true", help="record Playwright traces, as `hme-rpa run` does by default")
     parser.add_argument("--robots", default="claim-status,eobs,cmns", help="which to measure")
     parser.add_argument("--contexts", default="1,2,4", help="browser contexts to compare (the night's figure needs 1,2,4)")
     args = parser.parse_args()
-    print(f"one runner, sandbox page latency {LATENCY_S * 1000:.0f} ms, {os.cpu_count()} cores")
+    print(f"one runner, sandbox page latency {LATENCY_S * 1000:.0f} ms, {os.cpu_count()} cores, "
+          f"traces {'on' if args.trace else 'off'}")
     print(f"{'robot':<14}{'contexts':>9}{'units':>7}{'seconds':>9}{'per hour':>10}{'req/unit':>9}"
           f"{'floor/h':>9}{'of floor':>9}")
     rates: dict[str, float] = {}
@@ -126,7 +128,7 @@ def main() -> None:
         if robot not in chosen:
             continue
         for contexts in settings:
-            r = one(robot, contexts, limit, args.seed)
+            r = one(robot, contexts, limit, args.seed, args.trace)
             done = r["totals"].get(unit_name, 0)
             per_hour = done / r["seconds"] * 3600
             req_per = r["requests"] / max(done, 1)
@@ -138,7 +140,7 @@ def main() -> None:
                   f"{floor:>9.0f}{per_hour / floor:>9.2f}" + (f"  ({r['failed']} failed)" if r["failed"] else ""))
     if "cmns" not in chosen:
         return
-    c = one("cmns", 2, args.cmns, args.seed)
+    c = one("cmns", 2, args.cmns, args.seed, args.trace)
     cmn_rate = c["totals"].get("holds_checked", 0) / c["seconds"] * 3600
     print(f"{'cmns':<14}{2:>9}{c['totals'].get('holds_checked', 0):>7}{c['seconds']:>9.1f}{cmn_rate:>10.0f}"
           "   (OCR of fax scans on both cores)")

@@ -96,7 +96,13 @@ class PortalSession:
 
     async def run(self, work: Callable[[Page], Awaitable[T]], *, label: str = "work") -> T:
         async def attempt() -> T:
-            return await work(await self.page())
+            result = await work(await self.page())
+            if self.trace and self.context is not None:
+                # Only a failing step's trace is evidence: drop each clean step's, so a night of thousands of
+                # pages keeps no growing trace and a failure's trace shows that step (and its log-in) alone.
+                await self.context.tracing.stop_chunk()
+                await self.context.tracing.start_chunk()
+            return result
 
         async def drop(error: BaseException) -> None:
             await self.close(keep_evidence_as=label)

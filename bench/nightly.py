@@ -1,6 +1,6 @@
 """How much of a night one runner does per hour, at the sandbox's 200 ms page latency.
 
-    .venv/bin/python bench/nightly.py [--claims 60] [--remits 4] [--cmns 6] [--contexts 1,2,4]
+    .venv/bin/python bench/nightly.py [--claims 60] [--remits 8] [--cmns 6] [--contexts 1,2,4]
 
 For 1, 2 and 4 browser contexts on one runner (one Chromium), side by side in
 one run: claims statused per hour and payments (claims) posted per hour, each
@@ -109,7 +109,7 @@ def one(robot: str, contexts: int, limit: int, seed: int, trace: bool = False) -
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--claims", type=int, default=60, help="claim checks per setting")
-    parser.add_argument("--remits", type=int, default=4, help="remittances posted per setting (one per context at 4)")
+    parser.add_argument("--remits", type=int, default=8, help="remittances posted per setting (two per context at 4)")
     parser.add_argument("--cmns", type=int, default=6, help="CMN holds checked (2 contexts)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--trace", action="store_true", help="record Playwright traces, as `hme-rpa run` does by default")

@@ -57,6 +57,9 @@ class EobPostingRobot(Robot):
                                                         "date": r.date.isoformat(), "amount": f"{r.amount:.2f}",
                                                         "href": r.href}) for r in rows)
         done = ctx.checkpoints.finished_before([k for k, _ in units])
+        # Largest checks first (units are leased in plan order): a remittance is posted by one worker, so a long
+        # one started last would keep the night running on one context while the others sit idle.
+        units.sort(key=lambda u: Decimal(u[1]["amount"]), reverse=True)
         return [(k, d) for k, d in units if k not in done]
 
     async def work(self, ctx: NightContext, worker: Worker, unit: Unit) -> Outcome:

@@ -100,8 +100,11 @@ class PortalSession:
             if self.trace and self.context is not None:
                 # Only a failing step's trace is evidence: drop each clean step's, so a night of thousands of
                 # pages keeps no growing trace and a failure's trace shows that step (and its log-in) alone.
-                await self.context.tracing.stop_chunk()
-                await self.context.tracing.start_chunk()
+                try:
+                    await self.context.tracing.stop_chunk()
+                    await self.context.tracing.start_chunk()
+                except PlaywrightError:  # the step is done; a context that died since is replaced on the next
+                    log.debug("restarting the %s trace failed", self.name, exc_info=True)
             return result
 
         async def drop(error: BaseException) -> None:

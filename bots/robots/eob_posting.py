@@ -156,27 +156,24 @@ class EobPostingRobot(Robot):
                 # Not in the list read at the start of the run (entered since), or ambiguous: ask again now.
                 candidates = [r.claim_number for r in await billing.find_claims(account)
                               if r.account == account and r.dos_from == dos and r.billed == Decimal(claim["billed"])]
+        def unmatched(count: int, *why: str) -> tuple[str, list[Filing], dict[str, Any]]:
+            return "unmatched", [Filing({**ref, "idempotency_key": f"unmatched_payment:{check}:{account}",
+                                         "kind": "unmatched_payment",
+                                         "summary": f"Payment {claim['paid']} for account {account} matches "
+                                                    f"{count} open claims",
+                                         "payload": {"findings": [f"Service from {dos}, billed {claim['billed']}", *why],
+                                                     "extracted": claim}}, [attachment])], {}
+
         if len(candidates) != 1:
             if previous in ("posted", "already"):
                 # Posted on an earlier attempt: the claim may be closed now and so out of the A/R list.
                 return previous, [], {}
-            return "unmatched", [Filing({**ref, "idempotency_key": f"unmatched_payment:{check}:{account}",
-                                         "kind": "unmatched_payment",
-                                         "summary": f"Payment {claim['paid']} for account {account} matches "
-                                                    f"{len(candidates)} open claims",
-                                         "payload": {"findings": [f"Service from {dos}, billed {claim['billed']}"],
-                                                     "extracted": claim}}, [attachment])], {}
+            return unmatched(len(candidates))
         claim_number = candidates[0]
         before = await billing.claim(claim_number)
         if before.balance <= 0 and check not in before.posted_checks():
             # Open when the run's list was read, closed since by another payment: no longer an open claim to pay.
-            return "unmatched", [Filing({**ref, "idempotency_key": f"unmatched_payment:{check}:{account}",
-                                         "kind": "unmatched_payment",
-                                         "summary": f"Payment {claim['paid']} for account {account} matches "
-                                                    f"0 open claims",
-                                         "payload": {"findings": [f"Service from {dos}, billed {claim['billed']}",
-                                                                  f"Claim {claim_number} was closed tonight"],
-                                                     "extracted": claim}}, [attachment])], {}
+            return unmatched(0, f"Claim {claim_number} was closed tonight")
         entries, problem = self._entries(before, lines)
         filings: list[Filing] = []
         ref = {**ref, "claim_number": claim_number, "service_date_from": before.dos_from.isoformat(),

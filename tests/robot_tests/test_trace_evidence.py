@@ -1,0 +1,75 @@
+"""The Playwright trace attached to a failure shows the failing step, not the whole session before it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from playwright.async_api import Page
+
+from bots.portals.base import PortalSession, expect_screen
+from bots.runtime.browser import launch
+from bots.runtime.guard import Policy, PortalGuard, RetriesExhausted
+from bots.runtime.vault import Credentials
+from browser import live_server, require_chromium
+
+pytestmark = [pytest.mark.browser]
+
+
+def _site() -> Flask:
+    app = Flask(__name__)
+
+    @app.get("/login")
+    def login() -> str:
+        return "<form><input id=user></form>"
+
+    @app.get("/screen/<name>")
+    def screen(name: str) -> str:
+        return f"<h1 id='{name}'>{name}</h1>"
+
+    return app
+
+
+class Practice(PortalSession):
+    name = "practice"
+
+    async def login(self, page: Page) -> None:
+        await self.goto(page, "/login")
+
+    async def visit(self, name: str, expect: str) -> None:
+        async def work(page: Page) -> None:
+            await self.goto(page, f"/screen/{name}")
+            await expect_screen(page, f"#{expect}", login_marker="#user", what=name, timeout_ms=500)
+        await self.run(work, label=name)
+
+
+def _visited(trace: Path) -> list[str]:
+    with zipfile.ZipFile(trace) as z:
+        events = [json.loads(line) for name in z.namelist() if name.endswith(".trace")
+                  for line in z.read(name).decode().splitlines() if line.strip()]
+    return [e["params"]["url"].rsplit("/", 1)[-1] for e in events
+            if e.get("type") == "before" and e.get("method") == "goto"]
+
+
+def test_a_failure_trace_holds_only_the_failing_step(tmp_path: Path) -> None:
+    require_chromium()
+
+    async def night(base: str) -> Practice:
+        async with launch() as (_pw, browser):
+            session = Practice(browser, PortalGuard("practice", Policy(retries=0, backoff=0.01)),
+                               Credentials(url=base), evidence_dir=tmp_path, trace=True)
+            for name in ("first", "second", "third"):
+                await session.visit(name, expect=name)  # clean steps: their traces are dropped
+            with pytest.raises(RetriesExhausted):
+                await session.visit("fourth", expect="missing")  # the screen never shows: a failure
+            return session
+
+    with live_server(_site()) as base:
+        session = asyncio.run(night(base))
+    assert session.evidence.trace is not None and session.evidence.trace.exists()
+    assert session.evidence.screenshot
+    assert _visited(session.evidence.trace) == ["fourth"]

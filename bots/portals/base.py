@@ -189,6 +189,40 @@ def check_response(response: Response | None) -> None:
         raise PortalUnavailable(f"HTTP {response.status} at {response.url.split('?')[0]}")
 
 
+_FILL = """(values) => {
+    const problems = [];
+    for (const [selector, value] of values) {
+        const field = document.querySelector(selector);
+        if (!field) { problems.push(`${selector} is not on the page`); continue; }
+        if (field.disabled || field.readOnly) { problems.push(`${selector} does not take input`); continue; }
+        if (field.type === "checkbox") {
+            field.checked = value;
+        } else if (field.tagName === "SELECT") {
+            if (!Array.from(field.options).some(o => o.value === value)) {
+                problems.push(`${selector} has no choice ${value}`); continue;
+            }
+            field.value = value;
+        } else {
+            field.value = value;
+        }
+        field.dispatchEvent(new Event("input", {bubbles: true}));
+        field.dispatchEvent(new Event("change", {bubbles: true}));
+    }
+    return problems;
+}"""
+
+
+async def fill_form(page: Page, values: list[tuple[str, str | bool]], *, what: str) -> None:
+    """Enter a whole form in one round trip (text, check boxes, choices), with the events typing would fire.
+
+    A field filled one by one costs the browser an actionability check and a frame each; the payment
+    popup alone has a dozen. Missing, disabled or read-only fields and unknown choices fail as a screen
+    that is not what the robot expects."""
+    problems: list[str] = await page.evaluate(_FILL, [list(v) for v in values])
+    if problems:
+        raise ElementMissing(f"{what}: {'; '.join(problems[:3])}")
+
+
 # Which of the three the page shows now, in the order they decide: an error page, the screen, the log-in page.
 _SHOWS = """([failure, screen, login]) => document.querySelector(failure) ? "failure"
     : document.querySelector(screen) ? "screen" : document.querySelector(login) ? "login" : null"""

@@ -14,7 +14,7 @@ from typing import Any
 from playwright.async_api import Dialog, Page
 
 from ..errors import ElementMissing, LoginRefused, SessionExpired
-from .base import PortalSession, expect_screen, fetch_csv
+from .base import PortalSession, expect_screen, fetch_csv, fill_form
 
 LOGIN_MARKER = "#signon, #session-timeout, #state-expired"
 
@@ -124,10 +124,8 @@ class ArInquiryPage:
                     payer: str = "") -> list[ArRow]:
         await session.goto(page, "/ar")
         await expect_screen(page, "#ar-grid", login_marker=LOGIN_MARKER, what="A/R inquiry")
-        if payer:
-            await page.select_option("#f-payer", payer)
-        await page.set_checked("#f-unstatused", unstatused)
-        await page.fill("#f-search", search)
+        await fill_form(page, [("#f-payer", payer), ("#f-unstatused", unstatused), ("#f-search", search)],
+                        what="A/R inquiry")
         await session.submit(page, lambda: page.click("#f-go"))
         rows: list[ArRow] = []
         while True:
@@ -168,7 +166,7 @@ class ClaimPage:
             notes=data["notes"])
 
     async def add_note(self, session: "MediBillSession", page: Page, claim_number: str, text: str) -> None:
-        await page.fill("#note-text", text)
+        await fill_form(page, [("#note-text", text)], what=f"note on claim {claim_number}")
         await session.submit(page, lambda: page.click("#add-note"))
         await expect_screen(page, "#message, #error", login_marker=LOGIN_MARKER, what="note saved")
         if await page.locator("#error").count():
@@ -184,17 +182,13 @@ class PaymentPopup:
         try:
             await popup.wait_for_load_state("domcontentloaded")
             await expect_screen(popup, "#payment-form", login_marker=LOGIN_MARKER, what="payment entry")
-            await popup.fill("#check", check_number)
+            values: list[tuple[str, str | bool]] = [("#check", check_number)]
             for line in lines:
                 n = line.line_no
-                if await popup.locator(f"#l{n}_paid").count() == 0:
-                    raise ElementMissing(f"payment entry has no line {n}")
-                await popup.fill(f"#l{n}_paid", f"{line.paid:.2f}")
-                await popup.set_checked(f"#l{n}_denied", line.denied)
+                values += [(f"#l{n}_paid", f"{line.paid:.2f}"), (f"#l{n}_denied", line.denied)]
                 for k, (group, reason, amount) in enumerate(line.adjustments, start=1):
-                    await popup.select_option(f"#l{n}_grp{k}", group)
-                    await popup.fill(f"#l{n}_rc{k}", reason)
-                    await popup.fill(f"#l{n}_amt{k}", f"{amount:.2f}")
+                    values += [(f"#l{n}_grp{k}", group), (f"#l{n}_rc{k}", reason), (f"#l{n}_amt{k}", f"{amount:.2f}")]
+            await fill_form(popup, values, what="payment entry")
 
             async def accept(dialog: Dialog) -> None:
                 await dialog.accept()

@@ -11,7 +11,7 @@ from playwright.async_api import Page
 
 from ..errors import LoginRefused, PasswordExpired
 from ..runtime import totp
-from .base import PortalSession, expect_screen
+from .base import PortalSession, expect_screen, fill_form
 
 LOGIN_MARKER = "#login-button, #signin"
 
@@ -94,9 +94,8 @@ class ClaimStatusPage:
             await session.goto(page, "/claim-status")
         await expect_screen(page, "#mbi, #beneficiaryId", login_marker=LOGIN_MARKER, what="claim status page")
         variant = await page.locator("#beneficiaryId").count() > 0
-        await page.fill("#beneficiaryId" if variant else "#mbi", mbi)
-        await page.fill("#from", start.strftime("%m/%d/%Y"))
-        await page.fill("#to", end.strftime("%m/%d/%Y"))
+        await fill_form(page, [("#beneficiaryId" if variant else "#mbi", mbi), ("#from", start.strftime("%m/%d/%Y")),
+                               ("#to", end.strftime("%m/%d/%Y"))], what="claim status inquiry")
         await session.submit(page, lambda: page.click("#search-button" if variant else "#submit-inquiry"))
         await expect_screen(page, "#claims, #claim-results, #no-claims, #inquiry-error", login_marker=LOGIN_MARKER,
                             what="claim status results")

@@ -195,16 +195,10 @@ _FILL = """(values) => {
         const field = document.querySelector(selector);
         if (!field) { problems.push(`${selector} is not on the page`); continue; }
         if (field.disabled || field.readOnly) { problems.push(`${selector} does not take input`); continue; }
-        if (field.type === "checkbox") {
-            field.checked = value;
-        } else if (field.tagName === "SELECT") {
-            if (!Array.from(field.options).some(o => o.value === value)) {
-                problems.push(`${selector} has no choice ${value}`); continue;
-            }
-            field.value = value;
-        } else {
-            field.value = value;
+        if (field.tagName === "SELECT" && !Array.from(field.options).some(o => o.value === value)) {
+            problems.push(`${selector} has no choice ${value}`); continue;
         }
+        if (field.type === "checkbox") field.checked = value; else field.value = value;
         field.dispatchEvent(new Event("input", {bubbles: true}));
         field.dispatchEvent(new Event("change", {bubbles: true}));
     }

@@ -151,11 +151,13 @@ class EobPostingRobot(Robot):
                                                   "extracted": claim}}, [attachment])], {}
         candidates: list[str] = []
         if account and dos is not None:
-            candidates = list(open_claims.get((account, dos, Decimal(claim["billed"])), []))
+            key = (account, dos, Decimal(claim["billed"]))
+            candidates = list(open_claims.get(key, []))
             if len(candidates) != 1:
                 # Not in the list read at the start of the run (entered since), or ambiguous: ask again now.
                 candidates = [r.claim_number for r in await billing.find_claims(account)
-                              if r.account == account and r.dos_from == dos and r.billed == Decimal(claim["billed"])]
+                              if (r.account, r.dos_from, r.billed) == key]
+
         def unmatched(count: int, *why: str) -> tuple[str, list[Filing], dict[str, Any]]:
             return "unmatched", [Filing({**ref, "idempotency_key": f"unmatched_payment:{check}:{account}",
                                          "kind": "unmatched_payment",

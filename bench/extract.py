@@ -45,6 +45,7 @@ FORM_FIELDS = ("certification_type", "initial_date", "patient.name", "patient.mb
                "icd10", "test.pao2_mmhg", "test.sao2_percent", "test.date", "test.condition", "q2_circumstance",
                "portable", "flow_rate_lpm", "q7_edema", "q8_cor_pulmonale", "q9_hematocrit", "signature_present",
                "signature_date", "problems", "valid")
+KINDS = {"spr": "spr text", "eob": "eob text", "eob-scan": "eob scan", "cmn": "cmn fax", "swo": "swo fax"}
 SWO_FIELDS = ("order_date", "patient.name", "patient.mbi", "items", "practitioner.name", "practitioner.npi",
               "signature_present", "problems", "valid")
 
@@ -59,7 +60,10 @@ def leaves(value: Any, path: str = "") -> list[str]:
 
 def get(data: dict[str, Any], path: str) -> Any:
     for part in path.split("."):
-        data = data.get(part) if isinstance(data, dict) else None  # type: ignore[assignment]
+        if isinstance(data, list) and part.isdigit():
+            data = data[int(part)] if int(part) < len(data) else None  # type: ignore[assignment]
+        else:
+            data = data.get(part) if isinstance(data, dict) else None  # type: ignore[assignment]
     return data
 
 
@@ -102,6 +106,8 @@ def main() -> None:
     parser.add_argument("--per-kind", type=int, default=40)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--memory-only", action="store_true", help="Only the 100 vs 1,000 page memory check.")
+    parser.add_argument("--kinds", default=",".join(KINDS), help=f"Document types to run (default all: {','.join(KINDS)}).")
+    parser.add_argument("--wrong", action="store_true", help="List every wrong field: document, field, truth, read, flagged.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -110,22 +116,26 @@ def main() -> None:
         if args.memory_only:
             memory_flatness(root, store)
             return
-        corpus: dict[str, list[tuple[Path, Any]]] = {"spr text": [], "eob text": [], "eob scan": [], "cmn fax": [],
-                                                     "swo fax": []}
+        chosen = [k.strip() for k in args.kinds.split(",") if k.strip()]
+        unknown = [k for k in chosen if k not in KINDS]
+        if unknown:
+            parser.error(f"unknown kind(s) {', '.join(unknown)}; choose from {', '.join(KINDS)}")
+        wanted = {KINDS[k] for k in chosen}
+        corpus: dict[str, list[tuple[Path, Any]]] = {kind: [] for kind in KINDS.values()}
         remits = store.all("SELECT id, payer_key, check_number FROM remittances ORDER BY id DESC")
         for r in remits:
             if r["payer_key"] == "medicare":
                 kind = "spr text"
             else:
                 kind = "eob scan" if eob.is_scanned(r["check_number"]) else "eob text"
-            if len(corpus[kind]) >= args.per_kind:
+            if kind not in wanted or len(corpus[kind]) >= args.per_kind:
                 continue
             path = root / f"{kind.replace(' ', '-')}-{r['id']}.pdf"
             path.write_bytes((spr.render if kind == "spr text" else eob.render)(store, r["id"]))
             corpus[kind].append((path, r["id"]))
         for doc in store.all("SELECT * FROM documents ORDER BY id"):
             kind = "cmn fax" if doc["doc_type"] == "cmn" else "swo fax"
-            if len(corpus[kind]) >= args.per_kind:
+            if kind not in wanted or len(corpus[kind]) >= args.per_kind:
                 continue
             data, content_type = forms.render(dict(doc), json.loads(doc["fields"]))
             path = root / f"{kind.replace(' ', '-')}-{doc['id']}.{'tif' if content_type == 'image/tiff' else 'pdf'}"
@@ -137,6 +147,8 @@ def main() -> None:
         print(f"{'type':<10} {'docs':>5} {'pages':>6} {'fields':>7} {'right':>8} {'silent':>8} {'pages/s':>8}  notes")
         with ProcessPoolExecutor(args.workers) as pool:
             for kind, items in corpus.items():
+                if not items:
+                    continue
                 started = time.perf_counter()
                 results = list(pool.map(_extract, [str(p) for p, _ in items]))
                 elapsed = time.perf_counter() - started
@@ -156,8 +168,12 @@ def main() -> None:
                             diff.extend([n for n in names if n.startswith(base + ".")] if "(length" in d else [d])
                         fields += len(names)
                         wrong += len(diff)
-                        if got["balanced"]:
-                            silent += sum(1 for d in diff if not covered(d, got["review"]))
+                        for d in diff:
+                            quiet = got["balanced"] and not covered(d, got["review"])
+                            silent += quiet
+                            if args.wrong:
+                                print(f"  wrong {path.name} {d}: truth {get(want, d)!r} read {get(got, d)!r} "
+                                      f"{'SILENT' if quiet else 'flagged'}")
                     else:
                         truth_fields = json.loads(truth["fields"])
                         truth_fields.update(problems=json.loads(truth["problems"]), valid=bool(truth["valid"]))
@@ -175,10 +191,15 @@ def main() -> None:
                                 flagged = covered(name, got["review"]) or (name in ("valid", "problems") and not got["valid"])
                                 if not flagged:
                                     silent += 1
+                                if args.wrong:
+                                    print(f"  wrong {path.name} {name}: truth {want_value!r} read {got_value!r} "
+                                          f"{'flagged' if flagged else 'SILENT'}")
                 notes = f"{failed} could not be read" if failed else ""
                 print(f"{kind:<10} {len(items):>5} {pages:>6} {fields:>7} {1 - wrong / max(fields, 1):>8.2%} "
                       f"{silent / max(fields, 1):>8.3%} {pages / elapsed:>8.1f}  {notes}")
 
+            if set(KINDS.values()) - wanted:
+                return
             # OCR overhead: the same page images through bare tesseract and through our pipeline.
             images = []
             for path, _ in corpus["eob scan"][:6] + corpus["cmn fax"][:6]:

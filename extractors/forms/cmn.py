@@ -33,10 +33,11 @@ class _Reader:
         self._cells.append(cell)
 
     def settle(self) -> None:
-        """Read every cell waiting for confirmation again, in one go, and keep what the two reads make of it."""
-        seconds = self.form.reread(self._cells)
-        for (path, first, parse, store, required), again in zip(self._pending, seconds):
-            store(self.keep(path, values.confirmed(first, parse(again)), required=required))
+        """Read every cell waiting for confirmation again, in one go, and keep what the reads make of it."""
+        rereads = self.form.reread(self._cells)
+        for (path, first, parse, store, required), renderings in zip(self._pending, rereads):
+            store(self.keep(path, values.settled(first, [parse(found) for found in renderings]),
+                            required=required))
         self._pending, self._cells = [], []
 
     def cell_after(self, hit: Hit | None, width: float, *, x_max: float | None = None
@@ -57,6 +58,20 @@ class _Reader:
         pad = self.form.char_h * grow
         return (word.left - pad, word.top - self.form.char_h / 3, word.left + word.width + pad,
                 word.top + word.height + self.form.char_h / 3)
+
+    def cell_around(self, found: list[Word]) -> tuple[float, float, float, float] | None:
+        """The box of a value's words, grown by a character each way (a misread may have cut a letter off)."""
+        found = [w for w in found if w.text.strip("|_~.,;:'\"")]
+        if not found:
+            return None
+        pad = self.form.char_h
+        return (min(w.left for w in found) - pad, min(w.top for w in found) - pad / 3,
+                max(w.left + w.width for w in found) + pad, max(w.top + w.height for w in found) + pad / 3)
+
+    def confirm_words(self, path: str, found: list[Word], parse: Callable[[list[Word]], values.Read[Any]],
+                      store: Callable[[Any], None]) -> None:
+        """`confirm` a value read from these words, rereading the box they stand in."""
+        self.confirm(path, parse(found), self.cell_around(found), parse, store)
 
     def keep(self, path: str, read: values.Read[Any], *, required: bool = True) -> Any:
         """The value if it is sure; otherwise the value as read, listed for review (or None, if allowed)."""
@@ -269,9 +284,10 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
     split = form.label_x(supplier_hit)[0] - form.char_h if supplier_hit else None
     if patient_hit:
         cmn.patient = CmnPatient(
-            name=r.keep("patient.name", values.name_in(form.line_below(patient_hit, 1, x_max=split))),
             address=r.keep("patient.address", values.text_in(form.line_below(patient_hit, 2, x_max=split)),
                            required=False))
+        r.confirm_words("patient.name", form.line_below(patient_hit, 1, x_max=split), values.name_in,
+                        lambda v: setattr(cmn.patient, "name", v))
     else:
         r.review.extend(["patient.name", "patient.address"])
     mbi, mbi_hit = r.value_after("MBI:", values.mbi_in, take=2)
@@ -322,7 +338,8 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
 
     physician_hit = form.find("PHYSICIAN NAME, ADDRESS")
     if physician_hit:
-        cmn.physician = Practitioner(name=r.keep("physician.name", values.name_in(form.line_below(physician_hit, 1))))
+        r.confirm_words("physician.name", form.line_below(physician_hit, 1), values.name_in,
+                        lambda v: setattr(cmn.physician, "name", v))
     cmn.physician.npi = r.keep("physician.npi", r.value_after("NPI #:", values.npi_in, take=2)[0])
 
     # Section B.

@@ -39,6 +39,8 @@ class Box:
 
 
 _MARGIN = 20  # white pixels around a cell read on its own
+RENDERINGS = 3  # a cell is read again as grey, as cleaned ink and enlarged (see `Form.reread`)
+_ENLARGED = 1.5
 BOX_EDGE = 0.85  # a box's side is a column inked over at least this share of the tallest one in the band
 
 
@@ -176,36 +178,52 @@ class Form:
         best = max(found, key=lambda word: word.conf)
         return Word(best.text, best.conf, dx + best.left, dy + best.top, best.width, best.height, (-1, -1, -1))
 
-    def reread(self, cells: Sequence[tuple[float, float, float, float] | None]) -> list[list[Word]]:
-        """Read value cells a second time, each alone on its line, from the grey page.
+    def reread(self, cells: Sequence[tuple[float, float, float, float] | None]) -> list[list[list[Word]]]:
+        """Read value cells again, each alone on its line, in `RENDERINGS` renderings: the grey page
+        (binarised afresh by Tesseract), the page's ink cleared harder of specks, and the grey page
+        enlarged by half. Returns, per cell, the words of each rendering (page coordinates).
 
-        A value read twice, from the page and from its cell alone (binarised afresh, with nothing around it
-        to confuse it), is trusted when both reads agree; a disagreement goes to a person. The cells are
-        stacked into one image so that the second reading costs one Tesseract run, not one per field.
+        A value read several times from different images is trusted when the reads agree (see
+        `values.settled`); a disagreement goes to a person. Every rendering of every cell is stacked into
+        one image, so the rereading costs one Tesseract run, not one per field: the fixed cost of a
+        Tesseract run (loading its model) is most of what reading a small cell costs.
         """
-        crops = [self._grey_cell(*c) if c is not None else None for c in cells]
-        present = [(i, c) for i, c in enumerate(crops) if c is not None]
-        out: list[list[Word]] = [[] for _ in cells]
-        if not present:
+        pieces: list[tuple[int, int, Image.Image, tuple[int, int], float]] = []
+        for rendering in range(RENDERINGS):
+            for index, cell in enumerate(cells):
+                if cell is None:
+                    continue
+                if rendering == 1:
+                    crop = self._cell(*cell)
+                else:
+                    crop = self._grey_cell(*cell)
+                    if crop is not None and rendering == 2:
+                        image, origin = crop
+                        crop = image.resize((round(image.width * _ENLARGED), round(image.height * _ENLARGED)),
+                                            Image.Resampling.BICUBIC), origin
+                if crop is not None:
+                    pieces.append((index, rendering, crop[0], crop[1], _ENLARGED if rendering == 2 else 1.0))
+        out: list[list[list[Word]]] = [[[] for _ in range(RENDERINGS)] for _ in cells]
+        if not pieces:
             return out
-        width = max(c[0].width for _, c in present)
-        height = sum(c[0].height for _, c in present)
-        sheet = Image.new("L", (width, height), 255)
+        sheet = Image.new("L", (max(p[2].width for p in pieces), sum(p[2].height for p in pieces)), 255)
         slots = []
         y = 0
-        for index, (image, origin) in present:
+        for index, rendering, image, origin, scale in pieces:
             sheet.paste(image, (0, y))
-            slots.append((index, y, y + image.height, origin))
+            slots.append((index, rendering, y, y + image.height, origin, scale))
             y += image.height
         for word in words(sheet, psm=6):
             middle = word.top + word.height / 2
-            for index, y0, y1, (dx, dy) in slots:
+            for index, rendering, y0, y1, (dx, dy), scale in slots:
                 if y0 <= middle < y1:
-                    out[index].append(Word(word.text, word.conf, dx + word.left, dy + word.top - y0, word.width,
-                                           word.height, (-1, -1, index)))
+                    out[index][rendering].append(Word(
+                        word.text, word.conf, round(dx + word.left / scale), round(dy + (word.top - y0) / scale),
+                        round(word.width / scale), round(word.height / scale), (-1, -1, index)))
                     break
-        for found in out:
-            found.sort(key=lambda w: w.left)
+        for renderings in out:
+            for found in renderings:
+                found.sort(key=lambda w: w.left)
         return out
 
     # --- ink --------------------------------------------------------------------------

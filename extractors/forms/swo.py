@@ -48,7 +48,8 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Swo:
               lambda v: setattr(swo, "order_date", v))
     _, name_words = r.after("Beneficiary Name:")
     mbi_hit, mbi_words = r.after("Medicare ID (MBI):")
-    swo.patient = SwoPatient(name=r.keep("patient.name", values.name_in(name_words)))
+    swo.patient = SwoPatient()
+    r.confirm_words("patient.name", name_words, values.name_in, lambda v: setattr(swo.patient, "name", v))
     r.confirm("patient.mbi", values.mbi_in(mbi_words[:2]), r.cell_after(mbi_hit, 18), values.mbi_in,
               lambda v: setattr(swo.patient, "mbi", v))
 
@@ -108,8 +109,8 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Swo:
     if not swo.items:
         r.review.append("items")
     if practitioner_hit:
-        swo.practitioner = Practitioner(name=r.keep("practitioner.name",
-                                                    values.name_in(form.words_after(practitioner_hit))))
+        r.confirm_words("practitioner.name", form.words_after(practitioner_hit), values.name_in,
+                        lambda v: setattr(swo.practitioner, "name", v))
     npi_hit = form.find("NPI:", after=practitioner_hit) if practitioner_hit else form.find("NPI:")
     if npi_hit:
         npi_words = form.words_after(npi_hit)

@@ -79,6 +79,7 @@ SIGNED_INK_DOUBT = (0.031, 0.052)
 
 
 AGREE_MIN_CONF = 60.0  # both reads at least this sure before their agreement counts
+GUESSED_CONF = 55.0  # a value whose characters were changed to fit its format: reads that agree do not make it sure
 
 
 def agreed(first: Read[int], again: Word | None, low: int, high: int) -> Read[int]:
@@ -118,6 +119,39 @@ def confirmed(first: Read[T], second: Read[T]) -> Read[T]:
     return Read(likelier.value, min(likelier.conf, CONF_OK - 1), likelier.ok, likelier.word)
 
 
+VOTES = 3  # reads of different images that must agree, none saying otherwise, to outvote low confidence
+
+
+def settled(first: Read[T], again: list[Read[T]]) -> Read[T]:
+    """A value read on the page and again from its cell in several renderings (grey first).
+
+    The page read and the grey reread settle it as `confirmed` does. Failing that, a vote: `VOTES` or more
+    reads that pass their checks and agree, the best of them fairly sure, make the value sure: Tesseract's
+    confidence is low on strings no dictionary knows (an MBI, an ICD-10 code) however clear the print,
+    while the same misread from three different images of a cell is rare (though not unheard of when
+    every read is weak: a 9 taken for an O three times). One read that passes its checks may say
+    otherwise only when it is less sure than the best of the agreeing reads, or when it is the page read
+    and the three rereads of the cell alone agree (the page read sees the value among its neighbours,
+    which misleads it more than specks mislead a reread). A read that found nothing, or nothing that
+    passes its checks, neither votes nor objects.
+    """
+    read = confirmed(first, again[0] if again else nothing())
+    if read.sure:
+        return read
+    valid = [r for r in (first, *again) if r.value is not None and r.ok]
+    for candidate in valid:
+        agreeing = [r for r in valid if r.value == candidate.value]
+        others = [r for r in valid if r.value != candidate.value]
+        if len(agreeing) < VOTES or len(others) > 1:
+            continue
+        best = max(r.conf for r in agreeing)
+        if best < AGREE_MIN_CONF or (others and not (others[0] is first or best > others[0].conf)):
+            continue
+        witness = next((r.word for r in agreeing if r.word is not None), None)
+        return Read(candidate.value, max(best, CONF_OK), True, witness)
+    return read
+
+
 def mbi_in(words: list[Word]) -> Read[str]:
     """An MBI: each position is a digit or a letter by the CMS format, which settles most confusions."""
     for word in words:
@@ -139,8 +173,10 @@ def mbi_in(words: list[Word]) -> Read[str]:
                 fixed.append(char.translate(str.maketrans({"O": "0", "I": "1", "S": "5", "B": "8", "Z": "2", "L": "1"})))
         value = "".join(fixed)
         # Each change above is forced by the format (no O, I, S, B, Z or L in an MBI; digits where only
-        # digits stand): it does not make the read less sure. A bracket taken for a J is a guess.
-        conf = word.conf if bracket_free else min(word.conf, 75.0)
+        # digits stand), but which digit a letter stood for is a guess: a 9 in a fax's sans face reads
+        # as S or O time after time, so agreeing reads do not make a changed MBI sure. A bracket taken
+        # for a J is a guess too.
+        conf = word.conf if bracket_free and value == raw else min(word.conf, GUESSED_CONF)
         return Read(value, conf, is_mbi(value), word)
     return nothing()
 
@@ -163,7 +199,8 @@ def hcpcs_in(words: list[Word]) -> list[Read[str]]:
         if len(text) == 5 and text[0] in "£€":
             text = "E" + text[1:]
         if len(text) == 5 and text[0].isalpha():
-            candidate = text[0].upper() + text[1:].translate(_TO_DIGIT)
+            # Only digits follow the letter; the order forms' typewriter face has a dotted zero that reads as "e".
+            candidate = text[0].upper() + text[1:].translate(_TO_DIGIT).replace("e", "0")
             if is_hcpcs(candidate):
                 out.append(Read(candidate, word.conf if candidate == text else min(word.conf, 75.0), True, word))
     return out
@@ -203,7 +240,8 @@ def name_in(words: list[Word]) -> Read[str]:
     read = text_in(words)
     if read.value is None:
         return read
-    match = re.search(r"([A-Z][A-Z'-]+(?:-[A-Z]+)?),\s*([A-Z][A-Z'-]+)", read.value.upper())
+    # A capital I at the end of a word often reads as "!" ("MA!"): no name holds one.
+    match = re.search(r"([A-Z][A-Z'-]+(?:-[A-Z]+)?),\s*([A-Z][A-Z'-]+)", read.value.upper().replace("!", "I"))
     if not match:
         return Read(read.value, read.conf, False)
     return Read(f"{match.group(1)}, {match.group(2)}", read.conf, True)

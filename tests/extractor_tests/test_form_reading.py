@@ -75,6 +75,62 @@ def test_a_value_only_the_second_read_found_is_kept_but_not_trusted() -> None:
     assert values.confirmed(_read("X", 90), values.nothing()).sure
 
 
+def test_three_rereads_outvote_low_confidence_when_nothing_says_otherwise() -> None:
+    # An MBI no dictionary knows: Tesseract is unsure of each read, but four images agree.
+    settled = values.settled(_read("8N32TF7QQ76", 40), [_read("8N32TF7QQ76", 58), _read("8N32TF7QQ76", 66),
+                                                        values.nothing()])
+    assert not values.confirmed(_read("8N32TF7QQ76", 40), _read("8N32TF7QQ76", 58)).sure
+    assert settled.value == "8N32TF7QQ76" and settled.sure
+    # A read that found nothing that passes its checks neither votes nor objects.
+    settled = values.settled(_read("8N32TF7QQ7", 90, ok=False), [_read("8N32TF7QQ76", c) for c in (58, 62, 57)])
+    assert settled.value == "8N32TF7QQ76" and settled.sure
+
+
+def test_a_vote_of_weak_reads_stays_unsure() -> None:
+    # Three weak reads of the same shapes (a 9 taken for an O each time) prove little.
+    settled = values.settled(_read("8VC0KF4RM56", 38), [_read("8VC0KF4RM56", 45), _read("8VC0KF4RM56", 47),
+                                                        values.nothing()])
+    assert not settled.sure
+
+
+def test_three_rereads_outvote_the_page_read_but_not_a_surer_reread() -> None:
+    page = _read("WALKER FOLOING WHEELED", 91)
+    rereads = [_read("WALKER FOLDING WHEELED", 94), _read("WALKER FOLDING WHEELED", 94),
+               _read("WALKER FOLDING WHEELED", 95)]
+    settled = values.settled(page, rereads)
+    assert settled.value == "WALKER FOLDING WHEELED" and settled.sure
+    # Even when the page read is surer of itself than any reread (a dotted zero read as a 6 on the line).
+    settled = values.settled(_read("E6601", 86), [_read("E0601", 76), _read("E0601", 64), _read("E0601", 79)])
+    assert settled.value == "E0601" and settled.sure
+    # The grey reread says otherwise and is surer than any of the agreeing reads: a person decides.
+    settled = values.settled(_read("8F01KR3WF79", 70), [_read("8F91KR3WF79", 80), _read("8F01KR3WF79", 74),
+                                                        _read("8F01KR3WF79", 69)])
+    assert not settled.sure
+    # Two values, two reads each: no majority.
+    assert not values.settled(_read("E6601", 86), [_read("E0601", 76), _read("E6601", 80), _read("E0601", 79)]).sure
+
+
+def _word(text: str, conf: float) -> Word:
+    return Word(text, conf, 0, 0, 10 * len(text), 30, (1, 1, 1))
+
+
+def test_an_mbi_changed_to_fit_its_format_is_never_made_sure_by_agreement() -> None:
+    # A 9 in a fax's sans face reads as S with high confidence; the format turns S into 5.
+    read = values.mbi_in([_word("4FYSAM4TA72", 84)])
+    assert read.value == "4FY5AM4TA72" and read.conf < values.AGREE_MIN_CONF
+    again = [values.mbi_in([_word("4FYSAM4TA72", c)]) for c in (82, 72, 84)]
+    assert not values.settled(read, again).sure
+    # Read as printed, the same MBI is trusted when the reads agree.
+    clear = values.mbi_in([_word("4FY9AM4TA72", 84)])
+    assert values.settled(clear, [values.mbi_in([_word("4FY9AM4TA72", 70)])]).sure
+
+
+def test_typewriter_zeros_and_exclamation_marks_in_names_read_as_what_they_are() -> None:
+    assert [r.value for r in values.hcpcs_in([_word("Ke0e1", 40)])] == ["K0001"]
+    assert not values.hcpcs_in([_word("Ke0e1", 90)])[0].sure  # changed to fit: never sure alone
+    assert values.name_in([_word("TRAN,", 95), _word("MA!", 88)]).value == "TRAN, MAI"
+
+
 def test_a_fax_is_smoothed_and_a_300_dpi_scan_is_not() -> None:
     page = Image.new("L", (1700, 2200), 255)
     ImageDraw.Draw(page).rectangle((100, 100, 400, 130), fill=0)

@@ -105,7 +105,7 @@ def _extract(stream: Iterator[Page], rules: RuleSet) -> Document:
         remit, printed, review = parser(counted.lines())
         remit.pages, remit.ocr = counted.pages, counted.ocr
         if remit.ocr:
-            review.extend(repair.repair(remit))
+            review.extend(repair.repair(remit, paid_is_allowed_less_share=kind == "commercial"))
         remit.review = review
         balance.check(remit, printed)  # type: ignore[arg-type]
         return remit

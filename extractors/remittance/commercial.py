@@ -8,6 +8,7 @@ from typing import Iterable
 from ..lines import Line
 from ..models import Adjustment, Payee, Payer, Payment, ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
 from ..validators import is_account, is_hcpcs, is_npi
+from . import loose_line
 from .common import AMT, Trust, money, status_for, us_date
 
 MARKER = "PROVIDER EXPLANATION OF BENEFITS"
@@ -19,10 +20,18 @@ _PAYMENT = re.compile(r"^Payment Date: (?P<date>\d\d/\d\d/\d{4}) Payment Number:
 _AMOUNT = re.compile(rf"^Payment Amount: \$?(?P<amount>{AMT})$")
 _PATIENT = re.compile(r"^Patient: (?P<name>.+?) Member ID: (?P<member>\S*) ?Claim Number: (?P<number>\S*) ?"
                       r"Patient Account: (?P<account>\S+)$")
+_PATIENT_START = re.compile(r"^Pat[il1]ent: ")
+_PATIENT_PIECES = {
+    "name": re.compile(r"^Pat[il1]ent: (.+?) Member"),
+    "member": re.compile(r"Member ID: (\S+)"),
+    "number": re.compile(r"Claim Number: (\S+)"),
+    "account": re.compile(r"Patient Account: (\d+ ?- ?\d)$"),
+}
 _COLUMNS = re.compile(r"^Service Dates Code")
 _LINE = re.compile(rf"^(?P<frm>\d\d/\d\d/\d\d)-(?P<to>\d\d/\d\d/\d\d) (?P<code>[A-Z]\d{{4}})(?P<mods>(?: [A-Z0-9]{{2}}){{0,4}}) "
                    rf"(?P<units>[\dIil|]{{1,3}}) (?P<billed>{AMT}) (?P<allowed>{AMT}) (?P<deduct>{AMT}) (?P<coins>{AMT}) "
                    rf"(?P<paid>{AMT})(?: (?P<adjs>.+))?$")
+_DATED = re.compile(r"^\S{8,10}[-~]\S{8,10} ")  # what a service line starts with, however misread
 _ADJ = re.compile(rf"^(?P<grp>[A-Z]{{2}})-(?P<rc>[A-Z0-9]+) (?P<amt>{AMT})$")
 _REMARKS = re.compile(r"^Remark Codes: (?P<codes>.+)$")
 _CLAIM_TOTALS = re.compile(rf"^Claim Totals: Amount Billed (?P<billed>{AMT}) Allowed (?P<allowed>{AMT}) "
@@ -94,6 +103,21 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[st
             trust.check(f"claims.{index}.payer_claim_number", row.group_conf(match, "number"), number_ok)
             in_plb = False
             continue
+        if _PATIENT_START.match(text):
+            # A claim's first line the pattern refused ("Patient Account: 629077 -2"): the claim starts here
+            # all the same, so that its lines and totals are not taken for the previous claim's. Each piece
+            # that reads on its own is kept; the claim goes to a person.
+            pieces = {key: (m.group(1).strip() if (m := pattern.search(text)) else None)
+                      for key, pattern in _PATIENT_PIECES.items()}
+            account = re.sub(r"\s+", "", pieces["account"]) if pieces["account"] else None
+            member, _ = _payer_id(pieces["member"], "BRX", 9)
+            number, _ = _payer_id(pieces["number"], "BR", 11)
+            claim = RemittanceClaim(patient_name=pieces["name"], member_id=member, payer_claim_number=number,
+                                    account_number=account)
+            remit.claims.append(claim)
+            trust.review.append(f"claims.{len(remit.claims) - 1}")
+            in_plb = False
+            continue
         if _OTHER.match(text):
             in_plb, claim = True, None
             continue
@@ -138,6 +162,23 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[st
             trust.check(f"{path}.modifiers", row.group_conf(match, "mods"))
             trust.check(f"{path}.units", row.group_conf(match, "units"))
             trust.check(f"{path}.adjustments", row.group_conf(match, "adjs") if match["adjs"] else 100.0)
+            continue
+        if _DATED.match(text) and (loose := loose_line.parse(text)) is not None:
+            # A service line the strict pattern refused (a dotted zero read as two glyphs, an amount split
+            # at its point): read token by token, whatever had to change under review.
+            path = f"claims.{index}.lines.{len(claim.lines)}"
+            billed, allowed, deductible, coinsurance, paid = loose.amounts
+            claim.lines.append(ServiceLine(
+                service_date=loose.service_date, place_of_service=None, procedure=loose.procedure,
+                modifiers=loose.modifiers, units=loose.units, billed=billed, allowed=allowed, deductible=deductible,
+                coinsurance=coinsurance, paid=paid,
+                adjustments=[Adjustment(group=g, reason=r, amount=a) for g, r, a in loose.adjustments]))
+            trust.review.extend(f"{path}.{name}" for name in loose.changed)
+            if not loose.balanced:
+                trust.review.append(path)
+            mods = " ".join(loose.modifiers)
+            at = text.find(f" {mods} ") + 1 if mods else -1
+            trust.check(f"{path}.modifiers", row.conf(at, at + len(mods)) if at > 0 else 100.0)
             continue
         if (match := _REMARKS.match(text)) and claim.lines:
             claim.lines[-1].remarks.extend(match["codes"].split())

@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..models import Remittance, RemittanceClaim, ServiceLine
+from .common import status_for
 
 ZERO = Decimal("0.00")
 
@@ -50,31 +51,44 @@ def _repair_single_line(claim: RemittanceClaim, line: ServiceLine, path: str, re
                 break
 
 
-def repair(remit: Remittance) -> list[str]:
-    """Repair what arithmetic can; returns the review paths of what it changed."""
+def repair(remit: Remittance, *, paid_is_allowed_less_share: bool = False) -> list[str]:
+    """Repair what arithmetic can; returns the review paths of what it changed.
+
+    `paid_is_allowed_less_share`: the layout's lines pay the allowed amount less deductible and
+    coinsurance (the commercial EOB), so a misread allowed amount is put right from the other columns.
+    """
     review: list[str] = []
     for c_index, claim in enumerate(remit.claims):
         if len(claim.lines) == 1:
             _repair_single_line(claim, claim.lines[0], f"claims.{c_index}.lines.0", review)
+        for l_index, line in enumerate(claim.lines):
+            if line.billed - _adj(line) != line.paid:
+                continue  # the adjustments themselves are in doubt: the columns may be the right ones
+            path = f"claims.{c_index}.lines.{l_index}"
+            deductible, coinsurance = _pr(line, ("1",)), _pr(line, ("2", "3"))
+            if line.deductible != deductible:
+                line.deductible = deductible
+                review.append(f"{path}.deductible")
+            if line.coinsurance != coinsurance:
+                line.coinsurance = coinsurance
+                review.append(f"{path}.coinsurance")
+            if paid_is_allowed_less_share and line.allowed - line.deductible - line.coinsurance != line.paid:
+                line.allowed = line.paid + line.deductible + line.coinsurance
+                review.append(f"{path}.allowed")
         # A claim total that disagrees with lines which each balance is the misread.
         if claim.lines and all(line.billed - _adj(line) == line.paid for line in claim.lines):
             for field in ("billed", "allowed", "paid"):
                 total = sum((getattr(line, field) for line in claim.lines), ZERO)
-                if getattr(claim, field) != total and (field != "allowed" or len(claim.lines) > 1):
+                if getattr(claim, field) != total and (field != "allowed" or len(claim.lines) > 1
+                                                       or paid_is_allowed_less_share):
                     setattr(claim, field, total)
                     review.append(f"claims.{c_index}.{field}")
+                    if field == "paid":
+                        # The status was taken from the paid amount as read ("9.00" for a denial's 0.00).
+                        claim.status = status_for(total)  # type: ignore[assignment]
+                        review.append(f"claims.{c_index}.status")
             pr = sum((_pr(line) for line in claim.lines), ZERO)
             if claim.patient_responsibility != pr:
                 claim.patient_responsibility = pr
                 review.append(f"claims.{c_index}.patient_responsibility")
-        for l_index, line in enumerate(claim.lines):
-            if line.billed - _adj(line) != line.paid:
-                continue  # the adjustments themselves are in doubt: the columns may be the right ones
-            deductible, coinsurance = _pr(line, ("1",)), _pr(line, ("2", "3"))
-            if line.deductible != deductible:
-                line.deductible = deductible
-                review.append(f"claims.{c_index}.lines.{l_index}.deductible")
-            if line.coinsurance != coinsurance:
-                line.coinsurance = coinsurance
-                review.append(f"claims.{c_index}.lines.{l_index}.coinsurance")
     return review

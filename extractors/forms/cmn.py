@@ -24,21 +24,32 @@ class _Reader:
         self._pending: list[tuple[str, values.Read[Any], Callable[[list[Word]], values.Read[Any]],
                                   Callable[[Any], None], bool]] = []
         self._cells: list[tuple[float, float, float, float] | None] = []
+        self._alphabets: list[str | None] = []
 
     def confirm(self, path: str, first: values.Read[Any], cell: tuple[float, float, float, float] | None,
                 parse: Callable[[list[Word]], values.Read[Any]], store: Callable[[Any], None], *,
-                required: bool = True) -> None:
-        """Keep a value once its cell has been read again (see `settle`): `store` receives it."""
+                required: bool = True, alphabet: str | None = None) -> None:
+        """Keep a value once its cell has been read again (see `settle`): `store` receives it. With an
+        `alphabet`, the cell is also read with Tesseract allowed only those characters."""
         self._pending.append((path, first, parse, store, required))
         self._cells.append(cell)
+        self._alphabets.append(alphabet)
 
     def settle(self) -> None:
         """Read every cell waiting for confirmation again, in one go, and keep what the reads make of it."""
         rereads = self.form.reread(self._cells)
-        for (path, first, parse, store, required), renderings in zip(self._pending, rereads):
-            store(self.keep(path, values.settled(first, [parse(found) for found in renderings]),
-                            required=required))
-        self._pending, self._cells = [], []
+        constrained: list[list[Word] | None] = [None] * len(self._cells)
+        for alphabet in {a for a in self._alphabets if a}:
+            found = self.form.reread_in([c if a == alphabet else None for c, a in zip(self._cells, self._alphabets)],
+                                        alphabet)
+            for index, a in enumerate(self._alphabets):
+                if a == alphabet:
+                    constrained[index] = found[index]
+        for (path, first, parse, store, required), renderings, limited in zip(self._pending, rereads, constrained):
+            settled = values.settled(first, [parse(found) for found in renderings],
+                                     parse(limited) if limited is not None else None)
+            store(self.keep(path, settled, required=required))
+        self._pending, self._cells, self._alphabets = [], [], []
 
     def cell_after(self, hit: Hit | None, width: float, *, x_max: float | None = None
                    ) -> tuple[float, float, float, float] | None:
@@ -292,7 +303,7 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
         r.review.extend(["patient.name", "patient.address"])
     mbi, mbi_hit = r.value_after("MBI:", values.mbi_in, take=2)
     r.confirm("patient.mbi", mbi, r.cell_after(mbi_hit, 18, x_max=split), values.mbi_in,
-              lambda v: setattr(cmn.patient, "mbi", v))
+              lambda v: setattr(cmn.patient, "mbi", v), alphabet=values.MBI_ALPHABET)
     dob, dob_hit = r.value_after("PT DOB:", values.date_in)
     r.confirm("patient.dob", dob, r.cell_after(dob_hit, 14), values.date_in, lambda v: setattr(cmn.patient, "dob", v),
               required=False)

@@ -204,6 +204,27 @@ class Form:
                 if crop is not None:
                     pieces.append((index, rendering, crop[0], crop[1], _ENLARGED if rendering == 2 else 1.0))
         out: list[list[list[Word]]] = [[[] for _ in range(RENDERINGS)] for _ in cells]
+        for (index, rendering), found in self._read_stacked(pieces).items():
+            out[index][rendering] = found
+        return out
+
+    def reread_in(self, cells: Sequence[tuple[float, float, float, float] | None], alphabet: str
+                  ) -> list[list[Word]]:
+        """Read value cells once more from the grey page, Tesseract allowed only `alphabet` (one run for all):
+        a read that cannot answer with a letter the value's format forbids must choose among the rest."""
+        pieces = [(index, 0, *crop, 1.0) for index, cell in enumerate(cells)
+                  if cell is not None and (crop := self._grey_cell(*cell)) is not None]
+        out: list[list[Word]] = [[] for _ in cells]
+        for (index, _), found in self._read_stacked(pieces, alphabet=alphabet).items():
+            out[index] = found
+        return out
+
+    @staticmethod
+    def _read_stacked(pieces: list[tuple[int, int, Image.Image, tuple[int, int], float]], *,
+                      alphabet: str | None = None) -> dict[tuple[int, int], list[Word]]:
+        """Stack cell images (cell index, rendering, image, page origin, scale) into one sheet, read it
+        once, and give each piece its words in page coordinates, left to right."""
+        out: dict[tuple[int, int], list[Word]] = {}
         if not pieces:
             return out
         sheet = Image.new("L", (max(p[2].width for p in pieces), sum(p[2].height for p in pieces)), 255)
@@ -213,17 +234,16 @@ class Form:
             sheet.paste(image, (0, y))
             slots.append((index, rendering, y, y + image.height, origin, scale))
             y += image.height
-        for word in words(sheet, psm=6):
+        for word in words(sheet, psm=6, alphabet=alphabet):
             middle = word.top + word.height / 2
             for index, rendering, y0, y1, (dx, dy), scale in slots:
                 if y0 <= middle < y1:
-                    out[index][rendering].append(Word(
+                    out.setdefault((index, rendering), []).append(Word(
                         word.text, word.conf, round(dx + word.left / scale), round(dy + (word.top - y0) / scale),
                         round(word.width / scale), round(word.height / scale), (-1, -1, index)))
                     break
-        for renderings in out:
-            for found in renderings:
-                found.sort(key=lambda w: w.left)
+        for found in out.values():
+            found.sort(key=lambda w: w.left)
         return out
 
     # --- ink --------------------------------------------------------------------------

@@ -51,7 +51,7 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Swo:
     swo.patient = SwoPatient()
     r.confirm_words("patient.name", name_words, values.name_in, lambda v: setattr(swo.patient, "name", v))
     r.confirm("patient.mbi", values.mbi_in(mbi_words[:2]), r.cell_after(mbi_hit, 18), values.mbi_in,
-              lambda v: setattr(swo.patient, "mbi", v))
+              lambda v: setattr(swo.patient, "mbi", v), alphabet=values.MBI_ALPHABET)
 
     # Items: the rows under the table header, until the practitioner's line. Columns are found by
     # the header's words: the quantity is what stands under QUANTITY.

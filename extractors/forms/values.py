@@ -79,6 +79,7 @@ SIGNED_INK_DOUBT = (0.031, 0.052)
 
 
 AGREE_MIN_CONF = 60.0  # both reads at least this sure before their agreement counts
+MBI_ALPHABET = "0123456789ACDEFGHJKMNPQRTUVWXY"  # what an MBI is written with
 GUESSED_CONF = 55.0  # a value whose characters were changed to fit its format: reads that agree do not make it sure
 
 
@@ -122,7 +123,7 @@ def confirmed(first: Read[T], second: Read[T]) -> Read[T]:
 VOTES = 3  # reads of different images that must agree, none saying otherwise, to outvote low confidence
 
 
-def settled(first: Read[T], again: list[Read[T]]) -> Read[T]:
+def settled(first: Read[T], again: list[Read[T]], constrained: Read[T] | None = None) -> Read[T]:
     """A value read on the page and again from its cell in several renderings (grey first).
 
     The page read and the grey reread settle it as `confirmed` does. Failing that, a vote: `VOTES` or more
@@ -134,6 +135,10 @@ def settled(first: Read[T], again: list[Read[T]]) -> Read[T]:
     and the three rereads of the cell alone agree (the page read sees the value among its neighbours,
     which misleads it more than specks mislead a reread). A read that found nothing, or nothing that
     passes its checks, neither votes nor objects.
+
+    `constrained` is a read of the cell with Tesseract allowed only the characters the format uses (no O,
+    S, I, L, B or Z in an MBI): it cannot take a 9 for an O, so where the other reads had to turn an O
+    into a 0, its agreement is what says the glyph was a zero (given one fairly sure read besides).
     """
     read = confirmed(first, again[0] if again else nothing())
     if read.sure:
@@ -149,6 +154,12 @@ def settled(first: Read[T], again: list[Read[T]]) -> Read[T]:
             continue
         witness = next((r.word for r in agreeing if r.word is not None), None)
         return Read(candidate.value, max(best, CONF_OK), True, witness)
+    if (constrained is not None and read.value is not None and read.ok and constrained.ok
+            and constrained.value == read.value
+            and max(r.conf for r in (first, *again) if r.value == read.value) >= GUESSED_CONF):
+        # Tesseract's confidence in a whitelisted read means little (often 0): one of the other reads must
+        # have seen the value fairly clearly (a changed MBI's confidence is capped at GUESSED_CONF).
+        return Read(read.value, CONF_OK, True, read.word)
     return read
 
 

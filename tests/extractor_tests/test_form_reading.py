@@ -125,6 +125,21 @@ def test_an_mbi_changed_to_fit_its_format_is_never_made_sure_by_agreement() -> N
     assert values.settled(clear, [values.mbi_in([_word("4FY9AM4TA72", 70)])]).sure
 
 
+def test_a_read_limited_to_the_mbi_alphabet_says_whether_an_o_was_a_zero() -> None:
+    page = values.mbi_in([_word("1VPOU96MJ24", 70)])  # O where a digit stands: changed, so capped
+    again = [values.mbi_in([_word("1VPOU96MJ24", c)]) for c in (51, 22, 41)]
+    assert not values.settled(page, again).sure
+    # The limited read cannot answer O; it read a 0 (Tesseract gives such reads a confidence of 0).
+    limited = values.mbi_in([_word("1VP0U96MJ24", 0)])
+    settled = values.settled(page, again, limited)
+    assert settled.value == "1VP0U96MJ24" and settled.sure
+    # The limited read saw a 9 where the others saw an O: a person decides.
+    assert not values.settled(page, again, values.mbi_in([_word("1VP9U96MJ24", 0)])).sure
+    # Every other read weak: the limited read's agreement alone proves little.
+    weak = [values.mbi_in([_word("1T60WAOJY54", c)]) for c in (39, 19, 6)]
+    assert not values.settled(values.nothing(), weak, values.mbi_in([_word("1T60WA0JY54", 0)])).sure
+
+
 def test_typewriter_zeros_and_exclamation_marks_in_names_read_as_what_they_are() -> None:
     assert [r.value for r in values.hcpcs_in([_word("Ke0e1", 40)])] == ["K0001"]
     assert not values.hcpcs_in([_word("Ke0e1", 90)])[0].sure  # changed to fit: never sure alone

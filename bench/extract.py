@@ -106,9 +106,16 @@ def main() -> None:
     parser.add_argument("--per-kind", type=int, default=40)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--memory-only", action="store_true", help="Only the 100 vs 1,000 page memory check.")
-    parser.add_argument("--kinds", default=",".join(KINDS), help=f"Document types to run (default all: {','.join(KINDS)}).")
-    parser.add_argument("--wrong", action="store_true", help="List every wrong field: document, field, truth, read, flagged.")
+    parser.add_argument("--kinds", default=",".join(KINDS),
+                        help=f"Document types to run (default all: {','.join(KINDS)}).")
+    parser.add_argument("--wrong", action="store_true",
+                        help="List every wrong field: document, field, truth, read, flagged.")
     args = parser.parse_args()
+    chosen = [k.strip() for k in args.kinds.split(",") if k.strip()]
+    unknown = [k for k in chosen if k not in KINDS]
+    if unknown:
+        parser.error(f"unknown kind(s) {', '.join(unknown)}; choose from {', '.join(KINDS)}")
+    wanted = {KINDS[k] for k in chosen}
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         serve.reset(root, seed=77, claims=args.claims, today=dt.date(2026, 11, 20))
@@ -116,11 +123,6 @@ def main() -> None:
         if args.memory_only:
             memory_flatness(root, store)
             return
-        chosen = [k.strip() for k in args.kinds.split(",") if k.strip()]
-        unknown = [k for k in chosen if k not in KINDS]
-        if unknown:
-            parser.error(f"unknown kind(s) {', '.join(unknown)}; choose from {', '.join(KINDS)}")
-        wanted = {KINDS[k] for k in chosen}
         corpus: dict[str, list[tuple[Path, Any]]] = {kind: [] for kind in KINDS.values()}
         remits = store.all("SELECT id, payer_key, check_number FROM remittances ORDER BY id DESC")
         for r in remits:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from ..models import Cmn, CmnPatient, OxygenTest, Practitioner, Supplier
+from ..models import Cmn, CmnPatient, OxygenTest, Supplier
 from ..ocr import Word
 from . import values
 from .values import SIGNED_INK, SIGNED_INK_DOUBT

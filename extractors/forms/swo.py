@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..models import Practitioner, Swo, SwoItem, SwoPatient
+from ..models import Swo, SwoItem, SwoPatient
 from ..ocr import Word
 from . import values
 from .cmn import _Reader

@@ -15,9 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from math import prod
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from math import prod
 
 from ..validators import is_hcpcs
 from .common import us_date

@@ -1,12 +1,15 @@
 """CMN pull: for each order on CMN/prescription hold, fetch the physician's document, check it, release or route.
 
 A hold is released only when the extractor says `valid` (every cmn.md rule
-holds and no field is in doubt). Anything else goes to the documentation team
-with the problems, the fields under review and the scan.
+holds and no field is in doubt), or when the only fields in doubt are ones the
+supplier's own record settles: the patient's MBI on the hold, and the ordered
+HCPCS, read exactly as the billing system has them. Anything else goes to the
+documentation team with the problems, the fields under review and the scan.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..portals.faxvault import FaxVaultSession
@@ -24,6 +27,28 @@ def _codes(document: dict[str, Any]) -> list[str]:
     return [(i.get("hcpcs") or "").upper() for i in document.get("items") or []]
 
 
+def unsettled(document: dict[str, Any], order: dict[str, Any]) -> list[str]:
+    """The document's fields in doubt that the billing system's record does not settle.
+
+    A faxed MBI or HCPCS the extractor could not be sure of (a 9 that read as an O, a dotted zero) is
+    settled when what was read is exactly what the supplier has on file for this patient and order: a
+    misread that lands on the very value on record does not happen by chance. Nothing else is settled.
+    """
+    codes = _codes(document)
+    mbi = (document.get("patient") or {}).get("mbi")
+    left = []
+    for path in document["review"]:
+        if path == "patient.mbi" and order.get("mbi") and mbi == order["mbi"]:
+            continue
+        item = re.fullmatch(r"items\.(\d+)\.hcpcs", path)
+        if item and int(item.group(1)) < len(codes) and codes[int(item.group(1))] == order["hcpcs"].upper():
+            continue
+        if path == "hcpcs" and document["document_type"] == "cmn" and codes == [order["hcpcs"].upper()]:
+            continue
+        left.append(path)
+    return left
+
+
 class CmnPullRobot(Robot):
     name = "cmns"
     portals = ("billing", "documents")
@@ -31,7 +56,7 @@ class CmnPullRobot(Robot):
     async def plan(self, ctx: NightContext, worker: Worker) -> list[tuple[str, dict[str, Any]]]:
         billing: MediBillSession = worker["billing"]  # type: ignore[assignment]
         return [(h.order_number, {"order": h.order_number, "account": h.account, "patient": h.patient,
-                                  "hcpcs": h.hcpcs, "opened_on": h.opened_on.isoformat(), "portal": "documents"})
+                                  "mbi": h.mbi, "hcpcs": h.hcpcs, "opened_on": h.opened_on.isoformat(), "portal": "documents"})
                 for h in await billing.holds("cmn")]
 
     async def work(self, ctx: NightContext, worker: Worker, unit: Unit) -> Outcome:
@@ -75,8 +100,11 @@ class CmnPullRobot(Robot):
                            totals={"holds_checked": 1})
         document, raw, filename = chosen
         label = "CMN" if document["document_type"] == "cmn" else "written order"
-        if document["valid"]:
+        settled_by_record = not document["valid"] and not document["problems"] and not unsettled(document, data)
+        if document["valid"] or settled_by_record:
             note = f"RPA {ctx.night}: {label} received and valid ({filename}); released"
+            if settled_by_record:
+                note += "; " + ", ".join(document["review"]) + " read in doubt and matched the order on file"
             released = await billing.release_once(data["order"], note)
             return Outcome(totals={"holds_checked": 1, "holds_released": 1 if released else 0})
         kind = "cmn_invalid" if document["problems"] else "cmn_needs_review"

@@ -1,0 +1,34 @@
+"""The CMN robot releases a hold whose only doubts are the MBI and the ordered HCPCS when both read exactly as
+the billing system has them; any other doubt, or a value that differs from the record, goes to a person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bots.robots.cmn_pull import unsettled
+
+ORDER = {"order": "ORD-1", "mbi": "1VP0U96MJ24", "hcpcs": "K0001"}
+
+
+def _swo(mbi: str | None, hcpcs: str, review: list[str]) -> dict[str, Any]:
+    return {"document_type": "swo", "patient": {"name": "A, B", "mbi": mbi},
+            "items": [{"hcpcs": hcpcs, "description": "STANDARD WHEELCHAIR", "quantity": 1}],
+            "review": review, "problems": [], "valid": False}
+
+
+def test_doubts_the_record_settles() -> None:
+    assert unsettled(_swo("1VP0U96MJ24", "K0001", ["patient.mbi", "items.0.hcpcs"]), ORDER) == []
+    cmn = {"document_type": "cmn", "patient": {"mbi": "1VP0U96MJ24"}, "hcpcs": ["E1390"], "review": ["hcpcs"]}
+    assert unsettled(cmn, {**ORDER, "hcpcs": "E1390"}) == []
+
+
+def test_a_value_that_differs_from_the_record_or_any_other_doubt_stays() -> None:
+    assert unsettled(_swo("1VP0U56MJ24", "K0001", ["patient.mbi"]), ORDER) == ["patient.mbi"]
+    assert unsettled(_swo("1VP0U96MJ24", "K6001", ["items.0.hcpcs"]), ORDER) == ["items.0.hcpcs"]
+    assert unsettled(_swo(None, "K0001", ["patient.mbi"]), ORDER) == ["patient.mbi"]
+    doubts = ["patient.mbi", "signature_present", "items.0.description"]
+    assert unsettled(_swo("1VP0U96MJ24", "K0001", doubts), ORDER) == ["signature_present", "items.0.description"]
+    # A unit planned before the MBI was carried on it: nothing to compare with.
+    assert unsettled(_swo("1VP0U96MJ24", "K0001", ["patient.mbi"]), {"hcpcs": "K0001"}) == ["patient.mbi"]
+    cmn = {"document_type": "cmn", "patient": {"mbi": "1VP0U96MJ24"}, "hcpcs": ["E1390", "E0431"], "review": ["hcpcs"]}
+    assert unsettled(cmn, {**ORDER, "hcpcs": "E1390"}) == ["hcpcs"]

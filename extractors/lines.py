@@ -56,7 +56,7 @@ class Line:
 
 
 # Confusions Tesseract makes on these documents, fixed only where the shape of the word leaves one reading.
-_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "@": "0", "Q": "0", "D": "0", "l": "1", "I": "1", "i": "1",
+DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "@": "0", "Q": "0", "D": "0", "l": "1", "I": "1", "i": "1",
                                    "|": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2"})
 _NUMERIC_SHAPES = (
     re.compile(r"^\d\d/\d\d/\d\d(\d\d)?$"),                       # a date
@@ -94,19 +94,19 @@ def fix_word(word: str) -> str:
     if re.match(r"^\$?\d+:\d\d;?$", word):
         word = word.replace(":", ".")  # "3:14" -> "3.14"
     stripped = word.rstrip(".,'`:°\"")
-    if stripped != word and stripped and (_numeric(stripped) or _numeric(stripped.translate(_DIGIT_LOOKALIKES))):
+    if stripped != word and stripped and (_numeric(stripped) or _numeric(stripped.translate(DIGIT_LOOKALIKES))):
         word = stripped  # "127.35." -> "127.35", "07/21/26-07/21/26." -> "07/21/26-07/21/26"
     candidate = re.sub(r"^(\$?-?[\d,]*\d),(\d\d)(;?)$", r"\1.\2\3", word)  # 145,00 -> 145.00
     if candidate != word and not re.match(r"^\$?-?\d{1,3}(,\d{3})+;?$", word) and _numeric(candidate):
         return candidate
     if not _numeric(word):
-        mapped = word.translate(_DIGIT_LOOKALIKES)
+        mapped = word.translate(DIGIT_LOOKALIKES)
         if mapped != word and _numeric(mapped) and sum(c.isdigit() for c in word) >= len(word) // 2:
             return mapped
     if _HCPCS_SHAPE.match(word) and not word[1:].isdigit():
-        return word[0] + word[1:].translate(_DIGIT_LOOKALIKES)  # "KO001" -> "K0001"
-    if len(word) == 5 and word[0] in "£€" and word[1:].translate(_DIGIT_LOOKALIKES).isdigit():
-        return "E" + word[1:].translate(_DIGIT_LOOKALIKES)  # the pound and euro signs are a bold E misread
+        return word[0] + word[1:].translate(DIGIT_LOOKALIKES)  # "KO001" -> "K0001"
+    if len(word) == 5 and word[0] in "£€" and word[1:].translate(DIGIT_LOOKALIKES).isdigit():
+        return "E" + word[1:].translate(DIGIT_LOOKALIKES)  # the pound and euro signs are a bold E misread
     if match := _ADJ_WORD.match(word):
         group = match["g"].translate(_GROUP_LOOKALIKES)
         if match["g"] not in _GROUPS:

@@ -146,12 +146,11 @@ def prepare(image: Image.Image, dpi: float | None) -> tuple[Image.Image, Image.I
     return page, page.convert("L")
 
 
-def words(image: Image.Image, *, psm: int = 6, timeout: float = 120, digits: bool = False,
-          alphabet: str | None = None) -> list[Word]:
-    """Tesseract's words with confidences; `digits` allows it to read digits only, `alphabet` those characters."""
+def words(image: Image.Image, *, psm: int = 6, timeout: float = 120, alphabet: str | None = None) -> list[Word]:
+    """Tesseract's words with confidences; with `alphabet`, Tesseract may read only those characters."""
     config = f"--psm {psm} --dpi {TARGET_DPI}"
-    if digits or alphabet:
-        config += f" -c tessedit_char_whitelist={'0123456789' if digits else alphabet}"
+    if alphabet:
+        config += f" -c tessedit_char_whitelist={alphabet}"
     try:
         data = pytesseract.image_to_data(image, lang="eng", config=config,
                                          output_type=pytesseract.Output.DICT, timeout=timeout)

@@ -62,27 +62,22 @@ class _Reader:
         right = left + width * form.char_h
         return left, top, min(right, x_max) if x_max is not None else right, bottom
 
-    def cell_of(self, word: Word | None, *, grow: float = 1.0) -> tuple[float, float, float, float] | None:
-        """A word's own box, grown by `grow` characters left and right (a misread may have cut it short)."""
-        if word is None:
+    def cell_of(self, *found: Word | None, grow: float = 1.0) -> tuple[float, float, float, float] | None:
+        """The box of a value's words, grown by `grow` characters left and right and a third of one up
+        and down (a misread may have cut a letter off)."""
+        present = [w for w in found if w is not None]
+        if not present:
             return None
         pad = self.form.char_h * grow
-        return (word.left - pad, word.top - self.form.char_h / 3, word.left + word.width + pad,
-                word.top + word.height + self.form.char_h / 3)
-
-    def cell_around(self, found: list[Word]) -> tuple[float, float, float, float] | None:
-        """The box of a value's words, grown by a character each way (a misread may have cut a letter off)."""
-        found = [w for w in found if w.text.strip("|_~.,;:'\"")]
-        if not found:
-            return None
-        pad = self.form.char_h
-        return (min(w.left for w in found) - pad, min(w.top for w in found) - pad / 3,
-                max(w.left + w.width for w in found) + pad, max(w.top + w.height for w in found) + pad / 3)
+        return (min(w.left for w in present) - pad, min(w.top for w in present) - self.form.char_h / 3,
+                max(w.left + w.width for w in present) + pad,
+                max(w.top + w.height for w in present) + self.form.char_h / 3)
 
     def confirm_words(self, path: str, found: list[Word], parse: Callable[[list[Word]], values.Read[Any]],
                       store: Callable[[Any], None]) -> None:
-        """`confirm` a value read from these words, rereading the box they stand in."""
-        self.confirm(path, parse(found), self.cell_around(found), parse, store)
+        """`confirm` a value read from these words, rereading the box they stand in (specks left out)."""
+        self.confirm(path, parse(found), self.cell_of(*(w for w in found if w.text.strip("|_~.,;:'\""))), parse,
+                     store)
 
     def keep(self, path: str, read: values.Read[Any], *, required: bool = True) -> Any:
         """The value if it is sure; otherwise the value as read, listed for review (or None, if allowed)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+import string
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -39,8 +40,7 @@ class Box:
 
 
 _MARGIN = 20  # white pixels around a cell read on its own
-RENDERINGS = 3  # a cell is read again as grey, as cleaned ink and enlarged (see `Form.reread`)
-_ENLARGED = 1.5
+_ENLARGED = 1.5  # the third rendering of a cell read again (see `Form.reread`)
 BOX_EDGE = 0.85  # a box's side is a column inked over at least this share of the tallest one in the band
 
 
@@ -165,6 +165,16 @@ class Form:
         box = self._clip(left, top, right, bottom)
         return None if box is None else self._on_margin(self.grey.crop(box), box)
 
+    def _enlarged_cell(self, left: float, top: float, right: float, bottom: float
+                       ) -> tuple[Image.Image, tuple[int, int]] | None:
+        """The grey cell enlarged by `_ENLARGED` (the origin stays the padded cell's on the page)."""
+        crop = self._grey_cell(left, top, right, bottom)
+        if crop is None:
+            return None
+        image, origin = crop
+        return image.resize((round(image.width * _ENLARGED), round(image.height * _ENLARGED)),
+                            Image.Resampling.BICUBIC), origin
+
     def reread_number(self, left: float, top: float, right: float, bottom: float) -> Word | None:
         """Read a small cell again on its own, digits only: Tesseract drops a lone digit on a busy line
         ("1" under QUANTITY, the "2" answering question 3), and reads it when shown nothing else."""
@@ -172,14 +182,14 @@ class Form:
         if cell is None:
             return None
         image, (dx, dy) = cell
-        found = [word for word in words(image, psm=7, digits=True) if any(c.isdigit() for c in word.text)]
+        found = [word for word in words(image, psm=7, alphabet=string.digits) if any(c.isdigit() for c in word.text)]
         if not found:
             return None
         best = max(found, key=lambda word: word.conf)
         return Word(best.text, best.conf, dx + best.left, dy + best.top, best.width, best.height, (-1, -1, -1))
 
     def reread(self, cells: Sequence[tuple[float, float, float, float] | None]) -> list[list[list[Word]]]:
-        """Read value cells again, each alone on its line, in `RENDERINGS` renderings: the grey page
+        """Read value cells again, each alone on its line, in three renderings: the grey page
         (binarised afresh by Tesseract), the page's ink cleared harder of specks, and the grey page
         enlarged by half. Returns, per cell, the words of each rendering (page coordinates).
 
@@ -188,22 +198,12 @@ class Form:
         one image, so the rereading costs one Tesseract run, not one per field: the fixed cost of a
         Tesseract run (loading its model) is most of what reading a small cell costs.
         """
-        pieces: list[tuple[int, int, Image.Image, tuple[int, int], float]] = []
-        for rendering in range(RENDERINGS):
-            for index, cell in enumerate(cells):
-                if cell is None:
-                    continue
-                if rendering == 1:
-                    crop = self._cell(*cell)
-                else:
-                    crop = self._grey_cell(*cell)
-                    if crop is not None and rendering == 2:
-                        image, origin = crop
-                        crop = image.resize((round(image.width * _ENLARGED), round(image.height * _ENLARGED)),
-                                            Image.Resampling.BICUBIC), origin
-                if crop is not None:
-                    pieces.append((index, rendering, crop[0], crop[1], _ENLARGED if rendering == 2 else 1.0))
-        out: list[list[list[Word]]] = [[[] for _ in range(RENDERINGS)] for _ in cells]
+        renderings = ((self._grey_cell, 1.0), (self._cell, 1.0), (self._enlarged_cell, _ENLARGED))
+        pieces = [(index, rendering, *crop, scale)
+                  for rendering, (render, scale) in enumerate(renderings)
+                  for index, cell in enumerate(cells)
+                  if cell is not None and (crop := render(*cell)) is not None]
+        out: list[list[list[Word]]] = [[[] for _ in renderings] for _ in cells]
         for (index, rendering), found in self._read_stacked(pieces).items():
             out[index][rendering] = found
         return out

@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from math import prod
 
+from ..lines import DIGIT_LOOKALIKES
 from ..validators import is_hcpcs
 from .common import us_date
 
-# Glyphs the dotted zero is read as, and the other digit lookalikes of this face.
+# Glyphs the dotted zero is read as; with them, the digit lookalikes every OCR'd line has and this face's own.
 _ZERO = "OoQD@©®°e"
-_LOOKALIKES = str.maketrans({**{c: "0" for c in _ZERO}, "l": "1", "I": "1", "i": "1", "|": "1", "L": "1",
-                             "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "G": "6", "a": "0"})
+_LOOKALIKES = {**DIGIT_LOOKALIKES, **str.maketrans({**{c: "0" for c in _ZERO}, "L": "1", "G": "6", "a": "0"})}
 _MAX_COMBINATIONS = 512  # amounts with several readings: enough for a line, bounded for a garbled one
 
 

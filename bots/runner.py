@@ -44,6 +44,8 @@ from .runtime.guard import Policy, PortalGuard
 from .runtime.vault import Credentials, Vault
 
 log = logging.getLogger(__name__)
+# How often a runner waiting for another to finish planning the night looks again.
+PLAN_POLL_SECONDS = 0.5
 SESSIONS: dict[str, type[PortalSession]] = {"medicare": MedicareSession, "bluriver": BlueRiverSession,
                                             "documents": FaxVaultSession, "billing": MediBillSession}
 
@@ -132,11 +134,17 @@ class Night:
 
     # --- the work ----------------------------------------------------------------------
     async def plan(self, worker: Worker) -> None:
-        if await asyncio.to_thread(self.checkpoints.planned):
+        while (turn := await asyncio.to_thread(self.checkpoints.claim_planning)) == "wait":
+            await asyncio.sleep(PLAN_POLL_SECONDS)  # another runner is planning this night: its units come soon
+        if turn == "done":
             return
         ctx = self.context(None)  # type: ignore[arg-type]
-        units = await self.robot.plan(ctx, worker)
-        await asyncio.to_thread(self.checkpoints.plan, units)
+        try:
+            units = await self.robot.plan(ctx, worker)
+            await asyncio.to_thread(self.checkpoints.plan, units)
+        except BaseException:
+            await asyncio.to_thread(self.checkpoints.abandon_planning)
+            raise
         await asyncio.to_thread(self.checkpoints.mark_planned, len(units))
 
     def context(self, executor: ProcessPoolExecutor) -> NightContext:

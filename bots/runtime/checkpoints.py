@@ -67,18 +67,45 @@ class Checkpoints:
                 RobotUnit.status.in_([UnitStatus.DONE, UnitStatus.EXCEPTION])))
             return set(found)
 
-    def planned(self) -> bool:
-        with Session(self.engine) as s:
-            return s.scalar(select(func.count()).select_from(RobotUnit).where(
-                RobotUnit.robot == self.robot, RobotUnit.night == self.night, RobotUnit.key == "__plan__",
-                RobotUnit.status == UnitStatus.DONE)) == 1
+    def claim_planning(self) -> str:
+        """"plan" if this runner is to plan the night now, "done" if it is planned, "wait" if another plans it.
+
+        One runner plans; the others wait for it instead of reading the same report at the same time. The
+        planner holds the plan row under a lease, so a planner that died is replaced once its lease expires.
+        """
+        now = utcnow()
+        with self.engine.begin() as conn:
+            dialect = self.engine.dialect.name
+            insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(RobotUnit.__table__)
+            conn.execute(insert.on_conflict_do_nothing(index_elements=["robot", "night", "key"]), [{
+                "robot": self.robot, "night": self.night, "key": "__plan__", "data": {},
+                "status": UnitStatus.PENDING.value, "attempts": 0, "result": {}, "updated_at": now}])
+            plan_row = and_(RobotUnit.robot == self.robot, RobotUnit.night == self.night, RobotUnit.key == "__plan__")
+            taken = conn.execute(update(RobotUnit).where(plan_row, or_(
+                RobotUnit.status == UnitStatus.PENDING, RobotUnit.lease_owner == self.runner,
+                and_(RobotUnit.status == UnitStatus.LEASED, RobotUnit.lease_until < now))).where(
+                RobotUnit.status != UnitStatus.DONE).values(
+                status=UnitStatus.LEASED, lease_owner=self.runner, lease_until=now + self.lease,
+                attempts=RobotUnit.attempts + 1, updated_at=now)).rowcount
+            if taken:
+                return "plan"
+            status = conn.execute(select(RobotUnit.status).where(plan_row)).scalar_one()
+        return "done" if UnitStatus(status) == UnitStatus.DONE else "wait"
 
     def mark_planned(self, count: int) -> None:
-        self.plan([("__plan__", {"units": count})])
         with self.engine.begin() as conn:
             conn.execute(update(RobotUnit).where(RobotUnit.robot == self.robot, RobotUnit.night == self.night,
                                                  RobotUnit.key == "__plan__")
-                         .values(status=UnitStatus.DONE, updated_at=utcnow()))
+                         .values(status=UnitStatus.DONE, data={"units": count}, lease_owner=None, lease_until=None,
+                                 updated_at=utcnow()))
+
+    def abandon_planning(self) -> None:
+        """Planning failed here (its portal is down): the next runner, or the next run, plans at once."""
+        with self.engine.begin() as conn:
+            conn.execute(update(RobotUnit).where(RobotUnit.robot == self.robot, RobotUnit.night == self.night,
+                                                 RobotUnit.key == "__plan__", RobotUnit.lease_owner == self.runner,
+                                                 RobotUnit.status == UnitStatus.LEASED)
+                         .values(status=UnitStatus.PENDING, lease_owner=None, lease_until=None, updated_at=utcnow()))
 
     # --- leasing -------------------------------------------------------------------------
     def lease_next(self, skip_portals: set[str] = frozenset()) -> Unit | None:  # type: ignore[assignment]

@@ -17,12 +17,38 @@ NIGHT = dt.date(2026, 11, 20)
 def test_planning_twice_plans_once(database_url: str) -> None:
     engine = create_engine(database_url)
     cp = Checkpoints(engine, "eobs", NIGHT, "runner-a")
+    assert cp.claim_planning() == "plan"
     assert cp.plan([("a", {"n": 1}), ("b", {"n": 2})]) == 2
     assert cp.plan([("a", {"n": 1}), ("b", {"n": 2}), ("c", {"n": 3})]) == 1
-    assert not cp.planned()
+    assert cp.claim_planning() == "plan"  # still this runner's to finish (it restarted mid-plan)
     cp.mark_planned(3)
-    assert cp.planned()
+    assert cp.claim_planning() == "done"
     assert cp.counts() == {"pending": 3}
+    engine.dispose()
+
+
+def test_one_runner_plans_while_the_others_wait(database_url: str) -> None:
+    engine = create_engine(database_url)
+    planner = Checkpoints(engine, "claim-status", NIGHT, "runner-a", lease_seconds=600)
+    other = Checkpoints(engine, "claim-status", NIGHT, "runner-b", lease_seconds=600)
+    assert planner.claim_planning() == "plan"
+    assert other.claim_planning() == "wait"
+    planner.abandon_planning()  # its portal was down: the other runner may plan at once
+    assert other.claim_planning() == "plan"
+    assert planner.claim_planning() == "wait"
+    other.mark_planned(0)
+    assert planner.claim_planning() == "done" and other.claim_planning() == "done"
+    engine.dispose()
+
+
+def test_a_dead_planners_night_is_planned_by_another_once_its_lease_expires(database_url: str) -> None:
+    engine = create_engine(database_url)
+    dead = Checkpoints(engine, "eobs", NIGHT, "runner-a", lease_seconds=600)
+    assert dead.claim_planning() == "plan"
+    with Session(engine) as s, s.begin():
+        row = s.scalars(select(RobotUnit).where(RobotUnit.key == "__plan__")).one()
+        row.lease_until = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
+    assert Checkpoints(engine, "eobs", NIGHT, "runner-b").claim_planning() == "plan"
     engine.dispose()
 
 

@@ -75,4 +75,4 @@ def test_two_runner_processes_share_a_night_without_duplicates(tmp_path: Path, p
         engine.dispose()
         assert sorted(r.runner for r in runs) == ["runner-1", "runner-2"]
         assert all(r.status == "finished" for r in runs)
-        assert len(per_run) == 2 and sum(per_run.values()) == len(due)  # both worked, each unit once
+        assert len(per_run) == 2 and sum(per_run.values()) == len(due), per_run  # both worked, each unit once

@@ -12,6 +12,8 @@ OMP_THREAD_LIMIT=1, pages spread over the cores by the caller.
 from __future__ import annotations
 
 import os
+import re
+import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,6 +42,24 @@ class Word:
     width: int
     height: int
     line: tuple[int, int, int]  # (block, paragraph, line) as Tesseract numbers them
+    glyphs: tuple[Glyph, ...] = ()  # per character, when read with `glyph_words`
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """One character as Tesseract read it, with the other characters it weighed for the same ink."""
+
+    text: str
+    conf: float
+    choices: tuple[tuple[str, float], ...]  # (character, confidence), as Tesseract lists them
+
+    def candidates(self, floor: float) -> dict[str, float]:
+        """Every character read or weighed here at `floor` confidence or more, with its best confidence."""
+        out: dict[str, float] = {}
+        for text, conf in ((self.text, self.conf), *self.choices):
+            if conf >= floor and conf > out.get(text, -1.0):
+                out[text] = conf
+        return out
 
 
 def _otsu(gray: Image.Image) -> int:
@@ -161,6 +181,47 @@ def words(image: Image.Image, *, psm: int = 6, timeout: float = 120, alphabet: s
         if text and text.strip():
             out.append(Word(text.strip(), float(data["conf"][i]), data["left"][i], data["top"][i], data["width"][i],
                             data["height"][i], (data["block_num"][i], data["par_num"][i], data["line_num"][i])))
+    return out
+
+
+_BBOX = re.compile(r"bbox (\d+) (\d+) (\d+) (\d+)")
+_WCONF = re.compile(r"x_wconf (\d+)")
+_CONF = re.compile(r"x_confs? ([\d.]+)")
+
+
+def glyph_words(image: Image.Image, *, psm: int = 6, timeout: float = 120) -> list[Word]:
+    """Tesseract's words with each character's alternatives (its LSTM's choices; hOCR).
+
+    Word confidence is low on strings no dictionary knows however clear the print; a character's
+    alternatives say which glyph was in doubt and between what, which a format can then settle.
+    """
+    config = f"--psm {psm} --dpi {TARGET_DPI} -c lstm_choice_mode=2 -c hocr_char_boxes=1"
+    try:
+        hocr = pytesseract.image_to_pdf_or_hocr(image, lang="eng", config=config, extension="hocr", timeout=timeout)
+        root = ElementTree.fromstring(hocr)
+    except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, RuntimeError, OSError,
+            ElementTree.ParseError) as exc:
+        raise OcrFailed(f"OCR failed: {type(exc).__name__}") from None
+    out = []
+    for number, element in enumerate(e for e in root.iter() if e.get("class") == "ocrx_word"):
+        title = element.get("title", "")
+        box, wconf = _BBOX.search(title), _WCONF.search(title)
+        glyphs: list[Glyph] = []
+        for child in element:
+            if child.get("class") != "ocrx_cinfo":
+                continue
+            if child.get("id", "").startswith("lstm_choices") and glyphs:
+                choices = tuple((c.text or "", float(m.group(1))) for c in child
+                                if (m := _CONF.search(c.get("title", ""))))
+                glyphs[-1] = Glyph(glyphs[-1].text, glyphs[-1].conf, choices)
+            elif (m := _CONF.search(child.get("title", ""))) and child.text:
+                glyphs.append(Glyph(child.text, float(m.group(1)), ()))
+        text = "".join(g.text for g in glyphs).strip()
+        if not text or box is None:
+            continue
+        x0, y0, x1, y1 = (int(v) for v in box.groups())
+        out.append(Word(text, float(wconf.group(1)) if wconf else 0.0, x0, y0, x1 - x0, y1 - y0, (0, 0, number),
+                        tuple(glyphs)))
     return out
 
 

@@ -25,15 +25,18 @@ class _Reader:
                                   Callable[[Any], None], bool]] = []
         self._cells: list[tuple[float, float, float, float] | None] = []
         self._alphabets: list[str | None] = []
+        self._shapes: list[tuple[str, ...] | None] = []
 
     def confirm(self, path: str, first: values.Read[Any], cell: tuple[float, float, float, float] | None,
                 parse: Callable[[list[Word]], values.Read[Any]], store: Callable[[Any], None], *,
-                required: bool = True, alphabet: str | None = None) -> None:
+                required: bool = True, alphabet: str | None = None, shape: tuple[str, ...] | None = None) -> None:
         """Keep a value once its cell has been read again (see `settle`): `store` receives it. With an
-        `alphabet`, the cell is also read with Tesseract allowed only those characters."""
+        `alphabet`, the cell is also read with Tesseract allowed only those characters; with a `shape`
+        (what each position of a code may hold), each rereading is also read glyph by glyph."""
         self._pending.append((path, first, parse, store, required))
         self._cells.append(cell)
         self._alphabets.append(alphabet)
+        self._shapes.append(shape)
 
     def settle(self) -> None:
         """Read every cell waiting for confirmation again, in one go, and keep what the reads make of it."""
@@ -45,11 +48,13 @@ class _Reader:
             for index, a in enumerate(self._alphabets):
                 if a == alphabet:
                     constrained[index] = found[index]
-        for (path, first, parse, store, required), renderings, limited in zip(self._pending, rereads, constrained):
+        for (path, first, parse, store, required), renderings, limited, shape in zip(
+                self._pending, rereads, constrained, self._shapes):
             settled = values.settled(first, [parse(found) for found in renderings],
-                                     parse(limited) if limited is not None else None)
+                                     parse(limited) if limited is not None else None,
+                                     [values.by_glyphs(found, shape) for found in renderings] if shape else ())
             store(self.keep(path, settled, required=required))
-        self._pending, self._cells, self._alphabets = [], [], []
+        self._pending, self._cells, self._alphabets, self._shapes = [], [], [], []
 
     def cell_after(self, hit: Hit | None, width: float, *, x_max: float | None = None
                    ) -> tuple[float, float, float, float] | None:
@@ -193,7 +198,8 @@ def _code_list(words: list[Word], parse: Callable[[list[Word]], list[values.Read
         return values.nothing()
     unread = [w for w in words if len(re.sub(r"[^A-Za-z0-9]", "", w.text)) >= 3 and re.search(r"\d", w.text)]
     conf = min(c.conf for c in codes)
-    return values.Read(found, conf, all(c.ok for c in codes) and len(unread) <= len(codes), codes[0].word)
+    return values.Read(found, conf, all(c.ok for c in codes) and len(unread) <= len(codes), codes[0].word,
+                       any(c.guessed for c in codes))
 
 
 def _flow(words: list[Word]) -> values.Read[int]:
@@ -298,7 +304,8 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
         r.review.extend(["patient.name", "patient.address"])
     mbi, mbi_hit = r.value_after("MBI:", values.mbi_in, take=2)
     r.confirm("patient.mbi", mbi, r.cell_after(mbi_hit, 18, x_max=split), values.mbi_in,
-              lambda v: setattr(cmn.patient, "mbi", v), alphabet=values.MBI_ALPHABET)
+              lambda v: setattr(cmn.patient, "mbi", v), alphabet=values.MBI_ALPHABET,
+              shape=values.MBI_SHAPE)
     dob, dob_hit = r.value_after("PT DOB:", values.date_in)
     r.confirm("patient.dob", dob, r.cell_after(dob_hit, 14), values.date_in, lambda v: setattr(cmn.patient, "dob", v),
               required=False)

@@ -17,7 +17,7 @@ from typing import Sequence
 import numpy as np
 from PIL import Image, ImageChops, ImageFilter
 
-from ..ocr import Word, lines_of, words
+from ..ocr import Word, glyph_words, lines_of, words
 
 
 @functools.lru_cache(maxsize=65536)
@@ -204,7 +204,7 @@ class Form:
                   for index, cell in enumerate(cells)
                   if cell is not None and (crop := render(*cell)) is not None]
         out: list[list[list[Word]]] = [[[] for _ in renderings] for _ in cells]
-        for (index, rendering), found in self._read_stacked(pieces).items():
+        for (index, rendering), found in self._read_stacked(pieces, glyphs=True).items():
             out[index][rendering] = found
         return out
 
@@ -221,9 +221,10 @@ class Form:
 
     @staticmethod
     def _read_stacked(pieces: list[tuple[int, int, Image.Image, tuple[int, int], float]], *,
-                      alphabet: str | None = None) -> dict[tuple[int, int], list[Word]]:
+                      alphabet: str | None = None, glyphs: bool = False) -> dict[tuple[int, int], list[Word]]:
         """Stack cell images (cell index, rendering, image, page origin, scale) into one sheet, read it
-        once, and give each piece its words in page coordinates, left to right."""
+        once, and give each piece its words in page coordinates, left to right (with `glyphs`, each
+        word's characters and the alternatives Tesseract weighed for them)."""
         out: dict[tuple[int, int], list[Word]] = {}
         if not pieces:
             return out
@@ -234,13 +235,13 @@ class Form:
             sheet.paste(image, (0, y))
             slots.append((index, rendering, y, y + image.height, origin, scale))
             y += image.height
-        for word in words(sheet, psm=6, alphabet=alphabet):
+        for word in (glyph_words(sheet, psm=6) if glyphs else words(sheet, psm=6, alphabet=alphabet)):
             middle = word.top + word.height / 2
             for index, rendering, y0, y1, (dx, dy), scale in slots:
                 if y0 <= middle < y1:
                     out.setdefault((index, rendering), []).append(Word(
                         word.text, word.conf, round(dx + word.left / scale), round(dy + (word.top - y0) / scale),
-                        round(word.width / scale), round(word.height / scale), (-1, -1, index)))
+                        round(word.width / scale), round(word.height / scale), (-1, -1, index), word.glyphs))
                     break
         for found in out.values():
             found.sort(key=lambda w: w.left)

@@ -51,7 +51,8 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Swo:
     swo.patient = SwoPatient()
     r.confirm_words("patient.name", name_words, values.name_in, lambda v: setattr(swo.patient, "name", v))
     r.confirm("patient.mbi", values.mbi_in(mbi_words[:2]), r.cell_after(mbi_hit, 18), values.mbi_in,
-              lambda v: setattr(swo.patient, "mbi", v), alphabet=values.MBI_ALPHABET)
+              lambda v: setattr(swo.patient, "mbi", v), alphabet=values.MBI_ALPHABET,
+              shape=values.MBI_SHAPE)
 
     # Items: the rows under the table header, until the practitioner's line. Columns are found by
     # the header's words: the quantity is what stands under QUANTITY.
@@ -112,13 +113,21 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Swo:
         r.confirm_words("practitioner.name", form.words_after(practitioner_hit), values.name_in,
                         lambda v: setattr(swo.practitioner, "name", v))
     npi_hit = form.find("NPI:", after=practitioner_hit) if practitioner_hit else form.find("NPI:")
+    if npi_hit is None and practitioner_hit is not None:
+        # A short label with one letter misread ("NPt:") scores below the usual bar; right under the
+        # practitioner's line a weaker match will do (the number must still pass its check digit).
+        near = form.find("NPI:", after=practitioner_hit, min_score=0.6)
+        npi_hit = near if near is not None and near.line <= practitioner_hit.line + 2 else None
     if npi_hit:
         npi_words = form.words_after(npi_hit)
         read_npi = values.npi_in(npi_words[:2])
         if read_npi.value is None and not [w for w in npi_words if re.search(r"\d", w.text)]:
             swo.practitioner.npi = None  # the field is empty on the form
         else:
-            swo.practitioner.npi = r.keep("practitioner.npi", read_npi)
+            # Read again from its cell: a skewed line can cost the page read a digit, and the check digit
+            # makes any read that passes it trustworthy.
+            r.confirm("practitioner.npi", read_npi, r.cell_after(npi_hit, 14), values.npi_in,
+                      lambda v: setattr(swo.practitioner, "npi", v))
     else:
         r.review.append("practitioner.npi")
 

@@ -27,6 +27,7 @@ class Read(Generic[T]):
     conf: float
     ok: bool = True  # passed its format or check-digit test
     word: Word | None = field(default=None, compare=False)  # where on the page it was read
+    guessed: bool = False  # a character was changed to fit the format (which look-alike was meant is a guess)
 
     @property
     def sure(self) -> bool:
@@ -55,7 +56,8 @@ def date_in(words: list[Word]) -> Read[dt.date]:
                 return Read(None, word.conf, False)
             conf = word.conf if candidate == text else min(word.conf, 70.0)
             # One wrong digit makes another real date: a date must be read with more confidence.
-            return Read(value, conf if conf >= DATE_CONF else min(conf, CONF_OK - 1), 1900 < year < 2100, word)
+            return Read(value, conf if conf >= DATE_CONF else min(conf, CONF_OK - 1), 1900 < year < 2100, word,
+                        candidate != text)
     return nothing()
 
 
@@ -63,12 +65,12 @@ def integer_in(words: list[Word], low: int, high: int) -> Read[int]:
     for word in words:
         text = word.text.strip(".,;:)(%-_'\"“”‘’{}[]")
         if text in ("|", "l", "I"):
-            return Read(1, min(word.conf, 70.0), low <= 1 <= high, word)  # a lone one, read as a bar
+            return Read(1, min(word.conf, 70.0), low <= 1 <= high, word, True)  # a lone one, read as a bar
         candidate = text if text.isdigit() else text.translate(_TO_DIGIT)
         if candidate.isdigit():
             value = int(candidate)
             conf = word.conf if candidate == text else min(word.conf, 70.0)
-            return Read(value, conf, low <= value <= high, word)
+            return Read(value, conf, low <= value <= high, word, candidate != text)
     return nothing()
 
 
@@ -121,9 +123,14 @@ def confirmed(first: Read[T], second: Read[T]) -> Read[T]:
 
 
 VOTES = 3  # reads of different images that must agree, none saying otherwise, to outvote low confidence
+# The best of agreeing reads at least this sure when one of them read the value as printed, with no
+# character changed to fit the format; AGREE_MIN_CONF when every one had a character changed (a 9 read as
+# O in every rendering becomes the same wrong 0 each time; one rendering showing the 0 itself settles it).
+VOTE_MIN_CONF = 45.0
 
 
-def settled(first: Read[T], again: list[Read[T]], constrained: Read[T] | None = None) -> Read[T]:
+def settled(first: Read[T], again: list[Read[T]], constrained: Read[T] | None = None,
+            glyphs: Iterable[Read[T]] = ()) -> Read[T]:
     """A value read on the page and again from its cell in several renderings (grey first).
 
     The page read and the grey reread settle it as `confirmed` does. Failing that, a vote: `VOTES` or more
@@ -139,6 +146,10 @@ def settled(first: Read[T], again: list[Read[T]], constrained: Read[T] | None = 
     `constrained` is a read of the cell with Tesseract allowed only the characters the format uses (no O,
     S, I, L, B or Z in an MBI): it cannot take a 9 for an O, so where the other reads had to turn an O
     into a 0, its agreement is what says the glyph was a zero (given one fairly sure read besides).
+
+    `glyphs` are the rereads read glyph by glyph (`by_glyphs`): when they all come to one value, one of
+    them with every glyph sure, and another read agrees, the value is sure whatever Tesseract's
+    confidence in the whole word. A glyph read that comes to another value is a doubt.
     """
     read = confirmed(first, again[0] if again else nothing())
     if read.sure:
@@ -150,7 +161,8 @@ def settled(first: Read[T], again: list[Read[T]], constrained: Read[T] | None = 
         if len(agreeing) < VOTES or len(others) > 1:
             continue
         best = max(r.conf for r in agreeing)
-        if best < AGREE_MIN_CONF or (others and not (others[0] is first or best > others[0].conf)):
+        floor = VOTE_MIN_CONF if any(not r.guessed for r in agreeing) else AGREE_MIN_CONF
+        if best < floor or (others and not (others[0] is first or best > others[0].conf)):
             continue
         witness = next((r.word for r in agreeing if r.word is not None), None)
         return Read(candidate.value, max(best, CONF_OK), True, witness)
@@ -160,6 +172,14 @@ def settled(first: Read[T], again: list[Read[T]], constrained: Read[T] | None = 
         # Tesseract's confidence in a whitelisted read means little (often 0): one of the other reads must
         # have seen the value fairly clearly (a changed MBI's confidence is capped at GUESSED_CONF).
         return Read(read.value, CONF_OK, True, read.word)
+    read_glyphs = [g for g in glyphs if g.value is not None]
+    if any(g.sure for g in read_glyphs) and len({g.value for g in read_glyphs}) == 1:
+        # Every rendering read glyph by glyph came to the same value, one of them with no glyph in doubt,
+        # and a read of the usual kind agrees.
+        value = read_glyphs[0].value
+        agreeing = [r for r in (first, *again, constrained) if r is not None and r.value == value and r.ok]
+        if agreeing:
+            return Read(value, CONF_OK, True, agreeing[0].word)
     return read
 
 
@@ -187,9 +207,47 @@ def mbi_in(words: list[Word]) -> Read[str]:
         # digits stand), but which digit a letter stood for is a guess: a 9 in a fax's sans face reads
         # as S or O time after time, so agreeing reads do not make a changed MBI sure. A bracket taken
         # for a J is a guess too.
-        conf = word.conf if bracket_free and value == raw else min(word.conf, GUESSED_CONF)
-        return Read(value, conf, is_mbi(value), word)
+        guessed = not bracket_free or value != raw
+        return Read(value, min(word.conf, GUESSED_CONF) if guessed else word.conf, is_mbi(value), word, guessed)
     return nothing()
+
+
+_MBI_LETTERS = "ACDEFGHJKMNPQRTUVWXY"
+# What may stand at each of an MBI's eleven positions (CMS's format).
+MBI_SHAPE = ("123456789", _MBI_LETTERS, _MBI_LETTERS + "0123456789", "0123456789", _MBI_LETTERS,
+             _MBI_LETTERS + "0123456789", "0123456789", _MBI_LETTERS, _MBI_LETTERS, "0123456789", "0123456789")
+GLYPH_FLOOR = 10.0  # an alternative Tesseract weighed below this confidence is not one it took seriously
+
+
+def by_glyphs(words: list[Word], shape: tuple[str, ...]) -> Read[str]:
+    """A code read glyph by glyph from Tesseract's alternatives, each position limited to what the format
+    allows there (`shape`). A character read or weighed that the position does not allow stands for its
+    look-alike if that is allowed (an O where a digit stands is a 0; where a letter or a digit may stand,
+    an O is still a 0, never a Q). Sure when every glyph comes to exactly one allowed character: an I
+    weighing L and 1 where only a digit stands is a 1; an O weighing 9 there is in doubt (a 9 in a fax's
+    sans face reads as O or S, most often weighing the 9, so `settled` wants every rendering to agree),
+    as is a Q weighing O where a letter or a digit may stand, and any glyph count other than the
+    format's (a glyph read twice)."""
+    glyphs = [g for w in words for g in w.glyphs
+              if any(c.isalnum() for c in g.candidates(GLYPH_FLOOR))]
+    if len(glyphs) != len(shape):
+        return nothing()
+    chosen, sure = [], True
+    for glyph, allowed in zip(glyphs, shape):
+        options: dict[str, float] = {}
+        for text, conf in glyph.candidates(GLYPH_FLOOR).items():
+            text = text.upper()
+            meant = {text} if text in allowed else {text.translate(_TO_DIGIT), text.translate(_TO_LETTER)}
+            for char in meant & set(allowed):
+                options[char] = max(conf, options.get(char, 0.0))
+        if not options:
+            return Read(None, 0.0, False)
+        chosen.append(max(options, key=lambda c: options[c]))
+        # However sure Tesseract is of its best reading: the typewriter's dotted zero is read as a 6 at 96
+        # while weighing 0 at 27. Any other allowed character weighed at all is a doubt.
+        sure = sure and len(options) == 1
+    value = "".join(chosen)
+    return Read(value, CONF_OK if sure else CONF_OK - 1, True, words[0] if words else None)
 
 
 def npi_in(words: list[Word]) -> Read[str]:
@@ -206,6 +264,7 @@ def npi_in(words: list[Word]) -> Read[str]:
 def hcpcs_in(words: list[Word]) -> list[Read[str]]:
     out = []
     for word in words:
+        raw = word.text.strip(".,;:°'\"‘’“”-_")
         text = fix_word(word.text).strip(".,;:°'\"‘’“”-_")
         if len(text) == 5 and text[0] in "£€":
             text = "E" + text[1:]
@@ -213,7 +272,10 @@ def hcpcs_in(words: list[Word]) -> list[Read[str]]:
             # Only digits follow the letter; the order forms' typewriter face has a dotted zero that reads as "e".
             candidate = text[0].upper() + text[1:].translate(_TO_DIGIT).replace("e", "0")
             if is_hcpcs(candidate):
-                out.append(Read(candidate, word.conf if candidate == text else min(word.conf, 75.0), True, word))
+                # Guessed: a digit that was read as something else ("KO001", "Ke0e1"; fix_word already
+                # mends some of them, so the word as read is what tells).
+                out.append(Read(candidate, word.conf if candidate == text else min(word.conf, 75.0), True, word,
+                                candidate[1:] != raw[1:]))
     return out
 
 
@@ -228,7 +290,8 @@ def icd10_in(words: list[Word]) -> list[Read[str]]:
         candidate = text[0].translate(_TO_LETTER).translate(_ICD_FIRST) + text[1].translate(_TO_DIGIT) + text[2:]
         if is_icd10(candidate):
             # The first character must be a letter: turning "1" into I there is the format's doing, not a guess.
-            out.append(Read(candidate, word.conf if candidate[1:] == text[1:] else min(word.conf, 75.0), True, word))
+            out.append(Read(candidate, word.conf if candidate[1:] == text[1:] else min(word.conf, 75.0), True, word,
+                            candidate[1:] != text[1:]))
     return out
 
 
@@ -255,4 +318,4 @@ def name_in(words: list[Word]) -> Read[str]:
     match = re.search(r"([A-Z][A-Z'-]+(?:-[A-Z]+)?),\s*([A-Z][A-Z'-]+)", read.value.upper().replace("!", "I"))
     if not match:
         return Read(read.value, read.conf, False)
-    return Read(f"{match.group(1)}, {match.group(2)}", read.conf, True)
+    return Read(f"{match.group(1)}, {match.group(2)}", read.conf, True, guessed="!" in read.value)

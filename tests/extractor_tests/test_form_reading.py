@@ -11,10 +11,10 @@ import pytest
 from PIL import Image, ImageDraw
 
 from extractors import ExtractError, extract
-from extractors.forms import values
+from extractors.forms import swo, values
 from extractors.forms.layout import Form
-from extractors.ocr import Word, prepare
-from sandbox.documents import forms
+from extractors.ocr import Glyph, Word, glyph_words, prepare
+from sandbox.documents import forms, scan
 from sandbox.world.store import Store
 
 
@@ -87,10 +87,28 @@ def test_three_rereads_outvote_low_confidence_when_nothing_says_otherwise() -> N
 
 
 def test_a_vote_of_weak_reads_stays_unsure() -> None:
-    # Three weak reads of the same shapes (a 9 taken for an O each time) prove little.
-    settled = values.settled(_read("8VC0KF4RM56", 38), [_read("8VC0KF4RM56", 45), _read("8VC0KF4RM56", 47),
-                                                        values.nothing()])
-    assert not settled.sure
+    # Three weak reads of the same shapes (a 9 taken for an O each time, turned into a 0) prove little.
+    page = values.mbi_in([_word("8VCOKF4RMS6", 38)])
+    again = [values.mbi_in([_word("8VCOKF4RMS6", c)]) for c in (45, 47)] + [values.nothing()]
+    assert page.value == "8VC0KF4RM56" and page.guessed
+    assert not values.settled(page, again).sure
+    # Read as printed, agreeing reads need less confidence, but not none.
+    printed = [values.mbi_in([_word("3TT5R82FV08", c)]) for c in (49, 41, 26)]
+    assert values.settled(printed[0], printed[1:] + [values.nothing()]).sure
+    feeble = [values.mbi_in([_word("3TT5R82FV08", c)]) for c in (29, 41, 26)]
+    assert values.VOTE_MIN_CONF > 41 and not values.settled(feeble[0], feeble[1:] + [values.nothing()]).sure
+
+
+def test_one_read_as_printed_vouches_for_look_alikes_turned_into_what_the_format_allows() -> None:
+    # The order's typewriter zero: read as O, Q or e in some renderings (changed to 0) and as 0 in one.
+    reads = [values.hcpcs_in([_word(text, conf)])[0] for text, conf in
+             (("Koeel", 36), ("K0001", 25), ("Koeel", 0), ("KO001", 52))]
+    assert [r.guessed for r in reads] == [True, False, True, True]
+    settled = values.settled(reads[0], reads[1:])
+    assert settled.value == "K0001" and settled.sure
+    # The same reads, none of them as printed: every one a guess, the stricter floor holds.
+    guesses = [r for r in reads if r.guessed]
+    assert not values.settled(guesses[0], guesses[1:]).sure
 
 
 def test_three_rereads_outvote_the_page_read_but_not_a_surer_reread() -> None:
@@ -138,6 +156,90 @@ def test_a_read_limited_to_the_mbi_alphabet_says_whether_an_o_was_a_zero() -> No
     # Every other read weak: the limited read's agreement alone proves little.
     weak = [values.mbi_in([_word("1T60WAOJY54", c)]) for c in (39, 19, 6)]
     assert not values.settled(values.nothing(), weak, values.mbi_in([_word("1T60WA0JY54", 0)])).sure
+
+
+def _glyph(text: str, conf: float, *weighed: tuple[str, float]) -> Glyph:
+    return Glyph(text, conf, ((text, conf), *weighed))
+
+
+def _glyph_word(*glyphs: Glyph) -> Word:
+    return Word("".join(g.text for g in glyphs), 30, 0, 0, 200, 30, (1, 1, 1), glyphs)
+
+
+def _plain(text: str) -> list[Glyph]:
+    return [_glyph(c, 95) for c in text]
+
+
+def test_an_mbi_read_glyph_by_glyph_takes_the_one_character_its_format_allows() -> None:
+    # A 1 read as I while weighing 1, a J read as a bracket while weighing J: one allowed character each.
+    word = _glyph_word(_glyph("I", 89, ("L", 74), ("1", 52)), *_plain("MC2YK6M"), _glyph(")", 86, ("J", 78)),
+                       *_plain("28"))
+    read = values.by_glyphs([word], values.MBI_SHAPE)
+    assert read.value == "1MC2YK6MJ28" and read.sure
+    # A 9 read as Q first, where only 1 to 9 may stand, weighing 9: the 9.
+    word = _glyph_word(_glyph("Q", 98, ("S", 7), ("9", 59)), *_plain("UM8WX2YW02"))
+    read = values.by_glyphs([word], values.MBI_SHAPE)
+    assert read.value == "9UM8WX2YW02" and read.sure
+    # The same where a 0 may stand too: a Q there is a 0 or the 9 it weighed, in doubt.
+    word = _glyph_word(*_plain("1QH"), _glyph("Q", 98, ("S", 7), ("9", 59)), *_plain("DN8TT33"))
+    assert not values.by_glyphs([word], values.MBI_SHAPE).sure
+    # A 0 read as Q where a letter or a digit may stand, weighing O (no O in an MBI: a 0): in doubt.
+    word = _glyph_word(*_plain("2E"), _glyph("Q", 96, ("O", 59)), *_plain("1FP2YR29"))
+    assert not values.by_glyphs([word], values.MBI_SHAPE).sure
+    # The same read of a Q weighing nothing else: a Q, where the format allows one.
+    word = _glyph_word(*_plain("2EQ1FP2YR29"))
+    assert values.by_glyphs([word], values.MBI_SHAPE).sure
+    # An O where a digit stands, nothing else weighed: the format's 0.
+    word = _glyph_word(*_plain("1QH"), _glyph("O", 99), *_plain("DN8TT33"))
+    read = values.by_glyphs([word], values.MBI_SHAPE)
+    assert read.value == "1QH0DN8TT33" and read.sure
+    # An O weighing both 0 and 9: in doubt, whichever is likelier.
+    word = _glyph_word(*_plain("1QH"), _glyph("O", 90, ("0", 60), ("9", 40)), *_plain("DN8TT33"))
+    read = values.by_glyphs([word], values.MBI_SHAPE)
+    assert read.value == "1QH0DN8TT33" and not read.sure
+    # A glyph read twice (twelve for eleven): nothing to line up.
+    word = _glyph_word(*_plain("8BUE3FT9KF68"))
+    assert values.by_glyphs([word], values.MBI_SHAPE).value is None
+
+
+def test_a_typewriter_zero_read_as_a_six_is_in_doubt_however_sure_tesseract_is() -> None:
+    shape = ("K",) + ("0123456789",) * 4
+    word = _glyph_word(_glyph("K", 99), _glyph("6", 96, ("O", 31), ("0", 27)), *_plain("001"))
+    read = values.by_glyphs([word], shape)
+    assert read.value == "K6001" and not read.sure
+
+
+def test_a_glyph_read_sure_of_every_character_settles_a_value_another_read_agrees_with() -> None:
+    page = values.mbi_in([_word("6GD1O30QK22", 18)])  # an O where a letter stands: not an MBI
+    again = [values.nothing(), values.mbi_in([_word("6GD1O30QK22", 55)]), values.mbi_in([_word("6GD1O30QK22", 53)])]
+    limited = values.mbi_in([_word("6GD1D30QK22", 0)])
+    sure_glyphs = values.Read("6GD1D30QK22", values.CONF_OK, True)
+    assert not values.settled(page, again, limited).sure
+    settled = values.settled(page, again, limited, [sure_glyphs, values.nothing()])
+    assert settled.value == "6GD1D30QK22" and settled.sure
+    # No other read says the same: the glyph read alone does not settle it.
+    assert not values.settled(page, again, None, [sure_glyphs]).sure
+    # Two glyph reads sure of different values: a person decides.
+    other = values.Read("6GD1D30QK27", values.CONF_OK, True)
+    assert not values.settled(page, again, limited, [sure_glyphs, other]).sure
+    # Another rendering in doubt whose likelier value is the same does not object.
+    doubt = values.Read("6GD1D30QK22", values.CONF_OK - 1, True)
+    assert values.settled(page, again, limited, [sure_glyphs, doubt]).sure
+    # One that found another value likelier (an S it took for a 5 where the sure one saw a 9), even in
+    # doubt, does.
+    objecting = values.Read("6GD1D30QK27", values.CONF_OK - 1, True)
+    assert not values.settled(page, again, limited, [sure_glyphs, objecting]).sure
+
+
+def test_tesseract_reports_each_glyph_with_what_it_weighed() -> None:
+    image = Image.new("L", (600, 110), 255)
+    ImageDraw.Draw(image).text((30, 30), "1MC2YK6MJ28", fill=0, font=scan.font(11, dpi=300))
+    found = glyph_words(image, psm=7)
+    assert [w.text for w in found] == ["1MC2YK6MJ28"]
+    glyphs = found[0].glyphs
+    assert "".join(g.text for g in glyphs) == "1MC2YK6MJ28"
+    assert all(g.text in g.candidates(values.GLYPH_FLOOR) for g in glyphs)
+    assert values.by_glyphs(found, values.MBI_SHAPE).value == "1MC2YK6MJ28"
 
 
 def test_typewriter_zeros_and_exclamation_marks_in_names_read_as_what_they_are() -> None:
@@ -199,3 +301,17 @@ def _get(data: Any, path: str) -> Any:
     for part in path.split("."):
         data = data.get(part) if isinstance(data, dict) else None
     return data
+
+
+def test_the_orders_npi_is_found_under_the_practitioner_when_its_label_is_misread() -> None:
+    def line(number: int, *texts: str) -> list[Word]:
+        return [Word(text, 95, 100 + 300 * i, 100 * number, 250, 30, (1, 1, number)) for i, text in enumerate(texts)]
+
+    words = line(1, "Treating", "Practitioner:", "CHOWDHURY,", "ANIL") + line(2, "NPt:", "2533314789")
+    order = swo.read(Form(Image.new("1", (1700, 400), 1), words))
+    assert order.practitioner.npi == "2533314789" and "practitioner.npi" not in order.review
+    # Far from the practitioner's line, a label that reads so badly is not taken for the NPI's.
+    words = (line(1, "Treating", "Practitioner:", "CHOWDHURY,", "ANIL") + line(2, "Notes") + line(3, "Notes")
+             + line(4, "NPt:", "2533314789"))
+    order = swo.read(Form(Image.new("1", (1700, 600), 1), words))
+    assert order.practitioner.npi is None and "practitioner.npi" in order.review

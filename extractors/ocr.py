@@ -220,6 +220,8 @@ def glyph_words(image: Image.Image, *, psm: int = 6, timeout: float = 120) -> li
         if not text or box is None:
             continue
         x0, y0, x1, y1 = (int(v) for v in box.groups())
+        # hOCR numbers lines differently from image_to_data: each word stands on its own "line" here
+        # (callers place words by their boxes).
         out.append(Word(text, float(wconf.group(1)) if wconf else 0.0, x0, y0, x1 - x0, y1 - y0, (0, 0, number),
                         tuple(glyphs)))
     return out

@@ -87,6 +87,17 @@ def _bare(image: str) -> float:
     return time.perf_counter() - started
 
 
+def _side_by_side(pool: ProcessPoolExecutor, first: Any, second: Any, items: list[Any],
+                  second_items: list[Any] | None = None) -> tuple[float, float]:
+    """Wall time of mapping `first` over `items`, then `second` over `second_items` (or the same items)."""
+    times = []
+    for fn, work in ((first, items), (second, items if second_items is None else second_items)):
+        started = time.perf_counter()
+        list(pool.map(fn, work))
+        times.append(time.perf_counter() - started)
+    return times[0], times[1]
+
+
 def _page_images(document: str) -> list[str]:
     """Each page image of a faxed document as the extractor sees it (native resolution), saved as PNG."""
     from extractors.pages import pages
@@ -238,24 +249,14 @@ def main() -> None:
                     with Image.open(path) as img:
                         img.save(target, dpi=img.info.get("dpi", (200, 200)))
                 images.append(str(target))
-            started = time.perf_counter()
-            list(pool.map(_bare, images))
-            bare = time.perf_counter() - started
-            started = time.perf_counter()
-            list(pool.map(_ours, images))
-            ours = time.perf_counter() - started
+            bare, ours = _side_by_side(pool, _bare, _ours, images)
             print(f"OCR on {len(images)} page images, {args.workers} processes: bare tesseract {bare:.1f} s, "
                   f"ours (preprocess + tesseract) {ours:.1f} s; ratio {ours / bare:.2f}")
             # The whole pipeline on faxed forms: page OCR plus the cells read again (one sheet of rereads, one
             # alphabet-limited read), the layout and the checks, against bare tesseract on every page image.
             documents = [str(p) for p, _ in corpus["cmn fax"][:6] + corpus["swo fax"][:6]]
             per_document = list(pool.map(_page_images, documents))
-            started = time.perf_counter()
-            list(pool.map(_bare_document, per_document))
-            bare = time.perf_counter() - started
-            started = time.perf_counter()
-            list(pool.map(_whole, documents))
-            whole = time.perf_counter() - started
+            bare, whole = _side_by_side(pool, _bare_document, _whole, per_document, documents)
             print(f"faxed forms whole ({len(documents)} documents, {sum(map(len, per_document))} pages): bare tesseract "
                   f"{bare:.1f} s, extract() {whole:.1f} s; ratio {whole / bare:.2f}")
         memory_flatness(root, store)

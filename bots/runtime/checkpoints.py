@@ -73,13 +73,9 @@ class Checkpoints:
         One runner plans; the others wait for it instead of reading the same report at the same time. The
         planner holds the plan row under a lease, so a planner that died is replaced once its lease expires.
         """
+        self.plan([("__plan__", {})])  # the first runner here creates the plan row, pending
         now = utcnow()
         with self.engine.begin() as conn:
-            dialect = self.engine.dialect.name
-            insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(RobotUnit.__table__)
-            conn.execute(insert.on_conflict_do_nothing(index_elements=["robot", "night", "key"]), [{
-                "robot": self.robot, "night": self.night, "key": "__plan__", "data": {},
-                "status": UnitStatus.PENDING.value, "attempts": 0, "result": {}, "updated_at": now}])
             plan_row = and_(RobotUnit.robot == self.robot, RobotUnit.night == self.night, RobotUnit.key == "__plan__")
             taken = conn.execute(update(RobotUnit).where(plan_row, or_(
                 RobotUnit.status == UnitStatus.PENDING, RobotUnit.lease_owner == self.runner,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..models import Cmn, CmnPatient, OxygenTest, Supplier
@@ -17,47 +18,55 @@ OXYGEN_HCPCS = {"E0424", "E0425", "E0430", "E0431", "E0433", "E0434", "E0435", "
                 "E0443", "E0444", "E0447", "E1390", "E1391", "E1392", "E1405", "E1406", "K0738"}
 
 
+Cell = tuple[float, float, float, float]
+
+
+@dataclass
+class _Pending:
+    """A value read on the page, waiting for its cell to be read again (see `_Reader.settle`)."""
+
+    path: str
+    first: values.Read[Any]
+    cell: Cell | None
+    parse: Callable[[list[Word]], values.Read[Any]]
+    store: Callable[[Any], None]
+    required: bool
+    alphabet: str | None  # also read the cell with Tesseract allowed only these characters
+    shape: tuple[str, ...] | None  # also read each rendering glyph by glyph, each position limited so
+
+
 class _Reader:
     def __init__(self, form: Form) -> None:
         self.form = form
         self.review: list[str] = []
-        self._pending: list[tuple[str, values.Read[Any], Callable[[list[Word]], values.Read[Any]],
-                                  Callable[[Any], None], bool]] = []
-        self._cells: list[tuple[float, float, float, float] | None] = []
-        self._alphabets: list[str | None] = []
-        self._shapes: list[tuple[str, ...] | None] = []
+        self._pending: list[_Pending] = []
 
-    def confirm(self, path: str, first: values.Read[Any], cell: tuple[float, float, float, float] | None,
+    def confirm(self, path: str, first: values.Read[Any], cell: Cell | None,
                 parse: Callable[[list[Word]], values.Read[Any]], store: Callable[[Any], None], *,
                 required: bool = True, alphabet: str | None = None, shape: tuple[str, ...] | None = None) -> None:
         """Keep a value once its cell has been read again (see `settle`): `store` receives it. With an
         `alphabet`, the cell is also read with Tesseract allowed only those characters; with a `shape`
         (what each position of a code may hold), each rereading is also read glyph by glyph."""
-        self._pending.append((path, first, parse, store, required))
-        self._cells.append(cell)
-        self._alphabets.append(alphabet)
-        self._shapes.append(shape)
+        self._pending.append(_Pending(path, first, cell, parse, store, required, alphabet, shape))
 
     def settle(self) -> None:
         """Read every cell waiting for confirmation again, in one go, and keep what the reads make of it."""
-        rereads = self.form.reread(self._cells)
-        constrained: list[list[Word] | None] = [None] * len(self._cells)
-        for alphabet in {a for a in self._alphabets if a}:
-            found = self.form.reread_in([c if a == alphabet else None for c, a in zip(self._cells, self._alphabets)],
-                                        alphabet)
-            for index, a in enumerate(self._alphabets):
-                if a == alphabet:
+        pending, self._pending = self._pending, []
+        rereads = self.form.reread([p.cell for p in pending])
+        constrained: list[list[Word] | None] = [None] * len(pending)
+        for alphabet in {p.alphabet for p in pending if p.alphabet}:
+            found = self.form.reread_in([p.cell if p.alphabet == alphabet else None for p in pending], alphabet)
+            for index, p in enumerate(pending):
+                if p.alphabet == alphabet:
                     constrained[index] = found[index]
-        for (path, first, parse, store, required), renderings, limited, shape in zip(
-                self._pending, rereads, constrained, self._shapes):
-            settled = values.settled(first, [parse(found) for found in renderings],
-                                     parse(limited) if limited is not None else None,
-                                     [values.by_glyphs(found, shape) for found in renderings] if shape else ())
-            store(self.keep(path, settled, required=required))
-        self._pending, self._cells, self._alphabets, self._shapes = [], [], [], []
+        for p, renderings, limited in zip(pending, rereads, constrained):
+            settled = values.settled(p.first, [p.parse(found) for found in renderings],
+                                     p.parse(limited) if limited is not None else None,
+                                     [values.by_glyphs(found, p.shape) for found in renderings] if p.shape else ())
+            p.store(self.keep(p.path, settled, required=p.required))
 
     def cell_after(self, hit: Hit | None, width: float, *, x_max: float | None = None
-                   ) -> tuple[float, float, float, float] | None:
+                   ) -> Cell | None:
         """Where a label's value stands: right of the label on its line, `width` characters wide."""
         if hit is None:
             return None
@@ -67,7 +76,7 @@ class _Reader:
         right = left + width * form.char_h
         return left, top, min(right, x_max) if x_max is not None else right, bottom
 
-    def cell_of(self, *found: Word | None, grow: float = 1.0) -> tuple[float, float, float, float] | None:
+    def cell_of(self, *found: Word | None, grow: float = 1.0) -> Cell | None:
         """The box of a value's words, grown by `grow` characters left and right and a third of one up
         and down (a misread may have cut a letter off)."""
         present = [w for w in found if w is not None]

@@ -81,7 +81,11 @@ SIGNED_INK_DOUBT = (0.031, 0.052)
 
 
 AGREE_MIN_CONF = 60.0  # both reads at least this sure before their agreement counts
-MBI_ALPHABET = "0123456789ACDEFGHJKMNPQRTUVWXY"  # what an MBI is written with
+_MBI_LETTERS = "ACDEFGHJKMNPQRTUVWXY"
+# What may stand at each of an MBI's eleven positions (CMS's format).
+MBI_SHAPE = ("123456789", _MBI_LETTERS, _MBI_LETTERS + "0123456789", "0123456789", _MBI_LETTERS,
+             _MBI_LETTERS + "0123456789", "0123456789", _MBI_LETTERS, _MBI_LETTERS, "0123456789", "0123456789")
+MBI_ALPHABET = "0123456789" + _MBI_LETTERS  # what an MBI is written with
 GUESSED_CONF = 55.0  # a value whose characters were changed to fit its format: reads that agree do not make it sure
 
 
@@ -195,13 +199,13 @@ def mbi_in(words: list[Word]) -> Read[str]:
         if len(raw) != 11:
             continue
         fixed = []
-        for index, char in enumerate(raw):
-            if index in (0, 3, 6, 9, 10):
+        for char, allowed in zip(raw, MBI_SHAPE):
+            if allowed.isdigit():
                 fixed.append(char.translate(_TO_DIGIT))
-            elif index in (1, 4, 7, 8):
+            elif allowed.isalpha():
                 fixed.append(char.translate(_TO_LETTER))
             else:  # letter or digit: only the letters the format never uses are turned into digits
-                fixed.append(char.translate(str.maketrans({"O": "0", "I": "1", "S": "5", "B": "8", "Z": "2", "L": "1"})))
+                fixed.append(char if char in allowed else char.translate(_TO_DIGIT))
         value = "".join(fixed)
         # Each change above is forced by the format (no O, I, S, B, Z or L in an MBI; digits where only
         # digits stand), but which digit a letter stood for is a guess: a 9 in a fax's sans face reads
@@ -212,10 +216,6 @@ def mbi_in(words: list[Word]) -> Read[str]:
     return nothing()
 
 
-_MBI_LETTERS = "ACDEFGHJKMNPQRTUVWXY"
-# What may stand at each of an MBI's eleven positions (CMS's format).
-MBI_SHAPE = ("123456789", _MBI_LETTERS, _MBI_LETTERS + "0123456789", "0123456789", _MBI_LETTERS,
-             _MBI_LETTERS + "0123456789", "0123456789", _MBI_LETTERS, _MBI_LETTERS, "0123456789", "0123456789")
 GLYPH_FLOOR = 10.0  # an alternative Tesseract weighed below this confidence is not one it took seriously
 
 

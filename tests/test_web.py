@@ -218,24 +218,26 @@ def test_supervisor_sees_a_persons_numbers_and_exports_csv(
         config: Config) -> None:
     bea = make_user("bea", display_name="Bea Lindqvist")
     make_user("sam", role=Role.SUPERVISOR, teams=[])
-    now = config.now()
+    # A fixed hour of a past day: worked "now", the last resolution could fall after midnight and out of the day.
+    day = config.now().date() - dt.timedelta(days=1)
+    now = dt.datetime.combine(day, dt.time(10), config.tz)
     for seconds, balance in ((60, "100.00"), (120, "250.50"), (600, "49.50")):
-        item_id = make_item(balance=Decimal(balance))
+        item_id = make_item(balance=Decimal(balance), now=now)
         queue.take(session, fresh(session, item_id), bea, lease=dt.timedelta(minutes=20), now=now)
         queue.resolve(session, fresh(session, item_id), bea, "appealed", now=now + dt.timedelta(seconds=seconds))
     login(client, "sam")
-    page = client.get("/supervisor/").get_data(as_text=True)
+    page = client.get(f"/supervisor/?date={day}").get_data(as_text=True)
     assert "Bea Lindqvist" in page and "$400.00" in page and "2m 00s" in page  # median of 60, 120, 600
     assert "chart.umd.min.js" in page and 'id="chart-data"' in page
-    export = client.get("/supervisor/productivity.csv")
+    export = client.get(f"/supervisor/productivity.csv?date={day}")
     rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True))))
     person = next(r for r in rows if r["level"] == "person" and r["who"] == "bea")
     assert person["resolved"] == "3" and person["dollars_resolved"] == "400.00"
     assert person["median_touch_seconds"] == "120" and person["p90_touch_seconds"] == "600"
     assert person["sla_met"] == "3" and person["reopened"] == "0"
-    weekly = client.get("/supervisor/?period=week").get_data(as_text=True)
+    weekly = client.get(f"/supervisor/?period=week&date={day}").get_data(as_text=True)
     assert "week of" in weekly and "Bea Lindqvist" in weekly
-    mine = client.get(f"/supervisor/people/{bea.id}").get_data(as_text=True)
+    mine = client.get(f"/supervisor/people/{bea.id}?date={day}").get_data(as_text=True)
     assert '<dd id="kpi-resolved">3</dd>' in mine
 
 
@@ -289,7 +291,8 @@ def test_supervisor_sees_what_the_robots_finished_without_a_person(
     from queue_server.models import RobotRun, RunStatus
 
     make_user("sam", role=Role.SUPERVISOR, teams=[])
-    now = config.now()
+    day = config.now().date() - dt.timedelta(days=1)  # a fixed hour: one minute past "now" may be tomorrow
+    now = dt.datetime.combine(day, dt.time(10), config.tz)
     session.add_all([
         RobotRun(robot="eobs", night=now.date(), runner="r1", status=RunStatus.FINISHED, started_at=now,
                  heartbeat_at=now, units_done=30, units_exception=9, units_failed=1, exceptions_filed=12,
@@ -300,7 +303,7 @@ def test_supervisor_sees_what_the_robots_finished_without_a_person(
     ])
     session.commit()
     login(client, "sam")
-    page = client.get("/supervisor/").get_data(as_text=True)
+    page = client.get(f"/supervisor/?date={day}").get_data(as_text=True)
     robots = page[page.index('id="robots"'):]
     robots = robots[:robots.index("</section>")]
     # 40 done of 50 units over the day's two runs: 80% straight through; the last run failed and says why.

@@ -52,7 +52,7 @@ class _Reader:
     def settle(self) -> None:
         """Read every cell waiting for confirmation again, in one go, and keep what the reads make of it."""
         pending, self._pending = self._pending, []
-        rereads = self.form.reread([p.cell for p in pending])
+        rereads = self.form.reread([p.cell for p in pending], [p.shape is not None for p in pending])
         constrained: list[list[Word] | None] = [None] * len(pending)
         for alphabet in {p.alphabet for p in pending if p.alphabet}:
             found = self.form.reread_in([p.cell if p.alphabet == alphabet else None for p in pending], alphabet)
@@ -60,9 +60,12 @@ class _Reader:
                 if p.alphabet == alphabet:
                     constrained[index] = found[index]
         for p, renderings, limited in zip(pending, rereads, constrained):
-            settled = values.settled(p.first, [p.parse(found) for found in renderings],
+            *usual, spaced = renderings
+            settled = values.settled(p.first, [p.parse(found) for found in usual],
                                      p.parse(limited) if limited is not None else None,
-                                     [values.by_glyphs(found, p.shape) for found in renderings] if p.shape else ())
+                                     [values.by_glyphs(found, p.shape) for found in usual] if p.shape else (),
+                                     p.parse(spaced) if p.shape else None,
+                                     values.by_glyphs(spaced, p.shape) if p.shape else None)
             p.store(self.keep(p.path, settled, required=p.required))
 
     def cell_after(self, hit: Hit | None, width: float, *, x_max: float | None = None

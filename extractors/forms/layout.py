@@ -12,12 +12,12 @@ import functools
 import re
 import string
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 from PIL import Image, ImageChops, ImageFilter
 
-from ..ocr import Word, glyph_words, lines_of, words
+from ..ocr import Glyph, Word, glyph_words, lines_of, words
 
 
 @functools.lru_cache(maxsize=65536)
@@ -42,6 +42,96 @@ class Box:
 _MARGIN = 20  # white pixels around a cell read on its own
 _ENLARGED = 1.5  # the third rendering of a cell read again (see `Form.reread`)
 BOX_EDGE = 0.85  # a box's side is a column inked over at least this share of the tallest one in the band
+
+
+def _components(ink: np.ndarray) -> list[np.ndarray]:
+    """The 8-connected pieces of a small ink mask, each as a mask of the same size (labels spread to
+    the smallest neighbour until they settle: a cell is small, and a glyph a few dozen pixels across)."""
+    h, w = ink.shape
+    empty = np.iinfo(np.int64).max
+    labels = np.where(ink, np.arange(h * w, dtype=np.int64).reshape(h, w), empty)
+    while True:
+        padded = np.pad(labels, 1, constant_values=empty)
+        least = labels.copy()
+        for dy in (0, 1, 2):
+            for dx in (0, 1, 2):
+                np.minimum(least, padded[dy:dy + h, dx:dx + w], out=least)
+        least = np.where(ink, least, empty)
+        if np.array_equal(least, labels):
+            break
+        labels = least
+    return [labels == value for value in np.unique(labels[ink])]
+
+
+def _glyph_masks(ink: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """The glyphs of a one-line cell, left to right: (first column, mask of that column range).
+
+    Pieces of ink one above another (a broken stroke, a dot) are one glyph: a piece whose middle falls
+    within another's columns joins it. Glyphs that touch ("FT", "TT" by their bars) are cut where the
+    ink is thinnest near where the usual glyph width says a boundary falls, if it is as thin as a bar
+    there (a W is wide too, but its strokes cross its middle)."""
+    spans: list[list[Any]] = []  # [first column, end column, mask]
+    for mask in sorted(_components(ink), key=lambda m: np.flatnonzero(m.any(axis=0)).mean()):
+        columns = np.flatnonzero(mask.any(axis=0))
+        a, b, middle = int(columns[0]), int(columns[-1]) + 1, columns.mean()
+        host = next((span for span in spans if span[0] <= middle < span[1]
+                     or a <= (span[0] + span[1]) / 2 < b), None)
+        if host is None:
+            spans.append([a, b, mask])
+        else:
+            host[0], host[1], host[2] = min(host[0], a), max(host[1], b), host[2] | mask
+    if not spans:
+        return []
+    spans.sort(key=lambda span: span[0])
+    pitch = sorted(b - a for a, b, _ in spans)[len(spans) // 2]
+    out: list[tuple[int, np.ndarray]] = []
+    for a, b, mask in spans:
+        profile = mask[:, a:b].sum(axis=0)
+        count = int((b - a) / pitch + 0.25) if b - a > 1.6 * pitch else 1  # wide letters: "TT" is 2.5 digits
+        cuts = [0]
+        for k in range(1, count):
+            guess = (b - a) * k // count
+            lo, hi = max(guess - pitch // 3, cuts[-1] + 1), min(guess + pitch // 3, b - a - 1)
+            if hi >= lo:
+                cut = lo + int(np.argmin(profile[lo:hi + 1]))
+                if profile[cut] <= 0.2 * profile.max():
+                    cuts.append(cut)
+        cuts.append(b - a)
+        out.extend((a + c0, mask[:, a + c0:a + c1]) for c0, c1 in zip(cuts, cuts[1:]))
+    return out
+
+
+def _grown(mask: np.ndarray) -> np.ndarray:
+    """A mask and the pixels next to it (a glyph's grey edge lies just outside its thresholded ink)."""
+    h, w = mask.shape
+    padded = np.pad(mask, 1)
+    out = mask.copy()
+    for dy in (0, 1, 2):
+        for dx in (0, 1, 2):
+            out |= padded[dy:dy + h, dx:dx + w]
+    return out
+
+
+def _joined(found: list[Word], cell: tuple[float, float, float, float], index: int) -> Word:
+    """The words of a spaced rendering (one per piece of ink) as one word standing in the cell. A piece
+    about one glyph wide, or read as one letter in both cases ("Ww", "Xx": a W is wide), is one glyph,
+    however many Tesseract saw in it ("O0O" for a 0): they become one glyph, the surest, weighing every
+    character any of them read or weighed. Two glyphs read alike ("TT" whose bars touch) stay two."""
+    widths = sorted(w.width for w in found)
+    pitch = widths[len(widths) // 2] if widths else 1
+    glyphs: list[Glyph] = []
+    for word in found:
+        marks = [g for g in word.glyphs if any(c.isalnum() for c in g.text)]
+        one_letter = len({g.text.upper() for g in marks}) == 1 and len({g.text for g in marks}) > 1
+        if len(marks) > 1 and (word.width < 1.5 * pitch or one_letter):
+            best = max(marks, key=lambda g: g.conf)
+            weighed = tuple((g.text, g.conf) for g in marks if g is not best)
+            glyphs.append(Glyph(best.text, best.conf, weighed + tuple(c for g in marks for c in g.choices)))
+        else:
+            glyphs.extend(word.glyphs)
+    left, top, right, bottom = cell
+    return Word("".join(g.text for g in glyphs), min((w.conf for w in found), default=0.0), round(left), round(top),
+                round(right - left), round(bottom - top), (-1, -1, index), tuple(glyphs))
 
 
 @dataclass(frozen=True)
@@ -175,6 +265,32 @@ class Form:
         return image.resize((round(image.width * _ENLARGED), round(image.height * _ENLARGED)),
                             Image.Resampling.BICUBIC), origin
 
+    def _spaced_cell(self, left: float, top: float, right: float, bottom: float
+                     ) -> tuple[Image.Image, tuple[int, int]] | None:
+        """The grey cell with its glyphs set apart, a line's height between each two: Tesseract reads a
+        string no dictionary knows partly from its neighbours ("9UM8" comes back "QUMB" even in clean
+        print), and a glyph standing alone is read for itself. A glyph is a connected piece of the ink
+        cleared of specks (a J's hook reaches under the glyph before it, so columns alone would not part
+        them), shown alone: the grey pixels on and next to its ink, the rest white."""
+        cleaned = self._cell(left, top, right, bottom)
+        grey = self._grey_cell(left, top, right, bottom)
+        if cleaned is None or grey is None:
+            return None
+        image, origin = grey
+        pieces = _glyph_masks(np.asarray(cleaned[0]) < 128)
+        if not pieces:
+            return None
+        pixels = np.asarray(image)
+        gap = image.height
+        sheet = Image.new("L", (sum(m.shape[1] for _, m in pieces) + gap * (len(pieces) + 1), image.height), 255)
+        x = gap
+        for a, mask in pieces:
+            near = _grown(mask)
+            alone = np.where(near, pixels[:, a:a + mask.shape[1]], 255).astype(np.uint8)
+            sheet.paste(Image.fromarray(alone), (x, 0))
+            x += mask.shape[1] + gap
+        return sheet, origin
+
     def reread_number(self, left: float, top: float, right: float, bottom: float) -> Word | None:
         """Read a small cell again on its own, digits only: Tesseract drops a lone digit on a busy line
         ("1" under QUANTITY, the "2" answering question 3), and reads it when shown nothing else."""
@@ -188,24 +304,33 @@ class Form:
         best = max(found, key=lambda word: word.conf)
         return Word(best.text, best.conf, dx + best.left, dy + best.top, best.width, best.height, (-1, -1, -1))
 
-    def reread(self, cells: Sequence[tuple[float, float, float, float] | None]) -> list[list[list[Word]]]:
+    def reread(self, cells: Sequence[tuple[float, float, float, float] | None],
+               spaced: Sequence[bool] = ()) -> list[list[list[Word]]]:
         """Read value cells again, each alone on its line, in three renderings: the grey page
         (binarised afresh by Tesseract), the page's ink cleared harder of specks, and the grey page
-        enlarged by half. Returns, per cell, the words of each rendering (page coordinates), each with
-        its glyphs and the characters Tesseract weighed for them (about 2% slower than words alone).
+        enlarged by half; and a fourth for the cells `spaced` asks it for (codes read glyph by glyph):
+        the grey cell with its glyphs set apart, read as one word (the cell's box; its glyphs in order).
+        Returns, per cell, the words of each rendering (page coordinates), each with its glyphs and the
+        characters Tesseract weighed for them (about 2% slower than words alone); a rendering not asked
+        for is an empty list.
 
         A value read several times from different images is trusted when the reads agree (see
         `values.settled`); a disagreement goes to a person. Every rendering of every cell is stacked into
         one image, so the rereading costs one Tesseract run, not one per field: the fixed cost of a
         Tesseract run (loading its model) is most of what reading a small cell costs.
         """
-        renderings = ((self._grey_cell, 1.0), (self._cell, 1.0), (self._enlarged_cell, _ENLARGED))
+        renderings = ((self._grey_cell, 1.0), (self._cell, 1.0), (self._enlarged_cell, _ENLARGED),
+                      (self._spaced_cell, 1.0))
+        wanted = [True, True, True, False]
         pieces = [(index, rendering, *crop, scale)
                   for rendering, (render, scale) in enumerate(renderings)
                   for index, cell in enumerate(cells)
-                  if cell is not None and (crop := render(*cell)) is not None]
+                  if cell is not None and (wanted[rendering] or (index < len(spaced) and spaced[index]))
+                  and (crop := render(*cell)) is not None]
         out: list[list[list[Word]]] = [[[] for _ in renderings] for _ in cells]
         for (index, rendering), found in self._read_stacked(pieces, glyphs=True).items():
+            if rendering == len(renderings) - 1:
+                found = [_joined(found, cells[index], index)]  # type: ignore[arg-type]
             out[index][rendering] = found
         return out
 

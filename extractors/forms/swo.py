@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .. import dictionary
 from ..models import Swo, SwoItem, SwoPatient
 from ..ocr import Word
 from . import values
@@ -37,7 +38,13 @@ def _description(described: list[Word]) -> values.Read[str]:
         words.pop()
     if not words:
         return values.nothing()
-    return values.Read(" ".join(words), min(w.conf for w in described), True, described[0])
+    text = " ".join(words)
+    conf = min(w.conf for w in described)
+    if dictionary.all_known(text):
+        return values.Read(text, conf, True, described[0])
+    # A word the OCR's own dictionary does not know ("FOLOING") may be a misread or a brand name: one
+    # read of it is not enough, however confident (reads that agree still settle it).
+    return values.Read(text, min(conf, CONF_OK - 1), True, described[0], True)
 
 
 def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Swo:
@@ -104,7 +111,7 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Swo:
                 r.review.append(f"{path}.description")
             r.confirm(f"{path}.hcpcs", codes[0], r.cell_of(codes[0].word, grow=0.5),
                       lambda ws: next(iter(values.hcpcs_in(ws)), values.nothing()),
-                      lambda v, item=item: setattr(item, "hcpcs", v))
+                      lambda v, item=item: setattr(item, "hcpcs", v), shape=values.HCPCS_SHAPE)
             if not quantity.sure:
                 r.review.append(f"{path}.quantity")
     if not swo.items:

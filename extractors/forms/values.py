@@ -86,6 +86,7 @@ _MBI_LETTERS = "ACDEFGHJKMNPQRTUVWXY"
 MBI_SHAPE = ("123456789", _MBI_LETTERS, _MBI_LETTERS + "0123456789", "0123456789", _MBI_LETTERS,
              _MBI_LETTERS + "0123456789", "0123456789", _MBI_LETTERS, _MBI_LETTERS, "0123456789", "0123456789")
 MBI_ALPHABET = "0123456789" + _MBI_LETTERS  # what an MBI is written with
+HCPCS_SHAPE = ("ABCEGHJKLMPQRSTUV",) + ("0123456789",) * 4  # a level II code: its letter, four digits
 GUESSED_CONF = 55.0  # a value whose characters were changed to fit its format: reads that agree do not make it sure
 
 
@@ -134,7 +135,8 @@ VOTE_MIN_CONF = 45.0
 
 
 def settled(first: Read[T], again: list[Read[T]], constrained: Read[T] | None = None,
-            glyphs: Iterable[Read[T]] = ()) -> Read[T]:
+            glyphs: Iterable[Read[T]] = (), spaced: Read[T] | None = None,
+            spaced_glyphs: Read[T] | None = None) -> Read[T]:
     """A value read on the page and again from its cell in several renderings (grey first).
 
     The page read and the grey reread settle it as `confirmed` does. Failing that, a vote: `VOTES` or more
@@ -154,7 +156,50 @@ def settled(first: Read[T], again: list[Read[T]], constrained: Read[T] | None = 
     `glyphs` are the rereads read glyph by glyph (`by_glyphs`): when they all come to one value, one of
     them with every glyph sure, and another read agrees, the value is sure whatever Tesseract's
     confidence in the whole word. A glyph read that comes to another value is a doubt.
+
+    `spaced` is a read of the cell with its glyphs set apart, each read for itself and not from its
+    neighbours (`spaced_glyphs`: the same read glyph by glyph). It misreads more than the others (a
+    glyph cut in two, two that touch) but not in the same way: where a 9 reads as O or S in every
+    other rendering, it is the one that sees the 9. So it is a witness apart, when it passes its checks:
+    - every glyph of it sure, and a read of another image agreeing (a usual read, the alphabet-limited
+      one, a usual rendering read glyph by glyph): sure;
+    - read as printed (no character changed): with the alphabet-limited read agreeing, sure; in the
+      vote, it is the read that saw the value as printed (the lower floor);
+    - saying otherwise: a value every read had to have changed to fit is not sure, nor is a value only
+      the alphabet-limited read made sure unless the spaced read saw that value as printed.
     """
+    read = _settled(first, again, constrained, glyphs)
+    if spaced is None or spaced.value is None or not spaced.ok:
+        return read
+    if read.sure and constrained is not None and (spaced.guessed or spaced.value != read.value):
+        unconstrained = _settled(first, again, None, glyphs)
+        if not unconstrained.sure:
+            # Sure only by the alphabet-limited read, which must choose among what the format allows (a 9
+            # every read saw as O becomes the 0 it allows): the glyphs read apart had to have a character
+            # changed too, or say otherwise, so nothing saw the value as printed.
+            constrained, read = None, unconstrained
+    if read.sure:
+        usual = [r for r in (first, *again) if r.value == read.value and r.ok]
+        if spaced.value != read.value and all(r.guessed for r in usual):
+            return Read(read.value, CONF_OK - 1, True, read.word, True)
+        return read
+    if (spaced_glyphs is not None and spaced_glyphs.sure and spaced_glyphs.value == spaced.value
+            and any(r is not None and r.ok and r.value == spaced.value
+                    for r in (first, *again, constrained, *glyphs))):
+        return Read(spaced.value, CONF_OK, True, spaced.word)
+    if not spaced.guessed:
+        if constrained is not None and constrained.ok and constrained.value == spaced.value:
+            return Read(spaced.value, CONF_OK, True, spaced.word)
+        voted = _settled(first, again, constrained, glyphs, seen=spaced.value)
+        if voted.sure:
+            return voted
+    return read
+
+
+def _settled(first: Read[T], again: list[Read[T]], constrained: Read[T] | None,
+             glyphs: Iterable[Read[T]], seen: T | None = None) -> Read[T]:
+    """`settled` without the spaced read. `seen` is a value the spaced read saw as printed: reads that
+    agree on it vote with the lower floor, as if one of them had needed no character changed."""
     read = confirmed(first, again[0] if again else nothing())
     if read.sure:
         return read
@@ -165,11 +210,20 @@ def settled(first: Read[T], again: list[Read[T]], constrained: Read[T] | None = 
         if len(agreeing) < VOTES or len(others) > 1:
             continue
         best = max(r.conf for r in agreeing)
-        floor = VOTE_MIN_CONF if any(not r.guessed for r in agreeing) else AGREE_MIN_CONF
+        seen_so = candidate.value == seen or any(not r.guessed for r in agreeing)
+        floor = VOTE_MIN_CONF if seen_so else AGREE_MIN_CONF
         if best < floor or (others and not (others[0] is first or best > others[0].conf)):
             continue
         witness = next((r.word for r in agreeing if r.word is not None), None)
         return Read(candidate.value, max(best, CONF_OK), True, witness)
+    plain = [r for r in valid if r.sure and not r.guessed]
+    for candidate in plain:
+        if (sum(r.value == candidate.value for r in plain) >= 2
+                and all(r.guessed for r in valid if r.value != candidate.value)):
+            # Two reads sure of the value as printed, and what says otherwise was changed to fit, or is
+            # no word ("FOLOING" twice against FOLDING twice).
+            return Read(candidate.value, max(r.conf for r in plain if r.value == candidate.value), True,
+                        candidate.word)
     if (constrained is not None and read.value is not None and read.ok and constrained.ok
             and constrained.value == read.value
             and max(r.conf for r in (first, *again) if r.value == read.value) >= GUESSED_CONF):

@@ -63,3 +63,26 @@ def field_diff(expected: Any, actual: Any, path: str = "") -> list[str]:
             out.extend(field_diff(e, a, f"{path}.{index}"))
         return out
     return [] if expected == actual else [path]
+
+
+def leaves(value: Any, path: str = "") -> list[str]:
+    """Dotted paths of every field of a JSON value (a list of records counts field by field)."""
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in leaves(v, f"{path}.{k}" if path else k)]
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return [p for i, v in enumerate(value) for p in leaves(v, f"{path}.{i}")]
+    return [path]
+
+
+REMITTANCE_PARTS = ("payer", "payee", "payment", "claims", "provider_adjustments")
+
+
+def wrong_fields(want: dict[str, Any], got: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """Every field of an expected remittance, and those read wrong (a list read at another length is wrong
+    in every field of it)."""
+    names = [p for key in REMITTANCE_PARTS for p in leaves(want[key], key)]
+    wrong: list[str] = []
+    for d in (p for key in REMITTANCE_PARTS for p in field_diff(want[key], got[key], key)):
+        base = d.split(" (length")[0]
+        wrong.extend([n for n in names if n.startswith(base + ".")] if "(length" in d else [d])
+    return names, wrong

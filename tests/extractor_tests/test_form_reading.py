@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 
 from extractors import ExtractError, extract
 from extractors.forms import swo, values
-from extractors.forms.layout import Form
+from extractors.forms.layout import Form, _joined
 from extractors.ocr import Glyph, Word, glyph_words, prepare
 from sandbox.documents import forms, scan
 from sandbox.world.store import Store
@@ -231,6 +231,121 @@ def test_a_glyph_read_sure_of_every_character_settles_a_value_another_read_agree
     assert not values.settled(page, again, limited, [sure_glyphs, objecting]).sure
 
 
+def test_a_read_of_the_glyphs_set_apart_is_a_witness_of_its_own() -> None:
+    # Every usual read saw an O where the 9 stands and had to make it a 0; they all agree, one glyph read
+    # is sure of it. The glyphs read apart saw the 9: the value is not sure.
+    page = values.mbi_in([_word("3NFOWF0ME15", 41)])
+    again = [values.mbi_in([_word("3NFOWF0ME15", 70)]) for _ in range(3)]
+    sure_glyphs = [values.Read("3NF0WF0ME15", values.CONF_OK, True)] * 3
+    assert values.settled(page, again, None, sure_glyphs).sure
+    apart = values.mbi_in([_word("3NF9WF0ME15", 8)])
+    settled = values.settled(page, again, None, sure_glyphs, apart, values.nothing())
+    assert settled.value == "3NF0WF0ME15" and not settled.sure
+    # A value some read saw as printed, with nothing changed, stands however the glyphs apart read.
+    plain = [values.mbi_in([_word("3NF0WF0ME15", 90)])] + again[1:]
+    assert values.settled(page, plain, None, sure_glyphs, apart, values.nothing()).sure
+    # Read apart with every glyph sure, and a usual read of the same value: sure, even where the usual
+    # reads took the 9 for an S (5) or an O (0) and the alphabet-limited read for a 0.
+    page = values.mbi_in([_word("5UM8WX2YW02", 39)])
+    again = [values.mbi_in([_word("OUM8WX2YW02", 55)]), values.mbi_in([_word("OUM8WX2YW02", 30)]),
+             values.mbi_in([_word("SUM8WX2YW02", 9)])]
+    glyph_reads = [values.Read("9UM8WX2YW02", values.CONF_OK - 1, True)] * 2
+    apart = values.mbi_in([_word("9UM8WX2YW02", 59)])
+    apart_glyphs = values.Read("9UM8WX2YW02", values.CONF_OK, True)
+    assert not values.settled(page, again, None, glyph_reads).sure
+    settled = values.settled(page, again, None, glyph_reads, apart, apart_glyphs)
+    assert settled.value == "9UM8WX2YW02" and settled.sure
+    # With its glyphs in doubt and nothing changed to read it, the alphabet-limited read must agree.
+    doubt = values.Read("9UM8WX2YW02", values.CONF_OK - 1, True)
+    assert not values.settled(page, again, None, glyph_reads, apart, doubt).sure
+    limited = values.mbi_in([_word("9UM8WX2YW02", 0)])
+    assert values.settled(page, again, limited, glyph_reads, apart, doubt).sure
+    # Sure only by the alphabet-limited read (which must make an O a 0, even where a 9 stands): the glyphs
+    # read apart must have seen the value as printed.
+    page = values.mbi_in([_word("1T60WAYJY54", 0)])
+    again = [values.mbi_in([_word("1T60WAOJY54", 70)]), values.mbi_in([_word("1T60WAOJY54", 33)]), values.nothing()]
+    limited = values.mbi_in([_word("1T60WA0JY54", 0)])
+    assert values.settled(page, again, limited).sure
+    seen_as_o = values.mbi_in([_word("1T60WAOJY54", 25)])
+    assert not values.settled(page, again, limited, (), seen_as_o, values.nothing()).sure
+    seen_as_zero = values.mbi_in([_word("1T60WA0JY54", 25)])
+    assert values.settled(page, again, limited, (), seen_as_zero, values.nothing()).sure
+    # Every usual read had an O to change, and agrees (a 0 as the O's look-alike); read apart, the 0 was a
+    # 0: the vote takes the lower floor of a value some rendering saw as printed.
+    page = values.mbi_in([_word("7TK9JO4GN88", 90)])
+    again = [values.mbi_in([_word("7TK9JO4GN88", 90)]) for _ in range(3)]
+    assert page.conf == values.GUESSED_CONF and not values.settled(page, again).sure
+    apart = values.mbi_in([_word("7TK9J04GN88", 20)])
+    settled = values.settled(page, again, None, (), apart, values.nothing())
+    assert settled.value == "7TK9J04GN88" and settled.sure
+    # A read apart that is no MBI says nothing.
+    broken = values.mbi_in([_word("9UM8WXX2YW02", 90)])
+    assert values.settled(page, again, limited, glyph_reads, broken, doubt) == values.settled(
+        page, again, limited, glyph_reads)
+
+
+def test_a_description_read_two_ways_is_settled_by_the_words_tesseract_knows() -> None:
+    from extractors import dictionary
+
+    assert dictionary.known_words(), "Tesseract's English word list should come out of its model"
+    assert dictionary.all_known("WALKER FOLDING WHEELED") and dictionary.all_known("HOSPITAL BED SEMI-ELECTRIC")
+    assert not dictionary.all_known("WALKER FOLOING WHEELED")
+    misread = swo._description([_word("WALKER", 96), _word("FOLOING", 92), _word("WHEELED", 95)])
+    right = swo._description([_word("WALKER", 96), _word("FOLDING", 95), _word("WHEELED", 95)])
+    assert misread.guessed and not misread.sure and right.sure and not right.guessed
+    # Two reads each way: the two sure of dictionary words win; a misread alone is never sure.
+    settled = values.settled(misread, [right, misread, right])
+    assert settled.value == "WALKER FOLDING WHEELED" and settled.sure
+    assert not values.settled(misread, [values.nothing()]).sure
+    # Two reads each way, all of dictionary words: a person decides.
+    other = swo._description([_word("WALKER", 96), _word("FOLDING", 95), _word("WHEEL", 95)])
+    assert not values.settled(other, [right, other, right]).sure
+
+
+def _ink(text: str, size: float = 10) -> tuple[Image.Image, np.ndarray]:
+    image = Image.new("L", (520, 60), 255)
+    ImageDraw.Draw(image).text((20, 14), text, fill=0, font=scan.font(size))
+    return image, np.asarray(image) < 128
+
+
+def test_glyphs_are_parted_by_their_ink_not_by_columns() -> None:
+    from extractors.forms.layout import _glyph_masks
+
+    # A J's hook reaches under the glyph before it (set a little tight, as a skewed fax does): one
+    # run of inked columns, two glyphs.
+    image = Image.new("L", (200, 60), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((20, 14), "9", fill=0, font=scan.font(10))
+    draw.text((20 + scan.font(10).getbbox("9")[2] - 3, 14), "J", fill=0, font=scan.font(10))
+    ink = np.asarray(image) < 128
+    columns = ink.any(axis=0)
+    assert np.count_nonzero(np.diff(columns.astype(int)) == 1) == 1  # the columns do not part them
+    assert len(_glyph_masks(ink)) == 2
+    # Two T's joined by their bars are cut apart; a W, as wide, is not cut.
+    image = Image.new("L", (200, 60), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((20, 14), "T", fill=0, font=scan.font(10))
+    width = scan.font(10).getbbox("T")[2]
+    draw.text((20 + width - 2, 14), "T", fill=0, font=scan.font(10))
+    draw.line((20, 16, 20 + 2 * width - 2, 16), fill=0, width=2)
+    ink = np.asarray(image) < 128
+    assert np.count_nonzero(np.diff(ink.any(axis=0).astype(int)) == 1) == 1
+    assert len(_glyph_masks(np.hstack([ink, _ink("25W836")[1][:, :300]]))) == 8
+
+
+def test_a_code_no_dictionary_knows_reads_right_with_its_glyphs_set_apart() -> None:
+    # DejaVu Sans at fax resolution, where Tesseract takes "9UM8" for "QUMB" or "SUMB" from the string.
+    image, _ = _ink("9UM8WX2YW02")
+    form = Form(image.point(lambda v: 0 if v < 128 else 255), [Word("X", 90, 0, 0, 10, 30, (1, 1, 1))], image)
+    assert form.reread([(10, 5, 400, 55)])[0][3] == []  # set apart only when asked
+    apart = form.reread([(10, 5, 400, 55)], [True])[0][3]
+    assert len(apart) == 1  # one word standing in the cell, whatever Tesseract made of the gaps
+    assert (apart[0].left, apart[0].width) == (10, 390)
+    read = values.mbi_in(apart)
+    assert read.value == "9UM8WX2YW02" and not read.guessed
+    assert values.by_glyphs(apart, values.MBI_SHAPE).value == "9UM8WX2YW02"
+
+
 def test_tesseract_reports_each_glyph_with_what_it_weighed() -> None:
     image = Image.new("L", (600, 110), 255)
     ImageDraw.Draw(image).text((30, 30), "1MC2YK6MJ28", fill=0, font=scan.font(11, dpi=300))
@@ -258,13 +373,14 @@ def test_a_fax_is_smoothed_and_a_300_dpi_scan_is_not() -> None:
     assert scan.size == (2550, 3300) and set(np.unique(np.asarray(grey))) <= {0, 255}
 
 
-SAMPLE = 6
+SAMPLE = 20  # forms of each type (the newest), from the test world (seed 21: not one the readers were tuned on)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("doc_type", ["cmn", "swo"])
 def test_every_wrong_field_is_under_review(world: Store, docs_dir: Path, doc_type: str) -> None:
-    """Golden check on the sandbox's faxes: what the extractor got wrong it said it was unsure of."""
+    """Golden check on the sandbox's faxes: 98% of fields right or more, and what the extractor got wrong it
+    said it was unsure of."""
     fields = right = 0
     for doc in world.all("SELECT * FROM documents WHERE doc_type = ? ORDER BY id DESC LIMIT ?", doc_type, SAMPLE):
         data, content_type = forms.render(dict(doc), json.loads(doc["fields"]))
@@ -282,8 +398,7 @@ def test_every_wrong_field_is_under_review(world: Store, docs_dir: Path, doc_typ
                 right += 1
             else:
                 assert any(name == r or name.startswith(r + ".") for r in got["review"]), (doc["id"], name, value)
-    # Far from the 98% target on this sample, but a fall below this means reading broke.
-    assert fields and right / fields >= 0.85, right / fields
+    assert fields and right / fields >= 0.98, right / fields
 
 
 def _leaves(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
@@ -315,3 +430,17 @@ def test_the_orders_npi_is_found_under_the_practitioner_when_its_label_is_misrea
              + line(4, "NPt:", "2533314789"))
     order = swo.read(Form(Image.new("1", (1700, 600), 1), words))
     assert order.practitioner.npi is None and "practitioner.npi" in order.review
+
+
+def test_a_set_apart_glyph_read_as_one_letter_twice_is_one_glyph() -> None:
+    # One word per piece of ink, as the spaced rendering gives them; pieces are about 15 pixels wide.
+    def piece(left: int, width: int, *glyphs: Glyph) -> Word:
+        return Word("".join(g.text for g in glyphs), 90, left, 0, width, 30, (1, 1, 1), glyphs)
+
+    narrow = [piece(40 * k, 15, _glyph(c, 95)) for k, c in enumerate("9UM8")]
+    wide_w = piece(200, 28, _glyph("W", 80), _glyph("w", 60))       # a W is wide: still one glyph
+    touching = piece(260, 28, _glyph("T", 90), _glyph("T", 88))     # two T's whose bars touch: two glyphs
+    zero = piece(320, 16, _glyph("O", 70), _glyph("0", 85), _glyph("O", 40))  # one glyph wide: one glyph
+    joined = _joined([*narrow, wide_w, touching, zero], (0, 0, 400, 30), 0)
+    assert joined.text == "9UM8WTT0"
+    assert ("w", 60) in joined.glyphs[4].choices and ("O", 70) in joined.glyphs[7].choices

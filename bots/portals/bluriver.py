@@ -10,7 +10,7 @@ from typing import Any
 from playwright.async_api import Page
 
 from ..errors import ElementMissing, LoginRefused, PasswordExpired, PortalUnavailable, SessionExpired
-from .base import PortalSession
+from .base import PortalSession, press
 from .medicare import RemittanceRow
 
 SIGN_IN = "#username, #login-user"
@@ -60,7 +60,7 @@ class SignInPage:
         await page.fill("#login-user" if variant else "#username", session.credentials.username)
         await page.fill("#login-secret" if variant else "#password", session.credentials.password)
         await session.guard.pace()
-        await page.click("#btn-login" if variant else "#sign-in")
+        await press(page, "#btn-login" if variant else "#sign-in", what="sign-in")
         await page.locator("#tab-claims, #signin-error, #password-expired").first.wait_for(state="attached")
         if await page.locator("#password-expired").count():
             raise PasswordExpired(session.name)
@@ -77,14 +77,14 @@ class ClaimSearchPanel:
             # Switching tabs redraws the panel and re-runs the last search in the background; on the claims tab
             # already, a new search is the only request in flight.
             await session.guard.pace()
-            await page.click("#tab-claims")
+            await press(page, "#tab-claims", what="claims tab")
         await page.locator("#member-id, #q-member").first.wait_for(state="attached")
         variant = await page.locator("#q-member").count() > 0
         table = "#claim-table" if variant else "#results"
         await page.fill("#q-member" if variant else "#member-id", member_id)
         await page.fill("#q-claim" if variant else "#claim-number", "")
         await session.guard.pace()
-        await page.click("#btn-find" if variant else "#search")
+        await press(page, "#btn-find" if variant else "#search", what="claim search")
         rows: list[ClaimRow] = []
         while True:
             await _settle(page, f"{table}, #no-results", "claim search results")
@@ -103,7 +103,7 @@ class ClaimSearchPanel:
             if await page.locator("#next-page[disabled]").count() or await page.locator("#next-page").count() == 0:
                 return rows
             await session.guard.pace()
-            await page.click("#next-page")
+            await press(page, "#next-page", what="claim search next page")
             # The pager is redrawn when the next page arrives.
             await page.wait_for_function("([sel, old]) => { const e = document.querySelector(sel); "
                                          "return !e || e.textContent !== old; }", arg=["#page-info", info])
@@ -112,7 +112,7 @@ class ClaimSearchPanel:
 class PaymentsPanel:
     async def list(self, session: "BlueRiverSession", page: Page) -> list[RemittanceRow]:
         await session.guard.pace()
-        await page.click("#tab-payments")
+        await press(page, "#tab-payments", what="payments tab")
         await _settle(page, "#payments", "payments list")
         rows: list[list[str]] = await page.eval_on_selector_all(
             "tr.payment", "rows => rows.map(r => [r.cells[0].textContent.trim(), r.cells[1].textContent.trim(), "

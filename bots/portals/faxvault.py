@@ -29,7 +29,7 @@ class LoginPage:
         await expect_screen(page, "#email", login_marker="#email", what="log-in page")
         await page.fill("#email", session.credentials.username)
         await page.fill("#password", session.credentials.password)
-        await session.submit(page, lambda: page.click("#login"))
+        await session.submit(page, "#login", what="log-in")
         if await page.locator("#password-expired").count():
             raise PasswordExpired(session.name)
         if await page.locator("#login-error").count():

@@ -14,7 +14,7 @@ from typing import Any
 from playwright.async_api import Dialog, Page
 
 from ..errors import ElementMissing, LoginRefused, SessionExpired
-from .base import PortalSession, expect_screen, fetch_csv, fill_form
+from .base import PortalSession, expect_screen, fetch_csv, fill_form, press
 
 LOGIN_MARKER = "#signon, #session-timeout, #state-expired"
 
@@ -105,7 +105,7 @@ class SignOnPage:
         variant = await page.locator("#opid").count() > 0
         await page.fill("#opid" if variant else "#operator", session.credentials.username)
         await page.fill("#pwd", session.credentials.password)
-        await session.submit(page, lambda: page.click("#signon"))
+        await session.submit(page, "#signon", what="sign-on")
         if await page.locator("#signon-error").count():
             raise LoginRefused(session.name, f"{session.name} refused the stored operator ID or password")
 
@@ -126,7 +126,7 @@ class ArInquiryPage:
         await expect_screen(page, "#ar-grid", login_marker=LOGIN_MARKER, what="A/R inquiry")
         await fill_form(page, [("#f-payer", payer), ("#f-unstatused", unstatused), ("#f-search", search)],
                         what="A/R inquiry")
-        await session.submit(page, lambda: page.click("#f-go"))
+        await session.submit(page, "#f-go", what="A/R inquiry")
         rows: list[ArRow] = []
         while True:
             await expect_screen(page, "#ar-grid", login_marker=LOGIN_MARKER, what="A/R inquiry")
@@ -137,7 +137,7 @@ class ArInquiryPage:
                               age=int(c[7])) for c in cells)
             if await page.locator("#pg-next[disabled]").count():
                 return rows
-            await session.submit(page, lambda: page.click("#pg-next"))
+            await session.submit(page, "#pg-next", what="A/R next page")
 
 
 class ClaimPage:
@@ -167,7 +167,7 @@ class ClaimPage:
 
     async def add_note(self, session: "MediBillSession", page: Page, claim_number: str, text: str) -> None:
         await fill_form(page, [("#note-text", text)], what=f"note on claim {claim_number}")
-        await session.submit(page, lambda: page.click("#add-note"))
+        await session.submit(page, "#add-note", what=f"note on claim {claim_number}")
         await expect_screen(page, "#message, #error", login_marker=LOGIN_MARKER, what="note saved")
         if await page.locator("#error").count():
             raise BillingRefused((await page.inner_text("#error")).strip())
@@ -177,7 +177,7 @@ class PaymentPopup:
     async def post(self, session: "MediBillSession", page: Page, check_number: str, lines: list[LineEntry]) -> str:
         await session.guard.pace()
         async with page.expect_popup() as popup_info:
-            await page.click("#enter-payment")
+            await press(page, "#enter-payment", what="payment entry")
         popup = await popup_info.value
         try:
             await popup.wait_for_load_state("domcontentloaded")
@@ -194,7 +194,7 @@ class PaymentPopup:
                 await dialog.accept()
 
             popup.once("dialog", accept)
-            await session.submit(popup, lambda: popup.click("#post-payment"))
+            await session.submit(popup, "#post-payment", what="payment entry")
             await expect_screen(popup, "#pay-done, #pay-error", login_marker=LOGIN_MARKER, what="payment result")
             if await popup.locator("#pay-error").count():
                 raise BillingRefused((await popup.inner_text("#pay-error")).strip())
@@ -230,7 +230,7 @@ class ReleasePage:
             await dialog.accept()
 
         page.once("dialog", accept)
-        await session.submit(page, lambda: page.click("#release"))
+        await session.submit(page, "#release", what="release hold")
         await expect_screen(page, "#release-done, #release-error", login_marker=LOGIN_MARKER, what="release result")
         if await page.locator("#release-error").count():
             message = (await page.inner_text("#release-error")).strip()
@@ -250,7 +250,7 @@ class ReportsPage:
         """Build one report and download it: (CSV bytes, file name)."""
         await session.goto(page, "/reports")
         await expect_screen(page, "#report-list", login_marker=LOGIN_MARKER, what="reports")
-        await session.submit(page, lambda: page.click(REPORT_BUTTONS[report]))
+        await session.submit(page, REPORT_BUTTONS[report], what=f"{report} report")
         # The status page reloads itself until the file is ready; wait for the link, not a fixed time.
         await expect_screen(page, "#download-report", login_marker=LOGIN_MARKER, what=f"{report} report",
                             timeout_ms=REPORT_TIMEOUT_MS)

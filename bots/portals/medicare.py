@@ -57,7 +57,7 @@ class LoginPage:
         variant = await page.locator("#userId").count() > 0
         await page.fill("#userId" if variant else "#username", creds.username)
         await page.fill("#passwd" if variant else "#password", creds.password)
-        await session.submit(page, lambda: page.click("#signin" if variant else "#login-button"))
+        await session.submit(page, "#signin" if variant else "#login-button", what="log-in")
         if "/password-expired" in page.url:
             raise PasswordExpired(session.name)
         if await page.locator("#login-error").count():
@@ -74,7 +74,7 @@ class MfaPage:
             if totp.seconds_left() < 3:
                 await page.wait_for_timeout(int(totp.seconds_left() * 1000) + 200)
             await page.fill("#code", totp.code(session.credentials.totp_secret))
-            await session.submit(page, lambda: page.click("#verify"))
+            await session.submit(page, "#verify", what="MFA code")
             if await page.locator("#mfa-error").count() == 0:
                 return
         raise LoginRefused(session.name, f"{session.name} refused two one-time codes: check the stored TOTP secret")
@@ -84,7 +84,7 @@ class TermsPage:
     async def accept(self, session: "MedicareSession", page: Page) -> None:
         await expect_screen(page, "#accept", login_marker=LOGIN_MARKER, what="terms page")
         await page.check("#accept")
-        await session.submit(page, lambda: page.click("#continue"))
+        await session.submit(page, "#continue", what="terms")
 
 
 class ClaimStatusPage:
@@ -96,7 +96,7 @@ class ClaimStatusPage:
         variant = await page.locator("#beneficiaryId").count() > 0
         await fill_form(page, [("#beneficiaryId" if variant else "#mbi", mbi), ("#from", start.strftime("%m/%d/%Y")),
                                ("#to", end.strftime("%m/%d/%Y"))], what="claim status inquiry")
-        await session.submit(page, lambda: page.click("#search-button" if variant else "#submit-inquiry"))
+        await session.submit(page, "#search-button" if variant else "#submit-inquiry", what="claim status inquiry")
         await expect_screen(page, "#claims, #claim-results, #no-claims, #inquiry-error", login_marker=LOGIN_MARKER,
                             what="claim status results")
         if await page.locator("#inquiry-error").count():

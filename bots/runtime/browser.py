@@ -12,23 +12,45 @@ from playwright.async_api import Browser, BrowserContext, Playwright, Route, asy
 from ..errors import BotError
 
 CHROMIUM = "/usr/bin/chromium"
+# Debian's build of Chromium's headless shell (package chromium-headless-shell): what Playwright itself runs for
+# headless Chromium. With no browser window behind the page it costs about half the CPU per page load of the
+# full browser's headless mode, and a runner's night is CPU-bound (bench/nightly.py --compare-browsers).
+HEADLESS_SHELL = "/usr/bin/chromium-headless-shell"
+# Chromium takes the last --disable-features it is given, so ours repeats what Playwright disables for
+# automation (a test checks that it still covers Playwright's) and adds RenderDocument: a new document host per
+# page load costs a fifth (headless shell) to a third (full browser) of each load's CPU, and a robot has no
+# use for it.
+PLAYWRIGHT_DISABLED = ("AvoidUnnecessaryBeforeUnloadCheckSync,DestroyProfileOnBrowserClose,HttpsUpgrades,"
+                       "HttpsFirstBalancedModeAutoEnable,LensOverlay,MediaRouter,PaintHolding,"
+                       "ThirdPartyStoragePartitioning,AvoidCorsURLLoaderRestartOnRedirect,TcpPortRandomizationWin,"
+                       "OptimizationHints,NetworkTimeServiceQuerying,AimEnabled,PreconnectToSearch,"
+                       "msForceBrowserSignIn,msEdgeUpdateLaunchServicesPreferredVersion")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-extensions", "--no-first-run", "--disable-renderer-backgrounding"]
+        "--disable-extensions", "--no-first-run", "--disable-renderer-backgrounding",
+        f"--disable-features={PLAYWRIGHT_DISABLED},RenderDocument"]
 # Pictures, fonts and media carry nothing a robot reads; documents are fetched, not rendered.
 BLOCKED = frozenset({"image", "font", "media"})
 
 
-def chromium_path() -> str:
-    path = os.environ.get("HME_CHROMIUM", CHROMIUM)
-    if not Path(path).exists():
-        raise BotError(f"Chromium is not at {path}: install Debian's chromium package (`make setup` does)")
-    return path
+def chromium_path(*, headless: bool = True) -> str:
+    """HME_CHROMIUM when set; else the headless shell for headless work when installed; else Chromium."""
+    configured = os.environ.get("HME_CHROMIUM")
+    if configured:
+        if not Path(configured).exists():
+            raise BotError(f"HME_CHROMIUM names {configured}, which does not exist")
+        return configured
+    if headless and Path(HEADLESS_SHELL).exists():
+        return HEADLESS_SHELL
+    if not Path(CHROMIUM).exists():
+        raise BotError(f"Chromium is not at {CHROMIUM}: install Debian's chromium package (`make setup` does)")
+    return CHROMIUM
 
 
 @asynccontextmanager
 async def launch(*, headless: bool = True) -> AsyncIterator[tuple[Playwright, Browser]]:
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=chromium_path(), headless=headless, args=ARGS)
+        browser = await playwright.chromium.launch(executable_path=chromium_path(headless=headless),
+                                                   headless=headless, args=ARGS)
         try:
             yield playwright, browser
         finally:

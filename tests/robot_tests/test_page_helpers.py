@@ -1,0 +1,161 @@
+"""What page objects share: a form entered in one round trip and a button pressed in one end up as typing and
+clicking would leave them, or fail by name; the browser is launched as the robots need it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import pytest
+
+from bots.errors import BotError, ElementMissing
+from bots.portals.base import fill_form, press
+from bots.runtime import browser as browser_runtime
+from bots.runtime.browser import chromium_path, launch
+from browser import require_chromium
+
+pytestmark = [pytest.mark.browser]
+
+FORM = """<form id=f>
+<input id=check name=check> <input id=denied type=checkbox name=denied>
+<select id=grp name=grp><option value="">-</option><option value=CO>CO</option><option value=PR>PR</option></select>
+<input id=locked disabled> <input id=fixed readonly value=keep>
+</form>
+<script>
+  window.seen = [];
+  for (const e of document.querySelectorAll("input, select")) {
+    e.addEventListener("input", () => seen.push("input:" + e.id));
+    e.addEventListener("change", () => seen.push("change:" + e.id));
+  }
+</script>"""
+
+
+def test_text_boxes_and_choices_are_entered_with_their_events() -> None:
+    require_chromium()
+
+    async def go() -> tuple[dict[str, str], list[str], list[str]]:
+        async with launch() as (_pw, browser):
+            page = await browser.new_page()
+            await page.set_content(FORM)
+            await fill_form(page, [("#check", "123456"), ("#denied", True), ("#grp", "PR")], what="payment")
+            form = await page.evaluate("() => Object.fromEntries(new FormData(document.getElementById('f')))")
+            seen = await page.evaluate("() => window.seen")
+            problems = []
+            for values in ([("#grp", "XX")], [("#nowhere", "1")], [("#locked", "1")], [("#fixed", "1")]):
+                with pytest.raises(ElementMissing) as caught:
+                    await fill_form(page, values, what="payment")
+                problems.append(str(caught.value))
+            return form, seen, problems
+
+    form, seen, problems = asyncio.run(go())
+    assert form == {"check": "123456", "denied": "on", "grp": "PR"}
+    assert seen == ["input:check", "change:check", "input:denied", "change:denied", "input:grp", "change:grp"]
+    assert problems == ["payment: #grp has no choice XX", "payment: #nowhere is not on the page",
+                        "payment: #locked does not take input", "payment: #fixed does not take input"]
+
+
+BUTTONS = """<form id=f method=post action="/sent"><input name=q value=x>
+<button id=send type=submit onclick="return confirm('Post it?')">Post</button></form>
+<button id=count onclick="window.clicks = (window.clicks || 0) + 1">+1</button>
+<button id=off disabled>off</button> <button id=gone style="display:none">gone</button>
+<button id=veiled style="visibility:hidden">veiled</button>"""
+
+
+def test_a_press_runs_the_handlers_submits_the_form_and_answers_its_dialog() -> None:
+    require_chromium()
+
+    async def go() -> tuple[int, list[str], str, str, list[str]]:
+        async with launch() as (_pw, browser):
+            page = await browser.new_page()
+            posted: list[str] = []
+
+            async def answer(route):  # type: ignore[no-untyped-def]
+                posted.append(route.request.post_data or "")
+                await route.fulfill(status=200, content_type="text/html", body="<p id=done>sent</p>")
+
+            await page.route("http://portal.test/sent", answer)
+            await page.route("http://portal.test/", lambda route: route.fulfill(
+                status=200, content_type="text/html", body=BUTTONS))
+            await page.goto("http://portal.test/")
+            await press(page, "#count", what="counter")
+            await press(page, "#count", what="counter")
+            clicks = await page.evaluate("() => window.clicks")
+            problems = []
+            for selector in ("#nowhere", "#off", "#gone", "#veiled"):
+                with pytest.raises(ElementMissing) as caught:
+                    await press(page, selector, what="payment")
+                problems.append(str(caught.value))
+            dialogs: list[str] = []
+
+            async def accept(dialog):  # type: ignore[no-untyped-def]
+                dialogs.append(dialog.message)
+                await dialog.accept()
+
+            page.once("dialog", accept)
+            async with page.expect_navigation():
+                await press(page, "#send", what="payment")
+            return clicks, problems, await page.inner_text("#done"), dialogs[0], posted
+
+    clicks, problems, done, dialog, posted = asyncio.run(go())
+    assert clicks == 2
+    assert problems == ["payment: #nowhere is not on the page", "payment: #off is disabled",
+                        "payment: #gone is not shown", "payment: #veiled is not shown"]
+    assert done == "sent" and dialog == "Post it?" and posted == ["q=x"]
+
+
+def _browser_command_lines() -> list[list[str]]:
+    """The command lines of the browsers this test process launched (through Playwright's driver, its child)."""
+    def parent(pid: str) -> int:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return int(stat.read().rsplit(")", 1)[1].split()[1])
+
+    children = {pid for pid in os.listdir("/proc") if pid.isdigit() and _alive(pid) and parent(pid) == os.getpid()}
+    found = []
+    for pid in os.listdir("/proc"):
+        if pid.isdigit() and _alive(pid) and str(parent(pid)) in children:
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                args = [a.decode() for a in cmdline.read().split(b"\0") if a]
+            if any(a.startswith("--remote-debugging-pipe") for a in args) and not any(a.startswith("--type=") for a in args):
+                found.append(args)
+    return found
+
+
+def _alive(pid: str) -> bool:
+    return os.path.exists(f"/proc/{pid}/stat")
+
+
+def test_the_browser_keeps_what_playwright_disables_for_automation() -> None:
+    """Chromium obeys only the last --disable-features: ours must still hold every feature Playwright's own
+    (given first) turns off, or an upgrade of Playwright would quietly turn some back on."""
+    require_chromium()
+
+    async def go() -> list[list[str]]:
+        async with launch() as (_pw, browser):
+            await browser.new_page()
+            return _browser_command_lines()
+
+    [command] = asyncio.run(go())  # the browser, or Debian's launcher script with the same arguments
+    given = [arg.split("=", 1)[1].split(",") for arg in command if arg.startswith("--disable-features=")]
+    assert len(given) >= 2, "Playwright's own --disable-features is no longer given first: review browser.ARGS"
+    effective = set(given[-1])
+    assert "RenderDocument" in effective
+    assert set().union(*given[:-1]) <= effective, set().union(*given[:-1]) - effective
+
+
+def test_the_robots_run_the_headless_shell_when_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shell, full = tmp_path / "chromium-headless-shell", tmp_path / "chromium"
+    monkeypatch.setattr(browser_runtime, "HEADLESS_SHELL", str(shell))
+    monkeypatch.setattr(browser_runtime, "CHROMIUM", str(full))
+    monkeypatch.delenv("HME_CHROMIUM", raising=False)
+    with pytest.raises(BotError, match="install Debian's chromium"):
+        chromium_path()
+    full.touch()
+    assert chromium_path() == str(full)
+    shell.touch()
+    assert chromium_path() == str(shell) and chromium_path(headless=False) == str(full)
+    monkeypatch.setenv("HME_CHROMIUM", str(tmp_path / "elsewhere"))
+    with pytest.raises(BotError, match="elsewhere, which does not exist"):
+        chromium_path()
+    monkeypatch.setenv("HME_CHROMIUM", str(full))
+    assert chromium_path() == str(full)

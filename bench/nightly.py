@@ -1,14 +1,19 @@
 """How much of a night one runner does per hour, at the sandbox's 200 ms page latency.
 
     .venv/bin/python bench/nightly.py [--claims 60] [--remits 8] [--cmns 6] [--contexts 1,2,4]
+    .venv/bin/python bench/nightly.py --compare-browsers [--claims 240]
 
 For 1, 2 and 4 browser contexts on one runner (one Chromium), side by side in
 one run: claims statused per hour and payments (claims) posted per hour, each
 next to the floor the latency alone sets (portal requests per unit x 200 ms,
 divided by the contexts), then CMNs checked per hour (OCR-bound) and what that
 means for a mid-size supplier's night (5,000 claim checks, 1,000 remittance
-pages, 200 CMNs) on one 2-core runner. EOB posting is measured on Medicare's
-text remittances; scanned EOBs add OCR time, reported by bench/extract.py.
+pages, 200 CMNs) on one 2-core runner. `cpu/unit` is the runner's CPU seconds
+per unit (runner, Playwright's driver and Chromium, start-up and log-ins
+included); `sites` is the sandbox's and queue server's, which share this
+machine's cores here but run elsewhere in production. EOB posting is measured
+on Medicare's text remittances; scanned EOBs add OCR time, reported by
+bench/extract.py.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -33,6 +39,7 @@ from sqlalchemy import select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
+from bots.runtime.browser import CHROMIUM, HEADLESS_SHELL, chromium_path  # noqa: E402
 from bots.runtime.vault import Vault  # noqa: E402
 from hme_rpa.config import Config  # noqa: E402
 from hme_rpa.demo import enroll_sandbox  # noqa: E402
@@ -61,7 +68,8 @@ class Counting:
         return self.app(environ, start_response)
 
 
-def one(robot: str, contexts: int, limit: int, seed: int, trace: bool = False) -> dict[str, Any]:
+def one(robot: str, contexts: int, limit: int, seed: int, trace: bool = False,
+        chromium: str | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="hme-nightly-") as tmp:
         data = Path(tmp)
         serve.reset(data, seed=seed, claims=1500, today=TODAY)
@@ -85,14 +93,17 @@ def one(robot: str, contexts: int, limit: int, seed: int, trace: bool = False) -
         # The runner is a process of its own, as in production: the sandbox and the queue server here must not
         # share its interpreter.
         env = {**os.environ, "HME_DATA_DIR": str(data), "HME_DATABASE_URL": config.database_url,
-               "HME_VAULT_KEY": key.decode(), "HME_EOB_PAYERS": "medicare", "HME_RUNNER": "bench"}
+               "HME_VAULT_KEY": key.decode(), "HME_EOB_PAYERS": "medicare", "HME_RUNNER": "bench",
+               **({"HME_CHROMIUM": chromium} if chromium else {})}
         command = [sys.executable, "-m", "hme_rpa.cli", "run", robot, "--night", TODAY.isoformat(),
                    "--contexts", str(contexts), *([] if trace else ["--no-trace"]), "--limit"]
         try:
             # Planning (A/R list, remittance lists) is measured apart from the units.
             subprocess.run([*command, "0"], env=env, check=True, capture_output=True, timeout=600)
             before = sum(c.count for c in counters.values())
+            cpu_before = _cpu()
             subprocess.run([*command, str(limit)], env=env, check=True, capture_output=True, timeout=1800)
+            runner_cpu, sites_cpu = (after - was for after, was in zip(_cpu(), cpu_before))
             requests = sum(c.count for c in counters.values()) - before
         finally:
             sites.stop()
@@ -103,7 +114,32 @@ def one(robot: str, contexts: int, limit: int, seed: int, trace: bool = False) -
             seconds = (run.finished_at - run.started_at).total_seconds()
             totals, failed = dict(run.totals), run.units_failed
         engine.dispose()
-        return {"seconds": seconds, "requests": requests, "totals": totals, "failed": failed}
+        return {"seconds": seconds, "requests": requests, "totals": totals, "failed": failed,
+                "runner_cpu": runner_cpu, "sites_cpu": sites_cpu}
+
+
+def _cpu() -> tuple[float, float]:
+    """CPU seconds so far of the whole machine but this process (the runner, Playwright's driver and
+    Chromium, whose processes are not all waited for by the runner, so its own accounting misses them;
+    and whatever else runs here, a few percent) and of this process (the sandbox's sites and the queue
+    server)."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        fields = [int(v) for v in stat.readline().split()[1:]]
+    busy = (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return busy - own.ru_utime - own.ru_stime, own.ru_utime + own.ru_stime
+
+
+def compare_browsers(args: argparse.Namespace) -> None:
+    """The robots' browser choice measured: the same claims through each, one after the other."""
+    cpu: dict[str, float] = {}
+    for label, exe in (("chromium", CHROMIUM), ("headless shell", HEADLESS_SHELL)):
+        r = one("claim-status", 4, args.claims, args.seed, args.trace, chromium=exe)
+        done = r["totals"].get("claims_statused", 0)
+        cpu[label] = r["runner_cpu"] / max(done, 1)
+        print(f"{label:<16}{done:>5} claims {done / r['seconds'] * 3600:>8.0f} per hour, "
+              f"runner CPU {cpu[label]:.2f} s per claim")
+    print(f"runner CPU per claim, headless shell / chromium: {cpu['headless shell'] / cpu['chromium']:.2f}")
 
 
 def main() -> None:
@@ -115,11 +151,16 @@ def main() -> None:
     parser.add_argument("--trace", action="store_true", help="record Playwright traces, as `hme-rpa run` does by default")
     parser.add_argument("--robots", default="claim-status,eobs,cmns", help="which to measure")
     parser.add_argument("--contexts", default="1,2,4", help="browser contexts to compare (the night's figure needs 1,2,4)")
+    parser.add_argument("--compare-browsers", action="store_true",
+                        help="claim status at 4 contexts with full Chromium and with its headless shell, side by side")
     args = parser.parse_args()
     print(f"one runner, sandbox page latency {LATENCY_S * 1000:.0f} ms, {os.cpu_count()} cores, "
-          f"traces {'on' if args.trace else 'off'}")
+          f"traces {'on' if args.trace else 'off'}, browser {chromium_path()}")
+    if args.compare_browsers:
+        compare_browsers(args)
+        return
     print(f"{'robot':<14}{'contexts':>9}{'units':>7}{'seconds':>9}{'per hour':>10}{'req/unit':>9}"
-          f"{'floor/h':>9}{'of floor':>9}")
+          f"{'floor/h':>9}{'of floor':>9}{'cpu/unit':>9}{'sites':>7}")
     rates: dict[str, float] = {}
     chosen = set(args.robots.split(","))
     settings = [int(c) for c in args.contexts.split(",")]
@@ -136,8 +177,15 @@ def main() -> None:
             rates[f"{robot}:{contexts}"] = per_hour
             if robot == "eobs":
                 rates[f"pages:{contexts}"] = r["totals"].get("remittance_pages", 0) / r["seconds"] * 3600
+            cpu_per, sites_per = r["runner_cpu"] / max(done, 1), r["sites_cpu"] / max(done, 1)
+            # What the runner alone could do on this machine's cores, were the portals elsewhere (as in
+            # production): its own CPU per unit and the latency floor are then the limits. A bound, not a measure.
+            rates[f"{robot}:{contexts}:alone"] = min(floor, (os.cpu_count() or 1) * 3600 / max(cpu_per, 1e-9))
+            if robot == "eobs":
+                rates[f"pages:{contexts}:alone"] = rates[f"pages:{contexts}"] * rates[f"{robot}:{contexts}:alone"] / per_hour
             print(f"{robot:<14}{contexts:>9}{done:>7}{r['seconds']:>9.1f}{per_hour:>10.0f}{req_per:>9.1f}"
-                  f"{floor:>9.0f}{per_hour / floor:>9.2f}" + (f"  ({r['failed']} failed)" if r["failed"] else ""))
+                  f"{floor:>9.0f}{per_hour / floor:>9.2f}{cpu_per:>9.2f}{sites_per:>7.2f}"
+                  + (f"  ({r['failed']} failed)" if r["failed"] else ""))
     if "cmns" not in chosen:
         return
     c = one("cmns", 2, args.cmns, args.seed, args.trace)
@@ -150,6 +198,10 @@ def main() -> None:
     hours = 5000 / rates[f"claim-status:{best}"] + 1000 / max(rates[f"pages:{best}"], 1) + 200 / max(cmn_rate, 1)
     print(f"mid-size night (5,000 claim checks, 1,000 text remittance pages, 200 CMNs) with {best} contexts: "
           f"{hours:.2f} hours (target 1.0; ratio {hours:.2f})")
+    alone = (5000 / rates[f"claim-status:{best}:alone"] + 1000 / max(rates[f"pages:{best}:alone"], 1)
+             + 200 / max(cmn_rate, 1))
+    print(f"  bound with the portals off the runner (its own CPU per unit and the latency floor as the only limits; "
+          f"CMNs as measured): {alone:.2f} hours")
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ def run_job(robot: str) -> None:
 
     config = Config.from_env()
     night = config.now().date()
-    summary = asyncio.run(run_robot(config, robot, night=night, contexts=int(os.environ.get("HME_CONTEXTS", "2"))))
+    summary = asyncio.run(run_robot(config, robot, night=night, contexts=int(os.environ.get("HME_CONTEXTS", "4"))))
     log.info("%s run %s: %s, units %s, %s exceptions filed", robot, summary.run_id, summary.status.value,
              summary.units, summary.exceptions_filed)
 

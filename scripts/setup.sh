@@ -7,10 +7,12 @@ cd "$(dirname "$0")/.."
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
-# Debian packages the product uses: Chromium for the robots and browser tests,
+# Debian packages the product uses: Chromium for the browser tests and headed
+# sessions, its headless shell for the robots,
 # Tesseract and poppler for the extractors, the PostgreSQL client.
 need=()
 command -v chromium >/dev/null || need+=(chromium)
+command -v chromium-headless-shell >/dev/null || need+=(chromium-headless-shell)
 command -v tesseract >/dev/null || need+=(tesseract-ocr tesseract-ocr-eng)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 command -v psql >/dev/null || need+=(postgresql-client)

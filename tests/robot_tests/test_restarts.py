@@ -23,6 +23,10 @@ def test_killing_the_posting_runner_ten_times_changes_nothing(tmp_path: Path, pg
     with night(tmp_path, pg_url, seed=23, claims=400, faults=False) as n:
         # Text remittances only (Medicare): their expected ledger is known to the cent, so "identical" is exact.
         env = {**n.env("chaos-runner"), "HME_EOB_PAYERS": "medicare"}
+        # Pages at the sandbox's portal pace, so the night outlasts ten kills however fast the browser gets
+        # (with the headless shell and no latency it ended after five).
+        for state in n.sites.faults.values():
+            state.update({"latency_ms": 200})
         command = n.command("run", "eobs", "--night", TODAY.isoformat(), "--contexts", "2", "--no-trace")
         rng = random.Random(7)
         kills = 0
@@ -54,6 +58,10 @@ def test_killing_the_posting_runner_ten_times_changes_nothing(tmp_path: Path, pg
 def test_two_runner_processes_share_a_night_without_duplicates(tmp_path: Path, pg_url: str) -> None:
     require_chromium()
     with night(tmp_path, pg_url, seed=31, claims=300, faults=False) as n:
+        # Pages at a portal's pace: without it one runner can finish the 35 units before a slow start of the
+        # other's Chromium on a loaded machine lets it lease any (seen once in CI), and "both worked" fails.
+        for state in n.sites.faults.values():
+            state.update({"latency_ms": 150})
         command = n.command("run", "claim-status", "--night", TODAY.isoformat(), "--contexts", "1", "--no-trace")
         runners = [subprocess.Popen(command, cwd=REPO, env=n.env(f"runner-{k}"), stdout=subprocess.PIPE,
                                     stderr=subprocess.PIPE, text=True) for k in (1, 2)]

@@ -40,7 +40,8 @@ from .robots.extraction import init_worker
 from .robots.base import Filing, NightContext, Outcome, Robot, Worker, add_totals
 from .runtime.browser import launch
 from .runtime.checkpoints import Checkpoints, Unit
-from .runtime.guard import Policy, PortalGuard
+from .runtime.guard import Policy, PortalGuard, RetriesExhausted
+from .runtime.pool import SessionPool
 from .runtime.vault import Credentials, Vault
 
 log = logging.getLogger(__name__)
@@ -197,7 +198,7 @@ class Night:
             "kind": "portal_failure", "source": self.robot.name,
             "summary": f"{self.robot.name} could not finish {unit.key}: {type(exc).__name__}"[:500],
             "payload": {"findings": [str(exc)[:1000]], "unit": unit.key, "night": self.night.isoformat()}},
-            _evidence(worker))])
+            _evidence(worker, exc))])
         unit.result["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
         await asyncio.to_thread(self.checkpoints.finish, unit, UnitStatus.FAILED)
         await self._tick(UnitStatus.FAILED)
@@ -216,11 +217,15 @@ class Night:
                                 **self.run_counts())
 
 
-def _evidence(worker: Worker) -> list[Any]:
+def _evidence(worker: Worker, error: BaseException | None = None) -> list[Any]:
+    """The worker's sessions' last failures; a borrowed session's, when it is the one that gave up."""
     from .robots.base import Attachment
 
+    sessions = dict(worker.sessions)
+    if isinstance(error, RetriesExhausted) and isinstance(error.session, PortalSession):
+        sessions[error.session.name] = error.session
     out = []
-    for name, session in worker.sessions.items():
+    for name, session in sessions.items():
         if session.evidence.screenshot:
             out.append(Attachment(f"{name}-screen.png", session.evidence.screenshot, "screenshot"))
         if session.evidence.trace and session.evidence.trace.exists():
@@ -240,8 +245,14 @@ async def run_robot(config: Config, robot_name: str, *, night: dt.date, contexts
         raise BotError(f"unknown robot {robot_name!r}; one of {', '.join(ROBOTS)}")
     robot = ROBOTS[robot_name]()
     vault = vault or Vault.open(config.data_dir, key=os.environ.get("HME_VAULT_KEY", ""))
-    state = Night(config, robot, night, runner or default_runner_name(), vault, max(contexts, 1), progress,
-                  policy or Policy(), trace)
+    policy = policy or Policy()
+    if contexts > policy.max_sessions:
+        # A worker past the portal's session limit would wait for a session slot until the run ends, and the
+        # run would wait for it: the limit is the most contexts that can work.
+        log.warning("%d contexts asked for; each portal takes at most %d sessions, so %d work", contexts,
+                    policy.max_sessions, policy.max_sessions)
+    state = Night(config, robot, night, runner or default_runner_name(), vault,
+                  min(max(contexts, 1), policy.max_sessions), progress, policy, trace)
     state.limit = limit
     cp = state.checkpoints
     run_id = await asyncio.to_thread(cp.start_run)
@@ -255,6 +266,9 @@ async def run_robot(config: Config, robot_name: str, *, night: dt.date, contexts
     try:
         async with launch() as (_playwright, browser):
             workers = [state.worker(browser) for _ in range(state.contexts)]
+            pools = {p: SessionPool([w.sessions[p] for w in workers]) for p in robot.pooled}
+            for w in workers:
+                w.pools = pools
             try:
                 await state.plan(workers[0])
             except (PortalDown, PasswordExpired, LoginRefused) as exc:

@@ -472,8 +472,8 @@ def vault_list() -> None:
 @main.command("run")
 @click.argument("robot", type=click.Choice(["claim-status", "eobs", "cmns", "reports"]))
 @click.option("--night", type=click.DateTime(["%Y-%m-%d"]), help="Business date of the run (default: today).")
-@click.option("--contexts", type=int, default=4, show_default=True,
-              help="Browser contexts working at once (the per-portal session limit is 4).")
+@click.option("--contexts", type=click.IntRange(1, 4), default=4, show_default=True,
+              help="Browser contexts working at once (at most the per-portal session limit, 4).")
 @click.option("--runner", help="This runner's name (default: HME_RUNNER or the host name); a restart under "
                                "the same name takes its unfinished units back at once.")
 @click.option("--no-trace", is_flag=True, help="Do not record Playwright traces (faster; less evidence).")

@@ -17,7 +17,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from ..errors import DownloadDamaged, ElementMissing, PortalUnavailable, SessionExpired
 from ..runtime.browser import new_context
-from ..runtime.guard import PortalGuard, with_retries
+from ..runtime.guard import PortalGuard, RetriesExhausted, with_retries
 from ..runtime.vault import Credentials
 
 T = TypeVar("T")
@@ -110,7 +110,11 @@ class PortalSession:
         async def drop(error: BaseException) -> None:
             await self.close(keep_evidence_as=label)
 
-        return await with_retries(self.guard, attempt, drop)
+        try:
+            return await with_retries(self.guard, attempt, drop)
+        except RetriesExhausted as exc:
+            exc.session = self
+            raise
 
     async def login(self, page: Page) -> None:
         raise NotImplementedError

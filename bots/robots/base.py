@@ -7,11 +7,13 @@ import datetime as dt
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from decimal import Decimal
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, AsyncIterator, ClassVar
 
 from ..portals.base import PortalSession
 from ..runtime.checkpoints import Checkpoints, Unit
+from ..runtime.pool import SessionPool
 
 
 @dataclass
@@ -58,13 +60,25 @@ class Outcome:
 class Worker:
     """One browser context's worth of sessions, owned by one worker coroutine.
 
-    `cache` is shared by the run's workers (what one looked up, the others need not ask the portal again)."""
+    `cache` is shared by the run's workers (what one looked up, the others need not ask the portal again), and
+    so are `pools`: the sessions of the portals a robot borrows step by step (`Robot.pooled`)."""
 
     sessions: dict[str, PortalSession]
     cache: dict[str, Any] = field(default_factory=dict)
+    pools: dict[str, SessionPool[PortalSession]] = field(default_factory=dict)
 
     def __getitem__(self, portal: str) -> PortalSession:
         return self.sessions[portal]
+
+    @asynccontextmanager
+    async def borrow(self, portal: str) -> AsyncIterator[PortalSession]:
+        """A session of `portal` for one step: an idle one of the run's pool, or this worker's own."""
+        pool = self.pools.get(portal)
+        if pool is None:
+            yield self.sessions[portal]
+            return
+        async with pool.borrow() as session:
+            yield session
 
 
 @dataclass
@@ -82,6 +96,8 @@ class Robot:
     name: ClassVar[str]
     # Portals (vault names) every unit needs; a unit may add its own in data["portal"].
     portals: ClassVar[tuple[str, ...]]
+    # Portals whose sessions the run's workers share step by step (Worker.borrow).
+    pooled: ClassVar[tuple[str, ...]] = ()
 
     async def plan(self, ctx: NightContext, worker: Worker) -> list[tuple[str, dict[str, Any]]]:
         raise NotImplementedError

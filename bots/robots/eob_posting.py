@@ -4,8 +4,9 @@ For each new remittance at each payer: download, extract, and post every
 claim's lines into the billing system, then read the claim back. A claim is
 posted at most once per check: the claim's postings are read before writing,
 and the unit records each claim it finished, so a retry or a restart skips
-what is done. What cannot be posted cleanly becomes a queue item with the
-document attached.
+what is done. A remittance's claims are posted on every idle billing session
+of the run at once (`Worker.borrow`). What cannot be posted cleanly becomes a
+queue item with the document attached.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import os
 import re
 from collections import defaultdict
 from decimal import Decimal
-from typing import Any
+from typing import Any, Coroutine
 
 from ..errors import BotError, DownloadDamaged
 from ..portals.medibill import BillingRefused, ClaimDetail, LineEntry, MediBillSession
@@ -34,9 +35,23 @@ CLAIM_PATH = re.compile(r"^claims\.(\d+)(\.|$)")
 OpenClaims = dict[tuple[str, dt.date, Decimal], list[str]]
 
 
+async def _together(steps: list[Coroutine[Any, Any, None]]) -> None:
+    """Run the steps at once; the first failure cancels the rest (each is safe to stop: writes read back first)
+    and is raised as itself, as one step's would be."""
+    tasks = [asyncio.ensure_future(step) for step in steps]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
 class EobPostingRobot(Robot):
     name = "eobs"
     portals = ("billing", "medicare", "bluriver")
+    pooled = ("billing",)
 
     def __init__(self) -> None:
         # HME_EOB_PAYERS narrows the payers posted (e.g. while one payer's EOBs are posted by hand).
@@ -84,20 +99,38 @@ class EobPostingRobot(Robot):
                                           [attachment]))
             outcome.totals["remittances_unbalanced"] = 1
             return outcome
-        billing: MediBillSession = worker["billing"]  # type: ignore[assignment]
-        open_claims = await self._open_claims(worker, billing, data["payer"])
         finished: dict[str, str] = unit.result.setdefault("claims", {})
-        for index, claim in enumerate(remit["claims"]):
-            key = str(index)
+        posted: dict[int, tuple[list[Filing], dict[str, Any]]] = {}
+        saving = asyncio.Lock()
+
+        async def post(index: int) -> None:
             # A claim finished on an earlier attempt is read back, not posted again; its items are
             # re-filed under the same keys, which the queue answers with the existing item.
             review = [p for p in remit["review"] if p.startswith(f"claims.{index}.") or p == f"claims.{index}"]
-            state, filings, totals = await self._post_claim(billing, open_claims, check, base_item, claim, index,
-                                                            review, attachment, finished.get(key))
-            outcome.filings.extend(filings)
-            add_totals(outcome.totals, totals)
-            finished[key] = state
-            await ctx.save(unit)
+            async with worker.borrow("billing") as session:
+                billing: MediBillSession = session  # type: ignore[assignment]
+                open_claims = await self._open_claims(worker, billing, data["payer"])
+                state, filings, totals = await self._post_claim(billing, open_claims, check, base_item,
+                                                                remit["claims"][index], index, review, attachment,
+                                                                finished.get(str(index)))
+            posted[index] = filings, totals
+            async with saving:  # one save at a time, so a later one never lands before an earlier one
+                finished[str(index)] = state
+                await ctx.save(unit)
+
+        async def post_in_turn(indexes: list[int]) -> None:
+            for index in indexes:
+                await post(index)
+
+        # Claims go out on every idle billing session at once; one account's claims in the order printed (a
+        # reversal before its correction), as they may touch the same claim in the billing system.
+        accounts: dict[str, list[int]] = defaultdict(list)
+        for index, claim in enumerate(remit["claims"]):
+            accounts[claim["account_number"] or f"#{index}"].append(index)
+        await _together([post_in_turn(indexes) for indexes in accounts.values()])
+        for index in sorted(posted):
+            outcome.filings.extend(posted[index][0])
+            add_totals(outcome.totals, posted[index][1])
         for plb in remit["provider_adjustments"]:
             if Decimal(plb["amount"]) > 0:
                 outcome.filings.append(Filing({**base_item, "idempotency_key": f"recoupment:{check}:{plb['reference']}",

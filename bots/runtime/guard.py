@@ -73,6 +73,7 @@ class RetriesExhausted(ApplicationException):
         super().__init__(f"{portal}: {attempts} attempts failed; last: {type(last).__name__}: "
                          f"{str(last).splitlines()[0][:200] if str(last) else ''}")
         self.last = last
+        self.session: object = None  # the portal session that gave up, whose evidence tells why
 
 
 async def with_retries(guard: PortalGuard, attempt: Callable[[], Awaitable[T]],

@@ -260,8 +260,9 @@ async def run_robot(config: Config, robot_name: str, *, night: dt.date, contexts
     status, error = RunStatus.FINISHED, ""
     # Spawned, not forked: a forked child would inherit the pipes to Playwright's driver and keep it from
     # ever seeing them close, so the runner would hang on exit.
-    executor = ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1), mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=init_worker)
+    executor = ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1),
+                                   mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=init_worker, initargs=(os.getpid(),))
     workers: list[Worker] = []
     try:
         async with launch() as (_playwright, browser):

@@ -278,7 +278,10 @@ def extract(path: Path, as_json: bool, workers: int | None) -> None:
 
     # One file per core: OCR is one single-threaded Tesseract per process.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool, \
+    from bots.robots.extraction import init_worker
+
+    with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, initializer=init_worker,
+                             initargs=(os.getpid(),)) as pool, \
             click.progressbar(length=len(files), label=f"reading {len(files)} files", file=sys.stderr) as bar:
         futures = {pool.submit(_extract_one, file): file for file in files}
         results: dict[Path, tuple[Any, str | None]] = {}

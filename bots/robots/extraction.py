@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +14,26 @@ from ..errors import DownloadDamaged
 from .base import NightContext
 
 
-def init_worker() -> None:
-    """In each extraction process: one Tesseract thread, since every core already has a process."""
-    import os
+# How often an extraction process checks that its runner is still alive.
+PARENT_CHECK_SECONDS = 1.0
 
+
+def init_worker(parent: int) -> None:
+    """In each extraction process: one Tesseract thread, since every core already has a process.
+
+    `parent` is the runner's pid, passed by the runner: a runner killed while this process was still starting
+    has already given it to another parent by the time it could ask."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    threading.Thread(target=_exit_with_parent, args=(parent,), name="parent-watch", daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A runner killed outright (SIGKILL, the OOM killer) cannot stop its pool, and an idle pool process waits
+    for work forever: each such death left two processes of about 100 MB behind, until the machine ran short.
+    Once the runner is gone the process is adopted by another, and ends."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
 
 
 def _extract(path: str) -> dict[str, Any]:

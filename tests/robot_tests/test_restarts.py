@@ -30,6 +30,7 @@ def test_killing_the_posting_runner_ten_times_changes_nothing(tmp_path: Path, pg
         command = n.command("run", "eobs", "--night", TODAY.isoformat(), "--contexts", "2", "--no-trace")
         rng = random.Random(7)
         kills = 0
+        orphans: set[int] = set()
         while kills < 10:
             process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             deadline = time.monotonic() + rng.uniform(2.5, 9.0)
@@ -37,9 +38,16 @@ def test_killing_the_posting_runner_ten_times_changes_nothing(tmp_path: Path, pg
                 time.sleep(0.05)
             if process.poll() is not None:
                 break  # finished before this kill: the night is done
+            orphans |= _pool_processes(process.pid)
             process.send_signal(signal.SIGKILL)
             process.wait()
             kills += 1
+        assert orphans, "the runner's extraction processes were never seen"
+        # A runner killed outright cannot stop its extraction processes: they end on their own once it is gone.
+        give_up = time.monotonic() + 10
+        while (left := {pid for pid in orphans if Path(f"/proc/{pid}").exists()}) and time.monotonic() < give_up:
+            time.sleep(0.2)
+        assert not left, f"{len(left)} extraction processes outlived their killed runner"
         final = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
         assert final.returncode == 0, final.stderr[-2000:]
         assert kills >= 10, f"the night finished after {kills} kills; make it longer"
@@ -53,6 +61,23 @@ def test_killing_the_posting_runner_ten_times_changes_nothing(tmp_path: Path, pg
             units = conn.execute(text("SELECT key, status, attempts, result FROM robot_units")).all()
         engine.dispose()
         assert n.ledger() == expected, units  # every expected row once: none lost, none twice
+
+
+def _pool_processes(runner: int) -> set[int]:
+    """The runner's extraction processes (its children running multiprocessing's spawn)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:  # ended meanwhile
+            continue
+        parent = int(stat[stat.rindex(")") + 2:].split()[1])
+        if parent == runner and b"spawn_main" in command:
+            found.add(int(entry.name))
+    return found
 
 
 def test_two_runner_processes_share_a_night_without_duplicates(tmp_path: Path, pg_url: str) -> None:

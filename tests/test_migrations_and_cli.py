@@ -86,6 +86,13 @@ def test_cli_reports_a_bad_setting_in_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "HME_LEASE_MINUTES must be a whole number" in result.output
 
 
+def test_cli_refuses_more_contexts_than_a_portal_takes_sessions(tmp_path: Path) -> None:
+    # Past the portal's session limit a context would wait for a session until the run ended: refused up front.
+    result = CliRunner().invoke(main, ["run", "eobs", "--contexts", "6"], env=env_for(tmp_path))
+    assert result.exit_code == 2
+    assert "'--contexts': 6 is not in the range 1<=x<=4" in result.output
+
+
 @pytest.mark.slow
 def test_demo_runs_end_to_end_through_the_installed_command(tmp_path: Path) -> None:
     exe = Path(sys.executable).with_name("hme-rpa")

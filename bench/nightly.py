@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/nightly.py [--claims 60] [--remits 8] [--cmns 6] [--contexts 1,2,4]
     .venv/bin/python bench/nightly.py --compare-browsers [--claims 240]
+    .venv/bin/python bench/nightly.py --robots eobs --contexts 4 --remits 200 --world 6000
 
 For 1, 2 and 4 browser contexts on one runner (one Chromium), side by side in
 one run: claims statused per hour and payments (claims) posted per hour, each

@@ -41,3 +41,19 @@ def post_form(client: FlaskClient, url: str, data: dict[str, Any] | None = None,
     """POST a form with the CSRF token of the logged-in page."""
     token = csrf_from(client.get("/").get_data(as_text=True))
     return client.post(url, data={**(data or {}), "csrf_token": token}, **kwargs)
+
+
+def child_processes(parent: int) -> dict[int, list[str]]:
+    """The living children of process `parent`, each with its command line (from /proc)."""
+    found: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:  # ended meanwhile
+            continue
+        if int(stat[stat.rindex(")") + 2:].split()[1]) == parent:
+            found[int(entry.name)] = [a.decode(errors="replace") for a in command.split(b"\0") if a]
+    return found

@@ -44,6 +44,14 @@ _ENLARGED = 1.5  # the third rendering of a cell read again (see `Form.reread`)
 BOX_EDGE = 0.85  # a box's side is a column inked over at least this share of the tallest one in the band
 
 
+def _neighbourhood(values: np.ndarray, outside: object) -> list[np.ndarray]:
+    """`values` shifted by each of the nine offsets of a 3x3 neighbourhood (itself included), what lies
+    past the edges being `outside`."""
+    h, w = values.shape
+    padded = np.pad(values, 1, constant_values=outside)
+    return [padded[dy:dy + h, dx:dx + w] for dy in (0, 1, 2) for dx in (0, 1, 2)]
+
+
 def _components(ink: np.ndarray) -> list[np.ndarray]:
     """The 8-connected pieces of a small ink mask, each as a mask of the same size (labels spread to
     the smallest neighbour until they settle: a cell is small, and a glyph a few dozen pixels across)."""
@@ -51,12 +59,7 @@ def _components(ink: np.ndarray) -> list[np.ndarray]:
     empty = np.iinfo(np.int64).max
     labels = np.where(ink, np.arange(h * w, dtype=np.int64).reshape(h, w), empty)
     while True:
-        padded = np.pad(labels, 1, constant_values=empty)
-        least = labels.copy()
-        for dy in (0, 1, 2):
-            for dx in (0, 1, 2):
-                np.minimum(least, padded[dy:dy + h, dx:dx + w], out=least)
-        least = np.where(ink, least, empty)
+        least = np.where(ink, np.minimum.reduce(_neighbourhood(labels, empty)), empty)
         if np.array_equal(least, labels):
             break
         labels = least
@@ -103,13 +106,7 @@ def _glyph_masks(ink: np.ndarray) -> list[tuple[int, np.ndarray]]:
 
 def _grown(mask: np.ndarray) -> np.ndarray:
     """A mask and the pixels next to it (a glyph's grey edge lies just outside its thresholded ink)."""
-    h, w = mask.shape
-    padded = np.pad(mask, 1)
-    out = mask.copy()
-    for dy in (0, 1, 2):
-        for dx in (0, 1, 2):
-            out |= padded[dy:dy + h, dx:dx + w]
-    return out
+    return np.logical_or.reduce(_neighbourhood(mask, False))
 
 
 def _joined(found: list[Word], cell: tuple[float, float, float, float], index: int) -> Word:

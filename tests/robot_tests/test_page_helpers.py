@@ -14,6 +14,7 @@ from bots.portals.base import fill_form, press
 from bots.runtime import browser as browser_runtime
 from bots.runtime.browser import chromium_path, launch
 from browser import require_chromium
+from helpers import child_processes
 
 pytestmark = [pytest.mark.browser]
 
@@ -106,23 +107,9 @@ def test_a_press_runs_the_handlers_submits_the_form_and_answers_its_dialog() -> 
 
 def _browser_command_lines() -> list[list[str]]:
     """The command lines of the browsers this test process launched (through Playwright's driver, its child)."""
-    def parent(pid: str) -> int:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            return int(stat.read().rsplit(")", 1)[1].split()[1])
-
-    children = {pid for pid in os.listdir("/proc") if pid.isdigit() and _alive(pid) and parent(pid) == os.getpid()}
-    found = []
-    for pid in os.listdir("/proc"):
-        if pid.isdigit() and _alive(pid) and str(parent(pid)) in children:
-            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-                args = [a.decode() for a in cmdline.read().split(b"\0") if a]
-            if any(a.startswith("--remote-debugging-pipe") for a in args) and not any(a.startswith("--type=") for a in args):
-                found.append(args)
-    return found
-
-
-def _alive(pid: str) -> bool:
-    return os.path.exists(f"/proc/{pid}/stat")
+    return [args for driver in child_processes(os.getpid()) for args in child_processes(driver).values()
+            if any(a.startswith("--remote-debugging-pipe") for a in args)
+            and not any(a.startswith("--type=") for a in args)]
 
 
 def test_the_browser_keeps_what_playwright_disables_for_automation() -> None:

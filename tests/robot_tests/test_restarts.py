@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from browser import require_chromium
+from helpers import child_processes
 from night import REPO, TODAY, night
 from sandbox.world import truth as sandbox_truth
 
@@ -65,19 +66,7 @@ def test_killing_the_posting_runner_ten_times_changes_nothing(tmp_path: Path, pg
 
 def _pool_processes(runner: int) -> set[int]:
     """The runner's extraction processes (its children running multiprocessing's spawn)."""
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            command = (entry / "cmdline").read_bytes()
-        except OSError:  # ended meanwhile
-            continue
-        parent = int(stat[stat.rindex(")") + 2:].split()[1])
-        if parent == runner and b"spawn_main" in command:
-            found.add(int(entry.name))
-    return found
+    return {pid for pid, args in child_processes(runner).items() if any("spawn_main" in a for a in args)}
 
 
 def test_two_runner_processes_share_a_night_without_duplicates(tmp_path: Path, pg_url: str) -> None:

@@ -166,13 +166,21 @@ def prepare(image: Image.Image, dpi: float | None) -> tuple[Image.Image, Image.I
     return page, page.convert("L")
 
 
+def _uncompressed(image: Image.Image) -> Image.Image:
+    """The image marked to be handed to Tesseract as PNM: pytesseract writes PNG otherwise, and compressing
+    a page costs a tenth of reading it (measured: 0.15 s of a CMN's 5.5 s)."""
+    image = image.copy()
+    image.format = "PPM"
+    return image
+
+
 def words(image: Image.Image, *, psm: int = 6, timeout: float = 120, alphabet: str | None = None) -> list[Word]:
     """Tesseract's words with confidences; with `alphabet`, Tesseract may read only those characters."""
     config = f"--psm {psm} --dpi {TARGET_DPI}"
     if alphabet:
         config += f" -c tessedit_char_whitelist={alphabet}"
     try:
-        data = pytesseract.image_to_data(image, lang="eng", config=config,
+        data = pytesseract.image_to_data(_uncompressed(image), lang="eng", config=config,
                                          output_type=pytesseract.Output.DICT, timeout=timeout)
     except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, RuntimeError, OSError) as exc:
         raise OcrFailed(f"OCR failed: {type(exc).__name__}") from None
@@ -197,7 +205,7 @@ def glyph_words(image: Image.Image, *, psm: int = 6, timeout: float = 120) -> li
     """
     config = f"--psm {psm} --dpi {TARGET_DPI} -c lstm_choice_mode=2 -c hocr_char_boxes=1"
     try:
-        hocr = pytesseract.image_to_pdf_or_hocr(image, lang="eng", config=config, extension="hocr", timeout=timeout)
+        hocr = pytesseract.image_to_pdf_or_hocr(_uncompressed(image), lang="eng", config=config, extension="hocr", timeout=timeout)
         root = ElementTree.fromstring(hocr)
     except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, RuntimeError, OSError,
             ElementTree.ParseError) as exc:

@@ -35,11 +35,31 @@ class _Pending:
     shape: tuple[str, ...] | None  # also read each rendering glyph by glyph, each position limited so
 
 
+@dataclass
+class _Number:
+    """A small number read on its line, waiting to be read again on its own (see `_Reader.settle`)."""
+
+    path: str
+    first: values.Read[int]
+    cell: Cell | None
+    low: int
+    high: int
+    store: Callable[[Any], None]
+    required: bool
+
+
 class _Reader:
     def __init__(self, form: Form) -> None:
         self.form = form
         self.review: list[str] = []
         self._pending: list[_Pending] = []
+        self._numbers: list[_Number] = []
+
+    def confirm_number(self, path: str, first: values.Read[int], cell: Cell | None, low: int, high: int,
+                       store: Callable[[Any], None], *, required: bool = True) -> None:
+        """Keep a small number once its cell has been read again alone, digits only (`values.agreed`);
+        without a cell, as first read."""
+        self._numbers.append(_Number(path, first, cell, low, high, store, required))
 
     def confirm(self, path: str, first: values.Read[Any], cell: Cell | None,
                 parse: Callable[[list[Word]], values.Read[Any]], store: Callable[[Any], None], *,
@@ -50,7 +70,13 @@ class _Reader:
         self._pending.append(_Pending(path, first, cell, parse, store, required, alphabet, shape))
 
     def settle(self) -> None:
-        """Read every cell waiting for confirmation again, in one go, and keep what the reads make of it."""
+        """Read every cell waiting for confirmation again, in one go, and keep what the reads make of it:
+        the small numbers first (`confirm_number`, one Tesseract run for all), then the other values."""
+        numbers, self._numbers = self._numbers, []
+        again = self.form.reread_numbers([n.cell for n in numbers])
+        for n, word in zip(numbers, again):
+            read = values.agreed(n.first, word, n.low, n.high) if n.cell is not None else n.first
+            n.store(self.keep(n.path, read, required=n.required))
         pending, self._pending = self._pending, []
         rereads = self.form.reread([p.cell for p in pending], [p.shape is not None for p in pending])
         constrained: list[list[Word] | None] = [None] * len(pending)
@@ -252,9 +278,10 @@ def _answer_column(form: Form, hit: Hit | None) -> tuple[float, float] | None:
     return left - 2 * form.char_h, left + 12 * form.char_h
 
 
-def _answer_number(form: Form, question: Hit, column: tuple[float, float] | None) -> values.Read[int]:
+def _answer_number(form: Form, question: Hit, column: tuple[float, float] | None
+                   ) -> tuple[values.Read[int], Cell | None]:
     """The 1, 2 or 3 written in the answer column on a question's line (noise elsewhere on it is not it),
-    read in the line and again on its own."""
+    as read in the line, and the cell to read it again from on its own."""
     question_left = form.lines[question.line][question.first].left
     # The question's own number ("3.") stands just left of its text: it is not the answer.
     before = [w for w in form.words_before(question)
@@ -267,10 +294,9 @@ def _answer_number(form: Form, question: Hit, column: tuple[float, float] | None
         before = before[-1:]
     first = values.integer_in(before[:1], 1, 3)
     if column is None:
-        return first
+        return first, None
     top, bottom = form.line_band(question.line)
-    again = form.reread_number(column[0], top, min(column[1], question_left - 3 * form.char_h), bottom)
-    return values.agreed(first, again, 1, 3)
+    return first, (column[0], top, min(column[1], question_left - 3 * form.char_h), bottom)
 
 
 def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
@@ -332,14 +358,15 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
         below = form.line_below(pos_hit, 1, x_max=form.label_x(hcpcs_hit)[0] - form.char_h if hcpcs_hit else None)
         digits = [w for w in below if any(c.isdigit() for c in w.text)]
         first = values.integer_in(digits[:1], 1, 99)
+        pos_cell = None
         if pos_hit.line + 1 < len(form.lines):
             top, bottom = form.line_band(pos_hit.line + 1)
             left = form.label_x(pos_hit)[0] - form.char_h
             right = form.label_x(hcpcs_hit)[0] - 2 * form.char_h if hcpcs_hit else left + 12 * form.char_h
-            first = values.agreed(first, form.reread_number(left, top, right, bottom), 1, 99)
-        cmn.place_of_service = r.keep("place_of_service", first, required=False)
-        if cmn.place_of_service is not None:
-            cmn.place_of_service = f"{int(cmn.place_of_service):02d}"
+            pos_cell = (left, top, right, bottom)
+        r.confirm_number("place_of_service", first, pos_cell, 1, 99,
+                         lambda v: setattr(cmn, "place_of_service", None if v is None else f"{int(v):02d}"),
+                         required=False)
     if hcpcs_hit:
         below = form.line_below(hcpcs_hit, 1)
         cell = None
@@ -413,10 +440,12 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
         r.confirm("test.date", dated, r.cell_of(dated.word), values.date_in, lambda v: setattr(test, "date", v),
                   required=False)
     if circumstance_hit:
-        cmn.q2_circumstance = r.keep("q2_circumstance", _answer_number(form, circumstance_hit, column), required=False)
+        r.confirm_number("q2_circumstance", *_answer_number(form, circumstance_hit, column), 1, 3,
+                         lambda v: setattr(cmn, "q2_circumstance", v), required=False)
     if condition_hit:
-        condition = r.keep("test.condition", _answer_number(form, condition_hit, column), required=False)
-        test.condition = {1: "rest", 2: "exercise", 3: "sleep"}.get(condition or 0)  # type: ignore[assignment]
+        r.confirm_number("test.condition", *_answer_number(form, condition_hit, column), 1, 3,
+                         lambda v: setattr(test, "condition", {1: "rest", 2: "exercise", 3: "sleep"}.get(v or 0)),
+                         required=False)
     cmn.test = test
     cmn.portable = r.checked_letter("you are ordering portable oxygen", "portable")  # type: ignore[assignment]
     # The flow rate is the number left of question 5 ("... less than 1 LPM" in the question is not it).

@@ -41,6 +41,7 @@ class Box:
 
 _MARGIN = 20  # white pixels around a cell read on its own
 _ENLARGED = 1.5  # the third rendering of a cell read again (see `Form.reread`)
+GREY, CLEARED, ENLARGED, SPACED = range(4)  # the renderings of a cell read again, in `Form.reread`'s order
 BOX_EDGE = 0.85  # a box's side is a column inked over at least this share of the tallest one in the band
 
 
@@ -288,45 +289,67 @@ class Form:
             x += mask.shape[1] + gap
         return sheet, origin
 
-    def reread_number(self, left: float, top: float, right: float, bottom: float) -> Word | None:
-        """Read a small cell again on its own, digits only: Tesseract drops a lone digit on a busy line
-        ("1" under QUANTITY, the "2" answering question 3), and reads it when shown nothing else."""
-        cell = self._cell(left, top, right, bottom)
-        if cell is None:
-            return None
-        image, (dx, dy) = cell
-        found = [word for word in words(image, psm=7, alphabet=string.digits) if any(c.isdigit() for c in word.text)]
-        if not found:
-            return None
-        best = max(found, key=lambda word: word.conf)
-        return Word(best.text, best.conf, dx + best.left, dy + best.top, best.width, best.height, (-1, -1, -1))
+    def reread_numbers(self, cells: Sequence[tuple[float, float, float, float] | None]) -> list[Word | None]:
+        """Read small cells again on their own, digits only: Tesseract drops a lone digit on a busy line
+        ("1" under QUANTITY, the "2" answering question 3), and reads it when shown nothing else. The
+        cells stand side by side on one line, far apart, read in one Tesseract run as a line (the fixed
+        cost of a run is most of what reading a small cell costs). Per cell, the surest word with a digit,
+        in page coordinates, or None."""
+        crops = [(index, crop) for index, cell in enumerate(cells)
+                 if cell is not None and (crop := self._cell(*cell)) is not None]
+        out: list[Word | None] = [None] * len(cells)
+        if not crops:
+            return out
+        height = max(image.height for _, (image, _) in crops)
+        gap = 2 * height  # wide enough that no word runs from one cell into the next
+        sheet = Image.new("L", (sum(image.width for _, (image, _) in crops) + gap * (len(crops) - 1), height), 255)
+        slots = []
+        x = 0
+        for index, (image, origin) in crops:
+            y = (height - image.height) // 2
+            sheet.paste(image, (x, y))
+            slots.append((index, x, x + image.width, y, origin))
+            x += image.width + gap
+        for word in words(sheet, psm=7, alphabet=string.digits):
+            if not any(c.isdigit() for c in word.text):
+                continue
+            middle = word.left + word.width / 2
+            for index, x0, x1, y0, (dx, dy) in slots:
+                if x0 <= middle < x1:
+                    best = out[index]
+                    if best is None or word.conf > best.conf:
+                        out[index] = Word(word.text, word.conf, dx + word.left - x0, dy + word.top - y0, word.width,
+                                          word.height, (-1, -1, -1))
+                    break
+        return out
 
     def reread(self, cells: Sequence[tuple[float, float, float, float] | None],
                spaced: Sequence[bool] = ()) -> list[list[list[Word]]]:
-        """Read value cells again, each alone on its line, in three renderings: the grey page
-        (binarised afresh by Tesseract), the page's ink cleared harder of specks, and the grey page
-        enlarged by half; and a fourth for the cells `spaced` asks it for (codes read glyph by glyph):
-        the grey cell with its glyphs set apart, read as one word (the cell's box; its glyphs in order).
-        Returns, per cell, the words of each rendering (page coordinates), each with its glyphs and the
-        characters Tesseract weighed for them (about 2% slower than words alone); a rendering not asked
-        for is an empty list.
+        """Read value cells again, each alone on its line, in three renderings: the grey page (`GREY`,
+        binarised afresh by Tesseract), the page's ink cleared harder of specks (`CLEARED`), and the grey
+        page enlarged by half (`ENLARGED`); and a fourth for the cells `spaced` asks it for (codes read
+        glyph by glyph): the grey cell with its glyphs set apart (`SPACED`), read as one word (the cell's
+        box; its glyphs in order). Returns, per cell, the words of each rendering (page coordinates),
+        each with its glyphs and the characters Tesseract weighed for them (about 2% slower than words
+        alone); a rendering not asked for is an empty list.
 
         A value read several times from different images is trusted when the reads agree (see
         `values.settled`); a disagreement goes to a person. Every rendering of every cell is stacked into
         one image, so the rereading costs one Tesseract run, not one per field: the fixed cost of a
-        Tesseract run (loading its model) is most of what reading a small cell costs.
+        Tesseract run (loading its model) is most of what reading a small cell costs. Which cells stand
+        beside a cell on the sheet changes how Tesseract reads it (it sizes a block's lines by all of
+        them): a sheet of the grey renderings alone reads codes worse than the whole sheet does.
         """
-        renderings = ((self._grey_cell, 1.0), (self._cell, 1.0), (self._enlarged_cell, _ENLARGED),
-                      (self._spaced_cell, 1.0))
-        wanted = [True, True, True, False]
-        pieces = [(index, rendering, *crop, scale)
-                  for rendering, (render, scale) in enumerate(renderings)
+        render = {GREY: (self._grey_cell, 1.0), CLEARED: (self._cell, 1.0), ENLARGED: (self._enlarged_cell, _ENLARGED),
+                  SPACED: (self._spaced_cell, 1.0)}
+        pieces = [(index, rendering, *crop, render[rendering][1])
+                  for rendering in (GREY, CLEARED, ENLARGED, SPACED)
                   for index, cell in enumerate(cells)
-                  if cell is not None and (wanted[rendering] or (index < len(spaced) and spaced[index]))
-                  and (crop := render(*cell)) is not None]
-        out: list[list[list[Word]]] = [[[] for _ in renderings] for _ in cells]
+                  if cell is not None and (rendering != SPACED or (index < len(spaced) and spaced[index]))
+                  and (crop := render[rendering][0](*cell)) is not None]
+        out: list[list[list[Word]]] = [[[] for _ in render] for _ in cells]
         for (index, rendering), found in self._read_stacked(pieces, glyphs=True).items():
-            if rendering == len(renderings) - 1:
+            if rendering == SPACED:
                 found = [_joined(found, cells[index], index)]  # type: ignore[arg-type]
             out[index][rendering] = found
         return out

@@ -94,13 +94,13 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Swo:
                 described = described[1:]
             description = _description(described)
             quantity = values.integer_in(counted[:1], 1, 999)
-            if q_left is not None:
-                top, bottom = form.line_band(index)
-                quantity = values.agreed(quantity, form.reread_number(q_left, top, q_left + 10 * form.char_h, bottom),
-                                         1, 999)
             path = f"items.{len(swo.items)}"
             item = SwoItem(hcpcs=codes[0].value, description=description.value, quantity=quantity.value)
             swo.items.append(item)
+            top, bottom = form.line_band(index)
+            r.confirm_number(f"{path}.quantity", quantity,
+                             (q_left, top, q_left + 10 * form.char_h, bottom) if q_left is not None else None, 1, 999,
+                             lambda v, item=item: setattr(item, "quantity", v))
             if described:
                 cell = (described[0].left - form.char_h / 2, min(w.top for w in described) - form.char_h / 3,
                         described[-1].left + described[-1].width + form.char_h / 2,
@@ -112,8 +112,6 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Swo:
             r.confirm(f"{path}.hcpcs", codes[0], r.cell_of(codes[0].word, grow=0.5),
                       lambda ws: next(iter(values.hcpcs_in(ws)), values.nothing()),
                       lambda v, item=item: setattr(item, "hcpcs", v), shape=values.HCPCS_SHAPE)
-            if not quantity.sure:
-                r.review.append(f"{path}.quantity")
     if not swo.items:
         r.review.append("items")
     if practitioner_hit:

@@ -397,7 +397,8 @@ def test_every_wrong_field_is_under_review(world: Store, docs_dir: Path, doc_typ
             if value == want:
                 right += 1
             else:
-                assert any(name == r or name.startswith(r + ".") for r in got["review"]), (doc["id"], name, value)
+                assert any(name == r or name.startswith(r + ".") or r.startswith(name + ".") for r in got["review"]), (
+                    doc["id"], name, value)
     assert fields and right / fields >= 0.98, right / fields
 
 

@@ -202,7 +202,12 @@ def _settled(first: Read[T], again: list[Read[T]], constrained: Read[T] | None,
     agree on it vote with the lower floor, as if one of them had needed no character changed."""
     read = confirmed(first, again[0] if again else nothing())
     if read.sure:
-        return read
+        agreeing = max(r.conf for r in (first, *again[:1]) if r.value == read.value)
+        if all(r.conf <= agreeing for r in again[1:] if r.value is not None and r.ok and r.value != read.value):
+            return read
+        # Another rendering read otherwise, surer than either read that agreed (a 0 the enlarged cell shows
+        # plainly, read as 6 twice at 66 and 79): their agreement is not enough; the vote below decides.
+        read = Read(read.value, min(read.conf, CONF_OK - 1), read.ok, read.word, read.guessed)
     valid = [r for r in (first, *again) if r.value is not None and r.ok]
     for candidate in valid:
         agreeing = [r for r in valid if r.value == candidate.value]

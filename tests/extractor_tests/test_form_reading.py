@@ -128,6 +128,15 @@ def test_three_rereads_outvote_the_page_read_but_not_a_surer_reread() -> None:
     assert not values.settled(_read("E6601", 86), [_read("E0601", 76), _read("E6601", 80), _read("E0601", 79)]).sure
 
 
+def test_the_page_read_and_the_grey_reread_agreeing_are_outweighed_by_a_surer_rendering() -> None:
+    # A walker's E0143: the page and the grey cell read the zero as 6, the enlarged cell plainly as 0.
+    assert values.confirmed(_read("E6143", 66), _read("E6143", 79)).sure
+    settled = values.settled(_read("E6143", 66), [_read("E6143", 79), _read("E6143", 69), _read("E0143", 88)])
+    assert not settled.sure
+    # A rendering saying otherwise less surely than the agreeing reads does not unsettle them.
+    assert values.settled(_read("E6143", 66), [_read("E6143", 90), _read("E6143", 69), _read("E0143", 88)]).sure
+
+
 def _word(text: str, conf: float) -> Word:
     return Word(text, conf, 0, 0, 10 * len(text), 30, (1, 1, 1))
 

@@ -214,7 +214,7 @@ async def fill_form(page: Page, values: list[tuple[str, str | bool]], *, what: s
     """Enter a whole form in one round trip (text, check boxes, choices), with the events typing would fire.
 
     A field filled one by one costs the browser an actionability check and a frame each; the payment
-    popup alone has a dozen. Missing, disabled or read-only fields and unknown choices fail as a screen
+    entry screen alone has a dozen. Missing, disabled or read-only fields and unknown choices fail as a screen
     that is not what the robot expects."""
     problems: list[str] = await page.evaluate(_FILL, [list(v) for v in values])
     if problems:

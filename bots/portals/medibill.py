@@ -82,7 +82,7 @@ class HoldRow:
 
 @dataclass(frozen=True)
 class LineEntry:
-    """What the payment popup takes for one service line."""
+    """What the payment entry screen takes for one service line."""
 
     line_no: int
     paid: Decimal

@@ -205,7 +205,8 @@ def glyph_words(image: Image.Image, *, psm: int = 6, timeout: float = 120) -> li
     """
     config = f"--psm {psm} --dpi {TARGET_DPI} -c lstm_choice_mode=2 -c hocr_char_boxes=1"
     try:
-        hocr = pytesseract.image_to_pdf_or_hocr(_uncompressed(image), lang="eng", config=config, extension="hocr", timeout=timeout)
+        hocr = pytesseract.image_to_pdf_or_hocr(_uncompressed(image), lang="eng", config=config, extension="hocr",
+                                                timeout=timeout)
         root = ElementTree.fromstring(hocr)
     except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, RuntimeError, OSError,
             ElementTree.ParseError) as exc:

@@ -454,3 +454,19 @@ def test_a_set_apart_glyph_read_as_one_letter_twice_is_one_glyph() -> None:
     joined = _joined([*narrow, wide_w, touching, zero], (0, 0, 400, 30), 0)
     assert joined.text == "9UM8WTT0"
     assert ("w", 60) in joined.glyphs[4].choices and ("O", 70) in joined.glyphs[7].choices
+
+
+def test_small_numbers_are_read_again_in_one_run_each_in_its_own_cell() -> None:
+    # Three answers on a busy page, read again side by side on one line: each digit comes back to its own
+    # cell, in page coordinates; a cell with no ink gets nothing.
+    image = Image.new("L", (1200, 400), 255)
+    draw = ImageDraw.Draw(image)
+    for x, y, digit in ((100, 40, "2"), (700, 180, "3"), (300, 300, "17")):
+        draw.text((x, y), digit, fill=0, font=scan.font(11, dpi=300))
+    form = Form(image.point(lambda v: 0 if v < 128 else 255), [Word("X", 90, 0, 0, 10, 30, (1, 1, 1))], image)
+    cells = [(80, 20, 200, 110), (680, 160, 800, 250), (1000, 20, 1150, 110), (280, 280, 420, 370)]
+    found = form.reread_numbers(cells)
+    assert [w.text if w else None for w in found] == ["2", "3", None, "17"]
+    for word, (left, top, right, bottom) in zip(found, cells):
+        if word is not None:
+            assert left <= word.left and word.left + word.width <= right and top <= word.top <= bottom

@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Awaitable, Callable, TypeVar
+from contextlib import asynccontextmanager
+from typing import AsyncIterator, Awaitable, Callable, TypeVar
 
-from playwright.async_api import Browser, BrowserContext, Page, Response
+from playwright.async_api import Browser, BrowserContext, Dialog, Page, Response
 from playwright.async_api import Error as PlaywrightError
 
 from ..errors import DownloadDamaged, ElementMissing, PortalUnavailable, SessionExpired
@@ -219,6 +220,21 @@ async def fill_form(page: Page, values: list[tuple[str, str | bool]], *, what: s
     problems: list[str] = await page.evaluate(_FILL, [list(v) for v in values])
     if problems:
         raise ElementMissing(f"{what}: {'; '.join(problems[:3])}")
+
+
+@asynccontextmanager
+async def confirming(page: Page) -> AsyncIterator[None]:
+    """Accept the confirm dialog what is done inside raises ("Post this payment?"), and only that one: the
+    handler goes when the block ends, even when it failed before the dialog came, so it cannot answer a
+    later dialog on a page the session keeps using."""
+    async def accept(dialog: Dialog) -> None:
+        await dialog.accept()
+
+    page.once("dialog", accept)
+    try:
+        yield
+    finally:
+        page.remove_listener("dialog", accept)
 
 
 _PRESS = """(selector) => {

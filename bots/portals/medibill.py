@@ -12,10 +12,10 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
-from playwright.async_api import Dialog, Page
+from playwright.async_api import Page
 
 from ..errors import ElementMissing, LoginRefused, SessionExpired
-from .base import PortalSession, expect_screen, fetch_csv, fill_form
+from .base import PortalSession, confirming, expect_screen, fetch_csv, fill_form
 
 LOGIN_MARKER = "#signon, #session-timeout, #state-expired"
 
@@ -192,11 +192,8 @@ class PaymentEntryPage:
                 values += [(f"#l{n}_grp{k}", group), (f"#l{n}_rc{k}", reason), (f"#l{n}_amt{k}", f"{amount:.2f}")]
         await fill_form(page, values, what="payment entry")
 
-        async def accept(dialog: Dialog) -> None:
-            await dialog.accept()
-
-        page.once("dialog", accept)
-        await session.submit(page, "#post-payment", what="payment entry")
+        async with confirming(page):
+            await session.submit(page, "#post-payment", what="payment entry")
         await expect_screen(page, "#pay-done, #pay-error", login_marker=LOGIN_MARKER, what="payment result")
         if await page.locator("#pay-error").count():
             raise BillingRefused((await page.inner_text("#pay-error")).strip())
@@ -226,11 +223,8 @@ class ReleasePage:
         await expect_screen(page, "#release-form", login_marker=LOGIN_MARKER, what="release hold")
         await page.fill("#release-note", note)
 
-        async def accept(dialog: Dialog) -> None:
-            await dialog.accept()
-
-        page.once("dialog", accept)
-        await session.submit(page, "#release", what="release hold")
+        async with confirming(page):
+            await session.submit(page, "#release", what="release hold")
         await expect_screen(page, "#release-done, #release-error", login_marker=LOGIN_MARKER, what="release result")
         if await page.locator("#release-error").count():
             message = (await page.inner_text("#release-error")).strip()

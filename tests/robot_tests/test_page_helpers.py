@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bots.errors import BotError, ElementMissing
-from bots.portals.base import fill_form, press
+from bots.portals.base import confirming, fill_form, press
 from bots.runtime import browser as browser_runtime
 from bots.runtime.browser import chromium_path, launch
 from browser import require_chromium
@@ -146,3 +146,23 @@ def test_the_robots_run_the_headless_shell_when_installed(tmp_path: Path, monkey
         chromium_path()
     monkeypatch.setenv("HME_CHROMIUM", str(full))
     assert chromium_path() == str(full)
+
+
+def test_a_confirm_is_accepted_inside_the_block_and_none_after_it() -> None:
+    require_chromium()
+
+    async def go() -> list[bool]:
+        async with launch() as (_pw, browser):
+            page = await browser.new_page()
+            answers = []
+            async with confirming(page):
+                answers.append(await page.evaluate("() => confirm('Post this payment?')"))
+            # Playwright dismisses a dialog nobody listens for: the block's handler is gone.
+            answers.append(await page.evaluate("() => confirm('Post it again?')"))
+            with pytest.raises(ElementMissing):
+                async with confirming(page):
+                    raise ElementMissing("payment entry: the form failed before its confirm came")
+            answers.append(await page.evaluate("() => confirm('Release the hold?')"))
+            return answers
+
+    assert asyncio.run(go()) == [True, False, False]

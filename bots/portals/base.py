@@ -8,9 +8,9 @@ attempt fails, so the retry starts from a fresh session.
 from __future__ import annotations
 
 import logging
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from contextlib import asynccontextmanager
 from typing import AsyncIterator, Awaitable, Callable, TypeVar
 
 from playwright.async_api import Browser, BrowserContext, Dialog, Page, Response

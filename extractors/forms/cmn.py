@@ -74,9 +74,8 @@ class _Reader:
         the small numbers first (`confirm_number`, one Tesseract run for all), then the other values."""
         numbers, self._numbers = self._numbers, []
         again = self.form.reread_numbers([n.cell for n in numbers])
-        for n, word in zip(numbers, again):
-            read = values.agreed(n.first, word, n.low, n.high) if n.cell is not None else n.first
-            n.store(self.keep(n.path, read, required=n.required))
+        for n, word in zip(numbers, again):  # a number with no cell has no second read: `agreed` keeps the first
+            n.store(self.keep(n.path, values.agreed(n.first, word, n.low, n.high), required=n.required))
         pending, self._pending = self._pending, []
         rereads = self.form.reread([p.cell for p in pending], [p.shape is not None for p in pending])
         constrained: list[list[Word] | None] = [None] * len(pending)

@@ -342,11 +342,11 @@ class Form:
         """
         render = {GREY: (self._grey_cell, 1.0), CLEARED: (self._cell, 1.0), ENLARGED: (self._enlarged_cell, _ENLARGED),
                   SPACED: (self._spaced_cell, 1.0)}
-        pieces = [(index, rendering, *crop, render[rendering][1])
-                  for rendering in (GREY, CLEARED, ENLARGED, SPACED)
+        pieces = [(index, rendering, *crop, scale)
+                  for rendering, (rendered, scale) in render.items()
                   for index, cell in enumerate(cells)
                   if cell is not None and (rendering != SPACED or (index < len(spaced) and spaced[index]))
-                  and (crop := render[rendering][0](*cell)) is not None]
+                  and (crop := rendered(*cell)) is not None]
         out: list[list[list[Word]]] = [[[] for _ in render] for _ in cells]
         for (index, rendering), found in self._read_stacked(pieces, glyphs=True).items():
             if rendering == SPACED:

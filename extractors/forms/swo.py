@@ -97,9 +97,11 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Swo:
             path = f"items.{len(swo.items)}"
             item = SwoItem(hcpcs=codes[0].value, description=description.value, quantity=quantity.value)
             swo.items.append(item)
-            top, bottom = form.line_band(index)
-            r.confirm_number(f"{path}.quantity", quantity,
-                             (q_left, top, q_left + 10 * form.char_h, bottom) if q_left is not None else None, 1, 999,
+            q_cell: tuple[float, float, float, float] | None = None
+            if q_left is not None:
+                top, bottom = form.line_band(index)
+                q_cell = (q_left, top, q_left + 10 * form.char_h, bottom)
+            r.confirm_number(f"{path}.quantity", quantity, q_cell, 1, 999,
                              lambda v, item=item: setattr(item, "quantity", v))
             if described:
                 cell = (described[0].left - form.char_h / 2, min(w.top for w in described) - form.char_h / 3,

@@ -11,7 +11,7 @@ import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import AsyncIterator, Awaitable, Callable, TypeVar
+from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
 
 from playwright.async_api import Browser, BrowserContext, Dialog, Page, Response
 from playwright.async_api import Error as PlaywrightError
@@ -266,6 +266,36 @@ async def press(page: Page, selector: str, *, what: str) -> None:
         raise ElementMissing(f"{what}: {problem}")
 
 
+# Questions about the page are asked in the page itself (page.evaluate) rather than through Playwright's locators:
+# a locator needs Playwright's selector engine, a large script the browser compiles and runs again in every new
+# document, which cost a page load about as much CPU again as the load itself (bench/page_load.py). On a screen
+# that has loaded (expect_screen has seen it) there is nothing for a locator's waiting to add.
+_HAS = "(selector) => document.querySelector(selector) !== null"
+_TEXT = "(selector) => { const e = document.querySelector(selector); return e === null ? null : e.innerText; }"
+
+
+async def has(page: Page, selector: str) -> bool:
+    """Whether an element matching `selector` is on the page now."""
+    return bool(await page.evaluate(_HAS, selector))
+
+
+async def text(page: Page, selector: str, *, what: str) -> str:
+    """The text a person sees in the first element matching `selector`, stripped."""
+    found: str | None = await page.evaluate(_TEXT, selector)
+    if found is None:
+        raise ElementMissing(f"{what}: {selector} is not on the page")
+    return found.strip()
+
+
+async def table(page: Page, selector: str, row: str) -> list[Any]:
+    """`row` (a JavaScript function of one element) applied to every element matching `selector`, in order."""
+    return await page.evaluate(f"(selector) => Array.from(document.querySelectorAll(selector), {row})",  # type: ignore[no-any-return]
+                               selector)
+
+
+CELLS = "r => Array.from(r.cells, c => c.textContent.trim())"  # a table row's cells' text
+
+
 # Which of the three the page shows now, in the order they decide: an error page, the screen, the log-in page.
 _SHOWS = """([failure, screen, login]) => document.querySelector(failure) ? "failure"
     : document.querySelector(screen) ? "screen" : document.querySelector(login) ? "login" : null"""
@@ -291,8 +321,8 @@ async def expect_screen(page: Page, selector: str, *, login_marker: str, what: s
             raise ElementMissing(f"{what}: {selector} did not appear at {page.url.split('?')[0]}") from None
         shows = await look()
         if shows is None:
-            shows = ("failure" if await page.locator(FAILURE_MARKERS).count()
-                     else "screen" if await page.locator(selector).count() else "login")
+            shows = ("failure" if await has(page, FAILURE_MARKERS)
+                     else "screen" if await has(page, selector) else "login")
     if shows == "failure":
         raise PortalUnavailable(f"{what}: the portal shows an error or maintenance page")
     if shows != "screen":

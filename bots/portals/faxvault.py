@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from playwright.async_api import Page
 
 from ..errors import LoginRefused, PasswordExpired
-from .base import PortalSession, expect_screen
+from .base import PortalSession, expect_screen, fill_form, has, table
 
 LOGIN_MARKER = "#login"
 
@@ -27,12 +27,12 @@ class LoginPage:
     async def sign_in(self, session: "FaxVaultSession", page: Page) -> None:
         await session.goto(page, "/login")
         await expect_screen(page, "#email", login_marker="#email", what="log-in page")
-        await page.fill("#email", session.credentials.username)
-        await page.fill("#password", session.credentials.password)
+        await fill_form(page, [("#email", session.credentials.username), ("#password", session.credentials.password)],
+                        what="log-in")
         await session.submit(page, "#login", what="log-in")
-        if await page.locator("#password-expired").count():
+        if await has(page, "#password-expired"):
             raise PasswordExpired(session.name)
-        if await page.locator("#login-error").count():
+        if await has(page, "#login-error"):
             raise LoginRefused(session.name, f"{session.name} refused the stored email or password")
 
 
@@ -43,13 +43,13 @@ class InboxPage:
         while True:
             await session.goto(page, f"/inbox?account={account}&page={page_no}")
             await expect_screen(page, "#inbox", login_marker=LOGIN_MARKER, what="inbox")
-            cells: list[list[str]] = await page.eval_on_selector_all(
-                "tr.doc", "rows => rows.map(r => [r.dataset.id, r.cells[0].textContent.trim(), "
-                          "r.querySelector('.patient').textContent.trim(), r.querySelector('.account').textContent.trim(), "
-                          "r.querySelector('.format').textContent.trim(), r.querySelector('a.download').getAttribute('href')])")
+            cells: list[list[str]] = await table(
+                page, "tr.doc", "r => [r.dataset.id, r.cells[0].textContent.trim(), "
+                                "r.querySelector('.patient').textContent.trim(), r.querySelector('.account').textContent.trim(), "
+                                "r.querySelector('.format').textContent.trim(), r.querySelector('a.download').getAttribute('href')]")
             rows.extend(InboxRow(doc_id=int(c[0]), received=dt.datetime.strptime(c[1], "%m/%d/%Y").date(), patient=c[2],
                                  account=c[3], format=c[4].lower(), href=c[5]) for c in cells)
-            if await page.locator("#next").count() == 0:
+            if not await has(page, "#next"):
                 return rows
             page_no += 1
 

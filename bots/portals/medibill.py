@@ -15,7 +15,7 @@ from urllib.parse import quote
 from playwright.async_api import Page
 
 from ..errors import ElementMissing, LoginRefused, SessionExpired
-from .base import PortalSession, confirming, expect_screen, fetch_csv, fill_form
+from .base import CELLS, PortalSession, confirming, expect_screen, fetch_csv, fill_form, has, table, text
 
 LOGIN_MARKER = "#signon, #session-timeout, #state-expired"
 
@@ -103,11 +103,11 @@ class SignOnPage:
     async def sign_in(self, session: "MediBillSession", page: Page) -> None:
         await session.goto(page, "/login")
         await expect_screen(page, "#operator, #opid", login_marker="#operator, #opid", what="sign-on page")
-        variant = await page.locator("#opid").count() > 0
-        await page.fill("#opid" if variant else "#operator", session.credentials.username)
-        await page.fill("#pwd", session.credentials.password)
+        variant = await has(page, "#opid")
+        await fill_form(page, [("#opid" if variant else "#operator", session.credentials.username),
+                               ("#pwd", session.credentials.password)], what="sign-on")
         await session.submit(page, "#signon", what="sign-on")
-        if await page.locator("#signon-error").count():
+        if await has(page, "#signon-error"):
             raise LoginRefused(session.name, f"{session.name} refused the stored operator ID or password")
 
 
@@ -131,12 +131,11 @@ class ArInquiryPage:
         rows: list[ArRow] = []
         while True:
             await expect_screen(page, "#ar-grid", login_marker=LOGIN_MARKER, what="A/R inquiry")
-            cells: list[list[str]] = await page.eval_on_selector_all(
-                "#ar-grid tr.odd, #ar-grid tr.even", "rows => rows.map(r => Array.from(r.cells).map(c => c.textContent.trim()))")
+            cells: list[list[str]] = await table(page, "#ar-grid tr.odd, #ar-grid tr.even", CELLS)
             rows.extend(ArRow(claim_number=c[0], account=c[1], patient=c[2], payer=c[3].lower(),
                               dos_from=dt.date.fromisoformat(c[4]), billed=_dec(c[5]), balance=_dec(c[6]),
                               age=int(c[7])) for c in cells)
-            if await page.locator("#pg-next[disabled]").count():
+            if await has(page, "#pg-next[disabled]"):
                 return rows
             await session.submit(page, "#pg-next", what="A/R next page")
 
@@ -170,8 +169,8 @@ class ClaimPage:
         await fill_form(page, [("#note-text", text)], what=f"note on claim {claim_number}")
         await session.submit(page, "#add-note", what=f"note on claim {claim_number}")
         await expect_screen(page, "#message, #error", login_marker=LOGIN_MARKER, what="note saved")
-        if await page.locator("#error").count():
-            raise BillingRefused((await page.inner_text("#error")).strip())
+        if await has(page, "#error"):
+            raise BillingRefused(await text(page, "#error", what=f"note on claim {claim_number}"))
 
 
 class PaymentEntryPage:
@@ -195,9 +194,9 @@ class PaymentEntryPage:
         async with confirming(page):
             await session.submit(page, "#post-payment", what="payment entry")
         await expect_screen(page, "#pay-done, #pay-error", login_marker=LOGIN_MARKER, what="payment result")
-        if await page.locator("#pay-error").count():
-            raise BillingRefused((await page.inner_text("#pay-error")).strip())
-        return (await page.inner_text("#pay-done")).strip()
+        if await has(page, "#pay-error"):
+            raise BillingRefused(await text(page, "#pay-error", what="payment result"))
+        return await text(page, "#pay-done", what="payment result")
 
 
 class HoldsPage:
@@ -207,11 +206,10 @@ class HoldsPage:
         while True:
             await session.goto(page, f"/holds?type={hold_type}&page={page_no}")
             await expect_screen(page, "#holds-grid", login_marker=LOGIN_MARKER, what="holds")
-            cells: list[list[str]] = await page.eval_on_selector_all(
-                "tr.hold-row", "rows => rows.map(r => Array.from(r.cells).map(c => c.textContent.trim()))")
+            cells: list[list[str]] = await table(page, "tr.hold-row", CELLS)
             rows.extend(HoldRow(order_number=c[0], account=c[1], patient=c[2], mbi=c[3], hcpcs=c[4],
                                 opened_on=dt.date.fromisoformat(c[6])) for c in cells)
-            if await page.locator("#hold-next").count() == 0:
+            if not await has(page, "#hold-next"):
                 return rows
             page_no += 1
 
@@ -221,13 +219,13 @@ class ReleasePage:
         """Release an order from hold; False when it was already released (a retry after success)."""
         await session.goto(page, f"/holds/{order_number}/release")
         await expect_screen(page, "#release-form", login_marker=LOGIN_MARKER, what="release hold")
-        await page.fill("#release-note", note)
+        await fill_form(page, [("#release-note", note)], what="release hold")
 
         async with confirming(page):
             await session.submit(page, "#release", what="release hold")
         await expect_screen(page, "#release-done, #release-error", login_marker=LOGIN_MARKER, what="release result")
-        if await page.locator("#release-error").count():
-            message = (await page.inner_text("#release-error")).strip()
+        if await has(page, "#release-error"):
+            message = await text(page, "#release-error", what="release result")
             if "is not on hold" in message:
                 return False
             raise BillingRefused(message)
@@ -248,7 +246,7 @@ class ReportsPage:
         # The status page reloads itself until the file is ready; wait for the link, not a fixed time.
         await expect_screen(page, "#download-report", login_marker=LOGIN_MARKER, what=f"{report} report",
                             timeout_ms=REPORT_TIMEOUT_MS)
-        href = await page.get_attribute("#download-report", "href")
+        href = await page.evaluate("() => document.querySelector('#download-report')?.getAttribute('href')")
         if not href:
             raise ElementMissing(f"{report} report: the download link has no address")
         assert session.context is not None

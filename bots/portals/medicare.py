@@ -11,7 +11,7 @@ from playwright.async_api import Page
 
 from ..errors import LoginRefused, PasswordExpired
 from ..runtime import totp
-from .base import PortalSession, expect_screen, fill_form
+from .base import CELLS, PortalSession, expect_screen, fill_form, has, table, text
 
 LOGIN_MARKER = "#login-button, #signin"
 
@@ -54,13 +54,13 @@ class LoginPage:
         creds = session.credentials
         await session.goto(page, "/login")
         await expect_screen(page, "#username, #userId", login_marker="#username, #userId", what="log-in page")
-        variant = await page.locator("#userId").count() > 0
-        await page.fill("#userId" if variant else "#username", creds.username)
-        await page.fill("#passwd" if variant else "#password", creds.password)
+        variant = await has(page, "#userId")
+        await fill_form(page, [("#userId" if variant else "#username", creds.username),
+                               ("#passwd" if variant else "#password", creds.password)], what="log-in")
         await session.submit(page, "#signin" if variant else "#login-button", what="log-in")
         if "/password-expired" in page.url:
             raise PasswordExpired(session.name)
-        if await page.locator("#login-error").count():
+        if await has(page, "#login-error"):
             raise LoginRefused(session.name, f"{session.name} refused the stored user ID or password")
         await MfaPage().verify(session, page)
         await TermsPage().accept(session, page)
@@ -73,9 +73,9 @@ class MfaPage:
             # A code about to expire may be stale by the time it arrives: wait for the next one.
             if totp.seconds_left() < 3:
                 await page.wait_for_timeout(int(totp.seconds_left() * 1000) + 200)
-            await page.fill("#code", totp.code(session.credentials.totp_secret))
+            await fill_form(page, [("#code", totp.code(session.credentials.totp_secret))], what="MFA code")
             await session.submit(page, "#verify", what="MFA code")
-            if await page.locator("#mfa-error").count() == 0:
+            if not await has(page, "#mfa-error"):
                 return
         raise LoginRefused(session.name, f"{session.name} refused two one-time codes: check the stored TOTP secret")
 
@@ -83,7 +83,7 @@ class MfaPage:
 class TermsPage:
     async def accept(self, session: "MedicareSession", page: Page) -> None:
         await expect_screen(page, "#accept", login_marker=LOGIN_MARKER, what="terms page")
-        await page.check("#accept")
+        await fill_form(page, [("#accept", True)], what="terms")
         await session.submit(page, "#continue", what="terms")
 
 
@@ -93,16 +93,15 @@ class ClaimStatusPage:
         if "/claim-status" not in page.url:
             await session.goto(page, "/claim-status")
         await expect_screen(page, "#mbi, #beneficiaryId", login_marker=LOGIN_MARKER, what="claim status page")
-        variant = await page.locator("#beneficiaryId").count() > 0
+        variant = await has(page, "#beneficiaryId")
         await fill_form(page, [("#beneficiaryId" if variant else "#mbi", mbi), ("#from", start.strftime("%m/%d/%Y")),
                                ("#to", end.strftime("%m/%d/%Y"))], what="claim status inquiry")
         await session.submit(page, "#search-button" if variant else "#submit-inquiry", what="claim status inquiry")
         await expect_screen(page, "#claims, #claim-results, #no-claims, #inquiry-error", login_marker=LOGIN_MARKER,
                             what="claim status results")
-        if await page.locator("#inquiry-error").count():
-            raise ValueError((await page.inner_text("#inquiry-error")).strip())
-        cells: list[list[str]] = await page.eval_on_selector_all(
-            "tr.claim-row", "rows => rows.map(r => Array.from(r.cells).map(c => c.textContent.trim()))")
+        if await has(page, "#inquiry-error"):
+            raise ValueError(await text(page, "#inquiry-error", what="claim status inquiry"))
+        cells: list[list[str]] = await table(page, "tr.claim-row", CELLS)
         return [StatusRow(icn=c[0], patient_control=c[1], dos_from=_us_date(c[2]) or start,
                           dos_to=_us_date(c[3]) or start, billed=_money(c[4]) or Decimal("0.00"), code=c[5],
                           status=c[6], status_date=_us_date(c[7]), paid=_money(c[8]),
@@ -113,10 +112,10 @@ class RemittancesPage:
     async def list(self, session: "MedicareSession", page: Page, start: dt.date, end: dt.date) -> list[RemittanceRow]:
         await session.goto(page, f"/remittances?from={start:%m/%d/%Y}&to={end:%m/%d/%Y}")
         await expect_screen(page, "#remittances", login_marker=LOGIN_MARKER, what="remittance list")
-        rows: list[list[Any]] = await page.eval_on_selector_all(
-            "tr.remit-row", "rows => rows.map(r => [r.querySelector('.check').textContent.trim(), "
-                            "r.querySelector('.date').textContent.trim(), r.cells[3].textContent.trim(), "
-                            "r.querySelector('a.download').getAttribute('href')])")
+        rows: list[list[Any]] = await table(
+            page, "tr.remit-row", "r => [r.querySelector('.check').textContent.trim(), "
+                                  "r.querySelector('.date').textContent.trim(), r.cells[3].textContent.trim(), "
+                                  "r.querySelector('a.download').getAttribute('href')]")
         return [RemittanceRow(check_number=r[0], date=_us_date(r[1]) or start, amount=_money(r[2]) or Decimal("0"),
                               href=r[3]) for r in rows]
 

@@ -4,15 +4,17 @@ clicking would leave them, or fail by name; the browser is launched as the robot
 from __future__ import annotations
 
 import asyncio
+import http.server
 import os
+import threading
 from pathlib import Path
 
 import pytest
 
 from bots.errors import BotError, ElementMissing
-from bots.portals.base import confirming, fill_form, press
+from bots.portals.base import CELLS, confirming, fill_form, has, press, table, text
 from bots.runtime import browser as browser_runtime
-from bots.runtime.browser import chromium_path, launch
+from bots.runtime.browser import chromium_path, launch, new_context
 from browser import require_chromium
 from helpers import child_processes
 
@@ -166,3 +168,77 @@ def test_a_confirm_is_accepted_inside_the_block_and_none_after_it() -> None:
             return answers
 
     assert asyncio.run(go()) == [True, False, False]
+
+
+SCREEN = """<p id=msg>  Saved   for <b>claim</b> 7  </p><p id=empty></p>
+<table><tr class=hdr><th>n</th></tr><tr class=row><td> 1 </td><td>a</td></tr><tr class=row><td>2</td><td> b</td></tr>
+</table>"""
+
+
+def test_questions_about_a_screen_are_answered_in_the_page() -> None:
+    require_chromium()
+
+    async def go() -> tuple[list[bool], list[str], list[list[str]], list[list[str]], str]:
+        async with launch() as (_pw, browser):
+            page = await browser.new_page()
+            await page.set_content(SCREEN)
+            found = [await has(page, "#msg"), await has(page, "#nowhere"), await has(page, "tr.row td")]
+            texts = [await text(page, "#msg", what="note"), await text(page, "#empty", what="note")]
+            with pytest.raises(ElementMissing) as caught:
+                await text(page, "#nowhere", what="note saved")
+            return (found, texts, await table(page, "tr.row", CELLS), await table(page, "tr.none", CELLS),
+                    str(caught.value))
+
+    found, texts, rows, none, missing = asyncio.run(go())
+    assert found == [True, False, True]
+    assert texts == ["Saved for claim 7", ""]
+    assert rows == [["1", "a"], ["2", "b"]] and none == []
+    assert missing == "note saved: #nowhere is not on the page"
+
+
+class _Site(http.server.BaseHTTPRequestHandler):
+    """A page with a picture, a background picture, a web font and a style sheet; every path asked is kept."""
+
+    asked: list[str] = []
+    BODIES = {
+        "/": ("text/html", b"<link rel=stylesheet href=/look.css><p class=f>text</p><img src=/photo.png>"),
+        "/look.css": ("text/css", b"@font-face { font-family: F; src: url(/face.woff2); } "
+                                  b".f { font-family: F; background: url(/back.png); }"),
+    }
+
+    def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+        self.asked.append(self.path)
+        kind, body = self.BODIES.get(self.path, ("application/octet-stream", b"\0" * 64))
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_the_robots_browser_fetches_no_pictures_or_fonts() -> None:
+    require_chromium()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Site)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _Site.asked = []
+
+    async def go() -> str:
+        async with launch() as (_pw, browser):
+            context = await new_context(browser)
+            page = await context.new_page()
+            await page.goto(f"http://127.0.0.1:{server.server_port}/", wait_until="load")
+            # Style resolved, so the font and the background were asked for if they ever would be.
+            family: str = await page.evaluate("() => getComputedStyle(document.querySelector('.f')).fontFamily")
+            await context.close()
+            return family
+
+    try:
+        family = asyncio.run(go())
+    finally:
+        server.shutdown()
+    assert family == "F"
+    assert "/" in _Site.asked and "/look.css" in _Site.asked
+    assert not {"/photo.png", "/back.png", "/face.woff2"} & set(_Site.asked), _Site.asked

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import ApplicationException
 from ..portals.bluriver import BlueRiverSession
-from ..portals.medibill import MediBillSession
+from ..portals.medibill import ArRow, MediBillSession
 from ..portals.medicare import MedicareSession
 from ..runtime.checkpoints import Unit
 from .base import Filing, NightContext, Outcome, Robot, Worker
@@ -29,6 +29,30 @@ ROUTES: dict[str, str | None] = {
     "F1": None, "F2": "denial", "F3": "claim_review", "F4": "claim_review",
 }
 PAYER_PORTAL = {"medicare": "medicare", "bluriver": "bluriver"}
+# The Medicare portal answers one inquiry with every claim of a beneficiary in a range of up to a year: a patient's
+# claims due tonight (HME rentals are billed month by month, so there are often several) share one inquiry.
+WINDOW_DAYS = 365
+
+
+def windows(rows: list[ArRow]) -> dict[str, tuple[str, str]]:
+    """Claim number -> the dates of service (first, last) of the Medicare inquiry that answers it together with
+    the same account's other claims in the list, each range at most WINDOW_DAYS long."""
+    by_account: dict[str, list[ArRow]] = {}
+    for row in rows:
+        if row.payer == "medicare":
+            by_account.setdefault(row.account, []).append(row)
+    found: dict[str, tuple[str, str]] = {}
+    for claims in by_account.values():
+        claims.sort(key=lambda r: r.dos_from)
+        first = 0
+        while first < len(claims):
+            last = first
+            while last + 1 < len(claims) and (claims[last + 1].dos_from - claims[first].dos_from).days <= WINDOW_DAYS:
+                last += 1
+            for row in claims[first:last + 1]:
+                found[row.claim_number] = (claims[first].dos_from.isoformat(), claims[last].dos_from.isoformat())
+            first = last + 1
+    return found
 
 
 def route(code: str) -> str | None:
@@ -49,11 +73,13 @@ class ClaimStatusRobot(Robot):
 
     async def plan(self, ctx: NightContext, worker: Worker) -> list[tuple[str, dict[str, Any]]]:
         billing: MediBillSession = worker["billing"]  # type: ignore[assignment]
-        rows = await billing.unstatused_claims()
+        rows = [r for r in await billing.unstatused_claims() if r.payer in PAYER_PORTAL]
+        shared = windows(rows)
         return [(r.claim_number, {"claim_number": r.claim_number, "account": r.account, "payer": r.payer,
                                   "portal": PAYER_PORTAL.get(r.payer, r.payer), "dos_from": r.dos_from.isoformat(),
-                                  "billed": f"{r.billed:.2f}", "balance": f"{r.balance:.2f}"}) for r in rows
-                if r.payer in PAYER_PORTAL]
+                                  "billed": f"{r.billed:.2f}", "balance": f"{r.balance:.2f}",
+                                  **({"inquiry": list(shared[r.claim_number])} if r.claim_number in shared else {})})
+                for r in rows]
 
     async def work(self, ctx: NightContext, worker: Worker, unit: Unit) -> Outcome:
         billing: MediBillSession = worker["billing"]  # type: ignore[assignment]
@@ -63,7 +89,7 @@ class ClaimStatusRobot(Robot):
         found = unit.result.get("status")
         if found is None:
             found = await self._lookup(worker, data["portal"], claim.member_id, claim.account, claim.dos_from,
-                                       claim.billed)
+                                       claim.billed, data.get("inquiry"))
             kind = route(found["code"])  # an inquiry error raises here, before anything is written
             unit.result["status"] = found
             await ctx.save(unit)
@@ -102,13 +128,24 @@ class ClaimStatusRobot(Robot):
         return outcome
 
     async def _lookup(self, worker: Worker, portal: str, member_id: str, account: str, dos_from: dt.date,
-                      billed: Decimal) -> dict[str, Any]:
+                      billed: Decimal, inquiry: list[str] | None = None) -> dict[str, Any]:
         not_on_file = {"code": "A4", "status": "NOT FOUND", "icn": "", "paid": "", "reasons": [], "remit_date": None}
         if portal == "medicare":
             medicare: MedicareSession = worker["medicare"]  # type: ignore[assignment]
-            rows = await medicare.claim_status(member_id, dos_from, dos_from)
+            # The dates planned for this claim's patient when the claim's own are inside them (the claim page is the
+            # truth: a date of service corrected since planning is asked on its own).
+            start, end = (dt.date.fromisoformat(d) for d in inquiry) if inquiry else (dos_from, dos_from)
+            if not start <= dos_from <= end:
+                start = end = dos_from
+            answers = worker.cache.setdefault("medicare_inquiries", {})
+            key = (member_id, start, end)
+            if key not in answers:
+                answers[key] = await medicare.claim_status(member_id, start, end)
+            rows = answers[key]
             for r in rows:
                 if r.patient_control == account and r.dos_from == dos_from and r.billed == billed:
+                    if r.code.strip().upper().startswith(("E", "D")):
+                        answers.pop(key, None)  # the payer could not answer now: the retry asks again
                     return {"code": r.code, "status": r.status, "icn": r.icn,
                             "paid": f"{r.paid:.2f}" if r.paid is not None else "", "reasons": r.reasons,
                             "remit_date": r.remit_date.isoformat() if r.remit_date else None}

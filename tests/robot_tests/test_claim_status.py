@@ -1,0 +1,80 @@
+"""Claim status asks Medicare once for a patient's claims due tonight, in ranges the portal accepts."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from bots.errors import ApplicationException
+from bots.portals.medibill import ArRow
+from bots.portals.medicare import StatusRow
+from bots.robots.base import Worker
+from bots.robots.claim_status import ClaimStatusRobot, route, windows
+
+D = dt.date
+
+
+def ar(claim: str, account: str, dos: dt.date, payer: str = "medicare") -> ArRow:
+    return ArRow(claim_number=claim, account=account, patient="DOE, JANE", payer=payer, dos_from=dos,
+                 billed=Decimal("100.00"), balance=Decimal("100.00"), age=60)
+
+
+def test_a_patients_claims_share_inquiries_of_at_most_a_year() -> None:
+    rows = [ar("C1", "A1", D(2025, 3, 1)), ar("C2", "A1", D(2025, 9, 1)), ar("C3", "A1", D(2026, 2, 28)),
+            ar("C4", "A1", D(2026, 3, 2)), ar("C5", "A2", D(2026, 1, 5)), ar("C6", "A3", D(2026, 1, 5), "bluriver")]
+    assert windows(rows) == {
+        "C1": ("2025-03-01", "2026-02-28"), "C2": ("2025-03-01", "2026-02-28"), "C3": ("2025-03-01", "2026-02-28"),
+        "C4": ("2026-03-02", "2026-03-02"),  # a year and a day after C1: the portal refuses a longer range
+        "C5": ("2026-01-05", "2026-01-05"),
+    }
+
+
+class FakeMedicare:
+    def __init__(self, rows: list[StatusRow]) -> None:
+        self.rows = rows
+        self.asked: list[tuple[str, dt.date, dt.date]] = []
+
+    async def claim_status(self, mbi: str, start: dt.date, end: dt.date) -> list[StatusRow]:
+        self.asked.append((mbi, start, end))
+        return [r for r in self.rows if start <= r.dos_from <= end]
+
+
+def status(account: str, dos: dt.date, code: str = "F1") -> StatusRow:
+    return StatusRow(icn=f"ICN{dos:%m%d}", patient_control=account, dos_from=dos, dos_to=dos,
+                     billed=Decimal("100.00"), code=code, status="PAID" if code == "F1" else "", status_date=dos,
+                     paid=None, reasons=[], remit_date=None)
+
+
+def lookup(worker: Worker, account: str, dos: dt.date, inquiry: list[str] | None) -> dict[str, Any]:
+    return asyncio.run(ClaimStatusRobot()._lookup(worker, "medicare", "1EG4TE5MK73", account, dos,
+                                                  Decimal("100.00"), inquiry))
+
+
+def test_claims_of_one_inquiry_are_answered_from_one_question() -> None:
+    portal = FakeMedicare([status("A1", D(2026, 6, 1)), status("A1", D(2026, 7, 1), "F2"), status("A9", D(2026, 6, 1))])
+    worker = Worker(sessions={"medicare": portal})  # type: ignore[dict-item]
+    window = ["2026-06-01", "2026-07-01"]
+    first, second = lookup(worker, "A1", D(2026, 6, 1), window), lookup(worker, "A1", D(2026, 7, 1), window)
+    missing = lookup(worker, "A1", D(2026, 6, 15), window)
+    assert (first["icn"], first["code"]) == ("ICN0601", "F1")
+    assert (second["icn"], second["code"]) == ("ICN0701", "F2")
+    assert missing["code"] == "A4"  # inside the range but not among the payer's claims: not on file
+    assert portal.asked == [("1EG4TE5MK73", D(2026, 6, 1), D(2026, 7, 1))]
+    # A date of service outside the planned range (corrected since planning) is asked on its own.
+    assert lookup(worker, "A1", D(2026, 8, 3), window)["code"] == "A4"
+    assert portal.asked[-1] == ("1EG4TE5MK73", D(2026, 8, 3), D(2026, 8, 3))
+
+
+def test_an_inquiry_error_is_asked_again_on_the_retry() -> None:
+    portal = FakeMedicare([status("A1", D(2026, 6, 1), "E0"), status("A1", D(2026, 7, 1))])
+    worker = Worker(sessions={"medicare": portal})  # type: ignore[dict-item]
+    window = ["2026-06-01", "2026-07-01"]
+    found = lookup(worker, "A1", D(2026, 6, 1), window)
+    with pytest.raises(ApplicationException):
+        route(found["code"])
+    lookup(worker, "A1", D(2026, 6, 1), window)
+    assert len(portal.asked) == 2

@@ -23,7 +23,7 @@ from ..errors import BotError, DownloadDamaged
 from ..portals.medibill import BillingRefused, ClaimDetail, LineEntry, MediBillSession
 from ..runtime.checkpoints import Unit
 from .base import Attachment, Filing, NightContext, Outcome, Robot, Worker, add_totals
-from .evidence import pages_with
+from .evidence import RemittancePages
 from .extraction import extract_bytes
 
 PAYERS = {"medicare": ("medicare", "Medicare"), "bluriver": ("bluriver", "Blue River Health Plan")}
@@ -99,6 +99,7 @@ class EobPostingRobot(Robot):
                                           [attachment]))
             outcome.totals["remittances_unbalanced"] = 1
             return outcome
+        pages = RemittancePages(pdf)
         finished: dict[str, str] = unit.result.setdefault("claims", {})
         posted: dict[int, tuple[list[Filing], dict[str, Any]]] = {}
         saving = asyncio.Lock()
@@ -112,7 +113,7 @@ class EobPostingRobot(Robot):
                 open_claims = await self._open_claims(worker, billing, data["payer"])
                 state, filings, totals = await self._post_claim(billing, open_claims, check, base_item,
                                                                 remit["claims"][index], index, review, attachment,
-                                                                finished.get(str(index)))
+                                                                pages, finished.get(str(index)))
             posted[index] = filings, totals
             async with saving:  # one save at a time, so a later one never lands before an earlier one
                 finished[str(index)] = state
@@ -168,12 +169,20 @@ class EobPostingRobot(Robot):
 
     async def _post_claim(self, billing: MediBillSession, open_claims: OpenClaims, check: str,
                           base_item: dict[str, Any], claim: dict[str, Any], index: int, review: list[str],
-                          attachment: Attachment, previous: str | None) -> tuple[str, list[Filing], dict[str, Any]]:
+                          attachment: Attachment, pages: RemittancePages,
+                          previous: str | None) -> tuple[str, list[Filing], dict[str, Any]]:
         account = claim["account_number"] or ""
         lines = claim["lines"]
-        page = pages_with(attachment.data, account)
-        if page is not None:  # the claim's own page(s); a scan keeps the whole document
-            attachment = Attachment(f"{attachment.filename.removesuffix('.pdf')}-{account}.pdf", page, "pdf_page")
+        cut: list[Attachment] = []
+
+        def evidence() -> list[Attachment]:
+            """The claim's own page(s), cut out when an item needs them; a scan keeps the whole document."""
+            if not cut:
+                page = pages.with_text(account)
+                cut.append(attachment if page is None else
+                           Attachment(f"{attachment.filename.removesuffix('.pdf')}-{account}.pdf", page, "pdf_page"))
+            return list(cut)
+
         dos = min((dt.date.fromisoformat(l["service_date"]) for l in lines if l["service_date"]), default=None)
         ref = {**base_item, "account_number": account or None, "patient_name": claim["patient_name"],
                "payer_claim_number": claim["payer_claim_number"], "balance": claim["paid"]}
@@ -181,7 +190,7 @@ class EobPostingRobot(Robot):
             return "review", [Filing({**ref, "idempotency_key": f"posting_review:{check}:{index}", "kind": "posting_review",
                                       "summary": f"Claim {index + 1} of check {check} was not read with certainty; not posted",
                                       "payload": {"findings": ["Fields under review: " + ", ".join(review)],
-                                                  "extracted": claim}}, [attachment])], {}
+                                                  "extracted": claim}}, evidence())], {}
         candidates: list[str] = []
         if account and dos is not None:
             key = (account, dos, Decimal(claim["billed"]))
@@ -197,7 +206,7 @@ class EobPostingRobot(Robot):
                                          "summary": f"Payment {claim['paid']} for account {account} matches "
                                                     f"{count} open claims",
                                          "payload": {"findings": [f"Service from {dos}, billed {claim['billed']}", *why],
-                                                     "extracted": claim}}, [attachment])], {}
+                                                     "extracted": claim}}, evidence())], {}
 
         if len(candidates) != 1:
             if previous in ("posted", "already"):
@@ -216,13 +225,13 @@ class EobPostingRobot(Robot):
         if problem:
             return "review", [Filing({**ref, "idempotency_key": f"posting_review:{check}:{claim_number}",
                                       "kind": "posting_review", "summary": problem,
-                                      "payload": {"findings": [problem], "extracted": claim}}, [attachment])], {}
+                                      "payload": {"findings": [problem], "extracted": claim}}, evidence())], {}
         try:
             posted, after = await billing.post_once(claim_number, check, entries)
         except BillingRefused as exc:
             return "review", [Filing({**ref, "idempotency_key": f"posting_review:{check}:{claim_number}",
                                       "kind": "posting_review", "summary": f"MediBill refused the posting: {exc}"[:500],
-                                      "payload": {"findings": [str(exc)], "extracted": claim}}, [attachment])], {}
+                                      "payload": {"findings": [str(exc)], "extracted": claim}}, evidence())], {}
         totals: dict[str, Any] = {}
         if posted:
             change = sum((e.paid + sum((a[2] for a in e.adjustments), Decimal(0)) if not e.denied else e.paid
@@ -232,7 +241,7 @@ class EobPostingRobot(Robot):
                                        "kind": "posting_review",
                                        "summary": f"After posting, the balance is {after.balance}, expected "
                                                   f"{before.balance - change}",
-                                       "payload": {"extracted": claim}}, [attachment]))
+                                       "payload": {"extracted": claim}}, evidence()))
             totals = {"claims_posted": 1, "dollars_posted": str(sum((e.paid for e in entries), Decimal(0)))}
         denied = [e for e in entries if e.denied]
         if denied:
@@ -243,7 +252,7 @@ class EobPostingRobot(Robot):
                                    "summary": f"Denied on check {check}: {' '.join(reasons)}",
                                    "reason_codes": reasons + remarks,
                                    "payload": {"findings": [f"{len(denied)} of {len(entries)} lines denied"],
-                                               "extracted": claim}}, [attachment]))
+                                               "extracted": claim}}, evidence()))
         return ("posted" if posted else "already"), filings, totals
 
     @staticmethod

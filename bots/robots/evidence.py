@@ -7,25 +7,49 @@ import io
 import pypdfium2 as pdfium
 
 
-def pages_with(pdf: bytes, needle: str) -> bytes | None:
-    """A PDF of the pages whose text contains `needle`; None for a scan (no text layer) or when nothing matches."""
-    if not needle:
-        return None
-    source = pdfium.PdfDocument(pdf)
-    try:
-        found = []
-        for index in range(len(source)):
-            page = source[index]
-            text = page.get_textpage().get_text_range()
-            if needle in text:
-                found.append(index)
+class RemittancePages:
+    """A remittance's pages, their text read once when an item first needs a claim's page: a remittance of a
+    few hundred claims was read again in full for each claim (each claim's search cost as much as the document
+    had pages), though a claim that posts cleanly files nothing to attach it to."""
+
+    def __init__(self, pdf: bytes) -> None:
+        self.pdf = pdf
+        self._texts: list[str] | None = None
+
+    def texts(self) -> list[str]:
+        if self._texts is None:
+            source = pdfium.PdfDocument(self.pdf)
+            try:
+                texts = []
+                for index in range(len(source)):
+                    textpage = source[index].get_textpage()
+                    texts.append(textpage.get_text_range())
+                    textpage.close()
+                self._texts = texts
+            finally:
+                source.close()
+        return self._texts
+
+    def with_text(self, needle: str) -> bytes | None:
+        """A PDF of the pages whose text contains `needle`; None for a scan (no text layer) or when nothing
+        matches."""
+        if not needle:
+            return None
+        found = [index for index, text in enumerate(self.texts()) if needle in text]
         if not found:
             return None
+        source = pdfium.PdfDocument(self.pdf)
         out = pdfium.PdfDocument.new()
-        out.import_pages(source, found)
-        buffer = io.BytesIO()
-        out.save(buffer)
-        out.close()
-        return buffer.getvalue()
-    finally:
-        source.close()
+        try:
+            out.import_pages(source, found)
+            buffer = io.BytesIO()
+            out.save(buffer)
+            return buffer.getvalue()
+        finally:
+            out.close()
+            source.close()
+
+
+def pages_with(pdf: bytes, needle: str) -> bytes | None:
+    """A PDF of the pages of `pdf` whose text contains `needle` (see RemittancePages.with_text)."""
+    return RemittancePages(pdf).with_text(needle)

@@ -13,6 +13,7 @@ from typing import Any
 
 from bots.portals.medibill import ArRow, ClaimDetail, ClaimLine, LineEntry, Posting
 from bots.robots.base import Attachment, Worker
+from bots.robots.evidence import RemittancePages
 from bots.robots.eob_posting import EobPostingRobot
 from hme_rpa import samples
 
@@ -67,14 +68,18 @@ CLAIM: dict[str, Any] = {
 }
 
 
+PAGES: list[RemittancePages] = []  # the last _post's remittance pages
+
+
 def _post(billing: Billing, worker: Worker) -> tuple[str, list[Any]]:
     robot = EobPostingRobot()
     attachment = Attachment("SPR-555.pdf", samples.text_pdf(["CHECK 555", "ACNT 100001-1"]), "document")
+    PAGES[:] = [RemittancePages(attachment.data)]
 
     async def go() -> tuple[str, list[Any]]:
         index = await robot._open_claims(worker, billing, "medicare")  # type: ignore[arg-type]
         state, filings, _totals = await robot._post_claim(billing, index, "555", {}, CLAIM, 0,  # type: ignore[arg-type]
-                                                          [], attachment, None)
+                                                          [], attachment, PAGES[0], None)
         return state, filings
 
     return asyncio.run(go())
@@ -85,6 +90,7 @@ def test_a_claim_in_the_open_list_is_posted_without_a_search() -> None:
     state, filings = _post(billing, Worker(sessions={}))
     assert state == "posted" and filings == []
     assert billing.calls == ["open_claims:medicare", "claim:C1", "post:C1"]
+    assert PAGES[0]._texts is None  # nothing filed: the remittance was not searched for the claim's page
 
 
 def test_the_open_list_is_read_once_for_all_workers() -> None:
@@ -109,6 +115,8 @@ def test_two_open_claims_alike_are_searched_for_and_stay_unmatched() -> None:
     state, filings = _post(billing, Worker(sessions={}))
     assert state == "unmatched" and [f.item["kind"] for f in filings] == ["unmatched_payment"]
     assert not any(c.startswith("post:") for c in billing.calls)
+    [page] = filings[0].attachments
+    assert (page.filename, page.label) == ("SPR-555-100001-1.pdf", "pdf_page")
 
 
 def test_a_claim_closed_since_the_list_was_read_is_not_paid_again() -> None:

@@ -76,7 +76,7 @@ class ClaimStatusRobot(Robot):
         rows = [r for r in await billing.unstatused_claims() if r.payer in PAYER_PORTAL]
         shared = windows(rows)
         return [(r.claim_number, {"claim_number": r.claim_number, "account": r.account, "payer": r.payer,
-                                  "portal": PAYER_PORTAL.get(r.payer, r.payer), "dos_from": r.dos_from.isoformat(),
+                                  "portal": PAYER_PORTAL[r.payer], "dos_from": r.dos_from.isoformat(),
                                   "billed": f"{r.billed:.2f}", "balance": f"{r.balance:.2f}",
                                   **({"inquiry": list(shared[r.claim_number])} if r.claim_number in shared else {})})
                 for r in rows]

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import functools
 import http.server
 import os
 import sys
@@ -33,7 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO / "bench"]
 sys.path.insert(0, str(REPO))
 
-from playwright.async_api import BrowserContext, Page, Route  # noqa: E402
+from playwright.async_api import Page, Route  # noqa: E402
 
 from bots.portals.base import CELLS, expect_screen, has, table  # noqa: E402
 from bots.runtime.browser import chromium_path, launch, new_context  # noqa: E402
@@ -91,13 +90,12 @@ async def main(loads: int, rounds: int) -> None:
     spent: dict[str, list[float]] = {"robots": [], "locator": [], "routing": []}
     print(f"browser {chromium_path()}, {loads} loads per way per round, {rounds} rounds")
     async with launch() as (_pw, browser):
-        contexts: dict[str, BrowserContext] = {}
         pages: dict[str, Page] = {}
         for way in spent:
-            contexts[way] = await new_context(browser)
+            context = await new_context(browser)
             if way == "routing":
-                await contexts[way].route("**/*", _routed)
-            pages[way] = await contexts[way].new_page()
+                await context.route("**/*", _routed)
+            pages[way] = await context.new_page()
             await load(pages[way], url, locator=False)  # warm: first load of a context costs more
         for _ in range(rounds):
             for way, page in pages.items():

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import os
 import re
 from collections import defaultdict
@@ -173,15 +174,16 @@ class EobPostingRobot(Robot):
                           previous: str | None) -> tuple[str, list[Filing], dict[str, Any]]:
         account = claim["account_number"] or ""
         lines = claim["lines"]
-        cut: list[Attachment] = []
+
+        @functools.cache
+        def own_page() -> Attachment:
+            """The claim's own page(s), cut out when an item first needs them; a scan keeps the whole document."""
+            page = pages.with_text(account)
+            return attachment if page is None else Attachment(
+                f"{attachment.filename.removesuffix('.pdf')}-{account}.pdf", page, "pdf_page")
 
         def evidence() -> list[Attachment]:
-            """The claim's own page(s), cut out when an item needs them; a scan keeps the whole document."""
-            if not cut:
-                page = pages.with_text(account)
-                cut.append(attachment if page is None else
-                           Attachment(f"{attachment.filename.removesuffix('.pdf')}-{account}.pdf", page, "pdf_page"))
-            return list(cut)
+            return [own_page()]
 
         dos = min((dt.date.fromisoformat(l["service_date"]) for l in lines if l["service_date"]), default=None)
         ref = {**base_item, "account_number": account or None, "patient_name": claim["patient_name"],

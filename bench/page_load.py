@@ -11,7 +11,9 @@ robots launch it, on a screen like the billing system's (a style sheet, a form, 
   compiles and runs again in every new document;
 - routing: the robots' way in a context that blocks pictures and fonts through Playwright's request
   routing, which stops every request for the driver and this process to let through, instead of
-  Chromium's own switches.
+  Chromium's own switches;
+- fetched: how the robots read a screen they only read (`PortalSession.read_screen`): fetched and parsed by
+  the page they are on, which stays where it is; the same questions asked of the parsed document.
 
 CPU is the whole machine's (browser, Playwright's driver, this process and the little site), per load.
 Rounds alternate the three so that a slower minute of the machine weighs on each alike.
@@ -34,7 +36,7 @@ sys.path.insert(0, str(REPO))
 
 from playwright.async_api import Page, Route  # noqa: E402
 
-from bots.portals.base import CELLS, expect_screen, has, table  # noqa: E402
+from bots.portals.base import CELLS, expect_screen, fetch_screen, has, table  # noqa: E402
 from bots.runtime.browser import chromium_path, launch, new_context  # noqa: E402
 
 ROWS = "".join(f"<tr class=odd><td>C{n:06d}</td><td>A{n:05d}</td><td>DOE, JANE</td><td>MEDICARE</td>"
@@ -83,11 +85,18 @@ async def load(page: Page, url: str, *, locator: bool) -> None:
         await page.locator("#error").count()
 
 
+async def fetched(page: Page, url: str) -> None:
+    got = await fetch_screen(page, url, f"doc => [Array.from(doc.querySelectorAll('#ar-grid tr.odd'), {CELLS}), "
+                                        "doc.querySelector('#pg-next[disabled]') !== null]",
+                             screen="#ar-grid", login_marker="#login")
+    assert got["shows"] == "screen" and len(got["data"][0]) == 25
+
+
 async def main(loads: int, rounds: int) -> None:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Site)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}/ar"
-    spent: dict[str, list[float]] = {"robots": [], "locator": [], "routing": []}
+    spent: dict[str, list[float]] = {"robots": [], "locator": [], "routing": [], "fetched": []}
     print(f"browser {chromium_path()}, {loads} loads per way per round, {rounds} rounds")
     async with launch() as (_pw, browser):
         pages: dict[str, Page] = {}
@@ -101,7 +110,10 @@ async def main(loads: int, rounds: int) -> None:
             for way, page in pages.items():
                 start, started = busy_seconds(), time.monotonic()
                 for _ in range(loads):
-                    await load(page, url, locator=way == "locator")
+                    if way == "fetched":
+                        await fetched(page, url)
+                    else:
+                        await load(page, url, locator=way == "locator")
                 spent[way].append((busy_seconds() - start) / loads)
                 print(f"  {way:<8} {spent[way][-1] * 1000:6.1f} ms CPU a load, "
                       f"{(time.monotonic() - started) / loads * 1000:6.1f} ms wall", flush=True)
@@ -109,7 +121,8 @@ async def main(loads: int, rounds: int) -> None:
     mean = {way: sum(v) / len(v) for way, v in spent.items()}
     print(f"CPU per page load: robots {mean['robots'] * 1000:.1f} ms, with a locator {mean['locator'] * 1000:.1f} ms "
           f"(ratio {mean['locator'] / mean['robots']:.2f}), blocking by routing {mean['routing'] * 1000:.1f} ms "
-          f"(ratio {mean['routing'] / mean['robots']:.2f})")
+          f"(ratio {mean['routing'] / mean['robots']:.2f}); a screen read without loading it "
+          f"{mean['fetched'] * 1000:.1f} ms (ratio {mean['fetched'] / mean['robots']:.2f})")
 
 
 if __name__ == "__main__":

@@ -62,7 +62,9 @@ async def scenario(site: str, session: PortalSession, inputs: dict[str, Any]) ->
     if isinstance(session, FaxVaultSession):
         return {"documents": _plain(await session.documents_of(inputs["account"]))}
     assert isinstance(session, MediBillSession)
-    return {"claim": _plain(await session.claim(inputs["claim_number"])), "holds": _plain(await session.holds("cmn"))}
+    return {"claim": _plain(await session.claim(inputs["claim_number"])),
+            "claim_read_in_place": _plain(await session.read_claim(inputs["claim_number"])),
+            "holds": _plain(await session.holds("cmn"))}
 
 
 def _inputs(site: str, store: Any) -> dict[str, Any]:

@@ -138,12 +138,59 @@ class PortalSession:
         check_response(response)
         return response
 
+    async def read_screen(self, page: Page, path: str, reader: str, *, screen: str, login_marker: str,
+                          what: str) -> Any:
+        """What `reader` (a JavaScript function of a document) finds on a screen the robot only reads, fetched
+        and parsed by the page the session is on, which stays where it is.
+
+        A page load builds a document, its script worlds and a frame to draw, and tells the driver and this
+        process every step: a fifth of that reads the same HTML with the same selectors (bench/page_load.py).
+        For screens the server renders whole; a screen to type into, or one its scripts build, is navigated to.
+        The portal's answers mean what they mean to `goto` and `expect_screen`: a 5xx or 429, an error or
+        maintenance page, the log-in page. A screen that is not what the robot expects is shown in the page
+        before the failure is raised, so the session's screenshot and trace show what came back."""
+        await self.guard.pace()
+        got = await fetch_screen(page, self.url(path), reader, screen=screen, login_marker=login_marker)
+        if got["shows"] == "screen" and got["status"] not in RETRY_STATUSES:
+            return got["data"]
+        where = path.split("?")[0]
+        try:
+            await page.set_content(got["html"], timeout=5000)
+        except PlaywrightError:  # evidence only: the failure below is what counts
+            log.debug("showing a failed %s read failed", self.name, exc_info=True)
+        if got["status"] in RETRY_STATUSES:
+            raise PortalUnavailable(f"HTTP {got['status']} at {where}")
+        if got["shows"] == "failure":
+            raise PortalUnavailable(f"{what}: the portal shows an error or maintenance page")
+        if got["shows"] == "login":
+            raise SessionExpired(f"{what}: the portal asks to log in again")
+        raise ElementMissing(f"{what}: {screen} is not on {where}")
+
     async def submit(self, page: Page, selector: str, *, what: str) -> None:
         """Press a button or link that loads another page, and check what came back."""
         await self.guard.pace()
         async with page.expect_navigation(wait_until="domcontentloaded") as navigation:
             await press(page, selector, what=what)
         check_response(await navigation.value)
+
+
+READ_TIMEOUT_MS = 20_000  # as a page load's (runtime.browser.new_context)
+# `PortalSession.read_screen`: READER is replaced by the page object's function of the document.
+_READ = """async ([url, timeoutMs, failure, screen, login]) => {
+    const response = await fetch(url, {credentials: "same-origin", signal: AbortSignal.timeout(timeoutMs)});
+    const html = await response.text();
+    const doc = new DOMParser().parseFromString(html, "text/html");
+    const shows = doc.querySelector(failure) ? "failure" : doc.querySelector(screen) ? "screen"
+        : doc.querySelector(login) ? "login" : null;
+    const data = shows === "screen" ? (READER)(doc) : null;
+    return {status: response.status, shows, data, html: shows === "screen" && response.ok ? "" : html};
+}"""
+
+async def fetch_screen(page: Page, url: str, reader: str, *, screen: str, login_marker: str) -> dict[str, Any]:
+    """Fetch a screen in the page and parse it there: its status, what it shows ("screen", "failure", "login" or
+    None), `reader`'s answer on it, and its HTML when it is not the screen."""
+    return await page.evaluate(_READ.replace("READER", reader),  # type: ignore[no-any-return]
+                               [url, READ_TIMEOUT_MS, FAILURE_MARKERS, screen, login_marker])
 
 
 MAGIC = {b"%PDF": "application/pdf", b"II*\x00": "image/tiff", b"MM\x00*": "image/tiff"}

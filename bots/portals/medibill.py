@@ -140,21 +140,34 @@ class ArInquiryPage:
             await session.submit(page, "#pg-next", what="A/R next page")
 
 
+_CLAIM = """(doc) => {
+    const t = id => doc.getElementById(id).textContent.trim();
+    const rows = sel => Array.from(doc.querySelectorAll(sel), r => Array.from(r.cells, c => c.textContent.trim()));
+    return {patient: t('patient'), account: t('account'), member: t('member'), payer: t('payer'),
+            submitted: t('submitted'), dos: t('dos'), billed: t('billed'), balance: t('balance'),
+            lines: rows('#lines tr:not(.hdr)'), postings: rows('#postings tr.posting'),
+            notes: Array.from(doc.querySelectorAll('#notes tr.note .note-text'), c => c.textContent.trim())};
+}"""
+
+
 class ClaimPage:
     async def open(self, session: "MediBillSession", page: Page, claim_number: str) -> ClaimDetail:
         await session.goto(page, f"/claims/{claim_number}")
         return await self.read(page, claim_number)
 
     async def read(self, page: Page, claim_number: str) -> ClaimDetail:
+        """The claim on screen."""
         await expect_screen(page, "#claim-header", login_marker=LOGIN_MARKER, what=f"claim {claim_number}")
-        data: dict[str, Any] = await page.evaluate("""() => {
-            const t = id => document.getElementById(id).textContent.trim();
-            const rows = sel => Array.from(document.querySelectorAll(sel)).map(r => Array.from(r.cells).map(c => c.textContent.trim()));
-            return {patient: t('patient'), account: t('account'), member: t('member'), payer: t('payer'),
-                    submitted: t('submitted'), dos: t('dos'), billed: t('billed'), balance: t('balance'),
-                    lines: rows('#lines tr:not(.hdr)'), postings: rows('#postings tr.posting'),
-                    notes: Array.from(document.querySelectorAll('#notes tr.note .note-text')).map(c => c.textContent.trim())};
-        }""")
+        return self._detail(claim_number, await page.evaluate(f"() => ({_CLAIM})(document)"))
+
+    async def read_from(self, session: "MediBillSession", page: Page, claim_number: str) -> ClaimDetail:
+        """The claim's screen read from whatever screen the page is on (`PortalSession.read_screen`)."""
+        data = await session.read_screen(page, f"/claims/{claim_number}", _CLAIM, screen="#claim-header",
+                                         login_marker=LOGIN_MARKER, what=f"claim {claim_number}")
+        return self._detail(claim_number, data)
+
+    @staticmethod
+    def _detail(claim_number: str, data: dict[str, Any]) -> ClaimDetail:
         dos_from, dos_to = (dt.date.fromisoformat(x.strip()) for x in data["dos"].split(" - "))
         return ClaimDetail(
             claim_number=claim_number, patient=data["patient"], account=data["account"], member_id=data["member"],
@@ -271,7 +284,12 @@ class MediBillSession(PortalSession):
         return await self.run(lambda page: ArInquiryPage().open_claims(self, page, payer), label="ar-open")
 
     async def claim(self, claim_number: str) -> ClaimDetail:
+        """The claim, opened on screen (where a note is then written without loading it again)."""
         return await self.run(lambda page: ClaimPage().open(self, page, claim_number), label="claim")
+
+    async def read_claim(self, claim_number: str) -> ClaimDetail:
+        """The claim as its screen shows it, read without going there: for reading alone."""
+        return await self.run(lambda page: ClaimPage().read_from(self, page, claim_number), label="claim")
 
     async def _current_claim(self, page: Page, claim_number: str) -> ClaimDetail:
         """The claim as on screen when the unit's last read left it there (this unit holds its lease, so nobody
@@ -290,15 +308,22 @@ class MediBillSession(PortalSession):
             return True
         return await self.run(work, label="note")
 
-    async def post_once(self, claim_number: str, check_number: str, lines: list[LineEntry]) -> tuple[bool, ClaimDetail]:
-        """Post one check on one claim unless that check is already on it; returns (posted now, claim read back)."""
+    async def post_once(self, claim_number: str, check_number: str, lines: list[LineEntry], *,
+                        before: ClaimDetail | None = None) -> tuple[bool, ClaimDetail]:
+        """Post one check on one claim unless that check is already on it; returns (posted now, claim read back).
+
+        `before` is the claim as the caller has just read it (it holds the unit's lease, so nobody else writes
+        to it meanwhile); it stands for the read before writing on the first attempt only: an attempt that
+        failed may have posted, so a retry reads the claim afresh."""
+        known = before
+
         async def work(page: Page) -> tuple[bool, ClaimDetail]:
-            detail = await self._current_claim(page, claim_number)
+            nonlocal known
+            detail, known = known or await ClaimPage().read_from(self, page, claim_number), None
             if check_number in detail.posted_checks():
                 return False, detail
             await PaymentEntryPage().post(self, page, claim_number, check_number, lines)
-            await self.goto(page, f"/claims/{claim_number}")
-            after = await ClaimPage().read(page, claim_number)
+            after = await ClaimPage().read_from(self, page, claim_number)
             if check_number not in after.posted_checks():
                 raise SessionExpired(f"check {check_number} is not on claim {claim_number} after posting")
             return True, after

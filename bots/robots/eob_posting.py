@@ -216,7 +216,7 @@ class EobPostingRobot(Robot):
                 return previous, [], {}
             return unmatched(len(candidates))
         claim_number = candidates[0]
-        before = await billing.claim(claim_number)
+        before = await billing.read_claim(claim_number)
         if before.balance <= 0 and check not in before.posted_checks():
             # Open when the run's list was read, closed since by another payment: no longer an open claim to pay.
             return unmatched(0, f"Claim {claim_number} was closed tonight")
@@ -229,7 +229,7 @@ class EobPostingRobot(Robot):
                                       "kind": "posting_review", "summary": problem,
                                       "payload": {"findings": [problem], "extracted": claim}}, evidence())], {}
         try:
-            posted, after = await billing.post_once(claim_number, check, entries)
+            posted, after = await billing.post_once(claim_number, check, entries, before=before)
         except BillingRefused as exc:
             return "review", [Filing({**ref, "idempotency_key": f"posting_review:{check}:{claim_number}",
                                       "kind": "posting_review", "summary": f"MediBill refused the posting: {exc}"[:500],

@@ -33,7 +33,10 @@ def make_site(name: str, title: str, store_path: Path, fault_state: FaultState |
                 static_url_path="/static")
     app.config.update(STORE=Store(store_path), FAULTS=fault_state or FaultState(), SITE=name, SITE_TITLE=title,
                       SECRET_KEY=secrets.token_hex(16), SESSION_COOKIE_NAME=f"{name}_session",
-                      SESSION_COOKIE_SAMESITE="Lax", MAX_CONTENT_LENGTH=1024 * 1024)
+                      SESSION_COOKIE_SAMESITE="Lax", MAX_CONTENT_LENGTH=1024 * 1024,
+                      # As a real portal serves its style sheets and scripts: kept by the browser for an hour
+                      # rather than asked for again with every page (Flask's default).
+                      SEND_FILE_MAX_AGE_DEFAULT=3600)
     app.register_blueprint(control)
     app.before_request(_inject_faults)
     app.after_request(_damage_downloads)

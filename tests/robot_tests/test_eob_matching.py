@@ -48,11 +48,12 @@ class Billing:
                            balance=self.balance, lines=[ClaimLine(1, "E1390", DOS, Decimal("100.00"))],
                            postings=list(self.postings))
 
-    async def claim(self, claim_number: str) -> ClaimDetail:
+    async def read_claim(self, claim_number: str) -> ClaimDetail:
         self.calls.append(f"claim:{claim_number}")
         return self._detail(claim_number)
 
-    async def post_once(self, claim_number: str, check: str, entries: list[LineEntry]) -> tuple[bool, ClaimDetail]:
+    async def post_once(self, claim_number: str, check: str, entries: list[LineEntry], *,
+                        before: ClaimDetail | None = None) -> tuple[bool, ClaimDetail]:
         self.calls.append(f"post:{claim_number}")
         for e in entries:
             self.postings.append(Posting("payment", e.line_no, check, "", "", e.paid))

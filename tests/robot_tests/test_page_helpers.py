@@ -7,12 +7,19 @@ import asyncio
 import http.server
 import os
 import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bots.errors import BotError, ElementMissing
-from bots.portals.base import CELLS, confirming, fill_form, has, press, table, text
+from playwright.async_api import Error as PlaywrightError
+
+from bots.errors import BotError, ElementMissing, PortalUnavailable, SessionExpired
+from bots.portals import base as portal_base
+from bots.portals.base import CELLS, PortalSession, confirming, fill_form, has, press, table, text
+from bots.runtime.guard import PortalGuard
+from bots.runtime.vault import Credentials
 from bots.runtime import browser as browser_runtime
 from bots.runtime.browser import chromium_path, launch, new_context
 from browser import require_chromium
@@ -242,3 +249,95 @@ def test_the_robots_browser_fetches_no_pictures_or_fonts() -> None:
     assert family == "F"
     assert "/" in _Site.asked and "/look.css" in _Site.asked
     assert not {"/photo.png", "/back.png", "/face.woff2"} & set(_Site.asked), _Site.asked
+
+
+class _Portal(http.server.BaseHTTPRequestHandler):
+    """A portal's screens, by path: (status, page); /slow answers after a second. Every path asked is kept."""
+
+    asked: list[str] = []
+    SCREENS = {
+        "/home": (200, "<p id=home>Main menu</p>"),
+        "/claims/7": (200, "<h1 id=claim-header>Claim 7</h1><table><tr class=row><td>1</td><td>E1390</td></tr>"
+                           "<tr class=row><td>2</td><td>A4615</td></tr></table>"),
+        "/busy": (503, "<p id=server-error>Try again later</p>"),
+        "/closed": (200, "<p id=maintenance>Down for maintenance</p>"),
+        "/claims/8": (200, "<form id=signon>Sign on</form>"),
+        "/claims/9": (200, "<h1 id=claim-list>Claims</h1>"),
+        "/slow": (200, "<h1 id=claim-header>late</h1>"),
+    }
+
+    def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+        self.asked.append(self.path)
+        if self.path == "/slow":
+            time.sleep(1)
+        status, page = self.SCREENS.get(self.path, (404, "<p>not found</p>"))
+        body = page.encode()
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except OSError:  # the reader gave up (/slow)
+            pass
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+class _Session(PortalSession):
+    async def login(self, page):  # type: ignore[no-untyped-def]
+        await self.goto(page, "/home")
+
+
+ROWS = "doc => Array.from(doc.querySelectorAll('tr.row'), r => Array.from(r.cells, c => c.textContent))"
+
+
+def test_a_screen_read_from_afar_is_read_without_leaving_the_page_and_fails_as_a_load_would(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    require_chromium()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Portal)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _Portal.asked = []
+    monkeypatch.setattr(portal_base, "READ_TIMEOUT_MS", 300)
+
+    async def go() -> tuple[Any, int, str, dict[str, tuple[str, str]], float]:
+        async with launch() as (_pw, browser):
+            session = _Session(browser, PortalGuard("portal"), Credentials(f"http://127.0.0.1:{server.server_port}"),
+                               evidence_dir=tmp_path, trace=False)
+            page = await session.page()
+            loads: list[str] = []
+            page.on("framenavigated", lambda frame: loads.append(frame.url))
+            rows = await session.read_screen(page, "/claims/7", ROWS, screen="#claim-header",
+                                             login_marker="#signon", what="claim 7")
+            still = await page.evaluate("() => document.getElementById('home') ? location.pathname : ''")
+            failures: dict[str, tuple[str, str]] = {}
+            for path in ("/busy", "/closed", "/claims/8", "/claims/9"):
+                with pytest.raises((PortalUnavailable, SessionExpired, ElementMissing)) as caught:
+                    await session.read_screen(page, path, ROWS, screen="#claim-header", login_marker="#signon",
+                                              what="claim")
+                # What came back is on screen for the failure's screenshot.
+                failures[path] = (f"{type(caught.value).__name__}: {caught.value}",
+                                  await page.evaluate("() => document.body.textContent"))
+            started = time.monotonic()
+            with pytest.raises(PlaywrightError):
+                await session.read_screen(page, "/slow", ROWS, screen="#claim-header", login_marker="#signon",
+                                          what="claim")
+            waited = time.monotonic() - started
+            await session.close()
+            return rows, len(loads), still, failures, waited
+
+    try:
+        rows, loads, still, failures, waited = asyncio.run(go())
+    finally:
+        server.shutdown()
+    assert rows == [["1", "E1390"], ["2", "A4615"]]
+    assert loads == 0 and still == "/home"
+    assert _Portal.asked[:2] == ["/home", "/claims/7"]
+    assert failures == {
+        "/busy": ("PortalUnavailable: HTTP 503 at /busy", "Try again later"),
+        "/closed": ("PortalUnavailable: claim: the portal shows an error or maintenance page", "Down for maintenance"),
+        "/claims/8": ("SessionExpired: claim: the portal asks to log in again", "Sign on"),
+        "/claims/9": ("ElementMissing: claim: #claim-header is not on /claims/9", "Claims"),
+    }
+    assert waited < 0.9  # gave up at the read's timeout, not when the portal answered

@@ -73,3 +73,13 @@ def test_billing_system_faults(sandbox_dir: Path, store: Store) -> None:
     assert "A/R INQUIRY" in client.get("/ar").get_data(as_text=True)
     time.sleep(1.1)
     assert 'id="session-timeout"' in client.get("/ar").get_data(as_text=True)
+
+
+def test_style_sheets_and_scripts_are_kept_by_the_browser_and_spared_the_faults(sandbox_dir: Path) -> None:
+    # As a real portal serves them: a browser asks for a screen's style sheet once, not with every page.
+    state = FaultState(Faults(maintenance=True))
+    client = billing.create_app(serve.store_path(sandbox_dir), state).test_client()
+    sheet = client.get("/static/medibill.css")
+    assert sheet.status_code == 200 and b"{" in sheet.data
+    assert sheet.headers["Cache-Control"] == "public, max-age=3600"
+    assert client.get("/login").status_code == 503

@@ -186,6 +186,7 @@ _READ = """async ([url, timeoutMs, failure, screen, login]) => {
     return {status: response.status, shows, data, html: shows === "screen" && response.ok ? "" : html};
 }"""
 
+
 async def fetch_screen(page: Page, url: str, reader: str, *, screen: str, login_marker: str) -> dict[str, Any]:
     """Fetch a screen in the page and parse it there: its status, what it shows ("screen", "failure", "login" or
     None), `reader`'s answer on it, and its HTML when it is not the screen."""

@@ -9,7 +9,7 @@ from typing import Any
 
 from playwright.async_api import Page
 
-from ..errors import LoginRefused, PasswordExpired
+from ..errors import BotError, LoginRefused, PasswordExpired
 from ..runtime import totp
 from .base import CELLS, PortalSession, expect_screen, fill_form, has, table, text
 
@@ -87,6 +87,11 @@ class TermsPage:
         await session.submit(page, "#continue", what="terms")
 
 
+class InquiryRefused(BotError):
+    """The portal refused an inquiry as asked (its dates or its form): the robot's fault or a portal change, which
+    asking again will not cure; the unit fails with an item for the RPA admin team."""
+
+
 class ClaimStatusPage:
     async def search(self, session: "MedicareSession", page: Page, mbi: str, start: dt.date,
                      end: dt.date) -> list[StatusRow]:
@@ -100,7 +105,7 @@ class ClaimStatusPage:
         await expect_screen(page, "#claims, #claim-results, #no-claims, #inquiry-error", login_marker=LOGIN_MARKER,
                             what="claim status results")
         if await has(page, "#inquiry-error"):
-            raise ValueError(await text(page, "#inquiry-error", what="claim status inquiry"))
+            raise InquiryRefused(await text(page, "#inquiry-error", what="claim status inquiry"))
         cells: list[list[str]] = await table(page, "tr.claim-row", CELLS)
         return [StatusRow(icn=c[0], patient_control=c[1], dos_from=_us_date(c[2]) or start,
                           dos_to=_us_date(c[3]) or start, billed=_money(c[4]) or Decimal("0.00"), code=c[5],

@@ -319,7 +319,8 @@ class MediBillSession(PortalSession):
 
         async def work(page: Page) -> tuple[bool, ClaimDetail]:
             nonlocal known
-            detail, known = known or await ClaimPage().read_from(self, page, claim_number), None
+            detail = known or await ClaimPage().read_from(self, page, claim_number)
+            known = None  # a retry reads afresh
             if check_number in detail.posted_checks():
                 return False, detail
             await PaymentEntryPage().post(self, page, claim_number, check_number, lines)

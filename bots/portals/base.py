@@ -147,8 +147,9 @@ class PortalSession:
         process every step: about a quarter of that reads the same HTML with the same selectors
         (bench/page_load.py). For screens the server renders whole; a screen to type into, or one its scripts
         build, is navigated to. The portal's answers mean what they mean to `goto` and `expect_screen`: a 5xx
-        or 429, an error or maintenance page, the log-in page. A screen that is not what the robot expects is shown in the page
-        before the failure is raised, so the session's screenshot and trace show what came back."""
+        or 429, an error or maintenance page, the log-in page. A screen that is not what the robot expects is
+        shown in the page before the failure is raised, so the session's screenshot and trace show what came
+        back."""
         await self.guard.pace()
         got = await fetch_screen(page, self.url(path), reader, screen=screen, login_marker=login_marker)
         if got["shows"] == "screen" and got["status"] not in RETRY_STATUSES:

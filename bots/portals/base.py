@@ -161,10 +161,7 @@ class PortalSession:
             log.debug("showing a failed %s read failed", self.name, exc_info=True)
         if got["status"] in RETRY_STATUSES:
             raise PortalUnavailable(f"HTTP {got['status']} at {where}")
-        if got["shows"] == "failure":
-            raise PortalUnavailable(f"{what}: the portal shows an error or maintenance page")
-        if got["shows"] == "login":
-            raise SessionExpired(f"{what}: the portal asks to log in again")
+        _raise_for_portal_page(got["shows"], what)
         raise ElementMissing(f"{what}: {screen} is not on {where}")
 
     async def submit(self, page: Page, selector: str, *, what: str) -> None:
@@ -181,8 +178,7 @@ _READ = """async ([url, timeoutMs, failure, screen, login]) => {
     const response = await fetch(url, {credentials: "same-origin", signal: AbortSignal.timeout(timeoutMs)});
     const html = await response.text();
     const doc = new DOMParser().parseFromString(html, "text/html");
-    const shows = doc.querySelector(failure) ? "failure" : doc.querySelector(screen) ? "screen"
-        : doc.querySelector(login) ? "login" : null;
+    const shows = (SHOWN)(doc, failure, screen, login);
     const data = shows === "screen" ? (READER)(doc) : null;
     return {status: response.status, shows, data, html: shows === "screen" && response.ok ? "" : html};
 }"""
@@ -191,7 +187,7 @@ _READ = """async ([url, timeoutMs, failure, screen, login]) => {
 async def fetch_screen(page: Page, url: str, reader: str, *, screen: str, login_marker: str) -> dict[str, Any]:
     """Fetch a screen in the page and parse it there: its status, what it shows ("screen", "failure", "login" or
     None), `reader`'s answer on it, and its HTML when it is not the screen."""
-    return await page.evaluate(_READ.replace("READER", reader),  # type: ignore[no-any-return]
+    return await page.evaluate(_READ.replace("SHOWN", _SHOWN).replace("READER", reader),  # type: ignore[no-any-return]
                                [url, READ_TIMEOUT_MS, FAILURE_MARKERS, screen, login_marker])
 
 
@@ -346,8 +342,9 @@ CELLS = "r => Array.from(r.cells, c => c.textContent.trim())"  # a table row's c
 
 
 # Which of the three the page shows now, in the order they decide: an error page, the screen, the log-in page.
-_SHOWS = """([failure, screen, login]) => document.querySelector(failure) ? "failure"
-    : document.querySelector(screen) ? "screen" : document.querySelector(login) ? "login" : null"""
+_SHOWN = """(doc, failure, screen, login) => doc.querySelector(failure) ? "failure"
+    : doc.querySelector(screen) ? "screen" : doc.querySelector(login) ? "login" : null"""
+_SHOWS = f"([failure, screen, login]) => ({_SHOWN})(document, failure, screen, login)"
 
 
 async def expect_screen(page: Page, selector: str, *, login_marker: str, what: str, timeout_ms: float = 15_000) -> None:
@@ -372,7 +369,12 @@ async def expect_screen(page: Page, selector: str, *, login_marker: str, what: s
         if shows is None:
             shows = ("failure" if await has(page, FAILURE_MARKERS)
                      else "screen" if await has(page, selector) else "login")
+    _raise_for_portal_page(shows, what)  # by now the screen, an error page or the log-in page
+
+
+def _raise_for_portal_page(shows: str | None, what: str) -> None:
+    """The failure a portal's own page in place of the screen means: an error or maintenance page, the log-in page."""
     if shows == "failure":
         raise PortalUnavailable(f"{what}: the portal shows an error or maintenance page")
-    if shows != "screen":
+    if shows == "login":
         raise SessionExpired(f"{what}: the portal asks to log in again")

@@ -18,10 +18,10 @@ from playwright.async_api import Error as PlaywrightError
 from bots.errors import BotError, ElementMissing, PortalUnavailable, SessionExpired
 from bots.portals import base as portal_base
 from bots.portals.base import CELLS, PortalSession, confirming, fill_form, has, press, table, text
-from bots.runtime.guard import PortalGuard
-from bots.runtime.vault import Credentials
 from bots.runtime import browser as browser_runtime
 from bots.runtime.browser import chromium_path, launch, new_context
+from bots.runtime.guard import PortalGuard
+from bots.runtime.vault import Credentials
 from browser import require_chromium
 from helpers import child_processes
 
@@ -203,7 +203,21 @@ def test_questions_about_a_screen_are_answered_in_the_page() -> None:
     assert missing == "note saved: #nowhere is not on the page"
 
 
-class _Site(http.server.BaseHTTPRequestHandler):
+class _Quiet(http.server.BaseHTTPRequestHandler):
+    """A test site's handler: answers a whole body, logs nothing."""
+
+    def answer(self, status: int, kind: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+class _Site(_Quiet):
     """A page with a picture, a background picture, a web font and a style sheet; every path asked is kept."""
 
     asked: list[str] = []
@@ -215,15 +229,7 @@ class _Site(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
         self.asked.append(self.path)
-        kind, body = self.BODIES.get(self.path, ("application/octet-stream", b"\0" * 64))
-        self.send_response(200)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self.answer(200, *self.BODIES.get(self.path, ("application/octet-stream", b"\0" * 64)))
 
 
 def test_the_robots_browser_fetches_no_pictures_or_fonts() -> None:
@@ -251,7 +257,7 @@ def test_the_robots_browser_fetches_no_pictures_or_fonts() -> None:
     assert not {"/photo.png", "/back.png", "/face.woff2"} & set(_Site.asked), _Site.asked
 
 
-class _Portal(http.server.BaseHTTPRequestHandler):
+class _Portal(_Quiet):
     """A portal's screens, by path: (status, page); /slow answers after a second. Every path asked is kept."""
 
     asked: list[str] = []
@@ -271,18 +277,10 @@ class _Portal(http.server.BaseHTTPRequestHandler):
         if self.path == "/slow":
             time.sleep(1)
         status, page = self.SCREENS.get(self.path, (404, "<p>not found</p>"))
-        body = page.encode()
         try:
-            self.send_response(status)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.answer(status, "text/html", page.encode())
         except OSError:  # the reader gave up (/slow)
             pass
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 class _Session(PortalSession):

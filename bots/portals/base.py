@@ -150,11 +150,33 @@ class PortalSession:
         or 429, an error or maintenance page, the log-in page. A screen that is not what the robot expects is
         shown in the page before the failure is raised, so the session's screenshot and trace show what came
         back."""
+        return await self._read(page, self.url(path), reader, screen=screen, login_marker=login_marker, what=what)
+
+    async def read_form(self, page: Page, submit: str, reader: str, *, screen: str, login_marker: str,
+                        what: str) -> Any:
+        """What `reader` finds on the answer to the form on screen (filled in already), sent with its button
+        `submit`: a form that asks by its address (method GET, a search) is a read, and its answer is
+        fetched and read in place as `read_screen` does, the page staying on the form for the next search;
+        a form that posts is submitted as a person would, and its answer read where it loads.
+
+        The address is the one the browser would build (the form's own action and field names, so a portal
+        that renames its fields still gets its own names back). A button a person could not press fails
+        as a screen that is not what the robot expects."""
+        found: dict[str, Any] = await page.evaluate(_FORM_ADDRESS, submit)
+        if found["problem"]:
+            raise ElementMissing(f"{what}: {found['problem']}")
+        if found["url"] is not None:
+            return await self._read(page, found["url"], reader, screen=screen, login_marker=login_marker, what=what)
+        await self.submit(page, submit, what=what)
+        await expect_screen(page, screen, login_marker=login_marker, what=what)
+        return await page.evaluate(f"() => ({reader})(document)")
+
+    async def _read(self, page: Page, url: str, reader: str, *, screen: str, login_marker: str, what: str) -> Any:
         await self.guard.pace()
-        got = await fetch_screen(page, self.url(path), reader, screen=screen, login_marker=login_marker)
+        got = await fetch_screen(page, url, reader, screen=screen, login_marker=login_marker)
         if got["shows"] == "screen" and got["status"] not in RETRY_STATUSES:
             return got["data"]
-        where = path.split("?")[0]
+        where = url.removeprefix(self.base).split("?")[0]
         try:
             await page.set_content(got["html"], timeout=5000)
         except PlaywrightError:  # evidence only: the failure below is what counts
@@ -181,6 +203,24 @@ _READ = """async ([url, timeoutMs, failure, screen, login]) => {
     const shows = (SHOWN)(doc, failure, screen, login);
     const data = shows === "screen" ? (READER)(doc) : null;
     return {status: response.status, shows, data, html: shows === "screen" && response.ok ? "" : html};
+}"""
+
+
+# `PortalSession.read_form`: the address a GET form's button would load, as the browser builds it (the submitter
+# counts when it has a name); url is null for a form that posts.
+_FORM_ADDRESS = """(selector) => {
+    const control = document.querySelector(selector);
+    if (!control) return {problem: `${selector} is not on the page`, url: null};
+    if (control.disabled) return {problem: `${selector} is disabled`, url: null};
+    if (!control.getClientRects().length || getComputedStyle(control).visibility === "hidden")
+        return {problem: `${selector} is not shown`, url: null};
+    const form = control.form;
+    if (!form) return {problem: `${selector} is not a form's button`, url: null};
+    if (form.method !== "get") return {problem: null, url: null};
+    const address = new URL(form.action, document.baseURI);
+    address.search = new URLSearchParams(new FormData(form, control.type === "submit" ? control : null)).toString();
+    address.hash = "";
+    return {problem: null, url: address.href};
 }"""
 
 

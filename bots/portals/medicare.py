@@ -11,7 +11,7 @@ from playwright.async_api import Page
 
 from ..errors import BotError, LoginRefused, PasswordExpired
 from ..runtime import totp
-from .base import CELLS, PortalSession, expect_screen, fill_form, has, table, text
+from .base import CELLS, PortalSession, expect_screen, fill_form, has, table
 
 LOGIN_MARKER = "#login-button, #signin"
 
@@ -92,6 +92,11 @@ class InquiryRefused(BotError):
     asking again will not cure; the unit fails with an item for the RPA admin team."""
 
 
+# The claim status answer: the portal's inquiry error, if any, and each claim row's cells.
+_RESULTS = f"""doc => ({{error: doc.querySelector("#inquiry-error")?.textContent ?? null,
+    rows: Array.from(doc.querySelectorAll("tr.claim-row"), {CELLS})}})"""
+
+
 class ClaimStatusPage:
     async def search(self, session: "MedicareSession", page: Page, mbi: str, start: dt.date,
                      end: dt.date) -> list[StatusRow]:
@@ -101,12 +106,13 @@ class ClaimStatusPage:
         variant = await has(page, "#beneficiaryId")
         await fill_form(page, [("#beneficiaryId" if variant else "#mbi", mbi), ("#from", start.strftime("%m/%d/%Y")),
                                ("#to", end.strftime("%m/%d/%Y"))], what="claim status inquiry")
-        await session.submit(page, "#search-button" if variant else "#submit-inquiry", what="claim status inquiry")
-        await expect_screen(page, "#claims, #claim-results, #no-claims, #inquiry-error", login_marker=LOGIN_MARKER,
-                            what="claim status results")
-        if await has(page, "#inquiry-error"):
-            raise InquiryRefused(await text(page, "#inquiry-error", what="claim status inquiry"))
-        cells: list[list[str]] = await table(page, "tr.claim-row", CELLS)
+        # The inquiry is a search by address (a GET form): read in place, the page staying on the form.
+        found = await session.read_form(page, "#search-button" if variant else "#submit-inquiry", _RESULTS,
+                                        screen="#claims, #claim-results, #no-claims, #inquiry-error",
+                                        login_marker=LOGIN_MARKER, what="claim status results")
+        if found["error"] is not None:
+            raise InquiryRefused(found["error"].strip())
+        cells: list[list[str]] = found["rows"]
         return [StatusRow(icn=c[0], patient_control=c[1], dos_from=_us_date(c[2]) or start,
                           dos_to=_us_date(c[3]) or start, billed=_money(c[4]) or Decimal("0.00"), code=c[5],
                           status=c[6], status_date=_us_date(c[7]), paid=_money(c[8]),

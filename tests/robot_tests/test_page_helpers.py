@@ -270,17 +270,30 @@ class _Portal(_Quiet):
         "/claims/8": (200, "<form id=signon>Sign on</form>"),
         "/claims/9": (200, "<h1 id=claim-list>Claims</h1>"),
         "/slow": (200, "<h1 id=claim-header>late</h1>"),
+        # A search that asks by address and a form that posts; /found and /posted show what they were sent.
+        "/search": (200, "<form id=s action=/found><input id=q name=member><input type=hidden name=v value=2>"
+                         "<button id=go name=act value=find>Find</button><button id=off disabled>Off</button></form>"
+                         "<form method=post action=/posted><input id=pq name=member><button id=post>Post</button>"
+                         "</form>"),
     }
+    ANSWER = "<h1 id=claim-header>Found</h1><table><tr class=row><td>{}</td></tr></table>"
 
     def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
         self.asked.append(self.path)
-        if self.path == "/slow":
+        path, _, query = self.path.partition("?")
+        if path == "/slow":
             time.sleep(1)
-        status, page = self.SCREENS.get(self.path, (404, "<p>not found</p>"))
+        status, page = (200, self.ANSWER.format(query)) if path == "/found" else (
+            self.SCREENS.get(path, (404, "<p>not found</p>")))
         try:
             self.answer(status, "text/html", page.encode())
         except OSError:  # the reader gave up (/slow)
             pass
+
+    def do_POST(self) -> None:  # noqa: N802
+        self.asked.append(f"POST {self.path}")
+        sent = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+        self.answer(200, "text/html", self.ANSWER.format(sent).encode())
 
 
 class _Session(PortalSession):
@@ -339,3 +352,43 @@ def test_a_screen_read_from_afar_is_read_without_leaving_the_page_and_fails_as_a
         "/claims/9": ("ElementMissing: claim: #claim-header is not on /claims/9", "Claims"),
     }
     assert waited < 0.9  # gave up at the read's timeout, not when the portal answered
+
+
+def test_a_search_form_is_read_in_place_and_a_form_that_posts_is_submitted(tmp_path: Path) -> None:
+    require_chromium()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Portal)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _Portal.asked = []
+
+    async def go() -> tuple[Any, Any, list[str], str, str]:
+        async with launch() as (_pw, browser):
+            session = _Session(browser, PortalGuard("portal"), Credentials(f"http://127.0.0.1:{server.server_port}"),
+                               evidence_dir=tmp_path, trace=False)
+            page = await session.page()
+            await session.goto(page, "/search")
+            loads: list[str] = []
+            page.on("framenavigated", lambda frame: loads.append(frame.url))
+            await fill_form(page, [("#q", "1EG4 TE5MK73")], what="search")
+            searched = await session.read_form(page, "#go", ROWS, screen="#claim-header", login_marker="#signon",
+                                               what="search")
+            stayed = await page.evaluate("() => location.pathname + ' ' + document.getElementById('q').value")
+            with pytest.raises(ElementMissing) as caught:
+                await session.read_form(page, "#off", ROWS, screen="#claim-header", login_marker="#signon",
+                                        what="search")
+            await fill_form(page, [("#pq", "X")], what="post")
+            posted = await session.read_form(page, "#post", ROWS, screen="#claim-header", login_marker="#signon",
+                                             what="post")
+            await session.close()
+            return searched, posted, loads, stayed, str(caught.value)
+
+    try:
+        searched, posted, loads, stayed, disabled = asyncio.run(go())
+    finally:
+        server.shutdown()
+    # The address the browser itself would have built: the form's names, its hidden field, the button pressed.
+    assert searched == [["member=1EG4+TE5MK73&v=2&act=find"]]
+    assert stayed == "/search 1EG4 TE5MK73"
+    assert disabled == "search: #off is disabled"
+    assert posted == [["member=X"]]
+    assert [u.split("/", 3)[-1] for u in loads] == ["posted"]  # only the form that posts loaded a page
+    assert _Portal.asked[-2:] == ["/found?member=1EG4+TE5MK73&v=2&act=find", "POST /posted"]

@@ -1,13 +1,15 @@
 """How much of a night one runner does per hour, at the sandbox's 200 ms page latency.
 
-    .venv/bin/python bench/nightly.py [--claims 60] [--remits 8] [--cmns 6] [--contexts 1,2,4]
+    .venv/bin/python bench/nightly.py [--claims 60] [--remits 8] [--cmns 6] [--contexts 1,2,4,max]
     .venv/bin/python bench/nightly.py --compare-browsers [--claims 240]
     .venv/bin/python bench/nightly.py --robots eobs --contexts 4 --remits 200 --world 6000
 
-For 1, 2 and 4 browser contexts on one runner (one Chromium), side by side in
-one run: claims statused per hour and payments (claims) posted per hour, each
-next to the floor the latency alone sets (portal requests per unit x 200 ms,
-divided by the contexts), then CMNs checked per hour (OCR-bound) and what that
+For 1, 2 and 4 sessions per portal on one runner (one Chromium), and for each
+portal's own limit ("max": the billing system 8, a payer's portal 4; the
+robots' default), side by side in one run: claims statused per hour and
+payments (claims) posted per hour, each next to the floor the latency alone
+sets (portal requests per unit x 200 ms, divided by the billing sessions, which
+carry most requests), then CMNs checked per hour (OCR-bound) and what that
 means for a mid-size supplier's night (5,000 claim checks, 1,000 remittance
 pages, 200 CMNs) on one 2-core runner. `cpu/unit` is the runner's CPU seconds
 per unit (runner, Playwright's driver and Chromium, start-up and log-ins
@@ -69,7 +71,7 @@ class Counting:
         return self.app(environ, start_response)
 
 
-def one(robot: str, contexts: int, limit: int, seed: int, trace: bool = False,
+def one(robot: str, contexts: int | None, limit: int, seed: int, trace: bool = False,
         chromium: str | None = None, world: int = 1500) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="hme-nightly-") as tmp:
         data = Path(tmp)
@@ -97,7 +99,7 @@ def one(robot: str, contexts: int, limit: int, seed: int, trace: bool = False,
                "HME_VAULT_KEY": key.decode(), "HME_EOB_PAYERS": "medicare", "HME_RUNNER": "bench",
                **({"HME_CHROMIUM": chromium} if chromium else {})}
         command = [sys.executable, "-m", "hme_rpa.cli", "run", robot, "--night", TODAY.isoformat(),
-                   "--contexts", str(contexts), *([] if trace else ["--no-trace"]), "--limit"]
+                   *(["--contexts", str(contexts)] if contexts else []), *([] if trace else ["--no-trace"]), "--limit"]
         try:
             # Planning (A/R list, remittance lists) is measured apart from the units.
             subprocess.run([*command, "0"], env=env, check=True, capture_output=True, timeout=600)
@@ -154,7 +156,9 @@ def main() -> None:
                              "start (browser, log-ins, the open-claim list) weighs less in its rate")
     parser.add_argument("--trace", action="store_true", help="record Playwright traces, as `hme-rpa run` does by default")
     parser.add_argument("--robots", default="claim-status,eobs,cmns", help="which to measure")
-    parser.add_argument("--contexts", default="1,2,4", help="browser contexts to compare (the night's figure needs 1,2,4)")
+    parser.add_argument("--contexts", default="1,2,4,max",
+                        help="sessions per portal to compare; max: each portal's own limit (the night's figure "
+                             "needs 1,2,4,max)")
     parser.add_argument("--compare-browsers", action="store_true",
                         help="claim status at 4 contexts with full Chromium and with its headless shell, side by side")
     args = parser.parse_args()
@@ -167,17 +171,18 @@ def main() -> None:
           f"{'floor/h':>9}{'of floor':>9}{'cpu/unit':>9}{'sites':>7}")
     rates: dict[str, float] = {}
     chosen = set(args.robots.split(","))
-    settings = [int(c) for c in args.contexts.split(",")]
+    settings = args.contexts.split(",")
+    billing_limit = Config.from_env().limits_per_portal.get("billing", (4, 0.0))[0]
     for robot, limit, unit_name in (("claim-status", args.claims, "claims_statused"),
                                     ("eobs", args.remits, "claims_posted")):
         if robot not in chosen:
             continue
         for contexts in settings:
-            r = one(robot, contexts, limit, args.seed, args.trace, world=args.world)
+            r = one(robot, None if contexts == "max" else int(contexts), limit, args.seed, args.trace, world=args.world)
             done = r["totals"].get(unit_name, 0)
             per_hour = done / r["seconds"] * 3600
             req_per = r["requests"] / max(done, 1)
-            floor = 3600 / (req_per * LATENCY_S) * contexts
+            floor = 3600 / (req_per * LATENCY_S) * (billing_limit if contexts == "max" else int(contexts))
             rates[f"{robot}:{contexts}"] = per_hour
             if robot == "eobs":
                 rates[f"pages:{contexts}"] = r["totals"].get("remittance_pages", 0) / r["seconds"] * 3600
@@ -196,9 +201,9 @@ def main() -> None:
     cmn_rate = c["totals"].get("holds_checked", 0) / c["seconds"] * 3600
     print(f"{'cmns':<14}{2:>9}{c['totals'].get('holds_checked', 0):>7}{c['seconds']:>9.1f}{cmn_rate:>10.0f}"
           "   (OCR of fax scans on both cores)")
-    if chosen != {"claim-status", "eobs", "cmns"} or settings != [1, 2, 4]:
+    if chosen != {"claim-status", "eobs", "cmns"} or settings != ["1", "2", "4", "max"]:
         return
-    best = max((1, 2, 4), key=lambda k: rates[f"claim-status:{k}"] + rates[f"pages:{k}"])
+    best = max(settings, key=lambda k: rates[f"claim-status:{k}"] + rates[f"pages:{k}"])
     hours = 5000 / rates[f"claim-status:{best}"] + 1000 / max(rates[f"pages:{best}"], 1) + 200 / max(cmn_rate, 1)
     print(f"mid-size night (5,000 claim checks, 1,000 text remittance pages, 200 CMNs) with {best} contexts: "
           f"{hours:.2f} hours (target 1.0; ratio {hours:.2f})")

@@ -1,6 +1,11 @@
-"""Run one robot for one night: plan, lease units, work them with N browser contexts, record the run.
+"""Run one robot for one night: plan, lease units, work them with up to N sessions per portal, record the run.
 
     summary = asyncio.run(run_robot(config, "eobs", night=date, contexts=2))
+
+Each portal takes at most its own number of sessions (`Config.limits_per_portal`). A worker owns one session of
+each portal its robot keeps for a whole unit; the portals a robot uses a step at a time (`Robot.pooled`) are
+lent from a pool of their own. So a night of claim checks runs as many workers as the billing system takes
+sessions, sharing the fewer sessions a payer's portal allows.
 
 Queue items are filed through the queue server's API with idempotency keys,
 units are checkpointed in the database, and billing-system writes read back
@@ -18,7 +23,7 @@ import os
 import socket
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Callable
 
@@ -70,21 +75,20 @@ Progress = Callable[[int, int], None]
 class Night:
     """One robot's run: the shared state its workers use."""
 
-    def __init__(self, config: Config, robot: Robot, night: dt.date, runner: str, vault: Vault, contexts: int,
-                 progress: Progress | None, policy: Policy, trace: bool) -> None:
+    def __init__(self, config: Config, robot: Robot, night: dt.date, runner: str, vault: Vault,
+                 sessions: dict[str, int], progress: Progress | None, policies: dict[str, Policy], trace: bool) -> None:
         self.config = config
         self.robot = robot
         self.night = night
-        self.contexts = contexts
+        self.sessions = sessions
         self.progress = progress
-        self.policy = policy
         self.trace = trace
         self.engine = make_engine(config.database_url)
         self.checkpoints = Checkpoints(self.engine, robot.name, night, runner)
         self.credentials = {p: vault.get(p) for p in robot.portals}
         queue = vault.get("queue")
         self.queue = QueueClient(queue.url, queue.password)
-        self.guards = {p: PortalGuard(p, policy) for p in robot.portals}
+        self.guards = {p: PortalGuard(p, policies[p]) for p in robot.portals}
         self.down: dict[str, str] = {}
         self.totals: dict[str, Any] = {}
         self.kinds: dict[str, int] = {}
@@ -97,10 +101,17 @@ class Night:
         self.cache: dict[str, Any] = {}
         self.started = 0
 
+    @property
+    def workers(self) -> int:
+        return workers_for(self.robot, self.sessions)
+
+    def session(self, browser: Browser, portal: str) -> PortalSession:
+        return SESSIONS[portal](browser, self.guards[portal], self.credentials[portal],
+                                evidence_dir=self.work_dir / "evidence", trace=self.trace)
+
     def worker(self, browser: Browser) -> Worker:
-        evidence = self.work_dir / "evidence"
-        return Worker(sessions={p: SESSIONS[p](browser, self.guards[p], self.credentials[p], evidence_dir=evidence,
-                                               trace=self.trace) for p in self.robot.portals}, cache=self.cache)
+        return Worker(sessions={p: self.session(browser, p) for p in self.robot.portals if p not in self.robot.pooled},
+                      cache=self.cache)
 
     # --- filing ------------------------------------------------------------------------
     def _file(self, filings: list[Filing]) -> int:
@@ -233,26 +244,42 @@ def _evidence(worker: Worker, error: BaseException | None = None) -> list[Any]:
     return out
 
 
+def portal_plan(robot: Robot, config: Config, contexts: int | None,
+                base: Policy) -> tuple[dict[str, Policy], dict[str, int]]:
+    """Each portal's politeness (`base` with the portal's own limits from the configuration) and how many sessions
+    of it the run opens: `contexts` at most, and never past the portal's limit, where a session would wait for a
+    slot until the run ended and the run would wait for it."""
+    limits = config.limits_per_portal
+    policies = {p: replace(base, max_sessions=limits[p][0], min_interval=limits[p][1]) if p in limits else base
+                for p in robot.portals}
+    sessions = {p: min(max(contexts or policies[p].max_sessions, 1), policies[p].max_sessions) for p in robot.portals}
+    return policies, sessions
+
+
+def workers_for(robot: Robot, sessions: dict[str, int]) -> int:
+    """Units worked at once: as many as there are sessions of each portal a worker keeps for whole units."""
+    owned = [n for p, n in sessions.items() if p not in robot.pooled]
+    return min(owned or sessions.values())
+
+
 def default_runner_name() -> str:
     return os.environ.get("HME_RUNNER") or socket.gethostname()
 
 
-async def run_robot(config: Config, robot_name: str, *, night: dt.date, contexts: int = 1, runner: str | None = None,
+async def run_robot(config: Config, robot_name: str, *, night: dt.date, contexts: int | None = 1,
+                    runner: str | None = None,
                     progress: Progress | None = None, policy: Policy | None = None, trace: bool = True,
                     vault: Vault | None = None, limit: int | None = None) -> RunSummary:
-    """`limit`: work at most this many units in this run (a trial run, or a benchmark); the rest stay pending."""
+    """`contexts`: sessions per portal at most (None: each portal's own limit). `limit`: work at most this many
+    units in this run (a trial run, or a benchmark); the rest stay pending."""
     if robot_name not in ROBOTS:
         raise BotError(f"unknown robot {robot_name!r}; one of {', '.join(ROBOTS)}")
     robot = ROBOTS[robot_name]()
     vault = vault or Vault.open(config.data_dir, key=os.environ.get("HME_VAULT_KEY", ""))
-    policy = policy or Policy()
-    if contexts > policy.max_sessions:
-        # A worker past the portal's session limit would wait for a session slot until the run ends, and the
-        # run would wait for it: the limit is the most contexts that can work.
-        log.warning("%d contexts asked for; each portal takes at most %d sessions, so %d work", contexts,
-                    policy.max_sessions, policy.max_sessions)
-    state = Night(config, robot, night, runner or default_runner_name(), vault,
-                  min(max(contexts, 1), policy.max_sessions), progress, policy, trace)
+    policies, sessions = portal_plan(robot, config, contexts, policy or Policy())
+    state = Night(config, robot, night, runner or default_runner_name(), vault, sessions, progress, policies, trace)
+    log.info("%s: %d workers; sessions %s", robot_name, state.workers,
+             ", ".join(f"{p} {n}{' (lent by step)' if p in robot.pooled else ''}" for p, n in sessions.items()))
     state.limit = limit
     cp = state.checkpoints
     run_id = await asyncio.to_thread(cp.start_run)
@@ -266,8 +293,9 @@ async def run_robot(config: Config, robot_name: str, *, night: dt.date, contexts
     workers: list[Worker] = []
     try:
         async with launch() as (_playwright, browser):
-            workers = [state.worker(browser) for _ in range(state.contexts)]
-            pools = {p: SessionPool([w.sessions[p] for w in workers]) for p in robot.pooled}
+            workers = [state.worker(browser) for _ in range(state.workers)]
+            pools = {p: SessionPool([state.session(browser, p) for _ in range(state.sessions[p])])
+                     for p in robot.pooled}
             for w in workers:
                 w.pools = pools
             try:
@@ -280,9 +308,9 @@ async def run_robot(config: Config, robot_name: str, *, night: dt.date, contexts
             state.done = state.total - counts.get("pending", 0) - counts.get("leased", 0)
             ctx = state.context(executor)
             await asyncio.gather(*(state.work(w, ctx) for w in workers))
-            for w in workers:
-                for session in w.sessions.values():
-                    await session.close()
+            owned = [session for w in workers for session in w.sessions.values()]
+            for session in owned + [session for pool in pools.values() for session in pool.sessions]:
+                await session.close()
     except BotError as exc:
         status, error = RunStatus.FAILED, str(exc)
     except BaseException as exc:

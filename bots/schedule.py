@@ -38,13 +38,23 @@ def parse(text: str) -> dict[str, tuple[int, int]]:
     return out
 
 
+def _contexts() -> int | None:
+    """HME_CONTEXTS: sessions per portal at most for scheduled runs; unset, each portal's own limit."""
+    raw = os.environ.get("HME_CONTEXTS", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= 64:
+        raise BotError(f"HME_CONTEXTS must be a whole number from 1 to 64, not {raw!r}")
+    return int(raw)
+
+
 def run_job(robot: str) -> None:
     """What the scheduler calls (by reference, so the job survives in the database)."""
     from .runner import run_robot
 
     config = Config.from_env()
     night = config.now().date()
-    summary = asyncio.run(run_robot(config, robot, night=night, contexts=int(os.environ.get("HME_CONTEXTS", "4"))))
+    summary = asyncio.run(run_robot(config, robot, night=night, contexts=_contexts()))
     log.info("%s run %s: %s, units %s, %s exceptions filed", robot, summary.run_id, summary.status.value,
              summary.units, summary.exceptions_filed)
 

@@ -475,15 +475,16 @@ def vault_list() -> None:
 @main.command("run")
 @click.argument("robot", type=click.Choice(["claim-status", "eobs", "cmns", "reports"]))
 @click.option("--night", type=click.DateTime(["%Y-%m-%d"]), help="Business date of the run (default: today).")
-@click.option("--contexts", type=click.IntRange(1, 4), default=4, show_default=True,
-              help="Browser contexts working at once (at most the per-portal session limit, 4).")
+@click.option("--contexts", type=click.IntRange(1, 64),
+              help="Sessions per portal at most, each a browser context (default: each portal's own limit, "
+                   "HME_PORTAL_LIMITS: the billing system 8, a payer's portal 4).")
 @click.option("--runner", help="This runner's name (default: HME_RUNNER or the host name); a restart under "
                                "the same name takes its unfinished units back at once.")
 @click.option("--no-trace", is_flag=True, help="Do not record Playwright traces (faster; less evidence).")
 @click.option("--limit", type=int, help="Work at most this many units now (a trial run); the rest stay planned.")
 @_fail_on_bot_error
 @_fail_on_queue_error
-def run_command(robot: str, night: Any, contexts: int, runner: str | None, no_trace: bool, limit: int | None) -> None:
+def run_command(robot: str, night: Any, contexts: int | None, runner: str | None, no_trace: bool, limit: int | None) -> None:
     """Run one robot now, with a progress bar; the summary says what it did and what it filed."""
     import asyncio
 

@@ -72,6 +72,10 @@ class Config:
     dso_period_days: int = 91
     doc_follow_up_days: int = 3
     minutes_saved: str = "claim-status=6,eobs=20,cmns=10,reports=30"
+    # Politeness per portal: "portal=sessions/seconds" (most sessions open at once / least time between two
+    # requests). A portal not named takes 4 sessions and 0.06 s. The billing system is the supplier's own: its
+    # limit is its capacity and its licences, not courtesy to a payer, and it takes most of a night's requests.
+    portal_limits: str = "billing=8/0.03"
     server_host: str = "127.0.0.1"
     server_port: int = 8400
     testing: bool = False
@@ -95,6 +99,7 @@ class Config:
         "dso_period_days": "HME_DSO_PERIOD_DAYS",
         "doc_follow_up_days": "HME_DOC_FOLLOW_UP_DAYS",
         "minutes_saved": "HME_MINUTES_SAVED",
+        "portal_limits": "HME_PORTAL_LIMITS",
         "server_host": "HME_HOST",
         "server_port": "HME_PORT",
     }
@@ -138,6 +143,7 @@ class Config:
         if not 1 <= self.doc_follow_up_days <= 30:
             raise ConfigError("HME_DOC_FOLLOW_UP_DAYS must be between 1 and 30")
         self.minutes_saved_per_unit  # raises ConfigError when malformed
+        self.limits_per_portal  # likewise
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
@@ -156,6 +162,23 @@ class Config:
                 value = -1.0
             if not name.strip() or not 0 <= value <= 24 * 60:
                 raise ConfigError(f"HME_MINUTES_SAVED: {part!r} is not robot=minutes (e.g. claim-status=6)")
+            out[name.strip()] = value
+        return out
+
+    @property
+    def limits_per_portal(self) -> dict[str, tuple[int, float]]:
+        """HME_PORTAL_LIMITS as {portal: (sessions, seconds)}, e.g. "billing=8/0.03,medicare=2/0.5"."""
+        out: dict[str, tuple[int, float]] = {}
+        for part in filter(None, (p.strip() for p in self.portal_limits.split(","))):
+            name, _, limit = part.partition("=")
+            sessions, _, seconds = limit.partition("/")
+            try:
+                value = (int(sessions), float(seconds))
+            except ValueError:
+                value = (0, -1.0)
+            if not name.strip() or not 1 <= value[0] <= 64 or not 0 <= value[1] <= 60:
+                raise ConfigError(f"HME_PORTAL_LIMITS: {part!r} is not portal=sessions/seconds with 1 to 64 "
+                                  "sessions and 0 to 60 seconds (e.g. billing=8/0.03)")
             out[name.strip()] = value
         return out
 

@@ -86,11 +86,37 @@ def test_cli_reports_a_bad_setting_in_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "HME_LEASE_MINUTES must be a whole number" in result.output
 
 
-def test_cli_refuses_more_contexts_than_a_portal_takes_sessions(tmp_path: Path) -> None:
-    # Past the portal's session limit a context would wait for a session until the run ended: refused up front.
-    result = CliRunner().invoke(main, ["run", "eobs", "--contexts", "6"], env=env_for(tmp_path))
-    assert result.exit_code == 2
-    assert "'--contexts': 6 is not in the range 1<=x<=4" in result.output
+def test_each_portal_opens_sessions_up_to_its_own_limit_and_the_workers_follow_the_portals_they_keep() -> None:
+    from bots.robots import ROBOTS
+    from bots.runner import portal_plan, workers_for
+    from bots.runtime.guard import Policy
+    from hme_rpa.config import Config
+
+    base = Policy(retries=2)
+    default = Config.from_env({})
+    plans = {}
+    for robot in ("claim-status", "eobs", "cmns"):
+        for contexts in (None, 2, 6, 40):
+            policies, sessions = portal_plan(ROBOTS[robot](), default, contexts, base)
+            plans[robot, contexts] = sessions, workers_for(ROBOTS[robot](), sessions)
+    # The billing system (the supplier's own) takes 8 sessions, a payer's portal 4; asked for more, each stops
+    # at its own limit rather than wait for a slot that never comes.
+    assert plans["claim-status", None] == ({"billing": 8, "medicare": 4, "bluriver": 4}, 8)
+    assert plans["claim-status", 40] == plans["claim-status", None]
+    assert plans["claim-status", 6] == ({"billing": 6, "medicare": 4, "bluriver": 4}, 6)
+    assert plans["claim-status", 2] == ({"billing": 2, "medicare": 2, "bluriver": 2}, 2)
+    # EOB posting keeps a payer's session for a remittance and lends the billing sessions claim by claim.
+    assert plans["eobs", None] == ({"billing": 8, "medicare": 4, "bluriver": 4}, 4)
+    assert plans["cmns", 6] == ({"billing": 6, "documents": 4}, 4)
+    policies, _ = portal_plan(ROBOTS["eobs"](), Config.from_env({"HME_PORTAL_LIMITS": "medicare=2/0.5"}), None, base)
+    assert (policies["medicare"].max_sessions, policies["medicare"].min_interval, policies["medicare"].retries) == (2, 0.5, 2)
+    assert (policies["billing"].max_sessions, policies["billing"].min_interval) == (4, 0.06)  # not named: defaults
+
+
+def test_cli_refuses_a_portal_limit_it_cannot_read(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["run", "eobs"], env={**env_for(tmp_path), "HME_PORTAL_LIMITS": "billing=many"})
+    assert result.exit_code == 1
+    assert "HME_PORTAL_LIMITS: 'billing=many' is not portal=sessions/seconds" in result.output
 
 
 @pytest.mark.slow

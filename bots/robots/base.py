@@ -58,7 +58,7 @@ class Outcome:
 
 @dataclass
 class Worker:
-    """One browser context's worth of sessions, owned by one worker coroutine.
+    """The sessions one worker coroutine keeps for whole units: one of each portal its robot does not pool.
 
     `cache` is shared by the run's workers (what one looked up, the others need not ask the portal again), and
     so are `pools`: the sessions of the portals a robot borrows step by step (`Robot.pooled`)."""
@@ -96,7 +96,8 @@ class Robot:
     name: ClassVar[str]
     # Portals (vault names) every unit needs; a unit may add its own in data["portal"].
     portals: ClassVar[tuple[str, ...]]
-    # Portals whose sessions the run's workers share step by step (Worker.borrow).
+    # Portals whose sessions the run's workers share step by step (Worker.borrow); a worker keeps a session of
+    # each of the others for whole units, so the fewest sessions among those is how many units go at once.
     pooled: ClassVar[tuple[str, ...]] = ()
 
     async def plan(self, ctx: NightContext, worker: Worker) -> list[tuple[str, dict[str, Any]]]:

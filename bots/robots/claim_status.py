@@ -70,6 +70,9 @@ def route(code: str) -> str | None:
 class ClaimStatusRobot(Robot):
     name = "claim-status"
     portals = ("billing", "medicare", "bluriver")
+    # A claim asks its payer one question (often answered from the run's cache): the workers, one per billing
+    # session, share the payers' sessions.
+    pooled = ("medicare", "bluriver")
 
     async def plan(self, ctx: NightContext, worker: Worker) -> list[tuple[str, dict[str, Any]]]:
         billing: MediBillSession = worker["billing"]  # type: ignore[assignment]
@@ -131,7 +134,6 @@ class ClaimStatusRobot(Robot):
                       billed: Decimal, inquiry: list[str] | None = None) -> dict[str, Any]:
         not_on_file = {"code": "A4", "status": "NOT FOUND", "icn": "", "paid": "", "reasons": [], "remit_date": None}
         if portal == "medicare":
-            medicare: MedicareSession = worker["medicare"]  # type: ignore[assignment]
             # The dates planned for this claim's patient when the claim's own are inside them (the claim page is the
             # truth: a date of service corrected since planning is asked on its own).
             start, end = (dt.date.fromisoformat(d) for d in inquiry) if inquiry else (dos_from, dos_from)
@@ -140,7 +142,9 @@ class ClaimStatusRobot(Robot):
             answers = worker.cache.setdefault("medicare_inquiries", {})
             key = (member_id, start, end)
             if key not in answers:
-                answers[key] = await medicare.claim_status(member_id, start, end)
+                async with worker.borrow("medicare") as session:
+                    medicare: MedicareSession = session  # type: ignore[assignment]
+                    answers[key] = await medicare.claim_status(member_id, start, end)
             rows = answers[key]
             for r in rows:
                 if r.patient_control == account and r.dos_from == dos_from and r.billed == billed:
@@ -150,10 +154,11 @@ class ClaimStatusRobot(Robot):
                             "paid": f"{r.paid:.2f}" if r.paid is not None else "", "reasons": r.reasons,
                             "remit_date": r.remit_date.isoformat() if r.remit_date else None}
             return not_on_file
-        bluriver: BlueRiverSession = worker["bluriver"]  # type: ignore[assignment]
         cache = worker.cache.setdefault("bluriver_members", {})
         if member_id not in cache:
-            cache[member_id] = await bluriver.claims_of_member(member_id, account)
+            async with worker.borrow("bluriver") as session:
+                bluriver: BlueRiverSession = session  # type: ignore[assignment]
+                cache[member_id] = await bluriver.claims_of_member(member_id, account)
         for c in cache[member_id]:
             if c.account == account and c.dos_from == dos_from and c.billed == billed:
                 return {"code": c.category, "status": c.status, "icn": c.claim_number,

@@ -1,11 +1,12 @@
 """One portal's sessions shared by a run's workers, lent out one step at a time.
 
 A remittance is one unit of work, but its claims are posted one by one into
-the billing system. Lent from a pool holding every worker's billing session, a
-unit's claims go out on as many sessions as are idle: at the end of a night the
-last long remittance is posted by all the contexts, not by one while the others
-sit idle. The pool never holds more sessions than the run has workers, so the
-portal's session limit holds as before.
+the billing system. Lent from a pool of billing sessions, a unit's claims go
+out on as many sessions as are idle: at the end of a night the last long
+remittance is posted by all of them, not by one while the others sit idle. And
+a claim check needs its payer's portal for one question: the run's workers
+share the fewer sessions a payer allows. A pool holds at most its portal's
+session limit.
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ class SessionPool(Generic[S]):
         # Last in, first out: the session used last is the one most likely still logged in, so a quiet
         # stretch does not make every session log in again.
         self._idle: asyncio.LifoQueue[S] = asyncio.LifoQueue()
-        self.size = 0
-        for session in sessions:
+        self.sessions = list(sessions)
+        self.size = len(self.sessions)
+        for session in self.sessions:
             self._idle.put_nowait(session)
-            self.size += 1
         if not self.size:
             raise ValueError("a session pool needs at least one session")
 

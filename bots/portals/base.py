@@ -160,8 +160,9 @@ class PortalSession:
         a form that posts is submitted as a person would, and its answer read where it loads.
 
         The address is the one the browser would build (the form's own action and field names, so a portal
-        that renames its fields still gets its own names back). A button a person could not press fails
-        as a screen that is not what the robot expects."""
+        that renames its fields still gets its own names back); scripts that run on a form's submission do
+        not run, so a form whose scripts change what it sends is not one to read this way. A button a person
+        could not press fails as a screen that is not what the robot expects."""
         found: dict[str, Any] = await page.evaluate(_FORM_ADDRESS, submit)
         if found["problem"]:
             raise ElementMissing(f"{what}: {found['problem']}")
@@ -216,8 +217,10 @@ _FORM_ADDRESS = """(selector) => {
         return {problem: `${selector} is not shown`, url: null};
     const form = control.form;
     if (!form) return {problem: `${selector} is not a form's button`, url: null};
-    if (form.method !== "get") return {problem: null, url: null};
-    const address = new URL(form.action, document.baseURI);
+    // A button may send its form elsewhere or otherwise (formaction, formmethod), as the browser would.
+    const method = control.hasAttribute("formmethod") ? control.formMethod : form.method;
+    if (method !== "get") return {problem: null, url: null};
+    const address = new URL(control.hasAttribute("formaction") ? control.formAction : form.action, document.baseURI);
     address.search = new URLSearchParams(new FormData(form, control.type === "submit" ? control : null)).toString();
     address.hash = "";
     return {problem: null, url: address.href};

@@ -50,10 +50,18 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="medibill-state")
 
 
+# The forms a user has open that the system remembers, like an old system's page-state cache: a form older than
+# this many others is expired. Kept in the signed session cookie, which a browser drops past 4 KB: remembering
+# every claim a session ever opened broke a long session's cookie after about a hundred claims.
+OPEN_FORMS = 16
+
+
 def issue_state(form: str, data: dict[str, Any]) -> str:
     """A hidden __STATE token for one form; only the newest one issued is accepted back."""
     nonce = secrets.token_hex(6)
-    session[f"state:{form}"] = nonce
+    # A list, newest last: the session's JSON keeps a list's order, not a mapping's.
+    states = [pair for pair in session.get("states", []) if pair[0] != form]
+    session["states"] = [*states, [form, nonce]][-OPEN_FORMS:]
     return _serializer().dumps({"f": form, "n": nonce, "d": data})
 
 
@@ -66,7 +74,7 @@ def check_state(form: str) -> dict[str, Any]:
         payload = _serializer().loads(request.form.get("__STATE", ""))
     except BadSignature:
         raise StateExpired() from None
-    if payload.get("f") != form or payload.get("n") != session.get(f"state:{form}"):
+    if payload.get("f") != form or [form, payload.get("n")] not in session.get("states", []):
         raise StateExpired()
     return payload["d"]  # type: ignore[no-any-return]
 

@@ -274,7 +274,7 @@ class _Portal(_Quiet):
         "/search": (200, "<form id=s action=/found><input id=q name=member><input type=hidden name=v value=2>"
                          "<button id=go name=act value=find>Find</button><button id=off disabled>Off</button></form>"
                          "<form method=post action=/posted><input id=pq name=member><button id=post>Post</button>"
-                         "</form>"),
+                         "<button id=look formmethod=get formaction=/found>Look</button></form>"),
     }
     ANSWER = "<h1 id=claim-header>Found</h1><table><tr class=row><td>{}</td></tr></table>"
 
@@ -376,6 +376,9 @@ def test_a_search_form_is_read_in_place_and_a_form_that_posts_is_submitted(tmp_p
                 await session.read_form(page, "#off", ROWS, screen="#claim-header", login_marker="#signon",
                                         what="search")
             await fill_form(page, [("#pq", "X")], what="post")
+            looked = await session.read_form(page, "#look", ROWS, screen="#claim-header", login_marker="#signon",
+                                             what="look")
+            assert looked == [["member=X"]]  # the button's own method and address: a search, read in place
             posted = await session.read_form(page, "#post", ROWS, screen="#claim-header", login_marker="#signon",
                                              what="post")
             await session.close()
@@ -391,4 +394,4 @@ def test_a_search_form_is_read_in_place_and_a_form_that_posts_is_submitted(tmp_p
     assert disabled == "search: #off is disabled"
     assert posted == [["member=X"]]
     assert [u.split("/", 3)[-1] for u in loads] == ["posted"]  # only the form that posts loaded a page
-    assert _Portal.asked[-2:] == ["/found?member=1EG4+TE5MK73&v=2&act=find", "POST /posted"]
+    assert _Portal.asked[-3:] == ["/found?member=1EG4+TE5MK73&v=2&act=find", "/found?member=X", "POST /posted"]

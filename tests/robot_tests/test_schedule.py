@@ -20,6 +20,17 @@ def test_timetable_is_parsed_strictly() -> None:
         schedule.parse("eobs=25:00")
 
 
+def test_scheduled_runs_take_each_portals_limit_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HME_CONTEXTS", raising=False)
+    assert schedule._contexts() is None
+    monkeypatch.setenv("HME_CONTEXTS", "6")
+    assert schedule._contexts() == 6
+    for wrong in ("0", "lots", "-2"):
+        monkeypatch.setenv("HME_CONTEXTS", wrong)
+        with pytest.raises(BotError, match="HME_CONTEXTS must be a whole number from 1 to 64"):
+            schedule._contexts()
+
+
 def test_jobs_persist_in_the_database_without_overlap(tmp_path: Path) -> None:
     config = make_config(f"sqlite:///{tmp_path / 'jobs.sqlite3'}", tmp_path)
     scheduler = schedule.build(config, schedule.parse("eobs=01:00,cmns=03:30"), blocking=False)

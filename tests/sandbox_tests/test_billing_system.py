@@ -132,6 +132,21 @@ def test_a_stale_state_token_expires_the_page(medibill: tuple[FlaskClient, Store
     assert forged.status_code == 409
 
 
+def test_a_long_session_remembers_its_newest_forms_in_a_cookie_that_stays_small(
+        medibill: tuple[FlaskClient, Store]) -> None:
+    client, store = medibill
+    claims = [r["claim_number"] for r in store.all("SELECT claim_number FROM claims ORDER BY id LIMIT 300")]
+    tokens = {}
+    for number in claims:
+        tokens[number] = _token(client.get(f"/claims/{number}").get_data(as_text=True))
+    cookie = client.get_cookie("billing_session")
+    assert cookie is not None and len(cookie.value) < 1500  # a browser drops a cookie past 4 KB
+    newest = client.post(f"/claims/{claims[-1]}/notes", data={"__STATE": tokens[claims[-1]], "note": "called payer"})
+    assert newest.status_code == 200 and "NOTE SAVED" in newest.get_data(as_text=True)
+    oldest = client.post(f"/claims/{claims[0]}/notes", data={"__STATE": tokens[claims[0]], "note": "called payer"})
+    assert oldest.status_code == 409  # opened 300 forms ago: expired, as the old system's page cache would have it
+
+
 def test_idle_session_times_out(medibill: tuple[FlaskClient, Store], monkeypatch: pytest.MonkeyPatch) -> None:
     client, _store = medibill
     assert "A/R INQUIRY" in client.get("/ar").get_data(as_text=True)

@@ -267,9 +267,8 @@ def default_runner_name() -> str:
 
 
 async def run_robot(config: Config, robot_name: str, *, night: dt.date, contexts: int | None = 1,
-                    runner: str | None = None,
-                    progress: Progress | None = None, policy: Policy | None = None, trace: bool = True,
-                    vault: Vault | None = None, limit: int | None = None) -> RunSummary:
+                    runner: str | None = None, progress: Progress | None = None, policy: Policy | None = None,
+                    trace: bool = True, vault: Vault | None = None, limit: int | None = None) -> RunSummary:
     """`contexts`: sessions per portal at most (None: each portal's own limit). `limit`: work at most this many
     units in this run (a trial run, or a benchmark); the rest stay pending."""
     if robot_name not in ROBOTS:
@@ -279,7 +278,8 @@ async def run_robot(config: Config, robot_name: str, *, night: dt.date, contexts
     policies, sessions = portal_plan(robot, config, contexts, policy or Policy())
     state = Night(config, robot, night, runner or default_runner_name(), vault, sessions, progress, policies, trace)
     log.info("%s: %d workers; sessions %s", robot_name, state.workers,
-             ", ".join(f"{p} {n}{' (lent by step)' if p in robot.pooled else ''}" for p, n in sessions.items()))
+             ", ".join(f"{p} {n} lent by step" if p in robot.pooled else f"{p} {state.workers}"
+                       for p, n in sessions.items()))
     state.limit = limit
     cp = state.checkpoints
     run_id = await asyncio.to_thread(cp.start_run)

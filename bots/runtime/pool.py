@@ -24,10 +24,9 @@ class SessionPool(Generic[S]):
         # stretch does not make every session log in again.
         self._idle: asyncio.LifoQueue[S] = asyncio.LifoQueue()
         self.sessions = list(sessions)
-        self.size = len(self.sessions)
         for session in self.sessions:
             self._idle.put_nowait(session)
-        if not self.size:
+        if not self.sessions:
             raise ValueError("a session pool needs at least one session")
 
     @asynccontextmanager

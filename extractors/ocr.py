@@ -1,12 +1,6 @@
-"""OCR for scans and faxes: the preprocessing that matters, then Tesseract with word confidences.
+"""OCR for scans and faxes: the page cleaned (`preprocess.prepare`), then Tesseract with word confidences.
 
-Preprocessing (`prepare`): a fax (under 250 dpi; fine mode is 200 dpi and often
-204 x 196) is despeckled at its own resolution (fax noise is dots of one or two
-pixels), rescaled to 300 dpi (Tesseract's sweet spot) with a little smoothing,
-deskewed in grey (the angle whose row profile is sharpest, searched to ±4 degrees)
-and binarised (Otsu); a 300 dpi scan is binarised, despeckled and deskewed as it
-is. One Tesseract per page with
-OMP_THREAD_LIMIT=1, pages spread over the cores by the caller.
+One Tesseract per page with OMP_THREAD_LIMIT=1, pages spread over the cores by the caller.
 """
 
 from __future__ import annotations
@@ -16,16 +10,13 @@ import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 
-import numpy as np
 import pytesseract
-from PIL import Image, ImageChops, ImageFilter
+from PIL import Image
 
 from .exceptions import ExtractError
 from .pages import Page
+from .preprocess import TARGET_DPI, prepare
 
-TARGET_DPI = 300
-MAX_SKEW = 4.0
-MIN_ROTATION = 0.4  # below this Tesseract's own line finding copes; rotating costs more than it saves
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 
@@ -60,110 +51,6 @@ class Glyph:
             if conf >= floor and conf > out.get(text, -1.0):
                 out[text] = conf
         return out
-
-
-def _otsu(gray: Image.Image) -> int:
-    """The grey level that best splits ink from paper (Otsu), from the image's histogram."""
-    hist = np.asarray(gray.histogram()[:256], dtype=np.float64)
-    total = hist.sum()
-    cum = np.cumsum(hist)
-    cum_mean = np.cumsum(hist * np.arange(256))
-    mean_all = cum_mean[-1] / total
-    w0 = cum / total
-    w1 = 1 - w0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        between = (mean_all * w0 - cum_mean / total) ** 2 / (w0 * w1)
-    between[~np.isfinite(between)] = 0
-    return int(np.argmax(between))
-
-
-def skew_angle(image: Image.Image, *, inverted: bool = False) -> float:
-    """Degrees to rotate by so text lines are level: the angle whose row profile is sharpest.
-
-    Searched on a copy about 700 pixels wide, first every degree, then every 0.15 around the best.
-    """
-    small = image.convert("L")
-    scale = 700 / max(small.size)
-    if scale < 1:
-        small = small.resize((int(small.width * scale), int(small.height * scale)), Image.Resampling.BOX)
-    ink = small if inverted else ImageChops.invert(small)
-
-    def sharpness(angle: float) -> float:
-        rotated = np.asarray(ink.rotate(angle, resample=Image.Resampling.NEAREST, fillcolor=0), dtype=np.float64)
-        rows = rotated.sum(axis=1)
-        return float(np.sum(np.diff(rows) ** 2))
-
-    coarse = max(np.arange(-MAX_SKEW, MAX_SKEW + 0.01, 1.0), key=sharpness)
-    fine = max(np.arange(coarse - 0.6, coarse + 0.61, 0.15), key=sharpness)
-    return float(round(fine, 2))
-
-
-SPECKLE_MIN_INK = 3      # of the 9 pixels around an ink pixel (itself included), at a fax's own resolution
-SPECKLE_MIN_INK_300 = 5  # of the 25 around it, on a page at 300 dpi
-
-
-def despeckle(gray: Image.Image, threshold: int) -> Image.Image:
-    """Paper where a low-resolution scan has lone dots: ink pixels with fewer than SPECKLE_MIN_INK inked in
-    their 3x3.
-
-    Done at the scan's own resolution, where a fax dot is one or two pixels and the thinnest stroke of
-    small print has at least two inked neighbours along it; after rescaling, dots and strokes blur together.
-    """
-    ink = gray.point(lambda v: 255 if v <= threshold else 0)
-    dense = ink.filter(ImageFilter.BoxBlur(1)).point(lambda v: 255 if v >= SPECKLE_MIN_INK * 255 / 9 - 0.5 else 0)
-    specks = ImageChops.subtract(ink, dense)
-    return ImageChops.lighter(gray, specks)
-
-
-def despeckle_300(ink: Image.Image) -> Image.Image:
-    """Clear scanner noise on a 300 dpi page: ink pixels with fewer than SPECKLE_MIN_INK_300 inked in their 5x5.
-
-    `ink` is 255 where the page is black. A stroke of the smallest print is 3 pixels wide at 300 dpi, so
-    every pixel of it has 9 or more inked neighbours; a dot has at most 4.
-    """
-    dense = ink.filter(ImageFilter.BoxBlur(2)).point(
-        lambda v: 255 if v >= SPECKLE_MIN_INK_300 * 255 / 25 - 0.5 else 0)
-    return ImageChops.multiply(ink, dense)
-
-
-SMOOTHING = 0.67    # Gaussian radius in 300-dpi pixels per unit of rescale: rounds off a fax's stair-stepped edges
-LOW_RES_DPI = 250   # below this a scan is rescaled and smoothed; at 300 dpi it is read as it is
-
-
-def prepare(image: Image.Image, dpi: float | None) -> tuple[Image.Image, Image.Image]:
-    """The 1-bit page for Tesseract, deskewed, and the grey page it came from (same geometry).
-
-    A fax (200 dpi, black and white): despeckle at its own resolution, rescale to 300 dpi with a little
-    smoothing, deskew the grey image, binarise (Otsu). Rescaled as it is, a fax's letters keep jagged
-    edges that Tesseract misreads (D as 0, S as 5); smoothing before the threshold and rotating grey keeps
-    the strokes whole (measured on the sandbox's faxes: codes read exactly 78% before, 88% after).
-    A page scanned at 300 dpi or more: binarise, despeckle, deskew; smoothing its small print would
-    merge letters (measured: scanned remittances fell from 93% to 73% of fields right with it).
-    """
-    gray = image.convert("L")
-    if not dpi:
-        dpi = image.width / 8.5  # no resolution recorded (a bare PNG): assume a letter-width page
-    if dpi < LOW_RES_DPI:
-        factor = TARGET_DPI / dpi
-        gray = despeckle(gray, _otsu(gray))
-        gray = gray.resize((round(gray.width * factor), round(gray.height * factor)), Image.Resampling.BICUBIC)
-        gray = gray.filter(ImageFilter.GaussianBlur(SMOOTHING * factor))
-        threshold = _otsu(gray)
-        angle = skew_angle(gray.point(lambda v: 255 if v <= threshold else 0), inverted=True)
-        if abs(angle) >= MIN_ROTATION:
-            gray = gray.rotate(angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
-        threshold = _otsu(gray)
-        return gray.point(lambda v: 255 if v > threshold else 0, mode="1"), gray
-    if abs(dpi - TARGET_DPI) > 5:
-        factor = TARGET_DPI / dpi
-        gray = gray.resize((round(gray.width * factor), round(gray.height * factor)), Image.Resampling.LANCZOS)
-    threshold = _otsu(gray)
-    ink = despeckle_300(gray.point(lambda v: 255 if v <= threshold else 0))
-    angle = skew_angle(ink, inverted=True)
-    if abs(angle) >= MIN_ROTATION:
-        ink = ink.rotate(angle, resample=Image.Resampling.NEAREST, expand=True, fillcolor=0)
-    page = ink.point(lambda v: 0 if v else 255, mode="1")
-    return page, page.convert("L")
 
 
 def _uncompressed(image: Image.Image) -> Image.Image:

@@ -13,7 +13,8 @@ from PIL import Image, ImageDraw
 from extractors import ExtractError, extract
 from extractors.forms import swo, values
 from extractors.forms.layout import Form, _joined
-from extractors.ocr import Glyph, Word, glyph_words, prepare
+from extractors.ocr import Glyph, Word, glyph_words
+from extractors.preprocess import prepare
 from sandbox.documents import forms, scan
 from sandbox.world.store import Store
 

@@ -19,6 +19,7 @@ _TO_DIGIT = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "@": "0", "I"
                            "q": "9", "A": "4", "T": "7"})
 _TO_LETTER = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G", "4": "A", "7": "T"})
 _ICD_FIRST = str.maketrans({"$": "S", "3": "J", ")": "J", "}": "J", "]": "J"})
+_ICD_FIRST_FROM = "$3)}]"
 
 
 @dataclass
@@ -349,8 +350,12 @@ def icd10_in(words: list[Word]) -> list[Read[str]]:
         candidate = text[0].translate(_TO_LETTER).translate(_ICD_FIRST) + text[1].translate(_TO_DIGIT) + text[2:]
         if is_icd10(candidate):
             # The first character must be a letter: turning "1" into I there is the format's doing, not a guess.
-            out.append(Read(candidate, word.conf if candidate[1:] == text[1:] else min(word.conf, 75.0), True, word,
-                            candidate[1:] != text[1:]))
+            # A symbol there is a guess that every rendering repeats ("$" is an S, or a J whose hook met its
+            # bar: J84.10 has read as $84.10 three times), so agreement cannot make it sure (GUESSED_CONF).
+            symbol = text[0] in _ICD_FIRST_FROM
+            guessed = symbol or candidate[1:] != text[1:]
+            conf = min(word.conf, GUESSED_CONF) if symbol else min(word.conf, 75.0) if guessed else word.conf
+            out.append(Read(candidate, conf, True, word, guessed))
     return out
 
 

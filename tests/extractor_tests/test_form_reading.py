@@ -367,6 +367,14 @@ def test_tesseract_reports_each_glyph_with_what_it_weighed() -> None:
     assert values.by_glyphs(found, values.MBI_SHAPE).value == "1MC2YK6MJ28"
 
 
+def test_a_symbol_where_an_icd10_code_starts_is_a_guess_at_its_letter() -> None:
+    # "$84.10" is J84.10 whose hook met its bar as often as S84.10: never sure on the page's read alone.
+    dollar = values.icd10_in([_word("$84.10", 96)])[0]
+    assert dollar.value == "S84.10" and dollar.guessed and not dollar.sure
+    one = values.icd10_in([_word("150.9", 96)])[0]  # a digit one where a letter must stand is the I of I50.9
+    assert one.value == "I50.9" and not one.guessed and one.sure
+
+
 def test_typewriter_zeros_and_exclamation_marks_in_names_read_as_what_they_are() -> None:
     assert [r.value for r in values.hcpcs_in([_word("Ke0e1", 40)])] == ["K0001"]
     assert not values.hcpcs_in([_word("Ke0e1", 90)])[0].sure  # changed to fit: never sure alone

@@ -18,8 +18,8 @@ _TO_DIGIT = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "@": "0", "I"
                            "L": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "G": "6", "b": "6", "g": "9",
                            "q": "9", "A": "4", "T": "7"})
 _TO_LETTER = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G", "4": "A", "7": "T"})
-_ICD_FIRST = str.maketrans({"$": "S", "3": "J", ")": "J", "}": "J", "]": "J"})
-_ICD_FIRST_FROM = "$3)}]"
+_ICD_FIRST_LOOKALIKES = {"$": "S", "3": "J", ")": "J", "}": "J", "]": "J"}  # symbols read where the letter stands
+_ICD_FIRST = str.maketrans(_ICD_FIRST_LOOKALIKES)
 
 
 @dataclass
@@ -352,7 +352,7 @@ def icd10_in(words: list[Word]) -> list[Read[str]]:
             # The first character must be a letter: turning "1" into I there is the format's doing, not a guess.
             # A symbol there is a guess that every rendering repeats ("$" is an S, or a J whose hook met its
             # bar: J84.10 has read as $84.10 three times), so agreement cannot make it sure (GUESSED_CONF).
-            symbol = text[0] in _ICD_FIRST_FROM
+            symbol = text[0] in _ICD_FIRST_LOOKALIKES
             guessed = symbol or candidate[1:] != text[1:]
             conf = min(word.conf, GUESSED_CONF) if symbol else min(word.conf, 75.0) if guessed else word.conf
             out.append(Read(candidate, conf, True, word, guessed))

@@ -267,8 +267,10 @@ def memory_flatness(root: Path, store: Store) -> None:
         chunks = [lines[(i * 52) % max(len(lines) - 52, 1):][:52] for i in range(pages)]
         path = root / f"long-{pages}.pdf"
         path.write_bytes(pdf_writer.text_pages(chunks))
-        code = ("import resource, sys; from extractors import extract; d = extract(sys.argv[1]); "
-                "print(d.pages, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+        # VmHWM, not ru_maxrss: Linux carries ru_maxrss over an exec, so a child started from this (large)
+        # process would report the bench's own size (330 MiB) however little the extractor used.
+        code = ("import re, sys; from extractors import extract; d = extract(sys.argv[1]); "
+                "print(d.pages, re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))")
         out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True,
                              cwd=REPO).stdout.split()
         peaks[pages] = (int(out[0]), int(out[1]) / 1024)

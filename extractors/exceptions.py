@@ -21,3 +21,7 @@ class DocumentTooLarge(ExtractError):
 
 class ReaderFailed(ExtractError):
     """The document opened but a reader broke on it: a bug to report, with the file."""
+
+
+class OcrFailed(ExtractError):
+    """Tesseract could not run (missing, crashed or timed out)."""

@@ -5,23 +5,19 @@ One Tesseract per page with OMP_THREAD_LIMIT=1, pages spread over the cores by t
 
 from __future__ import annotations
 
-import os
 import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 
-import pytesseract
 from PIL import Image
 
-from .exceptions import ExtractError
+from . import tesseract
+from .exceptions import OcrFailed
 from .pages import Page
 from .preprocess import TARGET_DPI, prepare
 
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-
-
-class OcrFailed(ExtractError):
-    """Tesseract could not run (missing, crashed or timed out)."""
+__all__ = ["Glyph", "OcrFailed", "Word", "glyph_words", "lines_of", "page_text", "page_words", "read_page",
+           "read_scan", "words"]
 
 
 @dataclass(frozen=True)
@@ -53,29 +49,18 @@ class Glyph:
         return out
 
 
-def _uncompressed(image: Image.Image) -> Image.Image:
-    """The image marked to be handed to Tesseract as PNM, written as it is: pytesseract writes PNG otherwise,
-    whose compression took 0.15 s of a CMN's 5.5 s in a profile (mostly the grey sheets of cells)."""
-    image = image.copy()
-    image.format = "PPM"
-    return image
-
-
 def words(image: Image.Image, *, psm: int = 6, timeout: float = 120, alphabet: str | None = None) -> list[Word]:
     """Tesseract's words with confidences; with `alphabet`, Tesseract may read only those characters."""
-    config = f"--psm {psm} --dpi {TARGET_DPI}"
-    if alphabet:
-        config += f" -c tessedit_char_whitelist={alphabet}"
-    try:
-        data = pytesseract.image_to_data(_uncompressed(image), lang="eng", config=config,
-                                         output_type=pytesseract.Output.DICT, timeout=timeout)
-    except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, RuntimeError, OSError) as exc:
-        raise OcrFailed(f"OCR failed: {type(exc).__name__}") from None
+    extra = {"tessedit_char_whitelist": alphabet} if alphabet else {}
+    tsv = tesseract.recognize(image, psm=psm, dpi=TARGET_DPI, timeout=timeout, **extra)
     out = []
-    for i, text in enumerate(data["text"]):
-        if text and text.strip():
-            out.append(Word(text.strip(), float(data["conf"][i]), data["left"][i], data["top"][i], data["width"][i],
-                            data["height"][i], (data["block_num"][i], data["par_num"][i], data["line_num"][i])))
+    # Tesseract's TSV rows: level, page, block, paragraph, line, word, left, top, width, height, conf, text.
+    for row in tsv.splitlines():
+        cells = row.split("\t")
+        if len(cells) < 12 or cells[0] != "5" or not cells[11].strip():
+            continue
+        block, paragraph, line, left, top, width, height = (int(c) for c in (*cells[2:5], *cells[6:10]))
+        out.append(Word(cells[11].strip(), float(cells[10]), left, top, width, height, (block, paragraph, line)))
     return out
 
 
@@ -90,14 +75,12 @@ def glyph_words(image: Image.Image, *, psm: int = 6, timeout: float = 120) -> li
     Word confidence is low on strings no dictionary knows however clear the print; a character's
     alternatives say which glyph was in doubt and between what, which a format can then settle.
     """
-    config = f"--psm {psm} --dpi {TARGET_DPI} -c lstm_choice_mode=2 -c hocr_char_boxes=1"
+    hocr = tesseract.recognize(image, psm=psm, dpi=TARGET_DPI, output="hocr", timeout=timeout, lstm_choice_mode="2",
+                               hocr_char_boxes="1")
     try:
-        hocr = pytesseract.image_to_pdf_or_hocr(_uncompressed(image), lang="eng", config=config, extension="hocr",
-                                                timeout=timeout)
-        root = ElementTree.fromstring(hocr)
-    except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, RuntimeError, OSError,
-            ElementTree.ParseError) as exc:
-        raise OcrFailed(f"OCR failed: {type(exc).__name__}") from None
+        root = ElementTree.fromstring(f"<hocr>{hocr}</hocr>")  # the page's element, without a document around it
+    except ElementTree.ParseError:
+        raise OcrFailed("OCR failed: Tesseract's hOCR could not be read") from None
     out = []
     for number, element in enumerate(e for e in root.iter() if e.get("class") == "ocrx_word"):
         title = element.get("title", "")
@@ -116,7 +99,7 @@ def glyph_words(image: Image.Image, *, psm: int = 6, timeout: float = 120) -> li
         if not text or box is None:
             continue
         x0, y0, x1, y1 = (int(v) for v in box.groups())
-        # hOCR numbers lines differently from image_to_data: each word stands on its own "line" here
+        # hOCR numbers lines differently from the TSV: each word stands on its own "line" here
         # (callers place words by their boxes).
         out.append(Word(text, float(wconf.group(1)) if wconf else 0.0, x0, y0, x1 - x0, y1 - y0, (0, 0, number),
                         tuple(glyphs)))

@@ -1,6 +1,6 @@
 """Extractor accuracy and speed on a corpus the sandbox generates, beside bare Tesseract.
 
-    .venv/bin/python bench/extract.py [--claims 6000] [--per-kind 40] [--workers 2] [--seed 77]
+    .venv/bin/python bench/extract.py [--claims 6000] [--per-kind 40] [--workers 2] [--seed 77 | --seeds 77,78,5]
 
 Generates at least 200 documents (Medicare SPR and commercial EOB text PDFs,
 commercial EOB scans, faxed CMS-484 CMNs and written orders at the sandbox's
@@ -132,6 +132,9 @@ def main() -> None:
     parser.add_argument("--per-kind", type=int, default=40)
     parser.add_argument("--seed", type=int, default=77,
                         help="The sandbox world's seed (77, the default, is the corpus the readers were tuned on).")
+    parser.add_argument("--seeds", default="",
+                        help="Several worlds' corpora pooled, e.g. 77,78,5 (--per-kind documents of each type from "
+                             "each): one seed's 40 forms swing a point either way.")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--memory-only", action="store_true", help="Only the 100 vs 1,000 page memory check.")
     parser.add_argument("--kinds", default=",".join(KINDS),
@@ -144,35 +147,47 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown kind(s) {', '.join(unknown)}; choose from {', '.join(KINDS)}")
     wanted = {KINDS[k] for k in chosen}
+    seeds = [int(x) for x in args.seeds.split(",") if x.strip()] or [args.seed]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        serve.reset(root, seed=args.seed, claims=args.claims, today=dt.date(2026, 11, 20))
-        store = Store(serve.store_path(root))
+        stores = {}
+        for seed in seeds:
+            world = root / f"world-{seed}"
+            serve.reset(world, seed=seed, claims=args.claims, today=dt.date(2026, 11, 20))
+            stores[seed] = Store(serve.store_path(world))
+        store = stores[seeds[0]]
         if args.memory_only:
             memory_flatness(root, store)
             return
-        corpus: dict[str, list[tuple[Path, Any]]] = {kind: [] for kind in KINDS.values()}
-        remits = store.all("SELECT id, payer_key, check_number FROM remittances ORDER BY id DESC")
-        for r in remits:
-            if r["payer_key"] == "medicare":
-                kind = "spr text"
-            else:
-                kind = "eob scan" if eob.is_scanned(r["check_number"]) else "eob text"
-            if kind not in wanted or len(corpus[kind]) >= args.per_kind:
-                continue
-            path = root / f"{kind.replace(' ', '-')}-{r['id']}.pdf"
-            path.write_bytes((spr.render if kind == "spr text" else eob.render)(store, r["id"]))
-            corpus[kind].append((path, r["id"]))
-        for doc in store.all("SELECT * FROM documents ORDER BY id"):
-            kind = "cmn fax" if doc["doc_type"] == "cmn" else "swo fax"
-            if kind not in wanted or len(corpus[kind]) >= args.per_kind:
-                continue
-            data, content_type = forms.render(dict(doc), json.loads(doc["fields"]))
-            path = root / f"{kind.replace(' ', '-')}-{doc['id']}.{'tif' if content_type == 'image/tiff' else 'pdf'}"
-            path.write_bytes(data)
-            corpus[kind].append((path, dict(doc)))
+        # Each document with its truth and the world that holds the truth.
+        corpus: dict[str, list[tuple[Path, Any, Store]]] = {kind: [] for kind in KINDS.values()}
+        for seed, world_store in stores.items():
+            taken = {kind: 0 for kind in KINDS.values()}
+            remits = world_store.all("SELECT id, payer_key, check_number FROM remittances ORDER BY id DESC")
+            for r in remits:
+                if r["payer_key"] == "medicare":
+                    kind = "spr text"
+                else:
+                    kind = "eob scan" if eob.is_scanned(r["check_number"]) else "eob text"
+                if kind not in wanted or taken[kind] >= args.per_kind:
+                    continue
+                path = root / f"{kind.replace(' ', '-')}-{seed}-{r['id']}.pdf"
+                path.write_bytes((spr.render if kind == "spr text" else eob.render)(world_store, r["id"]))
+                corpus[kind].append((path, r["id"], world_store))
+                taken[kind] += 1
+            for doc in world_store.all("SELECT * FROM documents ORDER BY id"):
+                kind = "cmn fax" if doc["doc_type"] == "cmn" else "swo fax"
+                if kind not in wanted or taken[kind] >= args.per_kind:
+                    continue
+                data, content_type = forms.render(dict(doc), json.loads(doc["fields"]))
+                suffix = "tif" if content_type == "image/tiff" else "pdf"
+                path = root / f"{kind.replace(' ', '-')}-{seed}-{doc['id']}.{suffix}"
+                path.write_bytes(data)
+                corpus[kind].append((path, dict(doc), world_store))
+                taken[kind] += 1
         total_docs = sum(len(v) for v in corpus.values())
-        print(f"corpus: {total_docs} documents ({', '.join(f'{k}: {len(v)}' for k, v in corpus.items())})")
+        print(f"corpus: {total_docs} documents ({', '.join(f'{k}: {len(v)}' for k, v in corpus.items())}) "
+              f"from seed{'s' if len(seeds) > 1 else ''} {', '.join(map(str, seeds))}")
 
         print(f"{'type':<10} {'docs':>5} {'pages':>6} {'fields':>7} {'right':>8} {'silent':>8} {'pages/s':>8}  notes")
         with ProcessPoolExecutor(args.workers) as pool:
@@ -180,16 +195,16 @@ def main() -> None:
                 if not items:
                     continue
                 started = time.perf_counter()
-                results = list(pool.map(_extract, [str(p) for p, _ in items]))
+                results = list(pool.map(_extract, [str(p) for p, _, _ in items]))
                 elapsed = time.perf_counter() - started
                 fields = wrong = silent = pages = failed = 0
-                for (path, truth), (_, got, error, _) in zip(items, results):
+                for (path, truth, world_store), (_, got, error, _) in zip(items, results):
                     if got is None:
                         failed += 1
                         continue
                     pages += got["pages"]
                     if kind in ("spr text", "eob text", "eob scan"):
-                        want = remittance(store, truth)
+                        want = remittance(world_store, truth)
                         names, diff = wrong_fields(want, got)
                         fields += len(names)
                         wrong += len(diff)
@@ -227,7 +242,7 @@ def main() -> None:
                 return
             # OCR overhead: the same page images through bare tesseract and through our pipeline.
             images = []
-            for path, _ in corpus["eob scan"][:6] + corpus["cmn fax"][:6]:
+            for path, _, _ in corpus["eob scan"][:6] + corpus["cmn fax"][:6]:
                 target = root / f"{path.stem}-page.png"
                 if path.suffix == ".pdf":
                     subprocess.run(["pdftoppm", "-r", "300", "-f", "1", "-l", "1", "-png", "-singlefile", str(path),
@@ -243,7 +258,7 @@ def main() -> None:
                   f"ours (preprocess + tesseract) {ours:.1f} s; ratio {ours / bare:.2f}")
             # The whole pipeline on faxed forms: page OCR plus the cells read again (one sheet of rereads, one
             # alphabet-limited read), the layout and the checks, against bare tesseract on every page image.
-            documents = [str(p) for p, _ in corpus["cmn fax"][:6] + corpus["swo fax"][:6]]
+            documents = [str(p) for p, _, _ in corpus["cmn fax"][:6] + corpus["swo fax"][:6]]
             per_document = list(pool.map(_page_images, documents))
             bare, whole = _side_by_side(pool, _bare_document, _whole, per_document, documents)
             print(f"faxed forms whole ({len(documents)} documents, {sum(map(len, per_document))} pages): bare tesseract "

@@ -87,7 +87,7 @@ def main() -> int:
     try:
         lib = _library()
         api = lib.TessBaseAPICreate()
-        if lib.TessBaseAPIInit3(api, None, os.environ.get("HME_TESSERACT_LANG", "eng").encode()) != 0:
+        if lib.TessBaseAPIInit3(api, None, b"eng") != 0:
             _send(out, {"error": "Tesseract's English model could not be loaded"})
             return 1
     except OSError as exc:

@@ -16,9 +16,6 @@ from .exceptions import OcrFailed
 from .pages import Page
 from .preprocess import TARGET_DPI, prepare
 
-__all__ = ["Glyph", "OcrFailed", "Word", "glyph_words", "lines_of", "page_text", "page_words", "read_page",
-           "read_scan", "words"]
-
 
 @dataclass(frozen=True)
 class Word:

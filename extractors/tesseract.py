@@ -38,7 +38,6 @@ class _Engine:
     """One helper process and the pipes to it; used by one thread at a time."""
 
     def __init__(self) -> None:
-        self.owner = os.getpid()
         env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one core per engine: the caller spreads pages
         try:
             self.process = subprocess.Popen([sys.executable, str(HOST)], stdin=subprocess.PIPE,
@@ -51,7 +50,7 @@ class _Engine:
             raise OcrFailed(f"OCR failed: {answer.get('error', 'the Tesseract engine did not start')}")
 
     def alive(self) -> bool:
-        return self.owner == os.getpid() and self.process.poll() is None
+        return self.process.poll() is None
 
     def read(self, request: dict[str, Any], pixels: bytes, timeout: float) -> str:
         body = json.dumps({**request, "size": len(pixels)}).encode()
@@ -89,8 +88,6 @@ class _Engine:
         return b"".join(chunks)
 
     def close(self, *, at_once: bool = False) -> None:
-        if self.owner != os.getpid():
-            return  # a forked child's copy: the engine is its parent's
         if at_once:
             self.process.kill()
         for stream in (self.process.stdin, self.process.stdout):
@@ -108,7 +105,9 @@ class _Engine:
 
 _engine: _Engine | None = None
 _lock = threading.Lock()
-_inherited: list[_Engine] = []  # a forked child's copies of its parent's engine: kept, never used or closed
+# A forked child's copies of its parent's engine: kept so that nothing of the child ever closes or waits
+# for the parent's process; the child starts an engine of its own.
+_inherited: list[_Engine] = []
 
 
 def _after_fork() -> None:

@@ -97,9 +97,11 @@ def main() -> int:
     try:
         while (head := _read(source, 4)) is not None:
             body = _read(source, struct.unpack(">I", head)[0])
-            request = json.loads(body) if body is not None else None
-            pixels = _read(source, request["size"]) if request is not None else None
-            if request is None or pixels is None:
+            if body is None:
+                break
+            request = json.loads(body)
+            pixels = _read(source, request["size"])
+            if pixels is None:
                 break
             try:
                 _send(out, {"text": _recognize(lib, api, request, pixels)})

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PIL import Image
 
 from .exceptions import OcrFailed
@@ -140,7 +141,8 @@ def recognize(image: Image.Image, *, psm: int, dpi: int, output: str = "tsv", ti
     request = {"psm": psm, "dpi": dpi, "output": output, "variables": {**DEFAULTS, **settings},
                "width": image.width, "height": image.height, "bytes_per_pixel": 0 if image.mode == "1" else 1,
                "bytes_per_line": (image.width + 7) // 8 if image.mode == "1" else image.width}
-    pixels = image.tobytes()
+    # PIL packs a 1-bit image a few pixels at a time (19 ms a page); numpy packs the same bytes at once.
+    pixels = np.packbits(np.asarray(image), axis=1).tobytes() if image.mode == "1" else image.tobytes()
     with _lock:
         if _engine is None or not _engine.alive():
             _engine = _Engine()

@@ -14,6 +14,7 @@ import string
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+import cv2
 import numpy as np
 from PIL import Image, ImageChops, ImageFilter
 
@@ -45,26 +46,14 @@ GREY, CLEARED, ENLARGED, SPACED = range(4)  # the renderings of a cell read agai
 BOX_EDGE = 0.85  # a box's side is a column inked over at least this share of the tallest one in the band
 
 
-def _neighbourhood(values: np.ndarray, outside: object) -> list[np.ndarray]:
-    """`values` shifted by each of the nine offsets of a 3x3 neighbourhood (itself included), what lies
-    past the edges being `outside`."""
-    h, w = values.shape
-    padded = np.pad(values, 1, constant_values=outside)
-    return [padded[dy:dy + h, dx:dx + w] for dy in (0, 1, 2) for dx in (0, 1, 2)]
-
-
 def _components(ink: np.ndarray) -> list[np.ndarray]:
-    """The 8-connected pieces of a small ink mask, each as a mask of the same size (labels spread to
-    the smallest neighbour until they settle: a cell is small, and a glyph a few dozen pixels across)."""
-    h, w = ink.shape
-    empty = np.iinfo(np.int64).max
-    labels = np.where(ink, np.arange(h * w, dtype=np.int64).reshape(h, w), empty)
-    while True:
-        least = np.where(ink, np.minimum.reduce(_neighbourhood(labels, empty)), empty)
-        if np.array_equal(least, labels):
-            break
-        labels = least
-    return [labels == value for value in np.unique(labels[ink])]
+    """The 8-connected pieces of a small ink mask, each as a mask of the same size, in the order their
+    first pixels come reading row by row."""
+    count, labels = cv2.connectedComponents(ink.astype(np.uint8), connectivity=8)
+    if count <= 1:
+        return []
+    found, first = np.unique(labels, return_index=True)
+    return [labels == label for _, label in sorted(zip(first, found)) if label != 0]
 
 
 def _glyph_masks(ink: np.ndarray) -> list[tuple[int, np.ndarray]]:
@@ -107,7 +96,8 @@ def _glyph_masks(ink: np.ndarray) -> list[tuple[int, np.ndarray]]:
 
 def _grown(mask: np.ndarray) -> np.ndarray:
     """A mask and the pixels next to it (a glyph's grey edge lies just outside its thresholded ink)."""
-    return np.logical_or.reduce(_neighbourhood(mask, False))
+    return cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8), borderType=cv2.BORDER_CONSTANT,
+                      borderValue=0).astype(bool)
 
 
 def _joined(found: list[Word], cell: tuple[float, float, float, float], index: int) -> Word:

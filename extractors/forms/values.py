@@ -128,6 +128,7 @@ def confirmed(first: Read[T], second: Read[T]) -> Read[T]:
     return Read(likelier.value, min(likelier.conf, CONF_OK - 1), likelier.ok, likelier.word)
 
 
+UNANIMOUS = 4  # images of a value (the page, the cell's renderings, its glyphs set apart) all reading it alike
 VOTES = 3  # reads of different images that must agree, none saying otherwise, to outvote low confidence
 # The best of agreeing reads at least this sure when one of them read the value as printed, with no
 # character changed to fit the format; AGREE_MIN_CONF when every one had a character changed (a 9 read as
@@ -165,7 +166,9 @@ def settled(first: Read[T], again: list[Read[T]], constrained: Read[T] | None = 
     - every glyph of it sure, and a read of another image agreeing (a usual read, the alphabet-limited
       one, a usual rendering read glyph by glyph): sure;
     - read as printed (no character changed): with the alphabet-limited read agreeing, sure; in the
-      vote, it is the read that saw the value as printed (the lower floor);
+      vote, it is the read that saw the value as printed (the lower floor); and where `UNANIMOUS` images
+      (the page, the renderings, it) read the value alike, all but one as printed, and no read of any
+      kind says otherwise, sure however low Tesseract's confidence;
     - saying otherwise: a value every read had to have changed to fit is not sure, nor is a value only
       the alphabet-limited read made sure unless the spaced read saw that value as printed.
     """
@@ -194,6 +197,14 @@ def settled(first: Read[T], again: list[Read[T]], constrained: Read[T] | None = 
         voted = _settled(first, again, constrained, glyphs, seen=spaced.value)
         if voted.sure:
             return voted
+        # Every image that gave a value gave this one (the page, each rendering of the cell, its glyphs
+        # set apart), UNANIMOUS of them, most as printed, and no read of any kind says otherwise: the
+        # order forms' dotted zero keeps Tesseract's confidence low (it weighs a 6) in every one of them.
+        images = [r for r in (first, *again, spaced) if r.value is not None and r.ok]
+        others = [r for r in (constrained, *glyphs, spaced_glyphs) if r is not None and r.value is not None and r.ok]
+        if (len(images) >= UNANIMOUS and sum(not r.guessed for r in images) >= UNANIMOUS - 1
+                and all(r.value == spaced.value for r in images + others)):
+            return Read(spaced.value, CONF_OK, True, spaced.word)
     return read
 
 

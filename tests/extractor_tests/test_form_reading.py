@@ -112,6 +112,22 @@ def test_one_read_as_printed_vouches_for_look_alikes_turned_into_what_the_format
     assert not values.settled(guesses[0], guesses[1:]).sure
 
 
+def test_every_image_reading_a_code_alike_makes_it_sure_however_low_the_confidence() -> None:
+    # A typewriter K0001 on an order (seed 77's order 61): the page read (O changed to 0), two renderings
+    # and the glyphs set apart read it as printed, at 19 to 59; the glyph reads agree but weigh a 6 each.
+    page = values.hcpcs_in([_word("KO001", 19)])[0]
+    again = [values.hcpcs_in([_word("K0001", c)])[0] for c in (28, 35)] + [values.nothing()]
+    spaced = values.hcpcs_in([_word("K0001", 59)])[0]
+    doubtful = [values.Read("K0001", values.CONF_OK - 1) for _ in range(2)]
+    settled = values.settled(page, again, None, doubtful, spaced, values.Read("K0001", values.CONF_OK - 1))
+    assert settled.value == "K0001" and settled.sure
+    # One read of any kind saying otherwise (a glyph read coming to K6001) leaves it to a person.
+    split = values.settled(page, again, None, [doubtful[0], values.Read("K6001", values.CONF_OK - 1)], spaced)
+    assert not split.sure
+    # Fewer images than UNANIMOUS (the enlarged cell and the spaced glyphs gave nothing) are not enough.
+    assert not values.settled(page, again[:1] + [values.nothing()] * 2, None, doubtful, spaced).sure
+
+
 def test_three_rereads_outvote_the_page_read_but_not_a_surer_reread() -> None:
     page = _read("WALKER FOLOING WHEELED", 91)
     rereads = [_read("WALKER FOLDING WHEELED", 94), _read("WALKER FOLDING WHEELED", 94),

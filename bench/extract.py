@@ -1,6 +1,7 @@
 """Extractor accuracy and speed on a corpus the sandbox generates, beside bare Tesseract.
 
     .venv/bin/python bench/extract.py [--claims 6000] [--per-kind 40] [--workers 2] [--seed 77 | --seeds 77,78,5]
+                                      [--kinds cmn,swo] [--wrong] [--without-rereads]
 
 Generates at least 200 documents (Medicare SPR and commercial EOB text PDFs,
 commercial EOB scans, faxed CMS-484 CMNs and written orders at the sandbox's
@@ -126,6 +127,17 @@ def _ours(image: str) -> float:
     return time.perf_counter() - started
 
 
+def without_rereads() -> None:
+    """Every value of a faxed form kept as the page read it (sure only if that read was): the rereads
+    are most of what a form costs over bare Tesseract, and this shows what they buy. The worker
+    processes are forked from this one, so they inherit the change."""
+    from extractors.forms.layout import Form
+
+    Form.reread = lambda self, cells, spaced=(): [[[] for _ in range(4)] for _ in cells]  # type: ignore[method-assign]
+    Form.reread_in = lambda self, cells, alphabet: [[] for _ in cells]  # type: ignore[method-assign]
+    Form.reread_numbers = lambda self, cells: [None for _ in cells]  # type: ignore[method-assign]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--claims", type=int, default=6000)
@@ -141,7 +153,11 @@ def main() -> None:
                         help=f"Document types to run (default all: {','.join(KINDS)}).")
     parser.add_argument("--wrong", action="store_true",
                         help="List every wrong field: document, field, truth, read, flagged.")
+    parser.add_argument("--without-rereads", action="store_true",
+                        help="Forms kept as the page read them, no cell read again: what the rereads cost and buy.")
     args = parser.parse_args()
+    if args.without_rereads:
+        without_rereads()
     chosen = [k.strip() for k in args.kinds.split(",") if k.strip()]
     unknown = [k for k in chosen if k not in KINDS]
     if unknown:
@@ -228,7 +244,8 @@ def main() -> None:
                                 ok = want_value == got_value
                             if not ok:
                                 wrong += 1
-                                flagged = covered(name, got["review"]) or (name in ("valid", "problems") and not got["valid"])
+                                flagged = (covered(name, got["review"])
+                                           or (name in ("valid", "problems") and not got["valid"]))
                                 if not flagged:
                                     silent += 1
                                 if args.wrong:
@@ -261,7 +278,8 @@ def main() -> None:
             documents = [str(p) for p, _, _ in corpus["cmn fax"][:6] + corpus["swo fax"][:6]]
             per_document = list(pool.map(_page_images, documents))
             bare, whole = _side_by_side(pool, _bare_document, _whole, per_document, documents)
-            print(f"faxed forms whole ({len(documents)} documents, {sum(map(len, per_document))} pages): bare tesseract "
+            page_count = sum(map(len, per_document))
+            print(f"faxed forms whole ({len(documents)} documents, {page_count} pages): bare tesseract "
                   f"{bare:.1f} s, extract() {whole:.1f} s; ratio {whole / bare:.2f}")
         memory_flatness(root, store)
 

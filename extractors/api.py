@@ -9,8 +9,6 @@ from typing import Any, Iterator
 from PIL import Image
 
 from .exceptions import ExtractError, ReaderFailed, UnknownDocumentType
-from .forms import cmn, swo
-from .forms.layout import Form
 from .forms.rules import DEFAULT_RULES, RuleSet
 from .lines import Line, from_text
 from .models import Document
@@ -61,6 +59,10 @@ def detect(text: str) -> str:
         return "spr"
     if commercial.MARKER in upper:
         return "commercial"
+    # The form readers bring the OCR stack (OpenCV, numpy: 30 MiB) with them: loaded only past the
+    # remittance titles, so reading a text remittance never loads it.
+    from .forms import cmn, swo
+
     if cmn.detect(upper) or "CMS-484" in upper:
         return "cmn"
     if swo.detect(upper):
@@ -111,6 +113,9 @@ def _extract(stream: Iterator[Page], rules: RuleSet) -> Document:
         return remit
     if reading.image is None or reading.words is None:
         raise UnknownDocumentType(f"a {kind.upper()} with a text layer: only faxed (scanned) forms are read")
+    from .forms import cmn, swo
+    from .forms.layout import Form
+
     form = Form(reading.image, reading.words, reading.grey)
     document = cmn.read(form, rules) if kind == "cmn" else swo.read(form, rules)
     remaining = sum(1 for _ in stream)  # the pages after the form (attachments) are counted, not read

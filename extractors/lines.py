@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Match
 
-from .ocr import Word
+from .words import Word
 
 CERTAIN = 100.0
 FIXED_CONF = 70.0  # a word changed by a confusion fix: probably right, never certain

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ElementTree
-from dataclasses import dataclass
 
 from PIL import Image
 
@@ -15,35 +14,7 @@ from . import tesseract
 from .exceptions import OcrFailed
 from .pages import Page
 from .preprocess import TARGET_DPI, prepare
-
-
-@dataclass(frozen=True)
-class Word:
-    text: str
-    conf: float  # 0..100
-    left: int
-    top: int
-    width: int
-    height: int
-    line: tuple[int, int, int]  # (block, paragraph, line) as Tesseract numbers them
-    glyphs: tuple[Glyph, ...] = ()  # per character, when read with `glyph_words`
-
-
-@dataclass(frozen=True)
-class Glyph:
-    """One character as Tesseract read it, with the other characters it weighed for the same ink."""
-
-    text: str
-    conf: float
-    choices: tuple[tuple[str, float], ...]  # (character, confidence), as Tesseract lists them
-
-    def candidates(self, floor: float) -> dict[str, float]:
-        """Every character read or weighed here at `floor` confidence or more, with its best confidence."""
-        out: dict[str, float] = {}
-        for text, conf in ((self.text, self.conf), *self.choices):
-            if conf >= floor and conf > out.get(text, -1.0):
-                out[text] = conf
-        return out
+from .words import Glyph, Word
 
 
 def words(image: Image.Image, *, psm: int = 6, timeout: float = 120, alphabet: str | None = None) -> list[Word]:

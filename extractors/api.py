@@ -79,7 +79,8 @@ def extract(path: Path | str, rules: RuleSet = DEFAULT_RULES) -> Document:
         raise
     except (ValueError, ArithmeticError, IndexError, KeyError, OSError) as exc:
         # A reader bug must not take the robot down with it: one typed error, naming the cause.
-        raise ReaderFailed(f"{path.name}: the reader failed ({type(exc).__name__}); send the file to the RPA admin team") from exc
+        raise ReaderFailed(f"{path.name}: the reader failed ({type(exc).__name__}); "
+                           "send the file to the RPA admin team") from exc
     finally:
         stream.close()  # closes the PDF even when reading stopped half-way
 

@@ -24,6 +24,7 @@ MIN_ROTATION = 0.4  # below this Tesseract's own line finding copes; rotating co
 SMOOTHING = 0.67    # Gaussian sigma in 300-dpi pixels per unit of rescale: rounds off a fax's stair-stepped edges
 SPECKLE_MIN_INK = 3      # of the 9 pixels around an ink pixel (itself included), at a fax's own resolution
 SPECKLE_MIN_INK_300 = 5  # of the 25 around it, on a page at 300 dpi
+SPECKLE_MIN_INK_CELL = 9  # of the 25, in a cell read again on its own (`forms.layout.Form._cell`)
 SKEW_SIDE = 700     # the longer side of the copy the skew is searched on
 
 cv2.setNumThreads(1)  # one OCR process per core already: OpenCV's own threads would only contend
@@ -105,13 +106,14 @@ def despeckle(gray: np.ndarray, threshold: int) -> np.ndarray:
     return np.where(specks, np.uint8(255), gray)
 
 
-def despeckle_300(ink: np.ndarray) -> np.ndarray:
-    """Clear scanner noise on a 300 dpi page: ink pixels with fewer than SPECKLE_MIN_INK_300 inked in their 5x5.
+def despeckle_300(ink: np.ndarray, min_ink: int = SPECKLE_MIN_INK_300) -> np.ndarray:
+    """Clear scanner noise on a 300 dpi page: ink pixels with fewer than `min_ink` inked in their 5x5.
 
     `ink` is true where the page is black. A stroke of the smallest print is 3 pixels wide at 300 dpi, so
-    every pixel of it has 9 or more inked neighbours; a dot has at most 4.
+    every pixel of it has 9 or more inked neighbours; a dot has at most 4. A small cell read again on its
+    own is cleared harder (9: specks are most of what it holds besides its value).
     """
-    return ink & (_ink_around(ink, 5) >= SPECKLE_MIN_INK_300)
+    return ink & (_ink_around(ink, 5) >= min_ink)
 
 
 def prepare(image: Image.Image, dpi: float | None) -> tuple[Image.Image, Image.Image]:

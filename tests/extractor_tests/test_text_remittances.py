@@ -12,7 +12,8 @@ from extractors import extract
 from sandbox.documents import eob, spr
 from sandbox.world.store import Store
 
-KEYS = ("document_type", "payer", "payee", "payment", "claims", "provider_adjustments", "balanced", "problems", "review")
+KEYS = ("document_type", "payer", "payee", "payment", "claims", "provider_adjustments", "balanced", "problems",
+        "review")
 
 
 def _compare(store: Store, remit_id: int, path: Path) -> list[str]:
@@ -86,7 +87,8 @@ def test_contract_json_shape(world: Store, docs_dir: Path) -> None:
     data = json.loads(json.dumps(extract(path).model_dump(mode="json")))
     assert data["document_type"] == "remittance" and data["ocr"] is False and data["pages"] >= 1
     claim = data["claims"][0]
-    assert isinstance(claim["billed"], str) and claim["billed"].count(".") == 1 and len(claim["billed"].split(".")[1]) == 2
+    assert isinstance(claim["billed"], str) and claim["billed"].count(".") == 1
+    assert len(claim["billed"].split(".")[1]) == 2
     assert set(claim["lines"][0]) == {"service_date", "place_of_service", "procedure", "modifiers", "units", "billed",
                                       "allowed", "deductible", "coinsurance", "paid", "adjustments", "remarks"}
 

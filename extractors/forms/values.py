@@ -167,8 +167,8 @@ def settled(first: Read[T], again: list[Read[T]], constrained: Read[T] | None = 
       one, a usual rendering read glyph by glyph): sure;
     - read as printed (no character changed): with the alphabet-limited read agreeing, sure; in the
       vote, it is the read that saw the value as printed (the lower floor); and where `UNANIMOUS` images
-      (the page, the renderings, it) read the value alike, all but one as printed, and no read of any
-      kind says otherwise, sure however low Tesseract's confidence;
+      (the page, the renderings, it) read the value alike, at least `UNANIMOUS` - 1 of them as printed,
+      and no read of any kind says otherwise, sure however low Tesseract's confidence;
     - saying otherwise: a value every read had to have changed to fit is not sure, nor is a value only
       the alphabet-limited read made sure unless the spaced read saw that value as printed.
     """
@@ -198,8 +198,8 @@ def settled(first: Read[T], again: list[Read[T]], constrained: Read[T] | None = 
         if voted.sure:
             return voted
         # Every image that gave a value gave this one (the page, each rendering of the cell, its glyphs
-        # set apart), UNANIMOUS of them, most as printed, and no read of any kind says otherwise: the
-        # order forms' dotted zero keeps Tesseract's confidence low (it weighs a 6) in every one of them.
+        # set apart), UNANIMOUS or more, UNANIMOUS - 1 of them as printed, and no read of any kind says
+        # otherwise: the order forms' dotted zero keeps Tesseract's confidence low (it weighs a 6) in each.
         images = [r for r in (first, *again, spaced) if r.value is not None and r.ok]
         others = [r for r in (constrained, *glyphs, spaced_glyphs) if r is not None and r.value is not None and r.ok]
         if (len(images) >= UNANIMOUS and sum(not r.guessed for r in images) >= UNANIMOUS - 1

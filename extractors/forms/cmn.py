@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..models import Cmn, CmnPatient, OxygenTest, Supplier
-from ..ocr import Word
+from ..words import Word
 from . import values
 from .values import SIGNED_INK, SIGNED_INK_DOUBT
 from .layout import Form, Hit

@@ -18,8 +18,9 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from ..ocr import Glyph, Word, glyph_words, lines_of, words
+from ..ocr import glyph_words, lines_of, words
 from ..preprocess import SPECKLE_MIN_INK_CELL, despeckle_300
+from ..words import Glyph, Word
 
 
 @functools.lru_cache(maxsize=65536)

@@ -6,7 +6,7 @@ import re
 
 from .. import dictionary
 from ..models import Swo, SwoItem, SwoPatient
-from ..ocr import Word
+from ..words import Word
 from . import values
 from .cmn import _Reader
 from .layout import Form

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import Generic, Iterable, TypeVar
 
 from ..lines import fix_word
-from ..ocr import Word
 from ..validators import is_hcpcs, is_icd10, is_mbi, is_npi
+from ..words import Word
 
 T = TypeVar("T")
 CONF_OK = 80.0

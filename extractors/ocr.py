@@ -13,21 +13,24 @@ from PIL import Image
 from . import tesseract
 from .exceptions import OcrFailed
 from .pages import Page
-from .preprocess import TARGET_DPI, prepare
+from .preprocess import TARGET_DPI, for_page_read, prepare, scan_dpi
 from .words import Glyph, Word
 
 
-def words(image: Image.Image, *, psm: int = 6, timeout: float = 120, alphabet: str | None = None) -> list[Word]:
-    """Tesseract's words with confidences; with `alphabet`, Tesseract may read only those characters."""
+def words(image: Image.Image, *, psm: int = 6, timeout: float = 120, alphabet: str | None = None,
+          scale: float = 1.0) -> list[Word]:
+    """Tesseract's words with confidences; with `alphabet`, Tesseract may read only those characters.
+    `scale`: the image is at 300 / `scale` dpi, and the boxes are given in 300 dpi pixels."""
     extra = {"tessedit_char_whitelist": alphabet} if alphabet else {}
-    tsv = tesseract.recognize(image, psm=psm, dpi=TARGET_DPI, timeout=timeout, **extra)
+    tsv = tesseract.recognize(image, psm=psm, dpi=round(TARGET_DPI / scale), timeout=timeout, **extra)
     out = []
     # Tesseract's TSV rows: level, page, block, paragraph, line, word, left, top, width, height, conf, text.
     for row in tsv.splitlines():
         cells = row.split("\t")
         if len(cells) < 12 or cells[0] != "5" or not cells[11].strip():
             continue
-        block, paragraph, line, left, top, width, height = (int(c) for c in (*cells[2:5], *cells[6:10]))
+        block, paragraph, line = (int(c) for c in cells[2:5])
+        left, top, width, height = (round(int(c) * scale) for c in cells[6:10])
         out.append(Word(cells[11].strip(), float(cells[10]), left, top, width, height, (block, paragraph, line)))
     return out
 
@@ -90,11 +93,13 @@ def read_page(page: Page, *, psm: int = 6) -> tuple[Image.Image, list[Word]]:
 
 
 def read_scan(page: Page, *, psm: int = 6) -> tuple[Image.Image, Image.Image, list[Word]]:
-    """As `read_page`, with the grey page image too (same geometry), for reading cells again."""
+    """As `read_page`, with the grey page image too (same geometry), for reading cells again. The page is
+    read whole from `preprocess.for_page_read`'s image; the words' boxes are in the prepared page's pixels."""
     if page.image is None:
         raise OcrFailed(f"page {page.number} has neither text nor an image")
     image, grey = prepare(page.image, page.dpi)
-    return image, grey, words(image, psm=psm)
+    seen, scale = for_page_read(image, grey, scan_dpi(page.image, page.dpi))
+    return image, grey, words(seen, psm=psm, scale=scale)
 
 
 def page_words(page: Page, *, psm: int = 6) -> list[Word]:

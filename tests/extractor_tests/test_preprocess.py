@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import random
+
 import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from extractors.preprocess import despeckle, despeckle_300, prepare, rotated, skew_angle
+from extractors.preprocess import (despeckle, despeckle_300, for_page_read, prepare, rotated, scan_dpi, scrawls,
+                                   skew_angle)
+from sandbox.documents import scan
 
 
 def _page_of_lines(width: int = 1700, height: int = 2200) -> Image.Image:
@@ -65,3 +69,53 @@ def test_a_skewed_fax_comes_out_level_at_300_dpi_in_black_and_white() -> None:
     assert page.mode == "1" and page.size == grey.size
     assert page.width >= round(fax.width * 1.5) and page.height >= round(fax.height * 1.5)  # 300 dpi, turned
     assert abs(skew_angle(np.asarray(page) == 0)) <= 0.15
+
+
+def _form_with_a_signature(dpi: int) -> tuple[Image.Image, tuple[int, int, int, int]]:
+    """A 200 dpi form part: a line of print, a printed frame (slightly off level, as deskewing leaves it),
+    an underlined signature line with a scrawl across it. Returns the page and the scrawl's box."""
+    page = scan.Page(dpi)
+    page.text(36, 40, "PHYSICIAN'S SIGNATURE", 10)
+    page.text(440, 40, "DATE 11/06/2026", 10)
+    page.line(170, 52, 420, 52)
+    page.signature(180, 40, random.Random(7))
+    page.box(36, 120, 540, 38)
+    page.text(44, 126, "HCPCS     DESCRIPTION        QUANTITY", 9, mono=True)
+    image = page.image.rotate(0.3, resample=Image.Resampling.NEAREST, fillcolor=255)
+    return image, (page.px(165), page.px(12), page.px(425), page.px(64))  # the underline's ends, turned
+
+
+@pytest.mark.parametrize("dpi", [200, 300])
+def test_a_signature_scrawl_is_found_and_print_and_frames_are_not(dpi: int) -> None:
+    image, (left, top, right, bottom) = _form_with_a_signature(dpi)
+    ink = np.asarray(image) < 128
+    found = scrawls(ink, dpi)
+    ys, xs = np.nonzero(found)
+    assert len(ys), "the scrawl was not found"
+    assert left <= xs.min() and xs.max() <= right and top <= ys.min() and ys.max() <= bottom
+    assert found.sum() > 0.5 * ink[top:bottom, left:right].sum()  # the scrawl, not a corner of it
+    assert not scrawls(np.asarray(_page_of_lines()) < 128, 200).any()  # lines of print
+
+
+def test_a_fax_is_read_at_fax_resolution_in_grey_without_its_scrawl() -> None:
+    image, (left, top, right, bottom) = _form_with_a_signature(200)
+    page, grey = prepare(image.point(lambda v: 0 if v < 128 else 255), 200)
+    seen, scale = for_page_read(page, grey, 200)
+    assert scale == 1.5 and seen.mode == "L" and seen.size == (round(grey.width / 1.5), round(grey.height / 1.5))
+    pixels = np.asarray(seen)
+    assert len(np.unique(pixels)) > 2  # grey: Tesseract binarises it itself
+    scrawl_band = pixels[top + 8:bottom - 14, left + 30:right - 30]
+    assert (scrawl_band < 128).mean() < 0.002  # the scrawl is gone (the underline below it may stay)
+    assert (pixels[:top, :left] < 128).any() or (pixels[top:bottom, :left] < 128).any()  # the label stays
+    # A 300 dpi scan is read from its own 1-bit page, at its own scale, without the scrawl either.
+    image300, box300 = _form_with_a_signature(300)
+    page300, grey300 = prepare(image300, 300)
+    seen300, scale300 = for_page_read(page300, grey300, 300)
+    assert scale300 == 1.0 and seen300.mode == "1" and seen300.size == page300.size
+    assert (np.asarray(seen300) == 0).sum() < (np.asarray(page300) == 0).sum()
+
+
+def test_a_scan_without_a_recorded_resolution_is_taken_for_a_letter_width_page() -> None:
+    assert scan_dpi(Image.new("L", (1700, 2200)), None) == 200  # a fax: read whole at fax resolution
+    assert scan_dpi(Image.new("L", (2550, 3300)), None) == 300
+    assert scan_dpi(Image.new("L", (1700, 2200)), 204.0) == 204.0

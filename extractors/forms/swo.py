@@ -27,9 +27,11 @@ def _description(described: list[Word]) -> values.Read[str]:
         described = described[1:]
     words: list[str] = []
     for w in described:
-        text = re.sub(r"^[^A-Z0-9]+|[^A-Z0-9-]+$", "", w.text)
-        if words and words[-1].endswith("-"):
-            words[-1] += text  # "SEMI-" "ELECTRIC": one hyphenated word the OCR split
+        lead = re.match(r"[^A-Z0-9]*", w.text).group()  # type: ignore[union-attr]
+        text = re.sub(r"[^A-Z0-9-]+$", "", w.text[len(lead):])
+        if words and (words[-1].endswith("-") or "-" in lead):
+            # "SEMI-" "ELECTRIC" or "SEMI" "-ELECTRIC": one hyphenated word the OCR split
+            words[-1] = words[-1].rstrip("-") + "-" + text
         elif text:
             words.append(text)
     words = [w.rstrip("-") for w in words]

@@ -525,3 +525,11 @@ def test_a_signature_scrawl_does_not_take_its_line_out_of_the_page_read(tmp_path
     cmn = extract(path)
     assert cmn.signature_present is True and str(cmn.signature_date) == fields["signature_date"]
     assert not {"signature_present", "signature_date"} & set(cmn.review)
+
+
+def test_a_hyphen_read_with_either_half_of_a_word_joins_the_halves() -> None:
+    # At 300 dpi Tesseract reads SEMI-ELECTRIC as "SEMI" "-ELECTRIC"; dropping the mark was a silent error.
+    for split in (["SEMI", "-ELECTRIC"], ["SEMI-", "ELECTRIC"], ["SEMI-ELECTRIC"]):
+        read = swo._description([_word(text, 93) for text in ["HOSPITAL", "BED", *split]])
+        assert read.value == "HOSPITAL BED SEMI-ELECTRIC", split
+    assert swo._description([_word("-WALKER", 90), _word("FOLDING", 90)]).value == "WALKER FOLDING"

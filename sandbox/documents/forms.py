@@ -19,8 +19,8 @@ def _d(value: Any) -> str:
     return day.strftime("%m/%d/%Y")
 
 
-def cmn_page(f: dict[str, Any], rng: random.Random) -> Image.Image:
-    p = scan.Page()
+def cmn_page(f: dict[str, Any], rng: random.Random, dpi: int = scan.DPI) -> Image.Image:
+    p = scan.Page(dpi)
     p.text(36, 30, "DEPARTMENT OF HEALTH AND HUMAN SERVICES", 7)
     p.text(36, 40, "CENTERS FOR MEDICARE & MEDICAID SERVICES", 7)
     p.text(430, 30, "Form Approved OMB No. 0938-0534", 7)
@@ -121,8 +121,8 @@ def cmn_page(f: dict[str, Any], rng: random.Random) -> Image.Image:
     return p.image
 
 
-def swo_page(f: dict[str, Any], rng: random.Random) -> Image.Image:
-    p = scan.Page()
+def swo_page(f: dict[str, Any], rng: random.Random, dpi: int = scan.DPI) -> Image.Image:
+    p = scan.Page(dpi)
     practitioner = f["practitioner"]
     p.text(36, 36, f"{practitioner['name'].split(',')[0].title()} Family Medicine", 14, bold=True)
     p.text(36, 56, "1180 W STATE ST, BOISE ID 83702   TEL (208) 555-0199   FAX (208) 555-0198", 8)
@@ -147,8 +147,8 @@ def swo_page(f: dict[str, Any], rng: random.Random) -> Image.Image:
     return p.image
 
 
-def cover_page(document: dict[str, Any], rng: random.Random) -> Image.Image:
-    p = scan.Page()
+def cover_page(document: dict[str, Any], rng: random.Random, dpi: int = scan.DPI) -> Image.Image:
+    p = scan.Page(dpi)
     p.text(200, 60, "FAX", 36, bold=True)
     p.text(60, 140, "TO: SUMMIT HOME MEDICAL SUPPLY - INTAKE", 12)
     p.text(60, 164, "FAX: (208) 555-0177", 12)
@@ -158,14 +158,15 @@ def cover_page(document: dict[str, Any], rng: random.Random) -> Image.Image:
     return p.image
 
 
-def render(document: dict[str, Any], fields: dict[str, Any]) -> tuple[bytes, str]:
-    """The document as the fax inbox stores it: (bytes, content type)."""
+def render(document: dict[str, Any], fields: dict[str, Any], dpi: int = scan.DPI) -> tuple[bytes, str]:
+    """The document as the fax inbox stores it: (bytes, content type). The inbox's faxes are 200 dpi
+    (fine mode); `dpi` draws the same document at another resolution (a 300 dpi fax, for tests)."""
     rng = random.Random(document["noise_seed"])
-    form = cmn_page(fields, rng) if document["doc_type"] == "cmn" else swo_page(fields, rng)
-    pages = [cover_page(document, rng), form] if rng.random() < 0.3 else [form]
+    form = cmn_page(fields, rng, dpi) if document["doc_type"] == "cmn" else swo_page(fields, rng, dpi)
+    pages = [cover_page(document, rng, dpi), form] if rng.random() < 0.3 else [form]
     noise = scan.Noise(skew_deg=3.0, speckle=rng.choice((0.0003, 0.0008, 0.0015)), blur=rng.choice((0.0, 0.5, 0.9)),
                        bilevel=True, scale=rng.choice((1.0, 1.0, 0.94, 1.04)))
     degraded = [scan.degrade(page, rng, noise) for page in pages]
     if document["format"] == "tiff":
-        return scan.tiff_g4(degraded), "image/tiff"
-    return pdf.image_pages(degraded, dpi=scan.DPI, title="FAX"), "application/pdf"
+        return scan.tiff_g4(degraded, dpi), "image/tiff"
+    return pdf.image_pages(degraded, dpi=dpi, title="FAX"), "application/pdf"

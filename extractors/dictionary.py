@@ -3,12 +3,17 @@
 
 The list comes out of the model itself (`combine_tessdata`, `dawg2wordlist`, both installed with
 Tesseract), so it is the dictionary the OCR was trained with, not another one to keep in step.
+Taking it out costs about half a second, so the list is kept in the user's cache folder, under a
+name tied to the model file (its path, size and time): a process then loads it in some 30 ms, and
+a model replaced by another is read afresh.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
+import os
 import re
 import subprocess
 import tempfile
@@ -26,6 +31,26 @@ def _tessdata() -> Path | None:
     return Path(match.group(1)) if match else None
 
 
+def _cache_file(model: Path) -> Path:
+    stat = model.stat()
+    key = hashlib.sha256(f"{model.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return root / "hme-rpa" / f"tesseract-words-{key}.txt"
+
+
+def _from_model(model: Path) -> str | None:
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp) / "eng"
+        try:
+            subprocess.run(["combine_tessdata", "-e", str(model), f"{base}.lstm-word-dawg", f"{base}.lstm-unicharset"],
+                           capture_output=True, check=True, timeout=60)
+            subprocess.run(["dawg2wordlist", f"{base}.lstm-unicharset", f"{base}.lstm-word-dawg", f"{base}.words"],
+                           capture_output=True, check=True, timeout=60)
+            return Path(f"{base}.words").read_text(encoding="utf-8", errors="replace")
+        except (OSError, subprocess.SubprocessError):
+            return None
+
+
 @functools.lru_cache(maxsize=1)
 def known_words() -> frozenset[str]:
     """Every word of the English model's word list, upper case; empty when the tools are missing (a
@@ -35,18 +60,25 @@ def known_words() -> frozenset[str]:
     if model is None or not model.exists():
         log.warning("Tesseract's English word list is not available: descriptions are not checked against it")
         return frozenset()
-    with tempfile.TemporaryDirectory() as tmp:
-        base = Path(tmp) / "eng"
-        try:
-            subprocess.run(["combine_tessdata", "-e", str(model), f"{base}.lstm-word-dawg", f"{base}.lstm-unicharset"],
-                           capture_output=True, check=True, timeout=60)
-            subprocess.run(["dawg2wordlist", f"{base}.lstm-unicharset", f"{base}.lstm-word-dawg", f"{base}.words"],
-                           capture_output=True, check=True, timeout=60)
-            text = Path(f"{base}.words").read_text(encoding="utf-8", errors="replace")
-        except (OSError, subprocess.SubprocessError):
-            log.warning("Tesseract's English word list could not be read: descriptions are not checked against it")
-            return frozenset()
-    return frozenset(word.upper() for word in text.split())
+    cached = _cache_file(model)
+    try:
+        return frozenset(cached.read_text(encoding="utf-8").split())
+    except OSError:
+        pass  # not cached yet (or unreadable): take it out of the model
+    text = _from_model(model)
+    if text is None:
+        log.warning("Tesseract's English word list could not be read: descriptions are not checked against it")
+        return frozenset()
+    words = frozenset(word.upper() for word in text.split())
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        # Written whole under another name, then renamed: a process reading the cache never sees half a list.
+        partial = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+        partial.write_text("\n".join(sorted(words)), encoding="utf-8")
+        os.replace(partial, cached)
+    except OSError as exc:
+        log.info("Tesseract's word list not cached (%s): it is taken out of the model in each process", exc.strerror)
+    return words
 
 
 def all_known(text: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -330,6 +331,35 @@ def test_a_description_read_two_ways_is_settled_by_the_words_tesseract_knows() -
     # Two reads each way, all of dictionary words: a person decides.
     other = swo._description([_word("WALKER", 96), _word("FOLDING", 95), _word("WHEEL", 95)])
     assert not values.settled(other, [right, other, right]).sure
+
+
+def test_the_word_list_is_kept_in_the_cache_under_the_model_it_came_from(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractors import dictionary
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    dictionary.known_words.cache_clear()
+    try:
+        words = dictionary.known_words()
+        assert "FOLDING" in words
+        assert len(list((tmp_path / "cache" / "hme-rpa").glob("tesseract-words-*.txt"))) == 1
+        # The next process (the copy in memory gone) reads the cached list; the model is not opened.
+        dictionary.known_words.cache_clear()
+        monkeypatch.setattr(dictionary, "_from_model", lambda model: pytest.fail("the model was read again"))
+        assert dictionary.known_words() == words
+        # A model replaced (another size or time) is another name: its list is taken out of it afresh.
+        model = tmp_path / "eng.traineddata"
+        model.write_bytes(b"model")
+        before = dictionary._cache_file(model)
+        os.utime(model, ns=(1, 1))
+        assert dictionary._cache_file(model) != before
+        # No cache to write to (the folder is a file): the words all the same, from the model.
+        monkeypatch.undo()
+        monkeypatch.setenv("XDG_CACHE_HOME", str(model))
+        dictionary.known_words.cache_clear()
+        assert dictionary.known_words() == words
+    finally:
+        dictionary.known_words.cache_clear()
 
 
 def _ink(text: str, size: float = 10) -> tuple[Image.Image, np.ndarray]:

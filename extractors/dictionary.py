@@ -72,10 +72,11 @@ def known_words() -> frozenset[str]:
     words = frozenset(word.upper() for word in text.split())
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        # Written whole under another name, then renamed: a process reading the cache never sees half a list.
-        partial = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
-        partial.write_text("\n".join(sorted(words)), encoding="utf-8")
-        os.replace(partial, cached)
+        # Written whole under another name, then renamed: a process reading the cache never sees half a list
+        # (the idiom of queue_server's preview cache; extractors stand alone, so not its helper).
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=cached.parent, delete=False) as out:
+            out.write("\n".join(sorted(words)))
+        os.replace(out.name, cached)
     except OSError as exc:
         log.info("Tesseract's word list not cached (%s): it is taken out of the model in each process", exc.strerror)
     return words

@@ -12,8 +12,11 @@ import os
 import secrets
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+if TYPE_CHECKING:
+    from queue_server.domain.deadlines import BusinessCalendar
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,6 +69,10 @@ class Config:
     page_size: int = 50
     # The supplier's business day: snoozes wake, SLAs and deadlines count in it.
     timezone: str = "America/New_York"
+    # Days the supplier is closed, which SLAs do not count: "us-federal" (the federal holidays as observed) or
+    # "none", and the supplier's own closed days as ISO dates ("2026-11-27,2026-12-24").
+    holidays: str = "us-federal"
+    closed_days: str = ""
     # KPIs: DSO's revenue period (seed 002: a quarter, six months or a year), how often documentation is
     # followed up (seed 002: every 2-3 days for a small supplier, daily for a large one), and the minutes a
     # person would spend on one unit each robot finishes alone (the supplier's own time study; these are estimates).
@@ -96,6 +103,8 @@ class Config:
         "max_batch_items": "HME_MAX_BATCH_ITEMS",
         "page_size": "HME_PAGE_SIZE",
         "timezone": "HME_TIMEZONE",
+        "holidays": "HME_HOLIDAYS",
+        "closed_days": "HME_CLOSED_DAYS",
         "dso_period_days": "HME_DSO_PERIOD_DAYS",
         "doc_follow_up_days": "HME_DOC_FOLLOW_UP_DAYS",
         "minutes_saved": "HME_MINUTES_SAVED",
@@ -148,6 +157,7 @@ class Config:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
             raise ConfigError(f"HME_TIMEZONE {self.timezone!r} is not a known time zone") from None
+        self._closed_days()  # raises ConfigError when HME_HOLIDAYS or HME_CLOSED_DAYS is malformed
         return replace(self, data_dir=data_dir, database_url=database_url, secret_key=secret_key)
 
     @property
@@ -181,6 +191,27 @@ class Config:
                                   "sessions and 0 to 60 seconds (e.g. billing=8/0.03)")
             out[name.strip()] = value
         return out
+
+    def _closed_days(self) -> tuple[bool, frozenset[dt.date]]:
+        """HME_HOLIDAYS and HME_CLOSED_DAYS: (federal holidays kept, the supplier's own closed days)."""
+        kind = self.holidays.strip().lower()
+        if kind not in {"us-federal", "none"}:
+            raise ConfigError(f"HME_HOLIDAYS must be us-federal or none, not {self.holidays!r}")
+        closed = set()
+        for part in filter(None, (p.strip() for p in self.closed_days.split(","))):
+            try:
+                closed.add(dt.date.fromisoformat(part))
+            except ValueError:
+                raise ConfigError(f"HME_CLOSED_DAYS: {part!r} is not a date as YYYY-MM-DD") from None
+        return kind == "us-federal", frozenset(closed)
+
+    @property
+    def business_calendar(self) -> BusinessCalendar:
+        """The supplier's working days (HME_TIMEZONE, HME_HOLIDAYS, HME_CLOSED_DAYS), which SLAs count."""
+        from queue_server.domain.deadlines import BusinessCalendar  # the robots' settings need no Flask
+
+        federal, closed = self._closed_days()
+        return BusinessCalendar(self.tz, federal_holidays=federal, closed=closed)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -47,7 +47,7 @@ def _history(session: Any, config: Config, rng: random.Random, people: dict[str,
     resolved = 0
     for days_ago in range(14, 0, -1):
         day = now - dt.timedelta(days=days_ago)
-        if day.weekday() >= 5:
+        if not config.business_calendar.is_open(day.date()):
             continue
         for username, kinds in workers.items():
             user = people[username]
@@ -62,7 +62,8 @@ def _history(session: Any, config: Config, rng: random.Random, people: dict[str,
                                      balance=Decimal(rng.randrange(5_000, 300_000)) / 100,
                                      service_date_from=(day - dt.timedelta(days=60)).date(),
                                      remittance_date=(day - dt.timedelta(days=10)).date())
-                [result] = intake.create_items(session, [new], actor_label="bot:demo-history", now=created)
+                [result] = intake.create_items(session, [new], actor_label="bot:demo-history", now=created,
+                                                 business_calendar=config.business_calendar)
                 session.commit()
                 item = queue.load_for_update(session, result.item_id)
                 start = day.replace(hour=8 + n, minute=rng.randrange(0, 50))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
+from dataclasses import replace
 from typing import Any, Callable
 
 import pytest
@@ -13,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from hme_rpa import samples
 from hme_rpa.config import Config
+from queue_server import create_app, db as app_db
 from queue_server.models import ApiToken, AuditEntry, EventType, ItemEvent, WorkItem
 from queue_server.services import auth
 
@@ -50,6 +53,25 @@ def test_create_one_item_then_the_same_key_returns_it(client: FlaskClient, bot_t
     assert row.deadline is not None and row.deadline.isoformat() == "2026-06-20"
     assert session.scalar(select(func.count()).select_from(ItemEvent).where(
         ItemEvent.item_id == row.id, ItemEvent.type == EventType.CREATED)) == 1
+
+
+def test_the_sla_skips_the_days_the_supplier_is_closed(config: Config, bot_token: str, session: Session) -> None:
+    # HME_CLOSED_DAYS: the supplier is shut for the next three weeks (inventory, say). A denial's two business
+    # days start counting on the first working day after that, on the supplier's clock.
+    today = dt.datetime.now(config.tz).date()
+    shut = [today + dt.timedelta(days=n) for n in range(1, 22)]
+    closed = replace(config, closed_days=",".join(d.isoformat() for d in shut))
+    app = create_app(closed)
+    try:
+        resp = app.test_client().post("/api/v1/items", json=item_body(), headers=headers(bot_token))
+        assert resp.status_code == 201, resp.json
+    finally:
+        app_db.dispose()
+    row = session.get(WorkItem, resp.json["id"])
+    assert row is not None
+    due = row.sla_due.astimezone(config.tz).date()
+    assert due > shut[-1] and due.weekday() < 5
+    assert due == closed.business_calendar.add_days(shut[-1], 2)
 
 
 def test_a_batch_of_1000_is_created_in_one_request(client: FlaskClient, bot_token: str, session: Session) -> None:

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hme_rpa.config import Config, ConfigError
-from queue_server.domain.deadlines import add_business_days, add_months, compute_deadline
+from queue_server.domain.deadlines import (DEFAULT_CALENDAR, BusinessCalendar, add_months, compute_deadline,
+                                          us_federal_holidays)
 from queue_server.domain.kinds import KINDS, Kind, PayerType, Team
 
 
@@ -67,9 +68,61 @@ def test_add_months_clamps_to_month_end() -> None:
     assert add_months(dt.date(2024, 2, 29), 12) == dt.date(2025, 2, 28)
 
 
+NEW_YORK = ZoneInfo("America/New_York")
+
+
 def test_business_days_skip_weekends() -> None:
-    friday = dt.datetime(2026, 11, 20, 15, 0, tzinfo=ZoneInfo("America/New_York"))
-    assert add_business_days(friday, 2) == dt.datetime(2026, 11, 24, 15, 0, tzinfo=ZoneInfo("America/New_York"))
+    friday = dt.datetime(2026, 11, 20, 15, 0, tzinfo=NEW_YORK)
+    assert DEFAULT_CALENDAR.add(friday, 2) == dt.datetime(2026, 11, 24, 15, 0, tzinfo=NEW_YORK)
+
+
+def test_business_days_skip_federal_holidays_as_observed() -> None:
+    # 2026: Thanksgiving is Thursday Nov 26; July 4 is a Saturday, kept on Friday July 3.
+    # 2027: Christmas and Juneteenth fall on Saturdays (kept Dec 24, June 18). 2022: New Year's Day was a
+    # Saturday, kept on Friday Dec 31, 2021 (a day of the year before).
+    assert {dt.date(2026, 11, 26), dt.date(2026, 7, 3), dt.date(2026, 1, 19), dt.date(2026, 5, 25),
+            dt.date(2026, 9, 7), dt.date(2026, 10, 12), dt.date(2026, 2, 16)} <= us_federal_holidays(2026)
+    assert {dt.date(2027, 12, 24), dt.date(2027, 6, 18), dt.date(2027, 11, 25)} <= us_federal_holidays(2027)
+    assert dt.date(2026, 7, 4) not in us_federal_holidays(2026) and len(us_federal_holidays(2026)) == 11
+    assert not DEFAULT_CALENDAR.is_open(dt.date(2021, 12, 31))
+    assert DEFAULT_CALENDAR.is_open(dt.date(2026, 11, 27))  # the day after Thanksgiving is the supplier's to close
+    wednesday = dt.datetime(2026, 11, 25, 15, 0, tzinfo=NEW_YORK)
+    assert DEFAULT_CALENDAR.add(wednesday, 2) == dt.datetime(2026, 11, 30, 15, 0, tzinfo=NEW_YORK)
+    assert DEFAULT_CALENDAR.between(dt.date(2026, 11, 20), dt.date(2026, 11, 30)) == 5
+    assert DEFAULT_CALENDAR.between(dt.date(2026, 12, 31), dt.date(2027, 1, 4)) == 1  # Jan 1 shut, then Jan 4
+    weekends_only = BusinessCalendar(NEW_YORK, federal_holidays=False)
+    assert weekends_only.add(wednesday, 2) == dt.datetime(2026, 11, 27, 15, 0, tzinfo=NEW_YORK)
+    assert weekends_only.between(dt.date(2026, 11, 20), dt.date(2026, 11, 30)) == 6
+
+
+def test_the_suppliers_own_closed_days_count_as_closed() -> None:
+    shut = BusinessCalendar(NEW_YORK, closed=frozenset({dt.date(2026, 11, 27), dt.date(2026, 11, 28)}))
+    wednesday = dt.datetime(2026, 11, 25, 15, 0, tzinfo=NEW_YORK)
+    assert shut.add(wednesday, 2) == dt.datetime(2026, 12, 1, 15, 0, tzinfo=NEW_YORK)
+    # A closed Saturday is not taken off twice.
+    assert shut.between(dt.date(2026, 11, 20), dt.date(2026, 11, 30)) == 4
+    assert shut.add_days(dt.date(2026, 11, 25), 1) == dt.date(2026, 11, 30)
+
+
+def test_business_days_count_on_the_suppliers_clock() -> None:
+    # Friday 9 pm in New York is Saturday 2 am in UTC: two business days on are Tuesday 9 pm New York time,
+    # not Monday (counting from the UTC Saturday loses the Friday's own evening).
+    friday_evening = dt.datetime(2026, 11, 21, 2, 0, tzinfo=dt.timezone.utc)
+    assert DEFAULT_CALENDAR.add(friday_evening, 2) == dt.datetime(2026, 11, 24, 21, 0, tzinfo=NEW_YORK)
+    pacific = BusinessCalendar(ZoneInfo("America/Los_Angeles"))
+    assert pacific.add(friday_evening, 2) == dt.datetime(2026, 11, 24, 18, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
+
+
+def test_closed_days_are_read_from_the_environment() -> None:
+    config = Config.from_env(env={"HME_CLOSED_DAYS": "2026-11-27, 2026-12-24", "HME_TIMEZONE": "America/Chicago"})
+    calendar = config.business_calendar
+    assert calendar.closed == {dt.date(2026, 11, 27), dt.date(2026, 12, 24)} and calendar.federal_holidays
+    assert calendar.tz == ZoneInfo("America/Chicago")
+    assert Config.from_env(env={"HME_HOLIDAYS": "none"}).business_calendar.is_open(dt.date(2026, 11, 26))
+    with pytest.raises(ConfigError, match="HME_CLOSED_DAYS: '11/27/2026'"):
+        Config.from_env(env={"HME_CLOSED_DAYS": "11/27/2026"})
+    with pytest.raises(ConfigError, match="HME_HOLIDAYS must be us-federal or none"):
+        Config.from_env(env={"HME_HOLIDAYS": "uk"})
 
 
 def test_config_reads_environment_and_rejects_bad_values(tmp_path: object) -> None:

@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from queue_server.domain.deadlines import business_days_between
+from queue_server.domain.deadlines import DEFAULT_CALENDAR
 from queue_server.domain.kinds import Kind, Status, Team
 from queue_server.exceptions import InvalidInput
 from queue_server.models import (AgingLine, AgingSnapshot, AuditEntry, EventType, RevenueDay, Role,
@@ -185,9 +185,11 @@ def event(session: Session, item_id: int, kind: EventType, when: dt.datetime, ac
 
 def test_business_days() -> None:
     # Fri Jun 5 2026 -> Mon Jun 8 is one business day; a week later six.
-    assert business_days_between(dt.date(2026, 6, 5), dt.date(2026, 6, 8)) == 1
-    assert business_days_between(dt.date(2026, 6, 5), dt.date(2026, 6, 15)) == 6
-    assert business_days_between(dt.date(2026, 6, 6), dt.date(2026, 6, 7)) == 0
+    assert DEFAULT_CALENDAR.between(dt.date(2026, 6, 5), dt.date(2026, 6, 8)) == 1
+    assert DEFAULT_CALENDAR.between(dt.date(2026, 6, 5), dt.date(2026, 6, 15)) == 6
+    assert DEFAULT_CALENDAR.between(dt.date(2026, 6, 6), dt.date(2026, 6, 7)) == 0
+    # Juneteenth (Friday June 19, 2026) is a federal holiday: the week of June 15 has four business days.
+    assert DEFAULT_CALENDAR.between(dt.date(2026, 6, 12), dt.date(2026, 6, 19)) == 4
 
 
 def test_denials_worked_within_two_business_days(session: Session, make_item: Callable[..., int],
@@ -221,14 +223,14 @@ def test_denials_worked_within_two_business_days(session: Session, make_item: Ca
 
 def test_posting_backlog_counts_business_days_from_the_oldest_remittance(
         session: Session, make_item: Callable[..., int]) -> None:
-    assert kpis.posting_backlog(session, dt.date(2026, 6, 11), TZ).items == 0
+    assert kpis.posting_backlog(session, dt.date(2026, 6, 11)).items == 0
     make_item(kind=Kind.UNBALANCED_REMITTANCE, remittance_date=dt.date(2026, 6, 4), balance=Decimal("10.00"),
               now=at("2026-06-08"))
     make_item(kind=Kind.UNMATCHED_PAYMENT, balance=Decimal("5.50"), now=at("2026-06-09"))
     done = make_item(kind=Kind.RECOUPMENT, remittance_date=dt.date(2026, 5, 1), now=at("2026-06-01"))
     session.get(WorkItem, done).status = Status.RESOLVED
     session.commit()
-    backlog = kpis.posting_backlog(session, dt.date(2026, 6, 11), TZ)
+    backlog = kpis.posting_backlog(session, dt.date(2026, 6, 11))
     # Thu Jun 4 -> Thu Jun 11: 5 business days, over seed 000's 2-3.
     assert (backlog.items, backlog.dollars, backlog.oldest, backlog.business_days, backlog.status) == (
         2, Decimal("15.50"), dt.date(2026, 6, 4), 5, "bad")
@@ -241,12 +243,12 @@ def test_documentation_follow_up_cadence(session: Session, make_item: Callable[.
     untouched = make_item(kind=Kind.CMN_NEEDS_REVIEW, now=at("2026-06-03"))
     recent = make_item(kind=Kind.CMN_INVALID, now=at("2026-06-10"))
     event(session, touched, EventType.NOTED, at("2026-06-08"), cara)  # Mon; Thu Jun 11 is 3 business days on
-    result = kpis.documentation(session, dt.date(2026, 6, 11), TZ, 3)
+    result = kpis.documentation(session, dt.date(2026, 6, 11), 3)
     # touched: 3 days (on cadence); untouched: Wed Jun 3 -> 6 days (overdue); recent: 1 day.
     assert (result.open_items, result.on_cadence, result.overdue, result.median_days) == (3, 2, 1, 3.0)
-    overdue = kpis.overdue_documentation(session, dt.date(2026, 6, 11), TZ, 3, kpis.Scope())
+    overdue = kpis.overdue_documentation(session, dt.date(2026, 6, 11), 3, kpis.Scope())
     assert [(i.id, age) for i, _t, age in overdue] == [(untouched, 6)]
-    mine = kpis.documentation(session, dt.date(2026, 6, 11), TZ, 3, kpis.Scope(user_id=cara.id))
+    mine = kpis.documentation(session, dt.date(2026, 6, 11), 3, kpis.Scope(user_id=cara.id))
     assert (mine.open_items, mine.on_cadence) == (1, 1)
     assert recent
 

@@ -144,6 +144,26 @@ def test_biller_snoozes_one_and_resolves_one(
     assert "Nothing is waiting" in empty.get_data(as_text=True)
 
 
+def test_the_follow_up_date_offered_skips_the_days_the_supplier_is_closed(
+        database_url: str, tmp_path: Path, make_user: Callable[..., User], make_item: Callable[..., int]) -> None:
+    today = dt.datetime.now(make_config(database_url, tmp_path).tz).date()
+    shut = ",".join((today + dt.timedelta(days=n)).isoformat() for n in range(1, 15))
+    app = create_app(make_config(database_url, tmp_path / "closed", closed_days=shut, doc_follow_up_days=2))
+    try:
+        client = app.test_client()
+        make_user("bea")
+        item_id = make_item()
+        login(client, "bea")
+        assert post_form(client, "/next").headers["Location"].endswith(f"/items/{item_id}")
+        page = client.get(f"/items/{item_id}").get_data(as_text=True)
+        offered = dt.date.fromisoformat(page.split('id="until"')[1].split('value="')[1].split('"')[0])
+        # Two working days (HME_DOC_FOLLOW_UP_DAYS) after the two closed weeks.
+        assert offered > today + dt.timedelta(days=14) and offered.weekday() < 5
+        assert offered == app.config["HME"].business_calendar.add_days(today + dt.timedelta(days=14), 2)
+    finally:
+        db.dispose()
+
+
 def test_note_escalate_take_release_and_heartbeat_from_the_page(
         client: FlaskClient, make_user: Callable[..., User], make_item: Callable[..., int], session: Session) -> None:
     make_user("bea")

@@ -116,7 +116,8 @@ def create_items() -> Any:
     else:
         new_items = [_validated(ItemIn, body).to_new_item()]
     token = _token()
-    results = intake.create_items(db.session, new_items, actor_label=f"bot:{token.name}")
+    results = intake.create_items(db.session, new_items, actor_label=f"bot:{token.name}",
+                                  business_calendar=config().business_calendar)
     created = sum(1 for r in results if r.created)
     audit.record(db.session, action="api_create", token_id=token.id,
                  detail=f"{created} created, {len(results) - created} existing", address=client_address())

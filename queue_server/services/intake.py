@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
-from ..domain.deadlines import add_business_days, compute_deadline
+from ..domain.deadlines import DEFAULT_CALENDAR, BusinessCalendar, compute_deadline
 from ..domain.kinds import Kind, PayerType, Status, Team
 from ..models import EventType, ItemEvent, WorkItem
 
@@ -52,7 +52,7 @@ class IntakeResult:
     status: Status
 
 
-def _row(new: NewItem, now: dt.datetime) -> dict[str, Any]:
+def _row(new: NewItem, now: dt.datetime, business_calendar: BusinessCalendar) -> dict[str, Any]:
     spec = new.kind.spec
     if new.deadline is not None:
         deadline, rule = new.deadline, "given by the robot"
@@ -81,7 +81,7 @@ def _row(new: NewItem, now: dt.datetime) -> dict[str, Any]:
         "reason_codes": list(new.reason_codes),
         "deadline": deadline,
         "deadline_rule": rule,
-        "sla_due": add_business_days(now, spec.sla_business_days),
+        "sla_due": business_calendar.add(now, spec.sla_business_days),
         "payload": new.payload or {},
         "created_at": now,
         "updated_at": now,
@@ -104,7 +104,8 @@ def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) ->
 
 
 def create_items(session: Session, items: Sequence[NewItem], *, actor_label: str,
-                 now: dt.datetime | None = None) -> list[IntakeResult]:
+                 now: dt.datetime | None = None,
+                 business_calendar: BusinessCalendar = DEFAULT_CALENDAR) -> list[IntakeResult]:
     """Create the items whose keys are new; return one result per input, in order.
 
     A key repeated inside one batch is created once; its later copies answer
@@ -118,7 +119,8 @@ def create_items(session: Session, items: Sequence[NewItem], *, actor_label: str
     for new in items:
         if new.idempotency_key not in existing and new.idempotency_key not in fresh:
             fresh[new.idempotency_key] = new
-    inserted = _insert_ignoring_duplicates(session, [_row(n, now) for n in fresh.values()]) if fresh else {}
+    rows = [_row(n, now, business_calendar) for n in fresh.values()]
+    inserted = _insert_ignoring_duplicates(session, rows) if rows else {}
     if inserted:
         session.execute(insert(ItemEvent), [
             {"item_id": item_id, "type": EventType.CREATED, "at": now, "actor_id": None,

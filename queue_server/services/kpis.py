@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from ..domain.deadlines import business_days_between
+from ..domain.deadlines import DEFAULT_CALENDAR, BusinessCalendar
 from ..domain.kinds import UNRESOLVED, Kind, Team
 from ..models import AgingSnapshot, AgingTotal, ClaimOutcome, RevenueDay, Role, RobotRun, User, UserTeam, WorkItem
 from .billing_reports import AGING_BUCKETS, latest_snapshot
@@ -278,7 +278,8 @@ class Backlog:
         return "good" if self.business_days <= self.target else "bad"
 
 
-def posting_backlog(session: Session, today: dt.date, tz: dt.tzinfo, scope: Scope = Scope()) -> Backlog:
+def posting_backlog(session: Session, today: dt.date, scope: Scope = Scope(), *,
+                    business_calendar: BusinessCalendar = DEFAULT_CALENDAR) -> Backlog:
     """Open cash-posting items: how many, how much, and how far behind the oldest remittance is."""
     where = [WorkItem.team == Team.CASH_POSTING, WorkItem.status.in_(UNRESOLVED)]
     if scope.user_id is not None:
@@ -288,9 +289,9 @@ def posting_backlog(session: Session, today: dt.date, tz: dt.tzinfo, scope: Scop
                func.min(WorkItem.created_at)).where(*where)).one()
     out = Backlog(int(count), Decimal(dollars))
     if count:
-        created = oldest_created.astimezone(tz).date() if oldest_created else today
+        created = oldest_created.astimezone(business_calendar.tz).date() if oldest_created else today
         out.oldest = min(d for d in (oldest_remit, created) if d is not None)
-        out.business_days = business_days_between(out.oldest, today)
+        out.business_days = business_calendar.between(out.oldest, today)
     return out
 
 
@@ -371,13 +372,13 @@ def _doc_rows(session: Session, scope: Scope) -> list[tuple[WorkItem, dt.datetim
     return [(item, at) for item, at in session.execute(stmt)]
 
 
-def documentation(session: Session, today: dt.date, tz: dt.tzinfo, cadence_days: int,
-                  scope: Scope = Scope()) -> FollowUp:
+def documentation(session: Session, today: dt.date, cadence_days: int, scope: Scope = Scope(), *,
+                  business_calendar: BusinessCalendar = DEFAULT_CALENDAR) -> FollowUp:
     """Open documentation items by business days since a person last touched them (or since they arrived)."""
     out = FollowUp(cadence_days=cadence_days)
     ages = []
     for _item, touched in _doc_rows(session, scope):
-        age = business_days_between(touched.astimezone(tz).date(), today)
+        age = business_calendar.between(touched.astimezone(business_calendar.tz).date(), today)
         ages.append(age)
         out.open_items += 1
         out.on_cadence += age <= cadence_days
@@ -385,11 +386,12 @@ def documentation(session: Session, today: dt.date, tz: dt.tzinfo, cadence_days:
     return out
 
 
-def overdue_documentation(session: Session, today: dt.date, tz: dt.tzinfo, cadence_days: int,
-                          scope: Scope) -> list[tuple[WorkItem, dt.datetime, int]]:
+def overdue_documentation(session: Session, today: dt.date, cadence_days: int, scope: Scope, *,
+                          business_calendar: BusinessCalendar = DEFAULT_CALENDAR
+                          ) -> list[tuple[WorkItem, dt.datetime, int]]:
     rows = []
     for item, touched in _doc_rows(session, scope):
-        age = business_days_between(touched.astimezone(tz).date(), today)
+        age = business_calendar.between(touched.astimezone(business_calendar.tz).date(), today)
         if age > cadence_days:
             rows.append((item, touched, age))
     return sorted(rows, key=lambda r: (-r[2], r[0].id))

@@ -14,7 +14,6 @@ from flask import Blueprint, Response, abort, g, render_template, request, url_f
 from sqlalchemy import func, or_, select
 
 from .. import db
-from ..domain.deadlines import business_days_between
 from ..domain.kinds import UNRESOLVED, Team
 from ..exceptions import NotFound
 from ..models import AgingLine, AgingSnapshot, ClaimOutcome, RevenueDay, RobotRun, User, WorkItem
@@ -139,11 +138,12 @@ def board(scope: kpis.Scope, period_days: int) -> Board:
     out = Board(scope, period_days, first, today, start, end)
     session = db.session
     if out.shows("posting"):
-        out.backlog = kpis.posting_backlog(session, today, cfg.tz, scope)
+        out.backlog = kpis.posting_backlog(session, today, scope, business_calendar=cfg.business_calendar)
     if out.shows("denials-worked"):
         out.worked = kpis.denials_worked(session, start, end, now, scope)
     if out.shows("documentation"):
-        out.docs = kpis.documentation(session, today, cfg.tz, cfg.doc_follow_up_days, scope)
+        out.docs = kpis.documentation(session, today, cfg.doc_follow_up_days, scope,
+                                      business_calendar=cfg.business_calendar)
     if out.shows("dso", "billers"):
         out.dso = kpis.dso(session, cfg.dso_period_days, until=today)
     if out.shows("billers"):
@@ -392,11 +392,11 @@ def drill_posting(b: Board, offset: int, limit: int) -> Drill:
     items = db.session.scalars(select(WorkItem).where(*where).order_by(
         func.coalesce(WorkItem.remittance_date, func.date(WorkItem.created_at)), WorkItem.id).offset(offset).limit(limit)).all()
     today = b.last
-    tz = config().tz
+    business_calendar = config().business_calendar
     rows = []
     for i in items:
-        since = i.remittance_date or i.created_at.astimezone(tz).date()
-        rows.append((i, [i.remittance_date or "", business_days_between(since, today)]))
+        since = i.remittance_date or i.created_at.astimezone(business_calendar.tz).date()
+        rows.append((i, [i.remittance_date or "", business_calendar.between(since, today)]))
     return _item_rows(rows, ["Remittance date", "Business days waiting"], "Cash-posting backlog: open items, oldest first",
                       int(total))
 
@@ -410,7 +410,8 @@ def drill_denials_worked(b: Board, offset: int, limit: int) -> Drill:
 
 def drill_documentation(b: Board, offset: int, limit: int) -> Drill:
     cadence = config().doc_follow_up_days
-    rows = kpis.overdue_documentation(db.session, b.last, config().tz, cadence, b.scope)
+    rows = kpis.overdue_documentation(db.session, b.last, cadence, b.scope,
+                                      business_calendar=config().business_calendar)
     page = rows[offset:offset + limit]
     return _item_rows([(i, [touched, age]) for i, touched, age in page], ["Last followed up", "Business days since"],
                       f"Documentation items not followed up within {cadence} business days", len(rows))

@@ -192,13 +192,9 @@ def item(item_id: int) -> Any:
 
 
 def _default_follow_up(today: dt.date) -> dt.date:
-    # Seed 000: documentation is followed up every 2-3 days; use 3 business days.
-    day, added = today, 0
-    while added < 3:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            added += 1
-    return day
+    # The cadence the KPI board holds documentation to (seed 000: every 2-3 days), in the supplier's working days.
+    cfg = config()
+    return cfg.business_calendar.add_days(today, cfg.doc_follow_up_days)
 
 
 def _done(message: str, item_id: int | None = None) -> Any:

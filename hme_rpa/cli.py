@@ -243,6 +243,40 @@ def queue_sweep() -> None:
     click.echo(f"{lapsed} lapsed lease(s) returned, {woke} snoozed item(s) woke")
 
 
+@main.group()
+def evidence() -> None:
+    """Evidence files (screenshots, traces, PDFs, faxes): how long they are kept."""
+
+
+@evidence.command("purge")
+@click.option("--keep-days", type=click.IntRange(min=1), required=True,
+              help="Keep the evidence of items resolved within this many days (CMS: documentation 7 years, 2557).")
+@click.option("--apply", is_flag=True, help="Remove it; without this flag, only say what would go.")
+@_fail_on_queue_error
+def evidence_purge(keep_days: int, apply: bool) -> None:
+    """Remove the evidence of items resolved more than --keep-days ago (never of an item still being worked).
+
+    The items, their history and the KPIs stay; each item's history and the audit log say what went."""
+    from queue_server.services import retention
+
+    config = _config()
+
+    def progress(done: Any) -> None:
+        click.echo(f"  {done.items} item(s), {done.attachments} attachment(s) so far", err=True)
+
+    with _session(config) as session:
+        purged = retention.purge_evidence(session, config.attachment_dir, keep_days=keep_days, apply=apply,
+                                          progress=progress)
+    size = f"{purged.bytes / 1e6:.1f} MB"
+    if apply:
+        click.echo(f"Removed the evidence of {purged.items} item(s) resolved more than {keep_days} days ago: "
+                   f"{purged.attachments} attachment(s), {purged.files} file(s), {size}.")
+    else:
+        click.echo(f"Would remove the evidence of {purged.items} item(s) resolved more than {keep_days} days ago: "
+                   f"{purged.attachments} attachment(s), {purged.files} file(s), {size}. Nothing removed; "
+                   "run again with --apply to remove it.")
+
+
 # --- extract --------------------------------------------------------------------
 
 @main.command()

@@ -100,6 +100,7 @@ class EventType(enum.StrEnum):
     RESOLVED = "resolved"
     REOPENED = "reopened"
     ATTACHED = "attached"
+    EVIDENCE_PURGED = "evidence_purged"  # its files removed under the retention policy (services.retention)
 
 
 # A person working an item (claiming only opens it; releasing hands it back).

@@ -82,6 +82,7 @@ def store(session: Session, root: Path, item: WorkItem, stream: BinaryIO, *, fil
         final.parent.mkdir(parents=True, exist_ok=True)
         if final.exists():
             os.unlink(tmp_name)
+            os.utime(final)  # named again now: the retention purge leaves recently touched files alone
         else:
             os.replace(tmp_name, final)
     except BaseException:

@@ -268,11 +268,12 @@ def evidence_purge(keep_days: int, apply: bool) -> None:
         purged = retention.purge_evidence(session, config.attachment_dir, keep_days=keep_days, apply=apply,
                                           progress=progress)
     size = f"{purged.bytes / 1e6:.1f} MB"
+    days = f"{keep_days} day{'' if keep_days == 1 else 's'}"
     if apply:
-        click.echo(f"Removed the evidence of {purged.items} item(s) resolved more than {keep_days} days ago: "
+        click.echo(f"Removed the evidence of {purged.items} item(s) resolved more than {days} ago: "
                    f"{purged.attachments} attachment(s), {purged.files} file(s), {size}.")
     else:
-        click.echo(f"Would remove the evidence of {purged.items} item(s) resolved more than {keep_days} days ago: "
+        click.echo(f"Would remove the evidence of {purged.items} item(s) resolved more than {days} ago: "
                    f"{purged.attachments} attachment(s), {purged.files} file(s), {size}. Nothing removed; "
                    "run again with --apply to remove it.")
 

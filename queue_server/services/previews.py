@@ -21,6 +21,7 @@ from .attachments import path_for
 PREVIEW_DPI = 110
 MAX_PREVIEW_PAGES = 5
 _TIMEOUT_S = 30
+_CACHE = "previews"  # below the attachment folder: "<sha256>.pages" and "<sha256>-<page>.png"
 
 
 class PreviewFailed(QueueError):
@@ -94,8 +95,23 @@ def page_png(root: Path, attachment: Attachment, page: int) -> Path:
     return target
 
 
+def forget(root: Path, sha256: str) -> int:
+    """Remove the page count and page images drawn from the file `sha256` (its bytes are gone); bytes freed."""
+    folder = root / _CACHE
+    if not folder.is_dir():
+        return 0
+    freed = 0
+    for target in [*folder.glob(f"{sha256}-*.png"), folder / f"{sha256}.pages"]:
+        try:
+            freed += target.stat().st_size
+            target.unlink()
+        except FileNotFoundError:
+            continue
+    return freed
+
+
 def _cache_dir(root: Path) -> Path:
-    path = root / "previews"
+    path = root / _CACHE
     path.mkdir(parents=True, exist_ok=True)
     return path
 

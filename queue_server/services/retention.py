@@ -19,14 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
 from ..domain.kinds import Status
 from ..models import Attachment, EventType, ItemEvent, WorkItem
-from . import audit
-from .attachments import path_for
+from . import audit, previews
 
 BATCH_ITEMS = 200   # items per transaction: a long purge holds no lock for long, and a crash loses one batch
 FRESH = dt.timedelta(days=1)  # files touched this recently are left alone (an upload may be naming them)
@@ -41,10 +40,13 @@ class Purged:
     bytes: int = 0
 
 
+def _resolved_before(cutoff: dt.datetime) -> ColumnElement[bool]:
+    return and_(WorkItem.status == Status.RESOLVED, WorkItem.resolved_at < cutoff)
+
+
 def _due(session: Session, cutoff: dt.datetime, after_id: int) -> list[int]:
     """The next batch of resolved items, resolved before `cutoff`, that still have evidence."""
-    stmt = (select(WorkItem.id).where(WorkItem.status == Status.RESOLVED, WorkItem.resolved_at < cutoff,
-                                      WorkItem.id > after_id, WorkItem.attachments.any())
+    stmt = (select(WorkItem.id).where(_resolved_before(cutoff), WorkItem.id > after_id, WorkItem.attachments.any())
             .order_by(WorkItem.id).limit(BATCH_ITEMS))
     return list(session.scalars(stmt))
 
@@ -56,8 +58,9 @@ def _batches(session: Session, cutoff: dt.datetime) -> Iterator[list[int]]:
         after = ids[-1]
 
 
-def _unnamed_files(session: Session, root: Path, now: dt.datetime) -> Iterator[Path]:
-    """Evidence files no attachment names, not touched for a day (a crash's leftovers, purged bytes)."""
+def _unnamed_files(session: Session, root: Path, now: dt.datetime) -> Iterator[tuple[Path, int]]:
+    """Evidence files no attachment names, not touched for a day (a crash's leftovers, purged bytes), with
+    their sizes."""
     if not root.is_dir():
         return
     named = set(session.scalars(select(Attachment.sha256).distinct()))
@@ -67,25 +70,11 @@ def _unnamed_files(session: Session, root: Path, now: dt.datetime) -> Iterator[P
             if path.name in named or len(path.name) != 64 or not path.is_file():
                 continue
             try:
-                if path.stat().st_mtime < old:
-                    yield path
+                stat = path.stat()
             except FileNotFoundError:
                 continue
-
-
-def _remove(path: Path, root: Path) -> int:
-    """Remove an evidence file and the page images drawn from it; the bytes freed."""
-    freed = 0
-    previews = root / "previews"
-    for target in [path, *(previews.glob(f"{path.name}-*.png") if previews.is_dir() else ()),
-                   previews / f"{path.name}.pages"]:
-        try:
-            size = target.stat().st_size
-            target.unlink()
-            freed += size
-        except FileNotFoundError:
-            continue
-    return freed
+            if stat.st_mtime < old:
+                yield path, stat.st_size
 
 
 def purge_evidence(session: Session, root: Path, *, keep_days: int, apply: bool, now: dt.datetime | None = None,
@@ -120,20 +109,20 @@ def purge_evidence(session: Session, root: Path, *, keep_days: int, apply: bool,
             progress(out)
     if not apply:
         # Only counted: the files no other item names (bytes shared with a kept item stay), and leftovers.
-        old = and_(WorkItem.status == Status.RESOLVED, WorkItem.resolved_at < cutoff)
-        stays = or_(WorkItem.status != Status.RESOLVED, WorkItem.resolved_at.is_(None), WorkItem.resolved_at >= cutoff)
-        sizes = dict(session.execute(select(Attachment.sha256, func.max(Attachment.size)).join(WorkItem)
-                                     .where(old).group_by(Attachment.sha256)).all())
-        kept = set(session.scalars(select(Attachment.sha256).join(WorkItem).where(stays).distinct()))
+        old_items = select(WorkItem.id).where(_resolved_before(cutoff))
+        sizes = dict(session.execute(select(Attachment.sha256, func.max(Attachment.size))
+                                     .where(Attachment.item_id.in_(old_items)).group_by(Attachment.sha256)).all())
+        kept = set(session.scalars(select(Attachment.sha256).where(Attachment.item_id.not_in(old_items)).distinct()))
         doomed = set(sizes) - kept
         out.files, out.bytes = len(doomed), sum(int(sizes[sha]) for sha in doomed)
-        for path in _unnamed_files(session, root, now):
+        for _path, size in _unnamed_files(session, root, now):
             out.files += 1
-            out.bytes += path.stat().st_size
+            out.bytes += size
         session.rollback()
         return out
-    for path in _unnamed_files(session, root, now):
-        out.bytes += _remove(path, root)
+    for path, size in _unnamed_files(session, root, now):
+        path.unlink(missing_ok=True)
+        out.bytes += size + previews.forget(root, path.name)
         out.files += 1
     session.rollback()
     return out

@@ -151,4 +151,5 @@ def test_the_item_page_says_its_evidence_was_removed(client: FlaskClient, sessio
     page = client.get(f"/items/{items['old']}").get_data(as_text=True)
     assert "The evidence was removed on" in page and "resolved more than 365 days ago" in page
     assert "evidence_purged" in page and "system:retention" in page  # the history line
+    assert "system · purge evidence" in page  # the audit log names who removed it (no person, no robot token)
     assert "The evidence was removed" not in client.get(f"/items/{items['working']}").get_data(as_text=True)

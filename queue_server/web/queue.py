@@ -170,7 +170,7 @@ def item(item_id: int) -> Any:
     if user.is_supervisor:
         colleagues = list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.display_name)))
         names = {u.id: u.display_name for u in colleagues}
-        audit_trail = [(entry, names.get(entry.user_id or -1, f"token {entry.token_id}" if entry.token_id else "?"))
+        audit_trail = [(entry, _who(entry, names))
                        for entry in db.session.scalars(select(AuditEntry).where(AuditEntry.item_id == work_item.id)
                                                        .order_by(AuditEntry.id.desc()).limit(AUDIT_ROWS))]
     holding = queue.holds(user, work_item, g.now)
@@ -189,6 +189,13 @@ def item(item_id: int) -> Any:
         default_follow_up=_default_follow_up(g.now.date()).isoformat(),
         can_act=holding or (user.is_supervisor and not lease_live),
         deadline_days=(work_item.deadline - g.now.date()).days if work_item.deadline else None)
+
+
+def _who(entry: AuditEntry, names: dict[int, str]) -> str:
+    """A person by name, a robot by its token; a row with neither is the system's own (the retention purge)."""
+    if entry.user_id is not None:
+        return names.get(entry.user_id, "?")  # a person no longer active
+    return f"token {entry.token_id}" if entry.token_id else "system"
 
 
 def _default_follow_up(today: dt.date) -> dt.date:

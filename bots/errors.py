@@ -44,6 +44,31 @@ class DownloadDamaged(ApplicationException):
     """A document arrived truncated or corrupt."""
 
 
+class RateLimited(PortalUnavailable):
+    """429: the portal asks us to slow down, for `retry_after` seconds when it says so. Not the portal failing:
+    the guard waits and slows its pace, and the step is tried again without spending a retry."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class UnitStalled(ApplicationException):
+    """A unit made no progress for longer than its watchdog allows (a wait that would never end)."""
+
+
+class UnitIncomplete(BotError):
+    """A unit failed part-way after some of its work was done: `filings` are the queue items the done part
+    implies (a posted claim's denial), filed with the failure so that none is lost."""
+
+    def __init__(self, cause: BaseException, filings: list[Any], done: int, total: int) -> None:
+        super().__init__(f"{done} of {total} done, then {type(cause).__name__}: {cause}")
+        self.cause = cause
+        self.filings = filings
+        self.done = done
+        self.total = total
+
+
 class PortalDown(BotError):
     """The circuit breaker is open for a portal: calls stop for the rest of the run."""
 

@@ -34,7 +34,7 @@ from queue_server.client import QueueClient
 from queue_server.db import make_engine
 from queue_server.models import RunStatus, UnitStatus
 
-from .errors import BotError, BusinessException, LoginRefused, PasswordExpired, PortalDown
+from .errors import BotError, BusinessException, LoginRefused, PasswordExpired, PortalDown, UnitIncomplete
 from .portals.base import PortalSession
 from .portals.bluriver import BlueRiverSession
 from .portals.faxvault import FaxVaultSession
@@ -48,10 +48,13 @@ from .runtime.checkpoints import Checkpoints, Unit
 from .runtime.guard import Policy, PortalGuard, RetriesExhausted
 from .runtime.pool import SessionPool
 from .runtime.vault import Credentials, Vault
+from .runtime.watchdog import RunClock, watched
 
 log = logging.getLogger(__name__)
 # How often a runner waiting for another to finish planning the night looks again.
 PLAN_POLL_SECONDS = 0.5
+# How often a run's record shows it alive (a record not shown alive for ten minutes is abandoned).
+HEARTBEAT_SECONDS = 30.0
 SESSIONS: dict[str, type[PortalSession]] = {"medicare": MedicareSession, "bluriver": BlueRiverSession,
                                             "documents": FaxVaultSession, "billing": MediBillSession}
 
@@ -100,6 +103,12 @@ class Night:
         self.finished: Counter[UnitStatus] = Counter()
         self.cache: dict[str, Any] = {}
         self.started = 0
+        # A unit with no progress for this long is stopped (UnitStalled); a run with none for twice as long
+        # (its planning, leasing or filing stuck) is stopped whole with one item for the RPA admin team.
+        self.stall = float(config.unit_stall_seconds)
+        self.run_stall = 2 * self.stall + 60
+        self.clock = RunClock()
+        self.stalled = False
 
     @property
     def workers(self) -> int:
@@ -128,7 +137,10 @@ class Night:
 
     async def file(self, filings: list[Filing]) -> None:
         if filings:
-            self.filed += await asyncio.to_thread(self._file, filings)
+            # Not `self.filed += await ...`: that reads the count before the await, and a worker filing
+            # meanwhile would be lost.
+            created = await asyncio.to_thread(self._file, filings)
+            self.filed += created
 
     async def portal_down(self, portal: str, error: BotError, worker: Worker) -> None:
         if portal in self.down:
@@ -152,7 +164,8 @@ class Night:
             return
         ctx = self.context(None)  # type: ignore[arg-type]
         try:
-            units = await self.robot.plan(ctx, worker)
+            async with watched(self.stall, self.clock):
+                units = await self.robot.plan(ctx, worker)
             await asyncio.to_thread(self.checkpoints.plan, units)
         except BaseException:
             await asyncio.to_thread(self.checkpoints.abandon_planning)
@@ -176,9 +189,16 @@ class Night:
                                                           f"restarted or crashed on this unit each time)"))
                 continue
             try:
-                outcome = await self.robot.work(ctx, worker, unit)
+                async with watched(self.stall, self.clock):
+                    outcome = await self.robot.work(ctx, worker, unit)
             except BusinessException as exc:
                 outcome = Outcome(filings=[Filing(exc.item)])
+            except UnitIncomplete as exc:
+                # What the finished part implies is filed with the failure, never dropped with it.
+                log.warning("%s unit %s failed part-way: %s", self.robot.name, unit.id, type(exc.cause).__name__)
+                await self.file(exc.filings)
+                await self._failed(unit, worker, exc.cause, done=f"{exc.done} of {exc.total} done; ")
+                continue
             except (PortalDown, PasswordExpired, LoginRefused) as exc:
                 await self.portal_down(exc.portal, exc, worker)
                 await asyncio.to_thread(self.checkpoints.give_back, unit)
@@ -203,11 +223,11 @@ class Night:
             await asyncio.to_thread(self.checkpoints.finish, unit, status)
             await self._tick(status)
 
-    async def _failed(self, unit: Unit, worker: Worker, exc: BaseException) -> None:
+    async def _failed(self, unit: Unit, worker: Worker, exc: BaseException, done: str = "") -> None:
         await self.file([Filing({
             "idempotency_key": f"portal_failure:{self.robot.name}:{self.night}:{unit.key}",
             "kind": "portal_failure", "source": self.robot.name,
-            "summary": f"{self.robot.name} could not finish {unit.key}: {type(exc).__name__}"[:500],
+            "summary": f"{self.robot.name} could not finish {unit.key}: {done}{type(exc).__name__}"[:500],
             "payload": {"findings": [str(exc)[:1000]], "unit": unit.key, "night": self.night.isoformat()}},
             _evidence(worker, exc))])
         unit.result["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
@@ -219,7 +239,28 @@ class Night:
         return {"units_done": self.finished[UnitStatus.DONE], "units_exception": self.finished[UnitStatus.EXCEPTION],
                 "units_failed": self.finished[UnitStatus.FAILED]}
 
+    async def watch(self, work: asyncio.Future[Any]) -> None:
+        """The run's heartbeat and watchdog: the run record shows it alive every little while, and a run in which
+        nothing moved forward for `run_stall` seconds is stopped."""
+        while not work.done():
+            await asyncio.sleep(min(HEARTBEAT_SECONDS, self.run_stall / 4))
+            await asyncio.to_thread(self.checkpoints.update_run)
+            if self.clock.idle_for() > self.run_stall:
+                self.stalled = True
+                log.error("%s: no progress for %.0f s; stopping the run", self.robot.name, self.clock.idle_for())
+                work.cancel()
+                return
+
+    async def file_stalled_run(self) -> None:
+        await self.file([Filing({
+            "idempotency_key": f"portal_failure:{self.robot.name}:{self.night}:run_stalled",
+            "kind": "portal_failure", "source": self.robot.name,
+            "summary": f"The {self.robot.name} robot stopped: nothing moved for {self.run_stall:.0f} s",
+            "payload": {"findings": [f"{self.done} of {self.total} units finished before it stopped; the rest stay "
+                                     f"pending for the next run"], "night": self.night.isoformat()}})])
+
     async def _tick(self, status: UnitStatus) -> None:
+        self.clock.tick()
         self.done += 1
         self.finished[status] += 1
         if self.progress:
@@ -307,7 +348,18 @@ async def run_robot(config: Config, robot_name: str, *, night: dt.date, contexts
             state.total = sum(counts.values())
             state.done = state.total - counts.get("pending", 0) - counts.get("leased", 0)
             ctx = state.context(executor)
-            await asyncio.gather(*(state.work(w, ctx) for w in workers))
+            work = asyncio.gather(*(state.work(w, ctx) for w in workers))
+            watchdog = asyncio.create_task(state.watch(work))
+            try:
+                await work
+            except asyncio.CancelledError:
+                if not state.stalled:
+                    raise
+                await asyncio.to_thread(cp.release_own_leases)
+                await state.file_stalled_run()
+                raise BotError(f"no progress for {state.run_stall:.0f} s; stopped by the run's watchdog") from None
+            finally:
+                watchdog.cancel()
             owned = [session for w in workers for session in w.sessions.values()]
             for session in owned + [session for pool in pools.values() for session in pool.sessions]:
                 await session.close()

@@ -82,7 +82,11 @@ class Config:
     # Politeness per portal: "portal=sessions/seconds" (most sessions open at once / least time between two
     # requests). A portal not named takes 4 sessions and 0.06 s. The billing system is the supplier's own: its
     # limit is its capacity and its licences, not courtesy to a payer, and it takes most of a night's requests.
-    portal_limits: str = "billing=8/0.03"
+    portal_limits: str = "billing=8/0.05"
+    # A robot's unit of work that makes no progress (no portal step, no checkpoint) for this long is stopped
+    # as an application failure with its evidence; a run with none for twice as long is stopped whole. Above
+    # the longest single step (the billing system builds a large report in up to 15 minutes).
+    unit_stall_seconds: int = 1200
     server_host: str = "127.0.0.1"
     server_port: int = 8400
     testing: bool = False
@@ -109,6 +113,7 @@ class Config:
         "doc_follow_up_days": "HME_DOC_FOLLOW_UP_DAYS",
         "minutes_saved": "HME_MINUTES_SAVED",
         "portal_limits": "HME_PORTAL_LIMITS",
+        "unit_stall_seconds": "HME_UNIT_STALL_SECONDS",
         "server_host": "HME_HOST",
         "server_port": "HME_PORT",
     }
@@ -143,6 +148,8 @@ class Config:
         data_dir = Path(self.data_dir)
         database_url = self.database_url or f"sqlite:///{data_dir / 'hme-rpa.sqlite3'}"
         secret_key = self.secret_key or secrets.token_hex(32)
+        if self.unit_stall_seconds < 5:
+            raise ConfigError("HME_UNIT_STALL_SECONDS must be at least 5")
         if self.lease_minutes < 1:
             raise ConfigError("HME_LEASE_MINUTES must be at least 1")
         if not 1 <= self.max_batch_items <= 10000:

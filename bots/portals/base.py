@@ -20,6 +20,7 @@ from ..errors import DownloadDamaged, ElementMissing, PortalUnavailable, Session
 from ..runtime.browser import new_context
 from ..runtime.guard import PortalGuard, RetriesExhausted, with_retries
 from ..runtime.vault import Credentials
+from ..runtime.watchdog import progressed
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -59,10 +60,17 @@ class PortalSession:
     # --- life cycle ---------------------------------------------------------------------
     async def page(self) -> Page:
         if self._page is None:
-            await self.guard.sessions.acquire()
-            self._holding_slot = True
-            self.context = await new_context(self.browser, trace=self.trace)
-            self._page = await self.context.new_page()
+            if not self._holding_slot:
+                await self.guard.sessions.acquire()
+                self._holding_slot = True
+            try:
+                self.context = await new_context(self.browser, trace=self.trace)
+                self._page = await self.context.new_page()
+            except BaseException:
+                # Cancelled (a sibling claim failed) or refused while the context opened: the slot goes back
+                # now, or the portal's sessions leak one by one until every task waits for ever.
+                await self.close()
+                raise
             self.logged_in = False
         if not self.logged_in:
             await self.login(self._page)
@@ -70,30 +78,38 @@ class PortalSession:
         return self._page
 
     async def close(self, *, keep_evidence_as: str | None = None) -> None:
-        if self.context is not None:
-            try:
-                if self._page is not None and keep_evidence_as:
-                    self.evidence = Evidence(url=self._page.url)
-                    try:
-                        self.evidence.screenshot = await self._page.screenshot(full_page=True, timeout=5000)
-                    except Exception:  # the page may be gone; the trace still tells
-                        self.evidence.screenshot = None
-                if self.trace:
-                    path = None
-                    if keep_evidence_as:
-                        self.evidence_dir.mkdir(parents=True, exist_ok=True)
-                        path = self.evidence_dir / f"{self.name}-{keep_evidence_as}.zip"
-                    await self.context.tracing.stop(path=str(path) if path else None)
-                    self.evidence.trace = path
-                await self.context.close()
-            except Exception:  # a dead browser context has nothing more to give
-                log.debug("closing a %s context failed", self.name, exc_info=True)
+        """Close the context (keeping evidence when asked) and give its slot back, whatever happens meanwhile:
+        the slot is released first thing in `finally`, so a cancel landing in any await below cannot keep it."""
+        context, page = self.context, self._page
         self.context = None
         self._page = None
         self.logged_in = False
-        if self._holding_slot:
-            self.guard.sessions.release()
-            self._holding_slot = False
+        try:
+            if context is not None:
+                await self._close_context(context, page, keep_evidence_as)
+        finally:
+            if self._holding_slot:
+                self._holding_slot = False
+                self.guard.sessions.release()
+
+    async def _close_context(self, context: BrowserContext, page: Page | None, keep_evidence_as: str | None) -> None:
+        try:
+            if page is not None and keep_evidence_as:
+                self.evidence = Evidence(url=page.url)
+                try:
+                    self.evidence.screenshot = await page.screenshot(full_page=True, timeout=5000)
+                except Exception:  # the page may be gone; the trace still tells
+                    self.evidence.screenshot = None
+            if self.trace:
+                path = None
+                if keep_evidence_as:
+                    self.evidence_dir.mkdir(parents=True, exist_ok=True)
+                    path = self.evidence_dir / f"{self.name}-{keep_evidence_as}.zip"
+                await context.tracing.stop(path=str(path) if path else None)
+                self.evidence.trace = path
+            await context.close()
+        except Exception:  # a dead browser context has nothing more to give
+            log.debug("closing a %s context failed", self.name, exc_info=True)
 
     async def run(self, work: Callable[[Page], Awaitable[T]], *, label: str = "work") -> T:
         async def attempt() -> T:
@@ -106,6 +122,7 @@ class PortalSession:
                     await self.context.tracing.start_chunk()
                 except PlaywrightError:  # the step is done; a context that died since is replaced on the next
                     log.debug("restarting the %s trace failed", self.name, exc_info=True)
+            progressed()
             return result
 
         async def drop(error: BaseException) -> None:

@@ -14,6 +14,7 @@ from typing import Any, AsyncIterator, ClassVar
 from ..portals.base import PortalSession
 from ..runtime.checkpoints import Checkpoints, Unit
 from ..runtime.pool import SessionPool
+from ..runtime.watchdog import progressed
 
 
 @dataclass
@@ -90,6 +91,7 @@ class NightContext:
 
     async def save(self, unit: Unit) -> None:
         await asyncio.to_thread(self.checkpoints.save, unit)
+        progressed()
 
 
 class Robot:

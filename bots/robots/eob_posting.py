@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import functools
 import os
 import re
 from collections import defaultdict
 from decimal import Decimal
-from typing import Any, Coroutine
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Coroutine
 
-from ..errors import BotError, DownloadDamaged
+from ..errors import BotError, DownloadDamaged, UnitIncomplete
 from ..portals.medibill import BillingRefused, ClaimDetail, LineEntry, MediBillSession
 from ..runtime.checkpoints import Unit
 from .base import Attachment, Filing, NightContext, Outcome, Robot, Worker, add_totals
@@ -101,24 +101,28 @@ class EobPostingRobot(Robot):
             outcome.totals["remittances_unbalanced"] = 1
             return outcome
         pages = RemittancePages(pdf)
-        finished: dict[str, str] = unit.result.setdefault("claims", {})
-        posted: dict[int, tuple[list[Filing], dict[str, Any]]] = {}
+        # The outbox: per claim, what was done and the items it implies, saved before and after each posting
+        # (`ClaimToPost.record`). A retry, a restart after a kill or a check that fails part-way files from here.
+        records: dict[str, dict[str, Any]] = unit.result.setdefault("claims", {})
         saving = asyncio.Lock()
 
+        async def record(index: int, entry: dict[str, Any]) -> None:
+            async with saving:  # one save at a time, so a later one never lands before an earlier one
+                records[str(index)] = entry
+                await ctx.save(unit)
+
         async def post(index: int) -> None:
-            # A claim finished on an earlier attempt is read back, not posted again; its items are
-            # re-filed under the same keys, which the queue answers with the existing item.
+            previous = _record(records.get(str(index)))
+            if previous is not None and previous["state"] != "posting":
+                return  # finished on an earlier attempt: its items are in the outbox, the claim is not read again
             review = [p for p in remit["review"] if p.startswith(f"claims.{index}.") or p == f"claims.{index}"]
             async with worker.borrow("billing") as session:
                 billing: MediBillSession = session  # type: ignore[assignment]
                 open_claims = await self._open_claims(worker, billing, data["payer"])
-                state, filings, totals = await self._post_claim(billing, open_claims, check, base_item,
-                                                                remit["claims"][index], index, review, attachment,
-                                                                pages, finished.get(str(index)))
-            posted[index] = filings, totals
-            async with saving:  # one save at a time, so a later one never lands before an earlier one
-                finished[str(index)] = state
-                await ctx.save(unit)
+                claim = ClaimToPost(check, base_item, remit["claims"][index], index, review)
+                entry = await self._post_claim(billing, open_claims, claim, previous,
+                                               lambda intent: record(index, intent))
+            await record(index, entry)
 
         async def post_in_turn(indexes: list[int]) -> None:
             for index in indexes:
@@ -129,19 +133,44 @@ class EobPostingRobot(Robot):
         accounts: dict[str, list[int]] = defaultdict(list)
         for index, claim in enumerate(remit["claims"]):
             accounts[claim["account_number"] or f"#{index}"].append(index)
-        await _together([post_in_turn(indexes) for indexes in accounts.values()])
-        for index in sorted(posted):
-            outcome.filings.extend(posted[index][0])
-            add_totals(outcome.totals, posted[index][1])
-        for plb in remit["provider_adjustments"]:
-            if Decimal(plb["amount"]) > 0:
-                outcome.filings.append(Filing({**base_item, "idempotency_key": f"recoupment:{check}:{plb['reference']}",
-                                               "kind": "recoupment", "balance": plb["amount"],
-                                               "summary": f"Provider-level recoupment {plb['reason']} of {plb['amount']} on check {check}",
-                                               "reason_codes": [plb["reason"]],
-                                               "payload": {"findings": [f"Reference {plb['reference']}"],
-                                                           "provider_adjustment": plb}}, [attachment]))
+        recoupments = self._recoupments(remit, check, base_item, attachment)
+        evidence = _Evidence(pages, attachment)
+        try:
+            await _together([post_in_turn(indexes) for indexes in accounts.values()])
+        except Exception as exc:
+            # Part-way: what the claims already done imply is filed with the failure (a posted denial must
+            # reach a person), and the failure's item names the claims not posted.
+            filed = [i for i in range(len(remit["claims"])) if str(i) in records]
+            raise UnitIncomplete(exc, self._filings(records, remit, evidence) + recoupments,
+                                 done=len([i for i in filed if records[str(i)]["state"] != "posting"]),
+                                 total=len(remit["claims"])) from exc
+        outcome.filings.extend(self._filings(records, remit, evidence))
+        for index in range(len(remit["claims"])):
+            add_totals(outcome.totals, _record(records.get(str(index))).get("totals", {}))  # type: ignore[union-attr]
+        outcome.filings.extend(recoupments)
         return outcome
+
+    @staticmethod
+    def _filings(records: dict[str, Any], remit: dict[str, Any], evidence: "_Evidence") -> list[Filing]:
+        """Every item the outbox holds, in the order the claims are printed, each with its claim's page."""
+        filings = []
+        for index, claim in enumerate(remit["claims"]):
+            entry = _record(records.get(str(index)))
+            if entry is None:
+                continue
+            for item in entry.get("items", []):
+                filings.append(Filing(item, [evidence.page(claim["account_number"] or "")]))
+        return filings
+
+    def _recoupments(self, remit: dict[str, Any], check: str, base_item: dict[str, Any],
+                     attachment: Attachment) -> list[Filing]:
+        return [Filing({**base_item, "idempotency_key": f"recoupment:{check}:{plb['reference']}",
+                        "kind": "recoupment", "balance": plb["amount"],
+                        "summary": f"Provider-level recoupment {plb['reason']} of {plb['amount']} on check {check}",
+                        "reason_codes": [plb["reason"]],
+                        "payload": {"findings": [f"Reference {plb['reference']}"], "provider_adjustment": plb}},
+                       [attachment])
+                for plb in remit["provider_adjustments"] if Decimal(plb["amount"]) > 0]
 
     @staticmethod
     async def _open_claims(worker: Worker, billing: MediBillSession, payer: str) -> OpenClaims:
@@ -168,94 +197,72 @@ class EobPostingRobot(Robot):
         assert last is not None
         raise last
 
-    async def _post_claim(self, billing: MediBillSession, open_claims: OpenClaims, check: str,
-                          base_item: dict[str, Any], claim: dict[str, Any], index: int, review: list[str],
-                          attachment: Attachment, pages: RemittancePages,
-                          previous: str | None) -> tuple[str, list[Filing], dict[str, Any]]:
-        account = claim["account_number"] or ""
-        lines = claim["lines"]
-
-        @functools.cache
-        def own_page() -> Attachment:
-            """The claim's own page(s), cut out when an item first needs them; a scan keeps the whole document."""
-            page = pages.with_text(account)
-            return attachment if page is None else Attachment(
-                f"{attachment.filename.removesuffix('.pdf')}-{account}.pdf", page, "pdf_page")
-
-        def evidence() -> list[Attachment]:
-            return [own_page()]
-
-        dos = min((dt.date.fromisoformat(l["service_date"]) for l in lines if l["service_date"]), default=None)
-        ref = {**base_item, "account_number": account or None, "patient_name": claim["patient_name"],
-               "payer_claim_number": claim["payer_claim_number"], "balance": claim["paid"]}
-        if review:
-            return "review", [Filing({**ref, "idempotency_key": f"posting_review:{check}:{index}", "kind": "posting_review",
-                                      "summary": f"Claim {index + 1} of check {check} was not read with certainty; not posted",
-                                      "payload": {"findings": ["Fields under review: " + ", ".join(review)],
-                                                  "extracted": claim}}, evidence())], {}
-        candidates: list[str] = []
-        if account and dos is not None:
-            key = (account, dos, Decimal(claim["billed"]))
-            candidates = list(open_claims.get(key, []))
+    async def _post_claim(self, billing: MediBillSession, open_claims: OpenClaims, claim: "ClaimToPost",
+                          previous: dict[str, Any] | None,
+                          intend: Callable[[dict[str, Any]], Awaitable[None]]) -> dict[str, Any]:
+        """Post one claim of the check; returns its outbox record. `previous` is the record of an attempt that
+        was posting this claim when it stopped: the claim it had chosen is read back, never matched again (a
+        claim closed by that posting is no longer in the open list, and would look like a payment for nothing).
+        `intend` saves the record before the billing system is written to, with the items the posting implies."""
+        if claim.review:
+            return claim.record("review", None, [claim.posting_review(
+                None, f"Claim {claim.index + 1} of check {claim.check} was not read with certainty; not posted",
+                "Fields under review: " + ", ".join(claim.review))])
+        if previous is not None and previous.get("claim"):
+            claim_number = previous["claim"]
+        else:
+            candidates = await self._candidates(billing, open_claims, claim)
             if len(candidates) != 1:
-                # Not in the list read at the start of the run (entered since), or ambiguous: ask again now.
-                candidates = [r.claim_number for r in await billing.find_claims(account)
-                              if (r.account, r.dos_from, r.billed) == key]
-
-        def unmatched(count: int, *why: str) -> tuple[str, list[Filing], dict[str, Any]]:
-            return "unmatched", [Filing({**ref, "idempotency_key": f"unmatched_payment:{check}:{account}",
-                                         "kind": "unmatched_payment",
-                                         "summary": f"Payment {claim['paid']} for account {account} matches "
-                                                    f"{count} open claims",
-                                         "payload": {"findings": [f"Service from {dos}, billed {claim['billed']}", *why],
-                                                     "extracted": claim}}, evidence())], {}
-
-        if len(candidates) != 1:
-            if previous in ("posted", "already"):
-                # Posted on an earlier attempt: the claim may be closed now and so out of the A/R list.
-                return previous, [], {}
-            return unmatched(len(candidates))
-        claim_number = candidates[0]
+                return claim.record("unmatched", None, [claim.unmatched(len(candidates))])
+            claim_number = candidates[0]
         before = await billing.read_claim(claim_number)
-        if before.balance <= 0 and check not in before.posted_checks():
+        posted_before = claim.check in before.posted_checks()
+        if before.balance <= 0 and not posted_before:
             # Open when the run's list was read, closed since by another payment: no longer an open claim to pay.
-            return unmatched(0, f"Claim {claim_number} was closed tonight")
-        entries, problem = self._entries(before, lines)
-        filings: list[Filing] = []
-        ref = {**ref, "claim_number": claim_number, "service_date_from": before.dos_from.isoformat(),
-               "service_date_to": before.dos_to.isoformat()}
+            return claim.record("unmatched", None, [claim.unmatched(0, f"Claim {claim_number} was closed tonight")])
+        ref = claim.on(before)
+        entries, problem = self._entries(before, claim.lines)
         if problem:
-            return "review", [Filing({**ref, "idempotency_key": f"posting_review:{check}:{claim_number}",
-                                      "kind": "posting_review", "summary": problem,
-                                      "payload": {"findings": [problem], "extracted": claim}}, evidence())], {}
+            return claim.record("review", claim_number, [claim.posting_review(ref, problem, problem)])
+        change = sum((e.paid + sum((a[2] for a in e.adjustments), Decimal(0)) if not e.denied else e.paid
+                      for e in entries), Decimal(0))
+        expected_balance = before.balance - (Decimal(0) if posted_before else change)
+        implied = claim.implied(ref, entries, expected_balance)
+        totals = {"claims_posted": 1, "dollars_posted": str(sum((e.paid for e in entries), Decimal(0)))}
+        if not posted_before:
+            await intend(claim.record("posting", claim_number, implied, totals))
         try:
-            posted, after = await billing.post_once(claim_number, check, entries, before=before)
+            posted, after = await billing.post_once(claim_number, claim.check, entries, before=before)
         except BillingRefused as exc:
-            return "review", [Filing({**ref, "idempotency_key": f"posting_review:{check}:{claim_number}",
-                                      "kind": "posting_review", "summary": f"MediBill refused the posting: {exc}"[:500],
-                                      "payload": {"findings": [str(exc)], "extracted": claim}}, evidence())], {}
-        totals: dict[str, Any] = {}
-        if posted:
-            change = sum((e.paid + sum((a[2] for a in e.adjustments), Decimal(0)) if not e.denied else e.paid
-                          for e in entries), Decimal(0))
-            if after.balance != before.balance - change:
-                filings.append(Filing({**ref, "idempotency_key": f"posting_review:{check}:{claim_number}",
-                                       "kind": "posting_review",
-                                       "summary": f"After posting, the balance is {after.balance}, expected "
-                                                  f"{before.balance - change}",
-                                       "payload": {"extracted": claim}}, evidence()))
-            totals = {"claims_posted": 1, "dollars_posted": str(sum((e.paid for e in entries), Decimal(0)))}
-        denied = [e for e in entries if e.denied]
-        if denied:
-            reasons = sorted({f"{g}-{r}" for e in denied for g, r, _a in e.adjustments})
-            remarks = sorted({r for l in lines for r in l["remarks"]})
-            filings.append(Filing({**ref, "idempotency_key": f"denial:{claim_number}", "kind": "denial",
-                                   "balance": f"{after.balance:.2f}",
-                                   "summary": f"Denied on check {check}: {' '.join(reasons)}",
-                                   "reason_codes": reasons + remarks,
-                                   "payload": {"findings": [f"{len(denied)} of {len(entries)} lines denied"],
-                                               "extracted": claim}}, evidence()))
-        return ("posted" if posted else "already"), filings, totals
+            return claim.record("review", claim_number, [claim.posting_review(
+                ref, f"MediBill refused the posting: {exc}"[:500], str(exc))])
+        items = list(implied)
+        if posted and after.balance != expected_balance:
+            items.insert(0, claim.posting_review(ref, f"After posting, the balance is {after.balance}, expected "
+                                                      f"{expected_balance}", None))
+        if posted or previous is not None:
+            # Posted now, or by the attempt that recorded its intent before it stopped.
+            return claim.record("posted", claim_number, items, totals)
+        return claim.record("already", claim_number, items)
+
+    @staticmethod
+    async def _candidates(billing: MediBillSession, open_claims: OpenClaims, claim: "ClaimToPost") -> list[str]:
+        """The open claims this payment is for: by account, first date of service and billed, and between twins
+        (claims alike in all three) by the payer's claim number when a claim's notes carry it; never a guess."""
+        if not claim.account or claim.dos is None:
+            return []
+        key = (claim.account, claim.dos, Decimal(claim.data["billed"]))
+        candidates = list(open_claims.get(key, []))
+        if len(candidates) != 1:
+            # Not in the list read at the start of the run (entered since), or ambiguous: ask again now.
+            candidates = [r.claim_number for r in await billing.find_claims(claim.account)
+                          if (r.account, r.dos_from, r.billed) == key]
+        icn = claim.data.get("payer_claim_number") or ""
+        if len(candidates) > 1 and icn:
+            noted = [c for c in candidates if any(f"ICN {icn}" in n for n in (await billing.read_claim(c)).notes)]
+            if len(noted) == 1:
+                return noted
+        return candidates
 
     @staticmethod
     def _entries(claim: ClaimDetail, lines: list[dict[str, Any]]) -> tuple[list[LineEntry], str]:
@@ -274,3 +281,90 @@ class EobPostingRobot(Robot):
             entries.append(LineEntry(match.line_no, paid, tuple((a["group"], a["reason"], Decimal(a["amount"]))
                                                               for a in line["adjustments"]), denied=paid == 0))
         return entries, ""
+
+
+def _record(entry: Any) -> dict[str, Any] | None:
+    """A claim's outbox record; a bare state is what runs before the outbox saved (nothing to file)."""
+    if entry is None or isinstance(entry, dict):
+        return entry
+    return {"state": entry, "claim": None, "items": [], "totals": {}}
+
+
+class _Evidence:
+    """Each claim's own page(s) of a text remittance, cut out when an item first needs them; a scan (or a claim
+    whose page is not found) keeps the whole document."""
+
+    def __init__(self, pages: RemittancePages, whole: Attachment) -> None:
+        self.pages = pages
+        self.whole = whole
+        self._cut: dict[str, Attachment] = {}
+
+    def page(self, account: str) -> Attachment:
+        if account not in self._cut:
+            page = self.pages.with_text(account)
+            self._cut[account] = self.whole if page is None else Attachment(
+                f"{self.whole.filename.removesuffix('.pdf')}-{account}.pdf", page, "pdf_page")
+        return self._cut[account]
+
+
+@dataclass
+class ClaimToPost:
+    """One claim of a check as the remittance reads it, and the items its posting may file."""
+
+    check: str
+    base_item: dict[str, Any]
+    data: dict[str, Any]
+    index: int
+    review: list[str]
+
+    @property
+    def account(self) -> str:
+        return self.data["account_number"] or ""
+
+    @property
+    def lines(self) -> list[dict[str, Any]]:
+        return self.data["lines"]  # type: ignore[no-any-return]
+
+    @property
+    def dos(self) -> dt.date | None:
+        return min((dt.date.fromisoformat(l["service_date"]) for l in self.lines if l["service_date"]), default=None)
+
+    def ref(self) -> dict[str, Any]:
+        return {**self.base_item, "account_number": self.account or None, "patient_name": self.data["patient_name"],
+                "payer_claim_number": self.data["payer_claim_number"], "balance": self.data["paid"]}
+
+    def on(self, claim: ClaimDetail) -> dict[str, Any]:
+        return {**self.ref(), "claim_number": claim.claim_number, "service_date_from": claim.dos_from.isoformat(),
+                "service_date_to": claim.dos_to.isoformat()}
+
+    @staticmethod
+    def record(state: str, claim_number: str | None, items: list[dict[str, Any]],
+               totals: dict[str, Any] | None = None) -> dict[str, Any]:
+        return {"state": state, "claim": claim_number, "items": items, "totals": totals or {}}
+
+    def posting_review(self, ref: dict[str, Any] | None, summary: str, finding: str | None) -> dict[str, Any]:
+        key = f"posting_review:{self.check}:{ref['claim_number']}" if ref else f"posting_review:{self.check}:{self.index}"
+        payload: dict[str, Any] = {"extracted": self.data}
+        if finding:
+            payload["findings"] = [finding]
+        return {**(ref or self.ref()), "idempotency_key": key, "kind": "posting_review", "summary": summary,
+                "payload": payload}
+
+    def unmatched(self, count: int, *why: str) -> dict[str, Any]:
+        return {**self.ref(), "idempotency_key": f"unmatched_payment:{self.check}:{self.account}",
+                "kind": "unmatched_payment",
+                "summary": f"Payment {self.data['paid']} for account {self.account} matches {count} open claims",
+                "payload": {"findings": [f"Service from {self.dos}, billed {self.data['billed']}", *why],
+                            "extracted": self.data}}
+
+    def implied(self, ref: dict[str, Any], entries: list[LineEntry], balance: Decimal) -> list[dict[str, Any]]:
+        """The items posting these entries implies: a denial when a line is denied."""
+        denied = [e for e in entries if e.denied]
+        if not denied:
+            return []
+        reasons = sorted({f"{g}-{r}" for e in denied for g, r, _a in e.adjustments})
+        remarks = sorted({r for l in self.lines for r in l["remarks"]})
+        return [{**ref, "idempotency_key": f"denial:{ref['claim_number']}", "kind": "denial",
+                 "balance": f"{balance:.2f}", "summary": f"Denied on check {self.check}: {' '.join(reasons)}",
+                 "reason_codes": reasons + remarks,
+                 "payload": {"findings": [f"{len(denied)} of {len(entries)} lines denied"], "extracted": self.data}}]

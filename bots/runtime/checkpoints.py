@@ -181,9 +181,13 @@ class Checkpoints:
     # --- run records -----------------------------------------------------------------------
     def start_run(self) -> int:
         with Session(self.engine) as s, s.begin():
+            # A run still "running" is dead when its runner starts this robot again (a runner runs a robot once at
+            # a time: it was killed), or when nobody has shown it alive for ten minutes (runs beat every 30 s).
             stale = utcnow() - dt.timedelta(minutes=10)
-            s.execute(update(RobotRun).where(RobotRun.status == RunStatus.RUNNING, RobotRun.heartbeat_at < stale)
-                      .values(status=RunStatus.ABANDONED, finished_at=RobotRun.heartbeat_at))
+            s.execute(update(RobotRun).where(RobotRun.status == RunStatus.RUNNING, or_(
+                RobotRun.heartbeat_at < stale, and_(RobotRun.runner == self.runner, RobotRun.robot == self.robot)))
+                      .values(status=RunStatus.ABANDONED, finished_at=RobotRun.heartbeat_at,
+                              error="the runner stopped without finishing (killed or crashed)"))
             run = RobotRun(robot=self.robot, night=self.night, runner=self.runner, totals={})
             s.add(run)
             s.flush()

@@ -136,3 +136,19 @@ def test_runs_are_recorded_and_silent_ones_marked_abandoned(database_url: str) -
     assert runs[second.run_id].status is RunStatus.FINISHED  # type: ignore[index]
     assert runs[second.run_id].totals == {"dollars_posted": "10.00"}  # type: ignore[index]
     engine.dispose()
+
+
+def test_a_killed_run_is_marked_abandoned_when_its_runner_starts_again(database_url: str) -> None:
+    engine = create_engine(database_url)
+    killed = Checkpoints(engine, "eobs", NIGHT, "runner-a")
+    first = killed.start_run()  # killed at once: never finished, its heartbeat fresh
+    other = Checkpoints(engine, "claim-status", NIGHT, "runner-a").start_run()
+    elsewhere = Checkpoints(engine, "eobs", NIGHT, "runner-b").start_run()
+    again = Checkpoints(engine, "eobs", NIGHT, "runner-a").start_run()
+    with Session(engine) as s:
+        status = {r.id: r.status for r in s.scalars(select(RobotRun))}
+        error = s.get(RobotRun, first).error  # type: ignore[union-attr]
+    assert status[first] == RunStatus.ABANDONED and "killed" in error
+    # Another robot's run on the same runner, and another runner's run, may still be alive.
+    assert status[other] == status[elsewhere] == status[again] == RunStatus.RUNNING
+    engine.dispose()

@@ -9,12 +9,15 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bots.portals.medibill import ArRow, ClaimDetail, ClaimLine, LineEntry, Posting
-from bots.robots.base import Attachment, Worker
+from bots.robots.base import Attachment, Filing, Worker
 from bots.robots.evidence import RemittancePages
-from bots.robots.eob_posting import EobPostingRobot
+from bots.robots.eob_posting import ClaimToPost, EobPostingRobot, _Evidence
 from hme_rpa import samples
 
 DOS = dt.date(2026, 10, 1)
@@ -54,10 +57,13 @@ class Billing:
 
     async def post_once(self, claim_number: str, check: str, entries: list[LineEntry], *,
                         before: ClaimDetail | None = None) -> tuple[bool, ClaimDetail]:
+        if check in self._detail(claim_number).posted_checks():  # read back first, as MediBillSession.post_once
+            return False, self._detail(claim_number)
         self.calls.append(f"post:{claim_number}")
         for e in entries:
             self.postings.append(Posting("payment", e.line_no, check, "", "", e.paid))
-            self.balance -= e.paid + sum((a[2] for a in e.adjustments), Decimal(0))
+            # A denied line leaves its balance for the appeal (as MediBill does).
+            self.balance -= e.paid if e.denied else e.paid + sum((a[2] for a in e.adjustments), Decimal(0))
         return True, self._detail(claim_number)
 
 
@@ -70,6 +76,7 @@ CLAIM: dict[str, Any] = {
 
 
 PAGES: list[RemittancePages] = []  # the last _post's remittance pages
+INTENTS: list[dict[str, Any]] = []  # the outbox records saved before posting
 
 
 def _post(billing: Billing, worker: Worker) -> tuple[str, list[Any]]:
@@ -79,9 +86,13 @@ def _post(billing: Billing, worker: Worker) -> tuple[str, list[Any]]:
 
     async def go() -> tuple[str, list[Any]]:
         index = await robot._open_claims(worker, billing, "medicare")  # type: ignore[arg-type]
-        state, filings, _totals = await robot._post_claim(billing, index, "555", {}, CLAIM, 0,  # type: ignore[arg-type]
-                                                          [], attachment, PAGES[0], None)
-        return state, filings
+        entry = await robot._post_claim(billing, index, ClaimToPost("555", {}, CLAIM, 0, []),  # type: ignore[arg-type]
+                                        None, intend)
+        evidence = _Evidence(PAGES[0], attachment)
+        return entry["state"], [Filing(item, [evidence.page(CLAIM["account_number"])]) for item in entry["items"]]
+
+    async def intend(record: dict[str, Any]) -> None:
+        INTENTS.append(record)
 
     return asyncio.run(go())
 
@@ -126,3 +137,109 @@ def test_a_claim_closed_since_the_list_was_read_is_not_paid_again() -> None:
     assert state == "unmatched" and [f.item["kind"] for f in filings] == ["unmatched_payment"]
     assert "closed tonight" in filings[0].item["payload"]["findings"][-1]
     assert not any(c.startswith("post:") for c in billing.calls)
+
+
+DENIED: dict[str, Any] = {**CLAIM, "paid": "0.00", "lines": [{**CLAIM["lines"][0], "paid": "0.00", "adjustments": [
+    {"group": "CO", "reason": "197", "amount": "100.00"}], "remarks": ["N386"]}]}
+
+
+def test_a_denial_is_in_the_outbox_before_the_billing_system_is_written() -> None:
+    billing = Billing([_row("C1")], searched=[])
+    seen_at_post: list[int] = []
+    real_post = billing.post_once
+
+    async def post_once(*args: Any, **kwargs: Any) -> Any:
+        seen_at_post.append(len(INTENTS))
+        return await real_post(*args, **kwargs)
+
+    billing.post_once = post_once  # type: ignore[method-assign]
+    INTENTS.clear()
+
+    async def go() -> dict[str, Any]:
+        async def intend(record: dict[str, Any]) -> None:
+            INTENTS.append(record)
+        index = await EobPostingRobot._open_claims(Worker(sessions={}), billing, "medicare")  # type: ignore[arg-type]
+        return await EobPostingRobot()._post_claim(billing, index, ClaimToPost("555", {}, DENIED, 0, []),  # type: ignore[arg-type]
+                                                   None, intend)
+
+    entry = asyncio.run(go())
+    assert seen_at_post == [1]
+    [intent] = INTENTS
+    assert intent["state"] == "posting" and intent["claim"] == "C1"
+    assert [i["idempotency_key"] for i in intent["items"]] == ["denial:C1"]
+    assert entry["state"] == "posted" and [i["kind"] for i in entry["items"]] == ["denial"]
+
+
+def test_a_restart_after_posting_reads_the_chosen_claim_back_and_invents_nothing() -> None:
+    # Killed between posting and saving: the claim is closed (out of the open list) and the check is on it. The
+    # old robot matched again, found no open claim and filed "unmatched payment" for its own posting.
+    billing = Billing([], searched=[], balance="0.00")
+    billing.postings.append(Posting("denial", 1, "555", "", "", Decimal("0.00")))
+    previous = {"state": "posting", "claim": "C1", "items": [], "totals": {}}
+
+    async def go() -> dict[str, Any]:
+        async def intend(record: dict[str, Any]) -> None:
+            raise AssertionError("nothing is posted again")
+        index = await EobPostingRobot._open_claims(Worker(sessions={}), billing, "medicare")  # type: ignore[arg-type]
+        return await EobPostingRobot()._post_claim(billing, index, ClaimToPost("555", {}, DENIED, 0, []),  # type: ignore[arg-type]
+                                                   previous, intend)
+
+    entry = asyncio.run(go())
+    assert entry["state"] == "posted" and entry["claim"] == "C1"
+    assert [i["kind"] for i in entry["items"]] == ["denial"]
+    assert not any(c.startswith(("post:", "find_claims")) for c in billing.calls)
+
+
+def test_twins_are_told_apart_by_the_payer_claim_number_in_a_claims_notes() -> None:
+    billing = Billing([_row("C1"), _row("C2")], searched=[_row("C1"), _row("C2")])
+    real_detail = billing._detail
+
+    def detail(claim_number: str) -> ClaimDetail:
+        found = real_detail(claim_number)
+        if claim_number == "C2":
+            found.notes.append(f"RPA STATUS 2026-11-19: F1 Paid; ICN {CLAIM['payer_claim_number']}")
+        return found
+
+    billing._detail = detail  # type: ignore[method-assign]
+    state, _filings = _post(billing, Worker(sessions={}))
+    assert state == "posted" and "post:C2" in billing.calls and "post:C1" not in billing.calls
+
+
+def test_a_check_that_fails_part_way_files_what_its_done_claims_imply() -> None:
+    from bots.errors import UnitIncomplete
+    from bots.robots.base import NightContext
+    from bots.runtime.checkpoints import Unit
+    from bots.runtime.guard import RetriesExhausted
+
+    other = {**CLAIM, "account_number": "200002-2", "payer_claim_number": "2126000000202"}
+
+    class Failing(Billing):
+        async def find_claims(self, text: str) -> list[ArRow]:
+            if text == "200002-2":
+                raise RetriesExhausted("billing", 5, RuntimeError("HTTP 503"))
+            return await super().find_claims(text)
+
+    billing = Failing([_row("C1")], searched=[])
+    robot = EobPostingRobot()
+    remit = {"pages": 1, "payment": {"amount": "0.00"}, "balanced": True, "review": [], "problems": [], "ocr": False,
+             "claims": [DENIED, other], "provider_adjustments": [
+                 {"reason": "WO", "reference": "OVERPAY1", "amount": "12.00"}]}
+
+    async def download(ctx: Any, worker: Any, data: Any) -> tuple[bytes, dict[str, Any]]:
+        return samples.text_pdf(["ACNT 100001-1"]), remit
+
+    robot._download = download  # type: ignore[method-assign]
+
+    class Saves:
+        def save(self, unit: Unit) -> None:
+            pass
+
+    unit = Unit(1, "medicare:555", {"payer": "medicare", "portal": "medicare", "check": "555", "date": "2026-11-19",
+                                    "amount": "0.00", "href": "/x"}, {}, 1)
+    ctx = NightContext(DOS, Saves(), None, Path("/nonexistent"))  # type: ignore[arg-type]
+    with pytest.raises(UnitIncomplete) as failed:
+        asyncio.run(robot.work(ctx, Worker(sessions={"billing": billing}), unit))  # type: ignore[dict-item]
+    keys = [f.item["idempotency_key"] for f in failed.value.filings]
+    assert keys == ["denial:C1", "recoupment:555:OVERPAY1"]
+    assert (failed.value.done, failed.value.total) == (1, 2)
+    assert isinstance(failed.value.cause, RetriesExhausted)

@@ -1,0 +1,155 @@
+"""No wait without an end: session slots come back on every path, stuck units and runs are stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bots.errors import UnitStalled
+from bots.portals import base
+from bots.portals.base import PortalSession
+from bots.robots.base import Filing
+from bots.runner import Night
+from bots.runtime.guard import Policy, PortalGuard
+from bots.runtime.vault import Credentials
+from bots.runtime.watchdog import RunClock, progressed, watched
+
+
+class _Page:
+    url = "http://portal/"
+
+
+class _Context:
+    def __init__(self) -> None:
+        self.closed = False
+
+    async def new_page(self) -> _Page:
+        return _Page()
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+class _Session(PortalSession):
+    name = "billing"
+
+    async def login(self, page: Any) -> None:
+        return None
+
+
+def _session(guard: PortalGuard, tmp_path: Path) -> _Session:
+    return _Session(None, guard, Credentials(url="http://portal"), evidence_dir=tmp_path, trace=False)  # type: ignore[arg-type]
+
+
+def test_a_cancel_while_the_context_opens_gives_the_slot_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    opening = asyncio.Event
+
+    async def scenario() -> tuple[int, bool]:
+        started, release = opening(), opening()
+        contexts: list[_Context] = []
+
+        async def new_context(browser: Any, **kwargs: Any) -> _Context:
+            started.set()
+            await release.wait()  # a browser busy opening the context when the cancel lands
+            contexts.append(_Context())
+            return contexts[-1]
+
+        monkeypatch.setattr(base, "new_context", new_context)
+        guard = PortalGuard("billing", Policy(max_sessions=1))
+        cancelled = _session(guard, tmp_path)
+        task = asyncio.ensure_future(cancelled.page())
+        await started.wait()
+        task.cancel()  # a sibling claim failed: the check's other claims are cancelled
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        release.set()
+        # The one slot is free: another session opens at once, and so does the cancelled one afterwards (it
+        # does not take a second slot for the one it no longer holds).
+        other = _session(guard, tmp_path)
+        await asyncio.wait_for(other.page(), 2)
+        await other.close()
+        await asyncio.wait_for(cancelled.page(), 2)
+        await cancelled.close()
+        return guard.sessions._value, cancelled._holding_slot  # type: ignore[attr-defined]
+
+    free, holding = asyncio.run(scenario())
+    assert (free, holding) == (1, False)
+
+
+def test_a_cancel_while_closing_still_gives_the_slot_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def scenario() -> int:
+        class SlowClose(_Context):
+            async def close(self) -> None:
+                await asyncio.sleep(60)
+
+        async def new_context(browser: Any, **kwargs: Any) -> _Context:
+            return SlowClose()
+
+        monkeypatch.setattr(base, "new_context", new_context)
+        guard = PortalGuard("billing", Policy(max_sessions=1))
+        session = _session(guard, tmp_path)
+        await session.page()
+        closing = asyncio.ensure_future(session.close())
+        await asyncio.sleep(0.05)
+        closing.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await closing
+        return guard.sessions._value  # type: ignore[attr-defined]
+
+    assert asyncio.run(scenario()) == 1
+
+
+def test_a_unit_with_no_progress_is_stopped_and_one_that_moves_is_not() -> None:
+    async def stuck() -> None:
+        async with watched(0.2):
+            await asyncio.Event().wait()  # a slot that never comes
+
+    async def moving(clock: RunClock) -> str:
+        async with watched(0.2, clock):
+            for _ in range(8):  # 0.4 s in all, never 0.2 s without a step done
+                await asyncio.sleep(0.05)
+                progressed()
+        return "done"
+
+    with pytest.raises(UnitStalled, match="no progress"):
+        asyncio.run(asyncio.wait_for(stuck(), 5))
+    clock = RunClock()
+    clock.last -= 100
+    assert asyncio.run(moving(clock)) == "done"
+    assert clock.idle_for() < 1  # the run saw the unit move
+
+
+def test_a_timeout_inside_the_work_is_the_works_own_failure() -> None:
+    async def work() -> None:
+        async with watched(5):
+            raise TimeoutError("the page did not load")
+
+    with pytest.raises(TimeoutError, match="did not load"):
+        asyncio.run(work())
+
+
+def test_the_items_filed_count_loses_nothing_when_workers_file_at_once() -> None:
+    class Queue:
+        def __init__(self) -> None:
+            self.lock = threading.Lock()
+            self.n = 0
+
+        def create(self, item: dict[str, Any]) -> dict[str, Any]:
+            time.sleep(0.01)  # the server answering, while other workers' filings go on
+            with self.lock:
+                self.n += 1
+                return {"created": True, "id": self.n}
+
+    night = Night.__new__(Night)
+    night.filed, night.kinds, night.queue = 0, {}, Queue()  # type: ignore[assignment]
+
+    async def scenario() -> None:
+        await asyncio.gather(*(night.file([Filing({"kind": "denial", "idempotency_key": f"k{i}"})]) for i in range(40)))
+
+    asyncio.run(scenario())
+    assert night.filed == 40 and night.kinds == {"denial": 40}

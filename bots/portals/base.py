@@ -7,6 +7,9 @@ attempt fails, so the retry starts from a fresh session.
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
+import hashlib
 import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -16,7 +19,8 @@ from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
 from playwright.async_api import Browser, BrowserContext, Dialog, Page, Response
 from playwright.async_api import Error as PlaywrightError
 
-from ..errors import DownloadDamaged, ElementMissing, PortalUnavailable, SessionExpired
+from ..errors import DownloadDamaged, ElementMissing, PortalUnavailable, RateLimited, SessionExpired
+from ..runtime import integrity
 from ..runtime.browser import new_context
 from ..runtime.guard import PortalGuard, RetriesExhausted, with_retries
 from ..runtime.vault import Credentials
@@ -25,6 +29,8 @@ from ..runtime.watchdog import progressed
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# A document is read when proved whole or when two of this many downloads agree.
+MAX_DOWNLOADS = 5
 # What the portals show instead of the page asked for.
 FAILURE_MARKERS = "#server-error, #maintenance"
 
@@ -138,12 +144,33 @@ class PortalSession:
         raise NotImplementedError
 
     async def download(self, href: str) -> tuple[bytes, str]:
-        """A document behind a link on one of the portal's pages, fetched with this session's cookies."""
+        """A document behind a link on one of the portal's pages, fetched with this session's cookies, and only
+        once it is known whole: its structure proves it (`integrity.check`), or two downloads agree byte for
+        byte. A damaged copy is fetched again; one that never comes whole raises DownloadDamaged (one item for
+        the RPA admin team, never a document read as if it were real)."""
         async def work(page: Page) -> tuple[bytes, str]:
             assert self.context is not None
             await self.guard.pace()
             return await fetch(self.context, self.url(href))
-        return await self.run(work, label="download")
+
+        seen: set[str] = set()
+        problems: list[str] = []
+        for _ in range(MAX_DOWNLOADS):
+            body, kind = await self.run(work, label="download")
+            verdict = integrity.check(body, kind)
+            if verdict.whole:
+                return body, kind
+            if verdict.damaged:
+                problems.append(verdict.problem)
+                log.info("%s: a damaged download (%s); fetching it again", self.name, verdict.problem)
+                continue
+            digest = hashlib.sha256(body).hexdigest()
+            if digest in seen:
+                return body, kind
+            seen.add(digest)
+        where = href.split("?")[0]
+        raise DownloadDamaged(f"{where} did not arrive whole in {MAX_DOWNLOADS} downloads"
+                              + (f": {'; '.join(sorted(set(problems)))}" if problems else ": no two copies agreed"))
 
     # --- helpers for page objects -------------------------------------------------------
     def url(self, path: str) -> str:
@@ -199,6 +226,8 @@ class PortalSession:
             await page.set_content(got["html"], timeout=5000)
         except PlaywrightError:  # evidence only: the failure below is what counts
             log.debug("showing a failed %s read failed", self.name, exc_info=True)
+        if got["status"] == 429:
+            raise RateLimited(f"HTTP 429 at {where}", retry_after_seconds(got.get("retryAfter")))
         if got["status"] in RETRY_STATUSES:
             raise PortalUnavailable(f"HTTP {got['status']} at {where}")
         _raise_for_portal_page(got["shows"], what)
@@ -220,7 +249,8 @@ _READ = """async ([url, timeoutMs, failure, screen, login]) => {
     const doc = new DOMParser().parseFromString(html, "text/html");
     const shows = (SHOWN)(doc, failure, screen, login);
     const data = shows === "screen" ? (READER)(doc) : null;
-    return {status: response.status, shows, data, html: shows === "screen" && response.ok ? "" : html};
+    return {status: response.status, shows, data, html: shows === "screen" && response.ok ? "" : html,
+            retryAfter: response.headers.get("retry-after")};
 }"""
 
 
@@ -258,6 +288,8 @@ async def _get(context: BrowserContext, url: str, timeout_ms: float) -> tuple[by
     """GET as the logged-in user: the whole body, or the failure the robot's retries understand."""
     response = await context.request.get(url, timeout=timeout_ms, max_redirects=0)
     where = url.split("?")[0]
+    if response.status == 429:
+        raise RateLimited(f"HTTP 429 downloading {where}", retry_after_seconds(response.headers.get("retry-after")))
     if response.status in RETRY_STATUSES:
         raise PortalUnavailable(f"HTTP {response.status} downloading {where}")
     if response.status in (301, 302, 303, 401):
@@ -294,7 +326,26 @@ async def fetch_csv(context: BrowserContext, url: str, *, timeout_ms: float = 12
     return body, filename
 
 
+def retry_after_seconds(value: str | None) -> float | None:
+    """A Retry-After header's wait in seconds: a number of seconds, or an HTTP date; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return max((when - dt.datetime.now(dt.timezone.utc)).total_seconds(), 0.0)
+
+
 def check_response(response: Response | None) -> None:
+    if response is not None and response.status == 429:
+        raise RateLimited(f"HTTP 429 at {response.url.split('?')[0]}",
+                          retry_after_seconds(response.headers.get("retry-after")))
     if response is not None and response.status in RETRY_STATUSES:
         raise PortalUnavailable(f"HTTP {response.status} at {response.url.split('?')[0]}")
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from playwright.async_api import Page
 
-from ..errors import ElementMissing, LoginRefused, PasswordExpired, PortalUnavailable, SessionExpired
+from ..errors import ElementMissing, LoginRefused, PasswordExpired, PortalUnavailable, RateLimited, SessionExpired
 from .base import PortalSession, press
 from .medicare import RemittanceRow
 
@@ -46,7 +46,10 @@ async def _settle(page: Page, selector: str, what: str) -> None:
     if await page.locator(selector).count():
         return
     if await page.locator("#panel-error:not(:empty)").count():
-        raise PortalUnavailable(f"{what}: {(await page.inner_text('#panel-error')).strip()[:120]}")
+        message = (await page.inner_text("#panel-error")).strip()[:120]
+        if "(429)" in message:  # the app shows the status it got; it does not pass on Retry-After
+            raise RateLimited(f"{what}: {message}")
+        raise PortalUnavailable(f"{what}: {message}")
     raise SessionExpired(f"{what}: Provider Connect asks to sign in again")
 
 
@@ -66,6 +69,8 @@ class SignInPage:
             raise PasswordExpired(session.name)
         if await page.locator("#signin-error").count():
             message = (await page.inner_text("#signin-error")).strip()
+            if "(429)" in message:
+                raise RateLimited(message)
             if "unavailable" in message.lower():
                 raise PortalUnavailable(message)
             raise LoginRefused(session.name, f"{session.name}: {message}")

@@ -115,18 +115,18 @@ class ArInquiryPage:
     async def unstatused(self, session: "MediBillSession", page: Page) -> list[ArRow]:
         return await self._rows(session, page, unstatused=True, search="")
 
-    async def search(self, session: "MediBillSession", page: Page, text: str) -> list[ArRow]:
-        return await self._rows(session, page, unstatused=False, search=text)
+    async def search(self, session: "MediBillSession", page: Page, text: str, *, include_closed: bool = False) -> list[ArRow]:
+        return await self._rows(session, page, unstatused=False, search=text, include_closed=include_closed)
 
     async def open_claims(self, session: "MediBillSession", page: Page, payer: str) -> list[ArRow]:
         return await self._rows(session, page, unstatused=False, search="", payer=payer)
 
     async def _rows(self, session: "MediBillSession", page: Page, *, unstatused: bool, search: str,
-                    payer: str = "") -> list[ArRow]:
+                    payer: str = "", include_closed: bool = False) -> list[ArRow]:
         await session.goto(page, "/ar")
         await expect_screen(page, "#ar-grid", login_marker=LOGIN_MARKER, what="A/R inquiry")
-        await fill_form(page, [("#f-payer", payer), ("#f-unstatused", unstatused), ("#f-search", search)],
-                        what="A/R inquiry")
+        await fill_form(page, [("#f-payer", payer), ("#f-unstatused", unstatused), ("#f-search", search),
+                               ("#f-closed", include_closed)], what="A/R inquiry")
         await session.submit(page, "#f-go", what="A/R inquiry")
         rows: list[ArRow] = []
         while True:
@@ -276,8 +276,10 @@ class MediBillSession(PortalSession):
     async def unstatused_claims(self) -> list[ArRow]:
         return await self.run(lambda page: ArInquiryPage().unstatused(self, page), label="ar-unstatused")
 
-    async def find_claims(self, text: str) -> list[ArRow]:
-        return await self.run(lambda page: ArInquiryPage().search(self, page, text), label="ar-search")
+    async def find_claims(self, text: str, *, include_closed: bool = False) -> list[ArRow]:
+        """Claims found by claim number, account or name: the open ones, or all with `include_closed`."""
+        return await self.run(lambda page: ArInquiryPage().search(self, page, text, include_closed=include_closed),
+                              label="ar-search")
 
     async def open_claims(self, payer: str) -> list[ArRow]:
         """Every open claim of one payer (the whole A/R list, page by page)."""

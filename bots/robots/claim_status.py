@@ -9,12 +9,13 @@ follow-up rules the billing office configured.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
 from ..errors import ApplicationException
 from ..portals.bluriver import BlueRiverSession
-from ..portals.medibill import ArRow, MediBillSession
+from ..portals.medibill import ArRow, ClaimDetail, MediBillSession
 from ..portals.medicare import MedicareSession
 from ..runtime.checkpoints import Unit
 from .base import Filing, NightContext, Outcome, Robot, Worker
@@ -91,11 +92,14 @@ class ClaimStatusRobot(Robot):
         # Checked already on an earlier attempt of this unit: do not ask the payer twice.
         found = unit.result.get("status")
         if found is None:
-            found = await self._lookup(worker, data["portal"], claim.member_id, claim.account, claim.dos_from,
-                                       claim.billed, data.get("inquiry"))
-            kind = route(found["code"])  # an inquiry error raises here, before anything is written
+            answers = await self._lookup(worker, data["portal"], claim.member_id, claim.account, claim.dos_from,
+                                         claim.billed, data.get("inquiry"))
+            twins = await self._twins(worker, billing, claim)
+            found = choose(answers, twins, noted_icn(claim.notes))
             unit.result["status"] = found
             await ctx.save(unit)
+        if found.get("ambiguous"):
+            return Outcome(filings=[self._ambiguous(claim, data, found, ctx.night)], totals={"claims_ambiguous": 1})
         kind = route(found["code"])
         marker = f"RPA STATUS {ctx.night.isoformat()}"
         parts = [f"{marker}: {found['code']} {found['status']}".strip()]
@@ -130,9 +134,39 @@ class ClaimStatusRobot(Robot):
                         "status_code": found["code"]}}))
         return outcome
 
+    def _ambiguous(self, claim: ClaimDetail, data: dict[str, Any], found: dict[str, Any], night: dt.date) -> Filing:
+        twins = found.get("twins") or []
+        codes = ", ".join(f"{a['code']} ICN {a['icn'] or '-'}" for a in found.get("answers", []))
+        return Filing(item={
+            "idempotency_key": f"status_ambiguous:{claim.claim_number}", "kind": "status_ambiguous",
+            "source": self.name, "payer": claim.payer,
+            "payer_type": "medicare" if data["payer"] == "medicare" else "commercial",
+            "summary": (f"Claims alike: {', '.join([claim.claim_number, *twins])} share account, date of service and "
+                        f"billed; the payer's answer fits either, so no status was written")[:500],
+            "claim_number": claim.claim_number, "account_number": claim.account, "patient_name": claim.patient,
+            "balance": f"{claim.balance:.2f}", "service_date_from": claim.dos_from.isoformat(),
+            "service_date_to": claim.dos_to.isoformat(),
+            "payload": {"findings": [f"{data['portal']} portal on {night}: {len(found.get('answers', []))} answer(s) "
+                                     f"for {claim.account}, {claim.dos_from}, billed {claim.billed:.2f}: {codes or 'none'}",
+                                     f"Billing system: {claim.claim_number} and {', '.join(twins) or 'no other claim'} "
+                                     f"alike; no ICN noted on {claim.claim_number} to tell them apart",
+                                     "Check the status at the payer by ICN and note it on the right claim"],
+                        "twins": twins}})
+
+    @staticmethod
+    async def _twins(worker: Worker, billing: MediBillSession, claim: ClaimDetail) -> list[str]:
+        """The billing system's other claims alike (account, first date of service, billed), closed ones too:
+        the payer's answer for either fits both. One search per account per run, shared by the workers."""
+        accounts = worker.cache.setdefault("account_claims", {})
+        if claim.account not in accounts:
+            accounts[claim.account] = await billing.find_claims(claim.account, include_closed=True)
+        return sorted(r.claim_number for r in accounts[claim.account]
+                      if r.account == claim.account and r.dos_from == claim.dos_from and r.billed == claim.billed
+                      and r.claim_number != claim.claim_number)
+
     async def _lookup(self, worker: Worker, portal: str, member_id: str, account: str, dos_from: dt.date,
-                      billed: Decimal, inquiry: list[str] | None = None) -> dict[str, Any]:
-        not_on_file = {"code": "A4", "status": "NOT FOUND", "icn": "", "paid": "", "reasons": [], "remit_date": None}
+                      billed: Decimal, inquiry: list[str] | None = None) -> list[dict[str, Any]]:
+        """Every answer of the payer for a claim of this account, date of service and billed amount."""
         if portal == "medicare":
             # The dates planned for this claim's patient when the claim's own are inside them (the claim page is the
             # truth: a date of service corrected since planning is asked on its own).
@@ -145,23 +179,50 @@ class ClaimStatusRobot(Robot):
                 async with worker.borrow("medicare") as session:
                     medicare: MedicareSession = session  # type: ignore[assignment]
                     answers[key] = await medicare.claim_status(member_id, start, end)
-            rows = answers[key]
-            for r in rows:
-                if r.patient_control == account and r.dos_from == dos_from and r.billed == billed:
-                    if r.code.strip().upper().startswith(("E", "D")):
-                        answers.pop(key, None)  # the payer could not answer now: the retry asks again
-                    return {"code": r.code, "status": r.status, "icn": r.icn,
-                            "paid": f"{r.paid:.2f}" if r.paid is not None else "", "reasons": r.reasons,
-                            "remit_date": r.remit_date.isoformat() if r.remit_date else None}
-            return not_on_file
+            found = [{"code": r.code, "status": r.status, "icn": r.icn,
+                      "paid": f"{r.paid:.2f}" if r.paid is not None else "", "reasons": r.reasons,
+                      "remit_date": r.remit_date.isoformat() if r.remit_date else None}
+                     for r in answers[key] if r.patient_control == account and r.dos_from == dos_from and r.billed == billed]
+            if any(f["code"].strip().upper().startswith(("E", "D")) for f in found):
+                answers.pop(key, None)  # the payer could not answer now: the retry asks again
+            return found
         cache = worker.cache.setdefault("bluriver_members", {})
         if member_id not in cache:
             async with worker.borrow("bluriver") as session:
                 bluriver: BlueRiverSession = session  # type: ignore[assignment]
                 cache[member_id] = await bluriver.claims_of_member(member_id, account)
-        for c in cache[member_id]:
-            if c.account == account and c.dos_from == dos_from and c.billed == billed:
-                return {"code": c.category, "status": c.status, "icn": c.claim_number,
-                        "paid": f"{c.paid:.2f}" if c.paid is not None else "", "reasons": c.codes,
-                        "remit_date": c.paid_on.isoformat() if c.paid_on else None}
-        return not_on_file
+        return [{"code": c.category, "status": c.status, "icn": c.claim_number,
+                 "paid": f"{c.paid:.2f}" if c.paid is not None else "", "reasons": c.codes,
+                 "remit_date": c.paid_on.isoformat() if c.paid_on else None}
+                for c in cache[member_id] if c.account == account and c.dos_from == dos_from and c.billed == billed]
+
+
+NOT_ON_FILE = {"code": "A4", "status": "NOT FOUND", "icn": "", "paid": "", "reasons": [], "remit_date": None}
+_NOTED_ICN = re.compile(r"\bICN ([A-Z0-9]+)")
+
+
+def noted_icn(notes: list[str]) -> str | None:
+    """The payer's claim number a status note on this claim recorded (the newest), which tells twins apart."""
+    for note in notes:  # newest first, as the claim screen lists them
+        found = _NOTED_ICN.search(note)
+        if found:
+            return found.group(1)
+    return None
+
+
+def choose(answers: list[dict[str, Any]], twins: list[str], icn: str | None) -> dict[str, Any]:
+    """This claim's status among the payer's answers for claims like it; never a guess between claims alike.
+
+    No answer is "not on file", true of every claim alike. One answer and no claim alike is this claim's. Else
+    only the ICN noted on the claim can tell which answer is its own; without it the claim goes to a person.
+    An answer that is an inquiry error raises (the payer could not answer now: try again)."""
+    for answer in answers:
+        route(answer["code"])
+    if not answers:
+        return dict(NOT_ON_FILE)
+    if len(answers) == 1 and not twins:
+        return answers[0]
+    mine = [a for a in answers if icn and a["icn"] == icn]
+    if len(mine) == 1:
+        return mine[0]
+    return {"ambiguous": True, "answers": answers, "twins": twins}

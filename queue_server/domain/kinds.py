@@ -65,6 +65,7 @@ class Kind(enum.StrEnum):
     FRONT_END_REJECTION = "front_end_rejection"
     INFO_REQUESTED = "info_requested"
     CLAIM_REVIEW = "claim_review"
+    STATUS_AMBIGUOUS = "status_ambiguous"
     UNMATCHED_PAYMENT = "unmatched_payment"
     UNBALANCED_REMITTANCE = "unbalanced_remittance"
     RECOUPMENT = "recoupment"
@@ -143,6 +144,12 @@ KINDS: dict[Kind, KindSpec] = {
             ("appealed", "Appeal filed"),
             ("corrected_resubmitted", "Corrected and resubmitted"),
             ("written_off", "Written off"),
+            _NO_ACTION)),
+        # Two claims alike (account, date of service, billed) and the payer's answer fits either: a robot never
+        # chooses between them.
+        KindSpec(Kind.STATUS_AMBIGUOUS, "Status unclear: claims alike", Team.AR, 2, DeadlineRule.TIMELY_FILING, _o(
+            ("statused_by_hand", "Status checked at the payer and noted"),
+            ("duplicate_voided", "Duplicate claim voided"),
             _NO_ACTION)),
         KindSpec(Kind.UNMATCHED_PAYMENT, "Unmatched payment", Team.CASH_POSTING, 2, DeadlineRule.NONE, _o(
             ("posted_manually", "Posted manually"),

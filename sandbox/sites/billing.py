@@ -135,15 +135,15 @@ def main() -> Any:
 @bp.route("/ar", methods=["GET", "POST"])
 @signed_in
 def ar() -> Any:
-    state = {"payer": "", "bucket": "", "unstatused": False, "search": "", "page": 1}
+    state = {"payer": "", "bucket": "", "unstatused": False, "closed": False, "search": "", "page": 1}
     error = None
     if request.method == "POST":
         state = check_state("ar")
         action = request.form.get("action", "filter")
         if action == "filter":
             state.update(payer=request.form.get("payer", ""), bucket=request.form.get("bucket", ""),
-                         unstatused=request.form.get("unstatused") == "Y", search=request.form.get("search", "").strip(),
-                         page=1)
+                         unstatused=request.form.get("unstatused") == "Y", closed=request.form.get("closed") == "Y",
+                         search=request.form.get("search", "").strip(), page=1)
         elif action == "next":
             state["page"] += 1
         elif action == "prev":
@@ -156,6 +156,7 @@ def ar() -> Any:
     try:
         rows, total = billing.ar_rows(store(), payer=state["payer"], bucket_name=state["bucket"],
                                       unstatused=state["unstatused"], search=state["search"],
+                                      include_closed=bool(state.get("closed")),
                                       offset=(state["page"] - 1) * PAGE_ROWS, limit=PAGE_ROWS)
     except billing.BillingError as exc:
         rows, total, error = [], 0, str(exc)

@@ -145,9 +145,10 @@ def release_hold(store: Store, order_number: str, note: str, user: str) -> None:
 
 
 def ar_rows(store: Store, *, payer: str = "", bucket_name: str = "", unstatused: bool = False, search: str = "",
-            offset: int = 0, limit: int = 50) -> tuple[list[dict[str, Any]], int]:
+            include_closed: bool = False, offset: int = 0, limit: int = 50) -> tuple[list[dict[str, Any]], int]:
+    """The A/R inquiry: open claims, or every claim with `include_closed` (a claim search, as billers use it)."""
     today = store.today
-    where = ["c.closed = 0"]
+    where = ["1 = 1" if include_closed else "c.closed = 0"]
     params: list[Any] = []
     if payer:
         where.append("c.payer_key = ?")

@@ -34,9 +34,24 @@ def due_for_follow_up(claim: Any, today: dt.date) -> bool:
     return age >= FOLLOW_UP_DAYS[claim["payer_type"]]
 
 
+def alike(store: Store) -> dict[str, list[tuple[str, bool]]]:
+    """Claim number -> the other claims alike (account, first date of service, billed), each with whether it was
+    closed at the start of the night: "twins" whose payer answers and payments fit either claim."""
+    groups: dict[tuple[str, str, str], list[tuple[str, bool]]] = {}
+    for row in store.all("""SELECT c.claim_number, c.account_number, c.dos_from, c.billed, ci.closed
+                            FROM claims c JOIN claims_initial ci ON ci.claim_id = c.id"""):
+        groups.setdefault((row["account_number"], row["dos_from"], row["billed"]), []).append(
+            (row["claim_number"], bool(row["closed"])))
+    return {number: [t for t in group if t[0] != number] for group in groups.values() if len(group) > 1
+            for number, _closed in group}
+
+
 def claims(store: Store) -> list[dict[str, Any]]:
     today = store.today
     out = []
+    twins = alike(store)
+    on_file = {r["claim_number"] for r in store.all(
+        "SELECT c.claim_number FROM claims c JOIN payer_claims p ON p.claim_id = c.id WHERE p.status_code <> 'A4'")}
     # Billing-side facts as generated (claims_initial), not as tonight's robots have changed them.
     for row in store.all("""SELECT c.claim_number, c.account_number, c.payer_key, c.payer_type, c.submitted_on,
                                    ci.balance, ci.closed, ci.last_status_note, p.status_code, p.icn,
@@ -45,18 +60,26 @@ def claims(store: Store) -> list[dict[str, Any]]:
                             JOIN payer_claims p ON p.claim_id = c.id ORDER BY c.id"""):
         denial = json.loads(row["denial"]) if row["denial"] else None
         due = due_for_follow_up(row, today)
+        others = [number for number, _closed in twins.get(row["claim_number"], [])]
+        route = ROUTE.get(row["status_code"]) if due else None
+        # Claims alike and the payer on file with any of them: its answer fits each, and a robot without the
+        # ICN noted on the claim cannot tell whose it is, so a person checks (none on file: "not on file" is
+        # true of each).
+        ambiguous = due and bool(others) and any(n in on_file for n in [row["claim_number"], *others])
         out.append({
             "claim_number": row["claim_number"], "account_number": row["account_number"],
             "payer": row["payer_key"], "status_code": row["status_code"], "icn": row["icn"],
             "status_date": row["status_date"], "paid": row["payer_paid"], "remit_date": row["remit_date"],
             "denial": {"group": denial[0], "reason": denial[1], "remark": denial[2] or None} if denial else None,
-            "balance": row["balance"], "closed": bool(row["closed"]), "due_for_follow_up": due,
-            "expected_route": ROUTE.get(row["status_code"]) if due else None,
+            "balance": row["balance"], "closed": bool(row["closed"]), "due_for_follow_up": due, "twins": others,
+            "expected_route": "status_ambiguous" if ambiguous else route,
+            "expected_note": due and not ambiguous,
         })
     return out
 
 
-def remittance(store: Store, remit: Any) -> dict[str, Any]:
+def remittance(store: Store, remit: Any, twins: dict[str, list[tuple[str, bool]]] | None = None) -> dict[str, Any]:
+    twins = alike(store) if twins is None else twins
     claims_rows = store.all("SELECT * FROM remit_claims WHERE remit_id = ? ORDER BY seq", remit["id"])
     numbers = {r["id"]: r["claim_number"] for r in store.all(
         "SELECT id, claim_number FROM claims WHERE id IN (SELECT claim_id FROM remit_claims WHERE remit_id = ?)",
@@ -70,10 +93,13 @@ def remittance(store: Store, remit: Any) -> dict[str, Any]:
         lines = store.all("SELECT * FROM remit_lines WHERE remit_claim_id = ? ORDER BY line_no", rc["id"])
         claim_number = numbers.get(rc["claim_id"])
         total_paid += dec(rc["paid"])
+        # An open claim alike (a twin) makes the payment fit two open claims: it goes to a person, unposted.
+        open_twin = any(not closed for _n, closed in twins.get(claim_number or "", []))
         claims_out.append({"claim_number": claim_number, "account_number": rc["account_number"], "icn": rc["icn"],
                            "status": rc["status"], "billed": rc["billed"], "paid": rc["paid"],
-                           "patient_responsibility": rc["patient_responsibility"], "matched": claim_number is not None})
-        if claim_number is None or not balanced:
+                           "patient_responsibility": rc["patient_responsibility"],
+                           "matched": claim_number is not None and not open_twin, "open_twin": open_twin})
+        if claim_number is None or open_twin or not balanced:
             continue
         for line in lines:
             adjustments = json.loads(line["adjustments"])
@@ -93,7 +119,8 @@ def remittance(store: Store, remit: Any) -> dict[str, Any]:
 
 def remittances(store: Store, *, new_only: bool = True) -> list[dict[str, Any]]:
     sql = "SELECT * FROM remittances" + (" WHERE new = 1" if new_only else "") + " ORDER BY id"
-    return [remittance(store, r) for r in store.all(sql)]
+    twins = alike(store)
+    return [remittance(store, r, twins) for r in store.all(sql)]
 
 
 def holds(store: Store) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from bots.errors import ApplicationException
 from bots.portals.medibill import ArRow
 from bots.portals.medicare import StatusRow
 from bots.robots.base import Worker
-from bots.robots.claim_status import ClaimStatusRobot, route, windows
+from bots.robots.claim_status import ClaimStatusRobot, choose, noted_icn, route, windows
 
 D = dt.date
 
@@ -50,8 +50,9 @@ def status(account: str, dos: dt.date, code: str = "F1") -> StatusRow:
 
 
 def lookup(worker: Worker, account: str, dos: dt.date, inquiry: list[str] | None) -> dict[str, Any]:
-    return asyncio.run(ClaimStatusRobot()._lookup(worker, "medicare", "1EG4TE5MK73", account, dos,
-                                                  Decimal("100.00"), inquiry))
+    answers = asyncio.run(ClaimStatusRobot()._lookup(worker, "medicare", "1EG4TE5MK73", account, dos,
+                                                     Decimal("100.00"), inquiry))
+    return choose(answers, [], None)
 
 
 def test_claims_of_one_inquiry_are_answered_from_one_question() -> None:
@@ -73,8 +74,31 @@ def test_an_inquiry_error_is_asked_again_on_the_retry() -> None:
     portal = FakeMedicare([status("A1", D(2026, 6, 1), "E0"), status("A1", D(2026, 7, 1))])
     worker = Worker(sessions={"medicare": portal})  # type: ignore[dict-item]
     window = ["2026-06-01", "2026-07-01"]
-    found = lookup(worker, "A1", D(2026, 6, 1), window)
     with pytest.raises(ApplicationException):
-        route(found["code"])
-    lookup(worker, "A1", D(2026, 6, 1), window)
+        lookup(worker, "A1", D(2026, 6, 1), window)
+    with pytest.raises(ApplicationException):
+        lookup(worker, "A1", D(2026, 6, 1), window)
     assert len(portal.asked) == 2
+
+
+def _answer(code: str, icn: str) -> dict[str, Any]:
+    return {"code": code, "status": "", "icn": icn, "paid": "", "reasons": [], "remit_date": None}
+
+
+def test_a_status_is_never_chosen_between_claims_alike() -> None:
+    # C0001518 (not on file at the payer) and C0002805 (denied) share account, date of service and billed: the
+    # payer's one answer is the twin's. Matched by the three, the robot wrote "F2 Denied" on C0001518.
+    twin_denied = _answer("F2", "BR84598738262")
+    assert choose([twin_denied], ["C0002805"], None)["ambiguous"]
+    # Two answers alike, one claim in the billing system (the payer has a duplicate): not chosen either.
+    assert choose([_answer("F1", "1"), _answer("P3", "2")], [], None)["ambiguous"]
+    # The ICN noted on the claim tells them apart; no answer at all is "not on file", true of every claim alike.
+    assert choose([_answer("F1", "1"), _answer("P3", "2")], ["C2"], "2")["code"] == "P3"
+    assert choose([], ["C2"], None)["code"] == "A4"
+    assert choose([twin_denied], [], None)["code"] == "F2"
+
+
+def test_the_icn_is_read_from_the_newest_status_note() -> None:
+    notes = ["RPA STATUS 2026-11-19: F1 PAID; ICN 21260000001; paid 80.00", "RPA STATUS 2026-10-01: A2 ACCEPTED; ICN 9"]
+    assert noted_icn(notes) == "21260000001"
+    assert noted_icn(["called the payer"]) is None

@@ -33,8 +33,11 @@ def test_a_night_with_faults_on_matches_the_truth(tmp_path: Path, pg_url: str) -
         assert due
         for claim in due:
             robot_notes = [t for t in notes.get(claim["claim_number"], []) if t.startswith(f"RPA STATUS {TODAY}")]
-            assert len(robot_notes) == 1, claim["claim_number"]
-            assert robot_notes[0].split(": ", 1)[1].startswith(claim["status_code"]), (claim, robot_notes)
+            if not claim["expected_note"]:  # claims alike: a person checks, nothing is written on a guess
+                assert robot_notes == [], claim["claim_number"]
+            else:
+                assert len(robot_notes) == 1, claim["claim_number"]
+                assert robot_notes[0].split(": ", 1)[1].startswith(claim["status_code"]), (claim, robot_notes)
             if claim["expected_route"]:
                 assert f"{claim['expected_route']}:{claim['claim_number']}" in keys
 

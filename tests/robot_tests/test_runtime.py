@@ -130,3 +130,53 @@ def test_politeness_spaces_calls_to_one_portal() -> None:
         return time.monotonic() - start
 
     assert _run(five()) >= 0.19
+
+
+def test_a_429_waits_out_retry_after_slows_the_pace_and_spends_no_retry() -> None:
+    from bots.errors import RateLimited
+
+    guard = PortalGuard("medicare", Policy(retries=1, backoff=0.01, min_interval=0.01, breaker_threshold=2))
+    calls: list[float] = []
+    drops: list[BaseException] = []
+
+    async def attempt() -> str:
+        calls.append(time.monotonic())
+        if len(calls) <= 3:  # three 429s in a row: more than the retries and the breaker allow for failures
+            raise RateLimited("HTTP 429", retry_after=0.2)
+        return "ok"
+
+    async def drop(error: BaseException) -> None:
+        drops.append(error)
+
+    assert asyncio.run(with_retries(guard, attempt, drop)) == "ok"
+    assert len(calls) == 4 and not drops and not guard.open  # still logged in; not a failure of the portal
+    assert all(b - a >= 0.19 for a, b in zip(calls, calls[1:]))  # each Retry-After waited out
+    assert guard.rate_limited == 3
+    assert abs(guard.interval - 0.08 * 0.98) < 1e-9  # halved three times, then one step back toward the floor
+
+
+def test_a_portal_that_never_stops_answering_429_fails_in_the_end() -> None:
+    from bots.errors import RateLimited
+
+    guard = PortalGuard("medicare", Policy(retries=1, backoff=0.0, rate_limited_retries=3))
+
+    async def attempt() -> str:
+        raise RateLimited("HTTP 429", retry_after=0)
+
+    async def drop(error: BaseException) -> None:
+        pass
+
+    with pytest.raises(RetriesExhausted, match="429"):
+        asyncio.run(with_retries(guard, attempt, drop))
+
+
+def test_retry_after_is_read_as_seconds_or_as_a_date() -> None:
+    import datetime as dt
+    import email.utils
+
+    from bots.portals.base import retry_after_seconds
+
+    assert retry_after_seconds("7") == 7.0
+    assert retry_after_seconds(None) is None and retry_after_seconds("soon") is None
+    later = email.utils.format_datetime(dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=30), usegmt=True)
+    assert 25 <= (retry_after_seconds(later) or 0) <= 31

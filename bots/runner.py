@@ -371,6 +371,9 @@ async def run_robot(config: Config, robot_name: str, *, night: dt.date, contexts
         raise
     finally:
         executor.shutdown(cancel_futures=True)
+    for portal, guard in state.guards.items():
+        if guard.rate_limited:  # how often the portal asked us to slow down: its limit, seen from here
+            state.totals[f"http_429_{portal}"] = guard.rate_limited
     counts = await asyncio.to_thread(cp.counts)
     if state.down and (counts.get("pending", 0) or counts.get("leased", 0)) and limit is None:
         status = RunStatus.FAILED

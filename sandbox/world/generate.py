@@ -283,6 +283,40 @@ class _Builder:
                 # A misprinted check total: the document will not balance, and must not be posted.
                 "misprint": Decimal("0.10") if new and rng.random() < 0.03 else Decimal("0.00")})
 
+    def twins(self) -> None:
+        """Claims alike: a patient's claim entered again for the same service (same date of service, lines and
+        billed amount), as billing offices do by mistake or for a corrected order. Nothing the payer says about
+        either (its patient control number is the account) tells them apart. A claim the payer has not finished
+        with (no remittance) is made the double of an earlier one of its patient's; from a generator of its own,
+        so the rest of the world is the same as without them."""
+        rng = random.Random(self.w.seed ^ 0x7A1)
+        lines: dict[int, list[dict[str, Any]]] = {}
+        for line in self.w.claim_lines:
+            lines.setdefault(line["claim_id"], []).append(line)
+        by_patient: dict[int, list[dict[str, Any]]] = {}
+        for claim in self.w.claims:
+            by_patient.setdefault(claim["patient_id"], []).append(claim)
+        doubles = [c for c in self.w.claims if c["_truth"]["remit_date"] is None and not c["closed"]]
+        rng.shuffle(doubles)
+        # Those due for follow-up first: a claim alike matters to the robots when they ask about it.
+        doubles.sort(key=lambda c: (self.w.today - c["submitted_on"]).days < FOLLOW_UP_DAYS[c["payer_type"]])
+        made, used = 0, set()
+        for double in doubles:
+            if made >= max(4, self.n // 200):
+                return
+            originals = [c for c in by_patient[double["patient_id"]] if c["id"] not in used and c is not double
+                         and c["dos_from"] < double["submitted_on"] and len(lines[c["id"]]) == len(lines[double["id"]])]
+            if not originals or double["id"] in used:
+                continue
+            original = rng.choice(originals)
+            used |= {original["id"], double["id"]}
+            for mine, theirs in zip(lines[double["id"]], lines[original["id"]]):
+                mine.update({k: theirs[k] for k in ("hcpcs", "modifiers", "units", "description", "billed", "allowed",
+                                                     "dos_from", "dos_to")})
+            double.update(dos_from=original["dos_from"], dos_to=original["dos_to"], billed=original["billed"],
+                          balance=original["billed"], category=original["category"])
+            made += 1
+
     def _already_posted(self, claim: dict[str, Any], paid: Decimal, pr: Decimal) -> None:
         truth = claim["_truth"]
         if paid > 0:
@@ -387,6 +421,7 @@ def generate(seed: int, claims: int, today: dt.date) -> World:
     builder.claims()
     builder.remittances()
     builder.holds()
+    builder.twins()
     for claim in builder.w.claims:
         claim.pop("_truth")
         claim.pop("_lines")

@@ -26,6 +26,7 @@ from ..runtime.checkpoints import Unit
 from .base import Attachment, Filing, NightContext, Outcome, Robot, Worker, add_totals
 from .evidence import RemittancePages
 from .extraction import extract_bytes
+from .settle import settle
 
 PAYERS = {"medicare": ("medicare", "Medicare"), "bluriver": ("bluriver", "Blue River Health Plan")}
 # Remittances newer than this many days are candidates on a first night; later nights skip what earlier ones did.
@@ -121,7 +122,8 @@ class EobPostingRobot(Robot):
                 open_claims = await self._open_claims(worker, billing, data["payer"])
                 claim = ClaimToPost(check, base_item, remit["claims"][index], index, review)
                 entry = await self._post_claim(billing, open_claims, claim, previous,
-                                               lambda intent: record(index, intent))
+                                               lambda intent: record(index, intent),
+                                               lambda found: self._payer_record(worker, data["portal"], found))
             await record(index, entry)
 
         async def post_in_turn(indexes: list[int]) -> None:
@@ -198,24 +200,43 @@ class EobPostingRobot(Robot):
         raise last
 
     async def _post_claim(self, billing: MediBillSession, open_claims: OpenClaims, claim: "ClaimToPost",
-                          previous: dict[str, Any] | None,
-                          intend: Callable[[dict[str, Any]], Awaitable[None]]) -> dict[str, Any]:
+                          previous: dict[str, Any] | None, intend: Callable[[dict[str, Any]], Awaitable[None]],
+                          confirm: "Confirm | None" = None) -> dict[str, Any]:
         """Post one claim of the check; returns its outbox record. `previous` is the record of an attempt that
         was posting this claim when it stopped: the claim it had chosen is read back, never matched again (a
         claim closed by that posting is no longer in the open list, and would look like a payment for nothing).
-        `intend` saves the record before the billing system is written to, with the items the posting implies."""
-        if claim.review:
-            return claim.record("review", None, [claim.posting_review(
-                None, f"Claim {claim.index + 1} of check {claim.check} was not read with certainty; not posted",
-                "Fields under review: " + ", ".join(claim.review))])
+        `intend` saves the record before the billing system is written to, with the items the posting implies.
+        `confirm` asks the payer's record of the claim for its adjustment codes (`settle`)."""
+        confirm = confirm or _no_payer_record
+        unsure = claim.posting_review(
+            None, f"Claim {claim.index + 1} of check {claim.check} was not read with certainty; not posted",
+            "Fields under review: " + ", ".join(claim.review))
+        if claim.review and not _may_settle(claim.review):
+            return claim.record("review", None, [unsure])
         if previous is not None and previous.get("claim"):
             claim_number = previous["claim"]
         else:
             candidates = await self._candidates(billing, open_claims, claim)
             if len(candidates) != 1:
+                if claim.review:
+                    return claim.record("review", None, [unsure])
                 return claim.record("unmatched", None, [claim.unmatched(len(candidates))])
             claim_number = candidates[0]
         before = await billing.read_claim(claim_number)
+        settled: list[str] = []
+        if claim.review:
+            # Doubts settled by the billing system's claim, the arithmetic and the payer's record, or a person.
+            settlement = settle(claim.data, claim.index, claim.review, before, balanced=True)
+            if settlement.to_confirm:
+                codes, source = await confirm(claim.data)
+                settlement.confirmed(codes, source)
+            if settlement.doubts:
+                review_item = claim.posting_review(
+                    claim.on(before), f"Claim {claim.index + 1} of check {claim.check} was not read with certainty; "
+                                      f"not posted", "Fields under review: " + ", ".join(settlement.doubts))
+                review_item["payload"]["findings"] += [f"Settled: {s}" for s in settlement.settled][:30]
+                return claim.record("review", claim_number, [review_item])
+            settled = settlement.settled
         posted_before = claim.check in before.posted_checks()
         if before.balance <= 0 and not posted_before:
             # Open when the run's list was read, closed since by another payment: no longer an open claim to pay.
@@ -229,6 +250,8 @@ class EobPostingRobot(Robot):
         expected_balance = before.balance - (Decimal(0) if posted_before else change)
         implied = claim.implied(ref, entries, expected_balance)
         totals = {"claims_posted": 1, "dollars_posted": str(sum((e.paid for e in entries), Decimal(0)))}
+        if settled:
+            totals = {**totals, "claims_settled": 1}
         if not posted_before:
             await intend(claim.record("posting", claim_number, implied, totals))
         try:
@@ -242,8 +265,31 @@ class EobPostingRobot(Robot):
                                                       f"{expected_balance}", None))
         if posted or previous is not None:
             # Posted now, or by the attempt that recorded its intent before it stopped.
-            return claim.record("posted", claim_number, items, totals)
-        return claim.record("already", claim_number, items)
+            return {**claim.record("posted", claim_number, items, totals), "settled": settled}
+        return {**claim.record("already", claim_number, items), "settled": settled}
+
+    @staticmethod
+    async def _payer_record(worker: Worker, portal: str, claim: dict[str, Any]) -> tuple[set[str], str]:
+        """The adjustment codes the payer's portal shows for this claim (found by its ICN among the member's
+        claims), and where they were read; none when the portal does not show the claim."""
+        icn, member = claim.get("payer_claim_number") or "", claim.get("member_id") or ""
+        if not icn or not member:
+            return set(), ""
+        # The worker's own session of the payer serves the check's claims one at a time (they post at once).
+        lock = worker.cache.setdefault(f"payer_lock:{id(worker)}:{portal}", asyncio.Lock())
+        async with lock:
+            if portal == "bluriver":
+                rows = await worker[portal].claims_of_member(member, claim["account_number"] or "")  # type: ignore[attr-defined]
+                codes = [set(r.codes) for r in rows if r.claim_number == icn]
+            else:
+                dates = [dt.date.fromisoformat(l["service_date"]) for l in claim["lines"] if l["service_date"]]
+                if not dates:
+                    return set(), ""
+                rows = await worker[portal].claim_status(member, min(dates), max(dates))  # type: ignore[attr-defined]
+                codes = [set(r.reasons) for r in rows if r.icn == icn]
+        if len(codes) != 1:
+            return set(), ""
+        return {c for c in codes[0] if "-" in c}, f"the {portal} portal's record of claim {icn}"
 
     @staticmethod
     async def _candidates(billing: MediBillSession, open_claims: OpenClaims, claim: "ClaimToPost") -> list[str]:
@@ -281,6 +327,23 @@ class EobPostingRobot(Robot):
             entries.append(LineEntry(match.line_no, paid, tuple((a["group"], a["reason"], Decimal(a["amount"]))
                                                               for a in line["adjustments"]), denied=paid == 0))
         return entries, ""
+
+
+Confirm = Callable[[dict[str, Any]], Awaitable[tuple[set[str], str]]]
+
+
+async def _no_payer_record(claim: dict[str, Any]) -> tuple[set[str], str]:
+    return set(), ""
+
+
+def _may_settle(review: list[str]) -> bool:
+    """Whether every doubt is of a kind `settle` may lift: who the claim is for, or a line not read, never."""
+    for path in review:
+        parts = path.split(".")
+        if not (len(parts) == 3 and parts[2] in ("billed", "allowed", "paid", "patient_responsibility", "status")
+                or len(parts) == 5 and parts[2] == "lines"):
+            return False
+    return True
 
 
 def _record(entry: Any) -> dict[str, Any] | None:

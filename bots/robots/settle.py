@@ -1,0 +1,130 @@
+"""Doubts about a remittance claim settled by what the business already knows, before a person is asked.
+
+The extractor lists under `review` every field it read with low confidence
+(a scanned EOB's typewriter face, a speck on a digit). Many such doubts are
+settled by facts that do not come from the same pixels:
+
+- the billing system's claim: a service line whose date of service, HCPCS and
+  billed amount equal one of the claim's own lines, exactly, is that line;
+- the remittance's arithmetic: in a remittance that balances to the cent on
+  every rule, a line whose billed amount less its adjustments is its paid
+  amount has its amounts right;
+- what each adjustment code means: the contractual adjustment CO-45 is billed
+  less allowed; PR-1 is the deductible column, PR-2 the coinsurance column, and
+  a PR-3 (copay) stands where those are accounted for;
+- the payer's own record of the claim (asked by the robot, `confirm_codes`): a
+  denial's reason code printed on the scan is the one the payer's portal
+  shows.
+
+Whatever none of these settles stays in doubt and goes to a person, with the
+list of what was settled and by what. A doubt about who the claim is for
+(account, patient, payer claim number) or a line that could not be read is
+never settled here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..portals.medibill import ClaimDetail
+
+# Fields of a line that the billing system's own line, matched exactly, settles (or that nothing posts).
+_BY_MATCH = frozenset({"service_date", "procedure", "billed", "modifiers", "units", "place_of_service"})
+# Fields of a line that the arithmetic and the codes' meaning settle.
+_BY_ARITHMETIC = frozenset({"allowed", "deductible", "coinsurance", "paid", "adjustments"})
+# Claim totals: a balanced remittance's claim totals are the sums of its lines.
+_CLAIM_TOTALS = frozenset({"billed", "allowed", "paid", "patient_responsibility", "status"})
+
+
+@dataclass
+class Settlement:
+    doubts: list[str] = field(default_factory=list)  # review paths still in doubt
+    settled: list[str] = field(default_factory=list)  # "path: what settled it"
+    # Adjustment codes only the payer's record can confirm: code -> the paths that wait on it.
+    to_confirm: dict[str, list[str]] = field(default_factory=dict)
+
+    def confirmed(self, codes: set[str], source: str) -> None:
+        """The payer's record shows these codes: the doubts waiting on them alone are settled."""
+        waiting: dict[str, set[str]] = {}
+        for code, paths in self.to_confirm.items():
+            for path in paths:
+                waiting.setdefault(path, set()).add(code)
+        for path, needed in waiting.items():
+            if needed <= codes:
+                self.settled.append(f"{path}: {', '.join(sorted(needed))} as {source} shows")
+            else:
+                self.doubts.append(path)
+        self.to_confirm = {}
+
+
+def settle(data: dict[str, Any], index: int, review: list[str], claim: ClaimDetail, *, balanced: bool) -> Settlement:
+    """What of the review paths of claim `index` (its JSON `data`) the billing system's `claim` and the
+    remittance's arithmetic settle. `balanced`: the whole remittance holds every balancing rule."""
+    out = Settlement()
+    if not balanced:
+        out.doubts = list(review)
+        return out
+    by_line: dict[int, list[str]] = {}
+    for path in review:
+        parts = path.split(".")
+        if len(parts) == 3 and parts[2] in _CLAIM_TOTALS:
+            out.settled.append(f"{path}: the claim's totals are the sums of its lines, and the remittance balances")
+        elif len(parts) == 5 and parts[2] == "lines" and parts[3].isdigit() and parts[4] in _BY_MATCH | _BY_ARITHMETIC \
+                and int(parts[3]) < len(data["lines"]):
+            by_line.setdefault(int(parts[3]), []).append(path)
+        else:
+            out.doubts.append(path)
+    free = list(claim.lines)
+    for number, line in enumerate(data["lines"]):
+        dos = dt.date.fromisoformat(line["service_date"]) if line["service_date"] else None
+        match = next((c for c in free if c.hcpcs == line["procedure"] and c.dos_from == dos
+                      and c.billed == Decimal(line["billed"])), None)
+        if match is not None:
+            free.remove(match)
+        paths = by_line.get(number, [])
+        if not paths:
+            continue
+        if match is None:
+            out.doubts.extend(paths)  # not the billing system's line: nothing here says what it is
+            continue
+        _settle_line(out, line, paths, f"{claim.claim_number} line {match.line_no} ({match.hcpcs}, {match.dos_from}, "
+                                         f"{match.billed})")
+    return out
+
+
+def _settle_line(out: Settlement, line: dict[str, Any], paths: list[str], billing_line: str) -> None:
+    billed, paid = Decimal(line["billed"]), Decimal(line["paid"])
+    adjustments = [(a["group"], a["reason"], Decimal(a["amount"])) for a in line["adjustments"]]
+    balances = billed - sum((a for _g, _r, a in adjustments), Decimal(0)) == paid
+    unmeant = _codes_without_meaning(line, adjustments)
+    for path in paths:
+        name = path.rsplit(".", 1)[1]
+        if name in _BY_MATCH:
+            out.settled.append(f"{path}: the billing system's claim {billing_line}")
+        elif not balances:
+            out.doubts.append(path)
+        elif name == "adjustments" and unmeant:
+            for code in unmeant:
+                out.to_confirm.setdefault(code, []).append(path)
+        else:
+            out.settled.append(f"{path}: billed {billed} less adjustments {billed - paid} is paid {paid}, and every "
+                               f"code's amount is what it means")
+
+
+def _codes_without_meaning(line: dict[str, Any], adjustments: list[tuple[str, str, Decimal]]) -> list[str]:
+    """The adjustment codes of a line that its own columns do not confirm."""
+    billed, allowed = Decimal(line["billed"]), Decimal(line["allowed"])
+    deductible, coinsurance = Decimal(line["deductible"] or 0), Decimal(line["coinsurance"] or 0)
+    pr = {r: sum((a for g, rr, a in adjustments if g == "PR" and rr == r), Decimal(0)) for r in ("1", "2")}
+    patient_columns_hold = pr["1"] == deductible and pr["2"] == coinsurance
+    left = []
+    for group, reason, amount in adjustments:
+        if (group, reason) == ("CO", "45") and amount == billed - allowed:
+            continue
+        if group == "PR" and reason in ("1", "2", "3") and patient_columns_hold:
+            continue
+        left.append(f"{group}-{reason}")
+    return left

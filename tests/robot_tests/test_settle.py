@@ -1,0 +1,75 @@
+"""Doubts on a scanned remittance settled by the billing system's claim, the arithmetic and the codes' meaning."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from bots.portals.medibill import ClaimDetail, ClaimLine
+from bots.robots.settle import settle
+
+DOS = dt.date(2026, 10, 1)
+
+
+def _claim(*lines: tuple[str, str]) -> ClaimDetail:
+    return ClaimDetail(claim_number="C1", patient="DOE, JANE", account="100001-1", member_id="BRX000000001",
+                       payer="BLUE RIVER", submitted_on=DOS, dos_from=DOS, dos_to=DOS, billed=Decimal("0"),
+                       balance=Decimal("0"), lines=[ClaimLine(n, h, DOS, Decimal(b)) for n, (h, b) in enumerate(lines, 1)])
+
+
+def _line(procedure: str = "E1390", billed: str = "200.00", allowed: str = "150.00", coins: str = "30.00",
+          paid: str = "120.00", adjustments: list[tuple[str, str, str]] | None = None) -> dict[str, Any]:
+    adjustments = adjustments if adjustments is not None else [("CO", "45", "50.00"), ("PR", "2", "30.00")]
+    return {"service_date": DOS.isoformat(), "procedure": procedure, "billed": billed, "allowed": allowed,
+            "deductible": "0.00", "coinsurance": coins, "paid": paid,
+            "adjustments": [{"group": g, "reason": r, "amount": a} for g, r, a in adjustments], "remarks": []}
+
+
+def test_a_scanned_line_matching_the_billing_systems_and_balancing_is_settled() -> None:
+    data = {"lines": [_line()]}
+    review = ["claims.0.lines.0.procedure", "claims.0.lines.0.adjustments", "claims.0.paid"]
+    found = settle(data, 0, review, _claim(("E1390", "200.00")), balanced=True)
+    assert found.doubts == [] and not found.to_confirm
+    assert any("C1 line 1 (E1390, 2026-10-01, 200.00)" in s for s in found.settled)
+    assert any("billed 200.00 less adjustments 80.00 is paid 120.00" in s for s in found.settled)
+
+
+def test_a_procedure_the_billing_system_has_not_stays_in_doubt() -> None:
+    # E1390 read as E1392: no line of the claim is that, so the read may be wrong. Nothing is settled on it.
+    found = settle({"lines": [_line("E1392")]}, 0, ["claims.0.lines.0.procedure", "claims.0.lines.0.paid"],
+                   _claim(("E1390", "200.00")), balanced=True)
+    assert found.doubts == ["claims.0.lines.0.procedure", "claims.0.lines.0.paid"]
+
+
+def test_amounts_that_do_not_balance_or_a_remittance_that_does_not_stay_in_doubt() -> None:
+    line = _line(paid="121.00")
+    found = settle({"lines": [line]}, 0, ["claims.0.lines.0.paid"], _claim(("E1390", "200.00")), balanced=True)
+    assert found.doubts == ["claims.0.lines.0.paid"]
+    found = settle({"lines": [_line()]}, 0, ["claims.0.lines.0.paid"], _claim(("E1390", "200.00")), balanced=False)
+    assert found.doubts == ["claims.0.lines.0.paid"]
+
+
+def test_a_code_the_columns_do_not_explain_waits_for_the_payers_record() -> None:
+    denied = _line(allowed="0.00", coins="0.00", paid="0.00", adjustments=[("CO", "16", "200.00")])
+    path = "claims.0.lines.0.adjustments"
+    found = settle({"lines": [denied]}, 0, [path], _claim(("E1390", "200.00")), balanced=True)
+    assert found.to_confirm == {"CO-16": [path]} and found.doubts == []
+    found.confirmed({"CO-16", "M51"}, "the portal")
+    assert found.doubts == [] and "CO-16 as the portal shows" in found.settled[-1]
+    again = settle({"lines": [denied]}, 0, [path], _claim(("E1390", "200.00")), balanced=True)
+    again.confirmed({"CO-167"}, "the portal")  # the payer says otherwise: a person looks
+    assert again.doubts == [path]
+
+
+def test_a_copay_read_where_the_coinsurance_column_has_money_is_not_taken() -> None:
+    # PR-2 30.00 read as PR-3: the coinsurance column's 30.00 is then explained by nothing.
+    line = _line(adjustments=[("CO", "45", "50.00"), ("PR", "3", "30.00")])
+    found = settle({"lines": [line]}, 0, ["claims.0.lines.0.adjustments"], _claim(("E1390", "200.00")), balanced=True)
+    assert found.to_confirm == {"PR-3": ["claims.0.lines.0.adjustments"]}
+
+
+def test_who_the_claim_is_for_is_never_settled_here() -> None:
+    found = settle({"lines": [_line()]}, 0, ["claims.0.account_number", "claims.0", "claims.0.lines.0.remarks"],
+                   _claim(("E1390", "200.00")), balanced=True)
+    assert found.doubts == ["claims.0.account_number", "claims.0", "claims.0.lines.0.remarks"]

@@ -205,20 +205,23 @@ def main() -> None:
         print(f"corpus: {total_docs} documents ({', '.join(f'{k}: {len(v)}' for k, v in corpus.items())}) "
               f"from seed{'s' if len(seeds) > 1 else ''} {', '.join(map(str, seeds))}")
 
-        print(f"{'type':<10} {'docs':>5} {'pages':>6} {'fields':>7} {'right':>8} {'silent':>8} {'pages/s':>8}  notes")
+        print(f"{'type':<10} {'family':<16} {'docs':>5} {'pages':>6} {'fields':>7} {'right':>8} {'silent':>8} "
+              f"{'acted':>9} {'wrong':>6} {'pages/s':>8} {'docs/h/core':>11}  notes")
         with ProcessPoolExecutor(args.workers) as pool:
-            for kind, items in corpus.items():
+            for (kind, family), items in _by_family(corpus).items():
                 if not items:
                     continue
                 started = time.perf_counter()
                 results = list(pool.map(_extract, [str(p) for p, _, _ in items]))
                 elapsed = time.perf_counter() - started
                 fields = wrong = silent = pages = failed = 0
+                may = acted = acted_wrongly = 0  # documents a robot may act on; acted on; acted on against the truth
                 for (path, truth, world_store), (_, got, error, _) in zip(items, results):
                     if got is None:
                         failed += 1
                         continue
                     pages += got["pages"]
+                    before_silent = silent
                     if kind in ("spr text", "eob text", "eob scan"):
                         want = remittance(world_store, truth)
                         names, diff = wrong_fields(want, got)
@@ -230,6 +233,9 @@ def main() -> None:
                             if args.wrong:
                                 print(f"  wrong {path.name} {d}: truth {get(want, d)!r} read {get(got, d)!r} "
                                       f"{'SILENT' if quiet else 'flagged'}")
+                        may += bool(want["balanced"])
+                        acted += bool(got["balanced"] and want["balanced"])
+                        acted_wrongly += bool(got["balanced"] and (not want["balanced"] or silent > before_silent))
                     else:
                         truth_fields = json.loads(truth["fields"])
                         truth_fields.update(problems=json.loads(truth["problems"]), valid=bool(truth["valid"]))
@@ -251,9 +257,14 @@ def main() -> None:
                                 if args.wrong:
                                     print(f"  wrong {path.name} {name}: truth {want_value!r} read {got_value!r} "
                                           f"{'flagged' if flagged else 'SILENT'}")
+                        may += bool(truth["valid"])
+                        acted += bool(got["valid"] and truth["valid"])
+                        acted_wrongly += bool(got["valid"] and (not truth["valid"] or silent > before_silent))
                 notes = f"{failed} could not be read" if failed else ""
-                print(f"{kind:<10} {len(items):>5} {pages:>6} {fields:>7} {1 - wrong / max(fields, 1):>8.2%} "
-                      f"{silent / max(fields, 1):>8.3%} {pages / elapsed:>8.1f}  {notes}")
+                per_core = len(items) / elapsed * 3600 / args.workers
+                print(f"{kind:<10} {family:<16} {len(items):>5} {pages:>6} {fields:>7} {1 - wrong / max(fields, 1):>8.2%} "
+                      f"{silent / max(fields, 1):>8.3%} {f'{acted}/{may}':>9} {acted_wrongly:>6} {pages / elapsed:>8.1f} "
+                      f"{per_core:>11.0f}  {notes}")
 
             if set(KINDS.values()) - wanted:
                 return
@@ -282,6 +293,20 @@ def main() -> None:
             print(f"faxed forms whole ({len(documents)} documents, {page_count} pages): bare tesseract "
                   f"{bare:.1f} s, extract() {whole:.1f} s; ratio {whole / bare:.2f}")
         memory_flatness(root, store)
+
+
+def _by_family(corpus: dict[str, list[tuple[Path, Any, Store]]]) -> dict[tuple[str, str], list[tuple[Path, Any, Store]]]:
+    """Each kind's documents by the layout family that drew them; the family kept out of tuning marked so."""
+    out: dict[tuple[str, str], list[tuple[Path, Any, Store]]] = {}
+    for kind, items in corpus.items():
+        for item in items:
+            family = "-"
+            if kind == "spr text":
+                check = item[2].scalar("SELECT check_number FROM remittances WHERE id = ?", item[1])
+                name = spr.family_of(check).name
+                family = f"{name} (held out)" if name == spr.HELD_OUT else name
+            out.setdefault((kind, family), []).append(item)
+    return dict(sorted(out.items()))
 
 
 def memory_flatness(root: Path, store: Store) -> None:

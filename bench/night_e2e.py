@@ -135,6 +135,13 @@ class World:
         engine.dispose()
         return rows
 
+    def failed_units(self) -> list[str]:
+        engine = make_engine(self.db_url)
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT robot, key, result FROM robot_units WHERE status = 'failed'")).all()
+        engine.dispose()
+        return [f"{robot} {key}: {(result or {}).get('error', '')[:200]}" for robot, key, result in rows]
+
     def ledger(self) -> Counter[tuple[Any, ...]]:
         return Counter((r["kind"], r["claim_number"], r["line_no"], r["check_number"], r["group_code"], r["reason"],
                         r["amount"]) for r in world_truth.ledger(self.store)
@@ -319,6 +326,8 @@ def night(args: argparse.Namespace, root: Path) -> tuple[World, dict[str, Any], 
     figures["wall_seconds"] = {r: round(s, 1) for r, s in walls.items()}
     figures["runs"] = [(r["robot"], r["status"], r["units_failed"], (r["totals"] or {}).get("http_429_billing", 0))
                        for r in world.runs()]
+    figures["failed_units"] = world.failed_units()
+    figures["settled_claims"] = sum((r["totals"] or {}).get("claims_settled", 0) for r in world.runs())
     return world, figures, failures + found
 
 

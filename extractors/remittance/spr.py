@@ -21,10 +21,12 @@ from .common import AMT, Trust, money, spr_service_date, status_for, us_date
 MARKER = "MEDICARE REMITTANCE ADVICE"
 
 _PAYER = re.compile(rf"^(?P<payer>.+?) {MARKER}$")
-_PAYEE = re.compile(r"^(?P<name>.+?) PROVIDER #: ?(?P<npi>\d{10})$")
-_PAGE = re.compile(r"PAGE #: ?(?P<n>\d+) OF (?P<of>\d+)")
-_DATE = re.compile(r"DATE: ?(?P<date>\d\d/\d\d/\d{4})")
-_CHECK = re.compile(r"CHECK/EFT #: ?(?P<check>\d+)")
+# Header labels as print programs word them: "PROVIDER #: 1234567893", "PROVIDER # 1234567893", "PROV NO 12...";
+# "DATE: 03/13/2026" or "DATE: 03/13/26"; "CHECK/EFT #: 311211639", "EFT NUMBER 311211639".
+_PAYEE = re.compile(r"^(?P<name>.+?) (?:PROVIDER|PROV|PAYEE) ?(?:#|NO\.?|NUMBER|NPI|ID) ?:? ?(?P<npi>\d{10})$")
+_PAGE = re.compile(r"PAGE ?(?:#|NO\.?)? ?:? ?(?P<n>\d+) OF (?P<of>\d+)")
+_DATE = re.compile(r"(?<![A-Z] )(?<![A-Z])(?:CHECK |PAYMENT |PAID |EFT |ISSUE )?DATE ?:? ?(?P<date>\d\d/\d\d/(?:\d{4}|\d\d))\b")
+_CHECK = re.compile(r"(?:CHECK/EFT|CHECK|EFT|TRACE) ?(?:#|NO\.?|NUMBER) ?:? ?(?P<check>\d+)")
 _COLUMNS = re.compile(r"^PERF PROV SERV DATE")
 _NAME = re.compile(r"^NAME (?P<name>.+?) HIC (?P<hic>\S+)? ?ACNT (?P<acnt>\S+) ICN (?:(?P<icn>\S+) )?ASG (?P<asg>[YN])"
                    r"(?: MOA ?(?P<moa>.*))?$")
@@ -33,12 +35,24 @@ _SERVICE = re.compile(
     rf"(?P<mods>(?: [A-Z0-9]{{2}}){{0,4}}) (?P<billed>{AMT}) (?P<allowed>{AMT}) (?P<deduct>{AMT}) (?P<coins>{AMT})"
     rf"(?: (?P<grp>[A-Z]{{2}})-(?P<rc>[A-Z0-9]+) (?P<adj>{AMT}))? (?P<paid>{AMT})$")
 _CONTINUATION = re.compile(rf"^(?P<grp>[A-Z]{{2}})-(?P<rc>[A-Z0-9]+) (?P<amt>{AMT})$")
-_REMARKS = re.compile(r"^REM: ?(?P<codes>.+)$")
+# Remark codes, alone or after the payer's claim control number ("CNTL #:187015-3 REM: N290").
+_REMARKS = re.compile(r"^(?:CNTL ?#? ?:? ?\S+ )?REM: ?(?P<codes>.+)$")
 _CLAIM_TOTALS = re.compile(rf"^PT RESP (?P<pr>{AMT}) CLAIM TOTALS (?P<billed>{AMT}) (?P<allowed>{AMT}) "
                            rf"(?P<deduct>{AMT}) (?P<coins>{AMT}) (?P<adj>{AMT}) (?P<paid>{AMT})$")
 _NET = re.compile(rf"^ADJ TO TOTALS:.*NET (?P<net>{AMT})$")
-_TOTALS = re.compile(rf"^TOTALS: # OF CLAIMS (?P<claims>\d+) BILLED AMT (?P<billed>{AMT}) ALLOWED AMT (?P<allowed>{AMT}) "
-                     rf"PROV PD AMT (?P<paid>{AMT}) PROV ADJ AMT (?P<plb>{AMT}) CHECK AMT (?P<check>{AMT})$")
+_TOTALS = re.compile(r"^TOTALS\b:?")
+# The check's totals by label, beside their values ("CHECK AMT 2089.92") or in a row of values under a row of
+# labels; each label's synonyms, as print programs word them.
+_TOTAL_LABELS = {
+    "claims": ("# OF CLAIMS", "NUMBER OF CLAIMS", "NO OF CLAIMS", "CLAIMS"),
+    "billed": ("BILLED AMT", "BILLED AMOUNT", "TOTAL BILLED", "BILLED"),
+    "allowed": ("ALLOWED AMT", "ALLOWED AMOUNT", "ALLOWED"),
+    "paid": ("PROV PD AMT", "PROVIDER PAID", "PROV PAID", "PAID AMT"),
+    "plb": ("PROV ADJ AMT", "PROVIDER ADJ AMT", "PLB AMT", "PROV ADJ"),
+    "check": ("CHECK AMT", "CHECK AMOUNT", "EFT AMT", "EFT AMOUNT", "PAYMENT AMT", "NET PAYMENT"),
+}
+_RULE = re.compile(r"^[-=_]{10,}$")
+_NUMBER = re.compile(rf"^(?:{AMT}|\d+)$")
 _PLB_HEAD = re.compile(r"^PROVIDER ADJ DETAILS:")
 _PLB = re.compile(rf"^(?P<reason>[A-Z0-9]{{2}}) (?P<ref>\S+)(?: (?P<hic>[A-Z0-9]+))? (?P<amt>{AMT})$")
 
@@ -59,6 +73,7 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, _ClaimTotals], l
     claim: RemittanceClaim | None = None
     line: ServiceLine | None = None
     in_plb = False
+    pending_totals: list[str] | None = None
     for row in lines:
         text = row.text
         if not text:
@@ -83,8 +98,16 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, _ClaimTotals], l
                 if pattern is _CHECK and remit.payment.number is None:
                     remit.payment.number = match["check"]
                     trust.check("payment.number", row.group_conf(match, "check"))
-        if header or _COLUMNS.match(text):
+        if header or _COLUMNS.match(text) or _RULE.match(text):
             continue
+        if pending_totals is not None:
+            # The row of values under the totals' labels (after a page break, the next page's first row).
+            values = text.split()
+            labels, pending_totals = pending_totals, None
+            if values and all(_NUMBER.match(v) for v in values):
+                _take_totals(remit, trust, labels, values, row.conf(0, len(text)))
+                continue
+            trust.review.append("payment.amount")
         if match := _NAME.match(text):
             claim = RemittanceClaim(patient_name=match["name"], member_id=match["hic"], account_number=match["acnt"],
                                     payer_claim_number=match["icn"])
@@ -98,8 +121,11 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, _ClaimTotals], l
             trust.check(f"claims.{index}.payer_claim_number", row.group_conf(match, "icn"))
             line = None
             continue
-        if match := _TOTALS.match(text):
-            remit.payment.amount = money(match["check"])
+        if _TOTALS.match(text):
+            if any(_NUMBER.match(v) for v in text.split()):
+                _take_inline_totals(remit, trust, text, row.conf(0, len(text)))
+            else:
+                pending_totals = _total_labels(text)  # the values are on the next line, under their labels
             claim = line = None
             continue
         if _PLB_HEAD.match(text):
@@ -158,3 +184,46 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, _ClaimTotals], l
             continue
         trust.review.append(f"claims.{index}")
     return remit, printed, trust.review
+
+
+def _total_labels(text: str) -> list[str]:
+    """The totals' labels in the order printed (each label's earliest synonym)."""
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for key, synonyms in _TOTAL_LABELS.items():
+        for synonym in synonyms:
+            at = _find_word(text, synonym, taken)
+            if at >= 0:
+                found.append((at, key))
+                taken.append((at, at + len(synonym)))
+                break
+    return [key for _at, key in sorted(found)]
+
+
+def _find_word(text: str, word: str, taken: list[tuple[int, int]]) -> int:
+    for match in re.finditer(rf"(?<![A-Z#]){re.escape(word)}(?![A-Z])", text):
+        if not any(a <= match.start() < b for a, b in taken):
+            return match.start()
+    return -1
+
+
+def _take_inline_totals(remit: Remittance, trust: Trust, text: str, conf: float) -> None:
+    """Totals printed beside their labels: the check amount is the value right after its own label, whatever
+    the other labels say."""
+    for synonym in _TOTAL_LABELS["check"]:
+        found = re.search(rf"(?<![A-Z]){re.escape(synonym)} ?:? ?\$?(?P<amt>{AMT})(?!\S)", text)
+        if found:
+            remit.payment.amount = money(found["amt"])
+            trust.check("payment.amount", conf)
+            return
+    trust.review.append("payment.amount")
+
+
+def _take_totals(remit: Remittance, trust: Trust, labels: list[str], values: list[str], conf: float) -> None:
+    """Values paired with labels in order; the check amount is the one this reader keeps (the others are the
+    balancing rules' to check). A row that does not pair one to one goes to a person."""
+    if len(labels) != len(values) or "check" not in labels:
+        trust.review.append("payment.amount")
+        return
+    remit.payment.amount = money(values[labels.index("check")])
+    trust.check("payment.amount", conf)

@@ -1,9 +1,21 @@
-"""The Medicare standard paper remittance (SPR), laid out as shared/domain/remittance.md describes."""
+"""The Medicare standard paper remittance (SPR), laid out as shared/domain/remittance.md describes.
+
+Contractors print it with their own print programs: the same blocks and columns, worded, punctuated and
+spaced their own way. Three are drawn here, chosen per check (`family_of`):
+
+- "mac-a": "PROVIDER #: 1234567893", four-digit years, the check's totals beside their labels on one line;
+- "mac-b": "PROVIDER # 1234567893" (no colon), two-digit years, the totals as a row of labels over a row of
+  values, remark codes after the claim's control number;
+- "mac-c": kept out of the readers' tuning (reported apart by bench/extract.py): its own header labels and
+  totals wording.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import zlib
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +26,33 @@ from . import pdf
 BODY_LINES = 52  # lines of claims per page, below the header
 COLUMNS = ("PERF PROV  SERV DATE      POS NOS PROC  MODS          BILLED    ALLOWED     DEDUCT      COINS "
            "GRP/RC-AMT           PROV PD")
+
+
+@dataclass(frozen=True)
+class PrintProgram:
+    name: str
+    provider: str       # the payee's NPI label
+    date: str           # the check date's label
+    year: str           # strftime of the check date
+    check: str          # the check number's label
+    totals: str         # "inline" | "rows" | "words"
+    remark_prefix: bool  # remarks follow "CNTL #:<account>"
+    thousands: bool = True
+
+
+FAMILIES = {
+    "mac-a": PrintProgram("mac-a", "PROVIDER #: ", "DATE: ", "%m/%d/%Y", "CHECK/EFT #: ", "inline", False),
+    "mac-b": PrintProgram("mac-b", "PROVIDER # ", "DATE: ", "%m/%d/%y", "CHECK/EFT #: ", "rows", True),
+    "mac-c": PrintProgram("mac-c", "PROVIDER NO. ", "CHECK DATE ", "%m/%d/%Y", "EFT TRACE # ", "words", False,
+                          thousands=False),
+}
+HELD_OUT = "mac-c"
+
+
+def family_of(check_number: str) -> PrintProgram:
+    """Stable per check: the same remittance is always printed the same way."""
+    names = sorted(FAMILIES)
+    return FAMILIES[names[zlib.crc32(f"spr:{check_number}".encode()) % len(names)]]
 
 
 def _amt(value: Decimal) -> str:
@@ -30,7 +69,7 @@ def _adj(adj: dict[str, Any]) -> str:
     return f"{adj['group']}-{adj['reason']:<4}{_amt(dec(adj['amount'])):>12}"
 
 
-def claim_lines(store: Store, remit_claim: Any, supplier_npi: str) -> list[str]:
+def claim_lines(store: Store, remit_claim: Any, supplier_npi: str, program: PrintProgram = FAMILIES["mac-a"]) -> list[str]:
     out = [f"NAME {remit_claim['patient_name']:<26} HIC {remit_claim['member_id'] or '':<12} "
            f"ACNT {remit_claim['account_number']:<10} ICN {remit_claim['icn'] or '':<15} ASG Y  MOA MA01"]
     totals = {"billed": Decimal(0), "allowed": Decimal(0), "deduct": Decimal(0), "coins": Decimal(0),
@@ -48,7 +87,8 @@ def claim_lines(store: Store, remit_claim: Any, supplier_npi: str) -> list[str]:
             out.append(" " * 94 + _adj(extra))
         remarks = json.loads(line["remarks"])
         if remarks:
-            out.append("REM: " + " ".join(remarks))
+            control = f"CNTL #:{remit_claim['account_number']} " if program.remark_prefix else ""
+            out.append(f"{control}REM: " + " ".join(remarks))
         totals["billed"] += billed
         totals["allowed"] += allowed
         totals["deduct"] += deduct
@@ -69,18 +109,28 @@ def render(store: Store, remit_id: int) -> bytes:
         raise KeyError(remit_id)
     payer = store.one("SELECT * FROM payers WHERE key = ?", remit["payer_key"])
     supplier_npi = supplier_npi_of(store)
+    program = family_of(remit["check_number"])
     body: list[str] = []
     claims = store.all("SELECT * FROM remit_claims WHERE remit_id = ? ORDER BY seq", remit_id)
     for rc in claims:
-        body.extend(claim_lines(store, rc, supplier_npi))
+        body.extend(claim_lines(store, rc, supplier_npi, program))
     plbs = store.all("SELECT * FROM plb WHERE remit_id = ? ORDER BY id", remit_id)
     paid = sum((dec(rc["paid"]) for rc in claims), Decimal(0))
     billed = sum((dec(rc["billed"]) for rc in claims), Decimal(0))
     allowed = sum((dec(rc["allowed"]) for rc in claims), Decimal(0))
     plb_total = sum((dec(p["amount"]) for p in plbs), Decimal(0))
     printed_check = dec(remit["amount"]) + dec(remit["misprint"])
-    body.append(f"TOTALS:  # OF CLAIMS {len(claims):>5}   BILLED AMT {_amt(billed):>12}   ALLOWED AMT {_amt(allowed):>12}"
-                f"   PROV PD AMT {_amt(paid):>12}   PROV ADJ AMT {_amt(plb_total):>10}   CHECK AMT {_amt(printed_check):>12}")
+    amt = _amt if program.thousands else (lambda v: f"{v:.2f}")
+    if program.totals == "inline":
+        body.append(f"TOTALS:  # OF CLAIMS {len(claims):>5}   BILLED AMT {amt(billed):>12}   ALLOWED AMT {amt(allowed):>12}"
+                    f"   PROV PD AMT {amt(paid):>12}   PROV ADJ AMT {amt(plb_total):>10}   CHECK AMT {amt(printed_check):>12}")
+    elif program.totals == "rows":
+        body.append("TOTALS:  # OF CLAIMS    BILLED AMT    ALLOWED AMT    PROV PD AMT    PROV ADJ AMT      CHECK AMT")
+        body.append(f"         {len(claims):>11} {amt(billed):>13} {amt(allowed):>14} {amt(paid):>14} {amt(plb_total):>15}"
+                    f" {amt(printed_check):>14}")
+    else:
+        body.append(f"TOTALS  CLAIMS {len(claims)}  BILLED {amt(billed)}  ALLOWED {amt(allowed)}  PROVIDER PAID {amt(paid)}"
+                    f"  PROVIDER ADJ {amt(plb_total)}  CHECK AMOUNT {amt(printed_check)}")
     body.append("")
     body.append("PROVIDER ADJ DETAILS:  PLB REASON CODE   FCN              HIC           AMOUNT")
     for p in plbs:
@@ -96,15 +146,15 @@ def render(store: Store, remit_id: int) -> bytes:
             header = [f"{payer['name']:<60}MEDICARE REMITTANCE ADVICE",
                       payer["address"],
                       "",
-                      f"{catalog.SUPPLIER['name']:<60}PROVIDER #: {supplier_npi}",
+                      f"{catalog.SUPPLIER['name']:<60}{program.provider}{supplier_npi}",
                       f"{catalog.SUPPLIER['address']:<60}PAGE #: {number} OF {len(chunks)}",
-                      f"{catalog.SUPPLIER['city']:<60}DATE: {date:%m/%d/%Y}",
-                      f"{'':<60}CHECK/EFT #: {remit['check_number']}",
+                      f"{catalog.SUPPLIER['city']:<60}{program.date}{date.strftime(program.year)}",
+                      f"{'':<60}{program.check}{remit['check_number']}",
                       ""]
         else:
             header = [f"{payer['name']:<60}MEDICARE REMITTANCE ADVICE",
-                      f"PROVIDER #: {supplier_npi}   PAGE #: {number} OF {len(chunks)}   DATE: {date:%m/%d/%Y}"
-                      f"   CHECK/EFT #: {remit['check_number']}", ""]
+                      f"{program.provider}{supplier_npi}   PAGE #: {number} OF {len(chunks)}   "
+                      f"{program.date}{date.strftime(program.year)}   {program.check}{remit['check_number']}", ""]
         pages.append(header + [COLUMNS, ""] + chunk)
     return pdf.text_pages(pages, title=f"Remittance {remit['check_number']}")
 

@@ -174,14 +174,23 @@ def tokens() -> None:
 
 @tokens.command("create")
 @click.argument("name")
+@click.option("--days", type=click.IntRange(1, 3660), default=365, show_default=True,
+              help="The token stops working after this many days; make a new one before.")
+@click.option("--team", "teams", multiple=True, help="Only this team's items (repeat for several); default every team.")
 @_fail_on_queue_error
-def tokens_create(name: str) -> None:
+def tokens_create(name: str, days: int, teams: tuple[str, ...]) -> None:
     """Create a bot token and print it once (only its hash is kept)."""
+    from queue_server.domain.kinds import Team
     from queue_server.services import auth
 
+    known = {t.value for t in Team}
+    unknown = sorted(set(teams) - known)
+    if unknown:
+        raise click.BadParameter(f"unknown team(s) {', '.join(unknown)}; one of {', '.join(sorted(known))}",
+                                 param_hint="--team")
     config = _config()
     with _session(config) as session:
-        token = auth.create_token(session, name)
+        token = auth.create_token(session, name, days=days, teams=[Team(t) for t in teams])
     click.echo(token)
 
 

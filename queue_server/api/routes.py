@@ -94,7 +94,8 @@ def _ref(result: intake.IntakeResult) -> ItemRef:
 
 def _item(item_id: int) -> WorkItem:
     item = db.session.get(WorkItem, item_id)
-    if item is None:
+    scope = _token().team_scope
+    if item is None or (scope and item.team not in scope):  # another team's item is not there for this token
         raise NotFound(f"No item #{item_id}.")
     return item
 
@@ -116,6 +117,11 @@ def create_items() -> Any:
     else:
         new_items = [_validated(ItemIn, body).to_new_item()]
     token = _token()
+    if token.team_scope:
+        outside = [n for n, i in enumerate(new_items) if (i.team or i.kind.spec.team) not in token.team_scope]
+        if outside:
+            raise Forbidden(f"This token files items for {', '.join(sorted(t.value for t in token.team_scope))} only; "
+                            f"item {outside[0]} is another team's. Nothing was saved.")
     results = intake.create_items(db.session, new_items, actor_label=f"bot:{token.name}",
                                   business_calendar=config().business_calendar)
     created = sum(1 for r in results if r.created)
@@ -147,7 +153,8 @@ def find_item() -> Any:
     if not key:
         raise InvalidInput("Give ?idempotency_key=...", details=[{"loc": ["idempotency_key"], "msg": "required"}])
     item = db.session.scalar(select(WorkItem).where(WorkItem.idempotency_key == key))
-    if item is None:
+    scope = _token().team_scope
+    if item is None or (scope and item.team not in scope):
         raise NotFound("No item has that idempotency key.")
     audit.record(db.session, action="api_view", item_id=item.id, token_id=_token().id, address=client_address())
     db.session.commit()

@@ -4,9 +4,9 @@ from .audit import AuditEntry
 from .billing import AgingLine, AgingSnapshot, AgingTotal, ClaimOutcome, RevenueDay
 from .items import TOUCH_EVENTS, WORK_EVENTS, Attachment, EventType, ItemEvent, WorkItem
 from .robots import RobotRun, RobotUnit, RunStatus, UnitStatus
-from .users import ApiToken, LoginAttempt, Role, User, UserTeam
+from .users import ApiToken, LoginAttempt, Role, User, UserTeam, WebSession
 
 __all__ = [
     "AgingLine", "AgingSnapshot", "AgingTotal", "ApiToken", "Attachment", "AuditEntry", "ClaimOutcome", "EventType", "ItemEvent", "LoginAttempt",
-    "RevenueDay", "RobotRun", "RobotUnit", "Role", "RunStatus", "TOUCH_EVENTS", "UnitStatus", "User", "UserTeam", "WORK_EVENTS", "WorkItem",
+    "RevenueDay", "RobotRun", "RobotUnit", "Role", "RunStatus", "TOUCH_EVENTS", "UnitStatus", "User", "UserTeam", "WebSession", "WORK_EVENTS", "WorkItem",
 ]

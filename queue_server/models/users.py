@@ -87,3 +87,25 @@ class ApiToken(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[dt.datetime | None]
     revoked_at: Mapped[dt.datetime | None]
+    # A token ends on its own; one made for some teams reads and files only their items ("" = every team).
+    expires_at: Mapped[dt.datetime | None]
+    teams: Mapped[str] = mapped_column(String(255), default="", server_default="")
+
+    @property
+    def team_scope(self) -> frozenset[Team]:
+        return frozenset(Team(t) for t in self.teams.split(",") if t)
+
+
+class WebSession(Base):
+    """A person's logged-in session, held on the server: the cookie carries only a random id, whose SHA-256 is
+    kept here. Log-out, a password change or deactivation ends it here, whatever the browser still holds."""
+
+    __tablename__ = "web_sessions"
+    __table_args__ = (Index("ix_web_sessions_user", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    ended_at: Mapped[dt.datetime | None]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from hme_rpa.config import Config
@@ -18,7 +18,7 @@ from hme_rpa.config import Config
 from ..db import utcnow
 from ..domain.kinds import Team
 from ..exceptions import Conflict, InvalidInput
-from ..models import ApiToken, LoginAttempt, Role, User
+from ..models import ApiToken, LoginAttempt, Role, User, WebSession
 
 TOKEN_PREFIX = "hme_"
 MIN_PASSWORD_CHARS = 12
@@ -53,7 +53,39 @@ def create_user(session: Session, config: Config, *, username: str, password: st
 def set_password(session: Session, config: Config, user: User, password: str) -> None:
     check_password_strength(password)
     user.password_hash = hasher(config).hash(password)
+    end_sessions(session, user.id)  # a new password ends every session the old one opened
     session.commit()
+
+
+# --- web sessions, held on the server ------------------------------------------------------------------
+
+def start_session(session: Session, config: Config, user: User, now: dt.datetime | None = None) -> str:
+    """A new session for `user`: the random id for the cookie (only its SHA-256 is stored)."""
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    session.add(WebSession(token_hash=_digest(token), user_id=user.id, created_at=now,
+                           expires_at=now + dt.timedelta(hours=config.session_hours)))
+    return token
+
+
+def session_user(session: Session, token: str, now: dt.datetime | None = None) -> User | None:
+    """The active user of a live session, or None (ended, expired, unknown, user deactivated)."""
+    now = now or utcnow()
+    row = session.scalar(select(WebSession).where(WebSession.token_hash == _digest(token)))
+    if row is None or row.ended_at is not None or row.expires_at <= now:
+        return None
+    user = session.get(User, row.user_id)
+    return user if user is not None and user.active else None
+
+
+def end_session(session: Session, token: str, now: dt.datetime | None = None) -> None:
+    session.execute(update(WebSession).where(WebSession.token_hash == _digest(token), WebSession.ended_at.is_(None))
+                    .values(ended_at=now or utcnow()))
+
+
+def end_sessions(session: Session, user_id: int, now: dt.datetime | None = None) -> None:
+    session.execute(update(WebSession).where(WebSession.user_id == user_id, WebSession.ended_at.is_(None))
+                    .values(ended_at=now or utcnow()))
 
 
 @dataclass(frozen=True)
@@ -68,11 +100,19 @@ def authenticate(session: Session, config: Config, username: str, password: str,
     now = now or utcnow()
     username = username.strip().lower()[:64]
     since = now - dt.timedelta(minutes=config.login_window_minutes)
+    # The attempt is written (as a failure) and committed before it is counted, so attempts at once cannot all
+    # see the count below the limit: the k-th attempt committed counts at least k, and only the first
+    # `login_max_failures` check a password. A good password turns its row into a success.
+    attempt = LoginAttempt(username=username, address=address[:64], success=False, at=now)
+    session.add(attempt)
+    session.commit()
     by_user = session.scalar(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.username == username, LoginAttempt.success.is_(False), LoginAttempt.at >= since))
+        LoginAttempt.username == username, LoginAttempt.success.is_(False), LoginAttempt.at >= since,
+        LoginAttempt.id <= attempt.id))
     by_address = session.scalar(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.address == address, LoginAttempt.success.is_(False), LoginAttempt.at >= since))
-    if (by_user or 0) >= config.login_max_failures or (by_address or 0) >= 5 * config.login_max_failures:
+        LoginAttempt.address == address[:64], LoginAttempt.success.is_(False), LoginAttempt.at >= since,
+        LoginAttempt.id <= attempt.id))
+    if (by_user or 0) > config.login_max_failures or (by_address or 0) > 5 * config.login_max_failures:
         return LoginResult(None, locked_minutes=config.login_window_minutes)
     user = session.scalar(select(User).where(User.username == username))
     ok = False
@@ -90,7 +130,7 @@ def authenticate(session: Session, config: Config, username: str, password: str,
             ph.verify(_DUMMY_HASH.get(ph), password)
         except (VerificationError, InvalidHashError):
             pass
-    session.add(LoginAttempt(username=username, address=address[:64], success=ok, at=now))
+    attempt.success = ok
     session.commit()
     return LoginResult(user if ok else None)
 
@@ -115,23 +155,33 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(session: Session, name: str, scope: str = "bot") -> str:
+TOKEN_DAYS = 365  # a bot token's life unless its maker says otherwise
+
+
+def create_token(session: Session, name: str, scope: str = "bot", *, days: int = TOKEN_DAYS,
+                 teams: list[Team] | None = None, now: dt.datetime | None = None) -> str:
     name = name.strip()
     if not name or len(name) > 64:
         raise InvalidInput("Token names are 1-64 characters.")
+    if not 1 <= days <= 3660:
+        raise InvalidInput("A token lives 1 to 3660 days.")
     if session.scalar(select(ApiToken.id).where(ApiToken.name == name)) is not None:
         raise Conflict(f"A token named {name!r} exists; revoke it first or pick another name.")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(name=name, token_hash=_digest(token), scope=scope))
+    session.add(ApiToken(name=name, token_hash=_digest(token), scope=scope,
+                         expires_at=(now or utcnow()) + dt.timedelta(days=days),
+                         teams=",".join(sorted(t.value for t in teams or []))))
     session.commit()
     return token
 
 
-def find_token(session: Session, token: str) -> ApiToken | None:
+def find_token(session: Session, token: str, now: dt.datetime | None = None) -> ApiToken | None:
     if not token.startswith(TOKEN_PREFIX):
         return None
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
     if row is None or row.revoked_at is not None:
+        return None
+    if row.expires_at is not None and row.expires_at <= (now or utcnow()):
         return None
     return row
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
@@ -14,10 +15,17 @@ bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    # Only paths on this site: "//evil.example" and "https://..." go home.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("queue.index")
+    """Only a path on this site. Browsers drop tabs and line breaks from an address and read a backslash as a
+    slash, so "/\t/evil.example" is "//evil.example" to them: any control character, space or backslash, or a
+    second slash or a scheme at the start, sends the user home instead."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return url_for("queue.index")
+    if any(ord(c) < 0x21 or c in "\\\x7f" for c in target):
+        return url_for("queue.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return url_for("queue.index")
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -11,6 +11,7 @@ from hme_rpa.config import Config
 
 from .. import db
 from ..models import User
+from ..services import auth
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -22,13 +23,12 @@ def config() -> Config:
 def current_user() -> User | None:
     if "user" not in g:
         user = None
-        uid = session.get("uid")
-        if uid is not None:
-            user = db.session.get(User, uid)
-            # A password change or deactivation ends every open session.
-            if user is None or not user.active or session.get("pw") != user.password_hash[-16:]:
+        token = session.get("sid")
+        if isinstance(token, str):
+            # The session lives on the server: ended by log-out, a password change or deactivation there.
+            user = auth.session_user(db.session, token)
+            if user is None:
                 session.clear()
-                user = None
         g.user = user
     return g.user  # type: ignore[no-any-return]
 
@@ -36,11 +36,14 @@ def current_user() -> User | None:
 def log_in(user: User) -> None:
     session.clear()
     session.permanent = True
-    session["uid"] = user.id
-    session["pw"] = user.password_hash[-16:]
+    session["sid"] = auth.start_session(db.session, config(), user)
 
 
 def log_out() -> None:
+    token = session.get("sid")
+    if isinstance(token, str):
+        auth.end_session(db.session, token)
+        db.session.commit()
     session.clear()
 
 

@@ -1,0 +1,139 @@
+"""The queue server under attack and careless bots: sessions, lock-out, redirects, exports, ids, batches, tokens."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import threading
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from helpers import PASSWORD, csrf_from, login, make_config
+from hme_rpa.config import Config
+from queue_server import create_app, db as app_db
+from queue_server.domain.kinds import Team
+from queue_server.db import make_engine
+from queue_server.models import LoginAttempt, Role, User, WorkItem
+from queue_server.services import auth
+from argon2 import PasswordHasher
+
+def _logout(client: FlaskClient) -> None:
+    token = csrf_from(client.get("/").get_data(as_text=True))
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+
+
+def test_a_session_cookie_kept_after_log_out_opens_nothing(client: FlaskClient, make_user: Callable[..., User]) -> None:
+    make_user("bea")
+    assert login(client, "bea").status_code == 302
+    cookie = client.get_cookie("hme_session")
+    assert cookie is not None and client.get("/").status_code == 200
+    _logout(client)
+    # An attacker replays the cookie the browser held before logging out.
+    client.set_cookie("hme_session", cookie.value)
+    resp = client.get("/")
+    assert resp.status_code == 302 and "/login" in resp.headers["Location"]
+
+
+def test_a_password_change_ends_every_session(client: FlaskClient, app: Flask, make_user: Callable[..., User],
+                                              session: Session, config: Config) -> None:
+    user = make_user("bea")
+    other = app.test_client()
+    login(client, "bea")
+    login(other, "bea")
+    auth.set_password(session, config, session.get(User, user.id), "a brand new passphrase")  # type: ignore[arg-type]
+    for c in (client, other):
+        assert c.get("/").status_code == 302
+
+
+def test_the_cookie_carries_nothing_of_the_password_hash(client: FlaskClient, make_user: Callable[..., User],
+                                                         app: Flask) -> None:
+    user = make_user("bea")
+    login(client, "bea")
+    cookie = client.get_cookie("hme_session")
+    assert cookie is not None
+    data = app.session_interface.get_signing_serializer(app).loads(cookie.value)  # type: ignore[attr-defined]
+    assert set(data) <= {"sid", "_permanent", "csrf_token", "_flashes"}
+    assert user.password_hash[-16:] not in cookie.value
+
+
+@pytest.mark.postgres
+def test_wrong_passwords_at_once_get_no_more_checks_than_the_limit(pg_url: str, tmp_path: Path) -> None:
+    # 40 wrong log-ins for one user at once (threads, each its own connection, as gunicorn's workers would).
+    config = make_config(pg_url, tmp_path / "data")
+    app = create_app(config)
+    engine = make_engine(pg_url)
+    try:
+        with Session(engine) as s:
+            auth.create_user(s, config, username="bea", password=PASSWORD, role=Role.BILLER, teams=[Team.DENIALS])
+        checks: list[int] = []
+        real_verify = PasswordHasher.verify
+
+        def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
+            checks.append(1)
+            return real_verify(self, *args, **kwargs)
+
+        def attempt() -> None:
+            with Session(engine) as s:
+                auth.authenticate(s, config, "bea", "wrong password!", "10.0.0.9")
+
+        PasswordHasher.verify = counting  # type: ignore[method-assign]
+        try:
+            threads = [threading.Thread(target=attempt) for _ in range(40)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        finally:
+            PasswordHasher.verify = real_verify  # type: ignore[method-assign]
+        assert len(checks) <= config.login_max_failures, len(checks)
+        with Session(engine) as s:
+            assert s.scalar(select(func.count()).select_from(LoginAttempt)) == 40
+    finally:
+        engine.dispose()
+        app_db.dispose()
+
+
+@pytest.mark.parametrize("target", ["/\t/evil.example", "/\\evil.example", "//evil.example",
+                                    "/\r\nSet-Cookie: x=1", "https://evil.example/", "/ /evil.example"])
+def test_next_is_only_ever_a_path_on_this_site(client: FlaskClient, make_user: Callable[..., User],
+                                               target: str) -> None:
+    make_user("bea")
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    resp = client.post("/login", data={"username": "bea", "password": PASSWORD, "csrf_token": token, "next": target})
+    assert resp.status_code == 302 and resp.headers["Location"] == "/", resp.headers.get("Location")
+    again = client.get("/login", query_string={"next": target})
+    assert again.status_code == 302 and again.headers["Location"] == "/"
+
+
+def test_a_good_next_still_works(client: FlaskClient, make_user: Callable[..., User]) -> None:
+    make_user("bea")
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    resp = client.post("/login", data={"username": "bea", "password": PASSWORD, "csrf_token": token,
+                                       "next": "/?kind=denial&page=2"})
+    assert resp.headers["Location"] == "/?kind=denial&page=2"
+
+
+def test_an_expired_token_is_refused_and_a_team_token_sees_only_its_teams(client: FlaskClient, session: Session) -> None:
+    old = auth.create_token(session, "old-bot", days=1, now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=2))
+    resp = client.get("/api/v1/items?idempotency_key=x", headers={"Authorization": f"Bearer {old}"})
+    assert resp.status_code == 401
+    everyone = auth.create_token(session, "all-bot")
+    cash = auth.create_token(session, "cash-bot", teams=[Team.CASH_POSTING])
+    body = {"idempotency_key": "denial:C1", "kind": "denial", "summary": "Denied", "payload": {}}
+    created = client.post("/api/v1/items", json=body, headers={"Authorization": f"Bearer {everyone}"})
+    assert created.status_code == 201, created.json
+    # The denials team's item is not there for the cash-posting bot, by id or by key; nor may it file one.
+    assert client.get(f"/api/v1/items/{created.json['id']}", headers={"Authorization": f"Bearer {cash}"}).status_code == 404
+    assert client.get("/api/v1/items?idempotency_key=denial:C1",
+                      headers={"Authorization": f"Bearer {cash}"}).status_code == 404
+    refused = client.post("/api/v1/items", json={**body, "idempotency_key": "denial:C2"},
+                          headers={"Authorization": f"Bearer {cash}"})
+    assert refused.status_code == 403
+    assert session.scalar(select(func.count()).select_from(WorkItem)) == 1

@@ -39,6 +39,9 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
         WTF_CSRF_SSL_STRICT=False,
     )
     install_log_filters()
+    from .web.params import IdConverter
+
+    app.url_map.converters["id"] = IdConverter
     db.init_app(app)
     csrf.init_app(app)
 
@@ -71,7 +74,10 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "frame-src 'self'; object-src 'self'")
+            "frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'")
+        if config.cookie_secure:
+            # Cookies only over HTTPS: the browser is told to come back only over HTTPS, for a year.
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
 
     logging.getLogger(__name__).debug("queue server created for %s", "sqlite" if config.is_sqlite else "postgresql")

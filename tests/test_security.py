@@ -137,3 +137,106 @@ def test_an_expired_token_is_refused_and_a_team_token_sees_only_its_teams(client
                           headers={"Authorization": f"Bearer {cash}"})
     assert refused.status_code == 403
     assert session.scalar(select(func.count()).select_from(WorkItem)) == 1
+
+
+def test_csv_exports_write_formulas_as_text(client: FlaskClient, make_user: Callable[..., User],
+                                           make_item: Callable[..., int]) -> None:
+    make_user("sam", role=Role.SUPERVISOR, teams=[])
+    # A claim number a careless bot (or an attacker) sent as a formula; due tomorrow, so it is at risk.
+    make_item(claim_number="=HYPERLINK(\"http://evil.example\")", payer="@SUM(A1)", account_number="-2+3",
+              remittance_date=dt.date.today() - dt.timedelta(days=124))
+    login(client, "sam")
+    body = client.get("/supervisor/at-risk.csv").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert rows, body
+    row = rows[0]
+    assert row["claim_number"] == "'=HYPERLINK(\"http://evil.example\")"
+    assert row["payer"] == "'@SUM(A1)" and row["account_number"] == "'-2+3"
+    assert row["balance"] == "100.00"
+
+
+def test_negative_numbers_stay_numbers_in_exports() -> None:
+    from queue_server.web.exports import safe_cell
+
+    assert safe_cell("-12.50") == "-12.50" and safe_cell("+3") == "+3" and safe_cell("-cmd") == "'-cmd"
+    assert safe_cell("\t=1+1") == "'\t=1+1" and safe_cell(-4) == -4
+
+
+@pytest.mark.parametrize("path", ["/items/99999999999999999999", "/items/2147483648",
+                                  "/supervisor/people/99999999999999999999", "/kpis/?user=99999999999999999999"])
+def test_ids_beyond_the_columns_range_are_not_found(client: FlaskClient, make_user: Callable[..., User],
+                                                    path: str) -> None:
+    make_user("sam", role=Role.SUPERVISOR, teams=[])
+    login(client, "sam")
+    assert client.get(path).status_code == 404
+
+
+def test_a_search_for_an_id_beyond_range_finds_nothing(client: FlaskClient, make_user: Callable[..., User]) -> None:
+    make_user("bea")
+    login(client, "bea")
+    for q in ("#99999999999999999999", "99999999999999999999"):
+        resp = client.get("/", query_string={"q": q})
+        assert resp.status_code == 200
+    assert client.get("/", query_string={"page": "99999999999999999999"}).status_code == 200
+
+
+def test_the_api_refuses_ids_beyond_range_and_deep_json(client: FlaskClient, bot_token: str, session: Session) -> None:
+    auth_header = {"Authorization": f"Bearer {bot_token}"}
+    assert client.get("/api/v1/items/99999999999999999999", headers=auth_header).status_code == 404
+    resp = client.post("/api/v1/items", data=_deep_json(5000), headers=auth_header, content_type="application/json")
+    assert resp.status_code == 400 and resp.json["error"]["code"] == "bad_json"
+    resp = client.post("/api/v1/items", data=_deep_json(40), headers=auth_header, content_type="application/json")
+    assert resp.status_code == 400 and "deeper than" in resp.json["error"]["message"]
+    assert session.scalar(select(func.count()).select_from(WorkItem)) == 0
+
+
+def _deep_json(levels: int) -> str:
+    return ('{"idempotency_key": "deep:1", "kind": "denial", "summary": "x", "payload": '
+            + '{"a": ' * levels + '"x"' + "}" * levels + "}")
+
+
+def test_a_batch_with_one_key_twice_and_different_content_is_refused(client: FlaskClient, bot_token: str,
+                                                                     session: Session) -> None:
+    auth_header = {"Authorization": f"Bearer {bot_token}"}
+    one = {"idempotency_key": "denial:C9", "kind": "denial", "summary": "Denied CO-50", "payload": {}}
+    same = client.post("/api/v1/items", json={"items": [one, dict(one)]}, headers=auth_header)
+    assert same.status_code == 200 and same.json["created"] == 1  # the same item twice: one item, as before
+    other = {**one, "idempotency_key": "denial:C10"}
+    resp = client.post("/api/v1/items", json={"items": [other, {**other, "summary": "Denied CO-16"}]},
+                       headers=auth_header)
+    assert resp.status_code == 422, resp.json
+    assert [d["loc"] for d in resp.json["error"]["details"]] == [["items", 0, "idempotency_key"],
+                                                                  ["items", 1, "idempotency_key"]]
+    assert session.scalar(select(func.count()).select_from(WorkItem)) == 1
+
+
+def test_attachments_are_never_opened_in_the_browsers_pdf_viewer_nor_cached(
+        client: FlaskClient, make_user: Callable[..., User], make_item: Callable[..., int], session: Session,
+        config: Config) -> None:
+    from hme_rpa import samples
+    from queue_server.services import attachments
+
+    make_user("bea")
+    item_id = make_item()
+    row = attachments.store(session, config.attachment_dir, session.get(WorkItem, item_id),  # type: ignore[arg-type]
+                            io.BytesIO(samples.text_pdf(["CHECK 555"])), filename="eob.pdf", label="document",
+                            max_bytes=config.max_attachment_bytes, actor_label="bot:test")
+    login(client, "bea")
+    resp = client.get(f"/items/{item_id}/attachments/{row.id}")
+    assert resp.status_code == 200
+    assert resp.headers["Content-Disposition"].startswith("attachment")
+    assert resp.headers["Cache-Control"] == "no-store" and "sandbox" in resp.headers["Content-Security-Policy"]
+    page = client.get(f"/items/{item_id}/attachments/{row.id}/pages/1.png")
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+
+
+def test_security_headers(database_url: str, tmp_path: Path, make_user: Callable[..., User]) -> None:
+    app = create_app(make_config(database_url, tmp_path / "secure", cookie_secure=True))
+    try:
+        resp = app.test_client().get("/login")
+        policy = resp.headers["Content-Security-Policy"]
+        for directive in ("object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'self'"):
+            assert directive in policy
+        assert resp.headers["Strict-Transport-Security"].startswith("max-age=")
+    finally:
+        app_db.dispose()

@@ -69,9 +69,37 @@ def _json_body() -> Any:
         raise UnsupportedMediaType("Send JSON with `Content-Type: application/json`.")
     raw = request.get_data(cache=False)
     try:
-        return json.loads(raw)
+        body = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadJSON(f"The body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise BadJSON(f"The body is nested deeper than {MAX_JSON_DEPTH} levels.") from None
+    if _depth(body) > MAX_JSON_DEPTH:
+        raise BadJSON(f"The body is nested deeper than {MAX_JSON_DEPTH} levels.")
+    return body
+
+
+# An item's payload is findings and extracted fields: a dozen levels at most. Deeper is refused before anything
+# walks it (validation, storage, the item page), each of which would recurse once per level.
+MAX_JSON_DEPTH = 32
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest in `value`, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_JSON_DEPTH:
+            return deepest
+        stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def _validated(model: type[BaseModel], data: Any, prefix: tuple[str | int, ...] = ()) -> Any:
@@ -113,6 +141,7 @@ def create_items() -> Any:
             raise TooMany(f"A batch holds at most {limit} items; this one has {len(items)}. "
                           "Split it; nothing was saved.")
         batch: BatchIn = _validated(BatchIn, body)
+        _refuse_conflicting_keys(batch.items)
         new_items = [i.to_new_item() for i in batch.items]
     else:
         new_items = [_validated(ItemIn, body).to_new_item()]
@@ -135,7 +164,22 @@ def create_items() -> Any:
     return jsonify(ref.model_dump(mode="json")), 201 if ref.created else 200
 
 
-@bp.get("/items/<int:item_id>")
+def _refuse_conflicting_keys(items: list[ItemIn]) -> None:
+    """One key twice in a batch is one item when both say the same; when they differ, the second's content would
+    be dropped without a word, so the batch is refused and both positions named."""
+    first: dict[str, tuple[int, dict[str, Any]]] = {}
+    for position, item in enumerate(items):
+        content = item.model_dump(mode="json")
+        seen = first.setdefault(item.idempotency_key, (position, content))
+        if seen[0] != position and seen[1] != content:
+            raise InvalidInput(
+                f"Items {seen[0]} and {position} share the idempotency key {item.idempotency_key!r} but differ; "
+                "nothing was saved.",
+                details=[{"loc": ["items", seen[0], "idempotency_key"], "msg": "same key as a later item"},
+                         {"loc": ["items", position, "idempotency_key"], "msg": "same key, other content"}])
+
+
+@bp.get("/items/<id:item_id>")
 @token_required
 def get_item(item_id: int) -> Any:
     """Status and outcome, so a robot can check whether a resolution held."""
@@ -177,7 +221,7 @@ def _attachment_out(a: Attachment) -> AttachmentOut:
                          content_type=a.content_type, size=a.size, sha256=a.sha256)
 
 
-@bp.post("/items/<int:item_id>/attachments")
+@bp.post("/items/<id:item_id>/attachments")
 @token_required
 def add_attachment(item_id: int) -> Any:
     """multipart/form-data with `file` and optional `label` (document, pdf_page, screenshot, trace, fax, fields)."""
@@ -197,7 +241,7 @@ def add_attachment(item_id: int) -> Any:
     return jsonify(_attachment_out(attachment).model_dump(mode="json")), 201
 
 
-@bp.post("/items/<int:item_id>/reopen")
+@bp.post("/items/<id:item_id>/reopen")
 @token_required
 def reopen_item(item_id: int) -> Any:
     """A robot saw that a resolution did not hold (the claim denied again)."""

@@ -3,9 +3,7 @@ and a drill-down (paged, searchable, CSV) behind every figure."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
@@ -20,6 +18,8 @@ from ..models import AgingLine, AgingSnapshot, ClaimOutcome, RevenueDay, RobotRu
 from ..services import audit, kpis
 from ..services.billing_reports import AGING_BUCKETS, latest_snapshot
 from ..templating import local, money
+from .exports import csv_response
+from .params import MAX_ID, db_id, page_number
 from .session import client_address, config, login_required, require_user
 
 bp = Blueprint("kpis", __name__)
@@ -112,10 +112,9 @@ def _scope() -> kpis.Scope:
     user = require_user()
     team_arg, user_arg = request.args.get("team", ""), request.args.get("user", "")
     if user_arg:
-        try:
-            user_id = int(user_arg)
-        except ValueError:
-            raise NotFound("No such person.") from None
+        user_id = db_id(user_arg)
+        if user_id is None:
+            raise NotFound("No such person.")
         if user_id != user.id and not user.is_supervisor:
             abort(403)
         person = db.session.get(User, user_id)
@@ -256,12 +255,7 @@ def summary_rows(b: Board) -> list[list[Any]]:
 
 
 def _csv(name: str, header: list[str], rows: list[list[Any]]) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows([[_fmt(v) for v in row] for row in rows])
-    return Response(buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return csv_response(name, header, ([_fmt(v) for v in row] for row in rows))
 
 
 @bp.get("/summary.csv")
@@ -306,9 +300,10 @@ def _latest_snapshot(b: Board) -> AgingSnapshot | None:
 
 def _int_arg(name: str) -> int | None:
     try:
-        return int(request.args[name]) if request.args.get(name, "") != "" else None
+        value = int(request.args[name]) if request.args.get(name, "") != "" else None
     except ValueError:
         return None
+    return value if value is None or abs(value) <= MAX_ID else None
 
 
 def drill_aging(b: Board, offset: int, limit: int) -> Drill:
@@ -472,10 +467,7 @@ def drill(figure: str) -> Any:
     cfg = config()
     b = Board(scope, period, *_bounds(period))
     as_csv = request.args.get("format") == "csv"
-    try:
-        page = max(int(request.args.get("page", "1")), 1)
-    except ValueError:
-        page = 1
+    page = page_number(request.args.get("page", "1"))
     size = CSV_LIMIT if as_csv else cfg.page_size
     result = DRILLS[figure](b, 0 if as_csv else (page - 1) * size, size)
     pages = max((result.total + cfg.page_size - 1) // cfg.page_size, 1)

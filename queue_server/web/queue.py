@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, send_file, url_for
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, false, func, or_, select
 
 from .. import db
 from ..domain import priority
@@ -18,6 +18,7 @@ from ..services import attachments as attachment_store
 from ..services import previews
 from ..services import audit, queue
 from . import presenters
+from .params import db_id, page_number
 from .session import client_address, config, login_required, require_user, supervisor_required
 
 bp = Blueprint("queue", __name__)
@@ -48,10 +49,7 @@ class Filters:
     @classmethod
     def from_request(cls) -> "Filters":
         args = request.args
-        try:
-            page = max(int(args.get("page", "1")), 1)
-        except ValueError:
-            page = 1
+        page = page_number(args.get("page", "1"))
         status = args.get("status", "active")
         return cls(q=args.get("q", "").strip()[:120], team=args.get("team", ""), kind=args.get("kind", ""),
                    payer=args.get("payer", "").strip()[:120],
@@ -83,7 +81,8 @@ def _search(stmt: Select[Any], f: Filters) -> Select[Any]:
                       WorkItem.account_number == text, WorkItem.idempotency_key == text,
                       WorkItem.patient_name_lower.like(_like_prefix(text.lower()), escape="\\")]
         if text.lstrip("#").isdigit():
-            conditions.append(WorkItem.id == int(text.lstrip("#")))
+            item_id = db_id(text)
+            conditions.append(WorkItem.id == item_id if item_id is not None else false())
         stmt = stmt.where(or_(*conditions))
     if f.team in {t.value for t in Team}:
         stmt = stmt.where(WorkItem.team == Team(f.team))
@@ -155,7 +154,7 @@ def _load(item_id: int, *, for_update: bool = False) -> WorkItem:
     return item
 
 
-@bp.get("/items/<int:item_id>")
+@bp.get("/items/<id:item_id>")
 @login_required
 def item(item_id: int) -> Any:
     user = require_user()
@@ -211,7 +210,7 @@ def _done(message: str, item_id: int | None = None) -> Any:
     return redirect(url_for("queue.index"))
 
 
-@bp.post("/items/<int:item_id>/take")
+@bp.post("/items/<id:item_id>/take")
 @login_required
 def take(item_id: int) -> Any:
     work_item = _load(item_id, for_update=True)
@@ -219,7 +218,7 @@ def take(item_id: int) -> Any:
     return _done(f"Item #{item_id} is yours for {config().lease_minutes} minutes while the page stays open.", item_id)
 
 
-@bp.post("/items/<int:item_id>/release")
+@bp.post("/items/<id:item_id>/release")
 @login_required
 def release(item_id: int) -> Any:
     work_item = _load(item_id, for_update=True)
@@ -227,7 +226,7 @@ def release(item_id: int) -> Any:
     return _done(f"Item #{item_id} is back in the queue.")
 
 
-@bp.post("/items/<int:item_id>/heartbeat")
+@bp.post("/items/<id:item_id>/heartbeat")
 @login_required
 def heartbeat(item_id: int) -> Any:
     work_item = _load(item_id)
@@ -235,7 +234,7 @@ def heartbeat(item_id: int) -> Any:
     return jsonify({"lease_expires_at": until.isoformat()})
 
 
-@bp.post("/items/<int:item_id>/note")
+@bp.post("/items/<id:item_id>/note")
 @login_required
 def note(item_id: int) -> Any:
     work_item = _load(item_id, for_update=True)
@@ -252,7 +251,7 @@ def _form_date(name: str) -> dt.date:
         raise InvalidInput("Pick a follow-up date (YYYY-MM-DD).") from None
 
 
-@bp.post("/items/<int:item_id>/snooze")
+@bp.post("/items/<id:item_id>/snooze")
 @login_required
 def snooze(item_id: int) -> Any:
     until = _form_date("until")
@@ -262,7 +261,7 @@ def snooze(item_id: int) -> Any:
     return _done(f"Item #{item_id} snoozed until {until:%b %d}; it comes back to the queue that day.")
 
 
-@bp.post("/items/<int:item_id>/resolve")
+@bp.post("/items/<id:item_id>/resolve")
 @login_required
 def resolve(item_id: int) -> Any:
     work_item = _load(item_id, for_update=True)
@@ -272,7 +271,7 @@ def resolve(item_id: int) -> Any:
     return _done(f"Item #{item_id} resolved. Press n for the next one.")
 
 
-@bp.post("/items/<int:item_id>/escalate")
+@bp.post("/items/<id:item_id>/escalate")
 @login_required
 def escalate(item_id: int) -> Any:
     work_item = _load(item_id, for_update=True)
@@ -281,14 +280,13 @@ def escalate(item_id: int) -> Any:
     return _done(f"Item #{item_id} escalated to a supervisor.")
 
 
-@bp.post("/items/<int:item_id>/reassign")
+@bp.post("/items/<id:item_id>/reassign")
 @supervisor_required
 def reassign(item_id: int) -> Any:
     work_item = _load(item_id, for_update=True)
-    try:
-        to_id = int(request.form.get("user_id", ""))
-    except ValueError:
-        raise InvalidInput("Choose the person to give the item to.") from None
+    to_id = db_id(request.form.get("user_id", ""))
+    if to_id is None:
+        raise InvalidInput("Choose the person to give the item to.")
     to = db.session.get(User, to_id)
     if to is None:
         raise InvalidInput("No such user.")
@@ -297,7 +295,7 @@ def reassign(item_id: int) -> Any:
     return _done(f"Item #{item_id} is reserved for {to.display_name}; it is theirs on their next “Next item”.", item_id)
 
 
-@bp.post("/items/<int:item_id>/reopen")
+@bp.post("/items/<id:item_id>/reopen")
 @supervisor_required
 def reopen(item_id: int) -> Any:
     work_item = _load(item_id, for_update=True)
@@ -314,17 +312,17 @@ def _attachment(item_id: int, attachment_id: int) -> Attachment:
     return row
 
 
-@bp.get("/items/<int:item_id>/attachments/<int:attachment_id>/pages/<int:page>.png")
+@bp.get("/items/<id:item_id>/attachments/<id:attachment_id>/pages/<id:page>.png")
 @login_required
 def attachment_page(item_id: int, attachment_id: int, page: int) -> Any:
     row = _attachment(item_id, attachment_id)
     png = previews.page_png(config().attachment_dir, row, page)
     _audit("view_attachment", item_id=item_id, detail=f"attachment={row.id} page={page}")
     db.session.commit()
-    return send_file(png, mimetype="image/png", max_age=0)
+    return _no_store(send_file(png, mimetype="image/png", max_age=0))
 
 
-@bp.get("/items/<int:item_id>/attachments/<int:attachment_id>")
+@bp.get("/items/<id:item_id>/attachments/<id:attachment_id>")
 @login_required
 def attachment(item_id: int, attachment_id: int) -> Any:
     row = _attachment(item_id, attachment_id)
@@ -333,6 +331,18 @@ def attachment(item_id: int, attachment_id: int) -> Any:
         abort(404, "The file is missing from the attachment store; tell the RPA admin team.")
     _audit("view_attachment", item_id=item_id, detail=f"attachment={row.id}")
     db.session.commit()
-    inline = row.content_type in ("application/pdf", "image/png", "image/jpeg", "application/json")
-    return send_file(path, mimetype=row.content_type, as_attachment=not inline,
-                     download_name=row.filename, max_age=0)
+    # A PDF is shown as our page images on the item page and otherwise downloaded, never opened in the
+    # browser's PDF viewer, which runs a PDF's JavaScript. Pictures show inline, in a sandbox of their own.
+    inline = row.content_type in ("image/png", "image/jpeg")
+    response = send_file(path, mimetype=row.content_type, as_attachment=not inline,
+                         download_name=row.filename, max_age=0)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return _no_store(response)
+
+
+def _no_store(response: Any) -> Any:
+    """Patient data is kept by no cache, the browser's included (send_file says no-cache: kept, revalidated)."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers.pop("ETag", None)
+    response.headers.pop("Last-Modified", None)
+    return response

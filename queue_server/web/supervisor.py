@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from typing import Any, Iterable
+from typing import Any
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
@@ -15,6 +13,7 @@ from ..domain.kinds import Team
 from ..exceptions import InvalidInput, NotFound
 from ..models import Role, User
 from ..services import audit, metrics
+from .exports import csv_response
 from .session import client_address, config, require_user, supervisor_required
 
 bp = Blueprint("supervisor", __name__)
@@ -63,13 +62,6 @@ def dashboard() -> Any:
                            robots=robot_rows)
 
 
-def _csv(name: str, header: list[str], rows: Iterable[list[Any]]) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return Response(buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def _secs(value: float | None) -> str:
@@ -90,7 +82,7 @@ def productivity_csv() -> Response:
     audit.record(db.session, action="export", user_id=require_user().id, detail="productivity.csv",
                  address=client_address())
     db.session.commit()
-    return _csv(f"productivity-{win.period}-{win.first_day}.csv", header, rows)
+    return csv_response(f"productivity-{win.period}-{win.first_day}.csv", header, rows)
 
 
 @bp.get("/backlog.csv")
@@ -98,7 +90,7 @@ def productivity_csv() -> Response:
 def backlog_csv() -> Response:
     rows = metrics.backlog(db.session, g.now)
     header = ["team", *[label for label, _lo, _hi in metrics.AGE_BUCKETS], "total", "dollars"]
-    return _csv(f"backlog-{g.now.date()}.csv", header,
+    return csv_response(f"backlog-{g.now.date()}.csv", header,
                 [[r.team.value, *r.counts, r.total, f"{r.dollars:.2f}"] for r in rows])
 
 
@@ -111,7 +103,7 @@ def at_risk_csv() -> Response:
     db.session.commit()
     header = ["item_id", "kind", "team", "status", "payer", "claim_number", "account_number", "balance",
               "deadline", "deadline_rule"]
-    return _csv(f"deadlines-at-risk-{g.now.date()}.csv", header,
+    return csv_response(f"deadlines-at-risk-{g.now.date()}.csv", header,
                 [[i.id, i.kind.value, i.team.value, i.status.value, i.payer or "", i.claim_number or "",
                   i.account_number or "", f"{i.balance:.2f}", i.deadline.isoformat() if i.deadline else "",
                   i.deadline_rule] for i in items])
@@ -124,7 +116,7 @@ def people() -> Any:
     return render_template("supervisor/people.html", users=users, teams=list(Team))
 
 
-@bp.get("/people/<int:user_id>")
+@bp.get("/people/<id:user_id>")
 @supervisor_required
 def person(user_id: int) -> Any:
     user = db.session.get(User, user_id)
@@ -136,7 +128,7 @@ def person(user_id: int) -> Any:
     return render_template("supervisor/person.html", person=user, row=row, win=win)
 
 
-@bp.post("/people/<int:user_id>/teams")
+@bp.post("/people/<id:user_id>/teams")
 @supervisor_required
 def set_teams(user_id: int) -> Any:
     user = db.session.get(User, user_id)

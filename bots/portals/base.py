@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import hashlib
 import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # A document is read when proved whole or when two of this many downloads agree.
-MAX_DOWNLOADS = 5
+MAX_DOWNLOADS = 8
 # What the portals show instead of the page asked for.
 FAILURE_MARKERS = "#server-error, #maintenance"
 
@@ -146,7 +145,8 @@ class PortalSession:
     async def download(self, href: str) -> tuple[bytes, str]:
         """A document behind a link on one of the portal's pages, fetched with this session's cookies, and only
         once it is known whole: its structure proves it (`integrity.check`), or two downloads agree byte for
-        byte. A damaged copy is fetched again; one that never comes whole raises DownloadDamaged (one item for
+        byte (`integrity.fingerprint`: a PDF stamped with its time of making on each request still agrees). A
+        damaged copy is fetched again; one that never comes whole raises DownloadDamaged (one item for
         the RPA admin team, never a document read as if it were real)."""
         async def work(page: Page) -> tuple[bytes, str]:
             assert self.context is not None
@@ -164,7 +164,7 @@ class PortalSession:
                 problems.append(verdict.problem)
                 log.info("%s: a damaged download (%s); fetching it again", self.name, verdict.problem)
                 continue
-            digest = hashlib.sha256(body).hexdigest()
+            digest = integrity.fingerprint(body, kind)
             if digest in seen:
                 return body, kind
             seen.add(digest)

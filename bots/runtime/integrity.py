@@ -22,6 +22,7 @@ and what this check must not.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import warnings
@@ -45,6 +46,26 @@ class Verdict:
     @property
     def damaged(self) -> bool:
         return self.whole is False
+
+
+_OBJECT = re.compile(rb"(\d+)\s+(\d+)\s+obj\b(.*?)\bendobj", re.S)
+# What a PDF made on request carries that changes from one download to the next: when and which copy.
+_VOLATILE = re.compile(rb"/(?:CreationDate|ModDate)\s*\((?:\\.|[^\\)])*\)|/ID\s*\[[^\]]*\]")
+
+
+def fingerprint(body: bytes, kind: str) -> str:
+    """What two downloads of one document share when both arrived whole: the bytes, except, for a PDF, what a
+    portal that makes the PDF on each request stamps on each copy (its creation time, its ID), and the
+    cross-reference table and trailer that shift with them (they are checked by `check_pdf` instead)."""
+    digest = hashlib.sha256()
+    if kind == "application/pdf":
+        objects = _OBJECT.findall(body)
+        if objects:
+            for number, generation, content in objects:
+                digest.update(number + b" " + generation + b"\n" + _VOLATILE.sub(b"", content))
+            return digest.hexdigest()
+    digest.update(body)
+    return digest.hexdigest()
 
 
 def check(body: bytes, kind: str) -> Verdict:

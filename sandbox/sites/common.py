@@ -76,8 +76,11 @@ def _damage_downloads(response: Response) -> Response:
     if state.roll(f.truncated_pdf_rate):
         body = body[: len(body) // 2]
     elif state.roll(f.corrupt_pdf_rate):
-        middle = len(body) // 2
-        body = body[:middle] + bytes(b ^ 0x5A for b in body[middle:middle + 512]) + body[middle + 512:]
+        # Bytes changed on the way, at the full length: somewhere in the file, differently each time (a copy
+        # damaged twice alike is as rare as on a real line).
+        at = state.randrange(len(body) - 512)
+        mask = 1 + state.randrange(255)
+        body = body[:at] + bytes(b ^ mask for b in body[at:at + 512]) + body[at + 512:]
     if f.slow_pdf_kbps:
         chunk = max(f.slow_pdf_kbps * 1024 // 10, 1)
 

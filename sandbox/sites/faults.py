@@ -90,6 +90,10 @@ class FaultState:
         with self._lock:
             return self._rng.choice(options)
 
+    def randrange(self, stop: int) -> int:
+        with self._lock:
+            return self._rng.randrange(max(stop, 1))
+
     def over_rate_limit(self) -> bool:
         limit = self.faults.rate_limit_rps
         if limit <= 0:

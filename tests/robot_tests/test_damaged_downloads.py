@@ -17,14 +17,15 @@ from sandbox.world import truth as sandbox_truth
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_remittances_and_faxes_damaged_half_the_time_are_read_only_whole(tmp_path: Path, pg_url: str,
+def test_remittances_and_faxes_damaged_on_the_way_are_read_only_whole(tmp_path: Path, pg_url: str,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     require_chromium()
     monkeypatch.setenv("HME_EOB_PAYERS", "medicare")  # text remittances: their postings are known to the cent
-    with night(tmp_path, pg_url, seed=11, claims=200, faults=False) as n:
+    with night(tmp_path, pg_url, seed=11, claims=500, faults=False) as n:
         for site in ("medicare", "documents"):
-            # Half the PDFs arrive with 512 bytes changed in the middle, at their full length.
-            n.sites.faults[site].update({"corrupt_pdf_rate": 0.5, "seed": 3})
+            # A third of the PDFs arrive with 512 bytes changed somewhere, at their full length (15 times the
+            # robots' test setting).
+            n.sites.faults[site].update({"corrupt_pdf_rate": 0.3, "seed": 3})
         policy = Policy(retries=4, backoff=0.05)
         eobs = asyncio.run(run_robot(n.config, "eobs", night=TODAY, contexts=2, vault=n.vault, policy=policy,
                                      trace=False))
@@ -46,5 +47,11 @@ def test_remittances_and_faxes_damaged_half_the_time_are_read_only_whole(tmp_pat
             if item["kind"] == "cmn_invalid":
                 order = item["idempotency_key"].split(":", 1)[1]
                 assert not holds[order]["valid"], item["payload"].get("findings")
-        assert len(released) >= sum(h["valid"] for h in holds.values()) * 0.8
+        valid = [o for o, h in holds.items() if h["valid"]]
+        assert len(valid) >= 3
+        outcome = {o: [i["kind"] for i in items if i["idempotency_key"].endswith(f":{o}")] for o in valid}
+        # Each valid hold released, or sent for review by a reader in doubt; none lost to a download that never
+        # came whole.
+        assert all(o in released or outcome[o] == ["cmn_needs_review"] for o in valid), (released, outcome)
+        assert released, outcome
         assert eobs.units.get("failed", 0) == cmns.units.get("failed", 0) == 0

@@ -46,3 +46,15 @@ def test_an_image_that_does_not_decode_is_damaged() -> None:
     body = out.getvalue()
     assert integrity.check(body, "image/tiff").whole is None
     assert integrity.check(_damaged(body, 8), "image/tiff").damaged
+
+
+def test_two_copies_of_a_pdf_made_on_each_request_agree_and_a_damaged_one_does_not() -> None:
+    # A portal that makes the PDF on each request stamps it with the time: the bytes differ, the document not.
+    page = Image.new("L", (850, 1100), 255)
+    first = pdf.image_pages([page.convert("1")], title="EOB")
+    stamped = first.replace(b"/Producer", b"/CreationDate (D:20261204151510Z) /ModDate (D:20261204151510Z) /Producer")
+    restamped = first.replace(b"/Producer", b"/CreationDate (D:20261204151511Z) /ModDate (D:20261204151511Z) /Producer")
+    assert stamped != restamped
+    assert integrity.fingerprint(stamped, "application/pdf") == integrity.fingerprint(restamped, "application/pdf")
+    assert integrity.fingerprint(_damaged(stamped, len(stamped) // 2), "application/pdf") != \
+        integrity.fingerprint(stamped, "application/pdf")

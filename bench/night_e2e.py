@@ -262,8 +262,9 @@ def check(world: World) -> tuple[dict[str, Any], list[str]]:
             payer = next(r["payer"] for r in truth["remittances"] if r["check_number"] == check)
             if _handed(items, check, account, "", payer):  # read with doubts: a person posts it, or not
                 continue
-        if e["kind"] == "cmn_invalid" and keys[f"cmn_needs_review:{e['ref']}"] == 1:
-            continue
+        if e["kind"] == "cmn_invalid" and (keys[f"cmn_needs_review:{e['ref']}"] == 1 or any(
+                k.startswith(f"portal_failure:cmns:{TODAY}:") and k.endswith(e["ref"]) for k in keys)):
+            continue  # read in doubt, or its document never came whole: a person has it
         if e["kind"] in ("denial", "claim_not_on_file", "pending_too_long", "info_requested", "claim_review",
                          "front_end_rejection", "status_ambiguous") and any(
                 k.startswith(f"portal_failure:claim-status:{TODAY}:{e['ref']}") for k in keys):

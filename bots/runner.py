@@ -285,6 +285,31 @@ def _evidence(worker: Worker, error: BaseException | None = None) -> list[Any]:
     return out
 
 
+async def _plan_and_work(state: Night, workers: list[Worker], executor: ProcessPoolExecutor) -> None:
+    cp = state.checkpoints
+    try:
+        await state.plan(workers[0])
+    except (PortalDown, PasswordExpired, LoginRefused) as exc:
+        await state.portal_down(exc.portal, exc, workers[0])
+        raise
+    counts = await asyncio.to_thread(cp.counts)
+    state.total = sum(counts.values())
+    state.done = state.total - counts.get("pending", 0) - counts.get("leased", 0)
+    ctx = state.context(executor)
+    work = asyncio.gather(*(state.work(w, ctx) for w in workers))
+    watchdog = asyncio.create_task(state.watch(work))
+    try:
+        await work
+    except asyncio.CancelledError:
+        if not state.stalled:
+            raise
+        await asyncio.to_thread(cp.release_own_leases)
+        await state.file_stalled_run()
+        raise BotError(f"no progress for {state.run_stall:.0f} s; stopped by the run's watchdog") from None
+    finally:
+        watchdog.cancel()
+
+
 def portal_plan(robot: Robot, config: Config, contexts: int | None,
                 base: Policy) -> tuple[dict[str, Policy], dict[str, int]]:
     """Each portal's politeness (`base` with the portal's own limits from the configuration) and how many sessions
@@ -340,29 +365,12 @@ async def run_robot(config: Config, robot_name: str, *, night: dt.date, contexts
             for w in workers:
                 w.pools = pools
             try:
-                await state.plan(workers[0])
-            except (PortalDown, PasswordExpired, LoginRefused) as exc:
-                await state.portal_down(exc.portal, exc, workers[0])
-                raise
-            counts = await asyncio.to_thread(cp.counts)
-            state.total = sum(counts.values())
-            state.done = state.total - counts.get("pending", 0) - counts.get("leased", 0)
-            ctx = state.context(executor)
-            work = asyncio.gather(*(state.work(w, ctx) for w in workers))
-            watchdog = asyncio.create_task(state.watch(work))
-            try:
-                await work
-            except asyncio.CancelledError:
-                if not state.stalled:
-                    raise
-                await asyncio.to_thread(cp.release_own_leases)
-                await state.file_stalled_run()
-                raise BotError(f"no progress for {state.run_stall:.0f} s; stopped by the run's watchdog") from None
+                await _plan_and_work(state, workers, executor)
             finally:
-                watchdog.cancel()
-            owned = [session for w in workers for session in w.sessions.values()]
-            for session in owned + [session for pool in pools.values() for session in pool.sessions]:
-                await session.close()
+                # Every session logs out and closes, on every path: a portal keeps a session closed without it.
+                owned = [session for w in workers for session in w.sessions.values()]
+                for session in owned + [session for pool in pools.values() for session in pool.sessions]:
+                    await session.close()
     except BotError as exc:
         status, error = RunStatus.FAILED, str(exc)
     except BaseException as exc:

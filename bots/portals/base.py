@@ -28,6 +28,7 @@ from ..runtime.watchdog import progressed
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+LOGOUT_TIMEOUT_MS = 10_000
 # A document is read when proved whole or when two of this many downloads agree.
 MAX_DOWNLOADS = 8
 # What the portals show instead of the page asked for.
@@ -85,19 +86,20 @@ class PortalSession:
     async def close(self, *, keep_evidence_as: str | None = None) -> None:
         """Close the context (keeping evidence when asked) and give its slot back, whatever happens meanwhile:
         the slot is released first thing in `finally`, so a cancel landing in any await below cannot keep it."""
-        context, page = self.context, self._page
+        context, page, logged_in = self.context, self._page, self.logged_in
         self.context = None
         self._page = None
         self.logged_in = False
         try:
             if context is not None:
-                await self._close_context(context, page, keep_evidence_as)
+                await self._close_context(context, page, keep_evidence_as, logged_in)
         finally:
             if self._holding_slot:
                 self._holding_slot = False
                 self.guard.sessions.release()
 
-    async def _close_context(self, context: BrowserContext, page: Page | None, keep_evidence_as: str | None) -> None:
+    async def _close_context(self, context: BrowserContext, page: Page | None, keep_evidence_as: str | None,
+                             logged_in: bool) -> None:
         try:
             if page is not None and keep_evidence_as:
                 self.evidence = Evidence(url=page.url)
@@ -105,6 +107,8 @@ class PortalSession:
                     self.evidence.screenshot = await page.screenshot(full_page=True, timeout=5000)
                 except Exception:  # the page may be gone; the trace still tells
                     self.evidence.screenshot = None
+            if logged_in:
+                await self._log_out(context)
             if self.trace:
                 path = None
                 if keep_evidence_as:
@@ -141,6 +145,18 @@ class PortalSession:
 
     async def login(self, page: Page) -> None:
         raise NotImplementedError
+
+    # Where the portal logs a session out (POST). A session closed without logging out stays open on a real
+    # portal, where it counts against the account (one session per person; a lock-out for some).
+    logout_path = "/logout"
+
+    async def _log_out(self, context: BrowserContext) -> None:
+        """Log out before the context goes: best effort, never hiding the failure that may be closing it."""
+        try:
+            await self.guard.pace()
+            await context.request.post(self.url(self.logout_path), timeout=LOGOUT_TIMEOUT_MS, max_redirects=0)
+        except Exception:  # the portal is down, or the session expired: nothing is left to end
+            log.debug("logging out of %s failed", self.name, exc_info=True)
 
     async def download(self, href: str) -> tuple[bytes, str]:
         """A document behind a link on one of the portal's pages, fetched with this session's cookies, and only

@@ -128,6 +128,7 @@ class PaymentsPanel:
 
 class BlueRiverSession(PortalSession):
     name = "bluriver"
+    logout_path = "/api/logout"
 
     async def login(self, page: Page) -> None:
         await SignInPage().sign_in(self, page)

@@ -21,7 +21,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from ..world import billing
 from ..world.reports import REPORTS
 from ..world.store import dec
-from .common import faults, make_site, store
+from .common import end_session, faults, make_site, store
 from .faults import FaultState
 
 SITE = "billing"
@@ -113,6 +113,7 @@ def login() -> Any:
                 and request.form.get("password", "") == store().meta(f"{SITE}:password")):
             session.clear()
             session.update(user=store().meta(f"{SITE}:username"), login_at=time.time(), seen=time.time())
+            faults().count("logins")
             return redirect(url_for("portal.main"))
         error = "INVALID OPERATOR ID OR PASSWORD"
     return render_template("billing/login.html", error=error)
@@ -120,7 +121,7 @@ def login() -> Any:
 
 @bp.post("/logout")
 def logout() -> Any:
-    session.clear()
+    end_session()
     return redirect(url_for("portal.login"))
 
 

@@ -18,7 +18,7 @@ from flask import Blueprint, Flask, Response, jsonify, redirect, render_template
 
 from ..documents import eob
 from ..world.store import dec
-from .common import faults, make_site, store
+from .common import end_session, faults, make_site, store
 from .faults import FaultState
 
 SITE = "bluriver"
@@ -71,6 +71,7 @@ def api_login() -> Any:
         return jsonify({"error": "password_expired", "message": "Your password has expired. Choose a new one."}), 403
     session.clear()
     session.update(user=body["username"], login_at=time.time())
+    faults().count("logins")
     return jsonify({"user": body["username"], "organization": "SUMMIT HOME MEDICAL SUPPLY"})
 
 
@@ -90,7 +91,7 @@ def api_password() -> Any:
 
 @bp.post("/api/logout")
 def api_logout() -> Any:
-    session.clear()
+    end_session()
     return jsonify({"ok": True})
 
 

@@ -102,6 +102,14 @@ def start_session(username: str) -> None:
     session.clear()
     session["user"] = username
     session["login_at"] = time.time()
+    faults().count("logins")
+
+
+def end_session() -> None:
+    """Log out: a session closed without it stays open on a real portal (and may lock the account)."""
+    if "user" in session or "expired_user" in session:
+        faults().count("logouts")
+    session.clear()
 
 
 def login_required(view: F) -> F:
@@ -141,6 +149,12 @@ def fault_settings() -> Any:
         except ValueError as exc:
             return jsonify({"error": str(exc)}), 422
     return jsonify(faults().faults.as_dict())
+
+
+@control.get("/sessions")
+def sessions_opened() -> Any:
+    """How many sessions were logged in and how many logged out."""
+    return jsonify(faults().sessions)
 
 
 @control.get("/truth")

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, abort, redirect, render_template, request, session, url_for
 
 from ..documents import forms
-from .common import faults, login_required, make_site, start_session, store
+from .common import end_session, faults, login_required, make_site, start_session, store
 from .faults import FaultState
 
 SITE = "documents"
@@ -47,7 +47,7 @@ def login() -> Any:
 
 @bp.post("/logout")
 def logout() -> Any:
-    session.clear()
+    end_session()
     return redirect(url_for("portal.login"))
 
 

@@ -73,6 +73,11 @@ class FaultState:
         self._lock = threading.Lock()
         self._rng = random.Random(self.faults.seed)
         self._recent: deque[float] = deque()
+        self.sessions = {"logins": 0, "logouts": 0}  # what a real portal counts against an account
+
+    def count(self, what: str) -> None:
+        with self._lock:
+            self.sessions[what] += 1
 
     def update(self, changes: dict[str, Any]) -> None:
         with self._lock:

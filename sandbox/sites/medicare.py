@@ -12,7 +12,7 @@ from flask import Blueprint, Flask, Response, abort, redirect, render_template, 
 from ..documents import spr
 from ..world.store import dec
 from . import totp
-from .common import faults, login_required, make_site, start_session, store
+from .common import end_session, faults, login_required, make_site, start_session, store
 from .faults import FaultState
 
 SITE = "medicare"
@@ -113,7 +113,7 @@ def home() -> Any:
 
 @bp.post("/logout")
 def logout() -> Any:
-    session.clear()
+    end_session()
     return redirect(url_for("portal.login"))
 
 

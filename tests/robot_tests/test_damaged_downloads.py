@@ -55,3 +55,10 @@ def test_remittances_and_faxes_damaged_on_the_way_are_read_only_whole(tmp_path: 
         assert all(o in released or outcome[o] == ["cmn_needs_review"] for o in valid), (released, outcome)
         assert released, outcome
         assert eobs.units.get("failed", 0) == cmns.units.get("failed", 0) == 0
+        # Every session the robots opened was logged out, the ones dropped after a bad download included.
+        import json
+        import urllib.request
+
+        for site in ("medicare", "documents", "billing"):
+            counts = json.loads(urllib.request.urlopen(n.sites.urls[site] + "/_sandbox/sessions").read())
+            assert counts["logins"] > 0 and counts["logouts"] == counts["logins"], (site, counts)

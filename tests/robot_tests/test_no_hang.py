@@ -153,3 +153,22 @@ def test_the_items_filed_count_loses_nothing_when_workers_file_at_once() -> None
 
     asyncio.run(scenario())
     assert night.filed == 40 and night.kinds == {"denial": 40}
+
+
+def test_a_run_in_which_nothing_moves_is_stopped_and_beats_while_it_waits() -> None:
+    class Records:
+        beats = 0
+
+        def update_run(self, **values: Any) -> None:
+            Records.beats += 1
+
+    night = Night.__new__(Night)
+    night.checkpoints, night.robot = Records(), type("R", (), {"name": "eobs"})()  # type: ignore[assignment]
+    night.run_stall, night.stalled, night.clock = 0.4, False, RunClock()
+
+    async def scenario() -> bool:
+        work: asyncio.Future[None] = asyncio.get_running_loop().create_future()  # a run waiting for ever
+        await asyncio.wait_for(night.watch(work), 5)
+        return work.cancelled()
+
+    assert asyncio.run(scenario()) and night.stalled and Records.beats >= 2

@@ -328,8 +328,8 @@ def workers_for(robot: Robot, sessions: dict[str, int]) -> int:
     return min(owned or sessions.values())
 
 
-def default_runner_name() -> str:
-    return os.environ.get("HME_RUNNER") or socket.gethostname()
+def default_runner_name(config: Config) -> str:
+    return config.runner_name or socket.gethostname()
 
 
 async def run_robot(config: Config, robot_name: str, *, night: dt.date, contexts: int | None = 1,
@@ -339,10 +339,10 @@ async def run_robot(config: Config, robot_name: str, *, night: dt.date, contexts
     units in this run (a trial run, or a benchmark); the rest stay pending."""
     if robot_name not in ROBOTS:
         raise BotError(f"unknown robot {robot_name!r}; one of {', '.join(ROBOTS)}")
-    robot = ROBOTS[robot_name]()
-    vault = vault or Vault.open(config.data_dir, key=os.environ.get("HME_VAULT_KEY", ""))
+    robot = ROBOTS[robot_name](config)
+    vault = vault or Vault.from_config(config)
     policies, sessions = portal_plan(robot, config, contexts, policy or Policy())
-    state = Night(config, robot, night, runner or default_runner_name(), vault, sessions, progress, policies, trace)
+    state = Night(config, robot, night, runner or default_runner_name(config), vault, sessions, progress, policies, trace)
     log.info("%s: %d workers; sessions %s", robot_name, state.workers,
              ", ".join(f"{p} {n} lent by step" if p in robot.pooled else f"{p} {state.workers}"
                        for p, n in sessions.items()))
@@ -358,7 +358,7 @@ async def run_robot(config: Config, robot_name: str, *, night: dt.date, contexts
                                    initializer=init_worker, initargs=(os.getpid(),))
     workers: list[Worker] = []
     try:
-        async with launch() as (_playwright, browser):
+        async with launch(chromium=config.chromium) as (_playwright, browser):
             workers = [state.worker(browser) for _ in range(state.workers)]
             pools = {p: SessionPool([state.session(browser, p) for _ in range(state.sessions[p])])
                      for p in robot.pooled}

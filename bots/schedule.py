@@ -2,8 +2,10 @@
 
 HME_SCHEDULE says when each robot runs, e.g. "claim-status=22:00,eobs=01:00,cmns=03:00"
 (the default, business time zone). One robot never runs twice at once
-(max_instances=1), a missed start within HME_MISFIRE_MINUTES still runs once,
-and several missed starts run once (coalesce).
+(max_instances=1), a missed start within HME_MISFIRE_MINUTES (default 120)
+still runs once, and several missed starts run once (coalesce). Every setting
+comes from `Config`, as `hme-rpa run` takes it: the vault's key or key file,
+the sessions per portal (HME_CONTEXTS).
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import os
 
 from hme_rpa.config import Config
 
@@ -38,29 +39,18 @@ def parse(text: str) -> dict[str, tuple[int, int]]:
     return out
 
 
-def _contexts() -> int | None:
-    """HME_CONTEXTS: sessions per portal at most for scheduled runs; unset, each portal's own limit."""
-    raw = os.environ.get("HME_CONTEXTS", "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or not 1 <= int(raw) <= 64:
-        raise BotError(f"HME_CONTEXTS must be a whole number from 1 to 64, not {raw!r}")
-    return int(raw)
-
-
 def run_job(robot: str) -> None:
     """What the scheduler calls (by reference, so the job survives in the database)."""
     from .runner import run_robot
 
     config = Config.from_env()
     night = config.now().date()
-    summary = asyncio.run(run_robot(config, robot, night=night, contexts=_contexts()))
+    summary = asyncio.run(run_robot(config, robot, night=night, contexts=config.contexts or None))
     log.info("%s run %s: %s, units %s, %s exceptions filed", robot, summary.run_id, summary.status.value,
              summary.units, summary.exceptions_filed)
 
 
-def build(config: Config, timetable: dict[str, tuple[int, int]], *, misfire_minutes: int = 120,
-          blocking: bool = True) -> object:
+def build(config: Config, timetable: dict[str, tuple[int, int]], *, blocking: bool = True) -> object:
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.schedulers.blocking import BlockingScheduler
@@ -68,7 +58,7 @@ def build(config: Config, timetable: dict[str, tuple[int, int]], *, misfire_minu
 
     cls = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = cls(jobstores={"default": SQLAlchemyJobStore(url=config.database_url, tablename="scheduler_jobs")},
-                    job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": misfire_minutes * 60},
+                    job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": config.misfire_minutes * 60},
                     timezone=config.tz)
     for robot, (hour, minute) in timetable.items():
         scheduler.add_job(run_job, CronTrigger(hour=hour, minute=minute, timezone=config.tz), args=[robot],

@@ -456,14 +456,9 @@ def demo(port: int, sandbox_port: int, no_serve: bool, claims: int) -> None:
 # --- robots -------------------------------------------------------------------------------
 
 def _vault(create_key: bool = False) -> Any:
-    import os
-
     from bots.runtime.vault import Vault
 
-    config = _config()
-    key_file = os.environ.get("HME_VAULT_KEY_FILE")
-    return Vault.open(config.data_dir, key=os.environ.get("HME_VAULT_KEY", ""),
-                      key_file=Path(key_file) if key_file else None, create_key=create_key)
+    return Vault.from_config(_config(), create_key=create_key)
 
 
 def _fail_on_bot_error(func: Any) -> Any:
@@ -546,7 +541,8 @@ def run_command(robot: str, night: Any, contexts: int | None, runner: str | None
         bar["bar"].update(done - bar["at"])
         bar["at"] = done
 
-    summary = asyncio.run(run_robot(config, robot, night=day, contexts=contexts, runner=runner, progress=progress,
+    summary = asyncio.run(run_robot(config, robot, night=day, contexts=contexts or config.contexts or None,
+                                    runner=runner, progress=progress,
                                     trace=not no_trace, vault=_vault(), limit=limit))
     if "bar" in bar:
         bar["bar"].__exit__(None, None, None)
@@ -566,12 +562,11 @@ def run_command(robot: str, night: Any, contexts: int | None, runner: str | None
 def schedule_command(list_only: bool) -> None:
     """Run the robots nightly (HME_SCHEDULE, default claim-status=22:00,eobs=01:00,cmns=03:00,reports=04:30)."""
     import logging
-    import os
 
     from bots import schedule
 
     config = _config()
-    timetable = schedule.parse(os.environ.get("HME_SCHEDULE", schedule.DEFAULT_SCHEDULE))
+    timetable = schedule.parse(config.schedule)
     scheduler: Any = schedule.build(config, timetable, blocking=not list_only)
     if list_only:
         scheduler.start(paused=True)

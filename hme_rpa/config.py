@@ -12,11 +12,10 @@ import os
 import secrets
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-if TYPE_CHECKING:
-    from queue_server.domain.deadlines import BusinessCalendar
+from .business_days import BusinessCalendar
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -89,6 +88,18 @@ class Config:
     unit_stall_seconds: int = 1200
     server_host: str = "127.0.0.1"
     server_port: int = 8400
+    # The robots. The vault's key, given outright or in a file (default ~/.config/hme-rpa/vault.key); the
+    # runner's name in the night's leases (default the host name); sessions per portal at most (0: each
+    # portal's own limit); when each robot runs and how late a missed start may still run; the payers whose
+    # EOBs are posted (default all; one posted by hand is left out); the Chromium to drive (default Debian's).
+    vault_key: str = ""
+    vault_key_file: str = ""
+    runner_name: str = ""
+    contexts: int = 0
+    schedule: str = "claim-status=22:00,eobs=01:00,cmns=03:00,reports=04:30"
+    misfire_minutes: int = 120
+    eob_payers: str = ""
+    chromium: str = ""
     testing: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -116,6 +127,14 @@ class Config:
         "unit_stall_seconds": "HME_UNIT_STALL_SECONDS",
         "server_host": "HME_HOST",
         "server_port": "HME_PORT",
+        "vault_key": "HME_VAULT_KEY",
+        "vault_key_file": "HME_VAULT_KEY_FILE",
+        "runner_name": "HME_RUNNER",
+        "contexts": "HME_CONTEXTS",
+        "schedule": "HME_SCHEDULE",
+        "misfire_minutes": "HME_MISFIRE_MINUTES",
+        "eob_payers": "HME_EOB_PAYERS",
+        "chromium": "HME_CHROMIUM",
     }
 
     @classmethod
@@ -129,6 +148,8 @@ class Config:
                 continue
             raw = env[var]
             kind = types[name]
+            if kind in ("int", int) and not raw.strip():
+                continue  # set but empty: the default, as if unset
             if kind in ("bool", bool):
                 values[name] = _bool(var, raw)
             elif kind in ("int", int):
@@ -137,6 +158,10 @@ class Config:
                 values[name] = Path(raw)
             else:
                 values[name] = raw
+        if "vault_key_file" not in values:
+            # The key file's default home follows the XDG convention, read here like every other setting.
+            values["vault_key_file"] = str(Path(env.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+                                           / "hme-rpa" / "vault.key")
         values.update(overrides)
         unknown = set(values) - set(types)
         if unknown:
@@ -148,6 +173,10 @@ class Config:
         data_dir = Path(self.data_dir)
         database_url = self.database_url or f"sqlite:///{data_dir / 'hme-rpa.sqlite3'}"
         secret_key = self.secret_key or secrets.token_hex(32)
+        if not 0 <= self.contexts <= 64:
+            raise ConfigError("HME_CONTEXTS must be a whole number from 1 to 64 (0 or unset: each portal's limit)")
+        if not 1 <= self.misfire_minutes <= 24 * 60:
+            raise ConfigError("HME_MISFIRE_MINUTES must be between 1 and 1440")
         if self.unit_stall_seconds < 5:
             raise ConfigError("HME_UNIT_STALL_SECONDS must be at least 5")
         if self.lease_minutes < 1:
@@ -215,7 +244,6 @@ class Config:
     @property
     def business_calendar(self) -> BusinessCalendar:
         """The supplier's working days (HME_TIMEZONE, HME_HOLIDAYS, HME_CLOSED_DAYS), which SLAs count."""
-        from queue_server.domain.deadlines import BusinessCalendar  # the robots' settings need no Flask
 
         federal, closed = self._closed_days()
         return BusinessCalendar(self.tz, federal_holidays=federal, closed=closed)

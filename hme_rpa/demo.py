@@ -187,7 +187,6 @@ def night_run(config: Config, data_dir: Any, urls: dict[str, str], queue_url: st
               echo: Callable[[str], None]) -> dict[str, Any]:
     """Run the robots once, as the scheduler would at night, and print what they did."""
     import asyncio
-    import os
 
     from cryptography.fernet import Fernet
 
@@ -196,7 +195,7 @@ def night_run(config: Config, data_dir: Any, urls: dict[str, str], queue_url: st
     from sqlalchemy import create_engine, text
 
     # Demo data only: the key lives in memory unless HME_VAULT_KEY is set.
-    vault = Vault(data_dir / "vault.bin", os.environ.get("HME_VAULT_KEY", "").encode() or Fernet.generate_key())
+    vault = Vault(data_dir / "vault.bin", config.vault_key.encode() or Fernet.generate_key())
     enroll_sandbox(vault, data_dir, urls, queue_url, token)
     night = config.now().date()
     out: dict[str, Any] = {"robots": {}}

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hme_rpa.config import Config, ConfigError
-from queue_server.domain.deadlines import (DEFAULT_CALENDAR, BusinessCalendar, add_months, compute_deadline,
-                                          us_federal_holidays)
+from hme_rpa.business_days import us_federal_holidays
+from queue_server.domain.deadlines import DEFAULT_CALENDAR, BusinessCalendar, add_months, compute_deadline
 from queue_server.domain.kinds import KINDS, Kind, PayerType, Team
 
 

@@ -9,12 +9,15 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, AsyncIterator, ClassVar
+from typing import TYPE_CHECKING, Any, AsyncIterator, ClassVar
 
 from ..portals.base import PortalSession
 from ..runtime.checkpoints import Checkpoints, Unit
 from ..runtime.pool import SessionPool
 from ..runtime.watchdog import progressed
+
+if TYPE_CHECKING:
+    from hme_rpa.config import Config
 
 
 @dataclass
@@ -101,6 +104,9 @@ class Robot:
     # Portals whose sessions the run's workers share step by step (Worker.borrow); a worker keeps a session of
     # each of the others for whole units, so the fewest sessions among those is how many units go at once.
     pooled: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, config: "Config | None" = None) -> None:
+        self.config = config
 
     async def plan(self, ctx: NightContext, worker: Worker) -> list[tuple[str, dict[str, Any]]]:
         raise NotImplementedError

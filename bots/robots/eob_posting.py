@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
 import re
 from collections import defaultdict
 from decimal import Decimal
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Coroutine
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Coroutine
 
 from ..errors import BotError, DownloadDamaged, UnitIncomplete
 from ..portals.medibill import BillingRefused, ClaimDetail, LineEntry, MediBillSession
@@ -27,6 +26,9 @@ from .base import Attachment, Filing, NightContext, Outcome, Robot, Worker, add_
 from .evidence import RemittancePages
 from .extraction import extract_bytes
 from .settle import settle
+
+if TYPE_CHECKING:
+    from hme_rpa.config import Config
 
 PAYERS = {"medicare": ("medicare", "Medicare"), "bluriver": ("bluriver", "Blue River Health Plan")}
 # Remittances newer than this many days are candidates on a first night; later nights skip what earlier ones did.
@@ -55,9 +57,10 @@ class EobPostingRobot(Robot):
     portals = ("billing", "medicare", "bluriver")
     pooled = ("billing",)
 
-    def __init__(self) -> None:
+    def __init__(self, config: "Config | None" = None) -> None:
+        super().__init__(config)
         # HME_EOB_PAYERS narrows the payers posted (e.g. while one payer's EOBs are posted by hand).
-        chosen = [p.strip() for p in os.environ.get("HME_EOB_PAYERS", "").split(",") if p.strip()]
+        chosen = [p.strip() for p in (config.eob_payers if config else "").split(",") if p.strip()]
         unknown = set(chosen) - set(PAYERS)
         if unknown:
             raise BotError(f"HME_EOB_PAYERS: unknown payer(s) {', '.join(sorted(unknown))}; known: {', '.join(PAYERS)}")

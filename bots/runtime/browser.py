@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import AsyncIterator
@@ -35,9 +34,9 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-b
         f"--disable-features={PLAYWRIGHT_DISABLED},RenderDocument", *NOT_FETCHED]
 
 
-def chromium_path(*, headless: bool = True) -> str:
-    """HME_CHROMIUM when set; else the headless shell for headless work when installed; else Chromium."""
-    configured = os.environ.get("HME_CHROMIUM")
+def chromium_path(*, headless: bool = True, configured: str = "") -> str:
+    """`configured` (HME_CHROMIUM) when set; else the headless shell for headless work when installed; else
+    Chromium."""
     if configured:
         if not Path(configured).exists():
             raise BotError(f"HME_CHROMIUM names {configured}, which does not exist")
@@ -50,9 +49,9 @@ def chromium_path(*, headless: bool = True) -> str:
 
 
 @asynccontextmanager
-async def launch(*, headless: bool = True) -> AsyncIterator[tuple[Playwright, Browser]]:
+async def launch(*, headless: bool = True, chromium: str = "") -> AsyncIterator[tuple[Playwright, Browser]]:
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=chromium_path(headless=headless),
+        browser = await playwright.chromium.launch(executable_path=chromium_path(headless=headless, configured=chromium),
                                                    headless=headless, args=ARGS)
         try:
             yield playwright, browser

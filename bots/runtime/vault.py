@@ -12,10 +12,14 @@ import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.fernet import Fernet, InvalidToken
 
 from ..errors import VaultError
+
+if TYPE_CHECKING:
+    from hme_rpa.config import Config
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,15 @@ class Vault:
         try:
             self._fernet = Fernet(key)
         except (ValueError, TypeError):
-            raise VaultError("the vault key is not a Fernet key (make one with `hme-rpa vault key`)") from None
+            raise VaultError("the vault key is not a Fernet key: leave HME_VAULT_KEY unset and `hme-rpa vault set` "
+                             "makes a key file, or set it to a key from `python -c 'from cryptography.fernet import "
+                             "Fernet; print(Fernet.generate_key().decode())'`") from None
+
+    @classmethod
+    def from_config(cls, config: "Config", *, create_key: bool = False) -> "Vault":
+        """The vault as the configuration names it: HME_VAULT_KEY, else the key in HME_VAULT_KEY_FILE."""
+        return cls.open(config.data_dir, key=config.vault_key,
+                        key_file=Path(config.vault_key_file) if config.vault_key_file else None, create_key=create_key)
 
     @classmethod
     def open(cls, data_dir: Path, *, key: str = "", key_file: Path | None = None, create_key: bool = False) -> "Vault":
@@ -82,4 +94,6 @@ class Vault:
 
 
 def default_key_file() -> Path:
-    return Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "hme-rpa" / "vault.key"
+    from hme_rpa.config import Config
+
+    return Path(Config.from_env().vault_key_file)

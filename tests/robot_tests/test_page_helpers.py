@@ -15,6 +15,7 @@ import pytest
 
 from playwright.async_api import Error as PlaywrightError
 
+from hme_rpa.config import Config
 from bots.errors import BotError, ElementMissing, PortalUnavailable, SessionExpired
 from bots.portals import base as portal_base
 from bots.portals.base import CELLS, PortalSession, confirming, fill_form, has, press, table, text
@@ -143,18 +144,16 @@ def test_the_robots_run_the_headless_shell_when_installed(tmp_path: Path, monkey
     shell, full = tmp_path / "chromium-headless-shell", tmp_path / "chromium"
     monkeypatch.setattr(browser_runtime, "HEADLESS_SHELL", str(shell))
     monkeypatch.setattr(browser_runtime, "CHROMIUM", str(full))
-    monkeypatch.delenv("HME_CHROMIUM", raising=False)
     with pytest.raises(BotError, match="install Debian's chromium"):
         chromium_path()
     full.touch()
     assert chromium_path() == str(full)
     shell.touch()
     assert chromium_path() == str(shell) and chromium_path(headless=False) == str(full)
-    monkeypatch.setenv("HME_CHROMIUM", str(tmp_path / "elsewhere"))
     with pytest.raises(BotError, match="elsewhere, which does not exist"):
-        chromium_path()
-    monkeypatch.setenv("HME_CHROMIUM", str(full))
-    assert chromium_path() == str(full)
+        chromium_path(configured=str(tmp_path / "elsewhere"))
+    assert chromium_path(configured=str(full)) == str(full)
+    assert Config.from_env({"HME_CHROMIUM": str(full)}).chromium == str(full)
 
 
 def test_a_confirm_is_accepted_inside_the_block_and_none_after_it() -> None:

@@ -12,6 +12,7 @@ import email.utils
 import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from decimal import InvalidOperation
 from pathlib import Path
 from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
 
@@ -122,7 +123,13 @@ class PortalSession:
 
     async def run(self, work: Callable[[Page], Awaitable[T]], *, label: str = "work") -> T:
         async def attempt() -> T:
-            result = await work(await self.page())
+            try:
+                result = await work(await self.page())
+            except (InvalidOperation, ValueError, IndexError) as exc:
+                # A cell a page object could not read as an amount or a date: the screen is not what it expects
+                # (a layout change, a half-drawn page). Named, with the evidence, and tried again like one.
+                raise ElementMissing(f"{self.name}: a screen showed what its page object cannot read "
+                                     f"({type(exc).__name__}: {str(exc)[:120]})") from exc
             if self.trace and self.context is not None:
                 # Only a failing step's trace is evidence: drop each clean step's, so a night of thousands of
                 # pages keeps no growing trace and a failure's trace shows that step (and its log-in) alone.

@@ -15,8 +15,8 @@ as not balancing). `check` answers one of three:
   compressed CCITT or JPEG, an xref stream): the caller downloads it again and
   reads it only when two downloads agree (`PortalSession.download`).
 
-Hand-written rather than a PDF library: pypdfium2 and pdfplumber repair what
-they open (a broken xref is rebuilt silently), which is what a reader should do
+Hand-written rather than a PDF library: pypdfium2 (and readers like it) repair
+what they open (a broken xref is rebuilt silently), which is what a reader should do
 and what this check must not.
 """
 

@@ -1,23 +1,26 @@
-"""RFC 6238 time-based one-time passwords, for the portals' second factor."""
+"""Time-based one-time passwords (RFC 6238) for the portals' second factor, by pyotp."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import struct
 import time
 
+import pyotp
 
-def code(secret_b32: str, at: float | None = None, *, step: int = 30, digits: int = 6) -> str:
-    key = base64.b32decode(secret_b32.strip().replace(" ", "").upper() + "=" * (-len(secret_b32.strip()) % 8))
-    counter = int((time.time() if at is None else at) // step)
-    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    value = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
-    return str(value % 10**digits).zfill(digits)
+from ..errors import VaultError
+
+
+def code(secret_b32: str, at: float | None = None) -> str:
+    """The code an authenticator app shows for this secret now (or at `at`). Secrets are often written in groups
+    of four with spaces ("JBSW Y3DP ..."), upper or lower case: both read the same."""
+    secret = "".join(secret_b32.split()).upper()
+    try:
+        return pyotp.TOTP(secret).at(time.time() if at is None else at)
+    except (ValueError, TypeError) as exc:  # not base32, or shorter than pyotp's 112-bit floor
+        raise VaultError(f"the stored one-time-code secret cannot make codes ({exc}); store the portal's secret "
+                         "again with `hme-rpa vault set`") from None
 
 
 def seconds_left(step: int = 30, at: float | None = None) -> float:
+    """Seconds before the code changes: a code about to expire is waited out rather than sent."""
     now = time.time() if at is None else at
     return step - now % step

@@ -1,24 +1,18 @@
-"""RFC 6238 time-based one-time passwords (SHA-1, 30 s, 6 digits), as portals and authenticator apps use."""
+"""The practice Medicare portal's second factor: RFC 6238 codes (SHA-1, 30 s, 6 digits) by pyotp, as
+portals and authenticator apps use them."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import struct
 import time
 
+import pyotp
 
-def code(secret_b32: str, at: float | None = None, step: int = 30, digits: int = 6) -> str:
-    key = base64.b32decode(secret_b32.upper() + "=" * (-len(secret_b32) % 8))
-    counter = int((time.time() if at is None else at) // step)
-    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    value = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
-    return str(value % 10 ** digits).zfill(digits)
+
+def code(secret_b32: str, at: float | None = None) -> str:
+    return pyotp.TOTP(secret_b32).at(time.time() if at is None else at)
 
 
 def verify(secret_b32: str, candidate: str, at: float | None = None, window: int = 1) -> bool:
-    now = time.time() if at is None else at
-    candidate = candidate.strip()
-    return any(hmac.compare_digest(code(secret_b32, now + drift * 30), candidate) for drift in range(-window, window + 1))
+    """A code of this 30-second step or of one step either side (clocks drift)."""
+    return pyotp.TOTP(secret_b32).verify(candidate.strip(), for_time=time.time() if at is None else at,
+                                         valid_window=window)

@@ -32,7 +32,7 @@ def test_no_invalid_document_comes_back_valid(world: Store, docs_dir: Path, doc_
         try:
             document = extract(path)
         except ExtractError:
-            continue  # unreadable is safe: the robot files it for a person
+            continue  # unreadable is safe (the robot files it for a person); `checked` below counts only reads
         assert isinstance(document, Cmn if doc_type == "cmn" else Swo)
         assert document.ocr is True and document.pages >= 1
         if document.valid:

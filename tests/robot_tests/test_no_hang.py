@@ -172,3 +172,24 @@ def test_a_run_in_which_nothing_moves_is_stopped_and_beats_while_it_waits() -> N
         return work.cancelled()
 
     assert asyncio.run(scenario()) and night.stalled and Records.beats >= 2
+
+
+def test_a_cell_a_page_object_cannot_read_is_a_screen_not_as_expected(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from decimal import Decimal
+
+    from bots.errors import ElementMissing
+    from bots.runtime.guard import RetriesExhausted
+
+    async def new_context(browser: Any, **kwargs: Any) -> _Context:
+        return _Context()
+
+    monkeypatch.setattr(base, "new_context", new_context)
+    session = _session(PortalGuard("billing", Policy(retries=1, backoff=0.0)), tmp_path)
+
+    async def read(page: Any) -> Decimal:
+        return Decimal("12.3O")  # an O where a 0 stands: decimal.InvalidOperation
+
+    with pytest.raises(RetriesExhausted) as failed:
+        asyncio.run(session.run(read, label="claim"))
+    assert isinstance(failed.value.last, ElementMissing) and "cannot read" in str(failed.value.last)

@@ -7,6 +7,7 @@ opened becomes an `UnreadableDocument` with a one-line reason.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -18,6 +19,12 @@ from .exceptions import DocumentTooLarge, UnreadableDocument
 
 MAX_PAGES = 5000
 MIN_TEXT_CHARS = 20  # fewer characters than this on a page: it is a scan
+# The largest page read: 30 x 30 inches (a remittance is letter or legal, a fax letter), and at most 80
+# million pixels an image (a letter page at 300 dpi is 8.4 million). Checked from the page's size and the image's
+# header before anything is drawn or decoded: a 435-byte PDF of one 200-inch page, or a 63 KB TIFF of
+# 30,000 x 30,000 pixels, would otherwise take gigabytes.
+MAX_PAGE_POINTS = 30 * 72
+MAX_IMAGE_PIXELS = 80_000_000
 
 
 @dataclass
@@ -77,6 +84,11 @@ def pdf_pages(path: Path, *, render_dpi: int = 300) -> Iterator[Page]:
             except pdfium.PdfiumError:
                 raise UnreadableDocument(f"{path.name}: page {index + 1} is damaged") from None
             has_text = len(text.strip()) >= MIN_TEXT_CHARS
+            if not has_text:
+                width, height = page.get_size()
+                if max(width, height) > MAX_PAGE_POINTS:
+                    raise DocumentTooLarge(f"{path.name}: page {index + 1} is {width / 72:.0f} x {height / 72:.0f} "
+                                           f"inches; the limit is {MAX_PAGE_POINTS // 72} inches a side")
             result = Page(index + 1, text.replace("\r\n", "\n") if has_text else None)
             if not has_text:
                 result.image, result.dpi = _page_image(page, render_dpi)
@@ -91,6 +103,10 @@ def _page_image(page: pdfium.PdfPage, render_dpi: int) -> tuple[Image.Image, flo
     images = [obj for obj in page.get_objects() if obj.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE]
     if len(images) == 1:
         try:
+            width, height = images[0].get_px_size()
+            if width * height > MAX_IMAGE_PIXELS:
+                raise DocumentTooLarge(f"a page's image is {width} x {height} pixels; the limit is "
+                                       f"{MAX_IMAGE_PIXELS // 1_000_000} million")
             bitmap = images[0].get_bitmap(render=False)
             image = bitmap.to_pil()
             width_pt = page.get_width()
@@ -103,8 +119,11 @@ def _page_image(page: pdfium.PdfPage, render_dpi: int) -> tuple[Image.Image, flo
 
 def image_pages(path: Path) -> Iterator[Page]:
     try:
-        image = Image.open(path)
-        image.load()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the size is checked below
+            image = Image.open(path)  # the header only: the size is known before a pixel is decoded
+    except Image.DecompressionBombError:
+        raise DocumentTooLarge(f"{path.name} is larger than {MAX_IMAGE_PIXELS // 1_000_000} million pixels") from None
     except (UnidentifiedImageError, OSError) as exc:
         raise UnreadableDocument(f"{path.name} is a damaged image ({type(exc).__name__})") from None
     try:
@@ -114,6 +133,9 @@ def image_pages(path: Path) -> Iterator[Page]:
         for index in range(frames):
             try:
                 image.seek(index)
+                if image.width * image.height > MAX_IMAGE_PIXELS:
+                    raise DocumentTooLarge(f"{path.name}: page {index + 1} is {image.width} x {image.height} pixels; "
+                                           f"the limit is {MAX_IMAGE_PIXELS // 1_000_000} million")
                 frame = image.convert("L")
             except (OSError, EOFError):
                 raise UnreadableDocument(f"{path.name}: page {index + 1} is damaged or missing") from None

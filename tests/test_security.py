@@ -240,3 +240,79 @@ def test_security_headers(database_url: str, tmp_path: Path, make_user: Callable
         assert resp.headers["Strict-Transport-Security"].startswith("max-age=")
     finally:
         app_db.dispose()
+
+
+def _huge_tiff() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (30000, 30000), 1).save(out, format="TIFF", compression="group4")  # 63 KB on disk
+    return out.getvalue()
+
+
+HUGE_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 14400 14400]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+@pytest.mark.parametrize("name, data", [("fax.tif", None), ("page.pdf", HUGE_PDF)])
+def test_an_image_or_page_bomb_is_refused_before_it_is_drawn(
+        client: FlaskClient, make_user: Callable[..., User], make_item: Callable[..., int], session: Session,
+        config: Config, name: str, data: bytes | None) -> None:
+    from queue_server.services import attachments, previews
+
+    make_user("bea")
+    item_id = make_item()
+    row = attachments.store(session, config.attachment_dir, session.get(WorkItem, item_id),  # type: ignore[arg-type]
+                            io.BytesIO(data or _huge_tiff()), filename=name, label="document",
+                            max_bytes=config.max_attachment_bytes, actor_label="bot:test")
+    login(client, "bea")
+    drawing: list[object] = []
+    real_run = previews.subprocess.run
+
+    def spy(command: list[str], *args: object, **kwargs: object) -> object:
+        drawing.append(command)
+        return real_run(command, *args, **kwargs)  # type: ignore[call-overload]
+
+    previews.subprocess.run = spy  # type: ignore[assignment]
+    try:
+        page = client.get(f"/items/{item_id}")
+        drawn = client.get(f"/items/{item_id}/attachments/{row.id}/pages/1.png")
+    finally:
+        previews.subprocess.run = real_run  # type: ignore[assignment]
+    assert page.status_code == 200
+    assert "The preview was refused" in page.get_data(as_text=True)
+    assert drawn.status_code == 422
+    # Nothing was drawn or decoded: no pdftoppm (a 200-inch page took it to 1.9 GB), no page image kept.
+    assert not [c for c in drawing if "pdftoppm" in c]
+    assert not list((config.attachment_dir / "previews").glob("*.png"))
+
+
+@pytest.mark.parametrize("name", ["huge.tif", "huge.pdf", "bomb.png"])
+def test_the_extractors_refuse_oversized_pages_with_one_line(tmp_path: Path, name: str) -> None:
+    import struct
+    import subprocess
+    import sys
+    import zlib
+
+    if name == "huge.tif":
+        data = _huge_tiff()
+    elif name == "huge.pdf":
+        data = HUGE_PDF
+    else:
+        def chunk(tag: bytes, body: bytes) -> bytes:
+            return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body) & 0xFFFFFFFF)
+        side = 20000
+        rows = zlib.compress(b"".join(b"\x00" * (side + 1) for _ in range(side)), 9)
+        data = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0))
+                + chunk(b"IDAT", rows) + chunk(b"IEND", b""))
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / name).write_bytes(data)
+    one = subprocess.run([sys.executable, "-m", "hme_rpa.cli", "extract", str(folder / name), "--json"],
+                         capture_output=True, text=True, timeout=120)
+    assert one.returncode == 1 and len(one.stderr.strip().splitlines()) == 1, one.stderr
+    assert "limit" in one.stderr or "larger than" in one.stderr
+    (folder / "other.pdf").write_bytes(HUGE_PDF.replace(b"14400 14400", b"612 792"))
+    many = subprocess.run([sys.executable, "-m", "hme_rpa.cli", "extract", str(folder)], capture_output=True,
+                          text=True, timeout=120)
+    assert "Traceback" not in many.stderr and name in many.stdout and "other.pdf" in many.stdout, many.stdout

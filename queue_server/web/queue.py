@@ -178,8 +178,9 @@ def item(item_id: int) -> Any:
     root = config().attachment_dir
     pages = {a.id: page_count for a in work_item.attachments if previews.can_preview(a)
              for page_count in [previews.page_count(root, a)]}
+    refused = {a.id: previews.refusal(root, a) for a in work_item.attachments if a.id in pages and not pages[a.id]}
     return render_template(
-        "queue/item.html", pages=pages, max_pages=previews.MAX_PREVIEW_PAGES, item=work_item, spec=work_item.kind.spec, events=events,
+        "queue/item.html", pages=pages, refused=refused, max_pages=previews.MAX_PREVIEW_PAGES, item=work_item, spec=work_item.kind.spec, events=events,
         why=priority.explain(work_item, g.now), tier=priority.tier(work_item, g.now),
         findings=presenters.findings(payload), fields=presenters.field_rows(payload),
         problems=presenters.problems(payload), facts=presenters.other_facts(payload),

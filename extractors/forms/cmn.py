@@ -147,7 +147,20 @@ class _Reader:
                 return read, hit
         return values.nothing(), (hits[0] if hits else None)
 
-    def checked_letter(self, question: str, path: str) -> str | None:
+    def _typed_letter(self, hit: Hit, boxes: list[Any], path: str, store: Callable[[Any], None] | None) -> str | None:
+        """An answer an EHR typed as a letter where the form has no boxes ("N 7. Does the patient..."): kept
+        like any value, once its cell read again alone (Y, N and D allowed) agrees."""
+        if boxes or store is None:
+            return None
+        word = _lone_letter(self.form.words_before(hit))
+        if word is None:
+            return None
+        letter = word.text.strip(".,:;")
+        self.confirm(path, values.Read(letter, word.conf, True, word), self.cell_of(word, grow=0.4), _letter_in,
+                     store, alphabet="YND")
+        return letter
+
+    def checked_letter(self, question: str, path: str, store: Callable[[Any], None] | None = None) -> str | None:
         """Which of the Y / N / D boxes on a question's line holds a mark.
 
         The OCR reads a box and its letter as one word: an X-like glyph before the letter
@@ -165,6 +178,9 @@ class _Reader:
             letter = _one_marked({"Y": boxes[0].fill, "N": boxes[1].fill, "D": boxes[2].fill})
             if letter is not None:
                 return letter
+        typed = self._typed_letter(hit, boxes, path, store)
+        if typed is not None:
+            return typed
         marks: dict[str, float] = {}
         confs: dict[str, float] = {}
         for word in self.form.words_before(hit):
@@ -190,6 +206,23 @@ class _Reader:
             return marked[0]
         self.review.append(path)
         return max(marks, key=lambda k: marks[k]) if marks else None
+
+
+def _letter_in(words: list[Word]) -> values.Read[str]:
+    word = _lone_letter(words)
+    if word is None:
+        return values.nothing()
+    return values.Read(word.text.strip(".,:;"), word.conf, True, word)
+
+
+def _lone_letter(words: list[Word]) -> Word | None:
+    """The one answer letter typed left of a question ("N 7. Does the patient..."), when that is all there is
+    besides the question's number."""
+    numbers = [i for i, w in enumerate(words) if re.fullmatch(r"\d{1,2}[.,]?", w.text.strip())]
+    rest = words[:numbers[0]] if numbers else words  # what follows the question's number is its own text
+    if len(rest) == 1 and rest[0].text.strip(".,:;") in ("Y", "N", "D"):
+        return rest[0]
+    return None
 
 
 def _one_marked(fills: dict[str, float]) -> str | None:
@@ -224,6 +257,15 @@ def _certification_by_labels(form: Form, types: dict[str, Hit | None], labels: d
     # An empty box's outline and specks come to about 0.15; a marked one to 0.3 or more.
     clear = len(ranked) == 3 and ranked[0][1] >= CHECKED_INK and ranked[1][1] <= EMPTY_INK
     return (ranked[0][0] if ranked else None), clear
+
+
+def _glued(form: Form, hit: Hit, label_word: str) -> list[Word]:
+    """A value printed against its label's last word ("CODEE1390"): the rest of that word, as a word."""
+    last = form.lines[hit.line][hit.last]
+    text = last.text
+    if text.upper().startswith(label_word) and len(text) > len(label_word):
+        return [Word(text[len(label_word):], last.conf, last.left, last.top, last.width, last.height, last.line)]
+    return []
 
 
 def _code_list(words: list[Word], parse: Callable[[list[Word]], list[values.Read[str]]]) -> values.Read[list[str]]:
@@ -353,7 +395,22 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
     # Place of service and HCPCS: the values on the line below their labels.
     pos_hit = form.find("PLACE OF SERVICE")
     hcpcs_hit = form.find("HCPCS CODE")
-    if pos_hit:
+    # Values on the labels' own row when a code stands there (glued to its label or after it) and none below.
+    same_line = bool(pos_hit and hcpcs_hit and pos_hit.line == hcpcs_hit.line
+                     and _code_list([*_glued(form, hcpcs_hit, "CODE"), *form.words_after(hcpcs_hit)],
+                                    values.hcpcs_in).value
+                     and not _code_list(form.line_below(hcpcs_hit, 1), values.hcpcs_in).value)
+    if pos_hit and same_line:
+        # An EHR prints each value after its label on one row ("PLACE OF SERVICE 12 HCPCS CODE E1390").
+        assert hcpcs_hit is not None
+        beside = form.words_after(pos_hit, until_x=form.label_x(hcpcs_hit)[0])
+        first = values.integer_in([w for w in beside if any(c.isdigit() for c in w.text)][:1], 1, 99)
+        top, bottom = form.line_band(pos_hit.line)
+        r.confirm_number("place_of_service", first,
+                         (form.label_x(pos_hit)[1], top, form.label_x(hcpcs_hit)[0] - form.char_h * 0.3, bottom), 1, 99,
+                         lambda v: setattr(cmn, "place_of_service", None if v is None else f"{int(v):02d}"),
+                         required=False)
+    elif pos_hit:
         below = form.line_below(pos_hit, 1, x_max=form.label_x(hcpcs_hit)[0] - form.char_h if hcpcs_hit else None)
         digits = [w for w in below if any(c.isdigit() for c in w.text)]
         first = values.integer_in(digits[:1], 1, 99)
@@ -366,7 +423,24 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
         r.confirm_number("place_of_service", first, pos_cell, 1, 99,
                          lambda v: setattr(cmn, "place_of_service", None if v is None else f"{int(v):02d}"),
                          required=False)
-    if hcpcs_hit:
+    if hcpcs_hit and same_line:
+        # The codes after the label on its own row, up to the patient's figures; the first may be glued to the
+        # label ("CODEE1390").
+        dob_label = form.find("PT DOB")
+        right = form.label_x(dob_label)[0] if dob_label and dob_label.line == hcpcs_hit.line else form.image.width
+        beside = [*_glued(form, hcpcs_hit, "CODE"), *form.words_after(hcpcs_hit, until_x=right)]
+        top, bottom = form.line_band(hcpcs_hit.line)
+        label_left = form.lines[hcpcs_hit.line][hcpcs_hit.last].left
+
+        def store_beside(codes: list[str] | None) -> None:
+            cmn.hcpcs = codes or []
+            if any(code not in OXYGEN_HCPCS for code in cmn.hcpcs):
+                r.review.append("hcpcs")
+
+        r.confirm("hcpcs", _code_list(beside, values.hcpcs_in), (label_left, top, right - form.char_h * 0.3, bottom),
+                  lambda ws: _code_list([w for w in ws if not w.text.upper().startswith(("HCPCS", "CODE"))]
+                                        or [*ws], values.hcpcs_in), store_beside)
+    elif hcpcs_hit:
         below = form.line_below(hcpcs_hit, 1)
         cell = None
         if hcpcs_hit.line + 1 < len(form.lines):
@@ -395,19 +469,28 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
 
     # Section B.
     months, months_hit = r.value_after("(# OF MONTHS):", lambda ws: values.integer_in(ws, 1, 99), take=1)
+    if months_hit is None:
+        # The label worded or spaced otherwise ("EST. LENGTH OF NEED (#OF MONTHS): 99"): the first number after it.
+        months, months_hit = r.value_after("LENGTH OF NEED", lambda ws: values.integer_in(
+            [w for w in ws if any(c.isdigit() for c in w.text)][:1], 1, 99), take=4)
     r.confirm("length_of_need_months", months, r.cell_after(months_hit, 4),
               lambda ws: values.integer_in(ws[:1], 1, 99), lambda v: setattr(cmn, "length_of_need_months", v),
               required=False)
     icd_hit, icd_words = r.after("DIAGNOSIS CODES (ICD-10):")
+    icd_cell = r.cell_after(icd_hit, 40, x_max=form.image.width) if icd_hit else None
     if icd_hit is not None:
-        # "(ICD-10):J43.9": the first code glued to its label.
+        # "(ICD-10):J43.9": the first code glued to its label. The cell read again starts where the code does,
+        # inside the label's word: starting after that word, the reread missed the code, and the list came
+        # back one code short with nothing in doubt.
         label_end = form.lines[icd_hit.line][icd_hit.last]
-        glued = label_end.text.upper().partition("):")[2]
+        label_text, _, glued = label_end.text.upper().partition("):")
         if glued:
             icd_words = [Word(glued, label_end.conf, label_end.left, label_end.top, label_end.width,
                               label_end.height, label_end.line), *icd_words]
-    r.confirm("icd10", _code_list(icd_words, values.icd10_in),
-              r.cell_after(icd_hit, 40, x_max=form.image.width) if icd_hit else None,
+            if icd_cell is not None:
+                start = label_end.left + label_end.width * (len(label_text) + 2) / max(len(label_end.text), 1)
+                icd_cell = (start - form.char_h * 0.2, *icd_cell[1:])
+    r.confirm("icd10", _code_list(icd_words, values.icd10_in), icd_cell,
               lambda ws: _code_list(ws, values.icd10_in), lambda v: setattr(cmn, "icd10", v or []))
     test = OxygenTest()
     pao2_hit = form.find("a) mm Hg") or form.find("a) Hg")  # the unit glued ("mmuHg")
@@ -446,7 +529,8 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
                          lambda v: setattr(test, "condition", {1: "rest", 2: "exercise", 3: "sleep"}.get(v or 0)),
                          required=False)
     cmn.test = test
-    cmn.portable = r.checked_letter("you are ordering portable oxygen", "portable")  # type: ignore[assignment]
+    cmn.portable = r.checked_letter("you are ordering portable oxygen", "portable",  # type: ignore[assignment]
+                                    lambda v: setattr(cmn, "portable", v))
     # The flow rate is the number left of question 5 ("... less than 1 LPM" in the question is not it).
     question5 = form.find("Enter the highest oxygen flow rate")
     if question5:
@@ -459,11 +543,12 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
         r.confirm("flow_rate_lpm", flow, cell, _flow, lambda v: setattr(cmn, "flow_rate_lpm", v))
     else:
         r.review.append("flow_rate_lpm")
-    cmn.q7_edema = r.checked_letter("Does the patient have dependent edema", "q7_edema")  # type: ignore[assignment]
+    cmn.q7_edema = r.checked_letter("Does the patient have dependent edema", "q7_edema",  # type: ignore[assignment]
+                                    lambda v: setattr(cmn, "q7_edema", v))
     cmn.q8_cor_pulmonale = r.checked_letter("Does the patient have cor pulmonale",  # type: ignore[assignment]
-                                            "q8_cor_pulmonale")
+                                            "q8_cor_pulmonale", lambda v: setattr(cmn, "q8_cor_pulmonale", v))
     cmn.q9_hematocrit = r.checked_letter("Does the patient have a hematocrit",  # type: ignore[assignment]
-                                         "q9_hematocrit")
+                                         "q9_hematocrit", lambda v: setattr(cmn, "q9_hematocrit", v))
 
     # Section D: a signature is ink where a name is signed, not text.
     signature_hit = form.find("PHYSICIAN'S SIGNATURE")

@@ -316,3 +316,26 @@ def test_the_extractors_refuse_oversized_pages_with_one_line(tmp_path: Path, nam
     many = subprocess.run([sys.executable, "-m", "hme_rpa.cli", "extract", str(folder)], capture_output=True,
                           text=True, timeout=120)
     assert "Traceback" not in many.stderr and name in many.stdout and "other.pdf" in many.stdout, many.stdout
+
+
+def test_a_list_and_an_export_name_in_the_audit_log_the_items_they_showed(
+        client: FlaskClient, make_user: Callable[..., User], make_item: Callable[..., int], session: Session) -> None:
+    from queue_server.models import AuditEntry
+
+    bea = make_user("bea")
+    sam = make_user("sam", role=Role.SUPERVISOR, teams=[])
+    shown = [make_item(patient_name=f"PATIENT, NUMBER{n}") for n in range(3)]
+    at_risk = make_item(remittance_date=dt.date.today() - dt.timedelta(days=124))
+    login(client, "bea")
+    assert client.get("/", query_string={"q": "PATIENT"}).status_code == 200
+    session.expire_all()
+    listed = set(session.scalars(select(AuditEntry.item_id).where(AuditEntry.action == "shown_in_list",
+                                                                    AuditEntry.user_id == bea.id)))
+    assert set(shown) <= listed and at_risk not in listed
+    _logout(client)
+    login(client, "sam")
+    client.get("/supervisor/at-risk.csv")
+    session.expire_all()
+    exported = set(session.scalars(select(AuditEntry.item_id).where(AuditEntry.action == "exported",
+                                                                      AuditEntry.user_id == sam.id)))
+    assert exported == {at_risk}

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+from typing import Iterable
+
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
+
+from ..db import utcnow
 
 from ..models import AuditEntry
 
@@ -10,3 +15,14 @@ def record(session: Session, *, action: str, item_id: int | None = None, user_id
     """Add an audit row to the caller's transaction (committed with the work it describes)."""
     session.add(AuditEntry(action=action, item_id=item_id, user_id=user_id, token_id=token_id,
                            detail=detail, address=address))
+
+
+def record_shown(session: Session, *, action: str, item_ids: Iterable[int], user_id: int | None = None,
+                 detail: str | None = None, address: str | None = None) -> None:
+    """One audit row per item a list, a search or an export put in front of someone: which patients they saw,
+    not only that they looked. Written in one statement with the caller's transaction."""
+    now = utcnow()
+    rows = [{"at": now, "action": action, "item_id": item_id, "user_id": user_id, "token_id": None,
+             "detail": detail, "address": address} for item_id in dict.fromkeys(item_ids)]
+    if rows:
+        session.execute(insert(AuditEntry), rows)

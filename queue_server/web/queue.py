@@ -122,6 +122,8 @@ def index() -> Any:
     payers = db.session.scalars(select(WorkItem.payer).where(WorkItem.payer.is_not(None))
                                 .distinct().order_by(WorkItem.payer).limit(200)).all()
     _audit("list", detail=f"filters={f.used} page={page} rows={len(items)}")
+    audit.record_shown(db.session, action="shown_in_list", item_ids=[i.id for i in items], user_id=user.id,
+                       detail=f"filters={f.used}"[:200], address=client_address())
     db.session.commit()
     return render_template("queue/index.html", items=items, f=f, total=total, page=page, pages=pages,
                            held=held, waiting=waiting, payers=payers, status_choices=STATUS_CHOICES,

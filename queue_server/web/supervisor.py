@@ -55,6 +55,8 @@ def dashboard() -> Any:
                     "counts": [list(b.counts) for b in backlog]},
     }
     audit.record(db.session, action="dashboard", user_id=require_user().id, address=client_address())
+    audit.record_shown(db.session, action="shown_on_dashboard", item_ids=[i.id for i in [*risk_items, *escalated]],
+                       user_id=require_user().id, address=client_address())
     db.session.commit()
     return render_template("supervisor/dashboard.html", win=win, team=team, people=people, teams=teams,
                            backlog=backlog, buckets=metrics.AGE_BUCKETS, risk_items=risk_items,
@@ -100,6 +102,8 @@ def at_risk_csv() -> Response:
     items, _count, _dollars = metrics.at_risk(db.session, g.now.date(), limit=100_000)
     audit.record(db.session, action="export", user_id=require_user().id, detail=f"at-risk.csv rows={len(items)}",
                  address=client_address())
+    audit.record_shown(db.session, action="exported", item_ids=[i.id for i in items], user_id=require_user().id,
+                       detail="at-risk.csv", address=client_address())
     db.session.commit()
     header = ["item_id", "kind", "team", "status", "payer", "claim_number", "account_number", "balance",
               "deadline", "deadline_rule"]

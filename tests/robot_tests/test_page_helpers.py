@@ -393,4 +393,6 @@ def test_a_search_form_is_read_in_place_and_a_form_that_posts_is_submitted(tmp_p
     assert disabled == "search: #off is disabled"
     assert posted == [["member=X"]]
     assert [u.split("/", 3)[-1] for u in loads] == ["posted"]  # only the form that posts loaded a page
-    assert _Portal.asked[-3:] == ["/found?member=1EG4+TE5MK73&v=2&act=find", "/found?member=X", "POST /posted"]
+    # ... and the session logged out when it closed.
+    assert _Portal.asked[-4:] == ["/found?member=1EG4+TE5MK73&v=2&act=find", "/found?member=X", "POST /posted",
+                                  "POST /logout"]

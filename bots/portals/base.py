@@ -141,17 +141,7 @@ class PortalSession:
             progressed()
             return result
 
-        failed = 0
-
         async def drop(error: BaseException) -> None:
-            nonlocal failed
-            failed += 1
-            last = failed > self.guard.policy.retries or self.guard.open
-            if isinstance(error, PortalUnavailable) and self._page is not None and not last:
-                # A 5xx or an error page is the portal's trouble, not the session's: it stays (a new context and
-                # log-in would only be more requests to fail on a portal failing some). The last failure closes
-                # it as any other, keeping its screenshot and trace as evidence.
-                return
             await self.close(keep_evidence_as=label)
 
         try:

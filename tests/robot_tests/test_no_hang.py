@@ -193,36 +193,3 @@ def test_a_cell_a_page_object_cannot_read_is_a_screen_not_as_expected(tmp_path: 
     with pytest.raises(RetriesExhausted) as failed:
         asyncio.run(session.run(read, label="claim"))
     assert isinstance(failed.value.last, ElementMissing) and "cannot read" in str(failed.value.last)
-
-
-def test_a_portal_error_keeps_the_session_and_a_session_error_drops_it(tmp_path: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from bots.errors import PortalUnavailable, SessionExpired
-
-    contexts: list[_Context] = []
-
-    class ShotPage(_Page):
-        async def screenshot(self, **kwargs: Any) -> bytes:
-            return b"png"
-
-    class Ctx(_Context):
-        async def new_page(self) -> ShotPage:  # type: ignore[override]
-            return ShotPage()
-
-    async def new_context(browser: Any, **kwargs: Any) -> _Context:
-        contexts.append(Ctx())
-        return contexts[-1]
-
-    monkeypatch.setattr(base, "new_context", new_context)
-    session = _session(PortalGuard("billing", Policy(retries=3, backoff=0.0)), tmp_path)
-    failures = [PortalUnavailable("HTTP 503 at /main"), SessionExpired("back to the log-in page")]
-
-    async def step(page: Any) -> str:
-        if failures:
-            raise failures.pop(0)
-        return "done"
-
-    assert asyncio.run(session.run(step)) == "done"
-    # The 503 kept the context; the expired session got a new one, its screen kept as evidence.
-    assert len(contexts) == 2 and contexts[0].closed and not contexts[1].closed
-    assert session.evidence.screenshot == b"png"

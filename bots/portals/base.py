@@ -16,7 +16,7 @@ from decimal import InvalidOperation
 from pathlib import Path
 from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
 
-from playwright.async_api import Browser, BrowserContext, Dialog, Page, Response
+from playwright.async_api import Browser, BrowserContext, Dialog, Page, Request, Response
 from playwright.async_api import Error as PlaywrightError
 
 from ..errors import DownloadDamaged, ElementMissing, PortalUnavailable, RateLimited, SessionExpired
@@ -29,6 +29,7 @@ from ..runtime.watchdog import progressed
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+UNCOUNTED = frozenset({"stylesheet", "script", "image", "font", "media"})
 LOGOUT_TIMEOUT_MS = 10_000
 # A document is read when proved whole or when two of this many downloads agree.
 MAX_DOWNLOADS = 8
@@ -72,6 +73,7 @@ class PortalSession:
                 self._holding_slot = True
             try:
                 self.context = await new_context(self.browser, trace=self.trace)
+                self.context.on("request", self._count_request)
                 self._page = await self.context.new_page()
             except BaseException:
                 # Cancelled (a sibling claim failed) or refused while the context opened: the slot goes back
@@ -83,6 +85,31 @@ class PortalSession:
             await self.login(self._page)
             self.logged_in = True
         return self._page
+
+    def _count_request(self, request: Request) -> None:
+        """Every request a page sends to the portal counts against its rate, not only those a robot paces:
+        a form's redirect, a page reloading itself, a single-page app's calls. Style sheets, scripts and
+        pictures do not: a portal's limit is on its application (the sandbox's too, written to the same rule)."""
+        if request.resource_type not in UNCOUNTED and request.url.startswith(self.base):
+            self.guard.sent()
+
+    async def _fresh_page(self) -> bool:
+        """After a 5xx or an error page: a new page in the same context, still logged in. The portal's trouble
+        is not the session's, and a new context would log in again (more requests to fail on a portal failing
+        some, and a session left for the portal to count); the page goes, because what it shows (an app's
+        error panel, a screen read in place) would be read again as if it were the answer. False when there
+        is no context to keep."""
+        if self.context is None or self._page is None:
+            return False
+        old, self._page = self._page, None
+        try:
+            await old.close()
+            self._page = await self.context.new_page()
+        except PlaywrightError:
+            log.debug("a new %s page failed; a new session instead", self.name, exc_info=True)
+            self._page = old
+            return False
+        return True
 
     async def close(self, *, keep_evidence_as: str | None = None) -> None:
         """Close the context (keeping evidence when asked) and give its slot back, whatever happens meanwhile:
@@ -141,7 +168,14 @@ class PortalSession:
             progressed()
             return result
 
+        failed = 0
+
         async def drop(error: BaseException) -> None:
+            nonlocal failed
+            failed += 1
+            last = failed > self.guard.policy.retries or self.guard.open
+            if isinstance(error, PortalUnavailable) and not last and await self._fresh_page():
+                return
             await self.close(keep_evidence_as=label)
 
         try:
@@ -160,7 +194,7 @@ class PortalSession:
     async def _log_out(self, context: BrowserContext) -> None:
         """Log out before the context goes: best effort, never hiding the failure that may be closing it."""
         try:
-            await self.guard.pace()
+            await self.guard.pace(reported=False)  # the context's own client: no page reports it
             await context.request.post(self.url(self.logout_path), timeout=LOGOUT_TIMEOUT_MS, max_redirects=0)
         except Exception:  # the portal is down, or the session expired: nothing is left to end
             log.debug("logging out of %s failed", self.name, exc_info=True)
@@ -173,7 +207,7 @@ class PortalSession:
         the RPA admin team, never a document read as if it were real)."""
         async def work(page: Page) -> tuple[bytes, str]:
             assert self.context is not None
-            await self.guard.pace()
+            await self.guard.pace(reported=False)
             return await fetch(self.context, self.url(href))
 
         seen: set[str] = set()

@@ -76,8 +76,18 @@ class SignInPage:
             raise LoginRefused(session.name, f"{session.name}: {message}")
 
 
+async def _open_app(session: "BlueRiverSession", page: Page) -> None:
+    """The app loaded in the page: a page opened afresh (after a portal error, `PortalSession._fresh_page`)
+    loads it again with the session's cookies; signed out meanwhile reads as the session expired."""
+    if await page.locator("#tab-claims").count():
+        return
+    await session.goto(page, "/")
+    await _settle(page, "#tab-claims", "Provider Connect")
+
+
 class ClaimSearchPanel:
     async def search_member(self, session: "BlueRiverSession", page: Page, member_id: str) -> list[ClaimRow]:
+        await _open_app(session, page)
         if await page.locator("#tab-claims.active").count() == 0:
             # Switching tabs redraws the panel and re-runs the last search in the background; on the claims tab
             # already, a new search is the only request in flight.
@@ -116,6 +126,7 @@ class ClaimSearchPanel:
 
 class PaymentsPanel:
     async def list(self, session: "BlueRiverSession", page: Page) -> list[RemittanceRow]:
+        await _open_app(session, page)
         await session.guard.pace()
         await press(page, "#tab-payments", what="payments tab")
         await _settle(page, "#payments", "payments list")

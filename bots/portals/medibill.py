@@ -263,7 +263,7 @@ class ReportsPage:
         if not href:
             raise ElementMissing(f"{report} report: the download link has no address")
         assert session.context is not None
-        await session.guard.pace()
+        await session.guard.pace(reported=False)
         return await fetch_csv(session.context, session.url(href))
 
 

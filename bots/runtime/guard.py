@@ -5,6 +5,12 @@ All sessions of one portal in one runner share a `PortalGuard`: at most
 requests, and after `breaker_threshold` consecutive failures the portal is
 declared down for the rest of the run instead of failing every unit.
 
+What counts is what the portal counts: every request its pages receive. A
+step is paced before its first request; the sessions report each request
+their pages send (`sent`), and those a step sends unasked (a form's redirect,
+a page reloading itself, a single-page app's own calls) are paid for after,
+with room kept in each second for them.
+
 A portal that answers 429 is asking us to slow down, not failing: every
 session of it waits out its `Retry-After`, the least time between requests
 doubles (up to `max_interval`), and each step that goes through brings it
@@ -19,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Awaitable, Callable, TypeVar
 
@@ -28,6 +35,10 @@ from ..errors import ApplicationException, PortalDown, RateLimited
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+# How long a pace's payment waits for its request: longer than any step takes to send its first request.
+PAID_FOR_SECONDS = 5.0
+# Requests a step may send beyond the one paced (a form's post, the page it redirects to, one redirect more).
+BURST = 2
 
 
 @dataclass
@@ -48,10 +59,13 @@ class PortalGuard:
     failures: int = 0
     last_error: str = ""
     open: bool = False
-    _last_call: float = 0.0
+    _next_free: float = 0.0
     _resume_at: float = 0.0
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _paid: deque[float] = field(default_factory=deque)
+    _last_second: deque[float] = field(default_factory=deque)  # when each request of the last second went
     rate_limited: int = 0  # 429 answers this run (reported with the run)
+    unpaced: int = 0  # requests sent beyond those paced (redirects, a page's own calls), charged after
 
     def __post_init__(self) -> None:
         self.sessions = asyncio.Semaphore(self.policy.max_sessions)
@@ -61,14 +75,44 @@ class PortalGuard:
         if self.open:
             raise PortalDown(self.name, self.failures, self.last_error)
 
-    async def pace(self) -> None:
-        """Wait until this portal may be called again."""
+    async def pace(self, *, reported: bool = True) -> None:
+        """Wait until this portal may be called again, and pay for the one request that follows. `reported`
+        False for a request no page sends (the context's own HTTP client), of which `sent` hears nothing."""
         self.check()
         async with self._lock:
-            wait = max(self._last_call + self.interval, self._resume_at) - time.monotonic()
-            if wait > 0:
+            # Again after each wait: requests reported meanwhile (a redirect) pushed the next free time back.
+            while (wait := self._wait(time.monotonic())) > 0:
                 await asyncio.sleep(wait)
-            self._last_call = time.monotonic()
+            now = time.monotonic()
+            self._next_free = max(self._next_free, now) + self.interval
+            self._last_second.append(now)
+            if reported:
+                self._paid.append(now)
+
+    def _wait(self, now: float) -> float:
+        """Seconds until the next request may go: one interval after the last, after a 429's pause, and while
+        the last second holds as many requests as the pace allows in one, less BURST for the requests a step
+        sends unasked (paid for after they went: a portal counting any one second must not see them over)."""
+        while self._last_second and now - self._last_second[0] >= 1.0:
+            self._last_second.popleft()
+        per_second = max(int(1.0 / self.interval + 1e-9) - BURST, 1) if self.interval > 0 else 0
+        full = per_second and len(self._last_second) >= per_second
+        return max(self._next_free - now, self._resume_at - now,
+                   self._last_second[0] + 1.0 - now if full else 0.0)
+
+    def sent(self) -> None:
+        """A request went to the portal (sessions report every one their pages send). One a `pace` paid for
+        costs nothing more; any other (the redirect after a form, a page's own calls) pushes the next request
+        back by one interval, so that what a portal counts, not what the robot meant to do, keeps its rate."""
+        now = time.monotonic()
+        while self._paid and now - self._paid[0] > PAID_FOR_SECONDS:
+            self._paid.popleft()  # a pace whose request never came (the step failed before it)
+        if self._paid:
+            self._paid.popleft()
+            return
+        self.unpaced += 1
+        self._next_free = max(self._next_free, now) + self.interval
+        self._last_second.append(now)
 
     def throttle(self, retry_after: float | None) -> None:
         """The portal answered 429: nobody calls it before `retry_after` seconds, and the pace halves."""
@@ -126,7 +170,7 @@ async def with_retries(guard: PortalGuard, attempt: Callable[[], Awaitable[T]],
             slowed += 1
             if slowed <= guard.policy.rate_limited_retries:
                 # Asked to slow down, not failed: the session stays (it is still logged in) and no retry is spent.
-                log.info("%s answered 429; waiting", guard.name)
+                log.info("%s answered 429 (%s); waiting", guard.name, exc)
                 await guard.resumed()
                 continue
             last = exc

@@ -34,6 +34,9 @@ class _Context:
     async def close(self) -> None:
         self.closed = True
 
+    def on(self, event: str, handler: Any) -> None:
+        return None
+
 
 class _Session(PortalSession):
     name = "billing"
@@ -193,3 +196,96 @@ def test_a_cell_a_page_object_cannot_read_is_a_screen_not_as_expected(tmp_path: 
     with pytest.raises(RetriesExhausted) as failed:
         asyncio.run(session.run(read, label="claim"))
     assert isinstance(failed.value.last, ElementMissing) and "cannot read" in str(failed.value.last)
+
+
+def test_a_portal_error_keeps_the_session_on_a_new_page_and_a_session_error_drops_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seen in a full-size night: a claim's step failed five times running on a portal failing 3% of requests,
+    each retry opening a context and logging in again (more requests to fail, and a session for the portal to
+    count). A 5xx keeps the context and its log-in, on a new page (the old one shows the error); a session that
+    expired gets a new context, its screen kept as evidence."""
+    from bots.errors import PortalUnavailable, SessionExpired
+
+    contexts: list[_Context] = []
+    logins: list[int] = []
+
+    class ShotPage(_Page):
+        closed = False
+
+        async def screenshot(self, **kwargs: Any) -> bytes:
+            return b"png"
+
+        async def close(self) -> None:
+            self.closed = True
+
+    class Ctx(_Context):
+        def __init__(self) -> None:
+            super().__init__()
+            self.pages: list[ShotPage] = []
+
+        async def new_page(self) -> ShotPage:  # type: ignore[override]
+            self.pages.append(ShotPage())
+            return self.pages[-1]
+
+    class Counted(_Session):
+        async def login(self, page: Any) -> None:
+            logins.append(len(contexts))
+
+    async def new_context(browser: Any, **kwargs: Any) -> _Context:
+        contexts.append(Ctx())
+        return contexts[-1]
+
+    monkeypatch.setattr(base, "new_context", new_context)
+    session = Counted(None, PortalGuard("billing", Policy(retries=3, backoff=0.0)),  # type: ignore[arg-type]
+                      Credentials(url="http://portal"), evidence_dir=tmp_path, trace=False)
+    failures = [PortalUnavailable("HTTP 503 at /main"), SessionExpired("back to the log-in page")]
+    seen: list[Any] = []
+
+    async def step(page: Any) -> str:
+        seen.append(page)
+        if failures:
+            raise failures.pop(0)
+        return "done"
+
+    assert asyncio.run(session.run(step)) == "done"
+    first, second = contexts
+    # The 503: same context, no new log-in, a new page (the erring one closed).
+    assert seen[0] is not seen[1] and seen[0].closed and seen[1] in first.pages
+    # The expired session: a new context and log-in; the old context closed, its screen kept as evidence.
+    assert first.closed and not second.closed and seen[2] in second.pages
+    assert logins == [1, 2]
+    assert session.evidence.screenshot == b"png"
+
+
+def test_the_last_portal_error_closes_the_session_with_its_evidence(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from bots.errors import PortalUnavailable
+    from bots.runtime.guard import RetriesExhausted
+
+    contexts: list[_Context] = []
+
+    class ShotPage(_Page):
+        async def screenshot(self, **kwargs: Any) -> bytes:
+            return b"png"
+
+        async def close(self) -> None:
+            return None
+
+    class Ctx(_Context):
+        async def new_page(self) -> ShotPage:  # type: ignore[override]
+            return ShotPage()
+
+    async def new_context(browser: Any, **kwargs: Any) -> _Context:
+        contexts.append(Ctx())
+        return contexts[-1]
+
+    monkeypatch.setattr(base, "new_context", new_context)
+    session = _session(PortalGuard("billing", Policy(retries=2, backoff=0.0)), tmp_path)
+
+    async def step(page: Any) -> str:
+        raise PortalUnavailable("HTTP 503 at /main")
+
+    with pytest.raises(RetriesExhausted):
+        asyncio.run(session.run(step))
+    assert len(contexts) == 1 and contexts[0].closed and session.evidence.screenshot == b"png"
+    assert session.guard.sessions._value == session.guard.policy.max_sessions  # type: ignore[attr-defined]

@@ -138,6 +138,38 @@ def test_politeness_spaces_calls_to_one_portal() -> None:
     assert _run(five()) >= 0.19
 
 
+def test_requests_a_step_sends_unasked_are_paid_for_and_no_second_holds_more_than_the_rate() -> None:
+    """10 requests a second stated; each step's one paced request brings a redirect the page sends unasked.
+    Counted by steps that was 20 a second; counted by requests, no second (as a portal counts, sliding) holds
+    more than 10."""
+    guard = PortalGuard("billing", Policy(min_interval=0.1))
+    sent: list[float] = []
+
+    async def step() -> None:
+        await guard.pace()
+        sent.append(time.monotonic())
+        guard.sent()  # the paced request
+        await asyncio.sleep(0.005)
+        sent.append(time.monotonic())
+        guard.sent()  # the page it redirects to
+
+    async def night() -> None:
+        for _ in range(12):
+            await step()
+
+    _run(night())
+    busiest = max(sum(1 for t in sent if start <= t < start + 1.0) for start in sent)
+    assert busiest <= 10, busiest
+    assert guard.unpaced == 12
+
+
+def test_a_paced_request_no_page_reports_is_not_taken_for_one_that_is() -> None:
+    guard = PortalGuard("billing", Policy(min_interval=0.01))
+    _run(guard.pace(reported=False))  # the context's own client (a download): nothing will report it
+    guard.sent()  # a page's request the robot did not pace
+    assert guard.unpaced == 1
+
+
 def test_a_429_waits_out_retry_after_slows_the_pace_and_spends_no_retry() -> None:
     from bots.errors import RateLimited
 

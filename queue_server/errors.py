@@ -50,12 +50,15 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Any:
         status = exc.code or 500
+        # The exception's own headers go with the answer (a 405's Allow, which RFC 9110 requires).
+        headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
         if _wants_json():
-            return json_error(status, (exc.name or "error").lower().replace(" ", "_"),
-                              exc.description or exc.name or "error")
+            body, _ = json_error(status, (exc.name or "error").lower().replace(" ", "_"),
+                                 exc.description or exc.name or "error")
+            return body, status, headers
         titles = {403: "Not allowed", 404: "Not found", 413: "Too large", 429: "Slow down"}
         return render_template("error.html", status=status, title=titles.get(status, exc.name),
-                               message=exc.description), status
+                               message=exc.description), status, headers
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Any:

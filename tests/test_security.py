@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import threading
 from pathlib import Path
 from typing import Any, Callable
@@ -208,6 +209,34 @@ def test_a_batch_with_one_key_twice_and_different_content_is_refused(client: Fla
     assert [d["loc"] for d in resp.json["error"]["details"]] == [["items", 0, "idempotency_key"],
                                                                   ["items", 1, "idempotency_key"]]
     assert session.scalar(select(func.count()).select_from(WorkItem)) == 1
+
+
+@pytest.mark.parametrize("text", ["\u0000", "\ud800"], ids=["nul", "lone-surrogate"])
+def test_text_no_database_stores_is_refused_by_name(client: FlaskClient, bot_token: str, session: Session,
+                                                    text: str) -> None:
+    """Found by the API's fuzz suite: on PostgreSQL a NUL or half a UTF-16 pair in any string (a payload's key,
+    a reason code) was a 500 (the driver refuses both)."""
+    auth_header = {"Authorization": f"Bearer {bot_token}"}
+    for body in ({"idempotency_key": "k:1", "kind": "denial", "payload": {f"note{text}": 1}},
+                 {"idempotency_key": "k:2", "kind": "denial", "reason_codes": ["CO-16", f"MA{text}"]}):
+        raw = json.dumps(body)  # ASCII escapes, as a client's JSON encoder writes them
+        resp = client.post("/api/v1/items", data=raw, headers=auth_header, content_type="application/json")
+        assert resp.status_code == 422, resp.get_data(as_text=True)
+        assert resp.json["error"]["details"][0]["msg"].startswith("NUL or an unpaired surrogate")
+    assert session.scalar(select(func.count()).select_from(WorkItem)) == 0
+
+
+def test_a_date_sent_as_a_number_is_refused_not_taken_for_1970(client: FlaskClient, bot_token: str) -> None:
+    auth_header = {"Authorization": f"Bearer {bot_token}"}
+    resp = client.post("/api/v1/items", json={"idempotency_key": "k:3", "kind": "denial", "deadline": 0},
+                       headers=auth_header)
+    assert resp.status_code == 422 and resp.json["error"]["details"][0]["loc"] == ["deadline"], resp.json
+
+
+def test_a_method_not_allowed_says_which_are(client: FlaskClient) -> None:
+    resp = client.delete("/api/v1/items")
+    assert resp.status_code == 405 and set(resp.headers["Allow"].split(", ")) >= {"GET", "POST"}
+    assert resp.json["error"]["code"] == "method_not_allowed"
 
 
 def test_attachments_are_never_opened_in_the_browsers_pdf_viewer_nor_cached(

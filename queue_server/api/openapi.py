@@ -59,7 +59,8 @@ def document() -> dict[str, Any]:
                 "get": {
                     "summary": "Find an item by idempotency key",
                     "parameters": [{"name": "idempotency_key", "in": "query", "required": True,
-                                    "schema": {"type": "string"}}],
+                                    "schema": {"type": "string", "minLength": 1, "maxLength": 200,
+                                               "pattern": "\\S"}}],
                     "responses": {"200": {"description": "The item", **_json(_ref("ItemOut"))},
                                   **_errors(401, 403, 404, 422)},
                 },

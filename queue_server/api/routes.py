@@ -77,6 +77,7 @@ def _json_body() -> Any:
         raise BadJSON(f"The body is nested deeper than {MAX_JSON_DEPTH} levels.") from None
     if _depth(body) > MAX_JSON_DEPTH:
         raise BadJSON(f"The body is nested deeper than {MAX_JSON_DEPTH} levels.")
+    _refuse_unstorable_text(body)
     return body
 
 
@@ -101,6 +102,37 @@ def _depth(value: Any) -> int:
             return deepest
         stack.extend((child, level + 1) for child in children)
     return deepest
+
+
+def _unstorable(text: str) -> bool:
+    """NUL, or half of a UTF-16 pair (JSON's "\\ud800" alone): no database column or JSON document stores
+    either (PostgreSQL refuses both), and no document a robot read holds them."""
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _refuse_unstorable_text(value: Any) -> None:
+    """Every string and key of the body checked, without recursion (the depth is checked already)."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, ())]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, str):
+            if _unstorable(node):
+                raise InvalidInput("Text holds a NUL character or half of a UTF-16 pair; nothing was saved.",
+                                   details=[{"loc": list(where), "msg": "NUL or an unpaired surrogate"}])
+        elif isinstance(node, dict):
+            for key, child in node.items():
+                if _unstorable(key):
+                    raise InvalidInput("A key holds a NUL character or half of a UTF-16 pair; nothing was saved.",
+                                       details=[{"loc": list(where), "msg": "NUL or an unpaired surrogate in a key"}])
+                stack.append((child, (*where, key)))
+        elif isinstance(node, list):
+            stack.extend((child, (*where, n)) for n, child in enumerate(node))
 
 
 def _validated(model: type[BaseModel], data: Any, prefix: tuple[str | int, ...] = ()) -> Any:

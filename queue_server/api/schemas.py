@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, WithJsonSchema, Field, StringConstraints, model_validator
 
 from ..domain.kinds import Kind, PayerType, Status, Team
 from ..services.intake import NewItem
@@ -14,6 +14,23 @@ from ..services.intake import NewItem
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 ReasonCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+
+
+def _iso_date_only(value: Any) -> Any:
+    """A date is sent as "YYYY-MM-DD": a number would be taken for seconds since 1970 (deadline 0 is 1970-01-01)."""
+    if isinstance(value, (int, float)):  # bool is an int too
+        raise ValueError("a date is sent as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
+
+
+# Dollars and cents: what the document promises is what validation takes (a client generated from the document,
+# or a fuzzer, learns the limits from it rather than from a 422).
+Money = Annotated[Decimal, Field(max_digits=12, decimal_places=2), WithJsonSchema({"anyOf": [
+    {"type": "string", "pattern": r"^\s*-?[0-9]{1,10}(\.[0-9]{1,2})?\s*$"},
+    {"type": "number", "minimum": -9999999999.99, "maximum": 9999999999.99, "multipleOf": 0.01}]})]
 
 
 class _Strict(BaseModel):
@@ -37,13 +54,12 @@ class ItemIn(_Strict):
     payer_claim_number: Short | None = None
     account_number: Short | None = None
     patient_name: Name | None = Field(None, description="As printed, `LAST, FIRST`.")
-    balance: Decimal = Field(Decimal("0.00"), max_digits=12, decimal_places=2,
-                             description="Open balance in dollars; a string such as \"1234.50\" is best.")
-    service_date_from: dt.date | None = None
-    service_date_to: dt.date | None = None
-    remittance_date: dt.date | None = None
+    balance: Money = Field(Decimal("0.00"), description="Open balance in dollars; a string such as \"1234.50\" is best.")
+    service_date_from: IsoDate | None = None
+    service_date_to: IsoDate | None = None
+    remittance_date: IsoDate | None = None
     reason_codes: list[ReasonCode] = Field(default_factory=list, max_length=50)
-    deadline: dt.date | None = Field(None, description="Overrides the deadline computed from the payer rules.")
+    deadline: IsoDate | None = Field(None, description="Overrides the deadline computed from the payer rules.")
     payload: dict[str, Any] = Field(default_factory=dict, description=(
         "The robot's findings, shown to the biller: `findings` (list of sentences), "
         "`extracted` (the extractor's JSON), `confidence` ({dotted path: 0..1}), anything else as key/value."))

@@ -75,28 +75,30 @@ class PortalGuard:
         if self.open:
             raise PortalDown(self.name, self.failures, self.last_error)
 
-    async def pace(self, *, reported: bool = True) -> None:
-        """Wait until this portal may be called again, and pay for the one request that follows. `reported`
-        False for a request no page sends (the context's own HTTP client), of which `sent` hears nothing."""
+    async def pace(self, *, requests: int = 1, reported: bool = True) -> None:
+        """Wait until this portal may be called again, and pay for the `requests` that follow (a form's post
+        and the page it redirects to: 2). `reported` False for a request no page sends (the context's own
+        HTTP client), of which `sent` hears nothing."""
         self.check()
         async with self._lock:
             # Again after each wait: requests reported meanwhile (a redirect) pushed the next free time back.
-            while (wait := self._wait(time.monotonic())) > 0:
+            while (wait := self._wait(time.monotonic(), requests)) > 0:
                 await asyncio.sleep(wait)
             now = time.monotonic()
-            self._next_free = max(self._next_free, now) + self.interval
-            self._last_second.append(now)
-            if reported:
-                self._paid.append(now)
+            self._next_free = max(self._next_free, now) + self.interval * requests
+            for _ in range(requests):
+                self._last_second.append(now)
+                if reported:
+                    self._paid.append(now)
 
-    def _wait(self, now: float) -> float:
+    def _wait(self, now: float, requests: int = 1) -> float:
         """Seconds until the next request may go: one interval after the last, after a 429's pause, and while
         the last second holds as many requests as the pace allows in one, less BURST for the requests a step
         sends unasked (paid for after they went: a portal counting any one second must not see them over)."""
         while self._last_second and now - self._last_second[0] >= 1.0:
             self._last_second.popleft()
         per_second = max(int(1.0 / self.interval + 1e-9) - BURST, 1) if self.interval > 0 else 0
-        full = per_second and len(self._last_second) >= per_second
+        full = per_second and len(self._last_second) + requests - 1 >= per_second and self._last_second
         return max(self._next_free - now, self._resume_at - now,
                    self._last_second[0] + 1.0 - now if full else 0.0)
 

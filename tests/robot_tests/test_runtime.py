@@ -163,6 +163,22 @@ def test_requests_a_step_sends_unasked_are_paid_for_and_no_second_holds_more_tha
     assert guard.unpaced == 12
 
 
+def test_a_form_post_is_paid_for_with_its_redirect_before_it_goes() -> None:
+    """Several sessions' posts at once would each bring a redirect in the same second, paid only after."""
+    guard = PortalGuard("billing", Policy(min_interval=0.1))
+
+    async def post_then_read() -> float:
+        await guard.pace(requests=2)
+        start = time.monotonic()
+        guard.sent()
+        guard.sent()  # the post and its redirect: both paid already
+        await guard.pace()
+        return time.monotonic() - start
+
+    assert _run(post_then_read()) >= 0.19
+    assert guard.unpaced == 0
+
+
 def test_a_paced_request_no_page_reports_is_not_taken_for_one_that_is() -> None:
     guard = PortalGuard("billing", Policy(min_interval=0.01))
     _run(guard.pace(reported=False))  # the context's own client (a download): nothing will report it

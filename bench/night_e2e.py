@@ -361,9 +361,12 @@ def chaos(args: argparse.Namespace, root: Path, reference: Counter[tuple[Any, ..
             failures.append(f"eobs after kills: exit {code}: {tail}")
         ledger = world.ledger()
         if ledger != reference:
+            differing = sorted({row[1] for row in (ledger - reference) + (reference - ledger)})
+            told = [f"{i['kind']} {i['idempotency_key']}" for i in world.items() if i["claim_number"] in differing]
             failures.append(f"ledger differs from the uninterrupted night's: {sum((ledger - reference).values())} "
-                            f"rows more, {sum((reference - ledger).values())} fewer; e.g. "
-                            f"{list((ledger - reference) + (reference - ledger))[:3]}")
+                            f"rows more, {sum((reference - ledger).values())} fewer; claims {differing[:5]}; "
+                            f"items on them here: {told[:5]}; failed units here: "
+                            f"{[u for u in world.failed_units() if any(c in u for c in differing)][:3]}")
         # No false item: none the uninterrupted night did not file, unless the truth implies it (a claim whose
         # check failed there on a portal error and went through here).
         implied = {f"{e['kind']}:{e['ref']}" for e in world.truth["expected_exceptions"]}

@@ -259,6 +259,38 @@ def _certification_by_labels(form: Form, types: dict[str, Hit | None], labels: d
     return (ranked[0][0] if ranked else None), clear
 
 
+def _certification_by_dates(form: Form, types: dict[str, Hit | None]) -> str | None:
+    """The certification type told by its dates: a revised or recertification form still shows the initial
+    date, so the one of those two with a date decides, and the initial date alone means an initial form.
+    None when the dates do not tell (both filled, a label not found, or no date at all)."""
+    if any(hit is None for hit in types.values()):
+        return None
+    # Filled in or blank is all that is asked (the date itself is read and checked elsewhere): digits where
+    # the blank form has "__/__/__", even where OCR misread one ("99/23/2026").
+    dated = {name: bool(words := form.words_after(hit)[:1]) and sum(c.isdigit() for c in words[0].text) >= 4
+             for name, hit in types.items() if hit is not None}
+    later = [name for name in ("revised", "recertification") if dated[name]]
+    if len(later) == 1:
+        return later[0]
+    if not later and dated["initial"]:
+        return "initial"
+    return None
+
+
+def _unglued_codes(words: list[Word]) -> list[Word]:
+    """The words with a label's end cut off where a value is glued to it ("(ICD-10):J43.9" is "J43.9"); a
+    word that is all label goes."""
+    out = []
+    for word in words:
+        label, colon, rest = word.text.rpartition("):")
+        if not colon:
+            out.append(word)
+        elif rest:
+            out.append(Word(rest, word.conf, word.left + word.width * (len(label) + 2) / len(word.text), word.top,
+                            word.width * len(rest) / len(word.text), word.height, word.line))
+    return out
+
+
 def _glued(form: Form, hit: Hit, label_word: str) -> list[Word]:
     """A value printed against its label's last word ("CODEE1390"): the rest of that word, as a word."""
     last = form.lines[hit.line][hit.last]
@@ -350,6 +382,8 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
     near = range(section_a.line - 1, section_a.line + 2) if section_a else range(0, min(8, len(form.lines)))
     labels = {"initial": "INITIAL", "revised": "REVISED", "recertification": "RECERT"}
     types = {name: next((h for h in form.find_all(label) if h.line in near), None) for name, label in labels.items()}
+    if types["recertification"] is None:  # printed in full, which OCR's word matching takes whole
+        types["recertification"] = next((h for h in form.find_all("RECERTIFICATION") if h.line in near), None)
     boxes = []
     if section_a is not None:
         top, bottom = form.line_band(section_a.line)
@@ -360,6 +394,10 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
         cmn.certification_type = marked  # type: ignore[assignment]
     else:
         certification, clear = _certification_by_labels(form, types, labels)
+        dated = _certification_by_dates(form, types)
+        if dated is not None and (not clear or dated == certification):
+            # An EHR prints no boxes: the type is the one whose date is filled in.
+            certification, clear = dated, True
         cmn.certification_type = certification  # type: ignore[assignment]
         if not clear:
             r.review.append("certification_type")
@@ -473,25 +511,25 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
         # The label worded or spaced otherwise ("EST. LENGTH OF NEED (#OF MONTHS): 99"): the first number after it.
         months, months_hit = r.value_after("LENGTH OF NEED", lambda ws: values.integer_in(
             [w for w in ws if any(c.isdigit() for c in w.text)][:1], 1, 99), take=4)
-    r.confirm("length_of_need_months", months, r.cell_after(months_hit, 4),
+    # The cell read again is where the number was found: after a longer label ("EST. LENGTH OF NEED (#OF
+    # MONTHS): 99") a few characters after its first words hold the rest of the label, not the number.
+    months_cell = r.cell_of(months.word, grow=0.6) if months.word is not None else r.cell_after(months_hit, 4)
+    r.confirm("length_of_need_months", months, months_cell,
               lambda ws: values.integer_in(ws[:1], 1, 99), lambda v: setattr(cmn, "length_of_need_months", v),
               required=False)
     icd_hit, icd_words = r.after("DIAGNOSIS CODES (ICD-10):")
     icd_cell = r.cell_after(icd_hit, 40, x_max=form.image.width) if icd_hit else None
     if icd_hit is not None:
-        # "(ICD-10):J43.9": the first code glued to its label. The cell read again starts where the code does,
-        # inside the label's word: starting after that word, the reread missed the code, and the list came
-        # back one code short with nothing in doubt.
         label_end = form.lines[icd_hit.line][icd_hit.last]
-        label_text, _, glued = label_end.text.upper().partition("):")
-        if glued:
-            icd_words = [Word(glued, label_end.conf, label_end.left, label_end.top, label_end.width,
-                              label_end.height, label_end.line), *icd_words]
+        if _unglued_codes([label_end]):
+            # "(ICD-10):J43.9": the first code glued to its label. The cell read again takes in the label's
+            # whole word, and each read is parsed past the label's "):" alike: a cell begun where the code
+            # was guessed to start cut its first letter ("143.9"), or missed the code.
+            icd_words = [*_unglued_codes([label_end]), *icd_words]
             if icd_cell is not None:
-                start = label_end.left + label_end.width * (len(label_text) + 2) / max(len(label_end.text), 1)
-                icd_cell = (start - form.char_h * 0.2, *icd_cell[1:])
+                icd_cell = (label_end.left - form.char_h * 0.2, *icd_cell[1:])
     r.confirm("icd10", _code_list(icd_words, values.icd10_in), icd_cell,
-              lambda ws: _code_list(ws, values.icd10_in), lambda v: setattr(cmn, "icd10", v or []))
+              lambda ws: _code_list(_unglued_codes(ws), values.icd10_in), lambda v: setattr(cmn, "icd10", v or []))
     test = OxygenTest()
     pao2_hit = form.find("a) mm Hg") or form.find("a) Hg")  # the unit glued ("mmuHg")
     if pao2_hit:

@@ -350,9 +350,23 @@ def hcpcs_in(words: list[Word]) -> list[Read[str]]:
     return out
 
 
+def _joined_at_the_point(words: list[Word]) -> list[Word]:
+    """A code OCR split at its decimal point ("J43" ".9") made one word again: a word that starts with a
+    point and digits belongs to the word before it."""
+    out: list[Word] = []
+    for word in words:
+        if out and re.fullmatch(r"\.[0-9A-Z]{1,4}[,;]?", word.text.upper()) and "." not in out[-1].text:
+            before = out[-1]
+            out[-1] = Word(before.text + word.text, min(before.conf, word.conf), before.left, before.top,
+                           word.left + word.width - before.left, max(before.height, word.height), before.line)
+        else:
+            out.append(word)
+    return out
+
+
 def icd10_in(words: list[Word]) -> list[Read[str]]:
     out = []
-    for word in words:
+    for word in _joined_at_the_point(words):
         text = word.text.strip(".,;:()").upper().replace(",", ".")  # "J84,10": a speck-sized period
         if len(text) < 3:
             continue

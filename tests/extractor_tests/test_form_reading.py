@@ -597,3 +597,22 @@ def test_faxes_at_300_dpi_and_as_png_or_jpeg_read_as_well(world: Store, docs_dir
                 assert any(name == r or name.startswith(r + ".") or r.startswith(name + ".") for r in got["review"]), (
                     doc["id"], name, value)
     assert fields and right / fields >= 0.98, right / fields
+
+
+def _w(text: str, left: int = 0) -> Word:
+    return Word(text, 95.0, left, 0, 10 * len(text), 20, (1, 1, 1))
+
+
+def test_a_code_ocr_split_at_its_point_is_read_whole() -> None:
+    """Seen on another office's CMN: the rereading of "J43.9 J84.10" came back as "J43" ".9" "J84.10", and J43
+    alone is a valid category: the list read J43, with nothing in doubt."""
+    codes = [r.value for r in values.icd10_in([_w("J43"), _w(".9", 40), _w("J84.10", 80)])]
+    assert codes == ["J43.9", "J84.10"]
+    assert [r.value for r in values.icd10_in([_w("J43.9"), _w("E11.9", 80)])] == ["J43.9", "E11.9"]
+
+
+def test_a_code_glued_to_its_label_is_cut_from_it_in_every_reading() -> None:
+    from extractors.forms.cmn import _unglued_codes
+
+    assert [w.text for w in _unglued_codes([_w("(ICD-10):J43.9"), _w("J84.10", 200)])] == ["J43.9", "J84.10"]
+    assert [w.text for w in _unglued_codes([_w("(ICD-10):"), _w("J84.10", 200)])] == ["J84.10"]

@@ -305,6 +305,11 @@ def _by_family(corpus: dict[str, list[tuple[Path, Any, Store]]]) -> dict[tuple[s
                 check = item[2].scalar("SELECT check_number FROM remittances WHERE id = ?", item[1])
                 name = spr.family_of(check).name
                 family = f"{name} (held out)" if name == spr.HELD_OUT else name
+            elif kind in ("cmn fax", "swo fax"):
+                doc_type = kind.split()[0]
+                fields = json.loads(item[1]["fields"])  # the document's row
+                name = forms.family_of(doc_type, fields)
+                family = f"{name} (held out)" if forms.HELD_OUT.get(doc_type) == name else name
             out.setdefault((kind, family), []).append(item)
     return dict(sorted(out.items()))
 

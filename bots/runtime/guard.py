@@ -110,7 +110,14 @@ class PortalGuard:
         while self._paid and now - self._paid[0] > PAID_FOR_SECONDS:
             self._paid.popleft()  # a pace whose request never came (the step failed before it)
         if self._paid:
-            self._paid.popleft()
+            # Paid for at its pace; it counts from now, when the portal sees it (a step may send it a while
+            # after its pace: counted from then, the last second here would run ahead of the portal's).
+            paid_at = self._paid.popleft()
+            try:
+                self._last_second.remove(paid_at)
+            except ValueError:  # already out of the last second
+                pass
+            self._last_second.append(now)
             return
         self.unpaced += 1
         self._next_free = max(self._next_free, now) + self.interval

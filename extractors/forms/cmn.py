@@ -9,7 +9,7 @@ from typing import Any, Callable
 from ..models import Cmn, CmnPatient, OxygenTest, Supplier
 from ..words import Word
 from . import values
-from .values import SIGNED_INK, SIGNED_INK_DOUBT
+from .values import SIGNATURE_INK, SIGNATURE_INK_DOUBT
 from .layout import Form, Hit
 from .rules import CMN_RULE_FIELDS, DEFAULT_RULES, RuleSet, verdict
 
@@ -135,11 +135,12 @@ class _Reader:
         hit = self.form.find(label)
         return hit, (self.form.words_after(hit, **kwargs) if hit else [])
 
-    def value_after(self, label: str, parse: Callable[[list[Word]], values.Read[Any]], take: int | None = None
-                    ) -> tuple[values.Read[Any], Hit | None]:
+    def value_after(self, label: str, parse: Callable[[list[Word]], values.Read[Any]], take: int | None = None,
+                    *, after: Hit | None = None) -> tuple[values.Read[Any], Hit | None]:
         """The value after the first place the label is followed by one (a box heading may repeat the label),
-        and that place (the best match for the label when none has a value)."""
-        hits = self.form.find_all(label)
+        and that place (the best match for the label when none has a value); only below `after`'s line when
+        given."""
+        hits = self.form.find_all(label, after=after)
         for hit in hits:
             words = self.form.words_after(hit)
             read = parse(words[:take] if take else words)
@@ -419,8 +420,16 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
                         lambda v: setattr(cmn.patient, "name", v))
     else:
         r.review.extend(["patient.name", "patient.address"])
+    # "MBI: ...", "MBI ...", "Medicare ID ...": the format (`mbi_in`) tells an MBI wherever its label is worded.
     mbi, mbi_hit = r.value_after("MBI:", values.mbi_in, take=2)
-    r.confirm("patient.mbi", mbi, r.cell_after(mbi_hit, 18, x_max=split), values.mbi_in,
+    for label in ("MBI", "MEDICARE ID"):
+        if mbi.value is None:
+            mbi, other_hit = r.value_after(label, values.mbi_in, take=2)
+            # Nothing readable anywhere: the cell read again is after the label that is the MBI's own.
+            mbi_hit = other_hit if mbi.value is not None or mbi_hit is None else mbi_hit
+    mbi_cell = (r.cell_of(mbi.word, grow=0.8) if mbi.word is not None and mbi.value is not None
+                else r.cell_after(mbi_hit, 18, x_max=split))
+    r.confirm("patient.mbi", mbi, mbi_cell, values.mbi_in,
               lambda v: setattr(cmn.patient, "mbi", v), alphabet=values.MBI_ALPHABET,
               shape=values.MBI_SHAPE)
     dob, dob_hit = r.value_after("PT DOB:", values.date_in)
@@ -503,7 +512,13 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
     if physician_hit:
         r.confirm_words("physician.name", form.line_below(physician_hit, 1), values.name_in,
                         lambda v: setattr(cmn.physician, "name", v))
-    cmn.physician.npi = r.keep("physician.npi", r.value_after("NPI #:", values.npi_in, take=2)[0])
+    # "NPI #: 1234567893", "NPI # ...", "NPI: ...", "NPI ...": the label worded as the office's system words it,
+    # looked for from the physician's box down (the supplier's box may print its own NPI above).
+    below = Hit(physician_hit.line - 1, 0, 0, 1.0) if physician_hit else None
+    npi = r.value_after("NPI #:", values.npi_in, take=2, after=below)[0]
+    if npi.value is None:
+        npi = r.value_after("NPI", values.npi_in, take=2, after=below)[0]
+    cmn.physician.npi = r.keep("physician.npi", npi)
 
     # Section B.
     months, months_hit = r.value_after("(# OF MONTHS):", lambda ws: values.integer_in(ws, 1, 99), take=1)
@@ -528,6 +543,10 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
             icd_words = [*_unglued_codes([label_end]), *icd_words]
             if icd_cell is not None:
                 icd_cell = (label_end.left - form.char_h * 0.2, *icd_cell[1:])
+    first_codes = [c.word for c in values.icd10_in(_unglued_codes(icd_words)) if c.word is not None]
+    if icd_cell is not None and first_codes:
+        # From where the first code was read (a cell begun at the label's edge cut a letter off it: "44.9").
+        icd_cell = (min(icd_cell[0], min(w.left for w in first_codes) - form.char_h * 0.6), *icd_cell[1:])
     r.confirm("icd10", _code_list(icd_words, values.icd10_in), icd_cell,
               lambda ws: _code_list(_unglued_codes(ws), values.icd10_in), lambda v: setattr(cmn, "icd10", v or []))
     test = OxygenTest()
@@ -572,7 +591,11 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
     # The flow rate is the number left of question 5 ("... less than 1 LPM" in the question is not it).
     question5 = form.find("Enter the highest oxygen flow rate")
     if question5:
-        before = [w for w in form.words_before(question5) if w.text.upper().strip(".,") not in ("LPM", "5", "5.")]
+        # Nor is the question's own number, however OCR reads its point ("5.", "5:", "5,"): it stands against
+        # the question's first word, where no answer is typed.
+        starts = form.lines[question5.line][question5.first].left
+        before = [w for w in form.words_before(question5) if w.text.upper().strip(".,:;") not in ("LPM", "5")
+                  and w.left + w.width < starts - form.char_h * 1.5]
         flow = _flow(before)
         cell = r.cell_of(flow.word, grow=0.3)
         if cell is None and column is not None:
@@ -598,9 +621,9 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
                 if date_label and date_label.line == signature_hit.line else label_right + 12 * form.char_h)
         top = min(w.top for w in line) - form.char_h
         bottom = max(w.top + w.height for w in line) + form.char_h * 0.4
-        ratio = form.ink_ratio(label_right + form.char_h, top, stop - form.char_h, bottom)
-        cmn.signature_present = ratio > SIGNED_INK
-        if SIGNED_INK_DOUBT[0] < ratio < SIGNED_INK_DOUBT[1]:
+        ratio = form.signature_ink(label_right + form.char_h, top, stop - form.char_h, bottom)
+        cmn.signature_present = ratio > SIGNATURE_INK
+        if SIGNATURE_INK_DOUBT[0] < ratio < SIGNATURE_INK_DOUBT[1]:
             r.review.append("signature_present")
         if date_label and date_label.line == signature_hit.line:
             dated = values.date_in(form.words_after(date_label))

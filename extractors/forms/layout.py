@@ -393,6 +393,21 @@ class Form:
             return 0.0
         return float(self.ink[t:b, l:r].mean())
 
+    def signature_ink(self, left: float, top: float, right: float, bottom: float) -> float:
+        """Ink where a name is signed, without the rule it is signed on: a form prints the rule, an EHR may
+        print it higher or lower, and its ink alone came close to a signature's (an unsigned form read as
+        signed). A rule is a horizontal run of ink three characters long; no pen stroke is one."""
+        h, w = self.ink.shape
+        l, t = max(int(left), 0), max(int(top), 0)
+        r, b = min(int(right), w), min(int(bottom), h)
+        if r <= l or b <= t:
+            return 0.0
+        band = self.ink[t:b, l:r].astype(np.uint8)
+        run = max(int(self.char_h * 3), 3)
+        rules = cv2.morphologyEx(band, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1)))
+        rules = cv2.dilate(rules, np.ones((3, 1), np.uint8))  # the rule's ragged edges after a fax
+        return float((band & (1 - rules)).mean())
+
     def boxes(self, left: float, top: float, right: float, bottom: float) -> list[Box]:
         """The square checkboxes drawn in a band, left to right, with how much of each one's inside is ink.
 

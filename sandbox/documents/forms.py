@@ -1,9 +1,21 @@
-"""The CMS-484 oxygen CMN and the standard written order, filled in and printed as a physician's office would."""
+"""The CMS-484 oxygen CMN and the standard written order, filled in and printed as a physician's office would.
+
+Offices print them their own way; each office (by its practitioner) keeps one family (`family_of`):
+
+- CMN "office": the form with its boxes, checked by hand;
+- CMN "ehr": printed by an EHR: the values typed where the boxes would be (answers as letters, the HCPCS code
+  on the place-of-service row, no certification boxes: the filled date tells the type), labels worded as
+  each EHR words them;
+- SWO "office": the practice's order form, items in a table;
+- SWO "letter": a letter with the order's elements in its sentences. Kept out of the readers' tuning and
+  reported apart by bench/extract.py (HELD_OUT).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+import zlib
 from typing import Any
 
 from PIL import Image
@@ -17,6 +29,23 @@ def _d(value: Any) -> str:
         return ""
     day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
     return day.strftime("%m/%d/%Y")
+
+
+FAMILIES = {"cmn": ("office", "ehr"), "swo": ("office", "letter")}
+HELD_OUT = {"swo": "letter"}
+
+
+def family_of(doc_type: str, fields: dict[str, Any]) -> str:
+    """Stable per office: a practitioner's documents are always printed the same way."""
+    who = fields.get("physician") or fields.get("practitioner") or {}
+    names = FAMILIES[doc_type]
+    return names[zlib.crc32(f"{doc_type}:{who.get('name', '')}".encode()) % len(names)]
+
+
+def _office_rng(fields: dict[str, Any]) -> random.Random:
+    """An office's own wording and spacing: the same on every document it sends."""
+    who = fields.get("physician") or fields.get("practitioner") or {}
+    return random.Random(zlib.crc32(f"office:{who.get('name', '')}".encode()))
 
 
 def cmn_page(f: dict[str, Any], rng: random.Random, dpi: int = scan.DPI) -> Image.Image:
@@ -121,6 +150,132 @@ def cmn_page(f: dict[str, Any], rng: random.Random, dpi: int = scan.DPI) -> Imag
     return p.image
 
 
+def cmn_page_ehr(f: dict[str, Any], rng: random.Random, dpi: int = scan.DPI) -> Image.Image:
+    """CMS-484 as an EHR prints it: the form's text, the values typed in, no boxes."""
+    office = _office_rng(f)
+    mbi_label = office.choice(("MBI", "MBI:", "Medicare ID"))
+    npi_label = office.choice(("NPI #", "NPI:", "NPI"))
+    blank = office.choice(("___/___/___", "__/__/____"))
+    p = scan.Page(dpi)
+    p.text(36, 30, "DEPARTMENT OF HEALTH AND HUMAN SERVICES", 7)
+    p.text(36, 40, "CENTERS FOR MEDICARE & MEDICAID SERVICES", 7)
+    p.text(420, 30, "Form Approved OMB No. 0938-0534", 7)
+    p.text(110, 56, "CERTIFICATE OF MEDICAL NECESSITY", 12, bold=True)
+    p.text(400, 56, "CMS-484 - OXYGEN", 11, bold=True)
+    p.text(36, 82, "SECTION A", 9, bold=True)
+    p.text(100, 82, "Certification Type/Date:", 8)
+    p.text(210, 82, f"INITIAL {_d(f['initial_date'])}", 9, mono=True)
+    p.text(350, 82, f"REVISED {_d(f['revised_date']) or blank}", 8)
+    p.text(460, 82, f"RECERTIFICATION {_d(f['recertification_date']) or blank}", 8)
+    patient, physician = f["patient"], f["physician"]
+    p.box(36, 96, 270, 60)
+    p.text(40, 98, "PATIENT NAME, ADDRESS, TELEPHONE and MEDICARE ID", 6.5)
+    p.text(44, 110, patient["name"], 10, mono=True)
+    p.text(44, 124, patient["address"], 9, mono=True)
+    p.text(44, 140, f"{mbi_label} {patient['mbi']}", 10, mono=True)
+    p.box(306, 96, 270, 60)
+    p.text(310, 98, "SUPPLIER NAME, ADDRESS, TELEPHONE and NSC or NPI #", 6.5)
+    p.text(314, 110, f["supplier"]["name"], 10, mono=True)
+    p.text(314, 124, f"{catalog.SUPPLIER['address']}, {catalog.SUPPLIER['city']}", 9, mono=True)
+    p.text(314, 140, f"NSC # {f['supplier']['nsc']}", 10, mono=True)
+    p.text(36, 166, f"PLACE OF SERVICE {f['place_of_service'] or ''}", 9)
+    p.text(170, 166, f"HCPCS CODE {'  '.join(f['hcpcs'])}", 9)
+    p.text(380, 166, f"PT DOB {_d(patient.get('dob'))}", 9)
+    p.box(36, 180, 540, 34)
+    p.text(40, 182, "PHYSICIAN NAME, ADDRESS, TELEPHONE and NPI #", 6.5)
+    p.text(44, 196, f"{physician['name']}, MD", 10, mono=True)
+    p.text(330, 196, f"{npi_label} {physician['npi'] or ''}", 10, mono=True)
+    p.text(36, 228, "SECTION B", 9, bold=True)
+    p.text(100, 228, "Information in this Section May Not Be Completed by the Supplier of the Items/Supplies.", 7)
+    los = f["length_of_need_months"]
+    p.text(36, 246, f"EST. LENGTH OF NEED (# OF MONTHS): {los if los is not None else ''}", 9)
+    p.text(236, 246, "1-99 (99=LIFETIME)", 6.5)
+    p.text(330, 246, f"DIAGNOSIS CODES (ICD-10): {'   '.join(f['icd10'])}", 9)
+    test = f["test"]
+    p.text(36, 264, "ANSWERS", 8, bold=True)
+    p.text(100, 264, "ANSWER QUESTIONS 1-9. (Circle Y for Yes, N for No, or D for Does Not Apply, unless otherwise noted.)", 7)
+    y = 280
+    pao2, sao2 = test["pao2_mmhg"], test["sao2_percent"]
+    p.text(36, y, f"a) {pao2 if pao2 is not None else '____'} mm Hg", 9, mono=True)
+    p.text(160, y, "1. Enter the result of recent test taken on or before the certification date listed in Section A.", 7)
+    p.text(36, y + 14, f"b) {sao2 if sao2 is not None else '____'} %", 9, mono=True)
+    p.text(160, y + 14, "Enter (a) arterial blood gas PO2 and/or (b) oxygen saturation test; (c) date of test.", 7)
+    p.text(36, y + 28, f"c) {_d(test['date'])}", 9, mono=True)
+    p.text(36, y + 46, f"{f['q2_circumstance']}", 9, mono=True)
+    p.text(160, y + 46, "2. Was the test in Question 1 performed (1) with the patient in a chronic stable state as an outpatient,", 7)
+    p.text(170, y + 56, "(2) within two days prior to discharge from an inpatient facility to home, or (3) under other circumstances?", 7)
+    condition = {"rest": 1, "exercise": 2, "sleep": 3}[test["condition"]]
+    p.text(36, y + 72, f"{condition}", 9, mono=True)
+    p.text(160, y + 72, "3. Circle the one number for the condition of the test in Question 1: (1) At Rest (2) During Exercise"
+           " (3) During Sleep", 7)
+    p.text(36, y + 88, f"{f['portable']}", 9, mono=True)
+    p.text(160, y + 88, "4. If you are ordering portable oxygen, is the patient mobile within the home? If not ordering"
+           " portable, enter D.", 7)
+    p.text(36, y + 104, f"{f['flow_rate_lpm']} LPM", 9, mono=True)
+    p.text(160, y + 104, "5. Enter the highest oxygen flow rate ordered for this patient in liters per minute.", 7)
+    p.text(160, y + 118, "6. If greater than 4 LPM is prescribed, enter results of recent test taken on 4 LPM.", 7)
+    p.text(160, y + 130, "ANSWER QUESTIONS 7-9 ONLY IF PO2 = 56-59 OR OXYGEN SATURATION = 89 IN QUESTION 1", 7)
+    for number, (label, answer) in enumerate((
+            ("7. Does the patient have dependent edema due to congestive heart failure?", f["q7_edema"]),
+            ("8. Does the patient have cor pulmonale or pulmonary hypertension documented by P pulmonale on an EKG",
+             f["q8_cor_pulmonale"]),
+            ("9. Does the patient have a hematocrit greater than 56%?", f["q9_hematocrit"]))):
+        yy = y + 146 + number * 18 + (10 if number == 2 else 0)
+        p.text(36, yy, answer, 9, mono=True)
+        p.text(160, yy, label, 7)
+        if number == 1:
+            p.text(170, yy + 10, "or by an echocardiogram, gated blood pool scan or direct pulmonary artery pressure"
+                   " measurement?", 7)
+    y = 520
+    p.text(36, y, "NAME OF PERSON ANSWERING SECTION B QUESTIONS, IF OTHER THAN PHYSICIAN (Please Print):", 7)
+    p.text(36, y + 20, "SECTION C", 9, bold=True)
+    p.text(100, y + 20, "Narrative Description of Equipment and Cost", 8)
+    p.text(36, y + 34, "(1) Narrative description of all items, accessories and options ordered; (2) Supplier's charge;"
+           " (3) Medicare Fee Schedule Allowance", 6.5)
+    p.text(44, y + 46, "OXYGEN CONCENTRATOR, STATIONARY", 9, mono=True)
+    p.text(36, y + 70, "SECTION D", 9, bold=True)
+    p.text(100, y + 70, "PHYSICIAN Attestation and Signature/Date", 8)
+    p.text(36, y + 84, "I certify that I am the treating physician identified in Section A of this form. I have received"
+           " Sections A, B and C of the", 6.5)
+    p.text(36, y + 93, "Certificate of Medical Necessity. I certify that the medical necessity information in Section B"
+           " is true, accurate and complete.", 6.5)
+    p.text(36, y + 122, "PHYSICIAN'S SIGNATURE", 8)
+    p.line(140, y + 130, 360, y + 130)
+    if f["signature_present"]:
+        p.signature(160, y + 112, rng)
+    p.text(400, y + 122, "DATE", 8)
+    if f["signature_date"]:
+        p.text(430, y + 120, _d(f["signature_date"]), 9, mono=True)
+    return p.image
+
+
+def swo_letter(f: dict[str, Any], rng: random.Random, dpi: int = scan.DPI) -> Image.Image:
+    """A standard written order as a letter: the elements in sentences, wherever the letter puts them."""
+    office = _office_rng(f)
+    practitioner, patient = f["practitioner"], f["patient"]
+    last = practitioner["name"].split(",")[0].title()
+    p = scan.Page(dpi)
+    p.text(36, 36, f"{last} {office.choice(('Pulmonary Associates', 'Internal Medicine', 'Clinic'))}", 13, bold=True)
+    p.text(36, 54, "455 RIVER RD, SUITE 200, BOISE ID 83706   PHONE (208) 555-0142", 8)
+    order_date = dt.date.fromisoformat(str(f["order_date"]))
+    p.text(36, 92, order_date.strftime("%B %d, %Y").replace(" 0", " "), 10)
+    p.text(36, 120, "To: Summit Home Medical Supply", 10)
+    p.text(36, 146, f"Re: {patient['name']}   Medicare number {patient['mbi']}", 10)
+    p.text(36, 176, "Please dispense the following to my patient named above:", 10)
+    y = 196
+    for item in f["items"]:
+        p.text(56, y, f"- {item['description'].lower()}, HCPCS {item['hcpcs']}, quantity {item['quantity']}", 10)
+        y += 18
+    p.text(36, y + 10, "Refills and length of need as medically necessary. Please call with any questions.", 10)
+    p.text(36, y + 50, "Sincerely,", 10)
+    if f["signature_present"]:
+        p.signature(40, y + 72, rng)
+    p.text(36, y + 106, f"{practitioner['name']}, MD", 10)
+    if practitioner["npi"]:
+        p.text(36, y + 122, f"NPI {practitioner['npi']}", 10)
+    return p.image
+
+
 def swo_page(f: dict[str, Any], rng: random.Random, dpi: int = scan.DPI) -> Image.Image:
     p = scan.Page(dpi)
     practitioner = f["practitioner"]
@@ -162,7 +317,9 @@ def render(document: dict[str, Any], fields: dict[str, Any], dpi: int = scan.DPI
     """The document as the fax inbox stores it: (bytes, content type). The inbox's faxes are 200 dpi
     (fine mode); `dpi` draws the same document at another resolution (a 300 dpi fax, for tests)."""
     rng = random.Random(document["noise_seed"])
-    form = cmn_page(fields, rng, dpi) if document["doc_type"] == "cmn" else swo_page(fields, rng, dpi)
+    drawers = {("cmn", "office"): cmn_page, ("cmn", "ehr"): cmn_page_ehr, ("swo", "office"): swo_page,
+               ("swo", "letter"): swo_letter}
+    form = drawers[document["doc_type"], family_of(document["doc_type"], fields)](fields, rng, dpi)
     pages = [cover_page(document, rng, dpi), form] if rng.random() < 0.3 else [form]
     noise = scan.Noise(skew_deg=3.0, speckle=rng.choice((0.0003, 0.0008, 0.0015)), blur=rng.choice((0.0, 0.5, 0.9)),
                        bilevel=True, scale=rng.choice((1.0, 1.0, 0.94, 1.04)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 import os
 from pathlib import Path
 from typing import Any
@@ -447,30 +448,38 @@ SAMPLE = 20  # forms of each type (the newest), from the test world (seed 21: no
 @pytest.mark.slow
 @pytest.mark.parametrize("doc_type", ["cmn", "swo"])
 def test_every_wrong_field_is_under_review(world: Store, docs_dir: Path, doc_type: str) -> None:
-    """Golden check on the sandbox's faxes: 98% of fields right or more, and what the extractor got wrong it
-    said it was unsure of."""
-    fields = right = 0
-    for doc in world.all("SELECT * FROM documents WHERE doc_type = ? ORDER BY id DESC LIMIT ?", doc_type, SAMPLE):
-        data, content_type = forms.render(dict(doc), json.loads(doc["fields"]))
+    """Golden check on the sandbox's faxes, family by family: in the families the readers were tuned on, 98% of
+    fields right or more; in every family, the held-out one too, what the extractor got wrong it said it was
+    unsure of (a document it refuses goes to a person whole: safe, and every field of it counts as not right,
+    so a reader cannot raise its way to a better score)."""
+    fields: Counter[str] = Counter()
+    right: Counter[str] = Counter()
+    for doc in world.all("SELECT * FROM documents WHERE doc_type = ? ORDER BY id DESC LIMIT ?", doc_type,
+                         SAMPLE * 2):
+        truth = json.loads(doc["fields"])
+        family = forms.family_of(doc_type, truth)
+        if fields[family] >= len(_leaves(truth)) * SAMPLE:
+            continue
+        data, content_type = forms.render(dict(doc), truth)
         path = docs_dir / f"golden-{doc_type}-{doc['id']}.{'tif' if content_type == 'image/tiff' else 'pdf'}"
         path.write_bytes(data)
-        truth = json.loads(doc["fields"])
         try:
             got = extract(path).model_dump(mode="json")
         except ExtractError:
-            # Safe (a person gets it) but not read: every field of it counts as not right, so a reader cannot
-            # raise its way to a better score.
-            fields += len(_leaves(truth))
+            fields[family] += len(_leaves(truth))
             continue
         for name, want in _leaves(truth):
             value = _get(got, name)
-            fields += 1
+            fields[family] += 1
             if value == want:
-                right += 1
+                right[family] += 1
             else:
                 assert any(name == r or name.startswith(r + ".") or r.startswith(name + ".") for r in got["review"]), (
-                    doc["id"], name, value)
-    assert fields and right / fields >= 0.98, right / fields
+                    family, doc["id"], name, value)
+    tuned = [f for f in forms.FAMILIES[doc_type] if f != forms.HELD_OUT.get(doc_type)]
+    assert all(fields[f] for f in tuned), fields
+    for family in tuned:
+        assert right[family] / fields[family] >= 0.98, (family, right[family] / fields[family])
 
 
 def _leaves(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
@@ -573,30 +582,37 @@ def test_a_hyphen_read_with_either_half_of_a_word_joins_the_halves() -> None:
 @pytest.mark.parametrize("kind", ["pdf at 300 dpi", "png", "jpeg"])
 def test_faxes_at_300_dpi_and_as_png_or_jpeg_read_as_well(world: Store, docs_dir: Path, kind: str) -> None:
     """The inbox's faxes are 200 dpi PDFs and G4 TIFFs; the same forms drawn at 300 dpi, or saved as a PNG or a
-    JPEG (the form page alone, 200 dpi), read as well: 98% of fields right, every wrong one under review."""
-    fields = right = 0
-    for doc in world.all("SELECT * FROM documents ORDER BY id LIMIT 12"):
+    JPEG (the form page alone, 200 dpi), read as well as the faxes themselves (within a point of their fields
+    right, and 97% at least), every wrong field under review. The families the readers were tuned on (the
+    held-out one is measured at the inbox's own resolution alone)."""
+    fields = right = right_as_faxed = 0
+    tuned = [doc for doc in world.all("SELECT * FROM documents ORDER BY id LIMIT 40")
+             if forms.HELD_OUT.get(doc["doc_type"]) != forms.family_of(doc["doc_type"], json.loads(doc["fields"]))]
+    for doc in tuned[:12]:
         truth = json.loads(doc["fields"])
         path = docs_dir / f"other-{doc['id']}.{ {'pdf at 300 dpi': 'pdf', 'png': 'png', 'jpeg': 'jpg'}[kind] }"
+        data, content_type = forms.render(dict(doc), truth)
+        fax = docs_dir / f"fax-{doc['id']}.{'tif' if content_type == 'image/tiff' else 'pdf'}"
+        fax.write_bytes(data)
         if kind == "pdf at 300 dpi":
             path.write_bytes(forms.render(dict(doc) | {"format": "pdf"}, truth, dpi=300)[0])
         else:
-            data, content_type = forms.render(dict(doc), truth)
-            fax = docs_dir / f"fax-{doc['id']}.{'tif' if content_type == 'image/tiff' else 'pdf'}"
-            fax.write_bytes(data)
             page = list(pages(fax))[-1].image
             assert page is not None
             page.save(path, dpi=(200, 200), **({"quality": 75} if kind == "jpeg" else {}))
         got = extract(path).model_dump(mode="json")
+        as_faxed = extract(fax).model_dump(mode="json")
         for name, want in _leaves(truth):
             value = _get(got, name)
             fields += 1
+            right_as_faxed += _get(as_faxed, name) == want
             if value == want:
                 right += 1
             else:
                 assert any(name == r or name.startswith(r + ".") or r.startswith(name + ".") for r in got["review"]), (
                     doc["id"], name, value)
-    assert fields and right / fields >= 0.98, right / fields
+    assert fields and right / fields >= max(right_as_faxed / fields - 0.01, 0.97), (right / fields,
+                                                                                      right_as_faxed / fields)
 
 
 def _w(text: str, left: int = 0) -> Word:

@@ -64,6 +64,7 @@ class PortalSession:
         self.logged_in = False
         self.evidence = Evidence()
         self._holding_slot = False
+        self._blank = False  # a page opened afresh, not yet on the portal
 
     # --- life cycle ---------------------------------------------------------------------
     async def page(self) -> Page:
@@ -84,6 +85,13 @@ class PortalSession:
         if not self.logged_in:
             await self.login(self._page)
             self.logged_in = True
+            self._blank = False
+        elif self._blank:
+            # A page opened afresh after a portal error is blank: back on the portal's own address first,
+            # where its screens are read (a read from a blank page is another origin's, which the browser
+            # refuses: "Failed to fetch"), still logged in; a session that expired meanwhile shows its log-in.
+            await self.goto(self._page, "/")
+            self._blank = False
         return self._page
 
     def _count_request(self, request: Request) -> None:
@@ -105,6 +113,7 @@ class PortalSession:
         try:
             await old.close()
             self._page = await self.context.new_page()
+            self._blank = True
         except PlaywrightError:
             log.debug("a new %s page failed; a new session instead", self.name, exc_info=True)
             self._page = old

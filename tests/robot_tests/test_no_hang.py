@@ -23,6 +23,9 @@ from bots.runtime.watchdog import RunClock, progressed, watched
 class _Page:
     url = "http://portal/"
 
+    async def goto(self, url: str, **kwargs: Any) -> None:
+        self.url = url
+
 
 class _Context:
     def __init__(self) -> None:
@@ -249,8 +252,8 @@ def test_a_portal_error_keeps_the_session_on_a_new_page_and_a_session_error_drop
 
     assert asyncio.run(session.run(step)) == "done"
     first, second = contexts
-    # The 503: same context, no new log-in, a new page (the erring one closed).
-    assert seen[0] is not seen[1] and seen[0].closed and seen[1] in first.pages
+    # The 503: same context, no new log-in, a new page (the erring one closed), back on the portal first.
+    assert seen[0] is not seen[1] and seen[0].closed and seen[1] in first.pages and seen[1].url == "http://portal/"
     # The expired session: a new context and log-in; the old context closed, its screen kept as evidence.
     assert first.closed and not second.closed and seen[2] in second.pages
     assert logins == [1, 2]

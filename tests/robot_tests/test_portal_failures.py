@@ -54,3 +54,66 @@ def test_expired_password_and_maintenance_each_file_one_item(tmp_path: Path, dat
         assert again.status.value == "finished" and again.units.get("pending", 0) == 0
         notes = n.notes()
         assert all(c["claim_number"] in notes for c in due if c["expected_note"])
+
+
+def test_after_a_portals_error_the_next_read_goes_from_the_portals_own_page(tmp_path: Path) -> None:
+    """Seen in a full-size night: a 503 kept the session on a new, blank page, and the next read (a fetch in the
+    page) came from about:blank, which the browser refuses ("Failed to fetch"); a check's unit failed on it.
+    The page goes back to the portal first, still logged in (one log-in, one context)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from bots.portals.base import PortalSession
+    from bots.runtime.browser import launch
+    from bots.runtime.guard import PortalGuard
+    from bots.runtime.vault import Credentials
+
+    require_chromium()
+    answers = iter([503, 200, 200])
+    seen: list[str] = []
+
+    class Portal(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+            seen.append(self.path)
+            status = next(answers) if self.path == "/screen" else 200
+            body = b'<html><div id="s">claim C1</div></html>' if status == 200 else b"<html>busy</html>"
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Portal)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    logins: list[int] = []
+
+    class Session(PortalSession):
+        name = "billing"
+
+        async def login(self, page: object) -> None:
+            logins.append(1)
+            await self.goto(page, "/")  # type: ignore[arg-type]
+
+    async def night() -> list[str]:
+        async with launch() as (_playwright, browser):
+            session = Session(browser, PortalGuard("billing", Policy(retries=2, backoff=0.0)),
+                              Credentials(url=f"http://127.0.0.1:{server.server_port}"), evidence_dir=tmp_path,
+                              trace=False)
+
+            async def read(page: object) -> str:
+                return await session.read_screen(page, "/screen", "doc => doc.querySelector('#s').textContent",  # type: ignore[arg-type]
+                                                 screen="#s", login_marker="#login", what="claim")
+            try:
+                return [await session.run(read), await session.run(read)]
+            finally:
+                await session.close()
+
+    try:
+        assert asyncio.run(night()) == ["claim C1", "claim C1"]
+    finally:
+        server.shutdown()
+    assert logins == [1], "a portal's error costs no new log-in"
+    assert seen[:4] == ["/", "/screen", "/", "/screen"], seen

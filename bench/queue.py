@@ -46,7 +46,7 @@ sys.path.insert(0, str(REPO))
 
 from hme_rpa.config import Config  # noqa: E402
 from queue_server import migrate  # noqa: E402
-from queue_server.client import QueueClient  # noqa: E402
+from queue_client import QueueClient  # noqa: E402
 from queue_server.db import make_engine  # noqa: E402
 from queue_server.domain.kinds import Kind, Team  # noqa: E402
 from queue_server.models import EventType, ItemEvent, Role  # noqa: E402

@@ -30,9 +30,7 @@ from typing import Any, Callable
 from playwright.async_api import Browser
 
 from hme_rpa.config import Config
-from queue_server.client import QueueClient
-from queue_server.db import make_engine
-from queue_server.models import RunStatus, UnitStatus
+from queue_client import QueueClient
 
 from .errors import BotError, BusinessException, LoginRefused, PasswordExpired, PortalDown, UnitIncomplete
 from .portals.base import PortalSession
@@ -44,7 +42,7 @@ from .robots import ROBOTS
 from .robots.extraction import init_worker
 from .robots.base import Filing, NightContext, Outcome, Robot, Worker, add_totals
 from .runtime.browser import launch
-from .runtime.checkpoints import Checkpoints, Unit
+from .runtime.checkpoints import Checkpoints, RunStatus, Unit, UnitStatus
 from .runtime.guard import Policy, PortalGuard, RetriesExhausted
 from .runtime.pool import SessionPool
 from .runtime.vault import Credentials, Vault
@@ -86,11 +84,10 @@ class Night:
         self.sessions = sessions
         self.progress = progress
         self.trace = trace
-        self.engine = make_engine(config.database_url)
-        self.checkpoints = Checkpoints(self.engine, robot.name, night, runner)
         self.credentials = {p: vault.get(p) for p in robot.portals}
         queue = vault.get("queue")
         self.queue = QueueClient(queue.url, queue.password)
+        self.checkpoints = Checkpoints(self.queue, robot.name, night, runner)
         self.guards = {p: PortalGuard(p, policies[p]) for p in robot.portals}
         self.down: dict[str, str] = {}
         self.totals: dict[str, Any] = {}
@@ -388,5 +385,4 @@ async def run_robot(config: Config, robot_name: str, *, night: dt.date, contexts
         error = error or "; ".join(f"{p}: {e}" for p, e in state.down.items())
     await asyncio.to_thread(cp.finish_run, status, error, exceptions_filed=state.filed, totals=state.totals,
                             **state.run_counts())
-    state.engine.dispose()
     return RunSummary(robot_name, night, run_id, status, counts, state.filed, state.totals, error, state.kinds)

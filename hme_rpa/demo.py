@@ -84,7 +84,7 @@ def run(*, port: int, serve: bool, echo: Callable[[str], None], sandbox_port: in
     from werkzeug.serving import make_server
 
     from queue_server import create_app, migrate
-    from queue_server.client import QueueClient
+    from queue_client import QueueClient
     from queue_server.db import make_engine
     from queue_server.domain.kinds import Team
     from queue_server.models import Role

@@ -1,4 +1,5 @@
-"""A small client for the bots' API (standard library only), used by the robots and the demo."""
+"""The bots' API over HTTP, with the standard library alone (no Flask, no SQLAlchemy: a runner imports this and
+nothing of the server)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,14 @@ import urllib.error
 import urllib.request
 from typing import Any, Iterable, Sequence
 
-from .exceptions import QueueError
 
-
-class QueueClientError(QueueError):
-    """The server refused a request; `status_code` and `code` are the server's."""
+class QueueClientError(Exception):
+    """The server refused a request; `status_code` and `code` are the server's, `details` its reasons."""
 
     def __init__(self, status: int, code: str, message: str, details: list[dict[str, Any]] | None = None) -> None:
-        super().__init__(message, details=details)
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
         self.status_code = status
         self.code = code
 
@@ -118,3 +119,12 @@ class QueueClient:
     def reopen(self, item_id: int, reason: str) -> dict[str, Any]:
         return self._request("POST", f"/items/{item_id}/reopen",  # type: ignore[no-any-return]
                              json.dumps({"reason": reason}).encode())
+
+    # --- the robots' nights -------------------------------------------------------------------
+    def post_json(self, path: str, body: dict[str, Any]) -> Any:
+        """A robot-work call: each is safe to repeat (a repeated lease is this runner's own, and comes back to
+        it on a restart or when the lease runs out)."""
+        return self._retrying("POST", path, json.dumps(body).encode())
+
+    def get_json(self, path: str) -> Any:
+        return self._retrying("GET", path)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from browser import live_server
 from hme_rpa import samples
 from hme_rpa.config import Config
-from queue_server.client import QueueClient, QueueClientError
+from queue_client import QueueClient, QueueClientError
 from queue_server.models import WorkItem
 from queue_server.services import attachments, previews
 

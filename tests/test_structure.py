@@ -6,18 +6,19 @@ import ast
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-PACKAGES = ("hme_rpa", "bots", "extractors", "queue_server", "sandbox")
+PACKAGES = ("hme_rpa", "bots", "extractors", "queue_client", "queue_server", "sandbox")
 # Which project packages each may import. The leaves (configuration, business days) import none; the command
 # line (hme_rpa.cli, hme_rpa.demo) is the top and may import any.
 ALLOWED = {
     "hme_rpa.config": {"hme_rpa.business_days"},
     "hme_rpa.business_days": set(),
     "extractors": set(),
+    "queue_client": set(),  # the standard library alone: a runner imports nothing of the server
     "queue_server": {"hme_rpa.config", "hme_rpa.business_days"},
     "sandbox": {"hme_rpa.config"},
-    # Still to go (issue 30): the robots reach the queue's models and database for their runs and units, and
-    # the recorder drives the sandbox. Named here so that nothing else creeps in.
-    "bots": {"hme_rpa.config", "hme_rpa.business_days", "extractors", "queue_server", "sandbox"},
+    # The robots reach the queue through its API client alone. Still to go (issue 30): the recorder drives the
+    # sandbox. Named here so that nothing else creeps in.
+    "bots": {"hme_rpa.config", "hme_rpa.business_days", "extractors", "queue_client", "sandbox"},
 }
 
 
@@ -82,3 +83,15 @@ def test_only_the_configuration_reads_the_environment() -> None:
                     readers.append(f"{_module(path)}:{node.lineno} os.environ[...]")
     # Still to go: the extractors' word-list cache finds its folder by XDG_CACHE_HOME itself.
     assert readers == ["extractors.dictionary:37 os.environ.get"], readers
+
+
+def test_a_runner_loads_nothing_of_the_server() -> None:
+    """A runner holds an API token and nothing else: importing the robots loads neither Flask nor SQLAlchemy
+    (their runs and units are the queue server's, reached through its API)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, bots.runner, queue_client; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy', 'queue_server')))")
+    loaded = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]", loaded.stdout

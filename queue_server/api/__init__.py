@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from . import routes  # noqa: E402,F401  (registers the views on bp)
+from . import robot_work, routes  # noqa: E402,F401  (register the views on bp)

@@ -7,9 +7,12 @@ from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
-from .schemas import AttachmentOut, BatchIn, BatchOut, ErrorOut, ItemIn, ItemOut, ItemRef, ReopenIn
+from .schemas import (AttachmentOut, BatchIn, BatchOut, ErrorOut, FinishedBeforeIn, ItemIn, ItemOut, ItemRef, LeaseIn,
+                      PlanIn, PlannedIn, ProgressIn, ReopenIn, RunIn, RunnerIn, RunUpdateIn, UnitFinishIn, UnitOut)
 
-_MODELS = (ItemIn, BatchIn, ItemRef, BatchOut, ItemOut, ReopenIn, AttachmentOut, ErrorOut)
+_INPUTS = (ItemIn, BatchIn, ReopenIn, RunIn, RunnerIn, RunUpdateIn, PlanIn, PlannedIn, FinishedBeforeIn, LeaseIn,
+           ProgressIn, UnitFinishIn)
+_MODELS = (*_INPUTS, ItemRef, BatchOut, ItemOut, AttachmentOut, ErrorOut, UnitOut)
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -30,7 +33,7 @@ def _errors(*codes: int) -> dict[str, Any]:
 
 @functools.cache
 def document() -> dict[str, Any]:
-    _, defs = models_json_schema([(m, "validation" if m in (ItemIn, BatchIn, ReopenIn) else "serialization")
+    _, defs = models_json_schema([(m, "validation" if m in _INPUTS else "serialization")
                                   for m in _MODELS], ref_template="#/components/schemas/{model}")
     item_id = [{"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
     common = (400, 401, 403, 415)
@@ -101,8 +104,53 @@ def document() -> dict[str, Any]:
                                   **_errors(401, 403, 415, 422)},
                 },
             },
+            **_robot_work(),
             "/health": {"get": {"summary": "Ready to serve", "security": [],
                                 "responses": {"200": {"description": "OK"},
                                               "503": {"description": "Database unavailable"}}}},
         },
+    }
+
+
+def _robot_work() -> dict[str, Any]:
+    """The robots' nights (api/robot_work.py): how a runner plans, leases, checkpoints and records its runs."""
+    night = [{"name": "robot", "in": "path", "required": True, "schema": {"type": "string", "minLength": 1,
+                                                                           "maxLength": 32, "pattern": "^[a-z-]+$"}},
+             {"name": "night", "in": "path", "required": True, "schema": {"type": "string", "format": "date"}}]
+    unit = [{"name": "unit_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+    run = [{"name": "run_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+
+    def post(summary: str, parameters: list[dict[str, Any]], body: str, answer: dict[str, Any],
+             status: str = "200") -> dict[str, Any]:
+        return {"post": {"summary": summary, "parameters": parameters,
+                         "requestBody": {"required": True, **_json(_ref(body))},
+                         "responses": {status: {"description": "Done", **_json(answer)},
+                                       **_errors(400, 401, 403, 404, 415, 422)}}}
+
+    obj = {"type": "object"}
+    base = "/robots/{robot}/nights/{night}"
+    return {
+        f"{base}/runs": post("Start a run (a run of this runner and robot still 'running' is marked abandoned)",
+                             night, "RunIn", {"type": "object", "properties": {"run_id": {"type": "integer"}}},
+                             "201"),
+        "/runs/{run_id}": post("A run's heartbeat, figures, or end", run, "RunUpdateIn", obj),
+        f"{base}/units": post("Plan units (those planned already stay as they are)", night, "PlanIn", obj),
+        f"{base}/units/finished-before": post("Which of these keys this robot finished on an earlier night",
+                                              night, "FinishedBeforeIn", obj),
+        f"{base}/units/counts": {"get": {"summary": "The night's units by status", "parameters": night,
+                                         "responses": {"200": {"description": "Counts", **_json(obj)},
+                                                       **_errors(401, 403, 404)}}},
+        f"{base}/planning": post("Plan the night, wait for the runner planning it, or find it planned",
+                                 night, "LeaseIn", obj),
+        f"{base}/planning/done": post("The night is planned", night, "PlannedIn", obj),
+        f"{base}/planning/abandon": post("Planning failed here: the next runner plans at once", night, "RunnerIn", obj),
+        f"{base}/leases": post("Lease the next unit (null when none is left)", night, "LeaseIn", obj),
+        f"{base}/leases/reclaim": post("At start-up: this runner's leases pending again at once", night, "RunnerIn",
+                                       obj),
+        f"{base}/leases/release": post("A clean stop: what this runner had not started goes back", night,
+                                       "RunnerIn", obj),
+        "/units/{unit_id}/give-back": post("Not the unit's fault: pending again, no attempt spent", unit, "RunnerIn",
+                                           obj),
+        "/units/{unit_id}/progress": post("Keep part-way progress and extend the lease", unit, "ProgressIn", obj),
+        "/units/{unit_id}/finish": post("The unit is done, an exception, or failed", unit, "UnitFinishIn", obj),
     }

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Annotated
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, WithJsonSchema, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, StrictBool, WithJsonSchema, Field, StringConstraints, model_validator
 
 from ..domain.kinds import Kind, PayerType, Status, Team
+from ..models.robots import RunStatus, UnitStatus
 from ..services.intake import NewItem
 
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
@@ -143,3 +144,84 @@ class ErrorBody(BaseModel):
 
 class ErrorOut(BaseModel):
     error: ErrorBody
+
+
+# --- the robots' nights (api/robot_work.py) ------------------------------------------------------------
+Runner = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120, pattern=r"\S")]
+UnitKey = Annotated[str, StringConstraints(min_length=1, max_length=120)]
+def _whole_number(value: Any) -> Any:
+    """A JSON integer (1, or 1.0: JSON does not tell them apart), never a string or true: "5" is not a count."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("a whole number, sent as a JSON number")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("a whole number")
+        return int(value)
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+Count = Annotated[int, Field(ge=0), BeforeValidator(_whole_number)]
+LeaseSeconds = Annotated[int, Field(ge=1, le=86_400), BeforeValidator(_whole_number)]
+
+
+class RunnerIn(_Strict):
+    runner: Runner
+
+
+class RunIn(RunnerIn):
+    pass
+
+
+class RunUpdateIn(_Strict):
+    """A run's heartbeat (nothing but `{}`), its figures as it goes, or its end (`finished`)."""
+
+    status: RunStatus | None = None
+    error: Annotated[str, StringConstraints(max_length=4000)] | None = None
+    finished: StrictBool = False
+    exceptions_filed: Count | None = None
+    units_done: Count | None = None
+    units_exception: Count | None = None
+    units_failed: Count | None = None
+    totals: dict[str, Any] | None = None
+
+
+class UnitIn(_Strict):
+    key: UnitKey
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class PlanIn(_Strict):
+    units: list[UnitIn] = Field(max_length=20_000)
+
+
+class PlannedIn(_Strict):
+    count: Count
+
+
+class FinishedBeforeIn(_Strict):
+    keys: list[UnitKey] = Field(max_length=20_000)
+
+
+class LeaseIn(RunnerIn):
+    run_id: WholeNumber | None = None
+    skip_portals: list[Annotated[str, StringConstraints(max_length=40)]] = Field(default_factory=list, max_length=20)
+    lease_seconds: LeaseSeconds = 300
+
+
+class ProgressIn(RunnerIn):
+    result: dict[str, Any]
+    lease_seconds: LeaseSeconds = 300
+
+
+class UnitFinishIn(RunnerIn):
+    status: Literal["done", "exception", "failed"]  # how a unit ends (UnitStatus's finished values)
+    result: dict[str, Any] = Field(default_factory=dict)
+
+
+class UnitOut(BaseModel):
+    id: int
+    key: str
+    data: dict[str, Any]
+    result: dict[str, Any]
+    attempts: int

@@ -1,4 +1,5 @@
-"""The night's units of work in the database: planned once, leased by one runner at a time, finished once.
+"""The robots' nights: their units of work planned once, leased by one runner at a time, finished once, and
+their run records. The runners reach it through the bots' API (api/robot_work.py), never the database.
 
 Runners on any number of machines share a night through these rows. A lease
 names its runner and expires; a runner restarted under the same name takes
@@ -15,8 +16,8 @@ from sqlalchemy import Engine, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from queue_server.db import utcnow
-from queue_server.models import RobotRun, RobotUnit, RunStatus, UnitStatus
+from ..db import utcnow
+from ..models import RobotRun, RobotUnit, RunStatus, UnitStatus
 
 FINISHED = (UnitStatus.DONE, UnitStatus.EXCEPTION, UnitStatus.FAILED)
 
@@ -30,7 +31,7 @@ class Unit:
     attempts: int
 
 
-class Checkpoints:
+class NightLedger:
     def __init__(self, engine: Engine, robot: str, night: dt.date, runner: str, *, lease_seconds: int = 300,
                  max_attempts: int = 12) -> None:
         self.engine = engine
@@ -180,6 +181,8 @@ class Checkpoints:
 
     # --- run records -----------------------------------------------------------------------
     def start_run(self) -> int:
+        """A new run record; a run of this runner and robot still "running" was killed, one nobody beats for is
+        dead."""
         with Session(self.engine) as s, s.begin():
             # A run still "running" is dead when its runner starts this robot again (a runner runs a robot once at
             # a time: it was killed), or when nobody has shown it alive for ten minutes (runs beat every 30 s).

@@ -1,15 +1,20 @@
-"""Checkpoints: planned once, leased by one runner at a time, taken over when a runner dies."""
+"""A night's units, planned once, leased by one runner at a time, taken over when a runner dies: the queue
+server's rules (NightLedger), and a runner reaching them through the bots' API with its token alone."""
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
 
+from flask import Flask
+
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from bots.runtime.checkpoints import Checkpoints
+from queue_server.services.robot_work import NightLedger as Checkpoints
 from queue_server.models import RobotRun, RobotUnit, RunStatus, UnitStatus
+
+from browser import live_server
 
 NIGHT = dt.date(2026, 11, 20)
 
@@ -152,3 +157,50 @@ def test_a_killed_run_is_marked_abandoned_when_its_runner_starts_again(database_
     # Another robot's run on the same runner, and another runner's run, may still be alive.
     assert status[other] == status[elsewhere] == status[again] == RunStatus.RUNNING
     engine.dispose()
+
+
+def test_a_runner_keeps_its_night_through_the_api_with_its_token_alone(app: Flask, bot_token: str,
+                                                                      database_url: str) -> None:
+    """The runner's side (bots.runtime.checkpoints) holds no database login: every call is the bots' API."""
+    from bots.runtime import checkpoints as runner_side
+    from queue_client import QueueClient
+
+    with live_server(app) as url:
+        queue = QueueClient(url, bot_token, retries=0)
+        cp = runner_side.Checkpoints(queue, "eobs", NIGHT, "runner-a", lease_seconds=600)
+        run_id = cp.start_run()
+        assert cp.reclaim_own_leases() == 0
+        assert cp.claim_planning() == "plan"
+        assert cp.plan([(f"R{n}", {"portal": "medicare" if n % 2 else "bluriver"}) for n in range(5)]) == 5
+        cp.mark_planned(5)
+        assert runner_side.Checkpoints(queue, "eobs", NIGHT, "runner-b").claim_planning() == "done"
+        unit = cp.lease_next({"bluriver"})
+        assert unit is not None and unit.data["portal"] == "medicare" and unit.attempts == 1
+        unit.result = {"claims": {"C1": {"state": "posted"}}}
+        cp.save(unit)
+        cp.finish(unit, runner_side.UnitStatus.EXCEPTION)
+        other = cp.lease_next()
+        assert other is not None and other.id != unit.id
+        cp.give_back(other)
+        cp.update_run(units_done=0, units_exception=1, totals={"posted": "12.50"})
+        assert cp.counts() == {"pending": 4, "exception": 1}
+        cp.release_own_leases()
+        cp.finish_run(runner_side.RunStatus.FINISHED, "", exceptions_filed=1)
+        assert cp.finished_before(["R1", "R9"]) == set()  # finished tonight, not on an earlier night
+        tomorrow = runner_side.Checkpoints(queue, "eobs", NIGHT + dt.timedelta(days=1), "runner-a")
+        assert tomorrow.finished_before([unit.key, "R9"]) == {unit.key}
+    engine = create_engine(database_url)
+    with Session(engine) as s:
+        run = s.get(RobotRun, run_id)
+        assert run is not None and run.status == RunStatus.FINISHED and run.exceptions_filed == 1
+        assert run.totals == {"posted": "12.50"} and run.finished_at is not None
+        saved = s.get(RobotUnit, unit.id)
+        assert saved is not None and saved.result == {"claims": {"C1": {"state": "posted"}}}
+    engine.dispose()
+
+
+def test_the_runners_statuses_are_the_servers() -> None:
+    from bots.runtime import checkpoints as runner_side
+
+    assert {s.value for s in runner_side.RunStatus} == {s.value for s in RunStatus}
+    assert {s.value for s in runner_side.UnitStatus} == {s.value for s in UnitStatus}

@@ -218,7 +218,18 @@ def main() -> None:
                 may = acted = acted_wrongly = 0  # documents a robot may act on; acted on; acted on against the truth
                 for (path, truth, world_store), (_, got, error, _) in zip(items, results):
                     if got is None:
+                        # Refused (safe: a person gets it whole), not read: every field counts as not right,
+                        # and a document a robot could have acted on as one it did not.
                         failed += 1
+                        if kind in ("spr text", "eob text", "eob scan"):
+                            want = remittance(world_store, truth)
+                            count = len(wrong_fields(want, want)[0])
+                            may += bool(want["balanced"])
+                        else:
+                            count = len(FORM_FIELDS if kind == "cmn fax" else SWO_FIELDS)
+                            may += bool(truth["valid"])
+                        fields += count
+                        wrong += count
                         continue
                     pages += got["pages"]
                     before_silent = silent

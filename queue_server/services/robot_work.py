@@ -19,9 +19,6 @@ from sqlalchemy.orm import Session
 from ..db import utcnow
 from ..models import RobotRun, RobotUnit, RunStatus, UnitStatus
 
-FINISHED = (UnitStatus.DONE, UnitStatus.EXCEPTION, UnitStatus.FAILED)
-
-
 @dataclass
 class Unit:
     id: int
@@ -32,16 +29,12 @@ class Unit:
 
 
 class NightLedger:
-    def __init__(self, engine: Engine, robot: str, night: dt.date, runner: str, *, lease_seconds: int = 300,
-                 max_attempts: int = 12) -> None:
+    def __init__(self, engine: Engine, robot: str, night: dt.date, runner: str, *, lease_seconds: int = 300) -> None:
         self.engine = engine
         self.robot = robot
         self.night = night
         self.runner = runner
         self.lease = dt.timedelta(seconds=lease_seconds)
-        # Attempts count runner deaths too (a kill cannot be told from a crash the unit caused), so the bound
-        # is loose: it only stops a unit that brings the runner down every time.
-        self.max_attempts = max_attempts
         self.run_id: int | None = None
 
     # --- planning ------------------------------------------------------------------------

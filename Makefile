@@ -15,4 +15,4 @@ test-fast: setup
 	.venv/bin/python -m pytest -m "not slow and not browser and not postgres"
 
 bench: setup
-	.venv/bin/python bench/queue.py
+	.venv/bin/python bench/queue_load.py

@@ -19,9 +19,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# bench/queue.py is named like the standard library's `queue`; keep this folder off the import path.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
 import argparse
 import os

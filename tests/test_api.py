@@ -88,6 +88,35 @@ def test_a_batch_of_1000_is_created_in_one_request(client: FlaskClient, bot_toke
     assert count(session) == 1001
 
 
+def test_a_batch_stores_every_field_as_sent(client: FlaskClient, bot_token: str, session: Session) -> None:
+    """PostgreSQL writes a batch as one JSON document unpacked by the server: every type must come back exact."""
+    wide = item_body(idempotency_key="wide", team="ar", source="eob-posting", summary="Łukasz's \"denial\" \\ 100%",
+                     payer_claim_number="ICN 42", patient_name="Ñúñez, José", balance="-1234567890.05",
+                     service_date_to="2026-02-01", deadline="2027-01-02", reason_codes=["CO-16", "MA130"],
+                     payload={"findings": ["a\nb"], "nested": {"list": [1, 2.5, None, True], "emoji": "🩺"}})
+    bare = {"idempotency_key": "bare", "kind": "portal_failure"}
+    resp = client.post("/api/v1/items", json={"items": [wide, bare]}, headers=headers(bot_token))
+    assert resp.status_code == 200, resp.json
+    row = session.get(WorkItem, resp.json["results"][0]["id"])
+    assert row is not None
+    assert (row.team.value, row.source, row.summary, row.payer_claim_number) == (
+        "ar", "eob-posting", wide["summary"], "ICN 42")
+    assert (row.patient_name, row.patient_name_lower) == ("Ñúñez, José", "ñúñez, josé")
+    assert str(row.balance) == "-1234567890.05"
+    assert (str(row.service_date_from), str(row.service_date_to), str(row.deadline)) == (
+        "2026-01-26", "2026-02-01", "2027-01-02")
+    assert row.deadline_rule == "given by the robot" and row.reason_codes == ["CO-16", "MA130"]
+    assert row.payload == wide["payload"] and row.sla_due > row.created_at
+    empty = session.get(WorkItem, resp.json["results"][1]["id"])
+    assert empty is not None
+    assert (empty.payer, empty.claim_number, empty.service_date_from, empty.payload, empty.reason_codes) == (
+        None, None, None, {}, [])
+    events = session.execute(select(ItemEvent.item_id, ItemEvent.actor_label, ItemEvent.data)
+                             .where(ItemEvent.type == EventType.CREATED).order_by(ItemEvent.id)).all()
+    assert [(e.item_id, e.data["source"]) for e in events] == [(row.id, "eob-posting"), (empty.id, "api")]
+    assert {e.actor_label for e in events} == {f"bot:{session.scalars(select(ApiToken.name)).one()}"}
+
+
 def test_a_batch_with_one_bad_item_saves_nothing(client: FlaskClient, bot_token: str, session: Session) -> None:
     items = [item_body(idempotency_key=f"k{n}") for n in range(5)] + [item_body(idempotency_key="bad", kind="nope")]
     resp = client.post("/api/v1/items", json={"items": items}, headers=headers(bot_token))

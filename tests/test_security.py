@@ -219,10 +219,13 @@ def test_text_no_database_stores_is_refused_by_name(client: FlaskClient, bot_tok
     auth_header = {"Authorization": f"Bearer {bot_token}"}
     for body in ({"idempotency_key": "k:1", "kind": "denial", "payload": {f"note{text}": 1}},
                  {"idempotency_key": "k:2", "kind": "denial", "reason_codes": ["CO-16", f"MA{text}"]}):
-        raw = json.dumps(body)  # ASCII escapes, as a client's JSON encoder writes them
-        resp = client.post("/api/v1/items", data=raw, headers=auth_header, content_type="application/json")
-        assert resp.status_code == 422, resp.get_data(as_text=True)
-        assert resp.json["error"]["details"][0]["msg"].startswith("NUL or an unpaired surrogate")
+        # ASCII escapes, as a client's JSON encoder writes them; the character itself in UTF-8 (a surrogate as
+        # bytes, which Python's JSON reader lets through); the body in UTF-16, which JSON readers also accept.
+        for raw in (json.dumps(body).encode(), json.dumps(body, ensure_ascii=False).encode("utf-8", "surrogatepass"),
+                    json.dumps(body).encode("utf-16")):
+            resp = client.post("/api/v1/items", data=raw, headers=auth_header, content_type="application/json")
+            assert resp.status_code == 422, resp.get_data(as_text=True)
+            assert resp.json["error"]["details"][0]["msg"].startswith("NUL or an unpaired surrogate")
     assert session.scalar(select(func.count()).select_from(WorkItem)) == 0
 
 

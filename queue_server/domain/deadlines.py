@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
@@ -61,6 +62,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 DEFAULT_CALENDAR = BusinessCalendar()
 
 
+@functools.lru_cache(maxsize=4096)  # a night's items carry a few dozen distinct codes
 def _reason_code(code: str) -> str:
     """`CO-16`, `co16`, `16` -> `16`; remark codes such as MA130 stay as they are."""
     text = code.strip().upper().replace(" ", "")

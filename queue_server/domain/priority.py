@@ -62,6 +62,32 @@ def order_by(model: Any, now: dt.datetime) -> list[Any]:
     return [tier_expr, no_deadline_last, model.deadline, model.balance.desc(), model.created_at, model.id]
 
 
+def within_segment(model: Any) -> list[Any]:
+    """The order inside each of `segments`: an index on (team, deadline, balance DESC, created_at, id) gives it."""
+    return [model.deadline, model.balance.desc(), model.created_at, model.id]
+
+
+def segments(model: Any, now: dt.datetime) -> list[Any]:
+    """`order_by` cut into conditions whose rows, each read in `within_segment` order, follow one another.
+
+    `order_by` sorts by expressions of the current time, so no index gives its order and every "Next item"
+    sorted the whole queue (27-35 ms at 100,000 open items). Inside each segment the tier is one value and the
+    deadline is all dates or all null, so the order is a plain index order and the best rows are read first.
+    A test holds the segments together with `order_by`.
+    """
+    today = now.date()
+    horizon = today + dt.timedelta(days=AT_RISK_DAYS)
+    sla_passed = model.sla_due < now
+    return [
+        model.deadline.between(today, horizon),              # tier 0
+        model.deadline < today,                             # tier 1: window closed
+        (model.deadline > horizon) & sla_passed,            # tier 1: past SLA, deadline far
+        model.deadline.is_(None) & sla_passed,              # tier 1: past SLA, no deadline
+        (model.deadline > horizon) & ~sla_passed,           # tier 2
+        model.deadline.is_(None) & ~sla_passed,             # tier 2, no deadline
+    ]
+
+
 def explain(item: Prioritised, now: dt.datetime) -> list[str]:
     """Plain sentences for the biller's "why is this first" box."""
     today = now.date()

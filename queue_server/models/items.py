@@ -5,7 +5,7 @@ import enum
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -14,6 +14,7 @@ from ..domain.kinds import Kind, PayerType, Status, Team
 from .users import User, _enum
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
+_WORKABLE = "status IN ('open', 'snoozed', 'in_progress')"
 
 
 class WorkItem(Base):
@@ -86,6 +87,12 @@ class WorkItem(Base):
         back_populates="item", order_by="ItemEvent.id", cascade="all, delete-orphan")
     attachments: Mapped[list["Attachment"]] = relationship(
         back_populates="item", order_by="Attachment.id", cascade="all, delete-orphan")
+
+
+# "Next item": each priority segment read per team in order (services.queue.most_urgent). Only items a person may
+# still claim, so resolved history does not grow it.
+Index("ix_work_items_next", WorkItem.team, WorkItem.deadline, WorkItem.balance.desc(), WorkItem.created_at,
+      WorkItem.id, postgresql_where=text(_WORKABLE), sqlite_where=text(_WORKABLE))
 
 
 class EventType(enum.StrEnum):

@@ -8,12 +8,13 @@ same key still produce one item.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Sequence
 
-from sqlalchemy import insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import insert, select, text
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
@@ -89,18 +90,68 @@ def _row(new: NewItem, now: dt.datetime, business_calendar: BusinessCalendar) ->
     }
 
 
-def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
-    """Insert rows whose key is new; return {key: id} of the rows this call inserted."""
-    dialect = session.get_bind().dialect.name
-    insert_for = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
-    if insert_for is None:  # pragma: no cover - only the two supported backends reach here
-        raise NotImplementedError(dialect)
+# Columns an intake writes, with their SQL types, for the PostgreSQL path.
+_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("idempotency_key", "varchar"), ("kind", "varchar"), ("team", "varchar"), ("status", "varchar"),
+    ("source", "varchar"), ("summary", "varchar"), ("payer", "varchar"), ("payer_type", "varchar"),
+    ("claim_number", "varchar"), ("payer_claim_number", "varchar"), ("account_number", "varchar"),
+    ("patient_name", "varchar"), ("patient_name_lower", "varchar"), ("balance", "numeric"),
+    ("service_date_from", "date"), ("service_date_to", "date"), ("remittance_date", "date"),
+    ("reason_codes", "jsonb"), ("deadline", "date"), ("deadline_rule", "varchar"), ("sla_due", "timestamptz"),
+    ("payload", "jsonb"), ("created_at", "timestamptz"), ("updated_at", "timestamptz"), ("reopen_count", "int"),
+)
+_NAMES = ", ".join(name for name, _ in _COLUMNS)
+
+# One statement and one parameter for a whole batch, whatever its size: the rows travel as one JSON document
+# that the server unpacks (json_to_recordset), and the items and their "created" events are written together.
+# The text never changes, so the driver parses it once and the server prepares it. Measured on 1,000 items:
+# a multi-row VALUES of 25,000 parameters was parsed again by the driver on every batch (two thirds of its
+# time); column arrays cost 50 ms of Python to encode; one JSON text costs ~5 ms.
+_PG_INSERT = text(
+    f"WITH ins AS (INSERT INTO work_items ({_NAMES}) SELECT {_NAMES} "
+    "FROM json_to_recordset(CAST(:rows AS json)) AS s("
+    + ", ".join(f"{name} {sql_type}" for name, sql_type in _COLUMNS) + ") "
+    "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key, source), "
+    "ev AS (INSERT INTO item_events (item_id, type, at, actor_id, actor_label, data) "
+    "SELECT id, :created, :now, NULL, :actor_label, json_build_object('source', source) FROM ins ORDER BY id) "
+    "SELECT idempotency_key, id FROM ins")
+
+
+def _insert_postgresql(session: Session, rows: list[dict[str, Any]], now: dt.datetime,
+                       actor_label: str) -> dict[str, int]:
+    # str() of a date, an aware datetime and a Decimal is what PostgreSQL reads back exactly.
+    document = json.dumps(rows, default=str)
+    result = session.execute(_PG_INSERT, {"rows": document, "created": EventType.CREATED.value, "now": now,
+                                          "actor_label": actor_label})
+    return {key: item_id for key, item_id in result}
+
+
+def _insert_portable(session: Session, rows: list[dict[str, Any]], now: dt.datetime,
+                     actor_label: str) -> dict[str, int]:
+    """SQLite (the embedded default): Core executemany, then the events."""
     table = WorkItem.__table__
-    # Core executemany: SQLAlchemy batches it into multi-row INSERTs
-    # ("insertmanyvalues"); the ORM's bulk path would send one per row here.
-    stmt = (insert_for(table).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    stmt = (sqlite.insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"])
             .returning(table.c.idempotency_key, table.c.id))
-    return {key: item_id for key, item_id in session.connection().execute(stmt, rows)}
+    inserted = {key: item_id for key, item_id in session.connection().execute(stmt, rows)}
+    source = {row["idempotency_key"]: row["source"] for row in rows}
+    if inserted:
+        session.execute(insert(ItemEvent), [
+            {"item_id": item_id, "type": EventType.CREATED, "at": now, "actor_id": None,
+             "actor_label": actor_label, "data": {"source": source[key]}}
+            for key, item_id in sorted(inserted.items(), key=lambda kv: kv[1])
+        ])
+    return inserted
+
+
+def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]], now: dt.datetime,
+                                actor_label: str) -> dict[str, int]:
+    """Insert rows whose key is new, each with its "created" event; return {key: id} of those inserted."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return _insert_postgresql(session, rows, now, actor_label)
+    if dialect == "sqlite":
+        return _insert_portable(session, rows, now, actor_label)
+    raise NotImplementedError(dialect)  # pragma: no cover - only the two supported backends reach here
 
 
 def create_items(session: Session, items: Sequence[NewItem], *, actor_label: str,
@@ -114,23 +165,13 @@ def create_items(session: Session, items: Sequence[NewItem], *, actor_label: str
     """
     now = now or utcnow()
     keys = [i.idempotency_key for i in items]
-    existing = _ids_by_key(session, keys)
     fresh: dict[str, NewItem] = {}
     for new in items:
-        if new.idempotency_key not in existing and new.idempotency_key not in fresh:
-            fresh[new.idempotency_key] = new
+        fresh.setdefault(new.idempotency_key, new)
     rows = [_row(n, now, business_calendar) for n in fresh.values()]
-    inserted = _insert_ignoring_duplicates(session, rows) if rows else {}
-    if inserted:
-        session.execute(insert(ItemEvent), [
-            {"item_id": item_id, "type": EventType.CREATED, "at": now, "actor_id": None,
-             "actor_label": actor_label, "data": {"source": fresh[key].source}}
-            for key, item_id in sorted(inserted.items(), key=lambda kv: kv[1])
-        ])
-    # A racing writer may have won a key between our look-up and insert.
-    missing = [k for k in keys if k not in existing and k not in inserted]
-    if missing:
-        existing.update(_ids_by_key(session, missing))
+    # Insert first and look up only what was not inserted: a bot's batch is almost always all new.
+    inserted = _insert_ignoring_duplicates(session, rows, now, actor_label) if rows else {}
+    existing = _ids_by_key(session, [k for k in fresh if k not in inserted])
     results = []
     reported: set[str] = set()
     for key in keys:

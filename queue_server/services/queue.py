@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy import and_, case, or_, select, union_all, update
 from sqlalchemy.orm import Session, lazyload
 
 from ..db import utcnow
@@ -88,9 +88,7 @@ def claim_next(session: Session, user: User, *, lease: dt.timedelta,
         # Rank without locks first: FOR UPDATE above a sort stops PostgreSQL
         # from keeping only the top rows (a full sort of the queue per click).
         # Then lock the best of the shortlist that nobody else has locked.
-        top = (select(WorkItem.id).where(claimable(now), eligible_for(user))
-               .order_by(*ordering).limit(shortlist))
-        ids = list(session.scalars(top))
+        ids = most_urgent(session, user, now, shortlist)
         if not ids:
             session.rollback()
             return None
@@ -111,6 +109,34 @@ def claim_next(session: Session, user: User, *, lease: dt.timedelta,
             return item
         session.rollback()
     raise Conflict("The queue is very busy right now; please try again.")
+
+
+def most_urgent(session: Session, user: User, now: dt.datetime, limit: int) -> list[int]:
+    """The ids of the `limit` most urgent items the user may claim, best first (what `order_by` would give).
+
+    Items a supervisor reserved for the user come first; then the pool, one priority segment at a time, each
+    read per team in index order and merged, until `limit` are found: a few index rows per click instead of a
+    sort of every open item.
+    """
+    within = priority.within_segment(WorkItem)
+    ids = list(session.scalars(
+        select(WorkItem.id).where(WorkItem.assignee_id == user.id, WorkItem.status == Status.OPEN)
+        .order_by(*priority.order_by(WorkItem, now)).limit(limit)))
+    # Reserved for someone else (open with an assignee) is not in the pool; reserved for this user is taken above.
+    in_pool = and_(claimable(now), or_(WorkItem.assignee_id.is_(None), WorkItem.status != Status.OPEN))
+    for segment in priority.segments(WorkItem, now):
+        if len(ids) >= limit or not user.teams:
+            break
+        wanted = limit - len(ids)
+        per_team = [select(WorkItem.id, WorkItem.deadline, WorkItem.balance, WorkItem.created_at).where(WorkItem.team == team, segment, in_pool)
+                    .order_by(*within).limit(wanted).subquery() for team in user.teams]
+        if len(per_team) == 1:
+            merged = per_team[0]
+        else:
+            merged = union_all(*[select(sub) for sub in per_team]).subquery()
+        ids += session.scalars(select(merged.c.id).order_by(
+            merged.c.deadline, merged.c.balance.desc(), merged.c.created_at, merged.c.id).limit(wanted))
+    return ids
 
 
 def take(session: Session, item: WorkItem, user: User, *, lease: dt.timedelta,

@@ -82,6 +82,25 @@ def test_fax_tiff_pages_are_drawn_with_square_pixels(session: Session, config: C
         previews.page_png(config.attachment_dir, fax, 3)
 
 
+def test_a_tiff_frame_is_drawn_in_a_limited_process_of_its_own(
+        session: Session, config: Config, make_item: Callable[..., int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A frame under the pixel limit can still cost hundreds of MB to decode (7,500 x 7,500 in colour: 169 MB):
+    drawn in the server's own process it takes a worker's memory; drawn under the render limit it fails alone."""
+    item = session.get(WorkItem, make_item())
+    assert item is not None
+    out = io.BytesIO()
+    Image.new("RGB", (7500, 7500), (255, 255, 255)).save(out, format="TIFF", compression="tiff_deflate")
+    big = attachments.store(session, config.attachment_dir, item, io.BytesIO(out.getvalue()), filename="big.tif",
+                            label="fax", max_bytes=10**7, actor_label="bot:test")
+    assert previews.page_count(config.attachment_dir, big) == 1  # inside the pixel limit: not refused up front
+    monkeypatch.setattr(previews, "_LIMITED", ["prlimit", "--as=150000000", "--"])
+    with pytest.raises(previews.PreviewFailed, match="Could not draw page 1"):
+        previews.page_png(config.attachment_dir, big, 1)
+    monkeypatch.undo()
+    with Image.open(previews.page_png(config.attachment_dir, big, 1)) as image:  # the real limit draws it
+        assert image.size == (7500, 7500)
+
+
 def test_a_damaged_pdf_shows_no_pages_instead_of_failing(session: Session, config: Config,
                                                          make_item: Callable[..., int]) -> None:
     item = session.get(WorkItem, make_item())

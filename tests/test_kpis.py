@@ -340,6 +340,24 @@ def test_leadership_page_figures_drill_down_and_csv(client: FlaskClient, make_us
     assert "CO-50" in denied
     actions = session.scalars(select(AuditEntry.action)).all()
     assert {"kpis", "kpi_drill", "export"} <= set(actions)
+    # The audit names what each drill-down and export showed, not only that it was opened.
+    details = session.scalars(select(AuditEntry.detail).where(AuditEntry.action == "shown_in_drill")).all()
+    assert "kpis aging claim=C102" in details and "kpis aging claim=C101" in details  # over 120 days, then q=c101
+    exported = session.scalars(select(AuditEntry.detail).where(AuditEntry.action == "exported")).all()
+    assert {"kpis aging claim=C100", "kpis aging claim=C101", "kpis aging claim=C102"} <= set(exported)
+
+
+def test_an_item_drill_down_names_its_items_in_the_audit_log(
+        client: FlaskClient, make_user: Callable[..., User], make_item: Callable[..., int], session: Session) -> None:
+    make_user("lead", role=Role.SUPERVISOR)
+    backlog = [make_item(kind=Kind.UNMATCHED_PAYMENT) for _ in range(3)]
+    login(client, "lead")
+    assert client.get("/kpis/posting").status_code == 200
+    assert client.get("/kpis/posting?format=csv").status_code == 200
+    session.expire_all()
+    for action in ("shown_in_drill", "exported"):
+        named = set(session.scalars(select(AuditEntry.item_id).where(AuditEntry.action == action)))
+        assert named == set(backlog), action
 
 
 def test_a_biller_sees_their_own_figures_only(client: FlaskClient, make_user: Callable[..., User],

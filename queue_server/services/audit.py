@@ -26,3 +26,15 @@ def record_shown(session: Session, *, action: str, item_ids: Iterable[int], user
              "detail": detail, "address": address} for item_id in dict.fromkeys(item_ids)]
     if rows:
         session.execute(insert(AuditEntry), rows)
+
+
+def record_claims_shown(session: Session, *, action: str, claims: Iterable[str], user_id: int | None = None,
+                        detail: str | None = None, address: str | None = None) -> None:
+    """One audit row per billing-system claim a KPI drill-down or export showed (its rows are claims, not
+    items): the claim number in the row's detail."""
+    now = utcnow()
+    rows = [{"at": now, "action": action, "item_id": None, "user_id": user_id, "token_id": None,
+             "detail": f"{detail} claim={claim}" if detail else f"claim={claim}", "address": address}
+            for claim in dict.fromkeys(claims)]
+    if rows:
+        session.execute(insert(AuditEntry), rows)

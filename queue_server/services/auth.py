@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from hme_rpa.config import Config
 
@@ -71,11 +71,12 @@ def start_session(session: Session, config: Config, user: User, now: dt.datetime
 def session_user(session: Session, token: str, now: dt.datetime | None = None) -> User | None:
     """The active user of a live session, or None (ended, expired, unknown, user deactivated)."""
     now = now or utcnow()
-    row = session.scalar(select(WebSession).where(WebSession.token_hash == _digest(token)))
-    if row is None or row.ended_at is not None or row.expires_at <= now:
-        return None
-    user = session.get(User, row.user_id)
-    return user if user is not None and user.active else None
+    # One statement on every page and click: the session, its user and the user's teams together.
+    return session.scalars(
+        select(User).join(WebSession, WebSession.user_id == User.id)
+        .where(WebSession.token_hash == _digest(token), WebSession.ended_at.is_(None), WebSession.expires_at > now,
+               User.active.is_(True))
+        .options(joinedload(User.team_rows))).unique().first()
 
 
 def end_session(session: Session, token: str, now: dt.datetime | None = None) -> None:

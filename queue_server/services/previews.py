@@ -2,7 +2,7 @@
 
 Browsers cannot show a fax TIFF, and an embedded PDF viewer is not always
 there (headless, locked-down desktops); a PNG of each page always is. PDF pages
-are drawn by poppler's `pdftoppm`, TIFF frames by Pillow; each preview is
+are drawn by poppler's `pdftoppm`, TIFF frames by Pillow in a process of its own; each preview is
 made once and kept beside the attachments, named by the file's SHA-256.
 """
 
@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import warnings
 from pathlib import Path
@@ -29,6 +30,7 @@ _TIMEOUT_S = 30
 MAX_PAGE_POINTS = 30 * 72
 MAX_FRAME_PIXELS = 60_000_000
 _RENDER_MEMORY = 1 << 30
+_TIFF_PAGE = Path(__file__).with_name("tiff_page.py")
 _CACHE = "previews"  # below the attachment folder: "<sha256>.pages" and "<sha256>-<page>.png"
 
 
@@ -126,23 +128,21 @@ def page_png(root: Path, attachment: Attachment, page: int) -> Path:
                 raise PreviewFailed(f"Could not draw page {page} ({type(exc).__name__}); open the PDF instead.") from None
             os.replace(f"{stem}.png", target)
     else:
-        from PIL import Image
-
-        with Image.open(source) as image:
-            image.seek(page - 1)
-            frame = image.convert("L")
-            # Faxes are often 204x98 dpi: stretch to square pixels so text is not squashed.
-            x_dpi, y_dpi = (float(v) for v in image.info.get("dpi", (0, 0)))
-            if x_dpi > 0 and y_dpi > 0 and abs(x_dpi - y_dpi) > 1:
-                frame = frame.resize((frame.width, round(frame.height * x_dpi / y_dpi)))
-            with tempfile.NamedTemporaryFile(dir=_cache_dir(root), suffix=".png", delete=False) as out:
-                frame.save(out, format="PNG")
-            os.replace(out.name, target)
+        with tempfile.TemporaryDirectory(dir=_cache_dir(root)) as tmp:
+            out = Path(tmp) / "page.png"
+            try:
+                subprocess.run([*_LIMITED, sys.executable, str(_TIFF_PAGE), str(source), str(page), str(out)],
+                               check=True, capture_output=True, timeout=_TIMEOUT_S)
+            except (OSError, subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+                raise PreviewFailed(f"Could not draw page {page} ({type(exc).__name__}); download the file "
+                                    "instead.") from None
+            os.replace(out, target)
     return target
 
 
-# pdftoppm under util-linux's prlimit (Debian's essential set): its memory capped, so a page that slipped past
-# the size check fails alone instead of taking the server's memory.
+# pdftoppm and the TIFF drawer (tiff_page.py, a script of its own) under util-linux's prlimit (Debian's essential
+# set): their memory capped, so a page that slipped past the size check fails alone instead of taking the server's
+# memory.
 _LIMITED = ["prlimit", f"--as={_RENDER_MEMORY}", "--"] if shutil.which("prlimit") else []
 
 

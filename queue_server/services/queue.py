@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, case, or_, select, union_all, update
+from sqlalchemy import and_, case, literal, or_, select, union_all, update
 from sqlalchemy.orm import Session, lazyload
 
 from ..db import utcnow
@@ -48,18 +48,23 @@ def eligible_for(user: User) -> Any:
 
 
 def record_event(session: Session, item_id: int, type_: EventType, now: dt.datetime, *,
-                 actor: User | None = None, actor_label: str | None = None, **data: Any) -> None:
-    """Add an event; a person's also updates the item's first-worked and last-touched marks."""
+                 actor: User | None = None, actor_label: str | None = None, touched: bool = False,
+                 **data: Any) -> None:
+    """Add an event; a person's also updates the item's first-worked and last-touched marks (`touched`: the
+    caller's own UPDATE set the last-touched mark already)."""
     session.add(ItemEvent(item_id=item_id, type=type_, at=now, actor_id=actor.id if actor else None,
                           actor_label=actor_label or (actor.username if actor else "system"), data=data))
-    if actor is None:
+    if actor is None or type_ not in TOUCH_EVENTS or (touched and type_ not in WORK_EVENTS):
         return
-    if type_ in TOUCH_EVENTS:
-        session.execute(update(WorkItem).where(WorkItem.id == item_id)
-                        .values(last_touched_at=now, last_toucher_id=actor.id))
+    marks: dict[str, Any] = {} if touched else {"last_touched_at": now, "last_toucher_id": actor.id}
     if type_ in WORK_EVENTS:
-        session.execute(update(WorkItem).where(WorkItem.id == item_id, WorkItem.first_worked_at.is_(None))
-                        .values(first_worked_at=now, first_worker_id=actor.id))
+        # Kept from the first person's work on: one UPDATE sets both marks.
+        first = WorkItem.first_worked_at.is_(None)
+        marks["first_worked_at"] = case((first, literal(now, WorkItem.first_worked_at.type)),
+                                        else_=WorkItem.first_worked_at)  # bound as the column's type (UTC)
+        marks["first_worker_id"] = case((first, actor.id), else_=WorkItem.first_worker_id)
+    session.execute(update(WorkItem).where(WorkItem.id == item_id).values(**marks)
+                    .execution_options(synchronize_session=False))
 
 
 def current_lease(session: Session, user: User, now: dt.datetime) -> WorkItem | None:
@@ -166,20 +171,23 @@ def _lease(session: Session, item_id: int, was: Status, previous: int | None, us
     still_free = claimable(now) if guard else or_(
         claimable(now), WorkItem.status.in_([Status.SNOOZED, Status.ESCALATED]),
         and_(WorkItem.status == Status.IN_PROGRESS, WorkItem.assignee_id == user.id))
-    result = session.execute(
+    # The item comes back from the UPDATE itself, and the claim's touch is set in it (record_event's own
+    # UPDATE is skipped): one statement where three were.
+    item = session.scalars(
         update(WorkItem)
         .where(WorkItem.id == item_id, WorkItem.status == was, still_free)
         .values(status=Status.IN_PROGRESS, assignee_id=user.id, lease_expires_at=now + lease,
-                snoozed_until=None, updated_at=now)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+                snoozed_until=None, updated_at=now, last_touched_at=now, last_toucher_id=user.id)
+        .returning(WorkItem),
+        execution_options={"synchronize_session": False, "populate_existing": True}).first()
+    if item is None:
         return None
+    session.expire(item, ["assignee"])  # RETURNING refreshes columns, not a relationship loaded before
     if was is Status.IN_PROGRESS and previous is not None and previous != user.id:
         record_event(session, item_id, EventType.RELEASED, now, reason="lease expired", previous_holder=previous)
     elif was is Status.SNOOZED:
         record_event(session, item_id, EventType.WOKE, now, reason="follow-up date reached")
-    record_event(session, item_id, EventType.CLAIMED, now, actor=user)
-    item = session.get(WorkItem, item_id, populate_existing=True)
+    record_event(session, item_id, EventType.CLAIMED, now, actor=user, touched=True)
     return item
 
 

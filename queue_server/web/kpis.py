@@ -280,6 +280,9 @@ class Drill:
     links: list[str | None] = field(default_factory=list)  # per row: the item or person page
     note: str = ""
     numeric: set[int] = field(default_factory=set)  # right-aligned columns
+    # What the rows name, for the audit log: the items shown, or the billing system's claims shown.
+    item_ids: list[int] = field(default_factory=list)
+    claims: list[str] = field(default_factory=list)
 
 
 def _search(columns: list[Any]) -> Any:
@@ -320,13 +323,13 @@ def drill_aging(b: Board, offset: int, limit: int) -> Drill:
         where.append(search)
     total = db.session.scalar(select(func.count()).select_from(AgingLine).where(*where)) or 0
     lines = db.session.scalars(select(AgingLine).where(*where).order_by(AgingLine.net_balance.desc(), AgingLine.id)
-                               .offset(offset).limit(limit))
+                               .offset(offset).limit(limit)).all()
     title = f"A/R aging as of {snapshot.as_of}" + (f": {AGING_BUCKETS[bucket][0]}" if bucket is not None and
                                                     0 <= bucket < len(AGING_BUCKETS) else "")
     return Drill(title, columns, [[a.claim_number, a.account_number, a.payer, a.category, a.submitted_on, a.age_days,
                                    AGING_BUCKETS[a.bucket][0], a.balance, a.net_balance] for a in lines], int(total),
                  note=f"Open claims in the billing system's aging of {snapshot.as_of}, largest net balance first.",
-                 numeric={5, 7, 8})
+                 numeric={5, 7, 8}, claims=[a.claim_number for a in lines])
 
 
 def drill_dso(b: Board, offset: int, limit: int) -> Drill:
@@ -360,14 +363,15 @@ def _outcomes(b: Board, offset: int, limit: int, *, clean: bool) -> Drill:
         where.append(search)
     total = db.session.scalar(select(func.count()).select_from(ClaimOutcome).where(*where)) or 0
     rows = db.session.scalars(select(ClaimOutcome).where(*where)
-                              .order_by(ClaimOutcome.outcome_on.desc(), ClaimOutcome.claim_number).offset(offset).limit(limit))
+                              .order_by(ClaimOutcome.outcome_on.desc(), ClaimOutcome.claim_number).offset(offset).limit(limit)).all()
     columns = ["Claim", "Account", "Payer", "Category", "Submitted", "Answered", "Outcome", "Billed", "Paid",
                "Lines denied", "Denial"]
     what = "not clean (denied, rejected or a line denied)" if clean else "denied"
     label = kpis.CATEGORY_LABELS.get(category, "all categories") if category else "all categories"
     return Drill(f"Claims {what}, {label}, answered {b.first} to {b.last}", columns,
                  [[o.claim_number, o.account_number, o.payer, o.category, o.submitted_on, o.outcome_on, o.outcome,
-                   o.billed, o.paid, o.denied_lines, o.denial] for o in rows], int(total), numeric={7, 8, 9})
+                   o.billed, o.paid, o.denied_lines, o.denial] for o in rows], int(total), numeric={7, 8, 9},
+                 claims=[o.claim_number for o in rows])
 
 
 def _item_rows(items: list[tuple[WorkItem, list[Any]]], header: list[str], title: str, total: int,
@@ -376,7 +380,7 @@ def _item_rows(items: list[tuple[WorkItem, list[Any]]], header: list[str], title
     rows = [[f"#{i.id}", i.kind.spec.label, i.team.label, i.status.label, i.claim_number or "", i.payer or "", i.balance,
              *extra] for i, extra in items]
     return Drill(title, columns, rows, total, links=[url_for("queue.item", item_id=i.id) for i, _ in items], note=note,
-                 numeric={6})
+                 numeric={6}, item_ids=[i.id for i, _ in items])
 
 
 def drill_posting(b: Board, offset: int, limit: int) -> Drill:
@@ -474,6 +478,10 @@ def drill(figure: str) -> Any:
     audit.record(db.session, action="export" if as_csv else "kpi_drill", user_id=user.id, address=client_address(),
                  detail=f"{figure} scope={scope.team.value if scope.team else scope.user_id or 'company'} "
                         f"rows={len(result.rows)}")
+    shown = dict(action="exported" if as_csv else "shown_in_drill", user_id=user.id, address=client_address(),
+                 detail=f"kpis {figure}")
+    audit.record_shown(db.session, item_ids=result.item_ids, **shown)  # type: ignore[arg-type]
+    audit.record_claims_shown(db.session, claims=result.claims, **shown)  # type: ignore[arg-type]
     db.session.commit()
     if as_csv:
         return _csv(f"{figure}-{b.last}.csv", result.columns, result.rows)

@@ -44,6 +44,16 @@ class DownloadDamaged(ApplicationException):
     """A document arrived truncated or corrupt."""
 
 
+class PostingNotConfirmed(ApplicationException):
+    """The billing system took an entry but the claim read back does not show it; the retry reads afresh and
+    posts only what is not there."""
+
+
+class BillingRefused(BotError):
+    """The billing system refused an entry, with the message its screen shows. Not retried (the same entry is
+    refused again): the robot that tried files it for a person with what it was doing (a business exception)."""
+
+
 class RateLimited(PortalUnavailable):
     """429: the portal asks us to slow down, for `retry_after` seconds when it says so. Not the portal failing:
     the guard waits and slows its pace, and the step is tried again without spending a retry."""

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .business_days import BusinessCalendar
+from .business_days import BusinessCalendar, us_states
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -228,25 +228,28 @@ class Config:
             out[name.strip()] = value
         return out
 
-    def _closed_days(self) -> tuple[bool, frozenset[dt.date]]:
-        """HME_HOLIDAYS and HME_CLOSED_DAYS: (federal holidays kept, the supplier's own closed days)."""
+    def _closed_days(self) -> tuple[bool, str | None, frozenset[dt.date]]:
+        """HME_HOLIDAYS and HME_CLOSED_DAYS: (federal holidays kept, the state whose holidays are kept too, the
+        supplier's own closed days)."""
         kind = self.holidays.strip().lower()
-        if kind not in {"us-federal", "none"}:
-            raise ConfigError(f"HME_HOLIDAYS must be us-federal or none, not {self.holidays!r}")
+        state = kind.removeprefix("us-").upper() if kind.startswith("us-") and kind != "us-federal" else None
+        if kind not in {"us-federal", "none"} and (state is None or state not in us_states()):
+            raise ConfigError(f"HME_HOLIDAYS must be us-federal, us- and a state's two letters (us-ma: federal "
+                              f"and Massachusetts holidays) or none, not {self.holidays!r}")
         closed = set()
         for part in filter(None, (p.strip() for p in self.closed_days.split(","))):
             try:
                 closed.add(dt.date.fromisoformat(part))
             except ValueError:
                 raise ConfigError(f"HME_CLOSED_DAYS: {part!r} is not a date as YYYY-MM-DD") from None
-        return kind == "us-federal", frozenset(closed)
+        return kind != "none", state, frozenset(closed)
 
     @property
     def business_calendar(self) -> BusinessCalendar:
         """The supplier's working days (HME_TIMEZONE, HME_HOLIDAYS, HME_CLOSED_DAYS), which SLAs count."""
 
-        federal, closed = self._closed_days()
-        return BusinessCalendar(self.tz, federal_holidays=federal, closed=closed)
+        federal, state, closed = self._closed_days()
+        return BusinessCalendar(self.tz, federal_holidays=federal, state=state, closed=closed)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hme_rpa.config import Config, ConfigError
-from hme_rpa.business_days import us_federal_holidays
+from hme_rpa.business_days import public_holidays
 from queue_server.domain.deadlines import DEFAULT_CALENDAR, BusinessCalendar, add_months, compute_deadline
 from queue_server.domain.kinds import KINDS, Kind, PayerType, Team
 
@@ -81,9 +81,9 @@ def test_business_days_skip_federal_holidays_as_observed() -> None:
     # 2027: Christmas and Juneteenth fall on Saturdays (kept Dec 24, June 18). 2022: New Year's Day was a
     # Saturday, kept on Friday Dec 31, 2021 (a day of the year before).
     assert {dt.date(2026, 11, 26), dt.date(2026, 7, 3), dt.date(2026, 1, 19), dt.date(2026, 5, 25),
-            dt.date(2026, 9, 7), dt.date(2026, 10, 12), dt.date(2026, 2, 16)} <= us_federal_holidays(2026)
-    assert {dt.date(2027, 12, 24), dt.date(2027, 6, 18), dt.date(2027, 11, 25)} <= us_federal_holidays(2027)
-    assert dt.date(2026, 7, 4) not in us_federal_holidays(2026) and len(us_federal_holidays(2026)) == 11
+            dt.date(2026, 9, 7), dt.date(2026, 10, 12), dt.date(2026, 2, 16)} <= public_holidays(2026)
+    assert {dt.date(2027, 12, 24), dt.date(2027, 6, 18), dt.date(2027, 11, 25)} <= public_holidays(2027)
+    assert dt.date(2026, 7, 4) not in public_holidays(2026) and len(public_holidays(2026)) == 11
     assert not DEFAULT_CALENDAR.is_open(dt.date(2021, 12, 31))
     assert DEFAULT_CALENDAR.is_open(dt.date(2026, 11, 27))  # the day after Thanksgiving is the supplier's to close
     wednesday = dt.datetime(2026, 11, 25, 15, 0, tzinfo=NEW_YORK)
@@ -121,8 +121,16 @@ def test_closed_days_are_read_from_the_environment() -> None:
     assert Config.from_env(env={"HME_HOLIDAYS": "none"}).business_calendar.is_open(dt.date(2026, 11, 26))
     with pytest.raises(ConfigError, match="HME_CLOSED_DAYS: '11/27/2026'"):
         Config.from_env(env={"HME_CLOSED_DAYS": "11/27/2026"})
-    with pytest.raises(ConfigError, match="HME_HOLIDAYS must be us-federal or none"):
+    with pytest.raises(ConfigError, match="HME_HOLIDAYS must be us-federal, us- and a state's two letters"):
         Config.from_env(env={"HME_HOLIDAYS": "uk"})
+    with pytest.raises(ConfigError, match="HME_HOLIDAYS must be"):
+        Config.from_env(env={"HME_HOLIDAYS": "us-zz"})
+    # A supplier in Massachusetts closes on Patriots' Day (third Monday of April) as well.
+    patriots_day = dt.date(2026, 4, 20)
+    assert DEFAULT_CALENDAR.is_open(patriots_day)
+    massachusetts = Config.from_env(env={"HME_HOLIDAYS": "us-ma"}).business_calendar
+    assert not massachusetts.is_open(patriots_day) and not massachusetts.is_open(dt.date(2026, 11, 26))
+    assert massachusetts.between(dt.date(2026, 4, 17), dt.date(2026, 4, 21)) == 1
 
 
 def test_config_reads_environment_and_rejects_bad_values(tmp_path: object) -> None:

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from playwright.async_api import Page
 
-from ..errors import ElementMissing, LoginRefused, SessionExpired
+from ..errors import BillingRefused, ElementMissing, LoginRefused, PostingNotConfirmed
 from .base import CELLS, PortalSession, confirming, expect_screen, fetch_csv, fill_form, has, table, text
 
 LOGIN_MARKER = "#signon, #session-timeout, #state-expired"
@@ -88,10 +88,6 @@ class LineEntry:
     paid: Decimal
     adjustments: tuple[tuple[str, str, Decimal], ...]
     denied: bool = False
-
-
-class BillingRefused(Exception):
-    """The billing system refused an entry, with the message its screen shows (a business problem)."""
 
 
 def _dec(text: str) -> Decimal:
@@ -328,7 +324,7 @@ class MediBillSession(PortalSession):
             await PaymentEntryPage().post(self, page, claim_number, check_number, lines)
             after = await ClaimPage().read_from(self, page, claim_number)
             if check_number not in after.posted_checks():
-                raise SessionExpired(f"check {check_number} is not on claim {claim_number} after posting")
+                raise PostingNotConfirmed(f"check {check_number} is not on claim {claim_number} after posting")
             return True, after
         return await self.run(work, label="post")
 

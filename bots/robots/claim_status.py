@@ -13,7 +13,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from ..errors import ApplicationException
+from ..errors import ApplicationException, BillingRefused
 from ..portals.bluriver import BlueRiverSession
 from ..portals.medibill import ArRow, ClaimDetail, MediBillSession
 from ..portals.medicare import MedicareSession
@@ -109,8 +109,12 @@ class ClaimStatusRobot(Robot):
             parts.append(f"paid {found['paid']}")
         if found.get("reasons"):
             parts.append("codes " + " ".join(found["reasons"]))
-        await billing.add_note_once(claim.claim_number, "; ".join(parts)[:500], marker)
         outcome = Outcome(totals={"claims_statused": 1, f"status_{found['code']}": 1})
+        try:
+            await billing.add_note_once(claim.claim_number, "; ".join(parts)[:500], marker)
+        except BillingRefused as exc:  # the status is known but not written: a person writes it
+            outcome.filings.append(self._note_refused(claim, data, "; ".join(parts), str(exc), ctx.night))
+            outcome.totals["notes_refused"] = 1
         if kind is None:
             return outcome
         summary = {
@@ -133,6 +137,19 @@ class ClaimStatusRobot(Robot):
                                      f"Billed {claim.billed:.2f}, submitted {claim.submitted_on}"],
                         "status_code": found["code"]}}))
         return outcome
+
+    def _note_refused(self, claim: ClaimDetail, data: dict[str, Any], note: str, refusal: str,
+                      night: dt.date) -> Filing:
+        return Filing(item={
+            "idempotency_key": f"status_note_refused:{claim.claim_number}:{night.isoformat()}", "kind": "claim_review",
+            "source": self.name, "payer": claim.payer,
+            "payer_type": "medicare" if data["payer"] == "medicare" else "commercial",
+            "summary": f"MediBill refused the status note: {refusal}"[:500],
+            "claim_number": claim.claim_number, "account_number": claim.account, "patient_name": claim.patient,
+            "balance": f"{claim.balance:.2f}", "service_date_from": claim.dos_from.isoformat(),
+            "service_date_to": claim.dos_to.isoformat(),
+            "payload": {"findings": [f"The note the robot wrote: {note}", f"MediBill answered: {refusal}",
+                                     "Write the status on the claim by hand"]}})
 
     def _ambiguous(self, claim: ClaimDetail, data: dict[str, Any], found: dict[str, Any], night: dt.date) -> Filing:
         twins = found.get("twins") or []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..errors import BillingRefused
 from ..portals.faxvault import FaxVaultSession
 from ..portals.medibill import MediBillSession
 from ..runtime.checkpoints import Unit
@@ -105,7 +106,19 @@ class CmnPullRobot(Robot):
             note = f"RPA {ctx.night}: {label} received and valid ({filename}); released"
             if settled_by_record:
                 note += "; " + ", ".join(document["review"]) + " read in doubt and matched the order on file"
-            released = await billing.release_once(data["order"], note)
+            try:
+                released = await billing.release_once(data["order"], note)
+            except BillingRefused as exc:  # a valid document, but the hold stays: a person releases it
+                return Outcome(filings=[Filing({**item, "idempotency_key": f"cmn_needs_review:{data['order']}",
+                                                "kind": "cmn_needs_review",
+                                                "summary": f"{label} for order {data['order']} is valid, but MediBill "
+                                                           f"refused to release the hold: {exc}"[:500],
+                                                "payload": {"findings": [f"MediBill answered: {exc}",
+                                                                         "Release the hold by hand"],
+                                                            "extracted": document, "order": data["order"],
+                                                            "hcpcs": data["hcpcs"]}},
+                                               [Attachment(filename, raw, "fax")])],
+                               totals={"holds_checked": 1, "releases_refused": 1})
             return Outcome(totals={"holds_checked": 1, "holds_released": 1 if released else 0})
         kind = "cmn_invalid" if document["problems"] else "cmn_needs_review"
         findings = [f"Problem: {p}" for p in document["problems"]] + [f"Field in doubt: {r}" for r in document["review"]]

@@ -19,8 +19,8 @@ from decimal import Decimal
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Coroutine
 
-from ..errors import BotError, DownloadDamaged, UnitIncomplete
-from ..portals.medibill import BillingRefused, ClaimDetail, LineEntry, MediBillSession
+from ..errors import BillingRefused, BotError, DownloadDamaged, UnitIncomplete
+from ..portals.medibill import ClaimDetail, LineEntry, MediBillSession
 from ..runtime.checkpoints import Unit
 from .base import Attachment, Filing, NightContext, Outcome, Robot, Worker, add_totals
 from .evidence import RemittancePages

@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bots.errors import ApplicationException
-from bots.portals.medibill import ArRow
+from bots.errors import ApplicationException, BillingRefused
+from bots.portals.medibill import ArRow, ClaimDetail
 from bots.portals.medicare import StatusRow
-from bots.robots.base import Worker
+from bots.robots.base import NightContext, Worker
 from bots.robots.claim_status import ClaimStatusRobot, choose, noted_icn, route, windows
+from bots.runtime.checkpoints import Unit
 
 D = dt.date
 
@@ -102,3 +104,43 @@ def test_the_icn_is_read_from_the_newest_status_note() -> None:
     notes = ["RPA STATUS 2026-11-19: F1 PAID; ICN 21260000001; paid 80.00", "RPA STATUS 2026-10-01: A2 ACCEPTED; ICN 9"]
     assert noted_icn(notes) == "21260000001"
     assert noted_icn(["called the payer"]) is None
+
+
+class RefusingBilling:
+    """A billing system that shows the claim and refuses the robot's note, as MediBill does for a locked claim."""
+
+    def __init__(self, claim: ClaimDetail) -> None:
+        self.detail = claim
+        self.notes: list[str] = []
+
+    async def claim(self, claim_number: str) -> ClaimDetail:
+        return self.detail
+
+    async def find_claims(self, account: str, include_closed: bool = False) -> list[ArRow]:
+        return []
+
+    async def add_note_once(self, claim_number: str, text: str, marker: str) -> None:
+        raise BillingRefused("CLAIM LOCKED BY ANOTHER USER")
+
+
+class Saved:
+    def save(self, unit: Unit) -> None:
+        pass
+
+
+def test_a_refused_status_note_goes_to_a_person_as_business_work_with_the_status_item() -> None:
+    """Issue 30: a refused note was an application failure (retried, then one RPA-admin item); the status was
+    known, so the claim's own item is filed and a person writes the note."""
+    dos = D(2026, 6, 1)
+    detail = ClaimDetail(claim_number="C1", patient="DOE, JANE", account="A1", member_id="1EG4TE5MK73",
+                         payer="MEDICARE", submitted_on=dos, dos_from=dos, dos_to=dos, billed=Decimal("100.00"),
+                         balance=Decimal("100.00"))
+    worker = Worker(sessions={"billing": RefusingBilling(detail), "medicare": FakeMedicare([status("A1", dos, "F2")])})  # type: ignore[dict-item]
+    ctx = NightContext(night=D(2026, 12, 4), checkpoints=Saved(), executor=None, work_dir=Path("."))  # type: ignore[arg-type]
+    unit = Unit(id=1, key="C1", data={"claim_number": "C1", "portal": "medicare", "payer": "medicare"}, result={},
+                attempts=1)
+    outcome = asyncio.run(ClaimStatusRobot().work(ctx, worker, unit))
+    kinds = [f.item["kind"] for f in outcome.filings]
+    assert sorted(kinds) == ["claim_review", "denial"], kinds
+    refused = next(f.item for f in outcome.filings if f.item["kind"] == "claim_review")
+    assert "CLAIM LOCKED BY ANOTHER USER" in refused["summary"] and outcome.totals["notes_refused"] == 1

@@ -31,8 +31,10 @@ from sqlalchemy.orm import Session
 
 from ..domain.deadlines import DEFAULT_CALENDAR, BusinessCalendar
 from ..domain.kinds import UNRESOLVED, Kind, Team
-from ..models import AgingSnapshot, AgingTotal, ClaimOutcome, RevenueDay, Role, RobotRun, User, UserTeam, WorkItem
+from ..models import AgingSnapshot, AgingTotal, ClaimOutcome, RevenueDay, Role, User, UserTeam, WorkItem
 from .billing_reports import AGING_BUCKETS, latest_snapshot
+from . import robot_figures
+from .robot_figures import RobotFigures
 
 ZERO = Decimal("0.00")
 # Seed 002's industry denial rates; categories without one show no benchmark.
@@ -447,43 +449,9 @@ def revenue_per_biller(session: Session, as_of: dt.date | None, scope: Scope = S
     return out
 
 
-@dataclass
-class RobotFigure:
-    robot: str
-    runs: int = 0
-    done: int = 0
-    exception: int = 0
-    failed: int = 0
-    minutes_per_unit: float = 0.0
-
-    @property
-    def units(self) -> int:
-        return self.done + self.exception + self.failed
-
-    @property
-    def straight_through(self) -> float | None:
-        return pct(self.done, self.units)
-
-    @property
-    def hours_saved(self) -> float:
-        return self.done * self.minutes_per_unit / 60
+def robots(session: Session, start: dt.datetime, end: dt.datetime, minutes: dict[str, float]) -> list[RobotFigures]:
+    return robot_figures.per_robot(session, start, end, minutes)
 
 
-def robots(session: Session, start: dt.datetime, end: dt.datetime, minutes: dict[str, float]) -> list[RobotFigure]:
-    rows = session.execute(
-        select(RobotRun.robot, func.count(), func.sum(RobotRun.units_done), func.sum(RobotRun.units_exception),
-               func.sum(RobotRun.units_failed))
-        .where(RobotRun.started_at >= start, RobotRun.started_at < end).group_by(RobotRun.robot)).all()
-    return sorted((RobotFigure(robot, int(runs), int(done or 0), int(exc or 0), int(failed or 0), minutes.get(robot, 0.0))
-                   for robot, runs, done, exc, failed in rows), key=lambda r: r.robot)
-
-
-def robots_total(rows: list[RobotFigure]) -> RobotFigure:
-    total = RobotFigure("all robots")
-    for r in rows:
-        total.runs += r.runs
-        total.done += r.done
-        total.exception += r.exception
-        total.failed += r.failed
-    total.minutes_per_unit = (sum(r.hours_saved for r in rows) * 60 / total.done) if total.done else 0.0
-    return total
+def robots_total(rows: list[RobotFigures]) -> RobotFigures:
+    return robot_figures.total(rows)

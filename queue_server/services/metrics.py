@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from ..domain.kinds import UNRESOLVED, Status, Team
 from ..models import EventType, ItemEvent, User, WorkItem
+from . import robot_figures
+from .robot_figures import RobotFigures
 
 Period = Literal["day", "week"]
 
@@ -215,43 +217,6 @@ def escalated(session: Session, limit: int = 200) -> list[WorkItem]:
 
 # --- robots -------------------------------------------------------------------------------
 
-@dataclass
-class RobotRow:
-    robot: str
-    runs: int = 0
-    done: int = 0        # finished with no person involved
-    exception: int = 0   # finished by filing an item for a person
-    failed: int = 0
-    filed: int = 0
-    last_status: str = ""
-    last_started: dt.datetime | None = None
-    last_error: str = ""
-    totals: dict[str, object] = field(default_factory=dict)
-
-    @property
-    def units(self) -> int:
-        return self.done + self.exception + self.failed
-
-    @property
-    def straight_through(self) -> float | None:
-        return self.done / self.units if self.units else None
-
-
-def robots(session: Session, win: Window) -> list[RobotRow]:
-    """Per robot over the window: units finished alone, handed to a person, failed (summed in SQL)."""
-    from ..models import RobotRun
-
-    rows: dict[str, RobotRow] = {}
-    sums = session.execute(
-        select(RobotRun.robot, func.count(), func.sum(RobotRun.units_done), func.sum(RobotRun.units_exception),
-               func.sum(RobotRun.units_failed), func.sum(RobotRun.exceptions_filed))
-        .where(RobotRun.started_at >= win.start, RobotRun.started_at < win.end).group_by(RobotRun.robot)).all()
-    for robot, runs, done, exception, failed, filed in sums:
-        rows[robot] = RobotRow(robot, runs, int(done or 0), int(exception or 0), int(failed or 0), int(filed or 0))
-    for robot, row in rows.items():
-        last = session.scalars(select(RobotRun).where(RobotRun.robot == robot, RobotRun.started_at < win.end)
-                               .order_by(RobotRun.started_at.desc()).limit(1)).first()
-        if last is not None:
-            row.last_status, row.last_started, row.last_error = last.status.value, last.started_at, last.error
-            row.totals = dict(last.totals or {})
-    return sorted(rows.values(), key=lambda r: r.robot)
+def robots(session: Session, win: Window) -> list[RobotFigures]:
+    """Per robot over the window, with its latest run (services.robot_figures)."""
+    return robot_figures.per_robot(session, win.start, win.end, with_last_run=True)

@@ -16,6 +16,7 @@ from ..domain.kinds import UNRESOLVED, Team
 from ..exceptions import NotFound
 from ..models import AgingLine, AgingSnapshot, ClaimOutcome, RevenueDay, RobotRun, User, WorkItem
 from ..services import audit, kpis
+from ..services.robot_figures import RobotFigures, hours_saved
 from ..services.billing_reports import AGING_BUCKETS, latest_snapshot
 from ..templating import local, money
 from .exports import csv_response
@@ -56,8 +57,8 @@ class Board:
     worked: kpis.Worked | None = None
     docs: kpis.FollowUp | None = None
     billers: kpis.Billers | None = None
-    robots: list[kpis.RobotFigure] = field(default_factory=list)
-    robots_total: kpis.RobotFigure | None = None
+    robots: list[RobotFigures] = field(default_factory=list)
+    robots_total: RobotFigures | None = None
 
     @property
     def company(self) -> bool:
@@ -445,7 +446,7 @@ def drill_robots(b: Board, offset: int, limit: int) -> Drill:
     return Drill("Robot runs", ["Robot", "Night", "Runner", "Status", "Started", "Finished alone", "To a person", "Failed",
                                 "Items filed", "Hours saved"],
                  [[r.robot, r.night, r.runner, r.status.value, r.started_at, r.units_done, r.units_exception,
-                   r.units_failed, r.exceptions_filed, round(r.units_done * minutes.get(r.robot, 0) / 60, 1)]
+                   r.units_failed, r.exceptions_filed, round(hours_saved(r.units_done, minutes.get(r.robot, 0)), 1)]
                   for r in runs], int(total), note="Hours saved: units finished alone × HME_MINUTES_SAVED for the robot.",
                  numeric={5, 6, 7, 8, 9})
 

@@ -1,4 +1,4 @@
-"""`hme-rpa schedule`: the nightly timetable, kept in APScheduler with its jobs in the database.
+"""`hme-rpa schedule`: the nightly timetable, kept in APScheduler with its jobs in the runner's own store.
 
 HME_SCHEDULE says when each robot runs, e.g. "claim-status=22:00,eobs=01:00,cmns=03:00"
 (the default, business time zone). One robot never runs twice at once
@@ -40,7 +40,7 @@ def parse(text: str) -> dict[str, tuple[int, int]]:
 
 
 def run_job(robot: str) -> None:
-    """What the scheduler calls (by reference, so the job survives in the database)."""
+    """What the scheduler calls (by reference, so the job survives in the runner's store)."""
     from .runner import run_robot
 
     config = Config.from_env()
@@ -57,7 +57,9 @@ def build(config: Config, timetable: dict[str, tuple[int, int]], *, blocking: bo
     from apscheduler.triggers.cron import CronTrigger
 
     cls = BlockingScheduler if blocking else BackgroundScheduler
-    scheduler = cls(jobstores={"default": SQLAlchemyJobStore(url=config.database_url, tablename="scheduler_jobs")},
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    store = SQLAlchemyJobStore(url=config.scheduler_store, tablename="scheduler_jobs")
+    scheduler = cls(jobstores={"default": store},
                     job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": config.misfire_minutes * 60},
                     timezone=config.tz)
     for robot, (hour, minute) in timetable.items():

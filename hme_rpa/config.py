@@ -264,5 +264,11 @@ class Config:
         return self.data_dir / "attachments"
 
     @property
+    def scheduler_store(self) -> str:
+        """Where `hme-rpa schedule` keeps its jobs: a file of the runner's own, beside its vault (a runner holds
+        an API token and nothing of the queue's database)."""
+        return f"sqlite:///{self.data_dir / 'scheduler.sqlite3'}"
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")

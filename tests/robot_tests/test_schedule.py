@@ -68,8 +68,10 @@ def test_a_missed_start_runs_within_hme_misfire_minutes(tmp_path: Path) -> None:
     assert job.misfire_grace_time == 30 * 60
 
 
-def test_jobs_persist_in_the_database_without_overlap(tmp_path: Path) -> None:
-    config = make_config(f"sqlite:///{tmp_path / 'jobs.sqlite3'}", tmp_path)
+def test_jobs_persist_in_the_runners_own_store_without_overlap(tmp_path: Path) -> None:
+    # The queue's database is out of reach (a runner holds an API token only): the jobs live in the runner's
+    # data folder. The store was the queue's database, so this could not start.
+    config = make_config("postgresql+psycopg://nobody@127.0.0.1:1/none", tmp_path)
     scheduler = schedule.build(config, schedule.parse("eobs=01:00,cmns=03:30"), blocking=False)
     scheduler.start(paused=True)  # type: ignore[attr-defined]
     jobs = {j.id: j for j in scheduler.get_jobs()}  # type: ignore[attr-defined]
@@ -78,7 +80,8 @@ def test_jobs_persist_in_the_database_without_overlap(tmp_path: Path) -> None:
     assert jobs["robot:cmns"].next_run_time.hour == 3 and jobs["robot:cmns"].next_run_time.minute == 30
     assert jobs["robot:eobs"].max_instances == 1 and jobs["robot:eobs"].coalesce
     assert jobs["robot:eobs"].misfire_grace_time == 120 * 60
-    # A second scheduler on the same database finds the jobs stored there.
+    assert (tmp_path / "scheduler.sqlite3").is_file() or any(tmp_path.rglob("scheduler.sqlite3"))
+    # A second scheduler on the same runner finds the jobs stored there.
     again = schedule.build(config, {}, blocking=False)
     again.start(paused=True)  # type: ignore[attr-defined]
     assert {j.id for j in again.get_jobs()} == {"robot:eobs", "robot:cmns"}  # type: ignore[attr-defined]

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, send_file, url_for
-from sqlalchemy import Select, false, func, or_, select
 
 from .. import db
 from ..domain import priority
-from ..domain.kinds import UNRESOLVED, Kind, Status, Team
+from ..domain.kinds import Status
 from ..exceptions import InvalidInput, NotFound
-from ..models import Attachment, AuditEntry, ItemEvent, User, WorkItem
+from ..models import Attachment, AuditEntry, User, WorkItem
 from ..services import attachments as attachment_store
 from ..services import previews
-from ..services import audit, queue
+from ..services import audit, item_lists, queue
+from ..services.item_lists import Filters
 from . import presenters
 from .params import db_id, page_number
 from .session import client_address, config, login_required, require_user, supervisor_required
@@ -37,96 +36,27 @@ def _audit(action: str, item_id: int | None = None, detail: str | None = None) -
                  address=client_address())
 
 
-@dataclass(frozen=True)
-class Filters:
-    q: str
-    team: str
-    kind: str
-    payer: str
-    status: str
-    page: int
-
-    @classmethod
-    def from_request(cls) -> "Filters":
-        args = request.args
-        page = page_number(args.get("page", "1"))
-        status = args.get("status", "active")
-        return cls(q=args.get("q", "").strip()[:120], team=args.get("team", ""), kind=args.get("kind", ""),
+def _filters() -> Filters:
+    args = request.args
+    status = args.get("status", "active")
+    return Filters(q=args.get("q", "").strip()[:120], team=args.get("team", ""), kind=args.get("kind", ""),
                    payer=args.get("payer", "").strip()[:120],
-                   status=status if status in STATUS_CHOICES else "active", page=page)
-
-    def args(self, **changes: Any) -> dict[str, Any]:
-        values = {"q": self.q, "team": self.team, "kind": self.kind, "payer": self.payer,
-                  "status": self.status, "page": self.page, **changes}
-        return {k: v for k, v in values.items() if v not in ("", None) and not (k == "page" and v == 1)}
-
-    @property
-    def used(self) -> str:
-        # For the audit log: which filters, never the search text (it can be a name).
-        return ",".join(k for k in ("q", "team", "kind", "payer", "status") if getattr(self, k)) or "none"
-
-
-def visible_to(user: User) -> Any:
-    if user.is_supervisor:
-        return True
-    teams = user.teams
-    mine = WorkItem.assignee_id == user.id
-    return or_(WorkItem.team.in_(teams), mine) if teams else mine
-
-
-def _search(stmt: Select[Any], f: Filters) -> Select[Any]:
-    if f.q:
-        text = f.q
-        conditions = [WorkItem.claim_number == text, WorkItem.payer_claim_number == text,
-                      WorkItem.account_number == text, WorkItem.idempotency_key == text,
-                      WorkItem.patient_name_lower.like(_like_prefix(text.lower()), escape="\\")]
-        if text.lstrip("#").isdigit():
-            item_id = db_id(text)
-            conditions.append(WorkItem.id == item_id if item_id is not None else false())
-        stmt = stmt.where(or_(*conditions))
-    if f.team in {t.value for t in Team}:
-        stmt = stmt.where(WorkItem.team == Team(f.team))
-    if f.kind in {k.value for k in Kind}:
-        stmt = stmt.where(WorkItem.kind == Kind(f.kind))
-    if f.payer:
-        stmt = stmt.where(WorkItem.payer == f.payer)
-    if f.status == "active":
-        stmt = stmt.where(WorkItem.status.in_(UNRESOLVED))
-    elif f.status != "all":
-        stmt = stmt.where(WorkItem.status == Status(f.status))
-    return stmt
-
-
-def _like_prefix(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                   status=status if status in STATUS_CHOICES else "active", page=page_number(args.get("page", "1")))
 
 
 @bp.get("/")
 @login_required
 def index() -> Any:
     user = require_user()
-    f = Filters.from_request()
-    base = _search(select(WorkItem).where(visible_to(user)), f)
-    total = db.session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
-    size = config().page_size
-    pages = max((total + size - 1) // size, 1)
-    page = min(f.page, pages)
-    if f.status == "resolved":
-        ordered = base.order_by(WorkItem.resolved_at.desc(), WorkItem.id.desc())
-    else:
-        ordered = base.order_by(*priority.order_by(WorkItem, g.now))
-    items = db.session.scalars(ordered.limit(size).offset((page - 1) * size)).all()
+    f = _filters()
+    listed = item_lists.list_page(db.session, user, f, g.now, config().page_size)
     held = queue.current_lease(db.session, user, g.now)
-    waiting = db.session.scalar(select(func.count()).select_from(WorkItem).where(
-        queue.claimable(g.now), queue.eligible_for(user))) or 0
-    payers = db.session.scalars(select(WorkItem.payer).where(WorkItem.payer.is_not(None))
-                                .distinct().order_by(WorkItem.payer).limit(200)).all()
-    _audit("list", detail=f"filters={f.used} page={page} rows={len(items)}")
-    audit.record_shown(db.session, action="shown_in_list", item_ids=[i.id for i in items], user_id=user.id,
+    _audit("list", detail=f"filters={f.used} page={listed.page} rows={len(listed.items)}")
+    audit.record_shown(db.session, action="shown_in_list", item_ids=[i.id for i in listed.items], user_id=user.id,
                        detail=f"filters={f.used}"[:200], address=client_address())
     db.session.commit()
-    return render_template("queue/index.html", items=items, f=f, total=total, page=page, pages=pages,
-                           held=held, waiting=waiting, payers=payers, status_choices=STATUS_CHOICES,
+    return render_template("queue/index.html", items=listed.items, f=f, total=listed.total, page=listed.page, pages=listed.pages, held=held,
+                           waiting=listed.waiting, payers=listed.payers, status_choices=STATUS_CHOICES,
                            tier=lambda item: priority.tier(item, g.now))
 
 
@@ -164,16 +94,14 @@ def item(item_id: int) -> Any:
     _audit("view", item_id=work_item.id)
     db.session.commit()
     payload = work_item.payload or {}
-    events = db.session.scalars(select(ItemEvent).where(ItemEvent.item_id == work_item.id)
-                                .order_by(ItemEvent.id)).all()
+    events = item_lists.history(db.session, work_item.id)
     colleagues: list[User] = []
     audit_trail: list[tuple[AuditEntry, str]] = []
     if user.is_supervisor:
-        colleagues = list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.display_name)))
+        colleagues = item_lists.active_users(db.session)
         names = {u.id: u.display_name for u in colleagues}
         audit_trail = [(entry, _who(entry, names))
-                       for entry in db.session.scalars(select(AuditEntry).where(AuditEntry.item_id == work_item.id)
-                                                       .order_by(AuditEntry.id.desc()).limit(AUDIT_ROWS))]
+                       for entry in item_lists.audit_trail(db.session, work_item.id, AUDIT_ROWS)]
     holding = queue.holds(user, work_item, g.now)
     lease_live = (work_item.status is Status.IN_PROGRESS and work_item.lease_expires_at is not None
                   and work_item.lease_expires_at >= g.now)

@@ -1,0 +1,115 @@
+"""The queries behind the billers' pages: the filtered queue list and what an item page shows around the item."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy.orm import Session
+
+from ..domain import priority
+from ..domain.kinds import UNRESOLVED, Kind, Status, Team
+from ..models import AuditEntry, ItemEvent, User, WorkItem
+from . import queue
+
+MAX_ID = 2**31 - 1  # ids are INTEGER columns (32 bits on PostgreSQL): a larger number names no item
+
+
+@dataclass(frozen=True)
+class Filters:
+    q: str = ""
+    team: str = ""
+    kind: str = ""
+    payer: str = ""
+    status: str = "active"  # "active" (not resolved), "all", or one Status value
+    page: int = 1
+
+    def args(self, **changes: Any) -> dict[str, Any]:
+        """These filters, changed, as a query string's values (links to other pages and filters)."""
+        values = {"q": self.q, "team": self.team, "kind": self.kind, "payer": self.payer,
+                  "status": self.status, "page": self.page, **changes}
+        return {k: v for k, v in values.items() if v not in ("", None) and not (k == "page" and v == 1)}
+
+    @property
+    def used(self) -> str:
+        # For the audit log: which filters, never the search text (it can be a name).
+        return ",".join(k for k in ("q", "team", "kind", "payer", "status") if getattr(self, k)) or "none"
+
+
+@dataclass
+class ListPage:
+    items: Sequence[WorkItem]
+    total: int
+    page: int
+    pages: int
+    waiting: int  # what "Next item" could hand this user now
+    payers: Sequence[str]
+
+
+def visible_to(user: User) -> Any:
+    if user.is_supervisor:
+        return True
+    teams = user.teams
+    mine = WorkItem.assignee_id == user.id
+    return or_(WorkItem.team.in_(teams), mine) if teams else mine
+
+
+def _like_prefix(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _filtered(stmt: Select[Any], f: Filters) -> Select[Any]:
+    if f.q:
+        text = f.q
+        conditions = [WorkItem.claim_number == text, WorkItem.payer_claim_number == text,
+                      WorkItem.account_number == text, WorkItem.idempotency_key == text,
+                      WorkItem.patient_name_lower.like(_like_prefix(text.lower()), escape="\\")]
+        digits = text.lstrip("#")
+        if digits.isdigit():
+            item_id = int(digits) if len(digits) <= 10 else 0
+            conditions.append(WorkItem.id == item_id if 1 <= item_id <= MAX_ID else false())
+        stmt = stmt.where(or_(*conditions))
+    if f.team in {t.value for t in Team}:
+        stmt = stmt.where(WorkItem.team == Team(f.team))
+    if f.kind in {k.value for k in Kind}:
+        stmt = stmt.where(WorkItem.kind == Kind(f.kind))
+    if f.payer:
+        stmt = stmt.where(WorkItem.payer == f.payer)
+    if f.status == "active":
+        stmt = stmt.where(WorkItem.status.in_(UNRESOLVED))
+    elif f.status != "all":
+        stmt = stmt.where(WorkItem.status == Status(f.status))
+    return stmt
+
+
+def list_page(session: Session, user: User, f: Filters, now: dt.datetime, size: int) -> ListPage:
+    """One page of the items `user` may see that match `f`: most urgent first (resolved: latest first)."""
+    base = _filtered(select(WorkItem).where(visible_to(user)), f)
+    total = session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
+    pages = max((total + size - 1) // size, 1)
+    page = min(f.page, pages)
+    if f.status == "resolved":
+        ordered = base.order_by(WorkItem.resolved_at.desc(), WorkItem.id.desc())
+    else:
+        ordered = base.order_by(*priority.order_by(WorkItem, now))
+    items = session.scalars(ordered.limit(size).offset((page - 1) * size)).all()
+    waiting = session.scalar(select(func.count()).select_from(WorkItem).where(
+        queue.claimable(now), queue.eligible_for(user))) or 0
+    payers = session.scalars(select(WorkItem.payer).where(WorkItem.payer.is_not(None))
+                             .distinct().order_by(WorkItem.payer).limit(200)).all()
+    return ListPage(items, int(total), page, pages, int(waiting), [p for p in payers if p])
+
+
+def history(session: Session, item_id: int) -> Sequence[ItemEvent]:
+    return session.scalars(select(ItemEvent).where(ItemEvent.item_id == item_id).order_by(ItemEvent.id)).all()
+
+
+def active_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).where(User.active.is_(True)).order_by(User.display_name)))
+
+
+def audit_trail(session: Session, item_id: int, limit: int) -> Sequence[AuditEntry]:
+    return session.scalars(select(AuditEntry).where(AuditEntry.item_id == item_id)
+                           .order_by(AuditEntry.id.desc()).limit(limit)).all()

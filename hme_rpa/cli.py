@@ -589,7 +589,7 @@ def schedule_command(list_only: bool) -> None:
 @_fail_on_bot_error
 def record_command(site: str, out: Path) -> None:
     """Record a HAR of a robot's session against a fresh sandbox (port 8701+) for the page-object tests."""
-    from bots.recording import record_now
+    from hme_rpa.recording import record_now
 
     har = record_now(site, out)
     click.echo(f"recorded {har} ({har.stat().st_size:,} bytes) and {har.with_suffix('.json')}")

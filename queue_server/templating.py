@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from .domain import codes
 from .domain.kinds import KINDS, Kind, Status, Team
 from .web.session import current_user
 
@@ -41,7 +42,7 @@ def duration(seconds: float | None) -> str:
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.filters.update(money=money, local=local, day=day, duration=duration)
+    app.jinja_env.filters.update(money=money, local=local, day=day, duration=duration, code_words=codes.with_words)
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

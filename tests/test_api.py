@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hme_rpa import samples
+import samples
 from hme_rpa.config import Config
 from queue_server import create_app, db as app_db
 from queue_server.models import ApiToken, AuditEntry, EventType, ItemEvent, WorkItem

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from browser import chromium, keep_screenshot, live_server
 from helpers import PASSWORD
-from hme_rpa import samples
+import samples
 from queue_server.domain.kinds import Kind, Status, Team
 from queue_server.models import Role, User, WorkItem
 from queue_server.services import attachments

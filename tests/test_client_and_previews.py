@@ -11,7 +11,7 @@ from PIL import Image
 from sqlalchemy.orm import Session
 
 from browser import live_server
-from hme_rpa import samples
+import samples
 from hme_rpa.config import Config
 from queue_client import QueueClient, QueueClientError
 from queue_server.models import WorkItem

@@ -144,3 +144,13 @@ def test_config_reads_environment_and_rejects_bad_values(tmp_path: object) -> No
         Config.from_env(env={"HME_TIMEZONE": "Mars/Olympus"})
     with pytest.raises(ConfigError, match="unknown setting"):
         Config.from_env(env={}, lease_minute=3)
+
+
+def test_payer_codes_come_with_their_words() -> None:
+    from queue_server.domain import codes
+
+    assert codes.with_words("CO-16") == "CO-16 (lacks information or billing error; unprocessable)"
+    assert codes.with_words("MA130").startswith("MA130 (incomplete or invalid claim")
+    assert codes.with_words("F4") == "F4 (finalized: adjudicated, no payment forthcoming)"
+    assert codes.with_words("co45") == "co45 (charge exceeds the fee schedule)"
+    assert codes.with_words("ZZ9") == "ZZ9"  # unknown: the code alone, nothing made up

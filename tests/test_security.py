@@ -245,7 +245,7 @@ def test_a_method_not_allowed_says_which_are(client: FlaskClient) -> None:
 def test_attachments_are_never_opened_in_the_browsers_pdf_viewer_nor_cached(
         client: FlaskClient, make_user: Callable[..., User], make_item: Callable[..., int], session: Session,
         config: Config) -> None:
-    from hme_rpa import samples
+    import samples
     from queue_server.services import attachments
 
     make_user("bea")

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from helpers import csrf_from, login, make_config, post_form
-from hme_rpa import samples
+import samples
 from hme_rpa.config import Config
 from queue_server import create_app, db
 from queue_server.domain.kinds import Kind, Status, Team
@@ -94,7 +94,7 @@ def test_next_item_leases_and_shows_everything_needed(
         client: FlaskClient, make_user: Callable[..., User], make_item: Callable[..., int], session: Session,
         config: Config) -> None:
     biller = make_user("bea", teams=[Team.DOCUMENTATION])
-    item_id = make_item(kind=Kind.CMN_INVALID, summary="CMS-484 on hold", payload={
+    item_id = make_item(kind=Kind.CMN_INVALID, summary="CMS-484 on hold", reason_codes=["CO-16", "MA130"], payload={
         "findings": ["Signature missing on page 1"],
         "extracted": {"document_type": "cmn", "patient": {"mbi": "6MT4HA8AE51"}, "physician": {"npi": "1005830457"},
                       "problems": ["MISSING_SIGNATURE"], "review": ["physician.npi"]},
@@ -107,7 +107,8 @@ def test_next_item_leases_and_shows_everything_needed(
     page = client.get(f"/items/{item_id}").get_data(as_text=True)
     for expected in ("Signature missing on page 1", "MISSING_SIGNATURE", "physician.npi", "64%", "97%",
                      "6MT4HA8AE51", "Why this is", "KOWALSKI, BARBARA", "1 page", "created", "claimed",
-                     "Corrected document received, hold released"):
+                     "Corrected document received, hold released",
+                     "CO-16 (lacks information or billing error; unprocessable)"):
         assert expected in page, expected
     assert fresh(session, item_id).assignee_id == biller.id
     assert audits(session, "view", item_id) == 1
@@ -207,23 +208,28 @@ def test_search_filters_and_pagination(database_url: str, tmp_path: Path, make_u
     try:
         client = app.test_client()
         make_user("sam", role=Role.SUPERVISOR, teams=[])
-        for n in range(12):
-            make_item(claim_number=f"CLM{n:03d}", account_number=f"ACC{n:03d}",
-                      patient_name="NGUYEN, JAMES" if n == 7 else "ROSSI, MARCO",
-                      payer="BLUE RIVER HEALTH PLAN" if n % 2 else "NORTHERN PLAINS DME MAC")
-        make_item(kind=Kind.UNMATCHED_PAYMENT, claim_number="CASH1")
+        ids = [make_item(claim_number=f"CLM{n:03d}", account_number=f"ACC{n:03d}",
+                         patient_name="NGUYEN, JAMES" if n == 7 else "ROSSI, MARCO",
+                         payer="BLUE RIVER HEALTH PLAN" if n % 2 else "NORTHERN PLAINS DME MAC") for n in range(12)]
+        make_item(kind=Kind.UNMATCHED_PAYMENT, claim_number="CASH1", payer="Blue River Health Plan")
         login(client, "sam")
         first = client.get("/").get_data(as_text=True)
         assert "13 items" in first and "Page 1 of 3" in first
         third = client.get("/?page=3").get_data(as_text=True)
         assert "Page 3 of 3" in third and third.count("<tr>") == 1 + 3
-        assert "CLM007" in client.get("/?q=CLM007").get_data(as_text=True)
-        by_account = client.get("/?q=ACC003").get_data(as_text=True)
-        assert "1 item," in by_account and "CLM003" in by_account
+        # An exact claim number or account opens its item; a name lists (first name first, too).
+        opened = client.get("/?q=CLM007")
+        assert opened.status_code == 302 and opened.headers["Location"].endswith(f"/items/{ids[7]}")
+        assert client.get("/?q=ACC003").headers["Location"].endswith(f"/items/{ids[3]}")
+        assert "CLM007" in client.get("/?q=CLM007&list=1").get_data(as_text=True)
         by_name = client.get("/?q=nguyen").get_data(as_text=True)
         assert "1 item," in by_name and "CLM007" in by_name
+        first_name_first = client.get("/?q=JAMES NGUYEN").get_data(as_text=True)
+        assert "1 item," in first_name_first and "CLM007" in first_name_first
         assert "0 items" in client.get("/?q=100%25").get_data(as_text=True)  # % is literal, not a wildcard
-        assert "6 items" in client.get("/?payer=BLUE RIVER HEALTH PLAN").get_data(as_text=True)
+        # One payer however a robot cased it: one entry in the filter, all its items under it.
+        assert "7 items" in client.get("/?payer=BLUE RIVER HEALTH PLAN").get_data(as_text=True)
+        assert "Blue River Health Plan" not in client.get("/").get_data(as_text=True)
         assert "1 item," in client.get("/?kind=unmatched_payment").get_data(as_text=True)
         assert "1 item," in client.get("/?team=cash_posting").get_data(as_text=True)
         assert "0 items" in client.get("/?status=resolved").get_data(as_text=True)

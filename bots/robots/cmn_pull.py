@@ -20,6 +20,11 @@ from .base import Attachment, Filing, NightContext, Outcome, Robot, Worker
 from .extraction import extract_bytes
 
 
+# The fields a reader lists when the rules' answer rests on a field in doubt (extractors.forms.rules, a test keeps
+# them alike; the robots do not import the readers, which run in their own processes).
+VERDICT_PATHS = ("valid", "problems")
+
+
 def _codes(document: dict[str, Any]) -> list[str]:
     if document["document_type"] == "unknown":
         return []
@@ -39,6 +44,8 @@ def unsettled(document: dict[str, Any], order: dict[str, Any]) -> list[str]:
     mbi = (document.get("patient") or {}).get("mbi")
     left = []
     for path in document["review"]:
+        if path in VERDICT_PATHS:
+            continue  # the rules' answer, in doubt because a field is: settled when every field is
         if path == "patient.mbi" and order.get("mbi") and mbi == order["mbi"]:
             continue
         item = re.fullmatch(r"items\.(\d+)\.hcpcs", path)

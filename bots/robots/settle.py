@@ -5,7 +5,9 @@ The extractor lists under `review` every field it read with low confidence
 settled by facts that do not come from the same pixels:
 
 - the billing system's claim: a service line whose date of service, HCPCS and
-  billed amount equal one of the claim's own lines, exactly, is that line;
+  billed amount equal one of the claim's own lines, exactly, is that line; a
+  line whose code was read in doubt and is close to the HCPCS of the claim's
+  only line of that date and billed amount is that line;
 - the remittance's arithmetic: in a remittance that balances to the cent on
   every rule, a line whose billed amount less its adjustments is its paid
   amount has its amounts right;
@@ -25,8 +27,10 @@ never settled here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from difflib import SequenceMatcher
 from typing import Any
 
 from ..portals.medibill import ClaimDetail
@@ -82,9 +86,16 @@ def settle(data: dict[str, Any], index: int, review: list[str], claim: ClaimDeta
         dos = dt.date.fromisoformat(line["service_date"]) if line["service_date"] else None
         match = next((c for c in free if c.hcpcs == line["procedure"] and c.dos_from == dos
                       and c.billed == Decimal(line["billed"])), None)
+        paths = by_line.get(number, [])
+        if match is None and f"claims.{index}.lines.{number}.procedure" in paths:
+            match = _by_date_and_billed(line, dos, free)
+            if match is not None:
+                out.settled.append(f"claims.{index}.lines.{number}.procedure: read {line['procedure']!r}; the "
+                                   f"billing system's only line of {match.dos_from} billed {match.billed} is "
+                                   f"{match.hcpcs}")
+                line["procedure"] = match.hcpcs  # the robot's copy: the posting finds the line by it
         if match is not None:
             free.remove(match)
-        paths = by_line.get(number, [])
         if not paths:
             continue
         if match is None:
@@ -93,6 +104,19 @@ def settle(data: dict[str, Any], index: int, review: list[str], claim: ClaimDeta
         _settle_line(out, line, paths, f"{claim.claim_number} line {match.line_no} ({match.hcpcs}, {match.dos_from}, "
                                          f"{match.billed})")
     return out
+
+
+def _by_date_and_billed(line: dict[str, Any], dos: dt.date | None, free: list[Any]) -> Any:
+    """The billing system's one line with this date of service and billed amount, when the code read in doubt
+    is no HCPCS at all and close to that line's (a digit lost: "A703" for A7030); None when there is not
+    exactly one. A read that is a HCPCS (E1392 against E1390) may be the payer's own recoding: never taken."""
+    read = (line["procedure"] or "").upper()
+    if re.fullmatch(r"[A-Z]\d{4}", read):
+        return None
+    candidates = [c for c in free if c.dos_from == dos and c.billed == Decimal(line["billed"])]
+    if len(candidates) != 1 or SequenceMatcher(None, read, candidates[0].hcpcs).ratio() < 0.75:
+        return None
+    return candidates[0]
 
 
 def _settle_line(out: Settlement, line: dict[str, Any], paths: list[str], billing_line: str) -> None:

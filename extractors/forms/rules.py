@@ -64,12 +64,26 @@ DEFAULT_RULES = RuleSet()
 CMN_RULE_FIELDS = ("test.pao2_mmhg", "test.sao2_percent", "test.date", "initial_date", "signature_present",
                    "signature_date", "hcpcs", "length_of_need_months", "q7_edema", "q8_cor_pulmonale", "q9_hematocrit",
                    "patient.mbi", "physician.npi")
-SWO_RULE_FIELDS = ("signature_present", "practitioner.npi", "items", "patient.mbi", "order_date")
+# An order's rules read whether each item names a HCPCS, not its description or quantity ("*": any index).
+SWO_RULE_FIELDS = ("signature_present", "practitioner.npi", "items.*.hcpcs", "patient.mbi", "order_date")
 
 
 def verdict(review: list[str], problems: list[str], rule_fields: tuple[str, ...]) -> tuple[list[str], bool]:
     """(review without repeats, valid): valid only with no problem and no rule's field in doubt."""
     review = list(dict.fromkeys(review))
-    doubtful = any(path == f or path.startswith(f + ".") or f.startswith(path + ".")
-                   for path in review for f in rule_fields)
+    doubtful = any(_related(path, f) for path in review for f in rule_fields)
+    if doubtful:
+        # The rules ran on a value in doubt: which problems there are, and so the verdict, is in doubt too
+        # (a problem found may not be there, one missed may be). Settled when that value is (VERDICT_PATHS).
+        review += [p for p in VERDICT_PATHS if p not in review]
     return review, not problems and not doubtful
+
+
+# What `verdict` lists when the rules' answer rests on a field in doubt: derived, settled with that field.
+VERDICT_PATHS = ("valid", "problems")
+
+
+def _related(path: str, field: str) -> bool:
+    """Whether `path` (under review) is `field`, holds it or lies inside it; "*" in `field` is any list index."""
+    have, want = path.split("."), field.split(".")
+    return all(w == h or (w == "*" and h.isdigit()) for h, w in zip(have, want))

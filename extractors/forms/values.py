@@ -263,6 +263,20 @@ def _settled(first: Read[T], again: list[Read[T]], constrained: Read[T] | None,
     return read
 
 
+def mbi_by_format(raw: str) -> str:
+    """An eleven-character read turned into what the MBI format allows at each position (an O where only a
+    digit may stand is a 0). Which digit a letter stood for is a guess: the caller keeps the value in doubt."""
+    fixed = []
+    for char, allowed in zip(raw.upper(), MBI_SHAPE):
+        if allowed.isdigit():
+            fixed.append(char.translate(_TO_DIGIT))
+        elif allowed.isalpha():
+            fixed.append(char.translate(_TO_LETTER))
+        else:  # letter or digit: only the letters the format never uses are turned into digits
+            fixed.append(char if char in allowed else char.translate(_TO_DIGIT))
+    return "".join(fixed)
+
+
 def mbi_in(words: list[Word]) -> Read[str]:
     """An MBI: each position is a digit or a letter by the CMS format, which settles most confusions."""
     for word in words:
@@ -274,15 +288,7 @@ def mbi_in(words: list[Word]) -> Read[str]:
             bracket_free = False
         if len(raw) != 11:
             continue
-        fixed = []
-        for char, allowed in zip(raw, MBI_SHAPE):
-            if allowed.isdigit():
-                fixed.append(char.translate(_TO_DIGIT))
-            elif allowed.isalpha():
-                fixed.append(char.translate(_TO_LETTER))
-            else:  # letter or digit: only the letters the format never uses are turned into digits
-                fixed.append(char if char in allowed else char.translate(_TO_DIGIT))
-        value = "".join(fixed)
+        value = mbi_by_format(raw)
         # Each change above is forced by the format (no O, I, S, B, Z or L in an MBI; digits where only
         # digits stand), but which digit a letter stood for is a guess: a 9 in a fax's sans face reads
         # as S or O time after time, so agreeing reads do not make a changed MBI sure. A bracket taken

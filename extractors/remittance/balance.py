@@ -64,9 +64,17 @@ def check(remit: Remittance, printed: Mapping[int, PrintedTotals] | None = None)
         review.append("claims")
     paid = sum((claim.paid for claim in remit.claims), ZERO)
     plb = sum((p.amount for p in remit.provider_adjustments), ZERO)
+    settled: set[str] = set()
     if remit.payment.amount is None or paid - plb != remit.payment.amount:
         problems.append("UNBALANCED_PAYMENT")
         review.append("payment.amount")
+    elif remit.claims and "payment.amount" in remit.review:
+        # A check amount read in doubt that equals, to the cent, the claims' payments less the provider
+        # adjustments (read apart, each claim balanced by its own lines) is settled by that sum.
+        settled.add("payment.amount")
     remit.problems = sorted(set(remit.problems) | set(problems))
-    remit.review = list(dict.fromkeys([*remit.review, *review]))
+    remit.review = [p for p in dict.fromkeys([*remit.review, *review]) if p not in settled]
     remit.balanced = not any(p.startswith("UNBALANCED_") for p in remit.problems)
+    if not remit.balanced and remit.ocr:
+        # Read by OCR, an imbalance may be a misread as well as the payer's: the verdict itself is in doubt.
+        remit.review.append("balanced")

@@ -15,6 +15,7 @@ from typing import Iterable
 
 from ..lines import Line
 from ..models import Adjustment, Payee, Payer, Payment, ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
+from ..forms.values import mbi_by_format
 from ..validators import is_hcpcs, is_mbi, is_npi
 from .common import AMT, Trust, money, spr_service_date, status_for, us_date
 
@@ -30,8 +31,10 @@ _CHECK = re.compile(r"(?:CHECK/EFT|CHECK|EFT|TRACE) ?(?:#|NO\.?|NUMBER) ?:? ?(?P
 _COLUMNS = re.compile(r"^PERF PROV SERV DATE")
 _NAME = re.compile(r"^NAME (?P<name>.+?) HIC (?P<hic>\S+)? ?ACNT (?P<acnt>\S+) ICN (?:(?P<icn>\S+) )?ASG (?P<asg>[YN])"
                    r"(?: MOA ?(?P<moa>.*))?$")
+# A procedure code OCR damaged ("A703" for A7030) still makes the line a line: it is kept, read as printed and
+# put under review (not a HCPCS), instead of the line being lost and its claim left without lines.
 _SERVICE = re.compile(
-    rf"^(?P<perf>\d{{10}}) (?P<frm>\d{{4}}) (?P<to>\d{{6}}) (?P<pos>\d{{2}}) (?P<units>\d+) (?P<proc>[A-Z]\d{{4}})"
+    rf"^(?P<perf>\d{{10}}) (?P<frm>\d{{4}}) (?P<to>\d{{6}}) (?P<pos>\d{{2}}) (?P<units>\d+) (?P<proc>[A-Z0-9]{{3,6}})"
     rf"(?P<mods>(?: [A-Z0-9]{{2}}){{0,4}}) (?P<billed>{AMT}) (?P<allowed>{AMT}) (?P<deduct>{AMT}) (?P<coins>{AMT})"
     rf"(?: (?P<grp>[A-Z]{{2}})-(?P<rc>[A-Z0-9]+) (?P<adj>{AMT}))? (?P<paid>{AMT})$")
 _CONTINUATION = re.compile(rf"^(?P<grp>[A-Z]{{2}})-(?P<rc>[A-Z0-9]+) (?P<amt>{AMT})$")
@@ -109,7 +112,10 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, _ClaimTotals], l
                 continue
             trust.review.append("payment.amount")
         if match := _NAME.match(text):
-            claim = RemittanceClaim(patient_name=match["name"], member_id=match["hic"], account_number=match["acnt"],
+            member = match["hic"]
+            if member and len(member) == 11 and member[0].isdigit() and not is_mbi(member):
+                member = mbi_by_format(member)  # an MBI misread by OCR (O for 0): the format says which; in doubt
+            claim = RemittanceClaim(patient_name=match["name"], member_id=member, account_number=match["acnt"],
                                     payer_claim_number=match["icn"])
             remit.claims.append(claim)
             index = len(remit.claims) - 1
@@ -222,8 +228,23 @@ def _take_inline_totals(remit: Remittance, trust: Trust, text: str, conf: float)
 def _take_totals(remit: Remittance, trust: Trust, labels: list[str], values: list[str], conf: float) -> None:
     """Values paired with labels in order; the check amount is the one this reader keeps (the others are the
     balancing rules' to check). A row that does not pair one to one goes to a person."""
+    mended = _mend_split_amount(values) if len(values) == len(labels) + 1 else None
+    if mended is not None:
+        values, split_at = mended
+        # Only the value OCR split is in doubt; the check amount is read as printed when it is another.
+        conf = 0.0 if "check" in labels and split_at == labels.index("check") else conf
     if len(labels) != len(values) or "check" not in labels:
         trust.review.append("payment.amount")
         return
     remit.payment.amount = money(values[labels.index("check")])
     trust.check("payment.amount", conf)
+
+
+def _mend_split_amount(values: list[str]) -> tuple[list[str], int] | None:
+    """One amount whose point OCR lost ("2858 68" for 2858.68), joined again: a whole number followed by two
+    digits where every other value of the row is one value. None unless exactly one such pair is there."""
+    pairs = [i for i in range(len(values) - 1) if values[i].isdigit() and re.fullmatch(r"\d\d", values[i + 1])]
+    if len(pairs) != 1:
+        return None
+    at = pairs[0]
+    return [*values[:at], f"{values[at]}.{values[at + 1]}", *values[at + 2:]], at

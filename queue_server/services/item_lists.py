@@ -63,9 +63,8 @@ def _like_prefix(text: str) -> str:
 def _filtered(stmt: Select[Any], f: Filters) -> Select[Any]:
     if f.q:
         text = f.q
-        conditions = [WorkItem.claim_number == text, WorkItem.payer_claim_number == text,
-                      WorkItem.account_number == text, WorkItem.idempotency_key == text,
-                      WorkItem.patient_name_lower.like(_like_prefix(text.lower()), escape="\\")]
+        conditions = [*_identified_by(text),
+                      *(WorkItem.patient_name_lower.like(_like_prefix(name), escape="\\") for name in _names(text))]
         digits = text.lstrip("#")
         if digits.isdigit():
             item_id = int(digits) if len(digits) <= 10 else 0
@@ -76,7 +75,7 @@ def _filtered(stmt: Select[Any], f: Filters) -> Select[Any]:
     if f.kind in {k.value for k in Kind}:
         stmt = stmt.where(WorkItem.kind == Kind(f.kind))
     if f.payer:
-        stmt = stmt.where(WorkItem.payer == f.payer)
+        stmt = stmt.where(func.upper(WorkItem.payer) == f.payer.upper())  # one payer however a robot cased it
     if f.status == "active":
         stmt = stmt.where(WorkItem.status.in_(UNRESOLVED))
     elif f.status != "all":
@@ -97,9 +96,40 @@ def list_page(session: Session, user: User, f: Filters, now: dt.datetime, size: 
     items = session.scalars(ordered.limit(size).offset((page - 1) * size)).all()
     waiting = session.scalar(select(func.count()).select_from(WorkItem).where(
         queue.claimable(now), queue.eligible_for(user))) or 0
-    payers = session.scalars(select(WorkItem.payer).where(WorkItem.payer.is_not(None))
-                             .distinct().order_by(WorkItem.payer).limit(200)).all()
+    payers = session.scalars(select(func.upper(WorkItem.payer)).where(WorkItem.payer.is_not(None))
+                             .distinct().order_by(func.upper(WorkItem.payer)).limit(200)).all()
     return ListPage(items, int(total), page, pages, int(waiting), [p for p in payers if p])
+
+
+def _identified_by(text: str) -> list[Any]:
+    """The item a claim number, payer claim number (ICN), account, key or item id names exactly."""
+    return [WorkItem.claim_number == text, WorkItem.payer_claim_number == text, WorkItem.account_number == text,
+            WorkItem.idempotency_key == text]
+
+
+def _names(text: str) -> list[str]:
+    """The name prefixes a search means: as typed ("murphy, li"), and a first-name-first "LILY MURPHY" as
+    the documents print it ("murphy, lily")."""
+    typed = " ".join(text.lower().split())
+    names = [typed]
+    words = typed.split(" ")
+    if "," not in typed and len(words) == 2:
+        names.append(f"{words[1]}, {words[0]}")
+    return names
+
+
+def the_one_named(session: Session, user: User, text: str) -> int | None:
+    """The id of the one item `user` may see that `text` names exactly (claim number, ICN, account, key, #id):
+    the search opens it instead of listing it. None when it names none or several."""
+    text = text.strip()
+    if not text:
+        return None
+    conditions = _identified_by(text)
+    digits = text.lstrip("#")
+    if text.startswith("#") and digits.isdigit() and len(digits) <= 10 and 1 <= int(digits) <= MAX_ID:
+        conditions.append(WorkItem.id == int(digits))
+    ids = session.scalars(select(WorkItem.id).where(visible_to(user), or_(*conditions)).limit(2)).all()
+    return ids[0] if len(ids) == 1 else None
 
 
 def history(session: Session, item_id: int) -> Sequence[ItemEvent]:

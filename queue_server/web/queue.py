@@ -49,6 +49,10 @@ def _filters() -> Filters:
 def index() -> Any:
     user = require_user()
     f = _filters()
+    if f.q and f.page == 1 and not request.args.get("list"):
+        named = item_lists.the_one_named(db.session, user, f.q)
+        if named is not None:  # an exact claim number or id opens its item
+            return redirect(url_for("queue.item", item_id=named))
     listed = item_lists.list_page(db.session, user, f, g.now, config().page_size)
     held = queue.current_lease(db.session, user, g.now)
     _audit("list", detail=f"filters={f.used} page={listed.page} rows={len(listed.items)}")

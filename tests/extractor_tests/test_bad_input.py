@@ -12,7 +12,7 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from extractors import ExtractError, UnknownDocumentType, UnreadableDocument, extract
-from hme_rpa import samples
+import samples
 from sandbox.documents import pdf, spr
 from sandbox.world.store import Store
 

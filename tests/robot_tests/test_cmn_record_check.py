@@ -32,3 +32,16 @@ def test_a_value_that_differs_from_the_record_or_any_other_doubt_stays() -> None
     assert unsettled(_swo("1VP0U96MJ24", "K0001", ["patient.mbi"]), {"hcpcs": "K0001"}) == ["patient.mbi"]
     cmn = {"document_type": "cmn", "patient": {"mbi": "1VP0U96MJ24"}, "hcpcs": ["E1390", "E0431"], "review": ["hcpcs"]}
     assert unsettled(cmn, {**ORDER, "hcpcs": "E1390"}) == ["hcpcs"]
+
+
+def test_the_verdict_in_doubt_is_settled_with_the_fields_it_rests_on() -> None:
+    """A reader lists `valid` and `problems` when a rule ran on a field in doubt; the record settling that field
+    settles them, and they never hold a release back on their own."""
+    from extractors.forms.rules import VERDICT_PATHS as readers
+
+    from bots.robots.cmn_pull import VERDICT_PATHS as robots
+
+    assert robots == readers
+    doubts = ["patient.mbi", "valid", "problems"]
+    assert unsettled(_swo("1VP0U96MJ24", "K0001", doubts), ORDER) == []
+    assert unsettled(_swo("1VP0U96MJ24", "K0001", [*doubts, "signature_present"]), ORDER) == ["signature_present"]

@@ -18,7 +18,7 @@ from bots.portals.medibill import ArRow, ClaimDetail, ClaimLine, LineEntry, Post
 from bots.robots.base import Attachment, Filing, Worker
 from bots.robots.evidence import RemittancePages
 from bots.robots.eob_posting import ClaimToPost, EobPostingRobot, _Evidence
-from hme_rpa import samples
+import samples
 
 DOS = dt.date(2026, 10, 1)
 

@@ -7,7 +7,7 @@ import io
 import pypdfium2 as pdfium
 
 from bots.robots.evidence import pages_with
-from hme_rpa import samples
+import samples
 
 
 def _pdf(pages: list[list[str]]) -> bytes:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bots.recording import replay
+from hme_rpa.recording import replay
 from bots.runtime.browser import launch
 from browser import require_chromium
 

@@ -73,3 +73,17 @@ def test_who_the_claim_is_for_is_never_settled_here() -> None:
     found = settle({"lines": [_line()]}, 0, ["claims.0.account_number", "claims.0", "claims.0.lines.0.remarks"],
                    _claim(("E1390", "200.00")), balanced=True)
     assert found.doubts == ["claims.0.account_number", "claims.0", "claims.0.lines.0.remarks"]
+
+
+def test_a_code_ocr_damaged_past_any_hcpcs_is_the_claims_only_line_of_its_date_and_amount() -> None:
+    # "A703": a digit lost (a foreign print program's scan). No HCPCS is four characters, so it is a misread;
+    # the claim's only line of that date and billed amount, with a close code, is the line it stands for.
+    data = {"lines": [_line("A703")]}
+    found = settle(data, 0, ["claims.0.lines.0.procedure", "claims.0.lines.0.adjustments"],
+                   _claim(("A7030", "200.00"), ("E1390", "99.00")), balanced=True)
+    assert found.doubts == [] and data["lines"][0]["procedure"] == "A7030"
+    assert any("read 'A703'" in s and "A7030" in s for s in found.settled)
+    # Two lines of that date and amount: nothing says which.
+    twice = settle({"lines": [_line("A703")]}, 0, ["claims.0.lines.0.procedure"],
+                   _claim(("A7030", "200.00"), ("A7031", "200.00")), balanced=True)
+    assert twice.doubts == ["claims.0.lines.0.procedure"]

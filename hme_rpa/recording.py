@@ -19,15 +19,15 @@ from typing import Any
 
 from playwright.async_api import Browser
 
-from .portals.base import PortalSession
-from .portals.bluriver import BlueRiverSession
-from .portals.faxvault import FaxVaultSession
-from .portals.medibill import MediBillSession
-from .portals.medicare import MedicareSession
-from .runtime import totp
-from .runtime.browser import launch, new_context
-from .runtime.guard import PortalGuard
-from .runtime.vault import Credentials
+from bots.portals.base import PortalSession
+from bots.portals.bluriver import BlueRiverSession
+from bots.portals.faxvault import FaxVaultSession
+from bots.portals.medibill import MediBillSession
+from bots.portals.medicare import MedicareSession
+from bots.runtime import totp
+from bots.runtime.browser import launch, new_context
+from bots.runtime.guard import PortalGuard
+from bots.runtime.vault import Credentials
 
 TODAY = dt.date(2026, 11, 20)
 SEED = 77

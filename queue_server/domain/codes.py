@@ -1,0 +1,51 @@
+"""Words for the codes payers print (shared/domain/remittance.md and claim-status.md), so a biller reads
+"CO-16 lacks information or billing error; unprocessable" rather than a code alone."""
+
+from __future__ import annotations
+
+import re
+
+# Claim adjustment reasons (CARC, by number, whatever the group) and remarks (RARC).
+_REASONS = {
+    "1": "deductible", "2": "coinsurance", "3": "copay",
+    "4": "procedure inconsistent with modifier, or modifier missing",
+    "16": "lacks information or billing error; unprocessable",
+    "18": "exact duplicate", "29": "time limit for filing expired", "45": "charge exceeds the fee schedule",
+    "50": "not medically necessary", "97": "included in the payment for another service",
+    "197": "precertification or authorization absent", "253": "sequestration reduction",
+}
+_REMARKS = {
+    "N290": "missing or invalid rendering provider identifier",
+    "MA130": "incomplete or invalid claim; no appeal rights, resubmit",
+    "MA01": "appeal rights notice", "MA18": "claim crossed over to the secondary payer",
+}
+# Claim status category codes (277 / the payers' portals), by their letter and number.
+_STATUS = {
+    "A1": "received", "A2": "accepted into adjudication", "A3": "returned as unprocessable",
+    "A4": "not found at the payer", "A6": "rejected for missing information", "A7": "rejected for invalid information",
+    "A8": "rejected for relational field errors", "P0": "pending", "P1": "pending: in process",
+    "P2": "pending: payer review", "P3": "pending: information requested from the provider",
+    "P4": "pending: information requested from the patient", "P5": "pending: administrative hold",
+    "F1": "finalized: paid", "F2": "finalized: denied", "F3": "finalized: revised",
+    "F4": "finalized: adjudicated, no payment forthcoming",
+}
+_CODE = re.compile(r"^(?:(?P<group>CO|PR|OA|PI|CR)-?)?(?P<code>[A-Z]{0,2}\d+)$")
+
+
+def meaning(code: str) -> str:
+    """What a reason, remark or claim status code means; "" when it is not one we know."""
+    text = code.strip().upper()
+    if text in _REMARKS:
+        return _REMARKS[text]
+    if text in _STATUS:
+        return _STATUS[text]
+    match = _CODE.match(text)
+    if match and match["code"] in _REASONS:
+        return _REASONS[match["code"]]
+    return ""
+
+
+def with_words(code: str) -> str:
+    """"CO-16 (lacks information or billing error; unprocessable)", or the code alone."""
+    words = meaning(code)
+    return f"{code} ({words})" if words else code

@@ -275,6 +275,9 @@ def test_supervisor_reassigns_reopens_and_sets_teams(
     login(client, "sam")
     post_form(client, f"/items/{item_id}/reassign", {"user_id": str(bea.id), "note": "yours"})
     assert fresh(session, item_id).assignee_id == bea.id
+    # The item says whose it is now, not only "open".
+    assert f"reserved for {bea.display_name}" in client.get(f"/items/{item_id}").get_data(as_text=True)
+    assert f"reserved for {bea.display_name}" in client.get("/").get_data(as_text=True)
     post_form(client, f"/items/{item_id}/take")
     post_form(client, f"/items/{item_id}/resolve", {"outcome": "written_off"})
     assert fresh(session, item_id).status is Status.RESOLVED
@@ -335,3 +338,18 @@ def test_supervisor_sees_what_the_robots_finished_without_a_person(
     # 40 done of 50 units over the day's two runs: 80% straight through; the last run failed and says why.
     assert "<td>eobs</td>" in robots and ">50<" in robots and ">40<" in robots and "80%" in robots
     assert "failed" in robots and "medicare: portal down" in robots
+
+
+def test_supervisor_sees_the_items_past_their_payer_deadline(
+        client: FlaskClient, make_user: Callable[..., User], make_item: Callable[..., int], session: Session,
+        config: Config) -> None:
+    """Issue 31: open items whose window had closed (one by 134 days) appeared nowhere as such."""
+    make_user("sam", role=Role.SUPERVISOR, teams=[])
+    today = config.now().date()
+    late = make_item(deadline=today - dt.timedelta(days=134), balance=Decimal("3094.80"))
+    make_item(deadline=today + dt.timedelta(days=30))
+    login(client, "sam")
+    page = client.get("/supervisor/").get_data(as_text=True)
+    section = page[page.index('id="past-deadline"'):]
+    section = section[:section.index("</section>")]
+    assert "1 item, $3,094.80" in section and f"#{late}" in section and ">134<" in section

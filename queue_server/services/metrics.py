@@ -210,6 +210,17 @@ def at_risk(session: Session, today: dt.date, days: int = 7, limit: int = 200) -
     return items, int(count), Decimal(dollars)
 
 
+def past_deadline(session: Session, today: dt.date, limit: int = 200) -> tuple[list[WorkItem], int, Decimal]:
+    """Unresolved items whose payer deadline has passed (the appeal or filing window closed), longest past
+    first: they still need a person (a write-off, a proof of timely filing), and someone should know why."""
+    where = (WorkItem.status.in_(UNRESOLVED), WorkItem.deadline < today)
+    items = list(session.scalars(select(WorkItem).where(*where)
+                                 .order_by(WorkItem.deadline, WorkItem.balance.desc()).limit(limit)))
+    count, dollars = session.execute(select(func.count(), func.coalesce(func.sum(WorkItem.balance), 0))
+                                     .where(*where)).one()
+    return items, int(count), Decimal(dollars)
+
+
 def escalated(session: Session, limit: int = 200) -> list[WorkItem]:
     return list(session.scalars(select(WorkItem).where(WorkItem.status == Status.ESCALATED)
                                 .order_by(WorkItem.updated_at).limit(limit)))

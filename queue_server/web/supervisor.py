@@ -44,6 +44,7 @@ def dashboard() -> Any:
     labels, series = metrics.daily_resolved(db.session, win.last_day, 14, config().tz, team=team)
     backlog = metrics.backlog(db.session, g.now)
     risk_items, risk_count, risk_dollars = metrics.at_risk(db.session, g.now.date(), limit=25)
+    missed, missed_count, missed_dollars = metrics.past_deadline(db.session, g.now.date(), limit=25)
     escalated = metrics.escalated(db.session, limit=25)
     robot_rows = metrics.robots(db.session, win)
     chart = {
@@ -55,12 +56,14 @@ def dashboard() -> Any:
                     "counts": [list(b.counts) for b in backlog]},
     }
     audit.record(db.session, action="dashboard", user_id=require_user().id, address=client_address())
-    audit.record_shown(db.session, action="shown_on_dashboard", item_ids=[i.id for i in [*risk_items, *escalated]],
+    audit.record_shown(db.session, action="shown_on_dashboard", item_ids=[i.id for i in [*risk_items, *missed, *escalated]],
                        user_id=require_user().id, address=client_address())
     db.session.commit()
     return render_template("supervisor/dashboard.html", win=win, team=team, people=people, teams=teams,
                            backlog=backlog, buckets=metrics.AGE_BUCKETS, risk_items=risk_items,
-                           risk_count=risk_count, risk_dollars=risk_dollars, escalated=escalated, chart=chart,
+                           risk_count=risk_count, risk_dollars=risk_dollars, missed=missed,
+                           missed_count=missed_count, missed_dollars=missed_dollars, today=g.now.date(),
+                           escalated=escalated, chart=chart,
                            robots=robot_rows)
 
 

@@ -353,3 +353,17 @@ def test_supervisor_sees_the_items_past_their_payer_deadline(
     section = page[page.index('id="past-deadline"'):]
     section = section[:section.index("</section>")]
     assert "1 item, $3,094.80" in section and f"#{late}" in section and ">134<" in section
+
+
+def test_an_escalation_says_who_escalated_it_and_why(
+        client: FlaskClient, make_user: Callable[..., User], make_item: Callable[..., int], session: Session) -> None:
+    bea = make_user("bea", display_name="Bea Lindqvist")
+    make_user("sam", role=Role.SUPERVISOR, teams=[])
+    item_id = make_item()
+    queue.take(session, fresh(session, item_id), bea, lease=dt.timedelta(minutes=20))
+    queue.escalate(session, fresh(session, item_id), bea, "Payer says the appeal needs a supervisor's signature")
+    login(client, "sam")
+    page = client.get("/supervisor/").get_data(as_text=True)
+    listed = page[page.index('id="escalated"'):]
+    assert f"#{item_id}" in listed and "by Bea Lindqvist" in listed
+    assert "appeal needs a supervisor&#39;s signature" in listed or "appeal needs a supervisor's signature" in listed

@@ -221,9 +221,30 @@ def past_deadline(session: Session, today: dt.date, limit: int = 200) -> tuple[l
     return items, int(count), Decimal(dollars)
 
 
-def escalated(session: Session, limit: int = 200) -> list[WorkItem]:
-    return list(session.scalars(select(WorkItem).where(WorkItem.status == Status.ESCALATED)
-                                .order_by(WorkItem.updated_at).limit(limit)))
+@dataclass
+class Escalation:
+    item: WorkItem
+    by: str  # who escalated it
+    at: dt.datetime | None
+    reason: str
+
+
+def escalated(session: Session, limit: int = 200) -> list[Escalation]:
+    """Escalated items, oldest first, each with who escalated it, when and why (its latest escalation)."""
+    items = list(session.scalars(select(WorkItem).where(WorkItem.status == Status.ESCALATED)
+                                 .order_by(WorkItem.updated_at).limit(limit)))
+    latest: dict[int, ItemEvent] = {}
+    if items:
+        for event in session.scalars(select(ItemEvent).where(ItemEvent.item_id.in_([i.id for i in items]),
+                                                             ItemEvent.type == EventType.ESCALATED)
+                                     .order_by(ItemEvent.id)):
+            latest[event.item_id] = event
+    out = []
+    for item in items:
+        event = latest.get(item.id)
+        who = (event.actor.display_name if event.actor else event.actor_label) if event else ""
+        out.append(Escalation(item, who, event.at if event else None, str((event.data or {}).get("note", "")) if event else ""))
+    return out
 
 
 # --- robots -------------------------------------------------------------------------------

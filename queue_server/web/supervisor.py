@@ -56,7 +56,7 @@ def dashboard() -> Any:
                     "counts": [list(b.counts) for b in backlog]},
     }
     audit.record(db.session, action="dashboard", user_id=require_user().id, address=client_address())
-    audit.record_shown(db.session, action="shown_on_dashboard", item_ids=[i.id for i in [*risk_items, *missed, *escalated]],
+    audit.record_shown(db.session, action="shown_on_dashboard", item_ids=[i.id for i in [*risk_items, *missed, *(e.item for e in escalated)]],
                        user_id=require_user().id, address=client_address())
     db.session.commit()
     return render_template("supervisor/dashboard.html", win=win, team=team, people=people, teams=teams,

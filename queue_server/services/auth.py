@@ -59,6 +59,11 @@ def set_password(session: Session, config: Config, user: User, password: str) ->
 
 # --- web sessions, held on the server ------------------------------------------------------------------
 
+def everyone(session: Session) -> list[User]:
+    """Every user, the active ones first, by name (the supervisors' people page)."""
+    return list(session.scalars(select(User).order_by(User.active.desc(), User.display_name)))
+
+
 def start_session(session: Session, config: Config, user: User, now: dt.datetime | None = None) -> str:
     """A new session for `user`: the random id for the cookie (only its SHA-256 is stored)."""
     now = now or utcnow()

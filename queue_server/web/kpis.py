@@ -9,13 +9,12 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from flask import Blueprint, Response, abort, g, render_template, request, url_for
-from sqlalchemy import func, or_, select
 
 from .. import db
-from ..domain.kinds import UNRESOLVED, Team
+from ..domain.kinds import Team
 from ..exceptions import NotFound
-from ..models import AgingLine, AgingSnapshot, ClaimOutcome, RevenueDay, RobotRun, User, WorkItem
-from ..services import audit, kpis
+from ..models import AgingSnapshot, User, WorkItem
+from ..services import audit, kpi_drills, kpis
 from ..services.robot_figures import RobotFigures, hours_saved
 from ..services.billing_reports import AGING_BUCKETS, latest_snapshot
 from ..templating import local, money
@@ -286,12 +285,8 @@ class Drill:
     claims: list[str] = field(default_factory=list)
 
 
-def _search(columns: list[Any]) -> Any:
-    text = request.args.get("q", "").strip()
-    if not text:
-        return None
-    like = f"%{text.lower()}%"
-    return or_(*(func.lower(c).like(like) for c in columns))
+def _search_text() -> str:
+    return request.args.get("q", "")
 
 
 def _latest_snapshot(b: Board) -> AgingSnapshot | None:
@@ -315,20 +310,12 @@ def drill_aging(b: Board, offset: int, limit: int) -> Drill:
     columns = ["Claim", "Account", "Payer", "Category", "Submitted", "Age (days)", "Bucket", "Balance", "Net balance"]
     if snapshot is None:
         return Drill("A/R aging", columns, [], 0, note="No aging snapshot yet: the reports robot brings one each night.")
-    where = [AgingLine.snapshot_id == snapshot.id]
     bucket = _int_arg("bucket")
-    if bucket is not None and 0 <= bucket < len(AGING_BUCKETS):
-        where.append(AgingLine.bucket == bucket)
-    search = _search([AgingLine.claim_number, AgingLine.account_number, AgingLine.payer])
-    if search is not None:
-        where.append(search)
-    total = db.session.scalar(select(func.count()).select_from(AgingLine).where(*where)) or 0
-    lines = db.session.scalars(select(AgingLine).where(*where).order_by(AgingLine.net_balance.desc(), AgingLine.id)
-                               .offset(offset).limit(limit)).all()
-    title = f"A/R aging as of {snapshot.as_of}" + (f": {AGING_BUCKETS[bucket][0]}" if bucket is not None and
-                                                    0 <= bucket < len(AGING_BUCKETS) else "")
+    bucket = bucket if bucket is not None and 0 <= bucket < len(AGING_BUCKETS) else None
+    lines, total = kpi_drills.aging_lines(db.session, snapshot.id, bucket, _search_text(), offset, limit)
+    title = f"A/R aging as of {snapshot.as_of}" + (f": {AGING_BUCKETS[bucket][0]}" if bucket is not None else "")
     return Drill(title, columns, [[a.claim_number, a.account_number, a.payer, a.category, a.submitted_on, a.age_days,
-                                   AGING_BUCKETS[a.bucket][0], a.balance, a.net_balance] for a in lines], int(total),
+                                   AGING_BUCKETS[a.bucket][0], a.balance, a.net_balance] for a in lines], total,
                  note=f"Open claims in the billing system's aging of {snapshot.as_of}, largest net balance first.",
                  numeric={5, 7, 8}, claims=[a.claim_number for a in lines])
 
@@ -339,39 +326,26 @@ def drill_dso(b: Board, offset: int, limit: int) -> Drill:
     columns = ["Date", "Claims billed", "Gross charges", "Contractual allowance", "Net revenue"]
     if dso.as_of is None:
         return Drill("DSO: net revenue by day", columns, [], 0, note="No aging snapshot yet.")
-    first = dso.as_of - dt.timedelta(days=period - 1)
-    where = [RevenueDay.day >= first, RevenueDay.day <= dso.as_of]
-    total = db.session.scalar(select(func.count()).select_from(RevenueDay).where(*where)) or 0
-    days = db.session.scalars(select(RevenueDay).where(*where).order_by(RevenueDay.day.desc()).offset(offset).limit(limit))
+    days, total = kpi_drills.revenue_days(db.session, dso.as_of - dt.timedelta(days=period - 1), dso.as_of, offset,
+                                          limit)
     note = (f"DSO {dso.value} = net A/R {dso.net_ar:,.2f} ÷ (net revenue {dso.net_revenue:,.2f} ÷ {period} days), "
             f"as of {dso.as_of}. The A/R side is the aging's claims (drill into A/R aging).")
     return Drill(f"DSO: net revenue of the {period} days to {dso.as_of}", columns,
-                 [[d.day, d.claims, d.gross_charges, d.contractual_allowance, d.net_revenue] for d in days], int(total),
+                 [[d.day, d.claims, d.gross_charges, d.contractual_allowance, d.net_revenue] for d in days], total,
                  note=note, numeric={1, 2, 3, 4})
 
 
 def _outcomes(b: Board, offset: int, limit: int, *, clean: bool) -> Drill:
-    where = [ClaimOutcome.outcome_on >= b.first, ClaimOutcome.outcome_on <= b.last]
-    if clean:
-        where.append(or_(ClaimOutcome.outcome != "paid", ClaimOutcome.denied_lines > 0))
-    else:
-        where.append(ClaimOutcome.outcome == "denied")
     category = request.args.get("category", "")
-    if category and category != "all":
-        where.append(ClaimOutcome.category == category)
-    search = _search([ClaimOutcome.claim_number, ClaimOutcome.account_number, ClaimOutcome.payer, ClaimOutcome.denial])
-    if search is not None:
-        where.append(search)
-    total = db.session.scalar(select(func.count()).select_from(ClaimOutcome).where(*where)) or 0
-    rows = db.session.scalars(select(ClaimOutcome).where(*where)
-                              .order_by(ClaimOutcome.outcome_on.desc(), ClaimOutcome.claim_number).offset(offset).limit(limit)).all()
+    rows, total = kpi_drills.claim_outcomes(db.session, b.first, b.last, clean=clean, category=category,
+                                            search=_search_text(), offset=offset, limit=limit)
     columns = ["Claim", "Account", "Payer", "Category", "Submitted", "Answered", "Outcome", "Billed", "Paid",
                "Lines denied", "Denial"]
     what = "not clean (denied, rejected or a line denied)" if clean else "denied"
     label = kpis.CATEGORY_LABELS.get(category, "all categories") if category else "all categories"
     return Drill(f"Claims {what}, {label}, answered {b.first} to {b.last}", columns,
                  [[o.claim_number, o.account_number, o.payer, o.category, o.submitted_on, o.outcome_on, o.outcome,
-                   o.billed, o.paid, o.denied_lines, o.denial] for o in rows], int(total), numeric={7, 8, 9},
+                   o.billed, o.paid, o.denied_lines, o.denial] for o in rows], total, numeric={7, 8, 9},
                  claims=[o.claim_number for o in rows])
 
 
@@ -385,12 +359,7 @@ def _item_rows(items: list[tuple[WorkItem, list[Any]]], header: list[str], title
 
 
 def drill_posting(b: Board, offset: int, limit: int) -> Drill:
-    where = [WorkItem.team == Team.CASH_POSTING, WorkItem.status.in_(UNRESOLVED)]
-    if b.scope.user_id is not None:
-        where.append(WorkItem.assignee_id == b.scope.user_id)
-    total = db.session.scalar(select(func.count()).select_from(WorkItem).where(*where)) or 0
-    items = db.session.scalars(select(WorkItem).where(*where).order_by(
-        func.coalesce(WorkItem.remittance_date, func.date(WorkItem.created_at)), WorkItem.id).offset(offset).limit(limit)).all()
+    items, total = kpi_drills.posting_backlog(db.session, b.scope.user_id, offset, limit)
     today = b.last
     business_calendar = config().business_calendar
     rows = []
@@ -398,7 +367,7 @@ def drill_posting(b: Board, offset: int, limit: int) -> Drill:
         since = i.remittance_date or i.created_at.astimezone(business_calendar.tz).date()
         rows.append((i, [i.remittance_date or "", business_calendar.between(since, today)]))
     return _item_rows(rows, ["Remittance date", "Business days waiting"], "Cash-posting backlog: open items, oldest first",
-                      int(total))
+                      total)
 
 
 def drill_denials_worked(b: Board, offset: int, limit: int) -> Drill:
@@ -419,10 +388,7 @@ def drill_documentation(b: Board, offset: int, limit: int) -> Drill:
 
 def drill_billers(b: Board, offset: int, limit: int) -> Drill:
     people = db.session.scalars(kpis.active_billers(b.scope)).all()
-    resolved = dict((uid, (n, d)) for uid, n, d in db.session.execute(
-        select(WorkItem.resolved_by_id, func.count(), func.coalesce(func.sum(WorkItem.balance), 0))
-        .where(WorkItem.resolved_at >= b.start, WorkItem.resolved_at < b.end, WorkItem.resolved_by_id.is_not(None))
-        .group_by(WorkItem.resolved_by_id)))
+    resolved = kpi_drills.resolved_by_person(db.session, b.start, b.end)
     rows = [[p.display_name, ", ".join(t.label for t in p.teams), resolved.get(p.id, (0, 0))[0],
              Decimal(resolved.get(p.id, (0, 0))[1])] for p in people]
     snapshot = latest_snapshot(db.session, b.last)
@@ -436,18 +402,13 @@ def drill_billers(b: Board, offset: int, limit: int) -> Drill:
 
 
 def drill_robots(b: Board, offset: int, limit: int) -> Drill:
-    where = [RobotRun.started_at >= b.start, RobotRun.started_at < b.end]
-    robot = request.args.get("robot", "")
-    if robot:
-        where.append(RobotRun.robot == robot)
-    total = db.session.scalar(select(func.count()).select_from(RobotRun).where(*where)) or 0
-    runs = db.session.scalars(select(RobotRun).where(*where).order_by(RobotRun.started_at.desc()).offset(offset).limit(limit))
+    runs, total = kpi_drills.robot_runs(db.session, b.start, b.end, request.args.get("robot", ""), offset, limit)
     minutes = config().minutes_saved_per_unit
     return Drill("Robot runs", ["Robot", "Night", "Runner", "Status", "Started", "Finished alone", "To a person", "Failed",
                                 "Items filed", "Hours saved"],
                  [[r.robot, r.night, r.runner, r.status.value, r.started_at, r.units_done, r.units_exception,
                    r.units_failed, r.exceptions_filed, round(hours_saved(r.units_done, minutes.get(r.robot, 0)), 1)]
-                  for r in runs], int(total), note="Hours saved: units finished alone × HME_MINUTES_SAVED for the robot.",
+                  for r in runs], total, note="Hours saved: units finished alone × HME_MINUTES_SAVED for the robot.",
                  numeric={5, 6, 7, 8, 9})
 
 

@@ -6,13 +6,12 @@ import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from .. import db
 from ..domain.kinds import Team
 from ..exceptions import InvalidInput, NotFound
 from ..models import Role, User
-from ..services import audit, metrics
+from ..services import audit, auth, metrics
 from .exports import csv_response
 from .session import client_address, config, require_user, supervisor_required
 
@@ -119,7 +118,7 @@ def at_risk_csv() -> Response:
 @bp.get("/people")
 @supervisor_required
 def people() -> Any:
-    users = db.session.scalars(select(User).order_by(User.active.desc(), User.display_name)).all()
+    users = auth.everyone(db.session)
     return render_template("supervisor/people.html", users=users, teams=list(Team))
 
 

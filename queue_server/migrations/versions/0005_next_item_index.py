@@ -20,7 +20,10 @@ def upgrade() -> None:
     op.create_index('ix_work_items_next', 'work_items',
                     ['team', 'deadline', sa.text('balance DESC'), 'created_at', 'id'], unique=False,
                     postgresql_where=_WORKABLE, sqlite_where=_WORKABLE)
+    op.create_index('ix_work_items_sla', 'work_items', ['team', 'sla_due'], unique=False,
+                    postgresql_where=_WORKABLE, sqlite_where=_WORKABLE)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_work_items_sla', table_name='work_items')
     op.drop_index('ix_work_items_next', table_name='work_items')

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-import re
+from .deadlines import reason_number
 
 # Claim adjustment reasons (CARC, by number, whatever the group) and remarks (RARC).
 _REASONS = {
@@ -29,20 +29,12 @@ _STATUS = {
     "F1": "finalized: paid", "F2": "finalized: denied", "F3": "finalized: revised",
     "F4": "finalized: adjudicated, no payment forthcoming",
 }
-_CODE = re.compile(r"^(?:(?P<group>CO|PR|OA|PI|CR)-?)?(?P<code>[A-Z]{0,2}\d+)$")
 
 
 def meaning(code: str) -> str:
     """What a reason, remark or claim status code means; "" when it is not one we know."""
     text = code.strip().upper()
-    if text in _REMARKS:
-        return _REMARKS[text]
-    if text in _STATUS:
-        return _STATUS[text]
-    match = _CODE.match(text)
-    if match and match["code"] in _REASONS:
-        return _REASONS[match["code"]]
-    return ""
+    return _REMARKS.get(text) or _STATUS.get(text) or _REASONS.get(reason_number(text), "")
 
 
 def with_words(code: str) -> str:

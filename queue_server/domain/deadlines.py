@@ -63,7 +63,7 @@ DEFAULT_CALENDAR = BusinessCalendar()
 
 
 @functools.lru_cache(maxsize=4096)  # a night's items carry a few dozen distinct codes
-def _reason_code(code: str) -> str:
+def reason_number(code: str) -> str:
     """`CO-16`, `co16`, `16` -> `16`; remark codes such as MA130 stay as they are."""
     text = code.strip().upper().replace(" ", "")
     for group in ("CO-", "PR-", "OA-", "PI-", "CR-"):
@@ -91,7 +91,7 @@ def compute_deadline(
 ) -> Deadline:
     """The date by which the payer must have the appeal or the (re)filed claim."""
     rules = rules or DEFAULT_RULES[payer_type]
-    reasons = {_reason_code(c) for c in reason_codes}
+    reasons = {reason_number(c) for c in reason_codes}
     clock = kind.spec.deadline_rule
     if clock is DeadlineRule.NONE:
         return Deadline(None, "no payer deadline")

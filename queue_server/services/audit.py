@@ -21,20 +21,21 @@ def record_shown(session: Session, *, action: str, item_ids: Iterable[int], user
                  detail: str | None = None, address: str | None = None) -> None:
     """One audit row per item a list, a search or an export put in front of someone: which patients they saw,
     not only that they looked. Written in one statement with the caller's transaction."""
-    now = utcnow()
-    rows = [{"at": now, "action": action, "item_id": item_id, "user_id": user_id, "token_id": None,
-             "detail": detail, "address": address} for item_id in dict.fromkeys(item_ids)]
-    if rows:
-        session.execute(insert(AuditEntry), rows)
+    _shown(session, action, [(item_id, detail) for item_id in dict.fromkeys(item_ids)], user_id, address)
 
 
 def record_claims_shown(session: Session, *, action: str, claims: Iterable[str], user_id: int | None = None,
                         detail: str | None = None, address: str | None = None) -> None:
     """One audit row per billing-system claim a KPI drill-down or export showed (its rows are claims, not
     items): the claim number in the row's detail."""
+    _shown(session, action, [(None, f"{detail} claim={claim}" if detail else f"claim={claim}")
+                             for claim in dict.fromkeys(claims)], user_id, address)
+
+
+def _shown(session: Session, action: str, rows: list[tuple[int | None, str | None]], user_id: int | None,
+           address: str | None) -> None:
     now = utcnow()
-    rows = [{"at": now, "action": action, "item_id": None, "user_id": user_id, "token_id": None,
-             "detail": f"{detail} claim={claim}" if detail else f"claim={claim}", "address": address}
-            for claim in dict.fromkeys(claims)]
     if rows:
-        session.execute(insert(AuditEntry), rows)
+        session.execute(insert(AuditEntry), [
+            {"at": now, "action": action, "item_id": item_id, "user_id": user_id, "token_id": None, "detail": detail,
+             "address": address} for item_id, detail in rows])

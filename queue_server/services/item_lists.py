@@ -65,10 +65,9 @@ def _filtered(stmt: Select[Any], f: Filters) -> Select[Any]:
         text = f.q
         conditions = [*_identified_by(text),
                       *(WorkItem.patient_name_lower.like(_like_prefix(name), escape="\\") for name in _names(text))]
-        digits = text.lstrip("#")
-        if digits.isdigit():
-            item_id = int(digits) if len(digits) <= 10 else 0
-            conditions.append(WorkItem.id == item_id if 1 <= item_id <= MAX_ID else false())
+        if text.lstrip("#").isdigit():
+            item_id = _item_id(text)
+            conditions.append(WorkItem.id == item_id if item_id is not None else false())
         stmt = stmt.where(or_(*conditions))
     if f.team in {t.value for t in Team}:
         stmt = stmt.where(WorkItem.team == Team(f.team))
@@ -107,6 +106,15 @@ def _identified_by(text: str) -> list[Any]:
             WorkItem.idempotency_key == text]
 
 
+def _item_id(text: str) -> int | None:
+    """"#123" or "123" as an item id the column can hold, or None."""
+    digits = text.strip().lstrip("#")
+    if not digits.isdigit() or len(digits) > 10:
+        return None
+    value = int(digits)
+    return value if 1 <= value <= MAX_ID else None
+
+
 def _names(text: str) -> list[str]:
     """The name prefixes a search means: as typed ("murphy, li"), and a first-name-first "LILY MURPHY" as
     the documents print it ("murphy, lily")."""
@@ -125,9 +133,9 @@ def the_one_named(session: Session, user: User, text: str) -> int | None:
     if not text:
         return None
     conditions = _identified_by(text)
-    digits = text.lstrip("#")
-    if text.startswith("#") and digits.isdigit() and len(digits) <= 10 and 1 <= int(digits) <= MAX_ID:
-        conditions.append(WorkItem.id == int(digits))
+    item_id = _item_id(text) if text.startswith("#") else None
+    if item_id is not None:
+        conditions.append(WorkItem.id == item_id)
     ids = session.scalars(select(WorkItem.id).where(visible_to(user), or_(*conditions)).limit(2)).all()
     return ids[0] if len(ids) == 1 else None
 

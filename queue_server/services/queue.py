@@ -130,21 +130,16 @@ def most_urgent(session: Session, user: User, now: dt.datetime, limit: int) -> l
     today = now.date()
     values = {"now": now, "today": today, "horizon": priority.horizon_of(today), "me": user.id, "wanted": limit}
     ids = list(session.scalars(_reserved_statement(), values))
-    teams = tuple(user.teams)
-    for segment in range(len(_SEGMENT_NAMES)):
-        if len(ids) >= limit or not teams:
+    for statement in _pool_statements(tuple(user.teams)):
+        if len(ids) >= limit:
             break
-        ids += session.scalars(_pool_statement(teams, segment), {**values, "wanted": limit - len(ids)})
+        ids += session.scalars(statement, {**values, "wanted": limit - len(ids)})
     return ids[:limit]
 
 
 def _bound() -> tuple[Any, Any, Any, Any, Any]:
     return (bindparam("now", type_=WorkItem.sla_due.type), bindparam("today", type_=Date()),
             bindparam("horizon", type_=Date()), bindparam("me", type_=Integer()), bindparam("wanted", type_=Integer()))
-
-
-# The priority segments in order (domain.priority.segments), for the statements' cache.
-_SEGMENT_NAMES = ("at risk", "window closed", "past SLA", "past SLA, no deadline", "on time", "on time, no deadline")
 
 
 @functools.lru_cache(maxsize=1)
@@ -155,18 +150,23 @@ def _reserved_statement() -> Any:
 
 
 @functools.lru_cache(maxsize=256)
-def _pool_statement(teams: tuple[Team, ...], segment: int) -> Any:
+def _pool_statements(teams: tuple[Team, ...]) -> tuple[Any, ...]:
+    """One statement per priority segment, in order, each merging the teams' index reads (none without teams)."""
+    if not teams:
+        return ()
     now, today, horizon, _me, wanted = _bound()
-    condition = priority.segments(WorkItem, now, today, horizon)[segment]
     within = priority.within_segment(WorkItem)
     # Reserved for someone else (open with an assignee) is not in the pool; reserved for this user came first.
     in_pool = and_(claimable(now, today), or_(WorkItem.assignee_id.is_(None), WorkItem.status != Status.OPEN))
-    per_team = [select(WorkItem.id, WorkItem.deadline, WorkItem.balance, WorkItem.created_at)
-                .where(WorkItem.team == team, condition, in_pool).order_by(*within).limit(wanted).subquery()
-                for team in teams]
-    merged = per_team[0] if len(per_team) == 1 else union_all(*[select(sub) for sub in per_team]).subquery()
-    return (select(merged.c.id).order_by(merged.c.deadline, merged.c.balance.desc(), merged.c.created_at,
-                                         merged.c.id).limit(wanted))
+    statements = []
+    for condition in priority.segments(WorkItem, now, today, horizon):
+        per_team = [select(WorkItem.id, WorkItem.deadline, WorkItem.balance, WorkItem.created_at)
+                    .where(WorkItem.team == team, condition, in_pool).order_by(*within).limit(wanted).subquery()
+                    for team in teams]
+        merged = per_team[0] if len(per_team) == 1 else union_all(*[select(sub) for sub in per_team]).subquery()
+        statements.append(select(merged.c.id).order_by(merged.c.deadline, merged.c.balance.desc(),
+                                                       merged.c.created_at, merged.c.id).limit(wanted))
+    return tuple(statements)
 
 
 def take(session: Session, item: WorkItem, user: User, *, lease: dt.timedelta,

@@ -65,7 +65,8 @@ _NUMERIC_SHAPES = (
     re.compile(r"^\$?-?\d+\.\d\d;?$"),
 )
 _GROUPS = {"CO", "PR", "OA", "PI", "CR"}
-_GROUP_LOOKALIKES = str.maketrans({"0": "O", "@": "O", "€": "C", "£": "C", "(": "C", "1": "I", "l": "I", "|": "I"})
+_GROUP_LOOKALIKES = str.maketrans({"0": "O", "@": "O", "Q": "O", "€": "C", "£": "C", "(": "C", "1": "I", "l": "I",
+                                   "|": "I"})
 _ADJ_WORD = re.compile(r"^(?P<g>\S{2,3})-(?P<r>[0-9A-Z]{1,4})(?P<semi>;?)$")
 
 

@@ -25,7 +25,7 @@ from ..runtime.checkpoints import Unit
 from .base import Attachment, Filing, NightContext, Outcome, Robot, Worker, add_totals
 from .evidence import RemittancePages
 from .extraction import extract_bytes
-from .settle import settle
+from .settle import may_settle, settle
 
 if TYPE_CHECKING:
     from hme_rpa.config import Config
@@ -214,7 +214,7 @@ class EobPostingRobot(Robot):
         unsure = claim.posting_review(
             None, f"Claim {claim.index + 1} of check {claim.check} was not read with certainty; not posted",
             "Fields under review: " + ", ".join(claim.review))
-        if claim.review and not _may_settle(claim.review):
+        if claim.review and not may_settle(claim.review):
             return claim.record("review", None, [unsure])
         if previous is not None and previous.get("claim"):
             claim_number = previous["claim"]
@@ -337,16 +337,6 @@ Confirm = Callable[[dict[str, Any]], Awaitable[tuple[set[str], str]]]
 
 async def _no_payer_record(claim: dict[str, Any]) -> tuple[set[str], str]:
     return set(), ""
-
-
-def _may_settle(review: list[str]) -> bool:
-    """Whether every doubt is of a kind `settle` may lift: who the claim is for, or a line not read, never."""
-    for path in review:
-        parts = path.split(".")
-        if not (len(parts) == 3 and parts[2] in ("billed", "allowed", "paid", "patient_responsibility", "status")
-                or len(parts) == 5 and parts[2] == "lines"):
-            return False
-    return True
 
 
 def _record(entry: Any) -> dict[str, Any] | None:

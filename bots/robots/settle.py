@@ -12,8 +12,10 @@ settled by facts that do not come from the same pixels:
   every rule, a line whose billed amount less its adjustments is its paid
   amount has its amounts right;
 - what each adjustment code means: the contractual adjustment CO-45 is billed
-  less allowed; PR-1 is the deductible column, PR-2 the coinsurance column, and
-  a PR-3 (copay) stands where those are accounted for;
+  less allowed; PR-1 is the deductible column, PR-2 the coinsurance column (a
+  payer's "Copay/Coins" column: PR-2 and PR-3 together, when the codes were
+  read surely), and a PR-3 (copay) stands where those are accounted for; one
+  adjustment amount read in doubt is pinned by the line's arithmetic;
 - the payer's own record of the claim (asked by the robot, `confirm_codes`): a
   denial's reason code printed on the scan is the one the payer's portal
   shows.
@@ -76,8 +78,7 @@ def settle(data: dict[str, Any], index: int, review: list[str], claim: ClaimDeta
         parts = path.split(".")
         if len(parts) == 3 and parts[2] in _CLAIM_TOTALS:
             out.settled.append(f"{path}: the claim's totals are the sums of its lines, and the remittance balances")
-        elif len(parts) == 5 and parts[2] == "lines" and parts[3].isdigit() and parts[4] in _BY_MATCH | _BY_ARITHMETIC \
-                and int(parts[3]) < len(data["lines"]):
+        elif _line_path(parts) and int(parts[3]) < len(data["lines"]):
             by_line.setdefault(int(parts[3]), []).append(path)
         else:
             out.doubts.append(path)
@@ -106,6 +107,24 @@ def settle(data: dict[str, Any], index: int, review: list[str], claim: ClaimDeta
     return out
 
 
+def _line_path(parts: list[str]) -> bool:
+    """A doubt about a service line's field that a match or the arithmetic may settle: `lines.N.<field>`, or
+    one adjustment's amount (`lines.N.adjustments.K.amount`: its code was read surely)."""
+    if len(parts) < 5 or parts[2] != "lines" or not parts[3].isdigit():
+        return False
+    return (len(parts) == 5 and parts[4] in _BY_MATCH | _BY_ARITHMETIC
+            or len(parts) == 7 and parts[4] == "adjustments" and parts[5].isdigit() and parts[6] == "amount")
+
+
+def may_settle(review: list[str]) -> bool:
+    """Whether every doubt is of a kind `settle` may lift: who the claim is for, or a line not read, never."""
+    for path in review:
+        parts = path.split(".")
+        if not (len(parts) == 3 and parts[2] in _CLAIM_TOTALS or _line_path(parts)):
+            return False
+    return True
+
+
 def _by_date_and_billed(line: dict[str, Any], dos: dt.date | None, free: list[Any]) -> Any:
     """The billing system's one line with this date of service and billed amount, when the code read in doubt
     is no HCPCS at all and close to that line's (a digit lost: "A703" for A7030); None when there is not
@@ -123,27 +142,39 @@ def _settle_line(out: Settlement, line: dict[str, Any], paths: list[str], billin
     billed, paid = Decimal(line["billed"]), Decimal(line["paid"])
     adjustments = [(a["group"], a["reason"], Decimal(a["amount"])) for a in line["adjustments"]]
     balances = billed - sum((a for _g, _r, a in adjustments), Decimal(0)) == paid
-    unmeant = _codes_without_meaning(line, adjustments)
+    # Whether the codes themselves were read surely (only amounts in doubt): then a copay may be told by the
+    # "Copay/Coins" column it stands in; a code in doubt may be a PR-2 read as PR-3, which no column tells.
+    codes_sure = not any(p.endswith(".adjustments") for p in paths)
+    unmeant = _codes_without_meaning(line, adjustments, copay_in_coinsurance=codes_sure)
+    amounts_in_doubt = sum(p.endswith(".amount") for p in paths)
     for path in paths:
         name = path.rsplit(".", 1)[1]
         if name in _BY_MATCH:
             out.settled.append(f"{path}: the billing system's claim {billing_line}")
         elif not balances:
             out.doubts.append(path)
+        elif name == "amount" and unmeant and amounts_in_doubt > 1:
+            out.doubts.append(path)  # two amounts in doubt and a code that does not pin its own: not settled
         elif name == "adjustments" and unmeant:
             for code in unmeant:
                 out.to_confirm.setdefault(code, []).append(path)
+        elif name == "amount" and unmeant:
+            out.settled.append(f"{path}: the one amount in doubt; billed {billed} less adjustments {billed - paid} "
+                               f"is paid {paid}")
         else:
             out.settled.append(f"{path}: billed {billed} less adjustments {billed - paid} is paid {paid}, and every "
                                f"code's amount is what it means")
 
 
-def _codes_without_meaning(line: dict[str, Any], adjustments: list[tuple[str, str, Decimal]]) -> list[str]:
-    """The adjustment codes of a line that its own columns do not confirm."""
+def _codes_without_meaning(line: dict[str, Any], adjustments: list[tuple[str, str, Decimal]], *,
+                           copay_in_coinsurance: bool = False) -> list[str]:
+    """The adjustment codes of a line that its own columns do not confirm. `copay_in_coinsurance`: a
+    payer's "Copay/Coins" column may hold the copay (PR-3) with the coinsurance (PR-2)."""
     billed, allowed = Decimal(line["billed"]), Decimal(line["allowed"])
     deductible, coinsurance = Decimal(line["deductible"] or 0), Decimal(line["coinsurance"] or 0)
-    pr = {r: sum((a for g, rr, a in adjustments if g == "PR" and rr == r), Decimal(0)) for r in ("1", "2")}
-    patient_columns_hold = pr["1"] == deductible and pr["2"] == coinsurance
+    pr = {r: sum((a for g, rr, a in adjustments if g == "PR" and rr == r), Decimal(0)) for r in ("1", "2", "3")}
+    held = (pr["2"], pr["2"] + pr["3"]) if copay_in_coinsurance else (pr["2"],)
+    patient_columns_hold = pr["1"] == deductible and coinsurance in held
     left = []
     for group, reason, amount in adjustments:
         if (group, reason) == ("CO", "45") and amount == billed - allowed:

@@ -278,16 +278,34 @@ def _certification_by_dates(form: Form, types: dict[str, Hit | None]) -> str | N
     return None
 
 
+def _dob_unlabelled(form: Form) -> values.Read[Any]:
+    """The patient's birth date where its label was misread ("Pt 008 08/20/1956"): the date that ends the
+    row of the place of service and HCPCS labels, or the row below them (the patient's figures stand
+    there), kept in doubt: no label says what it is."""
+    hcpcs_hit = form.find("HCPCS CODE")
+    if hcpcs_hit is None:
+        return values.nothing()
+    for offset in (0, 1):
+        row = form.line_below(hcpcs_hit, offset, x_min=form.label_x(hcpcs_hit)[1])
+        found = values.date_in(row[-1:])
+        if found.value is not None:
+            return values.Read(found.value, min(found.conf, values.CONF_OK - 1), found.ok, found.word, True)
+    return values.nothing()
+
+
 def _unglued_codes(words: list[Word]) -> list[Word]:
     """The words with a label's end cut off where a value is glued to it ("(ICD-10):J43.9" is "J43.9"); a
     word that is all label goes."""
     out = []
     for word in words:
-        label, colon, rest = word.text.rpartition("):")
-        if not colon:
+        # "):" as printed; ")" or ");" where OCR lost or changed the colon ("(ICD-10)J", "(ICD-10);}").
+        match = re.fullmatch(r"(.*?\))([:;]?)(.*)", word.text)
+        if match is None or not (match[2] == ":" or "ICD" in match[1].upper()):
             out.append(word)
-        elif rest:
-            out.append(Word(rest, word.conf, word.left + word.width * (len(label) + 2) / len(word.text), word.top,
+            continue
+        label, rest = match[1] + match[2], match[3]
+        if rest:
+            out.append(Word(rest, word.conf, word.left + word.width * len(label) / len(word.text), word.top,
                             word.width * len(rest) / len(word.text), word.height, word.line))
     return out
 
@@ -433,8 +451,12 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
               lambda v: setattr(cmn.patient, "mbi", v), alphabet=values.MBI_ALPHABET,
               shape=values.MBI_SHAPE)
     dob, dob_hit = r.value_after("PT DOB:", values.date_in)
-    r.confirm("patient.dob", dob, r.cell_after(dob_hit, 14), values.date_in, lambda v: setattr(cmn.patient, "dob", v),
-              required=False)
+    if dob.value is None:
+        dob = _dob_unlabelled(form)
+        if dob.value is not None:
+            r.review.append("patient.dob")  # however clearly read again: which date it is was not read
+    r.confirm("patient.dob", dob, r.cell_of(dob.word) if dob_hit is None else r.cell_after(dob_hit, 14),
+              values.date_in, lambda v: setattr(cmn.patient, "dob", v), required=False)
     if supplier_hit:
         cmn.supplier = Supplier(name=r.keep("supplier.name", values.text_in(form.line_below(supplier_hit, 1, x_min=split))))
     cmn.supplier.nsc = r.keep("supplier.nsc", r.value_after("NSC #:", values.text_in, take=1)[0])
@@ -524,8 +546,9 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
     months, months_hit = r.value_after("(# OF MONTHS):", lambda ws: values.integer_in(ws, 1, 99), take=1)
     if months_hit is None:
         # The label worded or spaced otherwise ("EST. LENGTH OF NEED (#OF MONTHS): 99"): the first number after it.
+        # A label word OCR gave a digit ("(#0F") is not the number: the first word that is digits alone is.
         months, months_hit = r.value_after("LENGTH OF NEED", lambda ws: values.integer_in(
-            [w for w in ws if any(c.isdigit() for c in w.text)][:1], 1, 99), take=4)
+            [w for w in ws if re.fullmatch(r"\W*\d{1,2}\W*", w.text)][:1], 1, 99), take=4)
     # The cell read again is where the number was found: after a longer label ("EST. LENGTH OF NEED (#OF
     # MONTHS): 99") a few characters after its first words hold the rest of the label, not the number.
     months_cell = r.cell_of(months.word, grow=0.6) if months.word is not None else r.cell_after(months_hit, 4)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from itertools import combinations
 from dataclasses import dataclass, field
 from typing import Generic, Iterable, TypeVar
 
@@ -54,12 +55,39 @@ def date_in(words: list[Word]) -> Read[dt.date]:
             try:
                 value = dt.date(year, month, day)
             except ValueError:
-                return Read(None, word.conf, False)
+                return _dotted_zero_date(candidate, word)
+            if not 1900 < year < 2100:
+                return _dotted_zero_date(candidate, word)
             conf = word.conf if candidate == text else min(word.conf, 70.0)
             # One wrong digit makes another real date: a date must be read with more confidence.
-            return Read(value, conf if conf >= DATE_CONF else min(conf, CONF_OK - 1), 1900 < year < 2100, word,
-                        candidate != text)
+            return Read(value, conf if conf >= DATE_CONF else min(conf, CONF_OK - 1), True, word, candidate != text)
     return nothing()
+
+
+_DOTTED_ZERO = "689"  # what a typewriter face's dotted zero reads as
+DOTTED_ZERO_CONF = 50.0  # below every vote's floor: a date mended so stays for a person whatever else agrees
+
+
+def _dotted_zero_date(digits: str, word: Word) -> Read[dt.date]:
+    """A date no calendar holds ("86/17/1959", "89/17/2826"): the typewriter's dotted zero read as 6, 8 or 9.
+    The date with the fewest of those turned into zeros that is a real date, when exactly one such date
+    is; always in doubt (which glyph was the zero is a guess). Nothing otherwise."""
+    positions = [i for i, c in enumerate(digits) if c in _DOTTED_ZERO]
+    for count in range(1, min(len(positions), 3) + 1):
+        found = set()
+        for chosen in map(set, combinations(positions, count)):
+            mended = "".join("0" if i in chosen else c for i, c in enumerate(digits))
+            month, day, year = (int(x) for x in mended.split("/"))
+            try:
+                if 1900 < year < 2100:
+                    found.add(dt.date(year, month, day))
+            except ValueError:
+                continue
+        if len(found) == 1:
+            return Read(found.pop(), min(word.conf, DOTTED_ZERO_CONF), True, word, True)
+        if found:
+            break  # two dates as likely: no guess
+    return Read(None, word.conf, False)
 
 
 def integer_in(words: list[Word], low: int, high: int) -> Read[int]:
@@ -278,8 +306,9 @@ def mbi_by_format(raw: str) -> str:
 
 
 def mbi_in(words: list[Word]) -> Read[str]:
-    """An MBI: each position is a digit or a letter by the CMS format, which settles most confusions."""
-    for word in words:
+    """An MBI: each position is a digit or a letter by the CMS format, which settles most confusions. An
+    MBI OCR split in two ("2TE3DC6] K76") is read from the two words together."""
+    for word in [*words, *_neighbours_joined(words)]:
         raw = re.sub(r"[^A-Za-z0-9]", "", word.text).upper()
         bracket_free = True
         if len(raw) != 11:
@@ -296,6 +325,13 @@ def mbi_in(words: list[Word]) -> Read[str]:
         guessed = not bracket_free or value != raw
         return Read(value, min(word.conf, GUESSED_CONF) if guessed else word.conf, is_mbi(value), word, guessed)
     return nothing()
+
+
+def _neighbours_joined(words: list[Word]) -> list[Word]:
+    """Each two neighbouring words made one (the first's confidence the lower's), for a code split in two."""
+    return [Word(a.text + b.text, min(a.conf, b.conf), a.left, min(a.top, b.top), b.left + b.width - a.left,
+                 max(a.top + a.height, b.top + b.height) - min(a.top, b.top), a.line)
+            for a, b in zip(words, words[1:])]
 
 
 GLYPH_FLOOR = 10.0  # an alternative Tesseract weighed below this confidence is not one it took seriously
@@ -375,9 +411,25 @@ def _joined_at_the_point(words: list[Word]) -> list[Word]:
     return out
 
 
+def _letter_rejoined(words: list[Word]) -> list[Word]:
+    """A code OCR split after its letter ("J 84.10", "} 44.9") made one word again: a lone letter or a
+    symbol read where one stands, followed by digits with a point."""
+    out: list[Word] = []
+    for word in words:
+        before = out[-1] if out else None
+        if (before is not None and re.fullmatch(r"[A-Z)}\]$]", before.text.strip("(;:,")) and before.text
+                and re.fullmatch(r"\d{2}\.[0-9A-Z]{1,4}[,;]?", word.text.upper())):
+            lead = before.text.strip("(;:,")
+            out[-1] = Word(lead + word.text, min(before.conf, word.conf), before.left, before.top,
+                           word.left + word.width - before.left, max(before.height, word.height), before.line)
+        else:
+            out.append(word)
+    return out
+
+
 def icd10_in(words: list[Word]) -> list[Read[str]]:
     out = []
-    for word in _joined_at_the_point(words):
+    for word in _joined_at_the_point(_letter_rejoined(words)):
         text = word.text.strip(".,;:()").upper().replace(",", ".")  # "J84,10": a speck-sized period
         if len(text) < 3:
             continue

@@ -9,7 +9,7 @@ from ..lines import Line
 from ..models import Adjustment, Payee, Payer, Payment, ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
 from ..validators import is_account, is_hcpcs, is_npi
 from . import loose_line
-from .common import AMT, Trust, money, status_for, us_date
+from .common import AMT, MIN_CONF, Trust, money, status_for, us_date
 
 MARKER = "PROVIDER EXPLANATION OF BENEFITS"
 
@@ -55,6 +55,32 @@ def _payer_id(raw: str | None, prefix: str, digits: int) -> tuple[str | None, bo
             value = prefix + value[len(prefix):]
     return value, bool(re.fullmatch(rf"{prefix}\d{{{digits}}}", value))
 
+
+
+def _adjustments(row: Line, match: re.Match[str], path: str, trust: Trust) -> list[Adjustment]:
+    """A service line's adjustments ("CO-45 43.37; PR-3 25.00"). Which part was read in doubt is told
+    apart: a group or reason code (`path.adjustments`: what was adjusted is unknown), or only an amount
+    (`path.adjustments.K.amount`: the line's arithmetic may settle it)."""
+    out: list[Adjustment] = []
+    if not match["adjs"]:
+        return out
+    offset = match.start("adjs")
+    for raw in match["adjs"].split(";"):
+        part = raw.strip()
+        start = offset + len(raw) - len(raw.lstrip())
+        offset += len(raw) + 1
+        if not part:
+            continue
+        adj = _ADJ.match(part)
+        if adj is None or row.conf(start + adj.start("grp"), start + adj.end("rc")) < MIN_CONF:
+            if f"{path}.adjustments" not in trust.review:
+                trust.review.append(f"{path}.adjustments")
+            if adj is None:
+                continue
+        elif row.conf(start + adj.start("amt"), start + adj.end("amt")) < MIN_CONF:
+            trust.review.append(f"{path}.adjustments.{len(out)}.amount")
+        out.append(Adjustment(group=adj["grp"], reason=adj["rc"], amount=money(adj["amt"])))
+    return out
 
 def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[str]]:
     remit = Remittance(payer=Payer(), payee=Payee(), payment=Payment())
@@ -148,20 +174,12 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[st
                 allowed=money(match["allowed"]), deductible=money(match["deduct"]),
                 coinsurance=money(match["coins"]), paid=money(match["paid"]))
             path = f"claims.{index}.lines.{len(claim.lines)}"
-            for part in (match["adjs"] or "").split(";"):
-                part = part.strip()
-                if not part:
-                    continue
-                if adj := _ADJ.match(part):
-                    line.adjustments.append(Adjustment(group=adj["grp"], reason=adj["rc"], amount=money(adj["amt"])))
-                else:
-                    trust.review.append(f"{path}.adjustments")
+            line.adjustments = _adjustments(row, match, path, trust)
             claim.lines.append(line)
             trust.check(f"{path}.service_date", row.group_conf(match, "frm"), line.service_date is not None)
             trust.check(f"{path}.procedure", row.group_conf(match, "code"), is_hcpcs(match["code"]))
             trust.check(f"{path}.modifiers", row.group_conf(match, "mods"))
             trust.check(f"{path}.units", row.group_conf(match, "units"))
-            trust.check(f"{path}.adjustments", row.group_conf(match, "adjs") if match["adjs"] else 100.0)
             continue
         if _DATED.match(text) and (loose := loose_line.parse(text)) is not None:
             # A service line the strict pattern refused (a dotted zero read as two glyphs, an amount split

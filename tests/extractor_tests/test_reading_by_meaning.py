@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from extractors.forms import cmn
 from extractors.forms.rules import CMN_RULE_FIELDS, SWO_RULE_FIELDS, verdict
-from extractors.forms.values import mbi_by_format
+from extractors.forms.values import date_in, icd10_in, integer_in, mbi_by_format, mbi_in
 from extractors.models import Adjustment, Payee, Payer, Payment, Remittance, RemittanceClaim, ServiceLine
 from extractors.remittance import balance, spr
+from extractors.words import Word
 
 
 def test_a_totals_row_whose_amount_lost_its_point_pairs_with_its_labels() -> None:
@@ -61,3 +63,92 @@ def test_a_verdict_that_rests_on_a_field_in_doubt_is_itself_in_doubt() -> None:
     assert verdict(["items.0.quantity", "items.0.description"], [], SWO_RULE_FIELDS)[1]
     assert not verdict(["items.0.hcpcs"], [], SWO_RULE_FIELDS)[1]
     assert not verdict(["items"], [], SWO_RULE_FIELDS)[1]
+
+
+def _words(*texts: str, conf: float = 90.0) -> list[Word]:
+    out, left = [], 100
+    for text in texts:
+        out.append(Word(text, conf, left, 200, 20 * len(text), 30, (1, 1, 1)))
+        left += 20 * len(text) + 20
+    return out
+
+
+def test_a_typewriters_dotted_zero_read_as_6_8_or_9_gives_the_one_real_date_in_doubt() -> None:
+    for printed, meant in (("86/17/1959", dt.date(1959, 6, 17)), ("89/17/2826", dt.date(2026, 9, 17)),
+                           ("09/86/2026", dt.date(2026, 9, 6))):
+        read = date_in(_words(printed, conf=96.0))
+        assert read.value == meant and read.guessed and not read.sure, printed
+    assert date_in(_words("13/45/2026")).value is None  # nothing a zero would mend
+    # "2826": 2026 needs one zero, 2020 two: the fewest changes decide.
+    assert date_in(_words("96/69/2826")).value == dt.date(2026, 6, 9)
+    sure = date_in(_words("09/17/2026", conf=96.0))
+    assert sure.value == dt.date(2026, 9, 17) and sure.sure and not sure.guessed
+
+
+def test_an_mbi_ocr_split_in_two_is_read_from_both_words() -> None:
+    read = mbi_in(_words("2TE3DC6]", "K76"))
+    assert read.value == "2TE3DC6JK76" and read.guessed  # the bracket taken for a J is a guess
+    assert mbi_in(_words("2TE3DC6", "NSC")).value is None
+
+
+def test_an_icd10_code_split_after_its_letter_is_read_whole() -> None:
+    assert [r.value for r in icd10_in(_words("J", "84.10", "J", "96.11"))] == ["J84.10", "J96.11"]
+    guessed = icd10_in(_words("}", "44.9"))  # a J whose hook met its bar, split off
+    assert [r.value for r in guessed] == ["J44.9"] and guessed[0].guessed
+    assert [r.value for r in icd10_in(_words("A", "12"))] == []  # no code: a letter and a number stay apart
+
+
+def test_a_code_glued_to_the_diagnosis_label_without_its_colon_is_cut_from_the_label() -> None:
+    assert [w.text for w in cmn._unglued_codes(_words("(ICD-10)J", "84.10"))] == ["J", "84.10"]
+    assert [w.text for w in cmn._unglued_codes(_words("(ICD-10);}", "44.9"))] == ["}", "44.9"]
+    assert [w.text for w in cmn._unglued_codes(_words("(ICD-10):J43.9"))] == ["J43.9"]
+    assert [w.text for w in cmn._unglued_codes(_words("(ICD-10):"))] == []
+    assert [w.text for w in cmn._unglued_codes(_words("J84.10)"))] == ["J84.10)"]  # no label in it
+
+
+def test_a_label_word_ocr_gave_a_digit_is_not_the_length_of_need() -> None:
+    words = _words("(#0F", "MONTHS):", "99", "1-99")
+    assert integer_in([w for w in words if cmn.re.fullmatch(r"\W*\d{1,2}\W*", w.text)][:1], 1, 99).value == 99
+
+
+def test_a_birth_date_whose_label_was_misread_is_read_from_the_patients_row_in_doubt() -> None:
+    from PIL import Image
+
+    from extractors.forms.layout import Form
+
+    row = _words("PLACE", "OF", "SERVICE", "12", "HCPCS", "CODEE0431", "E0431", "Pt", "008", "08/20/1956", conf=95.0)
+    read = cmn._dob_unlabelled(Form(Image.new("L", (2000, 400), 255), row))
+    assert read.value == dt.date(1956, 8, 20) and not read.sure
+    no_date = _words("PLACE", "OF", "SERVICE", "12", "HCPCS", "CODE", "E0431")
+    assert cmn._dob_unlabelled(Form(Image.new("L", (2000, 400), 255), no_date)).value is None
+
+
+def test_an_adjustment_read_in_doubt_says_whether_its_code_or_only_its_amount_was() -> None:
+    from extractors.lines import Line
+    from extractors.remittance import commercial
+    from extractors.remittance.common import Trust
+
+    def read(confs: list[float]) -> list[str]:
+        words = "10/01/26-10/01/26 E0431 1 95.00 51.63 0.00 25.00 26.63 CO-45 43.37; PR-3 25.00".split()
+        text, spans = "", []
+        for word, conf in zip(words, [96.0] * 8 + confs):
+            if text:
+                text += " "
+            spans.append((len(text), len(text) + len(word), conf))
+            text += word
+        match = commercial._LINE.match(text)
+        assert match is not None
+        trust = Trust()
+        found = commercial._adjustments(Line(text, spans), match, "claims.0.lines.0", trust)
+        assert [(a.group, a.reason, str(a.amount)) for a in found] == [("CO", "45", "43.37"), ("PR", "3", "25.00")]
+        return trust.review
+
+    assert read([96.0, 96.0, 96.0, 96.0]) == []
+    assert read([96.0, 96.0, 96.0, 41.0]) == ["claims.0.lines.0.adjustments.1.amount"]
+    assert read([96.0, 96.0, 41.0, 96.0]) == ["claims.0.lines.0.adjustments"]  # "PR-3" itself: the code
+
+
+def test_a_group_code_with_its_o_read_as_q_is_the_contractual_group() -> None:
+    from extractors.lines import fix_word
+
+    assert fix_word("CQ-45") == "CO-45" and fix_word("PR-3;") == "PR-3;"

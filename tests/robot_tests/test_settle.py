@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from bots.portals.medibill import ClaimDetail, ClaimLine
-from bots.robots.settle import settle
+from bots.robots.settle import may_settle, settle
 
 DOS = dt.date(2026, 10, 1)
 
@@ -87,3 +87,32 @@ def test_a_code_ocr_damaged_past_any_hcpcs_is_the_claims_only_line_of_its_date_a
     twice = settle({"lines": [_line("A703")]}, 0, ["claims.0.lines.0.procedure"],
                    _claim(("A7030", "200.00"), ("A7031", "200.00")), balanced=True)
     assert twice.doubts == ["claims.0.lines.0.procedure"]
+
+
+def test_a_copay_in_the_copay_coins_column_is_settled_when_only_its_amount_was_in_doubt() -> None:
+    # A payer's "Copay/Coins" column holds the copay: PR-3 25.00 stands in it; the code was read surely.
+    line = _line(billed="95.00", allowed="51.63", coins="25.00", paid="26.63",
+                 adjustments=[("CO", "45", "43.37"), ("PR", "3", "25.00")])
+    path = "claims.0.lines.0.adjustments.1.amount"
+    assert may_settle([path])
+    found = settle({"lines": [line]}, 0, [path], _claim(("E1390", "95.00")), balanced=True)
+    assert found.doubts == [] and not found.to_confirm and found.settled[0].startswith(path)
+    # The same line with a code read in doubt: PR-3 may be a misread PR-2, which no column tells apart.
+    found = settle({"lines": [line]}, 0, ["claims.0.lines.0.adjustments"], _claim(("E1390", "95.00")), balanced=True)
+    assert found.to_confirm == {"PR-3": ["claims.0.lines.0.adjustments"]}
+
+
+def test_one_amount_in_doubt_is_pinned_by_the_lines_arithmetic_two_are_not() -> None:
+    denied = _line(allowed="0.00", coins="0.00", paid="0.00", adjustments=[("CO", "16", "200.00")])
+    path = "claims.0.lines.0.adjustments.0.amount"
+    found = settle({"lines": [denied]}, 0, [path], _claim(("E1390", "200.00")), balanced=True)
+    assert found.doubts == [] and "the one amount in doubt" in found.settled[0]
+    split = _line(allowed="0.00", coins="0.00", paid="0.00", adjustments=[("CO", "16", "150.00"), ("CO", "96", "50.00")])
+    two = ["claims.0.lines.0.adjustments.0.amount", "claims.0.lines.0.adjustments.1.amount"]
+    found = settle({"lines": [split]}, 0, two, _claim(("E1390", "200.00")), balanced=True)
+    assert found.doubts == two  # 150/50 or 120/80: the sum alone does not say
+    off = _line(paid="121.00")
+    found = settle({"lines": [off]}, 0, ["claims.0.lines.0.adjustments.0.amount"], _claim(("E1390", "200.00")),
+                   balanced=True)
+    assert found.doubts == ["claims.0.lines.0.adjustments.0.amount"]
+    assert not may_settle(["claims.0.lines.0.adjustments.0.group"])

@@ -7,17 +7,16 @@ import re
 from .. import dictionary
 from ..models import Swo, SwoItem, SwoPatient
 from ..words import Word
-from . import values
+from . import by_meaning, values
 from .cmn import _Reader
-from .layout import Form
+from .layout import Form, Hit
 from .rules import DEFAULT_RULES, SWO_RULE_FIELDS, RuleSet, verdict
-from .values import CONF_OK, SIGNED_INK, SIGNED_INK_DOUBT
-
+from .values import CONF_OK, SIGNATURE_INK, SIGNATURE_INK_DOUBT, SIGNED_INK, SIGNED_INK_DOUBT
 
 
 def detect(text: str) -> bool:
     # OCR splits and joins words in large titles ("WRIT TEN"): compare letters only.
-    return "STANDARDWRITTENORDER" in re.sub(r"[^A-Z]", "", text.upper())
+    return "STANDARDWRITTENORDER" in re.sub(r"[^A-Z]", "", text.upper()) or by_meaning.is_order(text)
 
 
 def _description(described: list[Word]) -> values.Read[str]:
@@ -50,23 +49,102 @@ def _description(described: list[Word]) -> values.Read[str]:
 
 
 def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Swo:
+    """An order read by its labels where the office's form prints them, and by meaning where it writes
+    the order as a letter (`by_meaning`): each element found either way, never guessed between two."""
     r = _Reader(form)
     swo = Swo()
-    date_hit, date_words = r.after("Order Date:")
-    r.confirm("order_date", values.date_in(date_words), r.cell_after(date_hit, 14), values.date_in,
-              lambda v: setattr(swo, "order_date", v))
-    _, name_words = r.after("Beneficiary Name:")
-    mbi_hit, mbi_words = r.after("Medicare ID (MBI):")
-    swo.patient = SwoPatient()
-    r.confirm_words("patient.name", name_words, values.name_in, lambda v: setattr(swo.patient, "name", v))
-    r.confirm("patient.mbi", values.mbi_in(mbi_words[:2]), r.cell_after(mbi_hit, 18), values.mbi_in,
-              lambda v: setattr(swo.patient, "mbi", v), alphabet=values.MBI_ALPHABET,
-              shape=values.MBI_SHAPE)
+    _order_date(r, form, swo)
+    _patient(r, form, swo)
+    practitioner_hit = _first_found(form, _PRACTITIONER_LABELS)
+    if form.find("HCPCS DESCRIPTION") is not None:
+        _table_items(r, form, swo, practitioner_hit)
+    else:
+        _item_lines(r, form, swo)
+    if not swo.items:
+        r.review.append("items")
+    _practitioner(r, form, swo, practitioner_hit)
+    _signature(r, form, swo, practitioner_hit)
+    r.settle()
+    for path, value in (("order_date", swo.order_date), ("patient.name", swo.patient.name),
+                        ("patient.mbi", swo.patient.mbi), ("practitioner.name", swo.practitioner.name)):
+        if value is None:
+            r.review.append(path)
+    swo.problems = rules.swo_problems(swo)
+    swo.review, swo.valid = verdict(r.review, swo.problems, SWO_RULE_FIELDS)
+    return swo
 
-    # Items: the rows under the table header, until the practitioner's line. Columns are found by
-    # the header's words: the quantity is what stands under QUANTITY.
+
+_DATE_LABELS = ("Order Date:", "Date of Order:", "Date Ordered:")
+_NAME_LABELS = ("Beneficiary Name:", "Patient Name:", "Patient:", "Beneficiary:", "Re:")
+_MBI_LABELS = ("Medicare ID (MBI):", "MBI:", "Medicare ID:", "Medicare number")
+_PRACTITIONER_LABELS = ("Treating Practitioner:", "Ordering Practitioner:", "Ordering Physician:", "Practitioner:",
+                        "Physician:")
+_SIGNATURE_LABELS = ("Practitioner Signature:", "Physician Signature:", "Signature:")
+
+
+def _first_found(form: Form, labels: tuple[str, ...]) -> Hit | None:
+    return next((hit for label in labels if (hit := form.find(label)) is not None), None)
+
+
+def _order_date(r: _Reader, form: Form, swo: Swo) -> None:
+    """After its label; else the one date on the page that is no birth date (a letter's date)."""
+    date_hit = _first_found(form, _DATE_LABELS)
+    labelled = values.date_in(form.words_after(date_hit)) if date_hit else values.nothing()
+    if labelled.value is None:
+        dated, words = by_meaning.the_one_date(form)
+        if dated.value is not None:
+            r.confirm("order_date", dated, r.cell_of(*words), by_meaning.long_date_in,
+                      lambda v: setattr(swo, "order_date", v))
+            return
+    r.confirm("order_date", labelled, r.cell_after(date_hit, 14), values.date_in,
+              lambda v: setattr(swo, "order_date", v))
+
+
+def _patient(r: _Reader, form: Form, swo: Swo) -> None:
+    """The beneficiary's name after the first label that has a name after it; the MBI after its label,
+    else the one MBI on the page (the format says what it is wherever it stands)."""
+    swo.patient = SwoPatient()
+    name_words: list[Word] = []
+    for label in _NAME_LABELS:
+        hit, words = r.after(label)
+        if hit is not None and values.name_in(words).ok:
+            name_words = words
+            break
+    r.confirm_words("patient.name", name_words, values.name_in, lambda v: setattr(swo.patient, "name", v))
+    mbi_hit = _first_found(form, _MBI_LABELS)
+    mbi = values.mbi_in(form.words_after(mbi_hit)[:2]) if mbi_hit else values.nothing()
+    cell = r.cell_after(mbi_hit, 18)
+    if mbi.value is None:
+        mbi = by_meaning.the_one_mbi(form)
+        cell = r.cell_of(mbi.word, grow=0.8) if mbi.word is not None else cell
+    r.confirm("patient.mbi", mbi, cell, values.mbi_in, lambda v: setattr(swo.patient, "mbi", v),
+              alphabet=values.MBI_ALPHABET, shape=values.MBI_SHAPE)
+
+
+def _item_lines(r: _Reader, form: Form, swo: Swo) -> None:
+    """Items written in sentences or a list: each line naming one HCPCS code (`by_meaning.item_lines`)."""
+    for found in by_meaning.item_lines(form, skip=set()):
+        path = f"items.{len(swo.items)}"
+        description = _description(found.described)
+        item = SwoItem(hcpcs=found.code.value, description=description.value, quantity=found.quantity.value)
+        swo.items.append(item)
+        r.confirm_number(f"{path}.quantity", found.quantity, r.cell_of(found.quantity.word, grow=0.4), 1, 999,
+                         lambda v, item=item: setattr(item, "quantity", v))
+        if found.described:
+            r.confirm(f"{path}.description", description, r.cell_of(*found.described, grow=0.5),
+                      lambda ws: _description(by_meaning.upper_words(ws)),
+                      lambda v, item=item: setattr(item, "description", v))
+        else:
+            r.review.append(f"{path}.description")
+        r.confirm(f"{path}.hcpcs", found.code, r.cell_of(found.code.word, grow=0.5),
+                  lambda ws: next(iter(values.hcpcs_in(ws)), values.nothing()),
+                  lambda v, item=item: setattr(item, "hcpcs", v), shape=values.HCPCS_SHAPE)
+
+
+def _table_items(r: _Reader, form: Form, swo: Swo, practitioner_hit: Hit | None) -> None:
+    """Items: the rows under the table header, until the practitioner's line. Columns are found by
+    the header's words: the quantity is what stands under QUANTITY."""
     header = form.find("HCPCS DESCRIPTION")
-    practitioner_hit = form.find("Treating Practitioner:")
     if header is not None:
         quantity_hit = form.find("QUANTITY")
         q_left = (form.lines[quantity_hit.line][quantity_hit.first].left - form.char_h
@@ -116,17 +194,25 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Swo:
             r.confirm(f"{path}.hcpcs", codes[0], r.cell_of(codes[0].word, grow=0.5),
                       lambda ws: next(iter(values.hcpcs_in(ws)), values.nothing()),
                       lambda v, item=item: setattr(item, "hcpcs", v), shape=values.HCPCS_SHAPE)
-    if not swo.items:
-        r.review.append("items")
+
+
+def _practitioner(r: _Reader, form: Form, swo: Swo, practitioner_hit: Hit | None) -> None:
+    """The practitioner's name after its label, else the name a credential follows where a letter signs
+    off ("SMITH, JOHN, MD"); the NPI after its label, passing its check digit."""
     if practitioner_hit:
         r.confirm_words("practitioner.name", form.words_after(practitioner_hit), values.name_in,
                         lambda v: setattr(swo.practitioner, "name", v))
+    signing = by_meaning.practitioner_line(form) if practitioner_hit is None else None
+    if signing is not None:
+        r.confirm_words("practitioner.name", form.lines[signing], by_meaning.name_before_credential,
+                        lambda v: setattr(swo.practitioner, "name", v))
     npi_hit = form.find("NPI:", after=practitioner_hit) if practitioner_hit else form.find("NPI:")
-    if npi_hit is None and practitioner_hit is not None:
-        # A short label with one letter misread ("NPt:") scores below the usual bar; right under the
+    named = practitioner_hit or (Hit(signing, 0, 0, 1.0) if signing is not None else None)
+    if npi_hit is None and named is not None:
+        # A short label with one letter misread ("NPt:", "NP}") scores below the usual bar; right under the
         # practitioner's line a weaker match will do (the number must still pass its check digit).
-        near = form.find("NPI:", after=practitioner_hit, min_score=0.6)
-        npi_hit = near if near is not None and near.line <= practitioner_hit.line + 2 else None
+        near = form.find("NPI:", after=Hit(named.line - 1, 0, 0, 1.0), min_score=0.6)
+        npi_hit = near if near is not None and near.line <= named.line + 2 else None
     if npi_hit:
         npi_words = form.words_after(npi_hit)
         read_npi = values.npi_in(npi_words[:2])
@@ -140,7 +226,11 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Swo:
     else:
         r.review.append("practitioner.npi")
 
-    signature_hit = form.find("Practitioner Signature:")
+
+def _signature(r: _Reader, form: Form, swo: Swo, practitioner_hit: Hit | None) -> None:
+    """Ink right of the signature label; in a letter, ink in the space above the practitioner's signing
+    line. Neither found: for a person."""
+    signature_hit = _first_found(form, _SIGNATURE_LABELS)
     if signature_hit:
         line = form.lines[signature_hit.line]
         left = form.label_x(signature_hit)[1] + form.char_h
@@ -150,14 +240,13 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Swo:
         swo.signature_present = ratio > SIGNED_INK
         if SIGNED_INK_DOUBT[0] < ratio < SIGNED_INK_DOUBT[1]:
             r.review.append("signature_present")
-    else:
+        return
+    signing = by_meaning.practitioner_line(form) if practitioner_hit is None else None
+    band = by_meaning.signature_band(form, signing) if signing is not None else None
+    if band is None:
         r.review.append("signature_present")
-
-    r.settle()
-    for path, value in (("order_date", swo.order_date), ("patient.name", swo.patient.name),
-                        ("patient.mbi", swo.patient.mbi), ("practitioner.name", swo.practitioner.name)):
-        if value is None:
-            r.review.append(path)
-    swo.problems = rules.swo_problems(swo)
-    swo.review, swo.valid = verdict(r.review, swo.problems, SWO_RULE_FIELDS)
-    return swo
+        return
+    ratio = form.signature_ink(*band)
+    swo.signature_present = ratio > SIGNATURE_INK
+    if SIGNATURE_INK_DOUBT[0] < ratio < SIGNATURE_INK_DOUBT[1]:
+        r.review.append("signature_present")

@@ -1,0 +1,59 @@
+"""Written orders with no form: an office's note that orders equipment, its elements where the note puts
+them. Drawn here in a layout and wording the sandbox never prints (the sandbox's own letter family is
+held out of tuning and measured apart by bench/extract.py), faxed with the sandbox's noise, read whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+import pytest
+
+from extractors import extract
+from extractors.validators import is_npi
+from sandbox.documents import pdf, scan
+
+MBI = "1EG4TE5MK73"
+NPI = next(f"176054321{d}" for d in range(10) if is_npi(f"176054321{d}"))
+
+
+def _note(*, signed: bool, date_words: bool, seed: int) -> bytes:
+    rng = random.Random(seed)
+    p = scan.Page()
+    p.text(36, 36, "RIVERSIDE PULMONARY CLINIC", 13, bold=True)
+    p.text(36, 54, "2100 N 5TH ST, BOISE ID 83702   TEL (208) 555-0110", 8)
+    p.text(36, 88, "Date: " + ("October 14, 2026" if date_words else "10/14/2026"), 10)
+    p.text(36, 112, "Patient: DOE, JANE        DOB: 03/04/1948", 10)
+    p.text(36, 128, f"Medicare: {MBI}", 10)
+    p.text(36, 156, "Rx: please supply the following.", 10)
+    p.text(56, 176, "1) E0431   Portable oxygen system   Qty: 1", 10)
+    p.text(56, 194, "2) E1390   Oxygen concentrator   Qty: 1", 10)
+    if signed:
+        p.signature(40, 250, rng)
+    p.text(36, 280, "JONES, MARY, MD", 10)
+    p.text(36, 296, f"NPI: {NPI}", 10)
+    noise = scan.Noise(skew_deg=1.0, speckle=0.0003, blur=0.5, bilevel=True)
+    return pdf.image_pages([scan.degrade(p.image, rng, noise)], dpi=scan.DPI, title="FAX")
+
+
+@pytest.mark.parametrize("date_words", [False, True])
+def test_an_order_written_as_a_clinic_note_is_read_by_meaning(tmp_path: Path, date_words: bool) -> None:
+    path = tmp_path / "note.pdf"
+    path.write_bytes(_note(signed=True, date_words=date_words, seed=7))
+    got = extract(path)
+    assert got.document_type == "swo"
+    assert got.order_date == dt.date(2026, 10, 14)  # the one date that is no birth date
+    assert got.patient.name == "DOE, JANE" and got.patient.mbi == MBI
+    assert [(i.hcpcs, i.description, i.quantity) for i in got.items] == [
+        ("E0431", "PORTABLE OXYGEN SYSTEM", 1), ("E1390", "OXYGEN CONCENTRATOR", 1)]
+    assert got.practitioner.name == "JONES, MARY" and got.practitioner.npi == NPI
+    assert got.signature_present
+    assert got.valid, got.review  # straight-through: nothing in doubt that a rule reads
+
+
+def test_an_unsigned_note_is_not_valid(tmp_path: Path) -> None:
+    path = tmp_path / "note.pdf"
+    path.write_bytes(_note(signed=False, date_words=False, seed=8))
+    got = extract(path)
+    assert not got.signature_present and not got.valid and "MISSING_SIGNATURE" in got.problems

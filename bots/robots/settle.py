@@ -109,11 +109,11 @@ def settle(data: dict[str, Any], index: int, review: list[str], claim: ClaimDeta
 
 def _line_path(parts: list[str]) -> bool:
     """A doubt about a service line's field that a match or the arithmetic may settle: `lines.N.<field>`, or
-    one adjustment's amount (`lines.N.adjustments.K.amount`: its code was read surely)."""
+    one adjustment's code or amount (`lines.N.adjustments.K.code`, `...K.amount`)."""
     if len(parts) < 5 or parts[2] != "lines" or not parts[3].isdigit():
         return False
     return (len(parts) == 5 and parts[4] in _BY_MATCH | _BY_ARITHMETIC
-            or len(parts) == 7 and parts[4] == "adjustments" and parts[5].isdigit() and parts[6] == "amount")
+            or len(parts) == 7 and parts[4] == "adjustments" and parts[5].isdigit() and parts[6] in ("code", "amount"))
 
 
 def may_settle(review: list[str]) -> bool:
@@ -142,10 +142,12 @@ def _settle_line(out: Settlement, line: dict[str, Any], paths: list[str], billin
     billed, paid = Decimal(line["billed"]), Decimal(line["paid"])
     adjustments = [(a["group"], a["reason"], Decimal(a["amount"])) for a in line["adjustments"]]
     balances = billed - sum((a for _g, _r, a in adjustments), Decimal(0)) == paid
-    # Whether the codes themselves were read surely (only amounts in doubt): then a copay may be told by the
-    # "Copay/Coins" column it stands in; a code in doubt may be a PR-2 read as PR-3, which no column tells.
-    codes_sure = not any(p.endswith(".adjustments") for p in paths)
-    unmeant = _codes_without_meaning(line, adjustments, copay_in_coinsurance=codes_sure)
+    codes_in_doubt = {int(p.split(".")[-2]) for p in paths if p.endswith(".code")}
+    # A copay may be told by the "Copay/Coins" column it stands in only when the patient's codes were read
+    # surely: a PR-3 read in doubt may be a PR-2, which no column tells apart.
+    patient_codes_sure = not any(p.endswith(".adjustments") for p in paths) and not any(
+        adjustments[k][0] == "PR" for k in codes_in_doubt if k < len(adjustments))
+    unmeant = _codes_without_meaning(line, adjustments, copay_in_coinsurance=patient_codes_sure)
     amounts_in_doubt = sum(p.endswith(".amount") for p in paths)
     for path in paths:
         name = path.rsplit(".", 1)[1]
@@ -158,12 +160,19 @@ def _settle_line(out: Settlement, line: dict[str, Any], paths: list[str], billin
         elif name == "adjustments" and unmeant:
             for code in unmeant:
                 out.to_confirm.setdefault(code, []).append(path)
+        elif name == "code" and (code := _code_at(adjustments, path)) in unmeant:
+            out.to_confirm.setdefault(code, []).append(path)  # only the payer's record says it
         elif name == "amount" and unmeant:
             out.settled.append(f"{path}: the one amount in doubt; billed {billed} less adjustments {billed - paid} "
                                f"is paid {paid}")
         else:
             out.settled.append(f"{path}: billed {billed} less adjustments {billed - paid} is paid {paid}, and every "
                                f"code's amount is what it means")
+
+
+def _code_at(adjustments: list[tuple[str, str, Decimal]], path: str) -> str | None:
+    index = int(path.split(".")[-2])
+    return f"{adjustments[index][0]}-{adjustments[index][1]}" if index < len(adjustments) else None
 
 
 def _codes_without_meaning(line: dict[str, Any], adjustments: list[tuple[str, str, Decimal]], *,

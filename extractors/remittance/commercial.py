@@ -59,8 +59,9 @@ def _payer_id(raw: str | None, prefix: str, digits: int) -> tuple[str | None, bo
 
 def _adjustments(row: Line, match: re.Match[str], path: str, trust: Trust) -> list[Adjustment]:
     """A service line's adjustments ("CO-45 43.37; PR-3 25.00"). Which part was read in doubt is told
-    apart: a group or reason code (`path.adjustments`: what was adjusted is unknown), or only an amount
-    (`path.adjustments.K.amount`: the line's arithmetic may settle it)."""
+    apart: the K-th adjustment's group and reason code (`path.adjustments.K.code`) or its amount
+    (`path.adjustments.K.amount`); a part that reads as no adjustment at all puts them all in doubt
+    (`path.adjustments`)."""
     out: list[Adjustment] = []
     if not match["adjs"]:
         return out
@@ -72,12 +73,13 @@ def _adjustments(row: Line, match: re.Match[str], path: str, trust: Trust) -> li
         if not part:
             continue
         adj = _ADJ.match(part)
-        if adj is None or row.conf(start + adj.start("grp"), start + adj.end("rc")) < MIN_CONF:
+        if adj is None:
             if f"{path}.adjustments" not in trust.review:
                 trust.review.append(f"{path}.adjustments")
-            if adj is None:
-                continue
-        elif row.conf(start + adj.start("amt"), start + adj.end("amt")) < MIN_CONF:
+            continue
+        if row.conf(start + adj.start("grp"), start + adj.end("rc")) < MIN_CONF:
+            trust.review.append(f"{path}.adjustments.{len(out)}.code")
+        if row.conf(start + adj.start("amt"), start + adj.end("amt")) < MIN_CONF:
             trust.review.append(f"{path}.adjustments.{len(out)}.amount")
         out.append(Adjustment(group=adj["grp"], reason=adj["rc"], amount=money(adj["amt"])))
     return out

@@ -145,7 +145,9 @@ def test_an_adjustment_read_in_doubt_says_whether_its_code_or_only_its_amount_wa
 
     assert read([96.0, 96.0, 96.0, 96.0]) == []
     assert read([96.0, 96.0, 96.0, 41.0]) == ["claims.0.lines.0.adjustments.1.amount"]
-    assert read([96.0, 96.0, 41.0, 96.0]) == ["claims.0.lines.0.adjustments"]  # "PR-3" itself: the code
+    assert read([96.0, 96.0, 41.0, 96.0]) == ["claims.0.lines.0.adjustments.1.code"]  # "PR-3" itself
+    assert read([3.0, 41.0, 96.0, 96.0]) == ["claims.0.lines.0.adjustments.0.code",
+                                             "claims.0.lines.0.adjustments.0.amount"]
 
 
 def test_a_group_code_with_its_o_read_as_q_is_the_contractual_group() -> None:

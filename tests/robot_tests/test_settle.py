@@ -116,3 +116,18 @@ def test_one_amount_in_doubt_is_pinned_by_the_lines_arithmetic_two_are_not() -> 
                    balanced=True)
     assert found.doubts == ["claims.0.lines.0.adjustments.0.amount"]
     assert not may_settle(["claims.0.lines.0.adjustments.0.group"])
+
+
+def test_a_contractual_code_read_in_doubt_is_settled_by_its_meaning_and_a_copay_in_doubt_waits() -> None:
+    # "CO-45" read at confidence 3 beside a clear "PR-3": CO-45 is billed less allowed to the cent.
+    line = _line(billed="95.00", allowed="51.63", coins="25.00", paid="26.63",
+                 adjustments=[("CO", "45", "43.37"), ("PR", "3", "25.00")])
+    contractual = "claims.0.lines.0.adjustments.0.code"
+    found = settle({"lines": [line]}, 0, [contractual], _claim(("E1390", "95.00")), balanced=True)
+    assert found.doubts == [] and not found.to_confirm and found.settled[0].startswith(contractual)
+    # The copay's own code in doubt: a PR-2 read as PR-3 would fill the same column; the payer's record decides.
+    copay = "claims.0.lines.0.adjustments.1.code"
+    found = settle({"lines": [line]}, 0, [copay], _claim(("E1390", "95.00")), balanced=True)
+    assert found.to_confirm == {"PR-3": [copay]}
+    found.confirmed({"CO-45"}, "the portal")
+    assert found.doubts == [copay]

@@ -1,9 +1,9 @@
 """CMN pull: for each order on CMN/prescription hold, fetch the physician's document, check it, release or route.
 
 A hold is released only when the extractor says `valid` (every cmn.md rule
-holds and no field is in doubt), or when the only fields in doubt are ones the
-supplier's own record settles: the patient's MBI on the hold, and the ordered
-HCPCS, read exactly as the billing system has them. Anything else goes to the
+holds and no field its rules read is in doubt), or when the only such fields
+in doubt are ones the supplier's own record settles: the patient's MBI on the
+hold, and the ordered HCPCS, read exactly as the billing system has them. Anything else goes to the
 documentation team with the problems, the fields under review and the scan.
 """
 
@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 from typing import Any
+
+from extractors.forms.rules import DEFAULT_RULES
+from extractors.models import Cmn, Swo
 
 from ..errors import BillingRefused
 from ..portals.faxvault import FaxVaultSession
@@ -43,7 +46,7 @@ def unsettled(document: dict[str, Any], order: dict[str, Any]) -> list[str]:
     codes = _codes(document)
     mbi = (document.get("patient") or {}).get("mbi")
     left = []
-    for path in document["review"]:
+    for path in _read_by_rules(document):
         if path in VERDICT_PATHS:
             continue  # the rules' answer, in doubt because a field is: settled when every field is
         if path == "patient.mbi" and order.get("mbi") and mbi == order["mbi"]:
@@ -55,6 +58,15 @@ def unsettled(document: dict[str, Any], order: dict[str, Any]) -> list[str]:
             continue
         left.append(path)
     return left
+
+
+def _read_by_rules(document: dict[str, Any]) -> list[str]:
+    """The document's doubts its rules read (a doubt about the patient's address or an item's description does
+    not change whether the order is valid); every doubt when the document is of no known kind."""
+    model = {"cmn": Cmn, "swo": Swo}.get(document.get("document_type", ""))
+    if model is None:
+        return list(document.get("review") or [])
+    return DEFAULT_RULES.rests_on(model.model_validate(document))
 
 
 class CmnPullRobot(Robot):

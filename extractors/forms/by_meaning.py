@@ -4,7 +4,7 @@ The written order's labelled form is read by its labels (`swo.read`); an office 
 order as a letter prints the same elements of 42 CFR 410.38 in sentences. Each is found here by
 its own shape: the MBI by the CMS format, the practitioner's NPI by its check digit after an NPI
 label, each item by its HCPCS code and the quantity beside it, the order's date as the one date
-on the page that is no birth date, the practitioner as the name a credential follows ("SMITH,
+on the page that no label calls another date (birth, signature, a fax's stamp), the practitioner as the name a credential follows ("SMITH,
 JOHN, MD"), the signature as ink in the space above that name. Where a shape is not unique
 (two dates, two MBIs) nothing is guessed: the field is left for a person.
 """
@@ -23,7 +23,8 @@ _MONTHS = {name: number for number, name in enumerate(
     ("JANUARY", "FEBRUARY", "MARCH", "APRIL", "MAY", "JUNE", "JULY", "AUGUST", "SEPTEMBER", "OCTOBER", "NOVEMBER",
      "DECEMBER"), 1)}
 _LONG_DATE = re.compile(r"\b([A-Z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})\b")
-_BIRTH = re.compile(r"\b(DOB|D\.O\.B|BIRTH|BORN)\b")
+# A date on a line that says it is another date: a birth date, the signature's, a fax's own stamp.
+_OTHER_DATE = re.compile(r"\b(DOB|D\.O\.B|BIRTH|BORN|SIGNED|SIGNATURE|EXPIRES?|PRINTED|FAXED|FAX|RECEIVED|PAGE)\b")
 _CREDENTIAL = re.compile(r",?\s*\b(MD|M\.D|DO|D\.O|NP|PA|PA-C|APRN|DPM)$")  # read with its end's specks cut
 _QUANTITY = re.compile(r"^(QTY|QUANTITY|QTY\.|#)[:.]?$")
 
@@ -49,11 +50,12 @@ def long_date_in(words: list[Word]) -> values.Read[dt.date]:
 
 
 def the_one_date(form: Form) -> tuple[values.Read[dt.date], list[Word]]:
-    """The one date on the page that is no birth date, and the words it was read from; nothing when
-    there is none or more than one (a letter's date is the order's only when it stands alone)."""
+    """The one date on the page that no label calls another date (birth, signature, a fax stamp), and the
+    words it was read from; nothing when there is none or more than one (a letter's date is the order's
+    only when it stands alone)."""
     found: dict[dt.date, tuple[values.Read[dt.date], list[Word]]] = {}
     for line in form.lines:
-        if _BIRTH.search(" ".join(w.text for w in line).upper()):
+        if _OTHER_DATE.search(" ".join(w.text for w in line).upper()):
             continue
         for start in range(len(line)):
             words = line[start:start + 3]

@@ -11,7 +11,7 @@ from ..words import Word
 from . import values
 from .values import SIGNATURE_INK, SIGNATURE_INK_DOUBT
 from .layout import Form, Hit
-from .rules import CMN_RULE_FIELDS, DEFAULT_RULES, RuleSet, verdict
+from .rules import DEFAULT_RULES, RuleSet, verdict
 
 TITLE = "CERTIFICATE OF MEDICAL NECESSITY"
 OXYGEN_HCPCS = {"E0424", "E0425", "E0430", "E0431", "E0433", "E0434", "E0435", "E0439", "E0440", "E0441", "E0442",
@@ -677,7 +677,7 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
     if cmn.test.pao2_mmhg is None and cmn.test.sao2_percent is None:
         r.review.extend(["test.pao2_mmhg", "test.sao2_percent"])
     cmn.problems = rules.cmn_problems(cmn)
-    cmn.review, cmn.valid = verdict(r.review, cmn.problems, CMN_RULE_FIELDS)
+    cmn.review, cmn.valid = verdict(r.review, cmn.problems, rules.rule_fields(cmn))
     return cmn
 
 

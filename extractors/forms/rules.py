@@ -47,6 +47,21 @@ class RuleSet:
             problems.append("MISSING_LENGTH_OF_NEED")
         return problems
 
+    def rule_fields(self, document: Cmn | Swo) -> tuple[str, ...]:
+        """The fields this document's verdict reads. A CMN's questions 7-9 count only when its test result
+        falls in Group II: a result that qualifies (or fails) on its own makes their answers moot."""
+        if isinstance(document, Swo):
+            return SWO_RULE_FIELDS
+        pao2, sao2 = document.test.pao2_mmhg, document.test.sao2_percent
+        group2 = ((pao2 is not None and self.group2_pao2[0] <= pao2 <= self.group2_pao2[1]) or sao2 == self.group2_sao2
+                  or (pao2 is None and sao2 is None))
+        return CMN_RULE_FIELDS if group2 else tuple(f for f in CMN_RULE_FIELDS if f not in GROUP2_QUESTIONS)
+
+    def rests_on(self, document: Cmn | Swo) -> list[str]:
+        """The document's fields in doubt that its verdict reads (its other doubts do not change it)."""
+        fields = self.rule_fields(document)
+        return [path for path in document.review if any(_related(path, f) for f in fields)]
+
     def swo_problems(self, swo: Swo) -> list[str]:
         problems = []
         if not swo.signature_present:
@@ -64,6 +79,7 @@ DEFAULT_RULES = RuleSet()
 CMN_RULE_FIELDS = ("test.pao2_mmhg", "test.sao2_percent", "test.date", "initial_date", "signature_present",
                    "signature_date", "hcpcs", "length_of_need_months", "q7_edema", "q8_cor_pulmonale", "q9_hematocrit",
                    "patient.mbi", "physician.npi")
+GROUP2_QUESTIONS = ("q7_edema", "q8_cor_pulmonale", "q9_hematocrit")
 # An order's rules read whether each item names a HCPCS, not its description or quantity ("*": any index).
 SWO_RULE_FIELDS = ("signature_present", "practitioner.npi", "items.*.hcpcs", "patient.mbi", "order_date")
 

@@ -87,10 +87,11 @@ def _first_found(form: Form, labels: tuple[str, ...]) -> Hit | None:
 
 
 def _order_date(r: _Reader, form: Form, swo: Swo) -> None:
-    """After its label; else the one date on the page that is no birth date (a letter's date)."""
+    """After its label; with no label, the one date on the page that no other label claims (a letter's date)."""
     date_hit = _first_found(form, _DATE_LABELS)
     labelled = values.date_in(form.words_after(date_hit)) if date_hit else values.nothing()
-    if labelled.value is None:
+    if date_hit is None:
+        # No label says where the order's date stands: only then is the page's one other date taken for it.
         dated, words = by_meaning.the_one_date(form)
         if dated.value is not None:
             r.confirm("order_date", dated, r.cell_of(*words), by_meaning.long_date_in,

@@ -57,3 +57,37 @@ def test_an_unsigned_note_is_not_valid(tmp_path: Path) -> None:
     path.write_bytes(_note(signed=False, date_words=False, seed=8))
     got = extract(path)
     assert not got.signature_present and not got.valid and "MISSING_SIGNATURE" in got.problems
+
+
+def _form(*lines: str) -> "Form":
+    from PIL import Image
+
+    from extractors.forms.layout import Form
+    from extractors.words import Word
+
+    words = []
+    for row, text in enumerate(lines):
+        left = 100
+        for token in text.split():
+            words.append(Word(token, 95.0, left, 100 + 60 * row, 20 * len(token), 30, (1, 1, row)))
+            left += 20 * len(token) + 20
+    return Form(Image.new("L", (2400, 200 + 60 * len(lines)), 255), words)
+
+
+def test_the_orders_date_by_meaning_is_the_one_date_no_label_calls_another() -> None:
+    from extractors.forms import by_meaning
+
+    letter = _form("October 14, 2026", "Re: DOE, JANE DOB 03/04/1948", "Signed 10/15/2026")
+    read, _ = by_meaning.the_one_date(letter)
+    assert read.value == dt.date(2026, 10, 14)
+    two = _form("10/14/2026", "Re: DOE, JANE", "seen on 10/01/2026")
+    assert by_meaning.the_one_date(two)[0].value is None  # which one is the order's? a person says
+
+
+def test_a_page_is_an_order_by_what_it_asks_for_not_by_its_title() -> None:
+    from extractors.forms import by_meaning
+
+    assert by_meaning.is_order("Please dispense to my patient: walker, HCPCS E0143. Medicare number 1EG4TE5MK73")
+    assert by_meaning.is_order("Rx: KO001 standard wheelchair\nPatient: DOE, JANE")  # a dotted zero read as O
+    assert not by_meaning.is_order("FAX  RE: DOCUMENTATION AS REQUESTED  PAGES: 2")
+    assert not by_meaning.is_order("Dear Sir, please find enclosed our invoice.")

@@ -27,7 +27,7 @@ def test_a_value_that_differs_from_the_record_or_any_other_doubt_stays() -> None
     assert unsettled(_swo("1VP0U96MJ24", "K6001", ["items.0.hcpcs"]), ORDER) == ["items.0.hcpcs"]
     assert unsettled(_swo(None, "K0001", ["patient.mbi"]), ORDER) == ["patient.mbi"]
     doubts = ["patient.mbi", "signature_present", "items.0.description"]
-    assert unsettled(_swo("1VP0U96MJ24", "K0001", doubts), ORDER) == ["signature_present", "items.0.description"]
+    assert unsettled(_swo("1VP0U96MJ24", "K0001", doubts), ORDER) == ["signature_present"]
     # A unit planned before the MBI was carried on it: nothing to compare with.
     assert unsettled(_swo("1VP0U96MJ24", "K0001", ["patient.mbi"]), {"hcpcs": "K0001"}) == ["patient.mbi"]
     cmn = {"document_type": "cmn", "patient": {"mbi": "1VP0U96MJ24"}, "hcpcs": ["E1390", "E0431"], "review": ["hcpcs"]}
@@ -45,3 +45,13 @@ def test_the_verdict_in_doubt_is_settled_with_the_fields_it_rests_on() -> None:
     doubts = ["patient.mbi", "valid", "problems"]
     assert unsettled(_swo("1VP0U96MJ24", "K0001", doubts), ORDER) == []
     assert unsettled(_swo("1VP0U96MJ24", "K0001", [*doubts, "signature_present"]), ORDER) == ["signature_present"]
+
+
+def test_doubts_no_rule_reads_do_not_hold_a_release_back() -> None:
+    # An item's description, whether oxygen is portable, a second ICD-10 code: no rule of cmn.md reads them.
+    assert unsettled(_swo("1VP0U96MJ24", "K0001", ["patient.mbi", "items.0.description"]), ORDER) == []
+    cmn = {"document_type": "cmn", "patient": {"mbi": "1VP0U96MJ24"}, "hcpcs": ["E1390"],
+           "test": {"sao2_percent": 86}, "review": ["portable", "icd10", "q9_hematocrit", "patient.mbi"]}
+    assert unsettled(cmn, {**ORDER, "hcpcs": "E1390"}) == []  # saturation 86 qualifies alone: q9 is moot
+    group2 = {**cmn, "test": {"sao2_percent": 89}}
+    assert unsettled(group2, {**ORDER, "hcpcs": "E1390"}) == ["q9_hematocrit"]  # at 89 the answers decide

@@ -12,6 +12,7 @@ from bots.runner import run_robot
 from bots.runtime.guard import Policy
 from browser import require_chromium
 from night import TODAY, night
+from sandbox.documents.eob import is_scanned
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -56,6 +57,19 @@ def test_a_night_with_faults_on_matches_the_truth(tmp_path: Path, pg_url: str) -
             assert remits[claim_number] in queued_claims or remit["check_number"] in unbalanced_queued, claim_number
         posted_share = 1 - sum((expected_rows - posted).values()) / max(sum(expected_rows.values()), 1)
         print(f"ledger rows posted: {posted_share:.1%} of expected")
+        # Straight-through: lines of balanced remittances posted with no person, text and scanned apart.
+        lines = {"text": [0, 0], "scanned": [0, 0]}
+        for remit in truth["remittances"]:
+            if remit["balanced"]:
+                kind = "scanned" if remit["payer"] == "bluriver" and is_scanned(remit["check_number"]) else "text"
+                for posting in remit["postings"]:
+                    lines[kind][1] += 1
+                    lines[kind][0] += posting["claim_number"] not in missing_claims
+        print(f"lines straight through: text {lines['text'][0]}/{lines['text'][1]}, "
+              f"scanned {lines['scanned'][0]}/{lines['scanned'][1]}")
+        assert lines["text"][1] >= 20 and lines["scanned"][1] >= 5, lines  # the world holds both kinds
+        assert lines["text"][0] >= 0.95 * lines["text"][1], lines
+        assert lines["scanned"][0] >= 0.85 * lines["scanned"][1], lines
 
         # CMNs: no invalid document released; every hold either released or in the queue.
         holds = {h["order_number"]: h for h in truth["holds"] if h["hold_type"] == "cmn"}
@@ -64,6 +78,9 @@ def test_a_night_with_faults_on_matches_the_truth(tmp_path: Path, pg_url: str) -
         assert all(holds[o]["valid"] for o in released), "an invalid CMN was released"
         for order, hold in holds.items():
             assert order in released or f"cmn_invalid:{order}" in keys or f"cmn_needs_review:{order}" in keys
+        valid = [o for o, h in holds.items() if h["valid"]]
+        print(f"valid holds released: {len(set(released) & set(valid))}/{len(valid)}")
+        assert len(valid) >= 3 and len(set(released) & set(valid)) >= 0.9 * len(valid), (released, valid)
 
         # Every other exception the truth implies is in the queue once.
         for expected in truth["expected_exceptions"]:

@@ -352,7 +352,7 @@ async def run_robot(config: Config, robot_name: str, *, night: dt.date, contexts
     # ever seeing them close, so the runner would hang on exit.
     executor = ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1),
                                    mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=init_worker, initargs=(os.getpid(),))
+                                   initializer=init_worker, initargs=(os.getpid(), config.cache_dir))
     workers: list[Worker] = []
     try:
         async with launch(chromium=config.chromium) as (_playwright, browser):

@@ -31,11 +31,22 @@ def _tessdata() -> Path | None:
     return Path(match.group(1)) if match else None
 
 
+_cache_dir: Path | None = None
+
+
+def use_cache_dir(folder: Path | str | None) -> None:
+    """Keep the word list in `folder` (the application's Config.cache_dir, which reads the environment;
+    the extractors read no setting themselves). Unset: ~/.cache/hme-rpa."""
+    global _cache_dir
+    _cache_dir = Path(folder) if folder else None
+    known_words.cache_clear()
+
+
 def _cache_file(model: Path) -> Path:
     stat = model.stat()
     key = hashlib.sha256(f"{model.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return root / "hme-rpa" / f"tesseract-words-{key}.txt"
+    root = _cache_dir or Path.home() / ".cache" / "hme-rpa"
+    return root / f"tesseract-words-{key}.txt"
 
 
 def _from_model(model: Path) -> str | None:

@@ -297,10 +297,12 @@ def extract(path: Path, as_json: bool, workers: int | None) -> None:
     """Read a remittance, CMN or written order (a file), or every document in a folder."""
     import json as json_module
 
-    from extractors import ExtractError, extract as run_extract
+    from extractors import ExtractError, dictionary, extract as run_extract
 
     if workers is not None and workers < 1:
         raise click.BadParameter("--workers must be at least 1")
+    cache_dir = _config().cache_dir
+    dictionary.use_cache_dir(cache_dir)
     if path.is_file():
         try:
             document = run_extract(path)
@@ -325,7 +327,7 @@ def extract(path: Path, as_json: bool, workers: int | None) -> None:
     from bots.robots.extraction import init_worker
 
     with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, initializer=init_worker,
-                             initargs=(os.getpid(),)) as pool, \
+                             initargs=(os.getpid(), cache_dir)) as pool, \
             click.progressbar(length=len(files), label=f"reading {len(files)} files", file=sys.stderr) as bar:
         futures = {pool.submit(_extract_one, file): file for file in files}
         results: dict[Path, tuple[Any, str | None]] = {}

@@ -94,6 +94,9 @@ class Config:
     # EOBs are posted (default all; one posted by hand is left out); the Chromium to drive (default Debian's).
     vault_key: str = ""
     vault_key_file: str = ""
+    # Where derived files that may be rebuilt are kept (the OCR model's word list); default
+    # $XDG_CACHE_HOME/hme-rpa, else ~/.cache/hme-rpa.
+    cache_dir: str = ""
     runner_name: str = ""
     contexts: int = 0
     schedule: str = "claim-status=22:00,eobs=01:00,cmns=03:00,reports=04:30"
@@ -129,6 +132,7 @@ class Config:
         "server_port": "HME_PORT",
         "vault_key": "HME_VAULT_KEY",
         "vault_key_file": "HME_VAULT_KEY_FILE",
+        "cache_dir": "HME_CACHE_DIR",
         "runner_name": "HME_RUNNER",
         "contexts": "HME_CONTEXTS",
         "schedule": "HME_SCHEDULE",
@@ -162,6 +166,8 @@ class Config:
             # The key file's default home follows the XDG convention, read here like every other setting.
             values["vault_key_file"] = str(Path(env.get("XDG_CONFIG_HOME") or Path.home() / ".config")
                                            / "hme-rpa" / "vault.key")
+        if "cache_dir" not in values:
+            values["cache_dir"] = str(Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "hme-rpa")
         values.update(overrides)
         unknown = set(values) - set(types)
         if unknown:

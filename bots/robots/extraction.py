@@ -18,12 +18,17 @@ from .base import NightContext
 PARENT_CHECK_SECONDS = 1.0
 
 
-def init_worker(parent: int) -> None:
-    """In each extraction process: one Tesseract thread, since every core already has a process.
+def init_worker(parent: int, cache_dir: str = "") -> None:
+    """In each extraction process: one Tesseract thread, since every core already has a process; the word
+    list kept in the configuration's cache folder.
 
     `parent` is the runner's pid, passed by the runner: a runner killed while this process was still starting
     has already given it to another parent by the time it could ask."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    if cache_dir:
+        from extractors import dictionary
+
+        dictionary.use_cache_dir(cache_dir)
     threading.Thread(target=_exit_with_parent, args=(parent,), name="parent-watch", daemon=True).start()
 
 

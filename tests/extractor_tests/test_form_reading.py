@@ -337,9 +337,11 @@ def test_a_description_read_two_ways_is_settled_by_the_words_tesseract_knows() -
 def test_the_word_list_is_kept_in_the_cache_under_the_model_it_came_from(tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     from extractors import dictionary
+    from hme_rpa.config import Config
 
+    # The folder is the configuration's (XDG_CACHE_HOME read there); the extractors are handed it.
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    dictionary.known_words.cache_clear()
+    dictionary.use_cache_dir(Config.from_env().cache_dir)
     try:
         words = dictionary.known_words()
         assert "FOLDING" in words
@@ -356,11 +358,10 @@ def test_the_word_list_is_kept_in_the_cache_under_the_model_it_came_from(tmp_pat
         assert dictionary._cache_file(model) != before
         # No cache to write to (the folder is a file): the words all the same, from the model.
         monkeypatch.undo()
-        monkeypatch.setenv("XDG_CACHE_HOME", str(model))
-        dictionary.known_words.cache_clear()
+        dictionary.use_cache_dir(model)
         assert dictionary.known_words() == words
     finally:
-        dictionary.known_words.cache_clear()
+        dictionary.use_cache_dir(None)
 
 
 def _ink(text: str, size: float = 10) -> tuple[Image.Image, np.ndarray]:

@@ -392,9 +392,37 @@ def _answer_number(form: Form, question: Hit, column: tuple[float, float] | None
 
 
 def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
+    """The CMN's sections in the form's order; every value waiting to be read again is read in one go at the
+    end (`_Reader.settle`), then the rules run on what was read."""
     r = _Reader(form)
     cmn = Cmn()
+    _section_a(r, form, cmn)
+    _patient_and_supplier(r, form, cmn)
+    _place_and_hcpcs(r, form, cmn)
+    _physician(r, form, cmn)
+    _need_and_diagnoses(r, form, cmn)
+    _answers(r, form, cmn)
+    _section_d(r, form, cmn)
+    r.settle()
+    # Nothing is left blank silently: a field that came back empty goes to a person, unless the
+    # form allows it blank (the other test result, the dates of other certification types).
+    for path in ("initial_date", "patient.name", "patient.mbi", "patient.dob", "supplier.name", "supplier.nsc",
+                 "physician.name", "physician.npi", "place_of_service", "length_of_need_months", "test.date",
+                 "test.condition", "q2_circumstance", "portable", "flow_rate_lpm", "q7_edema", "q8_cor_pulmonale",
+                 "q9_hematocrit", "signature_date", "certification_type"):
+        if _get(cmn, path) is None:
+            r.review.append(path)
+    if not cmn.hcpcs:
+        r.review.append("hcpcs")
+    if cmn.test.pao2_mmhg is None and cmn.test.sao2_percent is None:
+        r.review.extend(["test.pao2_mmhg", "test.sao2_percent"])
+    cmn.problems = rules.cmn_problems(cmn)
+    cmn.review, cmn.valid = verdict(r.review, cmn.problems, rules.rule_fields(cmn))
+    return cmn
 
+
+def _section_a(r: _Reader, form: Form, cmn: Cmn) -> None:
+    """Section A: the certification type and its date."""
     # Section A: certification type by which box is marked, with its date. The labels are looked for on
     # Section A's heading line and its neighbours only ("reviewed" in Section D is not REVISED).
     section_a = form.find("SECTION A Certification Type/Date")
@@ -426,6 +454,9 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
     else:
         r.review.append("initial_date")
 
+
+def _patient_and_supplier(r: _Reader, form: Form, cmn: Cmn) -> None:
+    """The patient's box (name, address, MBI, birth date) and the supplier's beside it."""
     # Patient and supplier sit side by side: split by where the supplier's box starts.
     patient_hit = form.find("PATIENT NAME, ADDRESS")
     supplier_hit = form.find("SUPPLIER NAME, ADDRESS")
@@ -461,6 +492,9 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
         cmn.supplier = Supplier(name=r.keep("supplier.name", values.text_in(form.line_below(supplier_hit, 1, x_min=split))))
     cmn.supplier.nsc = r.keep("supplier.nsc", r.value_after("NSC #:", values.text_in, take=1)[0])
 
+
+def _place_and_hcpcs(r: _Reader, form: Form, cmn: Cmn) -> None:
+    """The place of service and the HCPCS codes, below their labels or beside them."""
     # Place of service and HCPCS: the values on the line below their labels.
     pos_hit = form.find("PLACE OF SERVICE")
     hcpcs_hit = form.find("HCPCS CODE")
@@ -530,6 +564,9 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
     else:
         r.review.append("hcpcs")
 
+
+def _physician(r: _Reader, form: Form, cmn: Cmn) -> None:
+    """The physician's name and NPI."""
     physician_hit = form.find("PHYSICIAN NAME, ADDRESS")
     if physician_hit:
         r.confirm_words("physician.name", form.line_below(physician_hit, 1), values.name_in,
@@ -542,6 +579,9 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
         npi = r.value_after("NPI", values.npi_in, take=2, after=below)[0]
     cmn.physician.npi = r.keep("physician.npi", npi)
 
+
+def _need_and_diagnoses(r: _Reader, form: Form, cmn: Cmn) -> None:
+    """Section B's first row: the length of need and the ICD-10 codes."""
     # Section B.
     months, months_hit = r.value_after("(# OF MONTHS):", lambda ws: values.integer_in(ws, 1, 99), take=1)
     if months_hit is None:
@@ -572,6 +612,10 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
         icd_cell = (min(icd_cell[0], min(w.left for w in first_codes) - form.char_h * 0.6), *icd_cell[1:])
     r.confirm("icd10", _code_list(icd_words, values.icd10_in), icd_cell,
               lambda ws: _code_list(_unglued_codes(ws), values.icd10_in), lambda v: setattr(cmn, "icd10", v or []))
+
+
+def _answers(r: _Reader, form: Form, cmn: Cmn) -> None:
+    """Section B's answers: the test, its date and conditions, portable, flow rate, questions 7-9."""
     test = OxygenTest()
     pao2_hit = form.find("a) mm Hg") or form.find("a) Hg")  # the unit glued ("mmuHg")
     if pao2_hit:
@@ -634,6 +678,9 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
     cmn.q9_hematocrit = r.checked_letter("Does the patient have a hematocrit",  # type: ignore[assignment]
                                          "q9_hematocrit", lambda v: setattr(cmn, "q9_hematocrit", v))
 
+
+def _section_d(r: _Reader, form: Form, cmn: Cmn) -> None:
+    """Section D: the physician's signature and its date."""
     # Section D: a signature is ink where a name is signed, not text.
     signature_hit = form.find("PHYSICIAN'S SIGNATURE")
     if signature_hit:
@@ -662,23 +709,6 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
                   required=False)
     else:
         r.review.extend(["signature_present", "signature_date"])
-
-    r.settle()
-    # Nothing is left blank silently: a field that came back empty goes to a person, unless the
-    # form allows it blank (the other test result, the dates of other certification types).
-    for path in ("initial_date", "patient.name", "patient.mbi", "patient.dob", "supplier.name", "supplier.nsc",
-                 "physician.name", "physician.npi", "place_of_service", "length_of_need_months", "test.date",
-                 "test.condition", "q2_circumstance", "portable", "flow_rate_lpm", "q7_edema", "q8_cor_pulmonale",
-                 "q9_hematocrit", "signature_date", "certification_type"):
-        if _get(cmn, path) is None:
-            r.review.append(path)
-    if not cmn.hcpcs:
-        r.review.append("hcpcs")
-    if cmn.test.pao2_mmhg is None and cmn.test.sao2_percent is None:
-        r.review.extend(["test.pao2_mmhg", "test.sao2_percent"])
-    cmn.problems = rules.cmn_problems(cmn)
-    cmn.review, cmn.valid = verdict(r.review, cmn.problems, rules.rule_fields(cmn))
-    return cmn
 
 
 def _get(model: Any, path: str) -> Any:

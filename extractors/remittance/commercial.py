@@ -85,52 +85,83 @@ def _adjustments(row: Line, match: re.Match[str], path: str, trust: Trust) -> li
     return out
 
 def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[str]]:
-    remit = Remittance(payer=Payer(), payee=Payee(), payment=Payment())
-    trust = Trust()
-    claim: RemittanceClaim | None = None
-    header_done = False
-    in_plb = False
+    """The EOB row by row: the header's fields, then each claim (its patient row, service lines, remarks and
+    totals), then the provider-level adjustments; a row that reads as none of these is listed for review."""
+    reading = _Reading()
     for row in lines:
         text = row.text
         if not text or _PAGE.match(text) or _RULE.match(text) or _COLUMNS.match(text):
             continue
-        if text == "None" and (in_plb or claim is not None):
+        if text == "None" and (reading.in_plb or reading.claim is not None):
             continue  # "no provider-level adjustments" even where its heading was not read
+        if reading.header(row) or reading.claim_start(row):
+            continue
+        if _OTHER.match(text):
+            reading.in_plb, reading.claim = True, None
+            continue
+        if _TOTAL.match(text):
+            continue  # the same figures as the claims and the payment amount; balancing checks them
+        if reading.in_plb:
+            reading.provider_adjustment(row)
+        elif reading.claim is None:
+            if reading.header_done:
+                reading.trust.review.append("document")
+        elif not reading.claim_row(row):
+            reading.trust.review.append(f"claims.{len(reading.remit.claims) - 1}")
+    return reading.remit, {}, reading.trust.review
+
+
+class _Reading:
+    """What has been read so far, and where the reading stands (in a claim, in the provider adjustments)."""
+
+    def __init__(self) -> None:
+        self.remit = Remittance(payer=Payer(), payee=Payee(), payment=Payment())
+        self.trust = Trust()
+        self.claim: RemittanceClaim | None = None
+        self.header_done = False
+        self.in_plb = False
+
+    def header(self, row: Line) -> bool:
+        """The payer, payee, payment and amount rows; whether the row was one."""
+        remit, trust, text = self.remit, self.trust, row.text
         if match := _PAYER.match(text):
             if remit.payer.name is None:
                 remit.payer.name = match["payer"]
                 trust.check("payer.name", row.group_conf(match, "payer"))
-            continue
+            return True
         if match := _PAYEE.match(text):
             remit.payee = Payee(name=match["name"], npi=match["npi"])
             trust.check("payee.npi", row.group_conf(match, "npi"), is_npi(match["npi"]))
             trust.check("payee.name", row.group_conf(match, "name"))
-            continue
+            return True
         if match := _PAYMENT.match(text):
             remit.payment.date = us_date(match["date"])
             remit.payment.number = match["number"]
             remit.payment.method = match["method"]
             trust.check("payment.date", row.group_conf(match, "date"), remit.payment.date is not None)
             trust.check("payment.number", row.group_conf(match, "number"))
-            continue
+            return True
         if (match := _AMOUNT.match(text)) and remit.payment.amount is None:
             remit.payment.amount = money(match["amount"])
-            header_done = True
-            continue
+            self.header_done = True
+            return True
+        return False
+
+    def claim_start(self, row: Line) -> bool:
+        """A claim's patient row, read whole or piece by piece; whether the row was one."""
+        trust, text = self.trust, row.text
         if match := _PATIENT.match(text):
             member, member_ok = _payer_id(match["member"], "BRX", 9)
             number, number_ok = _payer_id(match["number"], "BR", 11)
-            claim = RemittanceClaim(patient_name=match["name"], member_id=member, account_number=match["account"],
-                                    payer_claim_number=number)
-            remit.claims.append(claim)
-            index = len(remit.claims) - 1
+            self._start(RemittanceClaim(patient_name=match["name"], member_id=member,
+                                        account_number=match["account"], payer_claim_number=number))
+            index = len(self.remit.claims) - 1
             trust.check(f"claims.{index}.patient_name", row.group_conf(match, "name"))
             trust.check(f"claims.{index}.member_id", row.group_conf(match, "member"), member_ok)
             trust.check(f"claims.{index}.account_number", row.group_conf(match, "account"),
                         is_account(match["account"]))
             trust.check(f"claims.{index}.payer_claim_number", row.group_conf(match, "number"), number_ok)
-            in_plb = False
-            continue
+            return True
         if _PATIENT_START.match(text):
             # A claim's first line the pattern refused ("Patient Account: 629077 -2"): the claim starts here
             # all the same, so that its lines and totals are not taken for the previous claim's. Each piece
@@ -140,34 +171,36 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[st
             account = re.sub(r"\s+", "", pieces["account"]) if pieces["account"] else None
             member, _ = _payer_id(pieces["member"], "BRX", 9)
             number, _ = _payer_id(pieces["number"], "BR", 11)
-            claim = RemittanceClaim(patient_name=pieces["name"], member_id=member, payer_claim_number=number,
-                                    account_number=account)
-            remit.claims.append(claim)
-            trust.review.append(f"claims.{len(remit.claims) - 1}")
-            in_plb = False
-            continue
-        if _OTHER.match(text):
-            in_plb, claim = True, None
-            continue
-        if _TOTAL.match(text):
-            continue  # the same figures as the claims and the payment amount; balancing checks them
-        if in_plb:
-            if text == "None":
-                continue
-            if match := _PLB.match(text):
-                remit.provider_adjustments.append(ProviderAdjustment(
-                    reason=match["reason"], reference=match["ref"],
-                    member_id=None if match["member"] == "-" else match["member"], amount=money(match["amt"])))
-                trust.check(f"provider_adjustments.{len(remit.provider_adjustments) - 1}",
-                            row.group_conf(match, "reason", "ref", "member"))
-                continue
-            trust.review.append(f"provider_adjustments.{len(remit.provider_adjustments)}")
-            continue
-        if claim is None:
-            if header_done:
-                trust.review.append("document")
-            continue
-        index = len(remit.claims) - 1
+            self._start(RemittanceClaim(patient_name=pieces["name"], member_id=member, payer_claim_number=number,
+                                        account_number=account))
+            trust.review.append(f"claims.{len(self.remit.claims) - 1}")
+            return True
+        return False
+
+    def _start(self, claim: RemittanceClaim) -> None:
+        self.remit.claims.append(claim)
+        self.claim, self.in_plb = claim, False
+
+    def provider_adjustment(self, row: Line) -> None:
+        if row.text == "None":
+            return
+        remit, trust = self.remit, self.trust
+        if match := _PLB.match(row.text):
+            remit.provider_adjustments.append(ProviderAdjustment(
+                reason=match["reason"], reference=match["ref"],
+                member_id=None if match["member"] == "-" else match["member"], amount=money(match["amt"])))
+            trust.check(f"provider_adjustments.{len(remit.provider_adjustments) - 1}",
+                        row.group_conf(match, "reason", "ref", "member"))
+            return
+        trust.review.append(f"provider_adjustments.{len(remit.provider_adjustments)}")
+
+    def claim_row(self, row: Line) -> bool:
+        """A service line (read strictly, else token by token), its remark codes, or the claim's totals;
+        whether the row was one."""
+        claim, trust, text = self.claim, self.trust, row.text
+        assert claim is not None
+        index = len(self.remit.claims) - 1
+        path = f"claims.{index}.lines.{len(claim.lines)}"
         if match := _LINE.match(text):
             line = ServiceLine(
                 service_date=us_date(match["frm"]), place_of_service=None, procedure=match["code"],
@@ -175,18 +208,16 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[st
                 billed=money(match["billed"]),
                 allowed=money(match["allowed"]), deductible=money(match["deduct"]),
                 coinsurance=money(match["coins"]), paid=money(match["paid"]))
-            path = f"claims.{index}.lines.{len(claim.lines)}"
             line.adjustments = _adjustments(row, match, path, trust)
             claim.lines.append(line)
             trust.check(f"{path}.service_date", row.group_conf(match, "frm"), line.service_date is not None)
             trust.check(f"{path}.procedure", row.group_conf(match, "code"), is_hcpcs(match["code"]))
             trust.check(f"{path}.modifiers", row.group_conf(match, "mods"))
             trust.check(f"{path}.units", row.group_conf(match, "units"))
-            continue
+            return True
         if _DATED.match(text) and (loose := loose_line.parse(text)) is not None:
             # A service line the strict pattern refused (a dotted zero read as two glyphs, an amount split
             # at its point): read token by token, whatever had to change under review.
-            path = f"claims.{index}.lines.{len(claim.lines)}"
             billed, allowed, deductible, coinsurance, paid = loose.amounts
             claim.lines.append(ServiceLine(
                 service_date=loose.service_date, place_of_service=None, procedure=loose.procedure,
@@ -199,15 +230,14 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[st
             mods = " ".join(loose.modifiers)
             at = text.find(f" {mods} ") + 1 if mods else -1
             trust.check(f"{path}.modifiers", row.conf(at, at + len(mods)) if at > 0 else 100.0)
-            continue
+            return True
         if (match := _REMARKS.match(text)) and claim.lines:
             claim.lines[-1].remarks.extend(match["codes"].split())
             trust.check(f"claims.{index}.lines.{len(claim.lines) - 1}.remarks", row.group_conf(match, "codes"))
-            continue
+            return True
         if match := _CLAIM_TOTALS.match(text):
             claim.billed, claim.allowed = money(match["billed"]), money(match["allowed"])
             claim.paid, claim.patient_responsibility = money(match["paid"]), money(match["pr"])
             claim.status = status_for(claim.paid)  # type: ignore[assignment]
-            continue
-        trust.review.append(f"claims.{index}")
-    return remit, {}, trust.review
+            return True
+        return False

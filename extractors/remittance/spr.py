@@ -70,27 +70,57 @@ class _ClaimTotals:
 
 def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, _ClaimTotals], list[str]]:
     """Returns the remittance, the printed claim totals by claim index, and the review paths."""
-    remit = Remittance(payer=Payer(), payee=Payee(), payment=Payment(method="CHK"))
-    printed: dict[int, _ClaimTotals] = {}
-    trust = Trust()
-    claim: RemittanceClaim | None = None
-    line: ServiceLine | None = None
-    in_plb = False
-    pending_totals: list[str] | None = None
+    reading = _Reading()
     for row in lines:
         text = row.text
         if not text:
             continue
+        if reading.header(row) or _COLUMNS.match(text) or _RULE.match(text):
+            continue
+        if reading.pending_totals is not None and reading.totals_below(row):
+            continue
+        if reading.claim_start(row):
+            continue
+        if _TOTALS.match(text):
+            reading.totals(row)
+            continue
+        if _PLB_HEAD.match(text):
+            reading.in_plb = True
+            continue
+        if reading.in_plb:
+            reading.provider_adjustment(row)
+        elif reading.claim is not None and not reading.claim_row(row):
+            reading.trust.review.append(f"claims.{len(reading.remit.claims) - 1}")
+        # Between claims only the header block appears; anything else is an address line of the header.
+    return reading.remit, reading.printed, reading.trust.review
+
+
+class _Reading:
+    """What has been read so far, and where the reading stands (in a claim, after the totals' labels, in
+    the provider-level adjustments)."""
+
+    def __init__(self) -> None:
+        self.remit = Remittance(payer=Payer(), payee=Payee(), payment=Payment(method="CHK"))
+        self.printed: dict[int, _ClaimTotals] = {}
+        self.trust = Trust()
+        self.claim: RemittanceClaim | None = None
+        self.line: ServiceLine | None = None
+        self.in_plb = False
+        self.pending_totals: list[str] | None = None
+
+    def header(self, row: Line) -> bool:
+        """The payer, payee, page, date and check rows; whether the row was one."""
+        remit, trust, text = self.remit, self.trust, row.text
         if match := _PAYER.match(text):
             if remit.payer.name is None:
                 remit.payer.name = match["payer"]
                 trust.check("payer.name", row.group_conf(match, "payer"))
-            continue
+            return True
         if (match := _PAYEE.match(text)) and remit.payee.npi is None:
             remit.payee = Payee(name=match["name"], npi=match["npi"])
             trust.check("payee.npi", row.group_conf(match, "npi"), is_npi(match["npi"]))
             trust.check("payee.name", row.group_conf(match, "name"))
-            continue
+            return True
         header = False
         for pattern in (_PAGE, _DATE, _CHECK):
             if match := pattern.search(text):
@@ -101,95 +131,108 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, _ClaimTotals], l
                 if pattern is _CHECK and remit.payment.number is None:
                     remit.payment.number = match["check"]
                     trust.check("payment.number", row.group_conf(match, "check"))
-        if header or _COLUMNS.match(text) or _RULE.match(text):
-            continue
-        if pending_totals is not None:
-            # The row of values under the totals' labels (after a page break, the next page's first row).
-            values = text.split()
-            labels, pending_totals = pending_totals, None
-            if values and all(_NUMBER.match(v) for v in values):
-                _take_totals(remit, trust, labels, values, row.conf(0, len(text)))
-                continue
-            trust.review.append("payment.amount")
-        if match := _NAME.match(text):
-            member = match["hic"]
-            if member and len(member) == 11 and member[0].isdigit() and not is_mbi(member):
-                member = mbi_by_format(member)  # an MBI misread by OCR (O for 0): the format says which; in doubt
-            claim = RemittanceClaim(patient_name=match["name"], member_id=member, account_number=match["acnt"],
-                                    payer_claim_number=match["icn"])
-            remit.claims.append(claim)
-            index = len(remit.claims) - 1
-            printed[index] = _ClaimTotals()
-            trust.check(f"claims.{index}.patient_name", row.group_conf(match, "name"))
-            trust.check(f"claims.{index}.member_id", row.group_conf(match, "hic"),
-                        match["hic"] is None or is_mbi(match["hic"]) or not match["hic"][:1].isdigit())
-            trust.check(f"claims.{index}.account_number", row.group_conf(match, "acnt"))
-            trust.check(f"claims.{index}.payer_claim_number", row.group_conf(match, "icn"))
-            line = None
-            continue
-        if _TOTALS.match(text):
-            if any(_NUMBER.match(v) for v in text.split()):
-                _take_inline_totals(remit, trust, text, row.conf(0, len(text)))
-            else:
-                pending_totals = _total_labels(text)  # the values are on the next line, under their labels
-            claim = line = None
-            continue
-        if _PLB_HEAD.match(text):
-            in_plb = True
-            continue
-        if in_plb:
-            if text == "NONE":
-                continue
-            if match := _PLB.match(text):
-                remit.provider_adjustments.append(ProviderAdjustment(
-                    reason=match["reason"], reference=match["ref"], member_id=match["hic"], amount=money(match["amt"])))
-                trust.check(f"provider_adjustments.{len(remit.provider_adjustments) - 1}",
-                            row.group_conf(match, "reason", "ref", "hic"))
-                continue
-            trust.review.append(f"provider_adjustments.{len(remit.provider_adjustments)}")
-            continue
-        if claim is None:
-            # Between claims only the header block appears; anything else is an address line of the header.
-            continue
-        index = len(remit.claims) - 1
+        return header
+
+    def totals_below(self, row: Line) -> bool:
+        """The row of values under the totals' labels (after a page break, the next page's first row);
+        whether the row was it."""
+        text = row.text
+        values = text.split()
+        labels, self.pending_totals = self.pending_totals or [], None
+        if values and all(_NUMBER.match(v) for v in values):
+            _take_totals(self.remit, self.trust, labels, values, row.conf(0, len(text)))
+            return True
+        self.trust.review.append("payment.amount")
+        return False
+
+    def totals(self, row: Line) -> None:
+        text = row.text
+        if any(_NUMBER.match(v) for v in text.split()):
+            _take_inline_totals(self.remit, self.trust, text, row.conf(0, len(text)))
+        else:
+            self.pending_totals = _total_labels(text)  # the values are on the next line, under their labels
+        self.claim = self.line = None
+
+    def claim_start(self, row: Line) -> bool:
+        """A claim's NAME row; whether the row was one."""
+        trust = self.trust
+        if not (match := _NAME.match(row.text)):
+            return False
+        member = match["hic"]
+        if member and len(member) == 11 and member[0].isdigit() and not is_mbi(member):
+            member = mbi_by_format(member)  # an MBI misread by OCR (O for 0): the format says which; in doubt
+        self.claim = RemittanceClaim(patient_name=match["name"], member_id=member, account_number=match["acnt"],
+                                     payer_claim_number=match["icn"])
+        self.remit.claims.append(self.claim)
+        index = len(self.remit.claims) - 1
+        self.printed[index] = _ClaimTotals()
+        trust.check(f"claims.{index}.patient_name", row.group_conf(match, "name"))
+        trust.check(f"claims.{index}.member_id", row.group_conf(match, "hic"),
+                    match["hic"] is None or is_mbi(match["hic"]) or not match["hic"][:1].isdigit())
+        trust.check(f"claims.{index}.account_number", row.group_conf(match, "acnt"))
+        trust.check(f"claims.{index}.payer_claim_number", row.group_conf(match, "icn"))
+        self.line = None
+        return True
+
+    def provider_adjustment(self, row: Line) -> None:
+        if row.text == "NONE":
+            return
+        remit = self.remit
+        if match := _PLB.match(row.text):
+            remit.provider_adjustments.append(ProviderAdjustment(
+                reason=match["reason"], reference=match["ref"], member_id=match["hic"], amount=money(match["amt"])))
+            self.trust.check(f"provider_adjustments.{len(remit.provider_adjustments) - 1}",
+                             row.group_conf(match, "reason", "ref", "hic"))
+            return
+        self.trust.review.append(f"provider_adjustments.{len(remit.provider_adjustments)}")
+
+    def claim_row(self, row: Line) -> bool:
+        """A service line, an adjustment continued on the next row, remark codes, the claim's totals or its
+        net; whether the row was one. An adjustment's code read in doubt is listed as that adjustment's
+        (`lines.N.adjustments.K.code`): its amount the balancing rules check."""
+        claim, trust, text = self.claim, self.trust, row.text
+        assert claim is not None
+        index = len(self.remit.claims) - 1
         if match := _SERVICE.match(text):
             line = ServiceLine(
                 service_date=spr_service_date(match["frm"], match["to"]), place_of_service=match["pos"],
                 procedure=match["proc"], modifiers=match["mods"].split(), units=int(match["units"]),
                 billed=money(match["billed"]), allowed=money(match["allowed"]), deductible=money(match["deduct"]),
                 coinsurance=money(match["coins"]), paid=money(match["paid"]))
+            claim.lines.append(line)
+            self.line = line
+            path = f"claims.{index}.lines.{len(claim.lines) - 1}"
             if match["grp"]:
                 line.adjustments.append(Adjustment(group=match["grp"], reason=match["rc"], amount=money(match["adj"])))
-            claim.lines.append(line)
-            path = f"claims.{index}.lines.{len(claim.lines) - 1}"
+                trust.check(f"{path}.adjustments.0.code", row.group_conf(match, "grp", "rc"))
             trust.check(f"{path}.service_date", row.group_conf(match, "frm", "to"), line.service_date is not None)
             trust.check(f"{path}.procedure", row.group_conf(match, "proc"), is_hcpcs(match["proc"]))
             trust.check(f"{path}.modifiers", row.group_conf(match, "mods"))
             trust.check(f"{path}.units", row.group_conf(match, "units"))
             trust.check(f"{path}.place_of_service", row.group_conf(match, "pos"))
-            trust.check(f"{path}.adjustments", row.group_conf(match, "grp", "rc"))
-            continue
+            return True
+        line = self.line
         if (match := _CONTINUATION.match(text)) and line is not None:
             line.adjustments.append(Adjustment(group=match["grp"], reason=match["rc"], amount=money(match["amt"])))
-            trust.check(f"claims.{index}.lines.{len(claim.lines) - 1}.adjustments", row.group_conf(match, "grp", "rc"))
-            continue
+            trust.check(f"claims.{index}.lines.{len(claim.lines) - 1}.adjustments.{len(line.adjustments) - 1}.code",
+                        row.group_conf(match, "grp", "rc"))
+            return True
         if (match := _REMARKS.match(text)) and line is not None:
             line.remarks.extend(match["codes"].split())
             trust.check(f"claims.{index}.lines.{len(claim.lines) - 1}.remarks", row.group_conf(match, "codes"))
-            continue
+            return True
         if match := _CLAIM_TOTALS.match(text):
             claim.patient_responsibility = money(match["pr"])
             claim.billed = money(match["billed"])
             claim.allowed = money(match["allowed"])
             claim.paid = money(match["paid"])
             claim.status = status_for(claim.paid)  # type: ignore[assignment]
-            printed[index].adjustments = money(match["adj"])
-            continue
+            self.printed[index].adjustments = money(match["adj"])
+            return True
         if match := _NET.match(text):
-            printed[index].net = money(match["net"])
-            continue
-        trust.review.append(f"claims.{index}")
-    return remit, printed, trust.review
+            self.printed[index].net = money(match["net"])
+            return True
+        return False
 
 
 def _total_labels(text: str) -> list[str]:

@@ -154,3 +154,21 @@ def test_a_group_code_with_its_o_read_as_q_is_the_contractual_group() -> None:
     from extractors.lines import fix_word
 
     assert fix_word("CQ-45") == "CO-45" and fix_word("PR-3;") == "PR-3;"
+
+
+def test_a_medicare_adjustment_code_read_in_doubt_is_listed_as_that_adjustments() -> None:
+    from extractors.lines import Line
+
+    def row(text: str, doubtful: str = "") -> Line:
+        spans, at = [], 0
+        for word in text.split():
+            spans.append((at, at + len(word), 30.0 if word == doubtful else 96.0))
+            at += len(word) + 1
+        return Line(" ".join(text.split()), spans)
+
+    _, _, review = spr.parse([
+        row("NAME SMITH, MARY HIC 7CJ0W72MR28 ACNT 223514-5 ICN 27236611157876 ASG Y MOA MA18"),
+        row("1575513134 1219 121925 12 1 A7030 NU 534.94 286.66 0.00 57.33 CO-45 248.28 224.74"),
+        row("PR-2 57.33", doubtful="PR-2"),
+    ])
+    assert review == ["claims.0.lines.0.adjustments.1.code"]

@@ -25,6 +25,7 @@ from ..runtime.checkpoints import Unit
 from .base import Attachment, Filing, NightContext, Outcome, Robot, Worker, add_totals
 from .evidence import RemittancePages
 from .extraction import extract_bytes
+from . import imbalance
 from .settle import may_settle, settle
 
 if TYPE_CHECKING:
@@ -94,7 +95,8 @@ class EobPostingRobot(Robot):
         printed = Decimal(str(remit["payment"]["amount"] or "0"))
         global_review = [p for p in remit["review"] if not CLAIM_PATH.match(p) and not p.startswith("provider_adjustments")]
         if not remit["balanced"] or global_review or printed != Decimal(data["amount"]):
-            why = remit["problems"] or global_review or [f"check amount {printed} differs from the portal's {data['amount']}"]
+            why = [*imbalance.explain(remit), *remit["problems"]] or global_review or [
+                f"check amount {printed} differs from the portal's {data['amount']}"]
             if remit["ocr"]:
                 why = [*why, "Read from a scan by OCR: the difference may be a misread; compare with the attached EOB"]
             outcome.filings.append(Filing({**base_item, "idempotency_key": f"unbalanced_remittance:{check}",

@@ -443,3 +443,29 @@ def test_leadership_page_in_chromium(app: Any, session: Session, make_user: Call
         assert page.locator("#drill tbody tr").count() == 1
         page.screenshot(path=tmp_path / "kpis-drill.png", full_page=True)
         keep_screenshot(tmp_path / "kpis-drill.png")
+
+
+def test_a_robot_run_shows_its_end_and_duration_and_opens_the_items_it_filed(
+        client: FlaskClient, make_user: Callable[..., User], make_item: Callable[..., int], session: Session) -> None:
+    now = dt.datetime.now(dt.timezone.utc)
+    started, ended = now - dt.timedelta(hours=2), now - dt.timedelta(hours=1, minutes=55, seconds=40)
+    session.add(RobotRun(robot="eobs", night=now.date(), runner="r1", status=RunStatus.FINISHED, started_at=started,
+                         finished_at=ended, units_done=3, units_exception=1, units_failed=0, exceptions_filed=1,
+                         error="", totals={}))
+    session.commit()
+    during = make_item(source="eobs")
+    session.get(WorkItem, during).created_at = started + dt.timedelta(minutes=2)  # type: ignore[union-attr]
+    later = make_item(source="eobs")  # filed by another run, now
+    other = make_item(source="cmns")
+    session.get(WorkItem, other).created_at = started + dt.timedelta(minutes=3)  # type: ignore[union-attr]
+    session.commit()
+    make_user("lead", role=Role.SUPERVISOR)
+    login(client, "lead")
+    html = client.get("/kpis/robots").get_data(as_text=True)
+    assert "Ended" in html and "4 min 20 s" in html
+    link = re.search(r'<a href="(/\?[^"]*source=eobs[^"]*)">eobs</a>', html)
+    assert link is not None, html
+    listed = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert f"/items/{during}" in listed and f"/items/{later}" not in listed and f"/items/{other}" not in listed
+    assert 'id="run-filter"' in listed
+    assert client.get("/?source=eobs&since=not-a-time").status_code == 200  # an edited link is no bound, no 500

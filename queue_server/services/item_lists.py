@@ -25,17 +25,39 @@ class Filters:
     payer: str = ""
     status: str = "active"  # "active" (not resolved), "all", or one Status value
     page: int = 1
+    # The items one robot run filed: its robot, and filed from `since` until `until` (ISO times).
+    source: str = ""
+    since: str = ""
+    until: str = ""
 
     def args(self, **changes: Any) -> dict[str, Any]:
         """These filters, changed, as a query string's values (links to other pages and filters)."""
         values = {"q": self.q, "team": self.team, "kind": self.kind, "payer": self.payer,
-                  "status": self.status, "page": self.page, **changes}
+                  "status": self.status, "page": self.page, "source": self.source, "since": self.since,
+                  "until": self.until, **changes}
         return {k: v for k, v in values.items() if v not in ("", None) and not (k == "page" and v == 1)}
 
     @property
     def used(self) -> str:
         # For the audit log: which filters, never the search text (it can be a name).
-        return ",".join(k for k in ("q", "team", "kind", "payer", "status") if getattr(self, k)) or "none"
+        return ",".join(k for k in ("q", "team", "kind", "payer", "status", "source", "since", "until")
+                        if getattr(self, k)) or "none"
+
+    @property
+    def filed_between(self) -> tuple[dt.datetime | None, dt.datetime | None]:
+        """`since` and `until` as times; one that is not an ISO time is no bound (the link was edited)."""
+        return _instant(self.since), _instant(self.until)
+
+
+def _instant(text: str) -> dt.datetime | None:
+    """An ISO time (UTC when it names no zone); None when it is not one."""
+    try:
+        value = dt.datetime.fromisoformat(text[:40]) if text else None
+    except ValueError:
+        return None
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value
 
 
 @dataclass
@@ -75,6 +97,13 @@ def _filtered(stmt: Select[Any], f: Filters) -> Select[Any]:
         stmt = stmt.where(WorkItem.kind == Kind(f.kind))
     if f.payer:
         stmt = stmt.where(func.upper(WorkItem.payer) == f.payer.upper())  # one payer however a robot cased it
+    if f.source:
+        stmt = stmt.where(WorkItem.source == f.source)
+    since, until = f.filed_between
+    if since is not None:
+        stmt = stmt.where(WorkItem.created_at >= since)
+    if until is not None:
+        stmt = stmt.where(WorkItem.created_at <= until)
     if f.status == "active":
         stmt = stmt.where(WorkItem.status.in_(UNRESOLVED))
     elif f.status != "all":

@@ -404,12 +404,27 @@ def drill_billers(b: Board, offset: int, limit: int) -> Drill:
 def drill_robots(b: Board, offset: int, limit: int) -> Drill:
     runs, total = kpi_drills.robot_runs(db.session, b.start, b.end, request.args.get("robot", ""), offset, limit)
     minutes = config().minutes_saved_per_unit
-    return Drill("Robot runs", ["Robot", "Night", "Runner", "Status", "Started", "Finished alone", "To a person", "Failed",
-                                "Items filed", "Hours saved"],
-                 [[r.robot, r.night, r.runner, r.status.value, r.started_at, r.units_done, r.units_exception,
-                   r.units_failed, r.exceptions_filed, round(hours_saved(r.units_done, minutes.get(r.robot, 0)), 1)]
-                  for r in runs], total, note="Hours saved: units finished alone × HME_MINUTES_SAVED for the robot.",
-                 numeric={5, 6, 7, 8, 9})
+    return Drill("Robot runs", ["Robot", "Night", "Runner", "Status", "Started", "Ended", "Duration", "Finished alone",
+                                "To a person", "Failed", "Items filed", "Hours saved"],
+                 [[r.robot, r.night, r.runner, r.status.value, r.started_at, r.finished_at or "running",
+                   _duration(r.started_at, r.finished_at or g.now), r.units_done,
+                   r.units_exception, r.units_failed, r.exceptions_filed,
+                   round(hours_saved(r.units_done, minutes.get(r.robot, 0)), 1)]
+                  for r in runs], total,
+                 # Each run opens the items it filed: its robot's, filed between its start and its end.
+                 links=[url_for("queue.index", source=r.robot, since=r.started_at.isoformat(),
+                                until=(r.finished_at or g.now).isoformat(), status="all")
+                        for r in runs],
+                 note="Hours saved: units finished alone × HME_MINUTES_SAVED for the robot. A robot's name opens "
+                      "the items that run filed.", numeric={6, 7, 8, 9, 10, 11})
+
+
+def _duration(start: dt.datetime, end: dt.datetime) -> str:
+    """"1 h 04 min", "3 min 20 s": how long a run took (or has taken so far)."""
+    seconds = max(int((end - start).total_seconds()), 0)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min {seconds:02d} s"
 
 
 DRILLS: dict[str, Callable[[Board, int, int], Drill]] = {

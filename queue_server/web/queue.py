@@ -41,7 +41,9 @@ def _filters() -> Filters:
     status = args.get("status", "active")
     return Filters(q=args.get("q", "").strip()[:120], team=args.get("team", ""), kind=args.get("kind", ""),
                    payer=args.get("payer", "").strip()[:120],
-                   status=status if status in STATUS_CHOICES else "active", page=page_number(args.get("page", "1")))
+                   status=status if status in STATUS_CHOICES else "active", page=page_number(args.get("page", "1")),
+                   source=args.get("source", "").strip()[:64], since=args.get("since", "")[:40],
+                   until=args.get("until", "")[:40])
 
 
 @bp.get("/")

@@ -393,7 +393,7 @@ def drill_billers(b: Board, offset: int, limit: int) -> Drill:
              Decimal(resolved.get(p.id, (0, 0))[1])] for p in people]
     snapshot = latest_snapshot(db.session, b.last)
     billers = kpis.revenue_per_biller(db.session, snapshot.as_of if snapshot else None, b.scope)
-    note = (f"Annualised net revenue {billers.annual_revenue:,.2f} over {billers.billers} active billers; at seed 002's "
+    note = (f"Annualised net revenue {billers.annual_revenue:,.2f} over {billers.billers} active billers; at Brothis & Evans' "
             f"benchmark that revenue staffs {billers.needed[1]:.1f} to {billers.needed[0]:.1f} billers.")
     return Drill("Active billers: items resolved and dollars in the period", ["Biller", "Teams", "Resolved", "Dollars"],
                  rows[offset:offset + limit], len(rows), links=[url_for("kpis.index", user=p.id, period=b.period_days)

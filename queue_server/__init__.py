@@ -33,6 +33,9 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="hme_session",
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=config.session_hours),
+        # The server holds the session and its expiry (WebSession): the cookie, set at log-in to expire with it,
+        # is not signed and sent again on every response.
+        SESSION_REFRESH_EACH_REQUEST=False,
         # Room for a batch of 1,000 items or one attachment, with the multipart envelope.
         MAX_CONTENT_LENGTH=max(config.max_attachment_bytes, 16 * 1024 * 1024) + 1024 * 1024,
         WTF_CSRF_TIME_LIMIT=None,

@@ -42,6 +42,16 @@ def test_a_session_cookie_kept_after_log_out_opens_nothing(client: FlaskClient, 
     assert resp.status_code == 302 and "/login" in resp.headers["Location"]
 
 
+def test_the_session_cookie_is_set_at_log_in_not_signed_again_on_every_click(
+        client: FlaskClient, make_user: Callable[..., User]) -> None:
+    # The server holds the session and its expiry; re-signing the cookie on each response cost every click.
+    make_user("pat")
+    assert "hme_session=" in (login(client, "pat").headers.get("Set-Cookie") or "")
+    client.get("/")  # the first page may add the form token to the session
+    again = client.get("/")
+    assert again.status_code == 200 and again.headers.get("Set-Cookie") is None
+
+
 def test_a_password_change_ends_every_session(client: FlaskClient, app: Flask, make_user: Callable[..., User],
                                               session: Session, config: Config) -> None:
     user = make_user("bea")

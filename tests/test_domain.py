@@ -154,3 +154,6 @@ def test_payer_codes_come_with_their_words() -> None:
     assert codes.with_words("F4") == "F4 (finalized: adjudicated, no payment forthcoming)"
     assert codes.with_words("co45") == "co45 (charge exceeds the fee schedule)"
     assert codes.with_words("ZZ9") == "ZZ9"  # unknown: the code alone, nothing made up
+    # A CMN's or a remittance's problems, as the readers name them, in words too.
+    assert codes.with_words("TEST_NOT_QUALIFYING").startswith("TEST_NOT_QUALIFYING (the oxygen test result meets")
+    assert codes.with_words("UNBALANCED_LINE").startswith("UNBALANCED_LINE (a service line's billed less")

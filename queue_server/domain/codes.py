@@ -19,6 +19,18 @@ _REMARKS = {
     "MA130": "incomplete or invalid claim; no appeal rights, resubmit",
     "MA01": "appeal rights notice", "MA18": "claim crossed over to the secondary payer",
 }
+# What the readers and robots find wrong with a CMN, an order or a remittance (shared/domain/cmn.md, remittance.md).
+_PROBLEMS = {
+    "TEST_NOT_QUALIFYING": "the oxygen test result meets neither Group I nor Group II",
+    "TEST_DATE_OUT_OF_WINDOW": "the test is dated after the initial date, or too long before it",
+    "MISSING_SIGNATURE": "no signature in the physician's or practitioner's signature field",
+    "MISSING_SIGNATURE_DATE": "the signature date is empty", "MISSING_PRACTITIONER_NPI": "no practitioner NPI",
+    "MISSING_HCPCS": "no HCPCS code", "MISSING_LENGTH_OF_NEED": "no length of need",
+    "MISSING_TEST_RESULT": "no oxygen test result", "NO_DOCUMENT": "no CMN or order in the fax inbox",
+    "UNBALANCED_LINE": "a service line's billed less adjustments is not its paid amount",
+    "UNBALANCED_CLAIM": "a claim's totals are not the sums of its lines",
+    "UNBALANCED_PAYMENT": "the check amount is not the claims' payments less provider adjustments",
+}
 # Claim status category codes (277 / the payers' portals), by their letter and number.
 _STATUS = {
     "A1": "received", "A2": "accepted into adjudication", "A3": "returned as unprocessable",
@@ -34,7 +46,8 @@ _STATUS = {
 def meaning(code: str) -> str:
     """What a reason, remark or claim status code means; "" when it is not one we know."""
     text = code.strip().upper()
-    return _REMARKS.get(text) or _STATUS.get(text) or _REASONS.get(reason_number(text), "")
+    return (_PROBLEMS.get(text) or _REMARKS.get(text) or _STATUS.get(text)
+            or _REASONS.get(reason_number(text), ""))
 
 
 def with_words(code: str) -> str:

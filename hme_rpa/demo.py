@@ -35,6 +35,30 @@ PAYERS = (("NORTHERN PLAINS DME MAC", "medicare"), ("BLUE RIVER HEALTH PLAN", "c
           ("STATE MEDICAID", "medicaid"))
 
 
+# What each kind of history item said when a robot filed it: its summary, findings and reason codes, so a
+# worked item opened from the supervisor's pages reads like the night's own (never an empty page).
+_HISTORY_WORDS: dict[str, tuple[str, list[str], list[str]]] = {
+    "denial": ("Claim {claim} denied by {payer}: not medically necessary",
+               ["Remittance line denied CO-50", "Appeal with the CMN and the physician's notes"], ["CO-50"]),
+    "claim_not_on_file": ("Claim {claim} not on file at {payer}",
+                          ["The payer's portal found no claim for the member and dates of service",
+                           "Submitted 35 days ago; resubmit"], []),
+    "pending_too_long": ("Claim {claim} pending 42 days at {payer}",
+                         ["Claim status P3: information requested from the provider"], ["P3"]),
+    "unmatched_payment": ("Payment on check {check} matches no open claim",
+                          ["Account and date of service found, billed amount differs"], []),
+    "cmn_invalid": ("CMN for claim {claim} is not valid: the test does not qualify",
+                    ["Saturation 91% at rest meets neither group"], ["TEST_NOT_QUALIFYING"]),
+    "unbalanced_remittance": ("Remittance {check} does not balance; nothing was posted",
+                              ["Claim 2, line 1: billed 210.00 - adjustments 92.00 = 118.00, printed paid 118.02 "
+                               "(0.02 apart)"], ["UNBALANCED_LINE"]),
+    "front_end_rejection": ("Claim {claim} rejected at the clearinghouse: invalid member ID",
+                            ["277CA status A7: rejected for invalid information"], ["A7"]),
+    "portal_failure": ("{payer} portal did not answer for claim {claim}",
+                       ["Timed out three times; the next run tries again"], []),
+}
+
+
 def _history(session: Any, config: Config, rng: random.Random, people: dict[str, Any]) -> int:
     """Two weeks of worked items, so the supervisor's page shows real figures."""
     from queue_server.services import intake, queue
@@ -54,10 +78,14 @@ def _history(session: Any, config: Config, rng: random.Random, people: dict[str,
             for n in range(rng.randrange(4, 9)):
                 kind = kinds[n % len(kinds)]
                 created = day.replace(hour=6, minute=0) - dt.timedelta(days=rng.randrange(0, 3))
+                claim, check = f"H{rng.randrange(10**6, 10**7)}", f"{rng.randrange(10**8, 10**9)}"
+                summary, findings, codes = _HISTORY_WORDS[kind.value]
                 new = intake.NewItem(idempotency_key=f"demo-history:{username}:{days_ago}:{n}", kind=kind,
+                                     summary=summary.format(claim=claim, check=check, payer=PAYERS[n % 3][0]),
+                                     reason_codes=codes, payload={"findings": findings},
                                      source="demo-history", payer=PAYERS[n % 3][0],
                                      payer_type=PayerType(PAYERS[n % 3][1]),
-                                     claim_number=f"H{rng.randrange(10**6, 10**7)}",
+                                     claim_number=claim,
                                      patient_name=PATIENTS[rng.randrange(len(PATIENTS))],
                                      balance=Decimal(rng.randrange(5_000, 300_000)) / 100,
                                      service_date_from=(day - dt.timedelta(days=60)).date(),

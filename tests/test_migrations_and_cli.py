@@ -132,6 +132,14 @@ def test_demo_runs_end_to_end_through_the_installed_command(tmp_path: Path) -> N
     assert "claims statused:" in result.stdout and "exceptions by kind:" in result.stdout
     assert "eobs: finished" in result.stdout and "cmns: finished" in result.stdout
     assert "medicare   http://127.0.0.1:8481/" in result.stdout and "billing    http://127.0.0.1:8484/" in result.stdout
+    # The worked history reads like the night's own items: none opens on an empty page.
+    engine = create_engine(f"sqlite:///{tmp_path / 'demo' / 'queue.sqlite3'}")
+    with engine.connect() as conn:
+        empty = conn.execute(sa_text("SELECT count(*) FROM work_items WHERE source = 'demo-history' "
+                                     "AND (summary = '' OR summary IS NULL)")).scalar()
+        history = conn.execute(sa_text("SELECT count(*) FROM work_items WHERE source = 'demo-history'")).scalar()
+    engine.dispose()
+    assert history and empty == 0
 
 
 def test_kpi_revision_marks_items_already_worked(database_url: str) -> None:

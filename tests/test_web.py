@@ -8,7 +8,7 @@ import io
 import logging
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import pytest
 from flask.testing import FlaskClient
@@ -291,6 +291,42 @@ def test_supervisor_reassigns_reopens_and_sets_teams(
     bad = post_form(client, f"/supervisor/people/{bea.id}/teams", {"teams": ["marketing"]}, follow_redirects=True)
     assert "Unknown team" in bad.get_data(as_text=True)
     assert audits(session, "set_teams") == 1
+
+
+def test_a_supervisor_adds_deactivates_and_resets_people_on_the_page(
+        app: Any, make_user: Callable[..., User], session: Session) -> None:
+    make_user("sam", role=Role.SUPERVISOR, teams=[])
+    sam, newcomer = app.test_client(), app.test_client()
+    login(sam, "sam")
+    assert "Add a person" in sam.get("/supervisor/people").get_data(as_text=True)
+    post_form(sam, "/supervisor/people", {"username": "nia", "display_name": "Nia Brooks", "role": "biller",
+                                          "password": "first-password-1", "teams": ["denials", "ar"]})
+    nia = session.scalar(select(User).where(User.username == "nia"))
+    assert nia is not None and nia.teams == [Team.AR, Team.DENIALS] and nia.display_name == "Nia Brooks"
+    assert login(newcomer, "nia", "first-password-1").status_code == 302 and newcomer.get("/").status_code == 200
+    # Deactivated: the open session ends at once, and the password no longer logs in.
+    post_form(sam, f"/supervisor/people/{nia.id}/active", {"active": "0"})
+    assert newcomer.get("/").status_code == 302
+    assert "/login" in login(newcomer, "nia", "first-password-1").headers.get("Location", "/login")
+    post_form(sam, f"/supervisor/people/{nia.id}/active", {"active": "1"})
+    post_form(sam, f"/supervisor/people/{nia.id}/password", {"password": "second-password-2"})
+    assert login(newcomer, "nia", "second-password-2").status_code == 302 and newcomer.get("/").status_code == 200
+    # What a supervisor may not do here: add an administrator, use a short password, change themselves.
+    refused = post_form(sam, "/supervisor/people", {"username": "root2", "role": "admin", "password": "x" * 14},
+                        follow_redirects=True)
+    assert "Only an administrator" in refused.get_data(as_text=True)
+    assert session.scalar(select(User).where(User.username == "root2")) is None
+    short = post_form(sam, "/supervisor/people", {"username": "kim", "password": "short"}, follow_redirects=True)
+    assert "at least 12 characters" in short.get_data(as_text=True)
+    me = session.scalar(select(User).where(User.username == "sam"))
+    assert "your own account" in post_form(sam, f"/supervisor/people/{me.id}/active", {"active": "0"},  # type: ignore[union-attr]
+                                           follow_redirects=True).get_data(as_text=True)
+    assert {"user_added", "user_deactivated", "user_activated", "password_reset"} <= set(
+        session.scalars(select(AuditEntry.action)).all())
+    # A biller has no such page.
+    biller = app.test_client()
+    login(biller, "nia", "second-password-2")
+    assert post_form(biller, "/supervisor/people", {"username": "eve", "password": "x" * 14}).status_code == 403
 
 
 # --- patient data stays out of the logs --------------------------------------------------

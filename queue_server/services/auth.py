@@ -57,6 +57,14 @@ def set_password(session: Session, config: Config, user: User, password: str) ->
     session.commit()
 
 
+def set_active(session: Session, user: User, active: bool) -> None:
+    """Deactivate (every open session ends with it) or reactivate a person; their history stays."""
+    user.active = active
+    if not active:
+        end_sessions(session, user.id)
+    session.commit()
+
+
 # --- web sessions, held on the server ------------------------------------------------------------------
 
 def everyone(session: Session) -> list[User]:

@@ -153,3 +153,68 @@ def set_teams(user_id: int) -> Any:
     db.session.commit()
     flash(f"{user.display_name} now works: {', '.join(t.label for t in user.teams) or 'no team'}.", "success")
     return redirect(url_for("supervisor.people"))
+
+
+def _manageable(user_id: int) -> tuple[User, User]:
+    """The person to change and who changes them: an administrator's account only by an administrator, and
+    nobody deactivates or resets themselves here (their own password: the command line)."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    actor = require_user()
+    if user.role is Role.ADMIN and actor.role is not Role.ADMIN:
+        raise InvalidInput("Only an administrator changes an administrator's account.")
+    if user.id == actor.id:
+        raise InvalidInput("You cannot change your own account here.")
+    return user, actor
+
+
+@bp.post("/people")
+@supervisor_required
+def add_person() -> Any:
+    """A new person with the teams they work and a first password the supervisor gives them."""
+    actor = require_user()
+    form = request.form
+    try:
+        role = Role(form.get("role", "biller"))
+    except ValueError:
+        raise InvalidInput("Role must be biller or supervisor.") from None
+    if role is Role.ADMIN and actor.role is not Role.ADMIN:
+        raise InvalidInput("Only an administrator adds an administrator.")
+    wanted = form.getlist("teams")
+    if any(t not in {team.value for team in Team} for t in wanted):
+        raise InvalidInput("Unknown team.")
+    user = auth.create_user(db.session, config(), username=form.get("username", ""), password=form.get("password", ""),
+                            role=role, teams=[Team(t) for t in wanted],
+                            display_name=form.get("display_name", "").strip()[:120] or None)
+    audit.record(db.session, action="user_added", user_id=actor.id, detail=f"user={user.id} role={role.value}",
+                 address=client_address())
+    db.session.commit()
+    flash(f"{user.display_name} added as {role.value}; give them their first password in person.", "success")
+    return redirect(url_for("supervisor.people"))
+
+
+@bp.post("/people/<id:user_id>/active")
+@supervisor_required
+def set_active(user_id: int) -> Any:
+    user, actor = _manageable(user_id)
+    active = request.form.get("active") == "1"
+    auth.set_active(db.session, user, active)
+    audit.record(db.session, action="user_activated" if active else "user_deactivated", user_id=actor.id,
+                 detail=f"user={user.id}", address=client_address())
+    db.session.commit()
+    flash(f"{user.display_name} {'can log in again' if active else 'is deactivated; their sessions ended'}.",
+          "success")
+    return redirect(url_for("supervisor.people"))
+
+
+@bp.post("/people/<id:user_id>/password")
+@supervisor_required
+def reset_password(user_id: int) -> Any:
+    user, actor = _manageable(user_id)
+    auth.set_password(db.session, config(), user, request.form.get("password", ""))
+    audit.record(db.session, action="password_reset", user_id=actor.id, detail=f"user={user.id}",
+                 address=client_address())
+    db.session.commit()
+    flash(f"{user.display_name}'s password is reset; their open sessions ended.", "success")
+    return redirect(url_for("supervisor.people"))

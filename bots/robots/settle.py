@@ -153,7 +153,7 @@ def _settle_line(out: Settlement, line: dict[str, Any], paths: list[str], billin
         name = path.rsplit(".", 1)[1]
         if name in _BY_MATCH:
             out.settled.append(f"{path}: the billing system's claim {billing_line}")
-        elif not balances:
+        elif not balances or (name in ("code", "amount") and _code_at(adjustments, path) is None):
             out.doubts.append(path)
         elif name == "amount" and unmeant and amounts_in_doubt > 1:
             out.doubts.append(path)  # two amounts in doubt and a code that does not pin its own: not settled

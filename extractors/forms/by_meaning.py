@@ -2,11 +2,11 @@
 
 The written order's labelled form is read by its labels (`swo.read`); an office that writes the
 order as a letter prints the same elements of 42 CFR 410.38 in sentences. Each is found here by
-its own shape: the MBI by the CMS format, the practitioner's NPI by its check digit after an NPI
-label, each item by its HCPCS code and the quantity beside it, the order's date as the one date
-on the page that no label calls another date (birth, signature, a fax's stamp), the practitioner as the name a credential follows ("SMITH,
-JOHN, MD"), the signature as ink in the space above that name. Where a shape is not unique
-(two dates, two MBIs) nothing is guessed: the field is left for a person.
+its own shape: the MBI by the CMS format, each item by its HCPCS code and the quantity beside it,
+the order's date as the one date on the page that no label calls another date (birth, signature,
+a fax's stamp), the practitioner as the name a credential follows ("SMITH, JOHN, MD"), the
+signature as ink in the space above that name. Where a shape is not unique (two dates, two MBIs)
+nothing is guessed: the field is left for a person.
 """
 
 from __future__ import annotations
@@ -83,13 +83,11 @@ class ItemLine:
     line: int
 
 
-def item_lines(form: Form, skip: set[int]) -> list[ItemLine]:
+def item_lines(form: Form) -> list[ItemLine]:
     """Each line naming one HCPCS code: the item it orders, its description the words around the code
     (a list's dash, the word HCPCS and commas left out), its quantity the number after QTY/QUANTITY."""
     out = []
     for index, line in enumerate(form.lines):
-        if index in skip:
-            continue
         codes = values.hcpcs_in(line)
         if len(codes) != 1 or codes[0].word is None:
             continue

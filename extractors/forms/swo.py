@@ -124,7 +124,7 @@ def _patient(r: _Reader, form: Form, swo: Swo) -> None:
 
 def _item_lines(r: _Reader, form: Form, swo: Swo) -> None:
     """Items written in sentences or a list: each line naming one HCPCS code (`by_meaning.item_lines`)."""
-    for found in by_meaning.item_lines(form, skip=set()):
+    for found in by_meaning.item_lines(form):
         path = f"items.{len(swo.items)}"
         description = _description(found.described)
         item = SwoItem(hcpcs=found.code.value, description=description.value, quantity=found.quantity.value)

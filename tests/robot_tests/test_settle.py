@@ -131,3 +131,6 @@ def test_a_contractual_code_read_in_doubt_is_settled_by_its_meaning_and_a_copay_
     assert found.to_confirm == {"PR-3": [copay]}
     found.confirmed({"CO-45"}, "the portal")
     assert found.doubts == [copay]
+    # A doubt about an adjustment the line does not have (a reader's slip) is never settled.
+    beyond = "claims.0.lines.0.adjustments.5.amount"
+    assert settle({"lines": [line]}, 0, [beyond], _claim(("E1390", "95.00")), balanced=True).doubts == [beyond]

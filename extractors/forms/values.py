@@ -379,11 +379,28 @@ def npi_in(words: list[Word]) -> Read[str]:
     return nothing()
 
 
+_ZERO_LIKE = "0OoQD@"
+
+
+def _dotted_zero_split(text: str) -> str:
+    """A six-character code whose dotted zero read as two glyphs ("KO0001"): the five-character reading with
+    one of two neighbouring zero look-alikes dropped, when that is a HCPCS shape; the text otherwise."""
+    if len(text) != 6 or not text[0].isalpha():
+        return text
+    for i in range(1, 5):
+        if text[i] in _ZERO_LIKE and text[i + 1] in _ZERO_LIKE:
+            joined = text[:i] + "0" + text[i + 2:]
+            if joined[1:].translate(_TO_DIGIT).isdigit():
+                return joined
+    return text
+
+
 def hcpcs_in(words: list[Word]) -> list[Read[str]]:
     out = []
     for word in words:
         raw = word.text.strip(".,;:°'\"‘’“”-_")
-        text = fix_word(word.text).strip(".,;:°'\"‘’“”-_")
+        fixed = fix_word(word.text).strip(".,;:°'\"‘’“”-_")
+        text = _dotted_zero_split(fixed)
         if len(text) == 5 and text[0] in "£€":
             text = "E" + text[1:]
         if len(text) == 5 and text[0].isalpha():
@@ -392,7 +409,7 @@ def hcpcs_in(words: list[Word]) -> list[Read[str]]:
             if is_hcpcs(candidate):
                 # Guessed: a digit that was read as something else ("KO001", "Ke0e1"; fix_word already
                 # mends some of them, so the word as read is what tells).
-                out.append(Read(candidate, word.conf if candidate == text else min(word.conf, 75.0), True, word,
+                out.append(Read(candidate, word.conf if candidate == fixed else min(word.conf, 75.0), True, word,
                                 candidate[1:] != raw[1:]))
     return out
 

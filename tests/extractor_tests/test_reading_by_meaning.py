@@ -172,3 +172,15 @@ def test_a_medicare_adjustment_code_read_in_doubt_is_listed_as_that_adjustments(
         row("PR-2 57.33", doubtful="PR-2"),
     ])
     assert review == ["claims.0.lines.0.adjustments.1.code"]
+
+
+def test_a_hcpcs_whose_dotted_zero_read_as_two_glyphs_is_read_in_doubt() -> None:
+    from extractors.forms.values import hcpcs_in
+
+    [read] = hcpcs_in(_words("KO0001", conf=95.0))
+    assert read.value == "K0001" and read.guessed and not read.sure
+    assert hcpcs_in(_words("E04310")) == []  # six characters with no two zeros side by side: no code
+    [split] = hcpcs_in(_words("K00011", conf=95.0))
+    assert split.value == "K0011" and not split.sure  # which zero was one glyph is a guess
+    [plain] = hcpcs_in(_words("K0001", conf=95.0))
+    assert plain.sure and not plain.guessed

@@ -414,15 +414,19 @@ def hcpcs_in(words: list[Word]) -> list[Read[str]]:
     return out
 
 
+def _one_word(before: Word, word: Word, lead: str) -> Word:
+    """Two words OCR split made one again: `lead` (what of the first belongs to it) and the second."""
+    return Word(lead + word.text, min(before.conf, word.conf), before.left, before.top,
+                word.left + word.width - before.left, max(before.height, word.height), before.line)
+
+
 def _joined_at_the_point(words: list[Word]) -> list[Word]:
     """A code OCR split at its decimal point ("J43" ".9") made one word again: a word that starts with a
     point and digits belongs to the word before it."""
     out: list[Word] = []
     for word in words:
         if out and re.fullmatch(r"\.[0-9A-Z]{1,4}[,;]?", word.text.upper()) and "." not in out[-1].text:
-            before = out[-1]
-            out[-1] = Word(before.text + word.text, min(before.conf, word.conf), before.left, before.top,
-                           word.left + word.width - before.left, max(before.height, word.height), before.line)
+            out[-1] = _one_word(out[-1], word, out[-1].text)
         else:
             out.append(word)
     return out
@@ -436,9 +440,7 @@ def _letter_rejoined(words: list[Word]) -> list[Word]:
         before = out[-1] if out else None
         if (before is not None and re.fullmatch(r"[A-Z)}\]$]", before.text.strip("(;:,")) and before.text
                 and re.fullmatch(r"\d{2}\.[0-9A-Z]{1,4}[,;]?", word.text.upper())):
-            lead = before.text.strip("(;:,")
-            out[-1] = Word(lead + word.text, min(before.conf, word.conf), before.left, before.top,
-                           word.left + word.width - before.left, max(before.height, word.height), before.line)
+            out[-1] = _one_word(before, word, before.text.strip("(;:,"))
         else:
             out.append(word)
     return out

@@ -314,6 +314,10 @@ def _by_family(corpus: dict[str, list[tuple[Path, Any, Store]]]) -> dict[tuple[s
                 check = item[2].scalar("SELECT check_number FROM remittances WHERE id = ?", item[1])
                 name = spr.family_of(check).name
                 family = f"{name} (held out)" if name == spr.HELD_OUT else name
+            elif kind in ("eob text", "eob scan"):
+                check = item[2].scalar("SELECT check_number FROM remittances WHERE id = ?", item[1])
+                name = eob.family_of(check)
+                family = f"{name} (held out)" if name == eob.HELD_OUT else name
             elif kind in ("cmn fax", "swo fax"):
                 doc_type = kind.split()[0]
                 fields = json.loads(item[1]["fields"])  # the document's row

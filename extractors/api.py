@@ -13,7 +13,7 @@ from .forms.rules import DEFAULT_RULES, RuleSet
 from .lines import Line, from_text
 from .models import Document
 from .pages import Page, pages
-from .remittance import balance, commercial, repair, spr
+from .remittance import balance, by_columns, commercial, repair, spr
 
 DETECT_PAGES = 3  # a title must appear within the first pages
 
@@ -59,6 +59,8 @@ def detect(text: str) -> str:
         return "spr"
     if commercial.MARKER in upper:
         return "commercial"
+    if by_columns.detect(upper):
+        return "columns"  # a remittance in a layout no reader was written for: read by its labels and columns
     # The form readers bring the OCR stack (OpenCV, numpy: 30 MiB) with them: loaded only past the
     # remittance titles, so reading a text remittance never loads it.
     from .forms import cmn, swo
@@ -68,6 +70,9 @@ def detect(text: str) -> str:
     if swo.detect(upper):
         return "swo"
     raise UnknownDocumentType("not a remittance, CMN or written order (no known title on the first pages)")
+
+
+_REMITTANCE_READERS = {"spr": spr.parse, "commercial": commercial.parse, "columns": by_columns.parse}
 
 
 def extract(path: Path | str, rules: RuleSet = DEFAULT_RULES) -> Document:
@@ -102,13 +107,14 @@ def _extract(stream: Iterator[Page], rules: RuleSet) -> Document:
         raise UnknownDocumentType("not a remittance, CMN or written order (no known title on the first pages)")
     page, reading = seen[-1]
     ocr = any(p.text is None for p, _ in seen)
-    if kind in ("spr", "commercial"):
-        parser = spr.parse if kind == "spr" else commercial.parse
+    if kind in _REMITTANCE_READERS:
+        parser = _REMITTANCE_READERS[kind]
         counted = _Counted([line for _, r in seen for line in r.lines], stream, len(seen), ocr)
         remit, printed, review = parser(counted.lines())
         remit.pages, remit.ocr = counted.pages, counted.ocr
         if remit.ocr:
-            review.extend(repair.repair(remit, paid_is_allowed_less_share=kind == "commercial"))
+            allowed_less_share = kind == "commercial" or (kind == "columns" and repair.pays_allowed_less_share(remit))
+            review.extend(repair.repair(remit, paid_is_allowed_less_share=allowed_less_share))
         remit.review = review
         balance.check(remit, printed)  # type: ignore[arg-type]
         return remit

@@ -109,7 +109,7 @@ def fix_word(word: str) -> str:
     if len(word) == 5 and word[0] in "£€" and word[1:].translate(DIGIT_LOOKALIKES).isdigit():
         return "E" + word[1:].translate(DIGIT_LOOKALIKES)  # the pound and euro signs are a bold E misread
     if match := _ADJ_WORD.match(word):
-        group = match["g"].translate(_GROUP_LOOKALIKES)
+        group = match["g"].translate(_GROUP_LOOKALIKES).upper()  # "c0-45" -> "CO-45" as "C0-45"
         if match["g"] not in _GROUPS:
             # "C0" -> "CO"; "COQ" / "C0O" (a doubled or stray letter) -> "CO"
             readings = {group} | {group[:i] + group[i + 1:] for i in range(len(group))} if len(group) == 3 else {group}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from itertools import combinations
 from dataclasses import dataclass, field
 from typing import Generic, Iterable, TypeVar
 
+from .. import dotted_zero
 from ..lines import fix_word
 from ..validators import is_hcpcs, is_icd10, is_mbi, is_npi
 from ..words import Word
@@ -64,29 +64,15 @@ def date_in(words: list[Word]) -> Read[dt.date]:
     return nothing()
 
 
-_DOTTED_ZERO = "689"  # what a typewriter face's dotted zero reads as
 DOTTED_ZERO_CONF = 50.0  # below every vote's floor: a date mended so stays for a person whatever else agrees
 
 
 def _dotted_zero_date(digits: str, word: Word) -> Read[dt.date]:
-    """A date no calendar holds ("86/17/1959", "89/17/2826"): the typewriter's dotted zero read as 6, 8 or 9.
-    The date with the fewest of those turned into zeros that is a real date, when exactly one such date
-    is; always in doubt (which glyph was the zero is a guess). Nothing otherwise."""
-    positions = [i for i, c in enumerate(digits) if c in _DOTTED_ZERO]
-    for count in range(1, min(len(positions), 3) + 1):
-        found = set()
-        for chosen in map(set, combinations(positions, count)):
-            mended = "".join("0" if i in chosen else c for i, c in enumerate(digits))
-            month, day, year = (int(x) for x in mended.split("/"))
-            try:
-                if 1900 < year < 2100:
-                    found.add(dt.date(year, month, day))
-            except ValueError:
-                continue
-        if len(found) == 1:
-            return Read(found.pop(), min(word.conf, DOTTED_ZERO_CONF), True, word, True)
-        if found:
-            break  # two dates as likely: no guess
+    """A date no calendar holds ("86/17/1959", "89/17/2826"): the typewriter's dotted zero read as 6, 8 or 9
+    (`dotted_zero.mended_date`); always in doubt (which glyph was the zero is a guess). Nothing otherwise."""
+    found = dotted_zero.mended_date(digits)
+    if found is not None:
+        return Read(found, min(word.conf, DOTTED_ZERO_CONF), True, word, True)
     return Read(None, word.conf, False)
 
 

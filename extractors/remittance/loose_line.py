@@ -50,7 +50,7 @@ def _date(token: str) -> tuple[dt.date | None, bool]:
     return us_date(match.group(1)), match.group(1) != token
 
 
-def _codes(token: str) -> set[str]:
+def code_readings(token: str) -> set[str]:
     """HCPCS readings of a code token: a letter and four digits, with a zero read as two glyphs undone."""
     if len(token) < 4 or len(token) > 6:
         return set()
@@ -78,7 +78,7 @@ def _codes(token: str) -> set[str]:
     return out
 
 
-def _amounts(token: str) -> list[Decimal]:
+def amount_readings(token: str) -> list[Decimal]:
     """Readings of an amount token: lookalikes as digits, and a third decimal (a zero read twice) dropped."""
     text = token.lstrip("$").rstrip(";").replace(",", "").translate(_LOOKALIKES)
     match = re.fullmatch(r"(-?\d+)\.(\d{2,3})", text)
@@ -110,7 +110,7 @@ def parse(text: str) -> LooseLine | None:
     if not head:
         return None
     service_date, date_changed = _date(head["frm"])
-    codes = _codes(head["code"])
+    codes = code_readings(head["code"])
     if service_date is None or len(codes) != 1:
         return None
     procedure = codes.pop()
@@ -128,14 +128,14 @@ def parse(text: str) -> LooseLine | None:
     amount_tokens, merged = _merge_split_amounts((joined[:adj_at.start()] if adj_at else joined).split())
     if len(amount_tokens) != 5:
         return None
-    readings = [_amounts(t) for t in amount_tokens]
+    readings = [amount_readings(t) for t in amount_tokens]
     if not all(readings):
         return None
     adjustments: list[tuple[str, str, str, list[Decimal]]] = []
     if adj_at:
         for part in joined[adj_at.start():].split(";"):
             match = re.fullmatch(r"\s*(?P<g>[A-Z]{2})-(?P<r>[A-Z0-9]{1,4}) (?P<amt>\S+)\s*", part)
-            if not match or not (values := _amounts(match["amt"])):
+            if not match or not (values := amount_readings(match["amt"])):
                 return None
             adjustments.append((match["g"], match["r"], match["amt"], values))
     # The readings that balance the line; failing that, with a 6 or 9 that may be the dotted zero read

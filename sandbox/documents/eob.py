@@ -1,4 +1,11 @@
-"""Blue River Health Plan's provider EOB: its own layout, a claim per block, labels instead of columns.
+"""Blue River Health Plan's provider EOB, printed two ways (`family_of`, stable per check):
+
+- "br-block": the plan's own print program: a claim per block, the header's fields as "Label: value", the
+  copay and coinsurance in one "Copay/Coins" column, adjustments as "CO-45 43.37; PR-3 25.00";
+- "br-grid": the remittance advice of the clearing house the plan moved its small payments to: other label
+  wording ("Pay To", "Check No.", dashed four-digit dates), the paid amount before the patient's share, the
+  copay and coinsurance in columns of their own, separate from/thru date columns, adjustments without
+  separators. Kept out of the readers' tuning (reported apart by bench/extract.py).
 
 About a third of them come out of the payer's mailroom scanner: image-only
 PDFs with no text layer, which the extractors must read by OCR.
@@ -10,6 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import random
+import zlib
 from decimal import Decimal
 from typing import Any
 
@@ -32,7 +40,22 @@ def is_scanned(check_number: str) -> bool:
     return int(hashlib.sha256(check_number.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF < SCANNED_SHARE
 
 
+FAMILIES = ("br-block", "br-grid")
+HELD_OUT = "br-grid"
+
+
+def family_of(check_number: str) -> str:
+    """Stable per check: the same EOB is always printed the same way."""
+    return FAMILIES[zlib.crc32(f"eob:{check_number}".encode()) % len(FAMILIES)]
+
+
 def lines_for(store: Store, remit: Any) -> list[str]:
+    if family_of(remit["check_number"]) == "br-grid":
+        return _grid_lines(store, remit)
+    return _block_lines(store, remit)
+
+
+def _block_lines(store: Store, remit: Any) -> list[str]:
     payer = store.one("SELECT * FROM payers WHERE key = ?", remit["payer_key"])
     date = dt.date.fromisoformat(remit["remit_date"])
     printed = dec(remit["amount"]) + dec(remit["misprint"])
@@ -72,6 +95,53 @@ def lines_for(store: Store, remit: Any) -> list[str]:
         out.append("  None")
     out.append(f"Total Plan Paid on Claims: {sum((dec(r['paid']) for r in store.all('SELECT paid FROM remit_claims WHERE remit_id = ?', remit['id'])), Decimal(0)):.2f}"
                f"    Payment Amount: {printed:.2f}")
+    return out
+
+
+def _grid_lines(store: Store, remit: Any) -> list[str]:
+    payer = store.one("SELECT * FROM payers WHERE key = ?", remit["payer_key"])
+    date = dt.date.fromisoformat(remit["remit_date"])
+    printed = dec(remit["amount"]) + dec(remit["misprint"])
+    out = [f"{payer['name']:<70}REMITTANCE ADVICE",
+           f"{payer['address']}",
+           "",
+           f"{'Pay To: ' + catalog.SUPPLIER['name']:<70}Provider NPI {supplier_npi_of(store)}",
+           f"Check Date {date:%m-%d-%Y}      Check No. {remit['check_number']}      Check Amount {printed:,.2f}",
+           "=" * 118]
+    for rc in store.all("SELECT * FROM remit_claims WHERE remit_id = ? ORDER BY seq", remit["id"]):
+        out.append(f"Member Name: {rc['patient_name']:<28} Subscriber ID: {rc['member_id'] or '':<14} "
+                   f"Pt Acct #: {rc['account_number']:<11} Claim ID: {rc['icn'] or ''}")
+        out.append(f"  {'From':<9}{'Thru':<9}{'Proc':<6}{'Mod':<9}{'Qty':>3} {'Charges':>10} {'Allowed':>10} {'Paid':>10} "
+                   f"{'Deduct':>8} {'Copay':>8} {'Coins':>8}   Adj Reason")
+        sums = {"billed": Decimal(0), "allowed": Decimal(0), "paid": Decimal(0), "deduct": Decimal(0),
+                "copay": Decimal(0), "coins": Decimal(0)}
+        for line in store.all("SELECT * FROM remit_lines WHERE remit_claim_id = ? ORDER BY line_no", rc["id"]):
+            adjustments = json.loads(line["adjustments"])
+            frm, to = dt.date.fromisoformat(line["dos_from"]), dt.date.fromisoformat(line["dos_to"])
+            copay = sum((dec(a["amount"]) for a in adjustments if (a["group"], a["reason"]) == ("PR", "3")), Decimal(0))
+            coins = dec(line["coinsurance"]) - copay
+            row = {"billed": dec(line["billed"]), "allowed": dec(line["allowed"]), "paid": dec(line["paid"]),
+                   "deduct": dec(line["deductible"]), "copay": copay, "coins": coins}
+            for key, value in row.items():
+                sums[key] += value
+            adj_text = "  ".join(f"{a['group']}-{a['reason']} {dec(a['amount']):.2f}" for a in adjustments)
+            out.append(f"  {frm:%m/%d/%y} {to:%m/%d/%y} {line['hcpcs']:<6}{line['modifiers']:<9}{line['units']:>3} "
+                       f"{row['billed']:>10.2f} {row['allowed']:>10.2f} {row['paid']:>10.2f} {row['deduct']:>8.2f} "
+                       f"{copay:>8.2f} {coins:>8.2f}   {adj_text}")
+            remarks = json.loads(line["remarks"])
+            if remarks:
+                out.append(f"  Remarks {' '.join(remarks)}")
+        out.append(f"  {'Claim Total':<35} {sums['billed']:>10.2f} {sums['allowed']:>10.2f} {sums['paid']:>10.2f} "
+                   f"{sums['deduct']:>8.2f} {sums['copay']:>8.2f} {sums['coins']:>8.2f}   "
+                   f"Member Resp {dec(rc['patient_responsibility']):.2f}")
+        out.append("-" * 118)
+    out.append("Provider Adjustments")
+    plbs = store.all("SELECT * FROM plb WHERE remit_id = ? ORDER BY id", remit["id"])
+    for p in plbs:
+        out.append(f"  {p['reason']:<4} Ref {p['reference']:<20} Member {p['member_id'] or '-':<14} {dec(p['amount']):>10.2f}")
+    if not plbs:
+        out.append("  No provider adjustments this check")
+    out.append(f"Check Total {printed:,.2f}")
     return out
 
 

@@ -1,0 +1,532 @@
+"""A payer's remittance in a layout no reader was written for, read by meaning.
+
+Payers print their EOBs and remittance advices each their own way, and change
+print vendors. What they share is meaning: a header whose fields stand after
+labels that say what they are ("Check No.", "Payment Number", "EFT Trace #"),
+a row per claim naming the patient, the claim and the supplier's account, and
+a table of service lines under a row of column headers. So the header and the
+claim rows are read by label synonyms wherever they stand on the row, the
+service lines by the column headers above them (which amount is which is the
+headers' order, not a position), the adjustments by their group-reason shape
+("CO-45 43.37") wherever they stand on the line.
+
+What does not read goes under `review`; the balancing rules then check what did.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterable
+
+from .. import dotted_zero
+from ..lines import Line
+from ..models import Adjustment, Payee, Payer, Payment, ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
+from ..validators import is_hcpcs, is_npi
+from . import loose_line
+from .common import AMT, Trust, money, status_for
+
+@dataclass
+class Labelled:
+    """A value found after its label on a row, with where it stands; `doubt` when the label itself was
+    misread and is known only by its likeness ("Subseriber ID:")."""
+    value: str
+    start: int
+    end: int
+    doubt: bool = False
+
+
+# A label the vocabulary does not hold: a word or two ending in a colon. It ends the value before it.
+_ANY_LABEL = re.compile(r"(?<!\S)[A-Za-z][A-Za-z.#/]*(?: [A-Za-z][A-Za-z.#/]*)? ?:(?=\s|$)")
+
+
+class Labels:
+    """A vocabulary of labels: each field's wordings, compiled once, the longest tried first."""
+
+    def __init__(self, wordings: dict[str, tuple[str, ...]]) -> None:
+        ordered = sorted(((w, key) for key, ws in wordings.items() for w in ws), key=lambda item: -len(item[0]))
+        self.patterns = [(re.compile(rf"(?<![\w#]){re.escape(w)}(?![\w])\s*[:#]?"), key) for w, key in ordered]
+        self.key_of = {w: key for w, key in ordered}
+
+    def values(self, text: str) -> dict[str, Labelled]:
+        """Each label's value on the row: what stands between it and the next label (punctuation trimmed);
+        the first of a label said twice."""
+        upper = text.upper()
+        found: list[tuple[int, int, str | None, bool]] = []
+        for pattern, key in self.patterns:
+            for match in pattern.finditer(upper):
+                if not _overlaps(found, match.start(), match.end()):
+                    found.append((match.start(), match.end(), key, False))
+        for match in _ANY_LABEL.finditer(text):
+            if not _overlaps(found, match.start(), match.end()):
+                found.append((match.start(), match.end(), *self._likeness(match.group())))
+        found.sort()
+        out: dict[str, Labelled] = {}
+        for index, (_, end, key, doubt) in enumerate(found):
+            stop = found[index + 1][0] if index + 1 < len(found) else len(text)
+            raw = text[end:stop]
+            value = raw.strip(" :;.,#-")  # "Claim ID; BR123": a colon read as a semicolon
+            if value and key is not None and key not in out:
+                start = end + raw.find(value)
+                out[key] = Labelled(value, start, start + len(value), doubt)
+        return out
+
+    def _likeness(self, label: str) -> tuple[str | None, bool]:
+        """The field an unknown label most likely names, when one wording is close enough (always in doubt)."""
+        close = difflib.get_close_matches(label.rstrip(" :").upper(), list(self.key_of), n=1, cutoff=0.8)
+        return (self.key_of[close[0]], True) if close else (None, True)
+
+
+def _overlaps(found: list[tuple[int, int, str | None, bool]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e, _, _ in found)
+
+
+TITLES = re.compile(r"(?:(?:PROVIDER|MEDICARE) )?(?:REMITTANCE ADVICE|EXPLANATION OF (?:BENEFITS|PAYMENT)|PAYMENT ADVICE)")
+
+# Column header words by what the column holds; the longest wording is tried first.
+_COLUMN_WORDS: dict[str, tuple[str, ...]] = {
+    "dates": ("SERVICE DATES", "DATES OF SERVICE", "DATE OF SERVICE", "SERV DATE", "SERVICE DATE", "DOS"),
+    "from": ("FROM DATE", "FROM"),
+    "thru": ("THRU DATE", "THROUGH", "THRU", "TO DATE"),
+    "code": ("PROCEDURE CODE", "PROC CODE", "SERVICE CODE", "HCPCS/CPT", "CPT/HCPCS", "PROCEDURE", "HCPCS", "PROC",
+             "CODE", "CPT"),
+    "mods": ("MODIFIERS", "MODIFIER", "MODS", "MOD"),
+    "units": ("UNITS", "QTY", "QUANTITY", "NOS"),
+    "billed": ("AMOUNT BILLED", "BILLED AMOUNT", "AMOUNT CHARGED", "TOTAL CHARGES", "CHARGES", "CHARGE", "BILLED",
+               "SUBMITTED"),
+    "allowed": ("ALLOWED AMOUNT", "AMOUNT ALLOWED", "ALLOWED", "ALLOWABLE", "APPROVED", "ELIGIBLE"),
+    "deductible": ("DEDUCTIBLE", "DEDUCT", "DED"),
+    "copay_coins": ("COPAY/COINSURANCE", "COPAY/COINS", "COPAY/COINS."),
+    "coinsurance": ("COINSURANCE", "CO-INSURANCE", "COINS", "CO-INS"),
+    "copay": ("COPAYMENT", "CO-PAY", "COPAY"),
+    "paid": ("PLAN PAID", "PAID AMOUNT", "AMOUNT PAID", "NET PAID", "PROV PD", "PAYMENT", "PAID"),
+    "patient_share": ("PATIENT RESPONSIBILITY", "PATIENT RESP", "MEMBER RESP", "PT RESP", "YOUR RESPONSIBILITY"),
+    "adjustments": ("ADJUSTMENTS", "ADJUSTMENT", "ADJ REASON", "ADJ CODES", "GRP/RC-AMT", "REASON CODES",
+                    "GROUP/REASON"),
+}
+_AMOUNT_ROLES = ("billed", "allowed", "deductible", "copay_coins", "coinsurance", "copay", "paid", "patient_share")
+
+# Header and claim-row labels by the field they name.
+_HEADER_LABELS = Labels({
+    "payee": ("PAYEE NAME", "PAYEE", "PAY TO", "PAID TO"),
+    "npi": ("PROVIDER NPI", "PAYEE NPI", "BILLING NPI", "NPI", "PROVIDER #", "PROVIDER NO."),
+    "date": ("PAYMENT DATE", "CHECK DATE", "ISSUE DATE", "EFT DATE", "CHECK/EFT DATE", "REMIT DATE", "PAID DATE"),
+    "number": ("PAYMENT NUMBER", "PAYMENT #", "CHECK NUMBER", "CHECK NO.", "CHECK NO", "CHECK #", "CHECK/EFT #",
+               "CHECK/EFT NO.", "EFT TRACE #", "EFT TRACE", "TRACE NUMBER", "TRACE #", "EFT NUMBER"),
+    "amount": ("PAYMENT AMOUNT", "CHECK AMOUNT", "TOTAL PAYMENT", "EFT AMOUNT", "PAYMENT TOTAL"),
+    "method": ("PAYMENT METHOD", "PAYMENT TYPE"),
+})
+_CLAIM_LABELS = Labels({
+    "name": ("PATIENT NAME", "MEMBER NAME", "PATIENT", "MEMBER"),
+    "member": ("MEMBER ID", "SUBSCRIBER ID", "INSURED ID", "MEMBER #", "ID NUMBER"),
+    "number": ("CLAIM NUMBER", "CLAIM NO.", "CLAIM NO", "CLAIM #", "CLAIM ID", "PAYER CLAIM #", "ICN"),
+    "account": ("PATIENT ACCOUNT", "PATIENT ACCT #", "PATIENT ACCT", "PT ACCT #", "PT ACCT", "ACCOUNT #",
+                "ACCOUNT NO.", "PATIENT CONTROL #"),
+})
+_PROVIDER_LABELS = Labels({"reason": ("REASON", "CODE"), "ref": ("REFERENCE", "REF #", "REF"),
+                           "member": ("MEMBER ID", "MEMBER"), "amount": ("AMOUNT",)})
+_CLAIM_TOTAL = re.compile(r"^(?:CLAIM TOTALS?|TOTAL CLAIM|TOTALS FOR CLAIM)\b:?", re.I)
+_REMARKS = re.compile(r"^(?:REMARK CODES|REMARKS|REMARK|RARC|REM)\b:? (?P<codes>.+)$", re.I)
+_PROVIDER_ADJ = re.compile(r"^(?:PROVIDER[- ]LEVEL ADJUSTMENTS|PROVIDER ADJUSTMENTS|OTHER ADJUSTMENTS|PLB)\b", re.I)
+_CHECK_TOTAL = re.compile(r"^(?:CHECK TOTAL|TOTAL (?:PLAN )?PAID|PAYMENT TOTAL|TOTAL PAYMENT)\b", re.I)
+_NONE = re.compile(r"^(?:NONE|NO PROVIDER ADJUSTMENTS\b.*)$", re.I)
+_PAGE = re.compile(r"^Page \d+ of \d+$", re.I)
+_RULE = re.compile(r"^[-_—=]{10,}$")
+
+_AMOUNT = re.compile(rf"^\$?(?P<v>{AMT})$")
+_DATE = re.compile(r"^(?P<m>\d\d)[/-](?P<d>\d\d)[/-](?P<y>\d{4}|\d\d)$")
+_RANGE = re.compile(r"^(?P<a>\d\d[/-]\d\d[/-]\d{2,4})[-~](?P<b>\d\d[/-]\d\d[/-]\d{2,4})$")
+# An adjustment: a group code, its reason, its amount ("CO-45 43.37", "PR2 16.00", "OA-23: 5.00;"); never
+# "CR 1 100.00", which is a modifier, the units and the billed amount.
+_ADJ = re.compile(rf"(?<![\w.])(?P<grp>CO|PR|OA|PI|CR)[-/]?(?P<rc>[A-Z]?\d{{1,3}}|[A-Z]\d?)[:;]? \$?(?P<amt>{AMT});?"
+                  r"(?![\w.])")
+_REMARK_CODE = re.compile(r"^(?:M|MA|N)\d{1,3}$")
+_CODE = re.compile(r"^[A-Z]\d{4}$")
+_MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
+_DATE_SHAPE = re.compile(r"^\S\S[/-]\S\S[/-]\S\S(?:\S\S)?$")
+_FIELD_OF = {"copay_coins": "coinsurance", "copay": "coinsurance", "patient_share": "coinsurance"}
+_IDENTIFIER = re.compile(r"[A-Z0-9][A-Z0-9-]{3,}")  # a member id, claim or account number: four or more
+_ONE = {"I": "1", "l": "1", "|": "1"}  # a lone one as OCR reads it
+
+
+def detect(upper: str) -> bool:
+    """A remittance: a remittance title, and a row of column headers naming billed and paid amounts."""
+    return bool(TITLES.search(upper)) and any(_table_header(row) is not None for row in upper.splitlines())
+
+
+def date_of(text: str) -> dt.date | None:
+    """MM/DD/YY(YY) or MM-DD-YY(YY); None when no calendar holds it."""
+    match = _DATE.match(text)
+    if not match:
+        return None
+    year = int(match["y"]) + (2000 if len(match["y"]) == 2 else 0)
+    try:
+        return dt.date(year, int(match["m"]), int(match["d"]))
+    except ValueError:
+        return None
+
+
+_ROLE_OF = {w: key for key, ws in _COLUMN_WORDS.items() for w in ws}
+_COLUMN_RE = re.compile(r"(?<!\S)(" + "|".join(re.escape(w) for w in sorted(_ROLE_OF, key=len, reverse=True))
+                        + r")(?!\S)")
+
+
+_ONE_WORD = sorted({w for w in _ROLE_OF if " " not in w and len(w) >= 4})
+
+
+def roles_in(text: str) -> list[str]:
+    """What the column header words of a row name, left to right (words naming nothing are passed over).
+    A header word the OCR got one letter wrong ("Capay") still names its column: a column lost would shift
+    every amount after it."""
+    upper = re.sub(r"\s+", " ", text.upper())
+    found = [(m.start(), _ROLE_OF[m.group(1)]) for m in _COLUMN_RE.finditer(upper)]
+    covered = [(m.start(), m.end()) for m in _COLUMN_RE.finditer(upper)]
+    for word in re.finditer(r"\S{4,}", upper):
+        if any(s <= word.start() < e for s, e in covered):
+            continue
+        close = difflib.get_close_matches(word.group(), _ONE_WORD, n=2, cutoff=0.8)
+        if len(close) == 1 or (close and _ROLE_OF[close[0]] == _ROLE_OF[close[-1]]):
+            found.append((word.start(), _ROLE_OF[close[0]]))
+    return [role for _, role in sorted(found)]
+
+
+def _table_header(text: str) -> list[str] | None:
+    """The roles of a row of column headers; None when the row is not one (billed, paid, and the dates or
+    the code, among at least four columns)."""
+    roles = roles_in(text)
+    has_dates = any(r in roles for r in ("dates", "from"))
+    if "billed" in roles and "paid" in roles and (has_dates or "code" in roles) and len(set(roles)) >= 4:
+        return roles
+    return None
+
+
+@dataclass
+class _Token:
+    text: str
+    start: int
+    end: int
+
+
+def _tokens(text: str) -> list[_Token]:
+    return [_Token(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+
+
+@dataclass
+class _Table:
+    """The column headers in force: which amount each amount on a service line is."""
+    roles: list[str]
+
+    @property
+    def amounts(self) -> list[str]:
+        return [r for r in self.roles if r in _AMOUNT_ROLES]
+
+
+def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[str]]:
+    """The remittance row by row: header fields until the first claim, then each claim (its row, the table's
+    headers, service lines, remarks, totals), then provider-level adjustments. A row that reads as none of
+    these inside a claim puts the claim under review."""
+    reading = _Reading()
+    for row in lines:
+        text = row.text
+        if not text or _PAGE.match(text) or _RULE.match(text):
+            continue
+        reading.row(row)
+    reading.finish()
+    return reading.remit, {}, reading.trust.review
+
+
+@dataclass
+class _Reading:
+    remit: Remittance = field(default_factory=lambda: Remittance(payer=Payer(), payee=Payee(), payment=Payment()))
+    trust: Trust = field(default_factory=Trust)
+    claim: RemittanceClaim | None = None
+    table: _Table | None = None
+    totals_read: set[int] = field(default_factory=set)
+    in_plb: bool = False
+    first_row: bool = True
+
+    def row(self, row: Line) -> None:
+        text = row.text
+        if self.first_row:
+            self.first_row = False
+            if self._payer(row):
+                return
+        if (roles := _table_header(text)) is not None:
+            self.table = _Table(roles)
+            return
+        if _PROVIDER_ADJ.match(text):
+            self.in_plb, self.claim = True, None
+            return
+        if _CHECK_TOTAL.match(text) or _NONE.match(text):
+            return  # the claims' sum, which balancing checks
+        if self._claim_start(row):
+            return
+        if self.in_plb:
+            self._provider_adjustment(row)
+        elif self.claim is None:
+            if not self._header(row) and self.remit.claims:
+                self.trust.review.append("document")
+        elif not self._claim_row(row):
+            self.trust.review.append(f"claims.{len(self.remit.claims) - 1}")
+
+    def _payer(self, row: Line) -> bool:
+        """The first row names the payer, before the document's title."""
+        match = TITLES.search(row.text.upper())
+        name = (row.text[: match.start()] if match else row.text).strip(" -–")
+        if not name or _HEADER_LABELS.values(row.text):
+            return False
+        self.remit.payer.name = name
+        self.trust.check("payer.name", row.conf(0, len(name)))
+        return True
+
+    def _header(self, row: Line) -> bool:
+        remit, trust = self.remit, self.trust
+        values = _HEADER_LABELS.values(row.text)
+        for key, found in values.items():
+            conf = row.conf(found.start, found.end) if not found.doubt else 0.0
+            if key == "payee":
+                remit.payee.name = found.value
+                trust.check("payee.name", conf)
+            elif key == "npi":
+                npi = found.value.split()[0]
+                remit.payee.npi = npi
+                trust.check("payee.npi", conf, is_npi(npi))
+            elif key == "date":
+                remit.payment.date = date_of(found.value.split()[0])
+                trust.check("payment.date", conf, remit.payment.date is not None)
+            elif key == "number":
+                remit.payment.number = found.value.split()[0]
+                trust.check("payment.number", conf)
+            elif key == "amount" and (match := _AMOUNT.match(found.value.replace("$", "").split()[0])):
+                remit.payment.amount = money(match["v"])
+                trust.check("payment.amount", conf)
+            elif key == "method":
+                remit.payment.method = found.value.split()[0].upper()
+        if "number" in values and remit.payment.method is None:
+            remit.payment.method = "ACH" if "EFT" in row.text.upper() else "CHK"
+        return bool(values)
+
+    def _claim_start(self, row: Line) -> bool:
+        values = _CLAIM_LABELS.values(row.text)
+        if "name" not in values or not ({"number", "account"} & values.keys()):
+            return False
+        claim = RemittanceClaim(patient_name=values["name"].value)
+        index = len(self.remit.claims)
+        for key, attr in (("member", "member_id"), ("number", "payer_claim_number"), ("account", "account_number")):
+            if key in values:
+                value = re.sub(r"\s+", "", values[key].value) if key == "account" else values[key].value.split()[0]
+                setattr(claim, attr, value)
+        for key, attr in (("name", "patient_name"), ("member", "member_id"), ("number", "payer_claim_number"),
+                          ("account", "account_number")):
+            if key in values:
+                found = values[key]
+                shaped = key == "name" or bool(_IDENTIFIER.fullmatch(getattr(claim, attr) or ""))
+                self.trust.check(f"claims.{index}.{attr}", row.conf(found.start, found.end), shaped and not found.doubt)
+        self.remit.claims.append(claim)
+        self.claim, self.in_plb = claim, False
+        return True
+
+    def _claim_row(self, row: Line) -> bool:
+        """A service line, its remark codes, the claim's totals, or adjustments carried to a row of their own."""
+        claim = self.claim
+        assert claim is not None
+        text = row.text
+        if (match := _REMARKS.match(text)) and claim.lines:
+            codes = match["codes"].split()
+            claim.lines[-1].remarks.extend(codes)
+            path = f"claims.{len(self.remit.claims) - 1}.lines.{len(claim.lines) - 1}.remarks"
+            self.trust.check(path, row.conf(match.start("codes"), match.end("codes")),
+                             all(_REMARK_CODE.match(c) for c in codes))
+            return True
+        if _CLAIM_TOTAL.match(text):
+            return self._claim_totals(row)
+        first = text.split(" ", 1)[0]
+        if date_of(first) or _RANGE.match(first) or (self.table and _DATE_SHAPE.match(first)):
+            return self._service_line(row)
+        if claim.lines and (adjustments := list(_ADJ.finditer(text))) and not _ADJ.sub("", text).strip(" ;"):
+            path = f"claims.{len(self.remit.claims) - 1}.lines.{len(claim.lines) - 1}"
+            claim.lines[-1].adjustments.extend(self._adjustments(row, adjustments, path, len(claim.lines[-1].adjustments)))
+            return True
+        return False
+
+    def _adjustments(self, row: Line, matches: list[re.Match[str]], path: str, first: int) -> list[Adjustment]:
+        out = []
+        for offset, adj in enumerate(matches):
+            if row.conf(adj.start("grp"), adj.end("rc")) < 80:
+                self.trust.review.append(f"{path}.adjustments.{first + offset}.code")
+            if row.conf(adj.start("amt"), adj.end("amt")) < 80:
+                self.trust.review.append(f"{path}.adjustments.{first + offset}.amount")
+            out.append(Adjustment(group=adj["grp"], reason=adj["rc"], amount=money(adj["amt"])))
+        return out
+
+    def _service_line(self, row: Line) -> bool:
+        claim, trust = self.claim, self.trust
+        assert claim is not None
+        path = f"claims.{len(self.remit.claims) - 1}.lines.{len(claim.lines)}"
+        text = _join_split_amounts(row.text)
+        adjustments = list(_ADJ.finditer(text))
+        cells = _tokens(_ADJ.sub(lambda m: " " * len(m.group()), text))
+        line = ServiceLine(adjustments=self._adjustments(row, adjustments, path, 0))
+        first = cells.pop(0)
+        printed = _RANGE.match(first.text)["a"] if _RANGE.match(first.text) else first.text  # type: ignore[index]
+        line.service_date = date_of(printed)
+        trust.check(f"{path}.service_date", row.conf(first.start, first.end), line.service_date is not None)
+        if line.service_date is None:
+            line.service_date = dotted_zero.mended_date(printed)  # "10/61/26": under review all the same
+        while cells and (_DATE_SHAPE.match(cells[0].text) or cells[0].text in ("-", "TO", "THRU")):
+            cells.pop(0)  # the through date (however misread): the first date is the one posted
+        if cells:
+            self._procedure(row, line, cells.pop(0), path)
+        amounts = _amount_cells(cells, len(self.table.amounts) if self.table else 0)
+        self._modifiers_and_units(row, line, [c for c in cells if not any(c is a for a, _ in amounts)], path)
+        self._amounts(line, amounts, path)
+        claim.lines.append(line)
+        return True
+
+    def _procedure(self, row: Line, line: ServiceLine, cell: _Token, path: str) -> None:
+        """The HCPCS code; one whose glyphs had to be read otherwise ("EO47O", "KOQ823") is under review."""
+        if _CODE.match(cell.text):
+            line.procedure = cell.text
+            self.trust.check(f"{path}.procedure", row.conf(cell.start, cell.end), is_hcpcs(cell.text))
+            return
+        readings = loose_line.code_readings(cell.text)
+        line.procedure = readings.pop() if len(readings) == 1 else None
+        self.trust.review.append(f"{path}.procedure")
+
+    def _modifiers_and_units(self, row: Line, line: ServiceLine, cells: list[_Token], path: str) -> None:
+        """Between the code and the amounts: modifiers (two characters, at least one a letter) and the units."""
+        units = [_Token(_ONE.get(c.text, c.text), c.start, c.end) for c in cells
+                 if re.fullmatch(r"\d{1,3}", c.text) or c.text in _ONE]
+        mods = [c for c in cells if _MODIFIER.match(c.text) and not c.text.isdigit()]
+        if len(units) != 1 or len(units) + len(mods) != len(cells):
+            self.trust.review.append(f"{path}.units")
+            self.trust.review.append(f"{path}.modifiers")
+        if units:
+            line.units = int(units[-1].text)
+            self.trust.check(f"{path}.units", row.conf(units[-1].start, units[-1].end))
+        line.modifiers = [m.text for m in mods]
+        if mods:
+            self.trust.check(f"{path}.modifiers", row.conf(mods[0].start, mods[-1].end))
+
+    def _amounts(self, line: ServiceLine, cells: list[tuple[_Token, Decimal | None]], path: str) -> None:
+        """The amounts in the order the column headers give; a count that does not fit puts them all in doubt,
+        an amount read from lookalike glyphs ("@.0@") its own column."""
+        roles = self.table.amounts if self.table else []
+        if len(cells) != len(roles):
+            # Which column an amount belongs to cannot be told, nor whether an adjustment was read as one:
+            # the whole line is in doubt.
+            self.trust.review.append(path)
+            return
+        values: dict[str, Decimal] = {}
+        for role, (cell, value) in zip(roles, cells):
+            values[role] = value if value is not None else money(cell.text.lstrip("$"))
+            if value is not None:
+                self.trust.review.append(f"{path}.{_FIELD_OF.get(role, role)}")
+        _fill(line, values)
+
+    def _claim_totals(self, row: Line) -> bool:
+        """The claim's totals: amounts after their labels, or in the table's column order."""
+        claim = self.claim
+        assert claim is not None
+        positional = iter(self.table.amounts if self.table else [])
+        words: list[str] = []
+        values: dict[str, Decimal] = {}
+        for cell in _tokens(_CLAIM_TOTAL.sub("", row.text)):
+            match = _AMOUNT.match(cell.text)
+            if not match:
+                words.append(cell.text)
+                continue
+            role = _role_of(" ".join(words)) if words else next(positional, None)
+            words = []
+            if role is not None and role not in values:
+                values[role] = money(match["v"])
+        if "billed" in values:
+            claim.billed = values["billed"]
+        if "allowed" in values:
+            claim.allowed = values["allowed"]
+        if "paid" in values:
+            claim.paid = values["paid"]
+        if "patient_share" in values:
+            claim.patient_responsibility = values["patient_share"]
+        self.totals_read.add(len(self.remit.claims) - 1)
+        return True
+
+    def _provider_adjustment(self, row: Line) -> None:
+        """A provider-level adjustment: its reason code, reference, member where named, and amount (last)."""
+        remit = self.remit
+        cells = _tokens(row.text)
+        amount = cells[-1] if cells and _AMOUNT.match(cells[-1].text) else None
+        # Labels are read before the amount, so that a member printed as "-" does not take the amount's digits.
+        values = _PROVIDER_LABELS.values(row.text[: amount.start] if amount else row.text)
+        reason = values["reason"].value.split()[0] if "reason" in values else cells[0].text if cells else ""
+        if amount is None or not re.fullmatch(r"[A-Z0-9]{2}", reason):
+            self.trust.review.append(f"provider_adjustments.{len(remit.provider_adjustments)}")
+            return
+        ref = values["ref"].value.split()[0] if "ref" in values else None
+        member = values["member"].value.split()[0] if "member" in values else None
+        remit.provider_adjustments.append(ProviderAdjustment(
+            reason=reason, reference=ref, member_id=None if member in (None, "-") else member,
+            amount=money(_AMOUNT.match(amount.text)["v"])))  # type: ignore[index]
+        self.trust.check(f"provider_adjustments.{len(remit.provider_adjustments) - 1}", row.conf(0, amount.start))
+
+    def finish(self) -> None:
+        """A claim whose totals were not printed totals its lines; its status follows what it paid. An
+        identifier the document prints for other claims but that was not found for one is under review."""
+        printed = {attr for claim in self.remit.claims for attr in ("member_id", "payer_claim_number",
+                                                                    "account_number") if getattr(claim, attr)}
+        for index, claim in enumerate(self.remit.claims):
+            self.trust.review.extend(f"claims.{index}.{attr}" for attr in sorted(printed) if not getattr(claim, attr))
+            if index not in self.totals_read:
+                claim.billed = sum((line.billed for line in claim.lines), Decimal("0.00"))
+                claim.allowed = sum((line.allowed for line in claim.lines), Decimal("0.00"))
+                claim.paid = sum((line.paid for line in claim.lines), Decimal("0.00"))
+                claim.patient_responsibility = _patient_share(claim)
+            elif claim.patient_responsibility == 0 and _patient_share(claim):
+                claim.patient_responsibility = _patient_share(claim)
+            claim.status = status_for(claim.paid)  # type: ignore[assignment]
+
+
+def _join_split_amounts(text: str) -> str:
+    """"96 00" where the OCR split an amount at its point, joined again (same length: confidences keep their
+    place); only before another amount, so that units and an amount ("1 96.00") stay apart."""
+    return re.sub(rf"(?<!\S)(\d+) ([\dOoQD@©]{{2}})(?= {AMT}(?!\S))", r"\1.\2", text)
+
+
+def _amount_cells(cells: list[_Token], expected: int) -> list[tuple[_Token, Decimal | None]]:
+    """The amount cells, each with the value it was read as when its glyphs were not digits (else None).
+    Lookalikes ("@.0@", "0.0O") are taken only where the amounts as printed do not fill the columns."""
+    strict = [(c, None) for c in cells if _AMOUNT.match(c.text)]
+    if len(strict) == expected:
+        return strict  # type: ignore[return-value]
+    loose: list[tuple[_Token, Decimal | None]] = []
+    for cell in cells:
+        if _AMOUNT.match(cell.text):
+            loose.append((cell, None))
+        elif "." in cell.text and (readings := loose_line.amount_readings(cell.text)):
+            # Several readings ("0.600": which zero was read twice?): the least; the line's arithmetic then
+            # tells whether it holds (extractors.remittance.repair), and the column is under review.
+            loose.append((cell, readings[0]))
+        elif re.fullmatch(r"\d+\.\d", cell.text):
+            loose.append((cell, money(cell.text + "0")))  # a last digit lost ("0.0"): under review all the same
+    return loose if len(loose) == expected else strict  # type: ignore[return-value]
+
+
+def _patient_share(claim: RemittanceClaim) -> Decimal:
+    return sum((a.amount for line in claim.lines for a in line.adjustments if a.group == "PR"), Decimal("0.00"))
+
+
+def _role_of(words: str) -> str | None:
+    roles = roles_in(words)
+    return roles[0] if len(roles) == 1 else None
+
+
+def _fill(line: ServiceLine, values: dict[str, Decimal]) -> None:
+    zero = Decimal("0.00")
+    line.billed = values.get("billed", zero)
+    line.allowed = values.get("allowed", zero)
+    line.deductible = values.get("deductible", zero)
+    line.paid = values.get("paid", zero)
+    line.coinsurance = values.get("copay_coins", zero) + values.get("coinsurance", zero) + values.get("copay", zero)

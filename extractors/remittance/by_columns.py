@@ -477,6 +477,8 @@ class _Reading:
         identifier the document prints for other claims but that was not found for one is under review."""
         printed = {attr for claim in self.remit.claims for attr in ("member_id", "payer_claim_number",
                                                                     "account_number") if getattr(claim, attr)}
+        for attr in sorted(printed):
+            self.trust.review.extend(f"claims.{i}.{attr}" for i in _out_of_shape(self.remit.claims, attr))
         for index, claim in enumerate(self.remit.claims):
             self.trust.review.extend(f"claims.{index}.{attr}" for attr in sorted(printed) if not getattr(claim, attr))
             if index not in self.totals_read:
@@ -512,6 +514,21 @@ def _amount_cells(cells: list[_Token], expected: int) -> list[tuple[_Token, Deci
         elif re.fullmatch(r"\d+\.\d", cell.text):
             loose.append((cell, money(cell.text + "0")))  # a last digit lost ("0.0"): under review all the same
     return loose if len(loose) == expected else strict  # type: ignore[return-value]
+
+
+def _shape(value: str) -> str:
+    return re.sub(r"\d", "9", re.sub(r"[A-Z]", "A", value))
+
+
+def _out_of_shape(claims: list[RemittanceClaim], attr: str) -> list[int]:
+    """The claims whose identifier is not shaped as this payer prints it: one payer's member ids (or claim
+    numbers) share a shape ("BRX" and nine digits), so a letter read in a run of digits ("BRS7162551592") or
+    a lost digit stands out; only where three in four of at least four claims agree on the shape."""
+    shapes = [_shape(getattr(c, attr) or "") for c in claims]
+    common = max(set(shapes), key=shapes.count) if shapes else ""
+    if len(shapes) < 4 or shapes.count(common) < 0.75 * len(shapes):
+        return []
+    return [i for i, shape in enumerate(shapes) if shape != common and getattr(claims[i], attr)]
 
 
 def _patient_share(claim: RemittanceClaim) -> Decimal:

@@ -113,7 +113,8 @@ _AMOUNT_ROLES = ("billed", "allowed", "deductible", "copay_coins", "coinsurance"
 _HEADER_LABELS = Labels({
     "payee": ("PAYEE NAME", "PAYEE", "PAY TO", "PAID TO"),
     "npi": ("PROVIDER NPI", "PAYEE NPI", "BILLING NPI", "NPI", "PROVIDER #", "PROVIDER NO."),
-    "date": ("PAYMENT DATE", "CHECK DATE", "ISSUE DATE", "EFT DATE", "CHECK/EFT DATE", "REMIT DATE", "PAID DATE"),
+    "date": ("PAYMENT DATE", "CHECK DATE", "ISSUE DATE", "EFT DATE", "CHECK/EFT DATE", "REMIT DATE", "PAID DATE",
+             "EFFECTIVE DATE", "SETTLEMENT DATE", "PRODUCTION DATE"),
     "number": ("PAYMENT NUMBER", "PAYMENT #", "CHECK NUMBER", "CHECK NO.", "CHECK NO", "CHECK #", "CHECK/EFT #",
                "CHECK/EFT NO.", "EFT TRACE #", "EFT TRACE", "TRACE NUMBER", "TRACE #", "EFT NUMBER"),
     "amount": ("PAYMENT AMOUNT", "CHECK AMOUNT", "TOTAL PAYMENT", "EFT AMOUNT", "PAYMENT TOTAL"),
@@ -126,6 +127,7 @@ _CLAIM_LABELS = Labels({
     "account": ("PATIENT ACCOUNT", "PATIENT ACCT #", "PATIENT ACCT", "PT ACCT #", "PT ACCT", "ACCOUNT #",
                 "ACCOUNT NO.", "PATIENT CONTROL #"),
 })
+_PROVIDER_LABEL_WORDS = {"REASON", "CODE", "REFERENCE", "REF", "MEMBER", "AMOUNT"}
 _PROVIDER_LABELS = Labels({"reason": ("REASON", "CODE"), "ref": ("REFERENCE", "REF #", "REF"),
                            "member": ("MEMBER ID", "MEMBER"), "amount": ("AMOUNT",)})
 _CLAIM_TOTAL = re.compile(r"^(?:CLAIM TOTALS?|TOTAL CLAIM|TOTALS FOR CLAIM)\b:?", re.I)
@@ -137,11 +139,18 @@ _PAGE = re.compile(r"^Page \d+ of \d+$", re.I)
 _RULE = re.compile(r"^[-_—=]{10,}$")
 
 _AMOUNT = re.compile(rf"^\$?(?P<v>{AMT})$")
-_DATE = re.compile(r"^(?P<m>\d\d)[/-](?P<d>\d\d)[/-](?P<y>\d{4}|\d\d)$")
+_DATE_FORMS = (
+    re.compile(r"(?P<m>\d\d)[/-](?P<d>\d\d)[/-](?P<y>\d{4}|\d\d)(?!\d)"),
+    re.compile(r"(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)(?!\d)"),
+    re.compile(r"(?P<mon>[A-Za-z]{3})[a-z]*\.? (?P<d>\d{1,2}),? (?P<y>\d{4})(?!\d)"),
+    re.compile(r"(?P<d>\d{1,2})[- ](?P<mon>[A-Za-z]{3})[a-z]*[- ](?P<y>\d{4}|\d\d)(?!\d)"),
+)
+_MONTHS = {m: i for i, m in enumerate(("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV",
+                                       "DEC"), start=1)}
 _RANGE = re.compile(r"^(?P<a>\d\d[/-]\d\d[/-]\d{2,4})[-~](?P<b>\d\d[/-]\d\d[/-]\d{2,4})$")
 # An adjustment: a group code, its reason, its amount ("CO-45 43.37", "PR2 16.00", "OA-23: 5.00;"); never
 # "CR 1 100.00", which is a modifier, the units and the billed amount.
-_ADJ = re.compile(rf"(?<![\w.])(?P<grp>CO|PR|OA|PI|CR)[-/]?(?P<rc>[A-Z]?\d{{1,3}}|[A-Z]\d?)[:;]? \$?(?P<amt>{AMT});?"
+_ADJ = re.compile(rf"(?<![\w.])(?P<grp>CO|PR|OA|PI|CR)[-/]?(?P<rc>[A-Z]?\d{{1,3}}|[A-Z]\d?)[:;]? \$?(?P<amt>{AMT})[;,]?"
                   r"(?![\w.])")
 _REMARK_CODE = re.compile(r"^(?:M|MA|N)\d{1,3}$")
 _CODE = re.compile(r"^[A-Z]\d{4}$")
@@ -158,15 +167,29 @@ def detect(upper: str) -> bool:
 
 
 def date_of(text: str) -> dt.date | None:
-    """MM/DD/YY(YY) or MM-DD-YY(YY); None when no calendar holds it."""
-    match = _DATE.match(text)
-    if not match:
-        return None
-    year = int(match["y"]) + (2000 if len(match["y"]) == 2 else 0)
-    try:
-        return dt.date(year, int(match["m"]), int(match["d"]))
-    except ValueError:
-        return None
+    """A date as payers print them: MM/DD/YY(YY), MM-DD-YY(YY), YYYY-MM-DD, "Nov 20, 2026", "20-NOV-2026";
+    None when the text is no date or no calendar holds it."""
+    return _date(text, whole=True)
+
+
+def date_starting(text: str) -> dt.date | None:
+    """The date a label's value starts with ("Nov 20, 2026 Trace ...")."""
+    return _date(text, whole=False)
+
+
+def _date(text: str, *, whole: bool) -> dt.date | None:
+    for form in _DATE_FORMS:
+        match = form.fullmatch(text) if whole else form.match(text)
+        if match is None:
+            continue
+        parts = match.groupdict()
+        month = _MONTHS.get(parts["mon"].upper()[:3], 0) if parts.get("mon") else int(parts["m"])
+        year = int(parts["y"]) + (2000 if len(parts["y"]) == 2 else 0)
+        try:
+            return dt.date(year, month, int(parts["d"]))
+        except ValueError:
+            return None
+    return None
 
 
 _ROLE_OF = {w: key for key, ws in _COLUMN_WORDS.items() for w in ws}
@@ -295,7 +318,7 @@ class _Reading:
                 remit.payee.npi = npi
                 trust.check("payee.npi", conf, is_npi(npi))
             elif key == "date":
-                remit.payment.date = date_of(found.value.split()[0])
+                remit.payment.date = date_starting(found.value)
                 trust.check("payment.date", conf, remit.payment.date is not None)
             elif key == "number":
                 remit.payment.number = found.value.split()[0]
@@ -306,7 +329,7 @@ class _Reading:
             elif key == "method":
                 remit.payment.method = found.value.split()[0].upper()
         if "number" in values and remit.payment.method is None:
-            remit.payment.method = "ACH" if "EFT" in row.text.upper() else "CHK"
+            remit.payment.method = _method_of(row.text[: values["number"].start].upper())
         return bool(values)
 
     def _claim_start(self, row: Line) -> bool:
@@ -455,22 +478,25 @@ class _Reading:
         return True
 
     def _provider_adjustment(self, row: Line) -> None:
-        """A provider-level adjustment: its reason code, reference, member where named, and amount (last)."""
+        """A provider-level adjustment: its reason code (labelled, or the row's first word), its reference
+        (labelled, or the word after the reason), the member where named, and its amount (the row's last)."""
         remit = self.remit
         cells = _tokens(row.text)
-        amount = cells[-1] if cells and _AMOUNT.match(cells[-1].text) else None
-        # Labels are read before the amount, so that a member printed as "-" does not take the amount's digits.
-        values = _PROVIDER_LABELS.values(row.text[: amount.start] if amount else row.text)
-        reason = values["reason"].value.split()[0] if "reason" in values else cells[0].text if cells else ""
+        amount = next((c for c in reversed(cells) if _AMOUNT.match(c.text)), None)
+        values = {key: found.value.strip("()").split()[0] for key, found in _PROVIDER_LABELS.values(
+            _blank(row.text, amount)).items() if found.value.strip("()")}
+        words = [c.text for c in cells if c is not amount]
+        reason = values.get("reason") or (words[0] if words else "")
+        unlabelled = [w for w in words[1:2] if w.isalnum() and w.upper() not in _PROVIDER_LABEL_WORDS]
+        ref = values.get("ref") or (unlabelled[0] if unlabelled else None)
         if amount is None or not re.fullmatch(r"[A-Z0-9]{2}", reason):
             self.trust.review.append(f"provider_adjustments.{len(remit.provider_adjustments)}")
             return
-        ref = values["ref"].value.split()[0] if "ref" in values else None
-        member = values["member"].value.split()[0] if "member" in values else None
+        member = values.get("member")
         remit.provider_adjustments.append(ProviderAdjustment(
-            reason=reason, reference=ref, member_id=None if member in (None, "-") else member,
+            reason=reason, reference=ref, member_id=None if member in (None, "-", "N/A", "n/a") else member,
             amount=money(_AMOUNT.match(amount.text)["v"])))  # type: ignore[index]
-        self.trust.check(f"provider_adjustments.{len(remit.provider_adjustments) - 1}", row.conf(0, amount.start))
+        self.trust.check(f"provider_adjustments.{len(remit.provider_adjustments) - 1}", row.conf(0, len(row.text)))
 
     def finish(self) -> None:
         """A claim whose totals were not printed totals its lines; its status follows what it paid. An
@@ -514,6 +540,18 @@ def _amount_cells(cells: list[_Token], expected: int) -> list[tuple[_Token, Deci
         elif re.fullmatch(r"\d+\.\d", cell.text):
             loose.append((cell, money(cell.text + "0")))  # a last digit lost ("0.0"): under review all the same
     return loose if len(loose) == expected else strict  # type: ignore[return-value]
+
+
+def _blank(text: str, cell: "_Token | None") -> str:
+    """The row with one cell blanked (same length), so that a label's value does not run into it."""
+    return text if cell is None else text[: cell.start] + " " * (cell.end - cell.start) + text[cell.end:]
+
+
+def _method_of(label: str) -> str | None:
+    """How the payment was made, where the number's label says it alone: a check, or an EFT (ACH); never a
+    guess between the two ("Check/EFT #")."""
+    check, eft = "CHECK" in label, any(w in label for w in ("EFT", "ACH", "TRACE"))
+    return "CHK" if check and not eft else "ACH" if eft and not check else None
 
 
 def _shape(value: str) -> str:

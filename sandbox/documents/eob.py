@@ -5,7 +5,11 @@
 - "br-grid": the remittance advice of the clearing house the plan moved its small payments to: other label
   wording ("Pay To", "Check No.", dashed four-digit dates), the paid amount before the patient's share, the
   copay and coinsurance in columns of their own, separate from/thru date columns, adjustments without
-  separators. Kept out of the readers' tuning (reported apart by bench/extract.py).
+  separators;
+- "br-detail": the plan's newer claim-detail print, drawn after the reader by meaning was written and kept
+  out of all tuning (reported apart by bench/extract.py): a payment line of "Check Effective Date: Nov 20,
+  2026", four-digit service years, "Svc Date", "Submitted", "Approved", "Net Paid", adjustments separated by
+  commas, provider-level adjustments with the amount before the member.
 
 About a third of them come out of the payer's mailroom scanner: image-only
 PDFs with no text layer, which the extractors must read by OCR.
@@ -40,8 +44,8 @@ def is_scanned(check_number: str) -> bool:
     return int(hashlib.sha256(check_number.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF < SCANNED_SHARE
 
 
-FAMILIES = ("br-block", "br-grid")
-HELD_OUT = "br-grid"
+FAMILIES = ("br-block", "br-grid", "br-detail")
+HELD_OUT = "br-detail"
 
 
 def family_of(check_number: str) -> str:
@@ -50,9 +54,8 @@ def family_of(check_number: str) -> str:
 
 
 def lines_for(store: Store, remit: Any) -> list[str]:
-    if family_of(remit["check_number"]) == "br-grid":
-        return _grid_lines(store, remit)
-    return _block_lines(store, remit)
+    drawers = {"br-block": _block_lines, "br-grid": _grid_lines, "br-detail": _detail_lines}
+    return drawers[family_of(remit["check_number"])](store, remit)
 
 
 def _block_lines(store: Store, remit: Any) -> list[str]:
@@ -142,6 +145,43 @@ def _grid_lines(store: Store, remit: Any) -> list[str]:
     if not plbs:
         out.append("  No provider adjustments this check")
     out.append(f"Check Total {printed:,.2f}")
+    return out
+
+
+def _detail_lines(store: Store, remit: Any) -> list[str]:
+    payer = store.one("SELECT * FROM payers WHERE key = ?", remit["payer_key"])
+    date = dt.date.fromisoformat(remit["remit_date"])
+    printed = dec(remit["amount"]) + dec(remit["misprint"])
+    out = [f"{'':<30}{payer['name']}",
+           f"{'':<30}PROVIDER REMITTANCE ADVICE",
+           f"Payee Name: {catalog.SUPPLIER['name']}",
+           f"Payee NPI: {supplier_npi_of(store)}",
+           f"Check Number: {remit['check_number']}   Check Effective Date: {date:%b} {date.day}, {date.year}   "
+           f"Total Payment: ${printed:,.2f}",
+           "_" * 118]
+    for rc in store.all("SELECT * FROM remit_claims WHERE remit_id = ? ORDER BY seq", remit["id"]):
+        out.append(f"Patient: {rc['patient_name']:<30} Member #: {rc['member_id'] or '':<14} "
+                   f"Payer Claim #: {rc['icn'] or '':<15} Patient Control #: {rc['account_number']}")
+        out.append(f" {'Svc Date':<11}{'HCPCS':<7}{'Modifiers':<11}{'Units':>5} {'Submitted':>10} {'Approved':>10} "
+                   f"{'Deductible':>10} {'Coinsurance':>11} {'Copay':>7} {'Net Paid':>10}  Reason Codes")
+        for line in store.all("SELECT * FROM remit_lines WHERE remit_claim_id = ? ORDER BY line_no", rc["id"]):
+            adjustments = json.loads(line["adjustments"])
+            copay = sum((dec(a["amount"]) for a in adjustments if (a["group"], a["reason"]) == ("PR", "3")), Decimal(0))
+            adj_text = ", ".join(f"{a['group']}-{a['reason']} {dec(a['amount']):.2f}" for a in adjustments)
+            out.append(f" {dt.date.fromisoformat(line['dos_from']):%m/%d/%Y} {line['hcpcs']:<7}{line['modifiers']:<11}"
+                       f"{line['units']:>5} {dec(line['billed']):>10.2f} {dec(line['allowed']):>10.2f} "
+                       f"{dec(line['deductible']):>10.2f} {dec(line['coinsurance']) - copay:>11.2f} {copay:>7.2f} "
+                       f"{dec(line['paid']):>10.2f}  {adj_text}")
+            remarks = json.loads(line["remarks"])
+            if remarks:
+                out.append(f" Remarks: {', '.join(remarks)}")
+        out.append(f" Totals for Claim:  Submitted {dec(rc['billed']):.2f}   Approved {dec(rc['allowed']):.2f}   "
+                   f"Net Paid {dec(rc['paid']):.2f}   Patient Resp {dec(rc['patient_responsibility']):.2f}")
+        out.append("")
+    out.append("Provider Level Adjustments")
+    for p in store.all("SELECT * FROM plb WHERE remit_id = ? ORDER BY id", remit["id"]):
+        out.append(f" {p['reason']}  {p['reference']}  {dec(p['amount']):.2f}  (member {p['member_id'] or 'n/a'})")
+    out.append(f"Total Payment: ${printed:,.2f}")
     return out
 
 

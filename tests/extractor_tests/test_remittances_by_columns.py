@@ -113,3 +113,30 @@ def test_the_plans_own_block_layout_reads_the_same_by_columns(world: Store, docs
 def test_a_form_is_never_taken_for_a_remittance() -> None:
     assert not by_columns.detect("CERTIFICATE OF MEDICAL NECESSITY\nHCPCS CODE BILLED PAID")
     assert by_columns.detect("X PLAN REMITTANCE ADVICE\nDOS PROC UNITS BILLED ALLOWED PAID")
+
+
+def test_a_misread_label_ends_the_value_before_it_and_its_own_value_is_in_doubt() -> None:
+    from extractors.remittance.by_columns import _CLAIM_LABELS
+
+    values = _CLAIM_LABELS.values("Member Name: KHAN, ROBERT Subseriber ID: BRX784630236 Pt Acct #: 100001-1")
+    assert values["name"].value == "KHAN, ROBERT" and not values["name"].doubt
+    assert (values["member"].value, values["member"].doubt) == ("BRX784630236", True)
+    assert values["account"].value == "100001-1"
+
+
+def test_an_identifier_out_of_the_payers_shape_is_under_review(docs_dir: Path) -> None:
+    # Four claims print "GSM" and four digits; the fifth's member id has a letter where a digit stands.
+    claims = []
+    for n, member in enumerate(("GSM0042", "GSM0077", "GSM0101", "GSM0203", "GSMO304")):
+        claims += [f"Patient Name: DOE, JANE{n}   Member ID: {member}   Patient Acct #: 10000{n}-1   Claim #: G26-000{n}",
+                   OTHER_PAYER[5],
+                   "09/14/2026  E0431      RR           1         120.00           86.00        0.00         0.00"
+                   "    86.00          0.00  CO-45 34.00"]
+    page = [*OTHER_PAYER[:4], *claims, "Total Paid 430.00"]
+    page[2] = page[2].replace("216.00", "430.00")
+    path = docs_dir / "granite-state-shapes.pdf"
+    path.write_bytes(pdf.text_pages([page]))
+    got = extract(path)
+    assert [c.member_id for c in got.claims][-1] == "GSMO304"
+    assert "claims.4.member_id" in got.review
+    assert not any(r.startswith(("claims.0.", "claims.1.", "claims.2.", "claims.3.")) for r in got.review)

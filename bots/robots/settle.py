@@ -20,10 +20,13 @@ settled by facts that do not come from the same pixels:
   denial's reason code printed on the scan is the one the payer's portal
   shows.
 
+- the billing system's claim matched by account, date of service and billed:
+  a patient's name read in doubt that is its patient's but for a glyph or two
+  in place.
+
 Whatever none of these settles stays in doubt and goes to a person, with the
-list of what was settled and by what. A doubt about who the claim is for
-(account, patient, payer claim number) or a line that could not be read is
-never settled here.
+list of what was settled and by what. A doubt about the account or the payer
+claim number, or a line that could not be read, is never settled here.
 """
 
 from __future__ import annotations
@@ -78,6 +81,9 @@ def settle(data: dict[str, Any], index: int, review: list[str], claim: ClaimDeta
         parts = path.split(".")
         if len(parts) == 3 and parts[2] in _CLAIM_TOTALS:
             out.settled.append(f"{path}: the claim's totals are the sums of its lines, and the remittance balances")
+        elif len(parts) == 3 and parts[2] == "patient_name" and _same_name(data.get("patient_name"), claim.patient):
+            out.settled.append(f"{path}: read {data.get('patient_name')!r}; the billing system's claim {claim.claim_number} "
+                               f"(matched by account, date of service and billed) is for {claim.patient!r}")
         elif _line_path(parts) and int(parts[3]) < len(data["lines"]):
             by_line.setdefault(int(parts[3]), []).append(path)
         else:
@@ -117,12 +123,20 @@ def _line_path(parts: list[str]) -> bool:
 
 
 def may_settle(review: list[str]) -> bool:
-    """Whether every doubt is of a kind `settle` may lift: who the claim is for, or a line not read, never."""
+    """Whether every doubt is of a kind `settle` may lift: the account, the payer's claim number or a line not
+    read, never; the patient's name only against the billing system's claim that the account matched."""
     for path in review:
         parts = path.split(".")
-        if not (len(parts) == 3 and parts[2] in _CLAIM_TOTALS or _line_path(parts)):
+        if not (len(parts) == 3 and parts[2] in _CLAIM_TOTALS | {"patient_name"} or _line_path(parts)):
             return False
     return True
+
+
+def _same_name(read: str | None, on_file: str) -> bool:
+    """The name read is the billing system's but for a glyph or two misread in place ("DANTEL" for DANIEL)."""
+    if not read or len(read) != len(on_file):
+        return False
+    return sum(a != b for a, b in zip(read.upper(), on_file.upper())) <= 2
 
 
 def _by_date_and_billed(line: dict[str, Any], dos: dt.date | None, free: list[Any]) -> Any:

@@ -346,8 +346,11 @@ class _Reading:
                           ("account", "account_number")):
             if key in values:
                 found = values[key]
-                shaped = key == "name" or bool(_IDENTIFIER.fullmatch(getattr(claim, attr) or ""))
-                self.trust.check(f"claims.{index}.{attr}", row.conf(found.start, found.end), shaped and not found.doubt)
+                conf = row.conf(found.start, found.end) if not found.doubt else 0.0
+                if key == "name":
+                    self.trust.check_name(f"claims.{index}.{attr}", claim.patient_name, conf)
+                else:
+                    self.trust.check(f"claims.{index}.{attr}", conf, bool(_IDENTIFIER.fullmatch(getattr(claim, attr) or "")))
         self.remit.claims.append(claim)
         self.claim, self.in_plb = claim, False
         return True

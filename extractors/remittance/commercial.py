@@ -156,7 +156,7 @@ class _Reading:
             self._start(RemittanceClaim(patient_name=match["name"], member_id=member,
                                         account_number=match["account"], payer_claim_number=number))
             index = len(self.remit.claims) - 1
-            trust.check(f"claims.{index}.patient_name", row.group_conf(match, "name"))
+            trust.check_name(f"claims.{index}.patient_name", match["name"], row.group_conf(match, "name"))
             trust.check(f"claims.{index}.member_id", row.group_conf(match, "member"), member_ok)
             trust.check(f"claims.{index}.account_number", row.group_conf(match, "account"),
                         is_account(match["account"]))

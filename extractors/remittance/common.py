@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from ..lines import CERTAIN
+
 AMT = r"-?[\d,]*\d\.\d\d"
 
 
@@ -53,3 +55,10 @@ class Trust:
     def check(self, path: str, conf: float, ok: bool = True) -> None:
         if conf < MIN_CONF or not ok:
             self.review.append(path)
+
+    def check_name(self, path: str, name: str | None, conf: float) -> None:
+        """A patient's name: an OCR'd one (below certain) one glyph confusion from a word the OCR model knows,
+        and not one itself, is in doubt however sure the OCR was (`extractors.names`)."""
+        from ..names import likely_misread  # the word list is loaded only for OCR'd names
+
+        self.check(path, conf, conf >= CERTAIN or not name or not likely_misread(name))

@@ -166,7 +166,7 @@ class _Reading:
         self.remit.claims.append(self.claim)
         index = len(self.remit.claims) - 1
         self.printed[index] = _ClaimTotals()
-        trust.check(f"claims.{index}.patient_name", row.group_conf(match, "name"))
+        trust.check_name(f"claims.{index}.patient_name", match["name"], row.group_conf(match, "name"))
         trust.check(f"claims.{index}.member_id", row.group_conf(match, "hic"),
                     match["hic"] is None or is_mbi(match["hic"]) or not match["hic"][:1].isdigit())
         trust.check(f"claims.{index}.account_number", row.group_conf(match, "acnt"))

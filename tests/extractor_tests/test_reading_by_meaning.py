@@ -184,3 +184,10 @@ def test_a_hcpcs_whose_dotted_zero_read_as_two_glyphs_is_read_in_doubt() -> None
     assert split.value == "K0011" and not split.sure  # which zero was one glyph is a guess
     [plain] = hcpcs_in(_words("K0001", conf=95.0))
     assert plain.sure and not plain.guessed
+
+
+def test_a_name_one_glyph_from_a_word_the_ocr_model_knows_is_a_likely_misread() -> None:
+    from extractors.names import likely_misread
+
+    assert all(likely_misread(n) for n in ("SCHMIDT, DANTEL", "SCHMIOT, TUNDE", "ROSST, ELLEN", "NOVAK, INGRIO"))
+    assert not any(likely_misread(n) for n in ("SCHMIDT, DANIEL", "ADEYEMI, TUNDE", "YAZZIE, YUKI", "OKONKWO, PRIYA"))

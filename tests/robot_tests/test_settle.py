@@ -134,3 +134,16 @@ def test_a_contractual_code_read_in_doubt_is_settled_by_its_meaning_and_a_copay_
     # A doubt about an adjustment the line does not have (a reader's slip) is never settled.
     beyond = "claims.0.lines.0.adjustments.5.amount"
     assert settle({"lines": [line]}, 0, [beyond], _claim(("E1390", "95.00")), balanced=True).doubts == [beyond]
+
+
+def test_a_patients_name_misread_in_place_is_settled_by_the_claim_the_account_matched() -> None:
+    path = "claims.0.patient_name"
+    assert may_settle([path])
+    found = settle({"patient_name": "D0E, JANF", "lines": [_line()]}, 0, [path], _claim(("E1390", "200.00")),
+                   balanced=True)
+    assert found.doubts == [] and "is for 'DOE, JANE'" in found.settled[0]
+    # Another patient's name (or a longer one) is not a misread of this one: it stays for a person.
+    found = settle({"patient_name": "ROE, JACK", "lines": [_line()]}, 0, [path], _claim(("E1390", "200.00")),
+                   balanced=True)
+    assert found.doubts == [path]
+    assert not may_settle(["claims.0.account_number"]) and not may_settle(["claims.0.payer_claim_number"])

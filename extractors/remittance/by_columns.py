@@ -23,9 +23,9 @@ from decimal import Decimal
 from typing import Iterable
 
 from .. import dotted_zero
-from ..lines import Line
+from ..lines import CERTAIN, Line
 from ..models import Adjustment, Payee, Payer, Payment, ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
-from ..validators import is_hcpcs, is_npi
+from ..validators import is_hcpcs, is_mbi, is_npi
 from . import loose_line
 from .common import AMT, Trust, money, status_for
 
@@ -499,7 +499,11 @@ class _Reading:
         remit.provider_adjustments.append(ProviderAdjustment(
             reason=reason, reference=ref, member_id=None if member in (None, "-", "N/A", "n/a") else member,
             amount=money(_AMOUNT.match(amount.text)["v"])))  # type: ignore[index]
-        self.trust.check(f"provider_adjustments.{len(remit.provider_adjustments) - 1}", row.conf(0, len(row.text)))
+        conf = row.conf(0, len(row.text))
+        # A member read by OCR is either an MBI or shaped as this payer's member ids on the claims above.
+        shaped = member is None or conf >= CERTAIN or is_mbi(member) or _shape(member) in {
+            _shape(c.member_id) for c in remit.claims if c.member_id}
+        self.trust.check(f"provider_adjustments.{len(remit.provider_adjustments) - 1}", conf, shaped)
 
     def finish(self) -> None:
         """A claim whose totals were not printed totals its lines; its status follows what it paid. An

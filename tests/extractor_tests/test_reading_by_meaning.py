@@ -191,3 +191,29 @@ def test_a_name_one_glyph_from_a_word_the_ocr_model_knows_is_a_likely_misread() 
 
     assert all(likely_misread(n) for n in ("SCHMIDT, DANTEL", "SCHMIOT, TUNDE", "ROSST, ELLEN", "NOVAK, INGRIO"))
     assert not any(likely_misread(n) for n in ("SCHMIDT, DANIEL", "ADEYEMI, TUNDE", "YAZZIE, YUKI", "OKONKWO, PRIYA"))
+
+
+def test_a_lines_dotted_zeros_read_as_6_8_9_are_put_back_where_one_mending_makes_its_arithmetic_hold() -> None:
+    from decimal import Decimal as D
+
+    from extractors.models import Adjustment, Remittance, RemittanceClaim, ServiceLine
+    from extractors.remittance import repair
+
+    # A denial whose zero columns read "6.00", "0.06", "9.00": every rule holds only with them all zeros.
+    denied = ServiceLine(billed=D("1450.00"), allowed=D("6.00"), deductible=D("0.06"), coinsurance=D("0.00"),
+                         paid=D("9.00"), adjustments=[Adjustment(group="CO", reason="16", amount=D("1450.00"))])
+    # A paid line whose paid "162.35" should be 102.35 (billed less adjustments, allowed less the copay).
+    paid = ServiceLine(billed=D("210.00"), allowed=D("127.35"), coinsurance=D("25.00"), paid=D("162.35"),
+                       adjustments=[Adjustment(group="CO", reason="45", amount=D("82.65")),
+                                    Adjustment(group="PR", reason="3", amount=D("25.00"))])
+    remit = Remittance(claims=[RemittanceClaim(lines=[denied]), RemittanceClaim(lines=[paid])])
+    review = repair.repair(remit, paid_is_allowed_less_share=True)
+    assert (denied.allowed, denied.deductible, denied.paid, paid.paid) == (D("0.00"), D("0.00"), D("0.00"), D("102.35"))
+    assert {"claims.0.lines.0.allowed", "claims.0.lines.0.deductible", "claims.0.lines.0.paid",
+            "claims.1.lines.0.paid"} <= set(review)
+    # Two mendings as likely (paid "160.00" as 100.00, or the adjustment "60.00" as 0.00): nothing is guessed.
+    torn = ServiceLine(billed=D("160.00"), paid=D("160.00"), adjustments=[Adjustment(group="CO", reason="45",
+                                                                                    amount=D("60.00"))])
+    claim = RemittanceClaim(lines=[torn])  # no claim totals to tell which
+    assert repair.repair(Remittance(claims=[claim])) == []
+    assert (torn.paid, torn.adjustments[0].amount) == (D("160.00"), D("60.00"))

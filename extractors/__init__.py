@@ -2,7 +2,7 @@
 
     from extractors import extract
     document = extract(Path("remit.pdf"))        # Remittance | Cmn | Swo
-    document.model_dump(mode="json")             # the JSON of shared/contracts/extract.md
+    document.model_dump(mode="json")             # the JSON of docs/extract-contract.md
 
 Errors are typed (`extractors.exceptions`): a file that cannot be read raises,
 a document that can be read but is doubtful comes back with `review` filled.

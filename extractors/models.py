@@ -1,4 +1,4 @@
-"""The extraction contract (shared/contracts/extract.md) as pydantic models.
+"""The extraction contract (docs/extract-contract.md) as pydantic models.
 
 Money is Decimal and serialises as a string with two decimals; dates as ISO;
 `model_dump(mode="json")` is the contract's JSON.

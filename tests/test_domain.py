@@ -1,4 +1,4 @@
-"""Deadlines, SLAs and kinds: the rules from shared/domain and the seeds."""
+"""Deadlines, SLAs and kinds: the rules of docs/domain."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 The extractor says which rules failed (UNBALANCED_LINE, UNBALANCED_CLAIM, UNBALANCED_PAYMENT); a person
 working the item needs the line or claim and the amounts: "Claim 3 (account 223514-5), line 2 (A7030,
 2025-12-19): billed 579.33 - adjustments 294.75 = 284.58, printed paid 284.50 (0.08 apart)". Computed from
-the extractor's JSON with the same rules (shared/domain/remittance.md), to the cent.
+the extractor's JSON with the same rules (docs/domain/remittances.md), to the cent.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The CMN and written-order rules of shared/domain/cmn.md, as one rule set a payer can override.
+"""The CMN and written-order rules of docs/domain/medical-necessity.md, as one rule set a payer can override.
 
     rules = RuleSet(test_window_days=45)   # a payer that allows an older qualifying test
     problems = rules.cmn_problems(cmn)

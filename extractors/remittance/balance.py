@@ -1,4 +1,4 @@
-"""The balancing rules of shared/domain/remittance.md, to the cent; a remittance that fails says where."""
+"""The balancing rules of docs/domain/remittances.md, to the cent; a remittance that fails says where."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Words for the codes payers print (shared/domain/remittance.md and claim-status.md), so a biller reads
+"""Words for the codes payers print (docs/domain/remittances.md and claim-status.md), so a biller reads
 "CO-16 lacks information or billing error; unprocessable" rather than a code alone."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ _REMARKS = {
     "MA130": "incomplete or invalid claim; no appeal rights, resubmit",
     "MA01": "appeal rights notice", "MA18": "claim crossed over to the secondary payer",
 }
-# What the readers and robots find wrong with a CMN, an order or a remittance (shared/domain/cmn.md, remittance.md).
+# What the readers and robots find wrong with a CMN, an order or a remittance (docs/domain/medical-necessity.md, remittances.md).
 _PROBLEMS = {
     "TEST_NOT_QUALIFYING": "the oxygen test result meets neither Group I nor Group II",
     "TEST_DATE_OUT_OF_WINDOW": "the test is dated after the initial date, or too long before it",

@@ -1,4 +1,4 @@
-"""Payer deadlines and SLA dates, from `shared/domain/README.md`.
+"""Payer deadlines and SLA dates, from `docs/domain/deadlines-and-benchmarks.md`.
 
 - Timely filing: Medicare 12 months from the date of service (42 CFR 424.44);
   commercial commonly 90 days; configurable per payer.

@@ -1,4 +1,4 @@
-"""The Medicare standard paper remittance (SPR), laid out as shared/domain/remittance.md describes.
+"""The Medicare standard paper remittance (SPR), laid out as docs/domain/remittances.md describes.
 
 Contractors print it with their own print programs: the same blocks and columns, worded, punctuated and
 spaced their own way. Three are drawn here, chosen per check (`family_of`):

@@ -106,7 +106,7 @@ def _qualifies(test: dict, q7: str, q8: str, q9: str) -> bool:
 
 
 def test_documents_validity_follows_the_cmn_rules() -> None:
-    """An independent reading of shared/domain/cmn.md against each generated document."""
+    """An independent reading of docs/domain/medical-necessity.md against each generated document."""
     seen: set[str] = set()
     documents = generate(seed=5, claims=12000, today=TODAY).documents
     for doc in documents:

@@ -17,12 +17,21 @@ LOOKALIKES = "689"
 MAX_CHANGES = 3
 
 
-def mendings(text: str, most: int = MAX_CHANGES) -> Iterator[tuple[int, list[str]]]:
-    """For 1..most glyphs changed, every reading of `text` with that many of its 6s, 8s and 9s made zeros."""
-    positions = [i for i, c in enumerate(text) if c in LOOKALIKES]
-    for count in range(1, min(len(positions), most) + 1):
-        yield count, ["".join("0" if i in chosen else c for i, c in enumerate(text))
-                      for chosen in map(set, combinations(positions, count))]
+def mendings(text: str, most: int = MAX_CHANGES, *, doubled: bool = False) -> Iterator[tuple[int, list[str]]]:
+    """For 1..most glyphs changed, every reading of `text` with that many of its 6s, 8s and 9s made zeros.
+    `doubled`: a 6, 8 or 9 beside a zero may also be the zero read twice ("2109.00" for 210.00), and go."""
+    edits = [(i, "0") for i, c in enumerate(text) if c in LOOKALIKES]
+    if doubled:
+        edits += [(i, "") for i, c in enumerate(text) if c in LOOKALIKES
+                  and "0" in (text[i - 1:i] + text[i + 1:i + 2])]
+    for count in range(1, min(len(edits), most) + 1):
+        readings = []
+        for chosen in combinations(edits, count):
+            if len({i for i, _ in chosen}) < count:
+                continue  # one glyph changed two ways
+            to = dict(chosen)
+            readings.append("".join(to.get(i, c) for i, c in enumerate(text)))
+        yield count, readings
 
 
 def mended_date(text: str) -> dt.date | None:

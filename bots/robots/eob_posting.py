@@ -26,7 +26,7 @@ from .base import Attachment, Filing, NightContext, Outcome, Robot, Worker, add_
 from .evidence import RemittancePages
 from .extraction import extract_bytes
 from . import imbalance
-from .settle import may_settle, settle
+from .settle import may_settle, settle, settle_header
 
 if TYPE_CHECKING:
     from hme_rpa.config import Config
@@ -93,7 +93,9 @@ class EobPostingRobot(Robot):
                      "payer_type": "medicare" if data["payer"] == "medicare" else "commercial",
                      "remittance_date": data["date"]}
         printed = Decimal(str(remit["payment"]["amount"] or "0"))
-        global_review = [p for p in remit["review"] if not CLAIM_PATH.match(p) and not p.startswith("provider_adjustments")]
+        header, header_settled = settle_header(
+            {**remit, "review": [p for p in remit["review"] if not CLAIM_PATH.match(p)]}, data)
+        global_review = [p for p in header if not p.startswith("provider_adjustments")]
         if not remit["balanced"] or global_review or printed != Decimal(data["amount"]):
             why = [*imbalance.explain(remit), *remit["problems"]] or global_review or [
                 f"check amount {printed} differs from the portal's {data['amount']}"]
@@ -106,6 +108,8 @@ class EobPostingRobot(Robot):
                                           [attachment]))
             outcome.totals["remittances_unbalanced"] = 1
             return outcome
+        if header_settled:
+            unit.result["header_settled"] = header_settled  # what settled the check's own doubts, kept with the run
         pages = RemittancePages(pdf)
         # The outbox: per claim, what was done and the items it implies, saved before and after each posting
         # (`ClaimToPost.record`). A retry, a restart after a kill or a check that fails part-way files from here.

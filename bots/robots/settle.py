@@ -132,6 +132,24 @@ def may_settle(review: list[str]) -> bool:
     return True
 
 
+def settle_header(remit: dict[str, Any], listed: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The remittance's own doubts (not a claim's) that the payer portal's listing of the check settles: the
+    check number, date and amount read in doubt that equal, exactly, what the row the robot downloaded it from
+    says. Returns (still in doubt, "path: what settled it")."""
+    payment = remit.get("payment") or {}
+    read = {"payment.number": payment.get("number"), "payment.date": payment.get("date"),
+            "payment.amount": payment.get("amount") and f"{Decimal(str(payment['amount'])):.2f}"}
+    expected = {"payment.number": listed.get("check"), "payment.date": listed.get("date"),
+                "payment.amount": listed.get("amount")}
+    doubts, settled = [], []
+    for path in remit.get("review") or []:
+        if path in read and read[path] and read[path] == expected[path]:
+            settled.append(f"{path}: read {read[path]}, as the payer portal's list of remittances shows it")
+        else:
+            doubts.append(path)
+    return doubts, settled
+
+
 def _same_name(read: str | None, on_file: str) -> bool:
     """The name read is the billing system's but for a glyph or two misread in place ("DANTEL" for DANIEL)."""
     if not read or len(read) != len(on_file):

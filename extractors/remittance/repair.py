@@ -9,6 +9,7 @@ one is taken to be the misread and replaced. Every amount replaced goes under
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from .. import dotted_zero
@@ -16,6 +17,7 @@ from ..models import Remittance, RemittanceClaim, ServiceLine
 from .common import status_for
 
 ZERO = Decimal("0.00")
+_AMOUNT = re.compile(r"-?\d+\.\d\d")
 MOST_MENDED = 4  # dotted zeros put back in one line: a denial's four zero columns may all be misread
 
 
@@ -72,9 +74,12 @@ def _mend_dotted_zeros(line: ServiceLine, path: str, allowed_less_share: bool) -
     values = _values(line)
     if not line.adjustments or _holds(values, line, allowed_less_share):
         return []
-    options = {name: dict(dotted_zero.mendings(f"{value:.2f}", MOST_MENDED)) for name, value in values.items()}
+    options = {name: {count: [r for r in readings if _AMOUNT.fullmatch(r)]
+                      for count, readings in dotted_zero.mendings(f"{value:.2f}", MOST_MENDED, doubled=True)}
+               for name, value in values.items()}
     for total in range(1, MOST_MENDED + 1):
-        found = [mended for mended in _spread(values, options, total) if _holds(mended, line, allowed_less_share)]
+        found = list({tuple(mended.items()): mended for mended in _spread(values, options, total)
+                      if _holds(mended, line, allowed_less_share)}.values())  # the same amounts reached two ways: one
         if len(found) > 1:
             return []  # two mendings as likely: no guess
         if found:

@@ -147,3 +147,14 @@ def test_a_patients_name_misread_in_place_is_settled_by_the_claim_the_account_ma
                    balanced=True)
     assert found.doubts == [path]
     assert not may_settle(["claims.0.account_number"]) and not may_settle(["claims.0.payer_claim_number"])
+
+
+def test_a_check_number_or_date_read_in_doubt_is_settled_by_the_portals_listing_only_when_equal() -> None:
+    from bots.robots.settle import settle_header
+
+    remit = {"payment": {"number": "918630720", "date": "2026-05-13", "amount": "86.50"},
+             "review": ["payment.number", "payment.date", "payee.npi"]}
+    doubts, settled = settle_header(remit, {"check": "918630720", "date": "2026-05-13", "amount": "86.50"})
+    assert doubts == ["payee.npi"] and len(settled) == 2 and "payer portal's list" in settled[0]
+    doubts, _ = settle_header(remit, {"check": "918630726", "date": "2026-05-13", "amount": "86.50"})
+    assert doubts == ["payment.number", "payee.npi"]

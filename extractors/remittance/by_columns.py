@@ -336,21 +336,21 @@ class _Reading:
         values = _CLAIM_LABELS.values(row.text)
         if "name" not in values or not ({"number", "account"} & values.keys()):
             return False
-        claim = RemittanceClaim(patient_name=values["name"].value)
+        claim = RemittanceClaim()
         index = len(self.remit.claims)
-        for key, attr in (("member", "member_id"), ("number", "payer_claim_number"), ("account", "account_number")):
-            if key in values:
-                value = re.sub(r"\s+", "", values[key].value) if key == "account" else values[key].value.split()[0]
-                setattr(claim, attr, value)
         for key, attr in (("name", "patient_name"), ("member", "member_id"), ("number", "payer_claim_number"),
                           ("account", "account_number")):
-            if key in values:
-                found = values[key]
-                conf = row.conf(found.start, found.end) if not found.doubt else 0.0
-                if key == "name":
-                    self.trust.check_name(f"claims.{index}.{attr}", claim.patient_name, conf)
-                else:
-                    self.trust.check(f"claims.{index}.{attr}", conf, bool(_IDENTIFIER.fullmatch(getattr(claim, attr) or "")))
+            found = values.get(key)
+            if found is None:
+                continue
+            value = (found.value if key == "name" else re.sub(r"\s+", "", found.value) if key == "account"
+                     else found.value.split()[0])
+            setattr(claim, attr, value)
+            conf = row.conf(found.start, found.end) if not found.doubt else 0.0
+            if key == "name":
+                self.trust.check_name(f"claims.{index}.{attr}", value, conf)
+            else:
+                self.trust.check(f"claims.{index}.{attr}", conf, bool(_IDENTIFIER.fullmatch(value)))
         self.remit.claims.append(claim)
         self.claim, self.in_plb = claim, False
         return True

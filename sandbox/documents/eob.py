@@ -53,15 +53,37 @@ def family_of(check_number: str) -> str:
     return FAMILIES[zlib.crc32(f"eob:{check_number}".encode()) % len(FAMILIES)]
 
 
+def _check_facts(store: Store, remit: Any) -> tuple[Any, dt.date, Decimal]:
+    """The payer, the payment date and the amount as printed (a misprint included)."""
+    payer = store.one("SELECT * FROM payers WHERE key = ?", remit["payer_key"])
+    return payer, dt.date.fromisoformat(remit["remit_date"]), dec(remit["amount"]) + dec(remit["misprint"])
+
+
+def _claims(store: Store, remit: Any) -> list[Any]:
+    return store.all("SELECT * FROM remit_claims WHERE remit_id = ? ORDER BY seq", remit["id"])
+
+
+def _lines(store: Store, remit_claim: Any) -> list[tuple[Any, list[dict[str, Any]]]]:
+    """A claim's service lines, each with its adjustments."""
+    rows = store.all("SELECT * FROM remit_lines WHERE remit_claim_id = ? ORDER BY line_no", remit_claim["id"])
+    return [(row, json.loads(row["adjustments"])) for row in rows]
+
+
+def _copay(adjustments: list[dict[str, Any]]) -> Decimal:
+    return sum((dec(a["amount"]) for a in adjustments if (a["group"], a["reason"]) == ("PR", "3")), Decimal(0))
+
+
+def _adjustments_text(adjustments: list[dict[str, Any]], separator: str) -> str:
+    return separator.join(f"{a['group']}-{a['reason']} {dec(a['amount']):.2f}" for a in adjustments)
+
+
 def lines_for(store: Store, remit: Any) -> list[str]:
     drawers = {"br-block": _block_lines, "br-grid": _grid_lines, "br-detail": _detail_lines}
     return drawers[family_of(remit["check_number"])](store, remit)
 
 
 def _block_lines(store: Store, remit: Any) -> list[str]:
-    payer = store.one("SELECT * FROM payers WHERE key = ?", remit["payer_key"])
-    date = dt.date.fromisoformat(remit["remit_date"])
-    printed = dec(remit["amount"]) + dec(remit["misprint"])
+    payer, date, printed = _check_facts(store, remit)
     out = [f"{payer['name']}  -  PROVIDER EXPLANATION OF BENEFITS",
            f"{payer['address']}",
            "",
@@ -69,15 +91,14 @@ def _block_lines(store: Store, remit: Any) -> list[str]:
            f"Payment Date: {date:%m/%d/%Y}    Payment Number: {remit['check_number']}    Payment Method: CHK",
            f"Payment Amount: {_amt(printed)}",
            "-" * 118]
-    for rc in store.all("SELECT * FROM remit_claims WHERE remit_id = ? ORDER BY seq", remit["id"]):
+    for rc in _claims(store, remit):
         out.append(f"Patient: {rc['patient_name']}    Member ID: {rc['member_id'] or ''}    "
                    f"Claim Number: {rc['icn'] or ''}    Patient Account: {rc['account_number']}")
         out.append(f"  {'Service Dates':<19}{'Code':<7}{'Mods':<8}{'Units':>5} {'Amount Billed':>14} {'Allowed':>10} "
                    f"{'Deductible':>11} {'Copay/Coins':>12} {'Plan Paid':>10}  Adjustments")
-        for line in store.all("SELECT * FROM remit_lines WHERE remit_claim_id = ? ORDER BY line_no", rc["id"]):
-            adjustments = json.loads(line["adjustments"])
+        for line, adjustments in _lines(store, rc):
             frm, to = dt.date.fromisoformat(line["dos_from"]), dt.date.fromisoformat(line["dos_to"])
-            adj_text = "; ".join(f"{a['group']}-{a['reason']} {dec(a['amount']):.2f}" for a in adjustments)
+            adj_text = _adjustments_text(adjustments, "; ")
             out.append(f"  {frm:%m/%d/%y}-{to:%m/%d/%y}  {line['hcpcs']:<7}{line['modifiers']:<8}{line['units']:>5} "
                        f"{dec(line['billed']):>14.2f} {dec(line['allowed']):>10.2f} {dec(line['deductible']):>11.2f} "
                        f"{dec(line['coinsurance']):>12.2f} {dec(line['paid']):>10.2f}  {adj_text}")
@@ -102,32 +123,29 @@ def _block_lines(store: Store, remit: Any) -> list[str]:
 
 
 def _grid_lines(store: Store, remit: Any) -> list[str]:
-    payer = store.one("SELECT * FROM payers WHERE key = ?", remit["payer_key"])
-    date = dt.date.fromisoformat(remit["remit_date"])
-    printed = dec(remit["amount"]) + dec(remit["misprint"])
+    payer, date, printed = _check_facts(store, remit)
     out = [f"{payer['name']:<70}REMITTANCE ADVICE",
            f"{payer['address']}",
            "",
            f"{'Pay To: ' + catalog.SUPPLIER['name']:<70}Provider NPI {supplier_npi_of(store)}",
            f"Check Date {date:%m-%d-%Y}      Check No. {remit['check_number']}      Check Amount {printed:,.2f}",
            "=" * 118]
-    for rc in store.all("SELECT * FROM remit_claims WHERE remit_id = ? ORDER BY seq", remit["id"]):
+    for rc in _claims(store, remit):
         out.append(f"Member Name: {rc['patient_name']:<28} Subscriber ID: {rc['member_id'] or '':<14} "
                    f"Pt Acct #: {rc['account_number']:<11} Claim ID: {rc['icn'] or ''}")
         out.append(f"  {'From':<9}{'Thru':<9}{'Proc':<6}{'Mod':<9}{'Qty':>3} {'Charges':>10} {'Allowed':>10} {'Paid':>10} "
                    f"{'Deduct':>8} {'Copay':>8} {'Coins':>8}   Adj Reason")
         sums = {"billed": Decimal(0), "allowed": Decimal(0), "paid": Decimal(0), "deduct": Decimal(0),
                 "copay": Decimal(0), "coins": Decimal(0)}
-        for line in store.all("SELECT * FROM remit_lines WHERE remit_claim_id = ? ORDER BY line_no", rc["id"]):
-            adjustments = json.loads(line["adjustments"])
+        for line, adjustments in _lines(store, rc):
             frm, to = dt.date.fromisoformat(line["dos_from"]), dt.date.fromisoformat(line["dos_to"])
-            copay = sum((dec(a["amount"]) for a in adjustments if (a["group"], a["reason"]) == ("PR", "3")), Decimal(0))
+            copay = _copay(adjustments)
             coins = dec(line["coinsurance"]) - copay
             row = {"billed": dec(line["billed"]), "allowed": dec(line["allowed"]), "paid": dec(line["paid"]),
                    "deduct": dec(line["deductible"]), "copay": copay, "coins": coins}
             for key, value in row.items():
                 sums[key] += value
-            adj_text = "  ".join(f"{a['group']}-{a['reason']} {dec(a['amount']):.2f}" for a in adjustments)
+            adj_text = _adjustments_text(adjustments, "  ")
             out.append(f"  {frm:%m/%d/%y} {to:%m/%d/%y} {line['hcpcs']:<6}{line['modifiers']:<9}{line['units']:>3} "
                        f"{row['billed']:>10.2f} {row['allowed']:>10.2f} {row['paid']:>10.2f} {row['deduct']:>8.2f} "
                        f"{copay:>8.2f} {coins:>8.2f}   {adj_text}")
@@ -149,9 +167,7 @@ def _grid_lines(store: Store, remit: Any) -> list[str]:
 
 
 def _detail_lines(store: Store, remit: Any) -> list[str]:
-    payer = store.one("SELECT * FROM payers WHERE key = ?", remit["payer_key"])
-    date = dt.date.fromisoformat(remit["remit_date"])
-    printed = dec(remit["amount"]) + dec(remit["misprint"])
+    payer, date, printed = _check_facts(store, remit)
     out = [f"{'':<30}{payer['name']}",
            f"{'':<30}PROVIDER REMITTANCE ADVICE",
            f"Payee Name: {catalog.SUPPLIER['name']}",
@@ -159,15 +175,14 @@ def _detail_lines(store: Store, remit: Any) -> list[str]:
            f"Check Number: {remit['check_number']}   Check Effective Date: {date:%b} {date.day}, {date.year}   "
            f"Total Payment: ${printed:,.2f}",
            "_" * 118]
-    for rc in store.all("SELECT * FROM remit_claims WHERE remit_id = ? ORDER BY seq", remit["id"]):
+    for rc in _claims(store, remit):
         out.append(f"Patient: {rc['patient_name']:<30} Member #: {rc['member_id'] or '':<14} "
                    f"Payer Claim #: {rc['icn'] or '':<15} Patient Control #: {rc['account_number']}")
         out.append(f" {'Svc Date':<11}{'HCPCS':<7}{'Modifiers':<11}{'Units':>5} {'Submitted':>10} {'Approved':>10} "
                    f"{'Deductible':>10} {'Coinsurance':>11} {'Copay':>7} {'Net Paid':>10}  Reason Codes")
-        for line in store.all("SELECT * FROM remit_lines WHERE remit_claim_id = ? ORDER BY line_no", rc["id"]):
-            adjustments = json.loads(line["adjustments"])
-            copay = sum((dec(a["amount"]) for a in adjustments if (a["group"], a["reason"]) == ("PR", "3")), Decimal(0))
-            adj_text = ", ".join(f"{a['group']}-{a['reason']} {dec(a['amount']):.2f}" for a in adjustments)
+        for line, adjustments in _lines(store, rc):
+            copay = _copay(adjustments)
+            adj_text = _adjustments_text(adjustments, ", ")
             out.append(f" {dt.date.fromisoformat(line['dos_from']):%m/%d/%Y} {line['hcpcs']:<7}{line['modifiers']:<11}"
                        f"{line['units']:>5} {dec(line['billed']):>10.2f} {dec(line['allowed']):>10.2f} "
                        f"{dec(line['deductible']):>10.2f} {dec(line['coinsurance']) - copay:>11.2f} {copay:>7.2f} "

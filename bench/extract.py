@@ -267,6 +267,8 @@ def main() -> None:
                                     print(f"  wrong {path.name} {name}: truth {want_value!r} read {got_value!r} "
                                           f"{'flagged' if flagged else 'SILENT'}")
                         may += bool(truth["valid"])
+                        if args.wrong and truth["valid"] and not got["valid"]:
+                            print(f"  held {path.name}: problems {got['problems']} review {got['review']}")
                         acted += bool(got["valid"] and truth["valid"])
                         acted_wrongly += bool(got["valid"] and (not truth["valid"] or silent > before_silent))
                 notes = f"{failed} could not be read" if failed else ""

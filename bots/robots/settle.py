@@ -38,6 +38,8 @@ from decimal import Decimal
 from difflib import SequenceMatcher
 from typing import Any
 
+from extractors.lines import DIGIT_LOOKALIKES
+
 from ..portals.medibill import ClaimDetail
 
 # Fields of a line that the billing system's own line, matched exactly, settles (or that nothing posts).
@@ -165,7 +167,12 @@ def _by_date_and_billed(line: dict[str, Any], dos: dt.date | None, free: list[An
     if re.fullmatch(r"[A-Z]\d{4}", read):
         return None
     candidates = [c for c in free if c.dos_from == dos and c.billed == Decimal(line["billed"])]
-    if len(candidates) != 1 or SequenceMatcher(None, read, candidates[0].hcpcs).ratio() < 0.75:
+    # Compared with the digit lookalikes read as digits ("KO9001" is close to K0001, a zero read as "O9").
+    # One that then reads as another HCPCS ("EI392" against E1390) may be the payer's recoding: never taken.
+    read = read[:1] + read[1:].translate(DIGIT_LOOKALIKES)
+    if len(candidates) != 1 or re.fullmatch(r"[A-Z]\d{4}", read) and read != candidates[0].hcpcs:
+        return None
+    if SequenceMatcher(None, read, candidates[0].hcpcs).ratio() < 0.75:
         return None
     return candidates[0]
 

@@ -150,8 +150,14 @@ _MONTHS = {m: i for i, m in enumerate(("JAN", "FEB", "MAR", "APR", "MAY", "JUN",
 _RANGE = re.compile(r"^(?P<a>\d\d[/-]\d\d[/-]\d{2,4})[-~](?P<b>\d\d[/-]\d\d[/-]\d{2,4})$")
 # An adjustment: a group code, its reason, its amount ("CO-45 43.37", "PR2 16.00", "OA-23: 5.00;"); never
 # "CR 1 100.00", which is a modifier, the units and the billed amount.
-_ADJ = re.compile(rf"(?<![\w.])(?P<grp>CO|PR|OA|PI|CR)[-/]?(?P<rc>[A-Z]?\d{{1,3}}|[A-Z]\d?)[:;]? \$?(?P<amt>{AMT})[;,]?"
+_ADJ = re.compile(rf"(?<![\w.])(?P<grp>CO|PR|OA|PI|CR|C[GQD0@©6]{{1,2}}|[GQD0@©6]{{1,2}}A)[-/]?(?P<rc>[A-Z]?\d{{1,3}}|[A-Z]\d?)[:;]? \$?(?P<amt>{AMT})[;,]?"
                   r"(?![\w.])")
+# A group code's O read as one or two lookalikes ("CG-45", "CG6-45"): the group the O gives, its code under review.
+_O_GLYPHS = "GQD0@©6"
+_GROUP_READ_AS = {**{f"C{a}{b}": "CO" for a in _O_GLYPHS for b in ("", *_O_GLYPHS)},
+                  **{f"{a}{b}A": "OA" for a in _O_GLYPHS for b in ("", *_O_GLYPHS)}}
+# An amount cell whose glyphs give no reading ("€.0@"): its column's value is for the line's arithmetic to find.
+_GARBLED_AMOUNT = re.compile(r"^[^\s.]{1,9}\.[^\s.]{2}$")
 _REMARK_CODE = re.compile(r"^(?:M|MA|N)\d{1,3}$")
 _CODE = re.compile(r"^[A-Z]\d{4}$")
 _MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
@@ -381,11 +387,12 @@ class _Reading:
     def _adjustments(self, row: Line, matches: list[re.Match[str]], path: str, first: int) -> list[Adjustment]:
         out = []
         for offset, adj in enumerate(matches):
-            if row.conf(adj.start("grp"), adj.end("rc")) < 80:
+            group = _GROUP_READ_AS.get(adj["grp"], adj["grp"])
+            if row.conf(adj.start("grp"), adj.end("rc")) < 80 or group != adj["grp"]:
                 self.trust.review.append(f"{path}.adjustments.{first + offset}.code")
             if row.conf(adj.start("amt"), adj.end("amt")) < 80:
                 self.trust.review.append(f"{path}.adjustments.{first + offset}.amount")
-            out.append(Adjustment(group=adj["grp"], reason=adj["rc"], amount=money(adj["amt"])))
+            out.append(Adjustment(group=group, reason=adj["rc"], amount=money(adj["amt"])))
         return out
 
     def _service_line(self, row: Line) -> bool:
@@ -419,7 +426,8 @@ class _Reading:
             self.trust.check(f"{path}.procedure", row.conf(cell.start, cell.end), is_hcpcs(cell.text))
             return
         readings = loose_line.code_readings(cell.text)
-        line.procedure = readings.pop() if len(readings) == 1 else None
+        # No single reading ("KO9001"): the code as printed, for the billing system's line to settle.
+        line.procedure = readings.pop() if len(readings) == 1 else cell.text.upper()
         self.trust.review.append(f"{path}.procedure")
 
     def _modifiers_and_units(self, row: Line, line: ServiceLine, cells: list[_Token], path: str) -> None:
@@ -537,6 +545,7 @@ def _amount_cells(cells: list[_Token], expected: int) -> list[tuple[_Token, Deci
     if len(strict) == expected:
         return strict  # type: ignore[return-value]
     loose: list[tuple[_Token, Decimal | None]] = []
+    garbled = 0
     for cell in cells:
         if _AMOUNT.match(cell.text):
             loose.append((cell, None))
@@ -546,7 +555,12 @@ def _amount_cells(cells: list[_Token], expected: int) -> list[tuple[_Token, Deci
             loose.append((cell, readings[0]))
         elif re.fullmatch(r"\d+\.\d", cell.text):
             loose.append((cell, money(cell.text + "0")))  # a last digit lost ("0.0"): under review all the same
-    return loose if len(loose) == expected else strict  # type: ignore[return-value]
+        elif _GARBLED_AMOUNT.match(cell.text) and not _CODE.match(cell.text):
+            # No reading at all: a placeholder under review; the column's value is whatever the line's other
+            # amounts and its adjustments make it (repair), or the line does not balance.
+            loose.append((cell, Decimal("0.00")))
+            garbled += 1
+    return loose if len(loose) == expected and garbled <= 1 else strict  # type: ignore[return-value]
 
 
 def _blank(text: str, cell: "_Token | None") -> str:

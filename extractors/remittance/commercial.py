@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from ..lines import Line
+from ..lines import CERTAIN, Line
 from ..models import Adjustment, Payee, Payer, Payment, ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
 from ..validators import is_account, is_hcpcs, is_npi
 from . import loose_line
@@ -38,7 +38,7 @@ _CLAIM_TOTALS = re.compile(rf"^Claim Totals: Amount Billed (?P<billed>{AMT}) All
                            rf"Plan Paid (?P<paid>{AMT}) Your Responsibility (?P<pr>{AMT}) Claim Status: (?P<status>\w+)$")
 _OTHER = re.compile(r"^Other Adjust")
 _UNITS = str.maketrans({"I": "1", "i": "1", "l": "1", "|": "1"})
-_PLB = re.compile(rf"^Reason (?P<reason>[A-Z0-9]{{2}}) Reference (?P<ref>\S+) Member (?P<member>\S+) Amount (?P<amt>{AMT})$")
+_PLB = re.compile(rf"^Reason (?P<reason>[A-Z0-9]{{2}}) Reference (?P<ref>\S+) Member(?: (?P<member>\S+))? Amount (?P<amt>{AMT})$")
 _TOTAL = re.compile(rf"^Total Plan Paid on Claims: (?P<paid>{AMT}) Payment Amount: (?P<amount>{AMT})$")
 _PAGE = re.compile(r"^Page \d+ of \d+$")
 _RULE = re.compile(r"^[-_—=]{10,}$")
@@ -55,6 +55,10 @@ def _payer_id(raw: str | None, prefix: str, digits: int) -> tuple[str | None, bo
             value = prefix + value[len(prefix):]
     return value, bool(re.fullmatch(rf"{prefix}\d{{{digits}}}", value))
 
+
+
+def _adjustments_readable(adjs: str | None) -> bool:
+    return all(_ADJ.match(part.strip()) for part in (adjs or "").split(";") if part.strip())
 
 
 def _adjustments(row: Line, match: re.Match[str], path: str, trust: Trust) -> list[Adjustment]:
@@ -188,11 +192,33 @@ class _Reading:
         if match := _PLB.match(row.text):
             remit.provider_adjustments.append(ProviderAdjustment(
                 reason=match["reason"], reference=match["ref"],
-                member_id=None if match["member"] == "-" else match["member"], amount=money(match["amt"])))
-            trust.check(f"provider_adjustments.{len(remit.provider_adjustments) - 1}",
-                        row.group_conf(match, "reason", "ref", "member"))
+                member_id=None if match["member"] in (None, "-") else match["member"], amount=money(match["amt"])))
+            index = len(remit.provider_adjustments) - 1
+            trust.check(f"provider_adjustments.{index}", row.group_conf(match, "reason", "ref", "member"))
+            # No member at all: the "-" a fax loses as a speck, or a member id that was not read.
+            trust.check(f"provider_adjustments.{index}.member_id", CERTAIN, match["member"] is not None)
             return
         trust.review.append(f"provider_adjustments.{len(remit.provider_adjustments)}")
+
+    def _loose_line(self, row: Line, path: str) -> ServiceLine | None:
+        """A service line the strict pattern refused (a dotted zero read as two glyphs, an amount split at its
+        point, a code with a speck): read token by token, whatever had to change under review."""
+        loose = loose_line.parse(row.text)
+        if loose is None:
+            return None
+        billed, allowed, deductible, coinsurance, paid = loose.amounts
+        trust = self.trust
+        trust.review.extend(f"{path}.{name}" for name in loose.changed)
+        if not loose.balanced:
+            trust.review.append(path)
+        mods = " ".join(loose.modifiers)
+        at = row.text.find(f" {mods} ") + 1 if mods else -1
+        trust.check(f"{path}.modifiers", row.conf(at, at + len(mods)) if at > 0 else 100.0)
+        return ServiceLine(
+            service_date=loose.service_date, place_of_service=None, procedure=loose.procedure,
+            modifiers=loose.modifiers, units=loose.units, billed=billed, allowed=allowed, deductible=deductible,
+            coinsurance=coinsurance, paid=paid,
+            adjustments=[Adjustment(group=g, reason=r, amount=a) for g, r, a in loose.adjustments])
 
     def claim_row(self, row: Line) -> bool:
         """A service line (read strictly, else token by token), its remark codes, or the claim's totals;
@@ -201,7 +227,11 @@ class _Reading:
         assert claim is not None
         index = len(self.remit.claims) - 1
         path = f"claims.{index}.lines.{len(claim.lines)}"
-        if match := _LINE.match(text):
+        match = _LINE.match(text)
+        if match and not _adjustments_readable(match["adjs"]) and (loose := self._loose_line(row, path)):
+            claim.lines.append(loose)  # "PR-3 25.006": the line's arithmetic chooses among the readings
+            return True
+        if match:
             line = ServiceLine(
                 service_date=us_date(match["frm"]), place_of_service=None, procedure=match["code"],
                 modifiers=match["mods"].split(), units=int(match["units"].translate(_UNITS)),
@@ -215,21 +245,8 @@ class _Reading:
             trust.check(f"{path}.modifiers", row.group_conf(match, "mods"))
             trust.check(f"{path}.units", row.group_conf(match, "units"))
             return True
-        if _DATED.match(text) and (loose := loose_line.parse(text)) is not None:
-            # A service line the strict pattern refused (a dotted zero read as two glyphs, an amount split
-            # at its point): read token by token, whatever had to change under review.
-            billed, allowed, deductible, coinsurance, paid = loose.amounts
-            claim.lines.append(ServiceLine(
-                service_date=loose.service_date, place_of_service=None, procedure=loose.procedure,
-                modifiers=loose.modifiers, units=loose.units, billed=billed, allowed=allowed, deductible=deductible,
-                coinsurance=coinsurance, paid=paid,
-                adjustments=[Adjustment(group=g, reason=r, amount=a) for g, r, a in loose.adjustments]))
-            trust.review.extend(f"{path}.{name}" for name in loose.changed)
-            if not loose.balanced:
-                trust.review.append(path)
-            mods = " ".join(loose.modifiers)
-            at = text.find(f" {mods} ") + 1 if mods else -1
-            trust.check(f"{path}.modifiers", row.conf(at, at + len(mods)) if at > 0 else 100.0)
+        if _DATED.match(text) and (loose := self._loose_line(row, path)):
+            claim.lines.append(loose)
             return True
         if (match := _REMARKS.match(text)) and claim.lines:
             claim.lines[-1].remarks.extend(match["codes"].split())

@@ -26,6 +26,7 @@ from .common import us_date
 # Glyphs the dotted zero is read as; with them, the digit lookalikes every OCR'd line has and this face's own.
 _ZERO = "OoQD@©®°e"
 _LOOKALIKES = {**DIGIT_LOOKALIKES, **str.maketrans({**{c: "0" for c in _ZERO}, "L": "1", "G": "6", "a": "0"})}
+_SPECKS = "°'`.,*"  # marks a fax leaves beside a word
 _MAX_COMBINATIONS = 512  # amounts with several readings: enough for a line, bounded for a garbled one
 
 
@@ -60,6 +61,8 @@ def code_readings(token: str) -> set[str]:
     rest = token[1:]
     if len(rest) == 5 and rest[0] in "£€—-":
         rest = rest[1:]  # the letter read twice ("E£Q431") or a speck after it
+    if len(rest) == 5 and rest[-1] in _SPECKS and not rest[-2] in _ZERO:
+        rest = rest[:-1]  # a speck after the code ("A4253°"), not a dotted zero's second glyph
     digits = rest.translate(_LOOKALIKES)
     if not digits.isdigit():
         return set()
@@ -110,10 +113,12 @@ def parse(text: str) -> LooseLine | None:
     if not head:
         return None
     service_date, date_changed = _date(head["frm"])
-    codes = code_readings(head["code"])
-    if service_date is None or len(codes) != 1:
+    if service_date is None:
         return None
-    procedure = codes.pop()
+    codes = code_readings(head["code"])
+    # A code with no single reading ("A76030") keeps the line: its amounts are still read, and the code as
+    # printed goes under review for the billing system's line of that date and billed amount to settle.
+    procedure = next(iter(codes)) if len(codes) == 1 else head["code"].upper()
     tokens = head["rest"].split()
     modifiers: list[str] = []
     while tokens and re.fullmatch(r"[A-Z0-9]{2}", tokens[0]) and not tokens[0].isdigit():
@@ -150,7 +155,7 @@ def parse(text: str) -> LooseLine | None:
                      balanced=len(balancing) == 1)
     if date_changed:
         line.changed.append("service_date")
-    if procedure != head["code"]:
+    if procedure != head["code"] or len(codes) != 1:
         line.changed.append("procedure")
     if units_token != str(units):
         line.changed.append("units")

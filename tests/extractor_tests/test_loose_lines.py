@@ -25,9 +25,19 @@ def test_a_dotted_zero_read_as_one_or_two_glyphs_gives_the_code(token: str, code
     assert line.adjustments == [("CO", "45", D("288.69")), ("PR", "3", D("25.00"))]
 
 
-def test_a_code_with_two_readings_is_not_guessed() -> None:
-    # Two pairs of zero glyphs: K0800 or K0080, so no code, and the line is left to the strict reader's flag.
-    assert loose_line.parse("08/13/26-09/11/26 KOQ8QO RR 1 95.00 53.11 0.00 25.00 28.11 CO-45 41.89") is None
+@pytest.mark.parametrize("token", ["KOQ8QO", "A76030"])
+def test_a_code_with_two_readings_or_none_is_not_guessed_but_the_line_is_read(token: str) -> None:
+    # KOQ8QO: two pairs of zero glyphs, K0800 or K0080; A76030: no pair to drop. The code stays as printed,
+    # under review (the billing system's line of that date and billed amount may settle it), and the
+    # amounts, which the line's arithmetic holds, are kept.
+    line = loose_line.parse(f"08/13/26-09/11/26 {token} RR 1 95.00 53.11 0.00 25.00 28.11 CO-45 41.89; PR-3 25.00")
+    assert line is not None and line.procedure == token and "procedure" in line.changed
+    assert line.balanced and line.amounts[4] == D("28.11")
+
+
+def test_a_speck_after_the_code_is_dropped_and_flagged() -> None:
+    line = loose_line.parse("09/07/26-09/07/26 A4253° NU KX 2 96.00 50.62 0.00 25.00 25.62 CO-45 45.38; PR-3 25.00")
+    assert line is not None and line.procedure == "A4253" and "procedure" in line.changed and line.balanced
 
 
 def test_amounts_are_chosen_by_the_lines_arithmetic() -> None:
@@ -72,6 +82,25 @@ def test_a_garbled_claim_line_still_starts_its_claim_and_the_loose_line_is_flagg
     assert {"claims.0.lines.0.procedure", "claims.0.lines.0.allowed"} <= set(review)
     assert [l.procedure for l in remit.claims[1].lines] == ["E1392"] and remit.claims[1].paid == D("26.63")
 
+
+
+def test_an_adjustment_amount_read_with_a_glyph_too_many_is_chosen_by_the_lines_arithmetic() -> None:
+    # "PR-3 25.006": the strict pattern reads the line but not that adjustment; the line is read again token by
+    # token and the reading that balances (25.00, not 25.06) is kept, flagged.
+    remit, _, review = commercial.parse(_lines(
+        *HEADER[:3], "Payment Amount: $26.63",
+        "Patient: SILVA, PIERRE Member ID: BRX901009031 Claim Number: BR17013527845 Patient Account: 629077-2",
+        "08/13/26-09/11/26 E1392 RR 1 95.00 51.63 0.00 25.00 26.63 CO-45 43.37; PR-3 25.006",
+        "Claim Totals: Amount Billed 95.00 Allowed 51.63 Plan Paid 26.63 Your Responsibility 25.00 Claim Status: PAID",
+        "Other Adjustments (provider level):", "Reason L6 Reference 9818729218842 Member Amount -6.59",
+        "Total Plan Paid on Claims: 26.63 Payment Amount: 20.04"))
+    line = remit.claims[0].lines[0]
+    assert [(a.group, a.reason, a.amount) for a in line.adjustments] == [("CO", "45", D("43.37")), ("PR", "3", D("25.00"))]
+    assert "claims.0.lines.0.adjustments.1.amount" in review and "claims.0.lines.0.adjustments" not in review
+    # The member's "-" lost as a speck: the adjustment is read, its member in doubt.
+    [plb] = remit.provider_adjustments
+    assert (plb.reason, plb.reference, plb.member_id, plb.amount) == ("L6", "9818729218842", None, D("-6.59"))
+    assert "provider_adjustments.0.member_id" in review
 
 def _remit(line: ServiceLine, *, paid: str, allowed: str, status: str = "paid") -> Remittance:
     claim = RemittanceClaim(patient_name="A, B", billed=line.billed, allowed=D(allowed), paid=D(paid),

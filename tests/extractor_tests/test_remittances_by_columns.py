@@ -8,9 +8,9 @@ from pathlib import Path
 
 from expected import field_diff, remittance
 from extractors import extract
-from extractors.lines import from_text
+from extractors.lines import Line, from_text
 from extractors.pages import pages
-from extractors.remittance import balance, by_columns
+from extractors.remittance import balance, by_columns, repair
 from sandbox.documents import eob, pdf
 from sandbox.world.store import Store
 
@@ -140,3 +140,22 @@ def test_an_identifier_out_of_the_payers_shape_is_under_review(docs_dir: Path) -
     assert [c.member_id for c in got.claims][-1] == "GSMO304"
     assert "claims.4.member_id" in got.review
     assert not any(r.startswith(("claims.0.", "claims.1.", "claims.2.", "claims.3.")) for r in got.review)
+
+
+def test_what_a_scan_garbled_in_a_line_is_read_in_doubt_and_the_arithmetic_fills_the_amount() -> None:
+    # "CG6-45": the group's O read as two glyphs; "2@.€0": an amount no glyph reading makes a number; "EO9431": a code
+    # with no single HCPCS reading. The line is kept, each of these under review, and the coinsurance column
+    # is what the line's PR-2 adjustment says once its arithmetic is checked.
+    garbled = list(OTHER_PAYER)
+    garbled[6] = garbled[6].replace("20.00    80.00", "2@.€0    80.00", 1).replace("CO-45 50.00", "CG6-45 50.00")
+    garbled[13] = garbled[13].replace("E0431", "EO9431")
+    remit, _, review = by_columns.parse(Line.plain(text) for text in garbled)
+    line = remit.claims[0].lines[0]
+    assert [(a.group, a.reason, a.amount) for a in line.adjustments] == [
+        ("CO", "45", Decimal("50.00")), ("PR", "2", Decimal("20.00"))]
+    assert (line.billed, line.allowed, line.paid) == (Decimal("150.00"), Decimal("100.00"), Decimal("80.00"))
+    assert {"claims.0.lines.0.adjustments.0.code", "claims.0.lines.0.coinsurance",
+            "claims.1.lines.0.procedure"} <= set(review)
+    assert remit.claims[1].lines[0].procedure == "EO9431"
+    review += repair.repair(remit)
+    assert line.coinsurance == Decimal("20.00")

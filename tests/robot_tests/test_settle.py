@@ -83,6 +83,14 @@ def test_a_code_ocr_damaged_past_any_hcpcs_is_the_claims_only_line_of_its_date_a
                    _claim(("A7030", "200.00"), ("E1390", "99.00")), balanced=True)
     assert found.doubts == [] and data["lines"][0]["procedure"] == "A7030"
     assert any("read 'A703'" in s and "A7030" in s for s in found.settled)
+    # "KO9001": a zero read as two glyphs, one a letter O; close to K0001 once the O is read as the zero it is.
+    garbled = {"lines": [_line("KO9001")]}
+    found = settle(garbled, 0, ["claims.0.lines.0.procedure"], _claim(("K0001", "200.00")), balanced=True)
+    assert found.doubts == [] and garbled["lines"][0]["procedure"] == "K0001"
+    # "EI392" reads as E1392 once the I is a 1: another HCPCS than the claim's E1390, maybe the payer's recoding.
+    recoded = settle({"lines": [_line("EI392")]}, 0, ["claims.0.lines.0.procedure"], _claim(("E1390", "200.00")),
+                     balanced=True)
+    assert recoded.doubts == ["claims.0.lines.0.procedure"]
     # Two lines of that date and amount: nothing says which.
     twice = settle({"lines": [_line("A703")]}, 0, ["claims.0.lines.0.procedure"],
                    _claim(("A7030", "200.00"), ("A7031", "200.00")), balanced=True)

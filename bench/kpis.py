@@ -25,7 +25,6 @@ import os
 import statistics
 import time
 import uuid
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session

@@ -24,7 +24,6 @@ import socket
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from typing import Any, Callable
 
 from playwright.async_api import Browser
@@ -45,7 +44,7 @@ from .runtime.browser import launch
 from .runtime.checkpoints import Checkpoints, RunStatus, Unit, UnitStatus
 from .runtime.guard import Policy, PortalGuard, RetriesExhausted
 from .runtime.pool import SessionPool
-from .runtime.vault import Credentials, Vault
+from .runtime.vault import Vault
 from .runtime.watchdog import RunClock, watched
 
 log = logging.getLogger(__name__)

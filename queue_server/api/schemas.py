@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, StrictBool, WithJsonSchema, Field, StringConstraints, model_validator
 
 from ..domain.kinds import Kind, PayerType, Status, Team
-from ..models.robots import RunStatus, UnitStatus
+from ..models.robots import RunStatus
 from ..services.intake import NewItem
 
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]

@@ -11,29 +11,35 @@ from PIL import Image
 from .exceptions import ExtractError, ReaderFailed, UnknownDocumentType
 from .forms.rules import DEFAULT_RULES, RuleSet
 from .lines import Line, from_text
-from .models import Document
-from .pages import Page, pages
+from . import locate
+from .models import Document, FieldBox, Remittance
+from .pages import Page, kind_of, pages
 from .remittance import balance, by_columns, commercial, repair, spr
 
 DETECT_PAGES = 3  # a title must appear within the first pages
 
 
 class _Counted:
-    """Page lines in reading order, counting pages as they stream past."""
+    """Page lines in reading order, counting pages as they stream past; an OCR'd page's words are kept (as
+    rows with their boxes) for `locate`, a text page's are read again from the file."""
 
-    def __init__(self, first: list[Line], rest: Iterator[Page], pages_read: int, ocr: bool) -> None:
+    def __init__(self, first: list[tuple[Page, "_Reading"]], rest: Iterator[Page]) -> None:
         self.first = first
         self.rest = rest
-        self.pages = pages_read
-        self.ocr = ocr
+        self.pages = len(first)
+        self.ocr = any(page.text is None for page, _ in first)
+        self.ocr_rows = {page.number: reading.rows for page, reading in first if reading.rows}
 
     def lines(self) -> Iterator[Line]:
-        yield from self.first
+        for _, reading in self.first:
+            yield from reading.lines
         for page in self.rest:
             self.pages += 1
+            reading = read(page)
             if page.text is None:
                 self.ocr = True
-            yield from read(page).lines
+                self.ocr_rows[page.number] = reading.rows
+            yield from reading.lines
 
 
 @dataclass
@@ -42,6 +48,7 @@ class _Reading:
     image: Image.Image | None = None
     words: list[Any] | None = None
     grey: Image.Image | None = None
+    rows: list[locate.Row] | None = None  # the OCR'd words with their boxes, for `locate`
 
 
 def read(page: Page) -> _Reading:
@@ -50,7 +57,9 @@ def read(page: Page) -> _Reading:
     from .ocr import lines_of, read_scan
 
     image, grey, words = read_scan(page)
-    return _Reading([Line.from_words(ws) for ws in lines_of(words)], image, words, grey)
+    grouped = lines_of(words)
+    return _Reading([Line.from_words(ws) for ws in grouped], image, words, grey,
+                    locate.ocr_rows(grouped, page.number, image.size))
 
 
 def detect(text: str) -> str:
@@ -79,7 +88,12 @@ def extract(path: Path | str, rules: RuleSet = DEFAULT_RULES) -> Document:
     path = Path(path)
     stream = pages(path)
     try:
-        return _extract(stream, rules)
+        document, ocr_rows = _extract(stream, rules)
+        if isinstance(document, Remittance):
+            rows = (locate.text_rows(path, ocr_rows) if kind_of(path) == "pdf"
+                    else (row for number in sorted(ocr_rows) for row in ocr_rows[number]))
+            document.fields = {k: FieldBox(**v.as_json()) for k, v in locate.remittance(document, rows).items()}
+        return document
     except ExtractError:
         raise
     except (ValueError, ArithmeticError, IndexError, KeyError, OSError) as exc:
@@ -90,7 +104,7 @@ def extract(path: Path | str, rules: RuleSet = DEFAULT_RULES) -> Document:
         stream.close()  # closes the PDF even when reading stopped half-way
 
 
-def _extract(stream: Iterator[Page], rules: RuleSet) -> Document:
+def _extract(stream: Iterator[Page], rules: RuleSet) -> tuple[Document, dict[int, list[locate.Row]]]:
     seen: list[tuple[Page, _Reading]] = []
     kind = None
     # A fax may open with a cover sheet: look for a title on the first few pages.
@@ -106,10 +120,9 @@ def _extract(stream: Iterator[Page], rules: RuleSet) -> Document:
     if kind is None:
         raise UnknownDocumentType("not a remittance, CMN or written order (no known title on the first pages)")
     page, reading = seen[-1]
-    ocr = any(p.text is None for p, _ in seen)
     if kind in _REMITTANCE_READERS:
         parser = _REMITTANCE_READERS[kind]
-        counted = _Counted([line for _, r in seen for line in r.lines], stream, len(seen), ocr)
+        counted = _Counted(seen, stream)
         remit, printed, review = parser(counted.lines())
         remit.pages, remit.ocr = counted.pages, counted.ocr
         if remit.ocr:
@@ -117,7 +130,7 @@ def _extract(stream: Iterator[Page], rules: RuleSet) -> Document:
             review.extend(repair.repair(remit, paid_is_allowed_less_share=allowed_less_share))
         remit.review = review
         balance.check(remit, printed)  # type: ignore[arg-type]
-        return remit
+        return remit, counted.ocr_rows
     if reading.image is None or reading.words is None:
         raise UnknownDocumentType(f"a {kind.upper()} with a text layer: only faxed (scanned) forms are read")
     from .forms import cmn, swo
@@ -128,4 +141,5 @@ def _extract(stream: Iterator[Page], rules: RuleSet) -> Document:
     remaining = sum(1 for _ in stream)  # the pages after the form (attachments) are counted, not read
     document.pages = len(seen) + remaining
     document.ocr = True
-    return document
+    document.fields = {k: FieldBox(**v.as_json()) for k, v in locate.form(document, reading.rows or []).items()}
+    return document, {}

@@ -19,11 +19,21 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class FieldBox(_Model):
+    """Where a field was read: its page (1-based), its box as fractions of the page from the top left
+    (x0, y0, x1, y1), and how sure the reading of those glyphs was (0..1; None where the box is the row's)."""
+
+    page: int
+    box: list[float]
+    confidence: float | None = None
+
+
 class Common(_Model):
     problems: list[str] = Field(default_factory=list)
     review: list[str] = Field(default_factory=list)
     pages: int = 0
     ocr: bool = False
+    fields: dict[str, FieldBox] = Field(default_factory=dict)
 
 
 class Payer(_Model):

@@ -104,3 +104,73 @@ def test_biller_works_the_queue_and_supervisor_sees_the_numbers(
     session.expire_all()
     assert session.get(WorkItem, urgent).status is Status.SNOOZED  # type: ignore[union-attr]
     assert session.get(WorkItem, second).status is Status.RESOLVED  # type: ignore[union-attr]
+
+
+VALIDATION_REMITTANCE = [
+    "GRANITE STATE MUTUAL                         EXPLANATION OF PAYMENT",
+    "Paid To: SUMMIT HOME MEDICAL SUPPLY     Billing NPI: 1234567893",
+    "Issue Date: 10/02/26    EFT Trace #: 9900112233    EFT Amount: $   80.00",
+    "",
+    "Patient Name: DOE, JANE   Member ID: GSM0042   Patient Acct #: 100001-1   Claim #: G26-0001",
+    "DOS         Procedure  Modifier  Units  Billed Amount  Allowed Amount  Deductible  Coinsurance  Payment"
+    "  Adjustments",
+    "09/10/2026  E0601      RR NU        1         150.00          100.00        0.00        20.00    80.00"
+    "  CO-45 50.00 PR2 20.00",
+    "Claim Total: Billed Amount 150.00 Allowed Amount 100.00 Payment 80.00",
+    "Total Paid 80.00",
+]
+
+
+def test_the_validation_view_outlines_a_field_where_it_was_read(
+        app: Flask, session: Session, make_user: Callable[..., User], make_item: Callable[..., int],
+        tmp_path: Path) -> None:
+    # The real path: the extractor reads a remittance, the EOB robot cuts the claim out of it as its item carries
+    # it (doubts and boxes by paths within the claim), a biller opens the item and clicks a field to check.
+    from bots.robots.eob_posting import claim_view
+    from extractors import extract
+    from sandbox.documents import pdf
+
+    document = tmp_path / "granite.pdf"
+    document.write_bytes(pdf.text_pages([VALIDATION_REMITTANCE]))
+    remit = extract(document).model_dump(mode="json")
+    view = claim_view(remit, 0, ["claims.0.lines.0.paid"])  # as if the paid amount had been read in doubt
+    box = view["fields"]["lines.0.paid"]["box"]
+    make_user("cal", teams=[Team.CASH_POSTING], display_name="Cal Brooks")
+    item_id = make_item(kind=Kind.POSTING_REVIEW, payer="GRANITE STATE MUTUAL", summary="Check the paid amount",
+                        payload={"extracted": view})
+    item = session.get(WorkItem, item_id)
+    assert item is not None
+    attachments.store(session, app.config["HME"].attachment_dir, item, __import__("io").BytesIO(document.read_bytes()),
+                      filename="granite.pdf", label="document", max_bytes=10**6, actor_label="bot:test")
+
+    with live_server(app) as base, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        page.goto(f"{base}/")
+        page.fill("input[name=username]", "cal")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button:has-text('Log in')")
+        page.goto(f"{base}/items/{item_id}")
+        page.wait_for_function("document.querySelector('img.page') && document.querySelector('img.page').naturalWidth > 500")
+        # The fields beside the document: each with its confidence, the doubtful one marked to check.
+        paid = page.locator("tr[data-box]", has_text="line 1 · paid")
+        assert "check" in paid.inner_text() and "review" in (paid.get_attribute("class") or "")
+        assert "100%" in page.locator("tr[data-box]", has_text="line 1 · billed").inner_text()
+        fields_box = page.locator("#fields").bounding_box()
+        image_box = page.locator(".page-wrap img.page").first.bounding_box()
+        assert fields_box and image_box and image_box["x"] > fields_box["x"] + fields_box["width"] - 5  # beside
+        # "j" goes to the field to check and outlines it where the amount is printed on the page.
+        page.keyboard.press("j")
+        page.wait_for_selector("#field-outline")
+        mark = page.locator("#field-outline").bounding_box()
+        image_box = page.locator(".page-wrap img.page").first.bounding_box()
+        assert mark and image_box
+        centre_x = (mark["x"] + mark["width"] / 2 - image_box["x"]) / image_box["width"]
+        centre_y = (mark["y"] + mark["height"] / 2 - image_box["y"]) / image_box["height"]
+        assert abs(centre_x - (box[0] + box[2]) / 2) < 0.01 and abs(centre_y - (box[1] + box[3]) / 2) < 0.01
+        assert "chosen" in (paid.get_attribute("class") or "")
+        # A click on another field moves the outline there.
+        page.locator("tr[data-box]", has_text="patient name").click()
+        moved = page.locator("#field-outline").bounding_box()
+        assert moved and abs(moved["y"] - mark["y"]) > 5
+        page.screenshot(path=tmp_path / "validation.png", full_page=False)
+        keep_screenshot(tmp_path / "validation.png")

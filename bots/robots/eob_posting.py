@@ -129,7 +129,7 @@ class EobPostingRobot(Robot):
             async with worker.borrow("billing") as session:
                 billing: MediBillSession = session  # type: ignore[assignment]
                 open_claims = await self._open_claims(worker, billing, data["payer"])
-                claim = ClaimToPost(check, base_item, remit["claims"][index], index, review)
+                claim = ClaimToPost(check, base_item, claim_view(remit, index, review), index, review)
                 entry = await self._post_claim(billing, open_claims, claim, previous,
                                                lambda intent: record(index, intent),
                                                lambda found: self._payer_record(worker, data["portal"], found))
@@ -169,8 +169,9 @@ class EobPostingRobot(Robot):
             entry = _record(records.get(str(index)))
             if entry is None:
                 continue
+            account = claim["account_number"] or ""
             for item in entry.get("items", []):
-                filings.append(Filing(item, [evidence.page(claim["account_number"] or "")]))
+                filings.append(Filing(_on_pages(item, evidence.page_numbers(account)), [evidence.page(account)]))
         return filings
 
     def _recoupments(self, remit: dict[str, Any], check: str, base_item: dict[str, Any],
@@ -361,12 +362,39 @@ class _Evidence:
         self.whole = whole
         self._cut: dict[str, Attachment] = {}
 
+    def page_numbers(self, account: str) -> dict[int, int] | None:
+        """The document's page numbers (1-based) as the claim's cut-out numbers them; None for the whole."""
+        if self.page(account) is self.whole:
+            return None
+        return {index + 1: n for n, index in enumerate(self.pages.pages_with(account), start=1)}
+
     def page(self, account: str) -> Attachment:
         if account not in self._cut:
             page = self.pages.with_text(account)
             self._cut[account] = self.whole if page is None else Attachment(
                 f"{self.whole.filename.removesuffix('.pdf')}-{account}.pdf", page, "pdf_page")
         return self._cut[account]
+
+
+def claim_view(remit: dict[str, Any], index: int, review: list[str]) -> dict[str, Any]:
+    """One claim of the remittance as its items carry it: its fields, and the doubts about them and where each
+    was read on the page (the extractor's `review` and `fields`) by paths within the claim ("" for the whole)."""
+    prefix = f"claims.{index}"
+    boxes = remit.get("fields") or {}
+    return {**remit["claims"][index],
+            "review": [path[len(prefix) + 1:] for path in review if path.startswith(prefix)],
+            "fields": {path[len(prefix) + 1:]: box for path, box in boxes.items() if path.startswith(prefix + ".")}}
+
+
+def _on_pages(item: dict[str, Any], numbers: dict[int, int] | None) -> dict[str, Any]:
+    """The item with its field boxes on the pages of the cut-out it is filed with (boxes on pages not cut out
+    dropped); as it is when filed with the whole document."""
+    extracted = (item.get("payload") or {}).get("extracted")
+    if numbers is None or not isinstance(extracted, dict) or not extracted.get("fields"):
+        return item
+    fields = {path: {**box, "page": numbers[box["page"]]} for path, box in extracted["fields"].items()
+              if box["page"] in numbers}
+    return {**item, "payload": {**item["payload"], "extracted": {**extracted, "fields": fields}}}
 
 
 @dataclass

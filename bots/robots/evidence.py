@@ -30,12 +30,14 @@ class RemittancePages:
                 source.close()
         return self._texts
 
+    def pages_with(self, needle: str) -> list[int]:
+        """The 0-based indexes of the pages whose text contains `needle`."""
+        return [index for index, text in enumerate(self.texts()) if needle in text] if needle else []
+
     def with_text(self, needle: str) -> bytes | None:
         """A PDF of the pages whose text contains `needle`; None for a scan (no text layer) or when nothing
         matches."""
-        if not needle:
-            return None
-        found = [index for index, text in enumerate(self.texts()) if needle in text]
+        found = self.pages_with(needle)
         if not found:
             return None
         source = pdfium.PdfDocument(self.pdf)

@@ -15,6 +15,24 @@ class FieldRow:
     value: str
     confidence: float | None
     review: bool
+    page: int | None = None  # where it was read (the extractor's `fields`), on the item's document
+    box: str | None = None  # "x0,y0,x1,y1" as fractions of the page
+
+    @property
+    def label(self) -> str:
+        """"lines.0.adjustments.1.amount" -> "line 1 · adjustment 2 · amount"."""
+        words: list[str] = []
+        for part in self.path.split("."):
+            if part.isdigit() and words:
+                words[-1] = f"{_singular(words[-1])} {int(part) + 1}"
+            else:
+                words.append(part.replace("_", " "))
+        return " · ".join(words)
+
+
+def _singular(word: str) -> str:
+    return {"claims": "claim", "lines": "line", "adjustments": "adjustment", "items": "item", "icd10": "ICD-10",
+            "hcpcs": "HCPCS", "provider adjustments": "provider adjustment"}.get(word, word)
 
 
 def flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
@@ -42,20 +60,56 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+# The contract's order of fields (docs/extract-contract.md): a payload stored as JSONB comes back with its keys
+# sorted by length, so the page orders them itself. A name ranks the same at every level it appears.
+_ORDER = {name: rank for rank, name in enumerate((
+    "payer", "payee", "payment", "method", "number", "date", "amount", "document_type", "form", "certification_type",
+    "initial_date", "revised_date", "recertification_date", "order_date", "patient", "patient_name", "name", "mbi",
+    "dob", "address", "member_id", "account_number", "payer_claim_number", "id", "npi", "status", "supplier", "nsc",
+    "physician", "practitioner", "place_of_service", "hcpcs", "items", "description", "quantity",
+    "length_of_need_months", "icd10", "test", "pao2_mmhg", "sao2_percent", "condition", "q2_circumstance", "portable",
+    "flow_rate_lpm", "q7_edema", "q8_cor_pulmonale", "q9_hematocrit", "signature_present", "signature_date",
+    "claims", "service_date", "procedure", "modifiers", "units", "billed", "allowed", "deductible", "coinsurance",
+    "paid", "patient_responsibility", "adjustments", "group", "reason", "remarks", "lines", "provider_adjustments",
+    "reference", "valid", "balanced", "pages", "ocr"))}
+
+
+def _order(path: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple((0, int(part), "") if part.isdigit() else (1, _ORDER.get(part, len(_ORDER)), part)
+                 for part in path.split("."))
+
+
 def field_rows(payload: dict[str, Any]) -> list[FieldRow]:
     """The extracted fields with their confidence and whether a person must check them."""
     extracted = payload.get("extracted")
     if not isinstance(extracted, dict):
         return []
     confidence = payload.get("confidence") or extracted.get("confidence") or {}
+    boxes = extracted.get("fields") if isinstance(extracted.get("fields"), dict) else {}
     review = set(payload.get("review") or extracted.get("review") or [])
-    skip = {"review", "problems", "confidence"}
+    skip = {"review", "problems", "confidence", "fields"}
     rows = []
     for path, value in flatten({k: v for k, v in extracted.items() if k not in skip}):
+        found = boxes.get(path) if isinstance(boxes.get(path), dict) else {}
         conf = confidence.get(path) if isinstance(confidence, dict) else None
+        if conf is None:
+            conf = found.get("confidence")
+        box = found.get("box")
+        located = isinstance(box, list) and len(box) == 4 and all(isinstance(v, (int, float)) for v in box)
         rows.append(FieldRow(path, _text(value), float(conf) if isinstance(conf, (int, float)) else None,
-                             path in review or any(path.startswith(r + ".") for r in review)))
-    return rows
+                             in_doubt(path, review),
+                             int(found["page"]) if located and isinstance(found.get("page"), int) else None,
+                             ",".join(f"{float(v):.4f}" for v in box) if located else None))
+    return sorted(rows, key=lambda row: _order(row.path))
+
+
+def in_doubt(path: str, review: set[str]) -> bool:
+    """Whether a review path covers the field: itself, a branch above it ("" is the whole), or an adjustment's
+    code (its group and reason)."""
+    if "" in review or path in review or any(path.startswith(r + ".") for r in review):
+        return True
+    head, _, leaf = path.rpartition(".")
+    return leaf in ("group", "reason") and f"{head}.code" in review
 
 
 def problems(payload: dict[str, Any]) -> list[str]:

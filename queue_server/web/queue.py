@@ -115,10 +115,16 @@ def item(item_id: int) -> Any:
     pages = {a.id: page_count for a in work_item.attachments if previews.can_preview(a)
              for page_count in [previews.page_count(root, a)]}
     refused = {a.id: previews.refusal(root, a) for a in work_item.attachments if a.id in pages and not pages[a.id]}
+    fields = presenters.field_rows(payload)
+    # The validation view: the fields beside the document they were read from, each outlined on its page. The
+    # boxes are on the item's first document that can be drawn (the robot files the claim's pages first).
+    located = next((a.id for a in work_item.attachments if pages.get(a.id)), None) if any(
+        row.box for row in fields) else None
     return render_template(
         "queue/item.html", pages=pages, refused=refused, max_pages=previews.MAX_PREVIEW_PAGES, item=work_item, spec=work_item.kind.spec, events=events,
         why=priority.explain(work_item, g.now), tier=priority.tier(work_item, g.now),
-        findings=presenters.findings(payload), fields=presenters.field_rows(payload),
+        findings=presenters.findings(payload), fields=fields, located=located,
+        to_check=sum(row.review for row in fields),
         problems=presenters.problems(payload), facts=presenters.other_facts(payload),
         holding=holding, lease_live=lease_live, colleagues=colleagues, audit_trail=audit_trail,
         tomorrow=(g.now.date() + dt.timedelta(days=1)).isoformat(),

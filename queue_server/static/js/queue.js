@@ -16,6 +16,67 @@
     return true;
   }
 
+  // The validation view: a field's row outlines where it was read on the document's page.
+  var fieldRows = Array.prototype.slice.call(document.querySelectorAll("tr[data-box]"));
+  var chosen = null;
+  function outline(row) {
+    var wrap = document.querySelector('.page-wrap[data-page="' + row.getAttribute("data-page") + '"]');
+    if (!wrap) { return; }
+    var box = row.getAttribute("data-box").split(",").map(Number);
+    var mark = document.getElementById("field-outline");
+    if (!mark) { mark = document.createElement("div"); mark.id = "field-outline"; mark.className = "field-outline"; }
+    var pad = 0.004;
+    mark.style.left = ((box[0] - pad) * 100) + "%";
+    mark.style.top = ((box[1] - pad) * 100) + "%";
+    mark.style.width = ((box[2] - box[0] + 2 * pad) * 100) + "%";
+    mark.style.height = ((box[3] - box[1] + 2 * pad) * 100) + "%";
+    wrap.appendChild(mark);
+    if (chosen) { chosen.classList.remove("chosen"); }
+    chosen = row;
+    row.classList.add("chosen");
+    // Drawn large enough to read the glyphs, the outlined word brought to the middle of the document's pane.
+    var card = wrap.closest(".evidence-card");
+    if (card) { card.classList.add("zoomed"); }
+    var zoom = document.getElementById("zoom");
+    if (zoom) { zoom.textContent = "Whole page"; }
+    mark.scrollIntoView({block: "center", inline: "center"});
+  }
+  fieldRows.forEach(function (row) {
+    row.addEventListener("click", function () { outline(row); });
+    row.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); outline(row); }
+    });
+  });
+  function step(by) {
+    var doubtful = fieldRows.filter(function (r) { return r.classList.contains("review"); });
+    var list = doubtful.length ? doubtful : fieldRows;
+    if (!list.length) { return false; }
+    var at = list.indexOf(chosen);
+    var next = list[(at + by + list.length) % list.length];
+    next.focus();
+    outline(next);
+    return true;
+  }
+  var zoomButton = document.getElementById("zoom");
+  if (zoomButton) {
+    zoomButton.addEventListener("click", function () {
+      var card = zoomButton.closest(".evidence-card");
+      var zoomed = card.classList.toggle("zoomed");
+      zoomButton.textContent = zoomed ? "Whole page" : "Zoom in";
+      var mark = document.getElementById("field-outline");
+      if (zoomed && mark) { mark.scrollIntoView({block: "center", inline: "center"}); }
+    });
+  }
+  var only = document.getElementById("only-review");
+  if (only) {
+    only.addEventListener("click", function () {
+      var table = document.getElementById("fields");
+      var hiding = table.classList.toggle("only-review");
+      only.textContent = hiding ? "Show every field" : "Show only the fields to check";
+      only.setAttribute("aria-pressed", hiding ? "true" : "false");
+    });
+  }
+
   var keys = {
     n: function () { var f = document.getElementById("next-form") || document.getElementById("next-form-any");
                      if (f) { f.submit(); return true; } return false; },
@@ -25,6 +86,8 @@
     e: function () { return focus("escalate-note"); },
     a: function () { return focus("note"); },
     q: function () { window.location.href = "/"; return true; },
+    j: function () { return step(1); },
+    k: function () { return step(-1); },
     "?": function () { var d = document.getElementById("help"); if (d && d.showModal) { d.showModal(); } return true; }
   };
 

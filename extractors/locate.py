@@ -1,0 +1,350 @@
+"""Where on the page each field was read: the boxes a person checks a value against.
+
+The readers turn lines of text into fields; this module finds each field's
+value again among the page's words, with their boxes, so that a validation
+view can outline it (docs/extract-contract.md, `fields`). It reads by the
+document's own structure, not by a layout's coordinates: a claim is the rows
+from the one that prints its identifiers to the next claim's; a service line
+is the claim's next row that prints its code (or date) and billed amount; a
+field is the word in that row (or the rows that follow it, before the next
+line) that prints its value. A value printed once there gets its word's box;
+one printed several times (three "0.00" columns) gets its row's box, which is
+true if coarse; a value not found (put right by the arithmetic, say) gets none.
+
+It walks the rows once, in order, so a document of a thousand pages is located
+page by page without keeping them (`text_rows` reads a PDF's text layer again,
+which costs a fraction of the first read).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+from .lines import CERTAIN, _STRAY, fix_word
+from .words import Word
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 as fractions of the page, from its top left
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # normalised for comparison: upper case, without "$", thousands commas or trailing punctuation
+    page: int
+    box: Box
+    conf: float  # 0..100
+
+
+Row = list[Token]
+
+
+@dataclass(frozen=True)
+class Found:
+    page: int
+    box: Box
+    confidence: float | None  # 0..1; None where the value stands in its row more than once
+
+    def as_json(self) -> dict[str, Any]:
+        return {"page": self.page, "box": [round(v, 4) for v in self.box],
+                "confidence": None if self.confidence is None else round(self.confidence, 3)}
+
+
+def _norm(text: str) -> str:
+    text = text.upper().replace("$", "").rstrip(";:,.")
+    return text.replace(",", "") if re.fullmatch(r"-?[\d,]+\.\d\d", text) else text
+
+
+def _union(boxes: Iterable[Box]) -> Box:
+    boxes = list(boxes)
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+# --- rows from a text layer or from OCR words -------------------------------------------------------------
+
+def text_rows(path: Path, ocr_rows: dict[int, list[Row]] | None = None) -> Iterator[Row]:
+    """The rows of a PDF's pages in reading order, each word with its box from the text layer; a page that
+    had none (a scan inside the PDF) from its OCR rows, kept by the first read."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(path))
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            try:
+                textpage = page.get_textpage()
+                text = textpage.get_text_range()
+                if len(text.strip()) < 20 or textpage.count_chars() != len(text):
+                    yield from (ocr_rows or {}).get(index + 1, [])
+                    continue
+                width, height = page.get_size()
+                yield from _rows_of_text(text, textpage, index + 1, width, height)
+                textpage.close()
+            finally:
+                page.close()
+    finally:
+        document.close()
+
+
+def _rows_of_text(text: str, textpage: Any, number: int, width: float, height: float) -> Iterator[Row]:
+    offset = 0
+    for line in text.split("\n"):
+        row = []
+        for match in re.finditer(r"\S+", line):
+            start, end = offset + match.start(), offset + match.end() - 1
+            first, last = textpage.get_charbox(start), textpage.get_charbox(end)
+            left, bottom, right, top = min(first[0], last[0]), min(first[1], last[1]), max(first[2], last[2]), \
+                max(first[3], last[3])
+            row.append(Token(_norm(match.group()), number,
+                             (left / width, 1 - top / height, right / width, 1 - bottom / height), CERTAIN))
+        offset += len(line) + 1
+        if row:
+            yield row
+
+
+def ocr_rows(lines: Sequence[Sequence[Word]], number: int, size: tuple[int, int]) -> list[Row]:
+    """OCR'd words grouped in lines (`ocr.lines_of`), as rows; words mended as the readers mend them."""
+    width, height = size
+    rows = []
+    for words in lines:
+        row = [Token(_norm(fix_word(w.text)), number, (w.left / width, w.top / height, (w.left + w.width) / width,
+                                                      (w.top + w.height) / height), max(w.conf, 0.0))
+               for w in words if not _STRAY.match(w.text)]
+        if row:
+            rows.append(row)
+    return rows
+
+
+# --- what a value looks like in print ------------------------------------------------------------------------
+
+def _forms(value: Any) -> list[list[str]]:
+    """The ways a value is printed, each as the words it takes."""
+    if isinstance(value, Decimal):
+        return [[f"{value:.2f}"]]
+    if isinstance(value, dt.date):
+        return [[value.strftime(f)] for f in ("%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d", "%m-%d-%Y", "%m-%d-%y", "%m%d%y", "%m%d")] + \
+            [[value.strftime("%b").upper(), str(value.day), str(value.year)]]
+    if isinstance(value, bool) or value is None:
+        return []
+    return [[_norm(part) for part in str(value).split()]] if str(value).strip() else []
+
+
+def _at(row: Row, form: list[str], dated: bool) -> list[Row]:
+    """The runs of tokens in the row that print this form (a date may lead a range: "08/29/26-09/27/26")."""
+    out = []
+    for start in range(len(row) - len(form) + 1):
+        words = row[start:start + len(form)]
+        if all(t.text == f or (dated and len(form) == 1 and t.text.startswith(f)) for t, f in zip(words, form)):
+            out.append(words)
+    return out
+
+
+def find(rows: Sequence[Row], value: Any) -> Found | None:
+    """Where the value stands in these rows: its words when printed once; the row when printed more than once
+    in one row; None when not found or found in several rows."""
+    if isinstance(value, list):
+        parts = [find(rows, v) for v in value]
+        if not value or any(p is None for p in parts) or len({p.page for p in parts if p}) != 1:
+            return None
+        return Found(parts[0].page, _union(p.box for p in parts if p), _lowest(p.confidence for p in parts if p))
+    hits = [(index, run) for form in _forms(value) for index, row in enumerate(rows)
+            for run in _at(row, form, isinstance(value, dt.date))]
+    if not hits:
+        return None
+    if len(hits) == 1:
+        _, run = hits[0]
+        return Found(run[0].page, _union(t.box for t in run), min(t.conf for t in run) / 100)
+    if len({index for index, _ in hits}) == 1:
+        row = rows[hits[0][0]]
+        return Found(row[0].page, _union(t.box for t in row), None)
+    return None
+
+
+def _lowest(values: Iterable[float | None]) -> float | None:
+    known = [v for v in values]
+    return None if any(v is None for v in known) else min(known)  # type: ignore[type-var]
+
+
+# --- a remittance, claim by claim -----------------------------------------------------------------------------
+
+HEADER_ROWS = 12  # the payer, payee and payment stand in the first rows
+LOOK_AHEAD = 3  # claims a walk may skip when one's opening row cannot be found
+
+
+def remittance(remit: Any, rows: Iterable[Row]) -> dict[str, Found]:
+    """Each field of a remittance (`models.Remittance`) found in its rows, walked once in order."""
+    out: dict[str, Found] = {}
+    walk = _ClaimWalk(remit, out)
+    head: list[Row] = []
+    for row in rows:
+        if len(head) < HEADER_ROWS:
+            head.append(row)
+            if len(head) == HEADER_ROWS:
+                _header(remit, head, out)
+        walk.row(row)
+    if len(head) < HEADER_ROWS:
+        _header(remit, head, out)
+    walk.finish()
+    return out
+
+
+def _header(remit: Any, head: list[Row], out: dict[str, Found]) -> None:
+    for path, value in (("payer.name", remit.payer.name), ("payer.id", remit.payer.id),
+                        ("payee.name", remit.payee.name), ("payee.npi", remit.payee.npi),
+                        ("payment.method", remit.payment.method), ("payment.number", remit.payment.number),
+                        ("payment.date", remit.payment.date), ("payment.amount", remit.payment.amount)):
+        if value is not None and (found := _first(head, value)) is not None:
+            out[path] = found
+
+
+def _first(rows: list[Row], value: Any) -> Found | None:
+    """The value in the first row that prints it (the header names the payment once; totals repeat it)."""
+    for row in rows:
+        if (found := find([row], value)) is not None:
+            return found
+    return None
+
+
+class _ClaimWalk:
+    """Rows in order: a claim starts at the row printing its identifiers; its service lines follow; whatever
+    rows come after its last line and before the next claim hold its totals (or, after the last claim, the
+    provider-level adjustments)."""
+
+    def __init__(self, remit: Any, out: dict[str, Found]) -> None:
+        self.claims = remit.claims
+        self.plbs = remit.provider_adjustments
+        self.out = out
+        self.claim = -1  # the claim being walked
+        self.line = 0  # its next service line
+        self.rows: list[Row] = []  # the claim's rows so far
+        self.line_rows: list[int] = []  # where in them each service line started
+        self.tail: list[Row] = []  # after the last claim's totals: provider adjustments
+
+    def row(self, row: Row) -> None:
+        # The next claim opens here; or one a little further, when the next one's identifiers were not printed
+        # as read (a garbled row): the claims between keep no boxes.
+        for following in range(self.claim + 1, min(self.claim + 1 + LOOK_AHEAD, len(self.claims))):
+            if _opens(self.claims[following], row):
+                self._close()
+                self.claim, self.line, self.rows, self.line_rows = following, 0, [], []
+                break
+        if self.claim < 0:
+            return
+        claim = self.claims[self.claim]
+        if self.line < len(claim.lines) and self.rows and _prints_line(claim.lines[self.line], row):
+            self.line_rows.append(len(self.rows))
+            self.line += 1
+        self.rows.append(row)
+
+    def finish(self) -> None:
+        self._close()
+
+    def _close(self) -> None:
+        if self.claim < 0:
+            return
+        claim, rows, prefix = self.claims[self.claim], self.rows, f"claims.{self.claim}"
+        first_line = self.line_rows[0] if self.line_rows else len(rows)
+        ids = rows[:max(first_line, 1)][:3]
+        for name in ("patient_name", "member_id", "account_number", "payer_claim_number"):
+            self._put(f"{prefix}.{name}", ids, getattr(claim, name))
+        bounds = self.line_rows + [len(rows)]
+        for number, (start, end) in enumerate(zip(bounds, bounds[1:])):
+            line = claim.lines[number]
+            # The line's own row first; what it does not print, in the rows before the next line (remarks,
+            # adjustments on a row of their own) but not past the claim's totals.
+            scope = rows[start:min(end, start + 3)]
+            self._line(f"{prefix}.lines.{number}", line, [rows[start]], scope)
+        after = rows[self.line_rows[-1] + 1:] if self.line_rows else []
+        totals = after[:4]
+        for name in ("billed", "allowed", "paid", "patient_responsibility"):
+            self._put(f"{prefix}.{name}", totals, getattr(claim, name), first=True)
+        if self.claim == len(self.claims) - 1:
+            self._plbs(after)
+
+    def _line(self, prefix: str, line: Any, own: list[Row], scope: list[Row]) -> None:
+        for name in ("service_date", "place_of_service", "procedure", "modifiers", "units", "billed", "allowed", "deductible",
+                     "coinsurance", "paid", "remarks"):
+            value = getattr(line, name)
+            if value in (None, []):
+                continue
+            found = find(own, value) or find(scope, value) or _row(own[0])
+            self.out[f"{prefix}.{name}"] = found
+        for index, adj in enumerate(line.adjustments):
+            code = self._code(own, adj.group, adj.reason) or self._code(scope, adj.group, adj.reason)
+            if code is not None:
+                self.out[f"{prefix}.adjustments.{index}.group"] = self.out[f"{prefix}.adjustments.{index}.reason"] = code
+            self.out[f"{prefix}.adjustments.{index}.amount"] = (find(own, adj.amount) or find(scope, adj.amount)
+                                                               or _row(own[0]))
+
+    @staticmethod
+    def _code(rows: list[Row], group: str, reason: str) -> Found | None:
+        for form in (f"{group}-{reason}", f"{group}{reason}", f"{group}/{reason}"):
+            if (found := find(rows, form)) is not None:
+                return found
+        return find(rows, f"{group} {reason}")
+
+    def _plbs(self, rows: list[Row]) -> None:
+        for index, plb in enumerate(self.plbs):
+            anchor = next((r for r in rows if plb.reference and find([r], plb.reference)), None) or \
+                next((r for r in rows if find([r], plb.amount)), None)
+            if anchor is None:
+                continue
+            for name in ("reason", "reference", "member_id", "amount"):
+                self._put(f"provider_adjustments.{index}.{name}", [anchor], getattr(plb, name))
+
+    def _put(self, path: str, rows: list[Row], value: Any, *, first: bool = False) -> None:
+        if value is None or not rows:
+            return
+        found = _first(rows, value) if first else find(rows, value)
+        if found is not None:
+            self.out[path] = found
+
+
+def _row(row: Row) -> Found:
+    """The row a line was read from: where a value not printed as read (a misread the arithmetic put right)
+    stands, without saying which word."""
+    return Found(row[0].page, _union(t.box for t in row), None)
+
+
+def _opens(claim: Any, row: Row) -> bool:
+    """The row prints the claim's payer claim number or its account (identifiers no other row repeats)."""
+    return any(v and find([row], v) for v in (claim.payer_claim_number, claim.account_number))
+
+
+def _prints_line(line: Any, row: Row) -> bool:
+    keyed = line.procedure or line.service_date
+    return keyed is not None and find([row], keyed) is not None and find([row], line.billed) is not None
+
+
+# --- a faxed form -------------------------------------------------------------------------------------------
+
+def form(document: Any, rows: list[Row]) -> dict[str, Found]:
+    """Each field of a CMN or written order found on its page: where its value is printed once."""
+    out: dict[str, Found] = {}
+    for path, value in _leaves(document.model_dump(exclude={"problems", "review", "pages", "ocr", "fields",
+                                                            "valid", "document_type", "form"})):
+        if isinstance(value, (bool, int)) and not isinstance(value, bool) and value < 10:
+            continue  # a small number ("1", "2") is printed all over a form: no one place is it
+        if isinstance(value, str) and len(value) < 2:
+            continue  # a Y/N answer likewise
+        if (found := find(rows, value)) is not None:
+            out[path] = found
+    return out
+
+
+def _leaves(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _leaves(inner, f"{prefix}.{key}" if prefix else key)
+    elif isinstance(value, list) and value and isinstance(value[0], dict):
+        for index, inner in enumerate(value):
+            yield from _leaves(inner, f"{prefix}.{index}")
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            if inner is not None:
+                yield f"{prefix}.{index}", inner
+    elif value is not None and not isinstance(value, bool):
+        yield prefix, value

@@ -1,0 +1,104 @@
+"""Each field's page and box (the contract's `fields`): the text under a field's box is the value read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from extractors import extract
+from extractors.locate import _forms, _leaves
+from sandbox.documents import eob, spr
+from sandbox.world.store import Store
+
+
+def _text_under(path: Path, page: int, box: list[float]) -> str:
+    document = pdfium.PdfDocument(str(path))
+    try:
+        pdf_page = document[page - 1]
+        width, height = pdf_page.get_size()
+        textpage = pdf_page.get_textpage()
+        x0, y0, x1, y1 = box
+        # A hair inside the box: the text of the glyphs it covers, not of its neighbours.
+        text = textpage.get_text_bounded(left=x0 * width + 0.5, bottom=(1 - y1) * height + 0.5,
+                                         right=x1 * width - 0.5, top=(1 - y0) * height - 0.5)
+        textpage.close()
+        return " ".join(text.split()).upper().replace(",", "").replace("$", "")
+    finally:
+        document.close()
+
+
+def _leaf_paths(document: object) -> list[str]:
+    dumped = document.model_dump(exclude={"problems", "review", "pages", "ocr", "fields", "balanced",  # type: ignore[attr-defined]
+                                          "document_type"})
+    paths = []
+    for path, _ in _leaves(dumped):
+        head, _, leaf = path.rpartition(".")
+        if head.endswith((".modifiers", ".remarks")):
+            path = head  # a list of codes is one field, boxed whole
+        if not path.endswith(".status") and path != "payer.id" and path not in paths:
+            paths.append(path)
+    return paths
+
+
+def _value(document: object, path: str) -> object:
+    value = document
+    for part in path.split("."):
+        value = value[int(part)] if part.isdigit() else getattr(value, part)  # type: ignore[index]
+    return value
+
+
+@pytest.mark.parametrize("family", ["spr", *eob.FAMILIES])
+def test_every_text_field_is_boxed_where_its_value_is_printed(world: Store, docs_dir: Path, family: str) -> None:
+    rows = world.all("SELECT id, payer_key, check_number FROM remittances ORDER BY id")
+    chosen = [r for r in rows if (r["payer_key"] == "medicare") == (family == "spr") and (
+        family == "spr" or (eob.family_of(r["check_number"]) == family and not eob.is_scanned(r["check_number"])))][:3]
+    assert chosen
+    located = total = 0
+    for row in chosen:
+        path = docs_dir / f"boxes-{row['id']}.pdf"
+        path.write_bytes((spr.render if family == "spr" else eob.render)(world, row["id"]))
+        document = extract(path)
+        for field in _leaf_paths(document):
+            total += 1
+            box = document.fields.get(field)
+            if box is None:
+                continue
+            located += 1
+            assert 0 <= box.box[0] < box.box[2] <= 1 and 0 <= box.box[1] < box.box[3] <= 1, (field, box)
+            assert 1 <= box.page <= document.pages
+            under = _text_under(path, box.page, box.box)
+            value = _value(document, field)
+            values = value if isinstance(value, list) else [value]
+            # A word's box holds the value as printed; a row's box (confidence None) holds it among others.
+            for one in values:
+                forms = [" ".join(f) for f in _forms(one)]
+                assert any(f in under for f in forms), (row["id"], field, one, under[:120])
+            if box.confidence is not None:
+                assert box.confidence == 1.0  # a text layer is read for certain
+    assert located >= 0.95 * total, f"{located} of {total} fields boxed"
+
+
+def test_a_scanned_remittances_boxes_fall_on_its_rows(world: Store, docs_dir: Path) -> None:
+    rows = world.all("SELECT id, check_number FROM remittances WHERE payer_key = 'bluriver' ORDER BY id")
+    row = next(r for r in rows if eob.is_scanned(r["check_number"]))
+    path = docs_dir / f"boxes-scan-{row['id']}.pdf"
+    path.write_bytes(eob.render(world, row["id"]))
+    document = extract(path)
+    paths = _leaf_paths(document)
+    boxed = [p for p in paths if p in document.fields]
+    assert len(boxed) >= 0.8 * len(paths), f"{len(boxed)} of {len(paths)}"
+    # Each claim's fields stand below its patient's row, and its lines in order down the page.
+    for index, claim in enumerate(document.claims):
+        name = document.fields.get(f"claims.{index}.patient_name")
+        paid = [document.fields.get(f"claims.{index}.lines.{n}.paid") for n in range(len(claim.lines))]
+        if name is None or any(p is None for p in paid):
+            continue
+        tops = [(p.page, p.box[1]) for p in paid if p]
+        assert all((name.page, name.box[1]) < t for t in tops)
+        assert tops == sorted(tops)
+    word_level = [b.confidence for b in document.fields.values() if b.confidence is not None]
+    assert word_level and all(0 <= c <= 1 for c in word_level) and min(word_level) < 1.0  # OCR is never certain

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import urllib.parse
 import secrets
 import time
 import urllib.error
@@ -121,6 +122,13 @@ class QueueClient:
                              json.dumps({"reason": reason}).encode())
 
     # --- the robots' nights -------------------------------------------------------------------
+    def pending_corrections(self, kind: str) -> list[dict[str, Any]]:
+        """Values people corrected on items of this kind and handed back for the robot to finish."""
+        return self.get_json(f"/corrections?kind={urllib.parse.quote(kind)}")["corrections"]  # type: ignore[no-any-return]
+
+    def report_correction(self, correction_id: int, held: bool, detail: str = "") -> dict[str, Any]:
+        return self.post_json(f"/corrections/{int(correction_id)}", {"held": held, "detail": detail})  # type: ignore[no-any-return]
+
     def post_json(self, path: str, body: dict[str, Any]) -> Any:
         """A robot-work call: each is safe to repeat (a repeated lease is this runner's own, and comes back to
         it on a restart or when the lease runs out)."""

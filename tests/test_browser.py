@@ -156,9 +156,9 @@ def test_the_validation_view_outlines_a_field_where_it_was_read(
         assert "check" in paid.inner_text() and "review" in (paid.get_attribute("class") or "")
         assert "100%" in page.locator("tr[data-box]", has_text="line 1 · billed").inner_text()
         fields_box = page.locator("#fields").bounding_box()
-        image_box = page.locator(".page-wrap img.page").first.bounding_box()
-        assert fields_box and image_box and image_box["x"] > fields_box["x"] + fields_box["width"] - 5  # beside
-        # "j" goes to the field to check and outlines it where the amount is printed on the page.
+        pane = page.locator(".evidence-card").bounding_box()
+        assert fields_box and pane and pane["x"] > fields_box["x"] + fields_box["width"] - 5  # beside
+        # Opened to check, the field to check is outlined at once; "j" steps through the fields to check.
         page.keyboard.press("j")
         page.wait_for_selector("#field-outline")
         mark = page.locator("#field-outline").bounding_box()
@@ -174,3 +174,18 @@ def test_the_validation_view_outlines_a_field_where_it_was_read(
         assert moved and abs(moved["y"] - mark["y"]) > 5
         page.screenshot(path=tmp_path / "validation.png", full_page=False)
         keep_screenshot(tmp_path / "validation.png")
+
+        # Correct and hand back: the biller takes the item, types the amount the page prints, hands it back.
+        page.click("#take")
+        field = page.locator("input[name='field:lines.0.paid']")
+        assert field.input_value() == "80.00"
+        field.fill("80.00")
+        page.keyboard.press("Escape")
+        page.screenshot(path=tmp_path / "hand-back.png", full_page=False)
+        keep_screenshot(tmp_path / "hand-back.png")
+        page.click("#hand-back")
+        page.wait_for_selector(".flash, .flashes, [role=status]")
+        assert "handed back" in page.inner_text("main")
+        session.expire_all()
+        done = session.get(WorkItem, item_id)
+        assert done is not None and done.outcome == "corrected_handed_back"

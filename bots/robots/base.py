@@ -96,6 +96,11 @@ class NightContext:
         await asyncio.to_thread(self.checkpoints.save, unit)
         progressed()
 
+    @property
+    def queue(self) -> Any:
+        """The work queue's client (the one the checkpoints go through), for what a robot asks of it."""
+        return self.checkpoints.queue
+
 
 class Robot:
     name: ClassVar[str]

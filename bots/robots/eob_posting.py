@@ -77,6 +77,9 @@ class EobPostingRobot(Robot):
             units.extend((f"{payer}:{r.check_number}", {"payer": payer, "portal": portal, "check": r.check_number,
                                                         "date": r.date.isoformat(), "amount": f"{r.amount:.2f}",
                                                         "href": r.href}) for r in rows)
+        # What people corrected and handed back since: finished through the same posting path, tonight.
+        for correction in await asyncio.to_thread(ctx.queue.pending_corrections, "posting_review"):
+            units.append((f"correction:{correction['id']}", {"type": "correction", "amount": "0", **correction}))
         done = ctx.checkpoints.finished_before([k for k, _ in units])
         # Largest checks first (units are leased in plan order): a remittance is posted by one worker, so a long
         # one started last would keep the night running on one context while the others sit idle.
@@ -85,6 +88,8 @@ class EobPostingRobot(Robot):
 
     async def work(self, ctx: NightContext, worker: Worker, unit: Unit) -> Outcome:
         data = unit.data
+        if data.get("type") == "correction":
+            return await self._finish_correction(ctx, worker, unit)
         pdf, remit = await self._download(ctx, worker, data)
         attachment = Attachment(f"{'SPR' if data['payer'] == 'medicare' else 'EOB'}-{data['check']}.pdf", pdf, "document")
         check = data["check"]
@@ -159,6 +164,45 @@ class EobPostingRobot(Robot):
         for index in range(len(remit["claims"])):
             add_totals(outcome.totals, _record(records.get(str(index))).get("totals", {}))  # type: ignore[union-attr]
         outcome.filings.extend(recoupments)
+        return outcome
+
+    async def _finish_correction(self, ctx: NightContext, worker: Worker, unit: Unit) -> Outcome:
+        """A claim a person checked and corrected on its posting-review item: posted with those values through
+        the same path as the night's (outbox, read-back), and reported back to the item: held when the posting
+        read back as intended, else why not (the item reopens with that reason)."""
+        data = unit.data
+        outcome = Outcome(totals={"corrections": 1})
+        payer = next((key for key, (_, name) in PAYERS.items() if name.upper() == (data.get("payer") or "").upper()), None)
+        records: dict[str, Any] = unit.result.setdefault("claims", {})
+        if payer is None or not data.get("check"):
+            entry = {"state": "refused", "items": [], "detail": "the item does not say which payer's check paid it"}
+        else:
+            base_item = {"source": self.name, "payer": data["payer"],
+                         "payer_type": "medicare" if payer == "medicare" else "commercial",
+                         "remittance_date": data["remittance_date"]}
+            previous = _record(records.get("0"))
+            if previous is None or previous["state"] == "posting":
+                async def intend(record: dict[str, Any]) -> None:
+                    records["0"] = record
+                    await ctx.save(unit)
+
+                claim = ClaimToPost(data["check"], base_item, data["extracted"], 0, [])
+                async with worker.borrow("billing") as session:
+                    billing: MediBillSession = session  # type: ignore[assignment]
+                    entry = await self._post_claim(billing, await self._open_claims(worker, billing, payer), claim,
+                                                   previous, intend)
+                records["0"] = entry
+                await ctx.save(unit)
+            entry = records["0"]
+        review = [i for i in entry.get("items", []) if i.get("kind") == "posting_review"]
+        held = entry["state"] in ("posted", "already") and not review
+        detail = (f"posted to claim {entry.get('claim')} with the corrected values and read back as expected" if held
+                  else entry.get("detail") or "; ".join(i["summary"] for i in review)
+                  or f"not posted ({entry['state']}): no open claim matches the corrected account, date and billed")
+        await asyncio.to_thread(ctx.queue.report_correction, data["id"], held, detail[:1000])
+        # What the posting implies besides (a denied line's item) is filed as the night's would be.
+        outcome.filings.extend(Filing(item) for item in entry.get("items", []) if item.get("kind") != "posting_review")
+        outcome.totals["corrections_held" if held else "corrections_failed"] = 1
         return outcome
 
     @staticmethod
@@ -434,7 +478,7 @@ class ClaimToPost:
 
     def posting_review(self, ref: dict[str, Any] | None, summary: str, finding: str | None) -> dict[str, Any]:
         key = f"posting_review:{self.check}:{ref['claim_number']}" if ref else f"posting_review:{self.check}:{self.index}"
-        payload: dict[str, Any] = {"extracted": self.data}
+        payload: dict[str, Any] = {"extracted": self.data, "check": self.check}
         if finding:
             payload["findings"] = [finding]
         return {**(ref or self.ref()), "idempotency_key": key, "kind": "posting_review", "summary": summary,

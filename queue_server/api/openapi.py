@@ -7,12 +7,13 @@ from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
-from .schemas import (AttachmentOut, BatchIn, BatchOut, ErrorOut, FinishedBeforeIn, ItemIn, ItemOut, ItemRef, LeaseIn,
-                      PlanIn, PlannedIn, ProgressIn, ReopenIn, RunIn, RunnerIn, RunUpdateIn, UnitFinishIn, UnitOut)
+from .schemas import (AttachmentOut, BatchIn, BatchOut, CorrectionOut, CorrectionReportIn, ErrorOut, FinishedBeforeIn,
+                      ItemIn, ItemOut, ItemRef, LeaseIn, PlanIn, PlannedIn, ProgressIn, ReopenIn, RunIn, RunnerIn,
+                      RunUpdateIn, UnitFinishIn, UnitOut)
 
 _INPUTS = (ItemIn, BatchIn, ReopenIn, RunIn, RunnerIn, RunUpdateIn, PlanIn, PlannedIn, FinishedBeforeIn, LeaseIn,
-           ProgressIn, UnitFinishIn)
-_MODELS = (*_INPUTS, ItemRef, BatchOut, ItemOut, AttachmentOut, ErrorOut, UnitOut)
+           ProgressIn, UnitFinishIn, CorrectionReportIn)
+_MODELS = (*_INPUTS, ItemRef, BatchOut, ItemOut, AttachmentOut, ErrorOut, UnitOut, CorrectionOut)
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -90,6 +91,27 @@ def document() -> dict[str, Any]:
                 "post": {"summary": "Reopen a resolved item whose resolution did not hold", "parameters": item_id,
                          "requestBody": {"required": True, **_json(_ref("ReopenIn"))},
                          "responses": {"200": {"description": "Reopened", **_json(_ref("ItemOut"))},
+                                       **_errors(*common, 404, 409, 422)}},
+            },
+            "/corrections": {
+                "get": {
+                    "summary": "Values people corrected and handed back, for the robot that files that kind to finish",
+                    "parameters": [{"name": "kind", "in": "query", "required": True,
+                                    "schema": {"type": "string", "enum": ["posting_review"]}},
+                                   {"name": "limit", "in": "query", "required": False,
+                                    "schema": {"type": "integer", "minimum": 1, "maximum": 500}}],
+                    "responses": {"200": {"description": "Pending corrections, oldest first", **_json(
+                        {"type": "object", "properties": {"corrections": {"type": "array",
+                                                                          "items": _ref("CorrectionOut")}}})},
+                                  **_errors(401, 403, 422)},
+                },
+            },
+            "/corrections/{correction_id}": {
+                "post": {"summary": "The robot's report: whether the corrected values held (a failure reopens the item)",
+                         "parameters": [{"name": "correction_id", "in": "path", "required": True,
+                                         "schema": {"type": "integer"}}],
+                         "requestBody": {"required": True, **_json(_ref("CorrectionReportIn"))},
+                         "responses": {"200": {"description": "Recorded", **_json(_ref("CorrectionOut"))},
                                        **_errors(*common, 404, 409, 422)}},
             },
             "/billing-reports/{report}": {

@@ -16,13 +16,14 @@ from sqlalchemy import select
 from .. import db
 from ..db import utcnow
 from ..exceptions import Forbidden, InvalidInput, NotFound, QueueError
-from ..models import ApiToken, Attachment, WorkItem
+from ..domain.kinds import Kind
+from ..models import ApiToken, Attachment, Correction, WorkItem
 from ..services import attachments as attachment_store
-from ..services import audit, auth, billing_reports, intake, queue
+from ..services import audit, auth, billing_reports, corrections, intake, queue
 from ..web.session import client_address, config
 from . import bp
 from .openapi import document
-from .schemas import AttachmentOut, BatchIn, BatchOut, ItemIn, ItemOut, ItemRef, ReopenIn
+from .schemas import AttachmentOut, BatchIn, BatchOut, CorrectionOut, CorrectionReportIn, ItemIn, ItemOut, ItemRef, ReopenIn
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -308,6 +309,52 @@ def reopen_item(item_id: int) -> Any:
     audit.record(db.session, action="api_reopen", item_id=item.id, token_id=token.id, address=client_address())
     queue.reopen(db.session, item, body.reason, actor_label=f"bot:{token.name}")
     return jsonify(_item_out(item).model_dump(mode="json"))
+
+
+@bp.get("/corrections")
+@token_required
+def pending_corrections() -> Any:
+    """`GET /corrections?kind=posting_review`: what people handed back for this kind's robot to finish."""
+    raw = request.args.get("kind", "")
+    try:
+        kind = Kind(raw)
+    except ValueError:
+        kind = None
+    if kind not in corrections.CORRECTABLE:
+        raise InvalidInput(f"Give ?kind= one of {', '.join(k.value for k in corrections.CORRECTABLE)}.",
+                           details=[{"loc": ["kind"], "msg": "not a kind robots take corrections for"}])
+    limit = request.args.get("limit", "100")
+    if not limit.isdigit() or not 1 <= int(limit) <= 500:
+        raise InvalidInput("?limit= is a whole number from 1 to 500.", details=[{"loc": ["limit"], "msg": "range"}])
+    found = corrections.pending(db.session, [kind], _token().team_scope, int(limit))
+    for correction in found:
+        audit.record(db.session, action="api_view", item_id=correction.item_id, token_id=_token().id,
+                     address=client_address())
+    db.session.commit()
+    return jsonify({"corrections": [_correction_out(c).model_dump(mode="json") for c in found]})
+
+
+@bp.post("/corrections/<id:correction_id>")
+@token_required
+def report_correction(correction_id: int) -> Any:
+    report: CorrectionReportIn = _validated(CorrectionReportIn, _json_body())
+    correction = db.session.get(Correction, correction_id)
+    scope = _token().team_scope
+    if correction is None or (scope and correction.item.team not in scope):
+        raise NotFound(f"No correction #{correction_id}.")
+    corrections.finish(db.session, correction, held=report.held, detail=report.detail,
+                       actor_label=f"bot:{_token().name}")
+    return jsonify(_correction_out(correction).model_dump(mode="json"))
+
+
+def _correction_out(correction: Correction) -> CorrectionOut:
+    item = correction.item
+    check = (item.payload or {}).get("check")
+    return CorrectionOut(id=correction.id, item_id=item.id, kind=correction.kind, idempotency_key=item.idempotency_key,
+                         payer=item.payer, remittance_date=item.remittance_date, state=correction.state.value,
+                         values=correction.values, corrected_by=correction.corrected_by.username,
+                         detail=correction.detail, extracted=corrections.corrected(correction),
+                         check=check if isinstance(check, str) else None)
 
 
 @bp.post("/billing-reports/<report>")

@@ -225,3 +225,24 @@ class UnitOut(BaseModel):
     data: dict[str, Any]
     result: dict[str, Any]
     attempts: int
+
+
+# --- people's corrections handed back to the robots (api/routes.py, services/corrections.py) ---------------
+class CorrectionOut(BaseModel):
+    id: int
+    item_id: int
+    kind: Kind
+    idempotency_key: str  # the item's: says which claim of which check
+    payer: str | None
+    remittance_date: dt.date | None
+    state: Literal["pending", "held", "failed"]
+    values: dict[str, Any]  # {path: {"read": ..., "corrected": ...}}
+    corrected_by: str
+    detail: str
+    extracted: dict[str, Any]  # the item's extracted data with the corrections in it, doubts lifted
+    check: str | None  # the check the item's claim was paid on, where the item says
+
+
+class CorrectionReportIn(_Strict):
+    held: StrictBool
+    detail: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = ""

@@ -163,6 +163,7 @@ KINDS: dict[Kind, KindSpec] = {
         KindSpec(Kind.POSTING_REVIEW, "Posting needs review", Team.CASH_POSTING, 2, DeadlineRule.NONE, _o(
             ("posted_manually", "Checked against the EOB and posted"),
             ("corrected_posting", "Robot's posting corrected"),
+            ("corrected_handed_back", "Values corrected; handed back to the robot to post"),
             _NO_ACTION)),
         KindSpec(Kind.RECOUPMENT, "Recoupment", Team.CASH_POSTING, 2, DeadlineRule.NONE, _o(
             ("offset_posted", "Offset posted"),

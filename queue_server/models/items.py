@@ -112,6 +112,8 @@ class EventType(enum.StrEnum):
     REOPENED = "reopened"
     ATTACHED = "attached"
     EVIDENCE_PURGED = "evidence_purged"  # its files removed under the retention policy (services.retention)
+    CORRECTED = "corrected"  # a person put right values the robot read and handed the work back to it
+    ROBOT_APPLIED = "robot_applied"  # the robot finished with the corrected values, and whether they held
 
 
 # A person working an item (claiming only opens it; releasing hands it back).
@@ -160,3 +162,30 @@ class Attachment(Base):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/") and self.content_type != "image/tiff"
+
+
+class CorrectionState(enum.StrEnum):
+    PENDING = "pending"  # handed back; the robot has not finished with it yet
+    HELD = "held"  # the robot posted (or released) with the corrected values and read them back as intended
+    FAILED = "failed"  # the robot could not; the item was reopened with its reason
+
+
+class Correction(Base):
+    """Values a person corrected on an item, handed back to the robot that filed it to finish the work."""
+
+    __tablename__ = "corrections"
+    __table_args__ = (Index("ix_corrections_state_kind", "state", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("work_items.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[Kind] = mapped_column(_enum(Kind))
+    state: Mapped[CorrectionState] = mapped_column(_enum(CorrectionState), default=CorrectionState.PENDING)
+    # {path: {"read": what the robot read, "corrected": what the person says is printed}}
+    values: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    corrected_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None]
+    detail: Mapped[str] = mapped_column(String(1000), default="")  # the robot's report
+
+    item: Mapped[WorkItem] = relationship()
+    corrected_by: Mapped[User] = relationship(lazy="joined")

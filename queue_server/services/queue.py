@@ -283,7 +283,7 @@ def load_for_update(session: Session, item_id: int) -> WorkItem:
     return item
 
 
-def _ensure_working(user: User, item: WorkItem, now: dt.datetime) -> None:
+def ensure_working(user: User, item: WorkItem, now: dt.datetime) -> None:
     ensure_access(user, item)
     if item.status is Status.RESOLVED:
         raise Conflict("This item is already resolved.")
@@ -320,7 +320,7 @@ def add_note(session: Session, item: WorkItem, user: User, note: str, *,
 def snooze(session: Session, item: WorkItem, user: User, until: dt.date, note: str = "", *,
            now: dt.datetime | None = None) -> None:
     now = now or utcnow()
-    _ensure_working(user, item, now)
+    ensure_working(user, item, now)
     today = now.date()
     if until <= today:
         raise InvalidInput("The follow-up date must be after today.")
@@ -339,7 +339,7 @@ def snooze(session: Session, item: WorkItem, user: User, until: dt.date, note: s
 def resolve(session: Session, item: WorkItem, user: User, outcome: str, note: str = "", *,
             now: dt.datetime | None = None) -> None:
     now = now or utcnow()
-    _ensure_working(user, item, now)
+    ensure_working(user, item, now)
     chosen = item.kind.spec.outcome(outcome)
     if chosen is None:
         codes = ", ".join(o.code for o in item.kind.spec.outcomes)
@@ -367,7 +367,7 @@ def resolve(session: Session, item: WorkItem, user: User, outcome: str, note: st
 def escalate(session: Session, item: WorkItem, user: User, note: str, *,
              now: dt.datetime | None = None) -> None:
     now = now or utcnow()
-    _ensure_working(user, item, now)
+    ensure_working(user, item, now)
     text = _clean_note(note, required=True)
     item.status = Status.ESCALATED
     item.assignee_id = None

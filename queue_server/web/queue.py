@@ -14,7 +14,7 @@ from ..exceptions import InvalidInput, NotFound
 from ..models import Attachment, AuditEntry, User, WorkItem
 from ..services import attachments as attachment_store
 from ..services import previews
-from ..services import audit, item_lists, queue
+from ..services import audit, corrections, item_lists, queue
 from ..services.item_lists import Filters
 from . import presenters
 from .params import db_id, page_number
@@ -124,6 +124,7 @@ def item(item_id: int) -> Any:
         "queue/item.html", pages=pages, refused=refused, max_pages=previews.MAX_PREVIEW_PAGES, item=work_item, spec=work_item.kind.spec, events=events,
         why=priority.explain(work_item, g.now), tier=priority.tier(work_item, g.now),
         findings=presenters.findings(payload), fields=fields, located=located,
+        correctable=corrections.correctable(work_item), handed_back=corrections.CORRECTABLE.get(work_item.kind),
         to_check=sum(row.review for row in fields),
         problems=presenters.problems(payload), facts=presenters.other_facts(payload),
         holding=holding, lease_live=lease_live, colleagues=colleagues, audit_trail=audit_trail,
@@ -209,9 +210,25 @@ def snooze(item_id: int) -> Any:
 def resolve(item_id: int) -> Any:
     work_item = _load(item_id, for_update=True)
     _audit("resolve", item_id=item_id)
-    queue.resolve(db.session, work_item, require_user(), request.form.get("outcome", ""),
-                  request.form.get("note", ""), now=g.now)
+    outcome = request.form.get("outcome", "")
+    if outcome == corrections.CORRECTABLE.get(work_item.kind):
+        raise InvalidInput("To hand the item back to the robot, correct the values and use Correct and hand back.")
+    queue.resolve(db.session, work_item, require_user(), outcome, request.form.get("note", ""), now=g.now)
     return _done(f"Item #{item_id} resolved. Press n for the next one.")
+
+
+@bp.post("/items/<id:item_id>/correct")
+@login_required
+def correct(item_id: int) -> Any:
+    """The values checked against the document (corrected where misread), handed back to the robot to finish."""
+    work_item = _load(item_id, for_update=True)
+    _audit("correct", item_id=item_id)
+    values = {key.removeprefix("field:"): value for key, value in request.form.items() if key.startswith("field:")}
+    correction = corrections.hand_back(db.session, work_item, require_user(), values, request.form.get("note", ""),
+                                       now=g.now)
+    changed = len(correction.values)
+    return _done(f"Item #{item_id} handed back with {changed} value{'' if changed == 1 else 's'} corrected: the "
+                 "robot posts it on its next run and reports here whether it held. Press n for the next one.")
 
 
 @bp.post("/items/<id:item_id>/escalate")

@@ -243,3 +243,62 @@ def test_a_check_that_fails_part_way_files_what_its_done_claims_imply() -> None:
     assert keys == ["denial:C1", "recoupment:555:OVERPAY1"]
     assert (failed.value.done, failed.value.total) == (1, 2)
     assert isinstance(failed.value.cause, RetriesExhausted)
+
+
+def _correction(claim: dict[str, Any], **more: Any) -> Any:
+    from bots.runtime.checkpoints import Unit
+
+    data = {"type": "correction", "id": 7, "item_id": 70, "kind": "posting_review", "payer": "Medicare",
+            "remittance_date": "2026-11-19", "check": "555", "extracted": claim, "values": {}, "amount": "0", **more}
+    return Unit(2, "correction:7", data, {}, 1)
+
+
+class Queue:
+    """The work queue as the robot reports to it."""
+
+    def __init__(self) -> None:
+        self.reports: list[tuple[int, bool, str]] = []
+
+    def report_correction(self, correction_id: int, held: bool, detail: str = "") -> dict[str, Any]:
+        self.reports.append((correction_id, held, detail))
+        return {}
+
+
+def _finish(billing: Billing, unit: Any) -> tuple[Queue, Any]:
+    from bots.robots.base import NightContext
+
+    queue = Queue()
+
+    class Saves:
+        def __init__(self) -> None:
+            self.queue = queue
+
+        def save(self, unit: Any) -> None:
+            pass
+
+    ctx = NightContext(DOS, Saves(), None, Path("/nonexistent"))  # type: ignore[arg-type]
+    outcome = asyncio.run(EobPostingRobot().work(ctx, Worker(sessions={"billing": billing}), unit))  # type: ignore[dict-item]
+    return queue, outcome
+
+
+def test_a_claim_a_person_corrected_is_posted_with_the_corrected_values_and_reported_held() -> None:
+    # The paid amount was read 30.00 on the scan; the biller corrected it to the printed 80.00 and handed it back.
+    billing = Billing([_row("C1")], searched=[])
+    unit = _correction(CLAIM, values={"lines.0.paid": {"read": "30.00", "corrected": "80.00"}})
+    queue, outcome = _finish(billing, unit)
+    assert billing.calls[-1] == "post:C1" and [p.amount for p in billing.postings] == [Decimal("80.00")]
+    assert queue.reports == [(7, True, "posted to claim C1 with the corrected values and read back as expected")]
+    assert outcome.totals["corrections_held"] == 1
+    # Run again (a retry after the report was lost): read back, posted once, reported held again.
+    queue, _ = _finish(billing, unit)
+    assert billing.calls.count("post:C1") == 1 and queue.reports[0][1] is True
+
+
+def test_a_correction_that_matches_no_open_claim_is_reported_as_not_held_and_nothing_is_posted() -> None:
+    wrong = {**CLAIM, "billed": "10.00"}  # corrected to an amount no claim of the account was billed
+    billing = Billing([_row("C1")], searched=[])
+    queue, outcome = _finish(billing, _correction(wrong))
+    assert billing.postings == []
+    [(_, held, detail)] = queue.reports
+    assert held is False and "no open claim matches" in detail
+    assert outcome.totals["corrections_failed"] == 1

@@ -44,6 +44,7 @@
   fieldRows.forEach(function (row) {
     row.addEventListener("click", function () { outline(row); });
     row.addEventListener("keydown", function (event) {
+      if (event.target !== row) { return; }  // typing a correction in the row's field
       if (event.key === "Enter" || event.key === " ") { event.preventDefault(); outline(row); }
     });
   });
@@ -66,6 +67,13 @@
       var mark = document.getElementById("field-outline");
       if (zoomed && mark) { mark.scrollIntoView({block: "center", inline: "center"}); }
     });
+  }
+  // Opened to check fields: the first one to check is outlined at once, the page zoomed to it.
+  var firstDoubt = fieldRows.filter(function (r) { return r.classList.contains("review"); })[0];
+  if (firstDoubt) {
+    var firstPage = document.querySelector('.page-wrap[data-page="' + firstDoubt.getAttribute("data-page") + '"] img');
+    if (firstPage && !firstPage.complete) { firstPage.addEventListener("load", function () { outline(firstDoubt); }); }
+    else { outline(firstDoubt); }
   }
   var only = document.getElementById("only-review");
   if (only) {

@@ -1,0 +1,108 @@
+"""A biller corrects a value the robot read in doubt and hands the item back; the robot's report closes the loop."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Callable
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from helpers import login, post_form
+from queue_server.domain.kinds import Kind, Status, Team
+from queue_server.models import Correction, CorrectionState, EventType, ItemEvent, User, WorkItem
+
+CLAIM_VIEW: dict[str, Any] = {
+    "patient_name": "DOE, JANE", "account_number": "100001-1", "billed": "150.00", "paid": "30.00",
+    "lines": [{"service_date": "2026-09-10", "procedure": "E0601", "modifiers": ["RR"], "units": 1, "billed": "150.00",
+               "paid": "30.00", "adjustments": [{"group": "CO", "reason": "45", "amount": "50.00"}], "remarks": []}],
+    "review": ["lines.0.paid", "paid"],
+    "fields": {"lines.0.paid": {"page": 1, "box": [0.6, 0.3, 0.65, 0.32], "confidence": 0.41}},
+}
+
+
+def _item(make_item: Callable[..., int]) -> int:
+    return make_item(kind=Kind.POSTING_REVIEW, payer="Medicare", balance=Decimal("30.00"),
+                     idempotency_key="posting_review:555:C1", payload={"extracted": CLAIM_VIEW, "check": "555"})
+
+
+def _events(session: Session, item_id: int, type_: EventType) -> list[ItemEvent]:
+    session.expire_all()
+    return list(session.scalars(select(ItemEvent).where(ItemEvent.item_id == item_id, ItemEvent.type == type_)))
+
+
+def test_a_biller_corrects_a_misread_amount_and_the_robot_reports_it_held(
+        client: FlaskClient, session: Session, make_user: Callable[..., User], make_item: Callable[..., int],
+        bot_token: str) -> None:
+    make_user("cal", teams=[Team.CASH_POSTING])
+    item_id = _item(make_item)
+    login(client, "cal")
+    post_form(client, f"/items/{item_id}/take")
+    page = client.get(f"/items/{item_id}").get_data(as_text=True)
+    # Each field in doubt is an input holding what was read; the form hands them back.
+    assert 'name="field:lines.0.paid"' in page and 'value="30.00"' in page and "Correct and hand back" in page
+    assert "corrected_handed_back" not in page.split('id="outcome"')[1].split("</select>")[0]  # not a plain outcome
+
+    bad = post_form(client, f"/items/{item_id}/correct", {"field:lines.0.paid": "eighty"}, follow_redirects=True)
+    assert "is not a valid paid" in bad.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(WorkItem, item_id).status is not Status.RESOLVED  # type: ignore[union-attr]
+    assert session.scalar(select(Correction)) is None  # nothing half-saved
+
+    post_form(client, f"/items/{item_id}/correct", {"field:lines.0.paid": "80.00", "field:paid": "80"})
+    session.expire_all()
+    item = session.get(WorkItem, item_id)
+    assert item is not None and item.status is Status.RESOLVED and item.outcome == "corrected_handed_back"
+    [event] = _events(session, item_id, EventType.CORRECTED)
+    assert event.data["fields"] == {"lines.0.paid": ["30.00", "80.00"], "paid": ["30.00", "80.00"]}
+    assert "30.00 → <strong>80.00</strong>" in client.get(f"/items/{item_id}").get_data(as_text=True)
+
+    # The robot asks for what was handed back: the claim with the corrected values, doubts lifted.
+    headers = {"Authorization": f"Bearer {bot_token}"}
+    listed = client.get("/api/v1/corrections?kind=posting_review", headers=headers).json["corrections"]
+    [correction] = listed
+    assert correction["check"] == "555" and correction["idempotency_key"] == "posting_review:555:C1"
+    assert correction["extracted"]["lines"][0]["paid"] == "80.00" and correction["extracted"]["review"] == []
+    assert correction["corrected_by"] == "cal" and correction["state"] == "pending"
+
+    done = client.post(f"/api/v1/corrections/{correction['id']}", headers=headers,
+                       json={"held": True, "detail": "posted to claim C1 and read back"})
+    assert done.status_code == 200 and done.json["state"] == "held"
+    assert client.post(f"/api/v1/corrections/{correction['id']}", headers=headers,
+                       json={"held": True}).status_code == 200  # a retried report changes nothing
+    assert client.post(f"/api/v1/corrections/{correction['id']}", headers=headers,
+                       json={"held": False}).status_code == 409
+    assert client.get("/api/v1/corrections?kind=posting_review", headers=headers).json["corrections"] == []
+    [applied] = _events(session, item_id, EventType.ROBOT_APPLIED)
+    assert applied.data["held"] is True and applied.actor_label.startswith("bot:")
+
+
+def test_a_correction_that_did_not_hold_reopens_the_item_with_the_robots_reason(
+        client: FlaskClient, session: Session, make_user: Callable[..., User], make_item: Callable[..., int],
+        bot_token: str) -> None:
+    make_user("cal", teams=[Team.CASH_POSTING])
+    item_id = _item(make_item)
+    login(client, "cal")
+    post_form(client, f"/items/{item_id}/take")
+    post_form(client, f"/items/{item_id}/correct", {"field:lines.0.paid": "30.00"})  # confirmed as read
+    session.expire_all()
+    [correction] = session.scalars(select(Correction)).all()
+    assert correction.values == {} and correction.state is CorrectionState.PENDING
+    headers = {"Authorization": f"Bearer {bot_token}"}
+    answer = client.post(f"/api/v1/corrections/{correction.id}", headers=headers,
+                         json={"held": False, "detail": "After posting, the balance is 20.00, expected 0.00"})
+    assert answer.status_code == 200 and answer.json["state"] == "failed"
+    session.expire_all()
+    item = session.get(WorkItem, item_id)
+    assert item is not None and item.status is Status.OPEN and item.reopen_count == 1
+    [reopened] = _events(session, item_id, EventType.REOPENED)
+    assert "balance is 20.00" in reopened.data["reason"]
+
+
+def test_corrections_are_asked_for_a_kind_and_reported_by_id_only(client: FlaskClient, bot_token: str) -> None:
+    headers = {"Authorization": f"Bearer {bot_token}"}
+    assert client.get("/api/v1/corrections?kind=denial", headers=headers).status_code == 422
+    assert client.get("/api/v1/corrections?kind=posting_review&limit=0", headers=headers).status_code == 422
+    assert client.post("/api/v1/corrections/99", headers=headers, json={"held": True}).status_code == 404
+    assert client.post("/api/v1/corrections/99", headers=headers, json={"held": "yes"}).status_code == 422

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import secrets
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -66,6 +67,9 @@ class Config:
     max_attachment_bytes: int = 25 * 1024 * 1024
     max_batch_items: int = 1000
     page_size: int = 50
+    # Where a claim opens in the supplier's billing system, e.g. "https://medibill.example/claims/{claim_number}":
+    # an item's claim number links there (no link when unset).
+    billing_claim_url: str = ""
     # The supplier's business day: snoozes wake, SLAs and deadlines count in it.
     timezone: str = "America/New_York"
     # Days the supplier is closed, which SLAs do not count: "us-federal" (the federal holidays as observed) or
@@ -120,6 +124,7 @@ class Config:
         "max_attachment_bytes": "HME_MAX_ATTACHMENT_BYTES",
         "max_batch_items": "HME_MAX_BATCH_ITEMS",
         "page_size": "HME_PAGE_SIZE",
+        "billing_claim_url": "HME_BILLING_CLAIM_URL",
         "timezone": "HME_TIMEZONE",
         "holidays": "HME_HOLIDAYS",
         "closed_days": "HME_CLOSED_DAYS",
@@ -187,6 +192,11 @@ class Config:
             raise ConfigError("HME_UNIT_STALL_SECONDS must be at least 5")
         if self.lease_minutes < 1:
             raise ConfigError("HME_LEASE_MINUTES must be at least 1")
+        if self.billing_claim_url and (not re.match(r"^https?://", self.billing_claim_url)
+                                       or re.sub(r"\{claim_number\}", "", self.billing_claim_url).count("{")
+                                       or "{claim_number}" not in self.billing_claim_url):
+            raise ConfigError("HME_BILLING_CLAIM_URL must be an http(s) address holding {claim_number} and no other "
+                              "braces, e.g. https://medibill.example/claims/{claim_number}")
         if not 1 <= self.max_batch_items <= 10000:
             raise ConfigError("HME_MAX_BATCH_ITEMS must be between 1 and 10000")
         if not 7 <= self.dso_period_days <= 366:

@@ -9,6 +9,7 @@ evidence attached; then the URLs and logins to open.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import random
@@ -148,6 +149,8 @@ def run(*, port: int, serve: bool, echo: Callable[[str], None], sandbox_port: in
         raise SystemExit(f"cannot start the sandbox on ports {sandbox_port}-{sandbox_port + 3} ({exc.strerror}); "
                          f"try `hme-rpa demo --sandbox-port {sandbox_port + 10}`.") from None
 
+    # An item's claim number opens the claim in the sandbox's billing system, as HME_BILLING_CLAIM_URL does.
+    config = dataclasses.replace(config, billing_claim_url=sandbox_sites.urls["billing"] + "/claims/{claim_number}")
     app = create_app(config)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request drowns the summary
     try:

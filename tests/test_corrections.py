@@ -5,11 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Callable
 
+from pathlib import Path
+
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpers import login, post_form
+from helpers import login, make_config, post_form
+from hme_rpa.config import Config
 from queue_server.domain.kinds import Kind, Status, Team
 from queue_server.models import Correction, CorrectionState, EventType, ItemEvent, User, WorkItem
 
@@ -20,6 +24,11 @@ CLAIM_VIEW: dict[str, Any] = {
     "review": ["lines.0.paid", "paid"],
     "fields": {"lines.0.paid": {"page": 1, "box": [0.6, 0.3, 0.65, 0.32], "confidence": 0.41}},
 }
+
+
+@pytest.fixture
+def config(database_url: str, tmp_path: Path) -> Config:
+    return make_config(database_url, tmp_path / "data", billing_claim_url="https://medibill.example/claims/{claim_number}")
 
 
 def _item(make_item: Callable[..., int]) -> int:
@@ -106,3 +115,16 @@ def test_corrections_are_asked_for_a_kind_and_reported_by_id_only(client: FlaskC
     assert client.get("/api/v1/corrections?kind=posting_review&limit=0", headers=headers).status_code == 422
     assert client.post("/api/v1/corrections/99", headers=headers, json={"held": True}).status_code == 404
     assert client.post("/api/v1/corrections/99", headers=headers, json={"held": "yes"}).status_code == 422
+
+
+def test_the_item_shows_its_claims_lines_with_the_codes_in_words_and_links_the_billing_systems_claim(
+        client: FlaskClient, make_user: Callable[..., User], make_item: Callable[..., int]) -> None:
+    make_user("cal", teams=[Team.CASH_POSTING])
+    item_id = make_item(kind=Kind.POSTING_REVIEW, claim_number="C000123", payload={"extracted": {
+        **CLAIM_VIEW, "lines": [{**CLAIM_VIEW["lines"][0], "remarks": ["N290"]}]}})
+    login(client, "cal")
+    page = client.get(f"/items/{item_id}").get_data(as_text=True)
+    lines = page.split("Lines as the remittance printed them")[1].split("</table>")[0]
+    assert "E0601 RR" in lines and "CO-45 (charge exceeds the fee schedule)" in lines and ">50.00<" in lines
+    assert "N290 (missing or invalid rendering provider identifier)" in lines
+    assert 'href="https://medibill.example/claims/C000123"' in page

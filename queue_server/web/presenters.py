@@ -128,3 +128,36 @@ def findings(payload: dict[str, Any]) -> list[str]:
 def other_facts(payload: dict[str, Any]) -> list[tuple[str, str]]:
     return [(path, _text(value)) for path, value in flatten({k: v for k, v in payload.items()
                                                            if k not in KNOWN_KEYS})]
+
+
+@dataclass(frozen=True)
+class ClaimLine:
+    service_date: str
+    code: str  # HCPCS and modifiers
+    units: str
+    billed: str
+    allowed: str
+    paid: str
+    adjustments: list[str]  # "CO-45 76.43", each with its words on the page
+    remarks: list[str]
+
+
+def claim_lines(payload: dict[str, Any]) -> list[ClaimLine]:
+    """The service lines of the claim an item is about, as the remittance printed them (an item filed for one
+    claim carries that claim; a whole remittance's item carries no one claim)."""
+    extracted = payload.get("extracted")
+    lines = extracted.get("lines") if isinstance(extracted, dict) else None
+    if not isinstance(lines, list):
+        return []
+    out = []
+    for line in lines[:50]:
+        if not isinstance(line, dict):
+            continue
+        mods = line.get("modifiers") if isinstance(line.get("modifiers"), list) else []
+        adjustments = [f"{a.get('group')}-{a.get('reason')} {a.get('amount')}" for a in line.get("adjustments") or []
+                       if isinstance(a, dict)]
+        out.append(ClaimLine(_text(line.get("service_date")), " ".join([_text(line.get("procedure")), *map(str, mods)]),
+                             _text(line.get("units")), _text(line.get("billed")), _text(line.get("allowed")),
+                             _text(line.get("paid")), adjustments,
+                             [str(r) for r in line.get("remarks") or []]))
+    return out

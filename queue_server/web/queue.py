@@ -125,6 +125,9 @@ def item(item_id: int) -> Any:
         why=priority.explain(work_item, g.now), tier=priority.tier(work_item, g.now),
         findings=presenters.findings(payload), fields=fields, located=located,
         correctable=corrections.correctable(work_item), handed_back=corrections.CORRECTABLE.get(work_item.kind),
+        claim_lines=presenters.claim_lines(payload),
+        billing_link=config().billing_claim_url.format(claim_number=work_item.claim_number)
+        if config().billing_claim_url and work_item.claim_number else None,
         to_check=sum(row.review for row in fields),
         problems=presenters.problems(payload), facts=presenters.other_facts(payload),
         holding=holding, lease_live=lease_live, colleagues=colleagues, audit_trail=audit_trail,

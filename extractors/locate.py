@@ -142,9 +142,24 @@ def _at(row: Row, form: list[str], dated: bool) -> list[Row]:
     return out
 
 
+_FOLD = str.maketrans("OQDILSBZG", "000115826")
+
+
+def _folded(rows: Sequence[Row], value: Any) -> list[tuple[int, Row]]:
+    """An identifier the reader read again from its cell ("6JU5HC0YY55") where the page's words read it with
+    lookalikes ("6JUSHCOYY5S"): the same word once lookalikes are folded together."""
+    text = str(value).upper()
+    if not isinstance(value, str) or len(text) < 5 or " " in text:
+        return []
+    want = text.translate(_FOLD)
+    return [(index, [token]) for index, row in enumerate(rows) for token in row
+            if len(token.text) == len(text) and token.text.translate(_FOLD) == want]
+
+
 def find(rows: Sequence[Row], value: Any) -> Found | None:
     """Where the value stands in these rows: its words when printed once; the row when printed more than once
-    in one row; None when not found or found in several rows."""
+    in one row; None when not found or found in several rows. A word found only with lookalikes folded has no
+    confidence: its glyphs were read otherwise there."""
     if isinstance(value, list):
         parts = [find(rows, v) for v in value]
         if not value or any(p is None for p in parts) or len({p.page for p in parts if p}) != 1:
@@ -152,11 +167,14 @@ def find(rows: Sequence[Row], value: Any) -> Found | None:
         return Found(parts[0].page, _union(p.box for p in parts if p), _lowest(p.confidence for p in parts if p))
     hits = [(index, run) for form in _forms(value) for index, row in enumerate(rows)
             for run in _at(row, form, isinstance(value, dt.date))]
+    folded = not hits
+    if folded:
+        hits = _folded(rows, value)
     if not hits:
         return None
     if len(hits) == 1:
         _, run = hits[0]
-        return Found(run[0].page, _union(t.box for t in run), min(t.conf for t in run) / 100)
+        return Found(run[0].page, _union(t.box for t in run), None if folded else min(t.conf for t in run) / 100)
     if len({index for index, _ in hits}) == 1:
         row = rows[hits[0][0]]
         return Found(row[0].page, _union(t.box for t in row), None)
@@ -321,11 +339,17 @@ def _prints_line(line: Any, row: Row) -> bool:
 
 # --- a faxed form -------------------------------------------------------------------------------------------
 
+_MARKED = {"certification_type", "condition", "portable", "q2_circumstance", "q7_edema", "q8_cor_pulmonale",
+           "q9_hematocrit", "signature_present"}
+
+
 def form(document: Any, rows: list[Row]) -> dict[str, Found]:
     """Each field of a CMN or written order found on its page: where its value is printed once."""
     out: dict[str, Found] = {}
     for path, value in _leaves(document.model_dump(exclude={"problems", "review", "pages", "ocr", "fields",
                                                             "valid", "document_type", "form"})):
+        if path.rpartition(".")[2] in _MARKED:
+            continue  # read from a check mark or a circled answer: the word printed there is the form's own label
         if isinstance(value, (bool, int)) and not isinstance(value, bool) and value < 10:
             continue  # a small number ("1", "2") is printed all over a form: no one place is it
         if isinstance(value, str) and len(value) < 2:

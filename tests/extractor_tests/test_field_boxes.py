@@ -100,3 +100,28 @@ def test_a_scanned_remittances_boxes_fall_on_its_rows(world: Store, docs_dir: Pa
         assert tops == sorted(tops)
     word_level = [b.confidence for b in document.fields.values() if b.confidence is not None]
     assert word_level and all(0 <= c <= 1 for c in word_level) and min(word_level) < 1.0  # OCR is never certain
+
+
+def test_a_faxed_cmns_values_are_boxed_where_printed_and_its_check_marks_are_not(world: Store,
+                                                                                docs_dir: Path) -> None:
+    import json
+
+    from sandbox.documents import forms
+
+    boxed = 0
+    docs = world.all("SELECT * FROM documents WHERE doc_type = 'cmn' ORDER BY id")[:4]
+    for doc in docs:
+        data, content_type = forms.render(dict(doc), json.loads(doc["fields"]))
+        path = docs_dir / f"boxes-cmn-{doc['id']}.{'tif' if content_type == 'image/tiff' else 'pdf'}"
+        path.write_bytes(data)
+        document = extract(path)
+        assert "certification_type" not in document.fields and "portable" not in document.fields  # check marks
+        name, mbi = document.fields.get("patient.name"), document.fields.get("patient.mbi")
+        if mbi is None or name is None:
+            continue  # read from the cell read again, not as the page's words print it: no box, not a wrong one
+        boxed += 1
+        # The patient's name and MBI stand in one box of Section A: the name above the MBI, both on the left half.
+        assert name.page == mbi.page and 1 <= mbi.page <= document.pages
+        assert name.box[1] < mbi.box[1] and 0 < mbi.box[0] < mbi.box[2] < 0.6
+        assert mbi.confidence is None or mbi.confidence < 1.0  # a fax is never read for certain
+    assert boxed >= len(docs) - 1, f"{boxed} of {len(docs)} CMNs had their patient boxed"

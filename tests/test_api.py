@@ -194,6 +194,8 @@ def test_read_an_item_and_find_it_by_key(client: FlaskClient, bot_token: str, se
     assert client.get("/api/v1/items/999999", headers=headers(bot_token)).status_code == 404
     assert client.get("/api/v1/items", headers=headers(bot_token)).status_code == 422
     assert client.get("/api/v1/items?idempotency_key=none", headers=headers(bot_token)).status_code == 404
+    # A key no item can have (NUL: PostgreSQL refuses it in a query): no such item, not a server error.
+    assert client.get("/api/v1/items?idempotency_key=a%00b", headers=headers(bot_token)).status_code == 404
     views = session.scalar(select(func.count()).select_from(AuditEntry).where(
         AuditEntry.action == "api_view", AuditEntry.item_id == created["id"]))
     assert views == 2

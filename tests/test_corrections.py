@@ -128,3 +128,26 @@ def test_the_item_shows_its_claims_lines_with_the_codes_in_words_and_links_the_b
     assert "E0601 RR" in lines and "CO-45 (charge exceeds the fee schedule)" in lines and ">50.00<" in lines
     assert "N290 (missing or invalid rendering provider identifier)" in lines
     assert 'href="https://medibill.example/claims/C000123"' in page
+
+
+def test_a_cmn_read_in_doubt_is_corrected_and_handed_back_to_the_cmn_robot(
+        client: FlaskClient, session: Session, make_user: Callable[..., User], make_item: Callable[..., int],
+        bot_token: str) -> None:
+    make_user("dee", teams=[Team.DOCUMENTATION])
+    cmn = {"document_type": "cmn", "form": "CMS-484", "patient": {"name": "THOMPSON, PAUL", "mbi": "5FV7XF8GKO6"},
+           "hcpcs": ["E1390"], "icd10": ["J43.9"], "test": {"pao2_mmhg": 52, "sao2_percent": None},
+           "signature_present": True, "valid": False, "problems": [], "review": ["patient.mbi", "valid", "problems"]}
+    item_id = make_item(kind=Kind.CMN_NEEDS_REVIEW, payload={"extracted": cmn, "order": "ORD-9", "hcpcs": "E1390"})
+    login(client, "dee")
+    post_form(client, f"/items/{item_id}/take")
+    page = client.get(f"/items/{item_id}").get_data(as_text=True)
+    assert 'name="field:patient.mbi"' in page and 'name="field:valid"' not in page  # a verdict is not typed in
+    refused = post_form(client, f"/items/{item_id}/correct", {"field:valid": "yes"}, follow_redirects=True)
+    assert "verdict, drawn again from the values" in refused.get_data(as_text=True)
+    bad = post_form(client, f"/items/{item_id}/correct", {"field:patient.mbi": "5FV7XF8GK"}, follow_redirects=True)
+    assert "is not a valid mbi" in bad.get_data(as_text=True)
+    post_form(client, f"/items/{item_id}/correct", {"field:patient.mbi": "5fv7-xf8-gk06"})
+    headers = {"Authorization": f"Bearer {bot_token}"}
+    [correction] = client.get("/api/v1/corrections?kind=cmn_needs_review", headers=headers).json["corrections"]
+    assert correction["order"] == "ORD-9" and correction["extracted"]["patient"]["mbi"] == "5FV7XF8GK06"
+    assert correction["values"] == {"patient.mbi": {"read": "5FV7XF8GKO6", "corrected": "5FV7XF8GK06"}}

@@ -9,6 +9,7 @@ documentation team with the problems, the fields under review and the scan.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -75,12 +76,28 @@ class CmnPullRobot(Robot):
 
     async def plan(self, ctx: NightContext, worker: Worker) -> list[tuple[str, dict[str, Any]]]:
         billing: MediBillSession = worker["billing"]  # type: ignore[assignment]
+        holds = await billing.holds("cmn")
+        # Documents a person checked (and corrected where misread) and handed back: their order's unit finishes
+        # with those values instead of reading the fax again.
+        corrected: dict[str, dict[str, Any]] = {}
+        for kind in ("cmn_needs_review", "cmn_invalid"):
+            for correction in await asyncio.to_thread(ctx.queue.pending_corrections, kind):
+                corrected.setdefault(correction.get("order") or "", correction)
+        on_hold = {h.order_number for h in holds}
+        for order, correction in corrected.items():
+            if order not in on_hold:  # released (or cancelled) by hand since: nothing left for the robot to do
+                await asyncio.to_thread(ctx.queue.report_correction, correction["id"], False,
+                                        f"order {order or '(none)'} is no longer on CMN hold in the billing system")
         return [(h.order_number, {"order": h.order_number, "account": h.account, "patient": h.patient,
-                                  "mbi": h.mbi, "hcpcs": h.hcpcs, "opened_on": h.opened_on.isoformat(), "portal": "documents"})
-                for h in await billing.holds("cmn")]
+                                  "mbi": h.mbi, "hcpcs": h.hcpcs, "opened_on": h.opened_on.isoformat(),
+                                  "portal": "documents", **({"correction": corrected[h.order_number]}
+                                                            if h.order_number in corrected else {})})
+                for h in holds]
 
     async def work(self, ctx: NightContext, worker: Worker, unit: Unit) -> Outcome:
         data = unit.data
+        if data.get("correction"):
+            return await self._finish_correction(ctx, worker, data)
         faxes: FaxVaultSession = worker["documents"]  # type: ignore[assignment]
         billing: MediBillSession = worker["billing"]  # type: ignore[assignment]
         item = {"source": self.name, "account_number": data["account"], "patient_name": data["patient"],
@@ -150,3 +167,41 @@ class CmnPullRobot(Robot):
                                                     "order": data["order"], "hcpcs": data["hcpcs"]}},
                                        [Attachment(filename, raw, "fax")])],
                        totals={"holds_checked": 1})
+
+
+    async def _finish_correction(self, ctx: NightContext, worker: Worker, data: dict[str, Any]) -> Outcome:
+        """The document as a person checked and corrected it: the rules drawn again from its values, the order on
+        file compared, the hold released when it is valid and for this order; the item is told whether it held."""
+        correction = data["correction"]
+        document = correction["extracted"]
+        model = {"cmn": Cmn, "swo": Swo}.get(document.get("document_type", ""))
+        problems: list[str] = []
+        if model is None:
+            problems = ["the document is of no known kind"]
+        else:
+            read = model.model_validate({k: v for k, v in document.items() if k in model.model_fields})
+            problems = DEFAULT_RULES.cmn_problems(read) if isinstance(read, Cmn) else DEFAULT_RULES.swo_problems(read)
+            if data["hcpcs"].upper() not in _codes(document):
+                problems.append(f"it does not name the ordered {data['hcpcs']}")
+            mbi = (document.get("patient") or {}).get("mbi")
+            if mbi and data.get("mbi") and mbi != data["mbi"]:
+                problems.append(f"its MBI {mbi} is not the patient's on file")
+        if problems:
+            detail = "still not valid with the corrected values: " + "; ".join(problems)
+            await asyncio.to_thread(ctx.queue.report_correction, correction["id"], False, detail[:1000])
+            return Outcome(totals={"holds_checked": 1, "corrections": 1, "corrections_failed": 1})
+        label = "CMN" if document["document_type"] == "cmn" else "written order"
+        note = (f"RPA {ctx.night}: {label} checked by {correction['corrected_by']} (queue item #{correction['item_id']}), "
+                "valid; released")
+        billing: MediBillSession = worker["billing"]  # type: ignore[assignment]
+        try:
+            released = await billing.release_once(data["order"], note)
+        except BillingRefused as exc:
+            await asyncio.to_thread(ctx.queue.report_correction, correction["id"], False,
+                                    f"valid, but MediBill refused to release the hold: {exc}"[:1000])
+            return Outcome(totals={"holds_checked": 1, "corrections": 1, "corrections_failed": 1})
+        await asyncio.to_thread(ctx.queue.report_correction, correction["id"], True,
+                                f"valid with the corrected values; hold on order {data['order']} "
+                                + ("released" if released else "was released already"))
+        return Outcome(totals={"holds_checked": 1, "holds_released": 1 if released else 0, "corrections": 1,
+                               "corrections_held": 1})

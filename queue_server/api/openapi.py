@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
-from .schemas import (AttachmentOut, BatchIn, BatchOut, CorrectionOut, CorrectionReportIn, ErrorOut, FinishedBeforeIn,
+from .schemas import (VISIBLE, AttachmentOut, BatchIn, BatchOut, CorrectionOut, CorrectionReportIn, ErrorOut, FinishedBeforeIn,
                       ItemIn, ItemOut, ItemRef, LeaseIn, PlanIn, PlannedIn, ProgressIn, ReopenIn, RunIn, RunnerIn,
                       RunUpdateIn, UnitFinishIn, UnitOut)
 
@@ -64,7 +64,7 @@ def document() -> dict[str, Any]:
                     "summary": "Find an item by idempotency key",
                     "parameters": [{"name": "idempotency_key", "in": "query", "required": True,
                                     "schema": {"type": "string", "minLength": 1, "maxLength": 200,
-                                               "pattern": "\\S"}}],
+                                               "pattern": VISIBLE}}],
                     "responses": {"200": {"description": "The item", **_json(_ref("ItemOut"))},
                                   **_errors(401, 403, 404, 422)},
                 },
@@ -97,7 +97,8 @@ def document() -> dict[str, Any]:
                 "get": {
                     "summary": "Values people corrected and handed back, for the robot that files that kind to finish",
                     "parameters": [{"name": "kind", "in": "query", "required": True,
-                                    "schema": {"type": "string", "enum": ["posting_review"]}},
+                                    "schema": {"type": "string",
+                                               "enum": ["posting_review", "cmn_needs_review", "cmn_invalid"]}},
                                    {"name": "limit", "in": "query", "required": False,
                                     "schema": {"type": "integer", "minimum": 1, "maximum": 500}}],
                     "responses": {"200": {"description": "Pending corrections, oldest first", **_json(

@@ -254,6 +254,8 @@ def find_item() -> Any:
     key = request.args.get("idempotency_key", "").strip()
     if not key:
         raise InvalidInput("Give ?idempotency_key=...", details=[{"loc": ["idempotency_key"], "msg": "required"}])
+    if _unstorable(key):
+        raise NotFound("No item has that idempotency key.")  # intake never stores such a key
     item = db.session.scalar(select(WorkItem).where(WorkItem.idempotency_key == key))
     scope = _token().team_scope
     if item is None or (scope and item.team not in scope):
@@ -315,6 +317,10 @@ def reopen_item(item_id: int) -> Any:
 @token_required
 def pending_corrections() -> Any:
     """`GET /corrections?kind=posting_review`: what people handed back for this kind's robot to finish."""
+    unknown = sorted(set(request.args) - {"kind", "limit"})
+    if unknown:
+        raise InvalidInput(f"Unknown query parameter {unknown[0]!r}; this takes kind and limit.",
+                           details=[{"loc": [name], "msg": "unknown parameter"} for name in unknown[:10]])
     raw = request.args.get("kind", "")
     try:
         kind = Kind(raw)
@@ -349,12 +355,13 @@ def report_correction(correction_id: int) -> Any:
 
 def _correction_out(correction: Correction) -> CorrectionOut:
     item = correction.item
-    check = (item.payload or {}).get("check")
+    check, order = (item.payload or {}).get("check"), (item.payload or {}).get("order")
     return CorrectionOut(id=correction.id, item_id=item.id, kind=correction.kind, idempotency_key=item.idempotency_key,
                          payer=item.payer, remittance_date=item.remittance_date, state=correction.state.value,
                          values=correction.values, corrected_by=correction.corrected_by.username,
                          detail=correction.detail, extracted=corrections.corrected(correction),
-                         check=check if isinstance(check, str) else None)
+                         check=check if isinstance(check, str) else None,
+                         order=order if isinstance(order, str) else None)
 
 
 @bp.post("/billing-reports/<report>")

@@ -12,9 +12,12 @@ from ..domain.kinds import Kind, PayerType, Status, Team
 from ..models.robots import RunStatus
 from ..services.intake import NewItem
 
-Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-ReasonCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+# At least one character that is not whitespace, as Python's strip() sees it (it also strips \x1c-\x1f and \x85,
+# which a JSON Schema \s does not name): a field the document says is valid is never emptied by the stripping.
+VISIBLE = r"[^\s\x1c-\x1f\x85]"
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=VISIBLE)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120, pattern=VISIBLE)]
+ReasonCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=VISIBLE)]
 
 
 def _iso_date_only(value: Any) -> Any:
@@ -42,7 +45,8 @@ class _Strict(BaseModel):
 class ItemIn(_Strict):
     """One exception a robot could not finish."""
 
-    idempotency_key: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] = Field(
+    idempotency_key: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200,
+                                                      pattern=VISIBLE)] = Field(
         description="Stable key for this exception, e.g. `claim-status:C1234:2026-11-21`. "
                     "Posting the same key again returns the existing item.")
     kind: Kind
@@ -118,7 +122,7 @@ class ItemOut(BaseModel):
 
 
 class ReopenIn(_Strict):
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000, pattern=VISIBLE)]
 
 
 class AttachmentOut(BaseModel):
@@ -147,7 +151,7 @@ class ErrorOut(BaseModel):
 
 
 # --- the robots' nights (api/robot_work.py) ------------------------------------------------------------
-Runner = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120, pattern=r"\S")]
+Runner = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120, pattern=VISIBLE)]
 UnitKey = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 def _whole_number(value: Any) -> Any:
     """A JSON integer (1, or 1.0: JSON does not tell them apart), never a string or true: "5" is not a count."""
@@ -241,6 +245,7 @@ class CorrectionOut(BaseModel):
     detail: str
     extracted: dict[str, Any]  # the item's extracted data with the corrections in it, doubts lifted
     check: str | None  # the check the item's claim was paid on, where the item says
+    order: str | None  # the order whose hold the item's CMN or written order is for, where the item says
 
 
 class CorrectionReportIn(_Strict):

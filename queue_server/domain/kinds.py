@@ -173,10 +173,12 @@ KINDS: dict[Kind, KindSpec] = {
             ("new_document_requested", "New CMN / order requested from physician"),
             ("corrected_released", "Corrected document received, hold released"),
             ("order_cancelled", "Order cancelled"),
+            ("corrected_handed_back", "Misread values corrected; handed back to the robot to release"),
             _NO_ACTION)),
         KindSpec(Kind.CMN_NEEDS_REVIEW, "CMN / order needs review", Team.DOCUMENTATION, 2, DeadlineRule.TIMELY_FILING, _o(
             ("verified_released", "Verified, hold released"),
             ("new_document_requested", "New CMN / order requested from physician"),
+            ("corrected_handed_back", "Values checked or corrected; handed back to the robot to release"),
             _NO_ACTION)),
         KindSpec(Kind.PORTAL_FAILURE, "Portal / robot failure", Team.RPA_ADMIN, 1, DeadlineRule.NONE, _o(
             ("credentials_updated", "Credentials updated"),

@@ -26,8 +26,17 @@ from ..exceptions import Conflict, InvalidInput
 from ..models import Correction, CorrectionState, EventType, User, WorkItem
 from . import queue
 
-# The kinds whose robot takes corrections back, and the outcome an item handed back is resolved with.
-CORRECTABLE = {Kind.POSTING_REVIEW: "corrected_handed_back"}
+# The kinds whose robot takes corrections back (the EOB robot posts, the CMN robot releases), and the outcome an
+# item handed back is resolved with.
+CORRECTABLE = {Kind.POSTING_REVIEW: "corrected_handed_back", Kind.CMN_NEEDS_REVIEW: "corrected_handed_back",
+               Kind.CMN_INVALID: "corrected_handed_back"}
+# What a person may not set: the readers' and rules' own verdicts, recomputed by the robot from the values.
+VERDICTS = {"valid", "problems", "balanced", "document_type", "form", "review", "fields", "status"}
+_INTS = {"units", "quantity", "length_of_need_months", "pao2_mmhg", "sao2_percent", "flow_rate_lpm", "q2_circumstance"}
+_ANSWERS = {"portable", "q7_edema", "q8_cor_pulmonale", "q9_hematocrit"}
+_CHOICES = {"condition": ("rest", "exercise", "sleep"), "certification_type": ("initial", "revised", "recertification")}
+_MBI = re.compile(r"^[1-9][A-Z0-9]{10}$")
+_ICD10 = re.compile(r"^[A-Z]\d[0-9A-Z](\.[0-9A-Z]{1,4})?$")
 MAX_FIELDS = 60
 _MONEY = {"billed", "allowed", "deductible", "coinsurance", "paid", "patient_responsibility", "amount"}
 _DATES = {"service_date", "dob", "date"}
@@ -36,8 +45,15 @@ _SHORT_CODE = re.compile(r"^[A-Z0-9]{1,5}$")
 
 
 def correctable(item: WorkItem) -> bool:
+    """An item its robot takes back: a claim of a remittance, or a CMN or written order, as the robot read it."""
     extracted = (item.payload or {}).get("extracted")
-    return item.kind in CORRECTABLE and isinstance(extracted, dict) and isinstance(extracted.get("lines"), list)
+    return item.kind in CORRECTABLE and isinstance(extracted, dict) and (
+        isinstance(extracted.get("lines"), list) or extracted.get("document_type") in ("cmn", "swo"))
+
+
+def may_correct(path: str) -> bool:
+    """A value a person sets, not a verdict the robot draws from the values."""
+    return bool(path) and not any(part in VERDICTS for part in path.split("."))
 
 
 def _parts(path: str) -> list[str | int]:
@@ -75,20 +91,42 @@ def parse(path: str, text: str) -> Any:
             return f"{amount:.2f}"
         if leaf in _DATES or leaf.endswith("_date"):
             return dt.date.fromisoformat(raw).isoformat()
-        if leaf in ("units", "quantity"):
+        if leaf in _INTS:
             number = int(raw)
-            if not 0 < number < 1000:
+            if not 0 <= number < 1000:
                 raise ValueError
             return number
-        if leaf == "procedure":
+        if leaf == "procedure" or path.endswith(".hcpcs") or (leaf == "hcpcs" and isinstance(_parts(path)[-1], int)):
             if not _CODE.match(raw.upper()):
                 raise ValueError
             return raw.upper()
-        if leaf in ("modifiers", "remarks"):
+        if leaf in ("modifiers", "remarks", "hcpcs", "icd10"):
             codes = [c for c in re.split(r"[\s,]+", raw.upper()) if c]
-            if not all(_SHORT_CODE.match(c) for c in codes):
+            pattern = {"hcpcs": _CODE, "icd10": _ICD10}.get(leaf, _SHORT_CODE)
+            if not all(pattern.match(c) for c in codes):
                 raise ValueError
             return codes
+        if leaf == "mbi":
+            mbi = re.sub(r"[\s-]", "", raw.upper())
+            if not _MBI.match(mbi):
+                raise ValueError
+            return mbi
+        if leaf in ("npi", "nsc"):
+            if not re.fullmatch(r"\d{10}", raw):
+                raise ValueError
+            return raw
+        if leaf in _ANSWERS:
+            if raw.upper() not in ("Y", "N", "D"):
+                raise ValueError
+            return raw.upper()
+        if leaf in _CHOICES:
+            if raw.lower() not in _CHOICES[leaf]:
+                raise ValueError
+            return raw.lower()
+        if leaf == "signature_present":
+            if raw.lower() not in ("yes", "no", "true", "false"):
+                raise ValueError
+            return raw.lower() in ("yes", "true")
         if leaf in ("group", "reason"):
             if not _SHORT_CODE.match(raw.upper()):
                 raise ValueError
@@ -114,6 +152,9 @@ def hand_back(session: Session, item: WorkItem, user: User, values: dict[str, st
     extracted = item.payload["extracted"]
     changed: dict[str, dict[str, Any]] = {}
     for path, text in values.items():
+        if not may_correct(path):
+            raise InvalidInput(f"{path} is the robot's verdict, drawn again from the values; it is not set by hand.",
+                               details=[{"loc": [path], "msg": "not a value"}])
         try:
             read = value_at(extracted, path)
         except KeyError:

@@ -125,6 +125,7 @@ def item(item_id: int) -> Any:
         why=priority.explain(work_item, g.now), tier=priority.tier(work_item, g.now),
         findings=presenters.findings(payload), fields=fields, located=located,
         correctable=corrections.correctable(work_item), handed_back=corrections.CORRECTABLE.get(work_item.kind),
+        editable={row.path for row in fields if row.review and corrections.may_correct(row.path)},
         claim_lines=presenters.claim_lines(payload),
         billing_link=config().billing_claim_url.format(claim_number=work_item.claim_number)
         if config().billing_claim_url and work_item.claim_number else None,

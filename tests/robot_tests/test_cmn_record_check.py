@@ -55,3 +55,65 @@ def test_doubts_no_rule_reads_do_not_hold_a_release_back() -> None:
     assert unsettled(cmn, {**ORDER, "hcpcs": "E1390"}) == []  # saturation 86 qualifies alone: q9 is moot
     group2 = {**cmn, "test": {"sao2_percent": 89}}
     assert unsettled(group2, {**ORDER, "hcpcs": "E1390"}) == ["q9_hematocrit"]  # at 89 the answers decide
+
+
+class _Billing:
+    def __init__(self) -> None:
+        self.released: list[tuple[str, str]] = []
+
+    async def release_once(self, order: str, note: str) -> bool:
+        already = any(o == order for o, _ in self.released)
+        if not already:
+            self.released.append((order, note))
+        return not already
+
+
+class _Queue:
+    def __init__(self) -> None:
+        self.reports: list[tuple[int, bool, str]] = []
+
+    def report_correction(self, correction_id: int, held: bool, detail: str = "") -> dict[str, Any]:
+        self.reports.append((correction_id, held, detail))
+        return {}
+
+
+def _finish(document: dict[str, Any]) -> tuple[_Billing, _Queue]:
+    import asyncio
+    import datetime as dt
+    from pathlib import Path
+
+    from bots.robots.base import NightContext, Worker
+    from bots.robots.cmn_pull import CmnPullRobot
+    from bots.runtime.checkpoints import Unit
+
+    billing, queue = _Billing(), _Queue()
+
+    class Saves:
+        def __init__(self) -> None:
+            self.queue = queue
+
+    correction = {"id": 3, "item_id": 30, "corrected_by": "dee", "extracted": document, "order": "ORD-1"}
+    unit = Unit(1, "ORD-1", {**ORDER, "account": "100001-1", "patient": "A, B", "opened_on": "2026-11-01",
+                             "portal": "documents", "correction": correction}, {}, 1)
+    ctx = NightContext(dt.date(2026, 11, 20), Saves(), None, Path("."))  # type: ignore[arg-type]
+    asyncio.run(CmnPullRobot().work(ctx, Worker(sessions={"billing": billing}), unit))  # type: ignore[dict-item]
+    return billing, queue
+
+
+def test_an_order_a_person_checked_is_released_when_its_corrected_values_are_valid() -> None:
+    # The MBI read "1VP0U9GMJ24" on the fax; the documentation team corrected it to what the page prints.
+    checked = {**_swo("1VP0U96MJ24", "K0001", []), "order_date": "2026-10-30", "signature_present": True,
+               "practitioner": {"name": "OYELARAN, FUNMI", "npi": "2391500081"}}
+    billing, queue = _finish(checked)
+    assert [o for o, _ in billing.released] == ["ORD-1"] and "checked by dee" in billing.released[0][1]
+    assert queue.reports == [(3, True, "valid with the corrected values; hold on order ORD-1 released")]
+
+
+def test_a_corrected_order_still_invalid_or_for_another_patient_is_not_released() -> None:
+    unsigned = {**_swo("1VP0U96MJ24", "K0001", []), "order_date": "2026-10-30", "signature_present": False,
+                "practitioner": {"name": "OYELARAN, FUNMI", "npi": "2391500081"}}
+    billing, queue = _finish(unsigned)
+    assert billing.released == [] and queue.reports[0][1] is False and "MISSING_SIGNATURE" in queue.reports[0][2]
+    other = {**unsigned, "signature_present": True, "patient": {"name": "A, B", "mbi": "2VP0U96MJ24"}}
+    billing, queue = _finish(other)
+    assert billing.released == [] and "not the patient's on file" in queue.reports[0][2]

@@ -63,7 +63,7 @@ _HISTORY_WORDS: dict[str, tuple[str, list[str], list[str]]] = {
 def _history(session: Any, config: Config, rng: random.Random, people: dict[str, Any]) -> int:
     """Two weeks of worked items, so the supervisor's page shows real figures."""
     from queue_server.services import intake, queue
-    from queue_server.domain.kinds import Kind, PayerType
+    from queue_server.domain.kinds import Kind, PayerType, spec_of
 
     workers = {"bea": [Kind.DENIAL, Kind.CLAIM_NOT_ON_FILE, Kind.PENDING_TOO_LONG],
                "cal": [Kind.UNMATCHED_PAYMENT, Kind.CMN_INVALID, Kind.UNBALANCED_REMITTANCE],
@@ -98,7 +98,7 @@ def _history(session: Any, config: Config, rng: random.Random, people: dict[str,
                 start = day.replace(hour=8 + n, minute=rng.randrange(0, 50))
                 queue.take(session, item, user, lease=dt.timedelta(minutes=20), now=start)
                 touch = dt.timedelta(seconds=rng.randrange(90, 1500))
-                outcome = kind.spec.outcomes[0].code
+                outcome = spec_of(kind).outcomes[0].code
                 queue.resolve(session, item, user, outcome, now=start + touch)
                 resolved += 1
                 if rng.random() < 0.05:

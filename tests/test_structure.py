@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 PACKAGES = ("hme_rpa", "bots", "extractors", "queue_client", "queue_server", "sandbox")
 # Which project packages each may import. The leaves (configuration, business days) import none; the command
@@ -14,11 +16,13 @@ ALLOWED = {
     "hme_rpa.config": {"hme_rpa.business_days"},
     "hme_rpa.business_days": set(),
     "extractors": set(),
-    "queue_client": set(),  # the standard library alone: a runner imports nothing of the server
-    "queue_server": {"hme_rpa.config", "hme_rpa.business_days"},
+    "queue_client": {"queue_client.contract"},  # the standard library alone: a runner imports nothing of the server
+    "queue_client.contract": set(),
+    # The API's vocabulary (queue_client/contract.py) is one copy, the server's and the runners'.
+    "queue_server": {"hme_rpa.config", "hme_rpa.business_days", "queue_client.contract"},
     "sandbox": {"hme_rpa.config"},
     # The robots reach the queue through its API client alone and never the sandbox they practise on.
-    "bots": {"hme_rpa.config", "hme_rpa.business_days", "extractors", "queue_client"},
+    "bots": {"hme_rpa.config", "hme_rpa.business_days", "extractors", "queue_client", "queue_client.contract"},
 }
 
 
@@ -94,3 +98,22 @@ def test_a_runner_loads_nothing_of_the_server() -> None:
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy', 'queue_server')))")
     loaded = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == "[]", loaded.stdout
+
+
+def test_the_item_a_runner_builds_is_the_item_the_api_validates() -> None:
+    """One vocabulary on both sides (the server imports the client's enums), and the runner's `Item` names the
+    fields the API's `ItemIn` takes, no more and no fewer."""
+    from queue_client import contract
+    from queue_server.api.schemas import ItemIn
+    from queue_server.domain import kinds
+    from queue_server.models import robots
+
+    assert kinds.Kind is contract.Kind and kinds.Team is contract.Team and kinds.Status is contract.Status
+    assert robots.RunStatus is contract.RunStatus and robots.UnitStatus is contract.UnitStatus
+    runner_fields = set(contract.Item.__annotations__) | set(contract._ItemRequired.__annotations__)
+    assert runner_fields == set(ItemIn.model_fields)
+    contract.check_item({"idempotency_key": "denial:C1", "kind": "denial", "payer_type": "medicare"})
+    for wrong in ({"idempotency_key": "k", "kind": "denial", "claim": "C1"}, {"idempotency_key": "k", "kind": "nope"},
+                  {"kind": "denial"}):
+        with pytest.raises(contract.ContractError):
+            contract.check_item(wrong)

@@ -11,6 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, AsyncIterator, ClassVar
 
+from queue_client.contract import check_item
+
 from ..portals.base import PortalSession
 from ..runtime.checkpoints import Checkpoints, Unit
 from ..runtime.pool import SessionPool
@@ -31,8 +33,11 @@ class Attachment:
 class Filing:
     """One queue item a unit files, with its evidence."""
 
-    item: dict[str, Any]
+    item: dict[str, Any]  # a `queue_client.contract.Item`
     attachments: list[Attachment] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        check_item(self.item)  # a field the API does not take fails here, in the robot that built it
 
 
 def add_totals(into: dict[str, Any], more: dict[str, Any]) -> None:

@@ -11,24 +11,10 @@ from enum import StrEnum
 from typing import Any, Iterable
 
 from queue_client import QueueClient
+from queue_client.contract import RunStatus, UnitStatus
 
 # Units planned per request: a night of several thousand claims goes in a few.
 PLAN_BATCH = 2000
-
-
-class RunStatus(StrEnum):
-    RUNNING = "running"
-    FINISHED = "finished"
-    FAILED = "failed"
-    ABANDONED = "abandoned"
-
-
-class UnitStatus(StrEnum):
-    PENDING = "pending"
-    LEASED = "leased"
-    DONE = "done"
-    EXCEPTION = "exception"
-    FAILED = "failed"
 
 
 @dataclass

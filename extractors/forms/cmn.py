@@ -592,8 +592,12 @@ def _need_and_diagnoses(r: _Reader, form: Form, cmn: Cmn) -> None:
     # The cell read again is where the number was found: after a longer label ("EST. LENGTH OF NEED (#OF
     # MONTHS): 99") a few characters after its first words hold the rest of the label, not the number.
     months_cell = r.cell_of(months.word, grow=0.6) if months.word is not None else r.cell_after(months_hit, 4)
+    if months.value is None and months_hit is not None and values.opens_range(r.form.words_after(months_hit)[:2]):
+        # Nothing written, only the form's own hint ("1-99 (99=LIFETIME)"): a cell cut after the label would
+        # read the hint's first digit again as if written in. Left empty (the rules then say it is missing).
+        months_cell = None
     r.confirm("length_of_need_months", months, months_cell,
-              lambda ws: values.integer_in(ws[:1], 1, 99), lambda v: setattr(cmn, "length_of_need_months", v),
+              lambda ws: values.first_integer(ws, 1, 99), lambda v: setattr(cmn, "length_of_need_months", v),
               required=False)
     icd_hit, icd_words = r.after("DIAGNOSIS CODES (ICD-10):")
     icd_cell = r.cell_after(icd_hit, 40, x_max=form.image.width) if icd_hit else None

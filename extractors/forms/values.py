@@ -76,8 +76,23 @@ def _dotted_zero_date(digits: str, word: Word) -> Read[dt.date]:
     return Read(None, word.conf, False)
 
 
+def opens_range(words: list[Word]) -> bool:
+    """The words open a range ("1-99", "1-" "99", "1" "-99"): a hint the form prints, not a value written in."""
+    if not words:
+        return False
+    first, following = words[0].text, words[1].text if len(words) > 1 else ""
+    return bool(re.fullmatch(r"\W*\d+-\d*\W*", first)) or (first[-1:].isdigit() and following.startswith("-"))
+
+
+def first_integer(words: list[Word], low: int, high: int) -> Read[int]:
+    """The number the first word is, unless it opens a range."""
+    return nothing() if opens_range(words[:2]) else integer_in(words[:1], low, high)
+
+
 def integer_in(words: list[Word], low: int, high: int) -> Read[int]:
-    for word in words:
+    for index, word in enumerate(words):
+        if opens_range(words[index:index + 2]):
+            return nothing()  # "1-99": the range a form prints as a hint, not a value written in
         text = word.text.strip(".,;:)(%-_'\"“”‘’{}[]")
         if text in ("|", "l", "I"):
             return Read(1, min(word.conf, 70.0), low <= 1 <= high, word, True)  # a lone one, read as a bar

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from .. import db
 from ..db import utcnow
 from ..exceptions import Forbidden, InvalidInput, NotFound, QueueError
-from ..domain.kinds import Kind
+from ..domain.kinds import Kind, spec_of
 from ..models import ApiToken, Attachment, Correction, WorkItem
 from ..services import attachments as attachment_store
 from ..services import audit, auth, billing_reports, corrections, intake, queue
@@ -202,7 +202,7 @@ def create_items() -> Any:
         new_items = [_validated(ItemIn, body).to_new_item()]
     token = _token()
     if token.team_scope:
-        outside = [n for n, i in enumerate(new_items) if (i.team or i.kind.spec.team) not in token.team_scope]
+        outside = [n for n, i in enumerate(new_items) if (i.team or spec_of(i.kind).team) not in token.team_scope]
         if outside:
             raise Forbidden(f"This token files items for {', '.join(sorted(t.value for t in token.team_scope))} only; "
                             f"item {outside[0]} is another team's. Nothing was saved.")

@@ -21,7 +21,7 @@ from typing import Iterable, Mapping
 
 from hme_rpa.business_days import BusinessCalendar
 
-from .kinds import DeadlineRule, Kind, PayerType
+from .kinds import DeadlineRule, Kind, PayerType, spec_of
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def compute_deadline(
     """The date by which the payer must have the appeal or the (re)filed claim."""
     rules = rules or DEFAULT_RULES[payer_type]
     reasons = {reason_number(c) for c in reason_codes}
-    clock = kind.spec.deadline_rule
+    clock = spec_of(kind).deadline_rule
     if clock is DeadlineRule.NONE:
         return Deadline(None, "no payer deadline")
 

@@ -10,73 +10,18 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+# The vocabulary is the bots' API contract, one copy shared with the robots' client (queue_client/contract.py).
+from queue_client.contract import TEAM_LABELS, Kind, PayerType, Status, Team
 
-class Team(enum.StrEnum):
-    DOCUMENTATION = "documentation"
-    AUTHORIZATION = "authorization"
-    BILLING = "billing"
-    CASH_POSTING = "cash_posting"
-    DENIALS = "denials"
-    AR = "ar"
-    RPA_ADMIN = "rpa_admin"
-
-    @property
-    def label(self) -> str:
-        return TEAM_LABELS[self]
-
-
-TEAM_LABELS = {
-    Team.DOCUMENTATION: "Documentation",
-    Team.AUTHORIZATION: "Authorization",
-    Team.BILLING: "Billing",
-    Team.CASH_POSTING: "Cash posting",
-    Team.DENIALS: "Denials",
-    Team.AR: "A/R",
-    Team.RPA_ADMIN: "RPA admin",
-}
-
-
-class Status(enum.StrEnum):
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    SNOOZED = "snoozed"
-    RESOLVED = "resolved"
-    ESCALATED = "escalated"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
-
+__all__ = ["TEAM_LABELS", "UNRESOLVED", "DeadlineRule", "Kind", "KindSpec", "KINDS", "Outcome", "PayerType", "Status",
+           "Team", "spec_of"]
 
 UNRESOLVED = (Status.OPEN, Status.IN_PROGRESS, Status.SNOOZED, Status.ESCALATED)
 
 
-class PayerType(enum.StrEnum):
-    MEDICARE = "medicare"
-    MEDICAID = "medicaid"
-    COMMERCIAL = "commercial"
-    PRIVATE_PAY = "private_pay"
-
-
-class Kind(enum.StrEnum):
-    DENIAL = "denial"
-    CLAIM_NOT_ON_FILE = "claim_not_on_file"
-    PENDING_TOO_LONG = "pending_too_long"
-    FRONT_END_REJECTION = "front_end_rejection"
-    INFO_REQUESTED = "info_requested"
-    CLAIM_REVIEW = "claim_review"
-    STATUS_AMBIGUOUS = "status_ambiguous"
-    UNMATCHED_PAYMENT = "unmatched_payment"
-    UNBALANCED_REMITTANCE = "unbalanced_remittance"
-    RECOUPMENT = "recoupment"
-    POSTING_REVIEW = "posting_review"
-    CMN_INVALID = "cmn_invalid"
-    CMN_NEEDS_REVIEW = "cmn_needs_review"
-    PORTAL_FAILURE = "portal_failure"
-
-    @property
-    def spec(self) -> "KindSpec":
-        return KINDS[self]
+def spec_of(kind: Kind) -> "KindSpec":
+    """The kind's team, SLA, deadline rule and outcomes."""
+    return KINDS[kind]
 
 
 class DeadlineRule(enum.StrEnum):

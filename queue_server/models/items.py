@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, utcnow
-from ..domain.kinds import Kind, PayerType, Status, Team
+from ..domain.kinds import Kind, KindSpec, PayerType, Status, Team, spec_of
 from .users import User, _enum
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
@@ -87,6 +87,11 @@ class WorkItem(Base):
         back_populates="item", order_by="ItemEvent.id", cascade="all, delete-orphan")
     attachments: Mapped[list["Attachment"]] = relationship(
         back_populates="item", order_by="Attachment.id", cascade="all, delete-orphan")
+
+    @property
+    def spec(self) -> KindSpec:
+        """What its kind says: team, SLA, deadline rule, outcomes."""
+        return spec_of(self.kind)
 
 
 # "Next item": each priority segment read per team in order (services.queue.most_urgent). Only items a person may

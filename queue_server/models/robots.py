@@ -10,7 +10,6 @@ one restarted, cannot finish exactly once.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
@@ -21,19 +20,8 @@ from .items import JSONType
 from .users import _enum
 
 
-class RunStatus(enum.StrEnum):
-    RUNNING = "running"
-    FINISHED = "finished"
-    FAILED = "failed"      # stopped by an error it could not recover from (portal down, password expired)
-    ABANDONED = "abandoned"  # its runner stopped sending heartbeats (killed)
-
-
-class UnitStatus(enum.StrEnum):
-    PENDING = "pending"
-    LEASED = "leased"
-    DONE = "done"          # finished by the robot alone
-    EXCEPTION = "exception"  # finished by filing a queue item for a person
-    FAILED = "failed"      # retries ran out (an RPA admin item was filed)
+# One vocabulary with the runners' (queue_client/contract.py).
+from queue_client.contract import RunStatus, UnitStatus  # noqa: E402
 
 
 class RobotRun(Base):

@@ -146,7 +146,7 @@ def hand_back(session: Session, item: WorkItem, user: User, values: dict[str, st
     now = now or utcnow()
     queue.ensure_working(user, item, now)
     if not correctable(item):
-        raise Conflict(f"{item.kind.spec.label} items are not handed back to a robot.")
+        raise Conflict(f"{item.spec.label} items are not handed back to a robot.")
     if len(values) > MAX_FIELDS:
         raise InvalidInput(f"At most {MAX_FIELDS} fields at once.")
     extracted = item.payload["extracted"]

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..db import utcnow
 from ..domain.deadlines import DEFAULT_CALENDAR, BusinessCalendar, compute_deadline
-from ..domain.kinds import Kind, PayerType, Status, Team
+from ..domain.kinds import Kind, PayerType, Status, Team, spec_of
 from ..models import EventType, ItemEvent, WorkItem
 
 
@@ -54,7 +54,7 @@ class IntakeResult:
 
 
 def _row(new: NewItem, now: dt.datetime, business_calendar: BusinessCalendar) -> dict[str, Any]:
-    spec = new.kind.spec
+    spec = spec_of(new.kind)
     if new.deadline is not None:
         deadline, rule = new.deadline, "given by the robot"
     else:

@@ -340,10 +340,10 @@ def resolve(session: Session, item: WorkItem, user: User, outcome: str, note: st
             now: dt.datetime | None = None) -> None:
     now = now or utcnow()
     ensure_working(user, item, now)
-    chosen = item.kind.spec.outcome(outcome)
+    chosen = item.spec.outcome(outcome)
     if chosen is None:
-        codes = ", ".join(o.code for o in item.kind.spec.outcomes)
-        raise InvalidInput(f"Outcome {outcome!r} does not apply to {item.kind.spec.label}; choose one of {codes}.")
+        codes = ", ".join(o.code for o in item.spec.outcomes)
+        raise InvalidInput(f"Outcome {outcome!r} does not apply to {item.spec.label}; choose one of {codes}.")
     started = session.scalar(
         select(ItemEvent.at)
         .where(ItemEvent.item_id == item.id, ItemEvent.type == EventType.CLAIMED,

@@ -352,7 +352,7 @@ def _outcomes(b: Board, offset: int, limit: int, *, clean: bool) -> Drill:
 def _item_rows(items: list[tuple[WorkItem, list[Any]]], header: list[str], title: str, total: int,
                note: str = "") -> Drill:
     columns = ["Item", "Kind", "Team", "Status", "Claim", "Payer", "Balance", *header]
-    rows = [[f"#{i.id}", i.kind.spec.label, i.team.label, i.status.label, i.claim_number or "", i.payer or "", i.balance,
+    rows = [[f"#{i.id}", i.spec.label, i.team.label, i.status.label, i.claim_number or "", i.payer or "", i.balance,
              *extra] for i, extra in items]
     return Drill(title, columns, rows, total, links=[url_for("queue.item", item_id=i.id) for i, _ in items], note=note,
                  numeric={6}, item_ids=[i.id for i, _ in items])

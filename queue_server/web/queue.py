@@ -121,7 +121,7 @@ def item(item_id: int) -> Any:
     located = next((a.id for a in work_item.attachments if pages.get(a.id)), None) if any(
         row.box for row in fields) else None
     return render_template(
-        "queue/item.html", pages=pages, refused=refused, max_pages=previews.MAX_PREVIEW_PAGES, item=work_item, spec=work_item.kind.spec, events=events,
+        "queue/item.html", pages=pages, refused=refused, max_pages=previews.MAX_PREVIEW_PAGES, item=work_item, spec=work_item.spec, events=events,
         why=priority.explain(work_item, g.now), tier=priority.tier(work_item, g.now),
         findings=presenters.findings(payload), fields=fields, located=located,
         correctable=corrections.correctable(work_item), handed_back=corrections.CORRECTABLE.get(work_item.kind),

@@ -633,3 +633,19 @@ def test_a_code_glued_to_its_label_is_cut_from_it_in_every_reading() -> None:
 
     assert [w.text for w in _unglued_codes([_w("(ICD-10):J43.9"), _w("J84.10", 200)])] == ["J43.9", "J84.10"]
     assert [w.text for w in _unglued_codes([_w("(ICD-10):"), _w("J84.10", 200)])] == ["J84.10"]
+
+
+def test_a_range_the_form_prints_as_a_hint_is_not_a_number_written_in() -> None:
+    # An EHR's CMN prints "EST. LENGTH OF NEED (# OF MONTHS): 1-99 (99=LIFETIME)" and leaves it empty; OCR reads
+    # "1-09", or splits it; a cell cut after the label reads "1". None of these is a length of need.
+    from extractors.forms import values
+    from extractors.words import Word
+
+    def words(*texts: str) -> list[Word]:
+        return [Word(t, 95.0, 10 * n, 0, 9, 9, (0, 0, 0)) for n, t in enumerate(texts)]
+
+    for hint in (words("1-09", "(99=LIFETIME)"), words("1-", "99"), words("1", "-99")):
+        assert values.opens_range(hint) and values.integer_in(hint, 1, 99).value is None
+        assert values.first_integer(hint, 1, 99).value is None
+    assert values.first_integer(words("12", "MONTHS"), 1, 99).value == 12
+    assert values.integer_in(words("(6)"), 1, 99).value == 6

@@ -19,6 +19,7 @@ which costs a fraction of the first read).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -39,7 +40,25 @@ class Token:
     conf: float  # 0..100
 
 
-Row = list[Token]
+class Row(list[Token]):
+    """A line of the page's words, with where each text stands in it (looked up for every field: built once)."""
+
+    _index: dict[str, list[int]] | None = None
+    _sure: bool | None = None
+
+    def positions(self, text: str) -> list[int]:
+        if self._index is None:
+            self._index = {}
+            for position, token in enumerate(self):
+                self._index.setdefault(token.text, []).append(position)
+        return self._index.get(text, [])
+
+    @property
+    def sure(self) -> bool:
+        """Read from a text layer: every word as printed, none with lookalikes to fold."""
+        if self._sure is None:
+            self._sure = all(token.conf >= CERTAIN for token in self)
+        return self._sure
 
 
 @dataclass(frozen=True)
@@ -53,9 +72,15 @@ class Found:
                 "confidence": None if self.confidence is None else round(self.confidence, 3)}
 
 
+_GROUPED_AMOUNT = re.compile(r"-?[\d,]+\.\d\d")
+
+
 def _norm(text: str) -> str:
-    text = text.upper().replace("$", "").rstrip(";:,.")
-    return text.replace(",", "") if re.fullmatch(r"-?[\d,]+\.\d\d", text) else text
+    text = text.upper()
+    if "$" in text:
+        text = text.replace("$", "")
+    text = text.rstrip(";:,.")
+    return text.replace(",", "") if "," in text and _GROUPED_AMOUNT.fullmatch(text) else text
 
 
 def _union(boxes: Iterable[Box]) -> Box:
@@ -92,7 +117,7 @@ def text_rows(path: Path, ocr_rows: dict[int, list[Row]] | None = None) -> Itera
 def _rows_of_text(text: str, textpage: Any, number: int, width: float, height: float) -> Iterator[Row]:
     offset = 0
     for line in text.split("\n"):
-        row = []
+        row = Row()
         for match in re.finditer(r"\S+", line):
             start, end = offset + match.start(), offset + match.end() - 1
             first, last = textpage.get_charbox(start), textpage.get_charbox(end)
@@ -110,9 +135,9 @@ def ocr_rows(lines: Sequence[Sequence[Word]], number: int, size: tuple[int, int]
     width, height = size
     rows = []
     for words in lines:
-        row = [Token(_norm(fix_word(w.text)), number, (w.left / width, w.top / height, (w.left + w.width) / width,
-                                                      (w.top + w.height) / height), max(w.conf, 0.0))
-               for w in words if not _STRAY.match(w.text)]
+        row = Row(Token(_norm(fix_word(w.text)), number, (w.left / width, w.top / height, (w.left + w.width) / width,
+                                                          (w.top + w.height) / height), max(w.conf, 0.0))
+                  for w in words if not _STRAY.match(w.text))
         if row:
             rows.append(row)
     return rows
@@ -122,22 +147,31 @@ def ocr_rows(lines: Sequence[Sequence[Word]], number: int, size: tuple[int, int]
 
 def _forms(value: Any) -> list[list[str]]:
     """The ways a value is printed, each as the words it takes."""
+    if isinstance(value, bool) or value is None:
+        return []
+    return _printed(type(value), value)  # type: ignore[return-value]
+
+
+@functools.lru_cache(maxsize=8192)
+def _printed(_: type, value: Any) -> list[list[str]]:
+    """(Cached by type and value: a remittance prints "0.00" and its dates hundreds of times; the lists are
+    only read.)"""
     if isinstance(value, Decimal):
         return [[f"{value:.2f}"]]
     if isinstance(value, dt.date):
         return [[value.strftime(f)] for f in ("%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d", "%m-%d-%Y", "%m-%d-%y", "%m%d%y", "%m%d")] + \
             [[value.strftime("%b").upper(), str(value.day), str(value.year)]]
-    if isinstance(value, bool) or value is None:
-        return []
     return [[_norm(part) for part in str(value).split()]] if str(value).strip() else []
 
 
-def _at(row: Row, form: list[str], dated: bool) -> list[Row]:
+def _at(row: Row, form: list[str], dated: bool) -> list[list[Token]]:
     """The runs of tokens in the row that print this form (a date may lead a range: "08/29/26-09/27/26")."""
+    if dated and len(form) == 1:
+        return [[t] for t in row if t.text.startswith(form[0])]
     out = []
-    for start in range(len(row) - len(form) + 1):
+    for start in row.positions(form[0]):
         words = row[start:start + len(form)]
-        if all(t.text == f or (dated and len(form) == 1 and t.text.startswith(f)) for t, f in zip(words, form)):
+        if len(words) == len(form) and all(t.text == f for t, f in zip(words[1:], form[1:])):
             out.append(words)
     return out
 
@@ -148,11 +182,13 @@ _FOLD = str.maketrans("OQDILSBZG", "000115826")
 def _folded(rows: Sequence[Row], value: Any) -> list[tuple[int, Row]]:
     """An identifier the reader read again from its cell ("6JU5HC0YY55") where the page's words read it with
     lookalikes ("6JUSHCOYY5S"): the same word once lookalikes are folded together."""
-    text = str(value).upper()
-    if not isinstance(value, str) or len(text) < 5 or " " in text:
+    if not isinstance(value, str) or all(row.sure for row in rows):
+        return []
+    text = value.upper()
+    if len(text) < 5 or " " in text:
         return []
     want = text.translate(_FOLD)
-    return [(index, [token]) for index, row in enumerate(rows) for token in row
+    return [(index, [token]) for index, row in enumerate(rows) if not row.sure for token in row
             if len(token.text) == len(text) and token.text.translate(_FOLD) == want]
 
 

@@ -243,6 +243,8 @@ def main() -> None:
                                 print(f"  wrong {path.name} {d}: truth {get(want, d)!r} read {get(got, d)!r} "
                                       f"{'SILENT' if quiet else 'flagged'}")
                         may += bool(want["balanced"])
+                        if args.wrong and want["balanced"] and not got["balanced"]:
+                            print(f"  held {path.name}: problems {got['problems']} review {got['review'][:12]}")
                         acted += bool(got["balanced"] and want["balanced"])
                         acted_wrongly += bool(got["balanced"] and (not want["balanced"] or silent > before_silent))
                     else:

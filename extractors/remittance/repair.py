@@ -55,6 +55,18 @@ def _repair_single_line(claim: RemittanceClaim, line: ServiceLine, path: str, re
                 break
 
 
+def _paid_from_both_sides(line: ServiceLine, path: str) -> list[str]:
+    """A paid amount misread ("28.62"), where billed less the adjustments and allowed less the patient's share
+    (no amount in common with each other or with paid) agree on another: that one. A layout that pays allowed
+    less the share only."""
+    by_adjustments = line.billed - _adj(line)
+    by_share = line.allowed - line.deductible - line.coinsurance
+    if not line.adjustments or by_adjustments != by_share or line.paid == by_adjustments:
+        return []
+    line.paid = by_adjustments
+    return [f"{path}.paid"]
+
+
 def _holds(values: dict[str, Decimal], line: ServiceLine, allowed_less_share: bool) -> bool:
     """The line's own arithmetic: paid is billed less the adjustments; the deductible and coinsurance columns
     are the PR-1 and PR-2/PR-3 adjustments; in a layout that says so, paid is allowed less those."""
@@ -141,6 +153,8 @@ def repair(remit: Remittance, *, paid_is_allowed_less_share: bool = False) -> li
     for c_index, claim in enumerate(remit.claims):
         for l_index, line in enumerate(claim.lines):
             review.extend(_mend_dotted_zeros(line, f"claims.{c_index}.lines.{l_index}", paid_is_allowed_less_share))
+            if paid_is_allowed_less_share:
+                review.extend(_paid_from_both_sides(line, f"claims.{c_index}.lines.{l_index}"))
         if len(claim.lines) == 1:
             _repair_single_line(claim, claim.lines[0], f"claims.{c_index}.lines.0", review)
         for l_index, line in enumerate(claim.lines):

@@ -151,3 +151,13 @@ def test_a_cmn_read_in_doubt_is_corrected_and_handed_back_to_the_cmn_robot(
     [correction] = client.get("/api/v1/corrections?kind=cmn_needs_review", headers=headers).json["corrections"]
     assert correction["order"] == "ORD-9" and correction["extracted"]["patient"]["mbi"] == "5FV7XF8GK06"
     assert correction["values"] == {"patient.mbi": {"read": "5FV7XF8GKO6", "corrected": "5FV7XF8GK06"}}
+
+
+def test_a_claim_status_code_among_the_robots_facts_comes_with_its_words(
+        client: FlaskClient, make_user: Callable[..., User], make_item: Callable[..., int]) -> None:
+    make_user("ada", teams=[Team.DENIALS, Team.AR, Team.BILLING])
+    item_id = make_item(kind=Kind.CLAIM_REVIEW, payload={"findings": ["bluriver portal: F4 Processed - No Payment"],
+                                                         "status_code": "F4"})
+    login(client, "ada")
+    page = client.get(f"/items/{item_id}").get_data(as_text=True)
+    assert "status code" in page and "F4 (finalized: adjudicated, no payment forthcoming)" in page

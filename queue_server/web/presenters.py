@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..domain import codes
+
 # Payload keys the item page lays out itself; the rest are shown as "other facts".
 KNOWN_KEYS = ("findings", "extracted", "confidence", "review", "problems")
 
@@ -126,8 +128,11 @@ def findings(payload: dict[str, Any]) -> list[str]:
 
 
 def other_facts(payload: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(path, _text(value)) for path, value in flatten({k: v for k, v in payload.items()
-                                                           if k not in KNOWN_KEYS})]
+    """What else the robot recorded; a claim status code with its words ("F4 (finalized: adjudicated, no payment
+    forthcoming)")."""
+    return [(path.replace("_", " "), codes.with_words(value) if path.endswith("status_code") and isinstance(value, str)
+             else _text(value))
+            for path, value in flatten({k: v for k, v in payload.items() if k not in KNOWN_KEYS})]
 
 
 @dataclass(frozen=True)

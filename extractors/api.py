@@ -12,7 +12,7 @@ from .exceptions import ExtractError, ReaderFailed, UnknownDocumentType
 from .forms.rules import DEFAULT_RULES, RuleSet
 from .lines import Line, from_text
 from . import locate
-from .models import Document, FieldBox, Remittance
+from .models import Document, Remittance
 from .pages import Page, kind_of, pages
 from .remittance import balance, by_columns, commercial, repair, spr
 
@@ -92,7 +92,7 @@ def extract(path: Path | str, rules: RuleSet = DEFAULT_RULES) -> Document:
         if isinstance(document, Remittance):
             rows = (locate.text_rows(path, ocr_rows) if kind_of(path) == "pdf"
                     else (row for number in sorted(ocr_rows) for row in ocr_rows[number]))
-            document.fields = {k: FieldBox(**v.as_json()) for k, v in locate.remittance(document, rows).items()}
+            document.fields = locate.as_boxes(locate.remittance(document, rows))
         return document
     except ExtractError:
         raise
@@ -141,5 +141,5 @@ def _extract(stream: Iterator[Page], rules: RuleSet) -> tuple[Document, dict[int
     remaining = sum(1 for _ in stream)  # the pages after the form (attachments) are counted, not read
     document.pages = len(seen) + remaining
     document.ocr = True
-    document.fields = {k: FieldBox(**v.as_json()) for k, v in locate.form(document, reading.rows or []).items()}
+    document.fields = locate.as_boxes(locate.form(document, reading.rows or []))
     return document, {}

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from .lines import CERTAIN, _STRAY, fix_word
+from .models import FieldBox
 from .words import Word
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 as fractions of the page, from its top left
@@ -70,6 +71,11 @@ class Found:
     def as_json(self) -> dict[str, Any]:
         return {"page": self.page, "box": [round(v, 4) for v in self.box],
                 "confidence": None if self.confidence is None else round(self.confidence, 3)}
+
+
+def as_boxes(found: dict[str, Found]) -> dict[str, FieldBox]:
+    """The contract's `fields`, rounded as they travel."""
+    return {path: FieldBox(**where.as_json()) for path, where in found.items()}
 
 
 _GROUPED_AMOUNT = re.compile(r"-?[\d,]+\.\d\d")
@@ -275,7 +281,6 @@ class _ClaimWalk:
         self.line = 0  # its next service line
         self.rows: list[Row] = []  # the claim's rows so far
         self.line_rows: list[int] = []  # where in them each service line started
-        self.tail: list[Row] = []  # after the last claim's totals: provider adjustments
 
     def row(self, row: Row) -> None:
         # The next claim opens here; or one a little further, when the next one's identifiers were not printed
@@ -386,7 +391,7 @@ def form(document: Any, rows: list[Row]) -> dict[str, Found]:
                                                             "valid", "document_type", "form"})):
         if path.rpartition(".")[2] in _MARKED:
             continue  # read from a check mark or a circled answer: the word printed there is the form's own label
-        if isinstance(value, (bool, int)) and not isinstance(value, bool) and value < 10:
+        if isinstance(value, int) and value < 10:  # (no bools: `_leaves` leaves them out)
             continue  # a small number ("1", "2") is printed all over a form: no one place is it
         if isinstance(value, str) and len(value) < 2:
             continue  # a Y/N answer likewise

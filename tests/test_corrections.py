@@ -36,6 +36,15 @@ def _item(make_item: Callable[..., int]) -> int:
                      idempotency_key="posting_review:555:C1", payload={"extracted": CLAIM_VIEW, "check": "555"})
 
 
+def _taken_by_cal(client: FlaskClient, make_user: Callable[..., User], make_item: Callable[..., int]) -> int:
+    """A posting-review item, taken by a cash poster who is logged in."""
+    make_user("cal", teams=[Team.CASH_POSTING])
+    item_id = _item(make_item)
+    login(client, "cal")
+    post_form(client, f"/items/{item_id}/take")
+    return item_id
+
+
 def _events(session: Session, item_id: int, type_: EventType) -> list[ItemEvent]:
     session.expire_all()
     return list(session.scalars(select(ItemEvent).where(ItemEvent.item_id == item_id, ItemEvent.type == type_)))
@@ -44,10 +53,7 @@ def _events(session: Session, item_id: int, type_: EventType) -> list[ItemEvent]
 def test_a_biller_corrects_a_misread_amount_and_the_robot_reports_it_held(
         client: FlaskClient, session: Session, make_user: Callable[..., User], make_item: Callable[..., int],
         bot_token: str) -> None:
-    make_user("cal", teams=[Team.CASH_POSTING])
-    item_id = _item(make_item)
-    login(client, "cal")
-    post_form(client, f"/items/{item_id}/take")
+    item_id = _taken_by_cal(client, make_user, make_item)
     page = client.get(f"/items/{item_id}").get_data(as_text=True)
     # Each field in doubt is an input holding what was read; the form hands them back.
     assert 'name="field:lines.0.paid"' in page and 'value="30.00"' in page and "Correct and hand back" in page
@@ -90,10 +96,7 @@ def test_a_biller_corrects_a_misread_amount_and_the_robot_reports_it_held(
 def test_a_correction_that_did_not_hold_reopens_the_item_with_the_robots_reason(
         client: FlaskClient, session: Session, make_user: Callable[..., User], make_item: Callable[..., int],
         bot_token: str) -> None:
-    make_user("cal", teams=[Team.CASH_POSTING])
-    item_id = _item(make_item)
-    login(client, "cal")
-    post_form(client, f"/items/{item_id}/take")
+    item_id = _taken_by_cal(client, make_user, make_item)
     post_form(client, f"/items/{item_id}/correct", {"field:lines.0.paid": "30.00"})  # confirmed as read
     session.expire_all()
     [correction] = session.scalars(select(Correction)).all()

@@ -81,7 +81,9 @@ def _set(data: Any, path: str, value: Any) -> None:
 
 def parse(path: str, text: str) -> Any:
     """A corrected value as the robot's data holds it, checked for the field's type; InvalidInput names the field."""
-    leaf = str(_parts(path)[-1]) if not isinstance(_parts(path)[-1], int) else str(_parts(path)[-2])
+    parts = _parts(path)
+    one_of_a_list = isinstance(parts[-1], int) and len(parts) > 1  # "hcpcs.0": one code of the list
+    leaf = str(parts[-2] if one_of_a_list else parts[-1])
     raw = text.strip()
     try:
         if leaf in _MONEY:
@@ -96,7 +98,7 @@ def parse(path: str, text: str) -> Any:
             if not 0 <= number < 1000:
                 raise ValueError
             return number
-        if leaf == "procedure" or path.endswith(".hcpcs") or (leaf == "hcpcs" and isinstance(_parts(path)[-1], int)):
+        if leaf == "procedure" or path.endswith(".hcpcs") or (leaf == "hcpcs" and one_of_a_list):
             if not _CODE.match(raw.upper()):
                 raise ValueError
             return raw.upper()

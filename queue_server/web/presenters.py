@@ -32,9 +32,12 @@ class FieldRow:
         return " · ".join(words)
 
 
+_SINGULAR = {"claims": "claim", "lines": "line", "adjustments": "adjustment", "items": "item", "icd10": "ICD-10",
+             "hcpcs": "HCPCS", "provider adjustments": "provider adjustment"}
+
+
 def _singular(word: str) -> str:
-    return {"claims": "claim", "lines": "line", "adjustments": "adjustment", "items": "item", "icd10": "ICD-10",
-            "hcpcs": "HCPCS", "provider adjustments": "provider adjustment"}.get(word, word)
+    return _SINGULAR.get(word, word)
 
 
 def flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:

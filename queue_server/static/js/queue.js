@@ -18,7 +18,13 @@
 
   // The validation view: a field's row outlines where it was read on the document's page.
   var fieldRows = Array.prototype.slice.call(document.querySelectorAll("tr[data-box]"));
+  var doubtful = fieldRows.filter(function (r) { return r.classList.contains("review"); });
+  var zoomButton = document.getElementById("zoom");
   var chosen = null;
+  function zoom(card, on) {
+    card.classList.toggle("zoomed", on);
+    if (zoomButton) { zoomButton.textContent = on ? "Whole page" : "Zoom in"; }
+  }
   function outline(row) {
     var wrap = document.querySelector('.page-wrap[data-page="' + row.getAttribute("data-page") + '"]');
     if (!wrap) { return; }
@@ -36,9 +42,7 @@
     row.classList.add("chosen");
     // Drawn large enough to read the glyphs, the outlined word brought to the middle of the document's pane.
     var card = wrap.closest(".evidence-card");
-    if (card) { card.classList.add("zoomed"); }
-    var zoom = document.getElementById("zoom");
-    if (zoom) { zoom.textContent = "Whole page"; }
+    if (card) { zoom(card, true); }
     mark.scrollIntoView({block: "center", inline: "center"});
   }
   fieldRows.forEach(function (row) {
@@ -49,7 +53,6 @@
     });
   });
   function step(by) {
-    var doubtful = fieldRows.filter(function (r) { return r.classList.contains("review"); });
     var list = doubtful.length ? doubtful : fieldRows;
     if (!list.length) { return false; }
     var at = list.indexOf(chosen);
@@ -58,18 +61,17 @@
     outline(next);
     return true;
   }
-  var zoomButton = document.getElementById("zoom");
   if (zoomButton) {
     zoomButton.addEventListener("click", function () {
       var card = zoomButton.closest(".evidence-card");
-      var zoomed = card.classList.toggle("zoomed");
-      zoomButton.textContent = zoomed ? "Whole page" : "Zoom in";
+      var zoomed = !card.classList.contains("zoomed");
+      zoom(card, zoomed);
       var mark = document.getElementById("field-outline");
       if (zoomed && mark) { mark.scrollIntoView({block: "center", inline: "center"}); }
     });
   }
   // Opened to check fields: the first one to check is outlined at once, the page zoomed to it.
-  var firstDoubt = fieldRows.filter(function (r) { return r.classList.contains("review"); })[0];
+  var firstDoubt = doubtful[0];
   if (firstDoubt) {
     var firstPage = document.querySelector('.page-wrap[data-page="' + firstDoubt.getAttribute("data-page") + '"] img');
     if (firstPage && !firstPage.complete) { firstPage.addEventListener("load", function () { outline(firstDoubt); }); }

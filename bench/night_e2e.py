@@ -62,7 +62,7 @@ from queue_server import create_app, migrate  # noqa: E402
 from queue_server.db import make_engine  # noqa: E402
 from queue_server.services import auth  # noqa: E402
 from sandbox import serve  # noqa: E402
-from sandbox.documents.eob import is_scanned  # noqa: E402
+from sandbox.documents.eob import HELD_OUT, family_of, is_scanned  # noqa: E402
 from sandbox.world import truth as world_truth  # noqa: E402
 from sandbox.world.store import Store  # noqa: E402
 
@@ -226,18 +226,21 @@ def check(world: World) -> tuple[dict[str, Any], list[str]]:
             handed.add(claim_number)
         else:
             failures.append(f"{claim_number} on check {remit['check_number']}: not posted and no item says why")
-    lines = {"text": [0, 0], "scanned": [0, 0]}
+    lines = {"text": [0, 0], "scanned": [0, 0], "held_out": [0, 0]}  # the EOB layout kept out of tuning apart
     for remit in truth["remittances"]:
         if not remit["balanced"]:
             continue
-        kind = "scanned" if remit["payer"] == "bluriver" and is_scanned(remit["check_number"]) else "text"
+        bluriver = remit["payer"] == "bluriver"
+        kind = ("held_out" if bluriver and family_of(remit["check_number"]) == HELD_OUT
+                else "scanned" if bluriver and is_scanned(remit["check_number"]) else "text")
         for p in remit["postings"]:
             lines[kind][1] += 1
             lines[kind][0] += p["claim_number"] not in missing_claims
     figures["postings"] = {"expected_rows": sum(expected_rows.values()), "posted_rows": sum(posted.values()),
                            "wrong_rows": sum(unexpected.values()) + len(twice), "claims_handed": len(handed),
                            "text_lines_straight": f"{lines['text'][0]}/{lines['text'][1]}",
-                           "scanned_lines_straight": f"{lines['scanned'][0]}/{lines['scanned'][1]}"}
+                           "scanned_lines_straight": f"{lines['scanned'][0]}/{lines['scanned'][1]}",
+                           "held_out_layout_lines_straight": f"{lines['held_out'][0]}/{lines['held_out'][1]}"}
 
     # Items: each implied once; none of the truth's kinds that the truth does not imply.
     expected = {f"{e['kind']}:{e['ref']}": e for e in truth["expected_exceptions"]}

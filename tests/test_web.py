@@ -403,3 +403,16 @@ def test_an_escalation_says_who_escalated_it_and_why(
     listed = page[page.index('id="escalated"'):]
     assert f"#{item_id}" in listed and "by Bea Lindqvist" in listed
     assert "appeal needs a supervisor&#39;s signature" in listed or "appeal needs a supervisor's signature" in listed
+
+
+def test_an_item_links_to_the_payers_portal_page_the_robot_asked_and_to_nothing_else(
+        client: FlaskClient, make_user: Callable[..., User], make_item: Callable[..., int]) -> None:
+    make_user("bea", teams=[Team.DENIALS])
+    linked = make_item(kind=Kind.DENIAL, payload={"links": {"payer_portal": "https://portal.example/claim-status"}})
+    forged = make_item(kind=Kind.DENIAL, payload={"links": {"payer_portal": "javascript:alert(1)"}})
+    login(client, "bea")
+    page = client.get(f"/items/{linked}").get_data(as_text=True)
+    assert 'href="https://portal.example/claim-status"' in page and "look the claim up at the payer" in page
+    assert "payer_portal" not in page  # laid out as a link, not listed among the other facts
+    page = client.get(f"/items/{forged}").get_data(as_text=True)
+    assert "javascript:" not in page and "look the claim up at the payer" not in page

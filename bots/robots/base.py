@@ -79,6 +79,12 @@ class Worker:
     def __getitem__(self, portal: str) -> PortalSession:
         return self.sessions[portal]
 
+    def address(self, portal: str) -> str:
+        """The portal's address as the vault holds it ("" when this worker has no session of it)."""
+        pool = self.pools.get(portal)
+        session = self.sessions.get(portal) or (pool.sessions[0] if pool and pool.sessions else None)
+        return getattr(session, "base", "") if session is not None else ""
+
     @asynccontextmanager
     async def borrow(self, portal: str) -> AsyncIterator[PortalSession]:
         """A session of `portal` for one step: an idle one of the run's pool, or this worker's own."""

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import ApplicationException, BillingRefused
+from ..payers import PAYERS, Payer, portal_link
 from ..portals.bluriver import BlueRiverSession
 from ..portals.medibill import ArRow, ClaimDetail, MediBillSession
 from ..portals.medicare import MedicareSession
@@ -29,10 +30,22 @@ ROUTES: dict[str, str | None] = {
     "P3": "info_requested", "P4": "info_requested",
     "F1": None, "F2": "denial", "F3": "claim_review", "F4": "claim_review",
 }
-PAYER_PORTAL = {"medicare": "medicare", "bluriver": "bluriver"}
 # The Medicare portal answers one inquiry with every claim of a beneficiary in a range of up to a year: a patient's
 # claims due tonight (HME rentals are billed month by month, so there are often several) share one inquiry.
 WINDOW_DAYS = 365
+
+
+def _payer_of(data: dict[str, Any]) -> dict[str, str]:
+    """The payer as every robot names it on an item (one identity for the queue's filters)."""
+    payer = PAYERS[data["payer"]]
+    return {"payer": payer.name, "payer_type": payer.type.value}
+
+
+def _portal_links(worker: Worker, data: dict[str, Any]) -> dict[str, Any]:
+    """Where a person looks the claim up at the payer: the portal the robot asked, at the vault's address."""
+    payer: Payer = PAYERS[data["payer"]]
+    base = worker.address(data["portal"])
+    return {"links": {"payer_portal": portal_link(payer, base)}} if base else {}
 
 
 def windows(rows: list[ArRow]) -> dict[str, tuple[str, str]]:
@@ -77,10 +90,10 @@ class ClaimStatusRobot(Robot):
 
     async def plan(self, ctx: NightContext, worker: Worker) -> list[tuple[str, dict[str, Any]]]:
         billing: MediBillSession = worker["billing"]  # type: ignore[assignment]
-        rows = [r for r in await billing.unstatused_claims() if r.payer in PAYER_PORTAL]
+        rows = [r for r in await billing.unstatused_claims() if r.payer in PAYERS]
         shared = windows(rows)
         return [(r.claim_number, {"claim_number": r.claim_number, "account": r.account, "payer": r.payer,
-                                  "portal": PAYER_PORTAL[r.payer], "dos_from": r.dos_from.isoformat(),
+                                  "portal": PAYERS[r.payer].key, "dos_from": r.dos_from.isoformat(),
                                   "billed": f"{r.billed:.2f}", "balance": f"{r.balance:.2f}",
                                   **({"inquiry": list(shared[r.claim_number])} if r.claim_number in shared else {})})
                 for r in rows]
@@ -128,22 +141,21 @@ class ClaimStatusRobot(Robot):
         remit = found.get("remit_date")
         outcome.filings.append(Filing(item={
             "idempotency_key": f"{kind}:{claim.claim_number}", "kind": kind, "source": self.name,
-            "summary": summary, "payer": claim.payer, "payer_type": "medicare" if data["payer"] == "medicare" else "commercial",
+            "summary": summary, **_payer_of(data),
             "claim_number": claim.claim_number, "payer_claim_number": found.get("icn") or None,
             "account_number": claim.account, "patient_name": claim.patient, "balance": f"{claim.balance:.2f}",
             "service_date_from": claim.dos_from.isoformat(), "service_date_to": claim.dos_to.isoformat(),
             "remittance_date": remit, "reason_codes": found.get("reasons") or [],
             "payload": {"findings": [f"{data['portal']} portal on {ctx.night}: {found['code']} {found['status']}",
                                      f"Billed {claim.billed:.2f}, submitted {claim.submitted_on}"],
-                        "status_code": found["code"]}}))
+                        "status_code": found["code"], **_portal_links(worker, data)}}))
         return outcome
 
     def _note_refused(self, claim: ClaimDetail, data: dict[str, Any], note: str, refusal: str,
                       night: dt.date) -> Filing:
         return Filing(item={
             "idempotency_key": f"status_note_refused:{claim.claim_number}:{night.isoformat()}", "kind": "claim_review",
-            "source": self.name, "payer": claim.payer,
-            "payer_type": "medicare" if data["payer"] == "medicare" else "commercial",
+            "source": self.name, **_payer_of(data),
             "summary": f"MediBill refused the status note: {refusal}"[:500],
             "claim_number": claim.claim_number, "account_number": claim.account, "patient_name": claim.patient,
             "balance": f"{claim.balance:.2f}", "service_date_from": claim.dos_from.isoformat(),
@@ -156,8 +168,7 @@ class ClaimStatusRobot(Robot):
         codes = ", ".join(f"{a['code']} ICN {a['icn'] or '-'}" for a in found.get("answers", []))
         return Filing(item={
             "idempotency_key": f"status_ambiguous:{claim.claim_number}", "kind": "status_ambiguous",
-            "source": self.name, "payer": claim.payer,
-            "payer_type": "medicare" if data["payer"] == "medicare" else "commercial",
+            "source": self.name, **_payer_of(data),
             "summary": (f"Claims alike: {', '.join([claim.claim_number, *twins])} share account, date of service and "
                         f"billed; the payer's answer fits either, so no status was written")[:500],
             "claim_number": claim.claim_number, "account_number": claim.account, "patient_name": claim.patient,

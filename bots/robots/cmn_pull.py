@@ -17,6 +17,7 @@ from extractors.forms.rules import DEFAULT_RULES
 from extractors.models import Cmn, Swo
 
 from ..errors import BillingRefused
+from ..payers import PAYERS
 from ..portals.faxvault import FaxVaultSession
 from ..portals.medibill import MediBillSession
 from ..runtime.checkpoints import Unit
@@ -101,7 +102,7 @@ class CmnPullRobot(Robot):
         faxes: FaxVaultSession = worker["documents"]  # type: ignore[assignment]
         billing: MediBillSession = worker["billing"]  # type: ignore[assignment]
         item = {"source": self.name, "account_number": data["account"], "patient_name": data["patient"],
-                "payer": "Medicare", "payer_type": "medicare"}
+                "payer": PAYERS["medicare"].name, "payer_type": PAYERS["medicare"].type.value}
         chosen: tuple[dict[str, Any], bytes, str] | None = None
         readable: list[tuple[dict[str, Any], bytes, str]] = []
         for row in await faxes.documents_of(data["account"]):  # newest first

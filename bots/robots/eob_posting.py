@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Coroutine
 
 from ..errors import BillingRefused, BotError, DownloadDamaged, UnitIncomplete
+from ..payers import PAYERS, payer_named
 from ..portals.medibill import ClaimDetail, LineEntry, MediBillSession
 from ..runtime.checkpoints import Unit
 from .base import Attachment, Filing, NightContext, Outcome, Robot, Worker, add_totals
@@ -31,13 +32,20 @@ from .settle import may_settle, settle, settle_header
 if TYPE_CHECKING:
     from hme_rpa.config import Config
 
-PAYERS = {"medicare": ("medicare", "Medicare"), "bluriver": ("bluriver", "Blue River Health Plan")}
 # Remittances newer than this many days are candidates on a first night; later nights skip what earlier ones did.
 LOOKBACK_DAYS = 7
 MAX_ADJUSTMENTS = 4
 CLAIM_PATH = re.compile(r"^claims\.(\d+)(\.|$)")
 # (account, first date of service, billed) -> open claim numbers
 OpenClaims = dict[tuple[str, dt.date, Decimal], list[str]]
+
+
+class _NotPosted(Exception):
+    """A claim of the check left unposted, with its outbox record (what a person gets and why)."""
+
+    def __init__(self, record: dict[str, Any]) -> None:
+        super().__init__(record.get("state"))
+        self.record = record
 
 
 async def _together(steps: list[Coroutine[Any, Any, None]]) -> None:
@@ -71,7 +79,7 @@ class EobPostingRobot(Robot):
         start = ctx.night - dt.timedelta(days=LOOKBACK_DAYS - 1)
         units: list[tuple[str, dict[str, Any]]] = []
         for payer in self.payers:
-            portal = PAYERS[payer][0]
+            portal = PAYERS[payer].key
             session = worker[portal]
             rows = await session.remittances(start, ctx.night)  # type: ignore[attr-defined]
             units.extend((f"{payer}:{r.check_number}", {"payer": payer, "portal": portal, "check": r.check_number,
@@ -93,10 +101,22 @@ class EobPostingRobot(Robot):
         pdf, remit = await self._download(ctx, worker, data)
         attachment = Attachment(f"{'SPR' if data['payer'] == 'medicare' else 'EOB'}-{data['check']}.pdf", pdf, "document")
         check = data["check"]
-        outcome = Outcome(totals={"remittances": 1, "remittance_pages": remit["pages"]})
-        base_item = {"source": self.name, "payer": PAYERS[data["payer"]][1],
-                     "payer_type": "medicare" if data["payer"] == "medicare" else "commercial",
+        base_item = {"source": self.name, "payer": PAYERS[data["payer"]].name,
+                     "payer_type": PAYERS[data["payer"]].type.value,
                      "remittance_date": data["date"]}
+        if remit.get("document_type", "remittance") != "remittance":
+            # A layout the readers do not know may not even be told for a remittance (taken for an order, or
+            # for nothing known): the check goes to a person whole, as business work, never a robot's failure.
+            told = remit.get("document_type") or "unknown"
+            return Outcome(totals={"remittances": 1, "remittances_unreadable": 1}, filings=[Filing(
+                {**base_item, "idempotency_key": f"unbalanced_remittance:{check}", "kind": "unbalanced_remittance",
+                 "summary": f"Remittance {check} was not read as a remittance; nothing was posted",
+                 "payload": {"findings": [f"The EOB downloaded for check {check} ({data['amount']}) was read as "
+                                          f"{'a document of no known type' if told == 'unknown' else told.upper()}",
+                                          *[str(p) for p in remit.get("problems") or []][:5],
+                                          "Post it by hand from the attached EOB"]}},
+                [attachment])])
+        outcome = Outcome(totals={"remittances": 1, "remittance_pages": remit["pages"]})
         printed = Decimal(str(remit["payment"]["amount"] or "0"))
         header, header_settled = settle_header(
             {**remit, "review": [p for p in remit["review"] if not CLAIM_PATH.match(p)]}, data)
@@ -172,7 +192,8 @@ class EobPostingRobot(Robot):
         read back as intended, else why not (the item reopens with that reason)."""
         data = unit.data
         outcome = Outcome(totals={"corrections": 1})
-        payer = next((key for key, (_, name) in PAYERS.items() if name.upper() == (data.get("payer") or "").upper()), None)
+        named = payer_named(data.get("payer"))
+        payer = named.key if named else None
         records: dict[str, Any] = unit.result.setdefault("claims", {})
         if payer is None or not data.get("check"):
             entry = {"state": "refused", "items": [], "detail": "the item does not say which payer's check paid it"}
@@ -261,44 +282,64 @@ class EobPostingRobot(Robot):
         claim closed by that posting is no longer in the open list, and would look like a payment for nothing).
         `intend` saves the record before the billing system is written to, with the items the posting implies.
         `confirm` asks the payer's record of the claim for its adjustment codes (`settle`)."""
-        confirm = confirm or _no_payer_record
+        try:
+            claim_number = await self._claim_paid(billing, open_claims, claim, previous)
+            before = await billing.read_claim(claim_number)
+            settled = await self._settle_doubts(claim, claim_number, before, confirm or _no_payer_record)
+            return await self._write(billing, claim, claim_number, before, previous, settled, intend)
+        except _NotPosted as stop:
+            return stop.record
+
+    async def _claim_paid(self, billing: MediBillSession, open_claims: OpenClaims, claim: "ClaimToPost",
+                          previous: dict[str, Any] | None) -> str:
+        """The billing system's claim this payment is for: the one an interrupted attempt chose, or the one
+        match among the open claims."""
         unsure = claim.posting_review(
             None, f"Claim {claim.index + 1} of check {claim.check} was not read with certainty; not posted",
             "Fields under review: " + ", ".join(claim.review))
         if claim.review and not may_settle(claim.review):
-            return claim.record("review", None, [unsure])
+            raise _NotPosted(claim.record("review", None, [unsure]))
         if previous is not None and previous.get("claim"):
-            claim_number = previous["claim"]
-        else:
-            candidates = await self._candidates(billing, open_claims, claim)
-            if len(candidates) != 1:
-                if claim.review:
-                    return claim.record("review", None, [unsure])
-                return claim.record("unmatched", None, [claim.unmatched(len(candidates))])
-            claim_number = candidates[0]
-        before = await billing.read_claim(claim_number)
-        settled: list[str] = []
-        if claim.review:
-            # Doubts settled by the billing system's claim, the arithmetic and the payer's record, or a person.
-            settlement = settle(claim.data, claim.index, claim.review, before, balanced=True)
-            if settlement.to_confirm:
-                codes, source = await confirm(claim.data)
-                settlement.confirmed(codes, source)
-            if settlement.doubts:
-                review_item = claim.posting_review(
-                    claim.on(before), f"Claim {claim.index + 1} of check {claim.check} was not read with certainty; "
-                                      f"not posted", "Fields under review: " + ", ".join(settlement.doubts))
-                review_item["payload"]["findings"] += [f"Settled: {s}" for s in settlement.settled][:30]
-                return claim.record("review", claim_number, [review_item])
-            settled = settlement.settled
+            return str(previous["claim"])
+        candidates = await self._candidates(billing, open_claims, claim)
+        if len(candidates) != 1:
+            raise _NotPosted(claim.record("review", None, [unsure]) if claim.review
+                             else claim.record("unmatched", None, [claim.unmatched(len(candidates))]))
+        return candidates[0]
+
+    @staticmethod
+    async def _settle_doubts(claim: "ClaimToPost", claim_number: str, before: ClaimDetail,
+                             confirm: "Confirm") -> list[str]:
+        """What settled each field read in doubt (the billing system's claim, the arithmetic, the payer's
+        record); a doubt nothing settles leaves the claim to a person."""
+        if not claim.review:
+            return []
+        settlement = settle(claim.data, claim.index, claim.review, before, balanced=True)
+        if settlement.to_confirm:
+            codes, source = await confirm(claim.data)
+            settlement.confirmed(codes, source)
+        if settlement.doubts:
+            review_item = claim.posting_review(
+                claim.on(before), f"Claim {claim.index + 1} of check {claim.check} was not read with certainty; "
+                                  f"not posted", "Fields under review: " + ", ".join(settlement.doubts))
+            review_item["payload"]["findings"] += [f"Settled: {s}" for s in settlement.settled][:30]
+            raise _NotPosted(claim.record("review", claim_number, [review_item]))
+        return settlement.settled
+
+    async def _write(self, billing: MediBillSession, claim: "ClaimToPost", claim_number: str, before: ClaimDetail,
+                     previous: dict[str, Any] | None, settled: list[str],
+                     intend: Callable[[dict[str, Any]], Awaitable[None]]) -> dict[str, Any]:
+        """The posting itself: its intent saved first, written once (a check already on the claim is not
+        written again), the balance after it checked against the one expected."""
         posted_before = claim.check in before.posted_checks()
         if before.balance <= 0 and not posted_before:
             # Open when the run's list was read, closed since by another payment: no longer an open claim to pay.
-            return claim.record("unmatched", None, [claim.unmatched(0, f"Claim {claim_number} was closed tonight")])
+            closed = claim.unmatched(0, f"Claim {claim_number} was closed tonight")
+            raise _NotPosted(claim.record("unmatched", None, [closed]))
         ref = claim.on(before)
         entries, problem = self._entries(before, claim.lines)
         if problem:
-            return claim.record("review", claim_number, [claim.posting_review(ref, problem, problem)])
+            raise _NotPosted(claim.record("review", claim_number, [claim.posting_review(ref, problem, problem)]))
         change = sum((e.paid + sum((a[2] for a in e.adjustments), Decimal(0)) if not e.denied else e.paid
                       for e in entries), Decimal(0))
         expected_balance = before.balance - (Decimal(0) if posted_before else change)
@@ -311,8 +352,8 @@ class EobPostingRobot(Robot):
         try:
             posted, after = await billing.post_once(claim_number, claim.check, entries, before=before)
         except BillingRefused as exc:
-            return claim.record("review", claim_number, [claim.posting_review(
-                ref, f"MediBill refused the posting: {exc}"[:500], str(exc))])
+            raise _NotPosted(claim.record("review", claim_number, [claim.posting_review(
+                ref, f"MediBill refused the posting: {exc}"[:500], str(exc))])) from exc
         items = list(implied)
         if posted and after.balance != expected_balance:
             items.insert(0, claim.posting_review(ref, f"After posting, the balance is {after.balance}, expected "

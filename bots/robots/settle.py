@@ -161,12 +161,18 @@ def _same_name(read: str | None, on_file: str) -> bool:
 
 def _by_date_and_billed(line: dict[str, Any], dos: dt.date | None, free: list[Any]) -> Any:
     """The billing system's one line with this date of service and billed amount, when the code read in doubt
-    is no HCPCS at all and close to that line's (a digit lost: "A703" for A7030); None when there is not
-    exactly one. A read that is a HCPCS (E1392 against E1390) may be the payer's own recoding: never taken."""
+    is no HCPCS at all and close to that line's (a digit lost: "A703" for A7030), or that line's code with a
+    dotted zero misread; None when there is not exactly one. Any other read that is a HCPCS (E1392 against
+    E1390) may be the payer's own recoding: never taken."""
     read = (line["procedure"] or "").upper()
-    if re.fullmatch(r"[A-Z]\d{4}", read):
-        return None
     candidates = [c for c in free if c.dos_from == dos and c.billed == Decimal(line["billed"])]
+    if re.fullmatch(r"[A-Z]\d{4}", read):
+        # Only a typewriter's dotted zero read as a 6, 8 or 9 ("E6470" for E0470) is taken: a payer's
+        # recoding changes a code's meaning, not a zero's glyph.
+        one = candidates[0].hcpcs.upper() if len(candidates) == 1 else ""
+        dotted = len(one) == len(read) and read != one and all(
+            r == f or (f == "0" and r in "689") for r, f in zip(read, one))
+        return candidates[0] if dotted else None
     # Compared with the digit lookalikes read as digits ("KO9001" is close to K0001, a zero read as "O9").
     # One that then reads as another HCPCS ("EI392" against E1390) may be the payer's recoding: never taken.
     read = read[:1] + read[1:].translate(DIGIT_LOOKALIKES)

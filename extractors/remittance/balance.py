@@ -1,11 +1,14 @@
-"""The balancing rules of docs/domain/remittances.md, to the cent; a remittance that fails says where."""
+"""The balancing rules of docs/domain/remittances.md, to the cent; a remittance that fails says where.
+
+`check` fills the verdict; `explain` says the same rules' failures in numbers a person checks against the page.
+Both read the sums below, so the rules are written once."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Mapping, Protocol
 
-from ..models import Remittance
+from ..models import Remittance, RemittanceClaim, ServiceLine
 
 ZERO = Decimal("0.00")
 
@@ -13,6 +16,24 @@ ZERO = Decimal("0.00")
 class PrintedTotals(Protocol):
     adjustments: Decimal | None
     net: Decimal | None
+
+
+def line_adjustments(line: ServiceLine) -> Decimal:
+    return sum((a.amount for a in line.adjustments), ZERO)
+
+
+def patient_share(claim: RemittanceClaim) -> Decimal:
+    """What the PR (patient responsibility) adjustments of the claim's lines add up to."""
+    return sum((a.amount for line in claim.lines for a in line.adjustments if a.group == "PR"), ZERO)
+
+
+def lines_sum(claim: RemittanceClaim, field: str) -> Decimal:
+    return sum((getattr(line, field) for line in claim.lines), ZERO)
+
+
+def check_due(remit: Remittance) -> Decimal:
+    """The claims' payments less the provider-level adjustments: what the check must be."""
+    return sum((claim.paid for claim in remit.claims), ZERO) - sum((p.amount for p in remit.provider_adjustments), ZERO)
 
 
 def check(remit: Remittance, printed: Mapping[int, PrintedTotals] | None = None) -> None:
@@ -23,8 +44,7 @@ def check(remit: Remittance, printed: Mapping[int, PrintedTotals] | None = None)
     for c_index, claim in enumerate(remit.claims):
         claim_bad = False
         for l_index, line in enumerate(claim.lines):
-            adjustments = sum((a.amount for a in line.adjustments), ZERO)
-            if line.billed - adjustments != line.paid:
+            if line.billed - line_adjustments(line) != line.paid:
                 problems.append("UNBALANCED_LINE")
                 review.append(f"claims.{c_index}.lines.{l_index}.paid")
                 claim_bad = True
@@ -34,15 +54,14 @@ def check(remit: Remittance, printed: Mapping[int, PrintedTotals] | None = None)
             if line.coinsurance != sum((a.amount for a in line.adjustments
                                         if a.group == "PR" and a.reason in ("2", "3")), ZERO):
                 review.append(f"claims.{c_index}.lines.{l_index}.coinsurance")
-        all_adjustments = sum((a.amount for line in claim.lines for a in line.adjustments), ZERO)
-        patient = sum((a.amount for line in claim.lines for a in line.adjustments if a.group == "PR"), ZERO)
+        all_adjustments = sum((line_adjustments(line) for line in claim.lines), ZERO)
         totals = printed.get(c_index)
         checks = [
-            claim.billed == sum((line.billed for line in claim.lines), ZERO),
-            claim.paid == sum((line.paid for line in claim.lines), ZERO),
-            claim.allowed == sum((line.allowed for line in claim.lines), ZERO),
+            claim.billed == lines_sum(claim, "billed"),
+            claim.paid == lines_sum(claim, "paid"),
+            claim.allowed == lines_sum(claim, "allowed"),
             claim.billed - all_adjustments == claim.paid,
-            claim.patient_responsibility == patient,
+            claim.patient_responsibility == patient_share(claim),
             bool(claim.lines),
         ]
         if totals is not None and totals.adjustments is not None:
@@ -62,10 +81,8 @@ def check(remit: Remittance, printed: Mapping[int, PrintedTotals] | None = None)
             review.append(path)
     if not remit.claims:
         review.append("claims")
-    paid = sum((claim.paid for claim in remit.claims), ZERO)
-    plb = sum((p.amount for p in remit.provider_adjustments), ZERO)
     settled: set[str] = set()
-    if remit.payment.amount is None or paid - plb != remit.payment.amount:
+    if remit.payment.amount is None or check_due(remit) != remit.payment.amount:
         problems.append("UNBALANCED_PAYMENT")
         review.append("payment.amount")
     elif remit.claims and "payment.amount" in remit.review:
@@ -78,3 +95,43 @@ def check(remit: Remittance, printed: Mapping[int, PrintedTotals] | None = None)
     if not remit.balanced and remit.ocr:
         # Read by OCR, an imbalance may be a misread as well as the payer's: the verdict itself is in doubt.
         remit.review.append("balanced")
+
+
+def _apart(a: Decimal, b: Decimal) -> str:
+    return f"{abs(a - b):.2f} apart"
+
+
+def explain(remit: Remittance, limit: int = 12) -> list[str]:
+    """One sentence per failed rule, lines first within each claim, then the check; at most `limit`:
+    "Claim 3 (account 223514-5), line 2 (A7030, 2025-12-19): billed 579.33 - adjustments 294.75 = 284.58,
+    printed paid 284.50 (0.08 apart)"."""
+    out: list[str] = []
+    for c_index, claim in enumerate(remit.claims):
+        name = f"Claim {c_index + 1} (account {claim.account_number or 'not read'})"
+        for l_index, line in enumerate(claim.lines):
+            due = line.billed - line_adjustments(line)
+            if due != line.paid:
+                out.append(f"{name}, line {l_index + 1} ({line.procedure or '?'}, {line.service_date or '?'}): "
+                           f"billed {line.billed:.2f} - adjustments {line_adjustments(line):.2f} = {due:.2f}, "
+                           f"printed paid {line.paid:.2f} ({_apart(due, line.paid)})")
+        for field in ("billed", "paid", "allowed"):
+            total, summed = getattr(claim, field), lines_sum(claim, field)
+            if total != summed:
+                out.append(f"{name}: the lines' {field} add up to {summed:.2f}, the claim's total {field} is "
+                           f"{total:.2f} ({_apart(summed, total)})")
+        if claim.patient_responsibility != patient_share(claim):
+            out.append(f"{name}: the PR adjustments add up to {patient_share(claim):.2f}, the patient responsibility "
+                       f"printed is {claim.patient_responsibility:.2f} "
+                       f"({_apart(patient_share(claim), claim.patient_responsibility)})")
+    paid = sum((claim.paid for claim in remit.claims), ZERO)
+    plb = paid - check_due(remit)
+    amount = remit.payment.amount
+    if amount is None:
+        out.append(f"Check amount not read; the claims' payments less provider adjustments come to "
+                   f"{check_due(remit):.2f}")
+    elif check_due(remit) != amount:
+        out.append(f"Check amount {amount:.2f}; the claims' payments {paid:.2f} less provider adjustments "
+                   f"{plb:.2f} come to {check_due(remit):.2f} ({_apart(check_due(remit), amount)})")
+    if len(out) > limit:
+        out = [*out[:limit - 1], f"... and {len(out) - limit + 1} more"]
+    return out

@@ -40,7 +40,9 @@ class Labelled:
 
 
 # A label the vocabulary does not hold: a word or two ending in a colon. It ends the value before it.
-_ANY_LABEL = re.compile(r"(?<!\S)[A-Za-z][A-Za-z.#/]*(?: [A-Za-z][A-Za-z.#/]*)? ?:(?=\s|$)")
+# A label the vocabulary lacks: one or two words and a colon; the second may start with a digit OCR made of a
+# letter ("Subscriber 1D:"), so a value stops there instead of running on.
+_ANY_LABEL = re.compile(r"(?<!\S)[A-Za-z][A-Za-z.#/]*(?: [A-Za-z01][A-Za-z.#/]*)? ?:(?=\s|$)")
 
 
 class Labels:
@@ -74,6 +76,17 @@ class Labels:
                 out[key] = Labelled(value, start, start + len(value), doubt)
         return out
 
+    def headers(self, text: str) -> dict[str, Labelled]:
+        """Each field's label on a row of column headers (labels, no values), by where it starts."""
+        upper, out = text.upper(), {}
+        taken: list[tuple[int, int, str | None, bool]] = []
+        for pattern, key in self.patterns:
+            for match in pattern.finditer(upper):
+                if key not in out and not _overlaps(taken, match.start(), match.end()):
+                    taken.append((match.start(), match.end(), key, False))
+                    out[key] = Labelled(match.group(), match.start(), match.end(), False)
+        return out
+
     def _likeness(self, label: str) -> tuple[str | None, bool]:
         """The field an unknown label most likely names, when one wording is close enough (always in doubt)."""
         close = difflib.get_close_matches(label.rstrip(" :").upper(), list(self.key_of), n=1, cutoff=0.8)
@@ -84,7 +97,10 @@ def _overlaps(found: list[tuple[int, int, str | None, bool]], start: int, end: i
     return any(s < end and start < e for s, e, _, _ in found)
 
 
-TITLES = re.compile(r"(?:(?:PROVIDER|MEDICARE) )?(?:REMITTANCE ADVICE|EXPLANATION OF (?:BENEFITS|PAYMENT)|PAYMENT ADVICE)")
+_TITLE_WORDS = {"ELECTRONIC", "PROVIDER", "REMITTANCE", "ADVICE", "EXPLANATION", "BENEFITS", "PAYMENT", "STATEMENT",
+                "SUMMARY", "VOUCHER", "NOTICE", "COPY", "ERA", "EOB", "EOP", "RA"}
+TITLES = re.compile(r"(?:(?:ELECTRONIC|STANDARD|PAPER|PROVIDER|MEDICARE) )*"
+                    r"(?:REMITTANCE ADVICE|EXPLANATION OF (?:BENEFITS|PAYMENT)|PAYMENT ADVICE)")
 
 # Column header words by what the column holds; the longest wording is tried first.
 _COLUMN_WORDS: dict[str, tuple[str, ...]] = {
@@ -105,13 +121,13 @@ _COLUMN_WORDS: dict[str, tuple[str, ...]] = {
     "paid": ("PLAN PAID", "PAID AMOUNT", "AMOUNT PAID", "NET PAID", "PROV PD", "PAYMENT", "PAID"),
     "patient_share": ("PATIENT RESPONSIBILITY", "PATIENT RESP", "MEMBER RESP", "PT RESP", "YOUR RESPONSIBILITY"),
     "adjustments": ("ADJUSTMENTS", "ADJUSTMENT", "ADJ REASON", "ADJ CODES", "GRP/RC-AMT", "REASON CODES",
-                    "GROUP/REASON"),
+                    "GROUP/REASON", "GRP/RSN", "GRP/RC", "ADJ AMT", "ADJ AMOUNT", "ADJUSTMENT AMOUNT"),
 }
 _AMOUNT_ROLES = ("billed", "allowed", "deductible", "copay_coins", "coinsurance", "copay", "paid", "patient_share")
 
 # Header and claim-row labels by the field they name.
 _HEADER_LABELS = Labels({
-    "payee": ("PAYEE NAME", "PAYEE", "PAY TO", "PAID TO"),
+    "payee": ("PAYEE NAME", "PAYEE", "PAY TO", "PAID TO", "PROVIDER NAME"),
     "npi": ("PROVIDER NPI", "PAYEE NPI", "BILLING NPI", "NPI", "PROVIDER #", "PROVIDER NO."),
     "date": ("PAYMENT DATE", "CHECK DATE", "ISSUE DATE", "EFT DATE", "CHECK/EFT DATE", "REMIT DATE", "PAID DATE",
              "EFFECTIVE DATE", "SETTLEMENT DATE", "PRODUCTION DATE"),
@@ -123,18 +139,25 @@ _HEADER_LABELS = Labels({
 _CLAIM_LABELS = Labels({
     "name": ("PATIENT NAME", "MEMBER NAME", "PATIENT", "MEMBER"),
     "member": ("MEMBER ID", "SUBSCRIBER ID", "INSURED ID", "MEMBER #", "ID NUMBER"),
-    "number": ("CLAIM NUMBER", "CLAIM NO.", "CLAIM NO", "CLAIM #", "CLAIM ID", "PAYER CLAIM #", "ICN"),
+    # The 835 calls the payer's number the "payer claim control number" (CLP07).
+    "number": ("CLAIM NUMBER", "CLAIM NO.", "CLAIM NO", "CLAIM #", "CLAIM ID", "PAYER CLAIM #", "ICN",
+               "PAYER CLAIM CONTROL NUMBER", "PAYER CLAIM CONTROL #", "CLAIM CONTROL NUMBER", "CLAIM CONTROL #"),
     "account": ("PATIENT ACCOUNT", "PATIENT ACCT #", "PATIENT ACCT", "PT ACCT #", "PT ACCT", "ACCOUNT #",
                 "ACCOUNT NO.", "PATIENT CONTROL #"),
 })
 _PROVIDER_LABEL_WORDS = {"REASON", "CODE", "REFERENCE", "REF", "MEMBER", "AMOUNT"}
 _PROVIDER_LABELS = Labels({"reason": ("REASON", "CODE"), "ref": ("REFERENCE", "REF #", "REF"),
                            "member": ("MEMBER ID", "MEMBER"), "amount": ("AMOUNT",)})
-_CLAIM_TOTAL = re.compile(r"^(?:CLAIM TOTALS?|TOTAL CLAIM|TOTALS FOR CLAIM)\b:?", re.I)
+# A claim's totals: "Claim Total(s)", or "Claim" and then the amounts by their labels ("Claim billed 96.00 ...").
+_CLAIM_TOTAL = re.compile(r"^(?:CLAIM TOTALS?|TOTAL CLAIM|TOTALS FOR CLAIM|CLAIM(?= (?:BILLED|CHARGES?|SUBMITTED)\b))\b:?",
+                          re.I)
 _REMARKS = re.compile(r"^(?:REMARK CODES|REMARKS|REMARK|RARC|REM)\b:? (?P<codes>.+)$", re.I)
 _PROVIDER_ADJ = re.compile(r"^(?:PROVIDER[- ]LEVEL ADJUSTMENTS|PROVIDER ADJUSTMENTS|OTHER ADJUSTMENTS|PLB)\b", re.I)
 _CHECK_TOTAL = re.compile(r"^(?:CHECK TOTAL|TOTAL (?:PLAN )?PAID|PAYMENT TOTAL|TOTAL PAYMENT)\b", re.I)
 _NONE = re.compile(r"^(?:NONE|NO PROVIDER ADJUSTMENTS\b.*)$", re.I)
+_DOTTED_SURE = 95.0
+_SPECKED_AMOUNT = re.compile(r"(\d\.\d\d)\d(?!\S)")
+_LINE_NUMBER = re.compile(r"\d{1,3}")
 _PAGE = re.compile(r"^Page \d+ of \d+$", re.I)
 _RULE = re.compile(r"^[-_—=]{10,}$")
 
@@ -147,7 +170,9 @@ _DATE_FORMS = (
 )
 _MONTHS = {m: i for i, m in enumerate(("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV",
                                        "DEC"), start=1)}
-_RANGE = re.compile(r"^(?P<a>\d\d[/-]\d\d[/-]\d{2,4})[-~](?P<b>\d\d[/-]\d\d[/-]\d{2,4})$")
+# Month first, or the year first (ISO, "2026-04-02"), as print programs give them.
+_DAY = r"(?:\d\d[/-]\d\d[/-]\d{2,4}|\d{4}-\d\d-\d\d)"
+_RANGE = re.compile(rf"^(?P<a>{_DAY})[-~](?P<b>{_DAY})$")
 # An adjustment: a group code, its reason, its amount ("CO-45 43.37", "PR2 16.00", "OA-23: 5.00;"); never
 # "CR 1 100.00", which is a modifier, the units and the billed amount.
 _ADJ = re.compile(rf"(?<![\w.])(?P<grp>CO|PR|OA|PI|CR|C[GQD0@©6]{{1,2}}|[GQD0@©6]{{1,2}}A)[-/]?(?P<rc>[A-Z]?\d{{1,3}}|[A-Z]\d?)[:;]? \$?(?P<amt>{AMT})[;,]?"
@@ -161,7 +186,7 @@ _GARBLED_AMOUNT = re.compile(r"^[^\s.]{1,9}\.[^\s.]{2}$")
 _REMARK_CODE = re.compile(r"^(?:M|MA|N)\d{1,3}$")
 _CODE = re.compile(r"^[A-Z]\d{4}$")
 _MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
-_DATE_SHAPE = re.compile(r"^\S\S[/-]\S\S[/-]\S\S(?:\S\S)?$")
+_DATE_SHAPE = re.compile(r"^(?:\S\S[/-]\S\S[/-]\S\S(?:\S\S)?|\S{4}-\S\S-\S\S)$")
 _FIELD_OF = {"copay_coins": "coinsurance", "copay": "coinsurance", "patient_share": "coinsurance"}
 _IDENTIFIER = re.compile(r"[A-Z0-9][A-Z0-9-]{3,}")  # a member id, claim or account number: four or more
 _ONE = {"I": "1", "l": "1", "|": "1"}  # a lone one as OCR reads it
@@ -276,6 +301,9 @@ class _Reading:
     totals_read: set[int] = field(default_factory=set)
     in_plb: bool = False
     first_row: bool = True
+    # Half a claim's header (its name, or its identifiers) waiting for the row that holds the other half.
+    half_header: tuple[Line, dict[str, Labelled]] | None = None
+    plb_columns: list[str] | None = None
 
     def row(self, row: Line) -> None:
         text = row.text
@@ -291,10 +319,22 @@ class _Reading:
             return
         if _CHECK_TOTAL.match(text) or _NONE.match(text):
             return  # the claims' sum, which balancing checks
-        if self._claim_start(row):
+        half, self.half_header = self.half_header, None
+        if self._claim_start(row, half):
             return
+        if half is not None:  # the row before was no half of a claim's header after all
+            self._other(half[0])
+        self._other(row)
+
+    def _other(self, row: Line) -> None:
+        """A row that starts no claim: a header field, a provider-level adjustment, or a row of the claim."""
         if self.in_plb:
-            self._provider_adjustment(row)
+            if (columns := _plb_columns(row.text)) is not None:
+                self.plb_columns = columns  # the section's own column headers
+            elif "amount" in _HEADER_LABELS.values(row.text):
+                pass  # the check's amount again at the foot ("... Payment Amount 25.62"), which balancing checks
+            else:
+                self._provider_adjustment(row)
         elif self.claim is None:
             if not self._header(row) and self.remit.claims:
                 self.trust.review.append("document")
@@ -308,7 +348,9 @@ class _Reading:
         if not name or _HEADER_LABELS.values(row.text):
             return False
         self.remit.payer.name = name
-        self.trust.check("payer.name", row.conf(0, len(name)))
+        # A word of a title left on the name ("... HEALTH PLAN ELECTRONIC" before "REMITTANCE ADVICE") is the
+        # title's qualifier more likely than the payer's: the name is in doubt.
+        self.trust.check("payer.name", row.conf(0, len(name)), not _TITLE_WORDS & set(name.upper().split()))
         return True
 
     def _header(self, row: Line) -> bool:
@@ -338,15 +380,28 @@ class _Reading:
             remit.payment.method = _method_of(row.text[: values["number"].start].upper())
         return bool(values)
 
-    def _claim_start(self, row: Line) -> bool:
+    def _claim_start(self, row: Line, half: tuple[Line, dict[str, Labelled]] | None) -> bool:
+        """A claim's header: the patient's name and the claim's number or account, on one row or on two in a
+        row (either first); a row with one half waits for the next."""
         values = _CLAIM_LABELS.values(row.text)
-        if "name" not in values or not ({"number", "account"} & values.keys()):
-            return False
+        named, identified = "name" in values, bool({"number", "account"} & values.keys())
+        if named and identified:
+            self._new_claim([(row, values)])
+            return True
+        if not (named or identified) or any(_AMOUNT.fullmatch(word) for word in row.text.split()):
+            return False  # half a header prints no amounts
+        if half is not None and ("name" in half[1]) != named:
+            self._new_claim([half, (row, values)])
+            return True
+        self.half_header = (row, values)
+        return True
+
+    def _new_claim(self, rows: list[tuple[Line, dict[str, Labelled]]]) -> None:
         claim = RemittanceClaim()
         index = len(self.remit.claims)
         for key, attr in (("name", "patient_name"), ("member", "member_id"), ("number", "payer_claim_number"),
                           ("account", "account_number")):
-            found = values.get(key)
+            row, found = next(((r, v[key]) for r, v in rows if key in v), (rows[0][0], None))
             if found is None:
                 continue
             value = (found.value if key == "name" else re.sub(r"\s+", "", found.value) if key == "account"
@@ -359,7 +414,6 @@ class _Reading:
                 self.trust.check(f"claims.{index}.{attr}", conf, bool(_IDENTIFIER.fullmatch(value)))
         self.remit.claims.append(claim)
         self.claim, self.in_plb = claim, False
-        return True
 
     def _claim_row(self, row: Line) -> bool:
         """A service line, its remark codes, the claim's totals, or adjustments carried to a row of their own."""
@@ -375,12 +429,24 @@ class _Reading:
             return True
         if _CLAIM_TOTAL.match(text):
             return self._claim_totals(row)
-        first = text.split(" ", 1)[0]
+        first, _, rest = text.partition(" ")
         if date_of(first) or _RANGE.match(first) or (self.table and _DATE_SHAPE.match(first)):
             return self._service_line(row)
-        if claim.lines and (adjustments := list(_ADJ.finditer(text))) and not _ADJ.sub("", text).strip(" ;"):
+        second = rest.split(" ", 1)[0]
+        if _LINE_NUMBER.fullmatch(first) and (date_of(second) or _RANGE.match(second)
+                                               or (self.table and _DATE_SHAPE.match(second))):
+            return self._service_line(row, numbered=True)  # a line-number column before the dates
+        # An adjustment carried to a row of its own; on a scan its amount may end in a speck read as a digit
+        # ("PR-3 25.006"): the speck is blanked (same length, so confidences keep their place) and the amount
+        # is in doubt, for the line's arithmetic to settle.
+        specked = _SPECKED_AMOUNT.sub(r"\1 ", text) if row.conf(0, len(text)) < CERTAIN else text
+        if claim.lines and (adjustments := list(_ADJ.finditer(specked))) and not _ADJ.sub("", specked).strip(" ;"):
             path = f"claims.{len(self.remit.claims) - 1}.lines.{len(claim.lines) - 1}"
-            claim.lines[-1].adjustments.extend(self._adjustments(row, adjustments, path, len(claim.lines[-1].adjustments)))
+            first = len(claim.lines[-1].adjustments)
+            claim.lines[-1].adjustments.extend(self._adjustments(row, adjustments, path, first))
+            if specked != text:
+                self.trust.review.extend(f"{path}.adjustments.{first + n}.amount" for n, adj in enumerate(adjustments)
+                                         if _SPECKED_AMOUNT.search(text[adj.start("amt"):adj.end("amt") + 1]))
             return True
         return False
 
@@ -395,7 +461,7 @@ class _Reading:
             out.append(Adjustment(group=group, reason=adj["rc"], amount=money(adj["amt"])))
         return out
 
-    def _service_line(self, row: Line) -> bool:
+    def _service_line(self, row: Line, numbered: bool = False) -> bool:
         claim, trust = self.claim, self.trust
         assert claim is not None
         path = f"claims.{len(self.remit.claims) - 1}.lines.{len(claim.lines)}"
@@ -403,6 +469,8 @@ class _Reading:
         adjustments = list(_ADJ.finditer(text))
         cells = _tokens(_ADJ.sub(lambda m: " " * len(m.group()), text))
         line = ServiceLine(adjustments=self._adjustments(row, adjustments, path, 0))
+        if numbered:
+            cells.pop(0)
         first = cells.pop(0)
         printed = _RANGE.match(first.text)["a"] if _RANGE.match(first.text) else first.text  # type: ignore[index]
         line.service_date = date_of(printed)
@@ -423,7 +491,11 @@ class _Reading:
         """The HCPCS code; one whose glyphs had to be read otherwise ("EO47O", "KOQ823") is under review."""
         if _CODE.match(cell.text):
             line.procedure = cell.text
-            self.trust.check(f"{path}.procedure", row.conf(cell.start, cell.end), is_hcpcs(cell.text))
+            conf = row.conf(cell.start, cell.end)
+            # A typewriter's dotted zero reads as a 6, 8 or 9 ("E0470" as "E6470"), and every such reading is
+            # a HCPCS shape too: on a scan, a code with those digits is sure only when its glyphs were.
+            dotted = conf < CERTAIN and conf < _DOTTED_SURE and bool(re.search(r"[689]", cell.text[1:]))
+            self.trust.check(f"{path}.procedure", conf, is_hcpcs(cell.text) and not dotted)
             return
         readings = loose_line.code_readings(cell.text)
         # No single reading ("KO9001"): the code as printed, for the billing system's line to settle.
@@ -497,6 +569,17 @@ class _Reading:
         values = {key: found.value.strip("()").split()[0] for key, found in _PROVIDER_LABELS.values(
             _blank(row.text, amount)).items() if found.value.strip("()")}
         words = [c.text for c in cells if c is not amount]
+        if self.plb_columns and not values:
+            # Under the section's column headers: each word is its column's. A row short of a word cannot say
+            # which column it lacks (a missing member or a missing reference), so it is in doubt.
+            named = [c for c in self.plb_columns if c != "amount"]
+            members = {_shape(c.member_id) for c in remit.claims if c.member_id}
+            if len(words) == len(named) - 1 and "member" in named and not (
+                    set(words[1:]) & {w for w in words if _shape(w) in members or is_mbi(w)}):
+                named.remove("member")  # no word shaped as a member id: the row names no member
+            values = dict(zip(named, words))
+            if len(words) != len(named):
+                self.trust.review.append(f"provider_adjustments.{len(remit.provider_adjustments)}")
         reason = values.get("reason") or (words[0] if words else "")
         unlabelled = [w for w in words[1:2] if w.isalnum() and w.upper() not in _PROVIDER_LABEL_WORDS]
         ref = values.get("ref") or (unlabelled[0] if unlabelled else None)
@@ -530,6 +613,15 @@ class _Reading:
             elif claim.patient_responsibility == 0 and _patient_share(claim):
                 claim.patient_responsibility = _patient_share(claim)
             claim.status = status_for(claim.paid)  # type: ignore[assignment]
+
+
+def _plb_columns(text: str) -> list[str] | None:
+    """The fields a provider-level adjustments table's header row names, in order; None for any other row."""
+    found = sorted((f.start, key) for key, f in _PROVIDER_LABELS.headers(text).items())
+    words = set(re.sub(r"[#:.]", " ", text.upper()).split())
+    if "amount" not in {key for _, key in found} or not words <= _PROVIDER_LABEL_WORDS | {"ID", "NUMBER", "NO"}:
+        return None
+    return [key for _, key in found]
 
 
 def _join_split_amounts(text: str) -> str:

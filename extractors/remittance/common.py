@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from ..lines import CERTAIN
 
 AMT = r"-?[\d,]*\d\.\d\d"
+# A person's name as remittances print it: letters, spaces and the punctuation of names.
+_NAME_SHAPE = re.compile(r"[^\W\d_]+(?:[ ,.'-]+[^\W\d_]+)*\.?")
 
 
 def money(text: str) -> Decimal:
@@ -57,8 +60,11 @@ class Trust:
             self.review.append(path)
 
     def check_name(self, path: str, name: str | None, conf: float) -> None:
-        """A patient's name: an OCR'd one (below certain) one glyph confusion from a word the OCR model knows,
-        and not one itself, is in doubt however sure the OCR was (`extractors.names`)."""
+        """A patient's name: one with a digit or a colon ran into the next label ("MARTIN, BARBARA Subscriber 1D:
+        BRX2003", the label's I read as a 1) and is in doubt, whatever the layout; an OCR'd one (below certain)
+        one glyph confusion from a word the OCR model knows, and not one itself, is in doubt however sure the OCR
+        was (`extractors.names`)."""
         from ..names import likely_misread  # the word list is loaded only for OCR'd names
 
-        self.check(path, conf, conf >= CERTAIN or not name or not likely_misread(name))
+        shaped = not name or bool(_NAME_SHAPE.fullmatch(name))
+        self.check(path, conf, shaped and (conf >= CERTAIN or not name or not likely_misread(name)))

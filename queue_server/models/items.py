@@ -64,6 +64,8 @@ class WorkItem(Base):
     # Who holds it now (in progress), or for whom a supervisor reserved it (open).
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     lease_expires_at: Mapped[dt.datetime | None]
+    # When the holder's lease began: the touch time on resolving, without reading the events back.
+    claimed_at: Mapped[dt.datetime | None]
     snoozed_until: Mapped[dt.date | None]
 
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from ..domain import codes
 
 # Payload keys the item page lays out itself; the rest are shown as "other facts".
-KNOWN_KEYS = ("findings", "extracted", "confidence", "review", "problems")
+KNOWN_KEYS = ("findings", "extracted", "confidence", "review", "problems", "links")
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,14 @@ def other_facts(payload: dict[str, Any]) -> list[tuple[str, str]]:
     return [(path.replace("_", " "), codes.with_words(value) if path.endswith("status_code") and isinstance(value, str)
              else _text(value))
             for path, value in flatten({k: v for k, v in payload.items() if k not in KNOWN_KEYS})]
+
+
+def portal_link(payload: dict[str, Any]) -> str | None:
+    """The payer portal's page the robot asked about this claim; only a web address is a link (a bot's payload
+    is not trusted to hold one)."""
+    links = payload.get("links")
+    url = links.get("payer_portal") if isinstance(links, dict) else None
+    return url if isinstance(url, str) and re.match(r"^https?://[^\s\"'<>]+$", url) else None
 
 
 @dataclass(frozen=True)

@@ -129,6 +129,7 @@ def item(item_id: int) -> Any:
         claim_lines=presenters.claim_lines(payload),
         billing_link=config().billing_claim_url.format(claim_number=work_item.claim_number)
         if config().billing_claim_url and work_item.claim_number else None,
+        portal_link=presenters.portal_link(payload),
         to_check=sum(row.review for row in fields),
         problems=presenters.problems(payload), facts=presenters.other_facts(payload),
         holding=holding, lease_live=lease_live, colleagues=colleagues, audit_trail=audit_trail,

@@ -1,4 +1,4 @@
-"""Blue River Health Plan's provider EOB, printed two ways (`family_of`, stable per check):
+"""Blue River Health Plan's provider EOB, printed five ways (`family_of`, stable per check):
 
 - "br-block": the plan's own print program: a claim per block, the header's fields as "Label: value", the
   copay and coinsurance in one "Copay/Coins" column, adjustments as "CO-45 43.37; PR-3 25.00";
@@ -6,10 +6,21 @@
   wording ("Pay To", "Check No.", dashed four-digit dates), the paid amount before the patient's share, the
   copay and coinsurance in columns of their own, separate from/thru date columns, adjustments without
   separators;
-- "br-detail": the plan's newer claim-detail print, drawn after the reader by meaning was written and kept
-  out of all tuning (reported apart by bench/extract.py): a payment line of "Check Effective Date: Nov 20,
-  2026", four-digit service years, "Svc Date", "Submitted", "Approved", "Net Paid", adjustments separated by
-  commas, provider-level adjustments with the amount before the member.
+- "br-detail": the plan's newer claim-detail print, drawn after the reader by meaning was written: a payment
+  line of "Check Effective Date: Nov 20, 2026", four-digit service years, "Svc Date", "Submitted",
+  "Approved", "Net Paid", adjustments separated by commas, provider-level adjustments with the amount before
+  the member. It was kept out of tuning until its scans were worked on (2026-12-05), so it is no longer the
+  held-out family;
+- "br-era": the electronic remittance the plan pays by ACH, printed from its portal: the trace number for a
+  check number, ISO dates, a claim's header split over two lines, a line number column, each adjustment on a
+  row of its own under its service line ("Grp/Rsn" and "Adj Amt" columns), the paid amount last,
+  provider-level adjustments as a small table with its own headers. Held out at first (2026-12-05), then read
+  by meaning, so no longer held out;
+- "br-summary": a payment summary as a practice-management vendor's print module lays it out, drawn after
+  br-era was read and kept out of all tuning since (HELD_OUT, reported apart by bench/extract.py): the check
+  told in a sentence at the top ("Remittance 867089708 dated May 3, 2026 for $25.62"), the claim's header
+  cells between bars, dates spelled "Apr 02, 2026", dollar signs on every amount, the code and modifiers
+  joined by hyphens, adjustments as "CO45 $45.38 / PR3 $25.00".
 
 About a third of them come out of the payer's mailroom scanner: image-only
 PDFs with no text layer, which the extractors must read by OCR.
@@ -44,8 +55,8 @@ def is_scanned(check_number: str) -> bool:
     return int(hashlib.sha256(check_number.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF < SCANNED_SHARE
 
 
-FAMILIES = ("br-block", "br-grid", "br-detail")
-HELD_OUT = "br-detail"
+FAMILIES = ("br-block", "br-grid", "br-detail", "br-era", "br-summary")
+HELD_OUT = "br-summary"
 
 
 def family_of(check_number: str) -> str:
@@ -78,7 +89,8 @@ def _adjustments_text(adjustments: list[dict[str, Any]], separator: str) -> str:
 
 
 def lines_for(store: Store, remit: Any) -> list[str]:
-    drawers = {"br-block": _block_lines, "br-grid": _grid_lines, "br-detail": _detail_lines}
+    drawers = {"br-block": _block_lines, "br-grid": _grid_lines, "br-detail": _detail_lines, "br-era": _era_lines,
+               "br-summary": _summary_lines}
     return drawers[family_of(remit["check_number"])](store, remit)
 
 
@@ -197,6 +209,91 @@ def _detail_lines(store: Store, remit: Any) -> list[str]:
     for p in store.all("SELECT * FROM plb WHERE remit_id = ? ORDER BY id", remit["id"]):
         out.append(f" {p['reason']}  {p['reference']}  {dec(p['amount']):.2f}  (member {p['member_id'] or 'n/a'})")
     out.append(f"Total Payment: ${printed:,.2f}")
+    return out
+
+
+def _era_lines(store: Store, remit: Any) -> list[str]:
+    payer, date, printed = _check_facts(store, remit)
+    claims = _claims(store, remit)
+    out = [f"{payer['name'].upper():<64}ELECTRONIC REMITTANCE ADVICE",
+           f"{payer['address']:<64}Provider Copy",
+           "",
+           f"Provider Name {catalog.SUPPLIER['name']:<40}  Provider NPI {supplier_npi_of(store)}",
+           f"Payment Method ACH    Trace Number {remit['check_number']}    Issue Date {date:%Y-%m-%d}    "
+           f"Payment Amount {printed:,.2f}",
+           "~" * 118]
+    for n, rc in enumerate(claims, start=1):
+        out.append(f"CLAIM {n} OF {len(claims)}   Payer Claim Control # {rc['icn'] or ''}   "
+                   f"Patient Account # {rc['account_number']}")
+        out.append(f"  Patient {rc['patient_name']:<32} Member ID {rc['member_id'] or ''}")
+        out.append(f"  {'Ln':>2}  {'Service Dates':<21}  {'Proc':<6}{'Mod':<7}{'Units':>5} {'Billed':>9} {'Allowed':>9} "
+                   f"{'Ded':>7} {'Coins':>7} {'Copay':>7}  {'Grp/Rsn':<8}{'Adj Amt':>8} {'Paid':>9}")
+        for ln, (line, adjustments) in enumerate(_lines(store, rc), start=1):
+            frm, to = dt.date.fromisoformat(line["dos_from"]), dt.date.fromisoformat(line["dos_to"])
+            copay = _copay(adjustments)
+            first = adjustments[0] if adjustments else None
+            grp = f"{first['group']}-{first['reason']}" if first else ""
+            amt = f"{dec(first['amount']):.2f}" if first else ""
+            out.append(f"  {ln:>2}  {frm:%Y-%m-%d} {to:%Y-%m-%d}  {line['hcpcs']:<6}{line['modifiers']:<7}"
+                       f"{line['units']:>5} {dec(line['billed']):>9.2f} {dec(line['allowed']):>9.2f} "
+                       f"{dec(line['deductible']):>7.2f} {dec(line['coinsurance']) - copay:>7.2f} {copay:>7.2f}  "
+                       f"{grp:<8}{amt:>8} {dec(line['paid']):>9.2f}")
+            for more in adjustments[1:]:
+                out.append(f"  {'':>2}  {'':<21}  {'':<6}{'':<7}{'':>5} {'':>9} {'':>9} {'':>7} {'':>7} {'':>7}  "
+                           f"{more['group'] + '-' + more['reason']:<8}{dec(more['amount']):>8.2f}")
+            remarks = json.loads(line["remarks"])
+            if remarks:
+                out.append(f"        Remark codes {' '.join(remarks)}")
+        out.append(f"  Claim billed {dec(rc['billed']):.2f}   allowed {dec(rc['allowed']):.2f}   "
+                   f"patient responsibility {dec(rc['patient_responsibility']):.2f}   claim paid {dec(rc['paid']):.2f}")
+        out.append("")
+    plbs = store.all("SELECT * FROM plb WHERE remit_id = ? ORDER BY id", remit["id"])
+    out.append("PROVIDER LEVEL ADJUSTMENTS")
+    out.append(f"  {'Code':<6}{'Reference':<22}{'Member ID':<16}{'Amount':>10}")
+    for p in plbs:
+        out.append(f"  {p['reason']:<6}{p['reference']:<22}{p['member_id'] or '':<16}{dec(p['amount']):>10.2f}")
+    total_paid = sum((dec(rc["paid"]) for rc in claims), Decimal(0))
+    out.append(f"Claims paid {total_paid:,.2f}    Payment Amount {printed:,.2f}")
+    return out
+
+
+def _dollars(value: Decimal) -> str:
+    return f"-${-value:,.2f}" if value < 0 else f"${value:,.2f}"
+
+
+def _summary_lines(store: Store, remit: Any) -> list[str]:
+    payer, date, printed = _check_facts(store, remit)
+    claims = _claims(store, remit)
+    out = [f"PAYMENT SUMMARY FOR {catalog.SUPPLIER['name']} (NPI {supplier_npi_of(store)})",
+           f"{payer['name'].title()} | {payer['address']}",
+           f"Remittance {remit['check_number']} dated {date:%b %d, %Y} for {_dollars(printed)} (check)",
+           "-" * 118]
+    for rc in claims:
+        out.append(f"Acct {rc['account_number']} | {rc['patient_name']} | Member {rc['member_id'] or 'none'} | "
+                   f"Claim {rc['icn'] or 'none'}")
+        out.append(f"  {'Date':<13}{'Service':<15}{'Qty':>4} {'Charged':>10} {'Allowed':>10} {'Deductible':>11} "
+                   f"{'Coinsurance':>12} {'Paid':>10}   Adjustment Detail")
+        for line, adjustments in _lines(store, rc):
+            service = "-".join([line["hcpcs"], *line["modifiers"].split()])
+            detail = " / ".join(f"{a['group']}{a['reason']} {_dollars(dec(a['amount']))}" for a in adjustments)
+            out.append(f"  {dt.date.fromisoformat(line['dos_from']):%b %d, %Y}  {service:<15}{line['units']:>4} "
+                       f"{_dollars(dec(line['billed'])):>10} {_dollars(dec(line['allowed'])):>10} "
+                       f"{_dollars(dec(line['deductible'])):>11} "
+                       f"{_dollars(dec(line['coinsurance'])):>12} {_dollars(dec(line['paid'])):>10}   "
+                       f"{detail}")
+            remarks = json.loads(line["remarks"])
+            if remarks:
+                out.append(f"  Remarks {' '.join(remarks)}")
+        out.append(f"  Subtotal charged {_dollars(dec(rc['billed']))}  allowed {_dollars(dec(rc['allowed']))}  "
+                   f"paid {_dollars(dec(rc['paid']))}  patient owes {_dollars(dec(rc['patient_responsibility']))}")
+        out.append("")
+    plbs = store.all("SELECT * FROM plb WHERE remit_id = ? ORDER BY id", remit["id"])
+    if plbs:
+        out.append("Adjustments to this payment")
+        for p in plbs:
+            member = f" for member {p['member_id']}" if p["member_id"] else ""
+            out.append(f"  {p['reason']} ref {p['reference']}{member}: {_dollars(dec(p['amount']))}")
+    out.append(f"Total of this remittance {_dollars(printed)}")
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sandbox.documents import eob
 from sandbox.documents.spr import supplier_npi_of
 from sandbox.world.store import Store, dec
 
@@ -32,11 +33,13 @@ def remittance(store: Store, remit_id: int) -> dict[str, Any]:
                        "billed": rc["billed"], "allowed": rc["allowed"], "paid": rc["paid"],
                        "patient_responsibility": rc["patient_responsibility"], "lines": lines})
     balanced = dec(remit["misprint"]) == 0
+    # The plan's electronic remittance is printed for payments it sends by ACH.
+    by_ach = remit["payer_key"] == "bluriver" and eob.family_of(remit["check_number"]) == "br-era"
     return {
         "document_type": "remittance",
         "payer": {"name": payer["name"], "id": None},
         "payee": {"name": "SUMMIT HOME MEDICAL SUPPLY", "npi": supplier_npi_of(store)},
-        "payment": {"method": "CHK", "number": remit["check_number"], "date": remit["remit_date"],
+        "payment": {"method": "ACH" if by_ach else "CHK", "number": remit["check_number"], "date": remit["remit_date"],
                     "amount": f"{dec(remit['amount']) + dec(remit['misprint']):.2f}"},
         "claims": claims,
         "provider_adjustments": [{"reason": p["reason"], "reference": p["reference"], "member_id": p["member_id"],

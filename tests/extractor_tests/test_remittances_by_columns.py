@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -128,7 +129,7 @@ def test_an_identifier_out_of_the_payers_shape_is_under_review(docs_dir: Path) -
     # Four claims print "GSM" and four digits; the fifth's member id has a letter where a digit stands.
     claims = []
     for n, member in enumerate(("GSM0042", "GSM0077", "GSM0101", "GSM0203", "GSMO304")):
-        claims += [f"Patient Name: DOE, JANE{n}   Member ID: {member}   Patient Acct #: 10000{n}-1   Claim #: G26-000{n}",
+        claims += [f"Patient Name: DOE, JANE {'ABCDE'[n]}   Member ID: {member}   Patient Acct #: 10000{n}-1   Claim #: G26-000{n}",
                    OTHER_PAYER[5],
                    "09/14/2026  E0431      RR           1         120.00           86.00        0.00         0.00"
                    "    86.00          0.00  CO-45 34.00"]
@@ -159,3 +160,82 @@ def test_what_a_scan_garbled_in_a_line_is_read_in_doubt_and_the_arithmetic_fills
     assert remit.claims[1].lines[0].procedure == "EO9431"
     review += repair.repair(remit)
     assert line.coinsurance == Decimal("20.00")
+
+
+def test_a_name_run_into_a_label_ocr_damaged_stops_there_and_is_in_doubt() -> None:
+    # "Member ID" read as "Subscriber 1D:" on a scan: the name must not swallow it unsaid.
+    damaged = list(OTHER_PAYER)
+    damaged[4] = "Patient Name: DOE, JANE   Subscriber 1D: GSM0042   Patient Acct #: 100001-1   Claim #: G26-0001"
+    remit, _, review = by_columns.parse(Line.plain(text) for text in damaged)
+    assert remit.claims[0].patient_name == "DOE, JANE" and remit.claims[0].member_id == "GSM0042"
+    assert "claims.0.member_id" in review and "claims.0.patient_name" not in review
+    # Were the label not recognised at all, a name with digits or a colon is no name.
+    damaged[4] = "Patient Name: DOE, JANE Subscr1ber 1D; GSM0042   Patient Acct #: 100001-1   Claim #: G26-0001"
+    remit, _, review = by_columns.parse(Line.plain(text) for text in damaged)
+    assert remit.claims[0].patient_name != "DOE, JANE" and "claims.0.patient_name" in review
+
+
+def test_a_title_word_left_on_the_payers_name_puts_it_in_doubt() -> None:
+    titled = list(OTHER_PAYER)
+    titled[0] = "GRANITE STATE MUTUAL PROVIDER PAYMENT STATEMENT"  # a title the vocabulary does not know
+    remit, _, review = by_columns.parse(Line.plain(text) for text in titled)
+    assert remit.payer.name == titled[0] and "payer.name" in review
+    remit, _, review = by_columns.parse(Line.plain(text) for text in OTHER_PAYER)
+    assert remit.payer.name == "GRANITE STATE MUTUAL" and "payer.name" not in review
+
+
+ERA = [
+    "GRANITE STATE MUTUAL                                  ELECTRONIC REMITTANCE ADVICE",
+    "Provider Name SUMMIT HOME MEDICAL SUPPLY    Provider NPI 1234567893",
+    "Payment Method ACH    Trace Number 9900112233    Issue Date 2026-10-02    Payment Amount 95.00",
+    "CLAIM 1 OF 1   Payer Claim Control # G26-0001   Patient Account # 100001-1",
+    "  Patient DOE, JANE                  Member ID GSM0042",
+    "  Ln  Service Dates          Proc  Mod    Units    Billed   Allowed     Ded   Coins   Copay  Grp/Rsn  Adj Amt      Paid",
+    "   1  2026-09-10 2026-09-10  E0601 RR         1    150.00    100.00    0.00   20.00    0.00  CO-45      50.00     80.00",
+    "                                                                                             PR-2       20.00",
+    "  Claim billed 150.00   allowed 100.00   patient responsibility 20.00   claim paid 80.00",
+    "PROVIDER LEVEL ADJUSTMENTS",
+    "  Code  Reference             Member ID           Amount",
+    "  WO    OVP-1                 GSM0042              15.00",
+    "Claims paid 80.00    Payment Amount 95.00",
+]
+
+
+def test_an_era_with_a_two_row_claim_header_line_numbers_and_a_provider_table_is_read_by_meaning() -> None:
+    remit, _, review = by_columns.parse(Line.plain(text) for text in ERA)
+    assert (remit.payer.name, remit.payee.name, remit.payment.number, str(remit.payment.date)) == \
+        ("GRANITE STATE MUTUAL", "SUMMIT HOME MEDICAL SUPPLY", "9900112233", "2026-10-02")
+    claim = remit.claims[0]
+    assert (claim.patient_name, claim.member_id, claim.payer_claim_number, claim.account_number) == \
+        ("DOE, JANE", "GSM0042", "G26-0001", "100001-1")
+    line = claim.lines[0]
+    assert (str(line.service_date), line.procedure, line.modifiers, line.units, str(line.paid)) == \
+        ("2026-09-10", "E0601", ["RR"], 1, "80.00")
+    assert [(a.group, a.reason, str(a.amount)) for a in line.adjustments] == [("CO", "45", "50.00"), ("PR", "2", "20.00")]
+    plb = remit.provider_adjustments[0]
+    assert (plb.reason, plb.reference, plb.member_id, str(plb.amount)) == ("WO", "OVP-1", "GSM0042", "15.00")
+    assert review == []
+
+
+def test_a_provider_adjustment_row_short_of_a_column_is_in_doubt() -> None:
+    # Under "Code Reference Member ID Amount", "WO GSM0042 15.00" lacks either the reference or the member.
+    short = [*ERA[:11], "  WO    GSM0042              15.00", *ERA[12:]]
+    remit, _, review = by_columns.parse(Line.plain(text) for text in short)
+    assert "provider_adjustments.0" in review
+
+
+def test_a_scanned_code_with_a_dotted_zeros_lookalike_is_sure_only_when_its_glyphs_were() -> None:
+    # "E6470" may be E0470 with the typewriter's dotted zero read as a 6: at 92% it is in doubt, at 99% not.
+    def scanned(text: str, code_conf: float) -> Line:
+        line = Line.plain(text)
+        start = line.text.index("E6470")
+        line.spans = [(m.start(), m.end(), code_conf if m.start() == start else 97.0)
+                      for m in re.finditer(r"\S+", line.text)]
+        return line
+
+    page = [Line.plain(t) for t in ERA[:6]]
+    row = "   1  2026-09-10 2026-09-10  E6470 RR         1    150.00    100.00    0.00   20.00    0.00  CO-45      50.00     80.00"
+    for conf, doubted in ((92.0, True), (99.0, False)):
+        rows = [*page, scanned(row, conf), *[Line.plain(t) for t in ERA[7:]]]
+        _remit, _, review = by_columns.parse(rows)
+        assert ("claims.0.lines.0.procedure" in review) is doubted, (conf, review)

@@ -35,10 +35,16 @@ def test_scanned_eobs_have_no_silent_errors(world: Store, docs_dir: Path) -> Non
         path = docs_dir / f"scan-{row['id']}.pdf"
         path.write_bytes(eob.render(world, row["id"]))
         document = extract(path)
+        if document.document_type != "remittance":
+            # Not even told for a remittance: only the layout nobody tuned for may be, and nothing is posted from
+            # it (the EOB robot hands such a check to a person whole).
+            assert eob.family_of(row["check_number"]) == eob.HELD_OUT, (row["id"], document.document_type)
+            continue
         assert document.ocr is True and document.pages >= 1
         got = document.model_dump(mode="json")
         names, wrong = wrong_fields(remittance(world, row["id"]), got)
-        fields, right = fields + len(names), right + len(names) - len(wrong)
+        if eob.family_of(row["check_number"]) != eob.HELD_OUT:  # accuracy on the tuned layouts; safety on all
+            fields, right = fields + len(names), right + len(names) - len(wrong)
         if document.balanced:
             missed = [p for p in wrong if not _covered(p, document.review)]
             if missed:

@@ -36,6 +36,8 @@ def test_a_patients_claims_share_inquiries_of_at_most_a_year() -> None:
 
 
 class FakeMedicare:
+    base = "https://medicare.example"
+
     def __init__(self, rows: list[StatusRow]) -> None:
         self.rows = rows
         self.asked: list[tuple[str, dt.date, dt.date]] = []
@@ -144,3 +146,7 @@ def test_a_refused_status_note_goes_to_a_person_as_business_work_with_the_status
     assert sorted(kinds) == ["claim_review", "denial"], kinds
     refused = next(f.item for f in outcome.filings if f.item["kind"] == "claim_review")
     assert "CLAIM LOCKED BY ANOTHER USER" in refused["summary"] and outcome.totals["notes_refused"] == 1
+    # One payer identity whichever robot files (bots/payers.py), and the portal's page where a person looks it up.
+    denial = next(f.item for f in outcome.filings if f.item["kind"] == "denial")
+    assert {f.item["payer"] for f in outcome.filings} == {"Medicare"}
+    assert denial["payload"]["links"] == {"payer_portal": "https://medicare.example/claim-status"}

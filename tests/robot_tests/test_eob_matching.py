@@ -302,3 +302,25 @@ def test_a_correction_that_matches_no_open_claim_is_reported_as_not_held_and_not
     [(_, held, detail)] = queue.reports
     assert held is False and "no open claim matches" in detail
     assert outcome.totals["corrections_failed"] == 1
+
+
+def test_an_eob_not_read_as_a_remittance_goes_to_a_person_whole_and_nothing_is_posted() -> None:
+    # A layout the readers do not know, taken for an order (the supplier's "MEDICAL SUPPLY" reads as ordering).
+    from bots.robots.base import NightContext
+    from bots.runtime.checkpoints import Unit
+
+    billing = Billing([_row("C1")], searched=[])
+    robot = EobPostingRobot()
+
+    async def download(ctx: Any, worker: Any, data: Any) -> tuple[bytes, dict[str, Any]]:
+        return samples.text_pdf(["PAYMENT SUMMARY"]), {"document_type": "swo", "problems": [], "review": []}
+
+    robot._download = download  # type: ignore[method-assign]
+    unit = Unit(1, "bluriver:777", {"payer": "bluriver", "portal": "bluriver", "check": "777", "date": "2026-11-19",
+                                    "amount": "25.62", "href": "/x"}, {}, 1)
+    ctx = NightContext(DOS, None, None, Path("/nonexistent"))  # type: ignore[arg-type]
+    outcome = asyncio.run(robot.work(ctx, Worker(sessions={"billing": billing}), unit))  # type: ignore[dict-item]
+    [filing] = outcome.filings
+    assert filing.item["kind"] == "unbalanced_remittance" and filing.item["payer"] == "Blue River Health Plan"
+    assert "read as SWO" in filing.item["payload"]["findings"][0] and filing.attachments
+    assert not billing.postings and outcome.totals["remittances_unreadable"] == 1

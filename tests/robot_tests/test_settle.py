@@ -91,6 +91,15 @@ def test_a_code_ocr_damaged_past_any_hcpcs_is_the_claims_only_line_of_its_date_a
     recoded = settle({"lines": [_line("EI392")]}, 0, ["claims.0.lines.0.procedure"], _claim(("E1390", "200.00")),
                      balanced=True)
     assert recoded.doubts == ["claims.0.lines.0.procedure"]
+    # "E6470": a typewriter's dotted zero read as a 6 (the reader puts such codes in doubt on a scan). The
+    # claim's only line of that date and amount is E0470, which differs by that zero alone: settled.
+    dotted = {"lines": [_line("E6470")]}
+    found = settle(dotted, 0, ["claims.0.lines.0.procedure"], _claim(("E0470", "200.00")), balanced=True)
+    assert found.doubts == [] and dotted["lines"][0]["procedure"] == "E0470"
+    # A digit other than a dotted zero's lookalikes differs as well: no longer the zero alone.
+    other = settle({"lines": [_line("E6471")]}, 0, ["claims.0.lines.0.procedure"], _claim(("E0470", "200.00")),
+                   balanced=True)
+    assert other.doubts == ["claims.0.lines.0.procedure"]
     # Two lines of that date and amount: nothing says which.
     twice = settle({"lines": [_line("A703")]}, 0, ["claims.0.lines.0.procedure"],
                    _claim(("A7030", "200.00"), ("A7031", "200.00")), balanced=True)

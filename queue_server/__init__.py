@@ -9,7 +9,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask, g, session
 from flask_wtf.csrf import CSRFProtect
 
 from hme_rpa.config import Config
@@ -18,6 +18,8 @@ from .db import Database
 from .logging_setup import install_log_filters
 
 csrf = CSRFProtect()
+# Messages kept for the next page a person opens (`flash`): the newest few.
+MAX_MESSAGES = 3
 db = Database()
 
 
@@ -67,6 +69,16 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     @app.before_request
     def _request_clock() -> None:
         g.now = config.now()
+
+    @app.after_request
+    def _few_messages(response: Any) -> Any:
+        # Messages wait in the session cookie until a page shows them; a person who works by keyboard from
+        # redirect to redirect (or a script) would otherwise grow it with every action until the browser
+        # drops it. A page shows the newest few.
+        waiting = session.get("_flashes")
+        if waiting and len(waiting) > MAX_MESSAGES:
+            session["_flashes"] = waiting[-MAX_MESSAGES:]
+        return response
 
     @app.after_request
     def _security_headers(response: Any) -> Any:

@@ -416,3 +416,21 @@ def test_an_item_links_to_the_payers_portal_page_the_robot_asked_and_to_nothing_
     assert "payer_portal" not in page  # laid out as a link, not listed among the other facts
     page = client.get(f"/items/{forged}").get_data(as_text=True)
     assert "javascript:" not in page and "look the claim up at the payer" not in page
+
+
+def test_messages_waiting_for_a_page_are_the_newest_few(
+        client: FlaskClient, make_user: Callable[..., User], make_item: Callable[..., int]) -> None:
+    # Resolving from redirect to redirect without opening a page (keyboard work, a script) must not grow the
+    # session cookie with every action.
+    make_user("bea", teams=[Team.DENIALS])
+    ids = [make_item(kind=Kind.DENIAL) for _ in range(6)]
+    login(client, "bea")
+    token = csrf_from(client.get("/").get_data(as_text=True))
+    for _ in ids:
+        location = client.post("/next", data={"csrf_token": token}).headers["Location"]
+        resolved = client.post(f"{location}/resolve", data={"csrf_token": token, "outcome": "appeal_filed"})
+        assert resolved.status_code == 302
+    with client.session_transaction() as kept:
+        assert len(kept.get("_flashes", [])) == 3
+    page = client.get("/").get_data(as_text=True)
+    assert page.count('class="flash') == 3

@@ -198,8 +198,7 @@ class EobPostingRobot(Robot):
         if payer is None or not data.get("check"):
             entry = {"state": "refused", "items": [], "detail": "the item does not say which payer's check paid it"}
         else:
-            base_item = {"source": self.name, "payer": data["payer"],
-                         "payer_type": "medicare" if payer == "medicare" else "commercial",
+            base_item = {"source": self.name, "payer": named.name, "payer_type": named.type.value,
                          "remittance_date": data["remittance_date"]}
             previous = _record(records.get("0"))
             if previous is None or previous["state"] == "posting":

@@ -132,15 +132,20 @@ def most_urgent(session: Session, user: User, now: dt.datetime, limit: int) -> l
 
     Items a supervisor reserved for the user come first; then the pool, one priority segment at a time, each
     read per team in index order and merged, until `limit` are found: a few index rows per click instead of a
-    sort of every open item. The parts are one statement, a UNION ALL under a LIMIT: PostgreSQL's Append and
-    SQLite's compound select read their parts in order and stop when the limit is met, so the later segments
-    (whose filters may scan far) are read only when the earlier fall short, and a click costs one round trip
-    where it cost up to seven. The statement is built once per set of teams and kept, with the times, the user
-    and the limit bound per click: building and compiling it cost more than running it.
+    sort of every open item, and the later segments (whose filters may scan far) only when the earlier fall
+    short. Each statement is built once per set of teams and kept, with the times, the user and the limit
+    bound per click: building and compiling them cost more than running them. (One UNION ALL of every segment
+    under a LIMIT, one round trip, was tried: PostgreSQL plans the whole union on every click, 2.3 ms for two
+    teams and 8.7 ms for six at 100,000 open items, where these few small statements take 0.9 ms in all.)
     """
     today = now.date()
     values = {"now": now, "today": today, "horizon": priority.horizon_of(today), "me": user.id, "wanted": limit}
-    return list(session.scalars(_shortlist_statement(tuple(user.teams)), values))
+    ids = list(session.scalars(_reserved_statement(), values))
+    for statement in _pool_statements(tuple(user.teams)):
+        if len(ids) >= limit:
+            break
+        ids += session.scalars(statement, {**values, "wanted": limit - len(ids)})
+    return ids[:limit]
 
 
 def _bound() -> tuple[Any, Any, Any, Any, Any]:
@@ -148,19 +153,14 @@ def _bound() -> tuple[Any, Any, Any, Any, Any]:
             bindparam("horizon", type_=Date()), bindparam("me", type_=Integer()), bindparam("wanted", type_=Integer()))
 
 
-@functools.lru_cache(maxsize=256)
-def _shortlist_statement(teams: tuple[Team, ...]) -> Any:
-    parts = [part.subquery() for part in (_reserved_statement(), *_pool_statements(teams))]
-    merged = union_all(*[select(part.c.id) for part in parts]).subquery()
-    return select(merged.c.id).limit(_bound()[4])
-
-
+@functools.lru_cache(maxsize=1)
 def _reserved_statement() -> Any:
     now, today, horizon, me, wanted = _bound()
     return (select(WorkItem.id).where(WorkItem.assignee_id == me, WorkItem.status == Status.OPEN)
             .order_by(*priority.order_by_between(WorkItem, now, today, horizon)).limit(wanted))
 
 
+@functools.lru_cache(maxsize=256)
 def _pool_statements(teams: tuple[Team, ...]) -> tuple[Any, ...]:
     """One statement per priority segment, in order, each merging the teams' index reads (none without teams)."""
     if not teams:

@@ -189,3 +189,104 @@ def test_the_validation_view_outlines_a_field_where_it_was_read(
         session.expire_all()
         done = session.get(WorkItem, item_id)
         assert done is not None and done.outcome == "corrected_handed_back"
+
+
+def _cmn_with_problems(tmp_path: Path) -> tuple[bytes, str, dict]:
+    """A faxed CMN from a small sandbox world that the rules find problems with, as the extractor reads it."""
+    import json
+
+    from extractors import extract
+    from sandbox import serve
+    from sandbox.documents import forms
+    from sandbox.world.store import Store
+
+    serve.reset(tmp_path / "world", seed=21, claims=150, today=dt.date(2026, 11, 20))
+    store = Store(serve.store_path(tmp_path / "world"))
+    for doc in store.all("SELECT * FROM documents WHERE doc_type = 'cmn' AND valid = 0 ORDER BY id"):
+        data, content_type = forms.render(dict(doc), json.loads(doc["fields"]))
+        path = tmp_path / f"cmn-{doc['id']}.{'tif' if content_type == 'image/tiff' else 'pdf'}"
+        path.write_bytes(data)
+        read = extract(path).model_dump(mode="json")
+        if read["problems"] and read["fields"]:
+            return data, path.name, read
+    raise AssertionError("the world holds no CMN the rules find problems with")
+
+
+def test_each_kind_of_item_is_worked_on_one_screen(
+        app: Flask, session: Session, make_user: Callable[..., User], make_item: Callable[..., int],
+        tmp_path: Path) -> None:
+    """Issue 31: an unbalanced remittance explained in numbers, a CMN with its problems in words beside the fields
+    they concern, a denial with its codes in words; each at 1400x1000 with the document beside its fields, the
+    page at most two screens tall."""
+    from bots.robots.eob_posting import claim_view
+    from bots.robots.imbalance import explain
+    from extractors import extract
+    from sandbox.documents import pdf
+
+    make_user("rio", teams=[Team.CASH_POSTING, Team.DOCUMENTATION, Team.DENIALS], display_name="Rio Vance")
+    store = app.config["HME"].attachment_dir
+
+    def attach(item_id: int, data: bytes, name: str) -> None:
+        item = session.get(WorkItem, item_id)
+        assert item is not None
+        attachments.store(session, store, item, __import__("io").BytesIO(data), filename=name, label="document",
+                          max_bytes=10**7, actor_label="bot:test")
+
+    # An unbalanced remittance: the check printed 85.00 where its claims paid 80.00.
+    misprinted = [line.replace("$   80.00", "$   85.00") for line in VALIDATION_REMITTANCE]
+    (tmp_path / "misprinted.pdf").write_bytes(pdf.text_pages([misprinted]))
+    remit = extract(tmp_path / "misprinted.pdf").model_dump(mode="json")
+    assert remit["balanced"] is False
+    unbalanced = make_item(kind=Kind.UNBALANCED_REMITTANCE, summary="Remittance 9900112233 does not balance",
+                           payload={"findings": [*explain(remit), *remit["problems"]], "extracted": remit})
+    attach(unbalanced, (tmp_path / "misprinted.pdf").read_bytes(), "EOB-9900112233.pdf")
+    # A CMN the rules find problems with.
+    fax, fax_name, cmn = _cmn_with_problems(tmp_path)
+    cmn_item = make_item(kind=Kind.CMN_INVALID, summary="CMS-484 is not valid", payload={"extracted": cmn})
+    attach(cmn_item, fax, fax_name)
+    # A denial: the line denied CO-16 with remark MA130.
+    denied = [VALIDATION_REMITTANCE[0], VALIDATION_REMITTANCE[1],
+              VALIDATION_REMITTANCE[2].replace("$   80.00", "$    0.00"), *VALIDATION_REMITTANCE[3:6],
+              "09/10/2026  E0601      RR NU        1         150.00            0.00        0.00         0.00     0.00"
+              "  CO-16 150.00", "Remark Codes: MA130",
+              "Claim Total: Billed Amount 150.00 Allowed Amount 0.00 Payment 0.00", "Total Paid 0.00"]
+    (tmp_path / "denied.pdf").write_bytes(pdf.text_pages([denied]))
+    denial_remit = extract(tmp_path / "denied.pdf").model_dump(mode="json")
+    assert denial_remit["balanced"] is True
+    denial = make_item(kind=Kind.DENIAL, summary="Denied CO-16", reason_codes=["CO-16", "MA130"],
+                       payload={"extracted": claim_view(denial_remit, 0, [])})
+    attach(denial, (tmp_path / "denied.pdf").read_bytes(), "EOB-denied.pdf")
+
+    with live_server(app) as base, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{base}/")
+        page.fill("input[name=username]", "rio")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button:has-text('Log in')")
+        expected = {
+            unbalanced: ["Check amount 85.00; the claims' payments 80.00 less provider adjustments 0.00 come to "
+                         "80.00 (5.00 apart)"],
+            cmn_item: [f"{code} (" for code in cmn["problems"]],
+            denial: ["CO-16 (lacks information or billing error; unprocessable)",
+                     "MA130 (incomplete or invalid claim; no appeal rights, resubmit)"],
+        }
+        for item_id, texts in expected.items():
+            page.goto(f"{base}/items/{item_id}")
+            page.wait_for_function("document.querySelector('img.page') && "
+                                   "document.querySelector('img.page').naturalWidth > 500")
+            main = page.inner_text("main")
+            for text in texts:
+                assert text in main, (item_id, text)
+            fields_box = page.locator("#fields").bounding_box()
+            pane = page.locator(".evidence-card").bounding_box()
+            assert fields_box and pane and pane["x"] > fields_box["x"] + fields_box["width"] - 5, item_id  # beside
+            height = page.evaluate("document.documentElement.scrollHeight")
+            assert height <= 2000, (item_id, height)
+            shot = tmp_path / f"item-{Kind(session.get(WorkItem, item_id).kind).value}.png"  # type: ignore[union-attr]
+            page.screenshot(path=shot, full_page=False)
+            keep_screenshot(shot)
+        # The CMN's problems stand beside the fields they concern (those about a field the form has).
+        page.goto(f"{base}/items/{cmn_item}")
+        placed = " ".join(page.locator("tr.problem-row").all_inner_texts())
+        concerned = [code for code in cmn["problems"] if code not in ("MISSING_HCPCS", "NO_DOCUMENT")]
+        assert all(code in placed for code in concerned), (cmn["problems"], placed)

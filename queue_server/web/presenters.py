@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ class FieldRow:
     review: bool
     page: int | None = None  # where it was read (the extractor's `fields`), on the item's document
     box: str | None = None  # "x0,y0,x1,y1" as fractions of the page
+    problems: tuple[str, ...] = ()  # what the rules found wrong with this field, in words
 
     @property
     def label(self) -> str:
@@ -106,7 +108,34 @@ def field_rows(payload: dict[str, Any]) -> list[FieldRow]:
                              in_doubt(path, review),
                              int(found["page"]) if located and isinstance(found.get("page"), int) else None,
                              ",".join(f"{float(v):.4f}" for v in box) if located else None))
+    concerns = _concerns(problems(payload))
+    rows = [dataclasses.replace(row, problems=tuple(words for prefix, words in concerns
+                                                    if row.path == prefix or row.path.startswith(prefix + ".")))
+            for row in rows]
     return sorted(rows, key=lambda row: _order(row.path))
+
+
+# The fields each problem the form rules find is about (docs/domain/medical-necessity.md), by path prefix.
+_CONCERNS = {
+    "MISSING_TEST_RESULT": ("test.pao2_mmhg", "test.sao2_percent"),
+    "TEST_NOT_QUALIFYING": ("test.pao2_mmhg", "test.sao2_percent", "test.condition"),
+    "TEST_DATE_OUT_OF_WINDOW": ("test.date", "initial_date"),
+    "MISSING_SIGNATURE": ("signature_present",),
+    "MISSING_SIGNATURE_DATE": ("signature_date",),
+    "MISSING_HCPCS": ("hcpcs", "items"),
+    "MISSING_LENGTH_OF_NEED": ("length_of_need_months",),
+    "MISSING_PRACTITIONER_NPI": ("practitioner.npi", "physician.npi"),
+}
+
+
+def _concerns(found: list[str]) -> list[tuple[str, str]]:
+    """(field path prefix, the problem in words) for each problem that concerns particular fields."""
+    return [(prefix, codes.with_words(code)) for code in found for prefix in _CONCERNS.get(code, ())]
+
+
+def problems_in_words(payload: dict[str, Any]) -> list[str]:
+    """Every problem the readers and robots found, in words ("MISSING_SIGNATURE (no signature in ...)")."""
+    return [codes.with_words(code) for code in problems(payload)]
 
 
 def in_doubt(path: str, review: set[str]) -> bool:

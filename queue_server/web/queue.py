@@ -131,7 +131,7 @@ def item(item_id: int) -> Any:
         if config().billing_claim_url and work_item.claim_number else None,
         portal_link=presenters.portal_link(payload),
         to_check=sum(row.review for row in fields),
-        problems=presenters.problems(payload), facts=presenters.other_facts(payload),
+        problems=presenters.problems_in_words(payload), facts=presenters.other_facts(payload),
         holding=holding, lease_live=lease_live, colleagues=colleagues, audit_trail=audit_trail,
         tomorrow=(g.now.date() + dt.timedelta(days=1)).isoformat(),
         default_follow_up=_default_follow_up(g.now.date()).isoformat(),

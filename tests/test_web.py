@@ -434,3 +434,52 @@ def test_messages_waiting_for_a_page_are_the_newest_few(
         assert len(kept.get("_flashes", [])) == 3
     page = client.get("/").get_data(as_text=True)
     assert page.count('class="flash') == 3
+
+
+def test_the_days_list_sets_follow_ups_due_back_and_missed_deadlines_apart(
+        client: FlaskClient, make_user: Callable[..., User], make_item: Callable[..., int], session: Session,
+        config: Config) -> None:
+    make_user("bea", teams=[Team.DOCUMENTATION])
+    today = config.now().date()
+    due = make_item(kind=Kind.CMN_INVALID, claim_number="DUE1")
+    later = make_item(kind=Kind.CMN_INVALID, claim_number="LATER1")
+    missed = make_item(kind=Kind.CMN_INVALID, claim_number="MISSED1")
+    for item_id, status, until in ((due, Status.SNOOZED, today), (later, Status.SNOOZED, today + dt.timedelta(days=3))):
+        item = fresh(session, item_id)
+        item.status, item.snoozed_until = status, until
+    fresh(session, missed).deadline = today - dt.timedelta(days=2)
+    session.commit()
+    login(client, "bea")
+    page = client.get("/").get_data(as_text=True)
+    assert "1 follow-up due back today" in page and "1 past the payer's deadline" in page
+    listed = client.get("/?status=due_back").get_data(as_text=True)
+    assert "DUE1" in listed and "LATER1" not in listed and "MISSED1" not in listed
+    listed = client.get("/?status=past_deadline").get_data(as_text=True)
+    assert "MISSED1" in listed and "DUE1" not in listed
+
+
+def test_a_supervisor_reserves_several_items_for_one_person_at_once(
+        client: FlaskClient, make_user: Callable[..., User], make_item: Callable[..., int], session: Session) -> None:
+    make_user("sam", role=Role.SUPERVISOR, teams=list(Team))
+    cal = make_user("cal", teams=[Team.DENIALS], display_name="Cal Brooks")
+    first, second, done = (make_item(kind=Kind.DENIAL) for _ in range(3))
+    fresh(session, done).status = Status.RESOLVED
+    session.commit()
+    login(client, "sam")
+    page = client.get("/?status=all").get_data(as_text=True)
+    assert 'id="bulk-form"' in page and 'value="%d" form="bulk-form"' % first in page
+    resp = post_form(client, "/reassign", {"user_id": str(cal.id), "item": [str(first), str(second), str(done)],
+                                           "note": "Cal knows this payer", "back": "/?status=all"})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/?status=all")
+    session.expire_all()
+    assert [fresh(session, i).assignee_id for i in (first, second)] == [cal.id, cal.id]
+    assert fresh(session, done).assignee_id is None  # resolved: not given, and said so
+    message = client.get("/").get_data(as_text=True)
+    assert "2 items reserved for Cal Brooks" in message and f"#{done}" in message
+    assert session.scalar(select(func.count()).select_from(ItemEvent).where(
+        ItemEvent.type == EventType.REASSIGNED)) == 2
+    # Billers have no such form, and the route refuses them.
+    biller = client.application.test_client()
+    login(biller, "cal")
+    assert 'id="bulk-form"' not in biller.get("/").get_data(as_text=True)
+    assert post_form(biller, "/reassign", {"user_id": str(cal.id), "item": [str(first)]}).status_code == 403

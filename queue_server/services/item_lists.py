@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy import Select, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..domain import priority
@@ -23,7 +23,9 @@ class Filters:
     team: str = ""
     kind: str = ""
     payer: str = ""
-    status: str = "active"  # "active" (not resolved), "all", or one Status value
+    # "active" (not resolved), "all", one Status value, "due_back" (snoozed until today or before: the
+    # follow-ups due) or "past_deadline" (not resolved, the payer's deadline passed)
+    status: str = "active"
     page: int = 1
     # The items one robot run filed: its robot, and filed from `since` until `until` (ISO times).
     source: str = ""
@@ -68,6 +70,8 @@ class ListPage:
     pages: int
     waiting: int  # what "Next item" could hand this user now
     payers: Sequence[str]
+    due_back: int = 0  # snoozed items of the user's whose follow-up date has come
+    past_deadline: int = 0  # unresolved items of the user's whose payer deadline has passed
 
 
 def visible_to(user: User) -> Any:
@@ -82,7 +86,15 @@ def _like_prefix(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _filtered(stmt: Select[Any], f: Filters) -> Select[Any]:
+def _due_back(today: dt.date) -> Any:
+    return and_(WorkItem.status == Status.SNOOZED, WorkItem.snoozed_until <= today)
+
+
+def _past_deadline(today: dt.date) -> Any:
+    return and_(WorkItem.status.in_(UNRESOLVED), WorkItem.deadline < today)
+
+
+def _filtered(stmt: Select[Any], f: Filters, today: dt.date) -> Select[Any]:
     if f.q:
         text = f.q
         conditions = [*_identified_by(text),
@@ -106,6 +118,10 @@ def _filtered(stmt: Select[Any], f: Filters) -> Select[Any]:
         stmt = stmt.where(WorkItem.created_at <= until)
     if f.status == "active":
         stmt = stmt.where(WorkItem.status.in_(UNRESOLVED))
+    elif f.status == "due_back":
+        stmt = stmt.where(_due_back(today))
+    elif f.status == "past_deadline":
+        stmt = stmt.where(_past_deadline(today))
     elif f.status != "all":
         stmt = stmt.where(WorkItem.status == Status(f.status))
     return stmt
@@ -113,7 +129,7 @@ def _filtered(stmt: Select[Any], f: Filters) -> Select[Any]:
 
 def list_page(session: Session, user: User, f: Filters, now: dt.datetime, size: int) -> ListPage:
     """One page of the items `user` may see that match `f`: most urgent first (resolved: latest first)."""
-    base = _filtered(select(WorkItem).where(visible_to(user)), f)
+    base = _filtered(select(WorkItem).where(visible_to(user)), f, now.date())
     total = session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
     pages = max((total + size - 1) // size, 1)
     page = min(f.page, pages)
@@ -126,7 +142,11 @@ def list_page(session: Session, user: User, f: Filters, now: dt.datetime, size: 
         queue.claimable(now), queue.eligible_for(user))) or 0
     payers = session.scalars(select(func.upper(WorkItem.payer)).where(WorkItem.payer.is_not(None))
                              .distinct().order_by(func.upper(WorkItem.payer)).limit(200)).all()
-    return ListPage(items, int(total), page, pages, int(waiting), [p for p in payers if p])
+    counts = session.execute(select(func.count().filter(_due_back(now.date())),
+                                    func.count().filter(_past_deadline(now.date())))
+                             .where(visible_to(user))).one()
+    return ListPage(items, int(total), page, pages, int(waiting), [p for p in payers if p], int(counts[0] or 0),
+                    int(counts[1] or 0))
 
 
 def _identified_by(text: str) -> list[Any]:

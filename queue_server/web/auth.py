@@ -14,7 +14,7 @@ from .session import client_address, config, current_user, log_in, log_out
 bp = Blueprint("auth", __name__)
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only a path on this site. Browsers drop tabs and line breaks from an address and read a backslash as a
     slash, so "/\t/evil.example" is "//evil.example" to them: any control character, space or backslash, or a
     second slash or a scheme at the start, sends the user home instead."""
@@ -32,7 +32,7 @@ def _safe_next(target: str | None) -> str:
 def login() -> Any:
     if request.method == "GET":
         if current_user() is not None:
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
         return render_template("login.html", next=request.args.get("next", ""))
     username = request.form.get("username", "")
     password = request.form.get("password", "")
@@ -50,7 +50,7 @@ def login() -> Any:
     log_in(result.user)
     audit.record(db.session, action="login", user_id=result.user.id, address=client_address())
     db.session.commit()
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(safe_next(request.form.get("next")))
 
 
 @bp.post("/logout")

@@ -10,20 +10,22 @@ from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template
 from .. import db
 from ..domain import priority
 from ..domain.kinds import Status
-from ..exceptions import InvalidInput, NotFound
+from ..exceptions import Conflict, InvalidInput, NotFound
 from ..models import Attachment, AuditEntry, User, WorkItem
 from ..services import attachments as attachment_store
 from ..services import previews
 from ..services import audit, corrections, item_lists, queue
 from ..services.item_lists import Filters
 from . import presenters
+from .auth import safe_next
 from .params import db_id, page_number
 from .session import client_address, config, login_required, require_user, supervisor_required
 
 bp = Blueprint("queue", __name__)
 
 AUDIT_ROWS = 30
-STATUS_CHOICES = {"active": "Not resolved", "all": "Any status", **{s.value: s.label.capitalize() for s in Status}}
+STATUS_CHOICES = {"active": "Not resolved", "due_back": "Follow-ups due back", "past_deadline": "Payer deadline passed",
+                  "all": "Any status", **{s.value: s.label.capitalize() for s in Status}}
 
 
 def _lease() -> dt.timedelta:
@@ -63,6 +65,8 @@ def index() -> Any:
     db.session.commit()
     return render_template("queue/index.html", items=listed.items, f=f, total=listed.total, page=listed.page, pages=listed.pages, held=held,
                            waiting=listed.waiting, payers=listed.payers, status_choices=STATUS_CHOICES,
+                           due_back=listed.due_back, past_deadline=listed.past_deadline,
+                           colleagues=item_lists.active_users(db.session) if user.is_supervisor else [],
                            tier=lambda item: priority.tier(item, g.now))
 
 
@@ -258,6 +262,40 @@ def reassign(item_id: int) -> Any:
     _audit("reassign", item_id=item_id)
     queue.reassign(db.session, work_item, require_user(), to, request.form.get("note", ""), now=g.now)
     return _done(f"Item #{item_id} is reserved for {to.display_name}; it is theirs on their next “Next item”.", item_id)
+
+
+MAX_BULK = 200
+
+
+@bp.post("/reassign")
+@supervisor_required
+def reassign_many() -> Any:
+    """Reserve several items of the list for one person at once, each with its own event."""
+    to_id = db_id(request.form.get("user_id", ""))
+    to = db.session.get(User, to_id) if to_id is not None else None
+    if to is None:
+        raise InvalidInput("Choose the person to give the items to.")
+    ids = list(dict.fromkeys(i for i in (db_id(v) for v in request.form.getlist("item")) if i is not None))
+    if not ids:
+        raise InvalidInput("Tick the items to give.")
+    if len(ids) > MAX_BULK:
+        raise InvalidInput(f"At most {MAX_BULK} items at once.")
+    given, skipped = 0, []
+    for item_id in ids:
+        try:
+            work_item = _load(item_id, for_update=True)
+            queue.reassign(db.session, work_item, require_user(), to, request.form.get("note", ""), now=g.now)
+        except (Conflict, NotFound):
+            db.session.rollback()
+            skipped.append(f"#{item_id}")
+            continue
+        _audit("reassign", item_id=item_id)
+        db.session.commit()
+        given += 1
+    message = f"{given} item{'' if given == 1 else 's'} reserved for {to.display_name}"
+    flash(message + (f"; not given (resolved or gone): {', '.join(skipped)}." if skipped else "."),
+          "success" if not skipped else "info")
+    return redirect(safe_next(request.form.get("back")))
 
 
 @bp.post("/items/<id:item_id>/reopen")

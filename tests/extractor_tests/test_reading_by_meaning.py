@@ -1,5 +1,5 @@
 """What the readers settle by meaning and arithmetic, found on documents printed by other systems
-(../shared/samples/foreign): a split amount, a damaged procedure code, a check amount confirmed by its claims,
+(the foreign samples that came with the design documents): a split amount, a damaged procedure code, a check amount confirmed by its claims,
 a verdict that rests on a field in doubt."""
 
 from __future__ import annotations

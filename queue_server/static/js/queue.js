@@ -77,6 +77,14 @@
     if (firstPage && !firstPage.complete) { firstPage.addEventListener("load", function () { outline(firstDoubt); }); }
     else { outline(firstDoubt); }
   }
+  var tickAll = document.getElementById("tick-all");
+  if (tickAll) {
+    tickAll.addEventListener("change", function () {
+      document.querySelectorAll('input[name="item"][form="bulk-form"]').forEach(function (box) {
+        box.checked = tickAll.checked;
+      });
+    });
+  }
   var only = document.getElementById("only-review");
   if (only) {
     only.addEventListener("click", function () {

@@ -30,12 +30,21 @@ from .extraction import extract_bytes
 VERDICT_PATHS = ("valid", "problems")
 
 
-def _codes(document: dict[str, Any]) -> list[str]:
-    if document["document_type"] == "unknown":
+Form = Cmn | Swo
+
+
+def as_form(document: dict[str, Any]) -> Form | None:
+    """The extractor's JSON as its model (a CMN or an order); None for a document of no known kind."""
+    model = {"cmn": Cmn, "swo": Swo}.get(document.get("document_type", ""))
+    return None if model is None else model.model_validate({k: v for k, v in document.items() if k in model.model_fields})
+
+
+def _codes(form: Form | None) -> list[str]:
+    if form is None:
         return []
-    if document["document_type"] == "cmn":
-        return [c.upper() for c in document.get("hcpcs") or []]
-    return [(i.get("hcpcs") or "").upper() for i in document.get("items") or []]
+    if isinstance(form, Cmn):
+        return [c.upper() for c in form.hcpcs]
+    return [(i.hcpcs or "").upper() for i in form.items]
 
 
 def unsettled(document: dict[str, Any], order: dict[str, Any]) -> list[str]:
@@ -45,10 +54,11 @@ def unsettled(document: dict[str, Any], order: dict[str, Any]) -> list[str]:
     settled when what was read is exactly what the supplier has on file for this patient and order: a
     misread that lands on the very value on record does not happen by chance. Nothing else is settled.
     """
-    codes = _codes(document)
-    mbi = (document.get("patient") or {}).get("mbi")
+    form = as_form(document)
+    codes = _codes(form)
+    mbi = form.patient.mbi if form is not None else None
     left = []
-    for path in _read_by_rules(document):
+    for path in (DEFAULT_RULES.rests_on(form) if form is not None else list(document.get("review") or [])):
         if path in VERDICT_PATHS:
             continue  # the rules' answer, in doubt because a field is: settled when every field is
         if path == "patient.mbi" and order.get("mbi") and mbi == order["mbi"]:
@@ -56,19 +66,10 @@ def unsettled(document: dict[str, Any], order: dict[str, Any]) -> list[str]:
         item = re.fullmatch(r"items\.(\d+)\.hcpcs", path)
         if item and int(item.group(1)) < len(codes) and codes[int(item.group(1))] == order["hcpcs"].upper():
             continue
-        if path == "hcpcs" and document["document_type"] == "cmn" and codes == [order["hcpcs"].upper()]:
+        if path == "hcpcs" and isinstance(form, Cmn) and codes == [order["hcpcs"].upper()]:
             continue
         left.append(path)
     return left
-
-
-def _read_by_rules(document: dict[str, Any]) -> list[str]:
-    """The document's doubts its rules read (a doubt about the patient's address or an item's description does
-    not change whether the order is valid); every doubt when the document is of no known kind."""
-    model = {"cmn": Cmn, "swo": Swo}.get(document.get("document_type", ""))
-    if model is None:
-        return list(document.get("review") or [])
-    return DEFAULT_RULES.rests_on(model.model_validate(document))
 
 
 class CmnPullRobot(Robot):
@@ -110,7 +111,7 @@ class CmnPullRobot(Robot):
             suffix = ".tif" if kind == "image/tiff" else ".pdf"
             document = await extract_bytes(ctx, raw, suffix)
             found = (document, raw, f"FAX-{row.doc_id:06d}{suffix}")
-            if data["hcpcs"].upper() in _codes(document):
+            if data["hcpcs"].upper() in _codes(as_form(document)):
                 chosen = found
                 break
             readable.append(found)
@@ -137,12 +138,14 @@ class CmnPullRobot(Robot):
                                             "payload": {"findings": [f"Order {data['order']} on hold since {data['opened_on']}"]}})],
                            totals={"holds_checked": 1})
         document, raw, filename = chosen
-        label = "CMN" if document["document_type"] == "cmn" else "written order"
-        settled_by_record = not document["valid"] and not document["problems"] and not unsettled(document, data)
-        if document["valid"] or settled_by_record:
+        form = as_form(document)
+        assert form is not None  # chosen: it names the ordered HCPCS, so it is a CMN or an order
+        label = "CMN" if isinstance(form, Cmn) else "written order"
+        settled_by_record = not form.valid and not form.problems and not unsettled(document, data)
+        if form.valid or settled_by_record:
             note = f"RPA {ctx.night}: {label} received and valid ({filename}); released"
             if settled_by_record:
-                note += "; " + ", ".join(document["review"]) + " read in doubt and matched the order on file"
+                note += "; " + ", ".join(form.review) + " read in doubt and matched the order on file"
             try:
                 released = await billing.release_once(data["order"], note)
             except BillingRefused as exc:  # a valid document, but the hold stays: a person releases it
@@ -157,13 +160,13 @@ class CmnPullRobot(Robot):
                                                [Attachment(filename, raw, "fax")])],
                                totals={"holds_checked": 1, "releases_refused": 1})
             return Outcome(totals={"holds_checked": 1, "holds_released": 1 if released else 0})
-        kind = "cmn_invalid" if document["problems"] else "cmn_needs_review"
-        findings = [f"Problem: {p}" for p in document["problems"]] + [f"Field in doubt: {r}" for r in document["review"]]
+        kind = "cmn_invalid" if form.problems else "cmn_needs_review"
+        findings = [f"Problem: {p}" for p in form.problems] + [f"Field in doubt: {r}" for r in form.review]
         return Outcome(filings=[Filing({**item, "idempotency_key": f"{kind}:{data['order']}", "kind": kind,
                                         "summary": f"{label} for order {data['order']} "
-                                                   + ("is invalid: " + ", ".join(document["problems"]) if document["problems"]
+                                                   + ("is invalid: " + ", ".join(form.problems) if form.problems
                                                       else "could not be read with certainty"),
-                                        "reason_codes": document["problems"][:50],
+                                        "reason_codes": form.problems[:50],
                                         "payload": {"findings": findings[:40], "extracted": document,
                                                     "order": data["order"], "hcpcs": data["hcpcs"]}},
                                        [Attachment(filename, raw, "fax")])],
@@ -174,24 +177,22 @@ class CmnPullRobot(Robot):
         """The document as a person checked and corrected it: the rules drawn again from its values, the order on
         file compared, the hold released when it is valid and for this order; the item is told whether it held."""
         correction = data["correction"]
-        document = correction["extracted"]
-        model = {"cmn": Cmn, "swo": Swo}.get(document.get("document_type", ""))
+        form = as_form(correction["extracted"])
         problems: list[str] = []
-        if model is None:
+        if form is None:
             problems = ["the document is of no known kind"]
         else:
-            read = model.model_validate({k: v for k, v in document.items() if k in model.model_fields})
-            problems = DEFAULT_RULES.cmn_problems(read) if isinstance(read, Cmn) else DEFAULT_RULES.swo_problems(read)
-            if data["hcpcs"].upper() not in _codes(document):
+            problems = DEFAULT_RULES.cmn_problems(form) if isinstance(form, Cmn) else DEFAULT_RULES.swo_problems(form)
+            if data["hcpcs"].upper() not in _codes(form):
                 problems.append(f"it does not name the ordered {data['hcpcs']}")
-            mbi = (document.get("patient") or {}).get("mbi")
+            mbi = form.patient.mbi
             if mbi and data.get("mbi") and mbi != data["mbi"]:
                 problems.append(f"its MBI {mbi} is not the patient's on file")
         if problems:
             detail = "still not valid with the corrected values: " + "; ".join(problems)
             await asyncio.to_thread(ctx.queue.report_correction, correction["id"], False, detail[:1000])
             return Outcome(totals={"holds_checked": 1, "corrections": 1, "corrections_failed": 1})
-        label = "CMN" if document["document_type"] == "cmn" else "written order"
+        label = "CMN" if isinstance(form, Cmn) else "written order"
         note = (f"RPA {ctx.night}: {label} checked by {correction['corrected_by']} (queue item #{correction['item_id']}), "
                 "valid; released")
         billing: MediBillSession = worker["billing"]  # type: ignore[assignment]

@@ -215,6 +215,9 @@ def main() -> None:
                 fields = wrong = silent = pages = failed = 0
                 may = acted = acted_wrongly = 0  # documents a robot may act on; acted on; acted on against the truth
                 for (path, truth, world_store), (_, got, error, _) in zip(items, results):
+                    remittance_kind = kind in ("spr text", "eob text", "eob scan")
+                    if got is not None and remittance_kind and got.get("document_type") != "remittance":
+                        got = None  # taken for another kind of document: the EOB robot hands it to a person whole
                     if got is None:
                         # Refused (safe: a person gets it whole), not read: every field counts as not right,
                         # and a document a robot could have acted on as one it did not.

@@ -31,6 +31,8 @@ VERDICT_PATHS = ("valid", "problems")
 
 
 Form = Cmn | Swo
+# A fax as read: the extractor's JSON, the file, and its name on the item.
+_Fax = tuple[dict[str, Any], bytes, str]
 
 
 def as_form(document: dict[str, Any]) -> Form | None:
@@ -100,21 +102,10 @@ class CmnPullRobot(Robot):
         data = unit.data
         if data.get("correction"):
             return await self._finish_correction(ctx, worker, data)
-        faxes: FaxVaultSession = worker["documents"]  # type: ignore[assignment]
         billing: MediBillSession = worker["billing"]  # type: ignore[assignment]
         item = {"source": self.name, "account_number": data["account"], "patient_name": data["patient"],
                 "payer": PAYERS["medicare"].name, "payer_type": PAYERS["medicare"].type.value}
-        chosen: tuple[dict[str, Any], bytes, str] | None = None
-        readable: list[tuple[dict[str, Any], bytes, str]] = []
-        for row in await faxes.documents_of(data["account"]):  # newest first
-            raw, kind = await faxes.download(row.href)
-            suffix = ".tif" if kind == "image/tiff" else ".pdf"
-            document = await extract_bytes(ctx, raw, suffix)
-            found = (document, raw, f"FAX-{row.doc_id:06d}{suffix}")
-            if data["hcpcs"].upper() in _codes(as_form(document)):
-                chosen = found
-                break
-            readable.append(found)
+        chosen, readable = await self._fax_for(ctx, worker, data)
         if chosen is None and readable:
             # No document names the ordered item (it may be misread): the newest fax for the patient goes to a
             # person with everything the robot saw; nothing is released on a guess.
@@ -172,6 +163,21 @@ class CmnPullRobot(Robot):
                                        [Attachment(filename, raw, "fax")])],
                        totals={"holds_checked": 1})
 
+
+    @staticmethod
+    async def _fax_for(ctx: NightContext, worker: Worker, data: dict[str, Any]) -> tuple[_Fax | None, list[_Fax]]:
+        """The patient's newest fax that names the ordered HCPCS, and the ones read before it that did not."""
+        faxes: FaxVaultSession = worker["documents"]  # type: ignore[assignment]
+        readable: list[_Fax] = []
+        for row in await faxes.documents_of(data["account"]):  # newest first
+            raw, kind = await faxes.download(row.href)
+            suffix = ".tif" if kind == "image/tiff" else ".pdf"
+            document = await extract_bytes(ctx, raw, suffix)
+            found = (document, raw, f"FAX-{row.doc_id:06d}{suffix}")
+            if data["hcpcs"].upper() in _codes(as_form(document)):
+                return found, readable
+            readable.append(found)
+        return None, readable
 
     async def _finish_correction(self, ctx: NightContext, worker: Worker, data: dict[str, Any]) -> Outcome:
         """The document as a person checked and corrected it: the rules drawn again from its values, the order on

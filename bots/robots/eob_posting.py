@@ -40,6 +40,39 @@ CLAIM_PATH = re.compile(r"^claims\.(\d+)(\.|$)")
 OpenClaims = dict[tuple[str, dt.date, Decimal], list[str]]
 
 
+def _not_a_remittance(base_item: dict[str, Any], data: dict[str, Any], remit: dict[str, Any],
+                      attachment: Attachment) -> Filing:
+    """A layout the readers do not know may not even be told for a remittance (taken for an order, or for
+    nothing known): the check goes to a person whole, as business work, never a robot's failure."""
+    check, told = data["check"], remit.get("document_type") or "unknown"
+    return Filing({**base_item, "idempotency_key": f"unbalanced_remittance:{check}", "kind": "unbalanced_remittance",
+                   "summary": f"Remittance {check} was not read as a remittance; nothing was posted",
+                   "payload": {"findings": [f"The EOB downloaded for check {check} ({data['amount']}) was read as "
+                                            f"{'a document of no known type' if told == 'unknown' else told.upper()}",
+                                            *[str(p) for p in remit.get("problems") or []][:5],
+                                            "Post it by hand from the attached EOB"]}},
+                  [attachment])
+
+
+def _unbalanced(base_item: dict[str, Any], data: dict[str, Any], remit: dict[str, Any], header: list[str],
+                attachment: Attachment) -> Filing | None:
+    """The whole check to a person when it does not balance, its own fields are in doubt (`header`, what nothing
+    settled), or its amount is not the portal's; None when it may be posted."""
+    check = data["check"]
+    printed = Decimal(str(remit["payment"]["amount"] or "0"))
+    global_review = [p for p in header if not p.startswith("provider_adjustments")]
+    if remit["balanced"] and not global_review and printed == Decimal(data["amount"]):
+        return None
+    why = [*imbalance.explain(remit), *remit["problems"]] or global_review or [
+        f"check amount {printed} differs from the portal's {data['amount']}"]
+    if remit["ocr"]:
+        why = [*why, "Read from a scan by OCR: the difference may be a misread; compare with the attached EOB"]
+    return Filing({**base_item, "idempotency_key": f"unbalanced_remittance:{check}", "kind": "unbalanced_remittance",
+                   "summary": f"Remittance {check} does not balance; nothing was posted",
+                   "payload": {"findings": [str(w) for w in why][:20], "extracted": remit}},
+                  [attachment])
+
+
 class _NotPosted(Exception):
     """A claim of the check left unposted, with its outbox record (what a person gets and why)."""
 
@@ -105,32 +138,14 @@ class EobPostingRobot(Robot):
                      "payer_type": PAYERS[data["payer"]].type.value,
                      "remittance_date": data["date"]}
         if remit.get("document_type", "remittance") != "remittance":
-            # A layout the readers do not know may not even be told for a remittance (taken for an order, or
-            # for nothing known): the check goes to a person whole, as business work, never a robot's failure.
-            told = remit.get("document_type") or "unknown"
-            return Outcome(totals={"remittances": 1, "remittances_unreadable": 1}, filings=[Filing(
-                {**base_item, "idempotency_key": f"unbalanced_remittance:{check}", "kind": "unbalanced_remittance",
-                 "summary": f"Remittance {check} was not read as a remittance; nothing was posted",
-                 "payload": {"findings": [f"The EOB downloaded for check {check} ({data['amount']}) was read as "
-                                          f"{'a document of no known type' if told == 'unknown' else told.upper()}",
-                                          *[str(p) for p in remit.get("problems") or []][:5],
-                                          "Post it by hand from the attached EOB"]}},
-                [attachment])])
+            return Outcome(totals={"remittances": 1, "remittances_unreadable": 1},
+                           filings=[_not_a_remittance(base_item, data, remit, attachment)])
         outcome = Outcome(totals={"remittances": 1, "remittance_pages": remit["pages"]})
-        printed = Decimal(str(remit["payment"]["amount"] or "0"))
         header, header_settled = settle_header(
             {**remit, "review": [p for p in remit["review"] if not CLAIM_PATH.match(p)]}, data)
-        global_review = [p for p in header if not p.startswith("provider_adjustments")]
-        if not remit["balanced"] or global_review or printed != Decimal(data["amount"]):
-            why = [*imbalance.explain(remit), *remit["problems"]] or global_review or [
-                f"check amount {printed} differs from the portal's {data['amount']}"]
-            if remit["ocr"]:
-                why = [*why, "Read from a scan by OCR: the difference may be a misread; compare with the attached EOB"]
-            outcome.filings.append(Filing({**base_item, "idempotency_key": f"unbalanced_remittance:{check}",
-                                           "kind": "unbalanced_remittance",
-                                           "summary": f"Remittance {check} does not balance; nothing was posted",
-                                           "payload": {"findings": [str(w) for w in why][:20], "extracted": remit}},
-                                          [attachment]))
+        unbalanced = _unbalanced(base_item, data, remit, header, attachment)
+        if unbalanced is not None:
+            outcome.filings.append(unbalanced)
             outcome.totals["remittances_unbalanced"] = 1
             return outcome
         if header_settled:

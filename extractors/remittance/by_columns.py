@@ -581,6 +581,10 @@ class _Reading:
             if len(words) != len(named):
                 self.trust.review.append(f"provider_adjustments.{len(remit.provider_adjustments)}")
         reason = values.get("reason") or (words[0] if words else "")
+        # Reason codes are printed in capitals; a scan's small capitals or a lower-case print read as "wo" is
+        # the code "WO" (the check's arithmetic then confirms the amount), put in doubt all the same.
+        recased = reason != reason.upper() and bool(re.fullmatch(r"[A-Za-z0-9]{2}", reason))
+        reason = reason.upper() if recased else reason
         unlabelled = [w for w in words[1:2] if w.isalnum() and w.upper() not in _PROVIDER_LABEL_WORDS]
         ref = values.get("ref") or (unlabelled[0] if unlabelled else None)
         if amount is None or not re.fullmatch(r"[A-Z0-9]{2}", reason):
@@ -591,6 +595,8 @@ class _Reading:
             reason=reason, reference=ref, member_id=None if member in (None, "-", "N/A", "n/a") else member,
             amount=money(_AMOUNT.match(amount.text)["v"])))  # type: ignore[index]
         conf = row.conf(0, len(row.text))
+        if recased:
+            self.trust.review.append(f"provider_adjustments.{len(remit.provider_adjustments) - 1}.reason")
         # A member read by OCR is either an MBI or shaped as this payer's member ids on the claims above.
         shaped = member is None or conf >= CERTAIN or is_mbi(member) or _shape(member) in {
             _shape(c.member_id) for c in remit.claims if c.member_id}

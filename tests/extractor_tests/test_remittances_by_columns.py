@@ -239,3 +239,11 @@ def test_a_scanned_code_with_a_dotted_zeros_lookalike_is_sure_only_when_its_glyp
         rows = [*page, scanned(row, conf), *[Line.plain(t) for t in ERA[7:]]]
         _remit, _, review = by_columns.parse(rows)
         assert ("claims.0.lines.0.procedure" in review) is doubted, (conf, review)
+
+
+def test_a_provider_adjustment_code_read_in_lower_case_is_the_code_in_doubt() -> None:
+    # A scan's small capitals: "wo". Taken as WO (the check then balances), its reason under review.
+    lower = [*ERA[:11], "  wo    OVP-1                 GSM0042              15.00", *ERA[12:]]
+    remit, _, review = by_columns.parse(Line.plain(text) for text in lower)
+    assert [p.reason for p in remit.provider_adjustments] == ["WO"]
+    assert review == ["provider_adjustments.0.reason"]

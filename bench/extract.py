@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests" / "extractor_tests"))
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-from expected import remittance, wrong_fields  # noqa: E402
+from expected import covered, remittance, wrong_fields  # noqa: E402
 from extractors import ExtractError, extract  # noqa: E402
 from sandbox import serve  # noqa: E402
 from sandbox.documents import eob, forms, spr  # noqa: E402
@@ -56,10 +56,6 @@ def get(data: dict[str, Any], path: str) -> Any:
         else:
             data = data.get(part) if isinstance(data, dict) else None  # type: ignore[assignment]
     return data
-
-
-def covered(path: str, review: list[str]) -> bool:
-    return any(path == r or path.startswith(r + ".") or r.startswith(path + ".") for r in review)
 
 
 def _extract(path: str) -> tuple[str, dict[str, Any] | None, str | None, float]:

@@ -2,8 +2,8 @@
 
 An item names its payer the same way whichever robot filed it (the queue's payer filter and figures group by
 that name), and every robot finds the payer's portal by the same key. The key is the billing system's and the
-vault's (`hme-rpa vault set medicare ...`). Where a person looks a claim or a remittance up on the portal is
-kept here too, so an item links to that page (the portals have no page per claim: a person searches there).
+vault's (`hme-rpa vault set medicare ...`). Where a person looks a claim up on the portal is kept here too, so
+an item links to that page (the portals have no page per claim: a person searches there).
 """
 
 from __future__ import annotations
@@ -19,12 +19,11 @@ class Payer:
     name: str
     type: PayerType
     claim_lookup: str  # the portal's path where a person looks a claim up
-    remittances: str  # the portal's path listing remittances
 
 
 PAYERS: dict[str, Payer] = {
-    "medicare": Payer("medicare", "Medicare", PayerType.MEDICARE, "/claim-status", "/remittances"),
-    "bluriver": Payer("bluriver", "Blue River Health Plan", PayerType.COMMERCIAL, "/", "/"),
+    "medicare": Payer("medicare", "Medicare", PayerType.MEDICARE, "/claim-status"),
+    "bluriver": Payer("bluriver", "Blue River Health Plan", PayerType.COMMERCIAL, "/"),
 }
 
 
@@ -34,6 +33,6 @@ def payer_named(text: str | None) -> Payer | None:
     return next((p for p in PAYERS.values() if wanted in (p.key, p.name.lower())), None)
 
 
-def portal_link(payer: Payer, base_url: str, *, remittance: bool = False) -> str:
-    """The portal's page for a claim (or the remittance list), at the address the vault holds for it."""
-    return base_url.rstrip("/") + (payer.remittances if remittance else payer.claim_lookup)
+def portal_link(payer: Payer, base_url: str) -> str:
+    """The portal's page where a person looks a claim up, at the address the vault holds for it."""
+    return base_url.rstrip("/") + payer.claim_lookup

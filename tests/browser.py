@@ -14,6 +14,8 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from helpers import PASSWORD
+
 CHROMIUM = os.environ.get("HME_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-extensions", "--no-first-run"]
@@ -64,3 +66,11 @@ def keep_screenshot(path: Path) -> None:
     if target:
         Path(target).mkdir(parents=True, exist_ok=True)
         shutil.copy(path, Path(target) / path.name)
+
+
+def log_in(page: Any, base: str, username: str, password: str = PASSWORD) -> None:
+    """Open the site (an anonymous visit lands on the log-in form) and log in as a person would."""
+    page.goto(f"{base}/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button:has-text('Log in')")

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from browser import chromium, keep_screenshot, live_server
+from browser import chromium, keep_screenshot, live_server, log_in
 from helpers import PASSWORD
 import samples
 from queue_server.domain.kinds import Kind, Status, Team
@@ -43,10 +43,7 @@ def test_biller_works_the_queue_and_supervisor_sees_the_numbers(
 
     with live_server(app) as base, chromium() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{base}/")
-        page.fill("input[name=username]", "bea")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button:has-text('Log in')")
+        log_in(page, base, "bea")
         page.wait_for_selector("#next-button")
         page.screenshot(path=tmp_path / "queue.png", full_page=True)
         keep_screenshot(tmp_path / "queue.png")
@@ -145,10 +142,7 @@ def test_the_validation_view_outlines_a_field_where_it_was_read(
 
     with live_server(app) as base, chromium() as browser:
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
-        page.goto(f"{base}/")
-        page.fill("input[name=username]", "cal")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button:has-text('Log in')")
+        log_in(page, base, "cal")
         page.goto(f"{base}/items/{item_id}")
         page.wait_for_function("document.querySelector('img.page') && document.querySelector('img.page').naturalWidth > 500")
         # The fields beside the document: each with its confidence, the doubtful one marked to check.
@@ -259,10 +253,7 @@ def test_each_kind_of_item_is_worked_on_one_screen(
 
     with live_server(app) as base, chromium() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{base}/")
-        page.fill("input[name=username]", "rio")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button:has-text('Log in')")
+        log_in(page, base, "rio")
         expected = {
             unbalanced: ["Check amount 85.00; the claims' payments 80.00 less provider adjustments 0.00 come to "
                          "80.00 (5.00 apart)"],

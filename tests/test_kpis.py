@@ -398,8 +398,7 @@ def test_team_level_from_the_supervisor_dashboard(client: FlaskClient, make_user
 def test_leadership_page_in_chromium(app: Any, session: Session, make_user: Callable[..., User],
                                      make_item: Callable[..., int], tmp_path: Path) -> None:
     """Six weekly snapshots of a sandbox billing system's reports, drawn and drilled into in a real browser."""
-    from browser import chromium, keep_screenshot, live_server
-    from helpers import PASSWORD
+    from browser import chromium, keep_screenshot, live_server, log_in
     from sandbox import serve
     from sandbox.world import reports
     from sandbox.world.store import Store
@@ -420,10 +419,7 @@ def test_leadership_page_in_chromium(app: Any, session: Session, make_user: Call
     make_item(kind=Kind.UNBALANCED_REMITTANCE, remittance_date=today - dt.timedelta(days=6))
     with live_server(app) as base, chromium() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{base}/login")
-        page.fill("input[name=username]", "lee")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button:has-text('Log in')")
+        log_in(page, base, "lee")
         page.goto(f"{base}/kpis/")
         for chart in ("chart-dso", "chart-aging", "chart-aging-trend", "chart-denials"):
             page.wait_for_function(f"window.Chart && Chart.getChart(document.getElementById('{chart}'))")

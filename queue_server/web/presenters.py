@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -96,6 +95,7 @@ def field_rows(payload: dict[str, Any]) -> list[FieldRow]:
     boxes = extracted.get("fields") if isinstance(extracted.get("fields"), dict) else {}
     review = set(payload.get("review") or extracted.get("review") or [])
     skip = {"review", "problems", "confidence", "fields"}
+    concerns = _concerns(problems(payload))
     rows = []
     for path, value in flatten({k: v for k, v in extracted.items() if k not in skip}):
         found = boxes.get(path) if isinstance(boxes.get(path), dict) else {}
@@ -107,11 +107,9 @@ def field_rows(payload: dict[str, Any]) -> list[FieldRow]:
         rows.append(FieldRow(path, _text(value), float(conf) if isinstance(conf, (int, float)) else None,
                              in_doubt(path, review),
                              int(found["page"]) if located and isinstance(found.get("page"), int) else None,
-                             ",".join(f"{float(v):.4f}" for v in box) if located else None))
-    concerns = _concerns(problems(payload))
-    rows = [dataclasses.replace(row, problems=tuple(words for prefix, words in concerns
-                                                    if row.path == prefix or row.path.startswith(prefix + ".")))
-            for row in rows]
+                             ",".join(f"{float(v):.4f}" for v in box) if located else None,
+                             tuple(words for prefix, words in concerns
+                                   if path == prefix or path.startswith(prefix + "."))))
     return sorted(rows, key=lambda row: _order(row.path))
 
 

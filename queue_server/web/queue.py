@@ -249,16 +249,22 @@ def escalate(item_id: int) -> Any:
     return _done(f"Item #{item_id} escalated to a supervisor.")
 
 
+def _person_chosen(none_chosen: str) -> User:
+    """The person a supervisor's form gives items to."""
+    to_id = db_id(request.form.get("user_id", ""))
+    if to_id is None:
+        raise InvalidInput(none_chosen)
+    to = db.session.get(User, to_id)
+    if to is None:
+        raise InvalidInput("No such user.")
+    return to
+
+
 @bp.post("/items/<id:item_id>/reassign")
 @supervisor_required
 def reassign(item_id: int) -> Any:
     work_item = _load(item_id, for_update=True)
-    to_id = db_id(request.form.get("user_id", ""))
-    if to_id is None:
-        raise InvalidInput("Choose the person to give the item to.")
-    to = db.session.get(User, to_id)
-    if to is None:
-        raise InvalidInput("No such user.")
+    to = _person_chosen("Choose the person to give the item to.")
     _audit("reassign", item_id=item_id)
     queue.reassign(db.session, work_item, require_user(), to, request.form.get("note", ""), now=g.now)
     return _done(f"Item #{item_id} is reserved for {to.display_name}; it is theirs on their next “Next item”.", item_id)
@@ -271,10 +277,7 @@ MAX_BULK = 200
 @supervisor_required
 def reassign_many() -> Any:
     """Reserve several items of the list for one person at once, each with its own event."""
-    to_id = db_id(request.form.get("user_id", ""))
-    to = db.session.get(User, to_id) if to_id is not None else None
-    if to is None:
-        raise InvalidInput("Choose the person to give the items to.")
+    to = _person_chosen("Choose the person to give the items to.")
     ids = list(dict.fromkeys(i for i in (db_id(v) for v in request.form.getlist("item")) if i is not None))
     if not ids:
         raise InvalidInput("Tick the items to give.")

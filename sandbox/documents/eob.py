@@ -80,6 +80,11 @@ def _lines(store: Store, remit_claim: Any) -> list[tuple[Any, list[dict[str, Any
     return [(row, json.loads(row["adjustments"])) for row in rows]
 
 
+def _plbs(store: Store, remit: Any) -> list[Any]:
+    """The check's provider-level adjustments, in the order the payer printed them."""
+    return store.all("SELECT * FROM plb WHERE remit_id = ? ORDER BY id", remit["id"])
+
+
 def _copay(adjustments: list[dict[str, Any]]) -> Decimal:
     return sum((dec(a["amount"]) for a in adjustments if (a["group"], a["reason"]) == ("PR", "3")), Decimal(0))
 
@@ -121,7 +126,7 @@ def _block_lines(store: Store, remit: Any) -> list[str]:
                    f"Plan Paid {dec(rc['paid']):.2f}   Your Responsibility {dec(rc['patient_responsibility']):.2f}   "
                    f"Claim Status: {rc['status'].upper()}")
         out.append("")
-    plbs = store.all("SELECT * FROM plb WHERE remit_id = ? ORDER BY id", remit["id"])
+    plbs = _plbs(store, remit)
     out.append("Other Adjustments (provider level):")
     if plbs:
         for p in plbs:
@@ -169,7 +174,7 @@ def _grid_lines(store: Store, remit: Any) -> list[str]:
                    f"Member Resp {dec(rc['patient_responsibility']):.2f}")
         out.append("-" * 118)
     out.append("Provider Adjustments")
-    plbs = store.all("SELECT * FROM plb WHERE remit_id = ? ORDER BY id", remit["id"])
+    plbs = _plbs(store, remit)
     for p in plbs:
         out.append(f"  {p['reason']:<4} Ref {p['reference']:<20} Member {p['member_id'] or '-':<14} {dec(p['amount']):>10.2f}")
     if not plbs:
@@ -206,7 +211,7 @@ def _detail_lines(store: Store, remit: Any) -> list[str]:
                    f"Net Paid {dec(rc['paid']):.2f}   Patient Resp {dec(rc['patient_responsibility']):.2f}")
         out.append("")
     out.append("Provider Level Adjustments")
-    for p in store.all("SELECT * FROM plb WHERE remit_id = ? ORDER BY id", remit["id"]):
+    for p in _plbs(store, remit):
         out.append(f" {p['reason']}  {p['reference']}  {dec(p['amount']):.2f}  (member {p['member_id'] or 'n/a'})")
     out.append(f"Total Payment: ${printed:,.2f}")
     return out
@@ -247,7 +252,7 @@ def _era_lines(store: Store, remit: Any) -> list[str]:
         out.append(f"  Claim billed {dec(rc['billed']):.2f}   allowed {dec(rc['allowed']):.2f}   "
                    f"patient responsibility {dec(rc['patient_responsibility']):.2f}   claim paid {dec(rc['paid']):.2f}")
         out.append("")
-    plbs = store.all("SELECT * FROM plb WHERE remit_id = ? ORDER BY id", remit["id"])
+    plbs = _plbs(store, remit)
     out.append("PROVIDER LEVEL ADJUSTMENTS")
     out.append(f"  {'Code':<6}{'Reference':<22}{'Member ID':<16}{'Amount':>10}")
     for p in plbs:
@@ -287,7 +292,7 @@ def _summary_lines(store: Store, remit: Any) -> list[str]:
         out.append(f"  Subtotal charged {_dollars(dec(rc['billed']))}  allowed {_dollars(dec(rc['allowed']))}  "
                    f"paid {_dollars(dec(rc['paid']))}  patient owes {_dollars(dec(rc['patient_responsibility']))}")
         out.append("")
-    plbs = store.all("SELECT * FROM plb WHERE remit_id = ? ORDER BY id", remit["id"])
+    plbs = _plbs(store, remit)
     if plbs:
         out.append("Adjustments to this payment")
         for p in plbs:

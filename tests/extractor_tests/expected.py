@@ -89,3 +89,10 @@ def wrong_fields(want: dict[str, Any], got: dict[str, Any]) -> tuple[list[str], 
         base = d.split(" (length")[0]
         wrong.extend([n for n in names if n.startswith(base + ".")] if "(length" in d else [d])
     return names, wrong
+
+
+def covered(path: str, review: list[str]) -> bool:
+    """Whether a field read wrong was said to be in doubt: a review path names it, a branch above it, or a
+    field below it ("claims.0 (length ...)" counts as "claims.0")."""
+    base = path.split(" (length")[0]
+    return any(base == r or base.startswith(r + ".") or r.startswith(base + ".") for r in review)

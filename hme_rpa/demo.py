@@ -18,6 +18,8 @@ import threading
 from decimal import Decimal
 from typing import Any, Callable
 
+from bots.payers import PAYERS as ROBOT_PAYERS
+
 from .config import Config
 
 USERS = (
@@ -32,8 +34,8 @@ PASSWORD = "demo-{}-password"
 PATIENTS = ("KOWALSKI, BARBARA", "NGUYEN, JAMES", "HERNANDEZ-LOPEZ, LINDA", "OKAFOR, DANIEL", "MURPHY, ELLEN",
             "BERGSTROM, CARL", "PATEL, ANITA", "WASHINGTON, GRACE", "ROSSI, MARCO", "CHEN, LILY",
             "ABERNATHY, RUTH", "DUBOIS, PIERRE", "YAZZIE, HAROLD", "SCHMIDT, INGRID", "MENDOZA, ROSA")
-PAYERS = (("NORTHERN PLAINS DME MAC", "medicare"), ("BLUE RIVER HEALTH PLAN", "commercial"),
-          ("STATE MEDICAID", "medicaid"))
+# Named as the robots name them, so the history and the night's items share one payer each.
+PAYERS = (*((p.name, p.type.value) for p in ROBOT_PAYERS.values()), ("State Medicaid", "medicaid"))
 
 
 # What each kind of history item said when a robot filed it: its summary, findings and reason codes, so a

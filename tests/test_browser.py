@@ -129,8 +129,7 @@ def test_the_validation_view_outlines_a_field_where_it_was_read(
 
     document = tmp_path / "granite.pdf"
     document.write_bytes(pdf.text_pages([VALIDATION_REMITTANCE]))
-    remit = extract(document).model_dump(mode="json")
-    view = claim_view(remit, 0, ["claims.0.lines.0.paid"])  # as if the paid amount had been read in doubt
+    view = claim_view(extract(document), 0, ["claims.0.lines.0.paid"])  # as if the paid amount had been read in doubt
     box = view["fields"]["lines.0.paid"]["box"]
     make_user("cal", teams=[Team.CASH_POSTING], display_name="Cal Brooks")
     item_id = make_item(kind=Kind.POSTING_REVIEW, payer="GRANITE STATE MUTUAL", summary="Check the paid amount",
@@ -213,7 +212,7 @@ def test_each_kind_of_item_is_worked_on_one_screen(
     they concern, a denial with its codes in words; each at 1400x1000 with the document beside its fields, the
     page at most two screens tall."""
     from bots.robots.eob_posting import claim_view
-    from bots.robots.imbalance import explain
+    from extractors.remittance.balance import explain
     from extractors import extract
     from sandbox.documents import pdf
 
@@ -229,10 +228,11 @@ def test_each_kind_of_item_is_worked_on_one_screen(
     # An unbalanced remittance: the check printed 85.00 where its claims paid 80.00.
     misprinted = [line.replace("$   80.00", "$   85.00") for line in VALIDATION_REMITTANCE]
     (tmp_path / "misprinted.pdf").write_bytes(pdf.text_pages([misprinted]))
-    remit = extract(tmp_path / "misprinted.pdf").model_dump(mode="json")
-    assert remit["balanced"] is False
+    remit = extract(tmp_path / "misprinted.pdf")
+    assert remit.balanced is False
     unbalanced = make_item(kind=Kind.UNBALANCED_REMITTANCE, summary="Remittance 9900112233 does not balance",
-                           payload={"findings": [*explain(remit), *remit["problems"]], "extracted": remit})
+                           payload={"findings": [*explain(remit), *remit.problems],
+                                    "extracted": remit.model_dump(mode="json")})
     attach(unbalanced, (tmp_path / "misprinted.pdf").read_bytes(), "EOB-9900112233.pdf")
     # A CMN the rules find problems with.
     fax, fax_name, cmn = _cmn_with_problems(tmp_path)
@@ -245,8 +245,8 @@ def test_each_kind_of_item_is_worked_on_one_screen(
               "  CO-16 150.00", "Remark Codes: MA130",
               "Claim Total: Billed Amount 150.00 Allowed Amount 0.00 Payment 0.00", "Total Paid 0.00"]
     (tmp_path / "denied.pdf").write_bytes(pdf.text_pages([denied]))
-    denial_remit = extract(tmp_path / "denied.pdf").model_dump(mode="json")
-    assert denial_remit["balanced"] is True
+    denial_remit = extract(tmp_path / "denied.pdf")
+    assert denial_remit.balanced is True
     denial = make_item(kind=Kind.DENIAL, summary="Denied CO-16", reason_codes=["CO-16", "MA130"],
                        payload={"extracted": claim_view(denial_remit, 0, [])})
     attach(denial, (tmp_path / "denied.pdf").read_bytes(), "EOB-denied.pdf")

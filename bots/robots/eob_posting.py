@@ -19,6 +19,11 @@ from decimal import Decimal
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Coroutine
 
+from pydantic import ValidationError
+
+from extractors.models import ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
+from extractors.remittance.balance import explain
+
 from ..errors import BillingRefused, BotError, DownloadDamaged, UnitIncomplete
 from ..payers import PAYERS, payer_named
 from ..portals.medibill import ClaimDetail, LineEntry, MediBillSession
@@ -26,7 +31,6 @@ from ..runtime.checkpoints import Unit
 from .base import Attachment, Filing, NightContext, Outcome, Robot, Worker, add_totals
 from .evidence import RemittancePages
 from .extraction import extract_bytes
-from . import imbalance
 from .settle import may_settle, settle, settle_header
 
 if TYPE_CHECKING:
@@ -40,36 +44,36 @@ CLAIM_PATH = re.compile(r"^claims\.(\d+)(\.|$)")
 OpenClaims = dict[tuple[str, dt.date, Decimal], list[str]]
 
 
-def _not_a_remittance(base_item: dict[str, Any], data: dict[str, Any], remit: dict[str, Any],
+def _not_a_remittance(base_item: dict[str, Any], data: dict[str, Any], document: dict[str, Any],
                       attachment: Attachment) -> Filing:
     """A layout the readers do not know may not even be told for a remittance (taken for an order, or for
     nothing known): the check goes to a person whole, as business work, never a robot's failure."""
-    check, told = data["check"], remit.get("document_type") or "unknown"
+    check, told = data["check"], document.get("document_type") or "unknown"
     return Filing({**base_item, "idempotency_key": f"unbalanced_remittance:{check}", "kind": "unbalanced_remittance",
                    "summary": f"Remittance {check} was not read as a remittance; nothing was posted",
                    "payload": {"findings": [f"The EOB downloaded for check {check} ({data['amount']}) was read as "
                                             f"{'a document of no known type' if told == 'unknown' else told.upper()}",
-                                            *[str(p) for p in remit.get("problems") or []][:5],
+                                            *[str(p) for p in document.get("problems") or []][:5],
                                             "Post it by hand from the attached EOB"]}},
                   [attachment])
 
 
-def _unbalanced(base_item: dict[str, Any], data: dict[str, Any], remit: dict[str, Any], header: list[str],
+def _unbalanced(base_item: dict[str, Any], data: dict[str, Any], remit: Remittance, header: list[str],
                 attachment: Attachment) -> Filing | None:
     """The whole check to a person when it does not balance, its own fields are in doubt (`header`, what nothing
     settled), or its amount is not the portal's; None when it may be posted."""
     check = data["check"]
-    printed = Decimal(str(remit["payment"]["amount"] or "0"))
+    printed = remit.payment.amount or Decimal(0)
     global_review = [p for p in header if not p.startswith("provider_adjustments")]
-    if remit["balanced"] and not global_review and printed == Decimal(data["amount"]):
+    if remit.balanced and not global_review and printed == Decimal(data["amount"]):
         return None
-    why = [*imbalance.explain(remit), *remit["problems"]] or global_review or [
-        f"check amount {printed} differs from the portal's {data['amount']}"]
-    if remit["ocr"]:
+    why = [*explain(remit), *remit.problems] or global_review or [
+        f"check amount {printed:.2f} differs from the portal's {data['amount']}"]
+    if remit.ocr:
         why = [*why, "Read from a scan by OCR: the difference may be a misread; compare with the attached EOB"]
     return Filing({**base_item, "idempotency_key": f"unbalanced_remittance:{check}", "kind": "unbalanced_remittance",
                    "summary": f"Remittance {check} does not balance; nothing was posted",
-                   "payload": {"findings": [str(w) for w in why][:20], "extracted": remit}},
+                   "payload": {"findings": [str(w) for w in why][:20], "extracted": remit.model_dump(mode="json")}},
                   [attachment])
 
 
@@ -131,18 +135,18 @@ class EobPostingRobot(Robot):
         data = unit.data
         if data.get("type") == "correction":
             return await self._finish_correction(ctx, worker, unit)
-        pdf, remit = await self._download(ctx, worker, data)
+        pdf, document = await self._download(ctx, worker, data)
         attachment = Attachment(f"{'SPR' if data['payer'] == 'medicare' else 'EOB'}-{data['check']}.pdf", pdf, "document")
         check = data["check"]
         base_item = {"source": self.name, "payer": PAYERS[data["payer"]].name,
                      "payer_type": PAYERS[data["payer"]].type.value,
                      "remittance_date": data["date"]}
-        if remit.get("document_type", "remittance") != "remittance":
+        if document.get("document_type", "remittance") != "remittance":
             return Outcome(totals={"remittances": 1, "remittances_unreadable": 1},
-                           filings=[_not_a_remittance(base_item, data, remit, attachment)])
-        outcome = Outcome(totals={"remittances": 1, "remittance_pages": remit["pages"]})
-        header, header_settled = settle_header(
-            {**remit, "review": [p for p in remit["review"] if not CLAIM_PATH.match(p)]}, data)
+                           filings=[_not_a_remittance(base_item, data, document, attachment)])
+        remit = Remittance.model_validate(document)  # the extractor's contract, typed from here on
+        outcome = Outcome(totals={"remittances": 1, "remittance_pages": remit.pages})
+        header, header_settled = settle_header(remit, [p for p in remit.review if not CLAIM_PATH.match(p)], data)
         unbalanced = _unbalanced(base_item, data, remit, header, attachment)
         if unbalanced is not None:
             outcome.filings.append(unbalanced)
@@ -150,10 +154,30 @@ class EobPostingRobot(Robot):
             return outcome
         if header_settled:
             unit.result["header_settled"] = header_settled  # what settled the check's own doubts, kept with the run
-        pages = RemittancePages(pdf)
         # The outbox: per claim, what was done and the items it implies, saved before and after each posting
         # (`ClaimToPost.record`). A retry, a restart after a kill or a check that fails part-way files from here.
         records: dict[str, dict[str, Any]] = unit.result.setdefault("claims", {})
+        recoupments = self._recoupments(remit, check, base_item, attachment)
+        evidence = _Evidence(RemittancePages(pdf), attachment)
+        try:
+            await self._post_claims(ctx, worker, unit, remit, base_item)
+        except Exception as exc:
+            # Part-way: what the claims already done imply is filed with the failure (a posted denial must
+            # reach a person), and the failure's item names the claims not posted.
+            filed = [i for i in range(len(remit.claims)) if str(i) in records]
+            raise UnitIncomplete(exc, self._filings(records, remit, evidence) + recoupments,
+                                 done=len([i for i in filed if records[str(i)]["state"] != "posting"]),
+                                 total=len(remit.claims)) from exc
+        outcome.filings.extend(self._filings(records, remit, evidence))
+        for index in range(len(remit.claims)):
+            add_totals(outcome.totals, _record(records.get(str(index))).get("totals", {}))  # type: ignore[union-attr]
+        outcome.filings.extend(recoupments)
+        return outcome
+
+    async def _post_claims(self, ctx: NightContext, worker: Worker, unit: Unit, remit: Remittance,
+                           base_item: dict[str, Any]) -> None:
+        """Every claim of the check posted, each once, its outbox record in `unit.result["claims"]`."""
+        data, records = unit.data, unit.result["claims"]
         saving = asyncio.Lock()
 
         async def record(index: int, entry: dict[str, Any]) -> None:
@@ -165,11 +189,11 @@ class EobPostingRobot(Robot):
             previous = _record(records.get(str(index)))
             if previous is not None and previous["state"] != "posting":
                 return  # finished on an earlier attempt: its items are in the outbox, the claim is not read again
-            review = [p for p in remit["review"] if p.startswith(f"claims.{index}.") or p == f"claims.{index}"]
+            review = [p for p in remit.review if p.startswith(f"claims.{index}.") or p == f"claims.{index}"]
             async with worker.borrow("billing") as session:
                 billing: MediBillSession = session  # type: ignore[assignment]
                 open_claims = await self._open_claims(worker, billing, data["payer"])
-                claim = ClaimToPost(check, base_item, claim_view(remit, index, review), index, review)
+                claim = ClaimToPost.of(data["check"], base_item, remit, index, review)
                 entry = await self._post_claim(billing, open_claims, claim, previous,
                                                lambda intent: record(index, intent),
                                                lambda found: self._payer_record(worker, data["portal"], found))
@@ -182,24 +206,9 @@ class EobPostingRobot(Robot):
         # Claims go out on every idle billing session at once; one account's claims in the order printed (a
         # reversal before its correction), as they may touch the same claim in the billing system.
         accounts: dict[str, list[int]] = defaultdict(list)
-        for index, claim in enumerate(remit["claims"]):
-            accounts[claim["account_number"] or f"#{index}"].append(index)
-        recoupments = self._recoupments(remit, check, base_item, attachment)
-        evidence = _Evidence(pages, attachment)
-        try:
-            await _together([post_in_turn(indexes) for indexes in accounts.values()])
-        except Exception as exc:
-            # Part-way: what the claims already done imply is filed with the failure (a posted denial must
-            # reach a person), and the failure's item names the claims not posted.
-            filed = [i for i in range(len(remit["claims"])) if str(i) in records]
-            raise UnitIncomplete(exc, self._filings(records, remit, evidence) + recoupments,
-                                 done=len([i for i in filed if records[str(i)]["state"] != "posting"]),
-                                 total=len(remit["claims"])) from exc
-        outcome.filings.extend(self._filings(records, remit, evidence))
-        for index in range(len(remit["claims"])):
-            add_totals(outcome.totals, _record(records.get(str(index))).get("totals", {}))  # type: ignore[union-attr]
-        outcome.filings.extend(recoupments)
-        return outcome
+        for index, read in enumerate(remit.claims):
+            accounts[read.account_number or f"#{index}"].append(index)
+        await _together([post_in_turn(indexes) for indexes in accounts.values()])
 
     async def _finish_correction(self, ctx: NightContext, worker: Worker, unit: Unit) -> Outcome:
         """A claim a person checked and corrected on its posting-review item: posted with those values through
@@ -207,28 +216,7 @@ class EobPostingRobot(Robot):
         read back as intended, else why not (the item reopens with that reason)."""
         data = unit.data
         outcome = Outcome(totals={"corrections": 1})
-        named = payer_named(data.get("payer"))
-        payer = named.key if named else None
-        records: dict[str, Any] = unit.result.setdefault("claims", {})
-        if payer is None or not data.get("check"):
-            entry = {"state": "refused", "items": [], "detail": "the item does not say which payer's check paid it"}
-        else:
-            base_item = {"source": self.name, "payer": named.name, "payer_type": named.type.value,
-                         "remittance_date": data["remittance_date"]}
-            previous = _record(records.get("0"))
-            if previous is None or previous["state"] == "posting":
-                async def intend(record: dict[str, Any]) -> None:
-                    records["0"] = record
-                    await ctx.save(unit)
-
-                claim = ClaimToPost(data["check"], base_item, data["extracted"], 0, [])
-                async with worker.borrow("billing") as session:
-                    billing: MediBillSession = session  # type: ignore[assignment]
-                    entry = await self._post_claim(billing, await self._open_claims(worker, billing, payer), claim,
-                                                   previous, intend)
-                records["0"] = entry
-                await ctx.save(unit)
-            entry = records["0"]
+        entry = await self._post_correction(ctx, worker, unit)
         review = [i for i in entry.get("items", []) if i.get("kind") == "posting_review"]
         held = entry["state"] in ("posted", "already") and not review
         detail = (f"posted to claim {entry.get('claim')} with the corrected values and read back as expected" if held
@@ -240,28 +228,52 @@ class EobPostingRobot(Robot):
         outcome.totals["corrections_held" if held else "corrections_failed"] = 1
         return outcome
 
+    async def _post_correction(self, ctx: NightContext, worker: Worker, unit: Unit) -> dict[str, Any]:
+        """The corrected claim posted once (an earlier attempt's finished record stands); its outbox record."""
+        data = unit.data
+        named = payer_named(data.get("payer"))
+        records: dict[str, Any] = unit.result.setdefault("claims", {})
+        if named is None or not data.get("check"):
+            return {"state": "refused", "items": [], "detail": "the item does not say which payer's check paid it"}
+        previous = _record(records.get("0"))
+        if previous is not None and previous["state"] != "posting":
+            return previous
+        base_item = {"source": self.name, "payer": named.name, "payer_type": named.type.value,
+                     "remittance_date": data["remittance_date"]}
+        try:
+            claim = ClaimToPost.from_extracted(data["check"], base_item, data["extracted"])
+        except ValidationError as exc:
+            wrong = "; ".join(".".join(str(p) for p in e["loc"]) + f": {e['msg']}" for e in exc.errors()[:3])
+            return {"state": "refused", "items": [], "detail": f"the corrected values are not a claim's ({wrong})"}
+
+        async def intend(record: dict[str, Any]) -> None:
+            records["0"] = record
+            await ctx.save(unit)
+
+        async with worker.borrow("billing") as session:
+            billing: MediBillSession = session  # type: ignore[assignment]
+            entry = await self._post_claim(billing, await self._open_claims(worker, billing, named.key), claim,
+                                           previous, intend)
+        records["0"] = entry
+        await ctx.save(unit)
+        return entry
+
     @staticmethod
-    def _filings(records: dict[str, Any], remit: dict[str, Any], evidence: "_Evidence") -> list[Filing]:
+    def _filings(records: dict[str, Any], remit: Remittance, evidence: "_Evidence") -> list[Filing]:
         """Every item the outbox holds, in the order the claims are printed, each with its claim's page."""
         filings = []
-        for index, claim in enumerate(remit["claims"]):
+        for index, claim in enumerate(remit.claims):
             entry = _record(records.get(str(index)))
             if entry is None:
                 continue
-            account = claim["account_number"] or ""
+            account = claim.account_number or ""
             for item in entry.get("items", []):
                 filings.append(Filing(_on_pages(item, evidence.page_numbers(account)), [evidence.page(account)]))
         return filings
 
-    def _recoupments(self, remit: dict[str, Any], check: str, base_item: dict[str, Any],
+    def _recoupments(self, remit: Remittance, check: str, base_item: dict[str, Any],
                      attachment: Attachment) -> list[Filing]:
-        return [Filing({**base_item, "idempotency_key": f"recoupment:{check}:{plb['reference']}",
-                        "kind": "recoupment", "balance": plb["amount"],
-                        "summary": f"Provider-level recoupment {plb['reason']} of {plb['amount']} on check {check}",
-                        "reason_codes": [plb["reason"]],
-                        "payload": {"findings": [f"Reference {plb['reference']}"], "provider_adjustment": plb}},
-                       [attachment])
-                for plb in remit["provider_adjustments"] if Decimal(plb["amount"]) > 0]
+        return [_recoupment(plb, check, base_item, attachment) for plb in remit.provider_adjustments if plb.amount > 0]
 
     @staticmethod
     async def _open_claims(worker: Worker, billing: MediBillSession, payer: str) -> OpenClaims:
@@ -378,20 +390,20 @@ class EobPostingRobot(Robot):
         return {**claim.record("already", claim_number, items), "settled": settled}
 
     @staticmethod
-    async def _payer_record(worker: Worker, portal: str, claim: dict[str, Any]) -> tuple[set[str], str]:
+    async def _payer_record(worker: Worker, portal: str, claim: RemittanceClaim) -> tuple[set[str], str]:
         """The adjustment codes the payer's portal shows for this claim (found by its ICN among the member's
         claims), and where they were read; none when the portal does not show the claim."""
-        icn, member = claim.get("payer_claim_number") or "", claim.get("member_id") or ""
+        icn, member = claim.payer_claim_number or "", claim.member_id or ""
         if not icn or not member:
             return set(), ""
         # The worker's own session of the payer serves the check's claims one at a time (they post at once).
         lock = worker.cache.setdefault(f"payer_lock:{id(worker)}:{portal}", asyncio.Lock())
         async with lock:
             if portal == "bluriver":
-                rows = await worker[portal].claims_of_member(member, claim["account_number"] or "")  # type: ignore[attr-defined]
+                rows = await worker[portal].claims_of_member(member, claim.account_number or "")  # type: ignore[attr-defined]
                 codes = [set(r.codes) for r in rows if r.claim_number == icn]
             else:
-                dates = [dt.date.fromisoformat(l["service_date"]) for l in claim["lines"] if l["service_date"]]
+                dates = [line.service_date for line in claim.lines if line.service_date]
                 if not dates:
                     return set(), ""
                 rows = await worker[portal].claim_status(member, min(dates), max(dates))  # type: ignore[attr-defined]
@@ -406,13 +418,13 @@ class EobPostingRobot(Robot):
         (claims alike in all three) by the payer's claim number when a claim's notes carry it; never a guess."""
         if not claim.account or claim.dos is None:
             return []
-        key = (claim.account, claim.dos, Decimal(claim.data["billed"]))
+        key = (claim.account, claim.dos, claim.data.billed)
         candidates = list(open_claims.get(key, []))
         if len(candidates) != 1:
             # Not in the list read at the start of the run (entered since), or ambiguous: ask again now.
             candidates = [r.claim_number for r in await billing.find_claims(claim.account)
                           if (r.account, r.dos_from, r.billed) == key]
-        icn = claim.data.get("payer_claim_number") or ""
+        icn = claim.data.payer_claim_number or ""
         if len(candidates) > 1 and icn:
             noted = [c for c in candidates if any(f"ICN {icn}" in n for n in (await billing.read_claim(c)).notes)]
             if len(noted) == 1:
@@ -420,29 +432,38 @@ class EobPostingRobot(Robot):
         return candidates
 
     @staticmethod
-    def _entries(claim: ClaimDetail, lines: list[dict[str, Any]]) -> tuple[list[LineEntry], str]:
+    def _entries(claim: ClaimDetail, lines: list[ServiceLine]) -> tuple[list[LineEntry], str]:
         entries: list[LineEntry] = []
         free = list(claim.lines)
         for line in lines:
-            dos = dt.date.fromisoformat(line["service_date"]) if line["service_date"] else None
-            match = next((c for c in free if c.hcpcs == line["procedure"] and c.dos_from == dos
-                          and c.billed == Decimal(line["billed"])), None)
+            dos = line.service_date
+            match = next((c for c in free if c.hcpcs == line.procedure and c.dos_from == dos
+                          and c.billed == line.billed), None)
             if match is None:
-                return [], f"No line of claim {claim.claim_number} matches {line['procedure']} on {dos} billed {line['billed']}"
+                return [], f"No line of claim {claim.claim_number} matches {line.procedure} on {dos} billed {line.billed:.2f}"
             free.remove(match)
-            if len(line["adjustments"]) > MAX_ADJUSTMENTS:
-                return [], f"Line {match.line_no} has {len(line['adjustments'])} adjustments; MediBill takes {MAX_ADJUSTMENTS}"
-            paid = Decimal(line["paid"])
-            entries.append(LineEntry(match.line_no, paid, tuple((a["group"], a["reason"], Decimal(a["amount"]))
-                                                              for a in line["adjustments"]), denied=paid == 0))
+            if len(line.adjustments) > MAX_ADJUSTMENTS:
+                return [], f"Line {match.line_no} has {len(line.adjustments)} adjustments; MediBill takes {MAX_ADJUSTMENTS}"
+            entries.append(LineEntry(match.line_no, line.paid, tuple((a.group, a.reason, a.amount) for a in line.adjustments),
+                                     denied=line.paid == 0))
         return entries, ""
 
 
-Confirm = Callable[[dict[str, Any]], Awaitable[tuple[set[str], str]]]
+Confirm = Callable[[RemittanceClaim], Awaitable[tuple[set[str], str]]]
 
 
-async def _no_payer_record(claim: dict[str, Any]) -> tuple[set[str], str]:
+async def _no_payer_record(claim: RemittanceClaim) -> tuple[set[str], str]:
     return set(), ""
+
+
+def _recoupment(plb: ProviderAdjustment, check: str, base_item: dict[str, Any], attachment: Attachment) -> Filing:
+    """A provider-level recoupment on the check: a person finds what it takes back."""
+    return Filing({**base_item, "idempotency_key": f"recoupment:{check}:{plb.reference}", "kind": "recoupment",
+                   "balance": f"{plb.amount:.2f}", "reason_codes": [plb.reason],
+                   "summary": f"Provider-level recoupment {plb.reason} of {plb.amount:.2f} on check {check}",
+                   "payload": {"findings": [f"Reference {plb.reference}"],
+                               "provider_adjustment": plb.model_dump(mode="json")}},
+                  [attachment])
 
 
 def _record(entry: Any) -> dict[str, Any] | None:
@@ -475,14 +496,14 @@ class _Evidence:
         return self._cut[account]
 
 
-def claim_view(remit: dict[str, Any], index: int, review: list[str]) -> dict[str, Any]:
+def claim_view(remit: Remittance, index: int, review: list[str]) -> dict[str, Any]:
     """One claim of the remittance as its items carry it: its fields, and the doubts about them and where each
     was read on the page (the extractor's `review` and `fields`) by paths within the claim ("" for the whole)."""
     prefix = f"claims.{index}"
-    boxes = remit.get("fields") or {}
-    return {**remit["claims"][index],
+    return {**remit.claims[index].model_dump(mode="json"),
             "review": [path[len(prefix) + 1:] for path in review if path.startswith(prefix)],
-            "fields": {path[len(prefix) + 1:]: box for path, box in boxes.items() if path.startswith(prefix + ".")}}
+            "fields": {path[len(prefix) + 1:]: box.model_dump(mode="json") for path, box in remit.fields.items()
+                       if path.startswith(prefix + ".")}}
 
 
 def _on_pages(item: dict[str, Any], numbers: dict[int, int] | None) -> dict[str, Any]:
@@ -498,29 +519,47 @@ def _on_pages(item: dict[str, Any], numbers: dict[int, int] | None) -> dict[str,
 
 @dataclass
 class ClaimToPost:
-    """One claim of a check as the remittance reads it, and the items its posting may file."""
+    """One claim of a check as the remittance reads it (`data`; the robot's own copy, which settling may correct),
+    the same claim as its items carry it (`extracted`: as read, with its doubts and boxes), and the items its
+    posting may file."""
 
     check: str
     base_item: dict[str, Any]
-    data: dict[str, Any]
+    data: RemittanceClaim
     index: int
     review: list[str]
+    extracted: dict[str, Any]
+
+    @classmethod
+    def of(cls, check: str, base_item: dict[str, Any], remit: Remittance, index: int,
+           review: list[str]) -> "ClaimToPost":
+        return cls(check, base_item, remit.claims[index].model_copy(deep=True), index, review,
+                   claim_view(remit, index, review))
+
+    @classmethod
+    def from_extracted(cls, check: str, base_item: dict[str, Any], extracted: dict[str, Any], index: int = 0,
+                       review: list[str] | None = None) -> "ClaimToPost":
+        """A claim as an item carried it (a person's corrected values, handed back): parsed back into the
+        extractor's model here, so a value no claim may hold fails now, before anything is posted."""
+        fields = RemittanceClaim.model_fields
+        data = RemittanceClaim.model_validate({k: v for k, v in extracted.items() if k in fields})
+        return cls(check, base_item, data, index, review or [], extracted)
 
     @property
     def account(self) -> str:
-        return self.data["account_number"] or ""
+        return self.data.account_number or ""
 
     @property
-    def lines(self) -> list[dict[str, Any]]:
-        return self.data["lines"]  # type: ignore[no-any-return]
+    def lines(self) -> list[ServiceLine]:
+        return self.data.lines
 
     @property
     def dos(self) -> dt.date | None:
-        return min((dt.date.fromisoformat(l["service_date"]) for l in self.lines if l["service_date"]), default=None)
+        return min((line.service_date for line in self.lines if line.service_date), default=None)
 
     def ref(self) -> dict[str, Any]:
-        return {**self.base_item, "account_number": self.account or None, "patient_name": self.data["patient_name"],
-                "payer_claim_number": self.data["payer_claim_number"], "balance": self.data["paid"]}
+        return {**self.base_item, "account_number": self.account or None, "patient_name": self.data.patient_name,
+                "payer_claim_number": self.data.payer_claim_number, "balance": f"{self.data.paid:.2f}"}
 
     def on(self, claim: ClaimDetail) -> dict[str, Any]:
         return {**self.ref(), "claim_number": claim.claim_number, "service_date_from": claim.dos_from.isoformat(),
@@ -533,7 +572,7 @@ class ClaimToPost:
 
     def posting_review(self, ref: dict[str, Any] | None, summary: str, finding: str | None) -> dict[str, Any]:
         key = f"posting_review:{self.check}:{ref['claim_number']}" if ref else f"posting_review:{self.check}:{self.index}"
-        payload: dict[str, Any] = {"extracted": self.data, "check": self.check}
+        payload: dict[str, Any] = {"extracted": self.extracted, "check": self.check}
         if finding:
             payload["findings"] = [finding]
         return {**(ref or self.ref()), "idempotency_key": key, "kind": "posting_review", "summary": summary,
@@ -542,9 +581,9 @@ class ClaimToPost:
     def unmatched(self, count: int, *why: str) -> dict[str, Any]:
         return {**self.ref(), "idempotency_key": f"unmatched_payment:{self.check}:{self.account}",
                 "kind": "unmatched_payment",
-                "summary": f"Payment {self.data['paid']} for account {self.account} matches {count} open claims",
-                "payload": {"findings": [f"Service from {self.dos}, billed {self.data['billed']}", *why],
-                            "extracted": self.data}}
+                "summary": f"Payment {self.data.paid:.2f} for account {self.account} matches {count} open claims",
+                "payload": {"findings": [f"Service from {self.dos}, billed {self.data.billed:.2f}", *why],
+                            "extracted": self.extracted}}
 
     def implied(self, ref: dict[str, Any], entries: list[LineEntry], balance: Decimal) -> list[dict[str, Any]]:
         """The items posting these entries implies: a denial when a line is denied."""
@@ -552,8 +591,8 @@ class ClaimToPost:
         if not denied:
             return []
         reasons = sorted({f"{g}-{r}" for e in denied for g, r, _a in e.adjustments})
-        remarks = sorted({r for l in self.lines for r in l["remarks"]})
+        remarks = sorted({r for line in self.lines for r in line.remarks})
         return [{**ref, "idempotency_key": f"denial:{ref['claim_number']}", "kind": "denial",
                  "balance": f"{balance:.2f}", "summary": f"Denied on check {self.check}: {' '.join(reasons)}",
                  "reason_codes": reasons + remarks,
-                 "payload": {"findings": [f"{len(denied)} of {len(entries)} lines denied"], "extracted": self.data}}]
+                 "payload": {"findings": [f"{len(denied)} of {len(entries)} lines denied"], "extracted": self.extracted}}]

@@ -39,6 +39,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from extractors.lines import DIGIT_LOOKALIKES
+from extractors.models import Remittance, RemittanceClaim, ServiceLine
 
 from ..portals.medibill import ClaimDetail
 
@@ -71,9 +72,11 @@ class Settlement:
         self.to_confirm = {}
 
 
-def settle(data: dict[str, Any], index: int, review: list[str], claim: ClaimDetail, *, balanced: bool) -> Settlement:
-    """What of the review paths of claim `index` (its JSON `data`) the billing system's `claim` and the
-    remittance's arithmetic settle. `balanced`: the whole remittance holds every balancing rule."""
+def settle(data: RemittanceClaim, index: int, review: list[str], claim: ClaimDetail, *, balanced: bool) -> Settlement:
+    """What of the review paths of claim `index` (as read: `data`) the billing system's `claim` and the
+    remittance's arithmetic settle. `balanced`: the whole remittance holds every balancing rule. A procedure
+    settled by the billing system's line is corrected in `data` (the robot's copy), as the posting finds the
+    line by it."""
     out = Settlement()
     if not balanced:
         out.doubts = list(review)
@@ -83,26 +86,26 @@ def settle(data: dict[str, Any], index: int, review: list[str], claim: ClaimDeta
         parts = path.split(".")
         if len(parts) == 3 and parts[2] in _CLAIM_TOTALS:
             out.settled.append(f"{path}: the claim's totals are the sums of its lines, and the remittance balances")
-        elif len(parts) == 3 and parts[2] == "patient_name" and _same_name(data.get("patient_name"), claim.patient):
-            out.settled.append(f"{path}: read {data.get('patient_name')!r}; the billing system's claim {claim.claim_number} "
+        elif len(parts) == 3 and parts[2] == "patient_name" and _same_name(data.patient_name, claim.patient):
+            out.settled.append(f"{path}: read {data.patient_name!r}; the billing system's claim {claim.claim_number} "
                                f"(matched by account, date of service and billed) is for {claim.patient!r}")
-        elif _line_path(parts) and int(parts[3]) < len(data["lines"]):
+        elif _line_path(parts) and int(parts[3]) < len(data.lines):
             by_line.setdefault(int(parts[3]), []).append(path)
         else:
             out.doubts.append(path)
     free = list(claim.lines)
-    for number, line in enumerate(data["lines"]):
-        dos = dt.date.fromisoformat(line["service_date"]) if line["service_date"] else None
-        match = next((c for c in free if c.hcpcs == line["procedure"] and c.dos_from == dos
-                      and c.billed == Decimal(line["billed"])), None)
+    for number, line in enumerate(data.lines):
+        dos = line.service_date
+        match = next((c for c in free if c.hcpcs == line.procedure and c.dos_from == dos and c.billed == line.billed),
+                     None)
         paths = by_line.get(number, [])
         if match is None and f"claims.{index}.lines.{number}.procedure" in paths:
             match = _by_date_and_billed(line, dos, free)
             if match is not None:
-                out.settled.append(f"claims.{index}.lines.{number}.procedure: read {line['procedure']!r}; the "
+                out.settled.append(f"claims.{index}.lines.{number}.procedure: read {line.procedure!r}; the "
                                    f"billing system's only line of {match.dos_from} billed {match.billed} is "
                                    f"{match.hcpcs}")
-                line["procedure"] = match.hcpcs  # the robot's copy: the posting finds the line by it
+                line.procedure = match.hcpcs  # the robot's copy: the posting finds the line by it
         if match is not None:
             free.remove(match)
         if not paths:
@@ -134,17 +137,17 @@ def may_settle(review: list[str]) -> bool:
     return True
 
 
-def settle_header(remit: dict[str, Any], listed: dict[str, str]) -> tuple[list[str], list[str]]:
-    """The remittance's own doubts (not a claim's) that the payer portal's listing of the check settles: the
-    check number, date and amount read in doubt that equal, exactly, what the row the robot downloaded it from
-    says. Returns (still in doubt, "path: what settled it")."""
-    payment = remit.get("payment") or {}
-    read = {"payment.number": payment.get("number"), "payment.date": payment.get("date"),
-            "payment.amount": payment.get("amount") and f"{Decimal(str(payment['amount'])):.2f}"}
+def settle_header(remit: Remittance, review: list[str], listed: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The remittance's own doubts (`review`, not a claim's) that the payer portal's listing of the check
+    settles: the check number, date and amount read in doubt that equal, exactly, what the row the robot
+    downloaded it from says. Returns (still in doubt, "path: what settled it")."""
+    payment = remit.payment
+    read = {"payment.number": payment.number, "payment.date": payment.date and payment.date.isoformat(),
+            "payment.amount": f"{payment.amount:.2f}" if payment.amount is not None else None}
     expected = {"payment.number": listed.get("check"), "payment.date": listed.get("date"),
                 "payment.amount": listed.get("amount")}
     doubts, settled = [], []
-    for path in remit.get("review") or []:
+    for path in review:
         if path in read and read[path] and read[path] == expected[path]:
             settled.append(f"{path}: read {read[path]}, as the payer portal's list of remittances shows it")
         else:
@@ -159,13 +162,13 @@ def _same_name(read: str | None, on_file: str) -> bool:
     return sum(a != b for a, b in zip(read.upper(), on_file.upper())) <= 2
 
 
-def _by_date_and_billed(line: dict[str, Any], dos: dt.date | None, free: list[Any]) -> Any:
+def _by_date_and_billed(line: ServiceLine, dos: dt.date | None, free: list[Any]) -> Any:
     """The billing system's one line with this date of service and billed amount, when the code read in doubt
     is no HCPCS at all and close to that line's (a digit lost: "A703" for A7030), or that line's code with a
     dotted zero misread; None when there is not exactly one. Any other read that is a HCPCS (E1392 against
     E1390) may be the payer's own recoding: never taken."""
-    read = (line["procedure"] or "").upper()
-    candidates = [c for c in free if c.dos_from == dos and c.billed == Decimal(line["billed"])]
+    read = (line.procedure or "").upper()
+    candidates = [c for c in free if c.dos_from == dos and c.billed == line.billed]
     if re.fullmatch(r"[A-Z]\d{4}", read):
         # Only a typewriter's dotted zero read as a 6, 8 or 9 ("E6470" for E0470) is taken: a payer's
         # recoding changes a code's meaning, not a zero's glyph.
@@ -183,9 +186,9 @@ def _by_date_and_billed(line: dict[str, Any], dos: dt.date | None, free: list[An
     return candidates[0]
 
 
-def _settle_line(out: Settlement, line: dict[str, Any], paths: list[str], billing_line: str) -> None:
-    billed, paid = Decimal(line["billed"]), Decimal(line["paid"])
-    adjustments = [(a["group"], a["reason"], Decimal(a["amount"])) for a in line["adjustments"]]
+def _settle_line(out: Settlement, line: ServiceLine, paths: list[str], billing_line: str) -> None:
+    billed, paid = line.billed, line.paid
+    adjustments = [(a.group, a.reason, a.amount) for a in line.adjustments]
     balances = billed - sum((a for _g, _r, a in adjustments), Decimal(0)) == paid
     codes_in_doubt = {int(p.split(".")[-2]) for p in paths if p.endswith(".code")}
     # A copay may be told by the "Copay/Coins" column it stands in only when the patient's codes were read
@@ -220,12 +223,11 @@ def _code_at(adjustments: list[tuple[str, str, Decimal]], path: str) -> str | No
     return f"{adjustments[index][0]}-{adjustments[index][1]}" if index < len(adjustments) else None
 
 
-def _codes_without_meaning(line: dict[str, Any], adjustments: list[tuple[str, str, Decimal]], *,
+def _codes_without_meaning(line: ServiceLine, adjustments: list[tuple[str, str, Decimal]], *,
                            copay_in_coinsurance: bool = False) -> list[str]:
     """The adjustment codes of a line that its own columns do not confirm. `copay_in_coinsurance`: a
     payer's "Copay/Coins" column may hold the copay (PR-3) with the coinsurance (PR-2)."""
-    billed, allowed = Decimal(line["billed"]), Decimal(line["allowed"])
-    deductible, coinsurance = Decimal(line["deductible"] or 0), Decimal(line["coinsurance"] or 0)
+    billed, allowed, deductible, coinsurance = line.billed, line.allowed, line.deductible, line.coinsurance
     pr = {r: sum((a for g, rr, a in adjustments if g == "PR" and rr == r), Decimal(0)) for r in ("1", "2", "3")}
     held = (pr["2"], pr["2"] + pr["3"]) if copay_in_coinsurance else (pr["2"],)
     patient_columns_hold = pr["1"] == deductible and coinsurance in held

@@ -47,7 +47,7 @@ def test_a_corrected_posting_review_is_posted_once_with_the_corrected_values(tmp
         index, claim = next((i, c) for i, c in enumerate(read["claims"]) if c["account_number"] == account)
         printed = claim["lines"][0]["paid"]
         claim["lines"][0]["paid"] = f"{Decimal(printed) + Decimal('10.00'):.2f}"  # the misread
-        filed = ClaimToPost(remit["check_number"], {"source": "eobs", "payer": "Blue River Health Plan",
+        filed = ClaimToPost.from_extracted(remit["check_number"], {"source": "eobs", "payer": "Blue River Health Plan",
                                                     "payer_type": "commercial", "remittance_date": remit["remit_date"]},
                             claim, index, [f"claims.{index}.lines.0.paid"]).posting_review(
             None, "Claim not read with certainty; not posted", "Fields under review: lines.0.paid")

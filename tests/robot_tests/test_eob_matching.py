@@ -86,7 +86,7 @@ def _post(billing: Billing, worker: Worker) -> tuple[str, list[Any]]:
 
     async def go() -> tuple[str, list[Any]]:
         index = await robot._open_claims(worker, billing, "medicare")  # type: ignore[arg-type]
-        entry = await robot._post_claim(billing, index, ClaimToPost("555", {}, CLAIM, 0, []),  # type: ignore[arg-type]
+        entry = await robot._post_claim(billing, index, ClaimToPost.from_extracted("555", {}, CLAIM),  # type: ignore[arg-type]
                                         None, intend)
         evidence = _Evidence(PAGES[0], attachment)
         return entry["state"], [Filing(item, [evidence.page(CLAIM["account_number"])]) for item in entry["items"]]
@@ -159,7 +159,7 @@ def test_a_denial_is_in_the_outbox_before_the_billing_system_is_written() -> Non
         async def intend(record: dict[str, Any]) -> None:
             INTENTS.append(record)
         index = await EobPostingRobot._open_claims(Worker(sessions={}), billing, "medicare")  # type: ignore[arg-type]
-        return await EobPostingRobot()._post_claim(billing, index, ClaimToPost("555", {}, DENIED, 0, []),  # type: ignore[arg-type]
+        return await EobPostingRobot()._post_claim(billing, index, ClaimToPost.from_extracted("555", {}, DENIED),  # type: ignore[arg-type]
                                                    None, intend)
 
     entry = asyncio.run(go())
@@ -181,7 +181,7 @@ def test_a_restart_after_posting_reads_the_chosen_claim_back_and_invents_nothing
         async def intend(record: dict[str, Any]) -> None:
             raise AssertionError("nothing is posted again")
         index = await EobPostingRobot._open_claims(Worker(sessions={}), billing, "medicare")  # type: ignore[arg-type]
-        return await EobPostingRobot()._post_claim(billing, index, ClaimToPost("555", {}, DENIED, 0, []),  # type: ignore[arg-type]
+        return await EobPostingRobot()._post_claim(billing, index, ClaimToPost.from_extracted("555", {}, DENIED),  # type: ignore[arg-type]
                                                    previous, intend)
 
     entry = asyncio.run(go())
@@ -303,6 +303,18 @@ def test_a_correction_that_matches_no_open_claim_is_reported_as_not_held_and_not
     assert held is False and "no open claim matches" in detail
     assert outcome.totals["corrections_failed"] == 1
 
+
+
+def test_a_correction_no_claim_could_hold_is_reported_as_not_held_and_nothing_is_posted() -> None:
+    # Parsed back into the extractor's model at the robot's edge: a paid amount that is no amount fails there,
+    # named, before the billing system is touched.
+    wrong = {**CLAIM, "lines": [{**CLAIM["lines"][0], "paid": "eighty"}]}
+    billing = Billing([_row("C1")], searched=[])
+    queue, outcome = _finish(billing, _correction(wrong))
+    assert billing.postings == [] and billing.calls == []
+    [(_, held, detail)] = queue.reports
+    assert held is False and "not a claim's (lines.0.paid:" in detail
+    assert outcome.totals["corrections_failed"] == 1
 
 def test_an_eob_not_read_as_a_remittance_goes_to_a_person_whole_and_nothing_is_posted() -> None:
     # A layout the readers do not know, taken for an order (the supplier's "MEDICAL SUPPLY" reads as ordering).

@@ -36,11 +36,14 @@ def test_a_claims_item_carries_its_doubts_and_boxes_by_paths_within_the_claim_on
     from bots.robots.evidence import RemittancePages
     from bots.robots.base import Attachment
 
-    remit = {"claims": [{"account_number": "111111-1", "lines": []}, {"account_number": "222222-2", "lines": []}],
+    from extractors.models import Remittance
+
+    remit = Remittance.model_validate({
+        "claims": [{"account_number": "111111-1", "lines": []}, {"account_number": "222222-2", "lines": []}],
              "review": ["claims.1.lines.0.paid", "claims.10.member_id"],
              "fields": {"claims.1.lines.0.paid": {"page": 2, "box": [0.1, 0.2, 0.3, 0.25], "confidence": 0.71},
                         "claims.0.lines.0.paid": {"page": 1, "box": [0.1, 0.2, 0.3, 0.25], "confidence": 1.0},
-                        "claims.10.member_id": {"page": 3, "box": [0.1, 0.2, 0.3, 0.25], "confidence": 1.0}}}
+                        "claims.10.member_id": {"page": 3, "box": [0.1, 0.2, 0.3, 0.25], "confidence": 1.0}}})
     view = claim_view(remit, 1, ["claims.1.lines.0.paid"])
     assert view["review"] == ["lines.0.paid"] and list(view["fields"]) == ["lines.0.paid"]
     assert claim_view(remit, 1, ["claims.1"])["review"] == [""]  # the whole claim in doubt

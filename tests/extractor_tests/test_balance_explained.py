@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from bots.robots.imbalance import explain
+from extractors.models import Remittance
+from extractors.remittance.balance import explain
 
 
-def _remit(paid: str = "284.58", total_paid: str = "284.58", amount: str = "284.58") -> dict:
+def _remit(paid: str = "284.58", total_paid: str = "284.58", amount: str = "284.58") -> Remittance:
     line = {"procedure": "A7030", "service_date": "2025-12-19", "billed": "579.33", "paid": paid,
             "adjustments": [{"group": "CO", "reason": "45", "amount": "294.75"}]}
     claim = {"account_number": "223514-5", "billed": "579.33", "allowed": "284.58", "paid": total_paid,
              "patient_responsibility": "0.00", "lines": [{**line, "allowed": "284.58"}]}
-    return {"claims": [claim], "provider_adjustments": [], "payment": {"amount": amount}}
+    return Remittance.model_validate({"claims": [claim], "provider_adjustments": [], "payment": {"amount": amount}})
 
 
 def test_a_balanced_remittance_has_nothing_to_explain() -> None:

@@ -85,7 +85,7 @@ def _norm(text: str) -> str:
     text = text.upper()
     if "$" in text:
         text = text.replace("$", "")
-    text = text.rstrip(";:,.")
+    text = text.rstrip(";:,.").strip("()")  # "(NPI 2265611980)"
     return text.replace(",", "") if "," in text and _GROUPED_AMOUNT.fullmatch(text) else text
 
 
@@ -125,15 +125,27 @@ def _rows_of_text(text: str, textpage: Any, number: int, width: float, height: f
     for line in text.split("\n"):
         row = Row()
         for match in re.finditer(r"\S+", line):
-            start, end = offset + match.start(), offset + match.end() - 1
-            first, last = textpage.get_charbox(start), textpage.get_charbox(end)
-            left, bottom, right, top = min(first[0], last[0]), min(first[1], last[1]), max(first[2], last[2]), \
-                max(first[3], last[3])
-            row.append(Token(_norm(match.group()), number,
-                             (left / width, 1 - top / height, right / width, 1 - bottom / height), CERTAIN))
+            for part_start, part_end in _parts(match.group()):
+                start, end = offset + match.start() + part_start, offset + match.start() + part_end - 1
+                first, last = textpage.get_charbox(start), textpage.get_charbox(end)
+                left, bottom, right, top = min(first[0], last[0]), min(first[1], last[1]), max(first[2], last[2]), \
+                    max(first[3], last[3])
+                row.append(Token(_norm(match.group()[part_start:part_end]), number,
+                                 (left / width, 1 - top / height, right / width, 1 - bottom / height), CERTAIN))
         offset += len(line) + 1
         if row:
             yield row
+
+
+_JOINED_CODE = re.compile(r"[A-Z]\d{4}(?:-[A-Z0-9]{2})+")
+
+
+def _parts(word: str) -> list[tuple[int, int]]:
+    """Where the values of a printed word stand in it: a code joined to its modifiers ("E1390-RR-KX") is three
+    values; any other word is one."""
+    if not _JOINED_CODE.fullmatch(word):
+        return [(0, len(word))]
+    return [(m.start(), m.end()) for m in re.finditer(r"[^-]+", word)]
 
 
 def ocr_rows(lines: Sequence[Sequence[Word]], number: int, size: tuple[int, int]) -> list[Row]:
@@ -141,9 +153,17 @@ def ocr_rows(lines: Sequence[Sequence[Word]], number: int, size: tuple[int, int]
     width, height = size
     rows = []
     for words in lines:
-        row = Row(Token(_norm(fix_word(w.text)), number, (w.left / width, w.top / height, (w.left + w.width) / width,
-                                                          (w.top + w.height) / height), max(w.conf, 0.0))
-                  for w in words if not _STRAY.match(w.text))
+        row = Row()
+        for w in words:
+            if _STRAY.match(w.text):
+                continue
+            text = fix_word(w.text)
+            for start, end in _parts(text):  # each part's box its share of the word's width
+                left = w.left + w.width * start / len(text)
+                right = w.left + w.width * end / len(text)
+                row.append(Token(_norm(text[start:end]), number,
+                                 (left / width, w.top / height, right / width, (w.top + w.height) / height),
+                                 max(w.conf, 0.0)))
         if row:
             rows.append(row)
     return rows
@@ -166,7 +186,7 @@ def _printed(_: type, value: Any) -> list[list[str]]:
         return [[f"{value:.2f}"]]
     if isinstance(value, dt.date):
         return [[value.strftime(f)] for f in ("%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d", "%m-%d-%Y", "%m-%d-%y", "%m%d%y", "%m%d")] + \
-            [[value.strftime("%b").upper(), str(value.day), str(value.year)]]
+            [[value.strftime("%b").upper(), day, str(value.year)] for day in {str(value.day), f"{value.day:02d}"}]
     return [[_norm(part) for part in str(value).split()]] if str(value).strip() else []
 
 

@@ -41,6 +41,7 @@ from typing import Any
 from extractors.lines import DIGIT_LOOKALIKES
 from extractors.models import Remittance, RemittanceClaim, ServiceLine
 
+from ..payers import PAYERS
 from ..portals.medibill import ClaimDetail
 
 # Fields of a line that the billing system's own line, matched exactly, settles (or that nothing posts).
@@ -140,16 +141,25 @@ def may_settle(review: list[str]) -> bool:
 def settle_header(remit: Remittance, review: list[str], listed: dict[str, str]) -> tuple[list[str], list[str]]:
     """The remittance's own doubts (`review`, not a claim's) that the payer portal's listing of the check
     settles: the check number, date and amount read in doubt that equal, exactly, what the row the robot
-    downloaded it from says. Returns (still in doubt, "path: what settled it")."""
+    downloaded it from says; the payer's name and the payee's (whose portal, whose account listed it). Returns
+    (still in doubt, "path: what settled it")."""
     payment = remit.payment
     read = {"payment.number": payment.number, "payment.date": payment.date and payment.date.isoformat(),
             "payment.amount": f"{payment.amount:.2f}" if payment.amount is not None else None}
     expected = {"payment.number": listed.get("check"), "payment.date": listed.get("date"),
                 "payment.amount": listed.get("amount")}
+    portal = PAYERS[listed["payer"]].name if listed.get("payer") in PAYERS else None
     doubts, settled = [], []
     for path in review:
         if path in read and read[path] and read[path] == expected[path]:
             settled.append(f"{path}: read {read[path]}, as the payer portal's list of remittances shows it")
+        elif path == "payer.name" and portal:
+            # Who paid is where the check was downloaded from; the name printed on it is posted nowhere.
+            settled.append(f"{path}: read {remit.payer.name!r}; the check was downloaded from {portal}'s portal")
+        elif path in ("payee.name", "payee.npi") and portal:
+            # The portal lists the checks paid to the account the robot logged in with: the supplier's own.
+            settled.append(f"{path}: read {getattr(remit.payee, path.split('.')[1])!r}; {portal}'s portal lists "
+                           f"the check among those paid to the supplier's own account")
         else:
             doubts.append(path)
     return doubts, settled

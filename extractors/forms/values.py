@@ -173,6 +173,48 @@ VOTE_MIN_CONF = 45.0
 def settled(first: Read[T], again: list[Read[T]], constrained: Read[T] | None = None,
             glyphs: Iterable[Read[T]] = (), spaced: Read[T] | None = None,
             spaced_glyphs: Read[T] | None = None) -> Read[T]:
+    """`by_reads` (below); failing that, a code whose zeros a dotted-zero face made 6s and 8s in some reads
+    (`_dotted_zeros_outvoted`)."""
+    glyphs = list(glyphs)
+    read = by_reads(first, again, constrained, glyphs, spaced, spaced_glyphs)
+    if read.sure:
+        return read
+    return _dotted_zeros_outvoted(first, again, glyphs, (constrained, spaced, spaced_glyphs)) or read
+
+
+def _zeros_read_otherwise(value: str, other: str) -> bool:
+    """`other` is `value` with one or more of its zeros read as a dotted zero's lookalikes (6, 8, 9), nothing
+    else changed."""
+    return len(value) == len(other) and value != other and all(
+        a == b or (a == "0" and b in dotted_zero.LOOKALIKES) for a, b in zip(value, other))
+
+
+def _dotted_zeros_outvoted(first: Read[T], again: list[Read[T]], glyphs: list[Read[T]],
+                           others: tuple[Read[T] | None, ...]) -> Read[T] | None:
+    """A code with a zero that some reads took for a 6, 8 or 9 (the dot inside a zero of some faces): sure
+    when `VOTES` usual reads and every rendering read glyph by glyph say the zero, and the reads that say
+    otherwise differ from it only there, and not alike (a 6 in one, an 8 in another: they cannot both be the
+    glyph; a real 6 is read as one 6, not as two different digits)."""
+    usual = [r for r in (first, *again) if r.value is not None and r.ok]
+    read_by_glyphs = [g for g in glyphs if g.value is not None]
+    for candidate in usual:
+        value = candidate.value
+        if not isinstance(value, str) or "0" not in value:
+            continue
+        agreeing = [r for r in usual if r.value == value]
+        if len(agreeing) < VOTES or len(read_by_glyphs) < 2 or any(g.value != value for g in read_by_glyphs):
+            continue
+        objecting = [r for r in (*usual, *others) if r is not None and r.value is not None and r.ok
+                     and r.value != value]
+        if (len({r.value for r in objecting}) >= 2
+                and all(isinstance(r.value, str) and _zeros_read_otherwise(value, r.value) for r in objecting)):
+            return Read(value, CONF_OK, True, agreeing[0].word)
+    return None
+
+
+def by_reads(first: Read[T], again: list[Read[T]], constrained: Read[T] | None = None,
+             glyphs: Iterable[Read[T]] = (), spaced: Read[T] | None = None,
+             spaced_glyphs: Read[T] | None = None) -> Read[T]:
     """A value read on the page and again from its cell in several renderings (grey first).
 
     The page read and the grey reread settle it as `confirmed` does. Failing that, a vote: `VOTES` or more

@@ -48,6 +48,9 @@ def check(remit: Remittance, printed: Mapping[int, PrintedTotals] | None = None)
                 problems.append("UNBALANCED_LINE")
                 review.append(f"claims.{c_index}.lines.{l_index}.paid")
                 claim_bad = True
+            # A service is paid after it was given: a later date of service is a misread ("2626" for 2026).
+            if line.service_date and remit.payment.date and line.service_date > remit.payment.date:
+                review.append(f"claims.{c_index}.lines.{l_index}.service_date")
             # The deductible and coinsurance columns repeat the PR adjustments: a misread shows here.
             if line.deductible != sum((a.amount for a in line.adjustments if (a.group, a.reason) == ("PR", "1")), ZERO):
                 review.append(f"claims.{c_index}.lines.{l_index}.deductible")

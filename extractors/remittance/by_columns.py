@@ -42,6 +42,7 @@ class Labelled:
 # A label the vocabulary does not hold: a word or two ending in a colon. It ends the value before it.
 # A label the vocabulary lacks: one or two words and a colon; the second may start with a digit OCR made of a
 # letter ("Subscriber 1D:"), so a value stops there instead of running on.
+_CELL_BAR = re.compile(r"\s[|¦]\s")
 _ANY_LABEL = re.compile(r"(?<!\S)[A-Za-z][A-Za-z.#/]*(?: [A-Za-z01][A-Za-z.#/]*)? ?:(?=\s|$)")
 
 
@@ -69,8 +70,9 @@ class Labels:
         out: dict[str, Labelled] = {}
         for index, (_, end, key, doubt) in enumerate(found):
             stop = found[index + 1][0] if index + 1 < len(found) else len(text)
-            raw = text[end:stop]
-            value = raw.strip(" :;.,#-")  # "Claim ID; BR123": a colon read as a semicolon
+            bar = _CELL_BAR.search(text, end, stop)  # a printed cell's border ends its value
+            raw = text[end:bar.start() if bar else stop]
+            value = raw.strip(" :;.,#-()[]")  # "Claim ID; BR123": a colon read as a semicolon; "(NPI 123)"
             if value and key is not None and key not in out:
                 start = end + raw.find(value)
                 out[key] = Labelled(value, start, start + len(value), doubt)
@@ -119,7 +121,8 @@ _COLUMN_WORDS: dict[str, tuple[str, ...]] = {
     "coinsurance": ("COINSURANCE", "CO-INSURANCE", "COINS", "CO-INS"),
     "copay": ("COPAYMENT", "CO-PAY", "COPAY"),
     "paid": ("PLAN PAID", "PAID AMOUNT", "AMOUNT PAID", "NET PAID", "PROV PD", "PAYMENT", "PAID"),
-    "patient_share": ("PATIENT RESPONSIBILITY", "PATIENT RESP", "MEMBER RESP", "PT RESP", "YOUR RESPONSIBILITY"),
+    "patient_share": ("PATIENT RESPONSIBILITY", "PATIENT RESP", "MEMBER RESP", "PT RESP", "YOUR RESPONSIBILITY",
+                      "PATIENT OWES", "MEMBER OWES", "PATIENT SHARE", "PATIENT PORTION"),
     "adjustments": ("ADJUSTMENTS", "ADJUSTMENT", "ADJ REASON", "ADJ CODES", "GRP/RC-AMT", "REASON CODES",
                     "GROUP/REASON", "GRP/RSN", "GRP/RC", "ADJ AMT", "ADJ AMOUNT", "ADJUSTMENT AMOUNT"),
 }
@@ -143,17 +146,23 @@ _CLAIM_LABELS = Labels({
     "number": ("CLAIM NUMBER", "CLAIM NO.", "CLAIM NO", "CLAIM #", "CLAIM ID", "PAYER CLAIM #", "ICN",
                "PAYER CLAIM CONTROL NUMBER", "PAYER CLAIM CONTROL #", "CLAIM CONTROL NUMBER", "CLAIM CONTROL #"),
     "account": ("PATIENT ACCOUNT", "PATIENT ACCT #", "PATIENT ACCT", "PT ACCT #", "PT ACCT", "ACCOUNT #",
-                "ACCOUNT NO.", "PATIENT CONTROL #"),
+                "ACCOUNT NO.", "PATIENT CONTROL #", "ACCOUNT NUMBER", "ACCT #", "ACCT NO.", "ACCT"),
+    # "Claim BR123...": the claim's number when nothing names it better and an identifier follows ("CLAIM 1 OF 4"
+    # is a count, "Claim billed 96.00" a total).
+    "claim": ("CLAIM",),
 })
 _PROVIDER_LABEL_WORDS = {"REASON", "CODE", "REFERENCE", "REF", "MEMBER", "AMOUNT"}
 _PROVIDER_LABELS = Labels({"reason": ("REASON", "CODE"), "ref": ("REFERENCE", "REF #", "REF"),
                            "member": ("MEMBER ID", "MEMBER"), "amount": ("AMOUNT",)})
 # A claim's totals: "Claim Total(s)", or "Claim" and then the amounts by their labels ("Claim billed 96.00 ...").
-_CLAIM_TOTAL = re.compile(r"^(?:CLAIM TOTALS?|TOTAL CLAIM|TOTALS FOR CLAIM|CLAIM(?= (?:BILLED|CHARGES?|SUBMITTED)\b))\b:?",
+_CLAIM_TOTAL = re.compile(r"^(?:CLAIM TOTALS?|TOTAL CLAIM|TOTALS FOR CLAIM|CLAIM SUBTOTAL|SUBTOTAL|"
+                          r"CLAIM(?= (?:BILLED|CHARGES?|SUBMITTED)\b))\b:?",
                           re.I)
 _REMARKS = re.compile(r"^(?:REMARK CODES|REMARKS|REMARK|RARC|REM)\b:? (?P<codes>.+)$", re.I)
-_PROVIDER_ADJ = re.compile(r"^(?:PROVIDER[- ]LEVEL ADJUSTMENTS|PROVIDER ADJUSTMENTS|OTHER ADJUSTMENTS|PLB)\b", re.I)
-_CHECK_TOTAL = re.compile(r"^(?:CHECK TOTAL|TOTAL (?:PLAN )?PAID|PAYMENT TOTAL|TOTAL PAYMENT)\b", re.I)
+_PROVIDER_ADJ = re.compile(r"^(?:PROVIDER[- ]LEVEL ADJUSTMENTS|PROVIDER ADJUSTMENTS|OTHER ADJUSTMENTS|PLB|"
+                           r"PAYMENT ADJUSTMENTS|ADJUSTMENTS TO (?:THIS |THE )?(?:PAYMENT|CHECK|REMITTANCE))\b", re.I)
+_CHECK_TOTAL = re.compile(r"^(?:CHECK TOTAL|TOTAL (?:PLAN )?PAID|PAYMENT TOTAL|TOTAL PAYMENT|REMITTANCE TOTAL|"
+                          r"TOTAL (?:OF )?(?:THIS )?(?:REMITTANCE|CHECK))\b", re.I)
 _NONE = re.compile(r"^(?:NONE|NO PROVIDER ADJUSTMENTS\b.*)$", re.I)
 _DOTTED_SURE = 95.0
 _SPECKED_AMOUNT = re.compile(r"(\d\.\d\d)\d(?!\S)")
@@ -162,6 +171,8 @@ _PAGE = re.compile(r"^Page \d+ of \d+$", re.I)
 _RULE = re.compile(r"^[-_—=]{10,}$")
 
 _AMOUNT = re.compile(rf"^\$?(?P<v>{AMT})$")
+_ANY_AMOUNT = re.compile(r"\d\.\d\d\b")
+_PAYMENT_TOLD = re.compile(r"\b(?:REMITTANCE|REMIT|CHECK|EFT|TRACE|PAYMENT)\b")
 _DATE_FORMS = (
     re.compile(r"(?P<m>\d\d)[/-](?P<d>\d\d)[/-](?P<y>\d{4}|\d\d)(?!\d)"),
     re.compile(r"(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)(?!\d)"),
@@ -175,7 +186,7 @@ _DAY = r"(?:\d\d[/-]\d\d[/-]\d{2,4}|\d{4}-\d\d-\d\d)"
 _RANGE = re.compile(rf"^(?P<a>{_DAY})[-~](?P<b>{_DAY})$")
 # An adjustment: a group code, its reason, its amount ("CO-45 43.37", "PR2 16.00", "OA-23: 5.00;"); never
 # "CR 1 100.00", which is a modifier, the units and the billed amount.
-_ADJ = re.compile(rf"(?<![\w.])(?P<grp>CO|PR|OA|PI|CR|C[GQD0@©6]{{1,2}}|[GQD0@©6]{{1,2}}A)[-/]?(?P<rc>[A-Z]?\d{{1,3}}|[A-Z]\d?)[:;]? \$?(?P<amt>{AMT})[;,]?"
+_ADJ = re.compile(rf"(?<![\w.])(?P<grp>CO|PR|OA|PI|CR|C[GQD0@©6]{{1,2}}|[GQD0@©6]{{1,2}}A|co|pr|oa|c[GQD0@©6o]{{1,2}})[-/]?(?P<rc>[A-Z]?\d{{1,3}}|[A-Z]\d?)[:;]? \$?(?P<amt>{AMT})[;,]?"
                   r"(?![\w.])")
 # A group code's O read as one or two lookalikes ("CG-45", "CG6-45"): the group the O gives, its code under review.
 _O_GLYPHS = "GQD0@©6"
@@ -188,13 +199,32 @@ _CODE = re.compile(r"^[A-Z]\d{4}$")
 _MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
 _DATE_SHAPE = re.compile(r"^(?:\S\S[/-]\S\S[/-]\S\S(?:\S\S)?|\S{4}-\S\S-\S\S)$")
 _FIELD_OF = {"copay_coins": "coinsurance", "copay": "coinsurance", "patient_share": "coinsurance"}
+# A title alone on the first row ("PAYMENT SUMMARY", "REMITTANCE ADVICE FOR ..."), and the payee it is for.
+_TITLE_ONLY = re.compile(r"^(?:ELECTRONIC |PROVIDER |STANDARD )?(?:PAYMENT|REMITTANCE|PROVIDER|CHECK|EFT) "
+                         r"(?:SUMMARY|ADVICE|STATEMENT|VOUCHER|NOTICE|REPORT|DETAIL)\b")
+_TITLE_FOR = re.compile(r"\bFOR (?P<name>[A-Z][A-Z0-9&.,' -]*?[A-Z.])\s*(?:\(|\bNPI\b|$)")
+# The check told in a sentence, as a practice-management program prints it.
+_PAYMENT_SENTENCE = re.compile(
+    rf"^(?P<what>REMITTANCE|CHECK|EFT|PAYMENT|TRACE)(?: (?:NUMBER|NO\.?|#))? (?P<number>[A-Z0-9-]*\d[A-Z0-9-]*) "
+    rf"(?:DATED|ISSUED(?: ON)?|ON) (?P<date>.+?) (?:FOR|IN THE AMOUNT OF|TOTALING|TOTALLING) \$?(?P<amount>{AMT})"
+    r"(?: \((?P<how>CHECK|EFT|ACH|CHK)\))?\W*$", re.I)
+_SPELLED_DATE = re.compile(r"[A-Za-z]{3}[a-z]*\.? \d{1,2},? \d{4}(?!\d)")
+# A code joined to its modifiers ("E1390-RR-KX"), the code as OCR may garble it ("£1390-RR", "E0Q431-RR"); never a
+# date ("2026-10-01": all digits before the first hyphen).
+_JOINED_CODE = re.compile(r"(?<!\S)(?=\S*[^\d\s-])[^\s-]{5,7}(?:-[A-Z0-9]{2})+(?!\S)")
+_LONE_SLASH = re.compile(r"(?<=\s)/(?=\s)")
+_LAST_FIRST = re.compile(r"[A-Za-z][A-Za-z'-]*(?: [A-Za-z][A-Za-z'-]*)*, [A-Za-z][A-Za-z'. -]*")
 _IDENTIFIER = re.compile(r"[A-Z0-9][A-Z0-9-]{3,}")  # a member id, claim or account number: four or more
 _ONE = {"I": "1", "l": "1", "|": "1"}  # a lone one as OCR reads it
 
 
 def detect(upper: str) -> bool:
-    """A remittance: a remittance title, and a row of column headers naming billed and paid amounts."""
-    return bool(TITLES.search(upper)) and any(_table_header(row) is not None for row in upper.splitlines())
+    """A remittance: a row of column headers naming billed and paid amounts (no order or CMN prints one), and a
+    remittance title or, where a print program titles it otherwise ("PAYMENT SUMMARY FOR ... MEDICAL SUPPLY"),
+    the payment it reports (a check, an EFT, a remittance). Told before the forms: a supplier's name holds
+    words an order holds too ("SUPPLY")."""
+    told = TITLES.search(upper) or _PAYMENT_TOLD.search(upper)
+    return bool(told) and any(_table_header(row) is not None for row in upper.splitlines())
 
 
 def date_of(text: str) -> dt.date | None:
@@ -252,7 +282,9 @@ def _table_header(text: str) -> list[str] | None:
     the code, among at least four columns)."""
     roles = roles_in(text)
     has_dates = any(r in roles for r in ("dates", "from"))
-    if "billed" in roles and "paid" in roles and (has_dates or "code" in roles) and len(set(roles)) >= 4:
+    # A row of totals names amounts too ("Billed 100.00 Allowed 80.00 ..."): headers print none.
+    named_only = has_dates or "code" in roles or not _ANY_AMOUNT.search(text)
+    if "billed" in roles and "paid" in roles and named_only and len(set(roles)) >= 4:
         return roles
     return None
 
@@ -304,12 +336,17 @@ class _Reading:
     # Half a claim's header (its name, or its identifiers) waiting for the row that holds the other half.
     half_header: tuple[Line, dict[str, Labelled]] | None = None
     plb_columns: list[str] | None = None
+    payer_next: bool = False  # the first row was the title alone: the payer is named on the next
 
     def row(self, row: Line) -> None:
         text = row.text
         if self.first_row:
             self.first_row = False
             if self._payer(row):
+                return
+        elif self.payer_next:
+            self.payer_next = False
+            if self._payer_below_title(row):
                 return
         if (roles := _table_header(text)) is not None:
             self.table = _Table(roles)
@@ -342,7 +379,14 @@ class _Reading:
             self.trust.review.append(f"claims.{len(self.remit.claims) - 1}")
 
     def _payer(self, row: Line) -> bool:
-        """The first row names the payer, before the document's title."""
+        """The first row names the payer, before the document's title; or it is the title alone ("PAYMENT
+        SUMMARY FOR <payee> (NPI ...)"), the payee it is for told in it, the payer on the row below."""
+        if _TITLE_ONLY.match(row.text.upper()):
+            self.payer_next = True
+            if (told := _TITLE_FOR.search(row.text.upper())) is not None:
+                self.remit.payee.name = row.text[told.start("name"):told.end("name")]
+                self.trust.check("payee.name", row.conf(told.start("name"), told.end("name")))
+            return False  # its NPI, if any, is read as a header field
         match = TITLES.search(row.text.upper())
         name = (row.text[: match.start()] if match else row.text).strip(" -–")
         if not name or _HEADER_LABELS.values(row.text):
@@ -353,8 +397,20 @@ class _Reading:
         self.trust.check("payer.name", row.conf(0, len(name)), not _TITLE_WORDS & set(name.upper().split()))
         return True
 
+    def _payer_below_title(self, row: Line) -> bool:
+        """The payer's name below a title: the row's first cell (before a bar, or its address), when it holds
+        no label and no digit."""
+        name = re.split(r"\s[|¦]\s|\s{2,}|,|\bP\.?O\.? BOX\b", row.text, maxsplit=1, flags=re.I)[0].strip()
+        if not name or any(c.isdigit() for c in name) or _HEADER_LABELS.values(name) or _ANY_LABEL.search(name):
+            return False
+        self.remit.payer.name = name.upper()  # as the other layouts print it (and the 835 carries it)
+        self.trust.check("payer.name", row.conf(0, len(name)))
+        return True
+
     def _header(self, row: Line) -> bool:
         remit, trust = self.remit, self.trust
+        if self._payment_told(row):
+            return True
         values = _HEADER_LABELS.values(row.text)
         for key, found in values.items():
             conf = row.conf(found.start, found.end) if not found.doubt else 0.0
@@ -380,10 +436,22 @@ class _Reading:
             remit.payment.method = _method_of(row.text[: values["number"].start].upper())
         return bool(values)
 
+    def _payment_told(self, row: Line) -> bool:
+        """The check told in a sentence: "Remittance 867089708 dated May 3, 2026 for $25.62 (check)"."""
+        told = _PAYMENT_SENTENCE.match(row.text)
+        if told is None or (day := date_of(told["date"])) is None:
+            return False
+        payment, trust = self.remit.payment, self.trust
+        payment.number, payment.date, payment.amount = told["number"], day, money(told["amount"])
+        for name in ("number", "date", "amount"):
+            trust.check(f"payment.{name}", row.conf(told.start(name), told.end(name)))
+        payment.method = _method_of(f"{told['what']} {told['how'] or ''}".upper())
+        return True
+
     def _claim_start(self, row: Line, half: tuple[Line, dict[str, Labelled]] | None) -> bool:
         """A claim's header: the patient's name and the claim's number or account, on one row or on two in a
         row (either first); a row with one half waits for the next."""
-        values = _CLAIM_LABELS.values(row.text)
+        values = _claim_values(row.text)
         named, identified = "name" in values, bool({"number", "account"} & values.keys())
         if named and identified:
             self._new_claim([(row, values)])
@@ -419,7 +487,7 @@ class _Reading:
         """A service line, its remark codes, the claim's totals, or adjustments carried to a row of their own."""
         claim = self.claim
         assert claim is not None
-        text = row.text
+        text = _plain(row.text)
         if (match := _REMARKS.match(text)) and claim.lines:
             codes = match["codes"].split()
             claim.lines[-1].remarks.extend(codes)
@@ -431,11 +499,11 @@ class _Reading:
             return self._claim_totals(row)
         first, _, rest = text.partition(" ")
         if date_of(first) or _RANGE.match(first) or (self.table and _DATE_SHAPE.match(first)):
-            return self._service_line(row)
+            return self._service_line(row, text)
         second = rest.split(" ", 1)[0]
         if _LINE_NUMBER.fullmatch(first) and (date_of(second) or _RANGE.match(second)
                                                or (self.table and _DATE_SHAPE.match(second))):
-            return self._service_line(row, numbered=True)  # a line-number column before the dates
+            return self._service_line(row, text, numbered=True)  # a line-number column before the dates
         # An adjustment carried to a row of its own; on a scan its amount may end in a speck read as a digit
         # ("PR-3 25.006"): the speck is blanked (same length, so confidences keep their place) and the amount
         # is in doubt, for the line's arithmetic to settle.
@@ -453,7 +521,8 @@ class _Reading:
     def _adjustments(self, row: Line, matches: list[re.Match[str]], path: str, first: int) -> list[Adjustment]:
         out = []
         for offset, adj in enumerate(matches):
-            group = _GROUP_READ_AS.get(adj["grp"], adj["grp"])
+            # On a scan a group may read in lower case ("c045"): the group it names, under review.
+            group = _GROUP_READ_AS.get(adj["grp"].upper(), adj["grp"].upper())
             if row.conf(adj.start("grp"), adj.end("rc")) < 80 or group != adj["grp"]:
                 self.trust.review.append(f"{path}.adjustments.{first + offset}.code")
             if row.conf(adj.start("amt"), adj.end("amt")) < 80:
@@ -461,11 +530,12 @@ class _Reading:
             out.append(Adjustment(group=group, reason=adj["rc"], amount=money(adj["amt"])))
         return out
 
-    def _service_line(self, row: Line, numbered: bool = False) -> bool:
+    def _service_line(self, row: Line, plain: str, numbered: bool = False) -> bool:
+        """A service line from its row (`plain`: the row's text as `_plain` gives it)."""
         claim, trust = self.claim, self.trust
         assert claim is not None
         path = f"claims.{len(self.remit.claims) - 1}.lines.{len(claim.lines)}"
-        text = _join_split_amounts(row.text)
+        text = _join_split_amounts(plain)
         adjustments = list(_ADJ.finditer(text))
         cells = _tokens(_ADJ.sub(lambda m: " " * len(m.group()), text))
         line = ServiceLine(adjustments=self._adjustments(row, adjustments, path, 0))
@@ -497,10 +567,14 @@ class _Reading:
             dotted = conf < CERTAIN and conf < _DOTTED_SURE and bool(re.search(r"[689]", cell.text[1:]))
             self.trust.check(f"{path}.procedure", conf, is_hcpcs(cell.text) and not dotted)
             return
-        readings = loose_line.code_readings(cell.text)
+        # A speck or a stray glyph read before the code ("§E0143", "£E1392"): the code after it, in doubt.
+        stray = len(cell.text) == 6 and not cell.text[0].isalnum() and _CODE.match(cell.text[1:])
+        readings = {cell.text[1:]} if stray else loose_line.code_readings(cell.text)
         # No single reading ("KO9001"): the code as printed, for the billing system's line to settle.
         line.procedure = readings.pop() if len(readings) == 1 else cell.text.upper()
         self.trust.review.append(f"{path}.procedure")
+        if "-" in cell.text:  # modifiers joined to a code too garbled to part them from it: not read
+            self.trust.review.append(f"{path}.modifiers")
 
     def _modifiers_and_units(self, row: Line, line: ServiceLine, cells: list[_Token], path: str) -> None:
         """Between the code and the amounts: modifiers (two characters, at least one a letter) and the units."""
@@ -540,7 +614,7 @@ class _Reading:
         positional = iter(self.table.amounts if self.table else [])
         words: list[str] = []
         values: dict[str, Decimal] = {}
-        for cell in _tokens(_CLAIM_TOTAL.sub("", row.text)):
+        for cell in _tokens(_CLAIM_TOTAL.sub("", _signed(row.text))):
             match = _AMOUNT.match(cell.text)
             if not match:
                 words.append(cell.text)
@@ -564,7 +638,7 @@ class _Reading:
         """A provider-level adjustment: its reason code (labelled, or the row's first word), its reference
         (labelled, or the word after the reason), the member where named, and its amount (the row's last)."""
         remit = self.remit
-        cells = _tokens(row.text)
+        cells = _tokens(_signed(row.text))
         amount = next((c for c in reversed(cells) if _AMOUNT.match(c.text)), None)
         values = {key: found.value.strip("()").split()[0] for key, found in _PROVIDER_LABELS.values(
             _blank(row.text, amount)).items() if found.value.strip("()")}
@@ -621,6 +695,43 @@ class _Reading:
             claim.status = status_for(claim.paid)  # type: ignore[assignment]
 
 
+def _claim_values(text: str) -> dict[str, Labelled]:
+    """A claim header's labelled values, by meaning where a label says less than its value: an identifier
+    holds a digit ("Claim Status: Paid", "Claim billed 96.00" name none), a "Member" followed by an identifier
+    is the member's id, not a name, and a name printed in a cell of its own with no label ("Acct 123-4 | KIM,
+    PAVEL | Member ...") is the patient's."""
+    values = _CLAIM_LABELS.values(text)
+    bare = values.pop("claim", None)
+    if bare is not None and "number" not in values and _IDENTIFIER.fullmatch(bare.value.split()[0]):
+        values["number"] = bare
+    for key in ("number", "account", "member"):
+        if key in values and not any(c.isdigit() for c in values[key].value.split()[0]):
+            del values[key]
+    name = values.get("name")
+    if name is not None and "member" not in values and any(c.isdigit() for c in name.value) \
+            and _IDENTIFIER.fullmatch(name.value.split()[0]):
+        values["member"] = values.pop("name")
+    if "name" not in values:
+        for key, found in list(values.items()):
+            first, _, rest = found.value.partition(" ")
+            if key != "name" and _LAST_FIRST.fullmatch(rest):
+                # A cell's border not read on a scan: the name printed after the identifier, unlabelled.
+                at = found.start + len(first) + 1
+                values[key] = Labelled(first, found.start, found.start + len(first), found.doubt)
+                values["name"] = Labelled(rest, at, at + len(rest))
+                break
+    if "name" not in values and values:
+        cells = [(m.start(), m.end()) for m in re.finditer(r"[^|¦]+", text)] if _CELL_BAR.search(text) else []
+        for start, end in cells:
+            cell = text[start:end].strip()
+            taken = any(start <= v.start < end for v in values.values())
+            if not taken and _LAST_FIRST.fullmatch(cell):
+                at = text.index(cell, start)
+                values["name"] = Labelled(cell, at, at + len(cell))
+                break
+    return values
+
+
 def _plb_columns(text: str) -> list[str] | None:
     """The fields a provider-level adjustments table's header row names, in order; None for any other row."""
     found = sorted((f.start, key) for key, f in _PROVIDER_LABELS.headers(text).items())
@@ -630,10 +741,25 @@ def _plb_columns(text: str) -> list[str] | None:
     return [key for _, key in found]
 
 
+def _plain(text: str) -> str:
+    """A claim's row in the shapes the reader knows, every character where it was (so confidences keep their
+    place): a date spelled out at its start as ISO ("Oct 01, 2026" as "2026-10-01  "), a code joined to its
+    modifiers by hyphens apart ("E1390-RR-KX" as "E1390 RR KX"), a slash between adjustments blanked."""
+    if (spelled := _SPELLED_DATE.match(text)) and (day := date_of(spelled.group())):
+        text = day.isoformat().ljust(spelled.end()) + text[spelled.end():]
+    text = _JOINED_CODE.sub(lambda m: m.group().replace("-", " "), text)
+    return _LONE_SLASH.sub(" ", _signed(text))
+
+
+def _signed(text: str) -> str:
+    """A negative amount with its sign before the dollar sign ("-$0.91") as the reader takes it ("$-0.91")."""
+    return text.replace("-$", "$-")
+
+
 def _join_split_amounts(text: str) -> str:
     """"96 00" where the OCR split an amount at its point, joined again (same length: confidences keep their
     place); only before another amount, so that units and an amount ("1 96.00") stay apart."""
-    return re.sub(rf"(?<!\S)(\d+) ([\dOoQD@©]{{2}})(?= {AMT}(?!\S))", r"\1.\2", text)
+    return re.sub(rf"(?<!\S)(\$?\d+) ([\dOoQD@©]{{2}})(?= \$?{AMT}(?!\S))", r"\1.\2", text)
 
 
 def _amount_cells(cells: list[_Token], expected: int) -> list[tuple[_Token, Decimal | None]]:

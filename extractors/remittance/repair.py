@@ -143,6 +143,10 @@ def _values(line: ServiceLine) -> dict[str, Decimal]:
             **{f"adjustments.{i}.amount": a.amount for i, a in enumerate(line.adjustments)}}
 
 
+def _co(line: ServiceLine) -> Decimal:
+    return sum((a.amount for a in line.adjustments if a.group == "CO"), ZERO)
+
+
 def repair(remit: Remittance, *, paid_is_allowed_less_share: bool = False) -> list[str]:
     """Repair what arithmetic can; returns the review paths of what it changed.
 
@@ -179,6 +183,13 @@ def repair(remit: Remittance, *, paid_is_allowed_less_share: bool = False) -> li
                                                        or paid_is_allowed_less_share):
                     setattr(claim, field, total)
                     review.append(f"claims.{c_index}.{field}")
+                    if field == "allowed" and not paid_is_allowed_less_share:
+                        # No rule a line balances by holds its allowed amount: the misread may be a line's as
+                        # well as the total's ("9.00" for a denied line's 0.00). A line whose allowed is its
+                        # billed less its contractual adjustments is confirmed by them; the others are in doubt.
+                        review.extend(f"claims.{c_index}.lines.{l_index}.allowed"
+                                      for l_index, line in enumerate(claim.lines)
+                                      if line.allowed != line.billed - _co(line))
                     if field == "paid":
                         # The status was taken from the paid amount as read ("9.00" for a denial's 0.00).
                         claim.status = status_for(total)  # type: ignore[assignment]

@@ -1,4 +1,4 @@
-"""Blue River Health Plan's provider EOB, printed five ways (`family_of`, stable per check):
+"""Blue River Health Plan's provider EOB, printed six ways (`family_of`, stable per check):
 
 - "br-block": the plan's own print program: a claim per block, the header's fields as "Label: value", the
   copay and coinsurance in one "Copay/Coins" column, adjustments as "CO-45 43.37; PR-3 25.00";
@@ -17,10 +17,15 @@
   provider-level adjustments as a small table with its own headers. Held out at first (2026-12-05), then read
   by meaning, so no longer held out;
 - "br-summary": a payment summary as a practice-management vendor's print module lays it out, drawn after
-  br-era was read and kept out of all tuning since (HELD_OUT, reported apart by bench/extract.py): the check
-  told in a sentence at the top ("Remittance 867089708 dated May 3, 2026 for $25.62"), the claim's header
-  cells between bars, dates spelled "Apr 02, 2026", dollar signs on every amount, the code and modifiers
-  joined by hyphens, adjustments as "CO45 $45.38 / PR3 $25.00".
+  br-era was read: the check told in a sentence at the top ("Remittance 867089708 dated May 3, 2026 for
+  $25.62"), the claim's header cells between bars, dates spelled "Apr 02, 2026", dollar signs on every
+  amount, the code and modifiers joined by hyphens, adjustments as "CO45 $45.38 / PR3 $25.00". Held out
+  until its first contact was measured (refused whole: taken for an order), then read by meaning
+  (2026-12-05, second session);
+- "br-voucher": a claims administrator's mainframe voucher, drawn before anything was changed for it and kept
+  out of all tuning since (HELD_OUT, reported apart by bench/extract.py): a "PROVIDER VOUCHER" title, header
+  fields behind dotted leaders ("VOUCHER NO........"), six-digit dates (MMDDYY), a "COINS/COPAY" column and a
+  "PLAN PAYS" one, reason codes as "CO 45 43.37, PR 3 25.00", negative amounts with the sign after ("0.91-").
 
 About a third of them come out of the payer's mailroom scanner: image-only
 PDFs with no text layer, which the extractors must read by OCR.
@@ -55,8 +60,8 @@ def is_scanned(check_number: str) -> bool:
     return int(hashlib.sha256(check_number.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF < SCANNED_SHARE
 
 
-FAMILIES = ("br-block", "br-grid", "br-detail", "br-era", "br-summary")
-HELD_OUT = "br-summary"
+FAMILIES = ("br-block", "br-grid", "br-detail", "br-era", "br-summary", "br-voucher")
+HELD_OUT = "br-voucher"
 
 
 def family_of(check_number: str) -> str:
@@ -95,7 +100,7 @@ def _adjustments_text(adjustments: list[dict[str, Any]], separator: str) -> str:
 
 def lines_for(store: Store, remit: Any) -> list[str]:
     drawers = {"br-block": _block_lines, "br-grid": _grid_lines, "br-detail": _detail_lines, "br-era": _era_lines,
-               "br-summary": _summary_lines}
+               "br-summary": _summary_lines, "br-voucher": _voucher_lines}
     return drawers[family_of(remit["check_number"])](store, remit)
 
 
@@ -299,6 +304,49 @@ def _summary_lines(store: Store, remit: Any) -> list[str]:
             member = f" for member {p['member_id']}" if p["member_id"] else ""
             out.append(f"  {p['reason']} ref {p['reference']}{member}: {_dollars(dec(p['amount']))}")
     out.append(f"Total of this remittance {_dollars(printed)}")
+    return out
+
+
+def _mainframe(value: Decimal) -> str:
+    """An amount as a mainframe report prints it: no dollar sign, a negative with its sign after ("0.91-")."""
+    return f"{-value:,.2f}-" if value < 0 else f"{value:,.2f}"
+
+
+def _voucher_lines(store: Store, remit: Any) -> list[str]:
+    payer, date, printed = _check_facts(store, remit)
+    claims = _claims(store, remit)
+    rule = "=" * 118
+    out = [rule, f"{payer['name'].upper()} / CLAIMS ADMINISTRATION{'PROVIDER VOUCHER':>{118 - len(payer['name']) - 24}}",
+           rule,
+           f"VOUCHER NO........ {remit['check_number']:<24}PAYEE............. {catalog.SUPPLIER['name']}",
+           f"VOUCHER DATE...... {date:%m%d%y}{'':<18}PAYEE NPI......... {supplier_npi_of(store)}",
+           f"VOUCHER AMOUNT.... {_mainframe(printed):<24}",
+           ""]
+    for rc in claims:
+        out.append(f"PATIENT: {rc['patient_name']:<28} SUBSCRIBER NO: {rc['member_id'] or 'N/A':<16} "
+                   f"PT CONTROL NO: {rc['account_number']:<10} PLAN CLAIM NO: {rc['icn'] or 'N/A'}")
+        out.append(f"{'FROM':<7}{'THRU':<7} {'HCPCS':<6}{'MODS':<7}{'UNITS':>5} {'CHARGE':>10} {'ALLOWED':>10} "
+                   f"{'DEDUCT':>8} {'COINS/COPAY':>11} {'PLAN PAYS':>10}  CARC")
+        for line, adjustments in _lines(store, rc):
+            frm, to = dt.date.fromisoformat(line["dos_from"]), dt.date.fromisoformat(line["dos_to"])
+            carc = ", ".join(f"{a['group']} {a['reason']} {_mainframe(dec(a['amount']))}" for a in adjustments)
+            out.append(f"{frm:%m%d%y} {to:%m%d%y} {line['hcpcs']:<6}{line['modifiers']:<7}{line['units']:>5} "
+                       f"{_mainframe(dec(line['billed'])):>10} {_mainframe(dec(line['allowed'])):>10} "
+                       f"{_mainframe(dec(line['deductible'])):>8} {_mainframe(dec(line['coinsurance'])):>11} "
+                       f"{_mainframe(dec(line['paid'])):>10}  {carc}")
+            remarks = json.loads(line["remarks"])
+            if remarks:
+                out.append(f"{'':<15}REMARK {' '.join(remarks)}")
+        out.append(f"TOTAL THIS CLAIM  CHARGE {_mainframe(dec(rc['billed']))}  ALLOWED {_mainframe(dec(rc['allowed']))}  "
+                   f"PLAN PAYS {_mainframe(dec(rc['paid']))}  PATIENT {_mainframe(dec(rc['patient_responsibility']))}")
+        out.append("-" * 118)
+    plbs = _plbs(store, remit)
+    if plbs:
+        out.append("VOUCHER ADJUSTMENTS")
+        for p in plbs:
+            out.append(f"  {p['reason']:<4}REF {p['reference']:<20}MBR {p['member_id'] or 'N/A':<16}"
+                       f"{_mainframe(dec(p['amount'])):>12}")
+    out.append(f"VOUCHER TOTAL {_mainframe(printed)}")
     return out
 
 

@@ -217,3 +217,21 @@ def test_a_lines_dotted_zeros_read_as_6_8_9_are_put_back_where_one_mending_makes
     claim = RemittanceClaim(lines=[torn])  # no claim totals to tell which
     assert repair.repair(Remittance(claims=[claim])) == []
     assert (torn.paid, torn.adjustments[0].amount) == (D("160.00"), D("60.00"))
+
+
+def test_a_dotted_zero_read_as_a_6_here_and_an_8_there_is_outvoted_by_the_reads_that_see_the_zero() -> None:
+    from extractors.forms.values import Read, settled
+
+    # An office's face puts a dot in its zeros: the page read K6001, the cell's glyphs set apart K8001; three
+    # renderings and every glyph-by-glyph read saw K0001, none of them surely.
+    zero = [Read("K0001", 39), Read("K0001", 42, guessed=True), Read("K0001", 7)]
+    by_glyphs = [Read("K0001", 79)] * 3
+    found = settled(Read("K6001", 13), zero, None, by_glyphs, Read("K8001", 67), Read("K8001", 79))
+    assert found.sure and found.value == "K0001"
+    # Every objector saw the same 6: it may be a 6. Not settled.
+    assert not settled(Read("K6001", 13), zero, None, by_glyphs, Read("K6001", 67), Read("K6001", 79)).sure
+    # An objector that differs elsewhere than at a zero (a 3 for a 1): not a dotted zero. Not settled.
+    assert not settled(Read("K6001", 13), zero, None, by_glyphs, Read("K0003", 67), Read("K0003", 79)).sure
+    # A glyph-by-glyph read saying otherwise: not settled.
+    assert not settled(Read("K6001", 13), zero, None, [*by_glyphs[:2], Read("K6001", 79)], Read("K8001", 67),
+                       Read("K8001", 79)).sure

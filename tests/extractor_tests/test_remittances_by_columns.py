@@ -11,6 +11,7 @@ from expected import field_diff, remittance
 from extractors import extract
 from extractors.lines import Line, from_text
 from extractors.pages import pages
+from extractors.models import Adjustment, Remittance, RemittanceClaim, ServiceLine
 from extractors.remittance import balance, by_columns, repair
 from sandbox.documents import eob, pdf
 from sandbox.world.store import Store
@@ -114,6 +115,10 @@ def test_the_plans_own_block_layout_reads_the_same_by_columns(world: Store, docs
 def test_a_form_is_never_taken_for_a_remittance() -> None:
     assert not by_columns.detect("CERTIFICATE OF MEDICAL NECESSITY\nHCPCS CODE BILLED PAID")
     assert by_columns.detect("X PLAN REMITTANCE ADVICE\nDOS PROC UNITS BILLED ALLOWED PAID")
+    # Told by its table and the payment it reports, whatever its title; an order names no billed and paid columns
+    # however many of its words a supplier's name shares ("SUPPLY").
+    assert by_columns.detect("PAYMENT SUMMARY FOR X MEDICAL SUPPLY\nDATE SERVICE QTY CHARGED ALLOWED DEDUCTIBLE PAID")
+    assert not by_columns.detect("WRITTEN ORDER FOR X MEDICAL SUPPLY: PAYMENT ON DELIVERY\nPATIENT E0601 QTY 1")
 
 
 def test_a_misread_label_ends_the_value_before_it_and_its_own_value_is_in_doubt() -> None:
@@ -247,3 +252,106 @@ def test_a_provider_adjustment_code_read_in_lower_case_is_the_code_in_doubt() ->
     remit, _, review = by_columns.parse(Line.plain(text) for text in lower)
     assert [p.reason for p in remit.provider_adjustments] == ["WO"]
     assert review == ["provider_adjustments.0.reason"]
+
+
+# A practice-management program's payment summary, written here by hand (not the sandbox's drawing): no
+# remittance title (and a supplier's name with "SUPPLY" in it, as an order's text has), the payee in the title,
+# the payer below it, the check told in a sentence, claim headers in cells between bars with the name unlabelled,
+# spelled dates, dollar signs, code and modifiers joined by hyphens, adjustments without hyphens, subtotals, a
+# negative provider adjustment with its sign before the dollar sign.
+SUMMARY = [
+    "PAYMENT SUMMARY FOR PRAIRIE OXYGEN & MEDICAL SUPPLY (NPI 1234567893)",
+    "Cascade Mutual Insurance | PO BOX 4410, BOISE ID 83701",
+    "Check 5512009 dated Mar 4, 2026 for $119.40 (check)",
+    "Acct 44120-7 | LOPEZ, MARIA | Member CMX55012 | Claim 2026030400117",
+    "  Date         Service       Qty    Charged    Allowed  Deductible  Coinsurance      Paid   Adjustment Detail",
+    "  Feb 02, 2026 E0601-RR-KX     1    $150.00     $98.00       $0.00       $19.60    $78.40   CO45 $52.00 / PR2 $19.60",
+    "  Subtotal charged $150.00  allowed $98.00  paid $78.40  patient owes $19.60",
+    "",
+    "Acct 44133-2 | NGUYEN, TAM | Member CMX55077 | Claim 2026030400121",
+    "  Date         Service       Qty    Charged    Allowed  Deductible  Coinsurance      Paid   Adjustment Detail",
+    "  Feb 03, 2026 A7034-NU        1     $40.00     $40.00       $0.00        $0.00    $40.00",
+    "  Subtotal charged $40.00  allowed $40.00  paid $40.00  patient owes $0.00",
+    "",
+    "Adjustments to this payment",
+    "  L6 ref 88120: -$1.00",
+    "Total of this remittance $119.40",
+]
+
+
+def test_a_payment_summary_without_a_remittance_title_is_read_by_meaning(docs_dir: Path) -> None:
+    path = docs_dir / "summary.pdf"
+    path.write_bytes(pdf.text_pages([SUMMARY]))
+    got = extract(path)
+    assert got.document_type == "remittance"  # not an order, for all its supplier's "SUPPLY"
+    assert (got.payer.name, got.payee.name, got.payee.npi) == (
+        "CASCADE MUTUAL INSURANCE", "PRAIRIE OXYGEN & MEDICAL SUPPLY", "1234567893")
+    assert (got.payment.number, got.payment.date, got.payment.amount, got.payment.method) == (
+        "5512009", dt.date(2026, 3, 4), Decimal("119.40"), "CHK")
+    first, second = got.claims
+    assert (first.account_number, first.patient_name, first.member_id, first.payer_claim_number) == (
+        "44120-7", "LOPEZ, MARIA", "CMX55012", "2026030400117")
+    assert [(ln.service_date, ln.procedure, ln.modifiers, ln.units, ln.paid, [(a.group, a.reason, a.amount)
+                                                                             for a in ln.adjustments])
+            for ln in first.lines] == [(dt.date(2026, 2, 2), "E0601", ["RR", "KX"], 1, Decimal("78.40"),
+                                        [("CO", "45", Decimal("52.00")), ("PR", "2", Decimal("19.60"))])]
+    assert (first.billed, first.allowed, first.paid, first.patient_responsibility) == (
+        Decimal("150.00"), Decimal("98.00"), Decimal("78.40"), Decimal("19.60"))
+    assert (second.patient_name, second.lines[0].procedure, second.lines[0].adjustments) == ("NGUYEN, TAM", "A7034", [])
+    assert [(p.reason, p.reference, p.amount) for p in got.provider_adjustments] == [("L6", "88120", Decimal("-1.00"))]
+    assert got.balanced and got.review == [] and got.problems == []
+
+
+def test_a_claim_header_whose_cell_borders_a_scan_lost_still_tells_the_name_from_the_identifiers() -> None:
+    values = by_columns._claim_values("Acct 44120-7 LOPEZ, MARIA Member CMX55012 Claim 2026030400117")
+    assert {k: v.value for k, v in values.items()} == {
+        "account": "44120-7", "name": "LOPEZ, MARIA", "member": "CMX55012", "number": "2026030400117"}
+    # A bare "Claim" names the claim's number only when an identifier follows it.
+    assert by_columns._claim_values("CLAIM 1 OF 4   Payer Claim Control # BR81667223215")["number"].value == \
+        "BR81667223215"
+    assert by_columns._claim_values("Claim billed 95.00 allowed 51.63") == {}
+    assert "number" not in by_columns._claim_values("Patient: DOE, JANE  Claim Status: PAID")
+
+
+def test_a_claim_row_is_read_in_the_shapes_the_reader_knows_every_character_in_its_place() -> None:
+    for printed, plain in [
+            ("Oct 01, 2026 E1390-RR 1 $289.25", "2026-10-01   E1390 RR 1 $289.25"),
+            ("2026-10-01 £1390-RR-KX 1", "2026-10-01 £1390 RR KX 1"),  # a code OCR garbled keeps its modifiers
+            ("2026-10-01 2026-10-31 CcOo-50 725.00", "2026-10-01 2026-10-31 CcOo-50 725.00"),  # no code: left
+            ("CO45 $52.00 / PR2 $19.60 -$1.00", "CO45 $52.00   PR2 $19.60 $-1.00")]:
+        assert by_columns._plain(printed) == plain and len(plain) == len(printed)
+
+
+def _read(rows: list[str]) -> Remittance:
+    remit, _, review = by_columns.parse(from_text("\n".join(rows)))
+    remit.review = review
+    return remit
+
+
+def test_a_date_of_service_after_the_payment_date_is_a_misread_in_doubt() -> None:
+    # "Oct 04, 2626" on a scan: a real calendar date, but a service is paid after it was given.
+    rows = [line.replace("Feb 03, 2026", "Feb 03, 2626") for line in SUMMARY]
+    remit = _read(rows)
+    balance.check(remit)
+    assert remit.claims[1].lines[0].service_date == dt.date(2626, 2, 3)
+    assert "claims.1.lines.0.service_date" in remit.review
+
+
+def test_a_claims_allowed_total_off_its_lines_puts_the_lines_not_confirmed_by_their_adjustments_in_doubt() -> None:
+    # A denied line's allowed 0.00 read as 9.00: no balancing rule holds a line's allowed amount, so the total
+    # is not simply taken to be the misread.
+    claim = RemittanceClaim(billed=Decimal("250.00"), allowed=Decimal("98.00"), paid=Decimal("78.40"), lines=[
+        ServiceLine(billed=Decimal("150.00"), allowed=Decimal("98.00"), paid=Decimal("98.00"),
+                    adjustments=[Adjustment(group="CO", reason="45", amount=Decimal("52.00"))]),
+        ServiceLine(billed=Decimal("100.00"), allowed=Decimal("9.00"), paid=Decimal("0.00"),
+                    adjustments=[Adjustment(group="CO", reason="151", amount=Decimal("100.00"))])])
+    claim.paid = Decimal("98.00")
+    review = repair.repair(Remittance(claims=[claim]))
+    assert "claims.0.allowed" in review and "claims.0.lines.1.allowed" in review
+    assert "claims.0.lines.0.allowed" not in review  # 150.00 less its CO-45 52.00: confirmed
+
+
+def test_modifiers_joined_to_a_code_too_garbled_to_part_are_in_doubt() -> None:
+    rows = [line.replace("E0601-RR-KX", "£E£0601x-RR") for line in SUMMARY]
+    remit = _read(rows)
+    assert "claims.0.lines.0.modifiers" in remit.review and "claims.0.lines.0.procedure" in remit.review

@@ -181,3 +181,15 @@ def test_a_check_number_or_date_read_in_doubt_is_settled_by_the_portals_listing_
     assert doubts == ["payee.npi"] and len(settled) == 2 and "payer portal's list" in settled[0]
     doubts, _ = settle_header(remit, review, {"check": "918630726", "date": "2026-05-13", "amount": "86.50"})
     assert doubts == ["payment.number", "payee.npi"]
+
+
+def test_the_payers_and_the_payees_names_in_doubt_are_settled_by_where_the_check_was_listed() -> None:
+    from bots.robots.settle import settle_header
+
+    remit = Remittance.model_validate({"payer": {"name": "BLUE RIVEH HEALTH PLAN"}, "payee": {"npi": "2265611980"}})
+    listed = {"payer": "bluriver", "check": "918630720", "date": "2026-05-13", "amount": "86.50"}
+    doubts, settled = settle_header(remit, ["payer.name", "payee.npi", "document"], listed)
+    assert doubts == ["document"]  # a row the reader could not place is never settled by the listing
+    assert "downloaded from Blue River Health Plan's portal" in settled[0] and "supplier's own account" in settled[1]
+    # Not listed by a payer the robots know: nothing says who paid.
+    assert settle_header(remit, ["payer.name"], {"check": "1"})[0] == ["payer.name"]

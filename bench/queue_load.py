@@ -158,7 +158,7 @@ def new_items(n: int, tag: str, rng: random.Random) -> list[intake.NewItem]:
 class World:
     """A fresh database, its users and token, and `hme-rpa serve` in its own processes."""
 
-    def __init__(self, billers: int) -> None:
+    def __init__(self, billers: int, serve_args: list[str] | None = None) -> None:
         self.admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
         self.name = f"hme_bench_{uuid.uuid4().hex[:8]}"
         with self.admin.connect() as conn:
@@ -178,7 +178,7 @@ class World:
             self.token = auth.create_token(session, "bench-bot")
         self.port = 8470
         self.server = subprocess.Popen([str(Path(sys.executable).with_name("hme-rpa")), "serve", "--port",
-                                        str(self.port)], env=self.env, stdout=subprocess.DEVNULL,
+                                        str(self.port), *(serve_args or [])], env=self.env, stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL)
         self.base = f"http://127.0.0.1:{self.port}"
         for _ in range(200):
@@ -345,11 +345,12 @@ def main() -> None:
     parser.add_argument("--pace-seconds", type=float, default=120.0, help="length of each person's-pace run")
     parser.add_argument("--saturation-seconds", type=float, default=30.0)
     parser.add_argument("--skip-100k", action="store_true", help="only the 10,000-open person's-pace run")
+    parser.add_argument("--serve-args", default="", help="options for `hme-rpa serve`, e.g. \"--workers 4 --threads 2\"")
     args = parser.parse_args()
     rng = random.Random(32)
-    world = World(args.billers)
+    world = World(args.billers, args.serve_args.split())
     try:
-        print(f"PostgreSQL, `hme-rpa serve` with its defaults, {os.cpu_count()} cores")
+        print(f"PostgreSQL, `hme-rpa serve` {args.serve_args or 'with its defaults'}, {os.cpu_count()} cores")
         intake_scenario(world, args.intake_items)
         billers = world.billers(args.billers)
         for backlog in ([10_000] if args.skip_100k else [10_000, 100_000]):

@@ -40,13 +40,29 @@ def use_cache_dir(folder: Path | str | None) -> None:
     global _cache_dir
     _cache_dir = Path(folder) if folder else None
     known_words.cache_clear()
+    from . import icd10
+
+    icd10.billable_codes.cache_clear()
+
+
+def cache_root() -> Path:
+    """Where the extractors keep what they take out of a model or a code set once (`use_cache_dir`)."""
+    return _cache_dir or Path.home() / ".cache" / "hme-rpa"
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Written whole under another name, then renamed: a process reading the cache never sees half a list
+    (the idiom of queue_server's preview cache; extractors stand alone, so not its helper)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False) as out:
+        out.write(text)
+    os.replace(out.name, path)
 
 
 def _cache_file(model: Path) -> Path:
     stat = model.stat()
     key = hashlib.sha256(f"{model.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
-    root = _cache_dir or Path.home() / ".cache" / "hme-rpa"
-    return root / f"tesseract-words-{key}.txt"
+    return cache_root() / f"tesseract-words-{key}.txt"
 
 
 def _from_model(model: Path) -> str | None:
@@ -82,12 +98,7 @@ def known_words() -> frozenset[str]:
         return frozenset()
     words = frozenset(word.upper() for word in text.split())
     try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        # Written whole under another name, then renamed: a process reading the cache never sees half a list
-        # (the idiom of queue_server's preview cache; extractors stand alone, so not its helper).
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=cached.parent, delete=False) as out:
-            out.write("\n".join(sorted(words)))
-        os.replace(out.name, cached)
+        write_whole(cached, "\n".join(sorted(words)))
     except OSError as exc:
         log.info("Tesseract's word list not cached (%s): it is taken out of the model in each process", exc.strerror)
     return words

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Generic, Iterable, TypeVar
 
-from .. import dotted_zero
+from .. import dotted_zero, icd10
 from ..lines import fix_word
 from ..validators import is_hcpcs, is_icd10, is_mbi, is_npi
 from ..words import Word
@@ -505,7 +505,9 @@ def icd10_in(words: list[Word]) -> list[Read[str]]:
             symbol = text[0] in _ICD_FIRST_LOOKALIKES
             guessed = symbol or candidate[1:] != text[1:]
             conf = min(word.conf, GUESSED_CONF) if symbol else min(word.conf, 75.0) if guessed else word.conf
-            out.append(Read(candidate, conf, True, word, guessed))
+            # A code the classification does not hold is a misread ("A84.10", J84.10's hook lost): kept, so the
+            # list is not short of it, but not one a read may be sure of, nor vote or object with.
+            out.append(Read(candidate, conf, icd10.is_billable(candidate), word, guessed))
     return out
 
 

@@ -235,3 +235,13 @@ def test_a_dotted_zero_read_as_a_6_here_and_an_8_there_is_outvoted_by_the_reads_
     # A glyph-by-glyph read saying otherwise: not settled.
     assert not settled(Read("K6001", 13), zero, None, [*by_glyphs[:2], Read("K6001", 79)], Read("K8001", 67),
                        Read("K8001", 79)).sure
+
+
+def test_an_icd10_code_the_classification_does_not_hold_is_a_misread_never_sure() -> None:
+    from extractors import icd10
+
+    assert icd10.is_billable("J84.10") and icd10.is_billable("J4490") is False and icd10.is_billable("J44.9")
+    assert not icd10.is_billable("A84.10")  # J84.10 with its hook lost: the format, but no such code
+    assert not icd10.is_billable("S84.10")  # a category that must be subdivided is not billed
+    read = icd10_in([Word("A84.10", 96.0, 0, 0, 60, 12, 0), Word("J43.9", 96.0, 80, 0, 50, 12, 0)])
+    assert [(r.value, r.ok) for r in read] == [("A84.10", False), ("J43.9", True)]

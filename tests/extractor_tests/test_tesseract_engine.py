@@ -66,9 +66,14 @@ def test_a_killed_engine_costs_one_read_and_the_next_read_starts_another() -> No
     expected = [w.text for w in ocr.words(image, psm=7)]
     first = _engine_pid()
     os.kill(first, signal.SIGKILL)
-    with pytest.raises(OcrFailed, match="engine stopped"):
-        ocr.words(image, psm=7)
-    assert [w.text for w in ocr.words(image, psm=7)] == expected
+    # The read that meets the dead engine fails, named; or, when the kill had finished before it began (a busy
+    # machine), a new engine is started for it. Either way no more than that one read is lost.
+    try:
+        got = [w.text for w in ocr.words(image, psm=7)]
+    except OcrFailed as exc:
+        assert "engine stopped" in str(exc)
+        got = [w.text for w in ocr.words(image, psm=7)]
+    assert got == expected
     assert _engine_pid() != first
 
 

@@ -39,10 +39,11 @@ class Labelled:
     doubt: bool = False
 
 
+# A printed cell's border ("Acct 123-4 | KIM, PAVEL | ..."): it ends the value before it.
+_CELL_BAR = re.compile(r"\s[|¦]\s")
 # A label the vocabulary does not hold: a word or two ending in a colon. It ends the value before it.
 # A label the vocabulary lacks: one or two words and a colon; the second may start with a digit OCR made of a
 # letter ("Subscriber 1D:"), so a value stops there instead of running on.
-_CELL_BAR = re.compile(r"\s[|¦]\s")
 _ANY_LABEL = re.compile(r"(?<!\S)[A-Za-z][A-Za-z.#/]*(?: [A-Za-z01][A-Za-z.#/]*)? ?:(?=\s|$)")
 
 
@@ -70,7 +71,7 @@ class Labels:
         out: dict[str, Labelled] = {}
         for index, (_, end, key, doubt) in enumerate(found):
             stop = found[index + 1][0] if index + 1 < len(found) else len(text)
-            bar = _CELL_BAR.search(text, end, stop)  # a printed cell's border ends its value
+            bar = _CELL_BAR.search(text, end, stop)
             raw = text[end:bar.start() if bar else stop]
             value = raw.strip(" :;.,#-()[]")  # "Claim ID; BR123": a colon read as a semicolon; "(NPI 123)"
             if value and key is not None and key not in out:
@@ -279,7 +280,7 @@ def roles_in(text: str) -> list[str]:
 
 def _table_header(text: str) -> list[str] | None:
     """The roles of a row of column headers; None when the row is not one (billed, paid, and the dates or
-    the code, among at least four columns)."""
+    the code or no amount printed, among at least four columns)."""
     roles = roles_in(text)
     has_dates = any(r in roles for r in ("dates", "from"))
     # A row of totals names amounts too ("Billed 100.00 Allowed 80.00 ..."): headers print none.

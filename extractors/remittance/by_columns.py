@@ -209,7 +209,7 @@ _PAYMENT_SENTENCE = re.compile(
     rf"^(?P<what>REMITTANCE|CHECK|EFT|PAYMENT|TRACE)(?: (?:NUMBER|NO\.?|#))? (?P<number>[A-Z0-9-]*\d[A-Z0-9-]*) "
     rf"(?:DATED|ISSUED(?: ON)?|ON) (?P<date>.+?) (?:FOR|IN THE AMOUNT OF|TOTALING|TOTALLING) \$?(?P<amount>{AMT})"
     r"(?: \((?P<how>CHECK|EFT|ACH|CHK)\))?\W*$", re.I)
-_SPELLED_DATE = re.compile(r"[A-Za-z]{3}[a-z]*\.? \d{1,2},? \d{4}(?!\d)")
+_SPELLED_DATE = _DATE_FORMS[2]  # "Oct 01, 2026"
 # A code joined to its modifiers ("E1390-RR-KX"), the code as OCR may garble it ("£1390-RR", "E0Q431-RR"); never a
 # date ("2026-10-01": all digits before the first hyphen).
 _JOINED_CODE = re.compile(r"(?<!\S)(?=\S*[^\d\s-])[^\s-]{5,7}(?:-[A-Z0-9]{2})+(?!\S)")

@@ -62,6 +62,7 @@ from queue_server import create_app, migrate  # noqa: E402
 from queue_server.db import make_engine  # noqa: E402
 from queue_server.services import auth  # noqa: E402
 from sandbox import serve  # noqa: E402
+from sandbox.documents import forms  # noqa: E402
 from sandbox.documents.eob import HELD_OUT, family_of, is_scanned  # noqa: E402
 from sandbox.world import truth as world_truth  # noqa: E402
 from sandbox.world.store import Store  # noqa: E402
@@ -292,7 +293,12 @@ def check(world: World) -> tuple[dict[str, Any], list[str]]:
                 and not any(k.startswith(f"portal_failure:cmns:{TODAY}:{order}") for k in keys):
             failures.append(f"hold {order}: neither released nor in the queue")
     valid = [o for o, h in holds.items() if h["valid"]]
-    figures["holds"] = {"valid": len(valid), "released": len(released), "invalid_released": len(bad)}
+    # The print families kept out of the readers' tuning apart (forms.HELD_OUT): an unknown layout's share.
+    held = {o for o in valid if forms.is_held_out(holds[o]["doc_type"], holds[o]["fields"])}
+    tuned_released = len([o for o in set(released) if o in valid and o not in held])
+    figures["holds"] = {"valid": len(valid), "released": len(released), "invalid_released": len(bad),
+                        "tuned_families_released": f"{tuned_released}/{len(valid) - len(held)}",
+                        "held_out_families_released": f"{len(set(released) & held)}/{len(held)}"}
     return figures, failures
 
 

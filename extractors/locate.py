@@ -394,8 +394,10 @@ def _opens(claim: Any, row: Row) -> bool:
 
 
 def _prints_line(line: Any, row: Row) -> bool:
-    keyed = line.procedure or line.service_date
-    return keyed is not None and find([row], keyed) is not None and find([row], line.billed) is not None
+    """The row prints the line's billed amount and its code or, where the code was misread (read otherwise than
+    printed, "£1390-RR"), its date of service."""
+    keys = [k for k in (line.procedure, line.service_date) if k is not None]
+    return any(find([row], k) is not None for k in keys) and find([row], line.billed) is not None
 
 
 # --- a faxed form -------------------------------------------------------------------------------------------

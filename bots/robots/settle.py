@@ -156,6 +156,9 @@ def settle_header(remit: Remittance, review: list[str], listed: dict[str, str]) 
         elif path == "payer.name" and portal:
             # Who paid is where the check was downloaded from; the name printed on it is posted nowhere.
             settled.append(f"{path}: read {remit.payer.name!r}; the check was downloaded from {portal}'s portal")
+        elif path == "payment.method" and portal:
+            # How the money came is posted nowhere: the ledger's entry names the check's number only.
+            settled.append(f"{path}: not printed; the ledger records the check by its number only")
         elif path in ("payee.name", "payee.npi") and portal:
             # The portal lists the checks paid to the account the robot logged in with: the supplier's own.
             settled.append(f"{path}: read {getattr(remit.payee, path.split('.')[1])!r}; {portal}'s portal lists "

@@ -103,7 +103,8 @@ def _overlaps(found: list[tuple[int, int, str | None, bool]], start: int, end: i
 _TITLE_WORDS = {"ELECTRONIC", "PROVIDER", "REMITTANCE", "ADVICE", "EXPLANATION", "BENEFITS", "PAYMENT", "STATEMENT",
                 "SUMMARY", "VOUCHER", "NOTICE", "COPY", "ERA", "EOB", "EOP", "RA"}
 TITLES = re.compile(r"(?:(?:ELECTRONIC|STANDARD|PAPER|PROVIDER|MEDICARE) )*"
-                    r"(?:REMITTANCE ADVICE|EXPLANATION OF (?:BENEFITS|PAYMENT)|PAYMENT ADVICE)")
+                    r"(?:REMITTANCE ADVICE|EXPLANATION OF (?:BENEFITS|PAYMENT)|PAYMENT ADVICE|"
+                    r"(?:PROVIDER|PAYMENT) VOUCHER)")
 
 # Column header words by what the column holds; the longest wording is tried first.
 _COLUMN_WORDS: dict[str, tuple[str, ...]] = {
@@ -118,14 +119,15 @@ _COLUMN_WORDS: dict[str, tuple[str, ...]] = {
                "SUBMITTED"),
     "allowed": ("ALLOWED AMOUNT", "AMOUNT ALLOWED", "ALLOWED", "ALLOWABLE", "APPROVED", "ELIGIBLE"),
     "deductible": ("DEDUCTIBLE", "DEDUCT", "DED"),
-    "copay_coins": ("COPAY/COINSURANCE", "COPAY/COINS", "COPAY/COINS."),
+    "copay_coins": ("COPAY/COINSURANCE", "COINSURANCE/COPAY", "COPAY/COINS", "COPAY/COINS.", "COINS/COPAY"),
     "coinsurance": ("COINSURANCE", "CO-INSURANCE", "COINS", "CO-INS"),
     "copay": ("COPAYMENT", "CO-PAY", "COPAY"),
-    "paid": ("PLAN PAID", "PAID AMOUNT", "AMOUNT PAID", "NET PAID", "PROV PD", "PAYMENT", "PAID"),
+    "paid": ("PLAN PAID", "PLAN PAYS", "PLAN PAYMENT", "PAID AMOUNT", "AMOUNT PAID", "NET PAID", "PROV PD",
+             "PAYABLE", "PAYMENT", "PAID"),
     "patient_share": ("PATIENT RESPONSIBILITY", "PATIENT RESP", "MEMBER RESP", "PT RESP", "YOUR RESPONSIBILITY",
                       "PATIENT OWES", "MEMBER OWES", "PATIENT SHARE", "PATIENT PORTION"),
     "adjustments": ("ADJUSTMENTS", "ADJUSTMENT", "ADJ REASON", "ADJ CODES", "GRP/RC-AMT", "REASON CODES",
-                    "GROUP/REASON", "GRP/RSN", "GRP/RC", "ADJ AMT", "ADJ AMOUNT", "ADJUSTMENT AMOUNT"),
+                    "GROUP/REASON", "GRP/RSN", "GRP/RC", "ADJ AMT", "ADJ AMOUNT", "ADJUSTMENT AMOUNT", "CARC"),
 }
 _AMOUNT_ROLES = ("billed", "allowed", "deductible", "copay_coins", "coinsurance", "copay", "paid", "patient_share")
 
@@ -134,36 +136,42 @@ _HEADER_LABELS = Labels({
     "payee": ("PAYEE NAME", "PAYEE", "PAY TO", "PAID TO", "PROVIDER NAME"),
     "npi": ("PROVIDER NPI", "PAYEE NPI", "BILLING NPI", "NPI", "PROVIDER #", "PROVIDER NO."),
     "date": ("PAYMENT DATE", "CHECK DATE", "ISSUE DATE", "EFT DATE", "CHECK/EFT DATE", "REMIT DATE", "PAID DATE",
-             "EFFECTIVE DATE", "SETTLEMENT DATE", "PRODUCTION DATE"),
-    "number": ("PAYMENT NUMBER", "PAYMENT #", "CHECK NUMBER", "CHECK NO.", "CHECK NO", "CHECK #", "CHECK/EFT #",
+             "EFFECTIVE DATE", "SETTLEMENT DATE", "PRODUCTION DATE", "VOUCHER DATE"),
+    # A voucher is the paper that tells a payment (a check's stub, a claims administrator's "provider voucher").
+    "number": ("PAYMENT NUMBER", "PAYMENT #", "VOUCHER NUMBER", "VOUCHER NO.", "VOUCHER NO", "VOUCHER #",
+               "CHECK NUMBER", "CHECK NO.", "CHECK NO", "CHECK #", "CHECK/EFT #",
                "CHECK/EFT NO.", "EFT TRACE #", "EFT TRACE", "TRACE NUMBER", "TRACE #", "EFT NUMBER"),
-    "amount": ("PAYMENT AMOUNT", "CHECK AMOUNT", "TOTAL PAYMENT", "EFT AMOUNT", "PAYMENT TOTAL"),
+    "amount": ("PAYMENT AMOUNT", "CHECK AMOUNT", "TOTAL PAYMENT", "EFT AMOUNT", "PAYMENT TOTAL", "VOUCHER AMOUNT"),
     "method": ("PAYMENT METHOD", "PAYMENT TYPE"),
 })
 _CLAIM_LABELS = Labels({
     "name": ("PATIENT NAME", "MEMBER NAME", "PATIENT", "MEMBER"),
-    "member": ("MEMBER ID", "SUBSCRIBER ID", "INSURED ID", "MEMBER #", "ID NUMBER"),
+    "member": ("MEMBER ID", "SUBSCRIBER ID", "SUBSCRIBER NO.", "SUBSCRIBER NO", "SUBSCRIBER #", "SUBSCRIBER NUMBER",
+               "INSURED ID", "MEMBER #", "MEMBER NO.", "MEMBER NO", "ID NUMBER"),
     # The 835 calls the payer's number the "payer claim control number" (CLP07).
-    "number": ("CLAIM NUMBER", "CLAIM NO.", "CLAIM NO", "CLAIM #", "CLAIM ID", "PAYER CLAIM #", "ICN",
+    "number": ("CLAIM NUMBER", "CLAIM NO.", "CLAIM NO", "CLAIM #", "CLAIM ID", "PAYER CLAIM #", "PAYER CLAIM NO.",
+               "PLAN CLAIM NO.", "PLAN CLAIM NO", "PLAN CLAIM #", "PLAN CLAIM NUMBER", "ICN",
                "PAYER CLAIM CONTROL NUMBER", "PAYER CLAIM CONTROL #", "CLAIM CONTROL NUMBER", "CLAIM CONTROL #"),
     "account": ("PATIENT ACCOUNT", "PATIENT ACCT #", "PATIENT ACCT", "PT ACCT #", "PT ACCT", "ACCOUNT #",
-                "ACCOUNT NO.", "PATIENT CONTROL #", "ACCOUNT NUMBER", "ACCT #", "ACCT NO.", "ACCT"),
+                "ACCOUNT NO.", "PATIENT CONTROL #", "PATIENT CONTROL NO.", "PATIENT CONTROL NO", "PATIENT CONTROL NUMBER",
+                "PT CONTROL NO.", "PT CONTROL NO", "PT CONTROL #", "ACCOUNT NUMBER", "ACCT #", "ACCT NO.", "ACCT"),
     # "Claim BR123...": the claim's number when nothing names it better and an identifier follows ("CLAIM 1 OF 4"
     # is a count, "Claim billed 96.00" a total).
     "claim": ("CLAIM",),
 })
-_PROVIDER_LABEL_WORDS = {"REASON", "CODE", "REFERENCE", "REF", "MEMBER", "AMOUNT"}
+_PROVIDER_LABEL_WORDS = {"REASON", "CODE", "REFERENCE", "REF", "MEMBER", "MBR", "AMOUNT"}
 _PROVIDER_LABELS = Labels({"reason": ("REASON", "CODE"), "ref": ("REFERENCE", "REF #", "REF"),
-                           "member": ("MEMBER ID", "MEMBER"), "amount": ("AMOUNT",)})
+                           "member": ("MEMBER ID", "MEMBER", "MBR"), "amount": ("AMOUNT",)})
 # A claim's totals: "Claim Total(s)", or "Claim" and then the amounts by their labels ("Claim billed 96.00 ...").
-_CLAIM_TOTAL = re.compile(r"^(?:CLAIM TOTALS?|TOTAL CLAIM|TOTALS FOR CLAIM|CLAIM SUBTOTAL|SUBTOTAL|"
+_CLAIM_TOTAL = re.compile(r"^(?:CLAIM TOTALS?|TOTAL (?:THIS |FOR )?CLAIM|TOTALS FOR CLAIM|CLAIM SUBTOTAL|SUBTOTAL|"
                           r"CLAIM(?= (?:BILLED|CHARGES?|SUBMITTED)\b))\b:?",
                           re.I)
 _REMARKS = re.compile(r"^(?:REMARK CODES|REMARKS|REMARK|RARC|REM)\b:? (?P<codes>.+)$", re.I)
 _PROVIDER_ADJ = re.compile(r"^(?:PROVIDER[- ]LEVEL ADJUSTMENTS|PROVIDER ADJUSTMENTS|OTHER ADJUSTMENTS|PLB|"
-                           r"PAYMENT ADJUSTMENTS|ADJUSTMENTS TO (?:THIS |THE )?(?:PAYMENT|CHECK|REMITTANCE))\b", re.I)
+                           r"(?:PAYMENT|VOUCHER|CHECK) ADJUSTMENTS|"
+                           r"ADJUSTMENTS TO (?:THIS |THE )?(?:PAYMENT|CHECK|REMITTANCE|VOUCHER))\b", re.I)
 _CHECK_TOTAL = re.compile(r"^(?:CHECK TOTAL|TOTAL (?:PLAN )?PAID|PAYMENT TOTAL|TOTAL PAYMENT|REMITTANCE TOTAL|"
-                          r"TOTAL (?:OF )?(?:THIS )?(?:REMITTANCE|CHECK))\b", re.I)
+                          r"VOUCHER TOTAL|TOTAL (?:OF )?(?:THIS )?(?:REMITTANCE|CHECK|VOUCHER))\b", re.I)
 _NONE = re.compile(r"^(?:NONE|NO PROVIDER ADJUSTMENTS\b.*)$", re.I)
 _DOTTED_SURE = 95.0
 _SPECKED_AMOUNT = re.compile(r"(\d\.\d\d)\d(?!\S)")
@@ -173,7 +181,7 @@ _RULE = re.compile(r"^[-_—=]{10,}$")
 
 _AMOUNT = re.compile(rf"^\$?(?P<v>{AMT})$")
 _ANY_AMOUNT = re.compile(r"\d\.\d\d\b")
-_PAYMENT_TOLD = re.compile(r"\b(?:REMITTANCE|REMIT|CHECK|EFT|TRACE|PAYMENT)\b")
+_PAYMENT_TOLD = re.compile(r"\b(?:REMITTANCE|REMIT|CHECK|EFT|TRACE|PAYMENT|VOUCHER)\b")
 _DATE_FORMS = (
     re.compile(r"(?P<m>\d\d)[/-](?P<d>\d\d)[/-](?P<y>\d{4}|\d\d)(?!\d)"),
     re.compile(r"(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)(?!\d)"),
@@ -187,7 +195,7 @@ _DAY = r"(?:\d\d[/-]\d\d[/-]\d{2,4}|\d{4}-\d\d-\d\d)"
 _RANGE = re.compile(rf"^(?P<a>{_DAY})[-~](?P<b>{_DAY})$")
 # An adjustment: a group code, its reason, its amount ("CO-45 43.37", "PR2 16.00", "OA-23: 5.00;"); never
 # "CR 1 100.00", which is a modifier, the units and the billed amount.
-_ADJ = re.compile(rf"(?<![\w.])(?P<grp>CO|PR|OA|PI|CR|C[GQD0@©6]{{1,2}}|[GQD0@©6]{{1,2}}A|co|pr|oa|c[GQD0@©6o]{{1,2}})[-/]?(?P<rc>[A-Z]?\d{{1,3}}|[A-Z]\d?)[:;]? \$?(?P<amt>{AMT})[;,]?"
+_ADJ = re.compile(rf"(?<![\w.])(?P<grp>CO|PR|OA|PI|CR|C[GQD0@©6]{{1,2}}|[GQD0@©6]{{1,2}}A|co|pr|oa|c[GQD0@©6o]{{1,2}})(?:[-/]|(?<=CO|PR|OA|PI|co|pr|oa) )?(?P<rc>[A-Z]?\d{{1,3}}|[A-Z]\d?)[:;]? \$?(?P<amt>{AMT})[;,]?"
                   r"(?![\w.])")
 # A group code's O read as one or two lookalikes ("CG-45", "CG6-45"): the group the O gives, its code under review.
 _O_GLYPHS = "GQD0@©6"
@@ -198,7 +206,7 @@ _GARBLED_AMOUNT = re.compile(r"^[^\s.]{1,9}\.[^\s.]{2}$")
 _REMARK_CODE = re.compile(r"^(?:M|MA|N)\d{1,3}$")
 _CODE = re.compile(r"^[A-Z]\d{4}$")
 _MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
-_DATE_SHAPE = re.compile(r"^(?:\S\S[/-]\S\S[/-]\S\S(?:\S\S)?|\S{4}-\S\S-\S\S)$")
+_DATE_SHAPE = re.compile(r"^(?:\S\S[/-]\S\S[/-]\S\S(?:\S\S)?|\S{4}-\S\S-\S\S|\d{6}|\d{8})$")
 _FIELD_OF = {"copay_coins": "coinsurance", "copay": "coinsurance", "patient_share": "coinsurance"}
 # A title alone on the first row ("PAYMENT SUMMARY", "REMITTANCE ADVICE FOR ..."), and the payee it is for.
 _TITLE_ONLY = re.compile(r"^(?:ELECTRONIC |PROVIDER |STANDARD )?(?:PAYMENT|REMITTANCE|PROVIDER|CHECK|EFT) "
@@ -214,6 +222,7 @@ _SPELLED_DATE = _DATE_FORMS[2]  # "Oct 01, 2026"
 # date ("2026-10-01": all digits before the first hyphen).
 _JOINED_CODE = re.compile(r"(?<!\S)(?=\S*[^\d\s-])[^\s-]{5,7}(?:-[A-Z0-9]{2})+(?!\S)")
 _LONE_SLASH = re.compile(r"(?<=\s)/(?=\s)")
+_SIGN_AFTER = re.compile(r"(?<![\w.,$-])(?P<v>\$?[\d,]*\d\.\d\d)-(?!\S)")
 _LAST_FIRST = re.compile(r"[A-Za-z][A-Za-z'-]*(?: [A-Za-z][A-Za-z'-]*)*, [A-Za-z][A-Za-z'. -]*")
 _IDENTIFIER = re.compile(r"[A-Z0-9][A-Z0-9-]{3,}")  # a member id, claim or account number: four or more
 _ONE = {"I": "1", "l": "1", "|": "1"}  # a lone one as OCR reads it
@@ -392,6 +401,9 @@ class _Reading:
         name = (row.text[: match.start()] if match else row.text).strip(" -–")
         if not name or _HEADER_LABELS.values(row.text):
             return False
+        # A department after the payer's name ("BLUE RIVER HEALTH PLAN / CLAIMS ADMINISTRATION"): the name is
+        # the part before it.
+        name = name.partition(" / ")[0]
         self.remit.payer.name = name
         # A word of a title left on the name ("... HEALTH PLAN ELECTRONIC" before "REMITTANCE ADVICE") is the
         # title's qualifier more likely than the payer's: the name is in doubt.
@@ -423,12 +435,12 @@ class _Reading:
                 remit.payee.npi = npi
                 trust.check("payee.npi", conf, is_npi(npi))
             elif key == "date":
-                remit.payment.date = date_starting(found.value)
+                remit.payment.date = date_starting(found.value) or compact_date(found.value.split()[0])
                 trust.check("payment.date", conf, remit.payment.date is not None)
             elif key == "number":
                 remit.payment.number = found.value.split()[0]
                 trust.check("payment.number", conf)
-            elif key == "amount" and (match := _AMOUNT.match(found.value.replace("$", "").split()[0])):
+            elif key == "amount" and (match := _AMOUNT.match(_signed(found.value).replace("$", "").split()[0])):
                 remit.payment.amount = money(match["v"])
                 trust.check("payment.amount", conf)
             elif key == "method":
@@ -537,14 +549,16 @@ class _Reading:
         assert claim is not None
         path = f"claims.{len(self.remit.claims) - 1}.lines.{len(claim.lines)}"
         text = _join_split_amounts(plain)
-        adjustments = list(_ADJ.finditer(text))
-        cells = _tokens(_ADJ.sub(lambda m: " " * len(m.group()), text))
+        adjustments = _line_adjustments(text, len(self.table.amounts) if self.table else 0)
+        for adj in adjustments:
+            text = text[: adj.start()] + " " * (adj.end() - adj.start()) + text[adj.end():]
+        cells = _tokens(text)
         line = ServiceLine(adjustments=self._adjustments(row, adjustments, path, 0))
         if numbered:
             cells.pop(0)
         first = cells.pop(0)
         printed = _RANGE.match(first.text)["a"] if _RANGE.match(first.text) else first.text  # type: ignore[index]
-        line.service_date = date_of(printed)
+        line.service_date = date_of(printed) or compact_date(printed)
         trust.check(f"{path}.service_date", row.conf(first.start, first.end), line.service_date is not None)
         if line.service_date is None:
             line.service_date = dotted_zero.mended_date(printed)  # "10/61/26": under review all the same
@@ -684,6 +698,8 @@ class _Reading:
                                                                     "account_number") if getattr(claim, attr)}
         for attr in sorted(printed):
             self.trust.review.extend(f"claims.{i}.{attr}" for i in _out_of_shape(self.remit.claims, attr))
+        if self.remit.payment.number and self.remit.payment.method is None:
+            self.trust.review.append("payment.method")  # no word says check or EFT: never a guess
         for index, claim in enumerate(self.remit.claims):
             self.trust.review.extend(f"claims.{index}.{attr}" for attr in sorted(printed) if not getattr(claim, attr))
             if index not in self.totals_read:
@@ -753,8 +769,38 @@ def _plain(text: str) -> str:
 
 
 def _signed(text: str) -> str:
-    """A negative amount with its sign before the dollar sign ("-$0.91") as the reader takes it ("$-0.91")."""
+    """A negative amount as the reader takes it ("$-0.91"): the sign before the dollar sign ("-$0.91") or after
+    the amount, as mainframe reports print it ("0.91-"); same length, so confidences keep their place."""
+    text = _SIGN_AFTER.sub(lambda m: f"-{m['v']}", text)
     return text.replace("-$", "$-")
+
+
+def compact_date(text: str) -> dt.date | None:
+    """A date printed without separators where a label or a column says it is one: MMDDYY, MMDDCCYY or
+    CCYYMMDD (the 835's); None for any other text."""
+    if not re.fullmatch(r"\d{6}|\d{8}", text):
+        return None
+    if len(text) == 8 and text[:2] in ("19", "20"):
+        year, month, day = int(text[:4]), int(text[4:6]), int(text[6:])
+    else:
+        month, day, year = int(text[:2]), int(text[2:4]), int(text[4:])
+        year += 2000 if year < 100 else 0
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _line_adjustments(text: str, amounts: int) -> list[re.Match[str]]:
+    """A service line's adjustments; one printed with a space between its group and reason ("CO 45 43.37") only
+    after the line's amounts: before them "CO 1 96.00" may be a modifier, the units and the billed amount."""
+    out = []
+    for match in _ADJ.finditer(text):
+        spaced = " " in text[match.end("grp"):match.start("rc")]
+        if spaced and len(_ANY_AMOUNT.findall(text[: match.start()])) < max(amounts, 1):
+            continue
+        out.append(match)
+    return out
 
 
 def _join_split_amounts(text: str) -> str:

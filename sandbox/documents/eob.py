@@ -22,10 +22,17 @@
   amount, the code and modifiers joined by hyphens, adjustments as "CO45 $45.38 / PR3 $25.00". Held out
   until its first contact was measured (refused whole: taken for an order), then read by meaning
   (2026-12-05, second session);
-- "br-voucher": a claims administrator's mainframe voucher, drawn before anything was changed for it and kept
-  out of all tuning since (HELD_OUT, reported apart by bench/extract.py): a "PROVIDER VOUCHER" title, header
-  fields behind dotted leaders ("VOUCHER NO........"), six-digit dates (MMDDYY), a "COINS/COPAY" column and a
-  "PLAN PAYS" one, reason codes as "CO 45 43.37, PR 3 25.00", negative amounts with the sign after ("0.91-").
+- "br-voucher": a claims administrator's mainframe voucher: a "PROVIDER VOUCHER" title, header fields behind
+  dotted leaders ("VOUCHER NO........"), six-digit dates (MMDDYY), a "COINS/COPAY" column and a "PLAN PAYS"
+  one, reason codes as "CO 45 43.37, PR 3 25.00", negative amounts with the sign after ("0.91-"). Held out
+  until its first contact was measured (refused whole: taken for an order), then read by meaning (2026-12-05,
+  third session);
+- "br-state": the plan's managed-Medicaid line of business, printed in the state's remittance advice format:
+  a warrant instead of a check ("WARRANT", "ISSUED", "NET WARRANT AMOUNT") under a run date that is not the
+  payment's, "RECIPIENT" for the member, "ICN / TCN", the claim's status first on its row, quantities with
+  decimals ("1.00"), the adjustments named in an "EOB CODES" column with their amounts on a detail row below,
+  non-claim financial transactions at the foot. Drawn before anything was changed for it and kept out of all
+  tuning since (HELD_OUT, reported apart by bench/extract.py).
 
 About a third of them come out of the payer's mailroom scanner: image-only
 PDFs with no text layer, which the extractors must read by OCR.
@@ -60,8 +67,8 @@ def is_scanned(check_number: str) -> bool:
     return int(hashlib.sha256(check_number.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF < SCANNED_SHARE
 
 
-FAMILIES = ("br-block", "br-grid", "br-detail", "br-era", "br-summary", "br-voucher")
-HELD_OUT = "br-voucher"
+FAMILIES = ("br-block", "br-grid", "br-detail", "br-era", "br-summary", "br-voucher", "br-state")
+HELD_OUT = "br-state"
 
 
 def family_of(check_number: str) -> str:
@@ -100,7 +107,7 @@ def _adjustments_text(adjustments: list[dict[str, Any]], separator: str) -> str:
 
 def lines_for(store: Store, remit: Any) -> list[str]:
     drawers = {"br-block": _block_lines, "br-grid": _grid_lines, "br-detail": _detail_lines, "br-era": _era_lines,
-               "br-summary": _summary_lines, "br-voucher": _voucher_lines}
+               "br-summary": _summary_lines, "br-voucher": _voucher_lines, "br-state": _state_lines}
     return drawers[family_of(remit["check_number"])](store, remit)
 
 
@@ -347,6 +354,49 @@ def _voucher_lines(store: Store, remit: Any) -> list[str]:
             out.append(f"  {p['reason']:<4}REF {p['reference']:<20}MBR {p['member_id'] or 'N/A':<16}"
                        f"{_mainframe(dec(p['amount'])):>12}")
     out.append(f"VOUCHER TOTAL {_mainframe(printed)}")
+    return out
+
+
+def _state_lines(store: Store, remit: Any) -> list[str]:
+    payer, date, printed = _check_facts(store, remit)
+    title = "MANAGED MEDICAID REMITTANCE ADVICE"
+    out = [f"{payer['name']:<60}{title:>56}",
+           f"{'':<60}{'RUN DATE ' + format(date + dt.timedelta(days=2), '%m/%d/%Y') + '   PAGE 1':>56}",
+           f"PROVIDER  {catalog.SUPPLIER['name']:<50}PROVIDER ID {supplier_npi_of(store)}",
+           f"WARRANT  {remit['check_number']:<14}ISSUED {date:%m/%d/%Y}    NET WARRANT AMOUNT  {_amt(printed)}",
+           "",
+           f"{'CLAIM STATUS':<14}{'ICN / TCN':<17}{'RECIPIENT':<26}{'RECIPIENT ID':<16}PATIENT ACCT",
+           f"   LN  {'DATES OF SVC':<23}{'PROC':<7}{'MOD':<5}{'QTY':>5} {'BILLED AMT':>11} {'ALLOWED AMT':>12} "
+           f"{'DEDUCT':>7} {'COPAY/COINS':>12} {'PAID AMT':>9}   EOB CODES",
+           "-" * 116]
+    for rc in _claims(store, remit):
+        out.append(f"{rc['status'].upper():<14}{rc['icn'] or '':<17}{rc['patient_name']:<26}{rc['member_id'] or '':<16}"
+                   f"{rc['account_number']}")
+        for number, (line, adjustments) in enumerate(_lines(store, rc), start=1):
+            frm, to = dt.date.fromisoformat(line["dos_from"]), dt.date.fromisoformat(line["dos_to"])
+            codes = " ".join(f"{a['group']}{a['reason']}" for a in adjustments)
+            out.append(f"   {number:02d}  {frm:%m/%d/%y} - {to:%m/%d/%y}    {line['hcpcs']:<7}{line['modifiers']:<5}"
+                       f"{line['units']:>5.2f} {dec(line['billed']):>11,.2f} {dec(line['allowed']):>12,.2f} "
+                       f"{dec(line['deductible']):>7,.2f} {dec(line['coinsurance']):>12,.2f} {dec(line['paid']):>9,.2f}   "
+                       f"{codes}")
+            if adjustments:
+                out.append(f"{'':<40}EOB CODE DETAIL: " + "  ".join(
+                    f"{a['group']}{a['reason']} {dec(a['amount']):,.2f}" for a in adjustments))
+            remarks = json.loads(line["remarks"])
+            if remarks:
+                out.append(f"{'':<40}RARC: {' '.join(remarks)}")
+        out.append(f"{'':<7}{'CLAIM TOTALS':<40}{dec(rc['billed']):>11,.2f} {dec(rc['allowed']):>12,.2f} "
+                   f"{'':>20} {dec(rc['paid']):>9,.2f}")
+        out.append("")
+    plbs = _plbs(store, remit)
+    out.append("NON-CLAIM SPECIFIC FINANCIAL TRANSACTIONS")
+    if plbs:
+        out.append(f"   {'REASON':<8}{'REFERENCE':<22}{'RECIPIENT ID':<16}{'AMOUNT':>12}")
+        for p in plbs:
+            out.append(f"   {p['reason']:<8}{p['reference']:<22}{p['member_id'] or '':<16}{dec(p['amount']):>12,.2f}")
+    else:
+        out.append("   NONE")
+    out.append(f"WARRANT TOTAL {_amt(printed)}")
     return out
 
 

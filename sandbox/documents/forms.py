@@ -6,6 +6,9 @@ Offices print them their own way; each office (by its practitioner) keeps one fa
 - CMN "ehr": printed by an EHR: the values typed where the boxes would be (answers as letters, the HCPCS code
   on the place-of-service row, no certification boxes: the filled date tells the type), labels worded as
   each EHR words them;
+- CMN "portal": printed by an electronic ordering platform: a serif face, a question-and-answer table, answers
+  in words, dates spelled, people first name first, an electronic signature. Drawn after the readers and kept
+  out of their tuning (HELD_OUT), reported apart by bench/extract.py;
 - SWO "office": the practice's order form, items in a table;
 - SWO "letter": a letter with the order's elements in its sentences. Kept out of the readers' tuning and
   reported apart by bench/extract.py (HELD_OUT).
@@ -31,8 +34,8 @@ def _d(value: Any) -> str:
     return day.strftime("%m/%d/%Y")
 
 
-FAMILIES = {"cmn": ("office", "ehr"), "swo": ("office", "letter")}
-HELD_OUT = {"swo": "letter"}
+FAMILIES = {"cmn": ("office", "ehr", "portal"), "swo": ("office", "letter")}
+HELD_OUT = {"swo": "letter", "cmn": "portal"}
 
 
 def family_of(doc_type: str, fields: dict[str, Any]) -> str:
@@ -40,6 +43,11 @@ def family_of(doc_type: str, fields: dict[str, Any]) -> str:
     who = fields.get("physician") or fields.get("practitioner") or {}
     names = FAMILIES[doc_type]
     return names[zlib.crc32(f"{doc_type}:{who.get('name', '')}".encode()) % len(names)]
+
+
+def is_held_out(doc_type: str, fields: dict[str, Any] | None) -> bool:
+    """Whether the document's print family is the one kept out of the readers' tuning (measured apart)."""
+    return fields is not None and HELD_OUT.get(doc_type) == family_of(doc_type, fields)
 
 
 def _office_rng(fields: dict[str, Any]) -> random.Random:
@@ -249,6 +257,117 @@ def cmn_page_ehr(f: dict[str, Any], rng: random.Random, dpi: int = scan.DPI) -> 
     return p.image
 
 
+def _spelled(value: Any) -> str:
+    if not value:
+        return ""
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    return day.strftime("%b %d, %Y")
+
+
+def _first_last(name: str) -> str:
+    """ "ANDERSON, KAREN" as an ordering platform prints a person: "Karen Anderson"."""
+    last, _, first = name.partition(",")
+    return f"{first.strip().title()} {last.strip().title()}".strip()
+
+
+_ANSWER_WORDS = {"Y": "Yes", "N": "No", "D": "Not applicable"}
+_CONDITION_WORDS = {"rest": "At rest", "exercise": "During exercise", "sleep": "During sleep"}
+_CIRCUMSTANCE_WORDS = {1: "Chronic stable state, outpatient", 2: "Within 2 days prior to discharge",
+                       3: "Other circumstances"}
+
+
+def cmn_portal(f: dict[str, Any], rng: random.Random, dpi: int = scan.DPI) -> Image.Image:
+    """CMS-484 as an electronic ordering platform prints it for the fax: a serif face, every value in a
+    question-and-answer table, answers in words, dates spelled, people first name first, an electronic
+    signature instead of ink. Drawn after the readers were written and kept out of their tuning (HELD_OUT)."""
+    office = _office_rng(f)
+    patient, physician, test = f["patient"], f["physician"], f["test"]
+    p = scan.Page(dpi)
+    p.text(36, 32, office.choice(("CareLink eOrders", "OrderBridge DME", "MedEquip Connect")), 11, bold=True, serif=True)
+    p.text(380, 34, f"Order ref. EO-{office.randrange(10**6, 10**7)}", 8, serif=True)
+    p.line(36, 48, 576, 48)
+    p.text(36, 56, "Certificate of Medical Necessity (CMS-484) \u2014 Oxygen", 12, bold=True, serif=True)
+    cert = {"initial": "Initial", "revised": "Revised", "recertification": "Recertification"}[f["certification_type"]]
+    cert_date = f["initial_date"] if f["certification_type"] == "initial" else (
+        f["revised_date"] or f["recertification_date"])
+    rows: list[tuple[str, str]] = [
+        ("Certification", f"{cert}, {_spelled(cert_date)}"),
+        ("Beneficiary", patient["name"].title()),
+        ("Date of birth", _spelled(patient.get("dob"))),
+        ("Medicare Beneficiary Identifier", patient["mbi"]),
+        ("Supplier", f"{f['supplier']['name']}  (NSC {f['supplier']['nsc']})"),
+        ("Ordering practitioner", f"{_first_last(physician['name'])}, MD"),
+        ("Practitioner NPI", physician["npi"] or ""),
+        ("Place of service", f"{f['place_of_service']} (Home)" if f["place_of_service"] else ""),
+    ]
+    y = 80
+    for label, value in rows:
+        p.text(40, y, label, 9, serif=True)
+        p.text(230, y, value, 10, serif=True)
+        y += 16
+    y += 6
+    p.text(36, y, "Equipment ordered", 10, bold=True, serif=True)
+    y += 16
+    p.text(40, y, "HCPCS", 8, bold=True, serif=True)
+    p.text(110, y, "Description", 8, bold=True, serif=True)
+    p.line(36, y + 12, 576, y + 12, width=1)
+    y += 16
+    for code in f["hcpcs"] or []:
+        p.text(40, y, code, 10, serif=True)
+        p.text(110, y, "Oxygen concentrator, single delivery port", 9, serif=True)
+        y += 15
+    if not f["hcpcs"]:
+        p.text(110, y, "(none entered)", 9, serif=True)
+        y += 15
+    y += 8
+    p.text(36, y, "Diagnoses (ICD-10-CM)", 10, bold=True, serif=True)
+    y += 16
+    described = {"J44.9": "Chronic obstructive pulmonary disease, unspecified", "J43.9": "Emphysema, unspecified",
+                 "J84.10": "Pulmonary fibrosis, unspecified", "I27.20": "Pulmonary hypertension, unspecified"}
+    for number, code in enumerate(f["icd10"], start=1):
+        p.text(40, y, f"{number}.  {code}", 10, serif=True)
+        p.text(130, y, described.get(code, ""), 9, serif=True)
+        y += 15
+    y += 8
+    los = f["length_of_need_months"]
+    p.text(40, y, "Estimated length of need", 9, serif=True)
+    p.text(300, y, "" if los is None else "Lifetime (99 months)" if los == 99 else f"{los} months", 10, serif=True)
+    y += 22
+    p.text(36, y, "Section B \u2014 Questions and answers", 10, bold=True, serif=True)
+    p.text(300, y, "Answer", 8, bold=True, serif=True)
+    p.line(36, y + 13, 576, y + 13, width=1)
+    y += 18
+    pao2, sao2 = test["pao2_mmhg"], test["sao2_percent"]
+    answers = [
+        ("1a. Arterial blood gas PO2 (mm Hg)", "" if pao2 is None else str(pao2)),
+        ("1b. Oxygen saturation (%)", "" if sao2 is None else str(sao2)),
+        ("1c. Date of test", _spelled(test["date"])),
+        ("2. Circumstances of the test", f"({f['q2_circumstance']}) {_CIRCUMSTANCE_WORDS[f['q2_circumstance']]}"),
+        ("3. Condition during the test", _CONDITION_WORDS[test["condition"]]),
+        ("4. Portable oxygen: patient mobile in the home?", _ANSWER_WORDS[f["portable"]]),
+        ("5. Highest flow rate ordered (LPM)", str(f["flow_rate_lpm"])),
+        ("7. Dependent edema due to congestive heart failure?", _ANSWER_WORDS[f["q7_edema"]]),
+        ("8. Cor pulmonale or pulmonary hypertension?", _ANSWER_WORDS[f["q8_cor_pulmonale"]]),
+        ("9. Hematocrit greater than 56%?", _ANSWER_WORDS[f["q9_hematocrit"]]),
+    ]
+    for question, answer in answers:
+        p.text(40, y, question, 9, serif=True)
+        p.text(300, y, answer, 10, serif=True)
+        y += 15
+    y += 20
+    p.text(36, y, "Practitioner attestation", 10, bold=True, serif=True)
+    p.text(36, y + 14, "I certify that the medical necessity information above is true, accurate and complete.", 8,
+           serif=True)
+    y += 34
+    if f["signature_present"]:
+        p.text(40, y, f"Electronically signed by {_first_last(physician['name'])}, MD", 10, serif=True)
+    else:
+        p.text(40, y, "Awaiting practitioner signature", 10, serif=True)
+    p.text(380, y, f"Date signed: {_spelled(f['signature_date']) if f['signature_present'] else ''}", 10,
+           serif=True)
+    return p.image
+
+
 def swo_letter(f: dict[str, Any], rng: random.Random, dpi: int = scan.DPI) -> Image.Image:
     """A standard written order as a letter: the elements in sentences, wherever the letter puts them."""
     office = _office_rng(f)
@@ -313,13 +432,15 @@ def cover_page(document: dict[str, Any], rng: random.Random, dpi: int = scan.DPI
     return p.image
 
 
-def render(document: dict[str, Any], fields: dict[str, Any], dpi: int = scan.DPI) -> tuple[bytes, str]:
+def render(document: dict[str, Any], fields: dict[str, Any], dpi: int = scan.DPI,
+           family: str | None = None) -> tuple[bytes, str]:
     """The document as the fax inbox stores it: (bytes, content type). The inbox's faxes are 200 dpi
-    (fine mode); `dpi` draws the same document at another resolution (a 300 dpi fax, for tests)."""
+    (fine mode); `dpi` draws the same document at another resolution (a 300 dpi fax, for tests); `family`
+    prints it as another office would (a test's document kept in the family it was found in)."""
     rng = random.Random(document["noise_seed"])
-    drawers = {("cmn", "office"): cmn_page, ("cmn", "ehr"): cmn_page_ehr, ("swo", "office"): swo_page,
-               ("swo", "letter"): swo_letter}
-    form = drawers[document["doc_type"], family_of(document["doc_type"], fields)](fields, rng, dpi)
+    drawers = {("cmn", "office"): cmn_page, ("cmn", "ehr"): cmn_page_ehr, ("cmn", "portal"): cmn_portal,
+               ("swo", "office"): swo_page, ("swo", "letter"): swo_letter}
+    form = drawers[document["doc_type"], family or family_of(document["doc_type"], fields)](fields, rng, dpi)
     pages = [cover_page(document, rng, dpi), form] if rng.random() < 0.3 else [form]
     noise = scan.Noise(skew_deg=3.0, speckle=rng.choice((0.0003, 0.0008, 0.0015)), blur=rng.choice((0.0, 0.5, 0.9)),
                        bilevel=True, scale=rng.choice((1.0, 1.0, 0.94, 1.04)))

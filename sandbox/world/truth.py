@@ -125,7 +125,7 @@ def remittances(store: Store, *, new_only: bool = True) -> list[dict[str, Any]]:
 
 def holds(store: Store) -> list[dict[str, Any]]:
     out = []
-    for h in store.all("""SELECT h.*, d.doc_type, d.valid, d.problems, d.format FROM holds h
+    for h in store.all("""SELECT h.*, d.doc_type, d.valid, d.problems, d.format, d.fields FROM holds h
                           LEFT JOIN documents d ON d.id = h.document_id ORDER BY h.id"""):
         if h["hold_type"] != "cmn":
             expected = "none"
@@ -134,7 +134,8 @@ def holds(store: Store) -> list[dict[str, Any]]:
         out.append({"order_number": h["order_number"], "account_number": h["account_number"],
                     "hold_type": h["hold_type"], "document_id": h["document_id"], "doc_type": h["doc_type"],
                     "format": h["format"], "valid": bool(h["valid"]) if h["document_id"] else None,
-                    "problems": json.loads(h["problems"]) if h["problems"] else [], "expected": expected})
+                    "problems": json.loads(h["problems"]) if h["problems"] else [], "expected": expected,
+                    "fields": json.loads(h["fields"]) if h["fields"] else None})
     return out
 
 

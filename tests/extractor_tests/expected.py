@@ -34,12 +34,15 @@ def remittance(store: Store, remit_id: int) -> dict[str, Any]:
                        "patient_responsibility": rc["patient_responsibility"], "lines": lines})
     balanced = dec(remit["misprint"]) == 0
     # The plan's electronic remittance is printed for payments it sends by ACH.
-    by_ach = remit["payer_key"] == "bluriver" and eob.family_of(remit["check_number"]) == "br-era"
+    family = eob.family_of(remit["check_number"]) if remit["payer_key"] == "bluriver" else None
+    by_ach = family == "br-era"
+    # The claims administrator's voucher does not say how the money came: nothing on the page to read.
+    method = None if family == "br-voucher" else "ACH" if by_ach else "CHK"
     return {
         "document_type": "remittance",
         "payer": {"name": payer["name"], "id": None},
         "payee": {"name": "SUMMIT HOME MEDICAL SUPPLY", "npi": supplier_npi_of(store)},
-        "payment": {"method": "ACH" if by_ach else "CHK", "number": remit["check_number"], "date": remit["remit_date"],
+        "payment": {"method": method, "number": remit["check_number"], "date": remit["remit_date"],
                     "amount": f"{dec(remit['amount']) + dec(remit['misprint']):.2f}"},
         "claims": claims,
         "provider_adjustments": [{"reason": p["reason"], "reference": p["reference"], "member_id": p["member_id"],
@@ -47,7 +50,8 @@ def remittance(store: Store, remit_id: int) -> dict[str, Any]:
                                  for p in store.all("SELECT * FROM plb WHERE remit_id = ? ORDER BY id", remit_id)],
         "balanced": balanced,
         "problems": [] if balanced else ["UNBALANCED_PAYMENT"],
-        "review": [] if balanced else ["payment.amount"],
+        # A reader cannot know what the page does not say, and says so.
+        "review": ([] if balanced else ["payment.amount"]) + (["payment.method"] if method is None else []),
     }
 
 

@@ -563,7 +563,8 @@ _SCRAWLED_CMN = {
 
 def test_a_signature_scrawl_does_not_take_its_line_out_of_the_page_read(tmp_path: Path) -> None:
     fields = _SCRAWLED_CMN["fields"]
-    data, _ = forms.render({k: v for k, v in _SCRAWLED_CMN.items() if k != "fields"}, fields)  # type: ignore[arg-type]
+    data, _ = forms.render({k: v for k, v in _SCRAWLED_CMN.items() if k != "fields"}, fields,  # type: ignore[arg-type]
+                           family="ehr")  # the family its office printed it in when it was found
     path = tmp_path / "cmn-31.pdf"
     path.write_bytes(data)
     cmn = extract(path)

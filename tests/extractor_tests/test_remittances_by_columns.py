@@ -355,3 +355,39 @@ def test_modifiers_joined_to_a_code_too_garbled_to_part_are_in_doubt() -> None:
     rows = [line.replace("E0601-RR-KX", "£E£0601x-RR") for line in SUMMARY]
     remit = _read(rows)
     assert "claims.0.lines.0.modifiers" in remit.review and "claims.0.lines.0.procedure" in remit.review
+
+
+def test_a_mainframe_sign_after_the_amount_and_dates_without_separators_are_read() -> None:
+    assert by_columns._plain("CO 45 43.37, OA 23 0.91-") == "CO 45 43.37, OA 23 -0.91"
+    assert by_columns._plain("1,250.00- 12.50-5") == "-1,250.00 12.50-5"  # "12.50-5" is no signed amount
+    assert [by_columns.compact_date(t) for t in ("070726", "07072026", "20260707", "133126", "7726", "0707AB")] == \
+        [dt.date(2026, 7, 7)] * 3 + [None] * 3
+
+
+def test_a_group_and_reason_apart_are_an_adjustment_only_after_the_lines_amounts() -> None:
+    # "CO 1 96.00" before the amounts is a modifier (CO: therapy assistant), the units and the billed amount.
+    header = ("FROM   THRU   HCPCS MODS UNITS CHARGE ALLOWED DEDUCT COINS/COPAY PLAN PAYS CARC")
+    rows = ["ACME BENEFITS ADMINISTRATORS                PROVIDER VOUCHER",
+            "VOUCHER NO........ 5512009        PAYEE............. SUMMIT HOME MEDICAL SUPPLY",
+            "VOUCHER DATE...... 100226         PAYEE NPI......... 1234567893",
+            "VOUCHER AMOUNT.... 61.00",
+            "PATIENT: DOE, JANE   SUBSCRIBER NO: ACM0042   PT CONTROL NO: 100001-1   PLAN CLAIM NO: A26-0001",
+            header,
+            "091026 091026 E0601 CO 1 96.00 76.00 0.00 15.00 61.00 CO 45 20.00, PR 3 15.00",
+            "TOTAL THIS CLAIM CHARGE 96.00 ALLOWED 76.00 PLAN PAYS 61.00 PATIENT 15.00",
+            "VOUCHER TOTAL 61.00"]
+    assert by_columns.detect("\n".join(rows).upper())
+    remit = _read(rows)
+    balance.check(remit)
+    line = remit.claims[0].lines[0]
+    assert (line.service_date, line.procedure, line.modifiers, line.units, line.billed, line.paid) == \
+        (dt.date(2026, 9, 10), "E0601", ["CO"], 1, Decimal("96.00"), Decimal("61.00"))
+    assert [(a.group, a.reason, a.amount) for a in line.adjustments] == \
+        [("CO", "45", Decimal("20.00")), ("PR", "3", Decimal("15.00"))]
+    assert (remit.payment.number, remit.payment.date, remit.payment.amount) == \
+        ("5512009", dt.date(2026, 10, 2), Decimal("61.00"))
+    assert (remit.claims[0].member_id, remit.claims[0].account_number, remit.claims[0].payer_claim_number) == \
+        ("ACM0042", "100001-1", "A26-0001")
+    # No word on the voucher says check or EFT: the method is not guessed, and says so.
+    assert remit.payment.method is None and "payment.method" in remit.review
+    assert remit.balanced

@@ -50,6 +50,7 @@ _BY_MATCH = frozenset({"service_date", "procedure", "billed", "modifiers", "unit
 _BY_ARITHMETIC = frozenset({"allowed", "deductible", "coinsurance", "paid", "adjustments"})
 # Claim totals: a balanced remittance's claim totals are the sums of its lines.
 _CLAIM_TOTALS = frozenset({"billed", "allowed", "paid", "patient_responsibility", "status"})
+_IDENTIFIERS = frozenset({"patient_name", "account_number", "member_id", "payer_claim_number"})
 
 
 @dataclass
@@ -90,6 +91,20 @@ def settle(data: RemittanceClaim, index: int, review: list[str], claim: ClaimDet
         elif len(parts) == 3 and parts[2] == "patient_name" and _same_name(data.patient_name, claim.patient):
             out.settled.append(f"{path}: read {data.patient_name!r}; the billing system's claim {claim.claim_number} "
                                f"(matched by account, date of service and billed) is for {claim.patient!r}")
+        elif len(parts) == 3 and parts[2] == "account_number" and data.account_number == claim.account:
+            # Read in doubt, yet the billing system holds exactly one open claim with this account, this date of
+            # service and this billed amount: a misread landing on another real account with both is not credible.
+            out.settled.append(f"{path}: read {data.account_number!r}; the billing system's only open claim with "
+                               f"this account, date of service and billed is {claim.claim_number}")
+        elif len(parts) == 3 and parts[2] == "member_id" and data.member_id == claim.member_id:
+            out.settled.append(f"{path}: read {data.member_id!r}, the member id on the billing system's claim "
+                               f"{claim.claim_number} (matched by account, date of service and billed)")
+        elif len(parts) == 3 and parts[2] == "payer_claim_number":
+            # The payer's number is posted nowhere: the payment went to the claim its account, date of service
+            # and billed amount matched (between twins only a note carrying this very number picks one).
+            out.settled.append(f"{path}: read {data.payer_claim_number!r}; posted nowhere, the payment was matched "
+                               f"to the billing system's claim {claim.claim_number} by account, date of service "
+                               f"and billed")
         elif _line_path(parts) and int(parts[3]) < len(data.lines):
             by_line.setdefault(int(parts[3]), []).append(path)
         else:
@@ -129,11 +144,12 @@ def _line_path(parts: list[str]) -> bool:
 
 
 def may_settle(review: list[str]) -> bool:
-    """Whether every doubt is of a kind `settle` may lift: the account, the payer's claim number or a line not
-    read, never; the patient's name only against the billing system's claim that the account matched."""
+    """Whether every doubt is of a kind `settle` may lift: a line not read, never; the account, the patient's
+    name and member id only against the billing system's one claim that the account, date of service and
+    billed matched; the payer's claim number, posted nowhere."""
     for path in review:
         parts = path.split(".")
-        if not (len(parts) == 3 and parts[2] in _CLAIM_TOTALS | {"patient_name"} or _line_path(parts)):
+        if not (len(parts) == 3 and parts[2] in _CLAIM_TOTALS | _IDENTIFIERS or _line_path(parts)):
             return False
     return True
 

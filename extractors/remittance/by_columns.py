@@ -39,8 +39,9 @@ class Labelled:
     doubt: bool = False
 
 
-# A printed cell's border ("Acct 123-4 | KIM, PAVEL | ..."): it ends the value before it.
-_CELL_BAR = re.compile(r"\s[|¦]\s")
+# A printed cell's border ("Acct 123-4 | KIM, PAVEL | ..."), also as a scan reads it ("[|", "|]", "]"): it ends
+# the value before it.
+_CELL_BAR = re.compile(r"\s(?:[\[\]]?[|¦][\[\]]?|[\[\]])\s")
 # A label the vocabulary does not hold: a word or two ending in a colon. It ends the value before it.
 # A label the vocabulary lacks: one or two words and a colon; the second may start with a digit OCR made of a
 # letter ("Subscriber 1D:"), so a value stops there instead of running on.
@@ -360,6 +361,14 @@ class _Reading:
                 return
         if (roles := _table_header(text)) is not None:
             self.table = _Table(roles)
+            if self.half_header is not None:
+                # Half a claim's header and then the table's headers: a claim whose other half was not read
+                # (in doubt), never rows of the claim before it.
+                self._new_claim([self.half_header])
+                self.half_header = None
+                index = len(self.remit.claims) - 1
+                if self.remit.claims[index].patient_name is None:
+                    self.trust.review.append(f"claims.{index}.patient_name")
             return
         if _PROVIDER_ADJ.match(text):
             self.in_plb, self.claim = True, None
@@ -492,7 +501,10 @@ class _Reading:
             if key == "name":
                 self.trust.check_name(f"claims.{index}.{attr}", value, conf)
             else:
-                self.trust.check(f"claims.{index}.{attr}", conf, bool(_IDENTIFIER.fullmatch(value)))
+                # A 6, 8 or 9 read without near certainty may be a typewriter face's dotted zero ("BR...416" for
+                # "BR...410"): nothing in the remittance's arithmetic holds an identifier, so it is in doubt.
+                lookalike = conf < _DOTTED_SURE and bool(re.search(r"[689]", value))
+                self.trust.check(f"claims.{index}.{attr}", conf, bool(_IDENTIFIER.fullmatch(value)) and not lookalike)
         self.remit.claims.append(claim)
         self.claim, self.in_plb = claim, False
 
@@ -738,7 +750,8 @@ def _claim_values(text: str) -> dict[str, Labelled]:
                 values["name"] = Labelled(rest, at, at + len(rest))
                 break
     if "name" not in values and values:
-        cells = [(m.start(), m.end()) for m in re.finditer(r"[^|¦]+", text)] if _CELL_BAR.search(text) else []
+        bars = [0, *(i for m in _CELL_BAR.finditer(text) for i in m.span()), len(text)]
+        cells = list(zip(bars[::2], bars[1::2])) if len(bars) > 2 else []
         for start, end in cells:
             cell = text[start:end].strip()
             taken = any(start <= v.start < end for v in values.values())

@@ -391,3 +391,19 @@ def test_a_group_and_reason_apart_are_an_adjustment_only_after_the_lines_amounts
     # No word on the voucher says check or EFT: the method is not guessed, and says so.
     assert remit.payment.method is None and "payment.method" in remit.review
     assert remit.balanced
+
+
+def test_cell_borders_a_scan_read_as_brackets_still_part_a_claims_header() -> None:
+    rows = [r.replace("Acct 44133-2 | NGUYEN, TAM | Member", "Acct 44133-2 [| NGUYEN, TAM |] Member") for r in SUMMARY]
+    remit = _read(rows)
+    assert [(c.account_number, c.patient_name, len(c.lines)) for c in remit.claims] == \
+        [("44120-7", "LOPEZ, MARIA", 1), ("44133-2", "NGUYEN, TAM", 1)]
+
+
+def test_half_a_claims_header_before_the_tables_headers_is_a_claim_of_its_own_never_rows_of_the_one_before() -> None:
+    # The second claim's name garbled past reading: its identifiers still open a claim (the name in doubt);
+    # its line is never taken for another line of the first claim.
+    rows = [r.replace("Acct 44133-2 | NGUYEN, TAM | Member", "Acct 44133-2 | #%~ .,; | Member") for r in SUMMARY]
+    remit = _read(rows)
+    assert [(c.account_number, len(c.lines)) for c in remit.claims] == [("44120-7", 1), ("44133-2", 1)]
+    assert "claims.1.patient_name" in remit.review

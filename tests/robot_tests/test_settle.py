@@ -75,10 +75,19 @@ def test_a_copay_read_where_the_coinsurance_column_has_money_is_not_taken() -> N
     assert found.to_confirm == {"PR-3": ["claims.0.lines.0.adjustments"]}
 
 
-def test_who_the_claim_is_for_is_never_settled_here() -> None:
-    found = settle(_read(lines=[_line()]), 0, ["claims.0.account_number", "claims.0", "claims.0.lines.0.remarks"],
-                   _claim(("E1390", "200.00")), balanced=True)
-    assert found.doubts == ["claims.0.account_number", "claims.0", "claims.0.lines.0.remarks"]
+def test_who_the_claim_is_for_is_settled_only_by_the_claim_its_account_date_and_billed_matched() -> None:
+    paths = ["claims.0.account_number", "claims.0.member_id", "claims.0.payer_claim_number"]
+    # Read in doubt (a 6 that may be a dotted zero), yet each is what the matched claim has on file; the payer's
+    # claim number is posted nowhere.
+    same = _read(account_number="100001-1", member_id="BRX000000001", payer_claim_number="BR26936218416",
+                 lines=[_line()])
+    found = settle(same, 0, [*paths, "claims.0.lines.0.remarks"], _claim(("E1390", "200.00")), balanced=True)
+    assert found.doubts == ["claims.0.lines.0.remarks"] and len(found.settled) == 3
+    assert may_settle(paths) and not may_settle(["claims.0"])
+    # Another account or member than the claim's: a person looks (the claim was found by something else).
+    other = _read(account_number="100001-7", member_id="BRX000000061", lines=[_line()])
+    found = settle(other, 0, paths[:2] + ["claims.0"], _claim(("E1390", "200.00")), balanced=True)
+    assert found.doubts == paths[:2] + ["claims.0"]
 
 
 def test_a_code_ocr_damaged_past_any_hcpcs_is_the_claims_only_line_of_its_date_and_amount() -> None:
@@ -169,7 +178,7 @@ def test_a_patients_name_misread_in_place_is_settled_by_the_claim_the_account_ma
     found = settle(_read(patient_name="ROE, JACK", lines=[_line()]), 0, [path], _claim(("E1390", "200.00")),
                    balanced=True)
     assert found.doubts == [path]
-    assert not may_settle(["claims.0.account_number"]) and not may_settle(["claims.0.payer_claim_number"])
+    assert not may_settle(["claims.0"]) and not may_settle(["claims.0.lines"])  # a claim or a line not read
 
 
 def test_a_check_number_or_date_read_in_doubt_is_settled_by_the_portals_listing_only_when_equal() -> None:

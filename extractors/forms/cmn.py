@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 from ..models import Cmn, CmnPatient, OxygenTest, Supplier
 from ..words import Word
-from . import values
+from . import cmn_rows, values
 from .values import SIGNATURE_INK, SIGNATURE_INK_DOUBT
 from .layout import Form, Hit
 from .rules import DEFAULT_RULES, RuleSet, verdict
@@ -396,13 +396,16 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
     end (`_Reader.settle`), then the rules run on what was read."""
     r = _Reader(form)
     cmn = Cmn()
-    _section_a(r, form, cmn)
-    _patient_and_supplier(r, form, cmn)
-    _place_and_hcpcs(r, form, cmn)
-    _physician(r, form, cmn)
-    _need_and_diagnoses(r, form, cmn)
-    _answers(r, form, cmn)
-    _section_d(r, form, cmn)
+    if cmn_rows.applies(form):
+        cmn_rows.read_into(r, form, cmn)  # the CMS-484's content printed as rows of a label and its value
+    else:
+        _section_a(r, form, cmn)
+        _patient_and_supplier(r, form, cmn)
+        _place_and_hcpcs(r, form, cmn)
+        _physician(r, form, cmn)
+        _need_and_diagnoses(r, form, cmn)
+        _answers(r, form, cmn)
+        _section_d(r, form, cmn)
     r.settle()
     # Nothing is left blank silently: a field that came back empty goes to a person, unless the
     # form allows it blank (the other test result, the dates of other certification types).

@@ -182,6 +182,7 @@ _RULE = re.compile(r"^[-_—=]{10,}$")
 
 _AMOUNT = re.compile(rf"^\$?(?P<v>{AMT})$")
 _ANY_AMOUNT = re.compile(r"\d\.\d\d\b")
+_AMOUNT_LIKE = re.compile(r"\d\.\S\S(?!\S)")
 _PAYMENT_TOLD = re.compile(r"\b(?:REMITTANCE|REMIT|CHECK|EFT|TRACE|PAYMENT|VOUCHER)\b")
 _DATE_FORMS = (
     re.compile(r"(?P<m>\d\d)[/-](?P<d>\d\d)[/-](?P<y>\d{4}|\d\d)(?!\d)"),
@@ -561,7 +562,7 @@ class _Reading:
         assert claim is not None
         path = f"claims.{len(self.remit.claims) - 1}.lines.{len(claim.lines)}"
         text = _join_split_amounts(plain)
-        adjustments = _line_adjustments(text, len(self.table.amounts) if self.table else 0)
+        adjustments = _line_adjustments(text)
         for adj in adjustments:
             text = text[: adj.start()] + " " * (adj.end() - adj.start()) + text[adj.end():]
         cells = _tokens(text)
@@ -804,22 +805,26 @@ def compact_date(text: str) -> dt.date | None:
         return None
 
 
-def _line_adjustments(text: str, amounts: int) -> list[re.Match[str]]:
+def _line_adjustments(text: str) -> list[re.Match[str]]:
     """A service line's adjustments; one printed with a space between its group and reason ("CO 45 43.37") only
-    after the line's amounts: before them "CO 1 96.00" may be a modifier, the units and the billed amount."""
+    after an amount (however garbled: "245.@0"): before the amounts "CO 1 96.00" may be a modifier, the units
+    and the billed amount."""
     out = []
     for match in _ADJ.finditer(text):
         spaced = " " in text[match.end("grp"):match.start("rc")]
-        if spaced and len(_ANY_AMOUNT.findall(text[: match.start()])) < max(amounts, 1):
+        if spaced and not _AMOUNT_LIKE.search(text[: match.start()]):
             continue
         out.append(match)
     return out
 
 
 def _join_split_amounts(text: str) -> str:
-    """"96 00" where the OCR split an amount at its point, joined again (same length: confidences keep their
-    place); only before another amount, so that units and an amount ("1 96.00") stay apart."""
-    return re.sub(rf"(?<!\S)(\$?\d+) ([\dOoQD@©]{{2}})(?= \$?{AMT}(?!\S))", r"\1.\2", text)
+    """"96 00", "245 .00" or "245. 00" where the OCR split an amount at its point, joined again (same length:
+    confidences keep their place); only before another amount, so that units and an amount ("1 96.00") stay
+    apart."""
+    ahead = rf"(?= +\$?{AMT}(?!\S))"
+    text = re.sub(rf"(?<!\S)(\$?\d+)(?: \.|\. )([\dOoQD@©]{{2}}){ahead}", r"\1.\2 ", text)
+    return re.sub(rf"(?<!\S)(\$?\d+) ([\dOoQD@©]{{2}}){ahead}", r"\1.\2", text)
 
 
 def _amount_cells(cells: list[_Token], expected: int) -> list[tuple[_Token, Decimal | None]]:

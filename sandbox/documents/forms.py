@@ -276,6 +276,15 @@ _CIRCUMSTANCE_WORDS = {1: "Chronic stable state, outpatient", 2: "Within 2 days 
                        3: "Other circumstances"}
 
 
+def _label_value_rows(p: scan.Page, rows: list[tuple[str, str]], y: float, *, value_x: float, step: float) -> float:
+    """Label and value pairs down the page, the values in a column; the y below the last."""
+    for label, value in rows:
+        p.text(40, y, label, 9, serif=True)
+        p.text(value_x, y, value, 10, serif=True)
+        y += step
+    return y
+
+
 def cmn_portal(f: dict[str, Any], rng: random.Random, dpi: int = scan.DPI) -> Image.Image:
     """CMS-484 as an electronic ordering platform prints it for the fax: a serif face, every value in a
     question-and-answer table, answers in words, dates spelled, people first name first, an electronic
@@ -300,12 +309,7 @@ def cmn_portal(f: dict[str, Any], rng: random.Random, dpi: int = scan.DPI) -> Im
         ("Practitioner NPI", physician["npi"] or ""),
         ("Place of service", f"{f['place_of_service']} (Home)" if f["place_of_service"] else ""),
     ]
-    y = 80
-    for label, value in rows:
-        p.text(40, y, label, 9, serif=True)
-        p.text(230, y, value, 10, serif=True)
-        y += 16
-    y += 6
+    y = _label_value_rows(p, rows, 80, value_x=230, step=16) + 6
     p.text(36, y, "Equipment ordered", 10, bold=True, serif=True)
     y += 16
     p.text(40, y, "HCPCS", 8, bold=True, serif=True)
@@ -350,11 +354,7 @@ def cmn_portal(f: dict[str, Any], rng: random.Random, dpi: int = scan.DPI) -> Im
         ("8. Cor pulmonale or pulmonary hypertension?", _ANSWER_WORDS[f["q8_cor_pulmonale"]]),
         ("9. Hematocrit greater than 56%?", _ANSWER_WORDS[f["q9_hematocrit"]]),
     ]
-    for question, answer in answers:
-        p.text(40, y, question, 9, serif=True)
-        p.text(300, y, answer, 10, serif=True)
-        y += 15
-    y += 20
+    y = _label_value_rows(p, answers, y, value_x=300, step=15) + 20
     p.text(36, y, "Practitioner attestation", 10, bold=True, serif=True)
     p.text(36, y + 14, "I certify that the medical necessity information above is true, accurate and complete.", 8,
            serif=True)

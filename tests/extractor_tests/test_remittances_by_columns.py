@@ -388,6 +388,11 @@ def test_a_group_and_reason_apart_are_an_adjustment_only_after_the_lines_amounts
         ("5512009", dt.date(2026, 10, 2), Decimal("61.00"))
     assert (remit.claims[0].member_id, remit.claims[0].account_number, remit.claims[0].payer_claim_number) == \
         ("ACM0042", "100001-1", "A26-0001")
+    # On a scan the billed amount's point stood apart and a zero was garbled ("96 .@0"): still an amount, so
+    # the adjustments after it are adjustments, not a modifier and units.
+    scanned = _read([r.replace("1 96.00 76.00", "1 96 .@0 76.00") for r in rows])
+    assert [(a.group, a.reason) for a in scanned.claims[0].lines[0].adjustments] == [("CO", "45"), ("PR", "3")]
+    assert by_columns._join_split_amounts("2 96 00 0.00 1 245. 00 8.00") == "2 96.00 0.00 1 245.00  8.00"
     # No word on the voucher says check or EFT: the method is not guessed, and says so.
     assert remit.payment.method is None and "payment.method" in remit.review
     assert remit.balanced

@@ -1,0 +1,320 @@
+"""A CMN printed as rows of a label and its value: the CMS-484's content without its boxes or its wording.
+
+Ordering platforms and EHR summaries print the oxygen CMN their own way: a label on the left, its value
+to the right ("Medicare Beneficiary Identifier   7DD4J86WN70"), the equipment and the diagnoses as lists
+under a heading, Section B as questions with their answers in a column, answers in words ("Yes", "Not
+applicable", "At rest"), dates spelled out, the practitioner first name first, an electronic signature.
+`cmn.read` hands a page here when the form's own box titles are not on it. Each row's label says by its
+words which field the value is (`_FIELDS`: keywords, not one layout's wording), and the value is read by
+its type; every value is read again from its cell as on the form (`cmn._Reader`), and a field not found,
+or found twice, is left to a person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Callable
+
+from ..models import Cmn, OxygenTest
+from ..words import Word
+from . import by_meaning, values
+from .layout import Form
+
+# A label's keywords and the field its value is, the first that matches (so the MBI's "Medicare
+# beneficiary identifier" is not the beneficiary's name, nor question 6's "4 LPM" the flow rate).
+_FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((key, re.compile(pattern)) for key, pattern in (
+    ("mbi", r"\bMBI\b|MEDICARE (BENEFICIARY )?(ID|IDENTIFIER|NUMBER|NO)\b|BENEFICIARY IDENTIFIER|HICN"),
+    ("npi", r"\bNPI\b"),
+    ("dob", r"DATE OF BIRTH|\bDOB\b|BIRTH ?DATE"),
+    ("certification", r"CERTIFICATION"),
+    ("place", r"PLACE OF SERVICE|\bPOS\b"),
+    ("need", r"LENGTH OF NEED"),
+    ("skip", r"GREATER THAN 4|4 LPM|NAME OF PERSON|IF OTHER THAN"),  # question 6 and Section B's author
+    ("pao2", r"\bP[AO]?O2\b|BLOOD GAS|\bABG\b"),
+    ("sao2", r"SATURATION|\bS[AP]O2\b|\bO2 SAT"),
+    ("test_date", r"DATE OF (THE )?TEST|TEST DATE|TESTED ON"),
+    ("circumstance", r"CIRCUMSTANCE|PERFORMED"),
+    ("condition", r"CONDITION"),
+    ("portable", r"PORTABLE|MOBILE"),
+    ("flow", r"FLOW RATE|\bLPM\b|LITERS PER MINUTE"),
+    ("q7", r"EDEMA"),
+    ("q8", r"COR PULMONALE|PULMONARY HYPERTENSION"),
+    ("q9", r"HEMATOCRIT"),
+    ("supplier", r"\bSUPPLIER\b"),
+    ("physician", r"PHYSICIAN|PRACTITIONER|PRESCRIBER|ORDERED BY|ORDERING PROVIDER|TREATING PROVIDER"),
+    ("patient", r"\bBENEFICIARY\b|\bPATIENT( NAME)?$|^PATIENT\b|\bMEMBER NAME\b"),
+))
+# A heading over a list: the equipment's HCPCS codes, the diagnoses' ICD-10 codes.
+_ITEMS = re.compile(r"\b(EQUIPMENT|ITEMS?|HCPCS)\b")
+_DIAGNOSES = re.compile(r"\bDIAGNOS[IE]S|\bICD")
+# A list's entry: numbered ("2.", "2)"), or opening with a code-like word (a letter and digits).
+_LIST_ENTRY = re.compile(r"^(\(?\d{1,2}[.)]|\S?[A-Z0-9][A-Z0-9.,]*\d)")
+_ANSWER_WORDS = (("D", re.compile(r"^(NOT APPLICABLE|DOES NOT APPLY|N/?A|D)\b")), ("Y", re.compile(r"^(YES|Y)\b")),
+                 ("N", re.compile(r"^(NO|N)\b")))
+_CONDITIONS = (("rest", re.compile(r"\bREST\b")), ("exercise", re.compile(r"\bEXERCIS")), ("sleep", re.compile(r"\bSLEEP")))
+_CIRCUMSTANCES = ((1, re.compile(r"CHRONIC STABLE|OUTPATIENT")), (2, re.compile(r"DISCHARGE|INPATIENT")),
+                  (3, re.compile(r"OTHER CIRCUMSTANCE")))
+_E_SIGNED = re.compile(r"ELECTRONICALLY SIGNED|SIGNED ELECTRONICALLY|DIGITALLY SIGNED|E-?SIGNED|E-?SIGNATURE")
+_UNSIGNED = re.compile(r"AWAITING|NOT (YET )?SIGNED|UNSIGNED|PENDING SIGNATURE|SIGNATURE PENDING")
+_SIGNED_DATE = re.compile(r"DATE SIGNED|SIGNED ON|SIGNATURE DATE|DATE OF SIGNATURE")
+_TYPES = (("initial", "INITIAL"), ("revised", "REVISED"), ("recertification", "RECERT"))
+
+
+def applies(form: Form) -> bool:
+    """A CMN without the CMS-484's own boxes: no patient's and no physician's box title on the page, nor
+    Section B's instruction."""
+    return all(form.find(title) is None for title in ("PATIENT NAME, ADDRESS", "PHYSICIAN NAME, ADDRESS",
+                                                      "ANSWER QUESTIONS 1-9"))
+
+
+def _text(words: list[Word]) -> str:
+    return re.sub(r"\s+", " ", " ".join(w.text for w in words)).upper().strip()
+
+
+def split_row(form: Form, line: list[Word]) -> tuple[list[Word], list[Word]]:
+    """A row's label and its value: the words before the first wide gap (the value column's edge; a question
+    may hold a colon of its own), or else up to a word ending in a colon; all label when neither."""
+    # A speck in the gap ("... failure? = No") is no word: the gap is measured between words.
+    words = [w for w in line if re.search(r"[A-Za-z0-9]", w.text)]
+    for index, word in enumerate(words[:-1]):
+        if words[index + 1].left - (word.left + word.width) > 2.2 * form.char_h:
+            return words[:index + 1], words[index + 1:]
+    for index, word in enumerate(line[:-1]):
+        if word.text.endswith(":"):
+            return line[:index + 1], line[index + 1:]
+    return line, []
+
+
+def field_of(label: str) -> str | None:
+    letters = re.sub(r"[^A-Z0-9/ ]", " ", label)
+    letters = re.sub(r"\s+", " ", letters).strip()
+    return next((key for key, pattern in _FIELDS if pattern.search(letters)), None)
+
+
+def answer_in(words: list[Word]) -> values.Read[str]:
+    """Y, N or D from an answer in words ("Yes", "Not applicable", "Does not apply") or as the letter."""
+    text = _text(words).strip(" .:;")
+    for letter, pattern in _ANSWER_WORDS:
+        if pattern.match(text):
+            return values.Read(letter, min(w.conf for w in words), True, words[0])
+    return values.nothing()
+
+
+def _word_choice(choices: tuple[tuple[Any, re.Pattern[str]], ...], low: int, high: int
+                 ) -> Callable[[list[Word]], values.Read[Any]]:
+    """An answer named in words ("At rest") or by its number ("(1) Chronic stable state"): the number
+    printed wins where both are, and the words must then agree with it."""
+    def parse(words: list[Word]) -> values.Read[Any]:
+        if not words:
+            return values.nothing()
+        text = _text(words)
+        named = [value for value, pattern in choices if pattern.search(text)]
+        number = values.integer_in(words[:1], low, high)
+        if number.value is not None and number.ok:
+            by_number = choices[number.value - 1][0] if len(choices) >= number.value else None
+            agrees = not named or named == [by_number]
+            return values.Read(by_number, number.conf, agrees, words[0])
+        if len(named) == 1:
+            return values.Read(named[0], min(w.conf for w in words), True, words[0])
+        return values.nothing()
+    return parse
+
+
+def _condition_in(words: list[Word]) -> values.Read[str]:
+    return _word_choice(_CONDITIONS, 1, 3)(words)
+
+
+def _circumstance_in(words: list[Word]) -> values.Read[int]:
+    return _word_choice(_CIRCUMSTANCES, 1, 3)(words)
+
+
+def months_in(words: list[Word]) -> values.Read[int]:
+    """A length of need in months: "6 months", "99", "Lifetime (99 months)" (the CMS-484's 99)."""
+    if not words:
+        return values.nothing()
+    if "LIFETIME" in _text(words):
+        number = values.first_integer(words[1:], 1, 99) if len(words) > 1 else values.nothing()
+        if number.value not in (None, 99):
+            return values.Read(number.value, number.conf, False, words[0])  # "lifetime" and another number
+        return values.Read(99, min(w.conf for w in words), True, words[0])
+    return values.first_integer(words, 1, 99)
+
+
+def practitioner_in(words: list[Word]) -> values.Read[str]:
+    """`LAST, FIRST` from a practitioner printed either way: "VASQUEZ, ELENA, MD" or, first name first,
+    "Elena Vasquez, MD" (a credential after the name says it is a person's name in its natural order)."""
+    kept = [w for w in words if not re.fullmatch(r"(MD|M\.D\.|DO|D\.O\.|NP|PA|PA-C|APRN|DPM|DR\.?)[.,]?",
+                                                  w.text.upper().strip(","))]
+    if not kept:
+        return values.nothing()
+    credential = len(kept) < len(words)
+    text = " ".join(w.text.strip(",") for w in kept).upper()
+    if "," not in " ".join(w.text for w in kept).rstrip(",") and credential:
+        parts = text.split()
+        if 2 <= len(parts) <= 3 and all(re.fullmatch(r"[A-Z][A-Z'-]*\.?", p) for p in parts):
+            conf = min(w.conf for w in kept)
+            return values.Read(f"{parts[-1]}, {parts[0]}", conf, True, kept[0])
+    return values.name_in(kept)
+
+
+def _supplier_in(words: list[Word]) -> values.Read[str]:
+    """The supplier's name, before any parenthesis ("... SUPPLY (NSC 1234567890)"); a mark glued inside it
+    ("MEDICAL. SUPPLY": a speck read as a point; not an abbreviation's, "ST.") puts it in doubt, however
+    often read so."""
+    name: list[Word] = []
+    for word in words:
+        if word.text.startswith("("):
+            break
+        name.append(word)
+    read = values.text_in(name)
+    if read.value is not None and any(re.fullmatch(r"[A-Za-z]{4,}[.,;:]", w.text) for w in name[:-1]):
+        return values.Read(read.value, min(read.conf, values.CONF_OK - 1), False, read.word, True)
+    return read
+
+
+def _nsc_in(words: list[Word]) -> values.Read[str]:
+    for index, word in enumerate(words):
+        if "NSC" in word.text.upper():
+            for candidate in words[index:index + 3]:
+                digits = re.sub(r"\D", "", candidate.text)
+                if len(digits) == 10:
+                    return values.Read(digits, candidate.conf, True, candidate)
+    return values.nothing()
+
+
+def _dated(words: list[Word]) -> values.Read[dt.date]:
+    return by_meaning.long_date_in(words)
+
+
+def read_into(r: Any, form: Form, cmn: Cmn) -> None:
+    """Every row of the page read by its label's meaning into `cmn` (values confirmed by `r`, a
+    `cmn._Reader`); lists under their headings; the signature by its words."""
+    test = OxygenTest()
+    cmn.test = test
+    seen: dict[str, int] = {}
+    section: str | None = None
+    hcpcs: list[values.Read[str]] = []
+    icd10: list[values.Read[str]] = []
+    for number, line in enumerate(form.lines):
+        text = _text(line)
+        if _signature(r, form, cmn, line, text, seen):
+            continue
+        label, value = split_row(form, line)
+        label_text = _text(label)
+        key = field_of(label_text)
+        if not value:
+            # A heading opens a list; a row that is a list's entry holds its code.
+            if _ITEMS.search(text) and key is None:
+                section = "items"
+                continue
+            if _DIAGNOSES.search(text) and key is None:
+                section = "diagnoses"
+                continue
+        if section in ("items", "diagnoses") and key is None:
+            parse = values.hcpcs_in if section == "items" else values.icd10_in
+            codes = [c for c in parse(line[:3]) if c.value]
+            (hcpcs if section == "items" else icd10).extend(codes)
+            if not codes and _LIST_ENTRY.match(text):
+                # An entry of the list whose code did not read as one: the list may be short.
+                r.review.append("hcpcs" if section == "items" else "icd10")
+        if key is None or key == "skip" or not value:
+            continue  # no field, or a field's label left blank (the field is then missing, in doubt)
+        section = None
+        seen[key] = seen.get(key, 0) + 1
+        _field(r, cmn, test, key, value)
+    _lists(r, cmn, hcpcs, icd10)
+    for key, path in (("mbi", "patient.mbi"), ("patient", "patient.name"), ("physician", "physician.name"),
+                      ("npi", "physician.npi"), ("dob", "patient.dob")):
+        if seen.get(key, 0) > 1:
+            r.review.append(path)  # two rows say they are it: which is not guessed
+
+
+def _field(r: Any, cmn: Cmn, test: OxygenTest, key: str, value: list[Word]) -> None:
+    cell = r.cell_of(*value, grow=0.5)
+
+    def confirm(path: str, parse: Callable[[list[Word]], values.Read[Any]], store: Callable[[Any], None],
+                **kwargs: Any) -> None:
+        r.confirm(path, parse(value), cell, parse, store, **kwargs)
+
+    if key == "mbi":
+        confirm("patient.mbi", values.mbi_in, lambda v: setattr(cmn.patient, "mbi", v),
+                alphabet=values.MBI_ALPHABET, shape=values.MBI_SHAPE)
+    elif key == "npi":
+        confirm("physician.npi", values.npi_in, lambda v: setattr(cmn.physician, "npi", v))
+    elif key == "dob":
+        confirm("patient.dob", _dated, lambda v: setattr(cmn.patient, "dob", v), required=False)
+    elif key == "certification":
+        kind = next((name for name, word in _TYPES if _text(value[:1]).startswith(word)), None)
+        cmn.certification_type = kind  # type: ignore[assignment]
+        if kind is None:
+            r.review.append("certification_type")
+        elif kind == "initial":
+            confirm("initial_date", _dated, lambda v: setattr(cmn, "initial_date", v))
+    elif key == "place":
+        confirm("place_of_service", lambda ws: values.integer_in(ws[:1], 1, 99),
+                lambda v: setattr(cmn, "place_of_service", None if v is None else f"{int(v):02d}"), required=False)
+    elif key == "need":
+        confirm("length_of_need_months", months_in, lambda v: setattr(cmn, "length_of_need_months", v),
+                required=False)
+    elif key == "pao2":
+        confirm("test.pao2_mmhg", lambda ws: values.integer_in(ws[:1], 20, 120),
+                lambda v: setattr(test, "pao2_mmhg", v), required=False)
+    elif key == "sao2":
+        confirm("test.sao2_percent", lambda ws: values.integer_in(ws[:1], 50, 100),
+                lambda v: setattr(test, "sao2_percent", v), required=False)
+    elif key == "test_date":
+        confirm("test.date", _dated, lambda v: setattr(test, "date", v), required=False)
+    elif key == "circumstance":
+        confirm("q2_circumstance", _circumstance_in, lambda v: setattr(cmn, "q2_circumstance", v), required=False)
+    elif key == "condition":
+        confirm("test.condition", _condition_in, lambda v: setattr(test, "condition", v), required=False)
+    elif key == "flow":
+        confirm("flow_rate_lpm", lambda ws: values.integer_in(ws[:1], 1, 15), lambda v: setattr(cmn, "flow_rate_lpm", v))
+    elif key in ("portable", "q7", "q8", "q9"):
+        attr = {"portable": "portable", "q7": "q7_edema", "q8": "q8_cor_pulmonale", "q9": "q9_hematocrit"}[key]
+        confirm(attr, answer_in, lambda v, attr=attr: setattr(cmn, attr, v))
+    elif key == "supplier":
+        confirm("supplier.name", _supplier_in, lambda v: setattr(cmn.supplier, "name", v))
+        cmn.supplier.nsc = r.keep("supplier.nsc", _nsc_in(value))
+    elif key == "physician":
+        confirm("physician.name", practitioner_in, lambda v: setattr(cmn.physician, "name", v))
+    elif key == "patient":
+        confirm("patient.name", values.name_in, lambda v: setattr(cmn.patient, "name", v))
+
+
+def _lists(r: Any, cmn: Cmn, hcpcs: list[values.Read[str]], icd10: list[values.Read[str]]) -> None:
+    """The codes of the equipment and diagnosis lists: sure only if every code is."""
+    cmn.hcpcs = list(dict.fromkeys(c.value for c in hcpcs if c.value))
+    if any(not c.sure for c in hcpcs):
+        r.review.append("hcpcs")
+    cmn.icd10 = list(dict.fromkeys(c.value for c in icd10 if c.value))
+    if not icd10 or any(not c.sure for c in icd10):
+        r.review.append("icd10")
+
+
+def _signature(r: Any, form: Form, cmn: Cmn, line: list[Word], text: str, seen: dict[str, int]) -> bool:
+    """A row that says whether the practitioner signed (an electronic signature, or that it is awaited),
+    and its date; True when the row was one."""
+    signed, unsigned = _E_SIGNED.search(text), _UNSIGNED.search(text)
+    dated = _SIGNED_DATE.search(text)
+    if not (signed or unsigned or dated):
+        return False
+    if signed or unsigned:
+        seen["signature"] = seen.get("signature", 0) + 1
+        if signed and unsigned:
+            r.review.append("signature_present")
+        cmn.signature_present = bool(signed) and not unsigned
+    if dated:
+        # The date after its label on the row ("Date signed: Nov 07, 2026"), or none written there.
+        words = [w for w in line if w.left > _label_right(form, line, dated.end(), text)]
+        if words:
+            r.confirm("signature_date", _dated(words), r.cell_of(*words, grow=0.5), _dated,
+                      lambda v: setattr(cmn, "signature_date", v), required=False)
+    return True
+
+
+def _label_right(form: Form, line: list[Word], end: int, text: str) -> float:
+    """Where on the page the row's text up to `end` (a label's last character) stops."""
+    count = len(text[:end].split())
+    return line[count - 1].left + line[count - 1].width if 0 < count <= len(line) else 0.0

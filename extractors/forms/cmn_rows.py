@@ -220,10 +220,18 @@ def read_into(r: Any, form: Form, cmn: Cmn) -> None:
                 r.review.append("hcpcs" if section == "items" else "icd10")
         if key is None or key == "skip" or not value:
             continue  # no field, or a field's label left blank (the field is then missing, in doubt)
+        if field_of(_text(value)) is not None:
+            # What stands right of the label names a field too: a row of labels (their values printed
+            # elsewhere, above or below), not a label and its value. Nothing of it is taken.
+            seen["labels only"] = seen.get("labels only", 0) + 1
+            continue
         section = None
         seen[key] = seen.get(key, 0) + 1
         _field(r, cmn, test, key, value)
     _lists(r, cmn, hcpcs, icd10)
+    if not seen.get("signature"):
+        # No row says whether it was signed (a hand's ink is not looked for here): a person looks.
+        r.review.append("signature_present")
     for key, path in (("mbi", "patient.mbi"), ("patient", "patient.name"), ("physician", "physician.name"),
                       ("npi", "physician.npi"), ("dob", "patient.dob")):
         if seen.get(key, 0) > 1:

@@ -177,9 +177,21 @@ def settled(first: Read[T], again: list[Read[T]], constrained: Read[T] | None = 
     (`_dotted_zeros_outvoted`)."""
     glyphs = list(glyphs)
     read = by_reads(first, again, constrained, glyphs, spaced, spaced_glyphs)
+    if read.sure and _objected_by_the_limited_read(read, first, again, constrained):
+        return Read(read.value, CONF_OK - 1, read.ok, read.word, read.guessed)
     if read.sure:
         return read
     return _dotted_zeros_outvoted(first, again, glyphs, (constrained, spaced, spaced_glyphs)) or read
+
+
+def _objected_by_the_limited_read(read: Read[T], first: Read[T], again: list[Read[T]],
+                                  constrained: Read[T] | None) -> bool:
+    """The alphabet-limited read passes its checks and says another value, and no usual read of the value
+    was fairly sure: renderings of one faxed cell may all take a 9 for a 0 ("...TA02" at 55 and 52 twice,
+    where the limited read and the page saw "...TA92"); a vote of weak reads is no answer to that."""
+    if constrained is None or constrained.value is None or not constrained.ok or constrained.value == read.value:
+        return False
+    return max((r.conf for r in (first, *again) if r.value == read.value and r.ok), default=0.0) < CONF_OK
 
 
 def _zeros_read_otherwise(value: str, other: str) -> bool:

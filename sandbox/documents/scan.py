@@ -21,9 +21,9 @@ LETTER_PX = (int(8.5 * DPI), int(11 * DPI))
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 
-def font(size_pt: float, *, mono: bool = False, bold: bool = False, serif: bool = False,
+def font(size_pt: float, *, mono: bool = False, bold: bool = False, serif: bool = False, condensed: bool = False,
          dpi: int = DPI) -> ImageFont.FreeTypeFont:
-    name = "DejaVuSansMono" if mono else "DejaVuSerif" if serif else "DejaVuSans"
+    name = ("DejaVuSansMono" if mono else "DejaVuSerif" if serif else "DejaVuSans") + ("Condensed" if condensed else "")
     if bold:
         name += "-Bold"
     return ImageFont.truetype(str(FONT_DIR / f"{name}.ttf"), int(size_pt * dpi / 72))
@@ -41,9 +41,9 @@ class Page:
         return int(points * self.dpi / 72)
 
     def text(self, x: float, y: float, value: str, size: float = 10, *, mono: bool = False, bold: bool = False,
-             serif: bool = False) -> None:
+             serif: bool = False, condensed: bool = False) -> None:
         self.draw.text((self.px(x), self.px(y)), value, fill=0,
-                       font=font(size, mono=mono, bold=bold, serif=serif, dpi=self.dpi))
+                       font=font(size, mono=mono, bold=bold, serif=serif, condensed=condensed, dpi=self.dpi))
 
     def box(self, x: float, y: float, w: float, h: float, width: int = 2) -> None:
         self.draw.rectangle((self.px(x), self.px(y), self.px(x + w), self.px(y + h)), outline=0, width=width)

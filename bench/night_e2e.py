@@ -134,6 +134,14 @@ class World:
         engine.dispose()
         return rows
 
+    def unit_counts(self, robot: str) -> dict[str, int]:
+        engine = make_engine(self.db_url)
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT status, count(*) FROM robot_units WHERE robot = :robot AND key != '__plan__' "
+                                     "GROUP BY status"), {"robot": robot}).all()
+        engine.dispose()
+        return {str(status): int(count) for status, count in rows}
+
     def failed_units(self) -> list[str]:
         engine = make_engine(self.db_url)
         with engine.connect() as conn:
@@ -370,10 +378,14 @@ def chaos(args: argparse.Namespace, root: Path, reference: Counter[tuple[Any, ..
         if ledger != reference:
             differing = sorted({row[1] for row in (ledger - reference) + (reference - ledger)})
             told = [f"{i['kind']} {i['idempotency_key']}" for i in world.items() if i["claim_number"] in differing]
+            # What the runs did, to tell a lost unit from a run that stopped early: the run to the end's record,
+            # the night's units by status, and every failed unit (keys name checks, not claims).
+            last = next((r for r in reversed(world.runs()) if r["robot"] == "eobs"), {})
             failures.append(f"ledger differs from the uninterrupted night's: {sum((ledger - reference).values())} "
                             f"rows more, {sum((reference - ledger).values())} fewer; claims {differing[:5]}; "
-                            f"items on them here: {told[:5]}; failed units here: "
-                            f"{[u for u in world.failed_units() if any(c in u for c in differing)][:3]}")
+                            f"items on them here: {told[:5]}; the last run: {last.get('status')}, "
+                            f"{last.get('totals')}, error {last.get('error')!r}; units {world.unit_counts('eobs')}; "
+                            f"failed units: {world.failed_units()[:3]}")
         # No false item: none the uninterrupted night did not file, unless the truth implies it (a claim whose
         # check failed there on a portal error and went through here).
         implied = {f"{e['kind']}:{e['ref']}" for e in world.truth["expected_exceptions"]}

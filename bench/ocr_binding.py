@@ -118,7 +118,7 @@ def main() -> None:
         import tesserocr
     except ImportError:
         sys.exit("tesserocr is not installed: .venv/bin/pip install tesserocr (only this bench needs it)")
-    print(f"tesserocr {tesserocr.__version__} (its wheel's own libtesseract {tesserocr.tesseract_version().split()[1]});"
+    print(f"tesserocr {tesserocr.__version__} on libtesseract {tesserocr.tesseract_version().split()[1]};"
           f" ours: Debian's libtesseract through ctypes", flush=True)
     requests = _requests(args.seed, args.documents)
     print(f"{len(requests)} requests recorded from {args.documents} scanned remittances and {args.documents} faxed "

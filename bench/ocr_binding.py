@@ -24,6 +24,7 @@ import difflib
 import json
 import multiprocessing as mp
 import os
+import re
 import sys
 import tempfile
 import time
@@ -102,8 +103,6 @@ def _host(conn: Any) -> None:
 
 def _words(tsv_or_hocr: str, request: dict[str, Any]) -> list[str]:
     if request.get("output") == "hocr":
-        import re
-
         return re.findall(r"class='ocrx_word'[^>]*>(?:<[^>]+>)*([^<]*)", tsv_or_hocr)
     return [row.split("\t")[11] for row in tsv_or_hocr.splitlines()
             if row.startswith("5\t") and len(row.split("\t")) >= 12 and row.split("\t")[11].strip()]

@@ -145,8 +145,15 @@ def practitioner_line(form: Form) -> int | None:
 
 def name_before_credential(words: list[Word]) -> values.Read[str]:
     """`LAST, FIRST` from a signing line, its credential left out."""
-    kept = [w for w in words if not re.fullmatch(r"(MD|M\.D\.|DO|D\.O\.|NP|PA|PA-C|APRN|DPM)\.?", w.text.upper().strip(","))]
-    return values.name_in(kept)
+    return values.name_in([w for w in words if not is_credential(w)])
+
+
+_CREDENTIAL_WORD = re.compile(r"(MD|M\.D\.|DO|D\.O\.|NP|PA|PA-C|APRN|DPM)\.?")
+
+
+def is_credential(word: Word) -> bool:
+    """A practitioner's credential printed as a word of its own ("MD", "M.D.", "PA-C,")."""
+    return bool(_CREDENTIAL_WORD.fullmatch(word.text.upper().strip(",")))
 
 
 def signature_band(form: Form, name_line: int) -> tuple[float, float, float, float] | None:

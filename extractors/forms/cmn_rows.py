@@ -12,7 +12,6 @@ or found twice, is left to a person.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any, Callable
 
@@ -144,8 +143,7 @@ def months_in(words: list[Word]) -> values.Read[int]:
 def practitioner_in(words: list[Word]) -> values.Read[str]:
     """`LAST, FIRST` from a practitioner printed either way: "VASQUEZ, ELENA, MD" or, first name first,
     "Elena Vasquez, MD" (a credential after the name says it is a person's name in its natural order)."""
-    kept = [w for w in words if not re.fullmatch(r"(MD|M\.D\.|DO|D\.O\.|NP|PA|PA-C|APRN|DPM|DR\.?)[.,]?",
-                                                  w.text.upper().strip(","))]
+    kept = [w for w in words if not (by_meaning.is_credential(w) or w.text.upper().strip(",.") == "DR")]
     if not kept:
         return values.nothing()
     credential = len(kept) < len(words)
@@ -181,10 +179,6 @@ def _nsc_in(words: list[Word]) -> values.Read[str]:
                 if len(digits) == 10:
                     return values.Read(digits, candidate.conf, True, candidate)
     return values.nothing()
-
-
-def _dated(words: list[Word]) -> values.Read[dt.date]:
-    return by_meaning.long_date_in(words)
 
 
 def read_into(r: Any, form: Form, cmn: Cmn) -> None:
@@ -223,7 +217,6 @@ def read_into(r: Any, form: Form, cmn: Cmn) -> None:
         if field_of(_text(value)) is not None:
             # What stands right of the label names a field too: a row of labels (their values printed
             # elsewhere, above or below), not a label and its value. Nothing of it is taken.
-            seen["labels only"] = seen.get("labels only", 0) + 1
             continue
         section = None
         seen[key] = seen.get(key, 0) + 1
@@ -251,14 +244,14 @@ def _field(r: Any, cmn: Cmn, test: OxygenTest, key: str, value: list[Word]) -> N
     elif key == "npi":
         confirm("physician.npi", values.npi_in, lambda v: setattr(cmn.physician, "npi", v))
     elif key == "dob":
-        confirm("patient.dob", _dated, lambda v: setattr(cmn.patient, "dob", v), required=False)
+        confirm("patient.dob", by_meaning.long_date_in, lambda v: setattr(cmn.patient, "dob", v), required=False)
     elif key == "certification":
         kind = next((name for name, word in _TYPES if _text(value[:1]).startswith(word)), None)
         cmn.certification_type = kind  # type: ignore[assignment]
         if kind is None:
             r.review.append("certification_type")
         elif kind == "initial":
-            confirm("initial_date", _dated, lambda v: setattr(cmn, "initial_date", v))
+            confirm("initial_date", by_meaning.long_date_in, lambda v: setattr(cmn, "initial_date", v))
     elif key == "place":
         confirm("place_of_service", lambda ws: values.integer_in(ws[:1], 1, 99),
                 lambda v: setattr(cmn, "place_of_service", None if v is None else f"{int(v):02d}"), required=False)
@@ -272,7 +265,7 @@ def _field(r: Any, cmn: Cmn, test: OxygenTest, key: str, value: list[Word]) -> N
         confirm("test.sao2_percent", lambda ws: values.integer_in(ws[:1], 50, 100),
                 lambda v: setattr(test, "sao2_percent", v), required=False)
     elif key == "test_date":
-        confirm("test.date", _dated, lambda v: setattr(test, "date", v), required=False)
+        confirm("test.date", by_meaning.long_date_in, lambda v: setattr(test, "date", v), required=False)
     elif key == "circumstance":
         confirm("q2_circumstance", _circumstance_in, lambda v: setattr(cmn, "q2_circumstance", v), required=False)
     elif key == "condition":
@@ -317,7 +310,7 @@ def _signature(r: Any, form: Form, cmn: Cmn, line: list[Word], text: str, seen: 
         # The date after its label on the row ("Date signed: Nov 07, 2026"), or none written there.
         words = [w for w in line if w.left > _label_right(form, line, dated.end(), text)]
         if words:
-            r.confirm("signature_date", _dated(words), r.cell_of(*words, grow=0.5), _dated,
+            r.confirm("signature_date", by_meaning.long_date_in(words), r.cell_of(*words, grow=0.5), by_meaning.long_date_in,
                       lambda v: setattr(cmn, "signature_date", v), required=False)
     return True
 

@@ -21,6 +21,7 @@ Offices print them their own way; each office (by its practitioner) keeps one fa
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 import zlib
 from typing import Any
@@ -47,10 +48,15 @@ def family_of(doc_type: str, fields: dict[str, Any]) -> str:
     practitioners are dealt out over the families in turn (in an order their names' hash gives), so that each
     family has its share of offices; a practitioner not in the catalog by the hash alone."""
     who = (fields.get("physician") or fields.get("practitioner") or {}).get("name", "")
-    names = FAMILIES[doc_type]
-    dealt = sorted(catalog.PHYSICIANS, key=lambda name: zlib.crc32(f"{doc_type}:{name}".encode()))
+    dealt = _dealt(doc_type)
     turn = dealt.index(who) if who in dealt else zlib.crc32(f"{doc_type}:{who}".encode())
-    return names[turn % len(names)]
+    return FAMILIES[doc_type][turn % len(FAMILIES[doc_type])]
+
+
+@functools.lru_cache(maxsize=None)
+def _dealt(doc_type: str) -> tuple[str, ...]:
+    """The catalog's practitioners in the order the families are dealt to them (once per document type)."""
+    return tuple(sorted(catalog.PHYSICIANS, key=lambda name: zlib.crc32(f"{doc_type}:{name}".encode())))
 
 
 def is_held_out(doc_type: str, fields: dict[str, Any] | None) -> bool:

@@ -175,3 +175,28 @@ def test_heartbeat_extends_only_the_holders_lease(
     assert queue.claim_next(session, other, lease=LEASE, now=t0 + dt.timedelta(minutes=30)) is None
     with pytest.raises(Conflict):
         queue.heartbeat(session, item(session, item_id), other, lease=LEASE)
+
+
+def test_next_item_leases_in_four_statements_on_postgresql(
+        session: Session, make_user: Callable[..., User], make_item: Callable[..., int]) -> None:
+    """The biller's busiest click: their own items (one held, then reserved), the first priority segment, the
+    lease (lock and update in one statement on PostgreSQL; read first on SQLite), the claim's event."""
+    from sqlalchemy import event
+
+    biller = make_user(teams=[Team.DENIALS])
+    today = dt.date.today()
+    for n in range(queue.CLAIM_SHORTLIST + 2):  # the at-risk segment alone fills the shortlist
+        make_item(deadline=today + dt.timedelta(days=2), balance=Decimal(100 + n))
+    statements: list[str] = []
+    bind = session.get_bind()
+    listener = lambda *args: statements.append(args[2].split()[0])  # noqa: E731
+    event.listen(bind, "before_cursor_execute", listener)
+    try:
+        got = queue.claim_next(session, biller, lease=LEASE)
+    finally:
+        event.remove(bind, "before_cursor_execute", listener)
+    assert got is not None and got.balance == Decimal(100 + queue.CLAIM_SHORTLIST + 1)
+    postgres = bind.dialect.name == "postgresql"
+    assert statements == (["SELECT", "SELECT", "WITH", "INSERT"] if postgres
+                          else ["SELECT", "SELECT", "SELECT", "UPDATE", "INSERT"]), statements
+    assert events(session, got.id)[-1] is EventType.CLAIMED

@@ -1,9 +1,9 @@
 """Claiming, leasing and working items; every change writes an event.
 
-Claiming is `SELECT ... ORDER BY priority LIMIT 1 FOR UPDATE SKIP LOCKED`
-on PostgreSQL, followed by an UPDATE guarded by the same "claimable"
-condition. SQLite has no row locks, so there the guard alone decides: the
-UPDATE of a row someone else just claimed changes nothing and we try the next.
+Claiming ranks a shortlist without locks, then on PostgreSQL leases the best of it in one statement: an
+UPDATE of `SELECT ... ORDER BY priority LIMIT 1 FOR UPDATE SKIP LOCKED`. SQLite has no row locks, so there the
+SELECT comes first and an UPDATE guarded by the same "claimable" condition decides: the UPDATE of a row someone
+else just claimed changes nothing and we try the next.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 from typing import Any
 
-from sqlalchemy import Date, Integer, and_, bindparam, case, literal, or_, select, union_all, update
+from sqlalchemy import Boolean, Date, Integer, and_, bindparam, case, literal, or_, select, union_all, update
 from sqlalchemy.orm import Session, lazyload
 
 from ..db import utcnow
@@ -93,9 +93,6 @@ def claim_next(session: Session, user: User, *, lease: dt.timedelta,
     Commits. Returns None when nothing is waiting.
     """
     now = now or utcnow()
-    held = current_lease(session, user, now)
-    if held is not None:
-        return held
     reserved_first = case((and_(WorkItem.assignee_id == user.id, WorkItem.status == Status.OPEN), 0),
                           else_=1)
     ordering = [reserved_first, *priority.order_by(WorkItem, now)]
@@ -103,49 +100,80 @@ def claim_next(session: Session, user: User, *, lease: dt.timedelta,
     for _ in range(CLAIM_ATTEMPTS):
         # Rank without locks first: FOR UPDATE above a sort stops PostgreSQL
         # from keeping only the top rows (a full sort of the queue per click).
-        # Then lock the best of the shortlist that nobody else has locked.
-        ids = most_urgent(session, user, now, shortlist)
+        # Then lock and lease the best of the shortlist that nobody else has locked, in one statement.
+        held, ids = _held_or_most_urgent(session, user, now, shortlist)
+        if held is not None:
+            session.rollback()
+            return session.get(WorkItem, held)
         if not ids:
             session.rollback()
             return None
-        row = session.execute(
-            select(WorkItem.id, WorkItem.status, WorkItem.assignee_id)
-            .where(WorkItem.id.in_(ids), claimable(now))
-            .order_by(*ordering).limit(1)
-            .with_for_update(skip_locked=True)).first()
-        if row is None:
-            # Every shortlisted item is being claimed by someone else right now.
-            session.rollback()
-            if len(ids) == shortlist:
-                shortlist *= 4
-            continue
-        item = _lease(session, row.id, row.status, row.assignee_id, user, lease, now)
+        item = _lease_best(session, ids, ordering, user, lease, now)
         if item is not None:
             session.commit()
             return item
+        # Every shortlisted item is being claimed by someone else right now.
         session.rollback()
+        if len(ids) == shortlist:
+            shortlist *= 4
     raise Conflict("The queue is very busy right now; please try again.")
 
 
 def most_urgent(session: Session, user: User, now: dt.datetime, limit: int) -> list[int]:
-    """The ids of the `limit` most urgent items the user may claim, best first (what `order_by` would give).
+    """The ids of the `limit` most urgent items the user may claim, best first (what `order_by` would give)."""
+    return _held_or_most_urgent(session, user, now, limit, held_too=False)[1]
 
-    Items a supervisor reserved for the user come first; then the pool, one priority segment at a time, each
-    read per team in index order and merged, until `limit` are found: a few index rows per click instead of a
-    sort of every open item, and the later segments (whose filters may scan far) only when the earlier fall
-    short. Each statement is built once per set of teams and kept, with the times, the user and the limit
-    bound per click: building and compiling them cost more than running them. (One UNION ALL of every segment
-    under a LIMIT, one round trip, was tried: PostgreSQL plans the whole union on every click, 2.3 ms for two
-    teams and 8.7 ms for six at 100,000 open items, where these few small statements take 0.9 ms in all.)
+
+def _held_or_most_urgent(session: Session, user: User, now: dt.datetime, limit: int,
+                         held_too: bool = True) -> tuple[int | None, list[int]]:
+    """The item the user holds (a live lease), if any; else the ids of the `limit` most urgent they may claim.
+
+    The user's own items come first in one statement: the one they hold, then those a supervisor reserved
+    for them. Then the pool, one priority segment at a time, each read per team in index order and merged,
+    until `limit` are found: a few index rows per click instead of a sort of every open item, and the later
+    segments (whose filters may scan far) only when the earlier fall short. Each statement is built once per
+    set of teams and kept, with the times, the user and the limit bound per click: building and compiling
+    them cost more than running them. (One UNION ALL of every segment under a LIMIT, one round trip, was
+    tried: PostgreSQL plans the whole union on every click, 2.3 ms for two teams and 8.7 ms for six at
+    100,000 open items, where these few small statements take 0.9 ms in all.)
     """
     today = now.date()
-    values = {"now": now, "today": today, "horizon": priority.horizon_of(today), "me": user.id, "wanted": limit}
-    ids = list(session.scalars(_reserved_statement(), values))
+    values = {"now": now, "today": today, "horizon": priority.horizon_of(today), "me": user.id,
+              "wanted": limit + 1, "held_too": held_too}
+    mine = session.execute(_mine_statement(), values).all()
+    if mine and mine[0].status is Status.IN_PROGRESS:
+        return mine[0].id, []
+    ids = [row.id for row in mine][:limit]
     for statement in _pool_statements(tuple(user.teams)):
         if len(ids) >= limit:
             break
         ids += session.scalars(statement, {**values, "wanted": limit - len(ids)})
-    return ids[:limit]
+    return None, ids[:limit]
+
+
+def _lease_best(session: Session, ids: list[int], ordering: list[Any], user: User, lease: dt.timedelta,
+                now: dt.datetime) -> WorkItem | None:
+    """Lock the best of `ids` that is still claimable and nobody else has locked, and lease it. On PostgreSQL
+    one statement, the row as it was (status, holder) coming back beside the leased item for the events the
+    claim implies; SQLite returns no column of an UPDATE's other tables, so there it is read first."""
+    best = (select(WorkItem.id, WorkItem.status, WorkItem.assignee_id)
+            .where(WorkItem.id.in_(ids), claimable(now)).order_by(*ordering).limit(1)
+            .with_for_update(skip_locked=True))
+    if session.get_bind().dialect.name != "postgresql":
+        row = session.execute(best).first()
+        return None if row is None else _lease(session, row.id, row.status, row.assignee_id, user, lease, now)
+    picked = best.cte("best")
+    found = session.execute(
+        update(WorkItem).where(WorkItem.id == picked.c.id)
+        .values(status=Status.IN_PROGRESS, assignee_id=user.id, lease_expires_at=now + lease,
+                snoozed_until=None, updated_at=now, last_touched_at=now, last_toucher_id=user.id, claimed_at=now)
+        .returning(WorkItem, picked.c.status.label("was"), picked.c.assignee_id.label("previous")),
+        execution_options={"synchronize_session": False, "populate_existing": True}).first()
+    if found is None:
+        return None
+    item, was, previous = found
+    _record_claim(session, item, Status(was), previous, user, now)
+    return item
 
 
 def _bound() -> tuple[Any, Any, Any, Any, Any]:
@@ -154,10 +182,15 @@ def _bound() -> tuple[Any, Any, Any, Any, Any]:
 
 
 @functools.lru_cache(maxsize=1)
-def _reserved_statement() -> Any:
+def _mine_statement() -> Any:
+    """The item the user holds (when `held_too`), then the open items reserved for them, in priority order."""
     now, today, horizon, me, wanted = _bound()
-    return (select(WorkItem.id).where(WorkItem.assignee_id == me, WorkItem.status == Status.OPEN)
-            .order_by(*priority.order_by_between(WorkItem, now, today, horizon)).limit(wanted))
+    holding = and_(bindparam("held_too", type_=Boolean()), WorkItem.status == Status.IN_PROGRESS,
+                   WorkItem.lease_expires_at >= now)
+    return (select(WorkItem.id, WorkItem.status)
+            .where(WorkItem.assignee_id == me, or_(WorkItem.status == Status.OPEN, holding))
+            .order_by(case((WorkItem.status == Status.IN_PROGRESS, 0), else_=1), WorkItem.lease_expires_at.desc(),
+                      *priority.order_by_between(WorkItem, now, today, horizon)).limit(wanted))
 
 
 @functools.lru_cache(maxsize=256)
@@ -218,13 +251,19 @@ def _lease(session: Session, item_id: int, was: Status, previous: int | None, us
         execution_options={"synchronize_session": False, "populate_existing": True}).first()
     if item is None:
         return None
+    _record_claim(session, item, was, previous, user, now)
+    return item
+
+
+def _record_claim(session: Session, item: WorkItem, was: Status, previous: int | None, user: User,
+                  now: dt.datetime) -> None:
+    """The events of a claim: a lapsed lease released or a snooze woken first, then the claim."""
     session.expire(item, ["assignee"])  # RETURNING refreshes columns, not a relationship loaded before
     if was is Status.IN_PROGRESS and previous is not None and previous != user.id:
-        record_event(session, item_id, EventType.RELEASED, now, reason="lease expired", previous_holder=previous)
+        record_event(session, item.id, EventType.RELEASED, now, reason="lease expired", previous_holder=previous)
     elif was is Status.SNOOZED:
-        record_event(session, item_id, EventType.WOKE, now, reason="follow-up date reached")
-    record_event(session, item_id, EventType.CLAIMED, now, actor=user, touched=True)
-    return item
+        record_event(session, item.id, EventType.WOKE, now, reason="follow-up date reached")
+    record_event(session, item.id, EventType.CLAIMED, now, actor=user, touched=True)
 
 
 def holds(user: User, item: WorkItem, now: dt.datetime) -> bool:

@@ -1,7 +1,7 @@
 """A full-size night, end to end, checked against the sandbox's truth: no hang, no status on the wrong claim,
 no posting wrong, no exception lost or invented; and the same night with its posting runner killed ten times.
 
-    .venv/bin/python bench/night_e2e.py [--claims 3000] [--seed 4242] [--rounds 1] [--chaos-kills 10]
+    .venv/bin/python bench/night_e2e.py [--claims 3000] [--seed 4242] [--rounds 1] [--chaos-kills 10] [--chaos-rounds 1]
     .venv/bin/python bench/night_e2e.py --claims 600 --no-chaos       # a quicker look
 
 A world of `--claims` claims (a mid-size supplier's; 3,000 by default) is generated, its four sites served
@@ -148,6 +148,17 @@ class World:
             rows = conn.execute(text("SELECT robot, key, result FROM robot_units WHERE status = 'failed'")).all()
         engine.dispose()
         return [f"{robot} {key}: {(result or {}).get('error', '')[:200]}" for robot, key, result in rows]
+
+    def units_of_checks(self, robot: str, checks: set[str]) -> list[str]:
+        """Each unit of these checks as it ended: status, attempts, the error or what it filed."""
+        engine = make_engine(self.db_url)
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT key, status, attempts, result FROM robot_units WHERE robot = :robot "
+                                     "AND key != '__plan__'"), {"robot": robot}).all()
+        engine.dispose()
+        return [f"{key} {status} attempts {attempts} {(result or {}).get('error', '')[:120]} "
+                f"{len((result or {}).get('claims', {}))} claims recorded"
+                for key, status, attempts, result in rows if key.split(":")[-1] in checks]
 
     def ledger(self) -> Counter[tuple[Any, ...]]:
         return Counter((r["kind"], r["claim_number"], r["line_no"], r["check_number"], r["group_code"], r["reason"],
@@ -348,8 +359,9 @@ def night(args: argparse.Namespace, root: Path) -> tuple[World, dict[str, Any], 
 
 
 def chaos(args: argparse.Namespace, root: Path, reference: Counter[tuple[Any, ...]],
-          reference_items: set[str]) -> tuple[dict[str, Any], list[str]]:
-    """The same world, the EOB robot killed `kills` times and then run to the end."""
+          reference_items: set[str], round_no: int = 1) -> tuple[dict[str, Any], list[str]]:
+    """The same world, the EOB robot killed `kills` times (at moments drawn for this round) and then run to the
+    end."""
     world = World(root, args.seed, args.claims, args.fault_seed)
     failures: list[str] = []
     try:
@@ -357,7 +369,7 @@ def chaos(args: argparse.Namespace, root: Path, reference: Counter[tuple[Any, ..
         seconds, code, tail = run_robot(world, "claim-status", args.robot_minutes)
         if code != 0:
             failures.append(f"claim-status: exit {code}: {tail}")
-        rng = random.Random(args.seed)
+        rng = random.Random(f"{args.seed}:{round_no}")
         kills = 0
         started = time.monotonic()
         while kills < args.chaos_kills:
@@ -385,7 +397,8 @@ def chaos(args: argparse.Namespace, root: Path, reference: Counter[tuple[Any, ..
                             f"rows more, {sum((reference - ledger).values())} fewer; claims {differing[:5]}; "
                             f"items on them here: {told[:5]}; the last run: {last.get('status')}, "
                             f"{last.get('totals')}, error {last.get('error')!r}; units {world.unit_counts('eobs')}; "
-                            f"failed units: {world.failed_units()[:3]}")
+                            f"failed units: {world.failed_units()[:3]}; units of the checks short: "
+                            f"{world.units_of_checks('eobs', {row[3] for row in reference - ledger})[:8]}")
         # No false item: none the uninterrupted night did not file, unless the truth implies it (a claim whose
         # check failed there on a portal error and went through here).
         implied = {f"{e['kind']}:{e['ref']}" for e in world.truth["expected_exceptions"]}
@@ -411,6 +424,8 @@ def main() -> None:
     parser.add_argument("--fault-seed", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=1, help="full nights (each with its chaos round) in a row")
     parser.add_argument("--chaos-kills", type=int, default=10)
+    parser.add_argument("--chaos-rounds", type=int, default=1,
+                        help="chaos rounds after each night, each killing at other moments (a rare loss shows)")
     parser.add_argument("--no-chaos", action="store_true")
     parser.add_argument("--robot-minutes", type=float, default=45.0, help="a robot not done by then is a hang")
     args = parser.parse_args()
@@ -426,10 +441,11 @@ def main() -> None:
                 world.close()
             for name, value in figures.items():
                 print(f"  {name}: {value}")
-            if not args.no_chaos:
-                chaos_figures, chaos_failures = chaos(args, Path(tmp) / "chaos", reference, reference_items)
-                print(f"  chaos: {chaos_figures}")
-                failures += [f"chaos: {f}" for f in chaos_failures]
+            for chaos_no in range(1, 0 if args.no_chaos else args.chaos_rounds + 1):
+                chaos_figures, chaos_failures = chaos(args, Path(tmp) / f"chaos{chaos_no}", reference, reference_items,
+                                                      chaos_no)
+                print(f"  chaos {chaos_no}: {chaos_figures}{'' if not chaos_failures else ' FAILED'}", flush=True)
+                failures += [f"chaos {chaos_no}: {f}" for f in chaos_failures]
         for f in failures[:40]:
             print(f"  FAIL {f}")
         if len(failures) > 40:

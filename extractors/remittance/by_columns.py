@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Iterable
 
 from .. import dotted_zero
-from ..lines import CERTAIN, Line
+from ..lines import CERTAIN, DIGIT_LOOKALIKES, Line
 from ..models import Adjustment, Payee, Payer, Payment, ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
 from ..validators import is_hcpcs, is_mbi, is_npi
 from . import loose_line
@@ -102,14 +102,16 @@ def _overlaps(found: list[tuple[int, int, str | None, bool]], start: int, end: i
 
 
 _TITLE_WORDS = {"ELECTRONIC", "PROVIDER", "REMITTANCE", "ADVICE", "EXPLANATION", "BENEFITS", "PAYMENT", "STATEMENT",
-                "SUMMARY", "VOUCHER", "NOTICE", "COPY", "ERA", "EOB", "EOP", "RA"}
-TITLES = re.compile(r"(?:(?:ELECTRONIC|STANDARD|PAPER|PROVIDER|MEDICARE) )*"
+                "SUMMARY", "VOUCHER", "NOTICE", "COPY", "ERA", "EOB", "EOP", "RA", "MANAGED", "MEDICAID", "CARE"}
+# A title, with the words that qualify it before it: how it was sent, and the line of business it reports.
+TITLES = re.compile(r"(?:(?:ELECTRONIC|STANDARD|PAPER|PROVIDER|MEDICARE|MEDICAID|MANAGED|CARE|HMO|PPO) )*"
                     r"(?:REMITTANCE ADVICE|EXPLANATION OF (?:BENEFITS|PAYMENT)|PAYMENT ADVICE|"
                     r"(?:PROVIDER|PAYMENT) VOUCHER)")
 
 # Column header words by what the column holds; the longest wording is tried first.
 _COLUMN_WORDS: dict[str, tuple[str, ...]] = {
-    "dates": ("SERVICE DATES", "DATES OF SERVICE", "DATE OF SERVICE", "SERV DATE", "SERVICE DATE", "DOS"),
+    "dates": ("SERVICE DATES", "DATES OF SERVICE", "DATE OF SERVICE", "DATES OF SVC", "DATE OF SVC", "SVC DATES",
+              "SVC DATE", "SERV DATE", "SERVICE DATE", "DOS"),
     "from": ("FROM DATE", "FROM"),
     "thru": ("THRU DATE", "THROUGH", "THRU", "TO DATE"),
     "code": ("PROCEDURE CODE", "PROC CODE", "SERVICE CODE", "HCPCS/CPT", "CPT/HCPCS", "PROCEDURE", "HCPCS", "PROC",
@@ -128,31 +130,44 @@ _COLUMN_WORDS: dict[str, tuple[str, ...]] = {
     "patient_share": ("PATIENT RESPONSIBILITY", "PATIENT RESP", "MEMBER RESP", "PT RESP", "YOUR RESPONSIBILITY",
                       "PATIENT OWES", "MEMBER OWES", "PATIENT SHARE", "PATIENT PORTION"),
     "adjustments": ("ADJUSTMENTS", "ADJUSTMENT", "ADJ REASON", "ADJ CODES", "GRP/RC-AMT", "REASON CODES",
-                    "GROUP/REASON", "GRP/RSN", "GRP/RC", "ADJ AMT", "ADJ AMOUNT", "ADJUSTMENT AMOUNT", "CARC"),
+                    "GROUP/REASON", "GRP/RSN", "GRP/RC", "ADJ AMT", "ADJ AMOUNT", "ADJUSTMENT AMOUNT", "CARC",
+                    "EOB CODES", "EOB CODE"),
 }
 _AMOUNT_ROLES = ("billed", "allowed", "deductible", "copay_coins", "coinsurance", "copay", "paid", "patient_share")
 
 # Header and claim-row labels by the field they name.
 _HEADER_LABELS = Labels({
-    "payee": ("PAYEE NAME", "PAYEE", "PAY TO", "PAID TO", "PROVIDER NAME"),
-    "npi": ("PROVIDER NPI", "PAYEE NPI", "BILLING NPI", "NPI", "PROVIDER #", "PROVIDER NO."),
+    # "PROVIDER" alone before a name; its ids ("PROVIDER ID", "PROVIDER #") are longer and tried first.
+    "payee": ("PAYEE NAME", "PAYEE", "PAY TO", "PAID TO", "PROVIDER NAME", "PROVIDER"),
+    # A provider id is the NPI only when it is shaped as one (checked where read): a state's own provider
+    # number prints under the same words.
+    "npi": ("PROVIDER NPI", "PAYEE NPI", "BILLING NPI", "NPI", "PROVIDER #", "PROVIDER NO.", "PROVIDER ID"),
     "date": ("PAYMENT DATE", "CHECK DATE", "ISSUE DATE", "EFT DATE", "CHECK/EFT DATE", "REMIT DATE", "PAID DATE",
-             "EFFECTIVE DATE", "SETTLEMENT DATE", "PRODUCTION DATE", "VOUCHER DATE"),
+             "EFFECTIVE DATE", "SETTLEMENT DATE", "PRODUCTION DATE", "VOUCHER DATE", "WARRANT DATE", "ISSUED",
+             "DATE ISSUED"),
     # A voucher is the paper that tells a payment (a check's stub, a claims administrator's "provider voucher").
     "number": ("PAYMENT NUMBER", "PAYMENT #", "VOUCHER NUMBER", "VOUCHER NO.", "VOUCHER NO", "VOUCHER #",
                "CHECK NUMBER", "CHECK NO.", "CHECK NO", "CHECK #", "CHECK/EFT #",
-               "CHECK/EFT NO.", "EFT TRACE #", "EFT TRACE", "TRACE NUMBER", "TRACE #", "EFT NUMBER"),
-    "amount": ("PAYMENT AMOUNT", "CHECK AMOUNT", "TOTAL PAYMENT", "EFT AMOUNT", "PAYMENT TOTAL", "VOUCHER AMOUNT"),
+               "CHECK/EFT NO.", "EFT TRACE #", "EFT TRACE", "TRACE NUMBER", "TRACE #", "EFT NUMBER",
+               # A state pays by warrant: its treasury's check.
+               "WARRANT NUMBER", "WARRANT NO.", "WARRANT NO", "WARRANT #", "WARRANT"),
+    "amount": ("PAYMENT AMOUNT", "CHECK AMOUNT", "TOTAL PAYMENT", "EFT AMOUNT", "PAYMENT TOTAL", "VOUCHER AMOUNT",
+               "NET WARRANT AMOUNT", "WARRANT AMOUNT", "NET PAYMENT AMOUNT", "NET PAYMENT"),
     "method": ("PAYMENT METHOD", "PAYMENT TYPE"),
 })
 _CLAIM_LABELS = Labels({
-    "name": ("PATIENT NAME", "MEMBER NAME", "PATIENT", "MEMBER"),
-    "member": ("MEMBER ID", "SUBSCRIBER ID", "SUBSCRIBER NO.", "SUBSCRIBER NO", "SUBSCRIBER #", "SUBSCRIBER NUMBER",
+    # Medicaid says "recipient" for its member.
+    "name": ("PATIENT NAME", "MEMBER NAME", "RECIPIENT NAME", "PATIENT", "MEMBER", "RECIPIENT"),
+    "member": ("MEMBER ID", "RECIPIENT ID", "RECIPIENT NO.", "RECIPIENT #", "SUBSCRIBER ID", "SUBSCRIBER NO.", "SUBSCRIBER NO", "SUBSCRIBER #", "SUBSCRIBER NUMBER",
                "INSURED ID", "MEMBER #", "MEMBER NO.", "MEMBER NO", "ID NUMBER"),
     # The 835 calls the payer's number the "payer claim control number" (CLP07).
     "number": ("CLAIM NUMBER", "CLAIM NO.", "CLAIM NO", "CLAIM #", "CLAIM ID", "PAYER CLAIM #", "PAYER CLAIM NO.",
                "PLAN CLAIM NO.", "PLAN CLAIM NO", "PLAN CLAIM #", "PLAN CLAIM NUMBER", "ICN",
-               "PAYER CLAIM CONTROL NUMBER", "PAYER CLAIM CONTROL #", "CLAIM CONTROL NUMBER", "CLAIM CONTROL #"),
+               "PAYER CLAIM CONTROL NUMBER", "PAYER CLAIM CONTROL #", "CLAIM CONTROL NUMBER", "CLAIM CONTROL #",
+               # A state's internal / transaction control number.
+               "ICN / TCN", "ICN/TCN", "TCN"),
+    # Said by the amounts (`finish`), read only so that its word is no other column's.
+    "status": ("CLAIM STATUS", "STATUS"),
     "account": ("PATIENT ACCOUNT", "PATIENT ACCT #", "PATIENT ACCT", "PT ACCT #", "PT ACCT", "ACCOUNT #",
                 "ACCOUNT NO.", "PATIENT CONTROL #", "PATIENT CONTROL NO.", "PATIENT CONTROL NO", "PATIENT CONTROL NUMBER",
                 "PT CONTROL NO.", "PT CONTROL NO", "PT CONTROL #", "ACCOUNT NUMBER", "ACCT #", "ACCT NO.", "ACCT"),
@@ -160,19 +175,22 @@ _CLAIM_LABELS = Labels({
     # is a count, "Claim billed 96.00" a total).
     "claim": ("CLAIM",),
 })
-_PROVIDER_LABEL_WORDS = {"REASON", "CODE", "REFERENCE", "REF", "MEMBER", "MBR", "AMOUNT"}
+_PROVIDER_LABEL_WORDS = {"REASON", "CODE", "REFERENCE", "REF", "MEMBER", "MBR", "AMOUNT", "RECIPIENT"}
 _PROVIDER_LABELS = Labels({"reason": ("REASON", "CODE"), "ref": ("REFERENCE", "REF #", "REF"),
-                           "member": ("MEMBER ID", "MEMBER", "MBR"), "amount": ("AMOUNT",)})
+                           "member": ("MEMBER ID", "RECIPIENT ID", "MEMBER", "MBR", "RECIPIENT"),
+                           "amount": ("AMOUNT",)})
 # A claim's totals: "Claim Total(s)", or "Claim" and then the amounts by their labels ("Claim billed 96.00 ...").
 _CLAIM_TOTAL = re.compile(r"^(?:CLAIM TOTALS?|TOTAL (?:THIS |FOR )?CLAIM|TOTALS FOR CLAIM|CLAIM SUBTOTAL|SUBTOTAL|"
                           r"CLAIM(?= (?:BILLED|CHARGES?|SUBMITTED)\b))\b:?",
                           re.I)
 _REMARKS = re.compile(r"^(?:REMARK CODES|REMARKS|REMARK|RARC|REM)\b:? (?P<codes>.+)$", re.I)
 _PROVIDER_ADJ = re.compile(r"^(?:PROVIDER[- ]LEVEL ADJUSTMENTS|PROVIDER ADJUSTMENTS|OTHER ADJUSTMENTS|PLB|"
+                           r"NON-?CLAIM(?: SPECIFIC)? (?:FINANCIAL TRANSACTIONS|ADJUSTMENTS)|FINANCIAL TRANSACTIONS|"
                            r"(?:PAYMENT|VOUCHER|CHECK) ADJUSTMENTS|"
                            r"ADJUSTMENTS TO (?:THIS |THE )?(?:PAYMENT|CHECK|REMITTANCE|VOUCHER))\b", re.I)
 _CHECK_TOTAL = re.compile(r"^(?:CHECK TOTAL|TOTAL (?:PLAN )?PAID|PAYMENT TOTAL|TOTAL PAYMENT|REMITTANCE TOTAL|"
-                          r"VOUCHER TOTAL|TOTAL (?:OF )?(?:THIS )?(?:REMITTANCE|CHECK|VOUCHER))\b", re.I)
+                          r"VOUCHER TOTAL|WARRANT TOTAL|TOTAL (?:OF )?(?:THIS )?(?:REMITTANCE|CHECK|VOUCHER|WARRANT))\b",
+                          re.I)
 _NONE = re.compile(r"^(?:NONE|NO PROVIDER ADJUSTMENTS\b.*)$", re.I)
 _DOTTED_SURE = 95.0
 _SPECKED_AMOUNT = re.compile(r"(\d\.\d\d)\d(?!\S)")
@@ -183,7 +201,7 @@ _RULE = re.compile(r"^[-_—=]{10,}$")
 _AMOUNT = re.compile(rf"^\$?(?P<v>{AMT})$")
 _ANY_AMOUNT = re.compile(r"\d\.\d\d\b")
 _AMOUNT_LIKE = re.compile(r"\d\.\S\S(?!\S)")
-_PAYMENT_TOLD = re.compile(r"\b(?:REMITTANCE|REMIT|CHECK|EFT|TRACE|PAYMENT|VOUCHER)\b")
+_PAYMENT_TOLD = re.compile(r"\b(?:REMITTANCE|REMIT|CHECK|EFT|TRACE|PAYMENT|VOUCHER|WARRANT)\b")
 _DATE_FORMS = (
     re.compile(r"(?P<m>\d\d)[/-](?P<d>\d\d)[/-](?P<y>\d{4}|\d\d)(?!\d)"),
     re.compile(r"(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)(?!\d)"),
@@ -197,7 +215,8 @@ _DAY = r"(?:\d\d[/-]\d\d[/-]\d{2,4}|\d{4}-\d\d-\d\d)"
 _RANGE = re.compile(rf"^(?P<a>{_DAY})[-~](?P<b>{_DAY})$")
 # An adjustment: a group code, its reason, its amount ("CO-45 43.37", "PR2 16.00", "OA-23: 5.00;"); never
 # "CR 1 100.00", which is a modifier, the units and the billed amount.
-_ADJ = re.compile(rf"(?<![\w.])(?P<grp>CO|PR|OA|PI|CR|C[GQD0@©6]{{1,2}}|[GQD0@©6]{{1,2}}A|co|pr|oa|c[GQD0@©6o]{{1,2}})(?:[-/]|(?<=CO|PR|OA|PI|co|pr|oa) )?(?P<rc>[A-Z]?\d{{1,3}}|[A-Z]\d?)[:;]? \$?(?P<amt>{AMT})[;,]?"
+_GROUP = r"CO|PR|OA|PI|CR|C[GQD0@©6]{1,2}|[GQD0@©6]{1,2}A|co|pr|oa|c[GQD0@©6o]{1,2}"
+_ADJ = re.compile(rf"(?<![\w.])(?P<grp>{_GROUP})(?:[-/]|(?<=CO|PR|OA|PI|co|pr|oa) )?(?P<rc>[A-Z]?\d{{1,3}}|[A-Z]\d?)[:;]? \$?(?P<amt>{AMT})[;,]?"
                   r"(?![\w.])")
 # A group code's O read as one or two lookalikes ("CG-45", "CG6-45"): the group the O gives, its code under review.
 _O_GLYPHS = "GQD0@©6"
@@ -208,7 +227,8 @@ _GARBLED_AMOUNT = re.compile(r"^[^\s.]{1,9}\.[^\s.]{2}$")
 _REMARK_CODE = re.compile(r"^(?:M|MA|N)\d{1,3}$")
 _CODE = re.compile(r"^[A-Z]\d{4}$")
 _MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
-_DATE_SHAPE = re.compile(r"^(?:\S\S[/-]\S\S[/-]\S\S(?:\S\S)?|\S{4}-\S\S-\S\S|\d{6}|\d{8})$")
+# A date however misread: slashed or ISO, or six or eight digits (a zero read as a lookalike: "@92226").
+_DATE_SHAPE = re.compile(r"^(?:\S\S[/-]\S\S[/-]\S\S(?:\S\S)?|\S{4}-\S\S-\S\S|[\d@OQD©]{6}|[\d@OQD©]{8})$")
 _FIELD_OF = {"copay_coins": "coinsurance", "copay": "coinsurance", "patient_share": "coinsurance"}
 # A title alone on the first row ("PAYMENT SUMMARY", "REMITTANCE ADVICE FOR ..."), and the payee it is for.
 _TITLE_ONLY = re.compile(r"^(?:ELECTRONIC |PROVIDER |STANDARD )?(?:PAYMENT|REMITTANCE|PROVIDER|CHECK|EFT) "
@@ -224,6 +244,11 @@ _SPELLED_DATE = _DATE_FORMS[2]  # "Oct 01, 2026"
 # date ("2026-10-01": all digits before the first hyphen).
 _JOINED_CODE = re.compile(r"(?<!\S)(?=\S*[^\d\s-])[^\s-]{5,7}(?:-[A-Z0-9]{2})+(?!\S)")
 _LONE_SLASH = re.compile(r"(?<=\s)/(?=\s)")
+# An adjustment's group and reason with no amount, as an "EOB codes" column lists them ("CO45 PR3"); the amounts
+# follow on a detail row.
+_BARE_CODE = re.compile(rf"^(?P<grp>{_GROUP})-?(?P<rc>[A-Z]?\d{{1,3}})$")
+# A label leading a row of adjustments ("EOB CODE DETAIL: CO45 158.48 PR3 25.00").
+_LEAD_LABEL = re.compile(r"^[A-Za-z][A-Za-z /.#-]{0,40}:\s")
 _SIGN_AFTER = re.compile(r"(?<![\w.,$-])(?P<v>\$?[\d,]*\d\.\d\d)-(?!\S)")
 _LAST_FIRST = re.compile(r"[A-Za-z][A-Za-z'-]*(?: [A-Za-z][A-Za-z'-]*)*, [A-Za-z][A-Za-z'. -]*")
 _IDENTIFIER = re.compile(r"[A-Z0-9][A-Z0-9-]{3,}")  # a member id, claim or account number: four or more
@@ -277,7 +302,8 @@ def roles_in(text: str) -> list[str]:
     """What the column header words of a row name, left to right (words naming nothing are passed over).
     A header word the OCR got one letter wrong ("Capay") still names its column: a column lost would shift
     every amount after it."""
-    upper = re.sub(r"\s+", " ", text.upper())
+    # A speck read as a quote or an apostrophe on a header word ("PLAN PAYS’") is no part of it.
+    upper = re.sub(r"\s+", " ", re.sub(r"[’‘'`\"]", "", text.upper()))
     found = [(m.start(), _ROLE_OF[m.group(1)]) for m in _COLUMN_RE.finditer(upper)]
     covered = [(m.start(), m.end()) for m in _COLUMN_RE.finditer(upper)]
     for word in re.finditer(r"\S{4,}", upper):
@@ -349,6 +375,13 @@ class _Reading:
     half_header: tuple[Line, dict[str, Labelled]] | None = None
     plb_columns: list[str] | None = None
     payer_next: bool = False  # the first row was the title alone: the payer is named on the next
+    # A claim's header printed in columns: its labels on a row of their own, in this order, each claim's values
+    # on a row below them (`_columnar_claim`).
+    claim_columns: list[str] | None = None
+    # A line's adjustment codes its "EOB codes" column listed, by the line's path, until their amounts are read.
+    codes_listed: dict[str, list[str]] = field(default_factory=dict)
+    # The claim totals' columns whose printed total sums none of the lines: taken from the lines.
+    from_lines: set[str] = field(default_factory=set)
 
     def row(self, row: Line) -> None:
         text = row.text
@@ -376,6 +409,9 @@ class _Reading:
             return
         if _CHECK_TOTAL.match(text) or _NONE.match(text):
             return  # the claims' sum, which balancing checks
+        if (columns := _claim_columns(text)) is not None:
+            self.claim_columns = columns
+            return
         half, self.half_header = self.half_header, None
         if self._claim_start(row, half):
             return
@@ -388,7 +424,7 @@ class _Reading:
         if self.in_plb:
             if (columns := _plb_columns(row.text)) is not None:
                 self.plb_columns = columns  # the section's own column headers
-            elif "amount" in _HEADER_LABELS.values(row.text):
+            elif "amount" in _header_values(row.text):
                 pass  # the check's amount again at the foot ("... Payment Amount 25.62"), which balancing checks
             else:
                 self._provider_adjustment(row)
@@ -409,7 +445,7 @@ class _Reading:
             return False  # its NPI, if any, is read as a header field
         match = TITLES.search(row.text.upper())
         name = (row.text[: match.start()] if match else row.text).strip(" -–")
-        if not name or _HEADER_LABELS.values(row.text):
+        if not name or _header_values(name):
             return False
         # A department after the payer's name ("BLUE RIVER HEALTH PLAN / CLAIMS ADMINISTRATION"): the name is
         # the part before it.
@@ -424,7 +460,7 @@ class _Reading:
         """The payer's name below a title: the row's first cell (before a bar, or its address), when it holds
         no label and no digit."""
         name = re.split(r"\s[|¦]\s|\s{2,}|,|\bP\.?O\.? BOX\b", row.text, maxsplit=1, flags=re.I)[0].strip()
-        if not name or any(c.isdigit() for c in name) or _HEADER_LABELS.values(name) or _ANY_LABEL.search(name):
+        if not name or any(c.isdigit() for c in name) or _header_values(name) or _ANY_LABEL.search(name):
             return False
         self.remit.payer.name = name.upper()  # as the other layouts print it (and the 835 carries it)
         self.trust.check("payer.name", row.conf(0, len(name)))
@@ -434,7 +470,7 @@ class _Reading:
         remit, trust = self.remit, self.trust
         if self._payment_told(row):
             return True
-        values = _HEADER_LABELS.values(row.text)
+        values = _header_values(row.text)
         for key, found in values.items():
             conf = row.conf(found.start, found.end) if not found.doubt else 0.0
             if key == "payee":
@@ -476,6 +512,15 @@ class _Reading:
         row (either first); a row with one half waits for the next."""
         values = _claim_values(row.text)
         named, identified = "name" in values, bool({"number", "account"} & values.keys())
+        if not (named or identified) and self.claim_columns and not _ANY_AMOUNT.search(row.text):
+            if (columnar := _columnar_claim(row.text, self.claim_columns)) is not None:
+                values, doubt = columnar
+                self._new_claim([(row, values)])
+                if doubt:  # the row's words did not fall one to a column: every identifier is in doubt
+                    index = len(self.remit.claims) - 1
+                    self.trust.review.extend(f"claims.{index}.{attr}" for attr in (
+                        "patient_name", "member_id", "payer_claim_number", "account_number"))
+                return True
         if named and identified:
             self._new_claim([(row, values)])
             return True
@@ -527,17 +572,24 @@ class _Reading:
         if date_of(first) or _RANGE.match(first) or (self.table and _DATE_SHAPE.match(first)):
             return self._service_line(row, text)
         second = rest.split(" ", 1)[0]
-        if _LINE_NUMBER.fullmatch(first) and (date_of(second) or _RANGE.match(second)
+        # A line number's zero read as a lookalike ("@1", "O01") before the dates is a line number all the same.
+        if _LINE_NUMBER.fullmatch(first.translate(DIGIT_LOOKALIKES).replace("©", "0")) and (date_of(second) or _RANGE.match(second)
                                                or (self.table and _DATE_SHAPE.match(second))):
             return self._service_line(row, text, numbered=True)  # a line-number column before the dates
         # An adjustment carried to a row of its own; on a scan its amount may end in a speck read as a digit
         # ("PR-3 25.006"): the speck is blanked (same length, so confidences keep their place) and the amount
         # is in doubt, for the line's arithmetic to settle.
         specked = _SPECKED_AMOUNT.sub(r"\1 ", text) if row.conf(0, len(text)) < CERTAIN else text
-        if claim.lines and (adjustments := list(_ADJ.finditer(specked))) and not _ADJ.sub("", specked).strip(" ;"):
+        lead = _LEAD_LABEL.match(specked)
+        after = lead.end() if lead else 0
+        if claim.lines and (adjustments := list(_ADJ.finditer(specked, after))) \
+                and not _ADJ.sub("", specked[after:]).strip(" ;"):
             path = f"claims.{len(self.remit.claims) - 1}.lines.{len(claim.lines) - 1}"
             first = len(claim.lines[-1].adjustments)
             claim.lines[-1].adjustments.extend(self._adjustments(row, adjustments, path, first))
+            listed = self.codes_listed.pop(path, None)
+            if listed is not None and sorted(listed) != sorted(f"{a.group}{a.reason}" for a in claim.lines[-1].adjustments):
+                self.trust.review.append(f"{path}.adjustments")  # the codes column and their amounts disagree
             if specked != text:
                 self.trust.review.extend(f"{path}.adjustments.{first + n}.amount" for n, adj in enumerate(adjustments)
                                          if _SPECKED_AMOUNT.search(text[adj.start("amt"):adj.end("amt") + 1]))
@@ -573,13 +625,27 @@ class _Reading:
         printed = _RANGE.match(first.text)["a"] if _RANGE.match(first.text) else first.text  # type: ignore[index]
         line.service_date = date_of(printed) or compact_date(printed)
         trust.check(f"{path}.service_date", row.conf(first.start, first.end), line.service_date is not None)
+        if line.service_date is None and (compact := compact_date(printed.translate(DIGIT_LOOKALIKES)
+                                                                   .replace("©", "0"))):
+            line.service_date = compact  # its zero read as a lookalike: in doubt (checked above)
         if line.service_date is None:
             line.service_date = dotted_zero.mended_date(printed)  # "10/61/26": under review all the same
         while cells and (_DATE_SHAPE.match(cells[0].text) or cells[0].text in ("-", "TO", "THRU")):
             cells.pop(0)  # the through date (however misread): the first date is the one posted
         if cells:
             self._procedure(row, line, cells.pop(0), path)
-        amounts = _amount_cells(cells, len(self.table.amounts) if self.table else 0)
+        # Adjustment codes with no amount after the line's amounts ("... 196.52 CO45 PR3"): a codes column,
+        # whose amounts a detail row gives.
+        last_amount = max((i for i, c in enumerate(cells) if _AMOUNT_LIKE.search(c.text + " ")), default=None)
+        if last_amount is not None and last_amount + 1 < len(cells) and all(
+                _BARE_CODE.match(c.text) for c in cells[last_amount + 1:]):
+            self.codes_listed[path] = [_bare_code(c.text) for c in cells[last_amount + 1:]]
+            del cells[last_amount + 1:]
+        expected = len(self.table.amounts) if self.table else 0
+        cells, misread = _units_with_decimals(cells, self.table, expected)
+        if misread:
+            trust.review.append(f"{path}.units")
+        amounts = _amount_cells(cells, expected)
         self._modifiers_and_units(row, line, [c for c in cells if not any(c is a for a, _ in amounts)], path)
         self._amounts(line, amounts, path)
         claim.lines.append(line)
@@ -639,10 +705,19 @@ class _Reading:
         """The claim's totals: amounts after their labels, or in the table's column order."""
         claim = self.claim
         assert claim is not None
-        positional = iter(self.table.amounts if self.table else [])
+        cells = _tokens(_CLAIM_TOTAL.sub("", _signed(row.text)))
+        columns = self.table.amounts if self.table else []
+        unlabelled = [c for c in cells if _AMOUNT.match(c.text)] if not any(
+            not _AMOUNT.match(c.text) for c in cells) else []
+        if unlabelled and len(unlabelled) < len(columns):
+            # Fewer totals than amount columns, none labelled ("476.00 272.14 222.14" under five columns): each is
+            # the column whose lines it sums, in the columns' order.
+            positional = iter(self._summed_columns([money(_AMOUNT.match(c.text)["v"]) for c in unlabelled]))  # type: ignore[index]
+        else:
+            positional = iter(columns)
         words: list[str] = []
         values: dict[str, Decimal] = {}
-        for cell in _tokens(_CLAIM_TOTAL.sub("", _signed(row.text))):
+        for cell in cells:
             match = _AMOUNT.match(cell.text)
             if not match:
                 words.append(cell.text)
@@ -650,7 +725,8 @@ class _Reading:
             role = _role_of(" ".join(words)) if words else next(positional, None)
             words = []
             if role is not None and role not in values:
-                values[role] = money(match["v"])
+                values[role] = _column_sum(claim, role) if role in self.from_lines else money(match["v"])
+        self.from_lines.clear()
         if "billed" in values:
             claim.billed = values["billed"]
         if "allowed" in values:
@@ -661,6 +737,36 @@ class _Reading:
             claim.patient_responsibility = values["patient_share"]
         self.totals_read.add(len(self.remit.claims) - 1)
         return True
+
+    def _summed_columns(self, totals: list[Decimal]) -> list[str | None]:
+        """The amount column each total sums over the claim's lines, in the columns' order. A total that sums
+        none (misread, or a line is) stands for the one column left between its neighbours' when there is one:
+        that column's value is then its lines' sum, under review (their own arithmetic has held each line)."""
+        claim = self.claim
+        assert claim is not None and self.table is not None
+        columns = self.table.amounts
+        found: list[int | None] = []
+        at = 0
+        for total in totals:
+            index = next((i for i in range(at, len(columns)) if _column_sum(claim, columns[i]) == total), None)
+            found.append(index)
+            if index is not None:
+                at = index + 1
+        out: list[str | None] = []
+        for n, index in enumerate(found):
+            if index is not None:
+                out.append(columns[index])
+                continue
+            low = max((i for i in found[:n] if i is not None), default=-1) + 1
+            high = min((i for i in found[n + 1:] if i is not None), default=len(columns))
+            between = [i for i in range(low, high)]
+            role = columns[between[0]] if len(between) == 1 else None
+            out.append(role)
+            attr = {"billed": "billed", "allowed": "allowed", "paid": "paid"}.get(role or "", "paid")
+            self.trust.review.append(f"claims.{len(self.remit.claims) - 1}.{attr}")
+            if role is not None:
+                self.from_lines.add(role)
+        return out
 
     def _provider_adjustment(self, row: Line) -> None:
         """A provider-level adjustment: its reason code (labelled, or the row's first word), its reference
@@ -725,12 +831,22 @@ class _Reading:
             claim.status = status_for(claim.paid)  # type: ignore[assignment]
 
 
+def _header_values(text: str) -> dict[str, Labelled]:
+    """The header fields' labelled values on a row; a payee that is a title's words ("PROVIDER PAYMENT
+    STATEMENT") is none."""
+    values = _HEADER_LABELS.values(text)
+    if "payee" in values and set(values["payee"].value.upper().split()) <= _TITLE_WORDS:
+        del values["payee"]
+    return values
+
+
 def _claim_values(text: str) -> dict[str, Labelled]:
     """A claim header's labelled values, by meaning where a label says less than its value: an identifier
     holds a digit ("Claim Status: Paid", "Claim billed 96.00" name none), a "Member" followed by an identifier
     is the member's id, not a name, and a name printed in a cell of its own with no label ("Acct 123-4 | KIM,
     PAVEL | Member ...") is the patient's."""
     values = _CLAIM_LABELS.values(text)
+    values.pop("status", None)  # the amounts say it
     bare = values.pop("claim", None)
     if bare is not None and "number" not in values and _IDENTIFIER.fullmatch(bare.value.split()[0]):
         values["number"] = bare
@@ -761,6 +877,63 @@ def _claim_values(text: str) -> dict[str, Labelled]:
                 values["name"] = Labelled(cell, at, at + len(cell))
                 break
     return values
+
+
+_CLAIM_COLUMN_FILLER = re.compile(r"[\s/#:.-]*")
+
+
+def _claim_columns(text: str) -> list[str] | None:
+    """The fields a row of claim-header labels names, in order ("CLAIM STATUS  ICN / TCN  RECIPIENT  RECIPIENT ID
+    PATIENT ACCT"), when the row holds nothing but those labels and names the patient and an identifier."""
+    found = _CLAIM_LABELS.headers(text)
+    if "name" not in found or not {"number", "account", "member"} & found.keys() or "claim" in found:
+        return None
+    rest = text
+    for label in found.values():
+        rest = rest[: label.start] + " " * (label.end - label.start) + rest[label.end:]
+    if not _CLAIM_COLUMN_FILLER.fullmatch(rest):
+        return None
+    return [key for key, _ in sorted(found.items(), key=lambda item: item[1].start)]
+
+
+def _columnar_claim(text: str, columns: list[str]) -> tuple[dict[str, Labelled], bool] | None:
+    """A claim's values under a row of claim-header labels, by what each word is, in the columns' order: the
+    status a word, an identifier holds a digit, the name ("LAST, FIRST") every word up to the next identifier.
+    None when the row holds no such name; `doubt` when its words do not fall exactly one to a column."""
+    tokens = _tokens(text)
+    for index in range(len(tokens) - 1, 0, -1):
+        # An identifier the OCR split at its hyphen ("707899 -3"): one word.
+        if re.fullmatch(r"-\d{1,3}", tokens[index].text) and tokens[index - 1].text[-1:].isdigit():
+            tokens[index - 1:index + 1] = [_Token(tokens[index - 1].text + tokens[index].text,
+                                                  tokens[index - 1].start, tokens[index].end)]
+    values: dict[str, Labelled] = {}
+    at, doubt = 0, False
+    for index, key in enumerate(columns):
+        if at >= len(tokens):
+            doubt = True
+            break
+        token = tokens[at]
+        if key == "status":
+            doubt |= any(c.isdigit() for c in token.text)
+            at += 1
+        elif key == "name":
+            stop = at
+            while stop < len(tokens) and not any(c.isdigit() for c in tokens[stop].text):
+                stop += 1
+            if index == len(columns) - 1:
+                stop = len(tokens)
+            name = text[token.start:tokens[stop - 1].end] if stop > at else ""
+            if not _LAST_FIRST.fullmatch(name):
+                return None
+            values["name"] = Labelled(name, token.start, tokens[stop - 1].end)
+            at = stop
+        else:
+            doubt |= not any(c.isdigit() for c in token.text)
+            values[key] = Labelled(token.text, token.start, token.end, doubt)
+            at += 1
+    if "name" not in values:
+        return None
+    return values, doubt or at != len(tokens)
 
 
 def _plb_columns(text: str) -> list[str] | None:
@@ -827,6 +1000,32 @@ def _join_split_amounts(text: str) -> str:
     return re.sub(rf"(?<!\S)(\$?\d+) ([\dOoQD@©]{{2}}){ahead}", r"\1.\2", text)
 
 
+def _bare_code(text: str) -> str:
+    """A listed adjustment code as its group and reason ("C045" read for "CO45": "CO45")."""
+    match = _BARE_CODE.match(text)
+    assert match is not None
+    return _GROUP_READ_AS.get(match["grp"].upper(), match["grp"].upper()) + match["rc"]
+
+
+def _units_with_decimals(cells: list[_Token], table: "_Table | None", expected: int) -> tuple[list[_Token], bool]:
+    """A quantity printed with decimals ("1.00") where the column headers put the units before the amounts and
+    the row holds one amount more than the columns: the units, as a whole number; in doubt (True) when its
+    decimals were misread ("1.06")."""
+    if table is None or "units" not in table.roles or not table.amounts:
+        return cells, False
+    if table.roles.index("units") > table.roles.index(table.amounts[0]):
+        return cells, False
+    # Counted as printed, however garbled ("9.900"): a garbled amount is still a column.
+    amounts = [i for i, c in enumerate(cells) if _AMOUNT.match(c.text) or re.fullmatch(r"\S*\.\S{2,3}", c.text)]
+    if len(amounts) != expected + 1 or not (units := re.fullmatch(r"(\d{1,3})\.(\S\S?)", cells[amounts[0]].text)):
+        return cells, False
+    if any(re.fullmatch(r"\d{1,3}", c.text) or c.text in _ONE for c in cells[:amounts[0]]):
+        return cells, False  # the units are printed whole before it: the extra amount is something else
+    first = cells[amounts[0]]
+    return [*cells[:amounts[0]], _Token(units[1], first.start, first.end), *cells[amounts[0] + 1:]], \
+        units[2] not in ("00", "0")
+
+
 def _amount_cells(cells: list[_Token], expected: int) -> list[tuple[_Token, Decimal | None]]:
     """The amount cells, each with the value it was read as when its glyphs were not digits (else None).
     Lookalikes ("@.0@", "0.0O") are taken only where the amounts as printed do not fill the columns."""
@@ -860,7 +1059,7 @@ def _blank(text: str, cell: "_Token | None") -> str:
 def _method_of(label: str) -> str | None:
     """How the payment was made, where the number's label says it alone: a check, or an EFT (ACH); never a
     guess between the two ("Check/EFT #")."""
-    check, eft = "CHECK" in label, any(w in label for w in ("EFT", "ACH", "TRACE"))
+    check, eft = "CHECK" in label or "WARRANT" in label, any(w in label for w in ("EFT", "ACH", "TRACE"))
     return "CHK" if check and not eft else "ACH" if eft and not check else None
 
 
@@ -877,6 +1076,14 @@ def _out_of_shape(claims: list[RemittanceClaim], attr: str) -> list[int]:
     if len(shapes) < 4 or shapes.count(common) < 0.75 * len(shapes):
         return []
     return [i for i, shape in enumerate(shapes) if shape != common and getattr(claims[i], attr)]
+
+
+def _column_sum(claim: RemittanceClaim, role: str) -> Decimal:
+    """What the claim's lines hold in one amount column, summed."""
+    attr = {"billed": "billed", "allowed": "allowed", "deductible": "deductible", "paid": "paid"}.get(role)
+    if attr is None:  # the patient's share, in whichever column the table prints it
+        return sum((line.coinsurance for line in claim.lines), Decimal("0.00"))
+    return sum((getattr(line, attr) for line in claim.lines), Decimal("0.00"))
 
 
 def _patient_share(claim: RemittanceClaim) -> Decimal:

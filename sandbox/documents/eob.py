@@ -31,8 +31,14 @@
   a warrant instead of a check ("WARRANT", "ISSUED", "NET WARRANT AMOUNT") under a run date that is not the
   payment's, "RECIPIENT" for the member, "ICN / TCN", the claim's status first on its row, quantities with
   decimals ("1.00"), the adjustments named in an "EOB CODES" column with their amounts on a detail row below,
-  non-claim financial transactions at the foot. Drawn before anything was changed for it and kept out of all
-  tuning since (HELD_OUT, reported apart by bench/extract.py).
+  non-claim financial transactions at the foot. Held out until its first contact was measured (read as a
+  remittance, nothing of it right, 0 silent), then read by meaning (2026-12-05, fourth session);
+- "br-tpa": the plan's self-funded employer groups, paid by a third-party administrator whose letter goes to the
+  supplier: the supplier's name as the letter's addressee, the payer named in "administered for ... by ...",
+  the payment told in a sentence ("Check 123 issued October 6, 2026 for $1,455.77"), each claim in a sentence
+  of its own (patient, member and account in parentheses), each service line stacked over three rows (what
+  was done, the amounts after their words, the adjustments), dates spelled without commas. Drawn before
+  anything was changed for it and kept out of all tuning since (HELD_OUT, reported apart by bench/extract.py).
 
 About a third of them come out of the payer's mailroom scanner: image-only
 PDFs with no text layer, which the extractors must read by OCR.
@@ -67,8 +73,8 @@ def is_scanned(check_number: str) -> bool:
     return int(hashlib.sha256(check_number.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF < SCANNED_SHARE
 
 
-FAMILIES = ("br-block", "br-grid", "br-detail", "br-era", "br-summary", "br-voucher", "br-state")
-HELD_OUT = "br-state"
+FAMILIES = ("br-block", "br-grid", "br-detail", "br-era", "br-summary", "br-voucher", "br-state", "br-tpa")
+HELD_OUT = "br-tpa"
 
 
 def family_of(check_number: str) -> str:
@@ -107,7 +113,8 @@ def _adjustments_text(adjustments: list[dict[str, Any]], separator: str) -> str:
 
 def lines_for(store: Store, remit: Any) -> list[str]:
     drawers = {"br-block": _block_lines, "br-grid": _grid_lines, "br-detail": _detail_lines, "br-era": _era_lines,
-               "br-summary": _summary_lines, "br-voucher": _voucher_lines, "br-state": _state_lines}
+               "br-summary": _summary_lines, "br-voucher": _voucher_lines, "br-state": _state_lines,
+               "br-tpa": _tpa_lines}
     return drawers[family_of(remit["check_number"])](store, remit)
 
 
@@ -397,6 +404,48 @@ def _state_lines(store: Store, remit: Any) -> list[str]:
     else:
         out.append("   NONE")
     out.append(f"WARRANT TOTAL {_amt(printed)}")
+    return out
+
+
+def _tpa_lines(store: Store, remit: Any) -> list[str]:
+    payer, date, printed = _check_facts(store, remit)
+    out = [f"{catalog.SUPPLIER['name']:<70}EXPLANATION OF PAYMENT",
+           f"{'Attn: Accounts Receivable':<70}Administered for {payer['name']}",
+           f"{'':<70}by LAKESHORE BENEFIT ADMINISTRATORS",
+           f"Provider NPI {supplier_npi_of(store)}",
+           "",
+           f"Check {remit['check_number']} issued {date:%B} {date.day}, {date.year} for {_amt(printed)}",
+           ""]
+    for rc in _claims(store, remit):
+        out.append(f"{rc['patient_name']}  (member {rc['member_id'] or 'not on file'}, your account "
+                   f"{rc['account_number']})  claim reference {rc['icn'] or 'none'}")
+        for number, (line, adjustments) in enumerate(_lines(store, rc), start=1):
+            frm, to = dt.date.fromisoformat(line["dos_from"]), dt.date.fromisoformat(line["dos_to"])
+            units = line["units"]
+            out.append(f"    Line {number}  {frm:%b %d %Y} through {to:%b %d %Y}  {line['hcpcs']} "
+                       f"{line['modifiers'].strip()}  x{units}".replace("  x", " x"))
+            out.append(f"        Charged {dec(line['billed']):,.2f}   Allowed {dec(line['allowed']):,.2f}   "
+                       f"Deductible {dec(line['deductible']):,.2f}   Member owes {dec(line['coinsurance']):,.2f}   "
+                       f"We paid {dec(line['paid']):,.2f}")
+            parts = []
+            if adjustments:
+                parts.append("Adjusted: " + "; ".join(f"{a['group']}-{a['reason']} {dec(a['amount']):,.2f}"
+                                                      for a in adjustments))
+            remarks = json.loads(line["remarks"])
+            if remarks:
+                parts.append("Remarks: " + " ".join(remarks))
+            if parts:
+                out.append("        " + "   ".join(parts))
+        out.append(f"    Claim paid {dec(rc['paid']):,.2f} of {dec(rc['billed']):,.2f} charged "
+                   f"({dec(rc['allowed']):,.2f} allowed)")
+        out.append("")
+    plbs = _plbs(store, remit)
+    if plbs:
+        out.append("Other adjustments to this payment")
+        for p in plbs:
+            out.append(f"    {p['reason']}  ref {p['reference']}  member {p['member_id'] or 'n/a'}  "
+                       f"{dec(p['amount']):,.2f}")
+    out.append(f"Total of this payment {_amt(printed)}")
     return out
 
 

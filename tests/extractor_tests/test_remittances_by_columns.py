@@ -412,3 +412,69 @@ def test_half_a_claims_header_before_the_tables_headers_is_a_claim_of_its_own_ne
     remit = _read(rows)
     assert [(c.account_number, len(c.lines)) for c in remit.claims] == [("44120-7", 1), ("44133-2", 1)]
     assert "claims.1.patient_name" in remit.review
+
+
+# A county program's remittance: a claim header printed in columns (its labels on a row of their own, the values
+# below them), units with decimals, an adjustment-codes column whose amounts come on a labelled row below, claim
+# totals printed under only some of the amount columns, a warrant for a check.
+COUNTY_PROGRAM = [
+    "LAKE COUNTY HEALTH PLAN MEDICAID REMITTANCE ADVICE",
+    "PROVIDER SUMMIT HOME MEDICAL SUPPLY   PROVIDER ID 1234567893",
+    "WARRANT NO 4400551   ISSUED 10/02/2026   NET WARRANT AMOUNT $317.00",
+    "STATUS   TCN   RECIPIENT NAME   RECIPIENT ID   PATIENT ACCT",
+    "LN  DATES OF SVC  PROC  MOD  QTY  BILLED  ALLOWED  DEDUCT  COPAY/COINS  PAID  EOB CODES",
+    "PAID  LC-20261002-01   DE LA CRUZ, MARIA ELENA   LCX1002   100001-1",
+    "01  09/10/26 - 09/10/26  E0601 RR  1.00  150.00  100.00  0.00  20.00  80.00  CO45 PR2",
+    "        ADJUSTMENT DETAIL: CO45 50.00 PR2 20.00",
+    "02  09/10/26 - 09/10/26  A7034 NU  2.00  90.00  90.00  0.00  0.00  90.00",
+    "    CLAIM TOTALS  240.00  190.00  170.00",
+    "DENIED  LC-20261002-02   ROE, RICHARD   LCX1077   100002-4",
+    "01  09/14/26 - 09/14/26  E0431 RR  1.00  120.00  0.00  0.00  0.00  0.00  CO16",
+    "        ADJUSTMENT DETAIL: CO16 120.00",
+    "    CLAIM TOTALS  120.00  0.00  0.00",
+    "PAID  LC-20261002-03   OKAFOR, ADA   LCX1102   100003-9",
+    "01  09/15/26 - 09/15/26  E0431 RR  1.00  147.00  147.00  0.00  0.00  147.00",
+    "    CLAIM TOTALS  147.00  147.00  147.00",
+    "NON-CLAIM SPECIFIC FINANCIAL TRANSACTIONS",
+    "   NONE",
+    "WARRANT TOTAL $317.00",
+]
+
+
+def test_a_claim_header_in_columns_and_adjustments_on_a_detail_row_are_read_by_meaning() -> None:
+    remit, _, review = by_columns.parse(Line.plain(text) for text in COUNTY_PROGRAM)
+    assert (remit.payer.name, remit.payee.name, remit.payee.npi) == (
+        "LAKE COUNTY HEALTH PLAN", "SUMMIT HOME MEDICAL SUPPLY", "1234567893")
+    assert (remit.payment.number, remit.payment.date, remit.payment.amount, remit.payment.method) == (
+        "4400551", dt.date(2026, 10, 2), Decimal("317.00"), "CHK")  # a warrant is the state's check
+    assert [(c.patient_name, c.payer_claim_number, c.member_id, c.account_number) for c in remit.claims] == [
+        ("DE LA CRUZ, MARIA ELENA", "LC-20261002-01", "LCX1002", "100001-1"),
+        ("ROE, RICHARD", "LC-20261002-02", "LCX1077", "100002-4"),
+        ("OKAFOR, ADA", "LC-20261002-03", "LCX1102", "100003-9")]
+    first = remit.claims[0]
+    assert [(ln.units, ln.billed, ln.coinsurance, ln.paid) for ln in first.lines] == [
+        (1, Decimal("150.00"), Decimal("20.00"), Decimal("80.00")), (2, Decimal("90.00"), Decimal("0.00"),
+                                                                     Decimal("90.00"))]
+    assert first.lines[0].adjustments == [Adjustment(group="CO", reason="45", amount=Decimal("50.00")),
+                                          Adjustment(group="PR", reason="2", amount=Decimal("20.00"))]
+    # Three totals under five amount columns: each the column its lines sum to (billed, allowed, paid).
+    assert (first.billed, first.allowed, first.paid) == (Decimal("240.00"), Decimal("190.00"), Decimal("170.00"))
+    assert remit.claims[1].status == "denied" and remit.claims[1].lines[0].adjustments[0].reason == "16"
+    assert review == []
+    balance.check(remit)
+    assert remit.balanced, remit.problems
+
+
+def test_columns_and_their_detail_rows_that_disagree_are_in_doubt() -> None:
+    damaged = list(COUNTY_PROGRAM)
+    damaged[7] = "        ADJUSTMENT DETAIL: CO45 50.00 PR3 20.00"  # the codes column said PR2
+    _remit, _, review = by_columns.parse(Line.plain(text) for text in damaged)
+    assert "claims.0.lines.0.adjustments" in review
+    damaged = list(COUNTY_PROGRAM)
+    damaged[9] = "    CLAIM TOTALS  246.00  190.00  170.00"  # a total its lines do not make: misread
+    remit, _, review = by_columns.parse(Line.plain(text) for text in damaged)
+    assert remit.claims[0].billed == Decimal("240.00") and "claims.0.billed" in review
+    damaged = list(COUNTY_PROGRAM)
+    damaged[5] = "PAID  LC-20261002-01   DE LA CRUZ, MARIA ELENA   LCX1002   100001-1   EXTRA-9"
+    remit, _, review = by_columns.parse(Line.plain(text) for text in damaged)
+    assert {"claims.0.member_id", "claims.0.account_number", "claims.0.payer_claim_number"} <= set(review)

@@ -10,7 +10,7 @@ from ..models import Cmn, CmnPatient, OxygenTest, Supplier
 from ..words import Word
 from . import cmn_rows, values
 from .values import SIGNATURE_INK, SIGNATURE_INK_DOUBT
-from .layout import Form, Hit
+from .layout import BOX_CROSSED, BOX_EMPTY, Form, Hit
 from .rules import DEFAULT_RULES, RuleSet, verdict
 
 TITLE = "CERTIFICATE OF MEDICAL NECESSITY"
@@ -234,8 +234,6 @@ def _one_marked(fills: dict[str, float]) -> str | None:
     return None
 
 
-BOX_CROSSED = 0.3  # an X fills about 0.6 of a box's inside, a check mark less
-BOX_EMPTY = 0.08   # an empty box's inside, after the despeckle, is paper but for a stray speck
 _MARK_GLYPHS = set("XKB%®×*#")
 CHECKED_INK = 0.3   # share of a checkbox's inside that is ink when it is marked
 EMPTY_INK = 0.2     # at most this much for an empty one (outline creep, specks)

@@ -13,12 +13,13 @@ or found twice, is left to a person.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any, Callable
 
 from ..models import Cmn, OxygenTest
 from ..words import Word
 from . import by_meaning, values
-from .layout import Form
+from .layout import BOX_CROSSED, BOX_EMPTY, Form
 
 # A label's keywords and the field its value is, the first that matches (so the MBI's "Medicare
 # beneficiary identifier" is not the beneficiary's name, nor question 6's "4 LPM" the flow rate).
@@ -30,7 +31,8 @@ _FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((key, re.compile(patter
     ("place", r"PLACE OF SERVICE|\bPOS\b"),
     ("need", r"LENGTH OF NEED"),
     ("skip", r"GREATER THAN 4|4 LPM|NAME OF PERSON|IF OTHER THAN"),  # question 6 and Section B's author
-    ("pao2", r"\bP[AO]?O2\b|BLOOD GAS|\bABG\b"),
+    # PaO2, its 2 read as Z or lost ("PAO? MM HG": the unit says which).
+    ("pao2", r"\bP[AO]?O[2Z]\b|\bPA?O\b.*\bMM\b|BLOOD GAS|\bABG\b"),
     ("sao2", r"SATURATION|\bS[AP]O2\b|\bO2 SAT"),
     ("test_date", r"DATE OF (THE )?TEST|TEST DATE|TESTED ON"),
     ("circumstance", r"CIRCUMSTANCE|PERFORMED"),
@@ -40,6 +42,7 @@ _FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((key, re.compile(patter
     ("q7", r"EDEMA"),
     ("q8", r"COR PULMONALE|PULMONARY HYPERTENSION"),
     ("q9", r"HEMATOCRIT"),
+    ("nsc", r"^(SUPPLIER )?NSC\b|\bSUPPLIER (NUMBER|NO)\b"),
     ("supplier", r"\bSUPPLIER\b"),
     ("physician", r"PHYSICIAN|PRACTITIONER|PRESCRIBER|ORDERED BY|ORDERING PROVIDER|TREATING PROVIDER"),
     ("patient", r"\bBENEFICIARY\b|\bPATIENT( NAME)?$|^PATIENT\b|\bMEMBER NAME\b"),
@@ -53,9 +56,12 @@ _ANSWER_WORDS = (("D", re.compile(r"^(NOT APPLICABLE|DOES NOT APPLY|N/?A|D)\b"))
                  ("N", re.compile(r"^(NO|N)\b")))
 _CONDITIONS = (("rest", re.compile(r"\bREST\b")), ("exercise", re.compile(r"\bEXERCIS")), ("sleep", re.compile(r"\bSLEEP")))
 _CIRCUMSTANCES = ((1, re.compile(r"CHRONIC STABLE|OUTPATIENT")), (2, re.compile(r"DISCHARGE|INPATIENT")),
-                  (3, re.compile(r"OTHER CIRCUMSTANCE")))
+                  (3, re.compile(r"OTHER CIRCUMSTANCE|^OTHER$")))
 _E_SIGNED = re.compile(r"ELECTRONICALLY SIGNED|SIGNED ELECTRONICALLY|DIGITALLY SIGNED|E-?SIGNED|E-?SIGNATURE")
 _UNSIGNED = re.compile(r"AWAITING|NOT (YET )?SIGNED|UNSIGNED|PENDING SIGNATURE|SIGNATURE PENDING")
+# A signature line's label printed under the line ("Signature of ordering physician", "Physician signature").
+_INKED_SIGNATURE = re.compile(r"^(SIGNATURE OF (THE )?(ORDERING |TREATING )?(PHYSICIAN|PRACTITIONER|PRESCRIBER)|"
+                              r"(PHYSICIAN|PRACTITIONER|PRESCRIBER)'?S? SIGNATURE)\b")
 _SIGNED_DATE = re.compile(r"DATE SIGNED|SIGNED ON|SIGNATURE DATE|DATE OF SIGNATURE")
 _TYPES = (("initial", "INITIAL"), ("revised", "REVISED"), ("recertification", "RECERT"))
 
@@ -83,6 +89,65 @@ def split_row(form: Form, line: list[Word]) -> tuple[list[Word], list[Word]]:
         if word.text.endswith(":"):
             return line[:index + 1], line[index + 1:]
     return line, []
+
+
+def cells_of(form: Form, line: list[Word]) -> list[list[Word]]:
+    """A row's words in cells, split at every wide gap (specks left out)."""
+    words = [w for w in line if re.search(r"[A-Za-z0-9]", w.text)]
+    cells: list[list[Word]] = []
+    for word in words:
+        if cells and word.left - (cells[-1][-1].left + cells[-1][-1].width) > 2.2 * form.char_h:
+            cells.append([])
+        if not cells:
+            cells.append([])
+        cells[-1].append(word)
+    return cells
+
+
+def _code_pieces(words: list[Word]) -> list[Word]:
+    """A list's words parted at its separators ("J84.10 /I27.20", "E1390,E0431"): one word per code."""
+    out = []
+    for word in words:
+        out.extend(replace(word, text=part) for part in re.split(r"[/,;]", word.text) if part)
+    return out
+
+
+def _label_key(text: str) -> str | None:
+    """The field a label names, or the list a heading opens ("items", "diagnoses")."""
+    key = field_of(text)
+    if key is not None:
+        return key
+    return "items" if _ITEMS.search(text) else "diagnoses" if _DIAGNOSES.search(text) else None
+
+
+def _labels_above_values(form: Form, number: int) -> list[tuple[str, list[Word]]] | None:
+    """A row of labels alone whose values stand on the row below, each under its label (a web form's boxes):
+    each label's field with the words below it (from its left edge to the next label's). None when the row
+    holds anything but labels, or the row below is labels too."""
+    if number + 1 >= len(form.lines):
+        return None
+    cells = cells_of(form, form.lines[number])
+    keys = [_label_key(_text(cell)) for cell in cells]
+    # Every cell a label; one the OCR garbled past knowing may stand among them (its value is not taken).
+    known = [key for key in keys if key is not None]
+    if not known or len(known) < len(keys) - (len(keys) >= 3) or len(_text(form.lines[number])) > 120:
+        return None
+    if keys in (["items"], ["diagnoses"]):
+        return None  # a list's heading alone: its entries follow on rows of their own
+    under = cells_of(form, form.lines[number + 1])
+    if not under or any(_label_key(_text(cell)) is not None and field_of(_text(cell)) != "skip" for cell in under):
+        return None
+    slack = form.char_h
+    lefts = [cell[0].left - slack for cell in cells]
+    if any(len(cell) > 6 for cell in under) or (len(cells) == 1 and len(under) > 1):
+        return None  # a sentence below a heading (an attestation), not a box's value
+    out: list[tuple[str, list[Word]]] = [(key or "skip", []) for key in keys]
+    for cell in under:  # a value's words stay together: its place is where it starts
+        column = max((i for i, left in enumerate(lefts) if cell[0].left >= left), default=None)
+        if column is None:
+            return None  # a value left of every label: not this shape
+        out[column][1].extend(cell)
+    return out
 
 
 def field_of(label: str) -> str | None:
@@ -172,12 +237,17 @@ def _supplier_in(words: list[Word]) -> values.Read[str]:
 
 
 def _nsc_in(words: list[Word]) -> values.Read[str]:
+    """The supplier's ten-digit NSC number: after the word NSC, or the one such number under its label."""
     for index, word in enumerate(words):
         if "NSC" in word.text.upper():
             for candidate in words[index:index + 3]:
                 digits = re.sub(r"\D", "", candidate.text)
                 if len(digits) == 10:
                     return values.Read(digits, candidate.conf, True, candidate)
+            return values.nothing()
+    alone = [w for w in words if re.fullmatch(r"\D?\d{10}\D?", w.text)]
+    if len(alone) == 1:
+        return values.Read(re.sub(r"\D", "", alone[0].text), alone[0].conf, True, alone[0])
     return values.nothing()
 
 
@@ -190,8 +260,26 @@ def read_into(r: Any, form: Form, cmn: Cmn) -> None:
     section: str | None = None
     hcpcs: list[values.Read[str]] = []
     icd10: list[values.Read[str]] = []
+    below: dict[int, list[tuple[str, list[Word]]]] = {}
     for number, line in enumerate(form.lines):
         text = _text(line)
+        if number in below:
+            # A row of values under a row of labels (a web form's boxes: the label small above its value).
+            for key, value in below.pop(number):
+                if key in ("items", "diagnoses"):
+                    parse = values.hcpcs_in if key == "items" else values.icd10_in
+                    pieces = _code_pieces(value)
+                    codes = [c for c in parse(pieces) if c.value]
+                    (hcpcs if key == "items" else icd10).extend(codes)
+                    if len(codes) < sum(bool(re.search(r"\d", w.text)) and len(w.text) >= 3 for w in pieces):
+                        r.review.append("hcpcs" if key == "items" else "icd10")  # a code not read as one
+                elif key != "skip" and value:
+                    seen[key] = seen.get(key, 0) + 1
+                    _field(r, cmn, test, key, value)
+            continue
+        if (stacked := _labels_above_values(form, number)) is not None:
+            below[number + 1] = stacked
+            continue
         if _signature(r, form, cmn, line, text, seen):
             continue
         label, value = split_row(form, line)
@@ -266,6 +354,12 @@ def _field(r: Any, cmn: Cmn, test: OxygenTest, key: str, value: list[Word]) -> N
                 lambda v: setattr(test, "sao2_percent", v), required=False)
     elif key == "test_date":
         confirm("test.date", by_meaning.long_date_in, lambda v: setattr(test, "date", v), required=False)
+    elif key in _CHOICES and _options_named(key, value) >= 2:
+        # Every option printed, each after its check box: the one crossed says the answer (read from the ink,
+        # once). No boxes to tell it: which of the words printed is the answer is not guessed.
+        path, parse = _CHOICES[key]
+        boxed = _boxed_choice(r.form, value, parse) or values.Read(None, 0.0, False)
+        _store_choice(cmn, test, path, r.keep(path, boxed, required=key not in ("circumstance", "condition")))
     elif key == "circumstance":
         confirm("q2_circumstance", _circumstance_in, lambda v: setattr(cmn, "q2_circumstance", v), required=False)
     elif key == "condition":
@@ -275,13 +369,80 @@ def _field(r: Any, cmn: Cmn, test: OxygenTest, key: str, value: list[Word]) -> N
     elif key in ("portable", "q7", "q8", "q9"):
         attr = {"portable": "portable", "q7": "q7_edema", "q8": "q8_cor_pulmonale", "q9": "q9_hematocrit"}[key]
         confirm(attr, answer_in, lambda v, attr=attr: setattr(cmn, attr, v))
+    elif key == "nsc":
+        confirm("supplier.nsc", _nsc_in, lambda v: setattr(cmn.supplier, "nsc", v))
     elif key == "supplier":
         confirm("supplier.name", _supplier_in, lambda v: setattr(cmn.supplier, "name", v))
-        cmn.supplier.nsc = r.keep("supplier.nsc", _nsc_in(value))
+        if (nsc := _nsc_in(value)).value is not None or nsc.word is not None:  # else under a label of its own
+            cmn.supplier.nsc = r.keep("supplier.nsc", nsc)
     elif key == "physician":
         confirm("physician.name", practitioner_in, lambda v: setattr(cmn.physician, "name", v))
     elif key == "patient":
         confirm("patient.name", values.name_in, lambda v: setattr(cmn.patient, "name", v))
+
+
+def _after_box(parse: Callable[[list[Word]], values.Read[Any]]) -> Callable[[list[Word]], values.Read[Any]]:
+    """`parse` of the words after a box, the box's own glyphs read into the first ("&KINo", "KlRest") cut off."""
+    def parsed(words: list[Word]) -> values.Read[Any]:
+        if not words:
+            return values.nothing()
+        first = re.sub(r"[^A-Za-z/,]", "", words[0].text)
+        for start in range(len(first)):
+            read = parse([replace(words[0], text=first[start:]), *words[1:]])
+            if read.value is not None:
+                return read
+        return values.nothing()
+    return parsed
+
+
+_CHOICES: dict[str, tuple[str, Callable[[list[Word]], values.Read[Any]]]] = {
+    "portable": ("portable", _after_box(answer_in)), "q7": ("q7_edema", _after_box(answer_in)),
+    "q8": ("q8_cor_pulmonale", _after_box(answer_in)), "q9": ("q9_hematocrit", _after_box(answer_in)),
+    "circumstance": ("q2_circumstance", _after_box(_circumstance_in)),
+    "condition": ("test.condition", _after_box(_condition_in))}
+
+
+def _options_named(key: str, words: list[Word]) -> int:
+    """How many of a question's options its value names ("Yes No N/A": three; "Yes": one, an answer)."""
+    # Letters only: a box's glyphs glued to its word ("KlYes", "(ClExercise") must not hide the word.
+    text = re.sub(r"[^A-Z/ ]", "", _text(words))
+    named = {"circumstance": (r"CHRONIC|OUTPATIENT", r"DISCHARGE|INPATIENT", r"OTHER"),
+             "condition": (r"REST", r"EXERCIS", r"SLEEP")}.get(key, (r"YES", r"NO(?!T)", r"N/?A\b|NOT APPLICABLE"))
+    return sum(bool(re.search(pattern, text)) for pattern in named)
+
+
+def _boxed_choice(form: Form, words: list[Word], parse: Callable[[list[Word]], values.Read[Any]]
+                  ) -> values.Read[Any] | None:
+    """The answer of a row of check boxes, each before its option's words: the option after the one box
+    clearly crossed while every other is clearly empty; in doubt (no value) when that is not clear. None
+    when the value holds fewer than two boxes (not a choice in boxes)."""
+    if not words:
+        return None
+    top = min(w.top for w in words) - form.char_h / 3
+    bottom = max(w.top + w.height for w in words) + form.char_h / 3
+    boxes = form.boxes(words[0].left - 2 * form.char_h, top, words[-1].left + words[-1].width, bottom)
+    if len(boxes) < 2:
+        return None
+    crossed = [i for i, box in enumerate(boxes) if box.fill >= BOX_CROSSED]
+    if len(crossed) != 1 or any(box.fill > BOX_EMPTY for i, box in enumerate(boxes) if i != crossed[0]):
+        return values.Read(None, 0.0, False)
+    options = []
+    for index, box in enumerate(boxes):
+        until = boxes[index + 1].left if index + 1 < len(boxes) else float("inf")
+        options.append(parse([w for w in words if w.left + w.width > box.right and w.left < until]))
+    read = options[crossed[0]]
+    # The choice is the ink's. Its words are sure when every box's words name an option and no two the same
+    # ("Yes", "No", "N/A" read as such, however faint): a misread word would have to make another option.
+    named = [o.value for o in options]
+    told_apart = None not in named and len(set(named)) == len(named)
+    return values.Read(read.value, max(read.conf, values.CONF_OK) if told_apart else read.conf, read.ok, read.word)
+
+
+def _store_choice(cmn: Cmn, test: OxygenTest, path: str, value: Any) -> None:
+    if path == "test.condition":
+        test.condition = value
+    else:
+        setattr(cmn, path, value)
 
 
 def _lists(r: Any, cmn: Cmn, hcpcs: list[values.Read[str]], icd10: list[values.Read[str]]) -> None:
@@ -299,16 +460,35 @@ def _signature(r: Any, form: Form, cmn: Cmn, line: list[Word], text: str, seen: 
     and its date; True when the row was one."""
     signed, unsigned = _E_SIGNED.search(text), _UNSIGNED.search(text)
     dated = _SIGNED_DATE.search(text)
-    if not (signed or unsigned or dated):
+    inked = _INKED_SIGNATURE.match(text)
+    if not (signed or unsigned or dated or inked):
         return False
     if signed or unsigned:
         seen["signature"] = seen.get("signature", 0) + 1
         if signed and unsigned:
             r.review.append("signature_present")
         cmn.signature_present = bool(signed) and not unsigned
+    elif inked:
+        # A signature line's label under its rule: the hand's ink is on the rule above it, up to the next
+        # label on the row (the date's), however that label is worded.
+        seen["signature"] = seen.get("signature", 0) + 1
+        cells = cells_of(form, line)
+        stop = cells[1][0].left if len(cells) > 1 else line[0].left + 20 * form.char_h
+        top = min(w.top for w in line)
+        ratio = form.signature_ink(line[0].left, top - 2.5 * form.char_h, stop - form.char_h, top)
+        cmn.signature_present = ratio > values.SIGNATURE_INK
+        if values.SIGNATURE_INK_DOUBT[0] < ratio < values.SIGNATURE_INK_DOUBT[1]:
+            r.review.append("signature_present")
     if dated:
-        # The date after its label on the row ("Date signed: Nov 07, 2026"), or none written there.
+        # The date after its label on the row ("Date signed: Nov 07, 2026"); or, under a line to write on,
+        # the date written on the line above the label.
         words = [w for w in line if w.left > _label_right(form, line, dated.end(), text)]
+        if not words and inked:
+            cells = cells_of(form, line)
+            label_left = cells[-1][0].left
+            number = next(i for i, ln in enumerate(form.lines) if ln is line)
+            words = [w for w in (form.lines[number - 1] if number else [])
+                     if w.left >= label_left - 2 * form.char_h and w.top > min(x.top for x in line) - 3 * form.char_h]
         if words:
             r.confirm("signature_date", by_meaning.long_date_in(words), r.cell_of(*words, grow=0.5), by_meaning.long_date_in,
                       lambda v: setattr(cmn, "signature_date", v), required=False)

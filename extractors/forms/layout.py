@@ -46,6 +46,8 @@ _MARGIN = 20  # white pixels around a cell read on its own
 _ENLARGED = 1.5  # the third rendering of a cell read again (see `Form.reread`)
 GREY, CLEARED, ENLARGED, SPACED = range(4)  # the renderings of a cell read again, in `Form.reread`'s order
 BOX_EDGE = 0.85  # a box's side is a column inked over at least this share of the tallest one in the band
+BOX_CROSSED = 0.3  # an X fills about 0.6 of a box's inside, a check mark less
+BOX_EMPTY = 0.08   # an empty box's inside, after the despeckle, is paper but for a stray speck
 
 
 def _components(ink: np.ndarray) -> list[np.ndarray]:

@@ -50,6 +50,10 @@ def date_in(words: list[Word]) -> Read[dt.date]:
         # "_11/10/2026": a date written on its line keeps a piece of the line.
         text = fix_word(word.text).strip(".,;:)(_~|")
         candidate = text if re.fullmatch(r"\d\d/\d\d/\d{4}", text) else text.translate(_TO_DIGIT)
+        if iso := re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", candidate):  # year first, as web forms print it
+            exact = candidate == text
+            candidate = f"{iso[2]}/{iso[3]}/{iso[1]}"
+            text = candidate if exact else text  # a lookalike read as a digit stays a guess
         if re.fullmatch(r"\d\d/\d\d/\d{4}", candidate):
             month, day, year = (int(x) for x in candidate.split("/"))
             try:
@@ -179,6 +183,8 @@ def settled(first: Read[T], again: list[Read[T]], constrained: Read[T] | None = 
     read = by_reads(first, again, constrained, glyphs, spaced, spaced_glyphs)
     if read.sure and _objected_by_the_limited_read(read, first, again, constrained):
         return Read(read.value, CONF_OK - 1, read.ok, read.word, read.guessed)
+    if read.sure and _only_weak_alike_reads(read, first, again, constrained, spaced):
+        return Read(read.value, CONF_OK - 1, read.ok, read.word, read.guessed)
     if read.sure:
         return read
     return _dotted_zeros_outvoted(first, again, glyphs, (constrained, spaced, spaced_glyphs)) or read
@@ -192,6 +198,20 @@ def _objected_by_the_limited_read(read: Read[T], first: Read[T], again: list[Rea
     if constrained is None or constrained.value is None or not constrained.ok or constrained.value == read.value:
         return False
     return max((r.conf for r in (first, *again) if r.value == read.value and r.ok), default=0.0) < CONF_OK
+
+
+def _only_weak_alike_reads(read: Read[T], first: Read[T], again: list[Read[T]], constrained: Read[T] | None,
+                           spaced: Read[T] | None) -> bool:
+    """No read of the whole cell fairly sure, and both witnesses apart (the alphabet-limited read, the glyphs
+    set apart) asked and neither reading anything that passes: renderings of one faxed cell may all take a
+    serif 9 for a 5 alike, glyph by glyph too ("6JU5..." at 41 to 55, glyphs at 80, for "6JU9..."), and a
+    vote of weak reads of one image that nothing else could read is no proof. (Where no witness was asked,
+    the vote stands as `by_reads` says.)"""
+    if constrained is None or spaced is None:
+        return False
+    witnesses = [w for w in (constrained, spaced) if w.value is not None and w.ok]
+    best = max((r.conf for r in (first, *again) if r.value == read.value and r.ok), default=0.0)
+    return not witnesses and best < CONF_OK
 
 
 def _zeros_read_otherwise(value: str, other: str) -> bool:

@@ -39,8 +39,8 @@ def _d(value: Any) -> str:
     return day.strftime("%m/%d/%Y")
 
 
-FAMILIES = {"cmn": ("office", "ehr", "portal", "grid"), "swo": ("office", "letter")}
-HELD_OUT = {"swo": "letter", "cmn": "grid"}
+FAMILIES = {"cmn": ("office", "ehr", "portal", "grid", "billing"), "swo": ("office", "letter")}
+HELD_OUT = {"swo": "letter", "cmn": "billing"}
 
 
 def family_of(doc_type: str, fields: dict[str, Any]) -> str:
@@ -400,7 +400,9 @@ def _choices(p: scan.Page, x: float, y: float, options: list[tuple[str, bool]]) 
 def cmn_grid(f: dict[str, Any], rng: random.Random, dpi: int = scan.DPI) -> Image.Image:
     """CMS-484 as a web ordering form prints it: two columns of boxed fields with the label small above each
     value, ISO dates, check boxes with words for the answers ("Yes", "No", "N/A"), a condensed face, ink
-    signed on a rule. Drawn after the readers and kept out of their tuning (HELD_OUT)."""
+    signed on a rule. Held out of the readers' tuning until its first contact was measured (12.5% of fields
+    right, 7% silent: fixed at once), then read by meaning (2026-12-05, fourth session): labels above their
+    values, check boxes before their words, a signature over the label under its rule."""
     patient, physician, test = f["patient"], f["physician"], f["test"]
     iso = lambda v: (v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v))).isoformat() if v else ""  # noqa: E731
     p = scan.Page(dpi)
@@ -460,6 +462,77 @@ def cmn_grid(f: dict[str, Any], rng: random.Random, dpi: int = scan.DPI) -> Imag
     if f["signature_date"]:
         p.text(346, y - 14, iso(f["signature_date"]), 10, condensed=True)
     p.text(340, y + 4, "Date signed", 7, condensed=True)
+    return p.image
+
+
+def _yy(value: Any) -> str:
+    """A date as a billing program prints it: MM/DD/YY."""
+    if not value:
+        return "  /  /  "
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    return f"{day:%m/%d/%y}"
+
+
+def cmn_billing(f: dict[str, Any], rng: random.Random, dpi: int = scan.DPI) -> Image.Image:
+    """CMS-484 as the supplier's DME billing program prints it to fax to the office for a signature: a
+    typewriter face in capitals, two "LABEL: VALUE" pairs to a row, two-digit years, the codes with their
+    modifiers ("E1390-RR"), the diagnoses on one row after "DX", Section B's questions behind dotted
+    leaders with a letter or a number for the answer, ink signed over a rule. Drawn before anything was
+    changed for it and kept out of the readers' tuning (HELD_OUT)."""
+    patient, physician, test = f["patient"], f["physician"], f["test"]
+    p = scan.Page(dpi)
+    size = 8.6
+
+    def row(y: float, left: str, right: str = "") -> None:
+        p.text(36, y, left.upper(), size, mono=True)
+        if right:
+            p.text(318, y, right.upper(), size, mono=True)
+
+    p.text(36, 30, "CERTIFICATE OF MEDICAL NECESSITY - OXYGEN (CMS-484)", 10, mono=True, bold=True)
+    p.text(36, 44, f"PRINTED {_yy(f['initial_date'])} BY {f['supplier']['name'].upper()}  FORM CMN-OXY", 7, mono=True)
+    p.line(36, 56, 576, 56, width=1)
+    cert = {"initial": "INITIAL", "revised": "REVISED", "recertification": "RECERT"}[f["certification_type"]]
+    cert_date = f["initial_date"] if f["certification_type"] == "initial" else (
+        f["revised_date"] or f["recertification_date"])
+    y = 66
+    for left, right in (
+            (f"CERT TYPE: {cert} {_yy(cert_date)}", f"HCPCS: {', '.join(c + '-RR' for c in f['hcpcs'])}"),
+            (f"PATIENT: {patient['name']}", f"MBI: {patient['mbi']}"),
+            (f"DOB: {_yy(patient.get('dob'))}", f"POS: {f['place_of_service'] or ''}"),
+            (f"SUPPLIER: {f['supplier']['name']}", f"NSC: {f['supplier']['nsc']}"),
+            (f"PHYSICIAN: {physician['name']}", f"NPI: {physician['npi'] or ''}"),
+            (f"DX: {', '.join(f['icd10'])}", f"EST LENGTH OF NEED: {'' if f['length_of_need_months'] is None else f['length_of_need_months']} MO")):
+        row(y, left, right)
+        y += 15
+    y += 6
+    p.line(36, y, 576, y, width=1)
+    y += 8
+    p.text(36, y, "SECTION B - ANSWERS (Y=YES N=NO D=DOES NOT APPLY)", size, mono=True, bold=True)
+    y += 16
+    condition = {"rest": "1-REST", "exercise": "2-EXERCISE", "sleep": "3-SLEEP"}.get(test["condition"] or "", "")
+    answers = [
+        ("1A ARTERIAL PO2 (MM HG)", "" if test["pao2_mmhg"] is None else str(test["pao2_mmhg"])),
+        ("1B OXYGEN SATURATION (%)", "" if test["sao2_percent"] is None else str(test["sao2_percent"])),
+        ("1C TEST DATE", _yy(test["date"])),
+        ("2  TEST CIRCUMSTANCE (1,2,3)", str(f["q2_circumstance"] or "")),
+        ("3  TEST CONDITION", condition),
+        ("4  PORTABLE IN THE HOME", f["portable"] or ""),
+        ("5  MAX FLOW RATE (LPM)", str(f["flow_rate_lpm"] or "")),
+        ("7  DEPENDENT EDEMA / CHF", f["q7_edema"] or ""),
+        ("8  COR PULMONALE / PULM HTN", f["q8_cor_pulmonale"] or ""),
+        ("9  HEMATOCRIT > 56%", f["q9_hematocrit"] or ""),
+    ]
+    for question, answer in answers:
+        p.text(40, y, f"{question} {'.' * (40 - len(question))} {answer}", size, mono=True)
+        y += 14
+    y += 30
+    p.line(40, y, 300, y, width=2)
+    if f["signature_present"]:
+        p.signature(60, y - 14, rng)
+    p.text(40, y + 4, "PHYSICIAN SIGNATURE", 7, mono=True)
+    p.text(340, y - 12, _yy(f["signature_date"]) if f["signature_date"] else "", size, mono=True)
+    p.line(340, y, 480, y, width=2)
+    p.text(340, y + 4, "DATE", 7, mono=True)
     return p.image
 
 
@@ -534,6 +607,7 @@ def render(document: dict[str, Any], fields: dict[str, Any], dpi: int = scan.DPI
     prints it as another office would (a test's document kept in the family it was found in)."""
     rng = random.Random(document["noise_seed"])
     drawers = {("cmn", "office"): cmn_page, ("cmn", "ehr"): cmn_page_ehr, ("cmn", "portal"): cmn_portal, ("cmn", "grid"): cmn_grid,
+               ("cmn", "billing"): cmn_billing,
                ("swo", "office"): swo_page, ("swo", "letter"): swo_letter}
     form = drawers[document["doc_type"], family or family_of(document["doc_type"], fields)](fields, rng, dpi)
     pages = [cover_page(document, rng, dpi), form] if rng.random() < 0.3 else [form]

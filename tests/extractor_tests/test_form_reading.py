@@ -90,6 +90,19 @@ def test_three_rereads_outvote_low_confidence_when_nothing_says_otherwise() -> N
     assert settled.value == "8N32TF7QQ76" and settled.sure
 
 
+def test_weak_reads_alike_that_no_witness_apart_could_read_stay_in_doubt() -> None:
+    # A serif 9 read as 5 in every rendering, glyph by glyph too, while the alphabet-limited read and the
+    # glyphs set apart read nothing that passes: the agreement of one image's weak reads is no proof.
+    first, again = _read("6JU5HC0YY55", 44), [_read("6JU5HC0YY55", c) for c in (55, 55, 41)]
+    glyphs = [_read("6JU5HC0YY55", 80)] * 3
+    asked = values.settled(first, again, values.nothing(), glyphs, values.nothing(), values.nothing())
+    assert asked.value == "6JU5HC0YY55" and not asked.sure
+    # One witness that reads it alike, or one fairly sure read, and the vote stands.
+    assert values.settled(first, again, _read("6JU5HC0YY55", 60), glyphs, values.nothing(), values.nothing()).sure
+    assert values.settled(first, [*again[:2], _read("6JU5HC0YY55", 88)], values.nothing(), glyphs,
+                          values.nothing(), values.nothing()).sure
+
+
 def test_a_vote_of_weak_reads_stays_unsure() -> None:
     # Three weak reads of the same shapes (a 9 taken for an O each time, turned into a 0) prove little.
     page = values.mbi_in([_word("8VCOKF4RMS6", 38)])

@@ -213,10 +213,10 @@ def tokens_revoke(name: str) -> None:
 @main.command()
 @click.option("--host", help="Default HME_HOST (127.0.0.1).")
 @click.option("--port", type=int, help="Default HME_PORT (8400).")
-@click.option("--workers", type=int, help="Server processes (default: one per core).")
-@click.option("--threads", type=int, default=8, show_default=True, help="Threads per process.")
+@click.option("--workers", type=int, help="Server processes (default: two per core).")
+@click.option("--threads", type=int, help="Threads per process (default: 2; 8 on SQLite, one process).")
 @_fail_on_queue_error
-def serve(host: str | None, port: int | None, workers: int | None, threads: int) -> None:
+def serve(host: str | None, port: int | None, workers: int | None, threads: int | None) -> None:
     """Run the queue server (gunicorn, several processes) until interrupted."""
     import os
 
@@ -227,10 +227,14 @@ def serve(host: str | None, port: int | None, workers: int | None, threads: int)
     if migrate.current_revision(config.database_url) != migrate.head_revision():
         raise click.ClickException("the database is not at the latest migration; run `hme-rpa db upgrade`")
     host, port = host or config.server_host, port or config.server_port
-    workers = workers or os.cpu_count() or 2
+    # Two processes of two threads per core: Python holds one thread of a process at a time, so more processes
+    # and fewer threads serve more clicks (bench/queue_load.py, 2 cores: 4 x 2 131-135 next+resolve/s, 2 x 8 117).
+    workers = workers or 2 * (os.cpu_count() or 1)
     if config.is_sqlite and workers > 1:
-        # SQLite takes one writer at a time; more processes only queue on its lock.
+        # SQLite takes one writer at a time; more processes only queue on its lock. Its one process keeps
+        # threads enough that a slow page (a preview being drawn) does not hold up the rest.
         workers = 1
+    threads = threads or (8 if config.is_sqlite else 2)
     click.echo(f"queue server on http://{host}:{port}/ ({workers} process(es) x {threads} threads; Ctrl-C stops it)")
     run_server(config, host=host, port=port, workers=workers, threads=threads)
 

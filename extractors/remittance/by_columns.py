@@ -559,6 +559,8 @@ class _Reading:
         claim = self.claim
         assert claim is not None
         text = _plain(row.text)
+        spelled = _SPELLED_DATE.match(row.text)
+        mended_month = spelled is not None and date_of(spelled.group()) is None and _month_mended(spelled) is not None
         if (match := _REMARKS.match(text)) and claim.lines:
             codes = match["codes"].split()
             claim.lines[-1].remarks.extend(codes)
@@ -570,7 +572,11 @@ class _Reading:
             return self._claim_totals(row)
         first, _, rest = text.partition(" ")
         if date_of(first) or _RANGE.match(first) or (self.table and _DATE_SHAPE.match(first)):
-            return self._service_line(row, text)
+            read = self._service_line(row, text)
+            if mended_month:  # "Qct 26, 2026": the date the month's lookalike gives, in doubt
+                self.trust.review.append(f"claims.{len(self.remit.claims) - 1}.lines.{len(claim.lines) - 1}"
+                                         ".service_date")
+            return read
         second = rest.split(" ", 1)[0]
         # A line number's zero read as a lookalike ("@1", "O01") before the dates is a line number all the same.
         if _LINE_NUMBER.fullmatch(first.translate(DIGIT_LOOKALIKES).replace("©", "0")) and (date_of(second) or _RANGE.match(second)
@@ -949,10 +955,23 @@ def _plain(text: str) -> str:
     """A claim's row in the shapes the reader knows, every character where it was (so confidences keep their
     place): a date spelled out at its start as ISO ("Oct 01, 2026" as "2026-10-01  "), a code joined to its
     modifiers by hyphens apart ("E1390-RR-KX" as "E1390 RR KX"), a slash between adjustments blanked."""
-    if (spelled := _SPELLED_DATE.match(text)) and (day := date_of(spelled.group())):
+    if (spelled := _SPELLED_DATE.match(text)) and (day := date_of(spelled.group()) or _month_mended(spelled)):
         text = day.isoformat().ljust(spelled.end()) + text[spelled.end():]
     text = _JOINED_CODE.sub(lambda m: m.group().replace("-", " "), text)
     return _LONE_SLASH.sub(" ", _signed(text))
+
+
+def _month_mended(spelled: re.Match[str]) -> dt.date | None:
+    """A spelled date whose month's O OCR read as a lookalike ("Qct 26, 2026"): the one month it can be."""
+    mon = spelled["mon"].upper()
+    candidates = {name for name in _MONTHS if len(name) == len(mon) and all(
+        a == b or (b == "O" and a in "QD0@©") for a, b in zip(mon, name))}
+    if len(candidates) != 1 or mon in _MONTHS:
+        return None
+    try:
+        return dt.date(int(spelled["y"]), _MONTHS[candidates.pop()], int(spelled["d"]))
+    except ValueError:
+        return None
 
 
 def _signed(text: str) -> str:

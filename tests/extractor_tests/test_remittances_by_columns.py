@@ -478,3 +478,18 @@ def test_columns_and_their_detail_rows_that_disagree_are_in_doubt() -> None:
     damaged[5] = "PAID  LC-20261002-01   DE LA CRUZ, MARIA ELENA   LCX1002   100001-1   EXTRA-9"
     remit, _, review = by_columns.parse(Line.plain(text) for text in damaged)
     assert {"claims.0.member_id", "claims.0.account_number", "claims.0.payer_claim_number"} <= set(review)
+
+
+def test_a_spelled_month_whose_o_was_misread_is_that_month_in_doubt() -> None:
+    summary = ["PAYMENT SUMMARY FOR SUMMIT HOME MEDICAL SUPPLY (NPI 1234567893)",
+               "Remittance 329881792 dated Nov 19, 2026 for $245.00 (check)",
+               "Acct 220684-1 ADEYEMI, DEBORAH Member BRX779496582 Claim BR77040718293",
+               "Date Service Qty Charged Allowed Deductible Coinsurance Paid Adjustment Detail",
+               "Qct 24, 2026 E0439-RR 1 $245.00 $168.57 $0.00 $25.00 $143.57 CO45 $76.43 / PR3 $25.00",
+               "Total of this remittance $245.00"]
+    remit, _, review = by_columns.parse(Line.plain(text) for text in summary)
+    assert remit.claims[0].lines[0].service_date == dt.date(2026, 10, 24)
+    assert "claims.0.lines.0.service_date" in review
+    summary[4] = summary[4].replace("Qct", "Xyz")  # no month it can be: not a service line
+    remit, _, review = by_columns.parse(Line.plain(text) for text in summary)
+    assert not remit.claims[0].lines and "claims.0" in review

@@ -195,6 +195,8 @@ _NONE = re.compile(r"^(?:NONE|NO PROVIDER ADJUSTMENTS\b.*)$", re.I)
 _DOTTED_SURE = 95.0
 _SPECKED_AMOUNT = re.compile(r"(\d\.\d\d)\d(?!\S)")
 _LINE_NUMBER = re.compile(r"\d{1,3}")
+# A line number's digits as OCR may read them ("O1", "@1", "OL", "Ql"): only where a date follows.
+_LINE_NO_LOOKALIKES = str.maketrans({**{c: "0" for c in "OoQD@©"}, **{c: "1" for c in "lLIi|"}})
 _PAGE = re.compile(r"^Page \d+ of \d+$", re.I)
 _RULE = re.compile(r"^[-_—=]{10,}$")
 
@@ -579,7 +581,7 @@ class _Reading:
             return read
         second = rest.split(" ", 1)[0]
         # A line number's zero read as a lookalike ("@1", "O01") before the dates is a line number all the same.
-        if _LINE_NUMBER.fullmatch(first.translate(DIGIT_LOOKALIKES).replace("©", "0")) and (date_of(second) or _RANGE.match(second)
+        if _LINE_NUMBER.fullmatch(first.translate(_LINE_NO_LOOKALIKES)) and (date_of(second) or _RANGE.match(second)
                                                or (self.table and _DATE_SHAPE.match(second))):
             return self._service_line(row, text, numbered=True)  # a line-number column before the dates
         # An adjustment carried to a row of its own; on a scan its amount may end in a speck read as a digit

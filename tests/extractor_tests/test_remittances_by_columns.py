@@ -493,3 +493,11 @@ def test_a_spelled_month_whose_o_was_misread_is_that_month_in_doubt() -> None:
     summary[4] = summary[4].replace("Qct", "Xyz")  # no month it can be: not a service line
     remit, _, review = by_columns.parse(Line.plain(text) for text in summary)
     assert not remit.claims[0].lines and "claims.0" in review
+
+
+def test_a_line_number_ocr_read_as_letters_before_a_date_is_a_line_number() -> None:
+    scanned = list(COUNTY_PROGRAM)
+    scanned[6] = scanned[6].replace("01  09/10/26", "OL  09/10/26")  # "01" read as "OL"
+    scanned[11] = scanned[11].replace("01  09/14/26", "Ql  09/14/26")
+    remit, _, review = by_columns.parse(Line.plain(text) for text in scanned)
+    assert [len(c.lines) for c in remit.claims] == [2, 1, 1] and review == []

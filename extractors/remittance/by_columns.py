@@ -561,8 +561,9 @@ class _Reading:
         claim = self.claim
         assert claim is not None
         text = _plain(row.text)
+        # A spelled date `_plain` could read only by mending its month ("Qct"): the line it opens is in doubt.
         spelled = _SPELLED_DATE.match(row.text)
-        mended_month = spelled is not None and date_of(spelled.group()) is None and _month_mended(spelled) is not None
+        mended_month = spelled is not None and date_of(spelled.group()) is None
         if (match := _REMARKS.match(text)) and claim.lines:
             codes = match["codes"].split()
             claim.lines[-1].remarks.extend(codes)
@@ -767,10 +768,9 @@ class _Reading:
                 continue
             low = max((i for i in found[:n] if i is not None), default=-1) + 1
             high = min((i for i in found[n + 1:] if i is not None), default=len(columns))
-            between = [i for i in range(low, high)]
-            role = columns[between[0]] if len(between) == 1 else None
+            role = columns[low] if high - low == 1 else None
             out.append(role)
-            attr = {"billed": "billed", "allowed": "allowed", "paid": "paid"}.get(role or "", "paid")
+            attr = role if role in ("billed", "allowed") else "paid"  # the claim's total in doubt
             self.trust.review.append(f"claims.{len(self.remit.claims) - 1}.{attr}")
             if role is not None:
                 self.from_lines.add(role)
@@ -1101,10 +1101,7 @@ def _out_of_shape(claims: list[RemittanceClaim], attr: str) -> list[int]:
 
 def _column_sum(claim: RemittanceClaim, role: str) -> Decimal:
     """What the claim's lines hold in one amount column, summed."""
-    attr = {"billed": "billed", "allowed": "allowed", "deductible": "deductible", "paid": "paid"}.get(role)
-    if attr is None:  # the patient's share, in whichever column the table prints it
-        return sum((line.coinsurance for line in claim.lines), Decimal("0.00"))
-    return sum((getattr(line, attr) for line in claim.lines), Decimal("0.00"))
+    return sum((getattr(line, _FIELD_OF.get(role, role)) for line in claim.lines), Decimal("0.00"))
 
 
 def _patient_share(claim: RemittanceClaim) -> Decimal:

@@ -80,11 +80,9 @@ def _text(words: list[Word]) -> str:
 def split_row(form: Form, line: list[Word]) -> tuple[list[Word], list[Word]]:
     """A row's label and its value: the words before the first wide gap (the value column's edge; a question
     may hold a colon of its own), or else up to a word ending in a colon; all label when neither."""
-    # A speck in the gap ("... failure? = No") is no word: the gap is measured between words.
-    words = [w for w in line if re.search(r"[A-Za-z0-9]", w.text)]
-    for index, word in enumerate(words[:-1]):
-        if words[index + 1].left - (word.left + word.width) > 2.2 * form.char_h:
-            return words[:index + 1], words[index + 1:]
+    cells = cells_of(form, line)
+    if len(cells) > 1:
+        return cells[0], [word for cell in cells[1:] for word in cell]
     for index, word in enumerate(line[:-1]):
         if word.text.endswith(":"):
             return line[:index + 1], line[index + 1:]
@@ -92,7 +90,8 @@ def split_row(form: Form, line: list[Word]) -> tuple[list[Word], list[Word]]:
 
 
 def cells_of(form: Form, line: list[Word]) -> list[list[Word]]:
-    """A row's words in cells, split at every wide gap (specks left out)."""
+    """A row's words in cells, split at every wide gap (the value column's edge, a web form's next box). A
+    speck in a gap ("... failure? = No") is no word: the gap is measured between words."""
     words = [w for w in line if re.search(r"[A-Za-z0-9]", w.text)]
     cells: list[list[Word]] = []
     for word in words:

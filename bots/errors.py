@@ -67,6 +67,10 @@ class UnitStalled(ApplicationException):
     """A unit made no progress for longer than its watchdog allows (a wait that would never end)."""
 
 
+class LeaseLost(ApplicationException):
+    """The unit's lease ran out while it was worked and another runner leased it: this one stops and leaves it."""
+
+
 class UnitIncomplete(BotError):
     """A unit failed part-way after some of its work was done: `filings` are the queue items the done part
     implies (a posted claim's denial), filed with the failure so that none is lost."""

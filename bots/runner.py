@@ -24,14 +24,14 @@ import socket
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable
 
 from playwright.async_api import Browser
 
 from hme_rpa.config import Config
 from queue_client import QueueClient
 
-from .errors import BotError, BusinessException, LoginRefused, PasswordExpired, PortalDown, UnitIncomplete
+from .errors import BotError, BusinessException, LeaseLost, LoginRefused, PasswordExpired, PortalDown, UnitIncomplete
 from .portals.base import PortalSession
 from .portals.bluriver import BlueRiverSession
 from .portals.faxvault import FaxVaultSession
@@ -43,6 +43,7 @@ from .robots.base import Filing, NightContext, Outcome, Robot, Worker, add_total
 from .runtime.browser import launch
 from .runtime.checkpoints import Checkpoints, RunStatus, Unit, UnitStatus
 from .runtime.guard import Policy, PortalGuard, RetriesExhausted
+from .runtime.kept import discard, kept_count, sweep
 from .runtime.pool import SessionPool
 from .runtime.vault import Vault
 from .runtime.watchdog import RunClock, watched
@@ -93,6 +94,7 @@ class Night:
         self.kinds: dict[str, int] = {}
         self.filed = 0
         self.work_dir = config.data_dir / "robots" / night.isoformat() / robot.name
+        self.units_dir = self.work_dir / "units"  # each unit's work kept across the runner's lives (runtime/kept.py)
         self.done = 0
         self.total = 0
         self.limit: int | None = None
@@ -169,7 +171,7 @@ class Night:
         await asyncio.to_thread(self.checkpoints.mark_planned, len(units))
 
     def context(self, executor: ProcessPoolExecutor) -> NightContext:
-        return NightContext(self.night, self.checkpoints, executor, self.work_dir / "tmp")
+        return NightContext(self.night, self.checkpoints, executor, self.work_dir / "tmp", self.units_dir)
 
     async def work(self, worker: Worker, ctx: NightContext) -> None:
         while True:
@@ -180,13 +182,19 @@ class Night:
             unit = await asyncio.to_thread(self.checkpoints.lease_next, set(self.down))
             if unit is None:
                 return
+            await self._credit_kept_work(unit)
             if unit.attempts > self.checkpoints.max_attempts:
                 await self._failed(unit, worker, BotError(f"gave up after {unit.attempts - 1} attempts (runner "
                                                           f"restarted or crashed on this unit each time)"))
                 continue
             try:
                 async with watched(self.stall, self.clock):
-                    outcome = await self.robot.work(ctx, worker, unit)
+                    outcome = await self._holding(unit, self.robot.work(ctx, worker, unit))
+            except LeaseLost as exc:
+                # Another runner has the unit now (this one was cut off from the server longer than a lease):
+                # it finishes it, from the progress saved; nothing here is filed or finished.
+                log.warning("%s unit %s: %s", self.robot.name, unit.id, exc)
+                continue
             except BusinessException as exc:
                 outcome = Outcome(filings=[Filing(exc.item)])
             except UnitIncomplete as exc:
@@ -217,7 +225,42 @@ class Night:
             status = UnitStatus.EXCEPTION if outcome.filings else UnitStatus.DONE
             unit.result["outcome"] = {"filed": [f.item["idempotency_key"] for f in outcome.filings]}
             await asyncio.to_thread(self.checkpoints.finish, unit, status)
+            discard(self.units_dir / str(unit.id))
             await self._tick(status)
+
+    async def _credit_kept_work(self, unit: Unit) -> None:
+        """A runner's death counts against the unit it was working only when the unit kept nothing new in that
+        life: a long read cut off again and again still moves forward (its page reads are kept), while a unit
+        that brings the runner down at the same point each time reaches the attempts bound."""
+        if unit.attempts <= 1:
+            return
+        kept = kept_count(self.units_dir / str(unit.id))
+        if kept > int(unit.result.get("kept", 0)):
+            unit.result["kept"] = kept
+            await asyncio.to_thread(self.checkpoints.save, unit)  # progress: the server counts attempts anew
+            unit.attempts = 1
+
+    async def _holding(self, unit: Unit, work: Awaitable[Outcome]) -> Outcome:
+        """The unit's work, its lease kept while it runs: a read longer than the lease (a large scan queued
+        behind others' OCR) must not let another worker lease the unit and work it at the same time. A lease
+        found lost stops the work (LeaseLost); its steps are safe to stop."""
+        task = asyncio.ensure_future(work)
+        try:
+            while True:
+                done, _ = await asyncio.wait({task}, timeout=self.checkpoints.lease_seconds / 3)
+                if done:
+                    return task.result()
+                try:
+                    held = await asyncio.to_thread(self.checkpoints.extend, unit)
+                except Exception as exc:  # the server out of reach a moment: the lease still has time
+                    log.warning("%s unit %s: lease not extended: %s", self.robot.name, unit.id, type(exc).__name__)
+                    continue
+                if not held:
+                    raise LeaseLost(f"the lease of unit {unit.key} ran out and another runner has it")
+        finally:
+            if not task.done():
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
 
     async def _failed(self, unit: Unit, worker: Worker, exc: BaseException, done: str = "") -> None:
         await self.file([Filing({
@@ -228,6 +271,7 @@ class Night:
             _evidence(worker, exc))])
         unit.result["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
         await asyncio.to_thread(self.checkpoints.finish, unit, UnitStatus.FAILED)
+        discard(self.units_dir / str(unit.id))
         await self._tick(UnitStatus.FAILED)
 
     def run_counts(self) -> dict[str, int]:
@@ -344,6 +388,7 @@ async def run_robot(config: Config, robot_name: str, *, night: dt.date, contexts
                        for p, n in sessions.items()))
     state.limit = limit
     cp = state.checkpoints
+    sweep(config.data_dir / "robots", robot.name, night)
     run_id = await asyncio.to_thread(cp.start_run)
     await asyncio.to_thread(cp.reclaim_own_leases)
     status, error = RunStatus.FINISHED, ""

@@ -12,6 +12,7 @@ runs in its own process, as the command did, so a crash or a hang in the library
 from __future__ import annotations
 
 import atexit
+import hashlib
 import json
 import os
 import select
@@ -20,8 +21,9 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 from PIL import Image
@@ -129,6 +131,42 @@ def _close() -> None:
 atexit.register(_close)
 
 
+# Where this process keeps its reads while a caller asks (`reads_kept_in`); None: nothing kept.
+_kept: Path | None = None
+
+
+@contextmanager
+def reads_kept_in(folder: Path | None) -> Iterator[None]:
+    """Within the block, each read is kept in `folder`, and the same image read the same way is answered from
+    there: a document whose reading was cut off (its runner killed) is read again only from where it stopped.
+    Tesseract answers the same pixels and settings with the same text, so a kept read is the read."""
+    global _kept
+    before, _kept = _kept, folder
+    try:
+        yield
+    finally:
+        _kept = before
+
+
+def _kept_read(key: str) -> str | None:
+    if _kept is None:
+        return None
+    try:
+        return (_kept / key).read_text()
+    except (FileNotFoundError, UnicodeDecodeError):
+        return None
+
+
+def _keep_read(key: str, text: str) -> None:
+    if _kept is None:
+        return
+    _kept.mkdir(parents=True, exist_ok=True, mode=0o700)
+    temporary = _kept / f".{key}.{os.getpid()}.part"
+    with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
+        out.write(text)
+    os.replace(temporary, _kept / key)  # whole or not at all: a kill mid-write leaves only the part file
+
+
 def recognize(image: Image.Image, *, psm: int, dpi: int, output: str = "tsv", timeout: float = 120,
               **settings: str) -> str:
     """Tesseract's TSV (or hOCR, `output="hocr"`) for a 1-bit or grey image; `settings` override DEFAULTS."""
@@ -143,7 +181,15 @@ def recognize(image: Image.Image, *, psm: int, dpi: int, output: str = "tsv", ti
                "bytes_per_line": (image.width + 7) // 8 if image.mode == "1" else image.width}
     # PIL packs a 1-bit image a few pixels at a time (19 ms a page); numpy packs the same bytes at once.
     pixels = np.packbits(np.asarray(image), axis=1).tobytes() if image.mode == "1" else image.tobytes()
+    key = ""
+    if _kept is not None:
+        key = hashlib.sha256(json.dumps(request, sort_keys=True).encode() + pixels).hexdigest() + f".{output}"
+        if (kept := _kept_read(key)) is not None:
+            return kept
     with _lock:
         if _engine is None or not _engine.alive():
             _engine = _Engine()
-        return _engine.read(request, pixels, timeout)
+        text = _engine.read(request, pixels, timeout)
+    if key:
+        _keep_read(key, text)
+    return text

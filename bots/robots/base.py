@@ -102,6 +102,12 @@ class NightContext:
     checkpoints: Checkpoints
     executor: Executor
     work_dir: Path
+    # Where each unit's kept work lies (runtime/kept.py); None: nothing is kept (a test, a one-off read).
+    units_dir: Path | None = None
+
+    def kept(self, unit: Unit) -> Path | None:
+        """The unit's own folder of work kept across the runner's lives, or None."""
+        return None if self.units_dir is None else self.units_dir / str(unit.id)
 
     async def save(self, unit: Unit) -> None:
         await asyncio.to_thread(self.checkpoints.save, unit)

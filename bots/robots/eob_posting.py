@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import re
 from collections import defaultdict
 from decimal import Decimal
@@ -28,6 +29,7 @@ from ..errors import BillingRefused, BotError, DownloadDamaged, UnitIncomplete
 from ..payers import PAYERS, payer_named
 from ..portals.medibill import ClaimDetail, LineEntry, MediBillSession
 from ..runtime.checkpoints import Unit
+from ..runtime.kept import discard, write_atomically
 from .base import Attachment, Filing, NightContext, Outcome, Robot, Worker, add_totals
 from .evidence import RemittancePages
 from .extraction import extract_bytes
@@ -135,7 +137,7 @@ class EobPostingRobot(Robot):
         data = unit.data
         if data.get("type") == "correction":
             return await self._finish_correction(ctx, worker, unit)
-        pdf, document = await self._download(ctx, worker, data)
+        pdf, document = await self._read(ctx, worker, unit)
         attachment = Attachment(f"{'SPR' if data['payer'] == 'medicare' else 'EOB'}-{data['check']}.pdf", pdf, "document")
         check = data["check"]
         base_item = {"source": self.name, "payer": PAYERS[data["payer"]].name,
@@ -289,14 +291,32 @@ class EobPostingRobot(Robot):
                 worker.cache[f"open_claims:{payer}"] = index
         return index
 
-    async def _download(self, ctx: NightContext, worker: Worker, data: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
+    async def _read(self, ctx: NightContext, worker: Worker, unit: Unit) -> tuple[bytes, dict[str, Any]]:
+        """The remittance and the extractor's reading of it. Both are kept in the unit's folder as they come
+        (the download before it is read, each page's OCR as it is read, the reading at the end), so a runner
+        killed part-way resumes where it was: a large scan is not downloaded and read from the start by every
+        life of a runner restarted more often than the scan takes to read."""
+        kept = ctx.kept(unit)
+        if kept is not None and (kept / "remittance.pdf").is_file() and (kept / "reading.json").is_file():
+            return (kept / "remittance.pdf").read_bytes(), json.loads((kept / "reading.json").read_bytes())
         last: BotError | None = None
         for _ in range(3):
-            pdf, _kind = await worker[data["portal"]].download(data["href"])
+            if kept is not None and (kept / "remittance.pdf").is_file():
+                pdf = (kept / "remittance.pdf").read_bytes()
+            else:
+                pdf, _kind = await worker[unit.data["portal"]].download(unit.data["href"])
+                if kept is not None:
+                    write_atomically(kept / "remittance.pdf", pdf)
             try:
-                return pdf, await extract_bytes(ctx, pdf, ".pdf")
+                document = await extract_bytes(ctx, pdf, ".pdf", keep=None if kept is None else kept / "ocr")
             except DownloadDamaged as exc:  # corrupt bytes that still looked like a PDF: fetch again
+                if kept is not None:
+                    discard(kept)
                 last = exc
+                continue
+            if kept is not None:
+                write_atomically(kept / "reading.json", json.dumps(document).encode())
+            return pdf, document
         assert last is not None
         raise last
 

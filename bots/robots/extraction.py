@@ -41,13 +41,14 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(0)
 
 
-def _extract(path: str) -> dict[str, Any]:
+def _extract(path: str, keep: str = "") -> dict[str, Any]:
     # In a child process: import here so the parent does not pay for it per call.
-    from extractors import extract
+    from extractors import extract, tesseract
     from extractors.exceptions import UnknownDocumentType, UnreadableDocument
 
     try:
-        return {"ok": True, "document": extract(Path(path)).model_dump(mode="json")}
+        with tesseract.reads_kept_in(Path(keep) if keep else None):
+            return {"ok": True, "document": extract(Path(path)).model_dump(mode="json")}
     except UnknownDocumentType as exc:  # readable, but not a document we know: the caller decides
         return {"ok": True, "document": {"document_type": "unknown", "problems": [str(exc)], "review": [],
                                          "valid": False}}
@@ -55,13 +56,15 @@ def _extract(path: str) -> dict[str, Any]:
         return {"ok": False, "error": str(exc)}
 
 
-async def extract_bytes(ctx: NightContext, data: bytes, suffix: str) -> dict[str, Any]:
-    """The extractor's JSON for a downloaded document; a damaged file raises DownloadDamaged (download again)."""
+async def extract_bytes(ctx: NightContext, data: bytes, suffix: str, keep: Path | None = None) -> dict[str, Any]:
+    """The extractor's JSON for a downloaded document; a damaged file raises DownloadDamaged (download again).
+    `keep`: a folder where the page reads are kept, so that a reading cut off by a kill resumes there."""
     ctx.work_dir.mkdir(parents=True, exist_ok=True)
     path = ctx.work_dir / f"{hashlib.sha256(data).hexdigest()[:24]}{suffix}"
     path.write_bytes(data)
     try:
-        answer = await asyncio.get_running_loop().run_in_executor(ctx.executor, _extract, str(path))
+        answer = await asyncio.get_running_loop().run_in_executor(ctx.executor, _extract, str(path),
+                                                                    str(keep) if keep else "")
     finally:
         path.unlink(missing_ok=True)
     if not answer["ok"]:

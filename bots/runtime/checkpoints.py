@@ -85,6 +85,11 @@ class Checkpoints:
         """Not this unit's fault (its portal is down): back to pending without spending an attempt."""
         self._post(f"/units/{unit.id}/give-back", runner=self.runner)
 
+    def extend(self, unit: Unit) -> bool:
+        """Keep the lease of a unit still being worked; False when this runner no longer holds it."""
+        return bool(self._post(f"/units/{unit.id}/lease", runner=self.runner,
+                               lease_seconds=self.lease_seconds)["held"])
+
     def save(self, unit: Unit) -> None:
         """Keep part-way progress (claims of a remittance already posted) and extend the lease."""
         self._post(f"/units/{unit.id}/progress", runner=self.runner, result=unit.result,

@@ -7,12 +7,12 @@ from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
-from .schemas import (VISIBLE, AttachmentOut, BatchIn, BatchOut, CorrectionOut, CorrectionReportIn, ErrorOut, FinishedBeforeIn,
-                      ItemIn, ItemOut, ItemRef, LeaseIn, PlanIn, PlannedIn, ProgressIn, ReopenIn, RunIn, RunnerIn,
-                      RunUpdateIn, UnitFinishIn, UnitOut)
+from .schemas import (VISIBLE, AttachmentOut, BatchIn, BatchOut, CorrectionOut, CorrectionReportIn, ErrorOut, ExtendIn,
+                      FinishedBeforeIn, ItemIn, ItemOut, ItemRef, LeaseIn, PlanIn, PlannedIn, ProgressIn, ReopenIn,
+                      RunIn, RunnerIn, RunUpdateIn, UnitFinishIn, UnitOut)
 
 _INPUTS = (ItemIn, BatchIn, ReopenIn, RunIn, RunnerIn, RunUpdateIn, PlanIn, PlannedIn, FinishedBeforeIn, LeaseIn,
-           ProgressIn, UnitFinishIn, CorrectionReportIn)
+           ExtendIn, ProgressIn, UnitFinishIn, CorrectionReportIn)
 _MODELS = (*_INPUTS, ItemRef, BatchOut, ItemOut, AttachmentOut, ErrorOut, UnitOut, CorrectionOut)
 
 
@@ -174,6 +174,8 @@ def _robot_work() -> dict[str, Any]:
                                        "RunnerIn", obj),
         "/units/{unit_id}/give-back": post("Not the unit's fault: pending again, no attempt spent", unit, "RunnerIn",
                                            obj),
+        "/units/{unit_id}/lease": post("Keep the lease of a unit still being worked ('held': false when it was lost)",
+                                       unit, "ExtendIn", obj),
         "/units/{unit_id}/progress": post("Keep part-way progress and extend the lease", unit, "ProgressIn", obj),
         "/units/{unit_id}/finish": post("The unit is done, an exception, or failed", unit, "UnitFinishIn", obj),
     }

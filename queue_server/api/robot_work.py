@@ -15,7 +15,7 @@ from ..models import RobotRun, RobotUnit, RunStatus, UnitStatus
 from ..services.robot_work import NightLedger, Unit
 from . import bp
 from .routes import _json_body, _validated, token_required
-from .schemas import (FinishedBeforeIn, LeaseIn, PlanIn, PlannedIn, ProgressIn, RunIn, RunnerIn, RunUpdateIn,
+from .schemas import (ExtendIn, FinishedBeforeIn, LeaseIn, PlanIn, PlannedIn, ProgressIn, RunIn, RunnerIn, RunUpdateIn,
                       UnitFinishIn, UnitOut)
 
 ROBOT_NIGHT = "/robots/<robot>/nights/<night>"
@@ -153,6 +153,14 @@ def give_back(unit_id: int) -> Any:
     ledger, unit = _unit_ledger(unit_id, body.runner)
     ledger.give_back(unit)
     return jsonify({})
+
+
+@bp.post("/units/<id:unit_id>/lease")
+@token_required
+def extend_lease(unit_id: int) -> Any:
+    body: ExtendIn = _validated(ExtendIn, _json_body())
+    ledger, unit = _unit_ledger(unit_id, body.runner, body.lease_seconds)
+    return jsonify({"held": ledger.extend(unit)})
 
 
 @bp.post("/units/<id:unit_id>/progress")

@@ -213,6 +213,10 @@ class LeaseIn(RunnerIn):
     lease_seconds: LeaseSeconds = 300
 
 
+class ExtendIn(RunnerIn):
+    lease_seconds: LeaseSeconds = 300
+
+
 class ProgressIn(RunnerIn):
     result: dict[str, Any]
     lease_seconds: LeaseSeconds = 300

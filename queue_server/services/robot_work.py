@@ -147,6 +147,15 @@ class NightLedger:
                          .values(status=UnitStatus.PENDING, lease_owner=None, lease_until=None,
                                  attempts=RobotUnit.attempts - 1, updated_at=utcnow()))
 
+    def extend(self, unit: Unit) -> bool:
+        """A unit still being worked keeps its lease (a long read must not let another runner take it); False
+        when this runner no longer holds it (it expired and was leased again, or was finished)."""
+        now = utcnow()
+        with self.engine.begin() as conn:
+            return bool(conn.execute(update(RobotUnit).where(
+                RobotUnit.id == unit.id, RobotUnit.status == UnitStatus.LEASED, RobotUnit.lease_owner == self.runner)
+                .values(lease_until=now + self.lease, updated_at=now)).rowcount)
+
     def save(self, unit: Unit) -> None:
         """Keep part-way progress (claims of a remittance already posted) and extend the lease."""
         now = utcnow()

@@ -111,3 +111,24 @@ def test_a_forked_child_reads_with_an_engine_of_its_own() -> None:
     os.waitpid(child, 0)
     assert _engine_pid() == parent_engine and tesseract._engine is not None and tesseract._engine.alive()
     assert [w.text for w in ocr.words(image, psm=7)] == expected
+
+
+def test_reads_kept_in_a_folder_are_answered_from_it_and_only_new_ones_reach_the_engine(tmp_path: Path) -> None:
+    """A document whose reading a kill cut off is read again only from where it stopped (bots/runtime/kept.py)."""
+    image = _printed(["CHECK 12345 PAID"])
+    with tesseract.reads_kept_in(tmp_path):
+        first = tesseract.recognize(image, psm=6, dpi=300)
+    kept = list(tmp_path.iterdir())
+    assert "12345" in first and len(kept) == 1 and kept[0].read_text() == first
+    assert kept[0].stat().st_mode & 0o077 == 0  # patient data: the runner's alone
+    # Answered from the folder: what is kept is what is returned (a marked copy shows it was not read again).
+    kept[0].write_text(first.replace("12345", "99999"))
+    with tesseract.reads_kept_in(tmp_path):
+        assert "99999" in tesseract.recognize(image, psm=6, dpi=300)
+        # The same pixels read another way, and other pixels, are new reads, kept beside the first.
+        tesseract.recognize(image, psm=7, dpi=300)
+        tesseract.recognize(_printed(["CHECK 67890"]), psm=6, dpi=300)
+    assert len(list(tmp_path.iterdir())) == 3
+    # Outside the block nothing is kept or taken from the folder.
+    assert "12345" in tesseract.recognize(image, psm=6, dpi=300)
+    assert len(list(tmp_path.iterdir())) == 3

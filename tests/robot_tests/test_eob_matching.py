@@ -225,10 +225,10 @@ def test_a_check_that_fails_part_way_files_what_its_done_claims_imply() -> None:
              "claims": [DENIED, other], "provider_adjustments": [
                  {"reason": "WO", "reference": "OVERPAY1", "amount": "12.00"}]}
 
-    async def download(ctx: Any, worker: Any, data: Any) -> tuple[bytes, dict[str, Any]]:
+    async def download(ctx: Any, worker: Any, unit: Any) -> tuple[bytes, dict[str, Any]]:
         return samples.text_pdf(["ACNT 100001-1"]), remit
 
-    robot._download = download  # type: ignore[method-assign]
+    robot._read = download  # type: ignore[method-assign]
 
     class Saves:
         def save(self, unit: Unit) -> None:
@@ -324,10 +324,10 @@ def test_an_eob_not_read_as_a_remittance_goes_to_a_person_whole_and_nothing_is_p
     billing = Billing([_row("C1")], searched=[])
     robot = EobPostingRobot()
 
-    async def download(ctx: Any, worker: Any, data: Any) -> tuple[bytes, dict[str, Any]]:
+    async def download(ctx: Any, worker: Any, unit: Any) -> tuple[bytes, dict[str, Any]]:
         return samples.text_pdf(["PAYMENT SUMMARY"]), {"document_type": "swo", "problems": [], "review": []}
 
-    robot._download = download  # type: ignore[method-assign]
+    robot._read = download  # type: ignore[method-assign]
     unit = Unit(1, "bluriver:777", {"payer": "bluriver", "portal": "bluriver", "check": "777", "date": "2026-11-19",
                                     "amount": "25.62", "href": "/x"}, {}, 1)
     ctx = NightContext(DOS, None, None, Path("/nonexistent"))  # type: ignore[arg-type]

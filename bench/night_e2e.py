@@ -280,8 +280,13 @@ def check(world: World) -> tuple[dict[str, Any], list[str]]:
             continue
         if e["kind"] == "unmatched_payment":
             check, account = e["ref"].split(":", 1)
-            payer = next(r["payer"] for r in truth["remittances"] if r["check_number"] == check)
-            if _handed(items, check, account, "", payer):  # read with doubts: a person posts it, or not
+            remit = next(r for r in truth["remittances"] if r["check_number"] == check)
+            if _handed(items, check, account, "", remit["payer"]):  # read with doubts: a person posts it, or not
+                continue
+            # Its account itself read in doubt: no claim is found by it, and the claim goes to a person by its
+            # place on the check (every layout prints the claims in the truth's order).
+            index = next(i for i, c in enumerate(remit["claims"]) if c["account_number"] == account)
+            if keys[f"posting_review:{check}:{index}"]:
                 continue
         if e["kind"] == "cmn_invalid" and (keys[f"cmn_needs_review:{e['ref']}"] == 1 or any(
                 k.startswith(f"portal_failure:cmns:{TODAY}:") and k.endswith(e["ref"]) for k in keys)):

@@ -151,12 +151,14 @@ class CmnPullRobot(Robot):
                                                [Attachment(filename, raw, "fax")])],
                                totals={"holds_checked": 1, "releases_refused": 1})
             return Outcome(totals={"holds_checked": 1, "holds_released": 1 if released else 0})
-        kind = "cmn_invalid" if form.problems else "cmn_needs_review"
+        # Problems found on a field in doubt are themselves in doubt ("problems" under review): a person reads the
+        # document before anyone is told it is invalid.
+        kind = "cmn_invalid" if form.problems and "problems" not in form.review else "cmn_needs_review"
         findings = [f"Problem: {p}" for p in form.problems] + [f"Field in doubt: {r}" for r in form.review]
         return Outcome(filings=[Filing({**item, "idempotency_key": f"{kind}:{data['order']}", "kind": kind,
                                         "summary": f"{label} for order {data['order']} "
-                                                   + ("is invalid: " + ", ".join(form.problems) if form.problems
-                                                      else "could not be read with certainty"),
+                                                   + ("is invalid: " + ", ".join(form.problems)
+                                                      if kind == "cmn_invalid" else "could not be read with certainty"),
                                         "reason_codes": form.problems[:50],
                                         "payload": {"findings": findings[:40], "extracted": document,
                                                     "order": data["order"], "hcpcs": data["hcpcs"]}},

@@ -117,3 +117,42 @@ def test_a_corrected_order_still_invalid_or_for_another_patient_is_not_released(
     other = {**unsigned, "signature_present": True, "patient": {"name": "A, B", "mbi": "2VP0U96MJ24"}}
     billing, queue = _finish(other)
     assert billing.released == [] and "not the patient's on file" in queue.reports[0][2]
+
+
+def _routed(document: dict[str, Any]) -> tuple[_Billing, list[Any]]:
+    import asyncio
+    import datetime as dt
+    from pathlib import Path
+
+    from bots.robots.base import NightContext, Worker
+    from bots.robots.cmn_pull import CmnPullRobot
+    from bots.runtime.checkpoints import Unit
+
+    billing = _Billing()
+    robot = CmnPullRobot()
+
+    async def fax_for(ctx: Any, worker: Any, data: Any) -> Any:
+        return (document, b"%PDF-", "fax-1.pdf"), [(document, b"%PDF-", "fax-1.pdf")]
+
+    robot._fax_for = fax_for  # type: ignore[method-assign]
+    unit = Unit(1, "ORD-1", {**ORDER, "account": "100001-1", "patient": "A, B", "opened_on": "2026-11-01",
+                             "portal": "documents"}, {}, 1)
+    ctx = NightContext(dt.date(2026, 11, 20), None, None, Path("."))  # type: ignore[arg-type]
+    outcome = asyncio.run(robot.work(ctx, Worker(sessions={"billing": billing}), unit))  # type: ignore[dict-item]
+    return billing, outcome.filings
+
+
+def test_problems_found_on_a_field_in_doubt_go_for_review_not_as_invalid() -> None:
+    """A signature date the fax lost is "missing" only as far as the reader could tell: the documentation team
+    reads the document before anyone is told it is invalid (and asks the physician for a new one)."""
+    unread = {**_swo("1VP0U96MJ24", "K0001", ["order_date", "valid", "problems"]), "signature_present": True,
+              "practitioner": {"name": "OYELARAN, FUNMI", "npi": "2391500081"}, "order_date": None,
+              "problems": ["MISSING_ORDER_DATE"]}
+    billing, [filing] = _routed(unread)
+    assert billing.released == [] and filing.item["kind"] == "cmn_needs_review"
+    assert filing.item["summary"].endswith("could not be read with certainty")
+    # Read surely and still missing: invalid, as before.
+    sure = {**unread, "review": []}
+    billing, [filing] = _routed(sure)
+    assert billing.released == [] and filing.item["kind"] == "cmn_invalid"
+    assert "is invalid: MISSING_ORDER_DATE" in filing.item["summary"]

@@ -75,6 +75,7 @@ class HoldRow:
     order_number: str
     account: str
     patient: str
+    dob: dt.date | None
     mbi: str
     hcpcs: str
     opened_on: dt.date
@@ -216,8 +217,9 @@ class HoldsPage:
             await session.goto(page, f"/holds?type={hold_type}&page={page_no}")
             await expect_screen(page, "#holds-grid", login_marker=LOGIN_MARKER, what="holds")
             cells: list[list[str]] = await table(page, "tr.hold-row", CELLS)
-            rows.extend(HoldRow(order_number=c[0], account=c[1], patient=c[2], mbi=c[3], hcpcs=c[4],
-                                opened_on=dt.date.fromisoformat(c[6])) for c in cells)
+            rows.extend(HoldRow(order_number=c[0], account=c[1], patient=c[2],
+                                dob=dt.date.fromisoformat(c[3]) if c[3] else None, mbi=c[4], hcpcs=c[5],
+                                opened_on=dt.date.fromisoformat(c[7])) for c in cells)
             if not await has(page, "#hold-next"):
                 return rows
             page_no += 1

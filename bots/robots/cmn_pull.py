@@ -49,12 +49,34 @@ def _codes(form: Form | None) -> list[str]:
     return [(i.hcpcs or "").upper() for i in form.items]
 
 
+def _letters(name: str | None) -> str:
+    return re.sub(r"[^A-Z]", "", (name or "").upper())
+
+
+def mbi_one_glyph_off(document: dict[str, Any], order: dict[str, Any]) -> bool:
+    """The MBI read differs from the patient's on file in one glyph, on a CMN that names the patient on file by
+    name and date of birth, both read surely: the document is that patient's, and the glyph a misread (a 9
+    faxed as a 0). Another patient of the same name and birth date whose MBI is one glyph away is not a
+    chance worth a thought."""
+    form = as_form(document)
+    record, review = order.get("mbi") or "", set(document.get("review") or [])
+    if not isinstance(form, Cmn) or not form.patient.mbi or not record or not order.get("dob"):
+        return False
+    if {"patient.name", "patient.dob"} & review or len(form.patient.mbi) != len(record):
+        return False
+    return (sum(a != b for a, b in zip(form.patient.mbi, record)) == 1
+            and _letters(form.patient.name) == _letters(order.get("patient"))
+            and form.patient.dob is not None and form.patient.dob.isoformat() == order["dob"])
+
+
 def unsettled(document: dict[str, Any], order: dict[str, Any]) -> list[str]:
     """The document's fields in doubt that the billing system's record does not settle.
 
     A faxed MBI or HCPCS the extractor could not be sure of (a 9 that read as an O, a dotted zero) is
     settled when what was read is exactly what the supplier has on file for this patient and order: a
-    misread that lands on the very value on record does not happen by chance. Nothing else is settled.
+    misread that lands on the very value on record does not happen by chance; an MBI one glyph off the
+    record on a CMN that bears the patient's name and date of birth (`mbi_one_glyph_off`). Nothing else is
+    settled.
     """
     form = as_form(document)
     codes = _codes(form)
@@ -63,7 +85,7 @@ def unsettled(document: dict[str, Any], order: dict[str, Any]) -> list[str]:
     for path in (DEFAULT_RULES.rests_on(form) if form is not None else list(document.get("review") or [])):
         if path in VERDICT_PATHS:
             continue  # the rules' answer, in doubt because a field is: settled when every field is
-        if path == "patient.mbi" and order.get("mbi") and mbi == order["mbi"]:
+        if path == "patient.mbi" and order.get("mbi") and (mbi == order["mbi"] or mbi_one_glyph_off(document, order)):
             continue
         item = re.fullmatch(r"items\.(\d+)\.hcpcs", path)
         if item and int(item.group(1)) < len(codes) and codes[int(item.group(1))] == order["hcpcs"].upper():
@@ -93,7 +115,8 @@ class CmnPullRobot(Robot):
                 await asyncio.to_thread(ctx.queue.report_correction, correction["id"], False,
                                         f"order {order or '(none)'} is no longer on CMN hold in the billing system")
         return [(h.order_number, {"order": h.order_number, "account": h.account, "patient": h.patient,
-                                  "mbi": h.mbi, "hcpcs": h.hcpcs, "opened_on": h.opened_on.isoformat(),
+                                  "dob": h.dob.isoformat() if h.dob else None, "mbi": h.mbi, "hcpcs": h.hcpcs,
+                                  "opened_on": h.opened_on.isoformat(),
                                   "portal": "documents", **({"correction": corrected[h.order_number]}
                                                             if h.order_number in corrected else {})})
                 for h in holds]
@@ -137,6 +160,8 @@ class CmnPullRobot(Robot):
             note = f"RPA {ctx.night}: {label} received and valid ({filename}); released"
             if settled_by_record:
                 note += "; " + ", ".join(form.review) + " read in doubt and matched the order on file"
+                if mbi_one_glyph_off(document, data):
+                    note += " (the MBI one glyph off the patient's, whose name and date of birth the CMN bears)"
             try:
                 released = await billing.release_once(data["order"], note)
             except BillingRefused as exc:  # a valid document, but the hold stays: a person releases it

@@ -16,6 +16,9 @@ import re
 from dataclasses import replace
 from typing import Any, Callable
 
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
 from ..models import Cmn, OxygenTest
 from ..words import Word
 from . import by_meaning, values
@@ -119,17 +122,73 @@ def _label_key(text: str) -> str | None:
     return "items" if _ITEMS.search(text) else "diagnoses" if _DIAGNOSES.search(text) else None
 
 
-def _labels_above_values(form: Form, number: int) -> list[tuple[str, list[Word]]] | None:
+# A label as small print comes back from a fax: its words run together, a box's edge read into its first
+# letter, a letter or two lost or changed. Each key's usual wording, to find in such a label within an edit
+# or two (`_misread_label_key`); the longest found wins, so "PHYSICIAN NPI" is the NPI, not the physician.
+_LABEL_WORDING: dict[str, tuple[str, ...]] = {
+    "mbi": ("MEDICARE ID", "MEDICARE NUMBER", "BENEFICIARY IDENTIFIER"), "dob": ("BIRTH DATE", "DATE OF BIRTH"),
+    "npi": ("PHYSICIAN NPI", "PRACTITIONER NPI", "PROVIDER NPI"), "certification": ("CERTIFICATION",),
+    "place": ("PLACE OF SERVICE",), "need": ("LENGTH OF NEED",), "pao2": ("PAO2 MM HG",),
+    "sao2": ("O2 SATURATION",), "test_date": ("TEST DATE",), "nsc": ("SUPPLIER NSC",), "supplier": ("SUPPLIER",),
+    "physician": ("PHYSICIAN", "PRACTITIONER"), "patient": ("PATIENT",), "diagnoses": ("ICD10 DIAGNOSES", "DIAGNOSES"),
+    # The form's title, no field: its "CERTIFICATE" is two edits from "CERTIFICATION".
+    "skip": ("CERTIFICATE OF MEDICAL NECESSITY",),
+}
+# Glyphs a fax's OCR trades for one another, made one before comparing.
+_SKELETON = str.maketrans("0125", "OIZS")
+
+
+def _skeleton(text: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", text.upper()).translate(_SKELETON)
+
+
+def _edits_within(wanted: str, text: str, starts: set[int]) -> int:
+    """The fewest edits that make a stretch of `text` read `wanted` (all of `text` when it is shorter); the
+    stretch opens a word of the label (`starts`), or one glyph into it (a box's edge read as a letter), so
+    "OUTPATIENT" never holds "PATIENT"."""
+    if len(text) < len(wanted):
+        return int(Levenshtein.distance(wanted, text))
+    found = fuzz.partial_ratio_alignment(wanted, text)
+    return min((int(Levenshtein.distance(wanted, text[start:found.dest_end + b]))
+                for a in range(-2, 3) if (start := max(found.dest_start + a, 0)) in starts or start - 1 in starts
+                for b in range(-2, 3)), default=len(wanted))
+
+
+def _misread_label_key(text: str) -> str | None:
+    """The key whose wording a garbled label holds within an edit per five letters; None when none does,
+    or when two keys' wordings of the same length do (not guessed)."""
+    seen, starts = "", set()
+    for word in text.split():
+        starts.add(len(seen))
+        seen += _skeleton(word)
+    if len(seen) < 5:
+        return None
+    found = [(len(wanted), key) for key, wordings in _LABEL_WORDING.items() for wording in wordings
+             if len(wanted := _skeleton(wording)) >= 6 and _edits_within(wanted, seen, starts) <= len(wanted) // 5]
+    if not found:
+        return None
+    longest = max(length for length, _ in found)
+    keys = {key for length, key in found if length == longest}
+    return keys.pop() if len(keys) == 1 else None
+
+
+def _labels_above_values(form: Form, number: int, line: list[Word] | None = None
+                         ) -> list[tuple[str, list[Word]]] | None:
     """A row of labels alone whose values stand on the row below, each under its label (a web form's boxes):
     each label's field with the words below it (from its left edge to the next label's). None when the row
-    holds anything but labels, or the row below is labels too."""
+    holds anything but labels, or the row below is labels too. `line`: the row's words read again."""
     if number + 1 >= len(form.lines):
         return None
     cells = cells_of(form, form.lines[number])
-    keys = [_label_key(_text(cell)) for cell in cells]
-    # Every cell a label; one the OCR garbled past knowing may stand among them (its value is not taken).
-    known = [key for key in keys if key is not None]
-    if not known or len(known) < len(keys) - (len(keys) >= 3) or len(_text(form.lines[number])) > 120:
+    if line is not None:
+        cells = _on_cells(form, cells, line)
+    else:
+        line = form.lines[number]
+    keys = [_label_key(_text(cell)) or _misread_label_key(_text(cell)) for cell in cells]
+    # Every cell a label; one the OCR garbled past knowing may stand among three or more (its value is not
+    # taken). A speck of a cell (a box's dashed edge read as letters) is no label and no text.
+    kept = [key for key, cell in zip(keys, cells) if key is not None or not _speck(cell)]
+    if not any(keys) or kept.count(None) > (len(kept) >= 3) or len(_text(line)) > 120:
         return None
     if keys in (["items"], ["diagnoses"]):
         return None  # a list's heading alone: its entries follow on rows of their own
@@ -141,12 +200,60 @@ def _labels_above_values(form: Form, number: int) -> list[tuple[str, list[Word]]
     if any(len(cell) > 6 for cell in under) or (len(cells) == 1 and len(under) > 1):
         return None  # a sentence below a heading (an attestation), not a box's value
     out: list[tuple[str, list[Word]]] = [(key or "skip", []) for key in keys]
+    rights = [cell[-1].left + cell[-1].width + slack for cell in cells]
     for cell in under:  # a value's words stay together: its place is where it starts
         column = max((i for i, left in enumerate(lefts) if cell[0].left >= left), default=None)
-        if column is None:
-            return None  # a value left of every label: not this shape
+        if column is None or cell[0].left > rights[column]:
+            # A value left of every label, or past its label's end (the next label's first word lost, so
+            # its left edge is not known): not this shape, or which label it is under is not known.
+            return None
         out[column][1].extend(cell)
+    if not any(value for key, (_, value) in zip(keys, out) if key is not None):
+        return None  # no value under any label named
     return out
+
+
+def _speck(cell: list[Word]) -> bool:
+    """A cell of three glyphs at most: what a box's dashed edge or a speck of the fax gives, no label."""
+    return len(re.sub(r"[^A-Za-z0-9]", "", _text(cell))) <= 3
+
+
+def _on_cells(form: Form, cells: list[list[Word]], found: list[Word]) -> list[list[Word]]:
+    """A row read again, cut into cells where either read sees a gap: the read again has the letters, and a
+    box's dashed edge may be read as letters in it, bridging two labels; the page's read may see that gap."""
+    gaps = [(a[-1].left + a[-1].width, b[0].left) for a, b in zip(cells, cells[1:])]
+    out: list[list[Word]] = []
+    for cell in cells_of(form, found):
+        out.append([cell[0]])
+        for before, word in zip(cell, cell[1:]):
+            if any(before.left + before.width / 2 < end and word.left + word.width / 2 > start for start, end in gaps):
+                out.append([])
+            out[-1].append(word)
+    return out
+
+
+def _best_labels(form: Form, number: int, reads: list[list[Word]]) -> list[tuple[str, list[Word]]] | None:
+    """Of a row's reads again, the one that makes it labels over values with the most fields named and
+    given a value (then the fewest cells named nothing)."""
+    found = [stacked for read in reads if (stacked := _labels_above_values(form, number, read)) is not None]
+    return max(found, key=lambda stacked: (sum(key != "skip" and bool(value) for key, value in stacked),
+                                           -sum(key == "skip" for key, _ in stacked)), default=None)
+
+
+# A word the page's read was unsure of, long enough to be a label's: its row may be small labels misread.
+_GARBLED = re.compile(r"[A-Za-z]{4,}")
+_GARBLED_CONF = 60
+# Rows read again at most, per page (one Tesseract run for all).
+_LABEL_REREADS = 16
+
+
+def _labels_read_again(form: Form) -> dict[int, list[list[Word]]]:
+    """Rows that may be labels over values but did not read as such, read again enlarged: the rows with a
+    word of letters read unsure, above a row that holds something."""
+    wanted = [n for n in range(len(form.lines) - 1)
+              if any(w.conf < _GARBLED_CONF and _GARBLED.search(w.text) for w in form.lines[n])
+              and cells_of(form, form.lines[n + 1]) and _labels_above_values(form, n) is None]
+    return form.reread_lines(wanted[:_LABEL_REREADS]) if wanted else {}
 
 
 def field_of(label: str) -> str | None:
@@ -260,6 +367,7 @@ def read_into(r: Any, form: Form, cmn: Cmn) -> None:
     hcpcs: list[values.Read[str]] = []
     icd10: list[values.Read[str]] = []
     below: dict[int, list[tuple[str, list[Word]]]] = {}
+    again = _labels_read_again(form)
     for number, line in enumerate(form.lines):
         text = _text(line)
         if number in below:
@@ -276,7 +384,7 @@ def read_into(r: Any, form: Form, cmn: Cmn) -> None:
                     seen[key] = seen.get(key, 0) + 1
                     _field(r, cmn, test, key, value)
             continue
-        if (stacked := _labels_above_values(form, number)) is not None:
+        if (stacked := _labels_above_values(form, number) or _best_labels(form, number, again.get(number, []))):
             below[number + 1] = stacked
             continue
         if _signature(r, form, cmn, line, text, seen):

@@ -358,6 +358,32 @@ class Form:
             out[index] = found
         return out
 
+    def reread_lines(self, indices: Sequence[int], enlarge: float = 2.0) -> dict[int, list[list[Word]]]:
+        """Lines read again whole from the grey page, enlarged: small print the page's read garbles (a web
+        form's 6-point labels over their boxes, a box's dashed edge read into the first letter) is read when
+        its letters are bigger. Two reads, as each reads some lines the other garbles: all the lines stacked
+        in one Tesseract run, and each line alone as one line. Per line, each read's words in page
+        coordinates."""
+        pieces, out = [], {}
+        for index in indices:
+            line = self.lines[index]
+            top, bottom = self.line_band(index)
+            box = self._clip(min(w.left for w in line) - self.char_h / 3, top,
+                             max(w.left + w.width for w in line) + self.char_h / 3, bottom)
+            if box is None:
+                continue
+            crop = self.grey.crop(box)
+            big = crop.resize((round(crop.width * enlarge), round(crop.height * enlarge)), Image.Resampling.LANCZOS)
+            padded, origin = self._on_margin(big, box)
+            pieces.append((index, 0, padded, (box[0] - round(_MARGIN / enlarge), box[1] - round(_MARGIN / enlarge)),
+                           enlarge))
+            out[index] = [[Word(w.text, w.conf, box[0] + round(w.left / enlarge), box[1] + round(w.top / enlarge),
+                                round(w.width / enlarge), round(w.height / enlarge), (-1, -1, index))
+                           for w in words(big, psm=7)]]
+        for (index, _), found in self._read_stacked(pieces).items():
+            out[index].insert(0, found)
+        return out
+
     @staticmethod
     def _read_stacked(pieces: list[tuple[int, int, Image.Image, tuple[int, int], float]], *,
                       alphabet: str | None = None, glyphs: bool = False) -> dict[tuple[int, int], list[Word]]:

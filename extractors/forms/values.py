@@ -562,6 +562,8 @@ def name_in(words: list[Word]) -> Read[str]:
     read = text_in(words)
     if read.value is None:
         return read
+    if not re.search(r"[A-Za-z]{2}", read.value):
+        return nothing()  # no name: a number under a label read as a name's (an NPI's label lost its "NPI")
     # A capital I at the end of a word often reads as "!" ("MA!"): no name holds one.
     match = re.search(r"([A-Z][A-Z'-]+(?:-[A-Z]+)?),\s*([A-Z][A-Z'-]+)", read.value.upper().replace("!", "I"))
     if not match:

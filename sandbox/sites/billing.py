@@ -255,7 +255,7 @@ def holds() -> Any:
         page = 1
     where = "h.hold_type = ? AND h.released_at IS NULL"
     total = store().scalar(f"SELECT count(*) FROM holds h WHERE {where}", hold_type)
-    rows = store().all(f"""SELECT h.*, pt.last_name, pt.first_name, pt.mbi FROM holds h
+    rows = store().all(f"""SELECT h.*, pt.last_name, pt.first_name, pt.mbi, pt.dob FROM holds h
                            JOIN patients pt ON pt.id = h.patient_id WHERE {where}
                            ORDER BY h.opened_on, h.id LIMIT ? OFFSET ?""", hold_type, PAGE_ROWS, (page - 1) * PAGE_ROWS)
     pages = max((total + PAGE_ROWS - 1) // PAGE_ROWS, 1)

@@ -156,3 +156,24 @@ def test_problems_found_on_a_field_in_doubt_go_for_review_not_as_invalid() -> No
     billing, [filing] = _routed(sure)
     assert billing.released == [] and filing.item["kind"] == "cmn_invalid"
     assert "is invalid: MISSING_ORDER_DATE" in filing.item["summary"]
+
+
+def _cmn(mbi: str, review: list[str], name: str = "A, B", dob: str = "1944-02-03") -> dict[str, Any]:
+    return {"document_type": "cmn", "patient": {"name": name, "mbi": mbi, "dob": dob}, "hcpcs": ["E1390"],
+            "test": {"sao2_percent": 86}, "review": review}
+
+
+def test_an_mbi_one_glyph_off_is_settled_by_the_patients_name_and_birth_date_read_surely() -> None:
+    order = {**ORDER, "hcpcs": "E1390", "patient": "A, B", "dob": "1944-02-03"}
+    # A 9 faxed as a 0, on a CMN that bears the patient's name and birth date: the patient's document.
+    assert unsettled(_cmn("1VP0U06MJ24", ["patient.mbi"]), order) == []
+    # Two glyphs off, another birth date, another name, or either of them read in doubt: a person looks.
+    assert unsettled(_cmn("1VP0U06MJ25", ["patient.mbi"]), order) == ["patient.mbi"]
+    assert unsettled(_cmn("1VP0U06MJ24", ["patient.mbi"], dob="1944-02-08"), order) == ["patient.mbi"]
+    assert unsettled(_cmn("1VP0U06MJ24", ["patient.mbi"], name="A, C"), order) == ["patient.mbi"]
+    assert unsettled(_cmn("1VP0U06MJ24", ["patient.mbi", "patient.dob"]), order) == ["patient.mbi"]
+    assert unsettled(_cmn("1VP0U06MJ24", ["patient.mbi", "patient.name"]), order) == ["patient.mbi"]
+    # A hold without the birth date (a unit planned before it was read off the hold): nothing to settle with.
+    assert unsettled(_cmn("1VP0U06MJ24", ["patient.mbi"]), {**order, "dob": None}) == ["patient.mbi"]
+    # Orders bear no birth date: an order's MBI is settled only by reading exactly the record's.
+    assert unsettled(_swo("1VP0U06MJ24", "K0001", ["patient.mbi"]), {**ORDER, "dob": "1944-02-03"}) == ["patient.mbi"]

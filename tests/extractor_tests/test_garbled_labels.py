@@ -1,0 +1,71 @@
+"""Small labels a fax garbled, over their boxes' values: known by their wording within a few edits, read again
+enlarged, and a value given to a label only when it stands under that label (never to the label beside it)."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+from extractors.forms import cmn_rows
+from extractors.forms.layout import Form
+from extractors.words import Word
+
+
+@pytest.mark.parametrize("garbled, key", [
+    ("VPATIENT (LAST. FIRST)", "patient"),  # the box's dashed edge read into the first letter
+    ("MEOICAREIDIMBD", "mbi"),  # words run together, a D read as O
+    ("tBIRTHOATE", "dob"),
+    ("“SUPLERNSC =SS", "nsc"),
+    ('"CDIODAGNOSES', "diagnoses"),  # "ICD-10 DIAGNOSES" with its I lost and 10 read as IO
+    ("PHYSICIAN NPY", "npi"),  # the longest wording found wins: the NPI's label, not the physician's
+    ("HQIA PAOZMM HG", "pao2"),
+    ('"CERTICATION', "certification"),
+    ("PHYSICIANXQ", "physician"),  # two edits from "PHYSICIAN NPI" is too many for its length
+])
+def test_a_label_a_fax_garbled_is_known_by_its_wording(garbled: str, key: str) -> None:
+    assert cmn_rows._misread_label_key(garbled) == key
+
+
+@pytest.mark.parametrize("text", [
+    "J CHRONIC STABLE, OUTPATIENT",  # "PATIENT" inside a word is no label
+    "PETERSEN, PAUL", "SUMMIT HOME MEDICAL SUPPLY", "INITIAL 2026-11-05", "1699833970",
+    "RNS",  # too little to tell
+])
+def test_values_and_words_that_hold_a_labels_letters_are_no_label(text: str) -> None:
+    assert cmn_rows._misread_label_key(text) is None
+
+
+def test_the_forms_title_is_no_certification_label() -> None:
+    assert cmn_rows._misread_label_key("OXYGEN CERTIFICATE OF MEDICAL NECESSITY") == "skip"
+
+
+def _word(text: str, left: int, top: int, conf: float = 90.0) -> Word:
+    return Word(text, conf, left, top, 22 * len(text), 30, (1, 1, top))
+
+
+def _form(labels: list[Word], values: list[Word]) -> Form:
+    return Form(Image.new("1", (2550, 600), 1), labels + values)
+
+
+def test_a_reread_row_is_cut_where_the_page_saw_a_gap_so_two_labels_never_run_together() -> None:
+    # The page's read: the two labels garbled, but apart. The read again: the labels' letters, with the dashed
+    # edge between the boxes read as "TL", bridging them.
+    page = [_word("VQIA", 230, 100, 0), _word("PROPMMHG", 318, 100, 0), _word("QB", 976, 100, 0),
+            _word("OPSATURATION", 1056, 100, 0)]
+    values = [_word("82", 981, 200)]
+    form = _form(page, values)
+    again = [_word("Q1A", 230, 100), _word("PAO2", 310, 100), _word("MM", 410, 100), _word("HG", 470, 100),
+             _word("TL" * 10, 530, 100), _word("Q1B", 976, 100), _word("O2", 1050, 100), _word("SATURATION", 1100, 100)]
+    # Without the page's gap the bridged row is one cell, and 82 would be the PaO2.
+    assert len(cmn_rows.cells_of(form, again)) == 1
+    stacked = cmn_rows._labels_above_values(form, 0, again)
+    assert stacked is not None
+    assert [(key, [w.text for w in value]) for key, value in stacked if value] == [("sao2", ["82"])]
+
+
+def test_a_value_past_its_labels_end_is_given_to_no_label() -> None:
+    # The saturation's label read only from "SATURATION": its box's left edge is not known, and the value,
+    # past the PaO2 label's end, may be under either.
+    labels = [_word("PAO2", 230, 100), _word("MM", 330, 100), _word("HG", 400, 100), _word("SATURATION", 1100, 100)]
+    form = _form(labels, [_word("86", 981, 200)])
+    assert cmn_rows._labels_above_values(form, 0) is None

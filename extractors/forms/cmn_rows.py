@@ -232,9 +232,9 @@ def _on_cells(form: Form, cells: list[list[Word]], found: list[Word]) -> list[li
     return out
 
 
-def _best_labels(form: Form, number: int, reads: list[list[Word]]) -> list[tuple[str, list[Word]]] | None:
-    """Of a row's reads again, the one that makes it labels over values with the most fields named and
-    given a value (then the fewest cells named nothing)."""
+def _best_labels(form: Form, number: int, reads: list[list[Word] | None]) -> list[tuple[str, list[Word]]] | None:
+    """Of a row's reads (None: the page's), the one that makes it labels over values with the most fields
+    named and given a value (then the fewest cells named nothing; the page's read first among equals)."""
     found = [stacked for read in reads if (stacked := _labels_above_values(form, number, read)) is not None]
     return max(found, key=lambda stacked: (sum(key != "skip" and bool(value) for key, value in stacked),
                                            -sum(key == "skip" for key, _ in stacked)), default=None)
@@ -247,12 +247,22 @@ _GARBLED_CONF = 60
 _LABEL_REREADS = 16
 
 
+def _unnamed_value(stacked: list[tuple[str, list[Word]]]) -> bool:
+    """Labels over values with a value under a label not named: a read again may name it."""
+    return any(key == "skip" and value for key, value in stacked)
+
+
 def _labels_read_again(form: Form) -> dict[int, list[list[Word]]]:
-    """Rows that may be labels over values but did not read as such, read again enlarged: the rows with a
-    word of letters read unsure, above a row that holds something."""
-    wanted = [n for n in range(len(form.lines) - 1)
-              if any(w.conf < _GARBLED_CONF and _GARBLED.search(w.text) for w in form.lines[n])
-              and cells_of(form, form.lines[n + 1]) and _labels_above_values(form, n) is None]
+    """Rows that may be labels over values but did not read as such (a word of letters read unsure), or read
+    so with a value under a label not named, read again enlarged; each above a row that holds something."""
+    wanted = []
+    for n in range(len(form.lines) - 1):
+        if not cells_of(form, form.lines[n + 1]):
+            continue
+        stacked = _labels_above_values(form, n)
+        if (stacked is not None and _unnamed_value(stacked)) or (stacked is None and any(
+                w.conf < _GARBLED_CONF and _GARBLED.search(w.text) for w in form.lines[n])):
+            wanted.append(n)
     return form.reread_lines(wanted[:_LABEL_REREADS]) if wanted else {}
 
 
@@ -384,7 +394,7 @@ def read_into(r: Any, form: Form, cmn: Cmn) -> None:
                     seen[key] = seen.get(key, 0) + 1
                     _field(r, cmn, test, key, value)
             continue
-        if (stacked := _labels_above_values(form, number) or _best_labels(form, number, again.get(number, []))):
+        if (stacked := _best_labels(form, number, [None, *again.get(number, [])])):
             below[number + 1] = stacked
             continue
         if _signature(r, form, cmn, line, text, seen):

@@ -243,7 +243,7 @@ def _best_labels(form: Form, number: int, reads: list[list[Word] | None]) -> lis
 # A word the page's read was unsure of, long enough to be a label's: its row may be small labels misread.
 _GARBLED = re.compile(r"[A-Za-z]{4,}")
 _GARBLED_CONF = 60
-# Rows read again at most, per page (one Tesseract run for all).
+# Rows read again at most, per page (a Tesseract run each, and one for all of them stacked).
 _LABEL_REREADS = 16
 
 

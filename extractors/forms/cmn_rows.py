@@ -155,7 +155,8 @@ def _edits_within(wanted: str, text: str, starts: set[int]) -> int:
 
 
 def _misread_label_key(text: str) -> str | None:
-    """The key whose wording a garbled label holds within an edit per five letters; None when none does,
+    """The key whose wording a garbled label holds within an edit per five letters, each of its words there
+    too (so "ORDERING PRACTITIONER" lacks the NPI's "NPI", however few letters that is); None when none does,
     or when two keys' wordings of the same length do (not guessed)."""
     seen, starts = "", set()
     for word in text.split():
@@ -164,7 +165,9 @@ def _misread_label_key(text: str) -> str | None:
     if len(seen) < 5:
         return None
     found = [(len(wanted), key) for key, wordings in _LABEL_WORDING.items() for wording in wordings
-             if len(wanted := _skeleton(wording)) >= 6 and _edits_within(wanted, seen, starts) <= len(wanted) // 5]
+             if len(wanted := _skeleton(wording)) >= 6 and _edits_within(wanted, seen, starts) <= len(wanted) // 5
+             and all(_edits_within(part, seen, set(range(len(seen)))) <= max(1, len(part) // 4)
+                     for part in map(_skeleton, wording.split()))]
     if not found:
         return None
     longest = max(length for length, _ in found)

@@ -69,3 +69,10 @@ def test_a_value_past_its_labels_end_is_given_to_no_label() -> None:
     labels = [_word("PAO2", 230, 100), _word("MM", 330, 100), _word("HG", 400, 100), _word("SATURATION", 1100, 100)]
     form = _form(labels, [_word("86", 981, 200)])
     assert cmn_rows._labels_above_values(form, 0) is None
+
+
+@pytest.mark.parametrize("label, key", [("ORDERING PRACTITIONER", "physician"), ("PRACTITIONER", "physician"),
+                                        ("PRACTITIONER NPL", "npi"), ("SUPPLIER", "supplier")])
+def test_a_wording_is_found_only_with_every_word_of_it(label: str, key: str) -> None:
+    # "PRACTITIONER NPI" less its last word is three edits away, within an edit per five letters of fifteen.
+    assert cmn_rows._misread_label_key(label) == key

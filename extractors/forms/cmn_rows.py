@@ -405,6 +405,8 @@ def read_into(r: Any, form: Form, cmn: Cmn) -> None:
         label, value = split_row(form, line)
         label_text = _text(label)
         key = field_of(label_text)
+        if key in ("physician", "supplier") and (closer := _misread_label_key(label_text)) in ("npi", "nsc"):
+            key = closer  # "Practitioner NPL": the NPI's label with its I misread, not a second practitioner
         if not value:
             # A heading opens a list; a row that is a list's entry holds its code.
             if _ITEMS.search(text) and key is None:

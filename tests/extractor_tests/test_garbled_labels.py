@@ -76,3 +76,18 @@ def test_a_value_past_its_labels_end_is_given_to_no_label() -> None:
 def test_a_wording_is_found_only_with_every_word_of_it(label: str, key: str) -> None:
     # "PRACTITIONER NPI" less its last word is three edits away, within an edit per five letters of fifteen.
     assert cmn_rows._misread_label_key(label) == key
+
+
+def test_an_npi_label_with_its_i_misread_is_the_npis_not_a_second_practitioners() -> None:
+    """A row's label the regular expressions take for the practitioner's ("Practitioner NPL") is the NPI's when
+    its wording says so: two rows naming the practitioner would leave the name in doubt and the NPI unread."""
+    from extractors.forms import cmn
+
+    def line(number: int, *texts: str) -> list[Word]:
+        return [Word(text, 95, 100 + 300 * i, 100 * number, 250, 30, (1, 1, number)) for i, text in enumerate(texts)]
+
+    assert cmn_rows.field_of("PRACTITIONER NPL") == "physician"
+    words = line(1, "Ordering", "practitioner:", "CHOWDHURY,", "ANIL") + line(2, "Practitioner", "NPL:", "2533314789")
+    got = cmn.read(Form(Image.new("1", (1700, 400), 1), words))
+    assert got.physician.npi == "2533314789" and got.physician.name == "CHOWDHURY, ANIL"
+    assert "physician.name" not in got.review

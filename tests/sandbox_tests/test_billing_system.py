@@ -86,6 +86,10 @@ def test_billing_main_path_in_chromium(sites: serve.Running, sandbox_store: Stor
         # A hold released with a note, after the confirm dialog.
         page.click("#menu-holds-cmn")
         expect(frame.locator("#tab-cmn")).to_have_class("active")
+        # The hold shows the patient's birth date: the CMN robot settles an MBI misread by one glyph with it.
+        expect(frame.locator("#holds-grid tr.hdr th").nth(3)).to_have_text("DOB")
+        page.screenshot(path=tmp_path / "sandbox-billing-holds.png")
+        keep_screenshot(tmp_path / "sandbox-billing-holds.png")
         order = frame.locator("tr.hold-row td.order").first.inner_text()
         frame.locator("tr.hold-row a.release-link").first.click()
         frame.locator("#release-note").fill("CMN valid, released by test")

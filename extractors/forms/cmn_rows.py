@@ -235,10 +235,10 @@ def _on_cells(form: Form, cells: list[list[Word]], found: list[Word]) -> list[li
     return out
 
 
-def _best_labels(form: Form, number: int, reads: list[list[Word] | None]) -> list[tuple[str, list[Word]]] | None:
-    """Of a row's reads (None: the page's), the one that makes it labels over values with the most fields
-    named and given a value (then the fewest cells named nothing; the page's read first among equals)."""
-    found = [stacked for read in reads if (stacked := _labels_above_values(form, number, read)) is not None]
+def _best_labels(candidates: list[list[tuple[str, list[Word]]] | None]) -> list[tuple[str, list[Word]]] | None:
+    """Of a row's reads as labels over values (None: not so), the one with the most fields named and given a
+    value (then the fewest cells named nothing; the first among equals, the page's own read)."""
+    found = [stacked for stacked in candidates if stacked is not None]
     return max(found, key=lambda stacked: (sum(key != "skip" and bool(value) for key, value in stacked),
                                            -sum(key == "skip" for key, _ in stacked)), default=None)
 
@@ -255,18 +255,18 @@ def _unnamed_value(stacked: list[tuple[str, list[Word]]]) -> bool:
     return any(key == "skip" and value for key, value in stacked)
 
 
-def _labels_read_again(form: Form) -> dict[int, list[list[Word]]]:
-    """Rows that may be labels over values but did not read as such (a word of letters read unsure), or read
-    so with a value under a label not named, read again enlarged; each above a row that holds something."""
-    wanted = []
-    for n in range(len(form.lines) - 1):
-        if not cells_of(form, form.lines[n + 1]):
-            continue
-        stacked = _labels_above_values(form, n)
-        if (stacked is not None and _unnamed_value(stacked)) or (stacked is None and any(
-                w.conf < _GARBLED_CONF and _GARBLED.search(w.text) for w in form.lines[n])):
-            wanted.append(n)
-    return form.reread_lines(wanted[:_LABEL_REREADS]) if wanted else {}
+def _labels_rows(form: Form) -> dict[int, list[tuple[str, list[Word]]]]:
+    """Each row that is labels over values, with the words under each label. Rows that may be so but did not
+    read as such (a word of letters read unsure), or read so with a value under a label not named, are read
+    again enlarged (each above a row that holds something), and the read that names most is taken."""
+    plain = {n: _labels_above_values(form, n) for n in range(len(form.lines) - 1)}
+    wanted = [n for n, stacked in plain.items() if cells_of(form, form.lines[n + 1]) and (
+        (stacked is not None and _unnamed_value(stacked)) or (stacked is None and any(
+            w.conf < _GARBLED_CONF and _GARBLED.search(w.text) for w in form.lines[n])))]
+    again = form.reread_lines(wanted[:_LABEL_REREADS]) if wanted else {}
+    rows = {n: _best_labels([stacked, *(_labels_above_values(form, n, read) for read in again.get(n, []))])
+            for n, stacked in plain.items()}
+    return {n: stacked for n, stacked in rows.items() if stacked is not None}
 
 
 def field_of(label: str) -> str | None:
@@ -380,7 +380,7 @@ def read_into(r: Any, form: Form, cmn: Cmn) -> None:
     hcpcs: list[values.Read[str]] = []
     icd10: list[values.Read[str]] = []
     below: dict[int, list[tuple[str, list[Word]]]] = {}
-    again = _labels_read_again(form)
+    labels_rows = _labels_rows(form)
     for number, line in enumerate(form.lines):
         text = _text(line)
         if number in below:
@@ -397,7 +397,7 @@ def read_into(r: Any, form: Form, cmn: Cmn) -> None:
                     seen[key] = seen.get(key, 0) + 1
                     _field(r, cmn, test, key, value)
             continue
-        if (stacked := _best_labels(form, number, [None, *again.get(number, [])])):
+        if (stacked := labels_rows.get(number)) is not None:
             below[number + 1] = stacked
             continue
         if _signature(r, form, cmn, line, text, seen):

@@ -374,9 +374,9 @@ class Form:
                 continue
             crop = self.grey.crop(box)
             big = crop.resize((round(crop.width * enlarge), round(crop.height * enlarge)), Image.Resampling.LANCZOS)
-            padded, origin = self._on_margin(big, box)
-            pieces.append((index, 0, padded, (box[0] - round(_MARGIN / enlarge), box[1] - round(_MARGIN / enlarge)),
-                           enlarge))
+            # The margin is white pixels of the enlarged image: on the page it is `_MARGIN / enlarge` wide.
+            pieces.append((index, 0, self._on_margin(big, box)[0],
+                           (box[0] - round(_MARGIN / enlarge), box[1] - round(_MARGIN / enlarge)), enlarge))
             out[index] = [[Word(w.text, w.conf, box[0] + round(w.left / enlarge), box[1] + round(w.top / enlarge),
                                 round(w.width / enlarge), round(w.height / enlarge), (-1, -1, index))
                            for w in words(big, psm=7)]]

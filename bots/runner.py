@@ -53,6 +53,8 @@ log = logging.getLogger(__name__)
 PLAN_POLL_SECONDS = 0.5
 # How often a run's record shows it alive (a record not shown alive for ten minutes is abandoned).
 HEARTBEAT_SECONDS = 30.0
+# How many times in one run a unit goes back to pending because its portal's log-in failed.
+LOGIN_GIVE_BACKS = 3
 SESSIONS: dict[str, type[PortalSession]] = {"medicare": MedicareSession, "bluriver": BlueRiverSession,
                                             "documents": FaxVaultSession, "billing": MediBillSession}
 
@@ -101,6 +103,7 @@ class Night:
         self.finished: Counter[UnitStatus] = Counter()
         self.cache: dict[str, Any] = {}
         self.started = 0
+        self.login_give_backs: Counter[int] = Counter()
         # A unit with no progress for this long is stopped (UnitStalled); a run with none for twice as long
         # (its planning, leasing or filing stuck) is stopped whole with one item for the RPA admin team.
         self.stall = float(config.unit_stall_seconds)
@@ -201,13 +204,16 @@ class Night:
                 # What the finished part implies is filed with the failure, never dropped with it.
                 log.warning("%s unit %s failed part-way: %s", self.robot.name, unit.id, type(exc.cause).__name__)
                 await self.file(exc.filings)
-                await self._failed(unit, worker, exc.cause, done=f"{exc.done} of {exc.total} done; ")
+                if not await self._given_back_at_login(unit, exc.cause):
+                    await self._failed(unit, worker, exc.cause, done=f"{exc.done} of {exc.total} done; ")
                 continue
             except (PortalDown, PasswordExpired, LoginRefused) as exc:
                 await self.portal_down(exc.portal, exc, worker)
                 await asyncio.to_thread(self.checkpoints.give_back, unit)
                 continue
             except Exception as exc:  # an application failure that retries did not cure, or a bug
+                if await self._given_back_at_login(unit, exc):
+                    continue
                 log.warning("%s unit %s failed: %s", self.robot.name, unit.id, type(exc).__name__)
                 await self._failed(unit, worker, exc)
                 continue
@@ -227,6 +233,22 @@ class Night:
             await asyncio.to_thread(self.checkpoints.finish, unit, status)
             discard(self.units_dir / str(unit.id))
             await self._tick(status)
+
+    async def _given_back_at_login(self, unit: Unit, error: BaseException) -> bool:
+        """A unit whose step never began, its portal's log-in failing after every retry, goes back to pending
+        without spending an attempt, with what it saved and kept: the portal's trouble is not the unit's (a
+        night of 5xx at a log-in page had failed a check part-way, to a person). A portal whose log-in keeps
+        failing opens its circuit breaker (`PortalDown`); a unit given back LOGIN_GIVE_BACKS times in one run
+        is failed as any other, so that a log-in failing for one unit alone cannot keep a run going round."""
+        if not (isinstance(error, RetriesExhausted) and error.at_login):
+            return False
+        self.login_give_backs[unit.id] += 1
+        if self.login_give_backs[unit.id] > LOGIN_GIVE_BACKS:
+            return False
+        log.warning("%s unit %s: its portal's log-in failed (%s); back to pending", self.robot.name, unit.id,
+                    type(error.last).__name__)
+        await asyncio.to_thread(self.checkpoints.give_back, unit)
+        return True
 
     async def _credit_kept_work(self, unit: Unit) -> None:
         """A runner's death counts against the unit it was working only when the unit kept nothing new in that

@@ -158,9 +158,15 @@ class PortalSession:
             log.debug("closing a %s context failed", self.name, exc_info=True)
 
     async def run(self, work: Callable[[Page], Awaitable[T]], *, label: str = "work") -> T:
+        opening = False
+
         async def attempt() -> T:
+            nonlocal opening
+            opening = True
+            page = await self.page()  # the log-in, when the session has none yet
+            opening = False
             try:
-                result = await work(await self.page())
+                result = await work(page)
             except (InvalidOperation, ValueError, IndexError) as exc:
                 # A cell a page object could not read as an amount or a date: the screen is not what it expects
                 # (a layout change, a half-drawn page). Named, with the evidence, and tried again like one.
@@ -191,6 +197,7 @@ class PortalSession:
             return await with_retries(self.guard, attempt, drop)
         except RetriesExhausted as exc:
             exc.session = self
+            exc.at_login = opening
             raise
 
     async def login(self, page: Page) -> None:

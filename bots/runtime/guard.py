@@ -158,6 +158,9 @@ class RetriesExhausted(ApplicationException):
                          f"{str(last).splitlines()[0][:200] if str(last) else ''}")
         self.last = last
         self.session: object = None  # the portal session that gave up, whose evidence tells why
+        # The last try failed before the step began, opening the portal (its log-in): the portal's trouble,
+        # not the unit's, which goes back to wait for it (the runner's `_give_back_for_login`).
+        self.at_login = False
 
 
 async def with_retries(guard: PortalGuard, attempt: Callable[[], Awaitable[T]],

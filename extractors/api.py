@@ -74,7 +74,7 @@ def detect(text: str) -> str:
     # remittance titles, so reading a text remittance never loads it.
     from .forms import cmn, swo
 
-    if cmn.detect(upper) or "CMS-484" in upper:
+    if cmn.detect(upper):
         return "cmn"
     if swo.detect(upper):
         return "swo"

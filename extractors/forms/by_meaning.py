@@ -29,9 +29,10 @@ _CREDENTIAL = re.compile(r",?\s*\b(MD|M\.D|DO|D\.O|NP|PA|PA-C|APRN|DPM)$")  # re
 _QUANTITY = re.compile(r"^(QTY|QUANTITY|QTY\.|#)[:.]?$")
 
 
-def long_date_in(words: list[Word]) -> values.Read[dt.date]:
-    """A date written out ("October 14, 2026", "Oct. 14 2026"), or as digits (`values.date_in`)."""
-    numeric = values.date_in(words)
+def long_date_in(words: list[Word], *, century: str = "either") -> values.Read[dt.date]:
+    """A date written out ("October 14, 2026", "Oct. 14 2026"), or as digits (`values.date_in`, a two-digit
+    year's `century` as it says)."""
+    numeric = values.date_in(words, century=century)
     if numeric.value is not None:
         return numeric
     text = " ".join(w.text for w in words).upper()
@@ -47,6 +48,15 @@ def long_date_in(words: list[Word]) -> values.Read[dt.date]:
         return values.Read(value, conf if conf >= values.DATE_CONF else min(conf, values.CONF_OK - 1),
                            1900 < value.year < 2100, words[0])
     return values.nothing()
+
+
+def recent_date_in(words: list[Word]) -> values.Read[dt.date]:
+    """A form's own date (a certification's, a test's, a signature's): a two-digit year is this century's."""
+    return long_date_in(words, century="recent")
+
+
+def birth_date_in(words: list[Word]) -> values.Read[dt.date]:
+    return long_date_in(words, century="born")
 
 
 def the_one_date(form: Form) -> tuple[values.Read[dt.date], list[Word]]:

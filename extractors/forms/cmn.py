@@ -54,6 +54,11 @@ class _Reader:
         self.review: list[str] = []
         self._pending: list[_Pending] = []
         self._numbers: list[_Number] = []
+        self._then: list[Callable[[], None]] = []
+
+    def then(self, step: Callable[[], None]) -> None:
+        """Run `step` once every value waiting is settled (a list whose entries were read again)."""
+        self._then.append(step)
 
     def confirm_number(self, path: str, first: values.Read[int], cell: Cell | None, low: int, high: int,
                        store: Callable[[Any], None], *, required: bool = True) -> None:
@@ -92,6 +97,9 @@ class _Reader:
                                      p.parse(spaced) if p.shape else None,
                                      values.by_glyphs(spaced, p.shape) if p.shape else None)
             p.store(self.keep(p.path, settled, required=p.required))
+        steps, self._then = self._then, []
+        for step in steps:
+            step()
 
     def cell_after(self, hit: Hit | None, width: float, *, x_max: float | None = None
                    ) -> Cell | None:
@@ -722,6 +730,15 @@ def _get(model: Any, path: str) -> Any:
     return model
 
 
+_OXYGEN_TEST = re.compile(r"\bS[AP]?O2\b|\bPAO2\b|SATURATION|QUALIFYING TEST|BLOOD GAS")
+
+
 def detect(text: str) -> bool:
-    letters = re.sub(r"[^A-Z0-9]", "", text.upper())
-    return "CERTIFICATEOFMEDICALNECESSITY" in letters or "CMS484OXYGEN" in letters
+    """A CMN by its title or form number; or, its title lost (a rule under it can take the line with it), by
+    what only a CMN holds: a certification and an oxygen test's result (an order names the equipment, not
+    the test that qualifies for it)."""
+    upper = text.upper()
+    letters = re.sub(r"[^A-Z0-9]", "", upper)
+    if "CERTIFICATEOFMEDICALNECESSITY" in letters or "CMS484" in letters:
+        return True
+    return "CERTIFICATION" in upper and bool(_OXYGEN_TEST.search(upper))

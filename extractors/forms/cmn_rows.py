@@ -30,7 +30,7 @@ _FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((key, re.compile(patter
     ("mbi", r"\bMBI\b|MEDICARE (BENEFICIARY )?(ID|IDENTIFIER|NUMBER|NO)\b|BENEFICIARY IDENTIFIER|HICN"),
     ("npi", r"\bNPI\b"),
     ("dob", r"DATE OF BIRTH|\bDOB\b|BIRTH ?DATE"),
-    ("certification", r"CERTIFICATION"),
+    ("certification", r"CERTIFICATION|\bCERT\b"),  # "CERT TYPE" as billing programs print it
     ("place", r"PLACE OF SERVICE|\bPOS\b"),
     ("need", r"LENGTH OF NEED"),
     ("skip", r"GREATER THAN 4|4 LPM|NAME OF PERSON|IF OTHER THAN"),  # question 6 and Section B's author
@@ -52,7 +52,7 @@ _FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((key, re.compile(patter
 ))
 # A heading over a list: the equipment's HCPCS codes, the diagnoses' ICD-10 codes.
 _ITEMS = re.compile(r"\b(EQUIPMENT|ITEMS?|HCPCS)\b")
-_DIAGNOSES = re.compile(r"\bDIAGNOS[IE]S|\bICD")
+_DIAGNOSES = re.compile(r"\bDIAGNOS[IE]S|\bICD|\bDX\b|^OX\b")  # "DX", its D read as O at a row's start
 # A list's entry: numbered ("2.", "2)"), or opening with a code-like word (a letter and digits).
 _LIST_ENTRY = re.compile(r"^(\(?\d{1,2}[.)]|\S?[A-Z0-9][A-Z0-9.,]*\d)")
 _ANSWER_WORDS = (("D", re.compile(r"^(NOT APPLICABLE|DOES NOT APPLY|N/?A|D)\b")), ("Y", re.compile(r"^(YES|Y)\b")),
@@ -80,9 +80,38 @@ def _text(words: list[Word]) -> str:
     return re.sub(r"\s+", " ", " ".join(w.text for w in words)).upper().strip()
 
 
+def _leader(word: Word) -> bool:
+    """A dotted leader between a question and its answer ("HEMATOCRIT > 56% ........ N"): dots, with a few
+    specks read as other marks or digits ("......2-222-."), or a piece of one read as letters ("eee", "cee" at
+    a low confidence)."""
+    text = word.text
+    if "..." in text:
+        return sum(not c.isalnum() for c in text) >= 0.6 * len(text)
+    return bool(re.fullmatch(r"[.ceo]{2,}", text) and word.conf < 65)
+
+
+def _glued_answer(word: Word) -> Word | None:
+    """The answer a leader ran into ("..............N"), as a word of its own where it stands."""
+    found = re.fullmatch(r"([.·…\-_,'`]*\.{3,})([A-Za-z0-9/%]{1,12})", word.text)  # the dots, then the answer
+    if found is None:
+        return None
+    share = len(found[1]) / len(word.text)
+    return replace(word, text=found[2], left=round(word.left + word.width * share),
+                   width=max(round(word.width * (1 - share)), 1), glyphs=word.glyphs[len(found[1]):])
+
+
 def split_row(form: Form, line: list[Word]) -> tuple[list[Word], list[Word]]:
-    """A row's label and its value: the words before the first wide gap (the value column's edge; a question
-    may hold a colon of its own), or else up to a word ending in a colon; all label when neither."""
+    """A row's label and its value: either side of a dotted leader; else the words before the first wide gap
+    (the value column's edge; a question may hold a colon of its own), or else up to a word ending in a colon;
+    all label when none."""
+    leaders = [i for i, w in enumerate(line) if _leader(w)]
+    glued = [(i, tail) for i, w in enumerate(line) if (tail := _glued_answer(w)) is not None]
+    if glued:
+        at, tail = glued[-1]
+        return line[:min([at, *leaders])], [tail, *line[at + 1:]]
+    if leaders and any("..." in line[i].text for i in leaders):
+        # What stands between the first and the last piece of the leader is the leader too ("2." for dots).
+        return line[:leaders[0]], line[leaders[-1] + 1:]
     cells = cells_of(form, line)
     if len(cells) > 1:
         return cells[0], [word for cell in cells[1:] for word in cell]
@@ -107,10 +136,11 @@ def cells_of(form: Form, line: list[Word]) -> list[list[Word]]:
 
 
 def _code_pieces(words: list[Word]) -> list[Word]:
-    """A list's words parted at its separators ("J84.10 /I27.20", "E1390,E0431"): one word per code."""
+    """A list's words parted at its separators ("J84.10 /I27.20", "E1390,E0431") and a HCPCS code's
+    modifier ("E1390-RR"): one word per code."""
     out = []
     for word in words:
-        out.extend(replace(word, text=part) for part in re.split(r"[/,;]", word.text) if part)
+        out.extend(replace(word, text=part) for part in re.split(r"[/,;]|-(?=[A-Z0-9]{2}\b)", word.text) if part)
     return out
 
 
@@ -343,16 +373,18 @@ def practitioner_in(words: list[Word]) -> values.Read[str]:
 def _supplier_in(words: list[Word]) -> values.Read[str]:
     """The supplier's name, before any parenthesis ("... SUPPLY (NSC 1234567890)"); a mark glued inside it
     ("MEDICAL. SUPPLY": a speck read as a point; not an abbreviation's, "ST.") puts it in doubt, however
-    often read so."""
+    often read so, and the name is offered without it (a speck is likelier than a long word abbreviated)."""
     name: list[Word] = []
     for word in words:
         if word.text.startswith("("):
             break
         name.append(word)
-    read = values.text_in(name)
-    if read.value is not None and any(re.fullmatch(r"[A-Za-z]{4,}[.,;:]", w.text) for w in name[:-1]):
-        return values.Read(read.value, min(read.conf, values.CONF_OK - 1), False, read.word, True)
-    return read
+    specked = [re.fullmatch(r"[A-Za-z]{4,}[.,;:]", w.text) is not None for w in name[:-1]] + [False]
+    if any(specked):
+        read = values.text_in([replace(w, text=w.text[:-1]) if cut else w for w, cut in zip(name, specked)])
+        return values.Read(read.value, min(read.conf, values.CONF_OK - 1), False, read.word, True) \
+            if read.value is not None else read
+    return values.text_in(name)
 
 
 def _nsc_in(words: list[Word]) -> values.Read[str]:
@@ -386,16 +418,13 @@ def read_into(r: Any, form: Form, cmn: Cmn) -> None:
         if number in below:
             # A row of values under a row of labels (a web form's boxes: the label small above its value).
             for key, value in below.pop(number):
-                if key in ("items", "diagnoses"):
-                    parse = values.hcpcs_in if key == "items" else values.icd10_in
-                    pieces = _code_pieces(value)
-                    codes = [c for c in parse(pieces) if c.value]
-                    (hcpcs if key == "items" else icd10).extend(codes)
-                    if len(codes) < sum(bool(re.search(r"\d", w.text)) and len(w.text) >= 3 for w in pieces):
-                        r.review.append("hcpcs" if key == "items" else "icd10")  # a code not read as one
-                elif key != "skip" and value:
-                    seen[key] = seen.get(key, 0) + 1
-                    _field(r, cmn, test, key, value)
+                _labelled(r, cmn, test, key, value, seen, hcpcs, icd10)
+            continue
+        if (pairs := label_pairs(form, line)) is not None:
+            # Two or more "LABEL: value" pairs on the row (a billing program's printout, two to a row).
+            for key, value in pairs:
+                _labelled(r, cmn, test, key, value, seen, hcpcs, icd10)
+            section = None
             continue
         if (stacked := labels_rows.get(number)) is not None:
             below[number + 1] = stacked
@@ -416,12 +445,7 @@ def read_into(r: Any, form: Form, cmn: Cmn) -> None:
                 section = "diagnoses"
                 continue
         if section in ("items", "diagnoses") and key is None:
-            parse = values.hcpcs_in if section == "items" else values.icd10_in
-            codes = [c for c in parse(line[:3]) if c.value]
-            (hcpcs if section == "items" else icd10).extend(codes)
-            if not codes and _LIST_ENTRY.match(text):
-                # An entry of the list whose code did not read as one: the list may be short.
-                r.review.append("hcpcs" if section == "items" else "icd10")
+            _list_entry(r, line, text, section, hcpcs if section == "items" else icd10)
         if key is None or key == "skip" or not value:
             continue  # no field, or a field's label left blank (the field is then missing, in doubt)
         if field_of(_text(value)) is not None:
@@ -431,7 +455,7 @@ def read_into(r: Any, form: Form, cmn: Cmn) -> None:
         section = None
         seen[key] = seen.get(key, 0) + 1
         _field(r, cmn, test, key, value)
-    _lists(r, cmn, hcpcs, icd10)
+    r.then(lambda: _lists(r, cmn, hcpcs, icd10))  # once the entries read again are settled
     if not seen.get("signature"):
         # No row says whether it was signed (a hand's ink is not looked for here): a person looks.
         r.review.append("signature_present")
@@ -439,6 +463,41 @@ def read_into(r: Any, form: Form, cmn: Cmn) -> None:
                       ("npi", "physician.npi"), ("dob", "patient.dob")):
         if seen.get(key, 0) > 1:
             r.review.append(path)  # two rows say they are it: which is not guessed
+
+
+def label_pairs(form: Form, line: list[Word]) -> list[tuple[str, list[Word]]] | None:
+    """The row's "LABEL: value" pairs, each the key its label names and its value, when the row holds two or
+    more (each a cell of its own, its label ending in a colon); None for any other row. A cell that opens
+    with no label belongs to the value before it (a value with a wide gap of its own)."""
+    pairs: list[tuple[str, list[Word]]] = []
+    for cell in cells_of(form, line):
+        at = next((i for i, w in enumerate(cell[:5]) if w.text.endswith(":")), None)
+        key = _label_key(_text(cell[:at + 1])) if at is not None else None
+        if key is None:
+            if not pairs:
+                return None
+            pairs[-1] = (pairs[-1][0], pairs[-1][1] + cell)
+            continue
+        assert at is not None
+        if key in ("physician", "supplier") and (closer := _misread_label_key(_text(cell[:at + 1]))) in ("npi", "nsc"):
+            key = closer
+        pairs.append((key, cell[at + 1:]))
+    return pairs if len(pairs) >= 2 else None
+
+
+def _labelled(r: Any, cmn: Cmn, test: OxygenTest, key: str, value: list[Word], seen: dict[str, int],
+              hcpcs: list[values.Read[str]], icd10: list[values.Read[str]]) -> None:
+    """A value its label names (above it, or before it on a row of pairs): a field, or a list's codes."""
+    if key in ("items", "diagnoses"):
+        parse = values.hcpcs_in if key == "items" else values.icd10_in
+        pieces = _code_pieces(value)
+        codes = [c for c in parse(pieces) if c.value]
+        (hcpcs if key == "items" else icd10).extend(codes)
+        if len(codes) < sum(bool(re.search(r"\d", w.text)) and len(w.text) >= 3 for w in pieces):
+            r.review.append("hcpcs" if key == "items" else "icd10")  # a code not read as one
+    elif key != "skip" and value:
+        seen[key] = seen.get(key, 0) + 1
+        _field(r, cmn, test, key, value)
 
 
 def _field(r: Any, cmn: Cmn, test: OxygenTest, key: str, value: list[Word]) -> None:
@@ -454,14 +513,14 @@ def _field(r: Any, cmn: Cmn, test: OxygenTest, key: str, value: list[Word]) -> N
     elif key == "npi":
         confirm("physician.npi", values.npi_in, lambda v: setattr(cmn.physician, "npi", v))
     elif key == "dob":
-        confirm("patient.dob", by_meaning.long_date_in, lambda v: setattr(cmn.patient, "dob", v), required=False)
+        confirm("patient.dob", by_meaning.birth_date_in, lambda v: setattr(cmn.patient, "dob", v), required=False)
     elif key == "certification":
         kind = next((name for name, word in _TYPES if _text(value[:1]).startswith(word)), None)
         cmn.certification_type = kind  # type: ignore[assignment]
         if kind is None:
             r.review.append("certification_type")
         elif kind == "initial":
-            confirm("initial_date", by_meaning.long_date_in, lambda v: setattr(cmn, "initial_date", v))
+            confirm("initial_date", by_meaning.recent_date_in, lambda v: setattr(cmn, "initial_date", v))
     elif key == "place":
         confirm("place_of_service", lambda ws: values.integer_in(ws[:1], 1, 99),
                 lambda v: setattr(cmn, "place_of_service", None if v is None else f"{int(v):02d}"), required=False)
@@ -475,7 +534,7 @@ def _field(r: Any, cmn: Cmn, test: OxygenTest, key: str, value: list[Word]) -> N
         confirm("test.sao2_percent", lambda ws: values.integer_in(ws[:1], 50, 100),
                 lambda v: setattr(test, "sao2_percent", v), required=False)
     elif key == "test_date":
-        confirm("test.date", by_meaning.long_date_in, lambda v: setattr(test, "date", v), required=False)
+        confirm("test.date", by_meaning.recent_date_in, lambda v: setattr(test, "date", v), required=False)
     elif key in _CHOICES and _options_named(key, value) >= 2:
         # Every option printed, each after its check box: the one crossed says the answer (read from the ink,
         # once). No boxes to tell it: which of the words printed is the answer is not guessed.
@@ -567,13 +626,49 @@ def _store_choice(cmn: Cmn, test: OxygenTest, path: str, value: Any) -> None:
         setattr(cmn, path, value)
 
 
+_CODE_ALPHABET = {"items": "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+                  "diagnoses": "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789."}
+
+
+def _list_entry(r: Any, line: list[Word], text: str, section: str, codes_so_far: list[values.Read[str]]) -> None:
+    """An entry of the equipment or diagnosis list: its code, at the entry's start. One read in doubt, or a
+    word shaped like a code that did not read as one ("1S92" for E1392 under a fax's specks, "|44.9"), is read
+    again alone (`_Reader.confirm`, with the code's alphabet and, for a HCPCS, its shape glyph by glyph) and
+    kept only as the reads settle it; otherwise the list is in doubt."""
+    parse = values.hcpcs_in if section == "items" else values.icd10_in
+    path = "hcpcs" if section == "items" else "icd10"
+    codes = [c for c in parse(line[:3]) if c.value]
+    if len(codes) > 1 or (codes and codes[0].sure):
+        codes_so_far.extend(codes)
+        return
+    word = codes[0].word if codes else next(
+        (w for w in line[:3] if re.search(r"\d", w.text) and len(w.text.strip("|_~.,;:'\"")) >= 3
+         and not re.fullmatch(r"\(?\d{1,2}[.)]?", w.text.strip())), None)
+    if word is None:
+        if _LIST_ENTRY.match(text):
+            r.review.append(path)  # an entry of the list whose code did not read as one: the list may be short
+        return
+    at = len(codes_so_far)
+    codes_so_far.append(codes[0] if codes else values.nothing())
+
+    def reread(words: list[Word]) -> values.Read[str]:
+        return next((c for c in parse(_code_pieces(words)) if c.value), values.nothing())
+
+    def store(value: str | None) -> None:
+        # Unsure or unread, `keep` has listed the list for review already.
+        codes_so_far[at] = values.Read(value, 100.0, True) if value else values.nothing()
+
+    r.confirm(path, codes_so_far[at], r.cell_of(word, grow=0.5), reread, store, alphabet=_CODE_ALPHABET[section],
+              shape=values.HCPCS_SHAPE if section == "items" else None)
+
+
 def _lists(r: Any, cmn: Cmn, hcpcs: list[values.Read[str]], icd10: list[values.Read[str]]) -> None:
     """The codes of the equipment and diagnosis lists: sure only if every code is."""
     cmn.hcpcs = list(dict.fromkeys(c.value for c in hcpcs if c.value))
     if any(not c.sure for c in hcpcs):
         r.review.append("hcpcs")
     cmn.icd10 = list(dict.fromkeys(c.value for c in icd10 if c.value))
-    if not icd10 or any(not c.sure for c in icd10):
+    if not cmn.icd10 or any(not c.sure for c in icd10):
         r.review.append("icd10")
 
 
@@ -612,7 +707,7 @@ def _signature(r: Any, form: Form, cmn: Cmn, line: list[Word], text: str, seen: 
             words = [w for w in (form.lines[number - 1] if number else [])
                      if w.left >= label_left - 2 * form.char_h and w.top > min(x.top for x in line) - 3 * form.char_h]
         if words:
-            r.confirm("signature_date", by_meaning.long_date_in(words), r.cell_of(*words, grow=0.5), by_meaning.long_date_in,
+            r.confirm("signature_date", by_meaning.recent_date_in(words), r.cell_of(*words, grow=0.5), by_meaning.recent_date_in,
                       lambda v: setattr(cmn, "signature_date", v), required=False)
     return True
 

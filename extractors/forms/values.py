@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Generic, Iterable, TypeVar
 
 from .. import dotted_zero, icd10
@@ -19,7 +19,7 @@ _TO_DIGIT = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "@": "0", "I"
                            "L": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "G": "6", "b": "6", "g": "9",
                            "q": "9", "A": "4", "T": "7"})
 _TO_LETTER = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G", "4": "A", "7": "T"})
-_ICD_FIRST_LOOKALIKES = {"$": "S", "3": "J", ")": "J", "}": "J", "]": "J"}  # symbols read where the letter stands
+_ICD_FIRST_LOOKALIKES = {"$": "S", "3": "J", ")": "J", "}": "J", "{": "J", "]": "J"}  # symbols read where the letter stands
 _ICD_FIRST = str.maketrans(_ICD_FIRST_LOOKALIKES)
 
 
@@ -45,10 +45,17 @@ def _conf(words: Iterable[Word]) -> float:
     return min(confs) if confs else 0.0
 
 
-def date_in(words: list[Word]) -> Read[dt.date]:
+def date_in(words: list[Word], *, century: str = "either") -> Read[dt.date]:
+    """A date as digits: MM/DD/YYYY, YYYY-MM-DD, or MM/DD/YY as billing programs print it. A two-digit
+    year's century comes from what the date is (`century`): "recent" for a form's own dates (a
+    certification, a test, a signature: this century), "born" for a birth date (last century when this
+    one's would be in the future, else in doubt: a patient born in 1926 or 2026), "either" when not known
+    (in doubt)."""
     for word in words:
         # "_11/10/2026": a date written on its line keeps a piece of the line.
         text = fix_word(word.text).strip(".,;:)(_~|")
+        if short := re.fullmatch(r"(\d\d/\d\d/)(\d\d)", text.translate(_TO_DIGIT)):
+            return _two_digit_year(short[1], int(short[2]), word, century, exact=short[0] == text)
         candidate = text if re.fullmatch(r"\d\d/\d\d/\d{4}", text) else text.translate(_TO_DIGIT)
         if iso := re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", candidate):  # year first, as web forms print it
             exact = candidate == text
@@ -66,6 +73,20 @@ def date_in(words: list[Word]) -> Read[dt.date]:
             # One wrong digit makes another real date: a date must be read with more confidence.
             return Read(value, conf if conf >= DATE_CONF else min(conf, CONF_OK - 1), True, word, candidate != text)
     return nothing()
+
+
+def _two_digit_year(month_day: str, year: int, word: Word, century: str, *, exact: bool) -> Read[dt.date]:
+    this_year = dt.date.today().year
+    if century == "recent":
+        full, sure = 2000 + year, 2000 + year <= this_year + 1  # a form dated years ahead is misread
+    elif 2000 + year > this_year + (0 if century == "born" else 1):
+        full, sure = 1900 + year, century == "born"  # this century's would be in the future
+    else:
+        full, sure = (1900 + year, False) if century == "born" else (2000 + year, False)
+    read = date_in([replace(word, text=f"{month_day}{full}")])
+    if read.value is None or (sure and exact):
+        return read
+    return Read(read.value, min(read.conf, CONF_OK - 1), read.ok, word, True)  # a century or a digit guessed
 
 
 DOTTED_ZERO_CONF = 50.0  # below every vote's floor: a date mended so stays for a person whatever else agrees
@@ -336,6 +357,10 @@ def _settled(first: Read[T], again: list[Read[T]], constrained: Read[T] | None,
             continue
         best = max(r.conf for r in agreeing)
         seen_so = candidate.value == seen or any(not r.guessed for r in agreeing)
+        if not seen_so and any(not r.guessed for r in others):
+            # Every read of it had a character changed to fit, the same way ("Danie!" read as DANIEI three
+            # times), and a read as printed says otherwise: a repeated guess outvotes no read.
+            continue
         floor = VOTE_MIN_CONF if seen_so else AGREE_MIN_CONF
         if best < floor or (others and not best > others[0].conf):
             continue
@@ -568,4 +593,8 @@ def name_in(words: list[Word]) -> Read[str]:
     match = re.search(r"([A-Z][A-Z'-]+(?:-[A-Z]+)?),\s*([A-Z][A-Z'-]+)", read.value.upper().replace("!", "I"))
     if not match:
         return Read(read.value, read.conf, False)
-    return Read(f"{match.group(1)}, {match.group(2)}", read.conf, True, guessed="!" in read.value)
+    # In a name printed in mixed case a capital I (or a bar, a 1) after a small letter is a small l misread
+    # ("DanieI" for Daniel): the letter is a guess, however sure the read.
+    lookalike = re.search(r"[a-z][I|1]", read.value) is not None
+    conf = min(read.conf, CONF_OK - 1) if lookalike else read.conf
+    return Read(f"{match.group(1)}, {match.group(2)}", conf, True, guessed="!" in read.value or lookalike)

@@ -112,7 +112,7 @@ def test_a_faxed_cmns_values_are_boxed_where_printed_and_its_check_marks_are_not
     boxed = 0
     # The CMS-484's own form, boxes and all (the office's and the EHR's print): where its boxes stand is known.
     docs = [doc for doc in world.all("SELECT * FROM documents WHERE doc_type = 'cmn' ORDER BY id")
-            if forms.family_of("cmn", json.loads(doc["fields"])) in ("office", "ehr")][:4]
+            if forms.family_of("cmn", json.loads(doc["fields"])) in ("office", "ehr")][:8]
     for doc in docs:
         data, content_type = forms.render(dict(doc), json.loads(doc["fields"]))
         path = docs_dir / f"boxes-cmn-{doc['id']}.{'tif' if content_type == 'image/tiff' else 'pdf'}"
@@ -127,4 +127,5 @@ def test_a_faxed_cmns_values_are_boxed_where_printed_and_its_check_marks_are_not
         assert name.page == mbi.page and 1 <= mbi.page <= document.pages
         assert name.box[1] < mbi.box[1] and 0 < mbi.box[0] < mbi.box[2] < 0.6
         assert mbi.confidence is None or mbi.confidence < 1.0  # a fax is never read for certain
-    assert boxed >= len(docs) - 1, f"{boxed} of {len(docs)} CMNs had their patient boxed"
+    # Three in four at least (a value settled by its cell's reads alone has no page box to give).
+    assert boxed >= 0.75 * len(docs), f"{boxed} of {len(docs)} CMNs had their patient boxed"

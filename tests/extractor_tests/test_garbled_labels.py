@@ -91,3 +91,46 @@ def test_an_npi_label_with_its_i_misread_is_the_npis_not_a_second_practitioners(
     got = cmn.read(Form(Image.new("1", (1700, 400), 1), words))
     assert got.physician.npi == "2533314789" and got.physician.name == "CHOWDHURY, ANIL"
     assert "physician.name" not in got.review
+
+
+def _list_form(code: Word) -> Form:
+    heading = [_word("Equipment", 100, 100), _word("ordered", 330, 100)]
+    entry = [code, _word("Oxygen", 400, 160), _word("concentrator,", 560, 160)]
+    return Form(Image.new("1", (2550, 600), 1), heading + entry)
+
+
+def _read_list(form: Form, renderings: list[list[Word]], limited: list[Word],
+               monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str]]:
+    from extractors.forms import cmn
+    from extractors.models import Cmn
+
+    monkeypatch.setattr(form, "reread", lambda cells, spaced=(): [renderings for _ in cells])
+    monkeypatch.setattr(form, "reread_in", lambda cells, alphabet: [limited if c else [] for c in cells])
+    monkeypatch.setattr(form, "reread_numbers", lambda cells: [None for _ in cells])
+    r = cmn._Reader(form)
+    found = Cmn()
+    cmn_rows.read_into(r, form, found)
+    r.settle()
+    return found.hcpcs, r.review
+
+
+def test_a_list_entry_whose_code_did_not_read_as_one_is_read_again_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    # "1S92" for E1392 under a fax's specks: the page's read is no code; the code's box read alone is.
+    form = _list_form(_word("1S92", 120, 160, 0))
+    again = [[_word("E1392", 120, 160, 91)], [_word("E1392", 120, 160, 89)], [_word("£1392", 120, 160, 60)], []]
+    hcpcs, review = _read_list(form, again, [_word("E1392", 120, 160, 92)], monkeypatch)
+    assert hcpcs == ["E1392"] and "hcpcs" not in review
+
+
+def test_a_list_entry_read_again_differently_stays_in_doubt(monkeypatch: pytest.MonkeyPatch) -> None:
+    form = _list_form(_word("1S92", 120, 160, 0))
+    again = [[_word("E1392", 120, 160, 54)], [_word("E1892", 120, 160, 51)], [_word("1392", 120, 160, 35)], []]
+    hcpcs, review = _read_list(form, again, [], monkeypatch)
+    assert "hcpcs" in review  # whatever is offered, a person looks
+
+
+def test_a_speck_glued_to_a_word_of_the_suppliers_name_is_left_out_and_the_name_in_doubt() -> None:
+    read = cmn_rows._supplier_in([_word("SUMMIT.", 0, 0), _word("HOME", 200, 0), _word("MEDICAL.", 330, 0),
+                                  _word("SUPPLY", 520, 0), _word("(NSC", 700, 0)])
+    assert read.value == "SUMMIT HOME MEDICAL SUPPLY" and not read.sure
+    assert cmn_rows._supplier_in([_word("ST.", 0, 0), _word("LUKE", 100, 0), _word("MEDICAL", 230, 0)]).sure

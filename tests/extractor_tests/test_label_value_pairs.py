@@ -1,0 +1,123 @@
+"""A billing program's CMN printout read by meaning: "LABEL: value" pairs two to a row, Section B's answers
+behind dotted leaders, two-digit years whose century the field tells, HCPCS codes with their modifiers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PIL import Image
+
+from extractors.forms import by_meaning, cmn_rows, values
+from extractors.forms.layout import Form
+from extractors.words import Word
+
+
+def _row(top: int, *cells: str, conf: float = 92.0) -> list[Word]:
+    """Words of one row; cells apart by a wide gap, words of a cell by one space (monospace, 20 px a glyph)."""
+    words, left = [], 100
+    for cell in cells:
+        for text in cell.split():
+            words.append(Word(text, conf, left, top, 20 * len(text), 30, (1, 1, top)))
+            left += 20 * (len(text) + 1)
+        left += 400
+    return words
+
+
+def _form(*rows: list[Word]) -> Form:
+    return Form(Image.new("1", (2550, 1200), 1), [w for row in rows for w in row])
+
+
+def test_a_row_of_two_label_value_pairs_gives_each_label_its_value() -> None:
+    row = _row(100, "CERT TYPE: INITIAL 11/02/26", "HCPCS: E1390-RR")
+    pairs = cmn_rows.label_pairs(_form(row), row)
+    assert pairs is not None
+    assert [(key, " ".join(w.text for w in value)) for key, value in pairs] == [
+        ("certification", "INITIAL 11/02/26"), ("items", "E1390-RR")]
+
+
+@pytest.mark.parametrize("cells", [
+    ("PATIENT: KOWALSKI, JOSE",),  # one pair: the usual row reading
+    ("1A ARTERIAL PO2 (MM HG)", "55"),  # a question and its answer: no colon label
+    ("REMARKS: SEE CHART", "PAGE 1 OF 2"),  # a second cell that names no field: one pair only
+])
+def test_a_row_that_is_not_two_pairs_is_left_to_the_usual_reading(cells: tuple[str, ...]) -> None:
+    row = _row(100, *cells)
+    assert cmn_rows.label_pairs(_form(row), row) is None
+
+
+def test_a_dotted_leader_parts_a_question_from_its_answer() -> None:
+    # The page's read: the slash in the question would open a wide gap; the leader is read as dots and "eee".
+    row = _row(100, "7 DEPENDENT EDEMA / CHF ................ N")
+    label, value = cmn_rows.split_row(_form(row), row)
+    assert [w.text for w in label] == ["7", "DEPENDENT", "EDEMA", "/", "CHF"] and [w.text for w in value] == ["N"]
+    garbled = _row(100, "9 HEMATOCRIT > 56% ....... 2. eee eee N")
+    for word in garbled[6:8]:
+        object.__setattr__(word, "conf", 20.0)  # the leader's dots read as letters, unsure
+    label, value = cmn_rows.split_row(_form(garbled), garbled)
+    assert [w.text for w in value] == ["N"]
+    # The answer run into the leader ("..............N"): a word of its own, where it stands.
+    glued = _row(100, "8 COR PULMONALE / PULM HTN ..............N")
+    label, value = cmn_rows.split_row(_form(glued), glued)
+    assert [w.text for w in value] == ["N"] and value[0].left == glued[-1].left + 14 * 20
+    specked = _row(100, "9 HEMATOCRIT > 56% ..............2-222-. N")
+    assert [w.text for w in cmn_rows.split_row(_form(specked), specked)[1]] == ["N"]
+    # An empty answer: nothing after the leader, no value.
+    blank = _row(100, "1A ARTERIAL PO2 (MM HG) ...........-0000-")
+    assert cmn_rows.split_row(_form(blank), blank)[1] == []
+
+
+def _date(text: str, parse: object) -> values.Read[dt.date]:
+    return parse([Word(text, 95, 0, 0, 160, 30, (1, 1, 1))])  # type: ignore[operator,no-any-return]
+
+
+def test_a_two_digit_year_takes_the_century_its_field_allows() -> None:
+    signed = _date("11/02/26", by_meaning.recent_date_in)
+    assert signed.value == dt.date(2026, 11, 2) and signed.sure
+    born = _date("12/26/40", by_meaning.birth_date_in)
+    assert born.value == dt.date(1940, 12, 26) and born.sure  # 2040 is not yet
+    # Born in 1926 or in 2026: not guessed sure.
+    assert not _date("01/05/26", by_meaning.birth_date_in).sure
+    # A date of unknown kind, and a form's own date years ahead, are in doubt.
+    assert not _date("11/02/26", values.date_in).sure
+    assert not _date("11/02/40", by_meaning.recent_date_in).sure
+    assert _date("11/02/2026", values.date_in).sure  # four digits as before
+
+
+def test_a_hcpcs_code_with_its_modifier_reads_as_the_code() -> None:
+    pieces = cmn_rows._code_pieces([Word("E1390-RR,", 92, 0, 0, 180, 30, (1, 1, 1)),
+                                    Word("E0431-RR", 92, 200, 0, 160, 30, (1, 1, 1))])
+    assert [c.value for c in values.hcpcs_in(pieces)] == ["E1390", "E0431"]
+    assert [c.value for c in values.icd10_in(cmn_rows._code_pieces([Word("I27.20,", 92, 0, 0, 140, 30, (1, 1, 1))]))] \
+        == ["I27.20"]
+
+
+def test_a_cmn_whose_title_was_lost_is_known_by_its_certification_and_oxygen_test() -> None:
+    from extractors.api import detect
+
+    body = ("CERTIFICATION TYPE INITIAL CERTIFICATION\nPATIENT WALSH, PIERRE\nEQUIPMENT (HCPCS) E1390 - OXYGEN "
+            "CONCENTRATOR\nSPO2, ROOM AIR 89 % 26-OCT-2026 ASLEEP\nDME VENDOR SUMMIT HOME MEDICAL SUPPLY")
+    assert detect(body) == "cmn"
+    assert detect("HOME OXYGEN CERTIFICATION (CM S-484)\n") == "cmn"  # the form number, however spaced
+    # An order for oxygen equipment names no test result: it stays an order.
+    order = ("PLEASE DISPENSE TO MY PATIENT: OXYGEN CONCENTRATOR, HCPCS E1390, QUANTITY 1\n"
+             "PATIENT WALSH, PIERRE MEDICARE 4AD2J85FJ24")
+    assert detect(order) == "swo"
+
+
+def test_a_capital_i_after_a_small_letter_in_a_name_is_a_guess() -> None:
+    def name(*texts: str) -> values.Read[str]:
+        return values.name_in([Word(t, 95, 120 * i, 0, 100, 30, (1, 1, 1)) for i, t in enumerate(texts)])
+
+    assert not name("Cohen,", "DanieI").sure  # "Daniel" with its l read as I, at 95
+    assert name("Cohen,", "Daniel").sure and name("KOWALSKI,", "JOSE").sure
+
+
+def test_a_guess_every_read_repeats_does_not_outvote_a_read_as_printed() -> None:
+    def name(text: str, conf: float) -> values.Read[str]:
+        return values.name_in([Word("Cohen,", 96, 0, 0, 120, 30, (1, 1, 1)), Word(text, conf, 140, 0, 120, 30, (1, 1, 1))])
+
+    # The page read "Daniel" as printed; three renderings read "Danie!", each made DANIEI to fit a name.
+    settled = values.settled(name("Daniel", 95.8), [name("Danie!", 83), name("Danie!", 85), name("Danie!", 96)])
+    assert not settled.sure
+

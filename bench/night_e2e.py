@@ -323,6 +323,11 @@ def check(world: World) -> tuple[dict[str, Any], list[str]]:
     figures["holds"] = {"valid": len(valid), "released": len(released), "invalid_released": len(bad),
                         "tuned_families_released": f"{tuned_released}/{len(valid) - len(held)}",
                         "held_out_families_released": f"{len(set(released) & held)}/{len(held)}"}
+    # Each valid hold of a tuned family left for a person: its print family and what was filed for it.
+    figures["tuned_holds_not_released"] = [
+        (o, forms.family_of(holds[o]["doc_type"], holds[o]["fields"]),
+         next((k.split(":")[0] for k in keys if k.endswith(f":{o}") and keys[k]), "nothing filed"))
+        for o in sorted(set(valid) - set(released) - held)]
     return figures, failures
 
 

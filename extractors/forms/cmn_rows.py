@@ -12,6 +12,7 @@ or found twice, is left to a person.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import replace
 from typing import Any, Callable
@@ -219,9 +220,13 @@ def _labels_above_values(form: Form, number: int, line: list[Word] | None = None
         line = form.lines[number]
     keys = [_label_key(_text(cell)) or _misread_label_key(_text(cell)) for cell in cells]
     # Every cell a label; one the OCR garbled past knowing may stand among three or more (its value is not
-    # taken). A speck of a cell (a box's dashed edge read as letters) is no label and no text.
+    # taken). A speck of a cell (a box's dashed edge read as letters) is no label and no text. A row of
+    # labels garbled past knowing, every one of them, gives its values by their kind (`_kind_of_value`).
     kept = [key for key, cell in zip(keys, cells) if key is not None or not _speck(cell)]
-    if not any(keys) or kept.count(None) > (len(kept) >= 3) or len(_text(line)) > 120:
+    garbled = bool(kept) and all(_garbled_label(cell) for key, cell in zip(keys, cells) if key is None
+                                 and not _speck(cell))
+    by_kind_alone = not any(keys) or kept.count(None) > (len(kept) >= 3)
+    if (by_kind_alone and not garbled) or len(_text(line)) > 120:
         return None
     if keys in (["items"], ["diagnoses"]):
         return None  # a list's heading alone: its entries follow on rows of their own
@@ -241,9 +246,70 @@ def _labels_above_values(form: Form, number: int, line: list[Word] | None = None
             # its left edge is not known): not this shape, or which label it is under is not known.
             return None
         out[column][1].extend(cell)
-    if not any(value for key, (_, value) in zip(keys, out) if key is not None):
+    if garbled:
+        out = _named_by_kind(out)
+    if by_kind_alone:
+        # A row taken for labels only as garbled ones: what it names is a guess, for fields nothing else read.
+        out = [(key if key == "skip" or key.endswith("?") else f"{key}?", value) for key, value in out]
+    if not any(value for key, value in out if key != "skip"):
         return None  # no value under any label named
     return out
+
+
+def _garbled_label(cell: list[Word]) -> bool:
+    """A cell the page read as letters it was unsure of: a small label a fax garbled ("PsupeueR")."""
+    return any(w.conf < _GARBLED_CONF and re.search(r"[A-Za-z]{3,}", w.text) for w in cell) \
+        and not any(c.isdigit() for w in cell for c in w.text)
+
+
+_BUSINESS = re.compile(r"\b(SUPPLY|SUPPLIES|MEDICAL|HOME|HEALTH|CARE|INC|LLC|CORP|DME|OXYGEN|RESPIRATORY|PHARMACY)\b")
+
+
+def _kind_of_value(value: list[Word]) -> str | None:
+    """The field a value is by its own shape, where only one field has that shape on a CMN: a certification
+    ("INITIAL 2026-11-05"), a birth date (eighteen years ago or more; the form's other dates are recent), the
+    HCPCS codes, the ICD-10 codes, a practitioner (a name and a credential), a supplier (a business's name),
+    a ten-digit number (the NPI or the NSC: told by its neighbour, `_named_by_kind`). None when not one."""
+    text = _text(value)
+    if not text:
+        return None
+    if re.match(r"(INITIAL|REVISED|RECERT)", text):
+        return "certification"
+    dated = by_meaning.long_date_in(value)
+    if dated.value is not None:
+        return "dob" if dated.value.year <= dt.date.today().year - 18 and len(value) <= 3 else None
+    pieces = [w for w in _code_pieces(value) if re.search(r"\d", w.text)]
+    if pieces and len(values.hcpcs_in(pieces)) == len(pieces):
+        return "items"
+    if pieces and len([c for c in values.icd10_in(pieces) if c.value]) == len(pieces) \
+            and all(re.search(r"\.", w.text) for w in pieces):
+        return "diagnoses"
+    if re.fullmatch(r"\D?\d{10}\D?", text):
+        return "ten digits"
+    if re.search(r"\d", text):
+        return None
+    if by_meaning._CREDENTIAL.search(text):
+        return "physician"
+    if _BUSINESS.search(text):
+        return "supplier"
+    return None
+
+
+def _named_by_kind(out: list[tuple[str, list[Word]]]) -> list[tuple[str, list[Word]]]:
+    """Labels garbled past knowing named by their values' kinds; each such key marked "?" (`_labelled` keeps
+    the value for a person to confirm). A ten-digit number is the NPI beside a practitioner and the NSC
+    beside a supplier; a kind found twice in the row names neither."""
+    kinds = [_kind_of_value(value) if key == "skip" else key for key, value in out]
+    named: list[tuple[str, list[Word]]] = []
+    for index, ((key, value), kind) in enumerate(zip(out, kinds)):
+        if key != "skip" or kind is None or kinds.count(kind) > 1:
+            named.append((key, value))
+            continue
+        if kind == "ten digits":
+            beside = {kinds[i] for i in (index - 1, index + 1) if 0 <= i < len(kinds)}
+            kind = "npi" if beside == {"physician"} else "nsc" if beside == {"supplier"} else None
+        named.append((f"{kind}?", value) if kind else (key, value))
+    return named
 
 
 def _speck(cell: list[Word]) -> bool:
@@ -266,11 +332,14 @@ def _on_cells(form: Form, cells: list[list[Word]], found: list[Word]) -> list[li
 
 
 def _best_labels(candidates: list[list[tuple[str, list[Word]]] | None]) -> list[tuple[str, list[Word]]] | None:
-    """Of a row's reads as labels over values (None: not so), the one with the most fields named and given a
-    value (then the fewest cells named nothing; the first among equals, the page's own read)."""
+    """Of a row's reads as labels over values (None: not so), the one with the most fields its labels name and
+    given a value (then the most named by the values' kinds, then the fewest cells named nothing; the first
+    among equals, the page's own read)."""
     found = [stacked for stacked in candidates if stacked is not None]
-    return max(found, key=lambda stacked: (sum(key != "skip" and bool(value) for key, value in stacked),
-                                           -sum(key == "skip" for key, _ in stacked)), default=None)
+    return max(found, key=lambda stacked: (
+        sum(key != "skip" and not key.endswith("?") and bool(value) for key, value in stacked),
+        sum(key.endswith("?") and bool(value) for key, value in stacked),  # named by the values' kinds
+        -sum(key == "skip" for key, _ in stacked)), default=None)
 
 
 # A word the page's read was unsure of, long enough to be a label's: its row may be small labels misread.
@@ -281,8 +350,9 @@ _LABEL_REREADS = 16
 
 
 def _unnamed_value(stacked: list[tuple[str, list[Word]]]) -> bool:
-    """Labels over values with a value under a label not named: a read again may name it."""
-    return any(key == "skip" and value for key, value in stacked)
+    """Labels over values with a value under a label not named (or named by its kind alone): a read again
+    may name it."""
+    return any((key == "skip" or key.endswith("?")) and value for key, value in stacked)
 
 
 def _labels_rows(form: Form) -> dict[int, list[tuple[str, list[Word]]]]:
@@ -412,13 +482,17 @@ def read_into(r: Any, form: Form, cmn: Cmn) -> None:
     hcpcs: list[values.Read[str]] = []
     icd10: list[values.Read[str]] = []
     below: dict[int, list[tuple[str, list[Word]]]] = {}
+    by_kind: list[tuple[str, list[Word]]] = []  # values named by their kind, their labels past reading
     labels_rows = _labels_rows(form)
     for number, line in enumerate(form.lines):
         text = _text(line)
         if number in below:
             # A row of values under a row of labels (a web form's boxes: the label small above its value).
             for key, value in below.pop(number):
-                _labelled(r, cmn, test, key, value, seen, hcpcs, icd10)
+                if key.endswith("?"):
+                    by_kind.append((key, value))  # after every field its label names (`_labelled`)
+                else:
+                    _labelled(r, cmn, test, key, value, seen, hcpcs, icd10)
             continue
         if (pairs := label_pairs(form, line)) is not None:
             # Two or more "LABEL: value" pairs on the row (a billing program's printout, two to a row).
@@ -427,8 +501,13 @@ def read_into(r: Any, form: Form, cmn: Cmn) -> None:
             section = None
             continue
         if (stacked := labels_rows.get(number)) is not None:
-            below[number + 1] = stacked
-            continue
+            if all(key == "skip" or key.endswith("?") for key, _ in stacked):
+                # Labels past reading: the row below is read as any row (its values may say what they are),
+                # and the values' kinds kept for the fields nothing else read.
+                by_kind.extend(pair for pair in stacked if pair[0].endswith("?"))
+            else:
+                below[number + 1] = stacked
+                continue
         if _signature(r, form, cmn, line, text, seen):
             continue
         label, value = split_row(form, line)
@@ -455,6 +534,8 @@ def read_into(r: Any, form: Form, cmn: Cmn) -> None:
         section = None
         seen[key] = seen.get(key, 0) + 1
         _field(r, cmn, test, key, value)
+    for key, value in by_kind:
+        _labelled(r, cmn, test, key, value, seen, hcpcs, icd10)
     r.then(lambda: _lists(r, cmn, hcpcs, icd10))  # once the entries read again are settled
     if not seen.get("signature"):
         # No row says whether it was signed (a hand's ink is not looked for here): a person looks.
@@ -485,9 +566,26 @@ def label_pairs(form: Form, line: list[Word]) -> list[tuple[str, list[Word]]] | 
     return pairs if len(pairs) >= 2 else None
 
 
+# The fields each key stores (a key named by its value's kind, "?", leaves them for a person to confirm).
+_PATHS = {"certification": ("certification_type", "initial_date"), "dob": ("patient.dob",), "items": ("hcpcs",),
+          "diagnoses": ("icd10",), "physician": ("physician.name",), "supplier": ("supplier.name",),
+          "npi": ("physician.npi",), "nsc": ("supplier.nsc",), "mbi": ("patient.mbi",), "patient": ("patient.name",),
+          "place": ("place_of_service",), "need": ("length_of_need_months",), "pao2": ("test.pao2_mmhg",),
+          "sao2": ("test.sao2_percent",), "test_date": ("test.date",), "circumstance": ("q2_circumstance",),
+          "condition": ("test.condition",), "portable": ("portable",), "flow": ("flow_rate_lpm",),
+          "q7": ("q7_edema",), "q8": ("q8_cor_pulmonale",), "q9": ("q9_hematocrit",)}
+
+
 def _labelled(r: Any, cmn: Cmn, test: OxygenTest, key: str, value: list[Word], seen: dict[str, int],
               hcpcs: list[values.Read[str]], icd10: list[values.Read[str]]) -> None:
     """A value its label names (above it, or before it on a row of pairs): a field, or a list's codes."""
+    if key.endswith("?"):
+        # Named by the value's kind, the label past reading: kept for a person to confirm, and only where no
+        # label named the field.
+        key = key[:-1]
+        if seen.get(key) or (key == "items" and hcpcs) or (key == "diagnoses" and icd10):
+            return
+        r.review.extend(_PATHS.get(key, ()))
     if key in ("items", "diagnoses"):
         parse = values.hcpcs_in if key == "items" else values.icd10_in
         pieces = _code_pieces(value)

@@ -134,3 +134,32 @@ def test_a_speck_glued_to_a_word_of_the_suppliers_name_is_left_out_and_the_name_
                                   _word("SUPPLY", 520, 0), _word("(NSC", 700, 0)])
     assert read.value == "SUMMIT HOME MEDICAL SUPPLY" and not read.sure
     assert cmn_rows._supplier_in([_word("ST.", 0, 0), _word("LUKE", 100, 0), _word("MEDICAL", 230, 0)]).sure
+
+
+@pytest.mark.parametrize("value, kind", [
+    ("INITIAL 2026-11-05", "certification"),
+    ("1958-11-01", "dob"),
+    ("2026-10-30", None),  # a recent date: the test's, the signature's or the certification's
+    ("E1392", "items"),
+    ("J84.10 / I27.20", "diagnoses"),
+    ("TRAN, MAI MD", "physician"),
+    ("SUMMIT HOME MEDICAL SUPPLY", "supplier"),
+    ("PETERSEN, PAUL", None),  # a name, but whose: the patient's label is usually read; not guessed
+    ("1699833970", "ten digits"),
+    ("12", None),  # a place of service or a length of need
+])
+def test_a_value_under_a_label_past_reading_is_known_by_its_kind(value: str, kind: str | None) -> None:
+    words = [_word(text, 100 + 200 * i, 200) for i, text in enumerate(value.split())]
+    assert cmn_rows._kind_of_value(words) == kind
+
+
+def test_a_labels_row_garbled_past_knowing_names_its_values_by_kind_for_a_person_to_confirm() -> None:
+    # "PsupeueR  RNS" over "SUMMIT HOME MEDICAL SUPPLY  5533314789": the supplier and, beside it, its NSC.
+    labels = [_word("PsupeueR", 100, 100, 0), _word("RNS", 1300, 100, 20)]
+    values = [_word("SUMMIT", 110, 200), _word("HOME", 280, 200), _word("MEDICAL", 400, 200),
+              _word("SUPPLY", 570, 200), _word("5533314789", 1310, 200)]
+    form = _form(labels, values)
+    stacked = cmn_rows._labels_above_values(form, 0)
+    assert stacked is not None
+    assert [(key, " ".join(w.text for w in value)) for key, value in stacked] == [
+        ("supplier?", "SUMMIT HOME MEDICAL SUPPLY"), ("nsc?", "5533314789")]

@@ -159,7 +159,7 @@ class RetriesExhausted(ApplicationException):
         self.last = last
         self.session: object = None  # the portal session that gave up, whose evidence tells why
         # The last try failed before the step began, opening the portal (its log-in): the portal's trouble,
-        # not the unit's, which goes back to wait for it (the runner's `_give_back_for_login`).
+        # not the unit's, which goes back to wait for it (the runner's `Night._given_back_at_login`).
         self.at_login = False
 
 

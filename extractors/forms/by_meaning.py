@@ -25,7 +25,7 @@ _MONTHS = {name: number for number, name in enumerate(
 _LONG_DATE = re.compile(r"\b([A-Z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})\b")
 # A date on a line that says it is another date: a birth date, the signature's, a fax's own stamp.
 _OTHER_DATE = re.compile(r"\b(DOB|D\.O\.B|BIRTH|BORN|SIGNED|SIGNATURE|EXPIRES?|PRINTED|FAXED|FAX|RECEIVED|PAGE)\b")
-_CREDENTIAL = re.compile(r",?\s*\b(MD|M\.D|DO|D\.O|NP|PA|PA-C|APRN|DPM)$")  # read with its end's specks cut
+CREDENTIAL_AT_END = re.compile(r",?\s*\b(MD|M\.D|DO|D\.O|NP|PA|PA-C|APRN|DPM)$")  # read with its end's specks cut
 _QUANTITY = re.compile(r"^(QTY|QUANTITY|QTY\.|#)[:.]?$")
 
 
@@ -148,7 +148,7 @@ def practitioner_line(form: Form) -> int | None:
     found = None
     for index, line in enumerate(form.lines):
         text = " ".join(w.text for w in line).upper().rstrip(" .,;:'\"-_~|")
-        if _CREDENTIAL.search(text) and values.name_in(line).ok:
+        if CREDENTIAL_AT_END.search(text) and values.name_in(line).ok:
             found = index
     return found
 

@@ -288,7 +288,7 @@ def _kind_of_value(value: list[Word]) -> str | None:
         return "ten digits"
     if re.search(r"\d", text):
         return None
-    if by_meaning._CREDENTIAL.search(text):
+    if by_meaning.CREDENTIAL_AT_END.search(text):
         return "physician"
     if _BUSINESS.search(text):
         return "supplier"
@@ -512,9 +512,7 @@ def read_into(r: Any, form: Form, cmn: Cmn) -> None:
             continue
         label, value = split_row(form, line)
         label_text = _text(label)
-        key = field_of(label_text)
-        if key in ("physician", "supplier") and (closer := _misread_label_key(label_text)) in ("npi", "nsc"):
-            key = closer  # "Practitioner NPL": the NPI's label with its I misread, not a second practitioner
+        key = _refined(field_of(label_text), label_text)
         if not value:
             # A heading opens a list; a row that is a list's entry holds its code.
             if _ITEMS.search(text) and key is None:
@@ -553,17 +551,22 @@ def label_pairs(form: Form, line: list[Word]) -> list[tuple[str, list[Word]]] | 
     pairs: list[tuple[str, list[Word]]] = []
     for cell in cells_of(form, line):
         at = next((i for i, w in enumerate(cell[:5]) if w.text.endswith(":")), None)
-        key = _label_key(_text(cell[:at + 1])) if at is not None else None
-        if key is None:
+        label = _text(cell[:at + 1]) if at is not None else ""
+        if at is None or (key := _refined(_label_key(label), label)) is None:
             if not pairs:
                 return None
             pairs[-1] = (pairs[-1][0], pairs[-1][1] + cell)
             continue
-        assert at is not None
-        if key in ("physician", "supplier") and (closer := _misread_label_key(_text(cell[:at + 1]))) in ("npi", "nsc"):
-            key = closer
         pairs.append((key, cell[at + 1:]))
     return pairs if len(pairs) >= 2 else None
+
+
+def _refined(key: str | None, label: str) -> str | None:
+    """A label the expressions take for the practitioner's or the supplier's is the NPI's or the NSC's when its
+    wording says so ("Practitioner NPL": the NPI's label with its I misread, not a second practitioner)."""
+    if key in ("physician", "supplier") and (closer := _misread_label_key(label)) in ("npi", "nsc"):
+        return closer
+    return key
 
 
 # The fields each key stores (a key named by its value's kind, "?", leaves them for a person to confirm).

@@ -12,10 +12,8 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.async_api import Page
 from sqlalchemy import create_engine, func, select
 
-from bots.portals.base import PortalSession, expect_screen
 from bots.robots.base import Outcome, Worker
 from bots.runner import LOGIN_GIVE_BACKS, Night
 from bots.runtime import checkpoints as runner_side
@@ -24,41 +22,11 @@ from bots.runtime.guard import Policy, PortalGuard, RetriesExhausted
 from bots.runtime.vault import Credentials
 from bots.runtime.watchdog import RunClock
 from browser import live_server, require_chromium
+from practice_site import Practice, site
 from queue_client import QueueClient
 from queue_server.models import RobotUnit, WorkItem
 
 NIGHT = dt.date(2026, 11, 20)
-
-
-def _site(login_fails: int) -> Flask:
-    app = Flask(__name__)
-    calls = Counter[str]()
-
-    @app.get("/login")
-    def login() -> Any:
-        calls["login"] += 1
-        if calls["login"] <= login_fails:
-            return "<h1>Internal error</h1>", 500
-        return "<form><input id=user></form>"
-
-    @app.get("/screen/<name>")
-    def screen(name: str) -> str:
-        return f"<h1 id='{name}'>{name}</h1>"
-
-    return app
-
-
-class Practice(PortalSession):
-    name = "practice"
-
-    async def login(self, page: Page) -> None:
-        await self.goto(page, "/login")
-
-    async def visit(self, expect: str) -> None:
-        async def work(page: Page) -> None:
-            await self.goto(page, "/screen/claims")
-            await expect_screen(page, f"#{expect}", login_marker="#user", what="claims", timeout_ms=500)
-        await self.run(work, label="claims")
 
 
 def _failure(tmp_path: Path, login_fails: int, expect: str) -> RetriesExhausted:
@@ -67,11 +35,11 @@ def _failure(tmp_path: Path, login_fails: int, expect: str) -> RetriesExhausted:
             session = Practice(browser, PortalGuard("practice", Policy(retries=1, backoff=0.01)),
                                Credentials(url=base), evidence_dir=tmp_path)
             with pytest.raises(RetriesExhausted) as failure:
-                await session.visit(expect)
+                await session.visit("claims", expect)
             await session.close()
             return failure.value
 
-    with live_server(_site(login_fails)) as base:
+    with live_server(site(login_fails)) as base:
         return asyncio.run(night(base))
 
 

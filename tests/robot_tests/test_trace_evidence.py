@@ -8,45 +8,16 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from flask import Flask
-from playwright.async_api import Page
 
-from bots.portals.base import PortalSession, expect_screen
 from bots.robots.base import Worker
 from bots.runner import _evidence
 from bots.runtime.browser import launch
 from bots.runtime.guard import Policy, PortalGuard, RetriesExhausted
 from bots.runtime.vault import Credentials
 from browser import live_server, require_chromium
+from practice_site import Practice, site
 
 pytestmark = [pytest.mark.browser]
-
-
-def _site() -> Flask:
-    app = Flask(__name__)
-
-    @app.get("/login")
-    def login() -> str:
-        return "<form><input id=user></form>"
-
-    @app.get("/screen/<name>")
-    def screen(name: str) -> str:
-        return f"<h1 id='{name}'>{name}</h1>"
-
-    return app
-
-
-class Practice(PortalSession):
-    name = "practice"
-
-    async def login(self, page: Page) -> None:
-        await self.goto(page, "/login")
-
-    async def visit(self, name: str, expect: str) -> None:
-        async def work(page: Page) -> None:
-            await self.goto(page, f"/screen/{name}")
-            await expect_screen(page, f"#{expect}", login_marker="#user", what=name, timeout_ms=500)
-        await self.run(work, label=name)
 
 
 def _visited(trace: Path) -> list[str]:
@@ -70,7 +41,7 @@ def test_a_failure_trace_holds_only_the_failing_step(tmp_path: Path) -> None:
                 await session.visit("fourth", expect="missing")  # the screen never shows: a failure
             return session, failure.value
 
-    with live_server(_site()) as base:
+    with live_server(site()) as base:
         session, failure = asyncio.run(night(base))
     assert session.evidence.trace is not None and session.evidence.trace.exists()
     assert session.evidence.screenshot

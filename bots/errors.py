@@ -35,6 +35,10 @@ class PortalUnavailable(ApplicationException):
 class SessionExpired(ApplicationException):
     """The portal sent us back to its log-in page."""
 
+    # How long the session had been logged in when the portal ended it (set by the portal session): a
+    # session that lived a while ended as sessions do; one that ended at once is the portal refusing it.
+    logged_in_for: float | None = None
+
 
 class ElementMissing(ApplicationException):
     """A page did not show what its page object expects (layout change, half-loaded page)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import logging
+import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from decimal import InvalidOperation
@@ -65,6 +66,7 @@ class PortalSession:
         self.evidence = Evidence()
         self._holding_slot = False
         self._blank = False  # a page opened afresh, not yet on the portal
+        self._logged_in_at = 0.0  # monotonic
 
     # --- life cycle ---------------------------------------------------------------------
     async def page(self) -> Page:
@@ -85,6 +87,7 @@ class PortalSession:
         if not self.logged_in:
             await self.login(self._page)
             self.logged_in = True
+            self._logged_in_at = time.monotonic()
             self._blank = False
         elif self._blank:
             # A page opened afresh after a portal error is blank: back on the portal's own address first,
@@ -167,6 +170,9 @@ class PortalSession:
             opening = False
             try:
                 result = await work(page)
+            except SessionExpired as exc:
+                exc.logged_in_for = time.monotonic() - self._logged_in_at  # whether it ended as sessions do
+                raise
             except (InvalidOperation, ValueError, IndexError) as exc:
                 # A cell a page object could not read as an amount or a date: the screen is not what it expects
                 # (a layout change, a half-drawn page). Named, with the evidence, and tried again like one.

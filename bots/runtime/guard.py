@@ -31,7 +31,7 @@ from typing import Awaitable, Callable, TypeVar
 
 from playwright.async_api import Error as PlaywrightError
 
-from ..errors import ApplicationException, PortalDown, RateLimited
+from ..errors import ApplicationException, PortalDown, RateLimited, SessionExpired
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -50,6 +50,10 @@ class Policy:
     backoff: float = 0.5
     max_interval: float = 2.0
     rate_limited_retries: int = 40
+    # A session the portal ended after it had lived this long ended as sessions do (a portal's time-out):
+    # logged in again without spending a retry, up to `relogins` times a step.
+    lived_seconds: float = 30.0
+    relogins: int = 3
 
 
 @dataclass
@@ -152,11 +156,20 @@ class PortalGuard:
             log.warning("circuit open for %s after %d consecutive failures", self.name, self.failures)
 
 
+def _named(error: BaseException, width: int = 200) -> str:
+    first = str(error).splitlines()[0][:width] if str(error) else ""
+    return f"{type(error).__name__}: {first}" if first else type(error).__name__
+
+
 class RetriesExhausted(ApplicationException):
-    def __init__(self, portal: str, attempts: int, last: BaseException) -> None:
-        super().__init__(f"{portal}: {attempts} attempts failed; last: {type(last).__name__}: "
-                         f"{str(last).splitlines()[0][:200] if str(last) else ''}")
+    def __init__(self, portal: str, attempts: int, last: BaseException,
+                 earlier: list[BaseException] | None = None) -> None:
+        # Every attempt's failure, not the last alone: five failures of one kind and five of four kinds are
+        # different troubles, and a failure seen once a night is only understood from what its run kept.
+        before = f" (before it: {'; '.join(_named(e, 80) for e in earlier)})" if earlier else ""
+        super().__init__(f"{portal}: {attempts} attempts failed; last: {_named(last)}{before}")
         self.last = last
+        self.earlier = list(earlier or [])
         self.session: object = None  # the portal session that gave up, whose evidence tells why
         # The last try failed before the step began, opening the portal (its log-in): the portal's trouble,
         # not the unit's, which goes back to wait for it (the runner's `Night._given_back_at_login`).
@@ -171,8 +184,10 @@ async def with_retries(guard: PortalGuard, attempt: Callable[[], Awaitable[T]],
     expiry or an open circuit goes straight up.
     """
     last: BaseException | None = None
+    failures: list[BaseException] = []
     number = 0
     slowed = 0
+    relogged = 0
     while number <= guard.policy.retries:
         guard.check()
         try:
@@ -186,12 +201,22 @@ async def with_retries(guard: PortalGuard, attempt: Callable[[], Awaitable[T]],
                 await guard.resumed()
                 continue
             last = exc
+            failures.append(exc)
             guard.failed(exc)
             number += 1
             await guard.resumed()
             continue
         except (ApplicationException, PlaywrightError, asyncio.TimeoutError) as exc:
+            if _ended_as_sessions_do(guard, exc) and relogged < guard.policy.relogins:
+                # The portal's time-out, not a failure: a person signs in again and goes on. Nothing is spent,
+                # and the portal is not counted failing (its breaker would open on a night of long steps).
+                relogged += 1
+                log.info("%s session ended after %.0f s; logging in again", guard.name,
+                         exc.logged_in_for)  # type: ignore[attr-defined]
+                await on_failure(exc)
+                continue
             last = exc
+            failures.append(exc)
             guard.failed(exc)
             log.info("%s attempt %d failed: %s", guard.name, number + 1, type(exc).__name__)
             await on_failure(exc)
@@ -202,4 +227,9 @@ async def with_retries(guard: PortalGuard, attempt: Callable[[], Awaitable[T]],
         guard.succeeded()
         return result
     assert last is not None
-    raise RetriesExhausted(guard.name, guard.policy.retries + 1, last)
+    raise RetriesExhausted(guard.name, guard.policy.retries + 1, last, failures[:-1])
+
+
+def _ended_as_sessions_do(guard: PortalGuard, error: BaseException) -> bool:
+    lived = error.logged_in_for if isinstance(error, SessionExpired) else None
+    return lived is not None and lived >= guard.policy.lived_seconds

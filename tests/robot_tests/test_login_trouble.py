@@ -119,3 +119,53 @@ def test_a_units_own_step_failing_is_failed_at_once(app: Flask, bot_token: str, 
         robot = _Robot(login_failures=1, at_login=False)
         unit, failures = _run(url, bot_token, database_url, tmp_path, robot)
     assert robot.tries == 1 and unit.status == "failed" and failures == 1
+
+
+def _visits(tmp_path: Path, app: Flask, policy: Policy, pause: float) -> tuple[list[str], BaseException | None]:
+    """Visit a screen, wait `pause` seconds, visit another: the screens seen, and the failure if any."""
+    async def night(base: str) -> tuple[list[str], BaseException | None]:
+        seen: list[str] = []
+        async with launch() as (_pw, browser):
+            session = Practice(browser, PortalGuard("practice", policy), Credentials(url=base), evidence_dir=tmp_path)
+            try:
+                await session.visit("claims", "claims")
+                seen.append("claims")
+                await asyncio.sleep(pause)
+                await session.visit("payments", "payments")
+                seen.append("payments")
+            except RetriesExhausted as exc:
+                return seen, exc
+            finally:
+                await session.close()
+        return seen, None
+
+    with live_server(app) as base:
+        return asyncio.run(night(base))
+
+
+@pytest.mark.browser
+def test_a_session_the_portal_timed_out_logs_in_again_without_spending_a_retry(tmp_path: Path) -> None:
+    """Seen in a chaos round: a check's posting failed after five attempts that each found the log-in page.
+    A session that lived a while and then ended is the portal's time-out: logged in again, no retry spent
+    (here none is left to spend)."""
+    require_chromium()
+    app = site(session_ttl=1.0)
+    seen, failure = _visits(tmp_path, app, Policy(retries=0, backoff=0.01, lived_seconds=0.5), pause=1.3)
+    assert failure is None and seen == ["claims", "payments"]
+    assert app.config["calls"]["login"] == 2
+
+
+@pytest.mark.browser
+def test_a_session_ended_at_once_spends_retries_and_relogins_are_bounded(tmp_path: Path) -> None:
+    require_chromium()
+    # Ended as soon as it began: the portal refuses the session; each try is spent, and the failure names
+    # every attempt's trouble, not the last alone.
+    app = site(session_ttl=0.001)
+    seen, failure = _visits(tmp_path, app, Policy(retries=2, backoff=0.01, lived_seconds=30.0), pause=0)
+    assert seen == [] and isinstance(failure, RetriesExhausted)
+    assert "3 attempts failed" in str(failure) and str(failure).count("SessionExpired") == 3
+    assert app.config["calls"]["login"] == 3
+    # Timed out every time however long it lived: logged in again `relogins` times, then spent as a failure.
+    app = site(session_ttl=0.001)
+    seen, failure = _visits(tmp_path, app, Policy(retries=0, backoff=0.01, lived_seconds=0.0, relogins=2), pause=0)
+    assert isinstance(failure, RetriesExhausted) and app.config["calls"]["login"] == 3

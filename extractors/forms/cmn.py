@@ -33,6 +33,9 @@ class _Pending:
     required: bool
     alphabet: str | None  # also read the cell with Tesseract allowed only these characters
     shape: tuple[str, ...] | None  # also read each rendering glyph by glyph, each position limited so
+    # What else settles the value when the reads alone do not (given every read: the page's, each rendering's,
+    # the alphabet-limited one); None when it does not.
+    otherwise: Callable[[list[values.Read[Any] | None]], values.Read[Any] | None] | None = None
 
 
 @dataclass
@@ -68,11 +71,14 @@ class _Reader:
 
     def confirm(self, path: str, first: values.Read[Any], cell: Cell | None,
                 parse: Callable[[list[Word]], values.Read[Any]], store: Callable[[Any], None], *,
-                required: bool = True, alphabet: str | None = None, shape: tuple[str, ...] | None = None) -> None:
+                required: bool = True, alphabet: str | None = None, shape: tuple[str, ...] | None = None,
+                otherwise: Callable[[list[values.Read[Any] | None]], values.Read[Any] | None] | None = None
+                ) -> None:
         """Keep a value once its cell has been read again (see `settle`): `store` receives it. With an
         `alphabet`, the cell is also read with Tesseract allowed only those characters; with a `shape`
-        (what each position of a code may hold), each rereading is also read glyph by glyph."""
-        self._pending.append(_Pending(path, first, cell, parse, store, required, alphabet, shape))
+        (what each position of a code may hold), each rereading is also read glyph by glyph; `otherwise`
+        is asked what the reads make of it when they do not settle it alone."""
+        self._pending.append(_Pending(path, first, cell, parse, store, required, alphabet, shape, otherwise))
 
     def settle(self) -> None:
         """Read every cell waiting for confirmation again, in one go, and keep what the reads make of it:
@@ -91,11 +97,14 @@ class _Reader:
                     constrained[index] = found[index]
         for p, renderings, limited in zip(pending, rereads, constrained):
             *usual, spaced = renderings
-            settled = values.settled(p.first, [p.parse(found) for found in usual],
-                                     p.parse(limited) if limited is not None else None,
+            again = [p.parse(found) for found in usual]
+            limited_read = p.parse(limited) if limited is not None else None
+            settled = values.settled(p.first, again, limited_read,
                                      [values.by_glyphs(found, p.shape) for found in usual] if p.shape else (),
                                      p.parse(spaced) if p.shape else None,
                                      values.by_glyphs(spaced, p.shape) if p.shape else None)
+            if not settled.sure and p.otherwise is not None:
+                settled = p.otherwise([p.first, *again, limited_read]) or settled
             p.store(self.keep(p.path, settled, required=p.required))
         steps, self._then = self._then, []
         for step in steps:

@@ -66,7 +66,8 @@ _UNSIGNED = re.compile(r"AWAITING|NOT (YET )?SIGNED|UNSIGNED|PENDING SIGNATURE|S
 # A signature line's label printed under the line ("Signature of ordering physician", "Physician signature").
 _INKED_SIGNATURE = re.compile(r"^(SIGNATURE OF (THE )?(ORDERING |TREATING )?(PHYSICIAN|PRACTITIONER|PRESCRIBER)|"
                               r"(PHYSICIAN|PRACTITIONER|PRESCRIBER)'?S? SIGNATURE)\b")
-_SIGNED_DATE = re.compile(r"DATE SIGNED|SIGNED ON|SIGNATURE DATE|DATE OF SIGNATURE")
+# The date's D of a typewriter face reads as an O ("SIGNATURE OATE"): no other word is spelled so.
+_SIGNED_DATE = re.compile(r"DATE SIGNED|SIGNED ON|SIGNATURE [DO0]ATE\b|DATE OF SIGNATURE")
 _TYPES = (("initial", "INITIAL"), ("revised", "REVISED"), ("recertification", "RECERT"))
 
 
@@ -88,7 +89,11 @@ def _leader(word: Word) -> bool:
     text = word.text
     if "..." in text:
         return sum(not c.isalnum() for c in text) >= 0.6 * len(text)
-    return bool(re.fullmatch(r"[.ceo]{2,}", text) and word.conf < 65)
+    if re.fullmatch(r"[.ceo]{2,}", text) and word.conf < 65:
+        return True
+    # A piece read at almost no confidence, of dots and the marks and letters dots read as ("22.2...", "0.2.22.",
+    # "ses"): no value reads so.
+    return word.conf < 30 and bool(re.fullmatch(r"[.,:;'`~_\-ceosa0-9]{2,}", text)) and bool(re.search(r"[.ceosa]", text))
 
 
 def _glued_answer(word: Word) -> Word | None:
@@ -96,6 +101,13 @@ def _glued_answer(word: Word) -> Word | None:
     found = re.fullmatch(r"([.·…\-_,'`]*\.{3,})([A-Za-z0-9/%]{1,12})", word.text)  # the dots, then the answer
     if found is None:
         return None
+    # The leader's last dots read as zeros, twos or small letters before the answer ("....0000202N"); all of it
+    # such marks is the answer itself ("......20").
+    specks = re.match(r"[02eco]*", found[2]).end()  # type: ignore[union-attr]
+    if 0 < specks < len(found[2]):
+        lead = len(found[1]) + specks
+        return replace(word, text=found[2][specks:], left=round(word.left + word.width * lead / len(word.text)),
+                       width=max(round(word.width * (1 - lead / len(word.text))), 1), glyphs=word.glyphs[lead:])
     share = len(found[1]) / len(word.text)
     return replace(word, text=found[2], left=round(word.left + word.width * share),
                    width=max(round(word.width * (1 - share)), 1), glyphs=word.glyphs[len(found[1]):])
@@ -107,10 +119,13 @@ def split_row(form: Form, line: list[Word]) -> tuple[list[Word], list[Word]]:
     all label when none."""
     leaders = [i for i, w in enumerate(line) if _leader(w)]
     glued = [(i, tail) for i, w in enumerate(line) if (tail := _glued_answer(w)) is not None]
+    if glued and glued[-1][0] < len(line) - 1 and re.fullmatch(r"[02eco]+", glued[-1][1].text):
+        # Dots and specks read as zeros and small letters, the answer a word of its own after them.
+        leaders = sorted({*leaders, glued.pop()[0]})
     if glued:
         at, tail = glued[-1]
         return line[:min([at, *leaders])], [tail, *line[at + 1:]]
-    if leaders and any("..." in line[i].text for i in leaders):
+    if leaders and (any("..." in line[i].text for i in leaders) or len(leaders) >= 3):
         # What stands between the first and the last piece of the leader is the leader too ("2." for dots).
         return line[:leaders[0]], line[leaders[-1] + 1:]
     cells = cells_of(form, line)
@@ -590,19 +605,29 @@ def _labelled(r: Any, cmn: Cmn, test: OxygenTest, key: str, value: list[Word], s
             return
         r.review.extend(_PATHS.get(key, ()))
     if key in ("items", "diagnoses"):
+        section = "items" if key == "items" else "diagnoses"
         parse = values.hcpcs_in if key == "items" else values.icd10_in
-        pieces = _code_pieces(value)
-        codes = [c for c in parse(pieces) if c.value]
-        (hcpcs if key == "items" else icd10).extend(codes)
-        if len(codes) < sum(bool(re.search(r"\d", w.text)) and len(w.text) >= 3 for w in pieces):
-            r.review.append("hcpcs" if key == "items" else "icd10")  # a code not read as one
+        # A modifier or a separator is no code.
+        pieces = [w for w in _code_pieces(value) if re.search(r"\d", w.text) and len(w.text) >= 3]
+        shared = {(w.left, w.width) for w in pieces if sum((x.left, x.width) == (w.left, w.width) for x in pieces) > 1}
+        for piece in pieces:
+            codes = [c for c in parse([piece]) if c.value]
+            if codes and (codes[0].sure or (piece.left, piece.width) in shared):
+                # Sure, or one of several codes a word ran together ("J44.9,I27.20"), whose box holds them all.
+                (hcpcs if key == "items" else icd10).extend(codes)
+            elif (piece.left, piece.width) in shared:
+                r.review.append(_LIST_PATH[section])  # a code not read as one
+            else:
+                _confirm_code(r, piece, section, hcpcs if key == "items" else icd10, codes[0] if codes else None)
     elif key != "skip" and value:
         seen[key] = seen.get(key, 0) + 1
         _field(r, cmn, test, key, value)
 
 
 def _field(r: Any, cmn: Cmn, test: OxygenTest, key: str, value: list[Word]) -> None:
-    cell = r.cell_of(*value, grow=0.5)
+    # The cell read again is the value's words' box: a speck far right of it (": " at 8) would widen it over the
+    # blank line, whose rereads then find nothing or noise.
+    cell = r.cell_of(*([w for w in value if re.search(r"[A-Za-z0-9]", w.text)] or value), grow=0.5)
 
     def confirm(path: str, parse: Callable[[list[Word]], values.Read[Any]], store: Callable[[Any], None],
                 **kwargs: Any) -> None:
@@ -640,7 +665,7 @@ def _field(r: Any, cmn: Cmn, test: OxygenTest, key: str, value: list[Word]) -> N
         # Every option printed, each after its check box: the one crossed says the answer (read from the ink,
         # once). No boxes to tell it: which of the words printed is the answer is not guessed.
         path, parse = _CHOICES[key]
-        boxed = _boxed_choice(r.form, value, parse) or values.Read(None, 0.0, False)
+        boxed = _boxed_choice(r.form, value, parse, _SPELLED.get(key)) or values.Read(None, 0.0, False)
         _store_choice(cmn, test, path, r.keep(path, boxed, required=key not in ("circumstance", "condition")))
     elif key == "circumstance":
         confirm("q2_circumstance", _circumstance_in, lambda v: setattr(cmn, "q2_circumstance", v), required=False)
@@ -693,8 +718,30 @@ def _options_named(key: str, words: list[Word]) -> int:
     return sum(bool(re.search(pattern, text)) for pattern in named)
 
 
-def _boxed_choice(form: Form, words: list[Word], parse: Callable[[list[Word]], values.Read[Any]]
-                  ) -> values.Read[Any] | None:
+# How each option of a question answered in boxes is spelled, to tell an option whose word is misread apart.
+_YES_NO = {"Y": ("YES",), "N": ("NO",), "D": ("NA", "N/A")}
+_SPELLED: dict[str, dict[Any, tuple[str, ...]]] = {
+    "portable": _YES_NO, "q7": _YES_NO, "q8": _YES_NO, "q9": _YES_NO,
+    "condition": {"rest": ("REST",), "exercise": ("EXERCISE",), "sleep": ("SLEEP",)}}
+
+
+def _nearest_option(words: list[Word], spelled: dict[Any, tuple[str, ...]]) -> Any | None:
+    """The option a misread word is nearest ("Ores": the box's glyph and Yes with its Y lost), when it is
+    near one option alone; None otherwise."""
+    letters = re.sub(r"[^A-Z/]", "", _text(words).upper())
+    best: dict[Any, float] = {}
+    for cut in (letters, letters[1:]):  # a box's glyph read into the word
+        for value, spellings in spelled.items():
+            for spelling in spellings:
+                best[value] = max(best.get(value, 0.0), fuzz.ratio(cut, spelling))
+    ranked = sorted(best.values(), reverse=True)
+    if not ranked or ranked[0] < 60 or (len(ranked) > 1 and ranked[1] > ranked[0] - 20):
+        return None
+    return max(best, key=lambda value: best[value])
+
+
+def _boxed_choice(form: Form, words: list[Word], parse: Callable[[list[Word]], values.Read[Any]],
+                  spelled: dict[Any, tuple[str, ...]] | None = None) -> values.Read[Any] | None:
     """The answer of a row of check boxes, each before its option's words: the option after the one box
     clearly crossed while every other is clearly empty; in doubt (no value) when that is not clear. None
     when the value holds fewer than two boxes (not a choice in boxes)."""
@@ -708,14 +755,18 @@ def _boxed_choice(form: Form, words: list[Word], parse: Callable[[list[Word]], v
     crossed = [i for i, box in enumerate(boxes) if box.fill >= BOX_CROSSED]
     if len(crossed) != 1 or any(box.fill > BOX_EMPTY for i, box in enumerate(boxes) if i != crossed[0]):
         return values.Read(None, 0.0, False)
-    options = []
+    options, named = [], []
     for index, box in enumerate(boxes):
         until = boxes[index + 1].left if index + 1 < len(boxes) else float("inf")
-        options.append(parse([w for w in words if w.left + w.width > box.right and w.left < until]))
+        after = [w for w in words if w.left + w.width > box.right and w.left < until]
+        options.append(parse(after))
+        # An empty box's word may be told by its likeness alone: it is not the answer, only another option.
+        named.append(options[-1].value if options[-1].value is not None or index == crossed[0] or not spelled
+                     else _nearest_option(after, spelled))
     read = options[crossed[0]]
     # The choice is the ink's. Its words are sure when every box's words name an option and no two the same
-    # ("Yes", "No", "N/A" read as such, however faint): a misread word would have to make another option.
-    named = [o.value for o in options]
+    # ("Yes", "No", "N/A" read as such, however faint; an empty box's nearly so): a misread word would have to
+    # make another option.
     told_apart = None not in named and len(set(named)) == len(named)
     return values.Read(read.value, max(read.conf, values.CONF_OK) if told_apart else read.conf, read.ok, read.word)
 
@@ -749,8 +800,20 @@ def _list_entry(r: Any, line: list[Word], text: str, section: str, codes_so_far:
         if _LIST_ENTRY.match(text):
             r.review.append(path)  # an entry of the list whose code did not read as one: the list may be short
         return
+    _confirm_code(r, word, section, codes_so_far, codes[0] if codes else None)
+
+
+_LIST_PATH = {"items": "hcpcs", "diagnoses": "icd10"}
+
+
+def _confirm_code(r: Any, word: Word, section: str, codes_so_far: list[values.Read[str]],
+                  first: values.Read[str] | None) -> None:
+    """A code of the equipment or diagnosis list read in doubt, or a word shaped like one that did not read as
+    one: its place in the list kept, and its word read again alone (`_Reader.confirm`, with the code's
+    alphabet and, for a HCPCS, its shape glyph by glyph); kept only as the reads settle it."""
+    parse = values.hcpcs_in if section == "items" else values.icd10_in
     at = len(codes_so_far)
-    codes_so_far.append(codes[0] if codes else values.nothing())
+    codes_so_far.append(first or values.nothing())
 
     def reread(words: list[Word]) -> values.Read[str]:
         return next((c for c in parse(_code_pieces(words)) if c.value), values.nothing())
@@ -759,8 +822,9 @@ def _list_entry(r: Any, line: list[Word], text: str, section: str, codes_so_far:
         # Unsure or unread, `keep` has listed the list for review already.
         codes_so_far[at] = values.Read(value, 100.0, True) if value else values.nothing()
 
-    r.confirm(path, codes_so_far[at], r.cell_of(word, grow=0.5), reread, store, alphabet=_CODE_ALPHABET[section],
-              shape=values.HCPCS_SHAPE if section == "items" else None)
+    r.confirm(_LIST_PATH[section], codes_so_far[at], r.cell_of(word, grow=0.5), reread, store,
+              alphabet=_CODE_ALPHABET[section], shape=values.HCPCS_SHAPE if section == "items" else None,
+              otherwise=values.icd10_letter_by_classification if section == "diagnoses" else None)
 
 
 def _lists(r: Any, cmn: Cmn, hcpcs: list[values.Read[str]], icd10: list[values.Read[str]]) -> None:
@@ -800,7 +864,8 @@ def _signature(r: Any, form: Form, cmn: Cmn, line: list[Word], text: str, seen: 
     if dated:
         # The date after its label on the row ("Date signed: Nov 07, 2026"); or, under a line to write on,
         # the date written on the line above the label.
-        words = [w for w in line if w.left > _label_right(form, line, dated.end(), text)]
+        words = [w for w in line if w.left > _label_right(form, line, dated.end(), text)
+                 and re.search(r"[A-Za-z0-9]", w.text)]  # a speck after the label is not a date written there
         if not words and inked:
             cells = cells_of(form, line)
             label_left = cells[-1][0].left

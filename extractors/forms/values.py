@@ -568,6 +568,49 @@ def icd10_in(words: list[Word]) -> list[Read[str]]:
     return out
 
 
+# The letters an ICD-10 code's first glyph may be when read as this character (a code opens with a letter): a
+# typewriter J reads as 3, as I or as a bracket; a B as 8 or 3; an S as 5 or $. A letter not here is itself.
+_FIRST_LETTERS = {"3": "JBE", "1": "IJLT", "I": "IJLT", "L": "LI", "|": "IJL", "J": "JI", ")": "J", "}": "J",
+                  "]": "J", "{": "J", "$": "S", "5": "S", "8": "B", "B": "B", "0": "DO", "O": "DO", "D": "DO"}
+
+
+def _first_glyph(read: Read[str]) -> str:
+    raw = read.word.text.strip(".,;:(").upper() if read.word is not None else ""
+    return raw[0] if raw else str(read.value)[0]
+
+
+def icd10_letter_by_classification(reads: list[Read[str] | None]) -> Read[str] | None:
+    """An ICD-10 code whose reads agree on all but its first glyph, a letter read as a digit, a bracket or
+    another letter (a typewriter J as 3 in some renderings and as I in others): the letters each read's glyph
+    may stand for, taken together, of which exactly one makes a code the classification holds. `VOTES` reads
+    must agree on the rest, one of them fairly sure, and no read saying another rest may be a code with any
+    of its glyph's letters. None when that does not settle it (the classification not at hand, a B and a J
+    both making a code)."""
+    seen = [r for r in reads if r is not None and isinstance(r.value, str) and len(r.value) >= 3]
+    rests: dict[str, list[Read[str]]] = {}
+    for read in seen:
+        rests.setdefault(read.value[1:], []).append(read)  # type: ignore[index]
+    if not rests:
+        return None
+    rest, agreeing = max(rests.items(), key=lambda item: len(item[1]))
+    if len(agreeing) < VOTES or max(r.conf for r in agreeing) < VOTE_MIN_CONF:
+        return None
+
+    def letters(read: Read[str]) -> set[str]:
+        glyph = _first_glyph(read)
+        return set(_FIRST_LETTERS.get(glyph, glyph))
+
+    for read in seen:
+        other = str(read.value)[1:]
+        if other != rest and any(icd10.is_billable(letter + other) for letter in letters(read)):
+            return None  # another code the reads may be
+    possible = set.intersection(*(letters(r) for r in agreeing))
+    codes = [letter + rest for letter in sorted(possible) if letter.isalpha() and icd10.is_billable(letter + rest)]
+    if len(codes) != 1 or not icd10.billable_codes():
+        return None
+    return Read(codes[0], CONF_OK, True, agreeing[0].word)
+
+
 def text_in(words: list[Word]) -> Read[str]:
     cleaned = [w for w in words if re.search(r"[A-Za-z0-9]", w.text)]
     # Fax noise at the end of a line reads as a short low-confidence word ("rn", "7", "yo"): not the value.

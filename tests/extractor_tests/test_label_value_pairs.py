@@ -121,3 +121,77 @@ def test_a_guess_every_read_repeats_does_not_outvote_a_read_as_printed() -> None
     settled = values.settled(name("Daniel", 95.8), [name("Danie!", 83), name("Danie!", 85), name("Danie!", 96)])
     assert not settled.sure
 
+
+
+def test_a_leader_read_as_specks_at_almost_no_confidence_still_parts_question_and_answer() -> None:
+    # The typewriter's dots read as digits, marks and small letters, none of it with "..." in one word.
+    row = _row(100, "1C TEST DATE 0.2.22. eee e eee eee ses 10/22/26")
+    for word, conf in zip(row[3:9], (10, 0, 0, 23, 12, 3)):
+        object.__setattr__(word, "conf", conf)
+    label, value = cmn_rows.split_row(_form(row), row)
+    assert [w.text for w in label] == ["1C", "TEST", "DATE"] and [w.text for w in value] == ["10/22/26"]
+    # The leader's last dots read as zeros and twos, glued to the answer; or glued into a word of their own.
+    glued = _row(100, "9 HEMATOCRIT > 56% ..............0000202N")
+    assert [w.text for w in cmn_rows.split_row(_form(glued), glued)[1]] == ["N"]
+    apart = _row(100, "9 HEMATOCRIT > 56% ...........00200000ee N")
+    object.__setattr__(apart[4], "conf", 0.0)
+    assert [w.text for w in cmn_rows.split_row(_form(apart), apart)[1]] == ["N"]
+    # An answer of such digits alone is the answer ("......20": a flow rate of 20).
+    flow = _row(100, "5 MAX FLOW RATE (LPM) ......20")
+    assert [w.text for w in cmn_rows.split_row(_form(flow), flow)[1]] == ["20"]
+
+
+def test_the_signature_date_is_read_over_its_label_misread_and_a_speck_after_it() -> None:
+    from extractors.forms.cmn import _Reader
+    from extractors.models import Cmn
+
+    date = _row(100, "11/07/26")
+    for word in date:
+        object.__setattr__(word, "left", 1460)
+    label = _row(160, "PHYSICIAN SIGNATURE", "OATE -")  # "DATE" with its D read as O, a speck after it
+    form = _form(date, label)
+    reader, cmn, line = _Reader(form), Cmn(), form.lines[-1]
+    assert cmn_rows._signature(reader, form, cmn, line, cmn_rows._text(line), {})
+    reader.settle()
+    assert cmn.signature_date == dt.date(2026, 11, 7)
+
+
+def test_an_icd10_codes_first_letter_is_settled_by_its_reads_together_and_the_classification() -> None:
+    def read(text: str, conf: float = 80.0) -> values.Read[str]:
+        return values.icd10_in([Word(text, conf, 0, 0, 120, 30, (1, 1, 1))])[0]
+
+    # A typewriter J read as 3 (a guess at J, B or E) and as I (I, J, L or T): only J is both, J43.9 a code.
+    reads = [read("343.9"), read("I43.9", 79), read("343.9"), read("343.9", 0)]
+    assert not values.settled(reads[0], reads[1:]).sure
+    settled = values.icd10_letter_by_classification(reads)
+    assert settled is not None and settled.value == "J43.9" and settled.sure
+    # Read as 3 alone: B43.9 is a code too, so the letter is not known.
+    assert values.icd10_letter_by_classification([read("343.9")] * 4) is None
+    # Too few reads agree on the rest, or another read's rest could be a code: not settled.
+    assert values.icd10_letter_by_classification([read("343.9"), read("I43.9")]) is None
+    assert values.icd10_letter_by_classification([*reads, read("I44.9", 90), read("I44.9", 90),
+                                                  read("I44.9", 90), read("I44.9", 90)]) is None
+
+
+def test_an_empty_boxs_misread_word_is_told_apart_by_its_likeness_to_an_option() -> None:
+    from PIL import ImageDraw
+
+    image = Image.new("L", (600, 120), 255)
+    draw = ImageDraw.Draw(image)
+    for index in range(3):
+        x = 40 + index * 140
+        draw.rectangle((x, 40, x + 37, 77), outline=0, width=4)
+        if index == 1:  # "No" crossed
+            draw.line((x + 6, 46, x + 31, 71), fill=0, width=6)
+            draw.line((x + 31, 46, x + 6, 71), fill=0, width=6)
+    form = Form(image.point(lambda v: 0 if v < 128 else 255, mode="1"), [])
+    # The printout's "Yes" read with its box's glyph and its Y lost; "No" and "N/A" with their boxes' glyphs.
+    words = [Word(text, conf, 40 + i * 140 + 30, 45, 70, 30, (1, 1, 1))
+             for i, (text, conf) in enumerate((("Ores", 28), ("&INo", 69), ("LIN/A", 56)))]
+    parse = cmn_rows._CHOICES["q9"][1]
+    alone = cmn_rows._boxed_choice(form, words, parse)
+    assert alone is not None and alone.value == "N" and not alone.sure
+    told = cmn_rows._boxed_choice(form, words, parse, cmn_rows._SPELLED["q9"])
+    assert told is not None and told.value == "N" and told.sure
+    # A word near no option, or near two alike, names none: still in doubt.
+    assert cmn_rows._nearest_option([Word("CON", 20, 0, 0, 60, 30, (1, 1, 1))], cmn_rows._SPELLED["q9"]) is None

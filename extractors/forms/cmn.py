@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from ..models import Cmn, CmnPatient, OxygenTest, Supplier
@@ -49,6 +49,9 @@ class _Number:
     high: int
     store: Callable[[Any], None]
     required: bool
+
+
+SPECK_CONF = 10.0  # a page read below this that no reread finds is a speck (`_Reader.settle`)
 
 
 class _Reader:
@@ -105,6 +108,11 @@ class _Reader:
                                      values.by_glyphs(spaced, p.shape) if p.shape else None)
             if not settled.sure and p.otherwise is not None:
                 settled = p.otherwise([p.first, *again, limited_read]) or settled
+            if (not p.required and not settled.sure and p.first.conf < SPECK_CONF and len(usual) >= 2
+                    and not any(usual)):
+                # A mark the page read at almost no confidence where no rendering of its cell finds a word at
+                # all: a speck (a leader's last dot read as "5"), not a value written in; the field is blank.
+                settled = values.nothing()
             p.store(self.keep(p.path, settled, required=p.required))
         steps, self._then = self._then, []
         for step in steps:
@@ -362,9 +370,7 @@ def _result(r: _Reader, form: Form, hit: Hit, path: str, low: int, high: int, st
     there but unreadable goes to review, a blank does not (only one of the two tests is usually done)."""
     words = form.lines[hit.line][hit.first + 1:hit.last + 1]
     units = [w for w in words if re.fullmatch(r"(?i)mm\w?hg|mm|hg|%", w.text.strip(".,"))]
-    # "58mm", "91%": the value glued to its unit.
-    inner = [Word(re.sub(r"(?i)(mm|hg|%)+$", "", w.text), w.conf, w.left, w.top, w.width, w.height, w.line)
-             for w in words if w not in units]
+    inner = [_unit_off(w) for w in words if w not in units]
     written = [w for w in inner if w.text.strip("_-.~ ")]
     label = form.lines[hit.line][hit.first]
     top, bottom = form.line_band(hit.line)
@@ -372,9 +378,14 @@ def _result(r: _Reader, form: Form, hit: Hit, path: str, low: int, high: int, st
     cell = (label.left + label.width + form.char_h * 0.2, top, right, bottom)
 
     def parse(found: list[Word]) -> values.Read[int]:
-        return values.integer_in([w for w in found if w.text.strip("_-.~ ")][:1], low, high)
+        return values.integer_in([_unit_off(w) for w in found if w.text.strip("_-.~ ")][:1], low, high)
 
     r.confirm(path, values.integer_in(written, low, high), cell, parse, store, required=bool(written))
+
+
+def _unit_off(word: Word) -> Word:
+    """"58mm", "91%": the value glued to its unit; "51m": to the part of it a cell cut before the unit kept."""
+    return replace(word, text=re.sub(r"(?i)(mm|hg|m|%)+$", "", word.text))
 
 
 def _answer_column(form: Form, hit: Hit | None) -> tuple[float, float] | None:

@@ -66,8 +66,9 @@ _UNSIGNED = re.compile(r"AWAITING|NOT (YET )?SIGNED|UNSIGNED|PENDING SIGNATURE|S
 # A signature line's label printed under the line ("Signature of ordering physician", "Physician signature").
 _INKED_SIGNATURE = re.compile(r"^(SIGNATURE OF (THE )?(ORDERING |TREATING )?(PHYSICIAN|PRACTITIONER|PRESCRIBER)|"
                               r"(PHYSICIAN|PRACTITIONER|PRESCRIBER)'?S? SIGNATURE)\b")
-# The date's D of a typewriter face reads as an O ("SIGNATURE OATE"): no other word is spelled so.
-_SIGNED_DATE = re.compile(r"DATE SIGNED|SIGNED ON|SIGNATURE [DO0]ATE\b|DATE OF SIGNATURE")
+# The date's D of a typewriter face reads as an O ("SIGNATURE OATE"), "signed" as "signea": no other words
+# are spelled so.
+_SIGNED_DATE = re.compile(r"DATE SIGN\w*|SIGNED ON|SIGNATURE [DO0]ATE\b|DATE OF SIGNATURE")
 _TYPES = (("initial", "INITIAL"), ("revised", "REVISED"), ("recertification", "RECERT"))
 
 
@@ -93,7 +94,8 @@ def _leader(word: Word) -> bool:
         return True
     # A piece read at almost no confidence, of dots and the marks and letters dots read as ("22.2...", "0.2.22.",
     # "ses"): no value reads so.
-    return word.conf < 30 and bool(re.fullmatch(r"[.,:;'`~_\-ceosa0-9]{2,}", text)) and bool(re.search(r"[.ceosa]", text))
+    return (word.conf < 30 and bool(re.fullmatch(r"[.,:;'`~_\-ceosa0-9]{2,}", text))
+            and bool(re.search(r"[.ceosa]", text)))
 
 
 def _glued_answer(word: Word) -> Word | None:

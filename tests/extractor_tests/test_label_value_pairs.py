@@ -195,3 +195,28 @@ def test_an_empty_boxs_misread_word_is_told_apart_by_its_likeness_to_an_option()
     assert told is not None and told.value == "N" and told.sure
     # A word near no option, or near two alike, names none: still in doubt.
     assert cmn_rows._nearest_option([Word("CON", 20, 0, 0, 60, 30, (1, 1, 1))], cmn_rows._SPELLED["q9"]) is None
+
+
+def test_a_speck_no_rendering_of_its_cell_finds_is_no_value_written_in() -> None:
+    from extractors.forms.cmn import _Reader
+
+    form = _form()  # a blank page: no rendering of any cell finds a word
+    speck = Word("5", 0.0, 1000, 100, 20, 30, (1, 1, 1))  # a leader's last dot, read as "5" at 0
+    kept: dict[str, object] = {}
+    reader = _Reader(form)
+    for path, required in (("test.sao2_percent", False), ("q9_hematocrit", True)):
+        reader.confirm(path, values.integer_in([speck], 1, 100), reader.cell_of(speck),
+                       lambda ws: values.integer_in(ws, 1, 100), lambda v, path=path: kept.__setitem__(path, v),
+                       required=required)
+    reader.settle()
+    # Blank where a blank is allowed; a field that must be there still goes to a person.
+    assert kept["test.sao2_percent"] is None and "test.sao2_percent" not in reader.review
+    assert "q9_hematocrit" in reader.review
+
+
+def test_a_result_glued_to_its_unit_reads_with_the_unit_cut_anywhere() -> None:
+    from extractors.forms.cmn import _unit_off
+
+    assert [_unit_off(Word(t, 90, 0, 0, 60, 30, (1, 1, 1))).text for t in ("51mmHg", "51m", "91%", "57")] == \
+        ["51", "51", "91", "57"]
+    assert cmn_rows._SIGNED_DATE.search("SIGNATURE OF ORDERING PHYSICIAN DATE SIGNEA")

@@ -235,7 +235,7 @@ def _labels_above_values(form: Form, number: int, line: list[Word] | None = None
         cells = _on_cells(form, cells, line)
     else:
         line = form.lines[number]
-    keys = [_label_key(_text(cell)) or _misread_label_key(_text(cell)) for cell in cells]
+    keys = [_refined(_label_key(text) or _misread_label_key(text), text) for text in map(_text, cells)]
     # Every cell a label; one the OCR garbled past knowing may stand among three or more (its value is not
     # taken). A speck of a cell (a box's dashed edge read as letters) is no label and no text. A row of
     # labels garbled past knowing, every one of them, gives its values by their kind (`_kind_of_value`).
@@ -258,12 +258,19 @@ def _labels_above_values(form: Form, number: int, line: list[Word] | None = None
     rights = [cell[-1].left + cell[-1].width + slack for cell in cells]
     for cell in under:  # a value's words stay together: its place is where it starts
         column = max((i for i, left in enumerate(lefts) if cell[0].left >= left), default=None)
+        if (column is None or column == len(cells) - 1 and cell[0].left > rights[column]) and _speck(cell):
+            continue  # a box's edge read as a glyph ("7", "J") left or right of every label: no value
         if column is None or cell[0].left > rights[column]:
             # A value left of every label, or past its label's end (the next label's first word lost, so
             # its left edge is not known): not this shape, or which label it is under is not known.
             return None
         out[column][1].extend(cell)
-    if garbled:
+    repeated = {key for key, _ in out if key != "skip" and sum(k == key for k, _ in out) > 1}
+    if repeated:
+        # One label read as another's ("PHYSICIAN NPI" with its NPI garbled: "PHYSICIAN ... NE"): which value
+        # is the field's is not known from the labels; their values' kinds may tell.
+        out = [("skip" if key in repeated else key, value) for key, value in out]
+    if garbled or repeated:
         out = _named_by_kind(out)
     if by_kind_alone:
         # A row taken for labels only as garbled ones: what it names is a guess, for fields nothing else read.
@@ -287,6 +294,11 @@ def _kind_of_value(value: list[Word]) -> str | None:
     ("INITIAL 2026-11-05"), a birth date (eighteen years ago or more; the form's other dates are recent), the
     HCPCS codes, the ICD-10 codes, a practitioner (a name and a credential), a supplier (a business's name),
     a ten-digit number (the NPI or the NSC: told by its neighbour, `_named_by_kind`). None when not one."""
+    # A box's edge beside its value reads as a lone bar ("1856722073 I"): not part of what the value is.
+    while len(value) > 1 and re.fullmatch(r"[|Il1\[\]!][.,;:'_~-]*|[.,;:'_~-]+", value[-1].text):
+        value = value[:-1]
+    while len(value) > 1 and re.fullmatch(r"[|Il\[\]!][.,;:'_~-]*|[.,;:'_~-]+", value[0].text):
+        value = value[1:]
     text = _text(value)
     if not text:
         return None
@@ -318,12 +330,14 @@ def _named_by_kind(out: list[tuple[str, list[Word]]]) -> list[tuple[str, list[Wo
     beside a supplier; a kind found twice in the row names neither."""
     kinds = [_kind_of_value(value) if key == "skip" else key for key, value in out]
     named: list[tuple[str, list[Word]]] = []
+    filled = [i for i, (_key, value) in enumerate(out) if value]  # a label with nothing under it is no neighbour
     for index, ((key, value), kind) in enumerate(zip(out, kinds)):
         if key != "skip" or kind is None or kinds.count(kind) > 1:
             named.append((key, value))
             continue
         if kind == "ten digits":
-            beside = {kinds[i] for i in (index - 1, index + 1) if 0 <= i < len(kinds)}
+            at = filled.index(index)
+            beside = {kinds[filled[i]] for i in (at - 1, at + 1) if 0 <= i < len(filled)}
             kind = "npi" if beside == {"physician"} else "nsc" if beside == {"supplier"} else None
         named.append((f"{kind}?", value) if kind else (key, value))
     return named
@@ -842,6 +856,10 @@ def _lists(r: Any, cmn: Cmn, hcpcs: list[values.Read[str]], icd10: list[values.R
 def _signature(r: Any, form: Form, cmn: Cmn, line: list[Word], text: str, seen: dict[str, int]) -> bool:
     """A row that says whether the practitioner signed (an electronic signature, or that it is awaited),
     and its date; True when the row was one."""
+    row = line
+    if (lead := next((i for i, w in enumerate(line) if re.search(r"[A-Za-z0-9]", w.text)), 0)) > 0:
+        line = line[lead:]  # a speck before the label (". PHYSICIAN SIGNATURE") is not where its ink starts
+        text = _text(line)
     signed, unsigned = _E_SIGNED.search(text), _UNSIGNED.search(text)
     dated = _SIGNED_DATE.search(text)
     inked = _INKED_SIGNATURE.match(text)
@@ -871,7 +889,7 @@ def _signature(r: Any, form: Form, cmn: Cmn, line: list[Word], text: str, seen: 
         if not words and inked:
             cells = cells_of(form, line)
             label_left = cells[-1][0].left
-            number = next(i for i, ln in enumerate(form.lines) if ln is line)
+            number = next(i for i, ln in enumerate(form.lines) if ln is row)
             words = [w for w in (form.lines[number - 1] if number else [])
                      if w.left >= label_left - 2 * form.char_h and w.top > min(x.top for x in line) - 3 * form.char_h]
         if words:

@@ -163,3 +163,29 @@ def test_a_labels_row_garbled_past_knowing_names_its_values_by_kind_for_a_person
     assert stacked is not None
     assert [(key, " ".join(w.text for w in value)) for key, value in stacked] == [
         ("supplier?", "SUMMIT HOME MEDICAL SUPPLY"), ("nsc?", "5533314789")]
+
+
+def test_a_boxs_edge_read_as_a_glyph_beside_the_values_does_not_undo_the_row() -> None:
+    # "PATIENT (LAST, FIRST)  MEDICARE ID (MBI)" over the values, the right box's edge read as a "7".
+    labels = [_word("PATIENT", 100, 100), _word("(LAST,", 270, 100), _word("FIRST)", 420, 100),
+              _word("MEDICARE", 1300, 100), _word("ID", 1490, 100), _word("(MBI)", 1550, 100)]
+    values = [_word("WASHINGTON,", 110, 200), _word("JAMES", 370, 200), _word("2JT7TE7GA22", 1310, 200),
+              _word("7", 2300, 200, 40)]
+    stacked = cmn_rows._labels_above_values(_form(labels, values), 0)
+    assert stacked is not None
+    assert [(key, " ".join(w.text for w in value)) for key, value in stacked] == [
+        ("patient", "WASHINGTON, JAMES"), ("mbi", "2JT7TE7GA22")]
+    # And a box's edge beside a value does not hide the value's kind.
+    assert cmn_rows._kind_of_value([_word("TRAN,", 100, 200), _word("MAI", 250, 200), _word("MD", 350, 200),
+                                    _word("|,", 450, 200)]) == "physician"
+    assert cmn_rows._kind_of_value([_word("1856722073", 100, 200), _word("I", 400, 200)]) == "ten digits"
+
+
+def test_one_label_read_as_its_neighbours_leaves_both_values_to_their_kinds() -> None:
+    # "PHYSICIAN  PHYSICIAN NPI" with the NPI garbled: two labels read "PHYSICIAN", over a name and a number.
+    labels = [_word("PHYSICIAN", 100, 100), _word("PHYSICIAN", 1300, 100), _word("NE", 1560, 100, 30)]
+    values = [_word("TRAN,", 110, 200), _word("MAI", 260, 200), _word("MD", 360, 200), _word("2793575095", 1310, 200)]
+    stacked = cmn_rows._labels_above_values(_form(labels, values), 0)
+    assert stacked is not None
+    assert [(key, " ".join(w.text for w in value)) for key, value in stacked] == [
+        ("physician?", "TRAN, MAI MD"), ("npi?", "2793575095")]

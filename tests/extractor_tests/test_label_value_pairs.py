@@ -220,3 +220,14 @@ def test_a_result_glued_to_its_unit_reads_with_the_unit_cut_anywhere() -> None:
     assert [_unit_off(Word(t, 90, 0, 0, 60, 30, (1, 1, 1))).text for t in ("51mmHg", "51m", "91%", "57")] == \
         ["51", "51", "91", "57"]
     assert cmn_rows._SIGNED_DATE.search("SIGNATURE OF ORDERING PHYSICIAN DATE SIGNEA")
+
+
+def test_a_speck_before_the_signature_lines_label_does_not_hide_the_label() -> None:
+    from extractors.forms.cmn import _Reader
+    from extractors.models import Cmn
+
+    label = _row(160, ". PHYSICIAN SIGNATURE", "DATE")
+    form = _form(label)
+    seen: dict[str, int] = {}
+    assert cmn_rows._signature(_Reader(form), form, Cmn(), form.lines[0], cmn_rows._text(form.lines[0]), seen)
+    assert seen.get("signature") == 1  # the ink over the rule is looked for: the signature is not left unknown

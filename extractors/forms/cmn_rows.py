@@ -544,6 +544,9 @@ def read_into(r: Any, form: Form, cmn: Cmn) -> None:
         label, value = split_row(form, line)
         label_text = _text(label)
         key = _refined(field_of(label_text), label_text)
+        if not value and key in _SPELLED and (start := _options_start(key, line)) is not None:
+            # A long question runs up to its boxes with no gap to part them: the options start the value.
+            label, value = line[:start], line[start:]
         if not value:
             # A heading opens a list; a row that is a list's entry holds its code.
             if _ITEMS.search(text) and key is None:
@@ -739,6 +742,17 @@ _YES_NO = {"Y": ("YES",), "N": ("NO",), "D": ("NA", "N/A")}
 _SPELLED: dict[str, dict[Any, tuple[str, ...]]] = {
     "portable": _YES_NO, "q7": _YES_NO, "q8": _YES_NO, "q9": _YES_NO,
     "condition": {"rest": ("REST",), "exercise": ("EXERCISE",), "sleep": ("SLEEP",)}}
+
+
+def _options_start(key: str, line: list[Word]) -> int | None:
+    """Where a question's options start on its row: the first word that is an option's spelling (a box's
+    glyph or two read into it, "OlYes"), with at least two of the question's options from there on."""
+    spellings = {spelling for spelled in _SPELLED[key].values() for spelling in spelled}
+    for index, word in enumerate(line[1:], start=1):
+        letters = re.sub(r"[^A-Z/]", "", word.text.upper())
+        if any(letters[cut:] in spellings for cut in range(3)) and _options_named(key, line[index:]) >= 2:
+            return index
+    return None
 
 
 def _nearest_option(words: list[Word], spelled: dict[Any, tuple[str, ...]]) -> Any | None:

@@ -571,7 +571,7 @@ def icd10_in(words: list[Word]) -> list[Read[str]]:
 # The letters an ICD-10 code's first glyph may be when read as this character (a code opens with a letter): a
 # typewriter J reads as 3, as I or as a bracket; a B as 8 or 3; an S as 5 or $. A letter not here is itself.
 _FIRST_LETTERS = {"3": "JBE", "1": "IJLT", "I": "IJLT", "L": "LI", "|": "IJL", "J": "JI", ")": "J", "}": "J",
-                  "]": "J", "{": "J", "$": "S", "5": "S", "8": "B", "B": "B", "0": "DO", "O": "DO", "D": "DO"}
+                  "]": "J", "{": "J", "$": "SJ", "5": "S", "8": "B", "B": "B", "0": "DO", "O": "DO", "D": "DO"}
 
 
 def _first_glyph(read: Read[str]) -> str:

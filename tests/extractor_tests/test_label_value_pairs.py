@@ -231,3 +231,19 @@ def test_a_speck_before_the_signature_lines_label_does_not_hide_the_label() -> N
     seen: dict[str, int] = {}
     assert cmn_rows._signature(_Reader(form), form, Cmn(), form.lines[0], cmn_rows._text(form.lines[0]), seen)
     assert seen.get("signature") == 1  # the ink over the rule is looked for: the signature is not left unknown
+
+
+def test_a_long_question_run_up_to_its_boxes_is_parted_where_its_options_start() -> None:
+    row = _row(100, "Q8 Cor pulmonale / pulm. hypertension OlYes BINo CNA")  # no gap before the boxes
+    start = cmn_rows._options_start("q8", row)
+    assert start is not None and [w.text for w in row[start:]] == ["OlYes", "BINo", "CNA"]
+    assert cmn_rows._options_start("q8", _row(100, "Q8 Cor pulmonale / pulm. hypertension")) is None
+
+
+def test_a_dollar_where_an_icd10_code_starts_is_an_s_or_a_j_the_classification_tells() -> None:
+    def read(text: str) -> values.Read[str]:
+        return values.icd10_in([Word(text, 80.0, 0, 0, 120, 30, (1, 1, 1))])[0]
+
+    # S84.10 is no billable code (an injury's code has seven characters); J84.10 is.
+    settled = values.icd10_letter_by_classification([read("$84.10")] * 3)
+    assert settled is not None and settled.value == "J84.10" and settled.sure

@@ -23,6 +23,8 @@ _MONTHS = {name: number for number, name in enumerate(
     ("JANUARY", "FEBRUARY", "MARCH", "APRIL", "MAY", "JUNE", "JULY", "AUGUST", "SEPTEMBER", "OCTOBER", "NOVEMBER",
      "DECEMBER"), 1)}
 _LONG_DATE = re.compile(r"\b([A-Z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})\b")
+# The day first, as hospitals and most of the world write it: "02-Nov-2026", "2 November 2026", "02 NOV 2026".
+_DAY_FIRST = re.compile(r"\b(\d{1,2})[\s\-/.]([A-Z]{3,9})\.?[\s\-/.,]+(\d{4})\b")
 # A date on a line that says it is another date: a birth date, the signature's, a fax's own stamp.
 _OTHER_DATE = re.compile(r"\b(DOB|D\.O\.B|BIRTH|BORN|SIGNED|SIGNATURE|EXPIRES?|PRINTED|FAXED|FAX|RECEIVED|PAGE)\b")
 CREDENTIAL_AT_END = re.compile(r",?\s*\b(MD|M\.D|DO|D\.O|NP|PA|PA-C|APRN|DPM)$")  # read with its end's specks cut
@@ -30,18 +32,21 @@ _QUANTITY = re.compile(r"^(QTY|QUANTITY|QTY\.|#)[:.]?$")
 
 
 def long_date_in(words: list[Word], *, century: str = "either") -> values.Read[dt.date]:
-    """A date written out ("October 14, 2026", "Oct. 14 2026"), or as digits (`values.date_in`, a two-digit
+    """A date written out ("October 14, 2026", "Oct. 14 2026", the day first: "14-Oct-2026"), or as digits (`values.date_in`, a two-digit
     year's `century` as it says)."""
     numeric = values.date_in(words, century=century)
     if numeric.value is not None:
         return numeric
     text = " ".join(w.text for w in words).upper()
-    for match in _LONG_DATE.finditer(text):
-        month = next((n for name, n in _MONTHS.items() if name.startswith(match[1]) and len(match[1]) >= 3), None)
+    found = [(m[1], m[2], m[3]) for m in _LONG_DATE.finditer(text)] + [
+        (m[2], m[1], m[3]) for m in _DAY_FIRST.finditer(text)]
+    for month_name, day, year in found:
+        month = next((n for name, n in _MONTHS.items() if name.startswith(month_name) and len(month_name) >= 3),
+                     None)
         if month is None:
             continue
         try:
-            value = dt.date(int(match[3]), month, int(match[2]))
+            value = dt.date(int(year), month, int(day))
         except ValueError:
             return values.Read(None, 0.0, False)
         conf = min(w.conf for w in words)

@@ -28,9 +28,11 @@ from .layout import BOX_CROSSED, BOX_EMPTY, Form
 # A label's keywords and the field its value is, the first that matches (so the MBI's "Medicare
 # beneficiary identifier" is not the beneficiary's name, nor question 6's "4 LPM" the flow rate).
 _FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((key, re.compile(pattern)) for key, pattern in (
-    ("mbi", r"\bMBI\b|MEDICARE (BENEFICIARY )?(ID|IDENTIFIER|NUMBER|NO)\b|BENEFICIARY IDENTIFIER|HICN"),
+    ("mbi", r"\bMBI\b|MEDICARE (BENEFICIARY )?(ID|IDENTIFIER|NUMBER|NO)\b|^MEDICARE$|BENEFICIARY IDENTIFIER|HICN"),
     ("npi", r"\bNPI\b"),
     ("dob", r"DATE OF BIRTH|\bDOB\b|BIRTH ?DATE"),
+    # The certification's date on a row of its own, apart from its type (which says whose date it is).
+    ("cert_date", r"CERT(IFICATION)? DATE|DATE OF CERTIFICATION|CERTIFIED ON"),
     ("certification", r"CERTIFICATION|\bCERT\b"),  # "CERT TYPE" as billing programs print it
     ("place", r"PLACE OF SERVICE|\bPOS\b"),
     ("need", r"LENGTH OF NEED"),
@@ -41,14 +43,14 @@ _FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((key, re.compile(patter
     ("test_date", r"DATE OF (THE )?TEST|TEST DATE|TESTED ON"),
     ("circumstance", r"CIRCUMSTANCE|PERFORMED"),
     ("condition", r"CONDITION"),
-    ("portable", r"PORTABLE|MOBILE"),
-    ("flow", r"FLOW RATE|\bLPM\b|LITERS PER MINUTE"),
+    ("portable", r"PORTABLE|MOBILE|AMBULATORY"),
+    ("flow", r"\bFLOW\b|\bLPM\b|LITERS PER MINUTE"),
     ("q7", r"EDEMA"),
     ("q8", r"COR PULMONALE|PULMONARY HYPERTENSION"),
     ("q9", r"HEMATOCRIT"),
-    ("nsc", r"^(SUPPLIER )?NSC\b|\bSUPPLIER (NUMBER|NO)\b"),
-    ("supplier", r"\bSUPPLIER\b"),
-    ("physician", r"PHYSICIAN|PRACTITIONER|PRESCRIBER|ORDERED BY|ORDERING PROVIDER|TREATING PROVIDER"),
+    ("nsc", r"^((SUPPLIER|VENDOR) )?NSC\b|\bSUPPLIER (NUMBER|NO)\b"),
+    ("supplier", r"\bSUPPLIER\b|\bVENDOR\b|\bDME (COMPANY|PROVIDER)\b"),  # "DME vendor", a hospital's word
+    ("physician", r"PHYSICIAN|PRACTITIONER|PRESCRIBER|ORDERED BY|ORDERING PROVIDER|TREATING PROVIDER|ATTENDING"),
     ("patient", r"\bBENEFICIARY\b|\bPATIENT( NAME)?$|^PATIENT\b|\bMEMBER NAME\b"),
 ))
 # A heading over a list: the equipment's HCPCS codes, the diagnoses' ICD-10 codes.
@@ -58,14 +60,16 @@ _DIAGNOSES = re.compile(r"\bDIAGNOS[IE]S|\bICD|\bDX\b|^OX\b")  # "DX", its D rea
 _LIST_ENTRY = re.compile(r"^(\(?\d{1,2}[.)]|\S?[A-Z0-9][A-Z0-9.,]*\d)")
 _ANSWER_WORDS = (("D", re.compile(r"^(NOT APPLICABLE|DOES NOT APPLY|N/?A|D)\b")), ("Y", re.compile(r"^(YES|Y)\b")),
                  ("N", re.compile(r"^(NO|N)\b")))
-_CONDITIONS = (("rest", re.compile(r"\bREST\b")), ("exercise", re.compile(r"\bEXERCIS")), ("sleep", re.compile(r"\bSLEEP")))
+_CONDITIONS = (("rest", re.compile(r"\bREST\b")), ("exercise", re.compile(r"\bEXERCIS|\bEXERTION")),
+               ("sleep", re.compile(r"\bA?SLEEP")))
 _CIRCUMSTANCES = ((1, re.compile(r"CHRONIC STABLE|OUTPATIENT")), (2, re.compile(r"DISCHARGE|INPATIENT")),
                   (3, re.compile(r"OTHER CIRCUMSTANCE|^OTHER$")))
 _E_SIGNED = re.compile(r"ELECTRONICALLY SIGNED|SIGNED ELECTRONICALLY|DIGITALLY SIGNED|E-?SIGNED|E-?SIGNATURE")
 _UNSIGNED = re.compile(r"AWAITING|NOT (YET )?SIGNED|UNSIGNED|PENDING SIGNATURE|SIGNATURE PENDING")
 # A signature line's label printed under the line ("Signature of ordering physician", "Physician signature").
-_INKED_SIGNATURE = re.compile(r"^(SIGNATURE OF (THE )?(ORDERING |TREATING )?(PHYSICIAN|PRACTITIONER|PRESCRIBER)|"
-                              r"(PHYSICIAN|PRACTITIONER|PRESCRIBER)'?S? SIGNATURE)\b")
+_INKED_SIGNATURE = re.compile(r"^(SIGNATURE OF (THE )?(ORDERING |TREATING |ATTENDING )?(PHYSICIAN|PRACTITIONER|"
+                              r"PRESCRIBER)|((ORDERING|TREATING|ATTENDING|REFERRING) )?(PHYSICIAN|PRACTITIONER|"
+                              r"PRESCRIBER)'?S? SIGNATURE)\b")
 # The date's D of a typewriter face reads as an O ("SIGNATURE OATE"), "signed" as "signea": no other words
 # are spelled so.
 _SIGNED_DATE = re.compile(r"DATE SIGN\w*|SIGNED ON|SIGNATURE [DO0]ATE\b|DATE OF SIGNATURE")
@@ -88,8 +92,8 @@ def _leader(word: Word) -> bool:
     specks read as other marks or digits ("......2-222-."), or a piece of one read as letters ("eee", "cee" at
     a low confidence)."""
     text = word.text
-    if "..." in text:
-        return sum(not c.isalnum() for c in text) >= 0.6 * len(text)
+    if "..." in text and sum(not c.isalnum() for c in text) >= 0.6 * len(text):
+        return True
     if re.fullmatch(r"[.ceo]{2,}", text) and word.conf < 65:
         return True
     # A piece read at almost no confidence, of dots and the marks and letters dots read as ("22.2...", "0.2.22.",
@@ -257,9 +261,13 @@ def _labels_above_values(form: Form, number: int, line: list[Word] | None = None
     out: list[tuple[str, list[Word]]] = [(key or "skip", []) for key in keys]
     rights = [cell[-1].left + cell[-1].width + slack for cell in cells]
     for cell in under:  # a value's words stay together: its place is where it starts
+        while len(cell) > 1 and _edge_glyph(cell[0]):
+            cell = cell[1:]  # a box's side read as a glyph at almost no confidence before the value ("7 2JT7...")
         column = max((i for i, left in enumerate(lefts) if cell[0].left >= left), default=None)
-        if (column is None or column == len(cells) - 1 and cell[0].left > rights[column]) and _speck(cell):
-            continue  # a box's edge read as a glyph ("7", "J") left or right of every label: no value
+        lone = len(re.sub(r"[^A-Za-z0-9]", "", _text(cell))) <= 1
+        if (column is None or cell[0].left > rights[column]) and _speck(cell) and (
+                lone or column is None or column == len(cells) - 1):
+            continue  # a box's edge read as a glyph ("7", "J") outside every label's reach: no value
         if column is None or cell[0].left > rights[column]:
             # A value left of every label, or past its label's end (the next label's first word lost, so
             # its left edge is not known): not this shape, or which label it is under is not known.
@@ -278,6 +286,11 @@ def _labels_above_values(form: Form, number: int, line: list[Word] | None = None
     if not any(value for key, value in out if key != "skip"):
         return None  # no value under any label named
     return out
+
+
+def _edge_glyph(word: Word) -> bool:
+    """One glyph read at almost no confidence: what a box's broken side gives, no value's word."""
+    return len(re.sub(r"[^A-Za-z0-9]", "", word.text)) <= 1 and word.conf < 30
 
 
 def _garbled_label(cell: list[Word]) -> bool:
@@ -483,9 +496,11 @@ def _supplier_in(words: list[Word]) -> values.Read[str]:
     specked = [re.fullmatch(r"[A-Za-z]{4,}[.,;:]", w.text) is not None for w in name[:-1]] + [False]
     if any(specked):
         read = values.text_in([replace(w, text=w.text[:-1]) if cut else w for w, cut in zip(name, specked)])
-        return values.Read(read.value, min(read.conf, values.CONF_OK - 1), False, read.word, True) \
+        return values.Read(read.value.upper(), min(read.conf, values.CONF_OK - 1), False, read.word, True) \
             if read.value is not None else read
-    return values.text_in(name)
+    read = values.text_in(name)
+    # As the billing system keeps it: a supplier printed "Summit Home Medical Supply" is SUMMIT HOME MEDICAL SUPPLY.
+    return replace(read, value=read.value.upper()) if read.value is not None else read
 
 
 def _nsc_in(words: list[Word]) -> values.Read[str]:
@@ -557,11 +572,19 @@ def read_into(r: Any, form: Form, cmn: Cmn) -> None:
                 continue
         if section in ("items", "diagnoses") and key is None:
             _list_entry(r, line, text, section, hcpcs if section == "items" else icd10)
+        if key is None and any(re.search(r"\d", w.text) for w in value) \
+                and (heading := _label_key(label_text)) in ("items", "diagnoses") and field_of(_text(value)) is None:
+            # A list's heading with its codes on the same row ("Equipment (HCPCS)  E0439 - oxygen concentrator").
+            _labelled(r, cmn, test, heading, value, seen, hcpcs, icd10)
+            section = None
+            continue
         if key is None or key == "skip" or not value:
             continue  # no field, or a field's label left blank (the field is then missing, in doubt)
-        if field_of(_text(value)) is not None:
+        typed = key == "certification" and any(_text(value[:1]).startswith(word) for _, word in _TYPES)
+        if field_of(_text(value)) is not None and not typed:
             # What stands right of the label names a field too: a row of labels (their values printed
-            # elsewhere, above or below), not a label and its value. Nothing of it is taken.
+            # elsewhere, above or below), not a label and its value. Nothing of it is taken. (A certification's
+            # type may name itself: "Initial certification".)
             continue
         section = None
         seen[key] = seen.get(key, 0) + 1
@@ -604,7 +627,7 @@ def _refined(key: str | None, label: str) -> str | None:
 
 
 # The fields each key stores (a key named by its value's kind, "?", leaves them for a person to confirm).
-_PATHS = {"certification": ("certification_type", "initial_date"), "dob": ("patient.dob",), "items": ("hcpcs",),
+_PATHS = {"certification": ("certification_type", "initial_date"), "cert_date": ("initial_date",), "dob": ("patient.dob",), "items": ("hcpcs",),
           "diagnoses": ("icd10",), "physician": ("physician.name",), "supplier": ("supplier.name",),
           "npi": ("physician.npi",), "nsc": ("supplier.nsc",), "mbi": ("patient.mbi",), "patient": ("patient.name",),
           "place": ("place_of_service",), "need": ("length_of_need_months",), "pao2": ("test.pao2_mmhg",),
@@ -644,6 +667,8 @@ def _labelled(r: Any, cmn: Cmn, test: OxygenTest, key: str, value: list[Word], s
 
 
 def _field(r: Any, cmn: Cmn, test: OxygenTest, key: str, value: list[Word]) -> None:
+    if key == "cert_date" and any(_text(value[:1]).startswith(word) for _, word in _TYPES):
+        key = "certification"  # "Certification / date" over "INITIAL 2026-11-15": the type and its date
     # The cell read again is the value's words' box: a speck far right of it (": " at 8) would widen it over the
     # blank line, whose rereads then find nothing or noise.
     cell = r.cell_of(*([w for w in value if re.search(r"[A-Za-z0-9]", w.text)] or value), grow=0.5)
@@ -664,8 +689,19 @@ def _field(r: Any, cmn: Cmn, test: OxygenTest, key: str, value: list[Word]) -> N
         cmn.certification_type = kind  # type: ignore[assignment]
         if kind is None:
             r.review.append("certification_type")
-        elif kind == "initial":
+        elif kind == "initial" and any(re.search(r"\d", w.text) for w in value):
+            # "INITIAL 11/02/26"; "Initial certification" alone has its date on a row of its own (cert_date).
             confirm("initial_date", by_meaning.recent_date_in, lambda v: setattr(cmn, "initial_date", v))
+    elif key == "cert_date":
+        def dated(value: Any) -> None:
+            # Whose date it is, the certification's type says (read on its own row, before or after this one).
+            def place() -> None:
+                attr = {"initial": "initial_date", "revised": "revised_date",
+                        "recertification": "recertification_date"}.get(cmn.certification_type or "")
+                if attr is not None and getattr(cmn, attr) is None:
+                    setattr(cmn, attr, value)
+            r.then(place)
+        confirm("initial_date", by_meaning.recent_date_in, dated)
     elif key == "place":
         confirm("place_of_service", lambda ws: values.integer_in(ws[:1], 1, 99),
                 lambda v: setattr(cmn, "place_of_service", None if v is None else f"{int(v):02d}"), required=False)
@@ -675,9 +711,11 @@ def _field(r: Any, cmn: Cmn, test: OxygenTest, key: str, value: list[Word]) -> N
     elif key == "pao2":
         confirm("test.pao2_mmhg", lambda ws: values.integer_in(ws[:1], 20, 120),
                 lambda v: setattr(test, "pao2_mmhg", v), required=False)
+        _test_row_rest(r, test, value)
     elif key == "sao2":
         confirm("test.sao2_percent", lambda ws: values.integer_in(ws[:1], 50, 100),
                 lambda v: setattr(test, "sao2_percent", v), required=False)
+        _test_row_rest(r, test, value)
     elif key == "test_date":
         confirm("test.date", by_meaning.recent_date_in, lambda v: setattr(test, "date", v), required=False)
     elif key in _CHOICES and _options_named(key, value) >= 2:
@@ -705,6 +743,20 @@ def _field(r: Any, cmn: Cmn, test: OxygenTest, key: str, value: list[Word]) -> N
         confirm("physician.name", practitioner_in, lambda v: setattr(cmn.physician, "name", v))
     elif key == "patient":
         confirm("patient.name", values.name_in, lambda v: setattr(cmn.patient, "name", v))
+
+
+def _test_row_rest(r: Any, test: OxygenTest, value: list[Word]) -> None:
+    """A test's row of a table (test, result, date, condition: "SpO2, room air  88 %  02-Nov-2026  Asleep"):
+    the date and the condition after the result, when the row holds them."""
+    dated = next((i for i, w in enumerate(value) if by_meaning.recent_date_in([w]).value is not None), None)
+    if dated is None:
+        return
+    date_words, after = value[dated:dated + 1], value[dated + 1:]
+    r.confirm("test.date", by_meaning.recent_date_in(date_words), r.cell_of(*date_words, grow=0.5),
+              by_meaning.recent_date_in, lambda v: setattr(test, "date", v), required=False)
+    if after and _condition_in(after).value is not None:
+        r.confirm("test.condition", _condition_in(after), r.cell_of(*after, grow=0.5), _condition_in,
+                  lambda v: setattr(test, "condition", v), required=False)
 
 
 def _after_box(parse: Callable[[list[Word]], values.Read[Any]]) -> Callable[[list[Word]], values.Read[Any]]:

@@ -247,3 +247,27 @@ def test_a_dollar_where_an_icd10_code_starts_is_an_s_or_a_j_the_classification_t
     # S84.10 is no billable code (an injury's code has seven characters); J84.10 is.
     settled = values.icd10_letter_by_classification([read("$84.10")] * 3)
     assert settled is not None and settled.value == "J84.10" and settled.sure
+
+
+def test_a_hospitals_wording_and_its_test_table_are_read_by_meaning() -> None:
+    """A case-management system's print: its own words for the fields ("Medicare #", "DME vendor", "Attending
+    physician"), the certification's type and date on rows of their own, dates day first, a list's heading
+    with its code on one row, and the oxygen test as a table row (test, result, date, condition)."""
+    from extractors.forms.cmn import read
+
+    rows = [("Certification type", "Initial certification"), ("Certification date", "11-Nov-2026"),
+            ("Patient", "Fischer, Linda"), ("Birth date", "15-Jul-1963"), ("Medicare #", "1AY4V70JA94"),
+            ("DME vendor", "Summit Home Medical Supply"), ("Vendor NSC #", "2922677774"),
+            ("Attending physician", "Vasquez, Elena MD"), ("Attending NPI", "1806628313"),
+            ("Equipment (HCPCS)", "E0439 - oxygen concentrator"), ("Diagnosis codes", "I27.20; J84.10"),
+            ("SpO2, room air", "88 % 26-Oct-2026 Asleep")]
+    form = _form(_row(60, "ST ALPHONSUS REGIONAL MEDICAL CENTER"),
+                 _row(100, "Case Management Home Oxygen Certification (CMS-484)"),
+                 *[_row(160 + 50 * i, label, value) for i, (label, value) in enumerate(rows)])
+    cmn = read(form)
+    assert (cmn.certification_type, cmn.initial_date) == ("initial", dt.date(2026, 11, 11))
+    assert (cmn.patient.mbi, cmn.patient.dob) == ("1AY4V70JA94", dt.date(1963, 7, 15))
+    assert (cmn.supplier.name, cmn.supplier.nsc) == ("SUMMIT HOME MEDICAL SUPPLY", "2922677774")
+    assert (cmn.physician.name, cmn.physician.npi) == ("VASQUEZ, ELENA", "1806628313")
+    assert cmn.hcpcs == ["E0439"] and cmn.icd10 == ["I27.20", "J84.10"]
+    assert (cmn.test.sao2_percent, cmn.test.date, cmn.test.condition) == (88, dt.date(2026, 10, 26), "sleep")

@@ -119,3 +119,31 @@ def test_a_scan_without_a_recorded_resolution_is_taken_for_a_letter_width_page()
     assert scan_dpi(Image.new("L", (1700, 2200)), None) == 200  # a fax: read whole at fax resolution
     assert scan_dpi(Image.new("L", (2550, 3300)), None) == 300
     assert scan_dpi(Image.new("L", (1700, 2200)), 204.0) == 204.0
+
+
+def test_a_forms_rules_are_found_and_print_is_not() -> None:
+    """A table's heading rule broken into dashes by the fax, and lines of print (one in a box): the rule is
+    found by its length, thinness and the paper beside it; the print (its letters' feet bridged along the
+    baseline) is kept whole, and so are a box's sides."""
+    from extractors.preprocess import rules
+
+    page = scan.Page(200)
+    page.text(40, 40, "Test        Result        Test date        Condition", 9, bold=True)
+    page.text(40, 66, "SpO2, room air        87 %        26-Oct-2026        Asleep", 9.5)
+    page.box(300, 120, 200, 40, width=1)
+    page.text(306, 130, "Illinois Hill 11", 10)
+    ink = np.asarray(page.image.convert("L")) < 128
+    y_rule = round(54 * 200 / 72)
+    ink[y_rule - 1:y_rule + 2, 100:1500] = False
+    for x in range(100, 1500, 50):  # the rule as a fax leaves it: 30-pixel dashes, 20-pixel gaps
+        ink[y_rule - 1:y_rule + 2, x:x + 30] = True
+    found = rules(ink, 200)
+    dashes = ink[y_rule, 100:1480]
+    assert (found[y_rule, 100:1480] & dashes).sum() >= 0.99 * dashes.sum()  # every dash of the rule
+    top, left = round(120 * 200 / 72), round(300 * 200 / 72)
+    assert not found[top + 20:top + 90, left].any()  # the box's left side is left
+    right = round(500 * 200 / 72)
+    for baseline, (start, stop) in ((round(40 * 200 / 72) + 24, (0, 1700)), (round(66 * 200 / 72) + 25, (0, 1700)),
+                                    (round(130 * 200 / 72) + 26, (left + 5, right - 5))):  # inside the box
+        print_ink = ink[baseline - 12:baseline, start:stop]  # the print's lower half: none taken for a rule
+        assert print_ink.any() and not (found[baseline - 12:baseline, start:stop] & print_ink).any()

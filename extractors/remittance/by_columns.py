@@ -373,6 +373,9 @@ class _Reading:
     totals_read: set[int] = field(default_factory=set)
     in_plb: bool = False
     first_row: bool = True
+    # An identifier's 6, 8 or 9 was read without near certainty: the document may be in a typewriter face
+    # whose dotted zero reads so, at any confidence (`finish` then doubts every code holding one).
+    dotted_face: bool = False
     # Half a claim's header (its name, or its identifiers) waiting for the row that holds the other half.
     half_header: tuple[Line, dict[str, Labelled]] | None = None
     plb_columns: list[str] | None = None
@@ -552,6 +555,7 @@ class _Reading:
                 # A 6, 8 or 9 read without near certainty may be a typewriter face's dotted zero ("BR...416" for
                 # "BR...410"): nothing in the remittance's arithmetic holds an identifier, so it is in doubt.
                 lookalike = conf < _DOTTED_SURE and bool(re.search(r"[689]", value))
+                self.dotted_face = self.dotted_face or lookalike
                 self.trust.check(f"claims.{index}.{attr}", conf, bool(_IDENTIFIER.fullmatch(value)) and not lookalike)
         self.remit.claims.append(claim)
         self.claim, self.in_plb = claim, False
@@ -827,6 +831,13 @@ class _Reading:
             self.trust.review.extend(f"claims.{i}.{attr}" for i in _out_of_shape(self.remit.claims, attr))
         if self.remit.payment.number and self.remit.payment.method is None:
             self.trust.review.append("payment.method")  # no word says check or EFT: never a guess
+        if self.dotted_face:
+            # In that face a zero reads as 6, 8 or 9 at 95% and more (CO-50 read as CO-56, posted so): no
+            # arithmetic holds a reason code, so each that holds one of them is in doubt, however sure the read.
+            self.trust.review.extend(
+                f"claims.{c}.lines.{n}.adjustments.{a}.code" for c, claim in enumerate(self.remit.claims)
+                for n, line in enumerate(claim.lines) for a, adj in enumerate(line.adjustments)
+                if re.search(r"[689]", adj.reason))
         for index, claim in enumerate(self.remit.claims):
             self.trust.review.extend(f"claims.{index}.{attr}" for attr in sorted(printed) if not getattr(claim, attr))
             if index not in self.totals_read:

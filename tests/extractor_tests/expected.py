@@ -99,4 +99,7 @@ def covered(path: str, review: list[str]) -> bool:
     """Whether a field read wrong was said to be in doubt: a review path names it, a branch above it, or a
     field below it ("claims.0 (length ...)" counts as "claims.0")."""
     base = path.split(" (length")[0]
+    # An adjustment's code in doubt ("...adjustments.0.code", as the reader says it and the queue shows it)
+    # is its group and its reason.
+    review = [*review, *(f"{r[:-5]}.{leaf}" for r in review if r.endswith(".code") for leaf in ("group", "reason"))]
     return any(base == r or base.startswith(r + ".") or r.startswith(base + ".") for r in review)

@@ -501,3 +501,21 @@ def test_a_line_number_ocr_read_as_letters_before_a_date_is_a_line_number() -> N
     scanned[11] = scanned[11].replace("01  09/14/26", "Ql  09/14/26")
     remit, _, review = by_columns.parse(Line.plain(text) for text in scanned)
     assert [len(c.lines) for c in remit.claims] == [2, 1, 1] and review == []
+
+
+def test_in_a_face_whose_zero_reads_as_a_six_every_reason_code_holding_one_is_in_doubt() -> None:
+    # Found in a bench: CO-50 read as CO-56 at 96% and posted so. An identifier's 6 read below near certainty
+    # shows the face; then a reason code's 6, 8 or 9 is in doubt however sure the read.
+    def scanned(text: str, word: str, conf: float) -> Line:
+        line = Line.plain(text)
+        start = line.text.index(word)
+        line.spans = [(m.start(), m.end(), conf if m.start() == start else 97.0) for m in re.finditer(r"\S+", line.text)]
+        return line
+
+    row = ERA[6].replace("CO-45", "CO-56")
+    for control_conf, doubted in ((90.0, True), (99.0, False)):
+        header = scanned(ERA[3].replace("G26-0001", "G26-0061"), "G26-0061", control_conf)
+        rows = [*[Line.plain(t) for t in ERA[:3]], header, Line.plain(ERA[4]), Line.plain(ERA[5]),
+                scanned(row, "CO-56", 99.0), *[Line.plain(t) for t in ERA[7:]]]
+        _remit, _, review = by_columns.parse(rows)
+        assert ("claims.0.lines.0.adjustments.0.code" in review) is doubted, (control_conf, review)

@@ -693,15 +693,11 @@ def _field(r: Any, cmn: Cmn, test: OxygenTest, key: str, value: list[Word]) -> N
             # "INITIAL 11/02/26"; "Initial certification" alone has its date on a row of its own (cert_date).
             confirm("initial_date", by_meaning.recent_date_in, lambda v: setattr(cmn, "initial_date", v))
     elif key == "cert_date":
-        def dated(value: Any) -> None:
-            # Whose date it is, the certification's type says (read on its own row, before or after this one).
-            def place() -> None:
-                attr = {"initial": "initial_date", "revised": "revised_date",
-                        "recertification": "recertification_date"}.get(cmn.certification_type or "")
-                if attr is not None and getattr(cmn, attr) is None:
-                    setattr(cmn, attr, value)
-            r.then(place)
-        confirm("initial_date", by_meaning.recent_date_in, dated)
+        # Whose date it is, the certification's type says (read on its own row, before or after this one):
+        # placed once every value is settled.
+        read: dict[str, Any] = {}
+        confirm("initial_date", by_meaning.recent_date_in, lambda v: read.__setitem__("date", v))
+        r.then(lambda: _place_cert_date(cmn, read.get("date")))
     elif key == "place":
         confirm("place_of_service", lambda ws: values.integer_in(ws[:1], 1, 99),
                 lambda v: setattr(cmn, "place_of_service", None if v is None else f"{int(v):02d}"), required=False)
@@ -743,6 +739,13 @@ def _field(r: Any, cmn: Cmn, test: OxygenTest, key: str, value: list[Word]) -> N
         confirm("physician.name", practitioner_in, lambda v: setattr(cmn.physician, "name", v))
     elif key == "patient":
         confirm("patient.name", values.name_in, lambda v: setattr(cmn.patient, "name", v))
+
+
+def _place_cert_date(cmn: Cmn, date: Any) -> None:
+    attr = {"initial": "initial_date", "revised": "revised_date",
+            "recertification": "recertification_date"}.get(cmn.certification_type or "")
+    if attr is not None and getattr(cmn, attr) is None:
+        setattr(cmn, attr, date)
 
 
 def _test_row_rest(r: Any, test: OxygenTest, value: list[Word]) -> None:

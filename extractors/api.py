@@ -24,7 +24,7 @@ class _Counted:
     rows with their boxes) for `locate`, a text page's are read again from the file."""
 
     def __init__(self, first: list[tuple[Page, "_Reading"]], rest: Iterator[Page]) -> None:
-        self.first = first
+        self.first = [(page, looked_again(reading)) for page, reading in first]
         self.rest = rest
         self.pages = len(first)
         self.ocr = any(page.text is None for page, _ in first)
@@ -35,7 +35,7 @@ class _Counted:
             yield from reading.lines
         for page in self.rest:
             self.pages += 1
-            reading = read(page)
+            reading = read(page, look_again=True)
             if page.text is None:
                 self.ocr = True
                 self.ocr_rows[page.number] = reading.rows
@@ -49,17 +49,39 @@ class _Reading:
     words: list[Any] | None = None
     grey: Image.Image | None = None
     rows: list[locate.Row] | None = None  # the OCR'd words with their boxes, for `locate`
+    page_number: int = 0
 
 
-def read(page: Page) -> _Reading:
+def read(page: Page, *, look_again: bool = False) -> _Reading:
+    """A page's lines; an OCR'd page's with its words, and with `look_again` its identifiers read a second
+    time (`second_look`: a remittance's, which no arithmetic holds)."""
     if page.text is not None:
         return _Reading(from_text(page.text))
-    from .ocr import lines_of, read_scan
+    from .ocr import read_scan
 
     image, grey, words = read_scan(page)
-    grouped = lines_of(words)
-    return _Reading([Line.from_words(ws) for ws in grouped], image, words, grey,
-                    locate.ocr_rows(grouped, page.number, image.size))
+    reading = _Reading([], image, words, grey, page_number=page.number)
+    return looked_again(reading) if look_again else _with_lines(reading)
+
+
+def _with_lines(reading: _Reading) -> _Reading:
+    from .ocr import lines_of
+
+    assert reading.image is not None and reading.words is not None
+    grouped = lines_of(reading.words)
+    reading.lines = [Line.from_words(ws) for ws in grouped]
+    reading.rows = locate.ocr_rows(grouped, reading.page_number, reading.image.size)
+    return reading
+
+
+def looked_again(reading: _Reading) -> _Reading:
+    """An OCR'd page's reading with its identifiers' second read (`second_look`); a text page's as it is."""
+    if reading.image is None or reading.words is None:
+        return reading
+    from .second_look import doubted
+
+    reading.words = doubted(reading.words, reading.image)
+    return _with_lines(reading)
 
 
 def detect(text: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import warnings
 from importlib import metadata
 
 from . import dictionary
@@ -22,7 +23,9 @@ LIBRARY = "simple-icd-10-cm"
 
 def _from_library() -> frozenset[str] | None:
     try:
-        import simple_icd_10_cm as icd
+        with warnings.catch_warnings():  # the library loads its data with an API Python deprecated: its, not ours
+            warnings.simplefilter("ignore", DeprecationWarning)
+            import simple_icd_10_cm as icd
     except ImportError:
         return None
     return frozenset(code for code in icd.get_all_codes(with_dots=False) if icd.is_leaf(code))

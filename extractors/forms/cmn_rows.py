@@ -521,6 +521,7 @@ def _nsc_in(words: list[Word]) -> values.Read[str]:
 def read_into(r: Any, form: Form, cmn: Cmn) -> None:
     """Every row of the page read by its label's meaning into `cmn` (values confirmed by `r`, a
     `cmn._Reader`); lists under their headings; the signature by its words."""
+    form.mend_ruled_lines()
     test = OxygenTest()
     cmn.test = test
     seen: dict[str, int] = {}

@@ -19,7 +19,7 @@ import numpy as np
 from PIL import Image
 
 from ..ocr import glyph_words, lines_of, words
-from ..preprocess import SPECKLE_MIN_INK_CELL, despeckle_300
+from ..preprocess import SPECKLE_MIN_INK_CELL, TARGET_DPI, despeckle_300, rules
 from ..words import Glyph, Word
 
 
@@ -43,6 +43,10 @@ class Box:
 
 
 _MARGIN = 20  # white pixels around a cell read on its own
+# A word the page read garbled: below this confidence (a rule's dashes read as "~", "OO"; print under it as "BS").
+_GARBLED_WORD = 50.0
+_BETTER_BY = 10.0
+_UNREAD_SURE = 80.0  # a row the page read left without words is added when read this surely  # how much surer, on average, a line's read without the rules must be to replace the page's
 _ENLARGED = 1.5  # the third rendering of a cell read again (see `Form.reread`)
 GREY, CLEARED, ENLARGED, SPACED = range(4)  # the renderings of a cell read again, in `Form.reread`'s order
 BOX_EDGE = 0.85  # a box's side is a column inked over at least this share of the tallest one in the band
@@ -102,6 +106,42 @@ def _grown(mask: np.ndarray) -> np.ndarray:
     """A mask and the pixels next to it (a glyph's grey edge lies just outside its thresholded ink)."""
     return cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8), borderType=cv2.BORDER_CONSTANT,
                       borderValue=0).astype(bool)
+
+
+def _rows_of(found: Sequence[Word], char_h: float) -> list[list[Word]]:
+    """Words read from one image parted into rows of print by their middles, each row left to right."""
+    rows: list[list[Word]] = []
+    for word in sorted(found, key=lambda w: w.top + w.height / 2):
+        middle = word.top + word.height / 2
+        if rows and abs(middle - sum(w.top + w.height / 2 for w in rows[-1]) / len(rows[-1])) <= char_h * 0.6:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    return [sorted(row, key=lambda w: w.left) for row in rows]
+
+
+def _dashes(ink: np.ndarray, char_h: float) -> np.ndarray:
+    """Pieces of ink far wider than a character and thinner than a stroke is tall: a rule's dashes, with a
+    pixel of their fringe."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    wide = (stats[:, cv2.CC_STAT_WIDTH] >= 1.5 * char_h) & (stats[:, cv2.CC_STAT_HEIGHT] <= char_h / 4)
+    wide[0] = False
+    found = wide[labels]
+    return cv2.dilate(found.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) if found.any() else found
+
+
+def _same_row(a: Sequence[Word], b: Sequence[Word], char_h: float) -> bool:
+    """Whether two lines of words stand on the same row of print and across the same columns."""
+    middle_a = sum(w.top + w.height / 2 for w in a) / len(a)
+    middle_b = sum(w.top + w.height / 2 for w in b) / len(b)
+    return abs(middle_a - middle_b) <= char_h / 2 and min(w.left + w.width for w in a) > min(w.left for w in b) \
+        and min(w.left + w.width for w in b) > min(w.left for w in a)
+
+
+def _sureness(line: Sequence[Word]) -> float:
+    """A line's confidence, each word weighing as many characters as it has."""
+    total = sum(len(w.text) for w in line)
+    return sum(w.conf * len(w.text) for w in line) / total if total else 0.0
 
 
 def _joined(found: list[Word], cell: tuple[float, float, float, float], index: int) -> Word:
@@ -382,6 +422,80 @@ class Form:
                            for w in words(big, psm=7)]]
         for (index, _), found in self._read_stacked(pieces).items():
             out[index].insert(0, found)
+        return out
+
+    def mend_ruled_lines(self) -> list[int]:
+        """Lines the page read garbled where a form's rule runs through or along them, read again alone without
+        the rule's ink, and kept when that read is surer (returns their indices).
+
+        Tesseract reads the row under a table's heading rule with the rule ("SpO2, room air  89 %" came back
+        "$p02, room air BS 89% OO ~"), and a date written on a dashed rule at no confidence. Taking the rules
+        out of the whole page before its read gave those rows back, but changed how Tesseract found the
+        lines of a form from another office and lost it a field: here the page's read stands, and only its
+        garbled lines that a rule touches are read again."""
+        garbled = [n for n, line in enumerate(self.lines) if any(w.conf < _GARBLED_WORD for w in line)]
+        ruled = rules(self.ink, TARGET_DPI)
+        grey = np.asarray(self.grey)
+        boxes: list[tuple[int, tuple[int, int, int, int]]] = []
+        for n in garbled:
+            line = self.lines[n]
+            top, bottom = self.line_band(n)
+            box = self._clip(min(w.left for w in line) - self.char_h / 3, top,
+                             max(w.left + w.width for w in line) + self.char_h / 3, bottom)
+            if box is not None:
+                boxes.append((n, box))
+        boxes.extend((-1 - k, box) for k, box in enumerate(self._unread_bands(ruled)))
+        pieces = []
+        for n, box in boxes:
+            left, top, right, bottom = box
+            # The rules, and a dashed rule's dashes the page's rule finding left (print standing on it).
+            gone = ruled[top:bottom, left:right] | _dashes(self.ink[top:bottom, left:right], self.char_h)
+            cleared = np.where(gone, np.uint8(255), grey[top:bottom, left:right])
+            pieces.append((n, 0, *self._on_margin(Image.fromarray(cleared), box), 1.0))
+        replaced: set[int] = set()
+        new: list[list[Word]] = []
+        for (n, _), found in self._read_stacked(pieces).items():
+            # A band may hold two rows of print close together (the page's read had run them into one line), or
+            # the halves of its neighbours' letters: each row is a line of its own, kept when read surely.
+            sure = [row for row in _rows_of(found, self.char_h)
+                    if _sureness(row) >= _UNREAD_SURE and any(sum(c.isalnum() for c in w.text) >= 2 for w in row)]
+            if n >= 0 and (not sure or _sureness([w for row in sure for w in row])
+                           < _sureness(self.lines[n]) + _BETTER_BY):
+                continue
+            replaced.add(n)
+            new.extend(sure)
+        kept = [line for n, line in enumerate(self.lines) if n not in replaced]
+        # A row the page's read has already (a neighbour's, read again with the garbled line) is not added twice.
+        new = [row for row in new if not any(_same_row(row, line, self.char_h) and _sureness(line) >= _UNREAD_SURE
+                                             for line in kept)]
+        if not new and not replaced:
+            return []
+        self.lines = sorted(kept + new, key=lambda ws: (min(w.top for w in ws), min(w.left for w in ws)))
+        return [n for n, line in enumerate(self.lines) if any(line is row for row in new)]
+
+    def _unread_bands(self, ruled: np.ndarray) -> list[tuple[int, int, int, int]]:
+        """Boxes of rows of print the page read left without a word (a table's first row under its rule):
+        ink, the rules and every word's box taken out, in bands a line of print high."""
+        ink = self.ink & ~ruled
+        pad = round(self.char_h / 4)
+        for line in self.lines:
+            for w in line:
+                ink[max(w.top - pad, 0):w.top + w.height + pad, max(w.left - pad, 0):w.left + w.width + pad] = False
+        # Letters, not specks: a row of print inks a character's height of rows, each across several letters.
+        per_row = ink.sum(axis=1)
+        inked = per_row >= self.char_h
+        out = []
+        start = None
+        for y, on in enumerate(np.append(inked, False)):
+            if on and start is None:
+                start = y
+            elif not on and start is not None:
+                if self.char_h * 0.5 <= y - start <= self.char_h * 2.5:
+                    columns = np.flatnonzero(ink[start:y].any(axis=0))
+                    box = self._clip(columns[0] - pad, start - pad, columns[-1] + pad, y + pad)
+                    if box is not None:
+                        out.append(box)
+                start = None
         return out
 
     @staticmethod

@@ -425,36 +425,45 @@ class Form:
         return out
 
     def mend_ruled_lines(self) -> list[int]:
-        """Lines the page read garbled where a form's rule runs through or along them, read again alone without
-        the rule's ink, and kept when that read is surer (returns their indices).
+        """Lines the page read garbled, and rows of print it read no word of, read again alone without the
+        form's rules; kept where that read is surer. Returns the indices of the lines it put in `lines`.
 
         Tesseract reads the row under a table's heading rule with the rule ("SpO2, room air  89 %" came back
-        "$p02, room air BS 89% OO ~"), and a date written on a dashed rule at no confidence. Taking the rules
-        out of the whole page before its read gave those rows back, but changed how Tesseract found the
-        lines of a form from another office and lost it a field: here the page's read stands, and only its
-        garbled lines that a rule touches are read again."""
-        garbled = [n for n, line in enumerate(self.lines) if any(w.conf < _GARBLED_WORD for w in line)]
+        "$p02, room air BS 89% OO ~") or drops it whole, and a date written on a dashed rule at no confidence.
+        Taking the rules out of the whole page before its read gave those rows back, but changed how Tesseract
+        found the lines of a form from another office and lost it a field: here the page's read stands, and
+        only a line with a word below `_GARBLED_WORD`, or a band of ink no word covers, is read again."""
         ruled = rules(self.ink, TARGET_DPI)
-        grey = np.asarray(self.grey)
         boxes: list[tuple[int, tuple[int, int, int, int]]] = []
-        for n in garbled:
-            line = self.lines[n]
+        for n, line in enumerate(self.lines):
+            if not any(w.conf < _GARBLED_WORD for w in line):
+                continue
             top, bottom = self.line_band(n)
             box = self._clip(min(w.left for w in line) - self.char_h / 3, top,
                              max(w.left + w.width for w in line) + self.char_h / 3, bottom)
             if box is not None:
                 boxes.append((n, box))
         boxes.extend((-1 - k, box) for k, box in enumerate(self._unread_bands(ruled)))
+        return self._keep_surer(self._read_stacked(self._without_rules(boxes, ruled)))
+
+    def _without_rules(self, boxes: list[tuple[int, tuple[int, int, int, int]]], ruled: np.ndarray
+                       ) -> list[tuple[int, int, Image.Image, tuple[int, int], float]]:
+        """Each box of the grey page with the rules' ink, and a dashed rule's dashes the page's rule finding
+        left (where print stands on the rule), made paper: pieces for `_read_stacked`."""
+        grey = np.asarray(self.grey)
         pieces = []
-        for n, box in boxes:
-            left, top, right, bottom = box
-            # The rules, and a dashed rule's dashes the page's rule finding left (print standing on it).
+        for n, (left, top, right, bottom) in boxes:
             gone = ruled[top:bottom, left:right] | _dashes(self.ink[top:bottom, left:right], self.char_h)
             cleared = np.where(gone, np.uint8(255), grey[top:bottom, left:right])
-            pieces.append((n, 0, *self._on_margin(Image.fromarray(cleared), box), 1.0))
+            pieces.append((n, 0, *self._on_margin(Image.fromarray(cleared), (left, top, right, bottom)), 1.0))
+        return pieces
+
+    def _keep_surer(self, again: dict[tuple[int, int], list[Word]]) -> list[int]:
+        """`lines` with the reads `again` (line index, or a negative number for a band no word covered) put in
+        where surer; the indices of the lines put in."""
         replaced: set[int] = set()
         new: list[list[Word]] = []
-        for (n, _), found in self._read_stacked(pieces).items():
+        for (n, _), found in again.items():
             # A band may hold two rows of print close together (the page's read had run them into one line), or
             # the halves of its neighbours' letters: each row is a line of its own, kept when read surely.
             sure = [row for row in _rows_of(found, self.char_h)

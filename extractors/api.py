@@ -60,8 +60,11 @@ def read(page: Page, *, look_again: bool = False) -> _Reading:
     from .ocr import read_scan
 
     image, grey, words = read_scan(page)
-    reading = _Reading([], image, words, grey, page_number=page.number)
-    return looked_again(reading) if look_again else _with_lines(reading)
+    if look_again:
+        from .second_look import doubted
+
+        words = doubted(words, image)
+    return _with_lines(_Reading([], image, words, grey, page_number=page.number))
 
 
 def _with_lines(reading: _Reading) -> _Reading:
@@ -80,7 +83,10 @@ def looked_again(reading: _Reading) -> _Reading:
         return reading
     from .second_look import doubted
 
-    reading.words = doubted(reading.words, reading.image)
+    words = doubted(reading.words, reading.image)
+    if words == reading.words:
+        return reading  # nothing in doubt: the lines read from them stand
+    reading.words = words
     return _with_lines(reading)
 
 

@@ -15,6 +15,7 @@ from PIL import Image
 
 from .dotted_zero import LOOKALIKES
 from .lines import CERTAIN, fix_word
+from .remittance.common import MIN_CONF as TRUSTED  # below it an identifier is in doubt already: no second look
 from .ocr import words as ocr_words
 from .words import Word
 
@@ -29,7 +30,6 @@ _EDGE_PUNCT = ";:,."
 # Glyphs one face prints alike, folded to one before two reads are compared.
 _FOLD = str.maketrans({"O": "0", "Q": "0", "D": "0", "@": "0", "I": "1", "L": "1", "|": "1", "S": "5", "$": "5",
                        "B": "8", "Z": "2"})
-TRUSTED = 80.0  # below this every reader already doubts an identifier: no second look needed
 
 
 def _candidate(word: Word) -> bool:

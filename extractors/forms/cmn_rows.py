@@ -581,7 +581,7 @@ def read_into(r: Any, form: Form, cmn: Cmn) -> None:
             continue
         if key is None or key == "skip" or not value:
             continue  # no field, or a field's label left blank (the field is then missing, in doubt)
-        typed = key == "certification" and any(_text(value[:1]).startswith(word) for _, word in _TYPES)
+        typed = key == "certification" and _type_named(value) is not None
         if field_of(_text(value)) is not None and not typed:
             # What stands right of the label names a field too: a row of labels (their values printed
             # elsewhere, above or below), not a label and its value. Nothing of it is taken. (A certification's
@@ -668,7 +668,7 @@ def _labelled(r: Any, cmn: Cmn, test: OxygenTest, key: str, value: list[Word], s
 
 
 def _field(r: Any, cmn: Cmn, test: OxygenTest, key: str, value: list[Word]) -> None:
-    if key == "cert_date" and any(_text(value[:1]).startswith(word) for _, word in _TYPES):
+    if key == "cert_date" and _type_named(value) is not None:
         key = "certification"  # "Certification / date" over "INITIAL 2026-11-15": the type and its date
     # The cell read again is the value's words' box: a speck far right of it (": " at 8) would widen it over the
     # blank line, whose rereads then find nothing or noise.
@@ -686,7 +686,7 @@ def _field(r: Any, cmn: Cmn, test: OxygenTest, key: str, value: list[Word]) -> N
     elif key == "dob":
         confirm("patient.dob", by_meaning.birth_date_in, lambda v: setattr(cmn.patient, "dob", v), required=False)
     elif key == "certification":
-        kind = next((name for name, word in _TYPES if _text(value[:1]).startswith(word)), None)
+        kind = _type_named(value)
         cmn.certification_type = kind  # type: ignore[assignment]
         if kind is None:
             r.review.append("certification_type")
@@ -740,6 +740,12 @@ def _field(r: Any, cmn: Cmn, test: OxygenTest, key: str, value: list[Word]) -> N
         confirm("physician.name", practitioner_in, lambda v: setattr(cmn.physician, "name", v))
     elif key == "patient":
         confirm("patient.name", values.name_in, lambda v: setattr(cmn.patient, "name", v))
+
+
+def _type_named(value: list[Word]) -> str | None:
+    """The certification type a value opens with ("INITIAL 11/02/26", "Initial certification"), if any."""
+    first = _text(value[:1])
+    return next((name for name, word in _TYPES if first.startswith(word)), None)
 
 
 def _place_cert_date(cmn: Cmn, date: Any) -> None:

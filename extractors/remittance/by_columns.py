@@ -195,6 +195,13 @@ _NONE = re.compile(r"^(?:NONE|NO PROVIDER ADJUSTMENTS\b.*)$", re.I)
 _DOTTED_SURE = 95.0
 _SPECKED_AMOUNT = re.compile(r"(\d\.\d\d)\d(?!\S)")
 _LINE_NUMBER = re.compile(r"\d{1,3}")
+
+
+def _dotted(text: str) -> bool:
+    """Whether `text` holds a glyph a typewriter face's dotted zero reads as (6, 8 or 9)."""
+    return any(c in dotted_zero.LOOKALIKES for c in text)
+
+
 # A line number's digits as OCR may read them ("O1", "@1", "OL", "Ql"): only where a date follows.
 _LINE_NO_LOOKALIKES = str.maketrans({**{c: "0" for c in "OoQD@©"}, **{c: "1" for c in "lLIi|"}})
 _PAGE = re.compile(r"^Page \d+ of \d+$", re.I)
@@ -554,7 +561,7 @@ class _Reading:
             else:
                 # A 6, 8 or 9 read without near certainty may be a typewriter face's dotted zero ("BR...416" for
                 # "BR...410"): nothing in the remittance's arithmetic holds an identifier, so it is in doubt.
-                lookalike = conf < _DOTTED_SURE and bool(re.search(r"[689]", value))
+                lookalike = conf < _DOTTED_SURE and _dotted(value)
                 self.dotted_face = self.dotted_face or lookalike
                 self.trust.check(f"claims.{index}.{attr}", conf, bool(_IDENTIFIER.fullmatch(value)) and not lookalike)
         self.remit.claims.append(claim)
@@ -671,7 +678,7 @@ class _Reading:
             conf = row.conf(cell.start, cell.end)
             # A typewriter's dotted zero reads as a 6, 8 or 9 ("E0470" as "E6470"), and every such reading is
             # a HCPCS shape too: on a scan, a code with those digits is sure only when its glyphs were.
-            dotted = conf < CERTAIN and conf < _DOTTED_SURE and bool(re.search(r"[689]", cell.text[1:]))
+            dotted = conf < CERTAIN and conf < _DOTTED_SURE and _dotted(cell.text[1:])
             self.trust.check(f"{path}.procedure", conf, is_hcpcs(cell.text) and not dotted)
             return
         # A speck or a stray glyph read before the code ("§E0143", "£E1392"): the code after it, in doubt.
@@ -837,7 +844,7 @@ class _Reading:
             self.trust.review.extend(
                 f"claims.{c}.lines.{n}.adjustments.{a}.code" for c, claim in enumerate(self.remit.claims)
                 for n, line in enumerate(claim.lines) for a, adj in enumerate(line.adjustments)
-                if re.search(r"[689]", adj.reason))
+                if _dotted(adj.reason))
         for index, claim in enumerate(self.remit.claims):
             self.trust.review.extend(f"claims.{index}.{attr}" for attr in sorted(printed) if not getattr(claim, attr))
             if index not in self.totals_read:

@@ -121,6 +121,31 @@ def _ours(image: str) -> float:
     return time.perf_counter() - started
 
 
+def _looks_again(image: str) -> tuple[float, float, float, bool]:
+    """On one page image: the page's read, its identifiers read a second time (`second_look`), and its garbled
+    rows read again without the rules (`Form.mend_ruled_lines`), each timed, in seconds; and whether the page
+    is a form read as rows (the only pages the mend is done on)."""
+    from PIL import Image
+
+    from extractors import ocr, second_look
+    from extractors.forms import cmn_rows
+    from extractors.forms.layout import Form
+    from extractors.pages import Page
+
+    with Image.open(image) as img:
+        page = Page(1, None, img.convert("L"), float(img.info.get("dpi", (300, 300))[0]))
+    started = time.perf_counter()
+    prepared, grey, found = ocr.read_scan(page)
+    read = time.perf_counter()
+    second_look.second_reads(found, prepared)
+    looked = time.perf_counter()
+    form = Form(prepared, found, grey)
+    as_rows = cmn_rows.applies(form)
+    mending = time.perf_counter()
+    form.mend_ruled_lines()
+    return read - started, looked - read, time.perf_counter() - mending, as_rows
+
+
 def without_rereads() -> None:
     """Every value of a faxed form kept as the page read it (sure only if that read was): the rereads
     are most of what a form costs over bare Tesseract, and this shows what they buy. The worker
@@ -296,6 +321,17 @@ def main() -> None:
             bare, ours = _side_by_side(pool, _bare, _ours, images)
             print(f"OCR on {len(images)} page images, {args.workers} processes: bare tesseract {bare:.1f} s, "
                   f"ours (preprocess + tesseract) {ours:.1f} s; ratio {ours / bare:.2f}")
+            # What reading again costs beside the page's read, on the same pages in the same run: a scanned
+            # remittance's identifiers (`second_look`), a faxed form's garbled rows (`Form.mend_ruled_lines`).
+            timed = list(pool.map(_looks_again, images))
+            scans = len(corpus["eob scan"][:6])
+            eob_read, second = sum(t[0] for t in timed[:scans]), sum(t[1] for t in timed[:scans])
+            rows = [t for t in timed[scans:] if t[3]]
+            form_read, mend = sum(t[0] for t in rows), sum(t[2] for t in rows)
+            print(f"read again: {scans} scanned remittance pages, page read {eob_read:.1f} s, identifiers a second "
+                  f"time {second:.1f} s (ratio {second / max(eob_read, 1e-9):.2f}); {len(rows)} faxed CMN pages read "
+                  f"as rows, page read {form_read:.1f} s, garbled rows without the rules {mend:.1f} s "
+                  f"(ratio {mend / max(form_read, 1e-9):.2f})")
             # The whole pipeline on faxed forms: page OCR plus the cells read again (one sheet of rereads, one
             # alphabet-limited read), the layout and the checks, against bare tesseract on every page image.
             documents = [str(p) for p, _, _ in corpus["cmn fax"][:6] + corpus["swo fax"][:6]]

@@ -546,9 +546,27 @@ def _letter_rejoined(words: list[Word]) -> list[Word]:
     return out
 
 
+def _parted_at_slashes(words: list[Word]) -> list[Word]:
+    """Codes a slash separates that OCR read as one word ("/J84.10", "J43.9/J44.9"): each code a word of its
+    own where it stands. Only where every part opens with a letter: a slash before digits may be a letter
+    itself (an I read so)."""
+    out: list[Word] = []
+    for word in words:
+        parts = [(m.start(), m.group()) for m in re.finditer(r"[^/]+", word.text)]
+        if "/" not in word.text or not parts or not all(re.match(r"[A-Za-z]\d", text) for _, text in parts):
+            out.append(word)
+            continue
+        share = word.width / max(len(word.text), 1)
+        for start, text in parts:
+            out.append(replace(word, text=text, left=round(word.left + start * share),
+                               width=max(round(len(text) * share), 1),
+                               glyphs=word.glyphs[start:start + len(text)] if word.glyphs else ()))
+    return out
+
+
 def icd10_in(words: list[Word]) -> list[Read[str]]:
     out = []
-    for word in _joined_at_the_point(_letter_rejoined(words)):
+    for word in _joined_at_the_point(_letter_rejoined(_parted_at_slashes(words))):
         text = word.text.strip(".,;:()").upper().replace(",", ".")  # "J84,10": a speck-sized period
         if len(text) < 3:
             continue

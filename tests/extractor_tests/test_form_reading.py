@@ -634,6 +634,15 @@ def _w(text: str, left: int = 0) -> Word:
     return Word(text, 95.0, left, 0, 10 * len(text), 20, (1, 1, 1))
 
 
+def test_codes_a_slash_parts_are_read_apart_when_ocr_joins_them() -> None:
+    """A web form prints its diagnoses "I27.20 / J84.10"; a fax's read gave "/J84.10" and "J43.9/J44.9", and the
+    second code was lost."""
+    assert [r.value for r in values.icd10_in([_w("I27.20"), _w("/J84.10", 80)])] == ["I27.20", "J84.10"]
+    assert [r.value for r in values.icd10_in([_w("J43.9/J44.9")])] == ["J43.9", "J44.9"]
+    # Before digits a slash may be the code's letter itself: not parted, not taken.
+    assert values.icd10_in([_w("/27.20")]) == []
+
+
 def test_a_code_ocr_split_at_its_point_is_read_whole() -> None:
     """Seen on another office's CMN: the rereading of "J43.9 J84.10" came back as "J43" ".9" "J84.10", and J43
     alone is a valid category: the list read J43, with nothing in doubt."""

@@ -1,5 +1,6 @@
 """Rows the page's read garbled or lost where a form's rule runs (`Form.mend_ruled_lines`), with the real
-Tesseract: a hospital's oxygen-test row just under its table's heading rule, faxed as the sandbox faxes it."""
+Tesseract: a hospital's oxygen-test row just under its table's heading rule, and a web form's value row between
+its boxes' dashed edges, faxed as the sandbox faxes them."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from extractors import extract
-from extractors.forms.layout import Form
+from extractors.forms.layout import Form, _cut_stubs, _dashes, _read_surely
 from sandbox.documents import forms
 
 # Two of the sandbox's hospital CMNs (seed 77) whose page read lost the test's row whole (135) or read it
@@ -35,6 +37,18 @@ _FIELDS = {
 }
 _DOCUMENTS = {135: {"id": 135, "doc_type": "cmn", "format": "tiff", "noise_seed": 960781047},
               2: {"id": 2, "doc_type": "cmn", "format": "pdf", "noise_seed": 716824738}}
+
+# A grid CMN of the same world (69) whose page read lost its first row of values whole: the patient's name and
+# MBI between the dashed edges of their boxes, a box's side left as ticks at the row's foot.
+_GRID_FIELDS = (
+    '{"document_type": "cmn", "form": "CMS-484", "certification_type": "initial", "initial_date": "2026-11-01", '
+    '"revised_date": null, "recertification_date": null, "patient": {"name": "SCHMIDT, PAUL", "mbi": "7AW8EA7NV64", '
+    '"dob": "1957-01-25", "address": "9131 5TH ST, EAGLE ID 83616"}, "supplier": {"name": "SUMMIT HOME MEDICAL '
+    'SUPPLY", "nsc": "5533314789"}, "physician": {"name": "TRAN, MAI", "npi": "1699833970"}, "place_of_service": '
+    '"12", "hcpcs": ["E0431"], "length_of_need_months": 12, "icd10": ["I27.20", "J84.10"], "test": {"pao2_mmhg": '
+    'null, "sao2_percent": 87, "date": "2026-10-29", "condition": "rest"}, "q2_circumstance": 1, "portable": "Y", '
+    '"flow_rate_lpm": 2, "q7_edema": "N", "q8_cor_pulmonale": "N", "q9_hematocrit": "N", "signature_present": true, '
+    '"signature_date": "2026-11-01"}')
 
 
 @pytest.mark.parametrize("doc_id", [135, 2])
@@ -67,3 +81,60 @@ def test_a_line_nothing_reads_better_is_kept_as_the_page_read_it() -> None:
     form = Form(Image.new("1", (2550, 400), 1), line)
     assert form.mend_ruled_lines() == []
     assert form.lines == [line]
+
+
+def test_a_value_row_between_dashed_box_edges_is_read_again_without_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fields = json.loads(_GRID_FIELDS)
+    data, _ = forms.render({"id": 69, "doc_type": "cmn", "format": "pdf", "noise_seed": 898184860}, fields,
+                           family="grid")
+    path = tmp_path / "cmn-69.pdf"
+    path.write_bytes(data)
+    got = extract(path)
+    assert got.patient.name == "SCHMIDT, PAUL" and "patient.name" not in got.review
+    # The MBI read again came back with lookalikes (T for 7, B for 8): the format sets them right, in doubt.
+    assert got.patient.mbi == "7AW8EA7NV64" or "patient.mbi" in got.review
+
+    monkeypatch.setattr(Form, "mend_ruled_lines", lambda self: [])
+    alone = extract(path)
+    assert alone.patient.name != "SCHMIDT, PAUL" and "patient.name" in alone.review
+
+
+def _ink(height: int, width: int) -> np.ndarray:
+    return np.zeros((height, width), dtype=bool)
+
+
+def test_a_dashed_rules_pieces_go_and_print_stays() -> None:
+    char_h = 34
+    ink = _ink(140, 600)
+    ink[10:13, 20:120] = True             # a dash across
+    ink[10:40, 200:203] = True            # a box's corner: a dash across and a tick down, one piece
+    ink[10:13, 200:290] = True
+    ink[20:90, 400:403] = True            # a side's dash, taller than any letter
+    ink[95:125, 30:34] = True             # a letter's stem ("l"), as tall as print
+    ink[95:125, 40:110] = np.indices((30, 70))[1] % 6 < 3  # a word run together: stems joined by a bar,
+    ink[95:98, 40:110] = True                              # as wide as a rule's dash, its columns filled
+    gone = _dashes(ink, char_h)
+    assert gone[11, 60] and gone[25, 201] and gone[11, 250] and gone[50, 401]
+    assert ink[110, 31] and not gone[110, 31] and ink[110, 60] and not gone[110, 60] and not gone[96, 70]
+
+
+def test_a_crops_cut_off_ticks_go_and_its_letters_stay() -> None:
+    ink = _ink(60, 300)
+    ink[50:60, 10:13] = True    # a box side's tick cut by the crop's foot
+    ink[0:6, 100:104] = True    # a descender of the row above, cut at the top
+    ink[15:45, 200:204] = True  # a letter standing inside the crop
+    cut = _cut_stubs(ink, 34)
+    assert cut[55, 11] and cut[3, 101] and not cut[30, 201]
+
+
+def test_a_row_read_again_is_kept_when_half_of_it_is_read_clearly() -> None:
+    from extractors.words import Word
+
+    def word(text: str, conf: float) -> Word:
+        return Word(text, conf, 0, 0, 10 * len(text), 30, (1, 1, 1))
+
+    # A name read clearly beside an MBI of lookalikes: print, kept (its MBI's doubt stays with the MBI).
+    assert _read_surely([word("SCHMIDT,", 96), word("PAUL", 97), word("TAWBEATNV64", 62)])
+    # The halves of a neighbour's letters: nothing read clearly.
+    assert not _read_surely([word("TMAA", 82), word("aaa", 51), word("LSANOAAIINAA", 3)])

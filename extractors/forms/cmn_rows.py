@@ -255,10 +255,12 @@ def _labels_above_values(form: Form, number: int, line: list[Word] | None = None
     if not under or any(_label_key(_text(cell)) is not None and field_of(_text(cell)) != "skip" for cell in under):
         return None
     slack = form.char_h
-    lefts = [cell[0].left - slack for cell in cells]
+    # A value may start up to two characters before its label: a box's side read glued to it ("||12" as "1112").
+    lefts = [cell[0].left - 2 * slack for cell in cells]
     if any(len(cell) > 6 for cell in under) or (len(cells) == 1 and len(under) > 1):
         return None  # a sentence below a heading (an attestation), not a box's value
     out: list[tuple[str, list[Word]]] = [(key or "skip", []) for key in keys]
+    sided = [False] * len(out)  # a value that began with its box's side (in doubt)
     rights = [cell[-1].left + cell[-1].width + slack for cell in cells]
     for cell in under:  # a value's words stay together: its place is where it starts
         while len(cell) > 1 and _edge_glyph(cell[0]):
@@ -272,6 +274,8 @@ def _labels_above_values(form: Form, number: int, line: list[Word] | None = None
             # A value left of every label, or past its label's end (the next label's first word lost, so
             # its left edge is not known): not this shape, or which label it is under is not known.
             return None
+        if (edged := _past_the_box_side(cell, cells[column], form.char_h)) is not None:
+            cell, sided[column] = edged, True
         out[column][1].extend(cell)
     repeated = {key for key, _ in out if key != "skip" and sum(k == key for k, _ in out) > 1}
     if repeated:
@@ -285,7 +289,21 @@ def _labels_above_values(form: Form, number: int, line: list[Word] | None = None
         out = [(key if key == "skip" or key.endswith("?") else f"{key}?", value) for key, value in out]
     if not any(value for key, value in out if key != "skip"):
         return None  # no value under any label named
-    return out
+    return [(f"{key}!" if side and key != "skip" and not key.endswith("?") else key, value)
+            for (key, value), side in zip(out, sided)]
+
+
+def _past_the_box_side(value: list[Word], label: list[Word], char_h: float) -> list[Word] | None:
+    """A value whose first glyph is a stroke ("1", "|", "l", "I") standing half a character or more left of
+    its label, where a web form prints the two in line: its box's side read glued to it ("|6" as "16", a
+    silent 16 for 6 months). The value without that glyph, or None when it starts in line."""
+    first = value[0]
+    if len(first.text) < 2 or first.text[0] not in "1|lI![" or first.left > label[0].left - char_h / 2:
+        return None
+    share = first.width / len(first.text)
+    trimmed = replace(first, text=first.text[1:], left=round(first.left + share),
+                      width=max(round(first.width - share), 1), glyphs=first.glyphs[1:])
+    return [trimmed, *value[1:]]
 
 
 def _edge_glyph(word: Word) -> bool:
@@ -640,6 +658,10 @@ _PATHS = {"certification": ("certification_type", "initial_date"), "cert_date": 
 def _labelled(r: Any, cmn: Cmn, test: OxygenTest, key: str, value: list[Word], seen: dict[str, int],
               hcpcs: list[values.Read[str]], icd10: list[values.Read[str]]) -> None:
     """A value its label names (above it, or before it on a row of pairs): a field, or a list's codes."""
+    if key.endswith("!"):
+        # Its value began with its box's side, taken off: what is left is read, and a person confirms it.
+        key = key[:-1]
+        r.review.extend(_PATHS.get(key, ()))
     if key.endswith("?"):
         # Named by the value's kind, the label past reading: kept for a person to confirm, and only where no
         # label named the field.

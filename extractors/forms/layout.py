@@ -164,8 +164,9 @@ def _same_row(a: Sequence[Word], b: Sequence[Word], char_h: float) -> bool:
     """Whether two lines of words stand on the same row of print and across the same columns."""
     middle_a = sum(w.top + w.height / 2 for w in a) / len(a)
     middle_b = sum(w.top + w.height / 2 for w in b) / len(b)
-    return abs(middle_a - middle_b) <= char_h / 2 and min(w.left + w.width for w in a) > min(w.left for w in b) \
-        and min(w.left + w.width for w in b) > min(w.left for w in a)
+    # Across the same columns: their spans meet (a row's right half read alone is the same row).
+    return abs(middle_a - middle_b) <= char_h / 2 and max(w.left + w.width for w in a) > min(w.left for w in b) \
+        and max(w.left + w.width for w in b) > min(w.left for w in a)
 
 
 def _read_surely(row: Sequence[Word]) -> bool:
@@ -173,6 +174,11 @@ def _read_surely(row: Sequence[Word]) -> bool:
     total = sum(len(w.text) for w in row)
     clear = sum(len(w.text) for w in row if w.conf >= _CLEAR_WORD)
     return _sureness(row) >= _UNREAD_SURE or (total > 0 and clear >= total / 2)
+
+
+def _confidence(line: Sequence[Word]) -> float:
+    """A line's confidence in all: each character weighing its word's confidence."""
+    return sum(w.conf * len(w.text) for w in line)
 
 
 def _sureness(line: Sequence[Word]) -> float:
@@ -515,12 +521,18 @@ class Form:
             replaced.add(n)
             new.extend(sure)
         kept = [line for n, line in enumerate(self.lines) if n not in replaced]
-        # A row the page's read has already (a neighbour's, read again with the garbled line) is not added twice:
-        # the surer of the two reads stands.
-        new = [row for row in new if not any(_same_row(row, line, self.char_h)
-                                             and _sureness(line) >= min(_UNREAD_SURE, _sureness(row))
-                                             for line in kept)]
-        kept = [line for line in kept if not any(_same_row(row, line, self.char_h) for row in new)]
+        # One row read twice (a neighbour's, read again with a garbled line; a band's and a line's reads of it)
+        # stands once: a row the page read surely as the page read it, else the read with the most confidence
+        # in all (a row read whole over its right half alone, a code read over a code lost).
+        added: list[list[Word]] = []
+        for row in sorted(new, key=_confidence, reverse=True):
+            page_twin = [line for line in kept if _same_row(row, line, self.char_h)]
+            if any(_same_row(row, other, self.char_h) for other in added) or any(
+                    _sureness(line) >= _UNREAD_SURE or _confidence(line) >= _confidence(row) for line in page_twin):
+                continue
+            added.append(row)
+            kept = [line for line in kept if not any(line is twin for twin in page_twin)]
+        new = added
         if not new and not replaced:
             return []
         self.lines = sorted(kept + new, key=lambda ws: (min(w.top for w in ws), min(w.left for w in ws)))

@@ -189,3 +189,31 @@ def test_one_label_read_as_its_neighbours_leaves_both_values_to_their_kinds() ->
     assert stacked is not None
     assert [(key, " ".join(w.text for w in value)) for key, value in stacked] == [
         ("physician?", "TRAN, MAI MD"), ("npi?", "2793575095")]
+
+
+def test_a_boxs_side_read_glued_to_a_value_is_taken_off_and_the_value_left_in_doubt() -> None:
+    # "LENGTH OF NEED (MONTHS)" over "6", the box's left side read with it as "16" half a character before the
+    # label (a web form prints the two in line): 16 months would have been taken, sure, for 6.
+    labels = [_word("ICD-10", 100, 100), _word("DIAGNOSES", 250, 100), _word("LENGTH", 1300, 100),
+              _word("OF", 1450, 100), _word("NEED", 1520, 100), _word("(MONTHS)", 1630, 100)]
+    values = [_word("J43.9", 100, 200), _word("16", 1270, 200)]
+    stacked = cmn_rows._labels_above_values(_form(labels, values), 0)
+    assert stacked is not None
+    assert [(key, " ".join(w.text for w in value)) for key, value in stacked] == [
+        ("diagnoses", "J43.9"), ("need!", "6")]
+    # A value in line with its label keeps every glyph, and is not in doubt for it.
+    values = [_word("J43.9", 100, 200), _word("16", 1300, 200)]
+    stacked = cmn_rows._labels_above_values(_form(labels, values), 0)
+    assert stacked is not None and ("need", ["16"]) in [(k, [w.text for w in v]) for k, v in stacked]
+
+
+def test_a_value_starting_with_its_boxs_side_two_characters_before_its_label_is_still_its_labels() -> None:
+    # "PLACE OF SERVICE" over "||12" read as "1112", starting at the box's side, left of the label by more than
+    # a character: the value is the place of service's (in doubt), not a reason to read the row as no labels.
+    labels = [_word("HCPCS", 250, 100), _word("PLACE", 1390, 100), _word("OF", 1520, 100),
+              _word("SERVICE", 1580, 100)]
+    values = [_word("E1392", 250, 200), _word("1112", 1337, 200)]
+    stacked = cmn_rows._labels_above_values(_form(labels, values), 0)
+    assert stacked is not None
+    assert [(key, " ".join(w.text for w in value)) for key, value in stacked] == [
+        ("items", "E1392"), ("place!", "112")]

@@ -100,6 +100,24 @@ def test_a_value_row_between_dashed_box_edges_is_read_again_without_them(
     assert alone.patient.name != "SCHMIDT, PAUL" and "patient.name" in alone.review
 
 
+def test_a_value_read_with_its_boxs_side_is_never_taken_as_sure(tmp_path: Path) -> None:
+    # A grid CMN of the seed-91 world (129): "6" months read "16", the box's side glued before it, sure, in both
+    # the page's read and the cell's. Now the side is taken off and a person confirms the 6.
+    fields = json.loads(_GRID_FIELDS) | {
+        "initial_date": "2026-11-12", "patient": {"name": "KOWALSKI, PATRICK", "mbi": "6YN6U70TP30",
+                                                  "dob": "1942-03-02", "address": "6953 MAPLE AVE, NAMPA ID 83651"},
+        "supplier": {"name": "SUMMIT HOME MEDICAL SUPPLY", "nsc": "2922677774"},
+        "physician": {"name": "TRAN, MAI", "npi": "2793575095"}, "hcpcs": ["E0439"], "length_of_need_months": 6,
+        "icd10": ["J43.9", "J84.10"], "test": {"pao2_mmhg": 44, "sao2_percent": None, "date": "2026-11-01",
+                                               "condition": "rest"}, "portable": "D", "signature_date": "2026-11-12"}
+    data, _ = forms.render({"id": 129, "doc_type": "cmn", "format": "pdf", "noise_seed": 73607992}, fields,
+                           family="grid")
+    path = tmp_path / "cmn-129.pdf"
+    path.write_bytes(data)
+    got = extract(path)
+    assert got.length_of_need_months == 6 or "length_of_need_months" in got.review
+
+
 def _ink(height: int, width: int) -> np.ndarray:
     return np.zeros((height, width), dtype=bool)
 

@@ -361,7 +361,7 @@ def _by_family(corpus: dict[str, list[tuple[Path, Any, Store]]]) -> dict[tuple[s
                 doc_type = kind.split()[0]
                 fields = json.loads(item[1]["fields"])  # the document's row
                 name = forms.family_of(doc_type, fields)
-                family = f"{name} (held out)" if forms.HELD_OUT.get(doc_type) == name else name
+                family = f"{name} (held out)" if name in forms.HELD_OUT.get(doc_type, ()) else name
             out.setdefault((kind, family), []).append(item)
     return dict(sorted(out.items()))
 

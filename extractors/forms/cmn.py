@@ -443,8 +443,13 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
             r.review.append(path)
     if not cmn.hcpcs:
         r.review.append("hcpcs")
+    results = ("test.pao2_mmhg", "test.sao2_percent")
     if cmn.test.pao2_mmhg is None and cmn.test.sao2_percent is None:
-        r.review.extend(["test.pao2_mmhg", "test.sao2_percent"])
+        r.review.extend(results)
+    elif any(path in r.review for path in results):
+        # One result in doubt and the other blank: which row was whose is in doubt too (a saturation's row whose
+        # label went unread left it blank, silently, beside a PaO2 misread from a garbled row).
+        r.review.extend(path for path in results if _get(cmn, path) is None)
     cmn.problems = rules.cmn_problems(cmn)
     cmn.review, cmn.valid = verdict(r.review, cmn.problems, rules.rule_fields(cmn))
     return cmn

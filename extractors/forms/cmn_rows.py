@@ -146,7 +146,8 @@ def split_row(form: Form, line: list[Word]) -> tuple[list[Word], list[Word]]:
 def cells_of(form: Form, line: list[Word]) -> list[list[Word]]:
     """A row's words in cells, split at every wide gap (the value column's edge, a web form's next box). A
     speck in a gap ("... failure? = No") is no word: the gap is measured between words."""
-    words = [w for w in line if re.search(r"[A-Za-z0-9]", w.text)]
+    # A "word" a quarter of a character tall is a rule's dash read as letters ("SS" at 3 pixels): a speck too.
+    words = [w for w in line if re.search(r"[A-Za-z0-9]", w.text) and w.height >= form.char_h / 4]
     cells: list[list[Word]] = []
     for word in words:
         if cells and word.left - (cells[-1][-1].left + cells[-1][-1].width) > 2.2 * form.char_h:
@@ -540,6 +541,9 @@ def read_into(r: Any, form: Form, cmn: Cmn) -> None:
     """Every row of the page read by its label's meaning into `cmn` (values confirmed by `r`, a
     `cmn._Reader`); lists under their headings; the signature by its words."""
     form.mend_ruled_lines()
+    # A line of specks alone (a box's side read as a backslash, or as "i]", between a row of labels and its
+    # values) holds nothing to read, and would part the labels from the values under them.
+    form.lines = [line for line in form.lines if not _specks_alone(line)]
     test = OxygenTest()
     cmn.test = test
     seen: dict[str, int] = {}
@@ -618,6 +622,12 @@ def read_into(r: Any, form: Form, cmn: Cmn) -> None:
                       ("npi", "physician.npi"), ("dob", "patient.dob")):
         if seen.get(key, 0) > 1:
             r.review.append(path)  # two rows say they are it: which is not guessed
+
+
+def _specks_alone(line: list[Word]) -> bool:
+    """A line of marks, or of two glyphs at most read unsurely: no label, no value."""
+    glyphs = sum(c.isalnum() for w in line for c in w.text)
+    return glyphs == 0 or (glyphs <= 2 and all(w.conf < 60 for w in line))
 
 
 def label_pairs(form: Form, line: list[Word]) -> list[tuple[str, list[Word]]] | None:

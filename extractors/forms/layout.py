@@ -176,6 +176,14 @@ def _read_surely(row: Sequence[Word]) -> bool:
     return _sureness(row) >= _UNREAD_SURE or (total > 0 and clear >= total / 2)
 
 
+def _opens_clearly(row: Sequence[Word]) -> bool:
+    """A row whose first word, three letters or more, is read clearly and which is half sure in all: a label
+    ("Medicare #", "Attending NPI") before a value read unsurely; not the halves of a neighbour's letters."""
+    first = row[0] if row else None
+    return (first is not None and sum(c.isalpha() for c in first.text) >= 3 and first.conf >= _CLEAR_WORD
+            and _sureness(row) >= _UNREAD_SURE / 2 + 10)
+
+
 def _confidence(line: Sequence[Word]) -> float:
     """A line's confidence in all: each character weighing its word's confidence."""
     return sum(w.conf * len(w.text) for w in line)
@@ -513,8 +521,11 @@ class Form:
         for (n, _), found in again.items():
             # A band may hold two rows of print close together (the page's read had run them into one line), or
             # the halves of its neighbours' letters: each row is a line of its own, kept when read surely.
+            # A garbled line's row may also be kept when it opens with a label read clearly, its value unsure (an
+            # identifier with a mark glued to it): the value keeps its low confidence, and a person its doubt.
             sure = [row for row in _rows_of(found, self.char_h)
-                    if _read_surely(row) and any(sum(c.isalnum() for c in w.text) >= 2 for w in row)]
+                    if (_read_surely(row) or (n >= 0 and _opens_clearly(row)))
+                    and any(sum(c.isalnum() for c in w.text) >= 2 for w in row)]
             if n >= 0 and (not sure or _sureness([w for row in sure for w in row])
                            < _sureness(self.lines[n]) + _BETTER_BY):
                 continue

@@ -16,7 +16,11 @@ Offices print them their own way; each office (by its practitioner) keeps one fa
 - CMN "billing": the supplier's billing program's printout, "LABEL: VALUE" pairs two to a row, two-digit
   years, dotted leaders in Section B; held out until its first contact was measured (25.25%), then read;
 - CMN "hospital": a hospital case-management system's ruled table, its own wording, dates day first, the
-  oxygen test as a table. Kept out of all tuning (HELD_OUT), reported apart by bench/extract.py;
+  oxygen test as a table. Held out until its first contact was measured (37.57%), then read; still reported
+  apart (HELD_OUT) until it holds the tuned families' 98% on the test world;
+- CMN "worksheet": a practice's intake worksheet, short labels with colons three pairs to a row, dates
+  month/day/year without zeros, Section B as a ruled table. Kept out of all tuning (HELD_OUT), reported apart
+  by bench/extract.py;
 - SWO "office": the practice's order form, items in a table;
 - SWO "letter": a letter with the order's elements in its sentences. Kept out of the readers' tuning and
   reported apart by bench/extract.py (HELD_OUT).
@@ -43,8 +47,10 @@ def _d(value: Any) -> str:
     return day.strftime("%m/%d/%Y")
 
 
-FAMILIES = {"cmn": ("office", "ehr", "portal", "grid", "billing", "hospital"), "swo": ("office", "letter")}
-HELD_OUT = {"swo": "letter", "cmn": "hospital"}
+FAMILIES = {"cmn": ("office", "ehr", "portal", "grid", "billing", "hospital", "worksheet"), "swo": ("office", "letter")}
+# The families reported apart, outside the golden tests' 98%: the worksheet, never read (the blind measure), and
+# the hospital family, read but not yet at the tuned families' 98% on the test world (seed 21).
+HELD_OUT: dict[str, tuple[str, ...]] = {"swo": ("letter",), "cmn": ("hospital", "worksheet")}
 
 
 def family_of(doc_type: str, fields: dict[str, Any]) -> str:
@@ -65,7 +71,7 @@ def _dealt(doc_type: str) -> tuple[str, ...]:
 
 def is_held_out(doc_type: str, fields: dict[str, Any] | None) -> bool:
     """Whether the document's print family is the one kept out of the readers' tuning (measured apart)."""
-    return fields is not None and HELD_OUT.get(doc_type) == family_of(doc_type, fields)
+    return fields is not None and family_of(doc_type, fields) in HELD_OUT.get(doc_type, ())
 
 
 def _office_rng(fields: dict[str, Any]) -> random.Random:
@@ -555,7 +561,8 @@ def cmn_hospital(f: dict[str, Any], rng: random.Random, dpi: int = scan.DPI) -> 
     fields worded its own way ("Medicare #", "DME vendor", "Attending physician"), dates day first
     ("02-Nov-2026"), names "Last, First", the oxygen test as a small table of its own (test, result, date,
     condition), answers in words, ink signed on a rule. Drawn after the billing family was read and kept
-    out of all tuning (HELD_OUT), reported apart by bench/extract.py."""
+    out of all tuning until its first contact was measured (37.57%); read since (2026-12-06), and the
+    worksheet family drawn to be held out in its place."""
     office = _office_rng(f)
     patient, physician, test = f["patient"], f["physician"], f["test"]
     p = scan.Page(dpi)
@@ -633,6 +640,80 @@ def cmn_hospital(f: dict[str, Any], rng: random.Random, dpi: int = scan.DPI) -> 
     return p.image
 
 
+def _m_d_y(value: Any) -> str:
+    """ "3/2/1942": month and day without their zeros, as a practice system prints a date."""
+    if not value:
+        return ""
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    return f"{day.month}/{day.day}/{day.year}"
+
+
+def cmn_worksheet(f: dict[str, Any], rng: random.Random, dpi: int = scan.DPI) -> Image.Image:
+    """CMS-484 as a practice's intake worksheet prints it for the supplier: short labels with a colon ("Pt:",
+    "MBI#:", "MD:", "LON (mo):", "Dx:"), three pairs to a row, dates month/day/year without zeros, Section B
+    as a ruled table of short questions beside their answers (letters and numbers), ink signed after
+    "Physician signature:". Drawn after the hospital family was read, and kept out of all tuning since
+    (HELD_OUT), reported apart by bench/extract.py."""
+    office = _office_rng(f)
+    patient, physician, test = f["patient"], f["physician"], f["test"]
+    p = scan.Page(dpi)
+    last = physician["name"].split(",")[0].title()
+    p.text(36, 30, "HOME OXYGEN - CMN WORKSHEET (CMS-484)", 12, bold=True)
+    p.text(36, 48, f"{last} {office.choice(('Pulmonary & Sleep', 'Lung Clinic', 'Family Practice'))}  -  "
+                   f"prepared for the DME supplier  -  fax (208) 555-0{office.randrange(100, 999)}", 7.5)
+    p.line(36, 60, 576, 60, width=1)
+    cert = {"initial": "Initial", "revised": "Revised", "recertification": "Recert"}[f["certification_type"]]
+    cert_date = f["initial_date"] if f["certification_type"] == "initial" else (
+        f["revised_date"] or f["recertification_date"])
+    los = f["length_of_need_months"]
+    rows = [
+        (("Pt:", patient["name"]), ("DOB:", _m_d_y(patient.get("dob"))), ("Cert:", f"{cert} {_m_d_y(cert_date)}")),
+        (("MBI#:", patient["mbi"]), ("POS:", f["place_of_service"] or ""), ("HCPCS:", ", ".join(f["hcpcs"]))),
+        (("MD:", physician["name"]), ("NPI:", physician["npi"] or ""), ("LON (mo):", "" if los is None else str(los))),
+        (("Supplier:", f["supplier"]["name"]), None, ("NSC:", f["supplier"]["nsc"])),
+        (("Dx:", ", ".join(f["icd10"])), None, None),
+    ]
+    y = 72
+    for row in rows:
+        for x, pair in zip((36, 250, 420), row):
+            if pair is not None:
+                label, value = pair
+                p.text(x, y, label, 8.5, bold=True)
+                p.text(x + 6 + 5.2 * len(label), y, value, 9)
+        y += 17
+    y += 8
+    p.text(36, y, "SECTION B - physician's answers", 9.5, bold=True)
+    y += 16
+    pao2, sao2 = test["pao2_mmhg"], test["sao2_percent"]
+    condition = {"rest": "Rest", "exercise": "Exercise", "sleep": "Sleep"}.get(test["condition"] or "", "")
+    questions = [
+        ("1a  PaO2 (mm Hg)", "" if pao2 is None else str(pao2)),
+        ("1b  O2 sat (%)", "" if sao2 is None else str(sao2)),
+        ("1c  Test date", _m_d_y(test["date"])),
+        ("2   Circumstance (1/2/3)", str(f["q2_circumstance"] or "")),
+        ("3   Condition", condition),
+        ("4   Portable O2", f["portable"] or ""),
+        ("5   Flow (LPM)", str(f["flow_rate_lpm"] or "")),
+        ("7   Edema / CHF", f["q7_edema"] or ""),
+        ("8   Cor pulmonale", f["q8_cor_pulmonale"] or ""),
+        ("9   Hct > 56%", f["q9_hematocrit"] or ""),
+    ]
+    p.line(36, y - 3, 330, y - 3, width=1)
+    for question, answer in questions:
+        p.text(42, y, question, 8.5)
+        p.text(250, y, answer, 9)
+        p.line(36, y + 12, 330, y + 12, width=1)
+        y += 15
+    p.line(240, y - 15 * len(questions) - 3, 240, y - 3, width=1)
+    y += 36
+    p.text(36, y, "Physician signature:", 8.5)
+    if f["signature_present"]:
+        p.signature(140, y - 18, rng)
+    p.line(130, y + 10, 330, y + 10, width=1)
+    p.text(360, y, f"Date: {_m_d_y(f['signature_date'])}" if f["signature_date"] else "Date:", 8.5)
+    return p.image
+
+
 def swo_letter(f: dict[str, Any], rng: random.Random, dpi: int = scan.DPI) -> Image.Image:
     """A standard written order as a letter: the elements in sentences, wherever the letter puts them."""
     office = _office_rng(f)
@@ -704,7 +785,7 @@ def render(document: dict[str, Any], fields: dict[str, Any], dpi: int = scan.DPI
     prints it as another office would (a test's document kept in the family it was found in)."""
     rng = random.Random(document["noise_seed"])
     drawers = {("cmn", "office"): cmn_page, ("cmn", "ehr"): cmn_page_ehr, ("cmn", "portal"): cmn_portal, ("cmn", "grid"): cmn_grid,
-               ("cmn", "billing"): cmn_billing, ("cmn", "hospital"): cmn_hospital,
+               ("cmn", "billing"): cmn_billing, ("cmn", "hospital"): cmn_hospital, ("cmn", "worksheet"): cmn_worksheet,
                ("swo", "office"): swo_page, ("swo", "letter"): swo_letter}
     form = drawers[document["doc_type"], family or family_of(document["doc_type"], fields)](fields, rng, dpi)
     pages = [cover_page(document, rng, dpi), form] if rng.random() < 0.3 else [form]

@@ -217,3 +217,20 @@ def test_a_value_starting_with_its_boxs_side_two_characters_before_its_label_is_
     assert stacked is not None
     assert [(key, " ".join(w.text for w in value)) for key, value in stacked] == [
         ("items", "E1392"), ("place!", "112")]
+
+
+def test_a_rules_dash_read_as_letters_does_not_join_two_labels_into_one_cell() -> None:
+    # "ICD-10 DIAGNOSES  ...  LENGTH OF NEED (MONTHS)" with the dashed rule between them read as "Be SS SS",
+    # three pixels tall: the gap between the labels still parts them.
+    line = [_word("ICD-10", 240, 100), _word("DIAGNOSES", 346, 100)]
+    line += [Word(text, 5.0, left, 104, 40, 3, (1, 1, 100)) for text, left in (("Be", 560), ("SS", 900), ("SS", 1170))]
+    line += [_word("LENGTH", 1426, 100), _word("OF", 1580, 100), _word("NEED", 1650, 100)]
+    form = _form(line, [_word("J43.9", 240, 200), _word("6", 1426, 200)])
+    assert [cmn_rows._text(cell) for cell in cmn_rows.cells_of(form, line)] == ["ICD-10 DIAGNOSES", "LENGTH OF NEED"]
+
+
+def test_a_line_of_specks_between_labels_and_their_values_is_no_line() -> None:
+    assert cmn_rows._specks_alone([_word("\\", 220, 300, 69)])
+    assert cmn_rows._specks_alone([_word("i]", 220, 300, 49)])
+    assert not cmn_rows._specks_alone([_word("12", 1330, 300, 96)])   # a value alone, read surely
+    assert not cmn_rows._specks_alone([_word("Y", 900, 300, 40), _word("Hematocrit", 200, 300, 40)])

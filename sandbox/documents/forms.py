@@ -40,10 +40,15 @@ from ..world import catalog
 from . import pdf, scan
 
 
+def _day(value: Any) -> dt.date:
+    """A date as the world stores it (a date, or its ISO text)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
 def _d(value: Any) -> str:
     if not value:
         return ""
-    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    day = _day(value)
     return day.strftime("%m/%d/%Y")
 
 
@@ -284,7 +289,7 @@ def cmn_page_ehr(f: dict[str, Any], rng: random.Random, dpi: int = scan.DPI) -> 
 def _spelled(value: Any) -> str:
     if not value:
         return ""
-    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    day = _day(value)
     return day.strftime("%b %d, %Y")
 
 
@@ -414,7 +419,7 @@ def cmn_grid(f: dict[str, Any], rng: random.Random, dpi: int = scan.DPI) -> Imag
     right, 7% silent: fixed at once), then read by meaning (2026-12-05, fourth session): labels above their
     values, check boxes before their words, a signature over the label under its rule."""
     patient, physician, test = f["patient"], f["physician"], f["test"]
-    iso = lambda v: (v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v))).isoformat() if v else ""  # noqa: E731
+    iso = lambda v: _day(v).isoformat() if v else ""  # noqa: E731
     p = scan.Page(dpi)
     p.text(36, 28, "OXYGEN CERTIFICATE OF MEDICAL NECESSITY", 13, bold=True, condensed=True)
     p.text(36, 46, "CMS-484  |  submitted electronically  |  all dates YYYY-MM-DD", 7, condensed=True)
@@ -479,7 +484,7 @@ def _yy(value: Any) -> str:
     """A date as a billing program prints it: MM/DD/YY."""
     if not value:
         return "  /  /  "
-    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    day = _day(value)
     return f"{day:%m/%d/%y}"
 
 
@@ -552,7 +557,7 @@ def _day_first(value: Any) -> str:
     """ "02-Nov-2026", as hospital systems print a date."""
     if not value:
         return ""
-    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    day = _day(value)
     return day.strftime("%d-%b-%Y")
 
 
@@ -644,7 +649,7 @@ def _m_d_y(value: Any) -> str:
     """ "3/2/1942": month and day without their zeros, as a practice system prints a date."""
     if not value:
         return ""
-    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    day = _day(value)
     return f"{day.month}/{day.day}/{day.year}"
 
 

@@ -210,7 +210,12 @@ def _edits_within(wanted: str, text: str, starts: set[int]) -> int:
 def _misread_label_key(text: str) -> str | None:
     """The key whose wording a garbled label holds within an edit per five letters, each of its words there
     too (so "ORDERING PRACTITIONER" lacks the NPI's "NPI", however few letters that is); None when none does,
-    or when two keys' wordings of the same length do (not guessed)."""
+    or when two keys' wordings of the same length do (not guessed). Failing that, the same with an "h" read
+    as the "li" it may be (a serif face's "Suppher")."""
+    return _key_within(text) or (_key_within(text.upper().replace("H", "LI")) if "H" in text.upper() else None)
+
+
+def _key_within(text: str) -> str | None:
     seen, starts = "", set()
     for word in text.split():
         starts.add(len(seen))
@@ -582,6 +587,9 @@ def read_into(r: Any, form: Form, cmn: Cmn) -> None:
         label, value = split_row(form, line)
         label_text = _text(label)
         key = _refined(field_of(label_text), label_text)
+        if key is None and value and (misread := _misread_label_key(label_text)) in _PATHS \
+                and misread not in ("items", "diagnoses"):
+            key = misread  # "Suppher": the label's letters read as others ("li" as "h") before its value
         if not value and key in _SPELLED and (start := _options_start(key, line)) is not None:
             # A long question runs up to its boxes with no gap to part them: the options start the value.
             label, value = line[:start], line[start:]

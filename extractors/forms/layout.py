@@ -47,7 +47,8 @@ _MARGIN = 20  # white pixels around a cell read on its own
 _GARBLED_WORD = 50.0
 _BETTER_BY = 10.0  # how much surer, on average, a line's read without the rules must be to replace the page's
 _UNREAD_SURE = 80.0  # a row read again is kept when read this surely on average,
-_CLEAR_WORD = 90.0  # or when half its characters stand in words read this surely (an MBI of lookalikes beside a name)
+_CLEAR_WORD = 90.0  # or when half its characters stand in words read this surely (an MBI of lookalikes beside a name),
+_OPENING_SURE = 50.0  # or, a garbled line's, when it opens with a word read clearly and is this sure on average
 _ENLARGED = 1.5  # the third rendering of a cell read again (see `Form.reread`)
 GREY, CLEARED, ENLARGED, SPACED = range(4)  # the renderings of a cell read again, in `Form.reread`'s order
 BOX_EDGE = 0.85  # a box's side is a column inked over at least this share of the tallest one in the band
@@ -122,7 +123,7 @@ def _rows_of(found: Sequence[Word], char_h: float) -> list[list[Word]]:
 
 
 def _dashes(ink: np.ndarray, char_h: float) -> np.ndarray:
-    """Pieces of a dashed rule, with a pixel of their fringe: ink at least one and a half characters long
+    """Pieces of a dashed rule: ink at least one and a half characters long
     across or down whose most columns (or rows) hold only a stroke's width of it. A straight dash, a box's
     corner ("[", a dash across and a tick down), a side's dash standing taller than any letter; never a
     word, whose letters fill their columns."""
@@ -136,8 +137,7 @@ def _dashes(ink: np.ndarray, char_h: float) -> np.ndarray:
         piece = labels[top:top + height, left:left + width] == n
         across = piece.sum(axis=0) if width >= height else piece.sum(axis=1)
         found[n] = (across <= thin).mean() >= 0.8
-    mask = found[labels]
-    return cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) if mask.any() else mask
+    return found[labels]
 
 
 def _long_runs(ink: np.ndarray, char_h: float) -> np.ndarray:
@@ -181,7 +181,7 @@ def _opens_clearly(row: Sequence[Word]) -> bool:
     ("Medicare #", "Attending NPI") before a value read unsurely; not the halves of a neighbour's letters."""
     first = row[0] if row else None
     return (first is not None and sum(c.isalpha() for c in first.text) >= 3 and first.conf >= _CLEAR_WORD
-            and _sureness(row) >= _UNREAD_SURE / 2 + 10)
+            and _sureness(row) >= _OPENING_SURE)
 
 
 def _confidence(line: Sequence[Word]) -> float:

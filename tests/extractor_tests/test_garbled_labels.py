@@ -234,3 +234,19 @@ def test_a_line_of_specks_between_labels_and_their_values_is_no_line() -> None:
     assert cmn_rows._specks_alone([_word("i]", 220, 300, 49)])
     assert not cmn_rows._specks_alone([_word("12", 1330, 300, 96)])   # a value alone, read surely
     assert not cmn_rows._specks_alone([_word("Y", 900, 300, 40), _word("Hematocrit", 200, 300, 40)])
+
+
+def test_a_rows_label_read_with_two_letters_as_one_still_names_its_field() -> None:
+    """A serif face's "li" read as "h" at 92 ("Suppher  SUMMIT HOME MEDICAL SUPPLY"): no keyword matches, but the
+    label's wording does once "li" and "h" are one glyph, and the supplier is read, not left blank."""
+    from extractors.forms import cmn
+
+    assert cmn_rows.field_of("SUPPHER") is None and cmn_rows._misread_label_key("SUPPHER") == "supplier"
+    # The label left, its value in the value column (as an ordering platform prints them).
+    words = [Word("Suppher", 92, 100, 100, 150, 30, (1, 1, 1))] + [
+        Word(text, 95, 800 + 200 * i, 100, 180, 30, (1, 1, 1)) for i, text in enumerate(["SUMMIT", "HOME", "MEDICAL",
+                                                                                        "SUPPLY"])]
+    got = cmn.read(Form(Image.new("1", (2200, 300), 1), words))
+    assert got.supplier.name == "SUMMIT HOME MEDICAL SUPPLY"
+    # Prose is no label however its letters fold: nothing is read from it.
+    assert cmn_rows._misread_label_key("I CERTIFY THAT") is None

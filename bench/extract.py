@@ -1,6 +1,6 @@
 """Extractor accuracy and speed on a corpus the sandbox generates, beside bare Tesseract.
 
-    .venv/bin/python bench/extract.py [--claims 6000] [--per-kind 40] [--workers 2] [--seed 77 | --seeds 77,78,5]
+    .venv/bin/python bench/extract.py [--claims 6000] [--per-kind 40 | 0 for all] [--workers 2] [--seed 77 | --seeds 77,78,5]
                                       [--kinds cmn,swo] [--wrong] [--without-rereads]
 
 Generates at least 200 documents (Medicare SPR and commercial EOB text PDFs,
@@ -160,7 +160,9 @@ def without_rereads() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--claims", type=int, default=6000)
-    parser.add_argument("--per-kind", type=int, default=40)
+    parser.add_argument("--per-kind", type=int, default=40,
+                        help="Documents of each type per world; 0 for every one (a silent field outside the first 40 "
+                             "was found only so).")
     parser.add_argument("--seed", type=int, default=77,
                         help="The sandbox world's seed (77, the default, is the corpus the readers were tuned on).")
     parser.add_argument("--seeds", default="",
@@ -196,6 +198,7 @@ def main() -> None:
             return
         # Each document with its truth and the world that holds the truth.
         corpus: dict[str, list[tuple[Path, Any, Store]]] = {kind: [] for kind in KINDS.values()}
+        per_kind = args.per_kind or float("inf")
         for seed, world_store in stores.items():
             taken = {kind: 0 for kind in KINDS.values()}
             remits = world_store.all("SELECT id, payer_key, check_number FROM remittances ORDER BY id DESC")
@@ -204,7 +207,7 @@ def main() -> None:
                     kind = "spr text"
                 else:
                     kind = "eob scan" if eob.is_scanned(r["check_number"]) else "eob text"
-                if kind not in wanted or taken[kind] >= args.per_kind:
+                if kind not in wanted or taken[kind] >= per_kind:
                     continue
                 path = root / f"{kind.replace(' ', '-')}-{seed}-{r['id']}.pdf"
                 path.write_bytes((spr.render if kind == "spr text" else eob.render)(world_store, r["id"]))
@@ -212,7 +215,7 @@ def main() -> None:
                 taken[kind] += 1
             for doc in world_store.all("SELECT * FROM documents ORDER BY id"):
                 kind = "cmn fax" if doc["doc_type"] == "cmn" else "swo fax"
-                if kind not in wanted or taken[kind] >= args.per_kind:
+                if kind not in wanted or taken[kind] >= per_kind:
                     continue
                 data, content_type = forms.render(dict(doc), json.loads(doc["fields"]))
                 suffix = "tif" if content_type == "image/tiff" else "pdf"

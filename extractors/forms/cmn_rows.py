@@ -300,11 +300,11 @@ def _labels_above_values(form: Form, number: int, line: list[Word] | None = None
 
 
 def _past_the_box_side(value: list[Word], label: list[Word], char_h: float) -> list[Word] | None:
-    """A value whose first glyph is a stroke ("1", "|", "l", "I") standing half a character or more left of
-    its label, where a web form prints the two in line: its box's side read glued to it ("|6" as "16", a
-    silent 16 for 6 months). The value without that glyph, or None when it starts in line."""
+    """A value whose first glyph is a stroke ("1", "|", "l", "I", a slash) standing half a character or more
+    left of its label, where a web form prints the two in line: its box's side read glued to it ("|6" as "16",
+    a silent 16 for 6 months; "\\6"). The value without that glyph, or None when it starts in line."""
     first = value[0]
-    if len(first.text) < 2 or first.text[0] not in "1|lI![" or first.left > label[0].left - char_h / 2:
+    if len(first.text) < 2 or first.text[0] not in "1|lI![\\/" or first.left > label[0].left - char_h / 2:
         return None
     share = first.width / len(first.text)
     trimmed = replace(first, text=first.text[1:], left=round(first.left + share),

@@ -201,6 +201,10 @@ def test_a_boxs_side_read_glued_to_a_value_is_taken_off_and_the_value_left_in_do
     assert stacked is not None
     assert [(key, " ".join(w.text for w in value)) for key, value in stacked] == [
         ("diagnoses", "J43.9"), ("need!", "6")]
+    # The side read as a backslash ("\\6", the night world's grid CMN for order O000075): the same.
+    values = [_word("J43.9", 100, 200), _word("\\6", 1270, 200)]
+    stacked = cmn_rows._labels_above_values(_form(labels, values), 0)
+    assert stacked is not None and ("need!", ["6"]) in [(k, [w.text for w in v]) for k, v in stacked]
     # A value in line with its label keeps every glyph, and is not in doubt for it.
     values = [_word("J43.9", 100, 200), _word("16", 1300, 200)]
     stacked = cmn_rows._labels_above_values(_form(labels, values), 0)

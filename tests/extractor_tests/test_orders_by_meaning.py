@@ -9,9 +9,12 @@ import random
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from extractors import extract
+from extractors.forms.layout import Form
 from extractors.validators import is_npi
+from extractors.words import Word
 from sandbox.documents import pdf, scan
 
 MBI = "1EG4TE5MK73"
@@ -59,12 +62,7 @@ def test_an_unsigned_note_is_not_valid(tmp_path: Path) -> None:
     assert not got.signature_present and not got.valid and "MISSING_SIGNATURE" in got.problems
 
 
-def _form(*lines: str) -> "Form":
-    from PIL import Image
-
-    from extractors.forms.layout import Form
-    from extractors.words import Word
-
+def _form(*lines: str) -> Form:
     words = []
     for row, text in enumerate(lines):
         left = 100

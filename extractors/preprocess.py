@@ -213,6 +213,7 @@ RULE_CLEAR_INCHES = 0.03  # how far above and below a rule the paper is looked a
 RULE_THICK_INCHES = 0.04  # a rule is no thicker than this (a line of print is several times as tall)
 RULE_CLEAR_INK = 0.12  # a rule has paper beside it: at most this share of ink just above or just below
 RULE_INKED = 0.35  # a rule, however broken, is inked along at least this share of its length (a leader: 0.25)
+RULE_DASHED_INKED = 0.15  # a rule of dashes, not dots (a 300 dpi scan's hairline: 0.22), at least this share
 
 
 def rules(ink: np.ndarray, dpi: float) -> np.ndarray:
@@ -237,8 +238,11 @@ def rules(ink: np.ndarray, dpi: float) -> np.ndarray:
         above = mask[max(y - clear, 0):y, x:x + w]
         below = mask[y + h:y + h + clear, x:x + w]
         # And inked along most of its length: a dotted leader's dots, bridged as well, are mostly paper between.
+        # A finely dashed rule (a hairline a 300 dpi scan breaks) is inked less, but its pieces are dashes,
+        # several times as long as they are tall, where a leader's are dots.
         inked = mask[y:y + h, x:x + w].any(axis=0).mean()
-        thin[index] = bool(inked >= RULE_INKED) and (not above.size or above.mean() < RULE_CLEAR_INK) and (
+        enough = inked >= RULE_INKED or (inked >= RULE_DASHED_INKED and _dashed(mask[y:y + h, x:x + w]))
+        thin[index] = enough and (not above.size or above.mean() < RULE_CLEAR_INK) and (
             not below.size or below.mean() < RULE_CLEAR_INK)
     across = thin[labels].astype(np.uint8) & mask
     # (A box's sides are left: taken out with the rules, a box's small label alone between them was skipped by
@@ -247,6 +251,15 @@ def rules(ink: np.ndarray, dpi: float) -> np.ndarray:
     if not found.any():
         return found
     return cv2.dilate(found.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+
+
+def _dashed(run: np.ndarray) -> bool:
+    """Whether a run's pieces of ink are dashes (most at least three times as wide as tall), not dots."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(run.astype(np.uint8), connectivity=8)
+    if count < 4:
+        return False
+    widths, heights = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    return bool(np.median(widths / np.maximum(heights, 1)) >= 3)
 
 
 def for_page_read(image: Image.Image, grey: Image.Image, dpi: float) -> tuple[Image.Image, float]:

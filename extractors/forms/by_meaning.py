@@ -28,6 +28,9 @@ _DAY_FIRST = re.compile(r"\b(\d{1,2})[\s\-/.]([A-Z]{3,9})\.?[\s\-/.,]+(\d{4})\b"
 # A date on a line that says it is another date: a birth date, the signature's, a fax's own stamp.
 _OTHER_DATE = re.compile(r"\b(DOB|D\.O\.B|BIRTH|BORN|SIGNED|SIGNATURE|EXPIRES?|PRINTED|FAXED|FAX|RECEIVED|PAGE)\b")
 CREDENTIAL_AT_END = re.compile(r",?\s*\b(MD|M\.D|DO|D\.O|NP|PA|PA-C|APRN|DPM)$")  # read with its end's specks cut
+# A signature an EHR or a platform records in words, and one it says is still to come.
+E_SIGNED = re.compile(r"ELECTRONICALLY SIGNED|SIGNED ELECTRONICALLY|DIGITALLY SIGNED|\bE-?SIGNED\b|\bE-?SIGNATURE")
+UNSIGNED = re.compile(r"AWAITING|NOT (YET )?SIGNED|UNSIGNED|PENDING SIGNATURE|SIGNATURE PENDING")
 _QUANTITY = re.compile(r"^(QTY|QUANTITY|QTY\.|#)[:.]?$")
 
 

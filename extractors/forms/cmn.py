@@ -417,6 +417,9 @@ def _answer_number(form: Form, question: Hit, column: tuple[float, float] | None
     return first, (column[0], top, min(column[1], question_left - 3 * form.char_h), bottom)
 
 
+_DATES = ("initial_date", "revised_date", "recertification_date", "patient.dob", "test.date", "signature_date")
+
+
 def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
     """The CMN's sections in the form's order; every value waiting to be read again is read in one go at the
     end (`_Reader.settle`), then the rules run on what was read."""
@@ -433,6 +436,9 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Cmn:
         _answers(r, form, cmn)
         _section_d(r, form, cmn)
     r.settle()
+    if values.unpadded_among_padded(w.text for line in form.lines for w in line):
+        # One page, two ways of printing a date: one of them was misread, which is not known.
+        r.review.extend(path for path in _DATES if _get(cmn, path) is not None)
     # Nothing is left blank silently: a field that came back empty goes to a person, unless the
     # form allows it blank (the other test result, the dates of other certification types).
     for path in ("initial_date", "patient.name", "patient.mbi", "patient.dob", "supplier.name", "supplier.nsc",

@@ -35,23 +35,26 @@ _FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((key, re.compile(patter
     ("cert_date", r"CERT(IFICATION)? DATE|DATE OF CERTIFICATION|CERTIFIED ON"),
     ("certification", r"CERTIFICATION|\bCERT\b"),  # "CERT TYPE" as billing programs print it
     ("place", r"PLACE OF SERVICE|\bPOS\b"),
-    ("need", r"LENGTH OF NEED"),
+    # "LON": the length of need as an intake sheet shortens it.
+    ("need", r"LENGTH OF NEED|\bLON\b|DURATION OF NEED"),
     ("skip", r"GREATER THAN 4|4 LPM|NAME OF PERSON|IF OTHER THAN"),  # question 6 and Section B's author
     # PaO2, its 2 read as Z or lost ("PAO? MM HG": the unit says which).
     ("pao2", r"\bP[AO]?O[2Z]\b|\bPA?O\b.*\bMM\b|BLOOD GAS|\bABG\b"),
-    ("sao2", r"SATURATION|\bS[AP]O2\b|\bO2 SAT"),
+    ("sao2", r"SATURATION|\bS[AP]O2\b|\b[O0]2 ?SAT"),
     ("test_date", r"DATE OF (THE )?TEST|TEST DATE|TESTED ON"),
     ("circumstance", r"CIRCUMSTANCE|PERFORMED"),
     ("condition", r"CONDITION"),
     ("portable", r"PORTABLE|MOBILE|AMBULATORY"),
     ("flow", r"\bFLOW\b|\bLPM\b|LITERS PER MINUTE"),
-    ("q7", r"EDEMA"),
+    ("q7", r"EDEMA|\bCHF\b"),
     ("q8", r"COR PULMONALE|PULMONARY HYPERTENSION"),
-    ("q9", r"HEMATOCRIT"),
+    ("q9", r"HEMATOCRIT|\bHCT\b"),
     ("nsc", r"^((SUPPLIER|VENDOR) )?NSC\b|\bSUPPLIER (NUMBER|NO)\b"),
     ("supplier", r"\bSUPPLIER\b|\bVENDOR\b|\bDME (COMPANY|PROVIDER)\b"),  # "DME vendor", a hospital's word
-    ("physician", r"PHYSICIAN|PRACTITIONER|PRESCRIBER|ORDERED BY|ORDERING PROVIDER|TREATING PROVIDER|ATTENDING"),
-    ("patient", r"\bBENEFICIARY\b|\bPATIENT( NAME)?$|^PATIENT\b|\bMEMBER NAME\b"),
+    # "MD", "Pt": the clinic's own shorthand, a label of their own ("MD:"), never inside a longer one.
+    ("physician", r"PHYSICIAN|PRACTITIONER|PRESCRIBER|ORDERED BY|ORDERING PROVIDER|TREATING PROVIDER|ATTENDING"
+                  r"|^((ORDERING|TREATING|REFERRING) )?(MD|DR)$"),
+    ("patient", r"\bBENEFICIARY\b|\bPATIENT( NAME)?$|^PATIENT\b|\bMEMBER NAME\b|^PT( NAME)?$"),
 ))
 # A heading over a list: the equipment's HCPCS codes, the diagnoses' ICD-10 codes.
 _ITEMS = re.compile(r"\b(EQUIPMENT|ITEMS?|HCPCS)\b")
@@ -64,8 +67,6 @@ _CONDITIONS = (("rest", re.compile(r"\bREST\b")), ("exercise", re.compile(r"\bEX
                ("sleep", re.compile(r"\bA?SLEEP")))
 _CIRCUMSTANCES = ((1, re.compile(r"CHRONIC STABLE|OUTPATIENT")), (2, re.compile(r"DISCHARGE|INPATIENT")),
                   (3, re.compile(r"OTHER CIRCUMSTANCE|^OTHER$")))
-_E_SIGNED = re.compile(r"ELECTRONICALLY SIGNED|SIGNED ELECTRONICALLY|DIGITALLY SIGNED|E-?SIGNED|E-?SIGNATURE")
-_UNSIGNED = re.compile(r"AWAITING|NOT (YET )?SIGNED|UNSIGNED|PENDING SIGNATURE|SIGNATURE PENDING")
 # A signature line's label printed under the line ("Signature of ordering physician", "Physician signature").
 _INKED_SIGNATURE = re.compile(r"^(SIGNATURE OF (THE )?(ORDERING |TREATING |ATTENDING )?(PHYSICIAN|PRACTITIONER|"
                               r"PRESCRIBER)|((ORDERING|TREATING|ATTENDING|REFERRING) )?(PHYSICIAN|PRACTITIONER|"
@@ -233,12 +234,13 @@ def _key_within(text: str) -> str | None:
     return keys.pop() if len(keys) == 1 else None
 
 
-def _labels_above_values(form: Form, number: int, line: list[Word] | None = None
+def _labels_above_values(form: Form, number: int, line: list[Word] | None = None, *, step: int = 1
                          ) -> list[tuple[str, list[Word]]] | None:
-    """A row of labels alone whose values stand on the row below, each under its label (a web form's boxes):
-    each label's field with the words below it (from its left edge to the next label's). None when the row
-    holds anything but labels, or the row below is labels too. `line`: the row's words read again."""
-    if number + 1 >= len(form.lines):
+    """A row of labels alone whose values stand on the row below, each under its label (a web form's boxes),
+    or with `step` -1 on the row above (captions printed under their values' rules): each label's field with
+    the words of that row from its left edge to the next label's. None when the row holds anything but labels,
+    or the values' row is labels too. `line`: the row's words read again."""
+    if not 0 <= number + step < len(form.lines):
         return None
     cells = cells_of(form, form.lines[number])
     if line is not None:
@@ -253,11 +255,12 @@ def _labels_above_values(form: Form, number: int, line: list[Word] | None = None
     garbled = bool(kept) and all(_garbled_label(cell) for key, cell in zip(keys, cells) if key is None
                                  and not _speck(cell))
     by_kind_alone = not any(keys) or kept.count(None) > (len(kept) >= 3)
-    if (by_kind_alone and not garbled) or len(_text(line)) > 120:
-        return None
+    if (by_kind_alone and not garbled) or len(_text(line)) > 120 or any(len(cell) > 7 for cell in cells) \
+            or _SECTION.match(_text(line)):
+        return None  # (a sentence is no label: "... typed for the supplier"; nor a section's heading)
     if keys in (["items"], ["diagnoses"]):
         return None  # a list's heading alone: its entries follow on rows of their own
-    under = cells_of(form, form.lines[number + 1])
+    under = cells_of(form, form.lines[number + step])
     if not under or any(_label_key(_text(cell)) is not None and field_of(_text(cell)) != "skip" for cell in under):
         return None
     slack = form.char_h
@@ -423,18 +426,64 @@ def _unnamed_value(stacked: list[tuple[str, list[Word]]]) -> bool:
     return any((key == "skip" or key.endswith("?")) and value for key, value in stacked)
 
 
-def _labels_rows(form: Form) -> dict[int, list[tuple[str, list[Word]]]]:
-    """Each row that is labels over values, with the words under each label. Rows that may be so but did not
-    read as such (a word of letters read unsure), or read so with a value under a label not named, are read
-    again enlarged (each above a row that holds something), and the read that names most is taken."""
-    plain = {n: _labels_above_values(form, n) for n in range(len(form.lines) - 1)}
-    wanted = [n for n, stacked in plain.items() if cells_of(form, form.lines[n + 1]) and (
-        (stacked is not None and _unnamed_value(stacked)) or (stacked is None and any(
-            w.conf < _GARBLED_CONF and _GARBLED.search(w.text) for w in form.lines[n])))]
+def _labels_rows(form: Form) -> tuple[dict[int, list[tuple[str, list[Word]]]], int]:
+    """Each row that is labels over values (or, on a page of captions, under them), with the words of the
+    values' row under each label; and the step from a labels' row to its values' row (1: below, -1: above).
+    Rows that may be so but did not read as such (a word of letters read unsure), or read so with a value
+    under a label not named, are read again enlarged, and the read that names most is taken."""
+    step = _values_step(form)
+    plain = {n: _labels_above_values(form, n, step=step) for n in range(len(form.lines))}
+    wanted = [n for n, stacked in plain.items() if 0 <= n + step < len(form.lines)
+              and cells_of(form, form.lines[n + step]) and (
+                  (stacked is not None and _unnamed_value(stacked)) or (stacked is None and any(
+                      w.conf < _GARBLED_CONF and _GARBLED.search(w.text) for w in form.lines[n])))]
     again = form.reread_lines(wanted[:_LABEL_REREADS]) if wanted else {}
-    rows = {n: _best_labels([stacked, *(_labels_above_values(form, n, read) for read in again.get(n, []))])
+    rows = {n: _best_labels([stacked, *(_labels_above_values(form, n, read, step=step) for read in again.get(n, []))])
             for n, stacked in plain.items()}
-    return {n: stacked for n, stacked in rows.items() if stacked is not None}
+    return {n: stacked for n, stacked in rows.items() if stacked is not None}, step
+
+
+def _values_step(form: Form) -> int:
+    """Where a page's labels have their values: on the row below (1, a web form's boxes), or on the row above
+    (-1, a typed form's captions under their rules). Told by what the values are: each label's value taken
+    either way, the way whose values fit their labels' fields the better (a date of birth under "Date of
+    birth", ten digits under an NPI's label, a business under the supplier's) is the page's; below when
+    neither fits better."""
+    fits = {step: sum(_fit(stacked) for n in range(len(form.lines))
+                      if (stacked := _labels_above_values(form, n, step=step)) is not None) for step in (1, -1)}
+    return -1 if fits[-1] > max(fits[1], 0) else 1
+
+
+_DATED = ("dob", "cert_date", "test_date")
+# A section's heading ("SECTION B - PHYSICIAN'S ANSWERS"): it opens the rows under it, it labels none of them.
+_SECTION = re.compile(r"(SECTION|PART)\s+[A-D1-4]\b")
+
+
+def _fit(stacked: list[tuple[str, list[Word]]]) -> int:
+    """How well a row's values fit the fields their labels name: one for each value of its field's kind, less
+    one for each of another's (a name under a birth date's label, ten digits under the supplier's)."""
+    score = 0
+    for key, value in stacked:
+        key = key.rstrip("?!")
+        if key == "skip" or not value:
+            continue
+        dated = by_meaning.long_date_in(value)
+        if dated.value is not None:
+            born = dated.value.year <= dt.date.today().year - 18
+            score += 1 if key in _DATED and (key == "dob") == born else -1
+            continue
+        if key in _DATED:
+            score -= 1  # no date where a date is asked
+            continue
+        if key == "mbi":
+            score += 1 if values.mbi_in(value).value is not None else -1
+            continue
+        kind = _kind_of_value(value)
+        if kind == "ten digits":
+            score += 1 if key in ("npi", "nsc") else -1
+        elif kind is not None:
+            score += 1 if kind == key else -1
+    return score
 
 
 def field_of(label: str) -> str | None:
@@ -555,14 +604,25 @@ def read_into(r: Any, form: Form, cmn: Cmn) -> None:
     section: str | None = None
     hcpcs: list[values.Read[str]] = []
     icd10: list[values.Read[str]] = []
-    below: dict[int, list[tuple[str, list[Word]]]] = {}
     by_kind: list[tuple[str, list[Word]]] = []  # values named by their kind, their labels past reading
-    labels_rows = _labels_rows(form)
+    labels_rows, step = _labels_rows(form)
+    # Each row of values with its labels (a web form's boxes: the label small above its value; a typed form's
+    # captions under their rules), and the labels' rows, read with them.
+    labelled: dict[int, list[tuple[str, list[Word]]]] = {}
+    for number, stacked in sorted(labels_rows.items()):
+        if number in labelled or number + step in labelled or label_pairs(form, form.lines[number]) is not None:
+            continue  # a row already read as values, or whose values are another row's labels; a row of pairs
+        if all(key == "skip" or key.endswith("?") for key, _ in stacked):
+            # Labels past reading: their values' row is read as any row (its values may say what they are),
+            # and the values' kinds kept for the fields nothing else read.
+            by_kind.extend(pair for pair in stacked if pair[0].endswith("?"))
+            continue
+        labelled[number + step] = stacked
+        labelled[number] = []
     for number, line in enumerate(form.lines):
         text = _text(line)
-        if number in below:
-            # A row of values under a row of labels (a web form's boxes: the label small above its value).
-            for key, value in below.pop(number):
+        if number in labelled:
+            for key, value in labelled[number]:
                 if key.endswith("?"):
                     by_kind.append((key, value))  # after every field its label names (`_labelled`)
                 else:
@@ -574,19 +634,16 @@ def read_into(r: Any, form: Form, cmn: Cmn) -> None:
                 _labelled(r, cmn, test, key, value, seen, hcpcs, icd10)
             section = None
             continue
-        if (stacked := labels_rows.get(number)) is not None:
-            if all(key == "skip" or key.endswith("?") for key, _ in stacked):
-                # Labels past reading: the row below is read as any row (its values may say what they are),
-                # and the values' kinds kept for the fields nothing else read.
-                by_kind.extend(pair for pair in stacked if pair[0].endswith("?"))
-            else:
-                below[number + 1] = stacked
-                continue
         if _signature(r, form, cmn, line, text, seen):
             continue
         label, value = split_row(form, line)
         label_text = _text(label)
         key = _refined(field_of(label_text), label_text)
+        if key is None and value and len(label) == 1 and len(label_text) <= 12 \
+                and (ahead := field_of(_text(value))) not in (None, "skip"):
+            # The answer typed before its question ("58   1a. Arterial blood gas PO2 (mm Hg)"): the short first
+            # cell names nothing, the rest of the row names the field.
+            label, value, key, label_text = value, label, ahead, _text(value)
         if key is None and value and (misread := _misread_label_key(label_text)) in _PATHS \
                 and misread not in ("items", "diagnoses"):
             key = misread  # "Suppher": the label's letters read as others ("li" as "h") before its value
@@ -626,10 +683,9 @@ def read_into(r: Any, form: Form, cmn: Cmn) -> None:
     if not seen.get("signature"):
         # No row says whether it was signed (a hand's ink is not looked for here): a person looks.
         r.review.append("signature_present")
-    for key, path in (("mbi", "patient.mbi"), ("patient", "patient.name"), ("physician", "physician.name"),
-                      ("npi", "physician.npi"), ("dob", "patient.dob")):
+    for key in ("mbi", "patient", "physician", "npi", "dob", "supplier", "nsc"):
         if seen.get(key, 0) > 1:
-            r.review.append(path)  # two rows say they are it: which is not guessed
+            r.review.extend(_PATHS[key])  # two rows say they are it: which is not guessed
 
 
 def _specks_alone(line: list[Word]) -> bool:
@@ -644,7 +700,8 @@ def label_pairs(form: Form, line: list[Word]) -> list[tuple[str, list[Word]]] | 
     with no label belongs to the value before it (a value with a wide gap of its own)."""
     pairs: list[tuple[str, list[Word]]] = []
     for cell in cells_of(form, line):
-        at = next((i for i, w in enumerate(cell[:5]) if w.text.endswith(":")), None)
+        # (A colon's lower dot lost or doubled, "Supplier;", is still the label's colon.)
+        at = next((i for i, w in enumerate(cell[:5]) if w.text.endswith((":", ";"))), None)
         label = _text(cell[:at + 1]) if at is not None else ""
         if at is None or (key := _refined(_label_key(label), label)) is None:
             if not pairs:
@@ -727,6 +784,10 @@ def _field(r: Any, cmn: Cmn, test: OxygenTest, key: str, value: list[Word]) -> N
         confirm("patient.dob", by_meaning.birth_date_in, lambda v: setattr(cmn.patient, "dob", v), required=False)
     elif key == "certification":
         kind = _type_named(value)
+        if kind is None and not any(re.search(r"\d/|\d-|/\d|-\d", w.text) for w in value):
+            # Neither a type nor a date after the word: a title ("Home oxygen certification  Encounter 7733"),
+            # not the field's row (a type never read is asked for once all rows are read).
+            return
         cmn.certification_type = kind  # type: ignore[assignment]
         if kind is None:
             r.review.append("certification_type")
@@ -976,9 +1037,12 @@ def _signature(r: Any, form: Form, cmn: Cmn, line: list[Word], text: str, seen: 
     if (lead := next((i for i, w in enumerate(line) if re.search(r"[A-Za-z0-9]", w.text)), 0)) > 0:
         line = line[lead:]  # a speck before the label (". PHYSICIAN SIGNATURE") is not where its ink starts
         text = _text(line)
-    signed, unsigned = _E_SIGNED.search(text), _UNSIGNED.search(text)
+    signed, unsigned = by_meaning.E_SIGNED.search(text), by_meaning.UNSIGNED.search(text)
     dated = _SIGNED_DATE.search(text)
     inked = _INKED_SIGNATURE.match(text)
+    if inked and not dated:
+        # "Physician signature: ____  Date: 11/1/2026": a date's label on the signature's row is the signing's.
+        dated = re.compile(r"\bDATE\b").search(text, inked.end())
     if not (signed or unsigned or dated or inked):
         return False
     if signed or unsigned:
@@ -1002,6 +1066,8 @@ def _signature(r: Any, form: Form, cmn: Cmn, line: list[Word], text: str, seen: 
         # the date written on the line above the label.
         words = [w for w in line if w.left > _label_right(form, line, dated.end(), text)
                  and re.search(r"[A-Za-z0-9]", w.text)]  # a speck after the label is not a date written there
+        while words and re.fullmatch(r"(SIGNED|DATE|ON|OF|SIGNATURE)\W?", words[0].text.upper()):
+            words = words[1:]  # the label's own last words ("Physician signature  Date signed": "SIGNATURE DATE")
         if not words and inked:
             cells = cells_of(form, line)
             label_left = cells[-1][0].left

@@ -48,6 +48,7 @@ _GARBLED_WORD = 50.0
 _BETTER_BY = 10.0  # how much surer, on average, a line's read without the rules must be to replace the page's
 _UNREAD_SURE = 80.0  # a row read again is kept when read this surely on average,
 _CLEAR_WORD = 90.0  # or when half its characters stand in words read this surely (an MBI of lookalikes beside a name),
+_MENDED_SURE = 65.0  # or, a garbled line's row read again, this sure on average (and surer than the page's)
 _OPENING_SURE = 50.0  # or, a garbled line's, when it opens with a word read clearly and is this sure on average
 _ENLARGED = 1.5  # the third rendering of a cell read again (see `Form.reread`)
 GREY, CLEARED, ENLARGED, SPACED = range(4)  # the renderings of a cell read again, in `Form.reread`'s order
@@ -111,15 +112,23 @@ def _grown(mask: np.ndarray) -> np.ndarray:
 
 
 def _rows_of(found: Sequence[Word], char_h: float) -> list[list[Word]]:
-    """Words read from one image parted into rows of print by their middles, each row left to right."""
+    """Words read from one image parted into rows of print, each row left to right: a word joins the row whose
+    last word (the nearest on its left) stands at its height, so a row a little off level stays one row (and
+    a word whose box a rule's remnant made tall, by the overlap of their boxes)."""
+    def apart(word: Word, last: Word) -> float:
+        overlap = min(word.top + word.height, last.top + last.height) - max(word.top, last.top)
+        if overlap >= min(word.height, last.height) / 2:
+            return 0.0
+        return abs(word.top + word.height / 2 - (last.top + last.height / 2))
+
     rows: list[list[Word]] = []
-    for word in sorted(found, key=lambda w: w.top + w.height / 2):
-        middle = word.top + word.height / 2
-        if rows and abs(middle - sum(w.top + w.height / 2 for w in rows[-1]) / len(rows[-1])) <= char_h * 0.6:
-            rows[-1].append(word)
+    for word in sorted(found, key=lambda w: w.left):
+        near = [row for row in rows if apart(word, row[-1]) <= char_h * 0.6]
+        if near:
+            min(near, key=lambda row: apart(word, row[-1])).append(word)
         else:
             rows.append([word])
-    return [sorted(row, key=lambda w: w.left) for row in rows]
+    return sorted(rows, key=lambda row: sum(w.top + w.height / 2 for w in row) / len(row))
 
 
 def _dashes(ink: np.ndarray, char_h: float) -> np.ndarray:
@@ -138,6 +147,27 @@ def _dashes(ink: np.ndarray, char_h: float) -> np.ndarray:
         across = piece.sum(axis=0) if width >= height else piece.sum(axis=1)
         found[n] = (across <= thin).mean() >= 0.8
     return found[labels]
+
+
+def _dashed_columns(ink: np.ndarray, char_h: float) -> np.ndarray:
+    """A table's column rule a fax broke into ticks (or drew dashed): pieces of ink a stroke thin, one under
+    another less than a character apart, for four lines of print or more. Left on the page (a box's side kept
+    its small label read); taken out of a row read again, where a tick before an answer read "'oN" for "N". (A
+    letter is a piece of its own, wider than a stroke but for an "l" or an "i", which stand further apart
+    than that one row under another.)"""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    width, height = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    # A tick, or where a row's rule crosses it (a small "+").
+    thin = ((width <= max(char_h / 5, 2)) & (height <= 1.5 * char_h)) | ((width <= char_h / 2) & (height <= char_h / 2))
+    thin[0] = False
+    ticks = thin[labels].astype(np.uint8)
+    bridged = cv2.morphologyEx(ticks, cv2.MORPH_CLOSE, np.ones((max(round(char_h), 3), 1), np.uint8))
+    down = cv2.morphologyEx(bridged, cv2.MORPH_OPEN, np.ones((max(round(4 * char_h), 3), 1), np.uint8))
+    # Each piece the run goes through, whole (a tick stepping a pixel aside: a rule not quite upright).
+    on_run = np.zeros(count, bool)
+    on_run[np.unique(labels[cv2.dilate(down, np.ones((1, 3), np.uint8)).astype(bool) & ticks.astype(bool)])] = True
+    on_run[0] = False
+    return on_run[labels]
 
 
 def _long_runs(ink: np.ndarray, char_h: float) -> np.ndarray:
@@ -177,11 +207,12 @@ def _read_surely(row: Sequence[Word]) -> bool:
 
 
 def _opens_clearly(row: Sequence[Word]) -> bool:
-    """A row whose first word, three letters or more, is read clearly and which is half sure in all: a label
-    ("Medicare #", "Attending NPI") before a value read unsurely; not the halves of a neighbour's letters."""
-    first = row[0] if row else None
-    return (first is not None and sum(c.isalpha() for c in first.text) >= 3 and first.conf >= _CLEAR_WORD
-            and _sureness(row) >= _OPENING_SURE)
+    """A row whose first word of three letters or more (its first or second) is read clearly and which is half
+    sure in all: a label ("Medicare #", "Attending NPI") before a value read unsurely; not the halves of a
+    neighbour's letters."""
+    # A question's number before its label ("8  Cor pulmonale") is not the label's first word.
+    first = next((w for w in row[:2] if sum(c.isalpha() for c in w.text) >= 3), None)
+    return first is not None and first.conf >= _CLEAR_WORD and _sureness(row) >= _OPENING_SURE
 
 
 def _confidence(line: Sequence[Word]) -> float:
@@ -233,6 +264,7 @@ class Form:
         self.lines: list[list[Word]] = lines_of(list(words))
         heights = sorted(w.height for w in words if w.height > 5)
         self.char_h = heights[len(heights) // 2] if heights else 30
+        self._ruled: np.ndarray | None = None
 
     # --- finding labels ---------------------------------------------------------------
     def find(self, label: str, *, after: Hit | None = None, min_score: float = 0.72) -> Hit | None:
@@ -326,7 +358,8 @@ class Form:
         if box is None:
             return None
         # Cleared within the cell alone: past its edge the edge pixels repeat, the page around it does not count.
-        cleaned = despeckle_300(self.ink[box[1]:box[3], box[0]:box[2]], SPECKLE_MIN_INK_CELL)
+        ink = self.ink[box[1]:box[3], box[0]:box[2]] & ~self.ruled()[box[1]:box[3], box[0]:box[2]]
+        cleaned = despeckle_300(ink, SPECKLE_MIN_INK_CELL)
         if not cleaned.any():
             return None
         return self._on_margin(Image.fromarray(np.where(cleaned, np.uint8(0), np.uint8(255))), box)
@@ -335,7 +368,20 @@ class Form:
                    ) -> tuple[Image.Image, tuple[int, int]] | None:
         """A cell of the grey page (before the threshold: Tesseract binarises it afresh), on a white margin."""
         box = self._clip(left, top, right, bottom)
-        return None if box is None else self._on_margin(self.grey.crop(box), box)
+        if box is None:
+            return None
+        grey = np.asarray(self.grey)[box[1]:box[3], box[0]:box[2]]
+        return self._on_margin(Image.fromarray(np.where(self.ruled()[box[1]:box[3], box[0]:box[2]], np.uint8(255), grey)),
+                               box)
+
+    def ruled(self) -> np.ndarray:
+        """The page's rules with their grey fringe (a table's, a signature's line, a column rule a fax broke into
+        ticks): taken out of every cell read again, where a date written on its line read at 0 with the line."""
+        if self._ruled is None:
+            found = rules(self.ink, TARGET_DPI)
+            found |= _dashed_columns(self.ink & ~found, self.char_h)
+            self._ruled = cv2.dilate(found.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+        return self._ruled
 
     def _enlarged_cell(self, left: float, top: float, right: float, bottom: float
                        ) -> tuple[Image.Image, tuple[int, int]] | None:
@@ -485,17 +531,23 @@ class Form:
         found the lines of a form from another office and lost it a field: here the page's read stands, and
         only a line with a word below `_GARBLED_WORD`, or a band of ink no word covers, is read again."""
         ruled = rules(self.ink, TARGET_DPI)
+        ruled |= _dashed_columns(self.ink & ~ruled, self.char_h)  # where the rows' rules cross it, its ticks alone
+        boxes = self._garbled_boxes(ruled)
+        boxes.extend((-1 - k, box) for k, box in enumerate(self._unread_bands(ruled)))
+        return self._keep_surer(self._read_stacked(self._without_rules(boxes, ruled)))
+
+    def _garbled_boxes(self, ruled: np.ndarray) -> list[tuple[int, tuple[int, int, int, int]]]:
+        """Each line with a word read garbled, and its box: its words', and the unread ink right of them."""
         boxes: list[tuple[int, tuple[int, int, int, int]]] = []
         for n, line in enumerate(self.lines):
             if not any(w.conf < _GARBLED_WORD for w in line):
                 continue
             top, bottom = self.line_band(n)
-            box = self._clip(min(w.left for w in line) - self.char_h / 3, top,
-                             max(w.left + w.width for w in line) + self.char_h / 3, bottom)
+            right = max(self._unread_ink_right(line, top, bottom, ruled), max(w.left + w.width for w in line))
+            box = self._clip(min(w.left for w in line) - self.char_h / 3, top, right + self.char_h / 3, bottom)
             if box is not None:
                 boxes.append((n, box))
-        boxes.extend((-1 - k, box) for k, box in enumerate(self._unread_bands(ruled)))
-        return self._keep_surer(self._read_stacked(self._without_rules(boxes, ruled)))
+        return boxes
 
     def _without_rules(self, boxes: list[tuple[int, tuple[int, int, int, int]]], ruled: np.ndarray
                        ) -> list[tuple[int, int, Image.Image, tuple[int, int], float]]:
@@ -524,7 +576,7 @@ class Form:
             # A garbled line's row may also be kept when it opens with a label read clearly, its value unsure (an
             # identifier with a mark glued to it): the value keeps its low confidence, and a person its doubt.
             sure = [row for row in _rows_of(found, self.char_h)
-                    if (_read_surely(row) or (n >= 0 and _opens_clearly(row)))
+                    if (_read_surely(row) or (n >= 0 and (_opens_clearly(row) or _sureness(row) >= _MENDED_SURE)))
                     and any(sum(c.isalnum() for c in w.text) >= 2 for w in row)]
             if n >= 0 and (not sure or _sureness([w for row in sure for w in row])
                            < _sureness(self.lines[n]) + _BETTER_BY):
@@ -548,6 +600,24 @@ class Form:
             return []
         self.lines = sorted(kept + new, key=lambda ws: (min(w.top for w in ws), min(w.left for w in ws)))
         return [n for n, line in enumerate(self.lines) if any(line is row for row in new)]
+
+    def _unread_ink_right(self, line: list[Word], top: float, bottom: float, ruled: np.ndarray) -> float:
+        """How far right of a line's last word its band holds a letter no word of the page covers (an answer
+        standing on a table's rule, which the page read dropped): read again with the line. 0 when none."""
+        top_, bottom_ = max(int(top), 0), int(bottom)
+        start = int(max(w.left + w.width for w in line) + self.char_h / 2)
+        ink = self.ink[top_:bottom_, start:] & ~ruled[top_:bottom_, start:]
+        if not ink.size:
+            return 0.0
+        ink = ink.copy()
+        for other in self.lines:
+            for w in other:
+                ink[max(w.top - top_, 0):max(w.top + w.height - top_, 0),
+                    max(w.left - start, 0):max(w.left + w.width - start, 0)] = False
+        count, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+        letters = [int(stats[k, 0] + stats[k, 2]) for k in range(1, count)
+                   if stats[k, cv2.CC_STAT_HEIGHT] >= self.char_h / 2 and stats[k, cv2.CC_STAT_WIDTH] >= self.char_h / 5]
+        return float(start + max(letters)) if letters else 0.0
 
     def _unread_bands(self, ruled: np.ndarray) -> list[tuple[int, int, int, int]]:
         """Boxes of rows of print the page read left without a word (a table's first row under its rule):

@@ -65,6 +65,8 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Swo:
     _practitioner(r, form, swo, practitioner_hit)
     _signature(r, form, swo, practitioner_hit)
     r.settle()
+    if swo.order_date is not None and values.unpadded_among_padded(w.text for line in form.lines for w in line):
+        r.review.append("order_date")  # one page, two ways of printing a date: one of them misread
     for path, value in (("order_date", swo.order_date), ("patient.name", swo.patient.name),
                         ("patient.mbi", swo.patient.mbi), ("practitioner.name", swo.practitioner.name)):
         if value is None:
@@ -231,6 +233,16 @@ def _practitioner(r: _Reader, form: Form, swo: Swo, practitioner_hit: Hit | None
 def _signature(r: _Reader, form: Form, swo: Swo, practitioner_hit: Hit | None) -> None:
     """Ink right of the signature label; in a letter, ink in the space above the practitioner's signing
     line. Neither found: for a person."""
+    said = [(by_meaning.E_SIGNED.search(text), by_meaning.UNSIGNED.search(text))
+            for text in (" ".join(w.text for w in line).upper() for line in form.lines)]
+    if any(signed or unsigned for signed, unsigned in said):
+        # An EHR's order says in words whether it was signed ("Electronically signed by ...", "Order pending
+        # signature"): both said is for a person.
+        signed, unsigned = any(s for s, _ in said), any(u for _, u in said)
+        swo.signature_present = signed and not unsigned
+        if signed and unsigned:
+            r.review.append("signature_present")
+        return
     signature_hit = _first_found(form, _SIGNATURE_LABELS)
     if signature_hit:
         line = form.lines[signature_hit.line]

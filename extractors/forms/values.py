@@ -53,7 +53,7 @@ def date_in(words: list[Word], *, century: str = "either") -> Read[dt.date]:
     (in doubt)."""
     for word in words:
         # "_11/10/2026": a date written on its line keeps a piece of the line.
-        text = fix_word(word.text).strip(".,;:)(_~|")
+        text = _zero_padded(fix_word(word.text).strip(".,;:)(_~|"))
         if short := re.fullmatch(r"(\d\d/\d\d/)(\d\d)", text.translate(_TO_DIGIT)):
             return _two_digit_year(short[1], int(short[2]), word, century, exact=short[0] == text)
         candidate = text if re.fullmatch(r"\d\d/\d\d/\d{4}", text) else text.translate(_TO_DIGIT)
@@ -73,6 +73,36 @@ def date_in(words: list[Word], *, century: str = "either") -> Read[dt.date]:
             # One wrong digit makes another real date: a date must be read with more confidence.
             return Read(value, conf if conf >= DATE_CONF else min(conf, CONF_OK - 1), True, word, candidate != text)
     return nothing()
+
+
+# Month, day and year, parted by slashes or by dashes ("11-05-2026"), with or without the zeros.
+_MONTH_DAY_YEAR = re.compile(r"(?<!\d)(\d{1,2})([/-])(\d{1,2})\2(\d{4}|\d\d)(?!\d)")
+
+
+def _zero_padded(text: str) -> str:
+    """ "3/2/1942" or "03-02-1942" as "03/02/1942": a practice system prints month and day without their zeros,
+    or parts them by dashes. (A page that prints both with and without zeros has one misread:
+    `unpadded_among_padded`.)"""
+    found = _MONTH_DAY_YEAR.fullmatch(text)
+    if found is None:
+        return text
+    month, day, year = found[1], found[3], found[4]
+    if any(len(part) == 2 and part.startswith("0") for part in (month, day)) and min(len(month), len(day)) == 1:
+        return text  # "1/05/2026": a zero printed beside one lost, left to fail the format
+    return f"{int(month):02d}/{int(day):02d}/{year}"
+
+
+def unpadded_among_padded(texts: Iterable[str]) -> bool:
+    """Dates printed with their zeros ("03/02/1942") and without ("3/2/1942") on one page: one print program
+    prints one way, so a digit of one of them was lost or added in the reading."""
+    padded = unpadded = False
+    for text in texts:
+        for found in _MONTH_DAY_YEAR.finditer(text):
+            if len(found[1]) == 1 or len(found[3]) == 1:
+                unpadded = True
+            elif found[1].startswith("0") or found[3].startswith("0"):
+                padded = True
+    return padded and unpadded
 
 
 def _two_digit_year(month_day: str, year: int, word: Word, century: str, *, exact: bool) -> Read[dt.date]:
@@ -567,7 +597,8 @@ def _parted_at_slashes(words: list[Word]) -> list[Word]:
 def icd10_in(words: list[Word]) -> list[Read[str]]:
     out = []
     for word in _joined_at_the_point(_letter_rejoined(_parted_at_slashes(words))):
-        text = word.text.strip(".,;:()").upper().replace(",", ".")  # "J84,10": a speck-sized period
+        # "J84,10": a speck-sized period. A bracket closes a code, or is its J ("(J44.9)"; ")43.9"): kept first.
+        text = word.text.strip(".,;:").lstrip("(").rstrip(")").upper().replace(",", ".")
         if len(text) < 3:
             continue
         # The first character is a letter: digits and brackets that look like one are read as it
@@ -658,4 +689,12 @@ def name_in(words: list[Word]) -> Read[str]:
     # ("DanieI" for Daniel): the letter is a guess, however sure the read.
     lookalike = re.search(r"[a-z][I|1]", read.value) is not None
     conf = min(read.conf, CONF_OK - 1) if lookalike else read.conf
-    return Read(f"{match.group(1)}, {match.group(2)}", conf, True, guessed="!" in read.value or lookalike)
+    name = f"{match.group(1)}, {match.group(2)}"
+    if re.search(r"[a-z]", read.value):
+        # Small letters run together ("Ingnd" for Ingrid): every read of the cell makes the same mistake, so
+        # no agreement of reads settles it; the word list fails it, as a check digit would.
+        from ..names import likely_misread
+
+        if likely_misread(name.replace(",", " ")):
+            return Read(name, min(conf, CONF_OK - 1), False, guessed=True)
+    return Read(name, conf, True, guessed="!" in read.value or lookalike)

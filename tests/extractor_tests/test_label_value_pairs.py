@@ -271,3 +271,124 @@ def test_a_hospitals_wording_and_its_test_table_are_read_by_meaning() -> None:
     assert (cmn.physician.name, cmn.physician.npi) == ("VASQUEZ, ELENA", "1806628313")
     assert cmn.hcpcs == ["E0439"] and cmn.icd10 == ["I27.20", "J84.10"]
     assert (cmn.test.sao2_percent, cmn.test.date, cmn.test.condition) == (88, dt.date(2026, 10, 26), "sleep")
+
+
+def test_an_intake_worksheets_shorthand_labels_and_dates_without_zeros_are_read_by_meaning() -> None:
+    """A practice's worksheet: "Pt:", "MD:", "LON (mo):", "Hct", three "label: value" pairs to a row, dates
+    month/day/year without their zeros, the signature's date after "Date:" on the signature's row."""
+    from extractors.forms.cmn import read
+
+    form = _form(_row(60, "HOME OXYGEN - CMN WORKSHEET (CMS-484)"),
+                 _row(110, "Pt: FISCHER, DANIEL", "DOB: 8/29/1936", "Cert: Initial 11/1/2026"),
+                 _row(160, "MBI#: 2RH8V80UF14", "POS: 12", "HCPCS: E0439"),
+                 _row(210, "MD: MCALLISTER, DOUG", "NPI: 2873331138", "LON (mo): 12"),
+                 _row(260, "Supplier; SUMMIT HOME MEDICAL SUPPLY", "NSC: 5533314789"),  # a colon read ";"
+                 _row(310, "1b O2sat (%)", "89"), _row(360, "7 Edema / CHF", "Y"), _row(410, "9 Hct > 56%", "N"),
+                 _row(460, "Physician signature:", "Date: 11/5/2026"))
+    cmn = read(form)
+    assert (cmn.patient.name, cmn.patient.dob) == ("FISCHER, DANIEL", dt.date(1936, 8, 29))
+    assert (cmn.certification_type, cmn.initial_date) == ("initial", dt.date(2026, 11, 1))
+    assert (cmn.physician.name, cmn.physician.npi, cmn.length_of_need_months) == ("MCALLISTER, DOUG", "2873331138", 12)
+    assert (cmn.supplier.name, cmn.supplier.nsc) == ("SUMMIT HOME MEDICAL SUPPLY", "5533314789")
+    assert (cmn.test.sao2_percent, cmn.q7_edema, cmn.q9_hematocrit) == (89, "Y", "N")
+    assert cmn.signature_date == dt.date(2026, 11, 5)
+    for path in ("patient.dob", "initial_date", "signature_date", "length_of_need_months", "physician.name"):
+        assert path not in cmn.review
+
+
+@pytest.mark.parametrize("text, want", [
+    ("3/2/1942", dt.date(1942, 3, 2)), ("11/1/2026", dt.date(2026, 11, 1)), ("03/02/1942", dt.date(1942, 3, 2)),
+    ("1/05/2026", None),  # a zero printed beside one lost: no print program does both
+])
+def test_a_date_without_its_zeros_is_a_date_and_half_zeroed_is_none(text: str, want: dt.date | None) -> None:
+    assert values.date_in([Word(text, 95, 0, 0, 200, 30, (1, 1, 1))]).value == want
+
+
+def test_one_page_printing_dates_both_with_and_without_zeros_puts_its_dates_in_doubt() -> None:
+    from extractors.forms.cmn import read
+
+    assert values.unpadded_among_padded(["DOB: 03/02/1942", "Date: 11/5/2026"])
+    assert not values.unpadded_among_padded(["DOB: 3/2/1942", "Date: 11/5/2026", "11/11/2026"])
+    assert not values.unpadded_among_padded(["DOB: 03/02/1942", "Date: 11/15/2026"])
+    form = _form(_row(60, "HOME OXYGEN - CMN WORKSHEET (CMS-484)"),
+                 _row(110, "Pt: FISCHER, DANIEL", "DOB: 08/29/1936", "Cert: Initial 11/1/2026"))
+    cmn = read(form)
+    assert cmn.patient.dob == dt.date(1936, 8, 29) and {"patient.dob", "initial_date"} <= set(cmn.review)
+
+
+def _at(top: int, *cells: tuple[int, str], height: int = 30) -> list[Word]:
+    """Words of one row, each cell starting where a form prints it (20 px a glyph)."""
+    words = []
+    for left, cell in cells:
+        for text in cell.split():
+            words.append(Word(text, 92, left, top, 20 * len(text), height, (1, 1, top)))
+            left += 20 * (len(text) + 1)
+    return words
+
+
+def test_captions_under_their_values_are_read_with_the_row_above_and_answers_before_their_questions() -> None:
+    """A typed form: each value on a rule with its caption under it (the row above a caption is its values',
+    told by what the values are), dates with dashes, Section B's answers typed before their numbered questions,
+    the test's condition by its CMS-484 number, the signature's date over its caption."""
+    from extractors.forms.cmn import read
+
+    def pair(top: int, *cells: tuple[int, str, str]) -> list[list[Word]]:
+        return [_at(top, *((x, value) for x, value, _ in cells)),
+                _at(top + 40, *((x, caption) for x, _, caption in cells), height=22)]
+
+    form = _form(_at(40, (100, "Oyelaran Health Partners")),
+                 _at(80, (100, "Home oxygen - certificate of medical necessity (CMS-484 content), typed for the supplier")),
+                 *pair(130, (100, "JOHANSSON, LUIS", "Beneficiary name (last, first)"),
+                       (1000, "08-11-1940", "Date of birth"), (1600, "8M52XV9HW58", "Medicare ID (MBI)")),
+                 *pair(230, (100, "Initial", "Certification type"), (1000, "11-10-2026", "Certification date"),
+                       (1600, "12", "Place of service")),
+                 *pair(330, (100, "SUMMIT HOME MEDICAL SUPPLY", "Supplier"), (1000, "5533314789", "Supplier NSC")),
+                 *pair(430, (100, "OYELARAN, FUNMI", "Ordering physician"), (1000, "1862551185", "Physician NPI")),
+                 *pair(530, (100, "J44.9 I27.20", "Diagnoses (ICD-10)"), (1000, "E0431", "HCPCS"),
+                       (1600, "12", "Est. length of need (months)")),
+                 _at(640, (100, "83"), (500, "1b. Oxygen saturation (%)")),
+                 _at(690, (100, "10-30-2026"), (500, "1c. Date of the test")),
+                 _at(740, (100, "2"), (500, "3. Condition of the test: 1 at rest, 2 exercise, 3 sleep")),
+                 _at(790, (100, "D"), (500, "4. Mobile within the home, portable oxygen ordered (Y/N/D)")),
+                 _at(860, (1300, "11-12-2026")), _at(910, (100, "Physician signature"), (1300, "Date signed")))
+    cmn = read(form)
+    assert (cmn.patient.name, cmn.patient.dob, cmn.patient.mbi) == ("JOHANSSON, LUIS", dt.date(1940, 8, 11),
+                                                                    "8M52XV9HW58")
+    assert (cmn.certification_type, cmn.initial_date, cmn.place_of_service) == ("initial", dt.date(2026, 11, 10), "12")
+    assert (cmn.supplier.name, cmn.supplier.nsc) == ("SUMMIT HOME MEDICAL SUPPLY", "5533314789")
+    assert (cmn.physician.name, cmn.physician.npi) == ("OYELARAN, FUNMI", "1862551185")
+    assert (cmn.icd10, cmn.hcpcs, cmn.length_of_need_months) == (["J44.9", "I27.20"], ["E0431"], 12)
+    assert (cmn.test.sao2_percent, cmn.test.date, cmn.test.condition, cmn.portable) == (
+        83, dt.date(2026, 10, 30), "exercise", "D")
+    assert cmn.signature_date == dt.date(2026, 11, 12)
+    assert "supplier.name" not in cmn.review and "supplier.nsc" not in cmn.review
+
+
+def test_labels_over_values_stay_so_when_their_values_fit_below() -> None:
+    """A web form's labels above their boxes: the values below fit, the row above (another box's values) does
+    not, so the page is read downwards as before."""
+    form = _form(_at(100, (100, "Patient (last, first)"), (1000, "Medicare ID (MBI)")),
+                 _at(140, (100, "SCHMIDT, MARY"), (1000, "6A73HR2QR39")),
+                 _at(200, (100, "Birth date"), (1000, "Physician NPI")), _at(240, (100, "1949-09-08"), (1000, "1862551185")),
+                 _at(300, (100, "Supplier"), (1000, "Supplier NSC")),
+                 _at(340, (100, "SUMMIT HOME MEDICAL SUPPLY"), (1000, "5533314789")))
+    assert cmn_rows._values_step(form) == 1
+    rows, step = cmn_rows._labels_rows(form)
+    assert step == 1 and [(k, " ".join(w.text for w in v)) for k, v in rows[4]] == [
+        ("supplier", "SUMMIT HOME MEDICAL SUPPLY"), ("nsc", "5533314789")]
+
+
+def test_a_bracket_opening_a_diagnosis_is_its_j_and_brackets_around_a_code_are_not() -> None:
+    reads = values.icd10_in([Word(")43.9;", 30, 0, 0, 120, 30, (1, 1, 1)), Word("(J44.9)", 90, 200, 0, 140, 30, (1, 1, 1))])
+    assert [r.value for r in reads] == ["J43.9", "J44.9"]
+    assert reads[0].guessed and not reads[0].sure  # a bracket for a J is a guess every rendering repeats
+
+
+def test_a_title_naming_the_certification_is_not_the_certifications_row() -> None:
+    from extractors.forms.cmn import read
+
+    form = _form(_row(60, "Case Management | Home Oxygen Certification (CMS-484)", "Encounter 77335362"),
+                 _row(110, "Certification type", "Initial certification"), _row(160, "Certification date", "18-Nov-2026"))
+    cmn = read(form)
+    assert (cmn.certification_type, cmn.initial_date) == ("initial", dt.date(2026, 11, 18))
+    assert "certification_type" not in cmn.review and "initial_date" not in cmn.review

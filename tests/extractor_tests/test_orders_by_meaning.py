@@ -89,3 +89,30 @@ def test_a_page_is_an_order_by_what_it_asks_for_not_by_its_title() -> None:
     assert by_meaning.is_order("Rx: KO001 standard wheelchair\nPatient: DOE, JANE")  # a dotted zero read as O
     assert not by_meaning.is_order("FAX  RE: DOCUMENTATION AS REQUESTED  PAGES: 2")
     assert not by_meaning.is_order("Dear Sir, please find enclosed our invoice.")
+
+
+@pytest.mark.parametrize("said, present, doubted", [
+    ("Electronically signed by Jane Jones, MD on 11/12/2026", True, False),
+    ("Order pending signature", False, False),
+    ("Electronically signed by Jane Jones, MD   Awaiting co-signature", False, True),
+])
+def test_an_ehr_orders_signature_said_in_words_is_read_from_them(said: str, present: bool, doubted: bool) -> None:
+    from extractors.forms import swo
+
+    order = swo.read(_form("AMBULATORY ORDER - DURABLE MEDICAL EQUIPMENT", "Patient: Doe, Jane",
+                           "Order date: 11/12/2026", "1 Walker folding wheeled E0143",
+                           "Authorizing provider: Jane Jones, MD", said))
+    assert order.signature_present is present
+    assert ("signature_present" in order.review) is doubted
+
+
+def test_a_mixed_case_name_whose_small_letters_ran_together_is_never_sure() -> None:
+    from extractors.forms import values
+    from extractors.names import likely_misread
+
+    # "ri" printed close reads "n": every rendering alike, so only the word list can tell.
+    assert likely_misread("MARTIN INGND") and not likely_misread("MARTIN INGRID")
+    read = values.name_in([Word("Martin,", 96, 0, 0, 140, 30, (1, 1, 1)), Word("Ingnd", 93, 160, 0, 100, 30, (1, 1, 1))])
+    assert not read.ok and not read.sure
+    assert values.name_in([Word("Martin,", 96, 0, 0, 140, 30, (1, 1, 1)),
+                           Word("Ingrid", 93, 160, 0, 120, 30, (1, 1, 1))]).sure

@@ -147,3 +147,19 @@ def test_a_forms_rules_are_found_and_print_is_not() -> None:
                                     (round(130 * 200 / 72) + 26, (left + 5, right - 5))):  # inside the box
         print_ink = ink[baseline - 12:baseline, start:stop]  # the print's lower half: none taken for a rule
         assert print_ink.any() and not (found[baseline - 12:baseline, start:stop] & print_ink).any()
+
+
+def test_a_hairline_scanned_as_fine_dashes_is_a_rule_and_a_dotted_leader_is_not() -> None:
+    """At 300 dpi a form's hairline comes back as dashes a quarter of it inked (8 by 1 every 26 pixels): a rule
+    (a worksheet's answers standing on it read garbled with it); a leader's dots, as much of the run inked, are
+    not."""
+    from extractors.preprocess import rules
+
+    ink = np.zeros((200, 1400), bool)
+    for x in range(100, 1300, 26):
+        ink[60, x:x + 8] = True            # the hairline's dashes
+        ink[140:143, x:x + 3] = True       # a dotted leader's dots
+        ink[140:143, x + 13:x + 16] = True
+    found = rules(ink, 300)
+    assert found[60, 100:1290].sum() >= 0.99 * ink[60, 100:1290].sum()
+    assert not found[140:143].any()

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from extractors import extract
-from extractors.forms.layout import Form, _cut_stubs, _dashes, _opens_clearly, _read_surely
+from extractors.forms.layout import Form, _cut_stubs, _dashed_columns, _dashes, _opens_clearly, _read_surely, _rows_of
+from extractors.words import Word
 from sandbox.documents import forms
 
 # Two of the sandbox's hospital CMNs (seed 77) whose page read lost the test's row whole (135) or read it
@@ -159,6 +160,8 @@ def test_a_row_read_again_is_kept_when_half_of_it_is_read_clearly() -> None:
     # A garbled line read again as its label, clearly, before a value read unsurely (a mark glued to an NPI).
     assert _opens_clearly([word("Attending", 97), word("NPI", 89), word('"1856722073', 34)])
     assert not _opens_clearly([word("DME", 70), word("anda", 92), word("Cc", 53), word("Uama", 54)])
+    # A question's number before its label: the label is what opens the row.
+    assert _opens_clearly([word("8", 96), word("Cor", 92), word("pulmonale", 67), word("N", 93)])
 
 
 def test_a_test_result_left_blank_beside_one_in_doubt_is_in_doubt_too(tmp_path: Path) -> None:
@@ -180,3 +183,47 @@ def test_a_test_result_left_blank_beside_one_in_doubt_is_in_doubt_too(tmp_path: 
     got = extract(path)
     for path_, want in (("pao2_mmhg", None), ("sao2_percent", 89)):
         assert getattr(got.test, path_) == want or f"test.{path_}" in got.review, (path_, got.test, got.review)
+
+
+def test_a_tables_column_rule_broken_into_ticks_goes_and_letters_in_a_column_stay() -> None:
+    char_h = 30
+    ink = _ink(400, 300)
+    for top in range(0, 400, 60):
+        ink[top:top + 18, 100:103] = True          # the rule's ticks, a fax's dashes of it
+        ink[top + 40:top + 55, 100:103] = True
+        ink[top + 28:top + 31, 95:108] = True      # where a row's rule crosses it: a small "+"
+        ink[top + 25:top + 35, 100:103] = True
+        ink[top + 15:top + 45, 200:218] = True     # a letter in the next column, every row (an "N")
+        ink[top + 18:top + 40, 40:43] = True       # a label's "l" (or "i", its dot apart), every row
+        ink[top + 12:top + 15, 40:43] = True
+    gone = _dashed_columns(ink, char_h)
+    assert gone[5, 101] and gone[125, 101] and gone[89, 96]
+    assert not gone[30, 210] and not gone[30, 41]
+    # A "1" alone beside the rule's column is no tick.
+    ink[150:180, 130:133] = True
+    assert not _dashed_columns(ink, char_h)[160, 131]
+
+
+def test_a_row_a_little_off_level_read_again_stays_one_row() -> None:
+    def word(text: str, left: int, top: int, height: int = 30) -> Word:
+        return Word(text, 90, left, top, 20 * len(text), height, (1, 1, 1))
+
+    # A rule's remnant made the label's boxes tall; the value, far right, sits lower (the page a little off level).
+    found = [word("1b", 220, 814, 67), word("O2", 287, 814, 67), word("sat", 342, 814, 67),
+             word("(%)", 408, 854, 31), word("89", 1086, 856, 29), word("Test", 300, 930)]
+    rows = _rows_of(found, 30)
+    assert [[w.text for w in row] for row in rows] == [["1b", "O2", "sat", "(%)", "89"], ["Test"]]
+
+
+def test_a_cell_read_again_is_read_without_the_rule_its_value_stands_on() -> None:
+    from PIL import Image
+
+    page = np.full((400, 1200), 255, np.uint8)
+    page[200:203, 100:1100] = 0             # a signature's date line, the date's feet on it
+    page[170:201, 500:504] = 0              # a stroke of the date, down to the line
+    words = [Word("18-Nov-2026", 90, 480, 170, 200, 30, (1, 1, 1))]
+    form = Form(Image.fromarray(page).convert("1"), words, Image.fromarray(page))
+    grey, (x0, y0) = form._grey_cell(450, 160, 720, 210)
+    cell = np.asarray(grey)
+    assert (cell[200 - y0, 100:] == 255).all()        # the line is paper
+    assert (cell[180 - y0, 500 - x0:504 - x0] == 0).all()  # the stroke above it stays

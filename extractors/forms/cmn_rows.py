@@ -431,8 +431,9 @@ def _labels_rows(form: Form) -> tuple[dict[int, list[tuple[str, list[Word]]]], i
     values' row under each label; and the step from a labels' row to its values' row (1: below, -1: above).
     Rows that may be so but did not read as such (a word of letters read unsure), or read so with a value
     under a label not named, are read again enlarged, and the read that names most is taken."""
-    step = _values_step(form)
-    plain = {n: _labels_above_values(form, n, step=step) for n in range(len(form.lines))}
+    either = {step: {n: _labels_above_values(form, n, step=step) for n in range(len(form.lines))} for step in (1, -1)}
+    step = _values_step(either)
+    plain = either[step]
     wanted = [n for n, stacked in plain.items() if 0 <= n + step < len(form.lines)
               and cells_of(form, form.lines[n + step]) and (
                   (stacked is not None and _unnamed_value(stacked)) or (stacked is None and any(
@@ -443,14 +444,14 @@ def _labels_rows(form: Form) -> tuple[dict[int, list[tuple[str, list[Word]]]], i
     return {n: stacked for n, stacked in rows.items() if stacked is not None}, step
 
 
-def _values_step(form: Form) -> int:
+def _values_step(either: dict[int, dict[int, list[tuple[str, list[Word]]] | None]]) -> int:
     """Where a page's labels have their values: on the row below (1, a web form's boxes), or on the row above
     (-1, a typed form's captions under their rules). Told by what the values are: each label's value taken
-    either way, the way whose values fit their labels' fields the better (a date of birth under "Date of
-    birth", ten digits under an NPI's label, a business under the supplier's) is the page's; below when
-    neither fits better."""
-    fits = {step: sum(_fit(stacked) for n in range(len(form.lines))
-                      if (stacked := _labels_above_values(form, n, step=step)) is not None) for step in (1, -1)}
+    either way (`either`: each step's rows of labels with their values), the way whose values fit their
+    labels' fields the better (a date of birth under "Date of birth", ten digits under an NPI's label, a
+    business under the supplier's) is the page's; below when neither fits better."""
+    fits = {step: sum(_fit(stacked) for stacked in rows.values() if stacked is not None)
+            for step, rows in either.items()}
     return -1 if fits[-1] > max(fits[1], 0) else 1
 
 

@@ -265,6 +265,7 @@ class Form:
         heights = sorted(w.height for w in words if w.height > 5)
         self.char_h = heights[len(heights) // 2] if heights else 30
         self._ruled: np.ndarray | None = None
+        self._grey: np.ndarray | None = None
 
     # --- finding labels ---------------------------------------------------------------
     def find(self, label: str, *, after: Hit | None = None, min_score: float = 0.72) -> Hit | None:
@@ -358,7 +359,7 @@ class Form:
         if box is None:
             return None
         # Cleared within the cell alone: past its edge the edge pixels repeat, the page around it does not count.
-        ink = self.ink[box[1]:box[3], box[0]:box[2]] & ~self.ruled()[box[1]:box[3], box[0]:box[2]]
+        ink = self.ink[box[1]:box[3], box[0]:box[2]] & ~self._ruled_in(box)
         cleaned = despeckle_300(ink, SPECKLE_MIN_INK_CELL)
         if not cleaned.any():
             return None
@@ -370,18 +371,28 @@ class Form:
         box = self._clip(left, top, right, bottom)
         if box is None:
             return None
-        grey = np.asarray(self.grey)[box[1]:box[3], box[0]:box[2]]
-        return self._on_margin(Image.fromarray(np.where(self.ruled()[box[1]:box[3], box[0]:box[2]], np.uint8(255), grey)),
-                               box)
+        grey = self._grey_pixels()[box[1]:box[3], box[0]:box[2]]
+        return self._on_margin(Image.fromarray(np.where(self._ruled_in(box), np.uint8(255), grey)), box)
 
     def ruled(self) -> np.ndarray:
-        """The page's rules with their grey fringe (a table's, a signature's line, a column rule a fax broke into
-        ticks): taken out of every cell read again, where a date written on its line read at 0 with the line."""
+        """The page's rules (a table's, a signature's line, a column rule a fax broke into ticks, where the rows'
+        rules cross it its ticks alone): taken out of every row and cell read again, where a date written on its
+        line read at 0 with the line. Found once per page."""
         if self._ruled is None:
             found = rules(self.ink, TARGET_DPI)
-            found |= _dashed_columns(self.ink & ~found, self.char_h)
-            self._ruled = cv2.dilate(found.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+            self._ruled = found | _dashed_columns(self.ink & ~found, self.char_h)
         return self._ruled
+
+    def _ruled_in(self, box: tuple[int, int, int, int]) -> np.ndarray:
+        """The rules within a cell with their grey fringe (the grey page is the fax brought to 300 dpi: a rule's
+        fringe reaches two pixels past its ink)."""
+        found = self.ruled()[box[1]:box[3], box[0]:box[2]]
+        return cv2.dilate(found.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) if found.any() else found
+
+    def _grey_pixels(self) -> np.ndarray:
+        if self._grey is None:
+            self._grey = np.asarray(self.grey)
+        return self._grey
 
     def _enlarged_cell(self, left: float, top: float, right: float, bottom: float
                        ) -> tuple[Image.Image, tuple[int, int]] | None:
@@ -530,8 +541,7 @@ class Form:
         Taking the rules out of the whole page before its read gave those rows back, but changed how Tesseract
         found the lines of a form from another office and lost it a field: here the page's read stands, and
         only a line with a word below `_GARBLED_WORD`, or a band of ink no word covers, is read again."""
-        ruled = rules(self.ink, TARGET_DPI)
-        ruled |= _dashed_columns(self.ink & ~ruled, self.char_h)  # where the rows' rules cross it, its ticks alone
+        ruled = self.ruled()
         boxes = self._garbled_boxes(ruled)
         boxes.extend((-1 - k, box) for k, box in enumerate(self._unread_bands(ruled)))
         return self._keep_surer(self._read_stacked(self._without_rules(boxes, ruled)))
@@ -553,7 +563,7 @@ class Form:
                        ) -> list[tuple[int, int, Image.Image, tuple[int, int], float]]:
         """Each box of the grey page with the rules' ink, and a dashed rule's dashes the page's rule finding
         left (where print stands on the rule), made paper: pieces for `_read_stacked`."""
-        grey = np.asarray(self.grey)
+        grey = self._grey_pixels()
         pieces = []
         for n, (left, top, right, bottom) in boxes:
             ink = self.ink[top:bottom, left:right]

@@ -372,7 +372,6 @@ def test_labels_over_values_stay_so_when_their_values_fit_below() -> None:
                  _at(200, (100, "Birth date"), (1000, "Physician NPI")), _at(240, (100, "1949-09-08"), (1000, "1862551185")),
                  _at(300, (100, "Supplier"), (1000, "Supplier NSC")),
                  _at(340, (100, "SUMMIT HOME MEDICAL SUPPLY"), (1000, "5533314789")))
-    assert cmn_rows._values_step(form) == 1
     rows, step = cmn_rows._labels_rows(form)
     assert step == 1 and [(k, " ".join(w.text for w in v)) for k, v in rows[4]] == [
         ("supplier", "SUMMIT HOME MEDICAL SUPPLY"), ("nsc", "5533314789")]

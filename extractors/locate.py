@@ -186,7 +186,8 @@ def _printed(_: type, value: Any) -> list[list[str]]:
         return [[f"{value:.2f}"]]
     if isinstance(value, dt.date):
         return [[value.strftime(f)] for f in ("%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d", "%m-%d-%Y", "%m-%d-%y", "%m%d%y", "%m%d")] + \
-            [[value.strftime("%b").upper(), day, str(value.year)] for day in {str(value.day), f"{value.day:02d}"}]
+            [[value.strftime(month).upper(), day, str(value.year)] for day in {str(value.day), f"{value.day:02d}"}
+             for month in ("%b", "%B")]
     return [[_norm(part) for part in str(value).split()]] if str(value).strip() else []
 
 
@@ -349,14 +350,18 @@ class _ClaimWalk:
             value = getattr(line, name)
             if value in (None, []):
                 continue
-            found = find(own, value) or find(scope, value) or _row(own[0])
+            # (A letter names the amounts on the row below the line's and the patient's share again among the
+            # adjustments: the first row after the line's own that prints it.)
+            found = find(own, value) or find(scope, value) or _first(scope, value) or _row(own[0])
             self.out[f"{prefix}.{name}"] = found
         for index, adj in enumerate(line.adjustments):
             code = self._code(own, adj.group, adj.reason) or self._code(scope, adj.group, adj.reason)
             if code is not None:
                 self.out[f"{prefix}.adjustments.{index}.group"] = self.out[f"{prefix}.adjustments.{index}.reason"] = code
-            self.out[f"{prefix}.adjustments.{index}.amount"] = (find(own, adj.amount) or find(scope, adj.amount)
-                                                               or _row(own[0]))
+            beside_code = next((found for row in scope if self._code([row], adj.group, adj.reason)
+                                and (found := find([row], adj.amount)) is not None), None)
+            self.out[f"{prefix}.adjustments.{index}.amount"] = (find(own, adj.amount) or beside_code
+                                                               or find(scope, adj.amount) or _row(own[0]))
 
     @staticmethod
     def _code(rows: list[Row], group: str, reason: str) -> Found | None:
@@ -382,6 +387,9 @@ class _ClaimWalk:
             self.out[path] = found
 
 
+_AMOUNT_WORD = re.compile(r"-?\d[\d,]*\.\d\d")
+
+
 def _row(row: Row) -> Found:
     """The row a line was read from: where a value not printed as read (a misread the arithmetic put right)
     stands, without saying which word."""
@@ -395,9 +403,13 @@ def _opens(claim: Any, row: Row) -> bool:
 
 def _prints_line(line: Any, row: Row) -> bool:
     """The row prints the line's billed amount and its code or, where the code was misread (read otherwise than
-    printed, "£1390-RR"), its date of service."""
+    printed, "£1390-RR"), its date of service; or, where a letter names the amounts on the row below, its code
+    and its date and no amount at all."""
     keys = [k for k in (line.procedure, line.service_date) if k is not None]
-    return any(find([row], k) is not None for k in keys) and find([row], line.billed) is not None
+    if find([row], line.billed) is not None:
+        return any(find([row], k) is not None for k in keys)
+    return len(keys) == 2 and all(find([row], k) is not None for k in keys) and not any(
+        _AMOUNT_WORD.fullmatch(t.text) for t in row)
 
 
 # --- a faxed form -------------------------------------------------------------------------------------------

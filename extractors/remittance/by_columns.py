@@ -27,6 +27,7 @@ from ..lines import CERTAIN, DIGIT_LOOKALIKES, Line
 from ..models import Adjustment, Payee, Payer, Payment, ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
 from ..validators import is_hcpcs, is_mbi, is_npi
 from . import loose_line
+from .named_amounts import Named, amounts_named
 from .common import AMT, Trust, money, status_for
 
 @dataclass
@@ -37,6 +38,7 @@ class Labelled:
     start: int
     end: int
     doubt: bool = False
+    label_at: int = -1  # where its label starts (-1: no label, the value known by its place)
 
 
 # A printed cell's border ("Acct 123-4 | KIM, PAVEL | ..."), also as a scan reads it ("[|", "|]", "]"): it ends
@@ -70,14 +72,14 @@ class Labels:
                 found.append((match.start(), match.end(), *self._likeness(match.group())))
         found.sort()
         out: dict[str, Labelled] = {}
-        for index, (_, end, key, doubt) in enumerate(found):
+        for index, (label_at, end, key, doubt) in enumerate(found):
             stop = found[index + 1][0] if index + 1 < len(found) else len(text)
             bar = _CELL_BAR.search(text, end, stop)
             raw = text[end:bar.start() if bar else stop]
             value = raw.strip(" :;.,#-()[]")  # "Claim ID; BR123": a colon read as a semicolon; "(NPI 123)"
             if value and key is not None and key not in out:
                 start = end + raw.find(value)
-                out[key] = Labelled(value, start, start + len(value), doubt)
+                out[key] = Labelled(value, start, start + len(value), doubt, label_at)
         return out
 
     def headers(self, text: str) -> dict[str, Labelled]:
@@ -119,7 +121,7 @@ _COLUMN_WORDS: dict[str, tuple[str, ...]] = {
     "mods": ("MODIFIERS", "MODIFIER", "MODS", "MOD"),
     "units": ("UNITS", "QTY", "QUANTITY", "NOS"),
     "billed": ("AMOUNT BILLED", "BILLED AMOUNT", "AMOUNT CHARGED", "TOTAL CHARGES", "CHARGES", "CHARGE", "BILLED",
-               "SUBMITTED"),
+               "CHARGED", "SUBMITTED"),
     "allowed": ("ALLOWED AMOUNT", "AMOUNT ALLOWED", "ALLOWED", "ALLOWABLE", "APPROVED", "ELIGIBLE"),
     "deductible": ("DEDUCTIBLE", "DEDUCT", "DED"),
     "copay_coins": ("COPAY/COINSURANCE", "COINSURANCE/COPAY", "COPAY/COINS", "COPAY/COINS.", "COINS/COPAY"),
@@ -165,10 +167,12 @@ _CLAIM_LABELS = Labels({
                "PLAN CLAIM NO.", "PLAN CLAIM NO", "PLAN CLAIM #", "PLAN CLAIM NUMBER", "ICN",
                "PAYER CLAIM CONTROL NUMBER", "PAYER CLAIM CONTROL #", "CLAIM CONTROL NUMBER", "CLAIM CONTROL #",
                # A state's internal / transaction control number.
-               "ICN / TCN", "ICN/TCN", "TCN"),
+               "ICN / TCN", "ICN/TCN", "TCN",
+               # A letter's "claim reference": the payer's number for it.
+               "CLAIM REFERENCE", "CLAIM REFERENCE #", "CLAIM REF", "CLAIM REF #", "CLAIM REF NO."),
     # Said by the amounts (`finish`), read only so that its word is no other column's.
     "status": ("CLAIM STATUS", "STATUS"),
-    "account": ("PATIENT ACCOUNT", "PATIENT ACCT #", "PATIENT ACCT", "PT ACCT #", "PT ACCT", "ACCOUNT #",
+    "account": ("PATIENT ACCOUNT", "YOUR ACCOUNT", "YOUR ACCOUNT #", "YOUR ACCT", "PATIENT ACCT #", "PATIENT ACCT", "PT ACCT #", "PT ACCT", "ACCOUNT #",
                 "ACCOUNT NO.", "PATIENT CONTROL #", "PATIENT CONTROL NO.", "PATIENT CONTROL NO", "PATIENT CONTROL NUMBER",
                 "PT CONTROL NO.", "PT CONTROL NO", "PT CONTROL #", "ACCOUNT NUMBER", "ACCT #", "ACCT NO.", "ACCT"),
     # "Claim BR123...": the claim's number when nothing names it better and an identifier follows ("CLAIM 1 OF 4"
@@ -181,15 +185,25 @@ _PROVIDER_LABELS = Labels({"reason": ("REASON", "CODE"), "ref": ("REFERENCE", "R
                            "amount": ("AMOUNT",)})
 # A claim's totals: "Claim Total(s)", or "Claim" and then the amounts by their labels ("Claim billed 96.00 ...").
 _CLAIM_TOTAL = re.compile(r"^(?:CLAIM TOTALS?|TOTAL (?:THIS |FOR )?CLAIM|TOTALS FOR CLAIM|CLAIM SUBTOTAL|SUBTOTAL|"
-                          r"CLAIM(?= (?:BILLED|CHARGES?|SUBMITTED)\b))\b:?",
+                          r"CLAIM(?= (?:BILLED|CHARGES?|CHARGED|SUBMITTED|PAID)\b))\b:?",
                           re.I)
 _REMARKS = re.compile(r"^(?:REMARK CODES|REMARKS|REMARK|RARC|REM)\b:? (?P<codes>.+)$", re.I)
+# Remark codes after a line's other facts on one row ("Adjusted: CO-45 80.15   Remarks: N123"): labelled, colon and all.
+_REMARKS_AFTER = re.compile(r"\s(?:REMARK CODES|REMARKS|REMARK|RARC)\s?:\s?(?P<codes>\S.*)$", re.I)
+# A letter names its payer after its addressee: "Administered for BLUE RIVER HEALTH PLAN", "on behalf of ...".
+_ON_BEHALF = re.compile(r"\b(?:ADMINISTERED (?:FOR|ON BEHALF OF)|PROCESSED (?:FOR|ON BEHALF OF)|ON BEHALF OF) "
+                        r"(?P<name>[A-Z][A-Za-z0-9&.,' -]*[A-Za-z.])\s*$", re.I)
+# A service line's number said in words before its dates ("Line 1 Oct 06 2026 ..."); its digit as OCR may read it.
+_LINE_LEAD = re.compile(r"^(?:LINE|LN)\.? ?#? ?(?P<n>[\dOoQD@©lLIi|]{1,3})[.:]? (?=\S)", re.I)
+# A quantity said as a multiplier ("x1", "X 2" read as "X2"), as a letter prints it.
+_TIMES = re.compile(r"[xX×](?P<n>[\dIl|]{1,3})")
+_THROUGH = ("-", "TO", "THRU", "THROUGH")
 _PROVIDER_ADJ = re.compile(r"^(?:PROVIDER[- ]LEVEL ADJUSTMENTS|PROVIDER ADJUSTMENTS|OTHER ADJUSTMENTS|PLB|"
                            r"NON-?CLAIM(?: SPECIFIC)? (?:FINANCIAL TRANSACTIONS|ADJUSTMENTS)|FINANCIAL TRANSACTIONS|"
                            r"(?:PAYMENT|VOUCHER|CHECK) ADJUSTMENTS|"
                            r"ADJUSTMENTS TO (?:THIS |THE )?(?:PAYMENT|CHECK|REMITTANCE|VOUCHER))\b", re.I)
 _CHECK_TOTAL = re.compile(r"^(?:CHECK TOTAL|TOTAL (?:PLAN )?PAID|PAYMENT TOTAL|TOTAL PAYMENT|REMITTANCE TOTAL|"
-                          r"VOUCHER TOTAL|WARRANT TOTAL|TOTAL (?:OF )?(?:THIS )?(?:REMITTANCE|CHECK|VOUCHER|WARRANT))\b",
+                          r"VOUCHER TOTAL|WARRANT TOTAL|TOTAL (?:OF )?(?:THIS )?(?:REMITTANCE|CHECK|VOUCHER|WARRANT|PAYMENT))\b",
                           re.I)
 _NONE = re.compile(r"^(?:NONE|NO PROVIDER ADJUSTMENTS\b.*)$", re.I)
 _DOTTED_SURE = 95.0
@@ -249,6 +263,10 @@ _PAYMENT_SENTENCE = re.compile(
     rf"(?:DATED|ISSUED(?: ON)?|ON) (?P<date>.+?) (?:FOR|IN THE AMOUNT OF|TOTALING|TOTALLING) \$?(?P<amount>{AMT})"
     r"(?: \((?P<how>CHECK|EFT|ACH|CHK)\))?\W*$", re.I)
 _SPELLED_DATE = _DATE_FORMS[2]  # "Oct 01, 2026"
+# A spelled date as a scan may read it: a zero of its day or year read as a lookalike ("Oct @5 2026").
+_SPELLED_LOOSE = re.compile(r"(?<![A-Za-z])(?P<mon>[A-Za-z]{3})[a-z]*\.? (?P<d>[\dOoQD@©]{1,2}),? (?P<y>[\dOoQD@©]{4})"
+                            r"(?![\dOoQD@©])")
+_ZERO_LOOKALIKES = str.maketrans({c: "0" for c in "OoQD@©"})
 # A code joined to its modifiers ("E1390-RR-KX"), the code as OCR may garble it ("£1390-RR", "E0Q431-RR"); never a
 # date ("2026-10-01": all digits before the first hyphen).
 _JOINED_CODE = re.compile(r"(?<!\S)(?=\S*[^\d\s-])[^\s-]{5,7}(?:-[A-Z0-9]{2})+(?!\S)")
@@ -267,10 +285,12 @@ _ONE = {"I": "1", "l": "1", "|": "1"}  # a lone one as OCR reads it
 def detect(upper: str) -> bool:
     """A remittance: a row of column headers naming billed and paid amounts (no order or CMN prints one), and a
     remittance title or, where a print program titles it otherwise ("PAYMENT SUMMARY FOR ... MEDICAL SUPPLY"),
-    the payment it reports (a check, an EFT, a remittance). Told before the forms: a supplier's name holds
+    the payment it reports (a check, an EFT, a remittance); a letter that prints no column headers names each
+    amount by its word instead ("Charged 145.00 Allowed 64.85 ... We paid 39.85"). Told before the forms: a supplier's name holds
     words an order holds too ("SUPPLY")."""
     told = TITLES.search(upper) or _PAYMENT_TOLD.search(upper)
-    return bool(told) and any(_table_header(row) is not None for row in upper.splitlines())
+    return bool(told) and any(_table_header(row) is not None or _amounts_row(row) is not None
+                              for row in upper.splitlines())
 
 
 def date_of(text: str) -> dt.date | None:
@@ -322,6 +342,41 @@ def roles_in(text: str) -> list[str]:
         if len(close) == 1 or (close and _ROLE_OF[close[0]] == _ROLE_OF[close[-1]]):
             found.append((word.start(), _ROLE_OF[close[0]]))
     return [role for _, role in sorted(found)]
+
+
+def _amount_labels(text: str) -> list[tuple[int, int, str]]:
+    """The words on a row that name an amount, each with its span and role; one the OCR got a letter wrong
+    ("Charqed") too, as `roles_in` takes it."""
+    upper = re.sub(r"[’‘'`\"]", " ", text.upper())
+    spans = [(m.start(), m.end(), _ROLE_OF[m.group(1)]) for m in _COLUMN_RE.finditer(upper)]
+    for word in re.finditer(r"[A-Z]{4,}", upper):
+        if any(s <= word.start() < e for s, e, _ in spans):
+            continue
+        close = difflib.get_close_matches(word.group(), _ONE_WORD, n=2, cutoff=0.8)
+        if len(close) == 1 or (close and _ROLE_OF[close[0]] == _ROLE_OF[close[-1]]):
+            spans.append((word.start(), word.end(), _ROLE_OF[close[0]]))
+    return [span for span in spans if span[2] in _AMOUNT_ROLES]
+
+
+def _named_amounts(text: str) -> dict[str, Named] | None:
+    """The row's amounts by the words beside them (`named_amounts`); None when a word or an amount is left over."""
+    named = amounts_named(text, _amount_labels(text), _garbled_amount)
+    return {n.role: n for n in named} if named else None
+
+
+def _garbled_amount(text: str) -> Decimal | None:
+    """An amount a scan misread ("©.00", "143.O2"): its least reading, for the line's arithmetic to check."""
+    if not _GARBLED_AMOUNT.match(text) or _CODE.match(text):
+        return None
+    readings = loose_line.amount_readings(text)
+    return readings[0] if readings else None
+
+
+def _amounts_row(text: str) -> dict[str, Named] | None:
+    """A service line's amounts printed each by its word, on a row of their own ("Charged 145.00 Allowed 64.85
+    Deductible 0.00 Member owes 25.00 We paid 39.85"): at least the billed, the allowed and the paid."""
+    named = _named_amounts(text)
+    return named if named is not None and {"billed", "allowed", "paid"} <= named.keys() else None
 
 
 def _table_header(text: str) -> list[str] | None:
@@ -394,6 +449,9 @@ class _Reading:
     codes_listed: dict[str, list[str]] = field(default_factory=dict)
     # The claim totals' columns whose printed total sums none of the lines: taken from the lines.
     from_lines: set[str] = field(default_factory=set)
+    # A service line read with no amounts and no columns to hold them: its amounts are named on the row below
+    # ("Charged 145.00 Allowed 64.85 ..."); its path until they are read.
+    amounts_due: str | None = None
 
     def row(self, row: Line) -> None:
         text = row.text
@@ -417,6 +475,7 @@ class _Reading:
                     self.trust.review.append(f"claims.{index}.patient_name")
             return
         if _PROVIDER_ADJ.match(text):
+            self._amounts_not_named()
             self.in_plb, self.claim = True, None
             return
         if _CHECK_TOTAL.match(text) or _NONE.match(text):
@@ -480,7 +539,7 @@ class _Reading:
 
     def _header(self, row: Line) -> bool:
         remit, trust = self.remit, self.trust
-        if self._payment_told(row):
+        if self._payment_told(row) or self._payer_on_behalf(row):
             return True
         values = _header_values(row.text)
         for key, found in values.items():
@@ -506,6 +565,21 @@ class _Reading:
         if "number" in values and remit.payment.method is None:
             remit.payment.method = _method_of(row.text[: values["number"].start].upper())
         return bool(values)
+
+    def _payer_on_behalf(self, row: Line) -> bool:
+        """A letter's payer, named after its addressee ("Administered for BLUE RIVER HEALTH PLAN"): the name the
+        first row gave before the title was then the addressee's, the payee's."""
+        told = _ON_BEHALF.search(row.text)
+        if told is None:
+            return False
+        remit, review = self.remit, self.trust.review
+        if remit.payer.name and remit.payee.name is None:
+            remit.payee.name = remit.payer.name
+            if "payer.name" in review:
+                review[review.index("payer.name")] = "payee.name"
+        remit.payer.name = told["name"].upper()
+        self.trust.check("payer.name", row.conf(told.start("name"), told.end("name")))
+        return True
 
     def _payment_told(self, row: Line) -> bool:
         """The check told in a sentence: "Remittance 867089708 dated May 3, 2026 for $25.62 (check)"."""
@@ -545,6 +619,7 @@ class _Reading:
         return True
 
     def _new_claim(self, rows: list[tuple[Line, dict[str, Labelled]]]) -> None:
+        self._amounts_not_named()
         claim = RemittanceClaim()
         index = len(self.remit.claims)
         for key, attr in (("name", "patient_name"), ("member", "member_id"), ("number", "payer_claim_number"),
@@ -573,29 +648,35 @@ class _Reading:
         assert claim is not None
         text = _plain(row.text)
         # A spelled date `_plain` could read only by mending its month ("Qct"): the line it opens is in doubt.
-        spelled = _SPELLED_DATE.match(row.text)
+        numbered = _LINE_LEAD.match(row.text)
+        spelled = _SPELLED_LOOSE.match(row.text, numbered.end() if numbered else 0)
         mended_month = spelled is not None and date_of(spelled.group()) is None
         if (match := _REMARKS.match(text)) and claim.lines:
-            codes = match["codes"].split()
-            claim.lines[-1].remarks.extend(codes)
-            path = f"claims.{len(self.remit.claims) - 1}.lines.{len(claim.lines) - 1}.remarks"
-            self.trust.check(path, row.conf(match.start("codes"), match.end("codes")),
-                             all(_REMARK_CODE.match(c) for c in codes))
+            self._remarks(row, match)
             return True
+        if (after := _REMARKS_AFTER.search(text)) and claim.lines:
+            self._remarks(row, after)
+            text = text[: after.start()]
+            if not text.strip():
+                return True
         if _CLAIM_TOTAL.match(text):
             return self._claim_totals(row)
+        if self.amounts_due is not None and (named := _amounts_row(text)) is not None:
+            self._named_line_amounts(named)
+            return True
         first, _, rest = text.partition(" ")
-        if date_of(first) or _RANGE.match(first) or (self.table and _DATE_SHAPE.match(first)):
-            read = self._service_line(row, text)
-            if mended_month:  # "Qct 26, 2026": the date the month's lookalike gives, in doubt
+        rest = rest.lstrip()  # a line's number said in words leaves its place blank (`_plain`)
+        second = rest.split(" ", 1)[0]
+        dated = date_of(first) or _RANGE.match(first) or (self.table and _DATE_SHAPE.match(first))
+        # A line number's zero read as a lookalike ("@1", "O01") before the dates is a line number all the same.
+        number_first = not dated and _LINE_NUMBER.fullmatch(first.translate(_LINE_NO_LOOKALIKES)) and (
+            date_of(second) or _RANGE.match(second) or ((self.table or numbered) and _DATE_SHAPE.match(second)))
+        if dated or number_first:
+            read = self._service_line(row, text, numbered=bool(number_first))  # a line-number column first
+            if mended_month:  # "Qct 26, 2026", "Oct @5 2026": the date the lookalikes give, in doubt
                 self.trust.review.append(f"claims.{len(self.remit.claims) - 1}.lines.{len(claim.lines) - 1}"
                                          ".service_date")
             return read
-        second = rest.split(" ", 1)[0]
-        # A line number's zero read as a lookalike ("@1", "O01") before the dates is a line number all the same.
-        if _LINE_NUMBER.fullmatch(first.translate(_LINE_NO_LOOKALIKES)) and (date_of(second) or _RANGE.match(second)
-                                               or (self.table and _DATE_SHAPE.match(second))):
-            return self._service_line(row, text, numbered=True)  # a line-number column before the dates
         # An adjustment carried to a row of its own; on a scan its amount may end in a speck read as a digit
         # ("PR-3 25.006"): the speck is blanked (same length, so confidences keep their place) and the amount
         # is in doubt, for the line's arithmetic to settle.
@@ -616,6 +697,39 @@ class _Reading:
             return True
         return False
 
+    def _remarks(self, row: Line, match: re.Match[str]) -> None:
+        """The last service line's remark codes."""
+        claim = self.claim
+        assert claim is not None
+        codes = match["codes"].split()
+        claim.lines[-1].remarks.extend(codes)
+        path = f"claims.{len(self.remit.claims) - 1}.lines.{len(claim.lines) - 1}.remarks"
+        self.trust.check(path, row.conf(match.start("codes"), match.end("codes")),
+                         all(_REMARK_CODE.match(c) for c in codes))
+
+    def _named_line_amounts(self, named: dict[str, Named]) -> None:
+        """The amounts of the service line above, each named by its word. What the member owes is their
+        coinsurance (and copay) where no column tells those apart; whether it counts the deductible too is the
+        line's arithmetic's to say (allowed less what the member owes is what was paid)."""
+        claim = self.claim
+        assert claim is not None
+        values = {role: n.value for role, n in named.items()}
+        share = values.pop("patient_share", None)
+        if share is not None and not {"copay_coins", "coinsurance", "copay"} & values.keys():
+            deductible = values.get("deductible", Decimal("0.00"))
+            with_deductible = deductible and values["allowed"] - share == values["paid"]
+            values["coinsurance"] = share - deductible if with_deductible else share
+        _fill(claim.lines[-1], values)
+        path = f"claims.{len(self.remit.claims) - 1}.lines.{len(claim.lines) - 1}"
+        self.trust.review.extend(f"{path}.{_FIELD_OF.get(n.role, n.role)}" for n in named.values() if n.mended)
+        self.amounts_due = None
+
+    def _amounts_not_named(self) -> None:
+        """A service line whose amounts were to follow and did not (misread, or lost): it is in doubt whole."""
+        if self.amounts_due is not None:
+            self.trust.review.append(self.amounts_due)
+            self.amounts_due = None
+
     def _adjustments(self, row: Line, matches: list[re.Match[str]], path: str, first: int) -> list[Adjustment]:
         out = []
         for offset, adj in enumerate(matches):
@@ -632,6 +746,7 @@ class _Reading:
         """A service line from its row (`plain`: the row's text as `_plain` gives it)."""
         claim, trust = self.claim, self.trust
         assert claim is not None
+        self._amounts_not_named()
         path = f"claims.{len(self.remit.claims) - 1}.lines.{len(claim.lines)}"
         text = _join_split_amounts(plain)
         adjustments = _line_adjustments(text)
@@ -650,7 +765,7 @@ class _Reading:
             line.service_date = compact  # its zero read as a lookalike: in doubt (checked above)
         if line.service_date is None:
             line.service_date = dotted_zero.mended_date(printed)  # "10/61/26": under review all the same
-        while cells and (_DATE_SHAPE.match(cells[0].text) or cells[0].text in ("-", "TO", "THRU")):
+        while cells and (_DATE_SHAPE.match(cells[0].text) or cells[0].text.upper() in _THROUGH):
             cells.pop(0)  # the through date (however misread): the first date is the one posted
         if cells:
             self._procedure(row, line, cells.pop(0), path)
@@ -669,6 +784,8 @@ class _Reading:
         self._modifiers_and_units(row, line, [c for c in cells if not any(c is a for a, _ in amounts)], path)
         self._amounts(line, amounts, path)
         claim.lines.append(line)
+        if self.table is None and not amounts:
+            self.amounts_due = path  # no columns: the amounts are named on a row of their own below
         return True
 
     def _procedure(self, row: Line, line: ServiceLine, cell: _Token, path: str) -> None:
@@ -694,7 +811,13 @@ class _Reading:
         """Between the code and the amounts: modifiers (two characters, at least one a letter) and the units."""
         units = [_Token(_ONE.get(c.text, c.text), c.start, c.end) for c in cells
                  if re.fullmatch(r"\d{1,3}", c.text) or c.text in _ONE]
-        mods = [c for c in cells if _MODIFIER.match(c.text) and not c.text.isdigit()]
+        for cell in cells:
+            if times := _TIMES.fullmatch(cell.text):  # "x1": a quantity as a letter says it
+                count = "".join(_ONE.get(c, c) for c in times["n"])
+                units.append(_Token(count, cell.start, cell.end))
+                if count != times["n"]:
+                    self.trust.review.append(f"{path}.units")
+        mods = [c for c in cells if _MODIFIER.match(c.text) and not c.text.isdigit() and not _TIMES.fullmatch(c.text)]
         if len(units) != 1 or len(units) + len(mods) != len(cells):
             self.trust.review.append(f"{path}.units")
             self.trust.review.append(f"{path}.modifiers")
@@ -722,9 +845,19 @@ class _Reading:
         _fill(line, values)
 
     def _claim_totals(self, row: Line) -> bool:
-        """The claim's totals: amounts after their labels, or in the table's column order."""
+        """The claim's totals: amounts by the words beside them ("Claim paid 39.85 of 145.00 charged (64.85
+        allowed)"), or after their labels, or in the table's column order."""
         claim = self.claim
         assert claim is not None
+        self._amounts_not_named()
+        if (named := _named_amounts(_CLAIM_TOTAL.sub("", _signed(row.text)))) is not None:
+            for role, attr in (("billed", "billed"), ("allowed", "allowed"), ("paid", "paid"),
+                               ("patient_share", "patient_responsibility")):
+                if role in named:
+                    setattr(claim, attr, named[role].value)
+            self.from_lines.clear()
+            self.totals_read.add(len(self.remit.claims) - 1)
+            return True
         cells = _tokens(_CLAIM_TOTAL.sub("", _signed(row.text)))
         columns = self.table.amounts if self.table else []
         unlabelled = [c for c in cells if _AMOUNT.match(c.text)] if not any(
@@ -827,7 +960,10 @@ class _Reading:
         # A member read by OCR is either an MBI or shaped as this payer's member ids on the claims above.
         shaped = member is None or conf >= CERTAIN or is_mbi(member) or _shape(member) in {
             _shape(c.member_id) for c in remit.claims if c.member_id}
-        self.trust.check(f"provider_adjustments.{len(remit.provider_adjustments) - 1}", conf, shaped)
+        # As for the claims' identifiers: a dotted zero read as a 6, 8 or 9, or as a letter an MBI may hold
+        # ("5QN9GQ6MN77" for 5QN9G06MN77), keeps every shape; below near certainty the member is in doubt.
+        lookalike = member is not None and conf < _DOTTED_SURE and (_dotted(member) or bool(set(member) & set("QD")))
+        self.trust.check(f"provider_adjustments.{len(remit.provider_adjustments) - 1}", conf, shaped and not lookalike)
 
     def finish(self) -> None:
         """A claim whose totals were not printed totals its lines; its status follows what it paid. An
@@ -893,6 +1029,14 @@ def _claim_values(text: str) -> dict[str, Labelled]:
                 values["name"] = Labelled(rest, at, at + len(rest))
                 break
     if "name" not in values and values:
+        # A letter names the patient first and the identifiers after ("KIM, PAVEL (member BRX123, your account
+        # 123-4) claim reference BR9..."): the words before the first label, when shaped as a name.
+        first_label = min((v.label_at for v in values.values() if v.label_at >= 0), default=0)
+        # (A scan may read its bracket as a brace: "KIM, HELGA {member ...".)
+        if _LAST_FIRST.fullmatch(name := text[:first_label].strip(" ([{<")):
+            at = text.index(name)
+            values["name"] = Labelled(name, at, at + len(name))
+    if "name" not in values and values:
         bars = [0, *(i for m in _CELL_BAR.finditer(text) for i in m.span()), len(text)]
         cells = list(zip(bars[::2], bars[1::2])) if len(bars) > 2 else []
         for start, end in cells:
@@ -943,6 +1087,13 @@ def _columnar_claim(text: str, columns: list[str]) -> tuple[dict[str, Labelled],
             doubt |= any(c.isdigit() for c in token.text)
             at += 1
         elif key == "name":
+            previous = columns[index - 1] if index else None
+            while previous in values and at < len(tokens) and tokens[at].text.isdigit():
+                # An identifier a scan split in two ("BR80656888 208") before the name: one word, in doubt.
+                joined = values[previous]
+                values[previous] = Labelled(joined.value + tokens[at].text, joined.start, tokens[at].end, True)
+                doubt, at = True, at + 1
+                token = tokens[at] if at < len(tokens) else token
             stop = at
             while stop < len(tokens) and not any(c.isdigit() for c in tokens[stop].text):
                 stop += 1
@@ -973,25 +1124,41 @@ def _plb_columns(text: str) -> list[str] | None:
 
 def _plain(text: str) -> str:
     """A claim's row in the shapes the reader knows, every character where it was (so confidences keep their
-    place): a date spelled out at its start as ISO ("Oct 01, 2026" as "2026-10-01  "), a code joined to its
-    modifiers by hyphens apart ("E1390-RR-KX" as "E1390 RR KX"), a slash between adjustments blanked."""
-    if (spelled := _SPELLED_DATE.match(text)) and (day := date_of(spelled.group()) or _month_mended(spelled)):
-        text = day.isoformat().ljust(spelled.end()) + text[spelled.end():]
+    place): a line's number said in words as the number alone ("Line 1" as "1     "), a date spelled out as ISO
+    ("Oct 01, 2026" as "2026-10-01  "), a code joined to its modifiers by hyphens apart ("E1390-RR-KX" as
+    "E1390 RR KX"), a slash between adjustments blanked."""
+    if numbered := _LINE_LEAD.match(text):
+        text = numbered["n"].ljust(numbered.end()) + text[numbered.end():]
+
+    def iso(spelled: re.Match[str]) -> str:
+        if day := date_of(spelled.group()):
+            return day.isoformat().ljust(len(spelled.group()))
+        return (_spelled_mended(spelled) or spelled.group()).ljust(len(spelled.group()))
+
+    text = _SPELLED_LOOSE.sub(iso, text)
     text = _JOINED_CODE.sub(lambda m: m.group().replace("-", " "), text)
     return _LONE_SLASH.sub(" ", _signed(text))
 
 
-def _month_mended(spelled: re.Match[str]) -> dt.date | None:
-    """A spelled date whose month's O OCR read as a lookalike ("Qct 26, 2026"): the one month it can be."""
-    mon = spelled["mon"].upper()
+def _spelled_mended(spelled: re.Match[str]) -> str | None:
+    """A spelled date a scan misread, as the reader takes it: ISO when its lookalikes give one date (the month's
+    O read "Q", a zero of the day read "@", a dotted zero read "9"), else its digits as MM/DD/YYYY for the
+    line's date to be read in doubt (a date's shape, no date); None when no month is named (no date at all)."""
+    month = _MONTHS.get(spelled["mon"].upper()) or _month_of_lookalike(spelled["mon"])
+    if not month:
+        return None
+    day, year = spelled["d"].translate(_ZERO_LOOKALIKES), spelled["y"].translate(_ZERO_LOOKALIKES)
+    numeric = f"{month:02d}/{int(day):02d}/{year}"
+    found = date_of(numeric) or dotted_zero.mended_date(numeric)
+    return found.isoformat() if found else numeric
+
+
+def _month_of_lookalike(mon: str) -> int:
+    """The one month a month's name with its O read as a lookalike ("Qct") can be; 0 when none or several."""
+    mon = mon.upper()
     candidates = {name for name in _MONTHS if len(name) == len(mon) and all(
         a == b or (b == "O" and a in "QD0@©") for a, b in zip(mon, name))}
-    if len(candidates) != 1 or mon in _MONTHS:
-        return None
-    try:
-        return dt.date(int(spelled["y"]), _MONTHS[candidates.pop()], int(spelled["d"]))
-    except ValueError:
-        return None
+    return _MONTHS[candidates.pop()] if len(candidates) == 1 and mon not in _MONTHS else 0
 
 
 def _signed(text: str) -> str:

@@ -68,9 +68,11 @@ _CONDITIONS = (("rest", re.compile(r"\bREST\b")), ("exercise", re.compile(r"\bEX
 _CIRCUMSTANCES = ((1, re.compile(r"CHRONIC STABLE|OUTPATIENT")), (2, re.compile(r"DISCHARGE|INPATIENT")),
                   (3, re.compile(r"OTHER CIRCUMSTANCE|^OTHER$")))
 # A signature line's label printed under the line ("Signature of ordering physician", "Physician signature").
-_INKED_SIGNATURE = re.compile(r"^(SIGNATURE OF (THE )?(ORDERING |TREATING |ATTENDING )?(PHYSICIAN|PRACTITIONER|"
-                              r"PRESCRIBER)|((ORDERING|TREATING|ATTENDING|REFERRING) )?(PHYSICIAN|PRACTITIONER|"
-                              r"PRESCRIBER)'?S? SIGNATURE)\b")
+# (A speck a fax leaves before the caption may be read as a quote glued to its first word: "‘Signature"; the
+# caption's small print its I as another glyph: "Stgnature". The words after it say which signature it is.)
+_INKED_SIGNATURE = re.compile(r"^[^A-Z0-9]*(S[A-Z1!|]GNATURE OF (THE )?(ORDERING |TREATING |ATTENDING )?(PHYSICIAN|"
+                              r"PRACTITIONER|PRESCRIBER)|((ORDERING|TREATING|ATTENDING|REFERRING) )?(PHYSICIAN|"
+                              r"PRACTITIONER|PRESCRIBER)'?S? S[A-Z1!|]GNATURE)\b")
 # The date's D of a typewriter face reads as an O ("SIGNATURE OATE"), "signed" as "signea": no other words
 # are spelled so.
 _SIGNED_DATE = re.compile(r"DATE SIGN\w*|SIGNED ON|SIGNATURE [DO0]ATE\b|DATE OF SIGNATURE")

@@ -254,3 +254,16 @@ def test_a_rows_label_read_with_two_letters_as_one_still_names_its_field() -> No
     assert got.supplier.name == "SUMMIT HOME MEDICAL SUPPLY"
     # Prose is no label however its letters fold: nothing is read from it.
     assert cmn_rows._misread_label_key("I CERTIFY THAT") is None
+
+
+@pytest.mark.parametrize("caption", ["SIGNATURE OF ORDERING PHYSICIAN DATE SIGNED",
+                                     "‘SIGNATURE OF ORDERING PHYSICIAN DATE SIGNED",  # a speck glued to its word
+                                     "STGNATURE OF ORDERING PHYSICIAN DATE SIGNED",  # the small print's I misread
+                                     "PHYSICIAN'S S1GNATURE"])
+def test_a_signature_caption_misread_in_small_print_still_says_where_the_hand_signed(caption: str) -> None:
+    assert cmn_rows._INKED_SIGNATURE.match(caption)
+
+
+def test_other_words_are_no_signature_caption() -> None:
+    assert not cmn_rows._INKED_SIGNATURE.match("STAGNATION OF ORDERING PHYSICIAN")
+    assert not cmn_rows._INKED_SIGNATURE.match("PHYSICIAN NAME")

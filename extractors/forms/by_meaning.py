@@ -116,6 +116,13 @@ def item_lines(form: Form) -> list[ItemLine]:
             if _QUANTITY.match(word.text.upper()) and position + 1 < len(line):
                 quantity, counted = values.integer_in(line[position + 1:position + 2], 1, 999), position
                 break
+        if counted < 0 and at > 0 and (column := _quantity_column(form, index)) is not None:
+            # A table's row: the quantity is the number standing under its column's header ("Qty").
+            under = [w for w in line[:at] if w.left < column[1] and w.left + w.width > column[0]]
+            if len(under) == 1 and re.fullmatch(r"[\dIl|]{1,3}", under[0].text):
+                quantity, counted = values.integer_in(under, 1, 999), line.index(under[0])
+                line = line[:counted] + line[counted + 1:]
+                at = line.index(codes[0].word)
         before = [w for w in line[:at] if _describes(w)]
         while before and re.fullmatch(r"\(?\d{1,2}[).]?", before[0].text.strip()):
             before = before[1:]  # the list's own numbering ("1)", "2.")
@@ -123,6 +130,16 @@ def item_lines(form: Form) -> list[ItemLine]:
         described = before or after
         out.append(ItemLine(codes[0], upper_words(described), quantity, index))
     return out
+
+
+def _quantity_column(form: Form, index: int) -> tuple[float, float] | None:
+    """Where a quantity column's header stands (left, right, a character's room either side), on one of the
+    three rows above an item's; None when none of them heads a column "Qty" or "Quantity"."""
+    for above in range(index - 1, max(index - 4, -1), -1):
+        for word in form.lines[above]:
+            if re.fullmatch(r"QTY|QUANTITY", word.text.upper().rstrip(":.")):  # ("#" heads a numbering)
+                return word.left - form.char_h, word.left + word.width + form.char_h
+    return None
 
 
 def _describes(word: Word) -> bool:
@@ -159,6 +176,25 @@ def practitioner_line(form: Form) -> int | None:
         if CREDENTIAL_AT_END.search(text) and values.name_in(line).ok:
             found = index
     return found
+
+
+def practitioner_in(words: list[Word]) -> values.Read[str]:
+    """`LAST, FIRST` from a practitioner printed either way: "VASQUEZ, ELENA, MD" or, first name first,
+    "Elena Vasquez, MD" (a credential after the name says it is a person's name in its natural order)."""
+    # The name ends at its credential: what follows on the row is another field's ("MD  NPI 1862551185").
+    ends = next((i for i, w in enumerate(words) if i and is_credential(w)), len(words) - 1)
+    words = words[:ends + 1]
+    kept = [w for w in words if not (is_credential(w) or w.text.upper().strip(",.") == "DR")]
+    if not kept:
+        return values.nothing()
+    credential = len(kept) < len(words)
+    text = " ".join(w.text.strip(",") for w in kept).upper()
+    if "," not in " ".join(w.text for w in kept).rstrip(",") and credential:
+        parts = text.split()
+        if 2 <= len(parts) <= 3 and all(re.fullmatch(r"[A-Z][A-Z'-]*\.?", p) for p in parts):
+            conf = min(w.conf for w in kept)
+            return values.Read(f"{parts[-1]}, {parts[0]}", conf, True, kept[0])
+    return values.name_in(kept)
 
 
 def name_before_credential(words: list[Word]) -> values.Read[str]:

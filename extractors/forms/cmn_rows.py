@@ -544,22 +544,6 @@ def months_in(words: list[Word]) -> values.Read[int]:
     return values.first_integer(words, 1, 99)
 
 
-def practitioner_in(words: list[Word]) -> values.Read[str]:
-    """`LAST, FIRST` from a practitioner printed either way: "VASQUEZ, ELENA, MD" or, first name first,
-    "Elena Vasquez, MD" (a credential after the name says it is a person's name in its natural order)."""
-    kept = [w for w in words if not (by_meaning.is_credential(w) or w.text.upper().strip(",.") == "DR")]
-    if not kept:
-        return values.nothing()
-    credential = len(kept) < len(words)
-    text = " ".join(w.text.strip(",") for w in kept).upper()
-    if "," not in " ".join(w.text for w in kept).rstrip(",") and credential:
-        parts = text.split()
-        if 2 <= len(parts) <= 3 and all(re.fullmatch(r"[A-Z][A-Z'-]*\.?", p) for p in parts):
-            conf = min(w.conf for w in kept)
-            return values.Read(f"{parts[-1]}, {parts[0]}", conf, True, kept[0])
-    return values.name_in(kept)
-
-
 def _supplier_in(words: list[Word]) -> values.Read[str]:
     """The supplier's name, before any parenthesis ("... SUPPLY (NSC 1234567890)"); a mark glued inside it
     ("MEDICAL. SUPPLY": a speck read as a point; not an abbreviation's, "ST.") puts it in doubt, however
@@ -841,7 +825,7 @@ def _field(r: Any, cmn: Cmn, test: OxygenTest, key: str, value: list[Word]) -> N
         if (nsc := _nsc_in(value)).value is not None or nsc.word is not None:  # else under a label of its own
             cmn.supplier.nsc = r.keep("supplier.nsc", nsc)
     elif key == "physician":
-        confirm("physician.name", practitioner_in, lambda v: setattr(cmn.physician, "name", v))
+        confirm("physician.name", by_meaning.practitioner_in, lambda v: setattr(cmn.physician, "name", v))
     elif key == "patient":
         confirm("patient.name", values.name_in, lambda v: setattr(cmn.patient, "name", v))
 

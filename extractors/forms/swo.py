@@ -79,8 +79,10 @@ def read(form: Form, rules: RuleSet = DEFAULT_RULES) -> Swo:
 _DATE_LABELS = ("Order Date:", "Date of Order:", "Date Ordered:")
 _NAME_LABELS = ("Beneficiary Name:", "Patient Name:", "Patient:", "Beneficiary:", "Re:")
 _MBI_LABELS = ("Medicare ID (MBI):", "MBI:", "Medicare ID:", "Medicare number")
+# An EHR says "provider" for the practitioner ("Authorizing provider: Funmi Oyelaran, MD  NPI ...").
 _PRACTITIONER_LABELS = ("Treating Practitioner:", "Ordering Practitioner:", "Ordering Physician:", "Practitioner:",
-                        "Physician:")
+                        "Physician:", "Authorizing Provider:", "Ordering Provider:", "Treating Provider:",
+                        "Referring Provider:")
 _SIGNATURE_LABELS = ("Practitioner Signature:", "Physician Signature:", "Signature:")
 
 
@@ -203,8 +205,8 @@ def _practitioner(r: _Reader, form: Form, swo: Swo, practitioner_hit: Hit | None
     """The practitioner's name after its label, else the name a credential follows where a letter signs
     off ("SMITH, JOHN, MD"); the NPI after its label, passing its check digit."""
     if practitioner_hit:
-        r.confirm_words("practitioner.name", form.words_after(practitioner_hit), values.name_in,
-                        lambda v: setattr(swo.practitioner, "name", v))
+        r.confirm_words("practitioner.name", _up_to_label(form.words_after(practitioner_hit)),
+                        by_meaning.practitioner_in, lambda v: setattr(swo.practitioner, "name", v))
     signing = by_meaning.practitioner_line(form) if practitioner_hit is None else None
     if signing is not None:
         r.confirm_words("practitioner.name", form.lines[signing], by_meaning.name_before_credential,
@@ -228,6 +230,15 @@ def _practitioner(r: _Reader, form: Form, swo: Swo, practitioner_hit: Hit | None
                       lambda v: setattr(swo.practitioner, "npi", v))
     else:
         r.review.append("practitioner.npi")
+
+
+def _up_to_label(words: list[Word]) -> list[Word]:
+    """A value's words up to the next label on its row ("Funmi Oyelaran, MD  NPI 1862551185": the name)."""
+    for index, word in enumerate(words):
+        if re.fullmatch(r"NP[I1l!|]?|PHONE|FAX|TEL", word.text.upper().rstrip(":#")) or (
+                index and word.text.endswith(":")):
+            return words[:index]
+    return words
 
 
 def _signature(r: _Reader, form: Form, swo: Swo, practitioner_hit: Hit | None) -> None:

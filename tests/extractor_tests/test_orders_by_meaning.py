@@ -116,3 +116,38 @@ def test_a_mixed_case_name_whose_small_letters_ran_together_is_never_sure() -> N
     assert not read.ok and not read.sure
     assert values.name_in([Word("Martin,", 96, 0, 0, 140, 30, (1, 1, 1)),
                            Word("Ingrid", 93, 160, 0, 120, 30, (1, 1, 1))]).sure
+
+
+def _ehr_order(seed: int) -> bytes:
+    """Another EHR's printout (not the sandbox's): the practitioner a "provider", first name first, the NPI after
+    the name on its row; the items a table whose quantity column comes first."""
+    rng = random.Random(seed)
+    p = scan.Page()
+    p.text(36, 36, "LAKEVIEW FAMILY MEDICINE", 13, bold=True)
+    p.text(36, 60, "DME ORDER", 11, bold=True)
+    p.text(36, 88, "Patient: Doe, Jane     DOB: 03/04/1948", 10)
+    p.text(36, 104, f"Medicare (MBI): {MBI}", 10)
+    p.text(36, 120, "Order date: 10/14/2026", 10)
+    p.text(36, 148, "Quantity", 9, bold=True)
+    p.text(110, 148, "Description", 9, bold=True)
+    p.text(360, 148, "HCPCS", 9, bold=True)
+    for y, (count, what, code) in ((166, ("2", "Portable oxygen system", "E0431")),
+                                   (182, ("1", "Oxygen concentrator", "E1390"))):
+        p.text(44, y, count, 10)
+        p.text(110, y, what, 10)
+        p.text(360, y, code, 10)
+    p.text(36, 214, f"Ordering provider: Mary Jones, DO   NPI {NPI}", 10)
+    p.text(36, 232, "Electronically signed by Mary Jones, DO on 10/14/2026", 10)
+    noise = scan.Noise(skew_deg=0.8, speckle=0.0003, blur=0.5, bilevel=True)
+    return pdf.image_pages([scan.degrade(p.image, rng, noise)], dpi=scan.DPI, title="FAX")
+
+
+def test_an_ehr_order_names_its_provider_first_name_first_and_counts_items_under_their_quantity_column(
+        tmp_path: Path) -> None:
+    path = tmp_path / "ehr.pdf"
+    path.write_bytes(_ehr_order(seed=11))
+    got = extract(path)
+    assert got.document_type == "swo"
+    assert [(i.hcpcs, i.quantity) for i in got.items] == [("E0431", 2), ("E1390", 1)]
+    assert got.practitioner.name == "JONES, MARY" and got.practitioner.npi == NPI
+    assert got.signature_present

@@ -66,7 +66,8 @@ _ANSWER_WORDS = (("D", re.compile(r"^(NOT APPLICABLE|DOES NOT APPLY|N/?A|D)\b"))
 _CONDITIONS = (("rest", re.compile(r"\bREST\b")), ("exercise", re.compile(r"\bEXERCIS|\bEXERTION")),
                ("sleep", re.compile(r"\bA?SLEEP")))
 _CIRCUMSTANCES = ((1, re.compile(r"CHRONIC STABLE|OUTPATIENT")), (2, re.compile(r"DISCHARGE|INPATIENT")),
-                  (3, re.compile(r"OTHER CIRCUMSTANCE|^OTHER$")))
+                  # "Other" alone, or after its box read as a short word of its own ("OU Other").
+                  (3, re.compile(r"OTHER CIRCUMSTANCE|^(?:\S{1,3} )?OTHER$")))
 # A signature line's label printed under the line ("Signature of ordering physician", "Physician signature").
 # (A speck a fax leaves before the caption may be read as a quote glued to its first word: "‘Signature"; the
 # caption's small print its I as another glyph: "Stgnature". The words after it say which signature it is.)

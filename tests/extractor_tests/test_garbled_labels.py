@@ -267,3 +267,16 @@ def test_a_signature_caption_misread_in_small_print_still_says_where_the_hand_si
 def test_other_words_are_no_signature_caption() -> None:
     assert not cmn_rows._INKED_SIGNATURE.match("STAGNATION OF ORDERING PHYSICIAN")
     assert not cmn_rows._INKED_SIGNATURE.match("PHYSICIAN NAME")
+
+
+@pytest.mark.parametrize(("text", "value"), [("Other", 3), ("OU Other", 3), ("Other circumstance", 3),
+                                             ("Within 2 days of discharge", 2), ("Chronic stable, outpatient", 1)])
+def test_a_test_circumstance_is_named_by_its_words_a_box_read_as_a_short_word_before_them(text: str, value: int
+                                                                                        ) -> None:
+    words = [Word(part, 90.0, 100 * i, 0, 80, 20, (0, 0, 0)) for i, part in enumerate(text.split())]
+    assert cmn_rows._circumstance_in(words).value == value
+
+
+def test_other_words_before_other_are_no_circumstance_of_their_own() -> None:
+    words = [Word(part, 90.0, 100 * i, 0, 80, 20, (0, 0, 0)) for i, part in enumerate("Discharge planning other".split())]
+    assert cmn_rows._circumstance_in(words).value != 3

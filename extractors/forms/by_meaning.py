@@ -121,6 +121,8 @@ def item_lines(form: Form) -> list[ItemLine]:
             under = [w for w in line[:at] if w.left < column[1] and w.left + w.width > column[0]]
             if len(under) == 1 and re.fullmatch(r"[\dIl|]{1,3}", under[0].text):
                 quantity, counted = values.integer_in(under, 1, 999), line.index(under[0])
+                if not column[2]:  # a header read one letter off ("ety"): the count, in doubt
+                    quantity = values.Read(quantity.value, quantity.conf, False, quantity.word)
                 line = line[:counted] + line[counted + 1:]
                 at = line.index(codes[0].word)
         before = [w for w in line[:at] if _describes(w)]
@@ -132,13 +134,21 @@ def item_lines(form: Form) -> list[ItemLine]:
     return out
 
 
-def _quantity_column(form: Form, index: int) -> tuple[float, float] | None:
-    """Where a quantity column's header stands (left, right, a character's room either side), on one of the
-    three rows above an item's; None when none of them heads a column "Qty" or "Quantity"."""
+def _quantity_column(form: Form, index: int) -> tuple[float, float, bool] | None:
+    """Where a quantity column's header stands (left, right, a character's room either side, and whether it
+    was read as printed), on one of the three rows above an item's; None when none of them heads a column
+    "Qty" or "Quantity". A small bold header may be read a letter off ("ety" for Qty): taken only as the first
+    word of a row of headers (no digits, a few words), and never as sure."""
     for above in range(index - 1, max(index - 4, -1), -1):
-        for word in form.lines[above]:
-            if re.fullmatch(r"QTY|QUANTITY", word.text.upper().rstrip(":.")):  # ("#" heads a numbering)
-                return word.left - form.char_h, word.left + word.width + form.char_h
+        row = form.lines[above]
+        for word in row:
+            text = word.text.upper().rstrip(":.")
+            if re.fullmatch(r"QTY|QUANTITY", text):  # ("#" heads a numbering, never a count)
+                return word.left - form.char_h, word.left + word.width + form.char_h, True
+        first = row[0].text.upper() if row else ""
+        headers = len(row) <= 6 and not any(c.isdigit() for w in row for c in w.text)
+        if headers and len(first) == 3 and sum(a != b for a, b in zip(first, "QTY")) == 1:
+            return row[0].left - form.char_h, row[0].left + row[0].width + form.char_h, False
     return None
 
 

@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from extractors import extract
+from extractors.forms import by_meaning
 from extractors.forms.layout import Form
 from extractors.validators import is_npi
 from extractors.words import Word
@@ -73,8 +74,6 @@ def _form(*lines: str) -> Form:
 
 
 def test_the_orders_date_by_meaning_is_the_one_date_no_label_calls_another() -> None:
-    from extractors.forms import by_meaning
-
     letter = _form("October 14, 2026", "Re: DOE, JANE DOB 03/04/1948", "Signed 10/15/2026")
     read, _ = by_meaning.the_one_date(letter)
     assert read.value == dt.date(2026, 10, 14)
@@ -83,8 +82,6 @@ def test_the_orders_date_by_meaning_is_the_one_date_no_label_calls_another() -> 
 
 
 def test_a_page_is_an_order_by_what_it_asks_for_not_by_its_title() -> None:
-    from extractors.forms import by_meaning
-
     assert by_meaning.is_order("Please dispense to my patient: walker, HCPCS E0143. Medicare number 1EG4TE5MK73")
     assert by_meaning.is_order("Rx: KO001 standard wheelchair\nPatient: DOE, JANE")  # a dotted zero read as O
     assert not by_meaning.is_order("FAX  RE: DOCUMENTATION AS REQUESTED  PAGES: 2")
@@ -151,3 +148,24 @@ def test_an_ehr_order_names_its_provider_first_name_first_and_counts_items_under
     assert [(i.hcpcs, i.quantity) for i in got.items] == [("E0431", 2), ("E1390", 1)]
     assert got.practitioner.name == "JONES, MARY" and got.practitioner.npi == NPI
     assert got.signature_present
+
+
+class _Lines:
+    """Just the rows of a page and its character height: what a column's header is found from."""
+
+    def __init__(self, rows: list[str]) -> None:
+        self.char_h = 20.0
+        self.lines = [[Word(text, 90.0, 100 * i, 40 * n, 60, 20, (0, 0, n)) for i, text in enumerate(row.split())]
+                      for n, row in enumerate(rows)]
+
+
+@pytest.mark.parametrize(("header", "sure"), [("Qty Item Code", True), ("Quantity Description HCPCS", True),
+                                              ("ety tem ede", False)])
+def test_a_quantity_column_is_told_by_its_header_a_letter_off_in_doubt(header: str, sure: bool) -> None:
+    column = by_meaning._quantity_column(_Lines([header, "1 Cpap device E0601"]), 1)  # type: ignore[arg-type]
+    assert column is not None and column[2] is sure
+
+
+@pytest.mark.parametrize("header", ["# Item Code", "Line Item Code", "Patient: Doe, Jane MRN: 13034876"])
+def test_a_numbering_column_or_another_row_is_no_quantity_column(header: str) -> None:
+    assert by_meaning._quantity_column(_Lines([header, "1 Cpap device E0601"]), 1) is None  # type: ignore[arg-type]

@@ -549,11 +549,14 @@ class Form:
     def _garbled_boxes(self, ruled: np.ndarray) -> list[tuple[int, tuple[int, int, int, int]]]:
         """Each line with a word read garbled, and its box: its words', and the unread ink right of them."""
         boxes: list[tuple[int, tuple[int, int, int, int]]] = []
+        unworded: np.ndarray | None = None
         for n, line in enumerate(self.lines):
             if not any(w.conf < _GARBLED_WORD for w in line):
                 continue
+            if unworded is None:
+                unworded = self._unworded_ink(ruled)  # once per page, and only for a page with a garbled line
             top, bottom = self.line_band(n)
-            right = max(self._unread_ink_right(line, top, bottom, ruled), max(w.left + w.width for w in line))
+            right = max(self._unread_ink_right(line, top, bottom, unworded), max(w.left + w.width for w in line))
             box = self._clip(min(w.left for w in line) - self.char_h / 3, top, right + self.char_h / 3, bottom)
             if box is not None:
                 boxes.append((n, box))
@@ -611,19 +614,23 @@ class Form:
         self.lines = sorted(kept + new, key=lambda ws: (min(w.top for w in ws), min(w.left for w in ws)))
         return [n for n, line in enumerate(self.lines) if any(line is row for row in new)]
 
-    def _unread_ink_right(self, line: list[Word], top: float, bottom: float, ruled: np.ndarray) -> float:
+    def _unworded_ink(self, ruled: np.ndarray) -> np.ndarray:
+        """The page's ink off its rules and outside every word's box: print the page read left without a word."""
+        ink = self.ink & ~ruled
+        for line in self.lines:
+            for w in line:
+                ink[max(w.top, 0):max(w.top + w.height, 0), max(w.left, 0):max(w.left + w.width, 0)] = False
+        return ink
+
+    def _unread_ink_right(self, line: list[Word], top: float, bottom: float, unworded: np.ndarray) -> float:
         """How far right of a line's last word its band holds a letter no word of the page covers (an answer
-        standing on a table's rule, which the page read dropped): read again with the line. 0 when none."""
+        standing on a table's rule, which the page read dropped; `unworded`: `_unworded_ink`): read again with
+        the line. 0 when none."""
         top_, bottom_ = max(int(top), 0), int(bottom)
         start = int(max(w.left + w.width for w in line) + self.char_h / 2)
-        ink = self.ink[top_:bottom_, start:] & ~ruled[top_:bottom_, start:]
+        ink = unworded[top_:bottom_, start:]
         if not ink.size:
             return 0.0
-        ink = ink.copy()
-        for other in self.lines:
-            for w in other:
-                ink[max(w.top - top_, 0):max(w.top + w.height - top_, 0),
-                    max(w.left - start, 0):max(w.left + w.width - start, 0)] = False
         count, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
         letters = [int(stats[k, 0] + stats[k, 2]) for k in range(1, count)
                    if stats[k, cv2.CC_STAT_HEIGHT] >= self.char_h / 2 and stats[k, cv2.CC_STAT_WIDTH] >= self.char_h / 5]

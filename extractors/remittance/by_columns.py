@@ -172,8 +172,8 @@ _CLAIM_LABELS = Labels({
                "CLAIM REFERENCE", "CLAIM REFERENCE #", "CLAIM REF", "CLAIM REF #", "CLAIM REF NO."),
     # Said by the amounts (`finish`), read only so that its word is no other column's.
     "status": ("CLAIM STATUS", "STATUS"),
-    "account": ("PATIENT ACCOUNT", "YOUR ACCOUNT", "YOUR ACCOUNT #", "YOUR ACCT", "PATIENT ACCT #", "PATIENT ACCT", "PT ACCT #", "PT ACCT", "ACCOUNT #",
-                "ACCOUNT NO.", "PATIENT CONTROL #", "PATIENT CONTROL NO.", "PATIENT CONTROL NO", "PATIENT CONTROL NUMBER",
+    "account": ("PATIENT ACCOUNT", "YOUR ACCOUNT", "YOUR ACCOUNT #", "YOUR ACCT", "PATIENT ACCT #", "PATIENT ACCT",
+                "PT ACCT #", "PT ACCT", "ACCOUNT #", "ACCOUNT NO.", "PATIENT CONTROL #", "PATIENT CONTROL NO.", "PATIENT CONTROL NO", "PATIENT CONTROL NUMBER",
                 "PT CONTROL NO.", "PT CONTROL NO", "PT CONTROL #", "ACCOUNT NUMBER", "ACCT #", "ACCT NO.", "ACCT"),
     # "Claim BR123...": the claim's number when nothing names it better and an identifier follows ("CLAIM 1 OF 4"
     # is a count, "Claim billed 96.00" a total).
@@ -203,7 +203,8 @@ _PROVIDER_ADJ = re.compile(r"^(?:PROVIDER[- ]LEVEL ADJUSTMENTS|PROVIDER ADJUSTME
                            r"(?:PAYMENT|VOUCHER|CHECK) ADJUSTMENTS|"
                            r"ADJUSTMENTS TO (?:THIS |THE )?(?:PAYMENT|CHECK|REMITTANCE|VOUCHER))\b", re.I)
 _CHECK_TOTAL = re.compile(r"^(?:CHECK TOTAL|TOTAL (?:PLAN )?PAID|PAYMENT TOTAL|TOTAL PAYMENT|REMITTANCE TOTAL|"
-                          r"VOUCHER TOTAL|WARRANT TOTAL|TOTAL (?:OF )?(?:THIS )?(?:REMITTANCE|CHECK|VOUCHER|WARRANT|PAYMENT))\b",
+                          r"VOUCHER TOTAL|WARRANT TOTAL|"
+                          r"TOTAL (?:OF )?(?:THIS )?(?:REMITTANCE|CHECK|VOUCHER|WARRANT|PAYMENT))\b",
                           re.I)
 _NONE = re.compile(r"^(?:NONE|NO PROVIDER ADJUSTMENTS\b.*)$", re.I)
 _DOTTED_SURE = 95.0
@@ -286,8 +287,8 @@ def detect(upper: str) -> bool:
     """A remittance: a row of column headers naming billed and paid amounts (no order or CMN prints one), and a
     remittance title or, where a print program titles it otherwise ("PAYMENT SUMMARY FOR ... MEDICAL SUPPLY"),
     the payment it reports (a check, an EFT, a remittance); a letter that prints no column headers names each
-    amount by its word instead ("Charged 145.00 Allowed 64.85 ... We paid 39.85"). Told before the forms: a supplier's name holds
-    words an order holds too ("SUPPLY")."""
+    amount by its word instead ("Charged 145.00 Allowed 64.85 ... We paid 39.85"). Told before the forms: a
+    supplier's name holds words an order holds too ("SUPPLY")."""
     told = TITLES.search(upper) or _PAYMENT_TOLD.search(upper)
     return bool(told) and any(_table_header(row) is not None or _amounts_row(row) is not None
                               for row in upper.splitlines())
@@ -328,34 +329,30 @@ _ONE_WORD = sorted({w for w in _ROLE_OF if " " not in w and len(w) >= 4})
 
 
 def roles_in(text: str) -> list[str]:
-    """What the column header words of a row name, left to right (words naming nothing are passed over).
-    A header word the OCR got one letter wrong ("Capay") still names its column: a column lost would shift
-    every amount after it."""
-    # A speck read as a quote or an apostrophe on a header word ("PLAN PAYS’") is no part of it.
-    upper = re.sub(r"\s+", " ", re.sub(r"[’‘'`\"]", "", text.upper()))
-    found = [(m.start(), _ROLE_OF[m.group(1)]) for m in _COLUMN_RE.finditer(upper)]
-    covered = [(m.start(), m.end()) for m in _COLUMN_RE.finditer(upper)]
-    for word in re.finditer(r"\S{4,}", upper):
-        if any(s <= word.start() < e for s, e in covered):
-            continue
-        close = difflib.get_close_matches(word.group(), _ONE_WORD, n=2, cutoff=0.8)
-        if len(close) == 1 or (close and _ROLE_OF[close[0]] == _ROLE_OF[close[-1]]):
-            found.append((word.start(), _ROLE_OF[close[0]]))
-    return [role for _, role in sorted(found)]
+    """What the column header words of a row name, left to right (words naming nothing are passed over)."""
+    return [role for _, _, role in sorted(_role_spans(re.sub(r"\s+", " ", text)))]
 
 
-def _amount_labels(text: str) -> list[tuple[int, int, str]]:
-    """The words on a row that name an amount, each with its span and role; one the OCR got a letter wrong
-    ("Charqed") too, as `roles_in` takes it."""
+def _role_spans(text: str) -> list[tuple[int, int, str]]:
+    """Each word or wording on a row that names a column, with where it stands and what it names. A word the OCR
+    got one letter wrong ("Capay", "Charqed") still names its column: a column lost would shift every amount
+    after it."""
+    # A speck read as a quote or an apostrophe on a header word ("PLAN PAYS’") is no part of it (blanked, so
+    # that every other character keeps its place).
     upper = re.sub(r"[’‘'`\"]", " ", text.upper())
     spans = [(m.start(), m.end(), _ROLE_OF[m.group(1)]) for m in _COLUMN_RE.finditer(upper)]
-    for word in re.finditer(r"[A-Z]{4,}", upper):
+    for word in re.finditer(r"\S{4,}", upper):
         if any(s <= word.start() < e for s, e, _ in spans):
             continue
         close = difflib.get_close_matches(word.group(), _ONE_WORD, n=2, cutoff=0.8)
         if len(close) == 1 or (close and _ROLE_OF[close[0]] == _ROLE_OF[close[-1]]):
             spans.append((word.start(), word.end(), _ROLE_OF[close[0]]))
-    return [span for span in spans if span[2] in _AMOUNT_ROLES]
+    return spans
+
+
+def _amount_labels(text: str) -> list[tuple[int, int, str]]:
+    """The words on a row that name an amount, each with its span and role (`_role_spans`)."""
+    return [span for span in _role_spans(text) if span[2] in _AMOUNT_ROLES]
 
 
 def _named_amounts(text: str) -> dict[str, Named] | None:

@@ -350,9 +350,9 @@ class _ClaimWalk:
             value = getattr(line, name)
             if value in (None, []):
                 continue
-            # (A letter names the amounts on the row below the line's and the patient's share again among the
-            # adjustments: the first row after the line's own that prints it.)
-            found = find(own, value) or find(scope, value) or _first(scope, value) or _row(own[0])
+            # Else the first row of its scope that prints it (a letter names the amounts on the row below the
+            # line's, and the patient's share again among the adjustments).
+            found = find(own, value) or _first(scope, value) or _row(own[0])
             self.out[f"{prefix}.{name}"] = found
         for index, adj in enumerate(line.adjustments):
             code = self._code(own, adj.group, adj.reason) or self._code(scope, adj.group, adj.reason)

@@ -847,7 +847,8 @@ class _Reading:
         claim = self.claim
         assert claim is not None
         self._amounts_not_named()
-        if (named := _named_amounts(_CLAIM_TOTAL.sub("", _signed(row.text)))) is not None:
+        rest = _CLAIM_TOTAL.sub("", _signed(row.text))
+        if (named := _named_amounts(rest)) is not None:
             for role, attr in (("billed", "billed"), ("allowed", "allowed"), ("paid", "paid"),
                                ("patient_share", "patient_responsibility")):
                 if role in named:
@@ -855,7 +856,7 @@ class _Reading:
             self.from_lines.clear()
             self.totals_read.add(len(self.remit.claims) - 1)
             return True
-        cells = _tokens(_CLAIM_TOTAL.sub("", _signed(row.text)))
+        cells = _tokens(rest)
         columns = self.table.amounts if self.table else []
         unlabelled = [c for c in cells if _AMOUNT.match(c.text)] if not any(
             not _AMOUNT.match(c.text) for c in cells) else []

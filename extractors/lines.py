@@ -23,27 +23,50 @@ class Line:
     text: str
     # (start, end, confidence) for each word of `text`
     spans: list[tuple[int, int, float]] = field(default_factory=list)
+    # Where a space of `text` stands for a wider gap on the page (two characters' width or more): a column's
+    # edge a value did not reach.
+    wide: frozenset[int] = frozenset()
 
     @classmethod
     def plain(cls, text: str) -> "Line":
-        compact = re.sub(r"\s+", " ", text).strip()
-        return cls(compact, [(0, len(compact), CERTAIN)] if compact else [])
+        stripped = text.strip()
+        compact, wide = "", set()
+        for match in re.finditer(r"(\S+)(\s*)", stripped):
+            compact += match[1]
+            if match[2]:
+                if len(match[2].expandtabs()) >= 2:
+                    wide.add(len(compact))
+                compact += " "
+        return cls(compact, [(0, len(compact), CERTAIN)] if compact else [], frozenset(wide))
 
     @classmethod
     def from_words(cls, words: Iterable[Word]) -> "Line":
-        text, spans = "", []
-        for word in words:
-            if _STRAY.match(word.text):
-                continue  # a speck read as punctuation
+        kept = [w for w in words if not _STRAY.match(w.text)]  # a speck read as punctuation is no word
+        # A character's width on this line, for the gaps between words to be told in characters.
+        widths = sorted(w.width / len(w.text) for w in kept if w.text)
+        char = widths[len(widths) // 2] if widths else 0
+        text, spans, wide = "", [], set()
+        for number, word in enumerate(kept):
             fixed = fix_word(word.text)
             conf = word.conf if fixed == word.text else min(word.conf, FIXED_CONF)
+            if number and word.left - (kept[number - 1].left + kept[number - 1].width) > _WIDE_GAP * char:
+                wide.add(len(text))
             # Two label words the OCR glued with a speck ("Amount.Billed", "Plan-Paid") are two words.
             for part in _split_label(fixed):
                 if text:
                     text += " "
                 spans.append((len(text), len(text) + len(part), max(conf, 0.0)))
                 text += part
-        return cls(text, spans)
+        return cls(text, spans, frozenset(wide))
+
+    def tail(self, start: int) -> "Line":
+        """The line from character `start` on, each word with its confidence and each wide gap."""
+        spans = [(max(s, start) - start, e - start, c) for s, e, c in self.spans if e > start]
+        return Line(self.text[start:], spans, frozenset(w - start for w in self.wide if w >= start))
+
+    def wide_after(self, end: int) -> bool:
+        """Whether the gap after the characters up to `end` is wider than a space (or the line ends there)."""
+        return end >= len(self.text) or end in self.wide
 
     def conf(self, start: int, end: int) -> float:
         """The lowest confidence of the words that characters start..end touch."""
@@ -54,6 +77,10 @@ class Line:
         confs = [self.conf(*match.span(g)) for g in groups if match.group(g) is not None]
         return min(confs) if confs else CERTAIN
 
+
+# A gap between two words more than this many characters wide is more than a space: two spaces or a column's
+# edge (a word's box is its ink, narrower than its characters' cells, so a single space measures over one).
+_WIDE_GAP = 1.6
 
 # Confusions Tesseract makes on these documents, fixed only where the shape of the word leaves one reading.
 DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "@": "0", "Q": "0", "D": "0", "l": "1", "I": "1", "i": "1",

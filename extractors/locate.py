@@ -140,9 +140,14 @@ def _rows_of_text(text: str, textpage: Any, number: int, width: float, height: f
 _JOINED_CODE = re.compile(r"[A-Z]\d{4}(?:-[A-Z0-9]{2})+")
 
 
+_CODE_AND_AMOUNT = re.compile(r"[A-Z]{2}[A-Z0-9]?\d{0,3}:(?=\$?-?\d)")
+
+
 def _parts(word: str) -> list[tuple[int, int]]:
     """Where the values of a printed word stand in it: a code joined to its modifiers ("E1390-RR-KX") is three
-    values; any other word is one."""
+    values, an adjustment's code joined to its amount ("CO45:120.68") two; any other word is one."""
+    if (code := _CODE_AND_AMOUNT.match(word)) is not None:
+        return [(0, code.end() - 1), (code.end(), len(word))]
     if not _JOINED_CODE.fullmatch(word):
         return [(0, len(word))]
     return [(m.start(), m.end()) for m in re.finditer(r"[^-]+", word)]
@@ -306,15 +311,21 @@ class _ClaimWalk:
     def row(self, row: Row) -> None:
         # The next claim opens here; or one a little further, when the next one's identifiers were not printed
         # as read (a garbled row): the claims between keep no boxes.
+        opened = False
         for following in range(self.claim + 1, min(self.claim + 1 + LOOK_AHEAD, len(self.claims))):
             if _opens(self.claims[following], row):
                 self._close()
                 self.claim, self.line, self.rows, self.line_rows = following, 0, [], []
+                opened = True
                 break
         if self.claim < 0:
             return
         claim = self.claims[self.claim]
-        if self.line < len(claim.lines) and self.rows and _prints_line(claim.lines[self.line], row):
+        # The row that opens a claim is its first line's too where an export prints the claim on every line:
+        # told by the line's code there (a claim's header may print its billed total and its dates).
+        first_line = opened and claim.lines and claim.lines[0].procedure is not None \
+            and find([row], claim.lines[0].procedure) is not None
+        if self.line < len(claim.lines) and (self.rows or first_line) and _prints_line(claim.lines[self.line], row):
             self.line_rows.append(len(self.rows))
             self.line += 1
         self.rows.append(row)
@@ -338,7 +349,9 @@ class _ClaimWalk:
             scope = rows[start:min(end, start + 3)]
             self._line(f"{prefix}.lines.{number}", line, [rows[start]], scope)
         after = rows[self.line_rows[-1] + 1:] if self.line_rows else []
-        totals = after[:4]
+        # No rows after the last line (an export prints no totals): a claim of one line totals what its line
+        # prints; the sums of several lines are printed nowhere.
+        totals = after[:4] or (rows if len(claim.lines) == 1 else [])
         for name in ("billed", "allowed", "paid", "patient_responsibility"):
             self._put(f"{prefix}.{name}", totals, getattr(claim, name), first=True)
         if self.claim == len(self.claims) - 1:

@@ -79,7 +79,7 @@ def pdf_pages(path: Path, *, render_dpi: int = 300) -> Iterator[Page]:
             try:
                 page = document[index]
                 textpage = page.get_textpage()
-                text = textpage.get_text_range()
+                text = _with_wide_gaps(textpage)
                 textpage.close()
             except pdfium.PdfiumError:
                 raise UnreadableDocument(f"{path.name}: page {index + 1} is damaged") from None
@@ -96,6 +96,27 @@ def pdf_pages(path: Path, *, render_dpi: int = 300) -> Iterator[Page]:
             yield result
     finally:
         document.close()
+
+
+# A gap this many spaces wide or more after a space is a column's edge, not a word's.
+_WIDE_GAP = 1.5
+
+
+def _with_wide_gaps(textpage: pdfium.PdfTextPage) -> str:
+    """The page's text, a gap wider than a space kept as two spaces: pdfium gives one space for any gap, and a
+    value that fills its column (and may have been cut there) is told by the single space after it."""
+    text = textpage.get_text_range()
+    if textpage.count_chars() != len(text):
+        return text  # characters and text not one to one: the text as pdfium gives it
+    out = []
+    for index, char in enumerate(text):
+        out.append(char)
+        if char == " " and index + 1 < len(text) and not text[index + 1].isspace():
+            left, _, right, _ = textpage.get_charbox(index, loose=True)
+            after = textpage.get_charbox(index + 1, loose=True)[0]
+            if right > left and after - left >= _WIDE_GAP * (right - left):
+                out.append(" ")
+    return "".join(out)
 
 
 def _page_image(page: pdfium.PdfPage, render_dpi: int) -> tuple[Image.Image, float]:

@@ -91,6 +91,10 @@ def settle(data: RemittanceClaim, index: int, review: list[str], claim: ClaimDet
         elif len(parts) == 3 and parts[2] == "patient_name" and _same_name(data.patient_name, claim.patient):
             out.settled.append(f"{path}: read {data.patient_name!r}; the billing system's claim {claim.claim_number} "
                                f"(matched by account, date of service and billed) is for {claim.patient!r}")
+        elif len(parts) == 3 and parts[2] == "patient_name" and _cut_name(data.patient_name, claim.patient):
+            out.settled.append(f"{path}: read {data.patient_name!r}, the start of {claim.patient!r}, the patient of "
+                               f"the billing system's claim {claim.claim_number} (matched by account, date of "
+                               f"service and billed): a name cut at its column's edge")
         elif len(parts) == 3 and parts[2] == "account_number" and data.account_number == claim.account:
             # Read in doubt, yet the billing system holds exactly one open claim with this account, this date of
             # service and this billed amount: a misread landing on another real account with both is not credible.
@@ -189,6 +193,15 @@ def _same_name(read: str | None, on_file: str) -> bool:
     if not read or len(read) != len(on_file):
         return False
     return sum(a != b for a, b in zip(read.upper(), on_file.upper())) <= 2
+
+
+def _cut_name(read: str | None, on_file: str) -> bool:
+    """The name read is the start of the billing system's, cut after its last name, the comma and a letter or
+    more of the first ("HERNANDEZ-LOPEZ, IN" for HERNANDEZ-LOPEZ, INGRID), as a column too narrow prints it."""
+    if not read or len(read) >= len(on_file):
+        return False
+    last, comma, first = read.upper().partition(", ")
+    return bool(comma and last and first.strip()) and on_file.upper().startswith(read.upper())
 
 
 def _by_date_and_billed(line: ServiceLine, dos: dt.date | None, free: list[Any]) -> Any:

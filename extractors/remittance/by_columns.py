@@ -50,11 +50,31 @@ _CELL_BAR = re.compile(r"\s(?:[\[\]]?[|¦][\[\]]?|[\[\]])\s")
 _ANY_LABEL = re.compile(r"(?<!\S)[A-Za-z][A-Za-z.#/]*(?: [A-Za-z01][A-Za-z.#/]*)? ?:(?=\s|$)")
 
 
+# The short forms print programs use for a label's words where the width is tight ("Chk Amt", "Pmt Date",
+# "Clm #"): every wording is known in each of its words' short forms too.
+_SHORT_FORMS = {"CHECK": ("CHK", "CK"), "AMOUNT": ("AMT",), "PAYMENT": ("PMT", "PYMT"), "NUMBER": ("NBR", "NUM"),
+                "DATE": ("DT",), "CLAIM": ("CLM",), "MEMBER": ("MBR",), "ACCOUNT": ("ACCT",), "PATIENT": ("PT",)}
+
+
+def _short_forms(wording: str) -> set[str]:
+    """A wording and every wording its words' short forms make ("CHECK AMOUNT": "CHK AMT", "CK AMOUNT", ...);
+    a word alone keeps its own form ("MBR" or "PT" alone says too little to be a label)."""
+    words = wording.split(" ")
+    if len(words) == 1:
+        return {wording}
+    out = {""}
+    for word in words:
+        out = {f"{before} {form}".lstrip() for before in out for form in (word, *_SHORT_FORMS.get(word, ()))}
+    return out
+
+
 class Labels:
-    """A vocabulary of labels: each field's wordings, compiled once, the longest tried first."""
+    """A vocabulary of labels: each field's wordings and their short forms, compiled once, the longest tried
+    first."""
 
     def __init__(self, wordings: dict[str, tuple[str, ...]]) -> None:
-        ordered = sorted(((w, key) for key, ws in wordings.items() for w in ws), key=lambda item: -len(item[0]))
+        expanded = {(short, key) for key, ws in wordings.items() for w in ws for short in _short_forms(w)}
+        ordered = sorted(expanded, key=lambda item: (-len(item[0]), item[0]))
         self.patterns = [(re.compile(rf"(?<![\w#]){re.escape(w)}(?![\w])\s*[:#]?"), key) for w, key in ordered]
         self.key_of = {w: key for w, key in ordered}
 
@@ -83,15 +103,23 @@ class Labels:
         return out
 
     def headers(self, text: str) -> dict[str, Labelled]:
-        """Each field's label on a row of column headers (labels, no values), by where it starts."""
-        upper, out = text.upper(), {}
+        """Each field's label on a row of column headers (labels, no values), by where it starts: the first
+        where a row names a field twice."""
+        out: dict[str, Labelled] = {}
+        for key, label in self.every_header(text):
+            out.setdefault(key, label)
+        return out
+
+    def every_header(self, text: str) -> list[tuple[str, Labelled]]:
+        """Every label on a row of column headers with the field it names, left to right, each word in one."""
+        upper = text.upper()
         taken: list[tuple[int, int, str | None, bool]] = []
         for pattern, key in self.patterns:
             for match in pattern.finditer(upper):
-                if key not in out and not _overlaps(taken, match.start(), match.end()):
+                if not _overlaps(taken, match.start(), match.end()):
                     taken.append((match.start(), match.end(), key, False))
-                    out[key] = Labelled(match.group(), match.start(), match.end(), False)
-        return out
+        return [(key, Labelled(upper[start:end], start, end)) for start, end, key, _ in sorted(taken)
+                if key is not None]
 
     def _likeness(self, label: str) -> tuple[str | None, bool]:
         """The field an unknown label most likely names, when one wording is close enough (always in doubt)."""
@@ -239,12 +267,17 @@ _DAY = r"(?:\d\d[/-]\d\d[/-]\d{2,4}|\d{4}-\d\d-\d\d)"
 _RANGE = re.compile(rf"^(?P<a>{_DAY})[-~](?P<b>{_DAY})$")
 # An adjustment: a group code, its reason, its amount ("CO-45 43.37", "PR2 16.00", "OA-23: 5.00;"); never
 # "CR 1 100.00", which is a modifier, the units and the billed amount.
-_GROUP = r"CO|PR|OA|PI|CR|C[GQD0@©6]{1,2}|[GQD0@©6]{1,2}A|co|pr|oa|c[GQD0@©6o]{1,2}"
-_ADJ = re.compile(rf"(?<![\w.])(?P<grp>{_GROUP})(?:[-/]|(?<=CO|PR|OA|PI|co|pr|oa) )?(?P<rc>[A-Z]?\d{{1,3}}|[A-Z]\d?)[:;]? \$?(?P<amt>{AMT})[;,]?"
+# A small print's C read as a currency sign, alone or beside a bracket or the C itself ("€045", "(€045", "C€045").
+_C_READS = ("€", "£", "(€", "(£", "C€", "C£")
+_GROUP = (r"CO|PR|OA|PI|CR|C[GQD0@©6]{1,2}|[GQD0@©6]{1,2}A|co|pr|oa|c[GQD0@©6o]{1,2}|"
+          r"(?:\(?[€£]|C[€£])[OGQD0@©6]{1,2}")
+# "CO-45 43.37", "CO45: 43.37", and an export's "CO45:43.37" (its colon the only space between them).
+_ADJ = re.compile(rf"(?<![\w.])(?P<grp>{_GROUP})(?:[-/]|(?<=CO|PR|OA|PI|co|pr|oa) )?(?P<rc>[A-Z]?\d{{1,3}}|[A-Z]\d?)(?:[:;] ?| )\$?(?P<amt>{AMT})[;,]?"
                   r"(?![\w.])")
 # A group code's O read as one or two lookalikes ("CG-45", "CG6-45"): the group the O gives, its code under review.
 _O_GLYPHS = "GQD0@©6"
-_GROUP_READ_AS = {**{f"C{a}{b}": "CO" for a in _O_GLYPHS for b in ("", *_O_GLYPHS)},
+_GROUP_READ_AS = {**{f"{c}{a}{b}": "CO" for c in ("C", *_C_READS) for a in (*_O_GLYPHS, "O")
+                     for b in ("", *_O_GLYPHS) if f"{c}{a}{b}" != "CO"},
                   **{f"{a}{b}A": "OA" for a in _O_GLYPHS for b in ("", *_O_GLYPHS)}}
 # An amount cell whose glyphs give no reading ("€.0@"): its column's value is for the line's arithmetic to find.
 _GARBLED_AMOUNT = re.compile(r"^[^\s.]{1,9}\.[^\s.]{2}$")
@@ -271,6 +304,12 @@ _ZERO_LOOKALIKES = str.maketrans({c: "0" for c in "OoQD@©"})
 # A code joined to its modifiers ("E1390-RR-KX"), the code as OCR may garble it ("£1390-RR", "E0Q431-RR"); never a
 # date ("2026-10-01": all digits before the first hyphen).
 _JOINED_CODE = re.compile(r"(?<!\S)(?=\S*[^\d\s-])[^\s-]{5,7}(?:-[A-Z0-9]{2})+(?!\S)")
+# A point read as a comma ("CO45:43,37,"): a comma before two digits and no third is no thousands' comma.
+_DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d\d(?!\d))")
+# A speck read as a comma before the point ("45,.38"): the amount, the comma's place kept at its end.
+_COMMA_BEFORE_POINT = re.compile(r"(\d),\.(\d\d)(?!\d)")
+# An adjustment's amount a speck after it gave a third decimal ("CO197:95.008"): the amount, the speck blanked.
+_SPECKED_ADJUSTMENT = re.compile(r"((?<![\w.])\S{2,3}\d{1,3}:\$?\d[\d,]*\.\d\d)\d(?!\S)")
 _LONE_SLASH = re.compile(r"(?<=\s)/(?=\s)")
 # An adjustment's group and reason with no amount, as an "EOB codes" column lists them ("CO45 PR3"); the amounts
 # follow on a detail row.
@@ -326,6 +365,7 @@ _COLUMN_RE = re.compile(r"(?<!\S)(" + "|".join(re.escape(w) for w in sorted(_ROL
 
 
 _ONE_WORD = sorted({w for w in _ROLE_OF if " " not in w and len(w) >= 4})
+_SHORT_WORDS = sorted({w for w in _ROLE_OF if re.fullmatch(r"[A-Z]{3}", w)})
 
 
 def roles_in(text: str) -> list[str]:
@@ -347,6 +387,16 @@ def _role_spans(text: str) -> list[tuple[int, int, str]]:
         close = difflib.get_close_matches(word.group(), _ONE_WORD, n=2, cutoff=0.8)
         if len(close) == 1 or (close and _ROLE_OF[close[0]] == _ROLE_OF[close[-1]]):
             spans.append((word.start(), word.end(), _ROLE_OF[close[0]]))
+    if len(spans) >= 3:
+        # Among a row's column headers, a short one a small print lost a letter of ("BED" for DED, "bos" for
+        # DOS) names the one column it is a letter from, when no other header names that column.
+        named = {role for _, _, role in spans}
+        for word in re.finditer(r"(?<!\S)[A-Z]{3}(?!\S)", upper):
+            if any(s <= word.start() < e for s, e, _ in spans):
+                continue
+            roles = {_ROLE_OF[w] for w in _SHORT_WORDS if sum(a != b for a, b in zip(w, word.group())) == 1}
+            if len(roles) == 1 and not roles & named:
+                spans.append((word.start(), word.end(), roles.pop()))
     return spans
 
 
@@ -449,6 +499,9 @@ class _Reading:
     # A service line read with no amounts and no columns to hold them: its amounts are named on the row below
     # ("Charged 145.00 Allowed 64.85 ..."); its path until they are read.
     amounts_due: str | None = None
+    # An export's table prints each service line's claim on its own row, in these columns before the line's
+    # (`_line_with_its_claim`): no claim header rows.
+    claims_on_lines: list[str] | None = None
 
     def row(self, row: Line) -> None:
         text = row.text
@@ -462,6 +515,7 @@ class _Reading:
                 return
         if (roles := _table_header(text)) is not None:
             self.table = _Table(roles)
+            self.claims_on_lines = _claim_columns_before_lines(text)
             if self.half_header is not None:
                 # Half a claim's header and then the table's headers: a claim whose other half was not read
                 # (in doubt), never rows of the claim before it.
@@ -479,6 +533,8 @@ class _Reading:
             return  # the claims' sum, which balancing checks
         if (columns := _claim_columns(text)) is not None:
             self.claim_columns = columns
+            return
+        if self.claims_on_lines and not self.in_plb and self._line_with_its_claim(row):
             return
         half, self.half_header = self.half_header, None
         if self._claim_start(row, half):
@@ -512,7 +568,11 @@ class _Reading:
                 self.trust.check("payee.name", row.conf(told.start("name"), told.end("name")))
             return False  # its NPI, if any, is read as a header field
         match = TITLES.search(row.text.upper())
-        name = (row.text[: match.start()] if match else row.text).strip(" -–")
+        # A title the vocabulary lacks: the name before its words, in doubt (the title's first word may have
+        # been the name's last) unless a column's gap stands between them.
+        unknown_title = match is None and (name := _before_title_words(row.text)) != row.text \
+            and not row.wide_after(len(name))
+        name = (row.text[: match.start()] if match else _before_title_words(row.text)).strip(" -–")
         if not name or _header_values(name):
             return False
         # A department after the payer's name ("BLUE RIVER HEALTH PLAN / CLAIMS ADMINISTRATION"): the name is
@@ -521,7 +581,8 @@ class _Reading:
         self.remit.payer.name = name
         # A word of a title left on the name ("... HEALTH PLAN ELECTRONIC" before "REMITTANCE ADVICE") is the
         # title's qualifier more likely than the payer's: the name is in doubt.
-        self.trust.check("payer.name", row.conf(0, len(name)), not _TITLE_WORDS & set(name.upper().split()))
+        self.trust.check("payer.name", row.conf(0, len(name)),
+                         not _TITLE_WORDS & set(name.upper().split()) and not unknown_title)
         return True
 
     def _payer_below_title(self, row: Line) -> bool:
@@ -541,7 +602,12 @@ class _Reading:
         values = _header_values(row.text)
         for key, found in values.items():
             conf = row.conf(found.start, found.end) if not found.doubt else 0.0
-            if key == "payee":
+            if key == "payee" and (number := _NPI_UNDER_NAME.search(found.value)):
+                # "Provider NPT 2545515969": the NPI's label misread, its number read as the provider's name.
+                if remit.payee.npi is None and is_npi(number.group()):
+                    remit.payee.npi = number.group()
+                    trust.review.append("payee.npi")
+            elif key == "payee":
                 remit.payee.name = found.value
                 trust.check("payee.name", conf)
             elif key == "npi":
@@ -615,17 +681,68 @@ class _Reading:
         self.half_header = (row, values)
         return True
 
+    def _line_with_its_claim(self, row: Line) -> bool:
+        """A service line printed after its claim's identifiers, in the columns the table's headers name before
+        the line's: the same claim as the row above when its identifiers say so, else a new claim."""
+        columns = self.claims_on_lines
+        assert columns is not None
+        tokens = _tokens(row.text)
+        dated = [i for i, t in enumerate(tokens) if i >= len(columns) and (date_of(t.text) or _RANGE.match(t.text))]
+        # A date a scan garbled ("10/O1/26") only where no date reads whole.
+        shaped = [i for i, t in enumerate(tokens) if i >= len(columns) and _DATE_SHAPE.match(t.text)]
+        at = (dated or shaped or [None])[0]
+        if at is None:
+            return False
+        columnar = _columnar_claim(row.text[: tokens[at].start].rstrip(), columns)
+        if columnar is None:
+            return False
+        values, doubt = columnar
+        if not self._same_claim(row, values):
+            self._new_claim([(row, values)])
+            index = len(self.remit.claims) - 1
+            if doubt:  # a column's word lost or one too many: which is which cannot be told
+                self.trust.review.extend(f"claims.{index}.{attr}" for _, attr in _CLAIM_ATTRS)
+            elif not row.wide_after(values["name"].end):
+                # The name runs to the next column with no more than a space: it filled its column and may
+                # have been cut there ("HERNANDEZ-LOPEZ, IN").
+                self.trust.review.append(f"claims.{index}.patient_name")
+        if not self._claim_row(row.tail(tokens[at].start)):
+            self.trust.review.append(f"claims.{len(self.remit.claims) - 1}")
+        return True
+
+    def _same_claim(self, row: Line, values: dict[str, Labelled]) -> bool:
+        """Whether a line's identifiers are the claim above's: its claim number read alike, or, where either row
+        lacks the number, every other identifier alike (one patient's claims differ by their numbers alone). An
+        identifier read otherwise on the claim's own line is in doubt."""
+        claim = self.claim
+        if claim is None:
+            return False
+        read = {attr: _claim_value(key, values[key]) for key, attr in _CLAIM_ATTRS if key in values}
+        differ = [attr for attr, value in read.items() if getattr(claim, attr) != value]
+        others = [attr for attr in read if attr != "payer_claim_number"]
+        if "payer_claim_number" in read and claim.payer_claim_number:
+            number = values["number"]
+            # A scan's misread of the number ("8BR3763..." for BR3763...) is a glyph or two off, another claim
+            # of the same patient a number apart.
+            misread = row.conf(number.start, number.end) < CERTAIN and _misread_of(
+                claim.payer_claim_number, read["payer_claim_number"])
+            same = "payer_claim_number" not in differ or (
+                misread and len(others) >= 2 and not set(others) & set(differ))
+        else:
+            same = len(others) >= 2 and not set(others) & set(differ)
+        if same:
+            self.trust.review.extend(f"claims.{len(self.remit.claims) - 1}.{attr}" for attr in differ)
+        return same
+
     def _new_claim(self, rows: list[tuple[Line, dict[str, Labelled]]]) -> None:
         self._amounts_not_named()
         claim = RemittanceClaim()
         index = len(self.remit.claims)
-        for key, attr in (("name", "patient_name"), ("member", "member_id"), ("number", "payer_claim_number"),
-                          ("account", "account_number")):
+        for key, attr in _CLAIM_ATTRS:
             row, found = next(((r, v[key]) for r, v in rows if key in v), (rows[0][0], None))
             if found is None:
                 continue
-            value = (found.value if key == "name" else re.sub(r"\s+", "", found.value) if key == "account"
-                     else found.value.split()[0])
+            value = _claim_value(key, found)
             setattr(claim, attr, value)
             conf = row.conf(found.start, found.end) if not found.doubt else 0.0
             if key == "name":
@@ -772,6 +889,13 @@ class _Reading:
         if last_amount is not None and last_amount + 1 < len(cells) and all(
                 _BARE_CODE.match(c.text) for c in cells[last_amount + 1:]):
             self.codes_listed[path] = [_bare_code(c.text) for c in cells[last_amount + 1:]]
+            del cells[last_amount + 1:]
+        # Remark codes after the amounts and adjustments, in a column of their own ("... CO151:62.40  MA130").
+        if last_amount is not None and last_amount + 1 < len(cells) and all(
+                _REMARK_CODE.match(c.text) for c in cells[last_amount + 1:]):
+            remarks = cells[last_amount + 1:]
+            line.remarks = [c.text for c in remarks]
+            trust.check(f"{path}.remarks", row.conf(remarks[0].start, remarks[-1].end))
             del cells[last_amount + 1:]
         expected = len(self.table.amounts) if self.table else 0
         cells, misread = _units_with_decimals(cells, self.table, expected)
@@ -938,6 +1062,14 @@ class _Reading:
             values = dict(zip(named, words))
             if len(words) != len(named):
                 self.trust.review.append(f"provider_adjustments.{len(remit.provider_adjustments)}")
+        elif not values and len(words) > 2:
+            # No labels, no column headers: the reason, the reference, and a word after them that is a member
+            # only when shaped as one; a word more, or one shaped as none, leaves the row to a person.
+            members = {_shape(c.member_id) for c in remit.claims if c.member_id}
+            if len(words) == 3 and (is_mbi(words[2]) or _shape(words[2]) in members):
+                values = {"member": words[2]}
+            else:
+                self.trust.review.append(f"provider_adjustments.{len(remit.provider_adjustments)}")
         reason = values.get("reason") or (words[0] if words else "")
         # Reason codes are printed in capitals; a scan's small capitals or a lower-case print read as "wo" is
         # the code "WO" (the check's arithmetic then confirms the amount), put in doubt all the same.
@@ -989,6 +1121,23 @@ class _Reading:
             elif claim.patient_responsibility == 0 and _patient_share(claim):
                 claim.patient_responsibility = _patient_share(claim)
             claim.status = status_for(claim.paid)  # type: ignore[assignment]
+
+
+# A number of five digits or more is no part of a provider's name: its id, under a label misread.
+_NPI_UNDER_NAME = re.compile(r"(?<!\S)\d{5,}(?!\S)")
+# Words that say what kind of paper a title names ("PAYMENT DETAIL EXPORT", "REMITTANCE REGISTER").
+_KIND_WORDS = _TITLE_WORDS | {"DETAIL", "DETAILS", "EXPORT", "REPORT", "REGISTER", "LISTING", "REMIT"}
+
+
+def _before_title_words(text: str) -> str:
+    """A first row's payer before a title the vocabulary lacks: the row less its last words, when two or more of
+    them are words that name a kind of paper and no other word follows them ("BLUE RIVER HEALTH PLAN PAYMENT
+    DETAIL EXPORT"); the row as it is otherwise."""
+    words = text.split(" ")
+    cut = len(words)
+    while cut > 1 and words[cut - 1].upper() in _KIND_WORDS:
+        cut -= 1
+    return " ".join(words[:cut]) if len(words) - cut >= 2 else text
 
 
 def _header_values(text: str) -> dict[str, Labelled]:
@@ -1048,6 +1197,49 @@ def _claim_values(text: str) -> dict[str, Labelled]:
 
 
 _CLAIM_COLUMN_FILLER = re.compile(r"[\s/#:.-]*")
+# Glyphs a scan reads one for the other; a 6, 8 or 9 for a dotted zero, never for each other.
+_LOOKALIKE_PAIRS = {frozenset(p) for p in ("0O", "0@", "0Q", "0D", "0©", "06", "08", "09", "1I", "1L", "1|", "8B",
+                                            "5S", "2Z", "OQ", "OD")}
+
+
+def _misread_of(one: str, other: str) -> bool:
+    """Whether two reads of one identifier differ only as a scan misreads: a glyph or two read as their lookalikes
+    ("BR7@67" for BR7067), or a speck read as one glyph more ("8BR3763", "BRG3763" for BR3763; a payer's numbers
+    keep their length). Two numbers a digit apart ("...0001", "...0002": one patient's claims numbered in turn)
+    are two numbers."""
+    one, other = one.upper(), other.upper()
+    if len(one) != len(other):
+        short, long_ = sorted((one, other), key=len)
+        return len(long_) == len(short) + 1 and any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+    pairs = [frozenset((a, b)) for a, b in zip(one, other) if a != b]
+    return 0 < len(pairs) <= 2 and all(p in _LOOKALIKE_PAIRS for p in pairs)
+
+
+_CLAIM_ATTRS = (("name", "patient_name"), ("member", "member_id"), ("number", "payer_claim_number"),
+                ("account", "account_number"))
+
+
+def _claim_value(key: str, found: Labelled) -> str:
+    """A claim identifier's value as kept: the name whole, an account with a scan's spaces taken out, any
+    other identifier its first word."""
+    return (found.value if key == "name" else re.sub(r"\s+", "", found.value) if key == "account"
+            else found.value.split()[0])
+
+
+def _claim_columns_before_lines(text: str) -> list[str] | None:
+    """The claim's identifiers a table's header row names before the service line's columns ("PATIENT  MEMBER
+    ID  CLAIM #  ACCT #  DOS  PROC ..."), in order, when it names the patient and an identifier there."""
+    first_column = min((start for start, _, _ in _role_spans(text)), default=len(text))
+    keys: list[str] = []
+    for key, label in _CLAIM_LABELS.every_header(text):
+        if label.end > first_column or key in ("status", "claim"):
+            continue
+        if key == "name" and "name" in keys and "member" not in keys:
+            # A table names its patient once: "MEMBER" after "PATIENT" heads the member's id (its "ID" misread).
+            key = "member"
+        if key not in keys:
+            keys.append(key)
+    return keys if "name" in keys and {"number", "account", "member"} & set(keys) else None
 
 
 def _claim_columns(text: str) -> list[str] | None:
@@ -1135,6 +1327,9 @@ def _plain(text: str) -> str:
 
     text = _SPELLED_LOOSE.sub(iso, text)
     text = _JOINED_CODE.sub(lambda m: m.group().replace("-", " "), text)
+    text = _DECIMAL_COMMA.sub(".", text)
+    text = _COMMA_BEFORE_POINT.sub(r"\1.\2 ", text)
+    text = _SPECKED_ADJUSTMENT.sub(r"\1 ", text)
     return _LONE_SLASH.sub(" ", _signed(text))
 
 
@@ -1263,7 +1458,9 @@ def _blank(text: str, cell: "_Token | None") -> str:
 def _method_of(label: str) -> str | None:
     """How the payment was made, where the number's label says it alone: a check, or an EFT (ACH); never a
     guess between the two ("Check/EFT #")."""
-    check, eft = "CHECK" in label or "WARRANT" in label, any(w in label for w in ("EFT", "ACH", "TRACE"))
+    words = set(re.findall(r"[A-Z]+", label))
+    check = bool(words & {"CHECK", "CHK", "CK", "WARRANT"})
+    eft = bool(words & {"EFT", "ACH", "TRACE"})
     return "CHK" if check and not eft else "ACH" if eft and not check else None
 
 

@@ -143,6 +143,25 @@ def _values(line: ServiceLine) -> dict[str, Decimal]:
             **{f"adjustments.{i}.amount": a.amount for i, a in enumerate(line.adjustments)}}
 
 
+def _allowed_unconfirmed(line: ServiceLine, path: str) -> list[str]:
+    """A scanned line's allowed amount that neither of its meanings confirms (billed less the contractual
+    adjustments; paid plus what the member owes) is in doubt ("6.00" read for a denial's 0.00: no total, no
+    other column holds it otherwise); where the fewest dotted zeros put back give one amount that one of them
+    confirms, it is taken (in doubt all the same)."""
+    def confirmed(allowed: Decimal) -> bool:
+        return allowed == line.billed - _co(line) or allowed - line.deductible - line.coinsurance == line.paid
+
+    if confirmed(line.allowed):
+        return []
+    for _, readings in dotted_zero.mendings(f"{line.allowed:.2f}", MOST_MENDED, doubled=True):
+        found = {Decimal(r) for r in readings if _AMOUNT.fullmatch(r) and confirmed(Decimal(r))}
+        if found:
+            if len(found) == 1:
+                line.allowed = found.pop()
+            break
+    return [f"{path}.allowed"]
+
+
 def _co(line: ServiceLine) -> Decimal:
     return sum((a.amount for a in line.adjustments if a.group == "CO"), ZERO)
 
@@ -155,6 +174,10 @@ def repair(remit: Remittance, *, paid_is_allowed_less_share: bool = False) -> li
     """
     review: list[str] = []
     for c_index, claim in enumerate(remit.claims):
+        # A claim total that was its lines' sum before a line was mended is their sum after (a layout that
+        # prints no totals has no other).
+        summed = {f: sum((getattr(line, f) for line in claim.lines), ZERO) == getattr(claim, f)
+                  for f in ("billed", "allowed", "paid")}
         for l_index, line in enumerate(claim.lines):
             review.extend(_mend_dotted_zeros(line, f"claims.{c_index}.lines.{l_index}", paid_is_allowed_less_share))
             if paid_is_allowed_less_share:
@@ -175,12 +198,13 @@ def repair(remit: Remittance, *, paid_is_allowed_less_share: bool = False) -> li
             if paid_is_allowed_less_share and line.allowed - line.deductible - line.coinsurance != line.paid:
                 line.allowed = line.paid + line.deductible + line.coinsurance
                 review.append(f"{path}.allowed")
+            review.extend(_allowed_unconfirmed(line, path))
         # A claim total that disagrees with lines which each balance is the misread.
         if claim.lines and all(line.billed - _adj(line) == line.paid for line in claim.lines):
             for field in ("billed", "allowed", "paid"):
                 total = sum((getattr(line, field) for line in claim.lines), ZERO)
                 if getattr(claim, field) != total and (field != "allowed" or len(claim.lines) > 1
-                                                       or paid_is_allowed_less_share):
+                                                       or paid_is_allowed_less_share or summed[field]):
                     setattr(claim, field, total)
                     review.append(f"claims.{c_index}.{field}")
                     if field == "allowed" and not paid_is_allowed_less_share:

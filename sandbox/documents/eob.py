@@ -1,4 +1,4 @@
-"""Blue River Health Plan's provider EOB, printed six ways (`family_of`, stable per check):
+"""Blue River Health Plan's provider EOB, printed ten ways (`family_of`, stable per check):
 
 - "br-block": the plan's own print program: a claim per block, the header's fields as "Label: value", the
   copay and coinsurance in one "Copay/Coins" column, adjustments as "CO-45 43.37; PR-3 25.00";
@@ -43,8 +43,16 @@
 - "br-export": the payment detail a practice-management vendor's export prints for the plan's checks: one row
   per service line with the patient, member, claim and account repeated on every row (no claim header rows, no
   claim totals), the code and its modifiers joined by hyphens, adjustments as "CO45:34.26, PR3:25.00", the
-  header's labels abbreviated ("Chk #", "Chk Date", "Chk Amt"), in a smaller print to fit its width. Drawn before
-  anything was changed for it and kept out of all tuning since (HELD_OUT, reported apart by bench/extract.py).
+  header's labels abbreviated ("Chk #", "Chk Date", "Chk Amt"), in a smaller print to fit its width. Held out
+  until its first contact was measured (read as a remittance with no claim: 1% of its fields), then read by
+  meaning (2026-12-06, second session: a claim's identifiers in the columns before its line's, its name cut at
+  its column's edge put in doubt, the label's short forms);
+- "br-loops": a clearinghouse's print of the 835 itself, segment by segment: each row led by its segment's
+  name (BPR, TRN, CLP, NM1, SVC, CAS, AMT, LQ), the values after short qualifiers ("CHG", "PMT", "B6" for the
+  allowed amount), dates as CCYYMMDD, the code and its modifiers joined by colons after "HC:", the deductible
+  and coinsurance told only by the PR adjustments, the report's own print date above the payment's. Drawn
+  before anything was changed for it and kept out of all tuning since (HELD_OUT, reported apart by
+  bench/extract.py).
 
 About a third of them come out of the payer's mailroom scanner: image-only
 PDFs with no text layer, which the extractors must read by OCR.
@@ -80,8 +88,8 @@ def is_scanned(check_number: str) -> bool:
 
 
 FAMILIES = ("br-block", "br-grid", "br-detail", "br-era", "br-summary", "br-voucher", "br-state", "br-tpa",
-            "br-export")
-HELD_OUT = "br-export"
+            "br-export", "br-loops")
+HELD_OUT = "br-loops"
 # A family printed smaller than the rest to fit its width (points: the text PDF's, the scan's).
 _SMALL_PRINT = {"br-export": (5.8, 6.2)}
 
@@ -123,7 +131,7 @@ def _adjustments_text(adjustments: list[dict[str, Any]], separator: str) -> str:
 def lines_for(store: Store, remit: Any) -> list[str]:
     drawers = {"br-block": _block_lines, "br-grid": _grid_lines, "br-detail": _detail_lines, "br-era": _era_lines,
                "br-summary": _summary_lines, "br-voucher": _voucher_lines, "br-state": _state_lines,
-               "br-tpa": _tpa_lines, "br-export": _export_lines}
+               "br-tpa": _tpa_lines, "br-export": _export_lines, "br-loops": _loops_lines}
     return drawers[family_of(remit["check_number"])](store, remit)
 
 
@@ -458,6 +466,9 @@ def _tpa_lines(store: Store, remit: Any) -> list[str]:
     return out
 
 
+EXPORT_NAME_WIDTH = 19  # the export's patient column: a longer name is cut there
+
+
 def _export_lines(store: Store, remit: Any) -> list[str]:
     payer, date, printed = _check_facts(store, remit)
     out = [f"{payer['name']:<100}PAYMENT DETAIL EXPORT",
@@ -472,7 +483,7 @@ def _export_lines(store: Store, remit: Any) -> list[str]:
             code = "-".join([line["hcpcs"], *line["modifiers"].split()])
             adj = ", ".join(f"{a['group']}{a['reason']}:{dec(a['amount']):.2f}" for a in adjustments)
             remarks = " ".join(json.loads(line["remarks"]))
-            out.append(f"{rc['patient_name'][:19]:<20}{rc['member_id'] or '':<14}{rc['icn'] or '':<15}"
+            out.append(f"{rc['patient_name'][:EXPORT_NAME_WIDTH]:<20}{rc['member_id'] or '':<14}{rc['icn'] or '':<15}"
                        f"{rc['account_number']:<10}{frm:%m/%d/%y} {code:<13}{line['units']:>3}"
                        f"{dec(line['billed']):>10,.2f}{dec(line['allowed']):>10,.2f}{dec(line['deductible']):>7.2f}"
                        f"{dec(line['coinsurance']):>7.2f}{dec(line['paid']):>10,.2f}  {adj}{'  ' + remarks if remarks else ''}")
@@ -484,6 +495,34 @@ def _export_lines(store: Store, remit: Any) -> list[str]:
             out.append(f"{p['reason']:<4}{p['reference']:<22}{p['member_id'] or '':<16}{dec(p['amount']):>10,.2f}")
     out.append("")
     out.append(f"TOTAL PAID {printed:,.2f}")
+    return out
+
+
+def _loops_lines(store: Store, remit: Any) -> list[str]:
+    payer, date, printed = _check_facts(store, remit)
+    out = [f"ERA 835 DETAIL REPORT{'':<60}PRINTED {dt.date.fromisoformat(remit['remit_date']) + dt.timedelta(days=3):%m/%d/%Y}",
+           f"PAYER: {payer['name']:<40}PAYER ID: BRHP1",
+           f"PAYEE: {catalog.SUPPLIER['name']:<40}NPI: {supplier_npi_of(store)}",
+           f"BPR  METHOD CHK   PAYMENT {printed:.2f}   ISSUED {date:%Y%m%d}",
+           f"TRN  CHECK/EFT {remit['check_number']}",
+           "-" * 100]
+    for rc in _claims(store, remit):
+        status = "1" if dec(rc["paid"]) > 0 else "4"
+        out.append(f"CLP  ACCT {rc['account_number']}  STAT {status}  CHG {dec(rc['billed']):.2f}  "
+                   f"PMT {dec(rc['paid']):.2f}  PTRESP {dec(rc['patient_responsibility']):.2f}  ICN {rc['icn'] or ''}")
+        out.append(f"     NM1 QC {rc['patient_name']}  MI {rc['member_id'] or ''}")
+        for line, adjustments in _lines(store, rc):
+            code = ":".join(["HC", line["hcpcs"], *line["modifiers"].split()])
+            out.append(f"     SVC {code}  CHG {dec(line['billed']):.2f}  PMT {dec(line['paid']):.2f}  "
+                       f"UNITS {line['units']}  DOS {dt.date.fromisoformat(line['dos_from']):%Y%m%d}")
+            parts = [f"CAS {a['group']} {a['reason']} {dec(a['amount']):.2f}" for a in adjustments]
+            parts.append(f"AMT B6 {dec(line['allowed']):.2f}")
+            parts += [f"LQ HE {code}" for code in json.loads(line["remarks"])]
+            out.append("         " + " | ".join(parts))
+    for p in _plbs(store, remit):
+        out.append(f"PLB  {p['reason']}  REF {p['reference']}  {p['member_id'] or ''}  AMT {dec(p['amount']):.2f}")
+    out.append("-" * 100)
+    out.append(f"TOTAL PAYMENT {printed:,.2f}")
     return out
 
 

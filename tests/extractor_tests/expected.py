@@ -13,7 +13,8 @@ from sandbox.world.store import Store, dec
 def remittance(store: Store, remit_id: int) -> dict[str, Any]:
     remit = store.one("SELECT * FROM remittances WHERE id = ?", remit_id)
     payer = store.one("SELECT * FROM payers WHERE key = ?", remit["payer_key"])
-    claims = []
+    family = eob.family_of(remit["check_number"]) if remit["payer_key"] == "bluriver" else None
+    claims, cut = [], []
     for rc in store.all("SELECT * FROM remit_claims WHERE remit_id = ? ORDER BY seq", remit_id):
         lines = []
         for line in store.all("SELECT * FROM remit_lines WHERE remit_claim_id = ? ORDER BY line_no", rc["id"]):
@@ -27,14 +28,19 @@ def remittance(store: Store, remit_id: int) -> dict[str, Any]:
                                 for a in json.loads(line["adjustments"])],
                 "remarks": json.loads(line["remarks"])})
         paid = dec(rc["paid"])
-        claims.append({"patient_name": rc["patient_name"], "member_id": rc["member_id"],
+        name = rc["patient_name"]
+        if family == "br-export" and len(name) >= eob.EXPORT_NAME_WIDTH:
+            # The export's column cuts a longer name: what the page says is the name's start, and a name that
+            # fills its column may have been cut, which the reader says.
+            name = name[:eob.EXPORT_NAME_WIDTH]
+            cut.append(f"claims.{len(claims)}.patient_name")
+        claims.append({"patient_name": name, "member_id": rc["member_id"],
                        "account_number": rc["account_number"], "payer_claim_number": rc["icn"],
                        "status": "paid" if paid > 0 else ("denied" if paid == 0 else "reversed"),
                        "billed": rc["billed"], "allowed": rc["allowed"], "paid": rc["paid"],
                        "patient_responsibility": rc["patient_responsibility"], "lines": lines})
     balanced = dec(remit["misprint"]) == 0
     # The plan's electronic remittance is printed for payments it sends by ACH.
-    family = eob.family_of(remit["check_number"]) if remit["payer_key"] == "bluriver" else None
     by_ach = family == "br-era"
     # The claims administrator's voucher does not say how the money came: nothing on the page to read.
     method = None if family == "br-voucher" else "ACH" if by_ach else "CHK"
@@ -51,7 +57,7 @@ def remittance(store: Store, remit_id: int) -> dict[str, Any]:
         "balanced": balanced,
         "problems": [] if balanced else ["UNBALANCED_PAYMENT"],
         # A reader cannot know what the page does not say, and says so.
-        "review": ([] if balanced else ["payment.amount"]) + (["payment.method"] if method is None else []),
+        "review": cut + ([] if balanced else ["payment.amount"]) + (["payment.method"] if method is None else []),
     }
 
 

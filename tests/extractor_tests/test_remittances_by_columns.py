@@ -182,9 +182,13 @@ def test_a_name_run_into_a_label_ocr_damaged_stops_there_and_is_in_doubt() -> No
 
 def test_a_title_word_left_on_the_payers_name_puts_it_in_doubt() -> None:
     titled = list(OTHER_PAYER)
-    titled[0] = "GRANITE STATE MUTUAL PROVIDER PAYMENT STATEMENT"  # a title the vocabulary does not know
+    titled[0] = "GRANITE STATE MUTUAL ELECTRONIC PAYMENT BULLETIN"  # a title the vocabulary does not know
     remit, _, review = by_columns.parse(Line.plain(text) for text in titled)
     assert remit.payer.name == titled[0] and "payer.name" in review
+    # Its last words all words that name a kind of paper: the name before them, in doubt all the same.
+    titled[0] = "GRANITE STATE MUTUAL PROVIDER PAYMENT STATEMENT"
+    remit, _, review = by_columns.parse(Line.plain(text) for text in titled)
+    assert remit.payer.name == "GRANITE STATE MUTUAL" and "payer.name" in review
     remit, _, review = by_columns.parse(Line.plain(text) for text in OTHER_PAYER)
     assert remit.payer.name == "GRANITE STATE MUTUAL" and "payer.name" not in review
 
@@ -337,18 +341,37 @@ def test_a_date_of_service_after_the_payment_date_is_a_misread_in_doubt() -> Non
     assert "claims.1.lines.0.service_date" in remit.review
 
 
-def test_a_claims_allowed_total_off_its_lines_puts_the_lines_not_confirmed_by_their_adjustments_in_doubt() -> None:
-    # A denied line's allowed 0.00 read as 9.00: no balancing rule holds a line's allowed amount, so the total
-    # is not simply taken to be the misread.
-    claim = RemittanceClaim(billed=Decimal("250.00"), allowed=Decimal("98.00"), paid=Decimal("78.40"), lines=[
+def _denied_beside_paid(denied_allowed: str) -> RemittanceClaim:
+    return RemittanceClaim(billed=Decimal("250.00"), allowed=Decimal("98.00"), paid=Decimal("98.00"), lines=[
         ServiceLine(billed=Decimal("150.00"), allowed=Decimal("98.00"), paid=Decimal("98.00"),
                     adjustments=[Adjustment(group="CO", reason="45", amount=Decimal("52.00"))]),
-        ServiceLine(billed=Decimal("100.00"), allowed=Decimal("9.00"), paid=Decimal("0.00"),
+        ServiceLine(billed=Decimal("100.00"), allowed=Decimal(denied_allowed), paid=Decimal("0.00"),
                     adjustments=[Adjustment(group="CO", reason="151", amount=Decimal("100.00"))])])
-    claim.paid = Decimal("98.00")
+
+
+def test_a_claims_allowed_total_off_its_lines_puts_the_lines_not_confirmed_by_their_adjustments_in_doubt() -> None:
+    # A denied line's allowed 0.00 misread past any dotted zero ("7.00"): no balancing rule holds a line's
+    # allowed amount, so the total is not simply taken to be the misread.
+    claim = _denied_beside_paid("7.00")
     review = repair.repair(Remittance(claims=[claim]))
     assert "claims.0.allowed" in review and "claims.0.lines.1.allowed" in review
     assert "claims.0.lines.0.allowed" not in review  # 150.00 less its CO-45 52.00: confirmed
+
+
+def test_a_scanned_lines_allowed_no_meaning_confirms_is_in_doubt_and_a_dotted_zero_put_back_where_one_does() -> None:
+    # Read "9.00": the zero put back gives 0.00, its billed less its contractual adjustment; the printed total
+    # is then the lines' sum again.
+    claim = _denied_beside_paid("9.00")
+    review = repair.repair(Remittance(claims=[claim]))
+    assert claim.lines[1].allowed == Decimal("0.00") and "claims.0.lines.1.allowed" in review
+    assert claim.allowed == Decimal("98.00") and "claims.0.allowed" not in review
+    # Paid plus what the member owes confirms an allowed amount as well (a non-contractual reduction beside it).
+    line = ServiceLine(billed=Decimal("200.00"), allowed=Decimal("120.00"), coinsurance=Decimal("20.00"),
+                       paid=Decimal("100.00"), adjustments=[Adjustment(group="OA", reason="23", amount=Decimal("80.00")),
+                                                            Adjustment(group="PR", reason="2", amount=Decimal("20.00"))])
+    claim = RemittanceClaim(billed=line.billed, allowed=line.allowed, paid=line.paid,
+                            patient_responsibility=Decimal("20.00"), lines=[line])
+    assert repair.repair(Remittance(claims=[claim])) == []
 
 
 def test_modifiers_joined_to_a_code_too_garbled_to_part_are_in_doubt() -> None:
@@ -577,3 +600,124 @@ def test_amounts_are_named_by_the_word_beside_them_before_or_after_and_never_gue
     assert named("39.85 paid, 145.00 charged") == {"paid": "39.85", "billed": "145.00"}
     assert named("Charged 145.00 64.85 We paid 39.85") is None  # an amount with no word of its own
     assert named("Charged 145.00 Allowed We paid 39.85") is None  # a word with no amount
+
+
+# A practice-management export of another payer's checks: every row prints its claim's identifiers before the
+# service line, short label forms, "GRP+RC:amount" adjustments, remark codes in a column of their own, a
+# provider adjustment with no labels, no claim totals. Two spaces stand for a column's gap.
+EXPORT = [
+    "GRANITE STATE MUTUAL  REMITTANCE DETAIL REPORT",
+    "Pay to ACME DURABLE MEDICAL LLC  NPI 1234567893",
+    "Chk # 77001  Pmt Dt 03/03/26  Pmt Amt 120.00",
+    "PT NAME  SUBSCRIBER ID  CLM #  ACCT NO.  SVC DATE  CPT/HCPCS  MODS  UNITS  CHARGES  ALLOWED  DEDUCT  COINS"
+    "  PAID  CARC  RARC",
+    "DOE, JANE  GS0042  GS26-0001  100001-1  02/10/26  E0601  NU  1  150.00  100.00  0.00  20.00  80.00"
+    "  CO45:50.00, PR2:20.00  N130",
+    "DOE, JANE  GS0042  GS26-0001  100001-1  02/10/26  A7030  NU  1  60.00  0.00  0.00  0.00  0.00  CO151:60.00",
+    "DOE, JANE  GS0042  GS26-0002  100001-1  02/17/26  A7034  NU  1  90.00  60.00  0.00  12.00  48.00"
+    "  CO45:30.00, PR2:12.00",
+    "PROVIDER ADJUSTMENTS",
+    "WO  REF8812  GS0042  8.00",
+    "TOTAL PAID 120.00",
+]
+
+
+def test_an_export_printing_each_lines_claim_on_its_row_is_read_claim_by_claim() -> None:
+    assert by_columns.detect("\n".join(EXPORT).upper())
+    remit = _read(EXPORT)
+    assert (remit.payer.name, remit.payee.name, remit.payee.npi) == (
+        "GRANITE STATE MUTUAL", "ACME DURABLE MEDICAL LLC", "1234567893")
+    assert (remit.payment.number, remit.payment.date, remit.payment.amount) == ("77001", dt.date(2026, 3, 3),
+                                                                               Decimal("120.00"))
+    # One patient's two claims part by their numbers; a claim's second line stays in it.
+    assert [(c.payer_claim_number, c.patient_name, c.member_id, c.account_number, len(c.lines)) for c in remit.claims] \
+        == [("GS26-0001", "DOE, JANE", "GS0042", "100001-1", 2), ("GS26-0002", "DOE, JANE", "GS0042", "100001-1", 1)]
+    first = remit.claims[0].lines[0]
+    assert [f"{a.group}-{a.reason} {a.amount}" for a in first.adjustments] == ["CO-45 50.00", "PR-2 20.00"]
+    assert first.remarks == ["N130"] and (first.units, first.modifiers) == (1, ["NU"])
+    # No totals printed: each claim totals its lines.
+    assert (remit.claims[0].billed, remit.claims[0].paid, remit.claims[0].status) == (
+        Decimal("210.00"), Decimal("80.00"), "paid")
+    # The provider adjustment's third word is shaped as the claims' members: the member.
+    plb = remit.provider_adjustments[0]
+    assert (plb.reason, plb.reference, plb.member_id, plb.amount) == ("WO", "REF8812", "GS0042", Decimal("8.00"))
+    balance.check(remit, {})
+    assert remit.balanced and remit.review == []
+
+
+def test_an_exports_name_that_fills_its_column_and_a_row_whose_words_miss_a_column_are_in_doubt() -> None:
+    rows = list(EXPORT)
+    # One space only between the name and the member's id: the name reached the column's edge, and may be cut.
+    rows[4] = rows[4].replace("DOE, JANE  GS0042", "DOE, JA GS0042", 1)
+    rows[6] = rows[6].replace("GS0042  ", "", 1)  # the member's id lost: which word is which cannot be told
+    review = _read(rows).review
+    assert "claims.0.patient_name" in review
+    assert {f"claims.1.{a}" for a in ("patient_name", "member_id", "payer_claim_number", "account_number")} \
+        <= set(review)
+    # A provider adjustment's word shaped as no member leaves the row to a person.
+    rows = [*EXPORT[:8], "WO  REF8812  SEE LETTER  8.00", *EXPORT[9:]]
+    assert "provider_adjustments.0" in _read(rows).review
+
+
+def test_a_small_prints_c_read_as_a_currency_sign_and_a_point_read_as_a_comma_are_adjustments_in_doubt() -> None:
+    plain = by_columns._plain("02/10/26 E0601 NU 1 150.00 100.00 0.00 20.00 80.00 (€045:50,00, C€0151:6.00 PR2:20.00")
+    found = [(m["grp"], m["rc"], m["amt"]) for m in by_columns._line_adjustments(plain)]
+    assert found == [("(€0", "45", "50.00"), ("C€0", "151", "6.00"), ("PR", "2", "20.00")]
+    assert {by_columns._GROUP_READ_AS[g] for g, _, _ in found[:2]} == {"CO"}
+
+
+def test_a_text_layers_wide_gaps_are_kept_and_a_scans_are_measured_between_words(docs_dir: Path) -> None:
+    path = docs_dir / "gaps.pdf"
+    path.write_bytes(pdf.text_pages([["DOE, JANE       GS0042", "HERNANDEZ-LOPEZ, IN GS0043"]]))
+    lines = from_text(next(pages(path)).text or "")
+    assert [(line.text, line.wide_after(9), line.wide_after(19)) for line in lines] == [
+        ("DOE, JANE GS0042", True, True), ("HERNANDEZ-LOPEZ, IN GS0043", False, False)]
+    from extractors.words import Word
+
+    def word(text: str, left: int) -> Word:
+        return Word(text, 95.0, left, 0, 20 * len(text), 30, (1, 1, 1))
+
+    line = Line.from_words([word("DOE,", 0), word("JANE", 100), word("GS0042", 240)])
+    assert line.text == "DOE, JANE GS0042" and not line.wide_after(4) and line.wide_after(9)
+    assert line.tail(10).text == "GS0042" and line.tail(5).wide_after(4)
+
+
+def test_a_provider_label_before_a_number_is_an_npi_whose_label_was_misread_never_the_payees_name() -> None:
+    rows = list(LETTER)
+    rows[2] = "Provider NPT 1234567893"  # "NPI" read "NPT" on a scan
+    remit, _, review = by_columns.parse(Line.plain(text) for text in rows)
+    assert (remit.payee.name, remit.payee.npi) == ("ACME DURABLE MEDICAL LLC", "1234567893")
+    assert "payee.npi" in review and "payee.name" not in review
+
+
+def _scanned(rows: list[str], conf: float = 85.0) -> Remittance:
+    """Rows as a scan gives them: every word read below certainty, two spaces a column's gap."""
+    lines = []
+    for text in rows:
+        line = Line.plain(text)
+        lines.append(Line(line.text, [(m.start(), m.end(), conf) for m in re.finditer(r"\S+", line.text)], line.wide))
+    remit, _, review = by_columns.parse(lines)
+    remit.review = review
+    return remit
+
+
+def test_a_scanned_exports_claim_number_misread_on_one_of_its_lines_keeps_the_line_in_its_claim() -> None:
+    rows = list(EXPORT)
+    rows[5] = rows[5].replace("GS26-0001", "8GS26-0001")  # a speck read before the number on the second line
+    remit = _scanned(rows)
+    assert [len(c.lines) for c in remit.claims] == [2, 1] and "claims.0.payer_claim_number" in remit.review
+    # Read for certain (a text layer), another number is another claim of the same patient.
+    assert [len(c.lines) for c in _read(rows).claims] == [1, 1, 1]
+
+
+def test_a_small_prints_header_word_short_a_letter_names_its_column_and_its_amounts_fit() -> None:
+    rows = [EXPORT[0], EXPORT[1], EXPORT[2], EXPORT[3].replace("DEDUCT", "BED").replace("UNITS", "QTY"), *EXPORT[4:]]
+    assert by_columns.roles_in(rows[3])[-6:] == ["billed", "allowed", "deductible", "coinsurance", "paid",
+                                                 "adjustments"]
+    remit = _read(rows)
+    assert remit.claims[0].lines[0].deductible == Decimal("0.00") and remit.claims[0].lines[0].paid == Decimal("80.00")
+    # Two columns a letter away ("BOS": DOS or NOS): neither.
+    assert "dates" not in by_columns.roles_in("BOS CODE UNITS BILLED PAID") and \
+        "units" not in by_columns.roles_in("BOS CODE BILLED PAID")
+    # A speck read as a comma before the point, and after the amount: the adjustment, its place kept.
+    assert by_columns._plain("CO45:45,.38, CO197:95.008") == "CO45:45.38 , CO197:95.00 "

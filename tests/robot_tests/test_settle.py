@@ -90,6 +90,20 @@ def test_who_the_claim_is_for_is_settled_only_by_the_claim_its_account_date_and_
     assert found.doubts == paths[:2] + ["claims.0"]
 
 
+def test_a_name_cut_at_its_columns_edge_is_settled_by_the_matched_claims_patient_and_no_other() -> None:
+    on_file = ClaimDetail(claim_number="C1", patient="HERNANDEZ-LOPEZ, INGRID", account="100001-1",
+                          member_id="BRX000000001", payer="BLUE RIVER", submitted_on=DOS, dos_from=DOS, dos_to=DOS,
+                          billed=Decimal("0"), balance=Decimal("0"), lines=[ClaimLine(1, "E1390", DOS, Decimal("200.00"))])
+    cut = settle(_read(patient_name="HERNANDEZ-LOPEZ, IN", lines=[_line()]), 0, ["claims.0.patient_name"], on_file,
+                 balanced=True)
+    assert cut.doubts == [] and "cut at its column's edge" in cut.settled[0]
+    # Another first name, a last name alone (no letter of the first), or the start of another patient's name.
+    for read in ("HERNANDEZ-LOPEZ, IV", "HERNANDEZ-LOPEZ,", "HERNANDEZ, IN"):
+        found = settle(_read(patient_name=read, lines=[_line()]), 0, ["claims.0.patient_name"], on_file,
+                       balanced=True)
+        assert found.doubts == ["claims.0.patient_name"], read
+
+
 def test_a_code_ocr_damaged_past_any_hcpcs_is_the_claims_only_line_of_its_date_and_amount() -> None:
     # "A703": a digit lost (a foreign print program's scan). No HCPCS is four characters, so it is a misread;
     # the claim's only line of that date and billed amount, with a close code, is the line it stands for.

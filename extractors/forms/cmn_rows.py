@@ -542,6 +542,10 @@ def months_in(words: list[Word]) -> values.Read[int]:
         if number.value not in (None, 99):
             return values.Read(number.value, number.conf, False, words[0])  # "lifetime" and another number
         return values.Read(99, min(w.conf for w in words), True, words[0])
+    sided = re.fullmatch(r"[/|\\\[](\d{1,2})", words[0].text)
+    if sided:
+        # A box's side read glued before the number ("/12"): the number, in doubt.
+        return values.Read(int(sided[1]), min(words[0].conf, values.CONF_OK - 1), True, words[0])
     return values.first_integer(words, 1, 99)
 
 

@@ -121,11 +121,17 @@ def _rows_of(found: Sequence[Word], char_h: float) -> list[list[Word]]:
             return 0.0
         return abs(word.top + word.height / 2 - (last.top + last.height / 2))
 
+    def from_row(word: Word, row: list[Word]) -> float:
+        # Its last word, or its last word of two letters or more: a box's side read as a glyph ("l", "|"),
+        # taller and lower than the print, breaks no row of labels in two.
+        worded = next((w for w in reversed(row) if sum(c.isalnum() for c in w.text) >= 2), row[-1])
+        return min(apart(word, row[-1]), apart(word, worded))
+
     rows: list[list[Word]] = []
     for word in sorted(found, key=lambda w: w.left):
-        near = [row for row in rows if apart(word, row[-1]) <= char_h * 0.6]
+        near = [row for row in rows if from_row(word, row) <= char_h * 0.6]
         if near:
-            min(near, key=lambda row: apart(word, row[-1])).append(word)
+            min(near, key=lambda row: from_row(word, row)).append(word)
         else:
             rows.append([word])
     return sorted(rows, key=lambda row: sum(w.top + w.height / 2 for w in row) / len(row))

@@ -618,9 +618,11 @@ def icd10_in(words: list[Word]) -> list[Read[str]]:
 
 
 # The letters an ICD-10 code's first glyph may be when read as this character (a code opens with a letter): a
-# typewriter J reads as 3, as I or as a bracket; a B as 8 or 3; an S as 5 or $. A letter not here is itself.
+# typewriter J reads as 3, as I or as a bracket, a small sans-serif J as S; a B as 8 or 3; an S as 5 or $. A
+# letter not here is itself.
 _FIRST_LETTERS = {"3": "JBE", "1": "IJLT", "I": "IJLT", "L": "LI", "|": "IJL", "J": "JI", ")": "J", "}": "J",
-                  "]": "J", "{": "J", "$": "SJ", "5": "S", "8": "B", "B": "B", "0": "DO", "O": "DO", "D": "DO"}
+                  "]": "J", "{": "J", "$": "SJ", "S": "SJ", "5": "S", "8": "B", "B": "B", "0": "DO", "O": "DO",
+                  "D": "DO"}
 
 
 def _first_glyph(read: Read[str]) -> str:
@@ -642,12 +644,20 @@ def icd10_letter_by_classification(reads: list[Read[str] | None]) -> Read[str] |
     if not rests:
         return None
     rest, agreeing = max(rests.items(), key=lambda item: len(item[1]))
-    if len(agreeing) < VOTES or max(r.conf for r in agreeing) < VOTE_MIN_CONF:
-        return None
 
     def letters(read: Read[str]) -> set[str]:
         glyph = _first_glyph(read)
         return set(_FIRST_LETTERS.get(glyph, glyph))
+
+    if len(agreeing) < VOTES or max(r.conf for r in agreeing) < VOTE_MIN_CONF:
+        # Too few reads to settle it: where the code as read is none the classification holds ("S43.9") and
+        # one letter its glyph may be makes one (J43.9), that code, in doubt (a person confirms it).
+        alone = [letter + rest for letter in sorted(set.union(*(letters(r) for r in agreeing)))
+                 if letter.isalpha() and icd10.is_billable(letter + rest)]
+        if len(alone) == 1 and len(rests) == 1 and all(
+                r.value == alone[0] for r in agreeing if icd10.is_billable(str(r.value))):
+            return Read(alone[0], CONF_OK - 1, True, agreeing[0].word, True)
+        return None
 
     for read in seen:
         other = str(read.value)[1:]

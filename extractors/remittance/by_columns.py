@@ -298,7 +298,8 @@ _PAYMENT_SENTENCE = re.compile(
     r"(?: \((?P<how>CHECK|EFT|ACH|CHK)\))?\W*$", re.I)
 _SPELLED_DATE = _DATE_FORMS[2]  # "Oct 01, 2026"
 # A spelled date as a scan may read it: a zero of its day or year read as a lookalike ("Oct @5 2026").
-_SPELLED_LOOSE = re.compile(r"(?<![A-Za-z])(?P<mon>[A-Za-z]{3})[a-z]*\.? (?P<d>[\dOoQD@©]{1,2}),? (?P<y>[\dOoQD@©]{4})"
+# (A speck read as a capital before the month's own, "OQct", is no part of it.)
+_SPELLED_LOOSE = re.compile(r"(?<![A-Za-z])(?:[A-Z](?=[A-Z][a-z]{2}))?(?P<mon>[A-Za-z]{3})[a-z]*\.? (?P<d>[\dOoQD@©]{1,2}),? (?P<y>[\dOoQD@©]{4})"
                             r"(?![\dOoQD@©])")
 _ZERO_LOOKALIKES = str.maketrans({c: "0" for c in "OoQD@©"})
 # A code joined to its modifiers ("E1390-RR-KX"), the code as OCR may garble it ("£1390-RR", "E0Q431-RR"); never a

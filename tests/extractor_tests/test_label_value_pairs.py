@@ -171,6 +171,11 @@ def test_an_icd10_codes_first_letter_is_settled_by_its_reads_together_and_the_cl
     assert values.icd10_letter_by_classification([read("343.9"), read("I43.9")]) is None
     assert values.icd10_letter_by_classification([*reads, read("I44.9", 90), read("I44.9", 90),
                                                   read("I44.9", 90), read("I44.9", 90)]) is None
+    # One read alone, its code none the classification holds ("S43.9", a small print's J): the one its glyph's
+    # letters make, in doubt; none where the code read is one (S72.001A stays as read, for a person).
+    alone = values.icd10_letter_by_classification([read("S43.9", 55)])
+    assert alone is not None and alone.value == "J43.9" and not alone.sure
+    assert values.icd10_letter_by_classification([read("S43.9", 55), read("S84.10", 55)]) is None
 
 
 def test_an_empty_boxs_misread_word_is_told_apart_by_its_likeness_to_an_option() -> None:
@@ -391,3 +396,9 @@ def test_a_title_naming_the_certification_is_not_the_certifications_row() -> Non
     cmn = read(form)
     assert (cmn.certification_type, cmn.initial_date) == ("initial", dt.date(2026, 11, 18))
     assert "certification_type" not in cmn.review and "initial_date" not in cmn.review
+
+
+def test_a_length_of_need_with_its_boxs_side_glued_before_it_is_the_number_in_doubt() -> None:
+    read = cmn_rows.months_in([Word("/12", 90, 0, 0, 60, 30, (1, 1, 1))])
+    assert read.value == 12 and read.ok and not read.sure
+    assert cmn_rows.months_in([Word("12", 90, 0, 0, 40, 30, (1, 1, 1))]).sure

@@ -513,7 +513,11 @@ def test_a_spelled_month_whose_o_was_misread_is_that_month_in_doubt() -> None:
     remit, _, review = by_columns.parse(Line.plain(text) for text in summary)
     assert remit.claims[0].lines[0].service_date == dt.date(2026, 10, 24)
     assert "claims.0.lines.0.service_date" in review
-    summary[4] = summary[4].replace("Qct", "Xyz")  # no month it can be: not a service line
+    summary[4] = summary[4].replace("Qct", "OQct")  # a speck read as a capital before it too
+    remit, _, review = by_columns.parse(Line.plain(text) for text in summary)
+    assert remit.claims[0].lines[0].service_date == dt.date(2026, 10, 24)
+    assert "claims.0.lines.0.service_date" in review
+    summary[4] = summary[4].replace("OQct", "Xyz")  # no month it can be: not a service line
     remit, _, review = by_columns.parse(Line.plain(text) for text in summary)
     assert not remit.claims[0].lines and "claims.0" in review
 

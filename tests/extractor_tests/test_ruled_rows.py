@@ -213,6 +213,13 @@ def test_a_row_a_little_off_level_read_again_stays_one_row() -> None:
              word("(%)", 408, 854, 31), word("89", 1086, 856, 29), word("Test", 300, 930)]
     rows = _rows_of(found, 30)
     assert [[w.text for w in row] for row in rows] == [["1b", "O2", "sat", "(%)", "89"], ["Test"]]
+    # A box's side read as a glyph between two labels of a row, taller and lower than the print: one row still.
+    found = [word("PATIENT", 204, 306, 20), word("(LAST,", 309, 305, 22), word("FIRST)", 396, 305, 22),
+             word("l", 1292, 319, 31), word("|", 1326, 320, 30), word("MEDICARE", 1345, 304, 21),
+             word("ID", 1480, 304, 21), word("WASHINGTON,", 203, 355, 35)]
+    rows = _rows_of(found, 34)
+    assert [[w.text for w in row] for row in rows] == [
+        ["PATIENT", "(LAST,", "FIRST)", "l", "|", "MEDICARE", "ID"], ["WASHINGTON,"]]
 
 
 def test_a_cell_read_again_is_read_without_the_rule_its_value_stands_on() -> None:

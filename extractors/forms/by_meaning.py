@@ -15,6 +15,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from rapidfuzz.distance import Levenshtein
+
 from ..words import Word
 from . import values
 from .layout import Form
@@ -149,7 +151,15 @@ def _quantity_column(form: Form, index: int) -> tuple[float, float, bool] | None
         headers = len(row) <= 6 and not any(c.isdigit() for w in row for c in w.text)
         if headers and len(first) == 3 and sum(a != b for a, b in zip(first, "QTY")) == 1:
             return row[0].left - form.char_h, row[0].left + row[0].width + form.char_h, False
+        # Read two letters off ("ay"), where another header of the row is known the same way ("tem" for Item).
+        if headers and 2 <= len(first) <= 3 and Levenshtein.distance(first, "QTY") <= 2 and any(
+                Levenshtein.distance(w.text.upper().strip(":."), known) <= 1
+                for w in row[1:] for known in _ITEM_HEADERS):
+            return row[0].left - form.char_h, row[0].left + row[0].width + form.char_h, False
     return None
+
+
+_ITEM_HEADERS = ("ITEM", "ITEMS", "DESCRIPTION", "CODE", "HCPCS")
 
 
 def _describes(word: Word) -> bool:

@@ -160,12 +160,14 @@ class _Lines:
 
 
 @pytest.mark.parametrize(("header", "sure"), [("Qty Item Code", True), ("Quantity Description HCPCS", True),
-                                              ("ety tem ede", False)])
+                                              ("ety tem ede", False), ("ay tem ede", False)])
 def test_a_quantity_column_is_told_by_its_header_a_letter_off_in_doubt(header: str, sure: bool) -> None:
     column = by_meaning._quantity_column(_Lines([header, "1 Cpap device E0601"]), 1)  # type: ignore[arg-type]
     assert column is not None and column[2] is sure
 
 
-@pytest.mark.parametrize("header", ["# Item Code", "Line Item Code", "Patient: Doe, Jane MRN: 13034876"])
+# (Two letters off, "ay", only beside another header known a letter off: "ay see all" heads nothing.)
+@pytest.mark.parametrize("header", ["# Item Code", "Line Item Code", "Patient: Doe, Jane MRN: 13034876",
+                                    "ay see all"])
 def test_a_numbering_column_or_another_row_is_no_quantity_column(header: str) -> None:
     assert by_meaning._quantity_column(_Lines([header, "1 Cpap device E0601"]), 1) is None  # type: ignore[arg-type]

@@ -272,8 +272,8 @@ _C_READS = ("€", "£", "(€", "(£", "C€", "C£")
 _GROUP = (r"CO|PR|OA|PI|CR|C[GQD0@©6]{1,2}|[GQD0@©6]{1,2}A|co|pr|oa|c[GQD0@©6o]{1,2}|"
           r"(?:\(?[€£]|C[€£])[OGQD0@©6]{1,2}")
 # "CO-45 43.37", "CO45: 43.37", and an export's "CO45:43.37" (its colon the only space between them).
-_ADJ = re.compile(rf"(?<![\w.])(?P<grp>{_GROUP})(?:[-/]|(?<=CO|PR|OA|PI|co|pr|oa) )?(?P<rc>[A-Z]?\d{{1,3}}|[A-Z]\d?)(?:[:;] ?| )\$?(?P<amt>{AMT})[;,]?"
-                  r"(?![\w.])")
+_ADJ = re.compile(rf"(?<![\w.])(?P<grp>{_GROUP})(?:[-/]|(?<=CO|PR|OA|PI|co|pr|oa) )?(?P<rc>[A-Z]?\d{{1,3}}|[A-Z]\d?)"
+                  rf"(?:[:;] ?| )\$?(?P<amt>{AMT})[;,]?(?![\w.])")
 # A group code's O read as one or two lookalikes ("CG-45", "CG6-45"): the group the O gives, its code under review.
 _O_GLYPHS = "GQD0@©6"
 _GROUP_READ_AS = {**{f"{c}{a}{b}": "CO" for c in ("C", *_C_READS) for a in (*_O_GLYPHS, "O")
@@ -299,8 +299,8 @@ _PAYMENT_SENTENCE = re.compile(
 _SPELLED_DATE = _DATE_FORMS[2]  # "Oct 01, 2026"
 # A spelled date as a scan may read it: a zero of its day or year read as a lookalike ("Oct @5 2026").
 # (A speck read as a capital before the month's own, "OQct", is no part of it.)
-_SPELLED_LOOSE = re.compile(r"(?<![A-Za-z])(?:[A-Z](?=[A-Z][a-z]{2}))?(?P<mon>[A-Za-z]{3})[a-z]*\.? (?P<d>[\dOoQD@©]{1,2}),? (?P<y>[\dOoQD@©]{4})"
-                            r"(?![\dOoQD@©])")
+_SPELLED_LOOSE = re.compile(r"(?<![A-Za-z])(?:[A-Z](?=[A-Z][a-z]{2}))?(?P<mon>[A-Za-z]{3})[a-z]*\.? "
+                            r"(?P<d>[\dOoQD@©]{1,2}),? (?P<y>[\dOoQD@©]{4})(?![\dOoQD@©])")
 _ZERO_LOOKALIKES = str.maketrans({c: "0" for c in "OoQD@©"})
 # A code joined to its modifiers ("E1390-RR-KX"), the code as OCR may garble it ("£1390-RR", "E0Q431-RR"); never a
 # date ("2026-10-01": all digits before the first hyphen).

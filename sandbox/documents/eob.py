@@ -500,7 +500,8 @@ def _export_lines(store: Store, remit: Any) -> list[str]:
 
 def _loops_lines(store: Store, remit: Any) -> list[str]:
     payer, date, printed = _check_facts(store, remit)
-    out = [f"ERA 835 DETAIL REPORT{'':<60}PRINTED {dt.date.fromisoformat(remit['remit_date']) + dt.timedelta(days=3):%m/%d/%Y}",
+    printed_on = date + dt.timedelta(days=3)  # the clearinghouse prints the report after the payment's date
+    out = [f"ERA 835 DETAIL REPORT{'':<60}PRINTED {printed_on:%m/%d/%Y}",
            f"PAYER: {payer['name']:<40}PAYER ID: BRHP1",
            f"PAYEE: {catalog.SUPPLIER['name']:<40}NPI: {supplier_npi_of(store)}",
            f"BPR  METHOD CHK   PAYMENT {printed:.2f}   ISSUED {date:%Y%m%d}",

@@ -367,8 +367,9 @@ def test_a_scanned_lines_allowed_no_meaning_confirms_is_in_doubt_and_a_dotted_ze
     assert claim.allowed == Decimal("98.00") and "claims.0.allowed" not in review
     # Paid plus what the member owes confirms an allowed amount as well (a non-contractual reduction beside it).
     line = ServiceLine(billed=Decimal("200.00"), allowed=Decimal("120.00"), coinsurance=Decimal("20.00"),
-                       paid=Decimal("100.00"), adjustments=[Adjustment(group="OA", reason="23", amount=Decimal("80.00")),
-                                                            Adjustment(group="PR", reason="2", amount=Decimal("20.00"))])
+                       paid=Decimal("100.00"),
+                       adjustments=[Adjustment(group="OA", reason="23", amount=Decimal("80.00")),
+                                    Adjustment(group="PR", reason="2", amount=Decimal("20.00"))])
     claim = RemittanceClaim(billed=line.billed, allowed=line.allowed, paid=line.paid,
                             patient_responsibility=Decimal("20.00"), lines=[line])
     assert repair.repair(Remittance(claims=[claim])) == []

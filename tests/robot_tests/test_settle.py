@@ -93,7 +93,8 @@ def test_who_the_claim_is_for_is_settled_only_by_the_claim_its_account_date_and_
 def test_a_name_cut_at_its_columns_edge_is_settled_by_the_matched_claims_patient_and_no_other() -> None:
     on_file = ClaimDetail(claim_number="C1", patient="HERNANDEZ-LOPEZ, INGRID", account="100001-1",
                           member_id="BRX000000001", payer="BLUE RIVER", submitted_on=DOS, dos_from=DOS, dos_to=DOS,
-                          billed=Decimal("0"), balance=Decimal("0"), lines=[ClaimLine(1, "E1390", DOS, Decimal("200.00"))])
+                          billed=Decimal("0"), balance=Decimal("0"),
+                          lines=[ClaimLine(1, "E1390", DOS, Decimal("200.00"))])
     cut = settle(_read(patient_name="HERNANDEZ-LOPEZ, IN", lines=[_line()]), 0, ["claims.0.patient_name"], on_file,
                  balanced=True)
     assert cut.doubts == [] and "cut at its column's edge" in cut.settled[0]

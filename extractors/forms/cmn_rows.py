@@ -185,7 +185,7 @@ def _label_key(text: str) -> str | None:
 _LABEL_WORDING: dict[str, tuple[str, ...]] = {
     "mbi": ("MEDICARE ID", "MEDICARE NUMBER", "BENEFICIARY IDENTIFIER"), "dob": ("BIRTH DATE", "DATE OF BIRTH"),
     "npi": ("PHYSICIAN NPI", "PRACTITIONER NPI", "PROVIDER NPI"), "certification": ("CERTIFICATION",),
-    "place": ("PLACE OF SERVICE",), "need": ("LENGTH OF NEED",), "pao2": ("PAO2 MM HG",),
+    "place": ("PLACE OF SERVICE",), "need": ("LENGTH OF NEED", "NEED MONTHS"), "pao2": ("PAO2 MM HG",),
     "sao2": ("O2 SATURATION",), "test_date": ("TEST DATE",), "nsc": ("SUPPLIER NSC",), "supplier": ("SUPPLIER",),
     "physician": ("PHYSICIAN", "PRACTITIONER"), "patient": ("PATIENT",), "diagnoses": ("ICD10 DIAGNOSES", "DIAGNOSES"),
     # The form's title, no field: its "CERTIFICATE" is two edits from "CERTIFICATION".
@@ -199,12 +199,18 @@ def _skeleton(text: str) -> str:
     return re.sub(r"[^A-Z0-9]", "", text.upper()).translate(_SKELETON)
 
 
+_GLUED_MIN = 10  # letters of a label's wording (its skeleton) found wherever it stands in the text
+
+
 def _edits_within(wanted: str, text: str, starts: set[int]) -> int:
     """The fewest edits that make a stretch of `text` read `wanted` (all of `text` when it is shorter); the
     stretch opens a word of the label (`starts`), or one glyph into it (a box's edge read as a letter), so
     "OUTPATIENT" never holds "PATIENT"."""
     if len(text) < len(wanted):
         return int(Levenshtein.distance(wanted, text))
+    if len(wanted) >= _GLUED_MIN:
+        # A wording this long is no other label's part: found inside words a fax glued ("RG THOFNEEDIMONTHS").
+        starts = set(range(len(text)))
     found = fuzz.partial_ratio_alignment(wanted, text)
     return min((int(Levenshtein.distance(wanted, text[start:found.dest_end + b]))
                 for a in range(-2, 3) if (start := max(found.dest_start + a, 0)) in starts or start - 1 in starts
@@ -546,7 +552,12 @@ def months_in(words: list[Word]) -> values.Read[int]:
     if sided:
         # A box's side read glued before the number ("/12"): the number, in doubt.
         return values.Read(int(sided[1]), min(words[0].conf, values.CONF_OK - 1), True, words[0])
-    return values.first_integer(words, 1, 99)
+    read = values.first_integer(words, 1, 99)
+    ones = re.fullmatch(r"(1{1,2}?)(\d{1,2})", words[0].text)  # the fewest ones taken off
+    if not read.ok and ones and int(words[0].text) > 99 and 1 <= int(ones[2]) <= 99:
+        # No length of need has three digits: a box's sides read as ones before it ("1112" for ||12), in doubt.
+        return values.Read(int(ones[2]), min(words[0].conf, values.CONF_OK - 1), True, words[0])
+    return read
 
 
 def _supplier_in(words: list[Word]) -> values.Read[str]:

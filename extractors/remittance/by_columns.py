@@ -269,11 +269,14 @@ _RANGE = re.compile(rf"^(?P<a>{_DAY})[-~](?P<b>{_DAY})$")
 # "CR 1 100.00", which is a modifier, the units and the billed amount.
 # A small print's C read as a currency sign, alone or beside a bracket or the C itself ("€045", "(€045", "C€045").
 _C_READS = ("€", "£", "(€", "(£", "C€", "C£")
-_GROUP = (r"CO|PR|OA|PI|CR|C[GQD0@©6]{1,2}|[GQD0@©6]{1,2}A|co|pr|oa|c[GQD0@©6o]{1,2}|"
+_GROUP = (r"CO|PR|OA|PI|CR|C[GQD0@©6]{1,2}|[GQD0@©6]{1,2}A|co|pr|oa|c[GQD0@©6oO]{1,2}|"
           r"(?:\(?[€£]|C[€£])[OGQD0@©6]{1,2}")
 # "CO-45 43.37", "CO45: 43.37", and an export's "CO45:43.37" (its colon the only space between them).
 _ADJ = re.compile(rf"(?<![\w.])(?P<grp>{_GROUP})(?:[-/]|(?<=CO|PR|OA|PI|co|pr|oa) )?(?P<rc>[A-Z]?\d{{1,3}}|[A-Z]\d?)"
                   rf"(?:[:;] ?| )\$?(?P<amt>{AMT})[;,]?(?![\w.])")
+# An adjustment whose amount a scan garbled past reading ("C097 95.e@e"): its group, reason and the amount's place.
+_ADJ_GARBLED = re.compile(rf"(?<![\w.])(?P<grp>{_GROUP})[-/]?(?P<rc>[A-Z]?\d{{1,3}})(?:[:;] ?| )"
+                          r"(?P<amt>[^\s.]{1,9}\.[^\s.]{2,3})[;,]?(?!\S)")
 # A group code's O read as one or two lookalikes ("CG-45", "CG6-45"): the group the O gives, its code under review.
 _O_GLYPHS = "GQD0@©6"
 _GROUP_READ_AS = {**{f"{c}{a}{b}": "CO" for c in ("C", *_C_READS) for a in (*_O_GLYPHS, "O")
@@ -298,9 +301,10 @@ _PAYMENT_SENTENCE = re.compile(
     r"(?: \((?P<how>CHECK|EFT|ACH|CHK)\))?\W*$", re.I)
 _SPELLED_DATE = _DATE_FORMS[2]  # "Oct 01, 2026"
 # A spelled date as a scan may read it: a zero of its day or year read as a lookalike ("Oct @5 2026").
-# (A speck read as a capital before the month's own, "OQct", is no part of it.)
+# (A speck read as a capital before the month's own, "OQct", is no part of it; nor one read as a zero's lookalike
+# before the day's two digits, "Sep O01".)
 _SPELLED_LOOSE = re.compile(r"(?<![A-Za-z])(?:[A-Z](?=[A-Z][a-z]{2}))?(?P<mon>[A-Za-z]{3})[a-z]*\.? "
-                            r"(?P<d>[\dOoQD@©]{1,2}),? (?P<y>[\dOoQD@©]{4})(?![\dOoQD@©])")
+                            r"(?P<d>[\dOoQD@©]{1,2}|[OoQD@©]\d\d),? (?P<y>[\dOoQD@©]{4})(?![\dOoQD@©])")
 _ZERO_LOOKALIKES = str.maketrans({c: "0" for c in "OoQD@©"})
 # A code joined to its modifiers ("E1390-RR-KX"), the code as OCR may garble it ("£1390-RR", "E0Q431-RR"); never a
 # date ("2026-10-01": all digits before the first hyphen).
@@ -798,6 +802,16 @@ class _Reading:
         specked = _SPECKED_AMOUNT.sub(r"\1 ", text) if row.conf(0, len(text)) < CERTAIN else text
         lead = _LEAD_LABEL.match(specked)
         after = lead.end() if lead else 0
+        garbled: list[int] = []  # where amounts garbled past reading stood
+        if claim.lines and not (_ADJ.search(specked, after) and not _ADJ.sub("", specked[after:]).strip(" ;")) \
+                and row.conf(0, len(text)) < CERTAIN:
+            # A scan's adjustment whose amount was garbled past reading ("CO97 95.e@e"): its code, and 0.00 in
+            # the amount's place for the line's arithmetic to put right (repair), in doubt.
+            for match in _ADJ_GARBLED.finditer(specked, after):
+                if not _AMOUNT.fullmatch(match["amt"]):
+                    start, end = match.span("amt")
+                    specked = specked[:start] + "0.00".ljust(end - start) + specked[end:]
+                    garbled.append(start)
         if claim.lines and (adjustments := list(_ADJ.finditer(specked, after))) \
                 and not _ADJ.sub("", specked[after:]).strip(" ;"):
             path = f"claims.{len(self.remit.claims) - 1}.lines.{len(claim.lines) - 1}"
@@ -808,7 +822,8 @@ class _Reading:
                 self.trust.review.append(f"{path}.adjustments")  # the codes column and their amounts disagree
             if specked != text:
                 self.trust.review.extend(f"{path}.adjustments.{first + n}.amount" for n, adj in enumerate(adjustments)
-                                         if _SPECKED_AMOUNT.search(text[adj.start("amt"):adj.end("amt") + 1]))
+                                         if _SPECKED_AMOUNT.search(text[adj.start("amt"):adj.end("amt") + 1])
+                                         or adj.start("amt") in garbled)
             return True
         return False
 

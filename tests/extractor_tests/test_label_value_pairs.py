@@ -402,3 +402,9 @@ def test_a_length_of_need_with_its_boxs_side_glued_before_it_is_the_number_in_do
     read = cmn_rows.months_in([Word("/12", 90, 0, 0, 60, 30, (1, 1, 1))])
     assert read.value == 12 and read.ok and not read.sure
     assert cmn_rows.months_in([Word("12", 90, 0, 0, 40, 30, (1, 1, 1))]).sure
+    # No length of need has three digits: a box's sides read as ones before it ("1112" for ||12), the fewest taken.
+    for printed in ("1112", "112"):
+        read = cmn_rows.months_in([Word(printed, 90, 0, 0, 80, 30, (1, 1, 1))])
+        assert read.value == 12 and read.ok and not read.sure
+    # Its label garbled past its first word ("ENC OF NEED (MONTHS)") is still known by the rest of it.
+    assert cmn_rows._misread_label_key("“ENC OF NEED (MONTHS)") == "need"

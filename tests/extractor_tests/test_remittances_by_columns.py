@@ -518,7 +518,11 @@ def test_a_spelled_month_whose_o_was_misread_is_that_month_in_doubt() -> None:
     remit, _, review = by_columns.parse(Line.plain(text) for text in summary)
     assert remit.claims[0].lines[0].service_date == dt.date(2026, 10, 24)
     assert "claims.0.lines.0.service_date" in review
-    summary[4] = summary[4].replace("OQct", "Xyz")  # no month it can be: not a service line
+    summary[4] = summary[4].replace("OQct 24", "Oct O24")  # a speck read as a zero's lookalike before the day
+    remit, _, review = by_columns.parse(Line.plain(text) for text in summary)
+    assert remit.claims[0].lines[0].service_date == dt.date(2026, 10, 24)
+    assert "claims.0.lines.0.service_date" in review
+    summary[4] = summary[4].replace("Oct O24", "Xyz 24")  # no month it can be: not a service line
     remit, _, review = by_columns.parse(Line.plain(text) for text in summary)
     assert not remit.claims[0].lines and "claims.0" in review
 
@@ -669,6 +673,9 @@ def test_a_small_prints_c_read_as_a_currency_sign_and_a_point_read_as_a_comma_ar
     found = [(m["grp"], m["rc"], m["amt"]) for m in by_columns._line_adjustments(plain)]
     assert found == [("(€0", "45", "50.00"), ("C€0", "151", "6.00"), ("PR", "2", "20.00")]
     assert {by_columns._GROUP_READ_AS[g] for g, _, _ in found[:2]} == {"CO"}
+    # Its C read small and its O as printed ("cO45"): the group, read in doubt by the reader (not as printed).
+    plain = by_columns._plain("10/02/26 E0470 RR 1 380.00 221.52 0.00 25.00 196.52 cO45 $158.48 / PR3 $25.00")
+    assert [m["grp"] for m in by_columns._line_adjustments(plain)] == ["cO", "PR"]
 
 
 def test_a_text_layers_wide_gaps_are_kept_and_a_scans_are_measured_between_words(docs_dir: Path) -> None:
@@ -726,3 +733,15 @@ def test_a_small_prints_header_word_short_a_letter_names_its_column_and_its_amou
         "units" not in by_columns.roles_in("BOS CODE BILLED PAID")
     # A speck read as a comma before the point, and after the amount: the adjustment, its place kept.
     assert by_columns._plain("CO45:45,.38, CO197:95.008") == "CO45:45.38 , CO197:95.00 "
+
+
+def test_a_scanned_adjustments_amount_garbled_past_reading_is_put_right_by_the_lines_arithmetic_in_doubt() -> None:
+    rows = list(COUNTY_PROGRAM)
+    rows[12] = "        EQB CODE DETAIL: C016 12@.e@e"  # the denial's one adjustment, its amount past reading
+    remit = _scanned(rows)
+    review = remit.review + repair.repair(remit)
+    adjustment = remit.claims[1].lines[0].adjustments[0]
+    assert (adjustment.group, adjustment.reason, adjustment.amount) == ("CO", "16", Decimal("120.00"))
+    assert "claims.1.lines.0.adjustments.0.amount" in review
+    # Read for certain (a text layer), a word past reading is no amount: the row is not taken for adjustments.
+    assert not _read(rows).claims[1].lines[0].adjustments

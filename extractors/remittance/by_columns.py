@@ -304,7 +304,7 @@ _SPELLED_DATE = _DATE_FORMS[2]  # "Oct 01, 2026"
 # (A speck read as a capital before the month's own, "OQct", is no part of it; nor one read as a zero's lookalike
 # before the day's two digits, "Sep O01".)
 _SPELLED_LOOSE = re.compile(r"(?<![A-Za-z])(?:[A-Z](?=[A-Z][a-z]{2}))?(?P<mon>[A-Za-z]{3})[a-z]*\.? "
-                            r"(?P<d>[\dOoQD@©]{1,2}|[OoQD@©]\d\d),? (?P<y>[\dOoQD@©]{4})(?![\dOoQD@©])")
+                            r"(?P<d>[\dOoQD@©]{1,2}|[OoQD@©]\d\d),? (?P<y>[\dOoQD@©]{4,5})(?![\dOoQD@©])")
 _ZERO_LOOKALIKES = str.maketrans({c: "0" for c in "OoQD@©"})
 # A code joined to its modifiers ("E1390-RR-KX"), the code as OCR may garble it ("£1390-RR", "E0Q431-RR"); never a
 # date ("2026-10-01": all digits before the first hyphen).
@@ -987,7 +987,7 @@ class _Reading:
         claim = self.claim
         assert claim is not None
         self._amounts_not_named()
-        rest = _CLAIM_TOTAL.sub("", _signed(row.text))
+        rest = _join_split_amounts(_CLAIM_TOTAL.sub("", _signed(row.text)))
         if (named := _named_amounts(rest)) is not None:
             for role, attr in (("billed", "billed"), ("allowed", "allowed"), ("paid", "paid"),
                                ("patient_share", "patient_responsibility")):
@@ -1357,6 +1357,12 @@ def _spelled_mended(spelled: re.Match[str]) -> str | None:
     if not month:
         return None
     day, year = spelled["d"].translate(_ZERO_LOOKALIKES), spelled["y"].translate(_ZERO_LOOKALIKES)
+    if len(year) == 5:
+        # A zero read twice, once as its dotted lookalike ("20626"): the one year that is not so.
+        years = {r for n, readings in dotted_zero.mendings(year, 1, doubled=True) for r in readings if len(r) == 4}
+        if len(years) != 1:
+            return None
+        year = years.pop()
     numeric = f"{month:02d}/{int(day):02d}/{year}"
     found = date_of(numeric) or dotted_zero.mended_date(numeric)
     return found.isoformat() if found else numeric
@@ -1412,7 +1418,11 @@ def _join_split_amounts(text: str) -> str:
     apart."""
     ahead = rf"(?= +\$?{AMT}(?!\S))"
     text = re.sub(rf"(?<!\S)(\$?\d+)(?: \.|\. )([\dOoQD@©]{{2}}){ahead}", r"\1.\2 ", text)
-    return re.sub(rf"(?<!\S)(\$?\d+) ([\dOoQD@©]{{2}}){ahead}", r"\1.\2", text)
+    text = re.sub(rf"(?<!\S)(\$?\d+) ([\dOoQD@©]{{2}}){ahead}", r"\1.\2", text)
+    # After an adjustment's code, which an amount always follows ("CO-45 45 38"), and at the row's end after
+    # the amounts (its last amount, "25 62").
+    text = re.sub(r"(?<!\S)([A-Z]{2}[-/]\d{1,3} )(\d+) (\d\d)(?!\S)", r"\1\2.\3", text)
+    return re.sub(rf"(?<=\d\.\d\d )(\$?\d+) (\d\d)\s*$", r"\1.\2", text)
 
 
 def _bare_code(text: str) -> str:

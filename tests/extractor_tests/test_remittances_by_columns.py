@@ -417,6 +417,10 @@ def test_a_group_and_reason_apart_are_an_adjustment_only_after_the_lines_amounts
     scanned = _read([r.replace("1 96.00 76.00", "1 96 .@0 76.00") for r in rows])
     assert [(a.group, a.reason) for a in scanned.claims[0].lines[0].adjustments] == [("CO", "45"), ("PR", "3")]
     assert by_columns._join_split_amounts("2 96 00 0.00 1 245. 00 8.00") == "2 96.00 0.00 1 245.00  8.00"
+    # After an adjustment's code (an amount always follows one), and the row's last amount after the others.
+    assert by_columns._join_split_amounts("2 96.00 50.62 25.00 CO-45 45 38 25 62") == \
+        "2 96.00 50.62 25.00 CO-45 45.38 25.62"
+    assert by_columns._join_split_amounts("E0601 RR 1 96.00 CO 1 25.00") == "E0601 RR 1 96.00 CO 1 25.00"
     # No word on the voucher says check or EFT: the method is not guessed, and says so.
     assert remit.payment.method is None and "payment.method" in remit.review
     assert remit.balanced
@@ -522,7 +526,11 @@ def test_a_spelled_month_whose_o_was_misread_is_that_month_in_doubt() -> None:
     remit, _, review = by_columns.parse(Line.plain(text) for text in summary)
     assert remit.claims[0].lines[0].service_date == dt.date(2026, 10, 24)
     assert "claims.0.lines.0.service_date" in review
-    summary[4] = summary[4].replace("Oct O24", "Xyz 24")  # no month it can be: not a service line
+    summary[4] = summary[4].replace("Oct O24, 2026", "Oct 24, 20626")  # a zero read twice, once as a 6
+    remit, _, review = by_columns.parse(Line.plain(text) for text in summary)
+    assert remit.claims[0].lines[0].service_date == dt.date(2026, 10, 24)
+    assert "claims.0.lines.0.service_date" in review
+    summary[4] = summary[4].replace("Oct 24, 20626", "Xyz 24, 2026")  # no month it can be: not a service line
     remit, _, review = by_columns.parse(Line.plain(text) for text in summary)
     assert not remit.claims[0].lines and "claims.0" in review
 
@@ -745,3 +753,12 @@ def test_a_scanned_adjustments_amount_garbled_past_reading_is_put_right_by_the_l
     assert "claims.1.lines.0.adjustments.0.amount" in review
     # Read for certain (a text layer), a word past reading is no amount: the row is not taken for adjustments.
     assert not _read(rows).claims[1].lines[0].adjustments
+
+
+def test_a_claim_total_a_scan_split_at_its_point_is_read_whole() -> None:
+    rows = list(COUNTY_PROGRAM)
+    rows[9] = "    CLAIM TOTALS  240.00  190 00  170.00"
+    remit = _read(rows)
+    assert (remit.claims[0].billed, remit.claims[0].allowed, remit.claims[0].paid) == (
+        Decimal("240.00"), Decimal("190.00"), Decimal("170.00"))
+    assert not any(r.startswith("claims.0") for r in remit.review)

@@ -1422,7 +1422,7 @@ def _join_split_amounts(text: str) -> str:
     # After an adjustment's code, which an amount always follows ("CO-45 45 38"), and at the row's end after
     # the amounts (its last amount, "25 62").
     text = re.sub(r"(?<!\S)([A-Z]{2}[-/]\d{1,3} )(\d+) (\d\d)(?!\S)", r"\1\2.\3", text)
-    return re.sub(rf"(?<=\d\.\d\d )(\$?\d+) (\d\d)\s*$", r"\1.\2", text)
+    return re.sub(r"(?<=\d\.\d\d )(\$?\d+) (\d\d)\s*$", r"\1.\2", text)
 
 
 def _bare_code(text: str) -> str:

@@ -114,18 +114,18 @@ def authenticate(session: Session, config: Config, username: str, password: str,
     now = now or utcnow()
     username = username.strip().lower()[:64]
     since = now - dt.timedelta(minutes=config.login_window_minutes)
-    # The attempt is written (as a failure) and committed before it is counted, so attempts at once cannot all
-    # see the count below the limit: the k-th attempt committed counts at least k, and only the first
-    # `login_max_failures` check a password. A good password turns its row into a success.
+    # The attempt is written (as a failure) and committed before it is counted, and every committed failure is
+    # counted (not only those numbered before it: ids are handed out before commits, which may land in another
+    # order), so attempts at once cannot all see the count below the limit: of any k attempts, the last to count
+    # sees all k committed, and at most `login_max_failures` check a password. A good password turns its row
+    # into a success.
     attempt = LoginAttempt(username=username, address=address[:64], success=False, at=now)
     session.add(attempt)
     session.commit()
     by_user = session.scalar(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.username == username, LoginAttempt.success.is_(False), LoginAttempt.at >= since,
-        LoginAttempt.id <= attempt.id))
+        LoginAttempt.username == username, LoginAttempt.success.is_(False), LoginAttempt.at >= since))
     by_address = session.scalar(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.address == address[:64], LoginAttempt.success.is_(False), LoginAttempt.at >= since,
-        LoginAttempt.id <= attempt.id))
+        LoginAttempt.address == address[:64], LoginAttempt.success.is_(False), LoginAttempt.at >= since))
     if (by_user or 0) > config.login_max_failures or (by_address or 0) > 5 * config.login_max_failures:
         return LoginResult(None, locked_minutes=config.login_window_minutes)
     user = session.scalar(select(User).where(User.username == username))

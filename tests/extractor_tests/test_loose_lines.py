@@ -118,10 +118,15 @@ def test_a_misread_allowed_amount_is_put_right_from_the_other_columns_on_the_com
     assert (line.deductible, line.allowed) == (D("0.00"), D("0.00"))
     assert remit.claims[0].allowed == D("0.00")
     assert {"claims.0.lines.0.deductible", "claims.0.lines.0.allowed"} <= set(review)
-    # Another layout (the SPR pays less sequestration): the allowed amount is left as read.
+    # Another layout (the SPR pays less sequestration): not from the other columns; but the denial's billed less
+    # its contractual adjustment is its allowed amount, and the dotted zero put back gives it, in doubt.
     line2 = line.model_copy(update={"allowed": D("8.00"), "deductible": D("8.00")})
-    repair.repair(_remit(line2, paid="0.00", allowed="0.00", status="denied"))
-    assert line2.allowed == D("8.00")
+    review = repair.repair(_remit(line2, paid="0.00", allowed="0.00", status="denied"))
+    assert line2.allowed == D("0.00") and "claims.0.lines.0.allowed" in review
+    # Read past any dotted zero ("7.00"): left as read, in doubt.
+    line3 = line.model_copy(update={"allowed": D("7.00"), "deductible": D("0.00")})
+    review = repair.repair(_remit(line3, paid="0.00", allowed="0.00", status="denied"))
+    assert line3.allowed == D("7.00") and "claims.0.lines.0.allowed" in review
 
 
 def test_a_repaired_claim_paid_amount_brings_its_status_along() -> None:

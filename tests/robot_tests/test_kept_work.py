@@ -141,7 +141,10 @@ def test_a_remittance_read_part_way_is_taken_up_where_it_stopped(tmp_path: Path)
 
     serve.reset(tmp_path / "world", seed=21, claims=120, today=NIGHT)
     store = Store(serve.store_path(tmp_path / "world"))
-    remittance_id = store.one("SELECT id FROM remittances WHERE payer_key = 'medicare' LIMIT 1")["id"]
+    # A plan's EOB printed in a layout the readers know (the held-out one may be refused whole).
+    remittance_id = next(r["id"] for r in store.all("SELECT id, check_number FROM remittances WHERE payer_key = "
+                                                    "'bluriver' ORDER BY id")
+                         if eob.family_of(r["check_number"]) != eob.HELD_OUT and not eob.is_scanned(r["check_number"]))
     pdf = eob.render(store, remittance_id)
     downloads: list[str] = []
 

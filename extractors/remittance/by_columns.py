@@ -320,7 +320,8 @@ _LONE_SLASH = re.compile(r"(?<=\s)/(?=\s)")
 # follow on a detail row.
 _BARE_CODE = re.compile(rf"^(?P<grp>{_GROUP})-?(?P<rc>[A-Z]?\d{{1,3}})$")
 # A label leading a row of adjustments ("EOB CODE DETAIL: CO45 158.48 PR3 25.00").
-_LEAD_LABEL = re.compile(r"^[A-Za-z][A-Za-z /.#-]{0,40}:\s")
+# (Its first letter may be read as a sign or a speck: "£OB CODE DETAIL:".)
+_LEAD_LABEL = re.compile(r"^[^\sA-Za-z0-9]?[A-Za-z][A-Za-z /.#-]{0,40}:\s")
 _SIGN_AFTER = re.compile(r"(?<![\w.,$-])(?P<v>\$?[\d,]*\d\.\d\d)-(?!\S)")
 _LAST_FIRST = re.compile(r"[A-Za-z][A-Za-z'-]*(?: [A-Za-z][A-Za-z'-]*)*, [A-Za-z][A-Za-z'. -]*")
 _IDENTIFIER = re.compile(r"[A-Z0-9][A-Z0-9-]{3,}")  # a member id, claim or account number: four or more
@@ -1418,7 +1419,9 @@ def _join_split_amounts(text: str) -> str:
     apart."""
     ahead = rf"(?= +\$?{AMT}(?!\S))"
     text = re.sub(rf"(?<!\S)(\$?\d+)(?: \.|\. )([\dOoQD@©]{{2}}){ahead}", r"\1.\2 ", text)
-    text = re.sub(rf"(?<!\S)(\$?\d+) ([\dOoQD@©]{{2}}){ahead}", r"\1.\2", text)
+    # Right to left: an amount joined makes the one split before it an amount's neighbour ("245 00 168 57 0.00").
+    while (joined := re.sub(rf"(?<!\S)(\$?\d+) ([\dOoQD@©]{{2}}){ahead}", r"\1.\2", text)) != text:
+        text = joined
     # After an adjustment's code, which an amount always follows ("CO-45 45 38"), and at the row's end after
     # the amounts (its last amount, "25 62").
     text = re.sub(r"(?<!\S)([A-Z]{2}[-/]\d{1,3} )(\d+) (\d\d)(?!\S)", r"\1\2.\3", text)

@@ -421,6 +421,8 @@ def test_a_group_and_reason_apart_are_an_adjustment_only_after_the_lines_amounts
     assert by_columns._join_split_amounts("2 96.00 50.62 25.00 CO-45 45 38 25 62") == \
         "2 96.00 50.62 25.00 CO-45 45.38 25.62"
     assert by_columns._join_split_amounts("E0601 RR 1 96.00 CO 1 25.00") == "E0601 RR 1 96.00 CO 1 25.00"
+    # Two split in a row: the one before an amount joined, then the one before it.
+    assert by_columns._join_split_amounts("RR 1.00 245 00 168 57 0.00") == "RR 1.00 245.00 168.57 0.00"
     # No word on the voucher says check or EFT: the method is not guessed, and says so.
     assert remit.payment.method is None and "payment.method" in remit.review
     assert remit.balanced
@@ -745,12 +747,14 @@ def test_a_small_prints_header_word_short_a_letter_names_its_column_and_its_amou
 
 def test_a_scanned_adjustments_amount_garbled_past_reading_is_put_right_by_the_lines_arithmetic_in_doubt() -> None:
     rows = list(COUNTY_PROGRAM)
+    rows[7] = "        £DJUSTMENT DETAIL: CO45 50.00 PR2 20.00"  # the label's first letter read as a sign
     rows[12] = "        EQB CODE DETAIL: C016 12@.e@e"  # the denial's one adjustment, its amount past reading
     remit = _scanned(rows)
     review = remit.review + repair.repair(remit)
     adjustment = remit.claims[1].lines[0].adjustments[0]
     assert (adjustment.group, adjustment.reason, adjustment.amount) == ("CO", "16", Decimal("120.00"))
     assert "claims.1.lines.0.adjustments.0.amount" in review
+    assert [a.amount for a in remit.claims[0].lines[0].adjustments] == [Decimal("50.00"), Decimal("20.00")]
     # Read for certain (a text layer), a word past reading is no amount: the row is not taken for adjustments.
     assert not _read(rows).claims[1].lines[0].adjustments
 

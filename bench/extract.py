@@ -306,6 +306,8 @@ def main() -> None:
                       f"{silent / max(fields, 1):>8.3%} {f'{acted}/{may}':>9} {acted_wrongly:>6} {pages / elapsed:>8.1f} "
                       f"{per_core:>11.0f}  {notes}")
 
+            if corpus["eob text"]:
+                text_layer_gaps([p for p, _, _ in corpus["eob text"]])
             if set(KINDS.values()) - wanted:
                 return
             # OCR overhead: the same page images through bare tesseract and through our pipeline.
@@ -344,6 +346,31 @@ def main() -> None:
             print(f"faxed forms whole ({len(documents)} documents, {page_count} pages): bare tesseract "
                   f"{bare:.1f} s, extract() {whole:.1f} s; ratio {whole / bare:.2f}")
         memory_flatness(root, store)
+
+
+def text_layer_gaps(documents: list[Path]) -> None:
+    """What keeping a text layer's wide gaps costs (`pages._with_wide_gaps`, two box calls a space) beside
+    pdfium's text alone, on the same pages in one run, one process."""
+    import pypdfium2 as pdfium
+
+    from extractors.pages import _with_wide_gaps
+
+    def read_all(read: Any) -> tuple[float, int]:
+        started, count = time.perf_counter(), 0
+        for path in documents:
+            document = pdfium.PdfDocument(str(path))
+            for index in range(len(document)):
+                textpage = document[index].get_textpage()
+                read(textpage)
+                textpage.close()
+                count += 1
+            document.close()
+        return time.perf_counter() - started, count
+
+    plain, count = read_all(lambda textpage: textpage.get_text_range())
+    gapped, _ = read_all(_with_wide_gaps)
+    print(f"text layer on {count} pages: pdfium's text {plain / count * 1000:.2f} ms a page, with wide gaps kept "
+          f"{gapped / count * 1000:.2f} ms; ratio {gapped / plain:.2f}")
 
 
 def _by_family(corpus: dict[str, list[tuple[Path, Any, Store]]]) -> dict[tuple[str, str], list[tuple[Path, Any, Store]]]:

@@ -693,10 +693,10 @@ class _Reading:
         columns = self.claims_on_lines
         assert columns is not None
         tokens = _tokens(row.text)
-        dated = [i for i, t in enumerate(tokens) if i >= len(columns) and (date_of(t.text) or _RANGE.match(t.text))]
+        after = list(enumerate(tokens))[len(columns):]
         # A date a scan garbled ("10/O1/26") only where no date reads whole.
-        shaped = [i for i, t in enumerate(tokens) if i >= len(columns) and _DATE_SHAPE.match(t.text)]
-        at = (dated or shaped or [None])[0]
+        at = next((i for i, t in after if date_of(t.text) or _RANGE.match(t.text)),
+                  next((i for i, t in after if _DATE_SHAPE.match(t.text)), None))
         if at is None:
             return False
         columnar = _columnar_claim(row.text[: tokens[at].start].rstrip(), columns)

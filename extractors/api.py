@@ -14,7 +14,7 @@ from .lines import Line, from_text
 from . import locate
 from .models import Document, Remittance
 from .pages import Page, kind_of, pages
-from .remittance import balance, by_columns, commercial, repair, spr
+from .remittance import balance, by_columns, commercial, repair, segments, spr
 
 DETECT_PAGES = 3  # a title must appear within the first pages
 
@@ -96,6 +96,8 @@ def detect(text: str) -> str:
         return "spr"
     if commercial.MARKER in upper:
         return "commercial"
+    if segments.detect(upper):
+        return "segments"  # the 835 printed segment by segment, read by what each segment means
     if by_columns.detect(upper):
         return "columns"  # a remittance in a layout no reader was written for: read by its labels and columns
     # The form readers bring the OCR stack (OpenCV, numpy: 30 MiB) with them: loaded only past the
@@ -109,7 +111,8 @@ def detect(text: str) -> str:
     raise UnknownDocumentType("not a remittance, CMN or written order (no known title on the first pages)")
 
 
-_REMITTANCE_READERS = {"spr": spr.parse, "commercial": commercial.parse, "columns": by_columns.parse}
+_REMITTANCE_READERS = {"spr": spr.parse, "commercial": commercial.parse, "columns": by_columns.parse,
+                       "segments": segments.parse}
 
 
 def extract(path: Path | str, rules: RuleSet = DEFAULT_RULES) -> Document:
@@ -154,8 +157,11 @@ def _extract(stream: Iterator[Page], rules: RuleSet) -> tuple[Document, dict[int
         remit, printed, review = parser(counted.lines())
         remit.pages, remit.ocr = counted.pages, counted.ocr
         if remit.ocr:
-            allowed_less_share = kind == "commercial" or (kind == "columns" and repair.pays_allowed_less_share(remit))
+            allowed_less_share = kind == "commercial" or (
+                kind in ("columns", "segments") and repair.pays_allowed_less_share(remit))
             review.extend(repair.repair(remit, paid_is_allowed_less_share=allowed_less_share))
+        if kind == "segments":
+            review.extend(segments.derived_in_doubt(remit, review))
         remit.review = review
         balance.check(remit, printed)  # type: ignore[arg-type]
         return remit, counted.ocr_rows

@@ -143,11 +143,18 @@ _JOINED_CODE = re.compile(r"[A-Z]\d{4}(?:-[A-Z0-9]{2})+")
 _CODE_AND_AMOUNT = re.compile(r"[A-Z]{2}[A-Z0-9]?\d{0,3}:(?=\$?-?\d)")
 
 
+# The 835's composite of a service: its qualifier, the code and its modifiers ("HC:E0431:RR").
+_COMPOSITE = re.compile(r"[A-Z]{2}[:>^][A-Z0-9]{5}(?:[:>^][A-Z0-9]{2})*")
+
+
 def _parts(word: str) -> list[tuple[int, int]]:
-    """Where the values of a printed word stand in it: a code joined to its modifiers ("E1390-RR-KX") is three
-    values, an adjustment's code joined to its amount ("CO45:120.68") two; any other word is one."""
+    """Where the values of a printed word stand in it: a code joined to its modifiers ("E1390-RR-KX",
+    "HC:E1390:RR:KX") is a value each, an adjustment's code joined to its amount ("CO45:120.68") two; any other
+    word is one."""
     if (code := _CODE_AND_AMOUNT.match(word)) is not None:
         return [(0, code.end() - 1), (code.end(), len(word))]
+    if _COMPOSITE.fullmatch(word):
+        return [(m.start(), m.end()) for m in re.finditer(r"[^:>^]+", word)]
     if not _JOINED_CODE.fullmatch(word):
         return [(0, len(word))]
     return [(m.start(), m.end()) for m in re.finditer(r"[^-]+", word)]
@@ -190,7 +197,8 @@ def _printed(_: type, value: Any) -> list[list[str]]:
     if isinstance(value, Decimal):
         return [[f"{value:.2f}"]]
     if isinstance(value, dt.date):
-        return [[value.strftime(f)] for f in ("%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d", "%m-%d-%Y", "%m-%d-%y", "%m%d%y", "%m%d")] + \
+        return [[value.strftime(f)] for f in ("%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d", "%m-%d-%Y", "%m-%d-%y", "%m%d%y", "%m%d",
+                                                      "%Y%m%d")] + \
             [[value.strftime(month).upper(), day, str(value.year)] for day in {str(value.day), f"{value.day:02d}"}
              for month in ("%b", "%B")]
     return [[_norm(part) for part in str(value).split()]] if str(value).strip() else []
@@ -349,11 +357,15 @@ class _ClaimWalk:
             scope = rows[start:min(end, start + 3)]
             self._line(f"{prefix}.lines.{number}", line, [rows[start]], scope)
         after = rows[self.line_rows[-1] + 1:] if self.line_rows else []
-        # No rows after the last line (an export prints no totals): a claim of one line totals what its line
-        # prints; the sums of several lines are printed nowhere.
-        totals = after[:4] or (rows if len(claim.lines) == 1 else [])
+        # A claim's row may print its totals before its lines (the 835's CLP): there first, then the rows after
+        # its lines. With no totals there (an export prints none; the rows after may be the provider
+        # adjustments'), a claim of one line totals what its line prints; the sums of several lines are printed
+        # nowhere.
+        places = [rows[:first_line], after[:4], rows if len(claim.lines) == 1 else []]
         for name in ("billed", "allowed", "paid", "patient_responsibility"):
-            self._put(f"{prefix}.{name}", totals, getattr(claim, name), first=True)
+            for place in places:
+                if f"{prefix}.{name}" not in self.out:
+                    self._put(f"{prefix}.{name}", place, getattr(claim, name), first=True)
         if self.claim == len(self.claims) - 1:
             self._plbs(after)
 
@@ -364,9 +376,12 @@ class _ClaimWalk:
             if value in (None, []):
                 continue
             # Else the first row of its scope that prints it (a letter names the amounts on the row below the
-            # line's, and the patient's share again among the adjustments).
-            found = find(own, value) or _first(scope, value) or _row(own[0])
-            self.out[f"{prefix}.{name}"] = found
+            # line's, and the patient's share again among the adjustments); else, on a scan, the line's row
+            # (a misread put right stands there). A text layer's value printed nowhere (a deductible the
+            # adjustments tell) has no box.
+            found = find(own, value) or _first(scope, value) or (None if own[0].sure else _row(own[0]))
+            if found is not None:
+                self.out[f"{prefix}.{name}"] = found
         for index, adj in enumerate(line.adjustments):
             code = self._code(own, adj.group, adj.reason) or self._code(scope, adj.group, adj.reason)
             if code is not None:

@@ -28,7 +28,7 @@ from ..models import Adjustment, Payee, Payer, Payment, ProviderAdjustment, Remi
 from ..validators import is_hcpcs, is_mbi, is_npi
 from . import loose_line
 from .named_amounts import Named, amounts_named
-from .common import AMT, Trust, money, status_for
+from .common import AMT, Trust, money, out_of_shape, shape_of, status_for
 
 @dataclass
 class Labelled:
@@ -165,8 +165,9 @@ _COLUMN_WORDS: dict[str, tuple[str, ...]] = {
 }
 _AMOUNT_ROLES = ("billed", "allowed", "deductible", "copay_coins", "coinsurance", "copay", "paid", "patient_share")
 
-# Header and claim-row labels by the field they name.
-_HEADER_LABELS = Labels({
+# Header and claim-row labels by the field they name (the header's wordings shared with the 835 segment print's
+# reader, `segments`).
+HEADER_WORDINGS: dict[str, tuple[str, ...]] = {
     # "PROVIDER" alone before a name; its ids ("PROVIDER ID", "PROVIDER #") are longer and tried first.
     "payee": ("PAYEE NAME", "PAYEE", "PAY TO", "PAID TO", "PROVIDER NAME", "PROVIDER"),
     # A provider id is the NPI only when it is shaped as one (checked where read): a state's own provider
@@ -184,7 +185,8 @@ _HEADER_LABELS = Labels({
     "amount": ("PAYMENT AMOUNT", "CHECK AMOUNT", "TOTAL PAYMENT", "EFT AMOUNT", "PAYMENT TOTAL", "VOUCHER AMOUNT",
                "NET WARRANT AMOUNT", "WARRANT AMOUNT", "NET PAYMENT AMOUNT", "NET PAYMENT"),
     "method": ("PAYMENT METHOD", "PAYMENT TYPE"),
-})
+}
+_HEADER_LABELS = Labels(HEADER_WORDINGS)
 _CLAIM_LABELS = Labels({
     # Medicaid says "recipient" for its member.
     "name": ("PATIENT NAME", "MEMBER NAME", "RECIPIENT NAME", "PATIENT", "MEMBER", "RECIPIENT"),
@@ -554,7 +556,7 @@ class _Reading:
         if self.in_plb:
             if (columns := _plb_columns(row.text)) is not None:
                 self.plb_columns = columns  # the section's own column headers
-            elif "amount" in _header_values(row.text):
+            elif "amount" in header_values(row.text):
                 pass  # the check's amount again at the foot ("... Payment Amount 25.62"), which balancing checks
             else:
                 self._provider_adjustment(row)
@@ -579,7 +581,7 @@ class _Reading:
         unknown_title = match is None and (name := _before_title_words(row.text)) != row.text \
             and not row.wide_after(len(name))
         name = (row.text[: match.start()] if match else _before_title_words(row.text)).strip(" -–")
-        if not name or _header_values(name):
+        if not name or header_values(name):
             return False
         # A department after the payer's name ("BLUE RIVER HEALTH PLAN / CLAIMS ADMINISTRATION"): the name is
         # the part before it.
@@ -595,7 +597,7 @@ class _Reading:
         """The payer's name below a title: the row's first cell (before a bar, or its address), when it holds
         no label and no digit."""
         name = re.split(r"\s[|¦]\s|\s{2,}|,|\bP\.?O\.? BOX\b", row.text, maxsplit=1, flags=re.I)[0].strip()
-        if not name or any(c.isdigit() for c in name) or _header_values(name) or _ANY_LABEL.search(name):
+        if not name or any(c.isdigit() for c in name) or header_values(name) or _ANY_LABEL.search(name):
             return False
         self.remit.payer.name = name.upper()  # as the other layouts print it (and the 835 carries it)
         self.trust.check("payer.name", row.conf(0, len(name)))
@@ -605,7 +607,7 @@ class _Reading:
         remit, trust = self.remit, self.trust
         if self._payment_told(row) or self._payer_on_behalf(row):
             return True
-        values = _header_values(row.text)
+        values = header_values(row.text)
         for key, found in values.items():
             conf = row.conf(found.start, found.end) if not found.doubt else 0.0
             if key == "payee" and (number := _NPI_UNDER_NAME.search(found.value)):
@@ -1072,9 +1074,9 @@ class _Reading:
             # Under the section's column headers: each word is its column's. A row short of a word cannot say
             # which column it lacks (a missing member or a missing reference), so it is in doubt.
             named = [c for c in self.plb_columns if c != "amount"]
-            members = {_shape(c.member_id) for c in remit.claims if c.member_id}
+            members = {shape_of(c.member_id) for c in remit.claims if c.member_id}
             if len(words) == len(named) - 1 and "member" in named and not (
-                    set(words[1:]) & {w for w in words if _shape(w) in members or is_mbi(w)}):
+                    set(words[1:]) & {w for w in words if shape_of(w) in members or is_mbi(w)}):
                 named.remove("member")  # no word shaped as a member id: the row names no member
             values = dict(zip(named, words))
             if len(words) != len(named):
@@ -1082,8 +1084,8 @@ class _Reading:
         elif not values and len(words) > 2:
             # No labels, no column headers: the reason, the reference, and a word after them that is a member
             # only when shaped as one; a word more, or one shaped as none, leaves the row to a person.
-            members = {_shape(c.member_id) for c in remit.claims if c.member_id}
-            if len(words) == 3 and (is_mbi(words[2]) or _shape(words[2]) in members):
+            members = {shape_of(c.member_id) for c in remit.claims if c.member_id}
+            if len(words) == 3 and (is_mbi(words[2]) or shape_of(words[2]) in members):
                 values = {"member": words[2]}
             else:
                 self.trust.review.append(f"provider_adjustments.{len(remit.provider_adjustments)}")
@@ -1105,8 +1107,8 @@ class _Reading:
         if recased:
             self.trust.review.append(f"provider_adjustments.{len(remit.provider_adjustments) - 1}.reason")
         # A member read by OCR is either an MBI or shaped as this payer's member ids on the claims above.
-        shaped = member is None or conf >= CERTAIN or is_mbi(member) or _shape(member) in {
-            _shape(c.member_id) for c in remit.claims if c.member_id}
+        shaped = member is None or conf >= CERTAIN or is_mbi(member) or shape_of(member) in {
+            shape_of(c.member_id) for c in remit.claims if c.member_id}
         # As for the claims' identifiers: a dotted zero read as a 6, 8 or 9, or as a letter an MBI may hold
         # ("5QN9GQ6MN77" for 5QN9G06MN77), keeps every shape; below near certainty the member is in doubt.
         lookalike = member is not None and conf < _DOTTED_SURE and (_dotted(member) or bool(set(member) & set("QD")))
@@ -1118,7 +1120,7 @@ class _Reading:
         printed = {attr for claim in self.remit.claims for attr in ("member_id", "payer_claim_number",
                                                                     "account_number") if getattr(claim, attr)}
         for attr in sorted(printed):
-            self.trust.review.extend(f"claims.{i}.{attr}" for i in _out_of_shape(self.remit.claims, attr))
+            self.trust.review.extend(f"claims.{i}.{attr}" for i in out_of_shape(self.remit.claims, attr))
         if self.remit.payment.number and self.remit.payment.method is None:
             self.trust.review.append("payment.method")  # no word says check or EFT: never a guess
         if self.dotted_face:
@@ -1157,7 +1159,7 @@ def _before_title_words(text: str) -> str:
     return " ".join(words[:cut]) if len(words) - cut >= 2 else text
 
 
-def _header_values(text: str) -> dict[str, Labelled]:
+def header_values(text: str) -> dict[str, Labelled]:
     """The header fields' labelled values on a row; a payee that is a title's words ("PROVIDER PAYMENT
     STATEMENT") is none."""
     values = _HEADER_LABELS.values(text)
@@ -1491,21 +1493,6 @@ def _method_of(label: str) -> str | None:
     check = bool(words & {"CHECK", "CHK", "CK", "WARRANT"})
     eft = bool(words & {"EFT", "ACH", "TRACE"})
     return "CHK" if check and not eft else "ACH" if eft and not check else None
-
-
-def _shape(value: str) -> str:
-    return re.sub(r"\d", "9", re.sub(r"[A-Z]", "A", value))
-
-
-def _out_of_shape(claims: list[RemittanceClaim], attr: str) -> list[int]:
-    """The claims whose identifier is not shaped as this payer prints it: one payer's member ids (or claim
-    numbers) share a shape ("BRX" and nine digits), so a letter read in a run of digits ("BRS7162551592") or
-    a lost digit stands out; only where three in four of at least four claims agree on the shape."""
-    shapes = [_shape(getattr(c, attr) or "") for c in claims]
-    common = max(set(shapes), key=shapes.count) if shapes else ""
-    if len(shapes) < 4 or shapes.count(common) < 0.75 * len(shapes):
-        return []
-    return [i for i, shape in enumerate(shapes) if shape != common and getattr(claims[i], attr)]
 
 
 def _column_sum(claim: RemittanceClaim, role: str) -> Decimal:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -159,7 +160,8 @@ _COLUMN_WORDS: dict[str, tuple[str, ...]] = {
              "PAYABLE", "PAYMENT", "PAID"),
     "patient_share": ("PATIENT RESPONSIBILITY", "PATIENT RESP", "MEMBER RESP", "PT RESP", "YOUR RESPONSIBILITY",
                       "PATIENT OWES", "MEMBER OWES", "PATIENT SHARE", "PATIENT PORTION"),
-    "adjustments": ("ADJUSTMENTS", "ADJUSTMENT", "ADJ REASON", "ADJ CODES", "GRP/RC-AMT", "REASON CODES",
+    "adjustments": ("ADJUSTMENTS", "ADJUSTMENT", "ADJ REASON", "ADJ CODES", "ADJ CODE", "ADJUSTMENT CODE",
+                    "ADJUSTMENT CODES", "GRP/RC-AMT", "REASON CODES",
                     "GROUP/REASON", "GRP/RSN", "GRP/RC", "ADJ AMT", "ADJ AMOUNT", "ADJUSTMENT AMOUNT", "CARC",
                     "EOB CODES", "EOB CODE"),
 }
@@ -183,7 +185,8 @@ HEADER_WORDINGS: dict[str, tuple[str, ...]] = {
                # A state pays by warrant: its treasury's check.
                "WARRANT NUMBER", "WARRANT NO.", "WARRANT NO", "WARRANT #", "WARRANT"),
     "amount": ("PAYMENT AMOUNT", "CHECK AMOUNT", "TOTAL PAYMENT", "EFT AMOUNT", "PAYMENT TOTAL", "VOUCHER AMOUNT",
-               "NET WARRANT AMOUNT", "WARRANT AMOUNT", "NET PAYMENT AMOUNT", "NET PAYMENT"),
+               "NET WARRANT AMOUNT", "WARRANT AMOUNT", "NET PAYMENT AMOUNT", "NET PAYMENT", "AMOUNT PAID",
+               "NET CHECK AMOUNT", "NET CHECK"),
     "method": ("PAYMENT METHOD", "PAYMENT TYPE"),
 }
 _HEADER_LABELS = Labels(HEADER_WORDINGS)
@@ -199,7 +202,8 @@ _CLAIM_LABELS = Labels({
                # A state's internal / transaction control number.
                "ICN / TCN", "ICN/TCN", "TCN",
                # A letter's "claim reference": the payer's number for it.
-               "CLAIM REFERENCE", "CLAIM REFERENCE #", "CLAIM REF", "CLAIM REF #", "CLAIM REF NO."),
+               "CLAIM REFERENCE", "CLAIM REFERENCE #", "CLAIM REF", "CLAIM REF #", "CLAIM REF NO.",
+               "PAYER REFERENCE", "PAYER REF", "PAYER REF #", "PAYER REF NO."),
     # Said by the amounts (`finish`), read only so that its word is no other column's.
     "status": ("CLAIM STATUS", "STATUS"),
     "account": ("PATIENT ACCOUNT", "YOUR ACCOUNT", "YOUR ACCOUNT #", "YOUR ACCT", "PATIENT ACCT #", "PATIENT ACCT",
@@ -271,10 +275,11 @@ _RANGE = re.compile(rf"^(?P<a>{_DAY})[-~](?P<b>{_DAY})$")
 # "CR 1 100.00", which is a modifier, the units and the billed amount.
 # A small print's C read as a currency sign, alone or beside a bracket or the C itself ("€045", "(€045", "C€045").
 _C_READS = ("€", "£", "(€", "(£", "C€", "C£")
-_GROUP = (r"CO|PR|OA|PI|CR|C[GQD0@©6]{1,2}|[GQD0@©6]{1,2}A|co|pr|oa|c[GQD0@©6oO]{1,2}|"
+# (A group's second letter read small: "Co45", "Pr3".)
+_GROUP = (r"CO|PR|OA|PI|CR|C[GQD0@©6]{1,2}|[GQD0@©6]{1,2}A|co|pr|oa|Co|Pr|Oa|c[GQD0@©6oO]{1,2}|"
           r"(?:\(?[€£]|C[€£])[OGQD0@©6]{1,2}")
 # "CO-45 43.37", "CO45: 43.37", and an export's "CO45:43.37" (its colon the only space between them).
-_ADJ = re.compile(rf"(?<![\w.])(?P<grp>{_GROUP})(?:[-/]|(?<=CO|PR|OA|PI|co|pr|oa) )?(?P<rc>[A-Z]?\d{{1,3}}|[A-Z]\d?)"
+_ADJ = re.compile(rf"(?<![\w.])(?P<grp>{_GROUP})(?:[-/]|(?<=CO|PR|OA|PI|co|pr|oa|Co|Pr|Oa) )?(?P<rc>[A-Z]?\d{{1,3}}|[A-Z]\d?)"
                   rf"(?:[:;] ?| )\$?(?P<amt>{AMT})[;,]?(?![\w.])")
 # An adjustment whose amount a scan garbled past reading ("C097 95.e@e"): its group, reason and the amount's place.
 _ADJ_GARBLED = re.compile(rf"(?<![\w.])(?P<grp>{_GROUP})[-/]?(?P<rc>[A-Z]?\d{{1,3}})(?:[:;] ?| )"
@@ -337,8 +342,10 @@ def detect(upper: str) -> bool:
     amount by its word instead ("Charged 145.00 Allowed 64.85 ... We paid 39.85"). Told before the forms: a
     supplier's name holds words an order holds too ("SUPPLY")."""
     told = TITLES.search(upper) or _PAYMENT_TOLD.search(upper)
-    return bool(told) and any(_table_header(row) is not None or _amounts_row(row) is not None
-                              for row in upper.splitlines())
+    rows = upper.splitlines()
+    return bool(told) and (any(_table_header(row) is not None or _amounts_row(row) is not None for row in rows)
+                           or any(stacked_header(Line.plain(a), Line.plain(b)) is not None
+                                  for a, b in zip(rows, rows[1:]) if not re.search(r"\d", a)))
 
 
 def date_of(text: str) -> dt.date | None:
@@ -434,6 +441,62 @@ def _amounts_row(text: str) -> dict[str, Named] | None:
     return named if named is not None and {"billed", "allowed", "paid"} <= named.keys() else None
 
 
+def stacked_header(upper: Line, lower: Line) -> list[str] | None:
+    """The roles of column headers stacked over two rows ("Billed" over "Amount", "Plan" over "Paid", "Adj" over
+    "Code"), None when the two rows make no table's header together that the lower does not alone. The lower
+    row is cut into cells at its wide gaps (`_cells`), the upper into words (two columns' words may stand a
+    space apart: "Plan Adj"), and the two joined in order: a word or two of the upper row qualify the lower
+    cell they make one column's wording with, the most columns named taken (`_joined`); a lower cell that needs
+    no qualifier names its column alone; an upper word that joins nothing ("Date of" over "Svc From") is
+    passed over."""
+    roles, joined = _joined(upper.text.upper().split(), _cells(lower))
+    if not joined or _table_header(" ".join(_HEADER_WORD[r] for r in roles)) is None:
+        return None
+    return roles
+
+
+# A column wording for each role, to test a joined row as `_table_header` tests a printed one.
+_HEADER_WORD = {role: words[0] for role, words in _COLUMN_WORDS.items()}
+
+
+def _cells(row: Line) -> list[str]:
+    """A row's header cells: its text cut at the gaps wider than a space (at every space where it knows none),
+    a cell whose words name two columns ("Paid Code", a space apart) cut into its words."""
+    text = row.text.upper()
+    cuts = sorted(row.wide) if row.wide else [m.start() for m in re.finditer(" ", text)]
+    bounds = [-1, *cuts, len(text)]
+    cells = [text[a + 1:b].strip() for a, b in zip(bounds, bounds[1:]) if text[a + 1:b].strip()]
+    return [part for cell in cells for part in (cell.split() if len(roles_in(cell)) > 1 else [cell])]
+
+
+def _one_role(text: str) -> str | None:
+    roles = roles_in(text.replace("/ ", "/"))
+    return roles[0] if len(roles) == 1 else None
+
+
+def _joined(upper: list[str], lower: list[str]) -> tuple[list[str], bool]:
+    """The roles of a lower row of header cells, each qualified by the upper words above it where they make one
+    column's wording: the alignment (in order) naming the most columns, a joined wording counting twice a lone
+    one; whether any was joined."""
+    @functools.lru_cache(maxsize=None)
+    def best(i: int, j: int) -> tuple[int, tuple[str, ...], bool]:
+        if j == len(lower):
+            return 0, (), False
+        alone = _one_role(lower[j])
+        score, roles, joined = best(i, j + 1)
+        options = [(score + (alone is not None), ((alone,) if alone else ()) + roles, joined)]
+        if i < len(upper):
+            options.append(best(i + 1, j))  # an upper word that qualifies nothing below it
+        for words in (1, 2):
+            if i + words <= len(upper) and (both := _one_role(f"{' '.join(upper[i:i + words])} {lower[j]}")):
+                score, roles, _ = best(i + words, j + 1)
+                options.append((score + 2, (both, *roles), True))
+        return max(options, key=lambda o: o[0])
+
+    _, roles, joined = best(0, 0)
+    return list(roles), joined
+
+
 def _table_header(text: str) -> list[str] | None:
     """The roles of a row of column headers; None when the row is not one (billed, paid, and the dates or
     the code or no amount printed, among at least four columns)."""
@@ -510,8 +573,25 @@ class _Reading:
     # An export's table prints each service line's claim on its own row, in these columns before the line's
     # (`_line_with_its_claim`): no claim header rows.
     claims_on_lines: list[str] | None = None
+    # A row of header words held for the row below it (`row`): half a header stacked over two rows, maybe.
+    held: Line | None = None
 
     def row(self, row: Line) -> None:
+        """A row read in order; one of header words that names columns but no table's header alone is held for
+        the row below it: the two may be one header stacked over two rows."""
+        held, self.held = self.held, None
+        if held is not None:
+            if (roles := stacked_header(held, row)) is not None:
+                self._table_starts(roles, row.text)
+                return
+            self._row(held)
+        if not self.first_row and not self.payer_next and not re.search(r"\d", row.text) \
+                and roles_in(row.text.upper()) and _table_header(row.text) is None:
+            self.held = row
+            return
+        self._row(row)
+
+    def _row(self, row: Line) -> None:
         text = row.text
         if self.first_row:
             self.first_row = False
@@ -522,16 +602,7 @@ class _Reading:
             if self._payer_below_title(row):
                 return
         if (roles := _table_header(text)) is not None:
-            self.table = _Table(roles)
-            self.claims_on_lines = _claim_columns_before_lines(text)
-            if self.half_header is not None:
-                # Half a claim's header and then the table's headers: a claim whose other half was not read
-                # (in doubt), never rows of the claim before it.
-                self._new_claim([self.half_header])
-                self.half_header = None
-                index = len(self.remit.claims) - 1
-                if self.remit.claims[index].patient_name is None:
-                    self.trust.review.append(f"claims.{index}.patient_name")
+            self._table_starts(roles, text)
             return
         if _PROVIDER_ADJ.match(text):
             self._amounts_not_named()
@@ -550,6 +621,18 @@ class _Reading:
         if half is not None:  # the row before was no half of a claim's header after all
             self._other(half[0])
         self._other(row)
+
+    def _table_starts(self, roles: list[str], text: str) -> None:
+        self.table = _Table(roles)
+        self.claims_on_lines = _claim_columns_before_lines(text)
+        if self.half_header is not None:
+            # Half a claim's header and then the table's headers: a claim whose other half was not read
+            # (in doubt), never rows of the claim before it.
+            self._new_claim([self.half_header])
+            self.half_header = None
+            index = len(self.remit.claims) - 1
+            if self.remit.claims[index].patient_name is None:
+                self.trust.review.append(f"claims.{index}.patient_name")
 
     def _other(self, row: Line) -> None:
         """A row that starts no claim: a header field, a provider-level adjustment, or a row of the claim."""
@@ -761,6 +844,12 @@ class _Reading:
                 lookalike = conf < _DOTTED_SURE and _dotted(value)
                 self.dotted_face = self.dotted_face or lookalike
                 self.trust.check(f"claims.{index}.{attr}", conf, bool(_IDENTIFIER.fullmatch(value)) and not lookalike)
+        if any(_unknown_identifier(row.text, found) for row, found in rows):
+            # An identifier printed under a label the vocabulary lacks ("Payer Ref: BR935..."): whichever of the
+            # claim's identifiers was not read may be it, so none missing is taken for not printed.
+            self.trust.review.extend(f"claims.{index}.{attr}" for attr in ("member_id", "payer_claim_number",
+                                                                           "account_number")
+                                     if getattr(claim, attr) is None)
         self.remit.claims.append(claim)
         self.claim, self.in_plb = claim, False
 
@@ -1115,6 +1204,12 @@ class _Reading:
         self.trust.check(f"provider_adjustments.{len(remit.provider_adjustments) - 1}", conf, shaped and not lookalike)
 
     def finish(self) -> None:
+        if self.held is not None:
+            self._row(self.held)
+            self.held = None
+        self._finish()
+
+    def _finish(self) -> None:
         """A claim whose totals were not printed totals its lines; its status follows what it paid. An
         identifier the document prints for other claims but that was not found for one is under review."""
         printed = {attr for claim in self.remit.claims for attr in ("member_id", "payer_claim_number",
@@ -1213,6 +1308,20 @@ def _claim_values(text: str) -> dict[str, Labelled]:
                 values["name"] = Labelled(cell, at, at + len(cell))
                 break
     return values
+
+
+def _unknown_identifier(text: str, found: dict[str, Labelled]) -> bool:
+    """Whether a row holds a value shaped as an identifier (a digit in it) after a label no field's wording
+    names."""
+    taken = {v.label_at for v in found.values()}
+    labels = [m for m in _ANY_LABEL.finditer(text)]
+    for index, label in enumerate(labels):
+        stop = labels[index + 1].start() if index + 1 < len(labels) else len(text)
+        value = text[label.end():stop].split()
+        if label.start() not in taken and value and any(c.isdigit() for c in value[0]) \
+                and _IDENTIFIER.fullmatch(value[0].upper()) and not _CLAIM_LABELS.values(label.group()):
+            return True
+    return False
 
 
 _CLAIM_COLUMN_FILLER = re.compile(r"[\s/#:.-]*")
@@ -1426,7 +1535,8 @@ def _join_split_amounts(text: str) -> str:
         text = joined
     # After an adjustment's code, which an amount always follows ("CO-45 45 38"), and at the row's end after
     # the amounts (its last amount, "25 62").
-    text = re.sub(r"(?<!\S)([A-Z]{2}[-/]\d{1,3} )(\d+) (\d\d)(?!\S)", r"\1\2.\3", text)
+    # (The code as a scan reads it: "C045 45 38".)
+    text = re.sub(rf"(?<!\S)((?:{_GROUP})[-/]?[A-Z]?\d{{1,3}}:? )(\d+) (\d\d)(?!\S)", r"\1\2.\3", text)
     return re.sub(r"(?<=\d\.\d\d )(\$?\d+) (\d\d)\s*$", r"\1.\2", text)
 
 

@@ -450,7 +450,8 @@ def stacked_header(upper: Line, lower: Line) -> list[str] | None:
     no qualifier names its column alone; an upper word that joins nothing ("Date of" over "Svc From") is
     passed over."""
     roles, joined = _joined(upper.text.upper().split(), _cells(lower))
-    if not joined or _table_header(" ".join(_HEADER_WORD[r] for r in roles)) is None:
+    if not joined or _table_header(" ".join(_HEADER_WORD[r] for r in roles)) is None \
+            or roles == _table_header(lower.text):
         return None
     return roles
 

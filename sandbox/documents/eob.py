@@ -1,4 +1,4 @@
-"""Blue River Health Plan's provider EOB, printed eleven ways (`family_of`, stable per check):
+"""Blue River Health Plan's provider EOB, printed twelve ways (`family_of`, stable per check):
 
 - "br-block": the plan's own print program: a claim per block, the header's fields as "Label: value", the
   copay and coinsurance in one "Copay/Coins" column, adjustments as "CO-45 43.37; PR-3 25.00";
@@ -58,7 +58,14 @@
   ("Billed" over "Amount", "Date of" over "Svc From"), two-digit years, the check's amount as "Amount Paid",
   the payer's claim number as its "Payer Ref", each adjustment's code and amount in columns of their own with
   a line's further adjustments on rows below it, the net check amount at the foot after the provider
-  adjustments. Drawn before anything was changed for it and kept out of all tuning since (HELD_OUT, reported
+  adjustments. Held out until its first contact was measured (taken for a written order: refused whole), then
+  read by meaning (2026-12-06, third session: headers stacked over two rows joined into their columns);
+- "br-portal": the plan's provider portal's payment detail as a browser prints it: the header as a two-column
+  list of labels and values with no colons ("Payment Type    Check"), the print's own date and the page's
+  address above it, dates as "21-Sep-2026", a dollar sign on every amount and negative ones in parentheses,
+  each service's description printed between its code and its units, a "Member Resp" column for the
+  patient's share, reason codes as "CO-45 $43.37; PR-3 $25.00", each claim opened by its payer claim number
+  and status. Drawn before anything was changed for it and kept out of all tuning since (HELD_OUT, reported
   apart by bench/extract.py).
 
 About a third of them come out of the payer's mailroom scanner: image-only
@@ -95,8 +102,8 @@ def is_scanned(check_number: str) -> bool:
 
 
 FAMILIES = ("br-block", "br-grid", "br-detail", "br-era", "br-summary", "br-voucher", "br-state", "br-tpa",
-            "br-export", "br-loops", "br-stacked")
-HELD_OUT = "br-stacked"
+            "br-export", "br-loops", "br-stacked", "br-portal")
+HELD_OUT = "br-portal"
 # A family printed smaller than the rest to fit its width (points: the text PDF's, the scan's).
 _SMALL_PRINT = {"br-export": (5.8, 6.2)}
 
@@ -139,7 +146,7 @@ def lines_for(store: Store, remit: Any) -> list[str]:
     drawers = {"br-block": _block_lines, "br-grid": _grid_lines, "br-detail": _detail_lines, "br-era": _era_lines,
                "br-summary": _summary_lines, "br-voucher": _voucher_lines, "br-state": _state_lines,
                "br-tpa": _tpa_lines, "br-export": _export_lines, "br-loops": _loops_lines,
-               "br-stacked": _stacked_lines}
+               "br-stacked": _stacked_lines, "br-portal": _portal_lines}
     return drawers[family_of(remit["check_number"])](store, remit)
 
 
@@ -586,6 +593,59 @@ def _stacked_lines(store: Store, remit: Any) -> list[str]:
     adjusted = sum((dec(p["amount"]) for p in plbs), Decimal(0))
     out.append(f"Total Claims Paid {total_paid:,.2f}    Provider Adjustments {adjusted:,.2f}    "
                f"Net Check Amount {printed:,.2f}")
+    return out
+
+
+def _portal_money(value: Decimal) -> str:
+    return f"(${-value:,.2f})" if value < 0 else f"${value:,.2f}"
+
+
+def _portal_lines(store: Store, remit: Any) -> list[str]:
+    payer, date, printed = _check_facts(store, remit)
+    claims = _claims(store, remit)
+    described = {p.hcpcs: p.description for p in catalog.PRODUCTS}
+    out = [f"{payer['name']} Provider Portal{'':<50}Printed {date + dt.timedelta(days=2):%m/%d/%Y} 3:14 PM",
+           f"https://providers.blueriverhealth.example/payments/{remit['check_number']}",
+           "Payment Detail",
+           f"{'Payee':<24}{catalog.SUPPLIER['name']}",
+           f"{'Payee NPI':<24}{supplier_npi_of(store)}",
+           f"{'Payment #':<24}{remit['check_number']}",
+           f"{'Payment Date':<24}{date:%d-%b-%Y}",
+           f"{'Payment Type':<24}Check",
+           f"{'Payment Total':<24}{_portal_money(printed)}",
+           "-" * 118]
+    for rc in claims:
+        paid = dec(rc["paid"])
+        status = "Paid" if paid > 0 else "Denied" if paid == 0 else "Reversed"
+        out.append(f"Claim {rc['icn'] or ''}    Status: {status}")
+        out.append(f"Patient {rc['patient_name']}    Member # {rc['member_id'] or ''}    "
+                   f"Patient Acct # {rc['account_number']}")
+        out.append(f"{'Line':<6}{'Service Date':<14}{'Service':<12}{'Description':<28}{'Units':>5} {'Charged':>10} "
+                   f"{'Allowed':>10} {'Member Resp':>12} {'Paid':>10}  Reason Codes")
+        for ln, (line, adjustments) in enumerate(_lines(store, rc), start=1):
+            share = sum((dec(a["amount"]) for a in adjustments if a["group"] == "PR"), Decimal(0))
+            service = f"{line['hcpcs']} {line['modifiers']}".strip()
+            reasons = "; ".join(f"{a['group']}-{a['reason']} {_portal_money(dec(a['amount']))}" for a in adjustments)
+            out.append(f"{ln:<6}{dt.date.fromisoformat(line['dos_from']):%d-%b-%Y}   {service:<12}"
+                       f"{described.get(line['hcpcs'], '')[:27]:<28}{line['units']:>5} "
+                       f"{_portal_money(dec(line['billed'])):>10} {_portal_money(dec(line['allowed'])):>10} "
+                       f"{_portal_money(share):>12} {_portal_money(dec(line['paid'])):>10}  {reasons}")
+            remarks = json.loads(line["remarks"])
+            if remarks:
+                out.append(f"{'':<6}Remark codes: {', '.join(remarks)}")
+        out.append(f"{'':<6}Claim totals: Charged {_portal_money(dec(rc['billed']))}   Allowed "
+                   f"{_portal_money(dec(rc['allowed']))}   Member Resp {_portal_money(dec(rc['patient_responsibility']))}"
+                   f"   Paid {_portal_money(paid)}")
+        out.append("")
+    plbs = _plbs(store, remit)
+    out.append("Payment Adjustments")
+    if plbs:
+        out.append(f"{'Code':<8}{'Reference':<20}{'Member #':<16}{'Amount':>12}")
+        for p in plbs:
+            out.append(f"{p['reason']:<8}{p['reference']:<20}{p['member_id'] or '':<16}"
+                       f"{_portal_money(dec(p['amount'])):>12}")
+    else:
+        out.append("No payment adjustments")
     return out
 
 

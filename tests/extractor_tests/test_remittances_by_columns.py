@@ -766,3 +766,47 @@ def test_a_claim_total_a_scan_split_at_its_point_is_read_whole() -> None:
     assert (remit.claims[0].billed, remit.claims[0].allowed, remit.claims[0].paid) == (
         Decimal("240.00"), Decimal("190.00"), Decimal("170.00"))
     assert not any(r.startswith("claims.0") for r in remit.review)
+
+
+def test_column_headers_stacked_over_two_rows_name_their_columns_together() -> None:
+    # "Billed" over "Amount", "Plan" over "Paid" (a space apart from "Adj" over "Code"), "Date of" over
+    # "Svc From" (the upper words join nothing: the lower cell names its column alone).
+    upper = Line.plain("Date of   Date of                       Billed     Allowed              Copay/    Plan Adj    Adj")
+    lower = Line.plain("Svc From  Svc Thru  HCPCS  Mods  Qty    Amount     Amount  Deductible   Coins     Paid Code   Amount")
+    assert by_columns.stacked_header(upper, lower) == [
+        "from", "thru", "code", "mods", "units", "billed", "allowed", "deductible", "copay_coins", "paid",
+        "adjustments", "adjustments"]
+    # Two rows that each name their columns alone make no header together; nor does a lower row of values.
+    assert by_columns.stacked_header(Line.plain("Patient  Claim"), Line.plain("DOS  Billed  Paid  Allowed")) is None
+    assert by_columns.stacked_header(upper, Line.plain("09/01/26  09/01/26  E0601  RR  1  150.00  100.00")) is None
+
+
+def test_a_remittance_with_stacked_headers_reads_and_balances(docs_dir: Path) -> None:
+    page = ["GRANITE STATE MUTUAL                                     PROVIDER REMITTANCE",
+            "Payee: SUMMIT HOME MEDICAL SUPPLY        Payee NPI: 1234567893",
+            "Check No: 9900112233     Check Date: 10/02/26     Amount Paid: $80.00",
+            "Patient: DOE, JANE      Subscriber No: GSM0042     Acct: 100001-1     Payer Ref: G26-0001",
+            "  Date of   Date of                             Billed      Allowed               Copay/     Plan  Adj     Adj",
+            "  Svc From  Svc Thru  HCPCS   Mods   Qty        Amount      Amount   Deductible   Coins      Paid  Code    Amount",
+            "  09/10/26  09/10/26  E0601   RR       1        150.00      100.00         0.00   20.00     80.00  CO45     50.00",
+            "                                                                                                  PR2      20.00",
+            "  Claim     Total                               150.00      100.00                          80.00",
+            "PROVIDER ADJUSTMENTS", "  None",
+            "Total Claims Paid 80.00    Provider Adjustments 0.00    Net Check Amount 80.00"]
+    path = docs_dir / "stacked.pdf"
+    path.write_bytes(pdf.text_pages([page]))
+    got = extract(path)
+    assert got.balanced and got.review == [], (got.problems, got.review)
+    line = got.claims[0].lines[0]
+    assert (line.billed, line.allowed, line.coinsurance, line.paid) == (
+        Decimal("150.00"), Decimal("100.00"), Decimal("20.00"), Decimal("80.00"))
+    assert got.claims[0].payer_claim_number == "G26-0001" and got.payment.amount == Decimal("80.00")
+
+
+def test_an_identifier_under_a_label_nobody_knows_keeps_the_claims_missing_identifiers_in_doubt() -> None:
+    unknown = list(OTHER_PAYER)
+    # "Tracking Key" names no field the reader knows: the claim number it prints is not taken for absent.
+    unknown[4] = "Patient Name: DOE, JANE   Member ID: GSM0042   Patient Acct #: 100001-1   Tracking Key: G26-0001"
+    remit, _, review = by_columns.parse(Line.plain(text) for text in unknown)
+    assert remit.claims[0].payer_claim_number is None and "claims.0.payer_claim_number" in review
+    assert "claims.1.payer_claim_number" not in review  # the claim whose label was known is read

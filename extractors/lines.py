@@ -83,8 +83,8 @@ class Line:
 _WIDE_GAP = 1.6
 
 # Confusions Tesseract makes on these documents, fixed only where the shape of the word leaves one reading.
-DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "@": "0", "Q": "0", "D": "0", "l": "1", "I": "1", "i": "1",
-                                   "|": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2"})
+DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "@": "0", "Q": "0", "D": "0", "©": "0", "l": "1", "I": "1",
+                                   "i": "1", "|": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2"})
 _NUMERIC_SHAPES = (
     re.compile(r"^\d\d/\d\d/\d\d(\d\d)?$"),                       # a date
     re.compile(r"^\d\d/\d\d/\d\d-\d\d/\d\d/\d\d$"),                # a date range
@@ -121,7 +121,11 @@ def fix_word(word: str) -> str:
         word = word[1:]  # "-Amount" -> "Amount"
     if re.match(r"^\$?\d+:\d\d;?$", word):
         word = word.replace(":", ".")  # "3:14" -> "3.14"
-    stripped = word.rstrip(".,'`:°\"")
+    # A hyphen read as a tilde: an adjustment's ("PR~2") or a negative amount's ("~42.88").
+    if re.match(r"^[A-Za-z0-9]{2,3}~[0-9A-Z]{1,4};?$", word) or re.match(r"^~\$?[\d,]*\d\.\d\d$", word):
+        word = word.replace("~", "-")
+    # A speck after an amount read as a bracket no bracket opened ("174.22)").
+    stripped = word.rstrip(".,'`:°\"" + (")" if "(" not in word else ""))
     if stripped != word and stripped and (_numeric(stripped) or _numeric(stripped.translate(DIGIT_LOOKALIKES))):
         word = stripped  # "127.35." -> "127.35", "07/21/26-07/21/26." -> "07/21/26-07/21/26"
     candidate = re.sub(r"^(\$?-?[\d,]*\d),(\d\d)(;?)$", r"\1.\2\3", word)  # 145,00 -> 145.00

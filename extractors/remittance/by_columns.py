@@ -449,9 +449,10 @@ def stacked_header(upper: Line, lower: Line) -> list[str] | None:
     cell they make one column's wording with, the most columns named taken (`_joined`); a lower cell that needs
     no qualifier names its column alone; an upper word that joins nothing ("Date of" over "Svc From") is
     passed over."""
+    if _table_header(lower.text) is not None:
+        return None  # a header alone (the row above it is a claim's labels, say): nothing to join
     roles, joined = _joined(upper.text.upper().split(), _cells(lower))
-    if not joined or _table_header(" ".join(_HEADER_WORD[r] for r in roles)) is None \
-            or roles == _table_header(lower.text):
+    if not joined or _table_header(" ".join(_HEADER_WORD[r] for r in roles)) is None:
         return None
     return roles
 
@@ -1328,7 +1329,7 @@ def _unknown_identifier(text: str, found: dict[str, Labelled]) -> bool:
 _CLAIM_COLUMN_FILLER = re.compile(r"[\s/#:.-]*")
 # Glyphs a scan reads one for the other; a 6, 8 or 9 for a dotted zero, never for each other.
 _LOOKALIKE_PAIRS = {frozenset(p) for p in ("0O", "0@", "0Q", "0D", "0©", "06", "08", "09", "1I", "1L", "1|", "8B",
-                                            "5S", "2Z", "OQ", "OD")}
+                                            "5S", "2Z", "OQ", "OD", "6G", "0G")}
 
 
 def _misread_of(one: str, other: str) -> bool:
@@ -1419,9 +1420,11 @@ def _columnar_claim(text: str, columns: list[str]) -> tuple[dict[str, Labelled],
             if index == len(columns) - 1:
                 stop = len(tokens)
             name = text[token.start:tokens[stop - 1].end] if stop > at else ""
-            if not _LAST_FIRST.fullmatch(name):
+            # A hyphenated name a scan spaced at its hyphen ("HERNANDEZ -LOPEZ"): joined, in doubt.
+            joined = re.sub(r" ?- ?", "-", name)
+            if not _LAST_FIRST.fullmatch(joined):
                 return None
-            values["name"] = Labelled(name, token.start, tokens[stop - 1].end)
+            values["name"] = Labelled(joined, token.start, tokens[stop - 1].end, joined != name)
             at = stop
         else:
             doubt |= not any(c.isdigit() for c in token.text)

@@ -13,7 +13,7 @@ import re
 from decimal import Decimal
 from typing import Iterable
 
-from ..lines import Line
+from ..lines import DIGIT_LOOKALIKES, Line
 from ..models import Adjustment, Payee, Payer, Payment, ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
 from ..forms.values import mbi_by_format
 from ..validators import is_hcpcs, is_mbi, is_npi
@@ -39,7 +39,10 @@ _SERVICE = re.compile(
     rf"(?: (?P<grp>[A-Z]{{2}})-(?P<rc>[A-Z0-9]+) (?P<adj>{AMT}))? (?P<paid>{AMT})$")
 _CONTINUATION = re.compile(rf"^(?P<grp>[A-Z]{{2}})-(?P<rc>[A-Z0-9]+) (?P<amt>{AMT})$")
 # Remark codes, alone or after the payer's claim control number ("CNTL #:187015-3 REM: N290").
-_REMARKS = re.compile(r"^(?:CNTL ?#? ?:? ?\S+ )?REM: ?(?P<codes>.+)$")
+# (Its label as a scan reads it: "ONTL #:".)
+_REMARKS = re.compile(r"^(?:[A-Z]{3,4} ?#? ?:? ?\S+ )?REM: ?(?P<codes>.+)$")
+# A remark code whose digits a scan read as letters ("NIL5" for N115): the code its shape gives, in doubt.
+_REMARK_READ = re.compile(r"^(?P<kind>MA|M|N)(?P<n>[\dIlL|OoQDS]{1,3})$")
 _CLAIM_TOTALS = re.compile(rf"^PT RESP (?P<pr>{AMT}) CLAIM TOTALS (?P<billed>{AMT}) (?P<allowed>{AMT}) "
                            rf"(?P<deduct>{AMT}) (?P<coins>{AMT}) (?P<adj>{AMT}) (?P<paid>{AMT})$")
 _NET = re.compile(rf"^ADJ TO TOTALS:.*NET (?P<net>{AMT})$")
@@ -68,10 +71,25 @@ class _ClaimTotals:
         self.net: Decimal | None = None
 
 
+_DOLLAR_FOR_FIVE = re.compile(r"(?<![\w.$])\$(?=\d[\d,]*\.\d\d(?!\d))")
+
+
+def _remark(code: str) -> str:
+    if (read := _REMARK_READ.match(code)) is None or read["n"].isdigit():
+        return code
+    return read["kind"] + read["n"].translate(DIGIT_LOOKALIKES).replace("L", "1")
+
+
 def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, _ClaimTotals], list[str]]:
     """Returns the remittance, the printed claim totals by claim index, and the review paths."""
     reading = _Reading()
     for row in lines:
+        # The remittance prints in capitals: a letter a scan read small ("Kx", "wo") is its capital.
+        row = Line(row.text.upper(), row.spans, row.wide) if row.text != row.text.upper() else row
+        if "$" in row.text:
+            # Nor does it print dollar signs: one before an amount is a 5 a scan misread ("PR-2 $7.33" for 57.33;
+            # the line's arithmetic proves the amount).
+            row = Line(_DOLLAR_FOR_FIVE.sub("5", row.text), row.spans, row.wide)
         text = row.text
         if not text:
             continue
@@ -159,8 +177,8 @@ class _Reading:
         if not (match := _NAME.match(row.text)):
             return False
         member = match["hic"]
-        if member and len(member) == 11 and member[0].isdigit() and not is_mbi(member):
-            member = mbi_by_format(member)  # an MBI misread by OCR (O for 0): the format says which; in doubt
+        if member and len(member) == 11 and not is_mbi(member) and is_mbi(mbi_by_format(member)):
+            member = mbi_by_format(member)  # an MBI misread by OCR (O for 0, S for 5): the format says which; in doubt
         self.claim = RemittanceClaim(patient_name=match["name"], member_id=member, account_number=match["acnt"],
                                      payer_claim_number=match["icn"])
         self.remit.claims.append(self.claim)
@@ -168,7 +186,8 @@ class _Reading:
         self.printed[index] = _ClaimTotals()
         trust.check_name(f"claims.{index}.patient_name", match["name"], row.group_conf(match, "name"))
         trust.check(f"claims.{index}.member_id", row.group_conf(match, "hic"),
-                    match["hic"] is None or is_mbi(match["hic"]) or not match["hic"][:1].isdigit())
+                    match["hic"] is None or is_mbi(match["hic"])
+                    or (member == match["hic"] and not match["hic"][:1].isdigit()))
         trust.check(f"claims.{index}.account_number", row.group_conf(match, "acnt"))
         trust.check(f"claims.{index}.payer_claim_number", row.group_conf(match, "icn"))
         self.line = None
@@ -218,8 +237,10 @@ class _Reading:
                         row.group_conf(match, "grp", "rc"))
             return True
         if (match := _REMARKS.match(text)) and line is not None:
-            line.remarks.extend(match["codes"].split())
-            trust.check(f"claims.{index}.lines.{len(claim.lines) - 1}.remarks", row.group_conf(match, "codes"))
+            codes = [_remark(code) for code in match["codes"].split()]
+            line.remarks.extend(codes)
+            trust.check(f"claims.{index}.lines.{len(claim.lines) - 1}.remarks", row.group_conf(match, "codes"),
+                        codes == match["codes"].split())
             return True
         if match := _CLAIM_TOTALS.match(text):
             claim.patient_responsibility = money(match["pr"])

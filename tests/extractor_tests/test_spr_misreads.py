@@ -1,0 +1,64 @@
+"""The standard paper remittance as a scan reads it: glyphs misread in ways the format settles (a capital read
+small, a hyphen read as a tilde, a dollar sign for a 5 where none is printed, a bracket for a speck, an MBI's
+digit read as a letter) are read, in doubt where nothing proves them; the balancing rules prove the amounts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from extractors.lines import Line
+from extractors.words import Word
+from extractors.remittance import balance, spr
+
+HEADER = ["NORTHERN PLAINS DME MAC MEDICARE REMITTANCE ADVICE",
+          "SUMMIT HOME MEDICAL SUPPLY PROVIDER # 1234567893",
+          "1200 INDUSTRIAL PKWY PAGE #: 1 OF 1",
+          "DENVER CO 80216 DATE: 09/25/26",
+          "CHECK/EFT #: 499670335",
+          "PERF PROV SERV DATE POS NOS PROC MODS BILLED ALLOWED DEDUCT COINS GRP/RC-AMT PROV PD"]
+
+
+def _scanned(text: str) -> Line:
+    """A row as OCR gives it: every word read (none for certain) and mended as OCR'd words are."""
+    words = [Word(word, 91.0, 40 * n, 10, 8 * len(word), 12, (1, 1, 1)) for n, word in enumerate(text.split())]
+    return Line.from_words(words)
+
+
+def _read(rows: list[str]):  # type: ignore[no-untyped-def]
+    remit, printed, review = spr.parse(_scanned(text) for text in [*HEADER, *rows])
+    remit.review = review
+    balance.check(remit, printed)
+    return remit
+
+
+def test_a_scans_small_capitals_tildes_brackets_and_dollar_signs_are_read_as_printed() -> None:
+    remit = _read([
+        "NAME DUBOIS, WILLIAM HIC SCY3DY2NK49 ACNT 813728-4 ICN 25111329818835 ASG Y MOA MA18",
+        "1234567893 0606 060626 12 1 E0431 Kx 500.00) 400.00 0.00 54.60 CO-45 100.00 345.40",
+        "PR~2 $4.60",
+        "ONTL #:187015-3 REM: NIl5",
+        "PT RESP 54.60 CLAIM TOTALS 500.00 400.00 0.00 54.60 154.60 345.40",
+        "ADJ TO TOTALS: PREV PD 0.00 INTEREST 0.00 LATE FILING CHARGE 0.00 NET 345.40",
+        "TOTALS: # OF CLAIMS BILLED AMT ALLOWED AMT PROV PD AMT PROV ADJ AMT CHECK AMT",
+        "1 500.00 400.00 345.40 0.00 345.40"])
+    claim = remit.claims[0]
+    line = claim.lines[0]
+    assert (line.modifiers, line.billed) == (["KX"], Decimal("500.00"))
+    # The remittance prints no dollar signs: "$4.60" is 54.60, which the line's arithmetic proves.
+    assert [(a.group, a.reason, a.amount) for a in line.adjustments] == [
+        ("CO", "45", Decimal("100.00")), ("PR", "2", Decimal("54.60"))]
+    assert remit.balanced, remit.problems
+    assert line.remarks == ["N115"] and "claims.0.lines.0.remarks" in remit.review
+    # An MBI's first place holds a digit: the S was a 5 (in doubt: which digit is the format's guess).
+    assert claim.member_id == "5CY3DY2NK49" and "claims.0.member_id" in remit.review
+
+
+def test_a_dollar_sign_that_makes_no_balancing_amount_leaves_the_line_to_a_person() -> None:
+    remit = _read([
+        "NAME DUBOIS, WILLIAM HIC 5CY3DY2NK49 ACNT 813728-4 ICN 25111329818835 ASG Y MOA MA18",
+        "1234567893 0606 060626 12 1 E0431 KX 500.00 400.00 0.00 54.60 CO-45 100.00 345.40",
+        "PR-2 $9.60",
+        "PT RESP 54.60 CLAIM TOTALS 500.00 400.00 0.00 54.60 154.60 345.40",
+        "ADJ TO TOTALS: PREV PD 0.00 INTEREST 0.00 LATE FILING CHARGE 0.00 NET 345.40"])
+    assert remit.claims[0].lines[0].adjustments[1].amount == Decimal("59.60")
+    assert not remit.balanced and "claims.0.lines.0.paid" in remit.review

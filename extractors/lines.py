@@ -121,8 +121,9 @@ def fix_word(word: str) -> str:
         word = word[1:]  # "-Amount" -> "Amount"
     if re.match(r"^\$?\d+:\d\d;?$", word):
         word = word.replace(":", ".")  # "3:14" -> "3.14"
-    # A hyphen read as a tilde: an adjustment's ("PR~2") or a negative amount's ("~42.88").
-    if re.match(r"^[A-Za-z0-9]{2,3}~[0-9A-Z]{1,4};?$", word) or re.match(r"^~\$?[\d,]*\d\.\d\d$", word):
+    # A hyphen read as a tilde (none is printed): an adjustment's ("PR~2"), an account's ("513116~1"), a negative
+    # amount's ("~42.88").
+    if re.match(r"^[A-Za-z0-9]+~[0-9A-Za-z]+;?$", word) or re.match(r"^~\$?[\d,]*\d\.\d\d$", word):
         word = word.replace("~", "-")
     # A speck after an amount read as a bracket no bracket opened ("174.22)").
     stripped = word.rstrip(".,'`:°\"" + (")" if "(" not in word else ""))

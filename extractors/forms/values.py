@@ -533,7 +533,10 @@ def hcpcs_in(words: list[Word]) -> list[Read[str]]:
         text = _dotted_zero_split(fixed)
         if len(text) == 5 and text[0] in "£€":
             text = "E" + text[1:]
-        if len(text) == 5 and text[0].isalpha():
+        # A word whose "digits" are letters other than a zero's lookalikes, more than one of them, is a word (a
+        # label's letters glued: "PT00B" for "PT DOB"), not a code misread.
+        if len(text) == 5 and text[0].isalpha() and sum(not c.isdigit() and c not in _ZERO_LIKE
+                                                         for c in text[1:]) <= 1:
             # Only digits follow the letter; the order forms' typewriter face has a dotted zero that reads as "e".
             candidate = text[0].upper() + text[1:].translate(_TO_DIGIT).replace("e", "0")
             if is_hcpcs(candidate):

@@ -13,11 +13,11 @@ import re
 from decimal import Decimal
 from typing import Iterable
 
-from ..lines import DIGIT_LOOKALIKES, Line
+from ..lines import DIGIT_LOOKALIKES, FIXED_CONF, Line
 from ..models import Adjustment, Payee, Payer, Payment, ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
 from ..forms.values import mbi_by_format
 from ..validators import is_hcpcs, is_mbi, is_npi
-from .common import AMT, Trust, money, spr_service_date, status_for, us_date
+from .common import AMT, Trust, money, out_of_shape, spr_service_date, status_for, us_date
 
 MARKER = "MEDICARE REMITTANCE ADVICE"
 
@@ -27,7 +27,8 @@ _PAYER = re.compile(rf"^(?P<payer>.+?) {MARKER}$")
 _PAYEE = re.compile(r"^(?P<name>.+?) (?:PROVIDER|PROV|PAYEE) ?(?:#|NO\.?|NUMBER|NPI|ID) ?:? ?(?P<npi>\d{10})$")
 _PAGE = re.compile(r"PAGE ?(?:#|NO\.?)? ?:? ?(?P<n>\d+) OF (?P<of>\d+)")
 _DATE = re.compile(r"(?<![A-Z] )(?<![A-Z])(?:CHECK |PAYMENT |PAID |EFT |ISSUE )?DATE ?:? ?(?P<date>\d\d/\d\d/(?:\d{4}|\d\d))\b")
-_CHECK = re.compile(r"(?:CHECK/EFT|CHECK|EFT|TRACE) ?(?:#|NO\.?|NUMBER) ?:? ?(?P<check>\d+)")
+# (A scan's "CHECK/EPT #" is the same label.)
+_CHECK = re.compile(r"(?:CHECK/E[FP]T|CHECK|EFT|TRACE) ?(?:#|NO\.?|NUMBER) ?:? ?(?P<check>\d+)")
 _COLUMNS = re.compile(r"^PERF PROV SERV DATE")
 _NAME = re.compile(r"^NAME (?P<name>.+?) HIC (?P<hic>\S+)? ?ACNT (?P<acnt>\S+) ICN (?:(?P<icn>\S+) )?ASG (?P<asg>[YN])"
                    r"(?: MOA ?(?P<moa>.*))?$")
@@ -71,6 +72,29 @@ class _ClaimTotals:
         self.net: Decimal | None = None
 
 
+# An adjustment's code as a scan garbles it: its letters doubled or read small ("CcOo-45", "CcO~-253"), its
+# hyphen doubled or spaced ("CO-~45", "CO- 253").
+_GARBLED_CODE = re.compile(r"(?<!\S)(?P<grp>[A-Z]{2,4})(?P<sep>[-~]{1,3} ?)(?P<rc>\d{1,3})(?=\s)")
+# A procedure code with a zero read as a lookalike ("A7@30"), in the place a service line prints it.
+_GARBLED_PROC = re.compile(r"^(\d{10} \S{4} \S{6} \S{2} \d+ )([A-Z][0-9@©OQD]{4})(?= )")
+
+
+def _mended(row: Line) -> Line:
+    """A scanned row with what the format settles put back: an adjustment's garbled code, a procedure code's
+    zero. The row is then read with every field on it in doubt (the amounts the balancing rules prove)."""
+    def code(match: re.Match[str]) -> str:
+        group = re.sub(r"(.)\1+", r"\1", match["grp"])  # "CCOO" (read "CcOo") is CO
+        if group not in ("CO", "PR", "OA", "PI", "CR") or (group == match["grp"] and match["sep"] == "-"):
+            return match.group()
+        return f"{group}-{match['rc']}"
+
+    text = _GARBLED_CODE.sub(code, row.text)
+    text = _GARBLED_PROC.sub(lambda m: m[1] + m[2][0] + re.sub(r"[@©OQD]", "0", m[2][1:]), text)
+    if text == row.text:
+        return row
+    return Line(text, [(0, len(text), min(row.conf(0, len(row.text)), FIXED_CONF))], row.wide)
+
+
 _DOLLAR_FOR_FIVE = re.compile(r"(?<![\w.$])\$(?=\d[\d,]*\.\d\d(?!\d))")
 
 
@@ -90,6 +114,7 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, _ClaimTotals], l
             # Nor does it print dollar signs: one before an amount is a 5 a scan misread ("PR-2 $7.33" for 57.33;
             # the line's arithmetic proves the amount).
             row = Line(_DOLLAR_FOR_FIVE.sub("5", row.text), row.spans, row.wide)
+        row = _mended(row)
         text = row.text
         if not text:
             continue
@@ -110,6 +135,10 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, _ClaimTotals], l
         elif reading.claim is not None and not reading.claim_row(row):
             reading.trust.review.append(f"claims.{len(reading.remit.claims) - 1}")
         # Between claims only the header block appears; anything else is an address line of the header.
+    for attr in ("payer_claim_number", "account_number"):
+        # An identifier not shaped as the others of its kind ("513116~1" among "813728-4"s) is in doubt (an MBI
+        # is checked by its own format: its third and sixth places may be a letter or a digit).
+        reading.trust.review.extend(f"claims.{i}.{attr}" for i in out_of_shape(reading.remit.claims, attr))
     return reading.remit, reading.printed, reading.trust.review
 
 

@@ -62,3 +62,19 @@ def test_a_dollar_sign_that_makes_no_balancing_amount_leaves_the_line_to_a_perso
         "ADJ TO TOTALS: PREV PD 0.00 INTEREST 0.00 LATE FILING CHARGE 0.00 NET 345.40"])
     assert remit.claims[0].lines[0].adjustments[1].amount == Decimal("59.60")
     assert not remit.balanced and "claims.0.lines.0.paid" in remit.review
+
+
+def test_a_scans_garbled_adjustment_codes_and_zero_in_a_code_are_read_in_doubt() -> None:
+    remit = _read([
+        "NAME DUBOIS, WILLIAM HIC 5CY3DY2NK49 ACNT 813728-4 ICN 25111329818835 ASG Y MOA MA18",
+        "1234567893 0606 060626 12 1 A7@30 NU 500.00 400.00 0.00 54.60 CcOo-45 100.00 345.40",
+        "PR-~2 54.60",
+        "PT RESP 54.60 CLAIM TOTALS 500.00 400.00 0.00 54.60 154.60 345.40",
+        "ADJ TO TOTALS: PREV PD 0.00 INTEREST 0.00 LATE FILING CHARGE 0.00 NET 345.40",
+        "TOTALS: # OF CLAIMS BILLED AMT ALLOWED AMT PROV PD AMT PROV ADJ AMT CHECK AMT",
+        "1 500.00 400.00 345.40 0.00 345.40"])
+    line = remit.claims[0].lines[0]
+    assert line.procedure == "A7030" and [(a.group, a.reason) for a in line.adjustments] == [("CO", "45"), ("PR", "2")]
+    assert remit.balanced
+    assert {"claims.0.lines.0.procedure", "claims.0.lines.0.adjustments.0.code",
+            "claims.0.lines.0.adjustments.1.code"} <= set(remit.review)

@@ -535,7 +535,8 @@ def hcpcs_in(words: list[Word]) -> list[Read[str]]:
             text = "E" + text[1:]
         # A word whose "digits" are letters other than a zero's lookalikes, more than one of them, is a word (a
         # label's letters glued: "PT00B" for "PT DOB"), not a code misread.
-        if len(text) == 5 and text[0].isalpha() and sum(not c.isdigit() and c not in _ZERO_LIKE
+        # (A typewriter's dotted zero reads "e" too.)
+        if len(text) == 5 and text[0].isalpha() and sum(not c.isdigit() and c not in _ZERO_LIKE + "e"
                                                          for c in text[1:]) <= 1:
             # Only digits follow the letter; the order forms' typewriter face has a dotted zero that reads as "e".
             candidate = text[0].upper() + text[1:].translate(_TO_DIGIT).replace("e", "0")

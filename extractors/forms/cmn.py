@@ -342,6 +342,38 @@ def _glued(form: Form, hit: Hit, label_word: str) -> list[Word]:
     return []
 
 
+def _garbled_dob_label(words: list[Word]) -> float | None:
+    """Where the patient's birth-date label starts on the codes' row when a fax garbled it past finding ("PT00B",
+    "pT o08"): its letters' lookalikes, before a date."""
+    for index, word in enumerate(words[:-1]):
+        text = word.text.upper()
+        pair = text + (words[index + 1].text.upper() if index + 2 < len(words) else "")
+        dated = any(re.fullmatch(r"\d{1,2}/\d{1,2}/\d{2,4}", w.text) for w in words[index + 1:index + 3])
+        if dated and (re.fullmatch(r"P[T7][DO0Q][O0Q][B8]", text) or re.fullmatch(r"P[T7][DO0Q][O0Q][B8]", pair)):
+            return float(word.left)
+    return None
+
+
+def _unglued(word: Word, label_word: str) -> Word:
+    """A word read again from a cell that holds the label's last word too: the value glued to it, or the word as
+    it is (the label alone reads as no code)."""
+    text = word.text
+    if text.upper().startswith(label_word) and len(text) > len(label_word):
+        return Word(text[len(label_word):], word.conf, word.left, word.top, word.width, word.height, word.line)
+    return word
+
+
+def _letter_rejoined(words: list[Word]) -> list[Word]:
+    """A code whose letter stayed glued to its label while OCR set its digits apart ("CODEE" "1390"): the
+    letter and the digits one word again."""
+    if len(words) >= 2 and re.fullmatch(r"[A-Z]", words[0].text) and re.fullmatch(r"[0-9OIlSB]{4}", words[1].text):
+        first, second = words[0], words[1]
+        joined = Word(first.text + second.text, min(first.conf, second.conf), first.left, first.top,
+                      second.left + second.width - first.left, max(first.height, second.height), first.line)
+        return [joined, *words[2:]]
+    return words
+
+
 def _code_list(words: list[Word], parse: Callable[[list[Word]], list[values.Read[str]]]) -> values.Read[list[str]]:
     """The codes in a list of words (HCPCS, ICD-10), sure only if every code is and no code-like word
     failed to read as one (then the list may be short)."""
@@ -349,7 +381,9 @@ def _code_list(words: list[Word], parse: Callable[[list[Word]], list[values.Read
     found = [c.value for c in codes if c.value]
     if not found:
         return values.nothing()
-    unread = [w for w in words if len(re.sub(r"[^A-Za-z0-9]", "", w.text)) >= 3 and re.search(r"\d", w.text)]
+    # (A date beside them is no code left unread: the patient's birth date where its label was garbled.)
+    unread = [w for w in words if len(re.sub(r"[^A-Za-z0-9]", "", w.text)) >= 3 and re.search(r"\d", w.text)
+              and not re.fullmatch(r"\d{1,2}[/-]\d{1,2}[/-]\d{2,4}", w.text)]
     conf = min(c.conf for c in codes)
     return values.Read(found, conf, all(c.ok for c in codes) and len(unread) <= len(codes), codes[0].word,
                        any(c.guessed for c in codes))
@@ -540,8 +574,8 @@ def _place_and_hcpcs(r: _Reader, form: Form, cmn: Cmn) -> None:
     hcpcs_hit = form.find("HCPCS CODE")
     # Values on the labels' own row when a code stands there (glued to its label or after it) and none below.
     same_line = bool(pos_hit and hcpcs_hit and pos_hit.line == hcpcs_hit.line
-                     and _code_list([*_glued(form, hcpcs_hit, "CODE"), *form.words_after(hcpcs_hit)],
-                                    values.hcpcs_in).value
+                     and _code_list(_letter_rejoined([*_glued(form, hcpcs_hit, "CODE"),
+                                                      *form.words_after(hcpcs_hit)]), values.hcpcs_in).value
                      and not _code_list(form.line_below(hcpcs_hit, 1), values.hcpcs_in).value)
     if pos_hit and same_line:
         # An EHR prints each value after its label on one row ("PLACE OF SERVICE 12 HCPCS CODE E1390").
@@ -570,8 +604,9 @@ def _place_and_hcpcs(r: _Reader, form: Form, cmn: Cmn) -> None:
         # The codes after the label on its own row, up to the patient's figures; the first may be glued to the
         # label ("CODEE1390").
         dob_label = form.find("PT DOB")
-        right = form.label_x(dob_label)[0] if dob_label and dob_label.line == hcpcs_hit.line else form.image.width
-        beside = [*_glued(form, hcpcs_hit, "CODE"), *form.words_after(hcpcs_hit, until_x=right)]
+        right = (form.label_x(dob_label)[0] if dob_label and dob_label.line == hcpcs_hit.line
+                 else _garbled_dob_label(form.words_after(hcpcs_hit)) or form.image.width)
+        beside = _letter_rejoined([*_glued(form, hcpcs_hit, "CODE"), *form.words_after(hcpcs_hit, until_x=right)])
         top, bottom = form.line_band(hcpcs_hit.line)
         label_left = form.lines[hcpcs_hit.line][hcpcs_hit.last].left
 
@@ -581,8 +616,9 @@ def _place_and_hcpcs(r: _Reader, form: Form, cmn: Cmn) -> None:
                 r.review.append("hcpcs")
 
         r.confirm("hcpcs", _code_list(beside, values.hcpcs_in), (label_left, top, right - form.char_h * 0.3, bottom),
-                  lambda ws: _code_list([w for w in ws if not w.text.upper().startswith(("HCPCS", "CODE"))]
-                                        or [*ws], values.hcpcs_in), store_beside)
+                  lambda ws: _code_list(_letter_rejoined([_unglued(w, "CODE") for w in ws
+                                                          if not w.text.upper().startswith("HCPCS")]) or [*ws],
+                                        values.hcpcs_in), store_beside)
     elif hcpcs_hit:
         below = form.line_below(hcpcs_hit, 1)
         cell = None

@@ -17,6 +17,7 @@ from ..lines import DIGIT_LOOKALIKES, FIXED_CONF, Line
 from ..models import Adjustment, Payee, Payer, Payment, ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
 from ..forms.values import mbi_by_format
 from ..validators import is_hcpcs, is_mbi, is_npi
+from .balance import check_due
 from .common import AMT, Trust, money, out_of_shape, spr_service_date, status_for, us_date
 
 MARKER = "MEDICARE REMITTANCE ADVICE"
@@ -28,10 +29,17 @@ _PAYEE = re.compile(r"^(?P<name>.+?) (?:PROVIDER|PROV|PAYEE) ?(?:#|NO\.?|NUMBER|
 _PAGE = re.compile(r"PAGE ?(?:#|NO\.?)? ?:? ?(?P<n>\d+) OF (?P<of>\d+)")
 _DATE = re.compile(r"(?<![A-Z] )(?<![A-Z])(?:CHECK |PAYMENT |PAID |EFT |ISSUE )?DATE ?:? ?(?P<date>\d\d/\d\d/(?:\d{4}|\d\d))\b")
 # (A scan's "CHECK/EPT #" is the same label.)
-_CHECK = re.compile(r"(?:CHECK/E[FP]T|CHECK|EFT|TRACE) ?(?:#|NO\.?|NUMBER) ?:? ?(?P<check>\d+)")
+_CHECK = re.compile(r"(?:CHECK ?/ ?E[FP]T|CHECK|EFT|TRACE) ?(?:#|NO\.?|NUMBER) ?:? ?(?P<check>\d+)")
 _COLUMNS = re.compile(r"^PERF PROV SERV DATE")
-_NAME = re.compile(r"^NAME (?P<name>.+?) HIC (?P<hic>\S+)? ?ACNT (?P<acnt>\S+) ICN (?:(?P<icn>\S+) )?ASG (?P<asg>[YN])"
+# (The assignment flag is no field: a scan's "ASG Y¥Y" or "ASG" alone still opens the claim.)
+_NAME = re.compile(r"^NAME (?P<name>.+?) HIC (?P<hic>\S+)? ?ACNT (?P<acnt>\S+) ICN (?:(?P<icn>\S+) )?ASG(?: \S{1,3})?"
                    r"(?: MOA ?(?P<moa>.*))?$")
+# A number with one letter a digit is read as among its digits ("538699-S"): a misread more likely than a letter.
+_LOOKALIKE_AMONG_DIGITS = re.compile(r"^(?=(?:.*\d){3})[\d-]*[OSIlBZ][\d-]*$")
+# A claim's NAME row the pattern refused: its identifiers by their labels, one by one (the claim in doubt).
+_NAME_START = re.compile(r"^N[A-Z]{2}E? (?=.*\b(?:HIC|ACNT|ICN)\b)")
+_NAME_PIECES = {"name": re.compile(r"^\S+ (.+?) (?:HIC|ACNT)\b"), "hic": re.compile(r"\bHIC (\S+)"),
+                "acnt": re.compile(r"\bACNT (\S+)"), "icn": re.compile(r"\bICN (\d\S*)")}
 # A procedure code OCR damaged ("A703" for A7030) still makes the line a line: it is kept, read as printed and
 # put under review (not a HCPCS), instead of the line being lost and its claim left without lines.
 _SERVICE = re.compile(
@@ -46,7 +54,8 @@ _REMARKS = re.compile(r"^(?:[A-Z]{3,4} ?#? ?:? ?\S+ )?REM: ?(?P<codes>.+)$")
 _REMARK_READ = re.compile(r"^(?P<kind>MA|M|N)(?P<n>[\dIlL|OoQDS]{1,3})$")
 _CLAIM_TOTALS = re.compile(rf"^PT RESP (?P<pr>{AMT}) CLAIM TOTALS (?P<billed>{AMT}) (?P<allowed>{AMT}) "
                            rf"(?P<deduct>{AMT}) (?P<coins>{AMT}) (?P<adj>{AMT}) (?P<paid>{AMT})$")
-_NET = re.compile(rf"^ADJ TO TOTALS:.*NET (?P<net>{AMT})$")
+# (Its label as a scan may read it: "ADT TO TOTALS", "ADJ TQ TOTALS", "ABDJ TO TOTALS".)
+_NET = re.compile(rf"^A\S{{1,3}} T\S TOTALS:.*NET (?P<net>{AMT})$")
 _TOTALS = re.compile(r"^TOTALS\b:?")
 # The check's totals by label, beside their values ("CHECK AMT 2089.92") or in a row of values under a row of
 # labels; each label's synonyms, as print programs word them.
@@ -62,6 +71,8 @@ _RULE = re.compile(r"^[-=_]{10,}$")
 _NUMBER = re.compile(rf"^(?:{AMT}|\d+)$")
 _PLB_HEAD = re.compile(r"^PROVIDER ADJ DETAILS:")
 _PLB = re.compile(rf"^(?P<reason>[A-Z0-9]{{2}}) (?P<ref>\S+)(?: (?P<hic>[A-Z0-9]+))? (?P<amt>{AMT})$")
+# A reference a scan split in two ("1997206066 3493"), its member id after it.
+_PLB_SPLIT = re.compile(rf"^(?P<reason>[A-Z0-9]{{2}}) (?P<ref>\d{{4,}} \d{{2,}}) (?P<hic>[A-Z0-9]{{8,}}) (?P<amt>{AMT})$")
 
 
 class _ClaimTotals:
@@ -76,7 +87,10 @@ class _ClaimTotals:
 # hyphen doubled or spaced ("CO-~45", "CO- 253").
 _GARBLED_CODE = re.compile(r"(?<!\S)(?P<grp>[A-Z]{2,4})(?P<sep>[-~]{1,3} ?)(?P<rc>\d{1,3})(?=\s)")
 # A procedure code with a zero read as a lookalike ("A7@30"), in the place a service line prints it.
-_GARBLED_PROC = re.compile(r"^(\d{10} \S{4} \S{6} \S{2} \d+ )([A-Z][0-9@©OQD]{4})(?= )")
+# (Its E read as a currency sign, a speck after it read as a bracket: "£0431]".)
+_GARBLED_PROC = re.compile(r"^(\d{10} \S{4} \S{6} \S{2} \d+ )([A-Z£€][0-9@©OQD]{4})[\]|)]?(?= )")
+# An amount a speck after it gave a third decimal ("77.321").
+_SPECKED = re.compile(r"(?<![\w.])(-?\d[\d,]*\.\d\d)\d(?!\S)")
 
 
 def _mended(row: Line) -> Line:
@@ -89,7 +103,9 @@ def _mended(row: Line) -> Line:
         return f"{group}-{match['rc']}"
 
     text = _GARBLED_CODE.sub(code, row.text)
-    text = _GARBLED_PROC.sub(lambda m: m[1] + m[2][0] + re.sub(r"[@©OQD]", "0", m[2][1:]), text)
+    text = _GARBLED_PROC.sub(lambda m: m[1] + {"£": "E", "€": "E"}.get(m[2][0], m[2][0])
+                             + re.sub(r"[@©OQD]", "0", m[2][1:]), text)
+    text = _SPECKED.sub(r"\1", text)
     if text == row.text:
         return row
     return Line(text, [(0, len(text), min(row.conf(0, len(row.text)), FIXED_CONF))], row.wide)
@@ -135,6 +151,8 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, _ClaimTotals], l
         elif reading.claim is not None and not reading.claim_row(row):
             reading.trust.review.append(f"claims.{len(reading.remit.claims) - 1}")
         # Between claims only the header block appears; anything else is an address line of the header.
+    if reading.plb_total is not None:
+        _signed_by_total(reading.remit, reading.trust, reading.plb_total)
     for attr in ("payer_claim_number", "account_number"):
         # An identifier not shaped as the others of its kind ("513116~1" among "813728-4"s) is in doubt (an MBI
         # is checked by its own format: its third and sixth places may be a letter or a digit).
@@ -154,6 +172,7 @@ class _Reading:
         self.line: ServiceLine | None = None
         self.in_plb = False
         self.pending_totals: list[str] | None = None
+        self.plb_total: Decimal | None = None  # the provider adjustments' total as the totals print it
 
     def header(self, row: Line) -> bool:
         """The payer, payee, page, date and check rows; whether the row was one."""
@@ -184,10 +203,11 @@ class _Reading:
         """The row of values under the totals' labels (after a page break, the next page's first row);
         whether the row was it."""
         text = row.text
-        values = text.split()
+        # (A count's ones read as letters: "il" for 11.)
+        values = [v if _NUMBER.match(v) else v.translate(DIGIT_LOOKALIKES) for v in text.split()]
         labels, self.pending_totals = self.pending_totals or [], None
         if values and all(_NUMBER.match(v) for v in values):
-            _take_totals(self.remit, self.trust, labels, values, row.conf(0, len(text)))
+            self.plb_total = _take_totals(self.remit, self.trust, labels, values, row.conf(0, len(text)))
             return True
         self.trust.review.append("payment.amount")
         return False
@@ -204,7 +224,21 @@ class _Reading:
         """A claim's NAME row; whether the row was one."""
         trust = self.trust
         if not (match := _NAME.match(row.text)):
-            return False
+            if not _NAME_START.match(row.text):
+                return False
+            # Every claim after a lost one would be read as the one before's lines: the claim starts here all the
+            # same, each identifier that reads kept, the claim in doubt.
+            pieces = {key: (m.group(1) if (m := pattern.search(row.text)) else None)
+                      for key, pattern in _NAME_PIECES.items()}
+            self.claim = RemittanceClaim(patient_name=pieces["name"], member_id=pieces["hic"],
+                                         account_number=pieces["acnt"], payer_claim_number=pieces["icn"])
+            self.remit.claims.append(self.claim)
+            index = len(self.remit.claims) - 1
+            self.printed[index] = _ClaimTotals()
+            trust.review.extend([f"claims.{index}.patient_name", f"claims.{index}.member_id",
+                                 f"claims.{index}.account_number", f"claims.{index}.payer_claim_number"])
+            self.line = None
+            return True
         member = match["hic"]
         if member and len(member) == 11 and not is_mbi(member) and is_mbi(mbi_by_format(member)):
             member = mbi_by_format(member)  # an MBI misread by OCR (O for 0, S for 5): the format says which; in doubt
@@ -217,8 +251,10 @@ class _Reading:
         trust.check(f"claims.{index}.member_id", row.group_conf(match, "hic"),
                     match["hic"] is None or is_mbi(match["hic"])
                     or (member == match["hic"] and not match["hic"][:1].isdigit()))
-        trust.check(f"claims.{index}.account_number", row.group_conf(match, "acnt"))
-        trust.check(f"claims.{index}.payer_claim_number", row.group_conf(match, "icn"))
+        trust.check(f"claims.{index}.account_number", row.group_conf(match, "acnt"),
+                    not _LOOKALIKE_AMONG_DIGITS.match(match["acnt"]))
+        trust.check(f"claims.{index}.payer_claim_number", row.group_conf(match, "icn"),
+                    not _LOOKALIKE_AMONG_DIGITS.match(match["icn"] or ""))
         self.line = None
         return True
 
@@ -226,6 +262,12 @@ class _Reading:
         if row.text == "NONE":
             return
         remit = self.remit
+        if (split := _PLB_SPLIT.match(row.text)) and not _PLB.match(row.text):
+            remit.provider_adjustments.append(ProviderAdjustment(
+                reason=split["reason"], reference=split["ref"].replace(" ", ""), member_id=split["hic"],
+                amount=money(split["amt"])))
+            self.trust.review.append(f"provider_adjustments.{len(remit.provider_adjustments) - 1}")
+            return
         if match := _PLB.match(row.text):
             remit.provider_adjustments.append(ProviderAdjustment(
                 reason=match["reason"], reference=match["ref"], member_id=match["hic"], amount=money(match["amt"])))
@@ -318,19 +360,48 @@ def _take_inline_totals(remit: Remittance, trust: Trust, text: str, conf: float)
     trust.review.append("payment.amount")
 
 
-def _take_totals(remit: Remittance, trust: Trust, labels: list[str], values: list[str], conf: float) -> None:
+def _take_totals(remit: Remittance, trust: Trust, labels: list[str], values: list[str],
+                 conf: float) -> Decimal | None:
     """Values paired with labels in order; the check amount is the one this reader keeps (the others are the
-    balancing rules' to check). A row that does not pair one to one goes to a person."""
+    balancing rules' to check), and the provider adjustments' total returned for their signs. A row that does not
+    pair one to one goes to a person."""
     mended = _mend_split_amount(values) if len(values) == len(labels) + 1 else None
     if mended is not None:
         values, split_at = mended
         # Only the value OCR split is in doubt; the check amount is read as printed when it is another.
         conf = 0.0 if "check" in labels and split_at == labels.index("check") else conf
+    if "check" in labels and len(values) == len(labels) + 1 and labels[-1] == "check" \
+            and re.fullmatch(AMT, values[-1]):
+        # One label garbled past knowing ("PROV AD) AMT") and the check's the last: the last value, in doubt (the
+        # claims' payments less the provider adjustments settle it).
+        remit.payment.amount = money(values[-1])
+        trust.review.append("payment.amount")
+        return None
     if len(labels) != len(values) or "check" not in labels:
         trust.review.append("payment.amount")
-        return
+        return None
     remit.payment.amount = money(values[labels.index("check")])
     trust.check("payment.amount", conf)
+    if "plb" in labels and re.fullmatch(AMT, values[labels.index("plb")]):
+        return money(values[labels.index("plb")])
+    return None
+
+
+def _signed_by_total(remit: Remittance, trust: Trust, total: Decimal) -> None:
+    """A provider adjustment whose minus a scan lost ("L6 ... 25.80" for -25.80): where the adjustments' printed
+    total is what they come to with exactly one of them negated, that one's sign is the total's (in doubt)."""
+    adjustments = remit.provider_adjustments
+    if sum((p.amount for p in adjustments), Decimal(0)) == total:
+        return
+    flips = [i for i, p in enumerate(adjustments)
+             if sum((q.amount for q in adjustments), Decimal(0)) - 2 * p.amount == total]
+    if len(flips) == 1:
+        adjustments[flips[0]].amount = -adjustments[flips[0]].amount
+        if check_due(remit) != remit.payment.amount:
+            # The check does not come out so: the total's own sign may be the misread ("+25.46"). Left as read.
+            adjustments[flips[0]].amount = -adjustments[flips[0]].amount
+            return
+        trust.review.append(f"provider_adjustments.{flips[0]}.amount")
 
 
 def _mend_split_amount(values: list[str]) -> tuple[list[str], int] | None:

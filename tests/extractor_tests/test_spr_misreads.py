@@ -78,3 +78,24 @@ def test_a_scans_garbled_adjustment_codes_and_zero_in_a_code_are_read_in_doubt()
     assert remit.balanced
     assert {"claims.0.lines.0.procedure", "claims.0.lines.0.adjustments.0.code",
             "claims.0.lines.0.adjustments.1.code"} <= set(remit.review)
+
+
+def test_a_lost_minus_on_a_provider_adjustment_is_put_back_only_where_the_check_then_balances() -> None:
+    rows = ["NAME DUBOIS, WILLIAM HIC 5CY3DY2NK49 ACNT 813728-4 ICN 25111329818835 AGS Y MOA MA18",
+            "1234567893 0606 060626 12 1 E0431 NU 500.00 400.00 0.00 54.60 CO-45 100.00 345.40",
+            "PR-2 54.60",
+            "PT RESP 54.60 CLAIM TOTALS 500.00 400.00 0.00 54.60 154.60 345.40",
+            "ADT TO TOTALS: PREV PD 0.00 INTEREST 0.00 LATE FILING CHARGE 0.00 NET 345.40",
+            "TOTALS: # OF CLAIMS BILLED AMT ALLOWED AMT PROV PD AMT PROV ADJ AMT CHECK AMT",
+            "1 500.00 400.00 345.40 -5.00 350.40",
+            "PROVIDER ADJ DETAILS: PLB REASON CODE FCN HIC AMOUNT",
+            "L6 25111329818835 5CY3DY2NK49 5.00"]
+    remit = _read(rows)
+    # A NAME row with its assignment flag garbled ("AGS") still opens its claim, in doubt.
+    assert len(remit.claims) == 1 and "claims.0.account_number" in remit.review
+    assert remit.provider_adjustments[0].amount == Decimal("-5.00") and remit.balanced
+    assert "provider_adjustments.0.amount" in remit.review
+    # The total's own sign misread ("+5.00"): negating the adjustment would not balance the check; left as read.
+    rows[6] = "1 500.00 400.00 345.40 +5.00 350.40"
+    remit = _read(rows)
+    assert remit.provider_adjustments[0].amount == Decimal("5.00") and not remit.balanced

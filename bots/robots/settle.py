@@ -109,6 +109,10 @@ def settle(data: RemittanceClaim, index: int, review: list[str], claim: ClaimDet
             out.settled.append(f"{path}: read {data.payer_claim_number!r}; posted nowhere, the payment was matched "
                                f"to the billing system's claim {claim.claim_number} by account, date of service "
                                f"and billed")
+        elif len(parts) == 2 and f"{path}.payer_claim_number" in review:
+            # The claim in doubt only as the payer keys it, by its number (settled below, as that number is).
+            out.settled.append(f"{path}: in doubt by its payer claim number alone; matched to the billing system's "
+                               f"claim {claim.claim_number} by account, date of service and billed")
         elif _line_path(parts) and int(parts[3]) < len(data.lines):
             by_line.setdefault(int(parts[3]), []).append(path)
         else:
@@ -153,7 +157,8 @@ def may_settle(review: list[str]) -> bool:
     billed matched; the payer's claim number, posted nowhere."""
     for path in review:
         parts = path.split(".")
-        if not (len(parts) == 3 and parts[2] in _CLAIM_TOTALS | _IDENTIFIERS or _line_path(parts)):
+        keyed = len(parts) == 2 and f"{path}.payer_claim_number" in review  # in doubt by that number alone
+        if not (keyed or len(parts) == 3 and parts[2] in _CLAIM_TOTALS | _IDENTIFIERS or _line_path(parts)):
             return False
     return True
 

@@ -237,6 +237,16 @@ def _in_order(values: dict[str, _Part], rest: list[_Part], order: tuple[tuple[st
             values[key] = queue.pop(0)
 
 
+def _values(seg: _Segment, labels: dict[str, str], order: tuple[tuple[str, str], ...]) -> dict[str, _Part]:
+    """A segment's values by field: the raw X12's by their places; a print's by their qualifiers, the rest in the
+    835's order where shaped so."""
+    if seg.raw:
+        return {key: part for index, (key, _) in enumerate(order, start=1) if (part := seg.element(index)) is not None}
+    values, rest = _labelled(seg, labels)
+    _in_order(values, rest, order)
+    return values
+
+
 def _shaped(text: str, shape: str) -> bool:
     return {"amount": bool(_AMOUNT.match(text)), "identifier": bool(_IDENTIFIER.match(text.upper())),
             "status": bool(_STATUS.match(text)), "count": bool(re.fullmatch(r"\d{1,3}(?:\.0+)?", text)),
@@ -451,12 +461,7 @@ class _Reading:
 
     # A claim (CLP) and its patient (NM1 QC).
     def _clp(self, seg: _Segment) -> None:
-        if seg.raw:
-            values = {key: part for index, (key, _) in enumerate(_CLP_ORDER, start=1)
-                      if (part := seg.element(index)) is not None}
-        else:
-            values, rest = _labelled(seg, _CLP_LABELS)
-            _in_order(values, rest, _CLP_ORDER)
+        values = _values(seg, _CLP_LABELS, _CLP_ORDER)
         self._close_claim()
         claim = RemittanceClaim()
         self.remit.claims.append(claim)
@@ -513,12 +518,7 @@ class _Reading:
         if self.claim is None:
             self.trust.review.append("document")
             return
-        if seg.raw:
-            values = {key: part for index, (key, _) in enumerate(_SVC_ORDER, start=1)
-                      if (part := seg.element(index)) is not None}
-        else:
-            values, rest = _labelled(seg, _SVC_LABELS)
-            _in_order(values, rest, _SVC_ORDER)
+        values = _values(seg, _SVC_LABELS, _SVC_ORDER)
         line = ServiceLine(service_date=None, place_of_service=None, procedure=None, modifiers=[], units=1,
                            billed=ZERO, allowed=ZERO, deductible=ZERO, coinsurance=ZERO, paid=ZERO)
         self.claim.lines.append(line)

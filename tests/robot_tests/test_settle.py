@@ -88,6 +88,12 @@ def test_who_the_claim_is_for_is_settled_only_by_the_claim_its_account_date_and_
     other = _read(account_number="100001-7", member_id="BRX000000061", lines=[_line()])
     found = settle(other, 0, paths[:2] + ["claims.0"], _claim(("E1390", "200.00")), balanced=True)
     assert found.doubts == paths[:2] + ["claims.0"]
+    # The claim in doubt as the payer keys it, by its number alone (the extractor says so with the number's doubt):
+    # matched here by account, date of service and billed, it is settled as the number is.
+    keyed = ["claims.0", "claims.0.payer_claim_number"]
+    assert may_settle(keyed)
+    found = settle(same, 0, keyed, _claim(("E1390", "200.00")), balanced=True)
+    assert found.doubts == [] and len(found.settled) == 2
 
 
 def test_a_name_cut_at_its_columns_edge_is_settled_by_the_matched_claims_patient_and_no_other() -> None:

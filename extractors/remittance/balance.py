@@ -47,6 +47,9 @@ def check(remit: Remittance, printed: Mapping[int, PrintedTotals] | None = None)
             if line.billed - line_adjustments(line) != line.paid:
                 problems.append("UNBALANCED_LINE")
                 review.append(f"claims.{c_index}.lines.{l_index}.paid")
+                if remit.ocr:
+                    # Read by OCR, any of the line's amounts may be the misread: the line is in doubt.
+                    review.append(f"claims.{c_index}.lines.{l_index}")
                 claim_bad = True
             # A service is paid after it was given: a later date of service is a misread ("2626" for 2026).
             if line.service_date and remit.payment.date and line.service_date > remit.payment.date:

@@ -164,10 +164,6 @@ def _extract(stream: Iterator[Page], rules: RuleSet) -> tuple[Document, dict[int
             review.extend(segments.derived_in_doubt(remit, review))
         remit.review = review
         balance.check(remit, printed)  # type: ignore[arg-type]
-        # A claim is known by the payer's number for it: that number in doubt puts the claim, as the payer keys
-        # it, in doubt (the EOB robot, which matches claims by account, date of service and billed, settles it).
-        remit.review.extend(f"claims.{i}" for i in range(len(remit.claims))
-                            if f"claims.{i}.payer_claim_number" in remit.review and f"claims.{i}" not in remit.review)
         return remit, counted.ocr_rows
     if reading.image is None or reading.words is None:
         raise UnknownDocumentType(f"a {kind.upper()} with a text layer: only faxed (scanned) forms are read")

@@ -96,6 +96,10 @@ def check(remit: Remittance, printed: Mapping[int, PrintedTotals] | None = None)
         # adjustments (read apart, each claim balanced by its own lines) is settled by that sum.
         settled.add("payment.amount")
     remit.problems = sorted(set(remit.problems) | set(problems))
+    # A claim is known by the payer's number for it: that number in doubt puts the claim, as the payer keys it, in
+    # doubt (the EOB robot, which matches claims by account, date of service and billed, settles it).
+    review.extend(f"claims.{i}" for i in range(len(remit.claims))
+                  if f"claims.{i}.payer_claim_number" in [*remit.review, *review])
     remit.review = [p for p in dict.fromkeys([*remit.review, *review]) if p not in settled]
     remit.balanced = not any(p.startswith("UNBALANCED_") for p in remit.problems)
     if not remit.balanced and remit.ocr:

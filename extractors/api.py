@@ -159,7 +159,8 @@ def _extract(stream: Iterator[Page], rules: RuleSet) -> tuple[Document, dict[int
         if remit.ocr:
             allowed_less_share = kind == "commercial" or (
                 kind in ("columns", "segments") and repair.pays_allowed_less_share(remit))
-            review.extend(repair.repair(remit, paid_is_allowed_less_share=allowed_less_share))
+            review.extend(repair.repair(remit, paid_is_allowed_less_share=allowed_less_share,
+                                        allowed_read=kind != "segments"))
         if kind == "segments":
             review.extend(segments.derived_in_doubt(remit, review))
         remit.review = review

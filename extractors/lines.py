@@ -64,6 +64,25 @@ class Line:
         spans = [(max(s, start) - start, e - start, c) for s, e, c in self.spans if e > start]
         return Line(self.text[start:], spans, frozenset(w - start for w in self.wide if w >= start))
 
+    @classmethod
+    def joined(cls, parts: Iterable["Line"]) -> "Line":
+        """Lines set end to end, a wide gap between each two, every word keeping its confidence: values a layout
+        prints one to a row (a service line's card) read as one row."""
+        text, spans, wide = "", [], set()
+        for part in parts:
+            if text:
+                wide.add(len(text))
+                text += " "
+            spans.extend((s + len(text), e + len(text), c) for s, e, c in part.spans)
+            wide.update(w + len(text) for w in part.wide)
+            text += part.text
+        return cls(text, spans, frozenset(wide))
+
+    def with_text(self, text: str) -> "Line":
+        """The line with its characters replaced one for one (as long as it was): words and gaps where they were."""
+        assert len(text) == len(self.text)
+        return Line(text, self.spans, self.wide)
+
     def wide_after(self, end: int) -> bool:
         """Whether the gap after the characters up to `end` is wider than a space (or the line ends there)."""
         return end >= len(self.text) or end in self.wide

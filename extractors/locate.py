@@ -315,15 +315,16 @@ class _ClaimWalk:
         self.line = 0  # its next service line
         self.rows: list[Row] = []  # the claim's rows so far
         self.line_rows: list[int] = []  # where in them each service line started
+        self.cards: set[int] = set()  # the service lines printed as cards, one value to a row
 
     def row(self, row: Row) -> None:
         # The next claim opens here; or one a little further, when the next one's identifiers were not printed
         # as read (a garbled row): the claims between keep no boxes.
         opened = False
         for following in range(self.claim + 1, min(self.claim + 1 + LOOK_AHEAD, len(self.claims))):
-            if _opens(self.claims[following], row):
+            if _opens(self.claims[following], row, self.claims[self.claim] if self.claim >= 0 else None):
                 self._close()
-                self.claim, self.line, self.rows, self.line_rows = following, 0, [], []
+                self.claim, self.line, self.rows, self.line_rows, self.cards = following, 0, [], [], set()
                 opened = True
                 break
         if self.claim < 0:
@@ -333,9 +334,14 @@ class _ClaimWalk:
         # told by the line's code there (a claim's header may print its billed total and its dates).
         first_line = opened and claim.lines and claim.lines[0].procedure is not None \
             and find([row], claim.lines[0].procedure) is not None
-        if self.line < len(claim.lines) and (self.rows or first_line) and _prints_line(claim.lines[self.line], row):
-            self.line_rows.append(len(self.rows))
-            self.line += 1
+        if self.line < len(claim.lines) and (self.rows or first_line):
+            if _prints_line(claim.lines[self.line], row):
+                self.line_rows.append(len(self.rows))
+                self.line += 1
+            elif _opens_card(claim.lines[self.line], row):
+                self.cards.add(self.line)
+                self.line_rows.append(len(self.rows))
+                self.line += 1
         self.rows.append(row)
 
     def finish(self) -> None:
@@ -353,8 +359,8 @@ class _ClaimWalk:
         for number, (start, end) in enumerate(zip(bounds, bounds[1:])):
             line = claim.lines[number]
             # The line's own row first; what it does not print, in the rows before the next line (remarks,
-            # adjustments on a row of their own) but not past the claim's totals.
-            scope = rows[start:min(end, start + 3)]
+            # adjustments on a row of their own) but not past the claim's totals; a card's rows, each its own.
+            scope = rows[start:min(end, start + (CARD_ROWS if number in self.cards else 3))]
             self._line(f"{prefix}.lines.{number}", line, [rows[start]], scope)
         after = rows[self.line_rows[-1] + 1:] if self.line_rows else []
         # A claim's row may print its totals before its lines (the 835's CLP): there first, then the rows after
@@ -400,12 +406,18 @@ class _ClaimWalk:
 
     def _plbs(self, rows: list[Row]) -> None:
         for index, plb in enumerate(self.plbs):
-            anchor = next((r for r in rows if plb.reference and find([r], plb.reference)), None) or \
-                next((r for r in rows if find([r], plb.amount)), None)
-            if anchor is None:
+            at = next((i for i, r in enumerate(rows) if plb.reference and find([r], plb.reference)), None)
+            if at is None:
+                at = next((i for i, r in enumerate(rows) if find([r], plb.amount)), None)
+            if at is None:
                 continue
             for name in ("reason", "reference", "member_id", "amount"):
-                self._put(f"provider_adjustments.{index}.{name}", [anchor], getattr(plb, name))
+                # Its row; else, where a card prints one value a row ("Reason Code: L6" over "Reference: ..."),
+                # the rows about it.
+                value = getattr(plb, name)
+                if value is not None and (found := find([rows[at]], value) or _first(rows[max(at - 1, 0):at + 4],
+                                                                                     value)):
+                    self.out[f"provider_adjustments.{index}.{name}"] = found
 
     def _put(self, path: str, rows: list[Row], value: Any, *, first: bool = False) -> None:
         if value is None or not rows:
@@ -424,9 +436,22 @@ def _row(row: Row) -> Found:
     return Found(row[0].page, _union(t.box for t in row), None)
 
 
-def _opens(claim: Any, row: Row) -> bool:
-    """The row prints the claim's payer claim number or its account (identifiers no other row repeats)."""
-    return any(v and find([row], v) for v in (claim.payer_claim_number, claim.account_number))
+def _opens(claim: Any, row: Row, walked: Any = None) -> bool:
+    """The row prints the claim's payer claim number or its account (identifiers no other row repeats); only its
+    number where the claim walked before it is the same patient's (their account is on both)."""
+    shared = walked is not None and claim.payer_claim_number and claim.account_number == walked.account_number
+    return any(v and find([row], v) for v in (claim.payer_claim_number, None if shared else claim.account_number))
+
+
+CARD_ROWS = 14  # a service line's card: a row for each of its values
+
+
+def _opens_card(line: Any, row: Row) -> bool:
+    """The row opens a service line's card: it prints the line's date of service under a label that says so
+    ("Date(s) of Service: 03/23/2026 - 03/23/2026") and no amount (each has a row of its own below)."""
+    return line.service_date is not None and find([row], line.service_date) is not None and any(
+        t.text.startswith(("DATE", "DOS", "SERVICE")) for t in row) and not any(
+        _AMOUNT_WORD.fullmatch(t.text) for t in row)
 
 
 def _prints_line(line: Any, row: Row) -> bool:

@@ -45,3 +45,15 @@ def is_hcpcs(value: str) -> bool:
 
 def is_icd10(value: str) -> bool:
     return bool(_ICD10.match(value))
+
+
+# The HCPCS Level II modifiers a DMEPOS claim carries (rental and purchase, the medical-necessity and ABN
+# attestations, the replacement, the anatomic, the oxygen's flow, the competitive bid's): where a service's
+# description follows its code and modifiers ("E0439 RR  STATIONARY LIQUID OXYGEN SY"), a word of two characters is
+# a modifier only when it is one of these.
+DME_MODIFIERS = frozenset((
+    "AU", "AV", "AW", "AX", "AY", "BA", "BO", "BP", "BR", "BU", "CG", "CR", "EY", "GA", "GK", "GL", "GY", "GZ",
+    "KA", "KB", "KC", "KD", "KE", "KF", "KG", "KH", "KI", "KJ", "KK", "KL", "KM", "KN", "KO", "KP", "KQ", "KR", "KS",
+    "KT", "KU", "KV", "KW", "KX", "KY", "K0", "K1", "K2", "K3", "K4", "LL", "LT", "RT", "MS", "NR", "NU", "QE", "QF",
+    "QG", "QH", "RA", "RB", "RR", "SC", "TW", "UE", "J5", "JW", "JZ", "59", "76", "77", "79", "99", "XE", "XP", "XS",
+    "XU"))

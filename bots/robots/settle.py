@@ -243,7 +243,9 @@ def _settle_line(out: Settlement, line: ServiceLine, paths: list[str], billing_l
     patient_codes_sure = not any(p.endswith(".adjustments") for p in paths) and not any(
         adjustments[k][0] == "PR" for k in codes_in_doubt if k < len(adjustments))
     unmeant = _codes_without_meaning(line, adjustments, copay_in_coinsurance=patient_codes_sure)
-    amounts_in_doubt = sum(p.endswith(".amount") for p in paths)
+    # Amounts in doubt that no column pins by its code's meaning (a CO-45 that is billed less allowed pins its
+    # own): the line's arithmetic pins one such amount, never two.
+    amounts_in_doubt = sum(p.endswith(".amount") and _code_at(adjustments, p) in unmeant for p in paths)
     for path in paths:
         name = path.rsplit(".", 1)[1]
         if name in _BY_MATCH:

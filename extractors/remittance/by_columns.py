@@ -26,7 +26,7 @@ from typing import Iterable
 from .. import dotted_zero
 from ..lines import CERTAIN, DIGIT_LOOKALIKES, Line
 from ..models import Adjustment, Payee, Payer, Payment, ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
-from ..validators import is_hcpcs, is_mbi, is_npi
+from ..validators import DME_MODIFIERS, is_hcpcs, is_mbi, is_npi
 from . import loose_line
 from .named_amounts import Named, amounts_named
 from .common import AMT, Trust, money, out_of_shape, shape_of, status_for
@@ -137,7 +137,8 @@ _TITLE_WORDS = {"ELECTRONIC", "PROVIDER", "REMITTANCE", "ADVICE", "EXPLANATION",
 # A title, with the words that qualify it before it: how it was sent, and the line of business it reports.
 TITLES = re.compile(r"(?:(?:ELECTRONIC|STANDARD|PAPER|PROVIDER|MEDICARE|MEDICAID|MANAGED|CARE|HMO|PPO) )*"
                     r"(?:REMITTANCE ADVICE|EXPLANATION OF (?:BENEFITS|PAYMENT)|PAYMENT ADVICE|"
-                    r"(?:PROVIDER|PAYMENT) VOUCHER)")
+                    # A portal's page as a browser prints it names the portal ("... Provider Portal").
+                    r"(?:PROVIDER|PAYMENT) VOUCHER|PROVIDER PORTAL)")
 
 # Column header words by what the column holds; the longest wording is tried first.
 _COLUMN_WORDS: dict[str, tuple[str, ...]] = {
@@ -148,9 +149,11 @@ _COLUMN_WORDS: dict[str, tuple[str, ...]] = {
     "code": ("PROCEDURE CODE", "PROC CODE", "SERVICE CODE", "HCPCS/CPT", "CPT/HCPCS", "PROCEDURE", "HCPCS", "PROC",
              "CODE", "CPT"),
     "mods": ("MODIFIERS", "MODIFIER", "MODS", "MOD"),
+    # What the service is, in words, between its code and its units ("STATIONARY LIQUID OXYGEN SY"): no field.
+    "description": ("DESCRIPTION", "SERVICE DESCRIPTION", "DESC"),
     "units": ("UNITS", "QTY", "QUANTITY", "NOS"),
     "billed": ("AMOUNT BILLED", "BILLED AMOUNT", "AMOUNT CHARGED", "TOTAL CHARGES", "CHARGES", "CHARGE", "BILLED",
-               "CHARGED", "SUBMITTED"),
+               "CHARGED", "SUBMITTED", "CHARGE AMOUNT"),
     "allowed": ("ALLOWED AMOUNT", "AMOUNT ALLOWED", "ALLOWED", "ALLOWABLE", "APPROVED", "ELIGIBLE"),
     "deductible": ("DEDUCTIBLE", "DEDUCT", "DED"),
     "copay_coins": ("COPAY/COINSURANCE", "COINSURANCE/COPAY", "COPAY/COINS", "COPAY/COINS.", "COINS/COPAY"),
@@ -171,22 +174,23 @@ _AMOUNT_ROLES = ("billed", "allowed", "deductible", "copay_coins", "coinsurance"
 # reader, `segments`).
 HEADER_WORDINGS: dict[str, tuple[str, ...]] = {
     # "PROVIDER" alone before a name; its ids ("PROVIDER ID", "PROVIDER #") are longer and tried first.
-    "payee": ("PAYEE NAME", "PAYEE", "PAY TO", "PAID TO", "PROVIDER NAME", "PROVIDER"),
+    "payee": ("PAYEE NAME", "PAYEE", "PAY TO", "PAID TO", "REMIT TO", "PROVIDER NAME", "PROVIDER"),
     # A provider id is the NPI only when it is shaped as one (checked where read): a state's own provider
     # number prints under the same words.
-    "npi": ("PROVIDER NPI", "PAYEE NPI", "BILLING NPI", "NPI", "PROVIDER #", "PROVIDER NO.", "PROVIDER ID"),
+    "npi": ("PROVIDER NPI", "PAYEE NPI", "BILLING NPI", "TAX ID/NPI", "NPI", "PROVIDER #", "PROVIDER NO.",
+            "PROVIDER ID"),
     "date": ("PAYMENT DATE", "CHECK DATE", "ISSUE DATE", "EFT DATE", "CHECK/EFT DATE", "REMIT DATE", "PAID DATE",
              "EFFECTIVE DATE", "SETTLEMENT DATE", "PRODUCTION DATE", "VOUCHER DATE", "WARRANT DATE", "ISSUED",
              "DATE ISSUED"),
     # A voucher is the paper that tells a payment (a check's stub, a claims administrator's "provider voucher").
     "number": ("PAYMENT NUMBER", "PAYMENT #", "VOUCHER NUMBER", "VOUCHER NO.", "VOUCHER NO", "VOUCHER #",
                "CHECK NUMBER", "CHECK NO.", "CHECK NO", "CHECK #", "CHECK/EFT #",
-               "CHECK/EFT NO.", "EFT TRACE #", "EFT TRACE", "TRACE NUMBER", "TRACE #", "EFT NUMBER",
+               "CHECK/EFT NO.", "CHECK/EFT NUMBER", "EFT TRACE #", "EFT TRACE", "TRACE NUMBER", "TRACE #", "EFT NUMBER",
                # A state pays by warrant: its treasury's check.
                "WARRANT NUMBER", "WARRANT NO.", "WARRANT NO", "WARRANT #", "WARRANT"),
     "amount": ("PAYMENT AMOUNT", "CHECK AMOUNT", "TOTAL PAYMENT", "EFT AMOUNT", "PAYMENT TOTAL", "VOUCHER AMOUNT",
                "NET WARRANT AMOUNT", "WARRANT AMOUNT", "NET PAYMENT AMOUNT", "NET PAYMENT", "AMOUNT PAID",
-               "NET CHECK AMOUNT", "NET CHECK"),
+               "NET CHECK AMOUNT", "NET CHECK", "TOTAL AMOUNT"),
     "method": ("PAYMENT METHOD", "PAYMENT TYPE"),
 }
 _HEADER_LABELS = Labels(HEADER_WORDINGS)
@@ -240,7 +244,13 @@ _CHECK_TOTAL = re.compile(r"^(?:CHECK TOTAL|TOTAL (?:PLAN )?PAID|PAYMENT TOTAL|T
                           r"VOUCHER TOTAL|WARRANT TOTAL|"
                           r"TOTAL (?:OF )?(?:THIS )?(?:REMITTANCE|CHECK|VOUCHER|WARRANT|PAYMENT))\b",
                           re.I)
-_NONE = re.compile(r"^(?:NONE|NO PROVIDER ADJUSTMENTS\b.*)$", re.I)
+# A claim's, a service's or an adjustment's number alone on its row ("=== Claim 1 of 4 ===", "Service 2"): a
+# card's heading, nothing to read.
+_COUNTER = re.compile(r"^\W*(?:CLAIM|SERVICE|LINE|ITEM|ADJUSTMENT)\s+#?\d{1,3}(?:\s+OF\s+\d{1,4})?\W*$", re.I)
+# A row that is one label and its value ("Charge Amount:   145.00"): a card's row, where a layout prints a service
+# line's values one to a row.
+_CARD_ROW = re.compile(r"^(?P<label>[A-Za-z][A-Za-z(){}\[\]/ .#&-]{1,40}?) ?: ?(?=\S)")
+_NONE = re.compile(r"^(?:NONE|NO (?:PROVIDER[- ]LEVEL |PROVIDER |PAYMENT |CHECK |OTHER )?ADJUSTMENTS\b.*)$", re.I)
 _DOTTED_SURE = 95.0
 _SPECKED_AMOUNT = re.compile(r"(\d\.\d\d)\d(?!\S)")
 _LINE_NUMBER = re.compile(r"\d{1,3}")
@@ -262,32 +272,34 @@ _AMOUNT_LIKE = re.compile(r"\d\.\S\S(?!\S)")
 _PAYMENT_TOLD = re.compile(r"\b(?:REMITTANCE|REMIT|CHECK|EFT|TRACE|PAYMENT|VOUCHER|WARRANT)\b")
 _DATE_FORMS = (
     re.compile(r"(?P<m>\d\d)[/-](?P<d>\d\d)[/-](?P<y>\d{4}|\d\d)(?!\d)"),
-    re.compile(r"(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)(?!\d)"),
+    re.compile(r"(?P<y>\d{4})(?P<sep>[-/])(?P<m>\d\d)(?P=sep)(?P<d>\d\d)(?!\d)"),
     re.compile(r"(?P<mon>[A-Za-z]{3})[a-z]*\.? (?P<d>\d{1,2}),? (?P<y>\d{4})(?!\d)"),
-    re.compile(r"(?P<d>\d{1,2})[- ](?P<mon>[A-Za-z]{3})[a-z]*[- ](?P<y>\d{4}|\d\d)(?!\d)"),
+    # (A scan may space a hyphen off its neighbours: "17 Aug -2026".)
+    re.compile(r"(?P<d>\d{1,2})(?: ?- ?| )(?P<mon>[A-Za-z]{3})[a-z]*(?: ?- ?| )(?P<y>\d{4}|\d\d)(?!\d)"),
 )
 _MONTHS = {m: i for i, m in enumerate(("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV",
                                        "DEC"), start=1)}
 # Month first, or the year first (ISO, "2026-04-02"), as print programs give them.
-_DAY = r"(?:\d\d[/-]\d\d[/-]\d{2,4}|\d{4}-\d\d-\d\d)"
+_DAY = r"(?:\d\d[/-]\d\d[/-]\d{2,4}|\d{4}-\d\d-\d\d|\d{4}/\d\d/\d\d)"
 _RANGE = re.compile(rf"^(?P<a>{_DAY})[-~](?P<b>{_DAY})$")
 # An adjustment: a group code, its reason, its amount ("CO-45 43.37", "PR2 16.00", "OA-23: 5.00;"); never
 # "CR 1 100.00", which is a modifier, the units and the billed amount.
 # A small print's C read as a currency sign, alone or beside a bracket or the C itself ("€045", "(€045", "C€045").
 _C_READS = ("€", "£", "(€", "(£", "C€", "C£")
 # (A group's second letter read small: "Co45", "Pr3".)
-_GROUP = (r"CO|PR|OA|PI|CR|C[GQD0@©6]{1,2}|[GQD0@©6]{1,2}A|co|pr|oa|Co|Pr|Oa|c[GQD0@©6oO]{1,2}|"
+# (Its O read twice: "CoO", "COO".)
+_GROUP = (r"C[oO][oO]|CO|PR|OA|PI|CR|C[GQD0@©6]{1,2}|[GQD0@©6]{1,2}A|co|pr|oa|Co|Pr|Oa|c[GQD0@©6oO]{1,2}|"
           r"(?:\(?[€£]|C[€£])[OGQD0@©6]{1,2}")
 # "CO-45 43.37", "CO45: 43.37", and an export's "CO45:43.37" (its colon the only space between them).
-_ADJ = re.compile(rf"(?<![\w.])(?P<grp>{_GROUP})(?:[-/]|(?<=CO|PR|OA|PI|co|pr|oa|Co|Pr|Oa) )?(?P<rc>[A-Z]?\d{{1,3}}|[A-Z]\d?)"
-                  rf"(?:[:;] ?| )\$?(?P<amt>{AMT})[;,]?(?![\w.])")
+_ADJ = re.compile(rf"(?<![\w.])(?P<grp>{_GROUP})(?:[-/]|(?<=CO|PR|OA|PI|co|pr|oa|Co|Pr|Oa|cO|pR|oA|oO|Oo|oo|OO) )?(?P<rc>[A-Z]?\d{{1,3}}|[A-Z]\d?)"
+                  rf"(?:[:;=] ?| = ?| )\$?(?P<amt>{AMT})[;,]?(?![\w.])")
 # An adjustment whose amount a scan garbled past reading ("C097 95.e@e"): its group, reason and the amount's place.
 _ADJ_GARBLED = re.compile(rf"(?<![\w.])(?P<grp>{_GROUP})[-/]?(?P<rc>[A-Z]?\d{{1,3}})(?:[:;] ?| )"
                           r"(?P<amt>[^\s.]{1,9}\.[^\s.]{2,3})[;,]?(?!\S)")
 # A group code's O read as one or two lookalikes ("CG-45", "CG6-45"): the group the O gives, its code under review.
 _O_GLYPHS = "GQD0@©6"
 _GROUP_READ_AS = {**{f"{c}{a}{b}": "CO" for c in ("C", *_C_READS) for a in (*_O_GLYPHS, "O")
-                     for b in ("", *_O_GLYPHS) if f"{c}{a}{b}" != "CO"},
+                     for b in ("", *_O_GLYPHS) if f"{c}{a}{b}" != "CO"}, "COO": "CO",
                   **{f"{a}{b}A": "OA" for a in _O_GLYPHS for b in ("", *_O_GLYPHS)}}
 # An amount cell whose glyphs give no reading ("€.0@"): its column's value is for the line's arithmetic to find.
 _GARBLED_AMOUNT = re.compile(r"^[^\s.]{1,9}\.[^\s.]{2}$")
@@ -312,6 +324,9 @@ _SPELLED_DATE = _DATE_FORMS[2]  # "Oct 01, 2026"
 # before the day's two digits, "Sep O01".)
 _SPELLED_LOOSE = re.compile(r"(?<![A-Za-z])(?:[A-Z](?=[A-Z][a-z]{2}))?(?P<mon>[A-Za-z]{3})[a-z]*\.? "
                             r"(?P<d>[\dOoQD@©]{1,2}|[OoQD@©]\d\d),? (?P<y>[\dOoQD@©]{4,5})(?![\dOoQD@©])")
+# The same, day first ("21-Sep-2026"), its hyphens maybe spaced off ("17 Aug -2026").
+_DAY_FIRST_LOOSE = re.compile(r"(?<![\w-])(?P<d>[\dOoQD@©]{1,2})(?: ?- ?| )(?P<mon>[A-Za-z]{3})(?: ?- ?| )"
+                              r"(?P<y>[\dOoQD@©]{4})(?![\dOoQD@©])")
 _ZERO_LOOKALIKES = str.maketrans({c: "0" for c in "OoQD@©"})
 # A code joined to its modifiers ("E1390-RR-KX"), the code as OCR may garble it ("£1390-RR", "E0Q431-RR"); never a
 # date ("2026-10-01": all digits before the first hyphen).
@@ -329,6 +344,7 @@ _BARE_CODE = re.compile(rf"^(?P<grp>{_GROUP})-?(?P<rc>[A-Z]?\d{{1,3}})$")
 # A label leading a row of adjustments ("EOB CODE DETAIL: CO45 158.48 PR3 25.00").
 # (Its first letter may be read as a sign or a speck: "£OB CODE DETAIL:".)
 _LEAD_LABEL = re.compile(r"^[^\sA-Za-z0-9]?[A-Za-z][A-Za-z /.#-]{0,40}:\s")
+_IN_BRACKETS = re.compile(r"(?<![\w.])\((?P<dollar>\$)?(?P<v>[\d,]*\d\.\d\d)\)(?![\w.])")
 _SIGN_AFTER = re.compile(r"(?<![\w.,$-])(?P<v>\$?[\d,]*\d\.\d\d)-(?!\S)")
 _LAST_FIRST = re.compile(r"[A-Za-z][A-Za-z'-]*(?: [A-Za-z][A-Za-z'-]*)*, [A-Za-z][A-Za-z'. -]*")
 _IDENTIFIER = re.compile(r"[A-Z0-9][A-Z0-9-]{3,}")  # a member id, claim or account number: four or more
@@ -345,7 +361,38 @@ def detect(upper: str) -> bool:
     rows = upper.splitlines()
     return bool(told) and (any(_table_header(row) is not None or _amounts_row(row) is not None for row in rows)
                            or any(stacked_header(Line.plain(a), Line.plain(b)) is not None
-                                  for a, b in zip(rows, rows[1:]) if not re.search(r"\d", a)))
+                                  for a, b in zip(rows, rows[1:]) if not re.search(r"\d", a))
+                           or _cards_present(rows))
+
+
+def _cards_present(rows: list[str]) -> bool:
+    """Service lines printed as cards: rows in a run, each one label and its value, that name a line's billed and
+    paid amounts and its date or code."""
+    named: set[str] = set()
+    for row in rows:
+        card = card_roles(row)
+        named = named | set(card[0]) if card else set()
+        if {"billed", "paid"} <= named and named & {"dates", "from", "code"}:
+            return True
+    return False
+
+
+# What a service line's card may print, one to a row; and where each goes in the row it is read as (the dates,
+# the code, its modifiers, the units, the amounts as the card orders them, the adjustments).
+_CARD_RANK = {"dates": 0, "from": 0, "code": 1, "mods": 2, "units": 3, "adjustments": 5,
+              **{role: 4 for role in _AMOUNT_ROLES}}
+
+
+def card_roles(text: str) -> tuple[list[str], int] | None:
+    """What a card's row holds ("Procedure/Modifiers: E0439 / RR": the code and its modifiers) and where its value
+    starts; None for a row that is no card's (a label naming no part of a service line, or several)."""
+    match = _CARD_ROW.match(text)
+    if match is None:
+        return None
+    roles = roles_in(re.sub(r"[(){}\[\]]", "", match["label"].upper()).replace("/", " "))
+    if roles == ["code", "mods"] or (len(roles) == 1 and roles[0] in _CARD_RANK):
+        return roles, match.end()
+    return None
 
 
 def date_of(text: str) -> dt.date | None:
@@ -577,10 +624,20 @@ class _Reading:
     claims_on_lines: list[str] | None = None
     # A row of header words held for the row below it (`row`): half a header stacked over two rows, maybe.
     held: Line | None = None
+    # A service line's card read so far (`_card_add`): each row with what it holds and where its value starts.
+    card: list[tuple[Line, list[str], int]] = field(default_factory=list)
+    # A provider-level adjustment's card read so far: its rows, and the field each names.
+    plb_card: list[tuple[Line, str]] = field(default_factory=list)
+    scanned: bool = False  # a row was read by OCR (a text layer prints what it says: no glyph to read back)
 
     def row(self, row: Line) -> None:
         """A row read in order; one of header words that names columns but no table's header alone is held for
         the row below it: the two may be one header stacked over two rows."""
+        if self.card and not (self.table is None and self.claim is not None and card_roles(row.text)):
+            self._card_flush()
+        if self.plb_card and not (self.in_plb and _plb_card_field(row.text)):
+            self._plb_card_flush()
+        self.scanned = self.scanned or row.conf(0, len(row.text)) < CERTAIN
         held, self.held = self.held, None
         if held is not None:
             if (roles := stacked_header(held, row)) is not None:
@@ -588,7 +645,7 @@ class _Reading:
                 return
             self._row(held)
         if not self.first_row and not self.payer_next and not re.search(r"\d", row.text) \
-                and roles_in(row.text.upper()) and _table_header(row.text) is None:
+                and roles_in(row.text.upper()) and _table_header(row.text) is None and not _CARD_ROW.match(row.text):
             self.held = row
             return
         self._row(row)
@@ -606,11 +663,15 @@ class _Reading:
         if (roles := _table_header(text)) is not None:
             self._table_starts(roles, text)
             return
+        if _COUNTER.match(text):
+            return
         if _PROVIDER_ADJ.match(text):
             self._amounts_not_named()
             self.in_plb, self.claim = True, None
             return
         if _CHECK_TOTAL.match(text) or _NONE.match(text):
+            if not self.remit.claims and self.remit.payment.amount is None:
+                self._header(row)  # before any claim, a "Payment Total" is the check's amount, a header field
             return  # the claims' sum, which balancing checks
         if (columns := _claim_columns(text)) is not None:
             self.claim_columns = columns
@@ -641,6 +702,8 @@ class _Reading:
         if self.in_plb:
             if (columns := _plb_columns(row.text)) is not None:
                 self.plb_columns = columns  # the section's own column headers
+            elif (key := _plb_card_field(row.text)) is not None:
+                self._plb_card_add(row, key)
             elif "amount" in header_values(row.text):
                 pass  # the check's amount again at the foot ("... Payment Amount 25.62"), which balancing checks
             else:
@@ -654,6 +717,8 @@ class _Reading:
     def _payer(self, row: Line) -> bool:
         """The first row names the payer, before the document's title; or it is the title alone ("PAYMENT
         SUMMARY FOR <payee> (NPI ...)"), the payee it is for told in it, the payer on the row below."""
+        if self._payer_after_title(row):
+            return True
         if _TITLE_ONLY.match(row.text.upper()):
             self.payer_next = True
             if (told := _TITLE_FOR.search(row.text.upper())) is not None:
@@ -676,6 +741,22 @@ class _Reading:
         # title's qualifier more likely than the payer's: the name is in doubt.
         self.trust.check("payer.name", row.conf(0, len(name)),
                          not _TITLE_WORDS & set(name.upper().split()) and not unknown_title)
+        return True
+
+    def _payer_after_title(self, row: Line) -> bool:
+        """A title of two or more words naming a kind of paper first on the row and the payer after it
+        ("PAYMENT REMITTANCE DETAIL    Blue River Health Plan"): sure where a column's gap parts them."""
+        words = row.text.split(" ")
+        lead = 0
+        while lead < len(words) and words[lead].upper() in _KIND_WORDS:
+            lead += 1
+        title = " ".join(words[:lead])
+        name = " ".join(words[lead:])
+        if lead < 2 or not name or any(c.isdigit() for c in name) or header_values(name) \
+                or _ANY_LABEL.search(name) or TITLES.search(name.upper()):
+            return False
+        self.remit.payer.name = name.upper()  # as the other layouts print it (and the 835 carries it)
+        self.trust.check("payer.name", row.conf(len(title) + 1, len(row.text)), row.wide_after(len(title)))
         return True
 
     def _payer_below_title(self, row: Line) -> bool:
@@ -717,7 +798,10 @@ class _Reading:
                 remit.payment.amount = money(match["v"])
                 trust.check("payment.amount", conf)
             elif key == "method":
-                remit.payment.method = found.value.split()[0].upper()
+                # As the 835 says it (BPR04: CHK, ACH, ...), or a word that says check or EFT ("Check"); any
+                # other (a card, say) is not guessed at (`_finish` puts it under review).
+                said = found.value.split()[0].upper()
+                remit.payment.method = said if said in _METHOD_CODES else _method_of(found.value.upper())
         if "number" in values and remit.payment.method is None:
             remit.payment.method = _method_of(row.text[: values["number"].start].upper())
         return bool(values)
@@ -754,6 +838,10 @@ class _Reading:
         row (either first); a row with one half waits for the next."""
         values = _claim_values(row.text)
         named, identified = "name" in values, bool({"number", "account"} & values.keys())
+        if not values and set(_CLAIM_LABELS.values(row.text)) == {"status"}:
+            return True  # "Claim Status: Processed as Primary": the amounts say it
+        if values and not named and half is None and self._claim_continued(row, values):
+            return True
         if not (named or identified) and self.claim_columns and not _ANY_AMOUNT.search(row.text):
             if (columnar := _columnar_claim(row.text, self.claim_columns)) is not None:
                 values, doubt = columnar
@@ -764,7 +852,12 @@ class _Reading:
                         "patient_name", "member_id", "payer_claim_number", "account_number"))
                 return True
         if named and identified:
-            self._new_claim([(row, values)])
+            # Half a header above it that names what this row does not ("Claim BR123  Status: Paid" over the
+            # patient's row): the claim's two rows.
+            joined = half is not None and not half[1].keys() & values.keys()
+            if half is not None and not joined:
+                self._other(half[0])
+            self._new_claim([half, (row, values)] if joined and half else [(row, values)])
             return True
         if not (named or identified) or any(_AMOUNT.fullmatch(word) for word in row.text.split()):
             return False  # half a header prints no amounts
@@ -827,17 +920,46 @@ class _Reading:
             self.trust.review.extend(f"claims.{len(self.remit.claims) - 1}.{attr}" for attr in differ)
         return same
 
+    def _claim_continued(self, row: Line, values: dict[str, Labelled]) -> bool:
+        """A claim's header carried on to a row below it ("Member ID: ... Claim Number: ..." under the patient's):
+        only identifiers the claim lacks, before any of its lines."""
+        claim = self.claim
+        attrs = {attr for key, attr in _CLAIM_ATTRS if key in values}
+        if claim is None or claim.lines or not attrs or any(getattr(claim, attr) for attr in attrs):
+            return False
+        self._identifiers(claim, len(self.remit.claims) - 1, [(row, values)])
+        return True
+
+    def _split_identifier(self, attr: str, value: str) -> str | None:
+        """An identifier a scan parted in two, joined: where its first word alone is not shaped as the claims
+        above print it and the two words joined are."""
+        words = value.split()
+        shapes = [shape_of(getattr(c, attr) or "") for c in self.remit.claims if getattr(c, attr)]
+        if len(words) != 2 or not shapes or not all(w.isalnum() for w in words):
+            return None
+        common = max(set(shapes), key=shapes.count)
+        if shapes.count(common) < 0.75 * len(shapes) or shape_of(words[0]) == common:
+            return None
+        return "".join(words) if shape_of("".join(words)) == common else None
+
     def _new_claim(self, rows: list[tuple[Line, dict[str, Labelled]]]) -> None:
         self._amounts_not_named()
         claim = RemittanceClaim()
-        index = len(self.remit.claims)
+        self._identifiers(claim, len(self.remit.claims), rows)
+        self.remit.claims.append(claim)
+        self.claim, self.in_plb = claim, False
+
+    def _identifiers(self, claim: RemittanceClaim, index: int, rows: list[tuple[Line, dict[str, Labelled]]]) -> None:
+        """The claim's patient and identifiers from its header's rows, each trusted as its glyphs were read."""
         for key, attr in _CLAIM_ATTRS:
             row, found = next(((r, v[key]) for r, v in rows if key in v), (rows[0][0], None))
             if found is None:
                 continue
             value = _claim_value(key, found)
-            setattr(claim, attr, value)
             conf = row.conf(found.start, found.end) if not found.doubt else 0.0
+            if key in ("member", "number") and (whole := self._split_identifier(attr, found.value)):
+                value, conf = whole, 0.0  # a scan's space inside it ("BRX6 24874473"): joined, in doubt
+            setattr(claim, attr, value)
             if key == "name":
                 self.trust.check_name(f"claims.{index}.{attr}", value, conf)
             else:
@@ -852,13 +974,14 @@ class _Reading:
             self.trust.review.extend(f"claims.{index}.{attr}" for attr in ("member_id", "payer_claim_number",
                                                                            "account_number")
                                      if getattr(claim, attr) is None)
-        self.remit.claims.append(claim)
-        self.claim, self.in_plb = claim, False
 
     def _claim_row(self, row: Line) -> bool:
         """A service line, its remark codes, the claim's totals, or adjustments carried to a row of their own."""
         claim = self.claim
         assert claim is not None
+        if self.table is None and (card := card_roles(row.text)) is not None:
+            self._card_add(row, *card)
+            return True
         text = _plain(row.text)
         # A spelled date `_plain` could read only by mending its month ("Qct"): the line it opens is in doubt.
         numbered = _LINE_LEAD.match(row.text)
@@ -921,6 +1044,55 @@ class _Reading:
             return True
         return False
 
+    def _card_add(self, row: Line, roles: list[str], start: int) -> None:
+        """A row of a service line's card; one naming what the card already holds starts the next line's."""
+        if any(set(roles) & set(held) for _, held, _ in self.card):
+            self._card_flush()
+        self.card.append((row, roles, start))
+
+    def _card_flush(self) -> None:
+        """A service line's card read as the row a table would have printed: its values set end to end in a
+        table's order (dates, code, modifiers, units, amounts, adjustments) under the roles their labels name.
+        A card without its dates or its code puts its claim in doubt."""
+        card, self.card = self.card, []
+        if self.claim is None:
+            return
+        card = sorted(card, key=lambda part: _CARD_RANK[part[1][0]])
+        if not card or {"dates", "from"}.isdisjoint(card[0][1]) or not any(r == "code" for _, rs, _ in card
+                                                                               for r in rs):
+            self.trust.review.append(f"claims.{len(self.remit.claims) - 1}")
+            return
+        parts, roles = [], []
+        for row, held, start in card:
+            value = row.tail(start)
+            if "code" in held or "mods" in held:  # "E0439 / RR", "E0439, RR"
+                value = value.with_text(re.sub(r"[/,]", " ", value.text))
+            if "adjustments" in held:  # "CO 45 = 76.43 | PR 3 = 25.00"; "None"
+                if value.text.strip().upper() in ("NONE", "N/A", "-"):
+                    continue
+                value = value.with_text(re.sub(r"[|\[\]]", " ", value.text))
+            parts.append(value)
+            roles.extend(held)
+        row = Line.joined(parts)
+        saved, self.table = self.table, _Table(roles)
+        try:
+            self._service_line(row, _plain(row.text))
+        finally:
+            self.table = saved
+
+    def _plb_card_add(self, row: Line, key: str) -> None:
+        """A row of a provider-level adjustment's card ("Reason Code: L6", "Amount: -6.93"); its amount ends it."""
+        if any(key == held for _, held in self.plb_card):
+            self._plb_card_flush()
+        self.plb_card.append((row, key))
+        if key == "amount":
+            self._plb_card_flush()
+
+    def _plb_card_flush(self) -> None:
+        card, self.plb_card = self.plb_card, []
+        if card:
+            self._provider_adjustment(Line.joined(row for row, _ in card))
+
     def _remarks(self, row: Line, match: re.Match[str]) -> None:
         """The last service line's remark codes."""
         claim = self.claim
@@ -937,12 +1109,7 @@ class _Reading:
         line's arithmetic's to say (allowed less what the member owes is what was paid)."""
         claim = self.claim
         assert claim is not None
-        values = {role: n.value for role, n in named.items()}
-        share = values.pop("patient_share", None)
-        if share is not None and not {"copay_coins", "coinsurance", "copay"} & values.keys():
-            deductible = values.get("deductible", Decimal("0.00"))
-            with_deductible = deductible and values["allowed"] - share == values["paid"]
-            values["coinsurance"] = share - deductible if with_deductible else share
+        values = _share_parted({role: n.value for role, n in named.items()}, claim.lines[-1].adjustments)
         _fill(claim.lines[-1], values)
         path = f"claims.{len(self.remit.claims) - 1}.lines.{len(claim.lines) - 1}"
         self.trust.review.extend(f"{path}.{_FIELD_OF.get(n.role, n.role)}" for n in named.values() if n.mended)
@@ -1012,7 +1179,10 @@ class _Reading:
         if misread:
             trust.review.append(f"{path}.units")
         amounts = _amount_cells(cells, expected)
-        self._modifiers_and_units(row, line, [c for c in cells if not any(c is a for a, _ in amounts)], path)
+        between = [c for c in cells if not any(c is a for a, _ in amounts)]
+        if self.table is not None and "description" in self.table.roles:
+            between = self._less_description(between, path)
+        self._modifiers_and_units(row, line, between, path)
         self._amounts(line, amounts, path)
         claim.lines.append(line)
         if self.table is None and not amounts:
@@ -1037,6 +1207,21 @@ class _Reading:
         self.trust.review.append(f"{path}.procedure")
         if "-" in cell.text:  # modifiers joined to a code too garbled to part them from it: not read
             self.trust.review.append(f"{path}.modifiers")
+
+    def _less_description(self, cells: list[_Token], path: str) -> list[_Token]:
+        """The cells between a code and its amounts less the service's description: its words start at the first
+        that is neither a modifier's nor a count's shape (or at the two-character word before it that is no
+        modifier: "O2 CONCENTRATOR", then in doubt) and run to the units, the last count before the amounts (a
+        description may print a number, or a word cut at its column's edge: "TEST STRIPS 5", "OXYGEN SY")."""
+        words = [i for i, c in enumerate(cells) if not _MODIFIER.match(c.text) and not _count_shaped(c.text)]
+        if not words:
+            return cells
+        first = words[0]
+        if first and _MODIFIER.match(cells[first - 1].text) and cells[first - 1].text not in DME_MODIFIERS:
+            first -= 1
+            self.trust.review.append(f"{path}.modifiers")
+        units = [c for c in cells[first + 1:] if _count_shaped(c.text)][-1:]
+        return [*cells[:first], *units]
 
     def _modifiers_and_units(self, row: Line, line: ServiceLine, cells: list[_Token], path: str) -> None:
         """Between the code and the amounts: modifiers (two characters, at least one a letter) and the units."""
@@ -1073,7 +1258,7 @@ class _Reading:
             values[role] = value if value is not None else money(cell.text.lstrip("$"))
             if value is not None:
                 self.trust.review.append(f"{path}.{_FIELD_OF.get(role, role)}")
-        _fill(line, values)
+        _fill(line, _share_parted(values, line.adjustments))
 
     def _claim_totals(self, row: Line) -> bool:
         """The claim's totals: amounts by the words beside them ("Claim paid 39.85 of 145.00 charged (64.85
@@ -1087,6 +1272,8 @@ class _Reading:
                                ("patient_share", "patient_responsibility")):
                 if role in named:
                     setattr(claim, attr, named[role].value)
+                elif role != "patient_share":
+                    setattr(claim, attr, _column_sum(claim, role))  # a total not printed is its lines' sum
             self.from_lines.clear()
             self.totals_read.add(len(self.remit.claims) - 1)
             return True
@@ -1206,6 +1393,10 @@ class _Reading:
         self.trust.check(f"provider_adjustments.{len(remit.provider_adjustments) - 1}", conf, shaped and not lookalike)
 
     def finish(self) -> None:
+        if self.card:
+            self._card_flush()
+        if self.plb_card:
+            self._plb_card_flush()
         if self.held is not None:
             self._row(self.held)
             self.held = None
@@ -1217,7 +1408,10 @@ class _Reading:
         printed = {attr for claim in self.remit.claims for attr in ("member_id", "payer_claim_number",
                                                                     "account_number") if getattr(claim, attr)}
         for attr in sorted(printed):
-            self.trust.review.extend(f"claims.{i}.{attr}" for i in out_of_shape(self.remit.claims, attr))
+            for index in out_of_shape(self.remit.claims, attr):
+                self.trust.review.append(f"claims.{index}.{attr}")
+                if self.scanned:
+                    _digits_back(self.remit.claims, index, attr)
         if self.remit.payment.number and self.remit.payment.method is None:
             self.trust.review.append("payment.method")  # no word says check or EFT: never a guess
         if self.dotted_face:
@@ -1237,6 +1431,23 @@ class _Reading:
             elif claim.patient_responsibility == 0 and _patient_share(claim):
                 claim.patient_responsibility = _patient_share(claim)
             claim.status = status_for(claim.paid)  # type: ignore[assignment]
+
+
+# Letters a scan reads for digits, where the shape says a digit stands.
+_DIGIT_OF = {"S": "5", "O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "B": "8", "Z": "2", "G": "6"}
+
+
+def _digits_back(claims: list[RemittanceClaim], index: int, attr: str) -> None:
+    """An identifier out of the shape its neighbours share ("794449-S" among ######-#): where it holds a letter
+    only where the shape has a digit, and that letter is a digit's lookalike, the digit (still in doubt)."""
+    value = getattr(claims[index], attr) or ""
+    shapes = [shape_of(getattr(c, attr) or "") for c in claims]
+    common = max(set(shapes), key=shapes.count)
+    if len(value) != len(common):
+        return
+    mended = "".join(_DIGIT_OF.get(c, c) if want == "9" and c.isalpha() else c for c, want in zip(value, common))
+    if shape_of(mended) == common:
+        setattr(claims[index], attr, mended)
 
 
 # A number of five digits or more is no part of a provider's name: its id, under a label misread.
@@ -1285,6 +1496,8 @@ def _claim_values(text: str) -> dict[str, Labelled]:
     if "name" not in values:
         for key, found in list(values.items()):
             first, _, rest = found.value.partition(" ")
+            # (A cell's bar a scan read as glyphs after the name, "FISCHER, ANITA {|", is no part of it.)
+            rest = re.sub(r"[\s{}\[\]|¦!]+$", "", rest)
             if key != "name" and _LAST_FIRST.fullmatch(rest):
                 # A cell's border not read on a scan: the name printed after the identifier, unlabelled.
                 at = found.start + len(first) + 1
@@ -1435,6 +1648,14 @@ def _columnar_claim(text: str, columns: list[str]) -> tuple[dict[str, Labelled],
     return values, doubt or at != len(tokens)
 
 
+def _plb_card_field(text: str) -> str | None:
+    """The one field a provider-level adjustment's card row names ("Reference: 7905157329193"), if it is one."""
+    if _CARD_ROW.match(text) is None:
+        return None
+    keys = list(_PROVIDER_LABELS.values(text))
+    return keys[0] if len(keys) == 1 else None
+
+
 def _plb_columns(text: str) -> list[str] | None:
     """The fields a provider-level adjustments table's header row names, in order; None for any other row."""
     found = sorted((f.start, key) for key, f in _PROVIDER_LABELS.headers(text).items())
@@ -1457,7 +1678,7 @@ def _plain(text: str) -> str:
             return day.isoformat().ljust(len(spelled.group()))
         return (_spelled_mended(spelled) or spelled.group()).ljust(len(spelled.group()))
 
-    text = _SPELLED_LOOSE.sub(iso, text)
+    text = _DAY_FIRST_LOOSE.sub(iso, _SPELLED_LOOSE.sub(iso, text))
     text = _JOINED_CODE.sub(lambda m: m.group().replace("-", " "), text)
     text = _DECIMAL_COMMA.sub(".", text)
     text = _COMMA_BEFORE_POINT.sub(r"\1.\2 ", text)
@@ -1496,6 +1717,8 @@ def _signed(text: str) -> str:
     """A negative amount as the reader takes it ("$-0.91"): the sign before the dollar sign ("-$0.91") or after
     the amount, as mainframe reports print it ("0.91-"); same length, so confidences keep their place."""
     text = _SIGN_AFTER.sub(lambda m: f"-{m['v']}", text)
+    # An accountant's negative, in parentheses ("($6.93)"), as a browser prints a portal's: the brackets blanked.
+    text = _IN_BRACKETS.sub(lambda m: f"{m['dollar'] or ''}-{m['v']} ", text)
     return text.replace("-$", "$-")
 
 
@@ -1600,6 +1823,14 @@ def _blank(text: str, cell: "_Token | None") -> str:
     return text if cell is None else text[: cell.start] + " " * (cell.end - cell.start) + text[cell.end:]
 
 
+_METHOD_CODES = ("CHK", "ACH", "BOP", "FWT", "NON")
+
+
+def _count_shaped(text: str) -> bool:
+    """A cell that may be a line's units: a number of three digits at most, a lone one as OCR reads it, "x2"."""
+    return bool(re.fullmatch(r"\d{1,3}", text)) or text in _ONE or bool(_TIMES.fullmatch(text))
+
+
 def _method_of(label: str) -> str | None:
     """How the payment was made, where the number's label says it alone: a check, or an EFT (ACH); never a
     guess between the two ("Check/EFT #")."""
@@ -1621,6 +1852,24 @@ def _patient_share(claim: RemittanceClaim) -> Decimal:
 def _role_of(words: str) -> str | None:
     roles = roles_in(words)
     return roles[0] if len(roles) == 1 else None
+
+
+def _share_parted(values: dict[str, Decimal], adjustments: list[Adjustment]) -> dict[str, Decimal]:
+    """A line's amounts with what the member owes ("Member Resp") told apart as deductible and coinsurance, where
+    no column tells them apart: by the line's PR adjustments when they add up to it (PR-1 the deductible, PR-2
+    and PR-3 the coinsurance and copay: two prints of one fact agreeing), else all coinsurance, less a deductible
+    column's amount where the line's arithmetic says the share counts it (allowed less the share is paid)."""
+    share = values.pop("patient_share", None)
+    if share is None or {"copay_coins", "coinsurance", "copay"} & values.keys():
+        return values
+    pr = {reason: sum((a.amount for a in adjustments if a.group == "PR" and a.reason == reason), Decimal("0.00"))
+          for reason in ("1", "2", "3")}
+    told = sum((a.amount for a in adjustments if a.group == "PR"), Decimal("0.00"))
+    if told == share and values.get("deductible", pr["1"]) == pr["1"] and share:
+        return {**values, "deductible": pr["1"], "coinsurance": pr["2"] + pr["3"]}
+    deductible = values.get("deductible", Decimal("0.00"))
+    with_deductible = deductible and values.get("allowed", Decimal("0.00")) - share == values.get("paid")
+    return {**values, "coinsurance": share - deductible if with_deductible else share}
 
 
 def _fill(line: ServiceLine, values: dict[str, Decimal]) -> None:

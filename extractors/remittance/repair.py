@@ -9,6 +9,7 @@ one is taken to be the misread and replaced. Every amount replaced goes under
 
 from __future__ import annotations
 
+import itertools
 import re
 from decimal import Decimal
 
@@ -166,24 +167,89 @@ def _co(line: ServiceLine) -> Decimal:
     return sum((a.amount for a in line.adjustments if a.group == "CO"), ZERO)
 
 
-def repair(remit: Remittance, *, paid_is_allowed_less_share: bool = False) -> list[str]:
+def _billed_from_both_sides(line: ServiceLine, path: str) -> list[str]:
+    """A billed amount misread ("62.48"), where paid plus the adjustments and the allowed amount plus the
+    contractual ones (read apart: the allowed amount's own column) agree on another: that one, in doubt (the
+    billing system's own line, matched by it exactly, settles it; an adjustment misread instead leaves a billed
+    amount no claim has)."""
+    billed = line.paid + _adj(line)
+    if not line.adjustments or line.billed == billed or billed <= 0 or billed - _co(line) != line.allowed:
+        return []
+    line.billed = billed
+    return [f"{path}.billed"]
+
+
+# Unbalanced lines a check's total may pick among (2 ** 6 ways at most).
+MOST_BY_THE_CHECK = 6
+
+
+def _paid_by_the_check(remit: Remittance, summed: dict[int, bool]) -> list[str]:
+    """Paid amounts misread ("28.12" for 28.11) on lines that do not balance, put right as billed less the
+    adjustments where exactly one choice of such lines, the fewest, makes every claim's printed paid total and the
+    check's amount hold too: three prints of one fact against one. `summed`: the claims whose paid total was their
+    lines' sum as read (a layout that prints none), which follow their lines."""
+    amount = remit.payment.amount
+    off = [(c, n) for c, claim in enumerate(remit.claims) for n, line in enumerate(claim.lines)
+           if line.billed - _adj(line) != line.paid]
+    if amount is None or not off or len(off) > MOST_BY_THE_CHECK:
+        return []
+    plb = sum((p.amount for p in remit.provider_adjustments), ZERO)
+
+    def holds(chosen: tuple[tuple[int, int], ...]) -> bool:
+        total = ZERO
+        for c, claim in enumerate(remit.claims):
+            paid = sum((line.billed - _adj(line) if (c, n) in chosen else line.paid
+                        for n, line in enumerate(claim.lines)), ZERO)
+            if not summed.get(c) and paid != claim.paid:
+                return False
+            total += paid if summed.get(c) else claim.paid
+        return total - plb == amount
+
+    for size in range(1, len(off) + 1):
+        found = [chosen for chosen in itertools.combinations(off, size) if holds(chosen)]
+        if len(found) > 1:
+            return []
+        if found:
+            review = []
+            for c, n in found[0]:
+                line = remit.claims[c].lines[n]
+                line.paid = line.billed - _adj(line)
+                review.append(f"claims.{c}.lines.{n}.paid")
+            for c in {c for c, _ in found[0]}:
+                claim = remit.claims[c]
+                if summed.get(c):
+                    claim.paid = sum((line.paid for line in claim.lines), ZERO)
+                    claim.status = status_for(claim.paid)  # type: ignore[assignment]
+                    review.append(f"claims.{c}.paid")
+            return review
+    return []
+
+
+def repair(remit: Remittance, *, paid_is_allowed_less_share: bool = False, allowed_read: bool = True) -> list[str]:
     """Repair what arithmetic can; returns the review paths of what it changed.
 
     `paid_is_allowed_less_share`: the layout's lines pay the allowed amount less deductible and
     coinsurance (the commercial EOB), so a misread allowed amount is put right from the other columns.
+    `allowed_read`: the allowed amounts were printed (not derived from the others, as the 835's print may be),
+    so they can speak for a billed amount.
     """
     review: list[str] = []
+    paid_summed: dict[int, bool] = {}
     for c_index, claim in enumerate(remit.claims):
         # A claim total that was its lines' sum before a line was mended is their sum after (a layout that
         # prints no totals has no other).
         summed = {f: sum((getattr(line, f) for line in claim.lines), ZERO) == getattr(claim, f)
                   for f in ("billed", "allowed", "paid")}
+        paid_summed[c_index] = summed["paid"]
         for l_index, line in enumerate(claim.lines):
             review.extend(_mend_dotted_zeros(line, f"claims.{c_index}.lines.{l_index}", paid_is_allowed_less_share))
             if paid_is_allowed_less_share:
                 review.extend(_paid_from_both_sides(line, f"claims.{c_index}.lines.{l_index}"))
         if len(claim.lines) == 1:
             _repair_single_line(claim, claim.lines[0], f"claims.{c_index}.lines.0", review)
+        if allowed_read:
+            for l_index, line in enumerate(claim.lines):
+                review.extend(_billed_from_both_sides(line, f"claims.{c_index}.lines.{l_index}"))
         for l_index, line in enumerate(claim.lines):
             if line.billed - _adj(line) != line.paid:
                 continue  # the adjustments themselves are in doubt: the columns may be the right ones
@@ -222,4 +288,5 @@ def repair(remit: Remittance, *, paid_is_allowed_less_share: bool = False) -> li
             if claim.patient_responsibility != pr:
                 claim.patient_responsibility = pr
                 review.append(f"claims.{c_index}.patient_responsibility")
+    review.extend(_paid_by_the_check(remit, paid_summed))
     return review

@@ -1,4 +1,4 @@
-"""Blue River Health Plan's provider EOB, printed twelve ways (`family_of`, stable per check):
+"""Blue River Health Plan's provider EOB, printed fourteen ways (`family_of`, stable per check):
 
 - "br-block": the plan's own print program: a claim per block, the header's fields as "Label: value", the
   copay and coinsurance in one "Copay/Coins" column, adjustments as "CO-45 43.37; PR-3 25.00";
@@ -65,7 +65,23 @@
   address above it, dates as "21-Sep-2026", a dollar sign on every amount and negative ones in parentheses,
   each service's description printed between its code and its units, a "Member Resp" column for the
   patient's share, reason codes as "CO-45 $43.37; PR-3 $25.00", each claim opened by its payer claim number
-  and status. Drawn before anything was changed for it and kept out of all tuning since (HELD_OUT, reported
+  and status. Held out until its first contact was measured (read as a remittance, none balanced: 92.53% of
+  a text print's fields, 61.74% of a scan's), then read by meaning (2026-12-07: a portal's title, "Payment
+  Total" before the claims, a description column between the code and the units, a member's share told apart
+  by the PR adjustments, accountants' negatives); printed smaller since, to fit the page as a browser does;
+- "br-cards": a payer portal's claim detail as its "print this page" lays it out: no table at all, every value
+  after its own label, each service line a card of one label a row ("Procedure/Modifiers:  E0439 / RR",
+  "Charge Amount:", "Payment:"), the deductible, coinsurance and copay each on its own row, dates of service
+  as a range, the payment date year first ("2026/06/25"), "Tax ID/NPI", adjustments as "CO 45 = 76.43 | PR 3
+  = 25.00", a claim counted "Claim 1 of 4", the provider-level adjustments as cards too and the net payment
+  at the foot. Held out until its first contact was measured (taken for a written order: refused whole), then
+  read by meaning (2026-12-07: a card's rows read as the row a table would print, a provider adjustment's
+  card, a claim's header carried on to a second row, a title first and the payer after it);
+- "br-inline": an older claims system's green-bar print: every value after its mnemonic on the same row ("DOS
+  100126 PROC E1390 MOD RR UNITS 1 CHG 289.25 ALLOW 168.57 DED 0.00 COINS 25.00 PAID 143.57 ADJ CO45 120.68
+  PR3 25.00"), no column headers at all, six-digit dates, the claim's identifiers as "PT", "MBR", "ACCT" and
+  "CLM", the header's as "CHK NO", "CHK DT", "CHK AMT", the claim's totals and the provider adjustments after
+  mnemonics too. Drawn before anything was changed for it and kept out of all tuning since (HELD_OUT, reported
   apart by bench/extract.py).
 
 About a third of them come out of the payer's mailroom scanner: image-only
@@ -102,10 +118,11 @@ def is_scanned(check_number: str) -> bool:
 
 
 FAMILIES = ("br-block", "br-grid", "br-detail", "br-era", "br-summary", "br-voucher", "br-state", "br-tpa",
-            "br-export", "br-loops", "br-stacked", "br-portal")
-HELD_OUT = "br-portal"
+            "br-export", "br-loops", "br-stacked", "br-portal", "br-cards", "br-inline")
+HELD_OUT = "br-inline"
 # A family printed smaller than the rest to fit its width (points: the text PDF's, the scan's).
-_SMALL_PRINT = {"br-export": (5.8, 6.2)}
+# A wide print shrunk to fit the page, as a browser prints a portal's page (the widest rows run to ~140 columns).
+_SMALL_PRINT = {"br-export": (5.8, 6.2), "br-portal": (6.2, 6.6), "br-inline": (6.4, 6.8)}
 
 
 def family_of(check_number: str) -> str:
@@ -146,7 +163,8 @@ def lines_for(store: Store, remit: Any) -> list[str]:
     drawers = {"br-block": _block_lines, "br-grid": _grid_lines, "br-detail": _detail_lines, "br-era": _era_lines,
                "br-summary": _summary_lines, "br-voucher": _voucher_lines, "br-state": _state_lines,
                "br-tpa": _tpa_lines, "br-export": _export_lines, "br-loops": _loops_lines,
-               "br-stacked": _stacked_lines, "br-portal": _portal_lines}
+               "br-stacked": _stacked_lines, "br-portal": _portal_lines, "br-cards": _cards_lines,
+               "br-inline": _inline_lines}
     return drawers[family_of(remit["check_number"])](store, remit)
 
 
@@ -646,6 +664,94 @@ def _portal_lines(store: Store, remit: Any) -> list[str]:
                        f"{_portal_money(dec(p['amount'])):>12}")
     else:
         out.append("No payment adjustments")
+    return out
+
+
+def _card_row(label: str, value: object, width: int = 24) -> str:
+    return f"{'':<4}{label + ':':<{width}}{value}"
+
+
+def _cards_lines(store: Store, remit: Any) -> list[str]:
+    payer, date, printed = _check_facts(store, remit)
+    claims = _claims(store, remit)
+    out = [f"PAYMENT REMITTANCE DETAIL{'':<50}{payer['name'].title()}",
+           "",
+           f"{'Remit To:':<20}{catalog.SUPPLIER['name']:<40}{'Tax ID/NPI:':<20}{supplier_npi_of(store)}",
+           f"{'Check/EFT Number:':<20}{remit['check_number']:<40}{'Issue Date:':<20}{date:%Y/%m/%d}",
+           f"{'Total Amount:':<20}{'$' + format(printed, ',.2f'):<40}{'Payment Method:':<20}Check",
+           ""]
+    for number, rc in enumerate(claims, start=1):
+        out.append(f"=== Claim {number} of {len(claims)} ===")
+        out.append(f"{'Patient Name:':<20}{rc['patient_name']:<40}{'Patient Account:':<20}{rc['account_number']}")
+        out.append(f"{'Member ID:':<20}{rc['member_id'] or '':<40}{'Claim Number:':<20}{rc['icn'] or ''}")
+        out.append(f"{'Claim Status:':<20}{'Processed as Primary' if dec(rc['paid']) > 0 else 'Denied'}")
+        for ln, (line, adjustments) in enumerate(_lines(store, rc), start=1):
+            frm, to = dt.date.fromisoformat(line["dos_from"]), dt.date.fromisoformat(line["dos_to"])
+            pr = {r: sum((dec(a["amount"]) for a in adjustments if (a["group"], a["reason"]) == ("PR", r)),
+                         Decimal(0)) for r in ("1", "2", "3")}
+            out.append(f"  Service {ln}")
+            out += [_card_row("Date(s) of Service", f"{frm:%m/%d/%Y} - {to:%m/%d/%Y}"),
+                    _card_row("Procedure/Modifiers", " / ".join([line["hcpcs"], *line["modifiers"].split()])),
+                    _card_row("Quantity", line["units"]),
+                    _card_row("Charge Amount", f"{dec(line['billed']):,.2f}"),
+                    _card_row("Allowed Amount", f"{dec(line['allowed']):,.2f}"),
+                    _card_row("Deductible", f"{pr['1']:,.2f}"),
+                    _card_row("Co-insurance", f"{pr['2']:,.2f}"),
+                    _card_row("Copay", f"{pr['3']:,.2f}"),
+                    _card_row("Payment", f"{dec(line['paid']):,.2f}"),
+                    _card_row("Adjustments", " | ".join(f"{a['group']} {a['reason']} = {dec(a['amount']):,.2f}"
+                                                       for a in adjustments) or "None")]
+            remarks = json.loads(line["remarks"])
+            if remarks:
+                out.append(_card_row("Remarks", " ".join(remarks)))
+        out.append(f"  Claim Total Charge {dec(rc['billed']):,.2f}   Claim Payment {dec(rc['paid']):,.2f}   "
+                   f"Patient Resp {dec(rc['patient_responsibility']):,.2f}")
+        out.append("")
+    plbs = _plbs(store, remit)
+    out.append("Provider Level Adjustments")
+    for n, p in enumerate(plbs, start=1):
+        out.append(f"  Adjustment {n}")
+        out += [_card_row("Reason Code", p["reason"]), _card_row("Reference", p["reference"])]
+        if p["member_id"]:
+            out.append(_card_row("Member ID", p["member_id"]))
+        out.append(_card_row("Amount", f"{dec(p['amount']):,.2f}"))
+    if not plbs:
+        out.append("  None")
+    paid = sum((dec(rc["paid"]) for rc in claims), Decimal(0))
+    out.append(f"Total Claims Paid: {paid:,.2f}   Provider Adjustments: "
+               f"{-sum((dec(p['amount']) for p in plbs), Decimal(0)):,.2f}   Net Payment: {printed:,.2f}")
+    return out
+
+
+def _inline_lines(store: Store, remit: Any) -> list[str]:
+    payer, date, printed = _check_facts(store, remit)
+    claims = _claims(store, remit)
+    out = [f"{payer['name']}{'':<10}CLAIM PAYMENT REGISTER{'':<10}RUN {date + dt.timedelta(days=1):%m%d%y}",
+           f"PAYEE {catalog.SUPPLIER['name']}  NPI {supplier_npi_of(store)}",
+           f"CHK NO {remit['check_number']}  CHK DT {date:%m%d%y}  CHK AMT {printed:.2f}",
+           "=" * 110]
+    for rc in claims:
+        out.append(f"PT {rc['patient_name']}  MBR {rc['member_id'] or ''}  ACCT {rc['account_number']}  "
+                   f"CLM {rc['icn'] or ''}")
+        for line, adjustments in _lines(store, rc):
+            pr = {r: sum((dec(a["amount"]) for a in adjustments if (a["group"], a["reason"]) == ("PR", r)),
+                         Decimal(0)) for r in ("1", "2", "3")}
+            mods = f" MOD {'/'.join(line['modifiers'].split())}" if line["modifiers"] else ""
+            adj = " ".join(f"{a['group']}{a['reason']} {dec(a['amount']):.2f}" for a in adjustments)
+            out.append(f"  DOS {dt.date.fromisoformat(line['dos_from']):%m%d%y} PROC {line['hcpcs']}{mods} "
+                       f"UNITS {line['units']} CHG {dec(line['billed']):.2f} ALLOW {dec(line['allowed']):.2f} "
+                       f"DED {pr['1']:.2f} COINS {pr['2'] + pr['3']:.2f} PAID {dec(line['paid']):.2f}"
+                       + (f" ADJ {adj}" if adj else ""))
+            remarks = json.loads(line["remarks"])
+            if remarks:
+                out.append(f"  RMK {' '.join(remarks)}")
+        out.append(f"  CLM TOT CHG {dec(rc['billed']):.2f} ALLOW {dec(rc['allowed']):.2f} PAID {dec(rc['paid']):.2f}"
+                   f" PT RESP {dec(rc['patient_responsibility']):.2f}")
+    for p in _plbs(store, remit):
+        member = f" MBR {p['member_id']}" if p["member_id"] else ""
+        out.append(f"PROV ADJ {p['reason']} REF {p['reference']}{member} AMT {dec(p['amount']):.2f}")
+    paid = sum((dec(rc["paid"]) for rc in claims), Decimal(0))
+    out.append(f"TOTAL PAID {paid:.2f}  CHK AMT {printed:.2f}")
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -42,6 +43,18 @@ def _leaf_paths(document: object) -> list[str]:
     return paths
 
 
+def _line_band(document: object, path: str) -> tuple[int, list[float]] | None:
+    """The page and the full-width band of rows a service line's boxed fields stand on (None for no line's
+    field): where a line's value is printed, if anywhere."""
+    match = re.match(r"(claims\.\d+\.lines\.\d+)\.", path)
+    if match is None:
+        return None
+    boxes = [b for p, b in document.fields.items() if p.startswith(match.group(1) + ".")]  # type: ignore[attr-defined]
+    if not boxes or len({b.page for b in boxes}) != 1:
+        return None
+    return boxes[0].page, [0.0, min(b.box[1] for b in boxes), 1.0, max(b.box[3] for b in boxes)]
+
+
 def _value(document: object, path: str) -> object:
     value = document
     for part in path.split("."):
@@ -65,10 +78,15 @@ def test_every_text_field_is_boxed_where_its_value_is_printed(world: Store, docs
         for field in _leaf_paths(document):
             box = document.fields.get(field)
             value = _value(document, field)
-            shown = any(" ".join(f) in printed for one in (value if isinstance(value, list) else [value])
+            # A service line's value is printed, if anywhere, on its line's rows; any other on the page.
+            band = _line_band(document, field)
+            where = _text_under(path, *band) if band else printed
+            shown = any(" ".join(f) in where for one in (value if isinstance(value, list) else [value])
                         for f in _forms(one))
             if box is None and not shown:
-                continue  # a sum the page prints nowhere (an export's claim of several lines): no box to give
+                # A sum the page prints nowhere (an export's claim of several lines), a deductible only the
+                # adjustments tell: no box to give.
+                continue
             total += 1
             if box is None:
                 continue

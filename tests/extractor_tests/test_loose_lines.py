@@ -142,23 +142,28 @@ def test_a_repaired_claim_paid_amount_brings_its_status_along() -> None:
 def test_a_misread_paid_amount_is_what_both_sides_of_the_line_agree_on() -> None:
     # A claim's second line: "28.62" read for 25.62, where billed less the adjustments and allowed less the copay
     # both say 25.62 (the claim's totals cannot say which line is off).
-    def claim_with(paid: str) -> tuple[Remittance, ServiceLine]:
+    def claim_with(paid: str, total: str = "169.19") -> tuple[Remittance, ServiceLine]:
         first = ServiceLine(procedure="E0439", billed=D("245.00"), allowed=D("168.57"), coinsurance=D("25.00"),
                             paid=D("143.57"), adjustments=[Adjustment(group="CO", reason="45", amount=D("76.43")),
                                                            Adjustment(group="PR", reason="3", amount=D("25.00"))])
         second = ServiceLine(procedure="A4253", billed=D("96.00"), allowed=D("50.62"), coinsurance=D("25.00"),
                              paid=D(paid), adjustments=[Adjustment(group="CO", reason="45", amount=D("45.38")),
                                                         Adjustment(group="PR", reason="3", amount=D("25.00"))])
-        claim = RemittanceClaim(patient_name="A, B", billed=D("341.00"), allowed=D("219.19"), paid=D("169.19"),
+        claim = RemittanceClaim(patient_name="A, B", billed=D("341.00"), allowed=D("219.19"), paid=D(total),
                                 patient_responsibility=D("50.00"), lines=[first, second])
         return Remittance(payer=Payer(name="P"), payee=Payee(name="S", npi="1253400505"),
-                          payment=Payment(amount=D("169.19"), number="1"), claims=[claim]), second
+                          payment=Payment(amount=D(total), number="1"), claims=[claim]), second
 
     remit, line = claim_with("28.62")
     review = repair.repair(remit, paid_is_allowed_less_share=True)
     balance.check(remit)
     assert line.paid == D("25.62") and "claims.0.lines.1.paid" in review and remit.balanced
-    # Where only one side says so (a layout that does not pay allowed less the share), it stays as read.
+    # A layout that does not pay allowed less the share: the claim's printed total and the check, which hold with
+    # billed less the adjustments and not with the paid amount as read, say it (`_paid_by_the_check`).
     remit, line = claim_with("28.62")
+    review = repair.repair(remit, paid_is_allowed_less_share=False)
+    assert line.paid == D("25.62") and "claims.0.lines.1.paid" in review
+    # Where they hold with the paid amount as read (172.19), only one side says otherwise: it stays as read.
+    remit, line = claim_with("28.62", total="172.19")
     repair.repair(remit, paid_is_allowed_less_share=False)
     assert line.paid == D("28.62")

@@ -83,6 +83,13 @@ class Line:
         assert len(text) == len(self.text)
         return Line(text, self.spans, self.wide)
 
+    def part(self, start: int, end: int) -> "Line":
+        """Characters start..end of the line, each word (or its piece) with its confidence."""
+        tail = self.tail(start)
+        cut = end - start
+        spans = [(s, min(e, cut), c) for s, e, c in tail.spans if s < cut]
+        return Line(tail.text[:cut], spans, frozenset(w for w in tail.wide if w < cut))
+
     def wide_after(self, end: int) -> bool:
         """Whether the gap after the characters up to `end` is wider than a space (or the line ends there)."""
         return end >= len(self.text) or end in self.wide

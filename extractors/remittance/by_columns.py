@@ -153,8 +153,8 @@ _COLUMN_WORDS: dict[str, tuple[str, ...]] = {
     "description": ("DESCRIPTION", "SERVICE DESCRIPTION", "DESC"),
     "units": ("UNITS", "QTY", "QUANTITY", "NOS"),
     "billed": ("AMOUNT BILLED", "BILLED AMOUNT", "AMOUNT CHARGED", "TOTAL CHARGES", "CHARGES", "CHARGE", "BILLED",
-               "CHARGED", "SUBMITTED", "CHARGE AMOUNT"),
-    "allowed": ("ALLOWED AMOUNT", "AMOUNT ALLOWED", "ALLOWED", "ALLOWABLE", "APPROVED", "ELIGIBLE"),
+               "CHARGED", "SUBMITTED", "CHARGE AMOUNT", "CHG"),
+    "allowed": ("ALLOWED AMOUNT", "AMOUNT ALLOWED", "ALLOWED", "ALLOWABLE", "APPROVED", "ELIGIBLE", "ALLOW"),
     "deductible": ("DEDUCTIBLE", "DEDUCT", "DED"),
     "copay_coins": ("COPAY/COINSURANCE", "COINSURANCE/COPAY", "COPAY/COINS", "COPAY/COINS.", "COINS/COPAY"),
     "coinsurance": ("COINSURANCE", "CO-INSURANCE", "COINS", "CO-INS"),
@@ -166,7 +166,7 @@ _COLUMN_WORDS: dict[str, tuple[str, ...]] = {
     "adjustments": ("ADJUSTMENTS", "ADJUSTMENT", "ADJ REASON", "ADJ CODES", "ADJ CODE", "ADJUSTMENT CODE",
                     "ADJUSTMENT CODES", "GRP/RC-AMT", "REASON CODES",
                     "GROUP/REASON", "GRP/RSN", "GRP/RC", "ADJ AMT", "ADJ AMOUNT", "ADJUSTMENT AMOUNT", "CARC",
-                    "EOB CODES", "EOB CODE"),
+                    "EOB CODES", "EOB CODE", "ADJ"),
 }
 _AMOUNT_ROLES = ("billed", "allowed", "deductible", "copay_coins", "coinsurance", "copay", "paid", "patient_share")
 
@@ -185,7 +185,7 @@ HEADER_WORDINGS: dict[str, tuple[str, ...]] = {
     # A voucher is the paper that tells a payment (a check's stub, a claims administrator's "provider voucher").
     "number": ("PAYMENT NUMBER", "PAYMENT #", "VOUCHER NUMBER", "VOUCHER NO.", "VOUCHER NO", "VOUCHER #",
                "CHECK NUMBER", "CHECK NO.", "CHECK NO", "CHECK #", "CHECK/EFT #",
-               "CHECK/EFT NO.", "CHECK/EFT NUMBER", "EFT TRACE #", "EFT TRACE", "TRACE NUMBER", "TRACE #", "EFT NUMBER",
+               "CHECK/EFT NO.", "CHECK/EFT NUMBER", "EFT NO.", "EFT NO", "EFT #", "EFT TRACE #", "EFT TRACE", "TRACE NUMBER", "TRACE #", "EFT NUMBER",
                # A state pays by warrant: its treasury's check.
                "WARRANT NUMBER", "WARRANT NO.", "WARRANT NO", "WARRANT #", "WARRANT"),
     "amount": ("PAYMENT AMOUNT", "CHECK AMOUNT", "TOTAL PAYMENT", "EFT AMOUNT", "PAYMENT TOTAL", "VOUCHER AMOUNT",
@@ -198,7 +198,7 @@ _CLAIM_LABELS = Labels({
     # Medicaid says "recipient" for its member.
     "name": ("PATIENT NAME", "MEMBER NAME", "RECIPIENT NAME", "PATIENT", "MEMBER", "RECIPIENT"),
     "member": ("MEMBER ID", "RECIPIENT ID", "RECIPIENT NO.", "RECIPIENT #", "SUBSCRIBER ID", "SUBSCRIBER NO.", "SUBSCRIBER NO", "SUBSCRIBER #", "SUBSCRIBER NUMBER",
-               "INSURED ID", "MEMBER #", "MEMBER NO.", "MEMBER NO", "ID NUMBER"),
+               "INSURED ID", "MEMBER #", "MEMBER NO.", "MEMBER NO", "ID NUMBER", "MBR"),
     # The 835 calls the payer's number the "payer claim control number" (CLP07).
     "number": ("CLAIM NUMBER", "CLAIM NO.", "CLAIM NO", "CLAIM #", "CLAIM ID", "PAYER CLAIM #", "PAYER CLAIM NO.",
                "PLAN CLAIM NO.", "PLAN CLAIM NO", "PLAN CLAIM #", "PLAN CLAIM NUMBER", "ICN",
@@ -215,17 +215,20 @@ _CLAIM_LABELS = Labels({
                 "PT CONTROL NO.", "PT CONTROL NO", "PT CONTROL #", "ACCOUNT NUMBER", "ACCT #", "ACCT NO.", "ACCT"),
     # "Claim BR123...": the claim's number when nothing names it better and an identifier follows ("CLAIM 1 OF 4"
     # is a count, "Claim billed 96.00" a total).
-    "claim": ("CLAIM",),
+    "claim": ("CLAIM", "CLM"),
+    # "PT" alone: the patient only where a name shaped "LAST, FIRST" follows ("PT RESP 25.00" is a total).
+    "pt": ("PT",),
 })
 _PROVIDER_LABEL_WORDS = {"REASON", "CODE", "REFERENCE", "REF", "MEMBER", "MBR", "AMOUNT", "RECIPIENT"}
 _PROVIDER_LABELS = Labels({"reason": ("REASON", "CODE"), "ref": ("REFERENCE", "REF #", "REF"),
                            "member": ("MEMBER ID", "RECIPIENT ID", "MEMBER", "MBR", "RECIPIENT"),
                            "amount": ("AMOUNT",)})
 # A claim's totals: "Claim Total(s)", or "Claim" and then the amounts by their labels ("Claim billed 96.00 ...").
-_CLAIM_TOTAL = re.compile(r"^(?:CLAIM TOTALS?|TOTAL (?:THIS |FOR )?CLAIM|TOTALS FOR CLAIM|CLAIM SUBTOTAL|SUBTOTAL|"
+_CLAIM_TOTAL = re.compile(r"^(?:CLAIM TOTALS?|CLM TOT(?:ALS?)?|TOTAL (?:THIS |FOR )?CLAIM|TOTALS FOR CLAIM|"
+                          r"CLAIM SUBTOTAL|SUBTOTAL|"
                           r"CLAIM(?= (?:BILLED|CHARGES?|CHARGED|SUBMITTED|PAID)\b))\b:?",
                           re.I)
-_REMARKS = re.compile(r"^(?:REMARK CODES|REMARKS|REMARK|RARC|REM)\b:? (?P<codes>.+)$", re.I)
+_REMARKS = re.compile(r"^(?:REMARK CODES|REMARKS|REMARK|RARC|RMK|REM)\b:? (?P<codes>.+)$", re.I)
 # Remark codes after a line's other facts on one row ("Adjusted: CO-45 80.15   Remarks: N123"): labelled, colon and all.
 _REMARKS_AFTER = re.compile(r"\s(?:REMARK CODES|REMARKS|REMARK|RARC)\s?:\s?(?P<codes>\S.*)$", re.I)
 # A letter names its payer after its addressee: "Administered for BLUE RIVER HEALTH PLAN", "on behalf of ...".
@@ -246,10 +249,14 @@ _CHECK_TOTAL = re.compile(r"^(?:CHECK TOTAL|TOTAL (?:PLAN )?PAID|PAYMENT TOTAL|T
                           re.I)
 # A claim's, a service's or an adjustment's number alone on its row ("=== Claim 1 of 4 ===", "Service 2"): a
 # card's heading, nothing to read.
-_COUNTER = re.compile(r"^\W*(?:CLAIM|SERVICE|LINE|ITEM|ADJUSTMENT)\s+#?\d{1,3}(?:\s+OF\s+\d{1,4})?\W*$", re.I)
+# (A scan may read the rules about it as a few glyphs: "s== Claim 5 of 7", "Claim 4 of 7 =5=".)
+_COUNTER = re.compile(r"^(?:\S{1,4}\s)?\W*(?:CLAIM|SERVICE|LINE|ITEM|ADJUSTMENT)\s+#?\d{1,3}(?:\s+OF\s+\d{1,4})?"
+                      r"(?:\s\S{1,4})?\W*$", re.I)
 # A row that is one label and its value ("Charge Amount:   145.00"): a card's row, where a layout prints a service
 # line's values one to a row.
 _CARD_ROW = re.compile(r"^(?P<label>[A-Za-z][A-Za-z(){}\[\]/ .#&-]{1,40}?) ?: ?(?=\S)")
+# A provider-level adjustment on a row of its own, led by its mnemonic ("PROV ADJ L6 REF 790515 AMT -6.93").
+_PLB_ROW = re.compile(r"^PROV(?:IDER)?\.? ADJ(?:USTMENT)?\.?:? (?=\S)", re.I)
 _NONE = re.compile(r"^(?:NONE|NO (?:PROVIDER[- ]LEVEL |PROVIDER |PAYMENT |CHECK |OTHER )?ADJUSTMENTS\b.*)$", re.I)
 _DOTTED_SURE = 95.0
 _SPECKED_AMOUNT = re.compile(r"(\d\.\d\d)\d(?!\S)")
@@ -362,7 +369,7 @@ def detect(upper: str) -> bool:
     return bool(told) and (any(_table_header(row) is not None or _amounts_row(row) is not None for row in rows)
                            or any(stacked_header(Line.plain(a), Line.plain(b)) is not None
                                   for a, b in zip(rows, rows[1:]) if not re.search(r"\d", a))
-                           or _cards_present(rows))
+                           or _cards_present(rows) or any(inline_parts(Line.plain(row)) for row in rows))
 
 
 def _cards_present(rows: list[str]) -> bool:
@@ -375,6 +382,26 @@ def _cards_present(rows: list[str]) -> bool:
         if {"billed", "paid"} <= named and named & {"dates", "from", "code"}:
             return True
     return False
+
+
+def inline_parts(row: Line) -> list[tuple[list[str], Line]] | None:
+    """A service line printed on one row with each value after its label or mnemonic ("DOS 100126 PROC E1390 MOD
+    RR UNITS 1 CHG 289.25 ALLOW 168.57 ... PAID 143.57 ADJ CO45 120.68"): each label's role and its value (up to
+    the next label); None for any other row: the row must start with a label, every label must have a value,
+    none may be said twice, and the billed and paid amounts and the dates or the code must be among them."""
+    spans = sorted(_role_spans(row.text))
+    if not spans or spans[0][0] != 0:
+        return None
+    parts: list[tuple[list[str], Line]] = []
+    for (start, end, role), following in zip(spans, [*spans[1:], (len(row.text) + 1, 0, "")]):
+        value = row.part(end + 1, following[0] - 1) if following[0] - 1 > end + 1 else None
+        if value is None or not value.text.strip() or role not in _CARD_RANK:
+            return None
+        parts.append(([role], value))
+    roles = [held[0] for held, _ in parts]
+    if len(set(roles)) != len(roles) or not {"billed", "paid"} <= set(roles) or not {"dates", "code"} & set(roles):
+        return None
+    return parts
 
 
 # What a service line's card may print, one to a row; and where each goes in the row it is read as (the dates,
@@ -553,7 +580,9 @@ def _table_header(text: str) -> list[str] | None:
     has_dates = any(r in roles for r in ("dates", "from"))
     # A row of totals names amounts too ("Billed 100.00 Allowed 80.00 ..."): headers print none.
     named_only = has_dates or "code" in roles or not _ANY_AMOUNT.search(text)
-    if "billed" in roles and "paid" in roles and named_only and len(set(roles)) >= 4:
+    # (A service line whose every value follows its mnemonic names its columns too, each with its value.)
+    if "billed" in roles and "paid" in roles and named_only and len(set(roles)) >= 4 \
+            and inline_parts(Line.plain(text)) is None:
         return roles
     return None
 
@@ -629,6 +658,8 @@ class _Reading:
     # A provider-level adjustment's card read so far: its rows, and the field each names.
     plb_card: list[tuple[Line, str]] = field(default_factory=list)
     scanned: bool = False  # a row was read by OCR (a text layer prints what it says: no glyph to read back)
+    # A member id or claim number whose label was followed by two words: the two joined, by claim and field.
+    split_read: dict[tuple[int, str], str] = field(default_factory=dict)
 
     def row(self, row: Line) -> None:
         """A row read in order; one of header words that names columns but no table's header alone is held for
@@ -668,6 +699,11 @@ class _Reading:
         if _PROVIDER_ADJ.match(text):
             self._amounts_not_named()
             self.in_plb, self.claim = True, None
+            return
+        if (plb := _PLB_ROW.match(text)) is not None:
+            self._amounts_not_named()
+            self.in_plb, self.claim = True, None
+            self._provider_adjustment(row.tail(plb.end()))
             return
         if _CHECK_TOTAL.match(text) or _NONE.match(text):
             if not self.remit.claims and self.remit.payment.amount is None:
@@ -717,7 +753,8 @@ class _Reading:
     def _payer(self, row: Line) -> bool:
         """The first row names the payer, before the document's title; or it is the title alone ("PAYMENT
         SUMMARY FOR <payee> (NPI ...)"), the payee it is for told in it, the payer on the row below."""
-        if self._payer_after_title(row):
+        if self._payer_after_title(row) or (TITLES.search(row.text.upper()) is None
+                                             and self._payer_before_title_cell(row)):
             return True
         if _TITLE_ONLY.match(row.text.upper()):
             self.payer_next = True
@@ -758,6 +795,24 @@ class _Reading:
         self.remit.payer.name = name.upper()  # as the other layouts print it (and the 835 carries it)
         self.trust.check("payer.name", row.conf(len(title) + 1, len(row.text)), row.wide_after(len(title)))
         return True
+
+    def _payer_before_title_cell(self, row: Line) -> bool:
+        """The payer in the first row's first cell, a title in a cell after it ("BLUE RIVER HEALTH PLAN    CLAIM
+        PAYMENT REGISTER    RUN 111926"): a cell ending in a word that names a kind of paper, with two of them."""
+        bounds = [-1, *sorted(row.wide), len(row.text)]
+        cells = [(a + 1, b) for a, b in zip(bounds, bounds[1:])]
+        if len(cells) < 2:
+            return False
+        for start, end in cells[1:]:
+            words = row.text[start:end].upper().split()
+            if len(words) >= 2 and words[-1] in _KIND_WORDS and sum(w in _KIND_WORDS for w in words) >= 2:
+                name = row.text[cells[0][0]:cells[0][1]].strip().partition(" / ")[0]  # "... / CLAIMS DEPT"
+                if not name or any(c.isdigit() for c in name) or header_values(name):
+                    return False
+                self.remit.payer.name = name.upper()
+                self.trust.check("payer.name", row.conf(cells[0][0], cells[0][1]))
+                return True
+        return False
 
     def _payer_below_title(self, row: Line) -> bool:
         """The payer's name below a title: the row's first cell (before a bar, or its address), when it holds
@@ -930,18 +985,6 @@ class _Reading:
         self._identifiers(claim, len(self.remit.claims) - 1, [(row, values)])
         return True
 
-    def _split_identifier(self, attr: str, value: str) -> str | None:
-        """An identifier a scan parted in two, joined: where its first word alone is not shaped as the claims
-        above print it and the two words joined are."""
-        words = value.split()
-        shapes = [shape_of(getattr(c, attr) or "") for c in self.remit.claims if getattr(c, attr)]
-        if len(words) != 2 or not shapes or not all(w.isalnum() for w in words):
-            return None
-        common = max(set(shapes), key=shapes.count)
-        if shapes.count(common) < 0.75 * len(shapes) or shape_of(words[0]) == common:
-            return None
-        return "".join(words) if shape_of("".join(words)) == common else None
-
     def _new_claim(self, rows: list[tuple[Line, dict[str, Labelled]]]) -> None:
         self._amounts_not_named()
         claim = RemittanceClaim()
@@ -957,8 +1000,9 @@ class _Reading:
                 continue
             value = _claim_value(key, found)
             conf = row.conf(found.start, found.end) if not found.doubt else 0.0
-            if key in ("member", "number") and (whole := self._split_identifier(attr, found.value)):
-                value, conf = whole, 0.0  # a scan's space inside it ("BRX6 24874473"): joined, in doubt
+            words = found.value.split()
+            if key in ("member", "number") and len(words) == 2 and all(w.isalnum() for w in words):
+                self.split_read[(index, attr)] = "".join(words)  # maybe one identifier a scan parted (`_finish`)
             setattr(claim, attr, value)
             if key == "name":
                 self.trust.check_name(f"claims.{index}.{attr}", value, conf)
@@ -981,6 +1025,9 @@ class _Reading:
         assert claim is not None
         if self.table is None and (card := card_roles(row.text)) is not None:
             self._card_add(row, *card)
+            return True
+        if self.table is None and (parts := inline_parts(row)) is not None:
+            self._labelled_line(parts)
             return True
         text = _plain(row.text)
         # A spelled date `_plain` could read only by mending its month ("Qct"): the line it opens is in doubt.
@@ -1055,22 +1102,26 @@ class _Reading:
         table's order (dates, code, modifiers, units, amounts, adjustments) under the roles their labels name.
         A card without its dates or its code puts its claim in doubt."""
         card, self.card = self.card, []
-        if self.claim is None:
-            return
-        card = sorted(card, key=lambda part: _CARD_RANK[part[1][0]])
-        if not card or {"dates", "from"}.isdisjoint(card[0][1]) or not any(r == "code" for _, rs, _ in card
-                                                                               for r in rs):
+        if self.claim is not None and card:
+            self._labelled_line([(held, row.tail(start)) for row, held, start in card])
+
+    def _labelled_line(self, labelled: list[tuple[list[str], Line]]) -> None:
+        """A service line whose values were each printed after their label (a card's rows, or one row of
+        mnemonics): read as the row a table would have printed, its values end to end in a table's order
+        (dates, code, modifiers, units, amounts, adjustments) under the roles their labels name. Without its
+        dates or its code it puts its claim in doubt."""
+        labelled = sorted(labelled, key=lambda part: _CARD_RANK[part[0][0]])
+        if {"dates", "from"}.isdisjoint(labelled[0][0]) or not any("code" in held for held, _ in labelled):
             self.trust.review.append(f"claims.{len(self.remit.claims) - 1}")
             return
         parts, roles = [], []
-        for row, held, start in card:
-            value = row.tail(start)
+        for held, value in labelled:
             if "code" in held or "mods" in held:  # "E0439 / RR", "E0439, RR"
                 value = value.with_text(re.sub(r"[/,]", " ", value.text))
             if "adjustments" in held:  # "CO 45 = 76.43 | PR 3 = 25.00"; "None"
                 if value.text.strip().upper() in ("NONE", "N/A", "-"):
                     continue
-                value = value.with_text(re.sub(r"[|\[\]]", " ", value.text))
+                value = value.with_text(re.sub(r"[|\[\]{}]", " ", value.text))
             parts.append(value)
             roles.extend(held)
         row = Line.joined(parts)
@@ -1407,13 +1458,24 @@ class _Reading:
         identifier the document prints for other claims but that was not found for one is under review."""
         printed = {attr for claim in self.remit.claims for attr in ("member_id", "payer_claim_number",
                                                                     "account_number") if getattr(claim, attr)}
+        for (index, attr), joined in self.split_read.items():
+            # An identifier a scan parted in two ("BRX6 24874473"): joined where its first word alone is not
+            # shaped as the other claims print it and the two joined are; in doubt all the same.
+            claims = self.remit.claims
+            shapes = [shape_of(getattr(c, attr) or "") for i, c in enumerate(claims) if i != index and getattr(c, attr)]
+            common = max(set(shapes), key=shapes.count) if shapes else None
+            if common and shapes.count(common) >= 0.75 * len(shapes) and shape_of(joined) == common \
+                    and shape_of(getattr(claims[index], attr) or "") != common:
+                setattr(claims[index], attr, joined)
+                self.trust.review.append(f"claims.{index}.{attr}")
         for attr in sorted(printed):
             for index in out_of_shape(self.remit.claims, attr):
                 self.trust.review.append(f"claims.{index}.{attr}")
                 if self.scanned:
                     _digits_back(self.remit.claims, index, attr)
-        if self.remit.payment.number and self.remit.payment.method is None:
-            self.trust.review.append("payment.method")  # no word says check or EFT: never a guess
+        if self.remit.payment.method is None:
+            # No word says check or EFT (or the number's label that would was not read): never a guess.
+            self.trust.review.append("payment.method")
         if self.dotted_face:
             # In that face a zero reads as 6, 8 or 9 at 95% and more (CO-50 read as CO-56, posted so): no
             # arithmetic holds a reason code, so each that holds one of them is in doubt, however sure the read.
@@ -1483,6 +1545,9 @@ def _claim_values(text: str) -> dict[str, Labelled]:
     PAVEL | Member ...") is the patient's."""
     values = _CLAIM_LABELS.values(text)
     values.pop("status", None)  # the amounts say it
+    pt = values.pop("pt", None)
+    if pt is not None and "name" not in values and _LAST_FIRST.fullmatch(pt.value):
+        values["name"] = pt
     bare = values.pop("claim", None)
     if bare is not None and "number" not in values and _IDENTIFIER.fullmatch(bare.value.split()[0]):
         values["number"] = bare

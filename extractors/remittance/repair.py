@@ -167,6 +167,12 @@ def _co(line: ServiceLine) -> Decimal:
     return sum((a.amount for a in line.adjustments if a.group == "CO"), ZERO)
 
 
+def _glyphs_apart(read: Decimal, other: Decimal, most: int = 2) -> bool:
+    """Whether two amounts differ as a misread does: as many characters, at most `most` of them otherwise."""
+    a, b = f"{read:.2f}", f"{other:.2f}"
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) <= most
+
+
 def _billed_from_both_sides(line: ServiceLine, path: str) -> list[str]:
     """A billed amount misread ("62.48"), where paid plus the adjustments and the allowed amount plus the
     contractual ones (read apart: the allowed amount's own column) agree on another: that one, in doubt (the
@@ -265,12 +271,15 @@ def repair(remit: Remittance, *, paid_is_allowed_less_share: bool = False, allow
                 line.allowed = line.paid + line.deductible + line.coinsurance
                 review.append(f"{path}.allowed")
             review.extend(_allowed_unconfirmed(line, path))
-        # A claim total that disagrees with lines which each balance is the misread.
+        # A claim total that disagrees with lines which each balance is the misread; a billed or paid total only
+        # where it is one a scan makes (a glyph or two): one a whole line's amount apart is another claim's line
+        # joined to this one (its own header lost), which no total may hide.
         if claim.lines and all(line.billed - _adj(line) == line.paid for line in claim.lines):
             for field in ("billed", "allowed", "paid"):
                 total = sum((getattr(line, field) for line in claim.lines), ZERO)
-                if getattr(claim, field) != total and (field != "allowed" or len(claim.lines) > 1
-                                                       or paid_is_allowed_less_share or summed[field]):
+                misread = field == "allowed" or _glyphs_apart(getattr(claim, field), total)
+                if getattr(claim, field) != total and misread and (
+                        field != "allowed" or len(claim.lines) > 1 or paid_is_allowed_less_share or summed[field]):
                     setattr(claim, field, total)
                     review.append(f"claims.{c_index}.{field}")
                     if field == "allowed" and not paid_is_allowed_less_share:

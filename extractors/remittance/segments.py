@@ -195,6 +195,11 @@ def _segment_id(word: str) -> tuple[str | None, bool]:
     upper = word.upper().rstrip(":")
     if upper in _READ or upper in _PASSED:
         return upper, False
+    # A speck read as a bracket, a point or a glyph glued to the id ("CLP)", "SVC.", "NM12"): the id, in doubt.
+    if (bare := upper.rstrip(")]}.,;'")) != upper and (bare in _READ or bare in _PASSED):
+        return bare, True
+    if len(upper) == 4 and upper[:3] in _READ:
+        return upper[:3], True
     folded = upper.translate(_FOLD)
     if folded in _FOLDED:
         return _FOLDED[folded], upper != word
@@ -387,7 +392,9 @@ class _Reading:
                 remit.payment.date = date_of(found.value) or compact_date(first)
                 trust.check("payment.date", conf, remit.payment.date is not None)
         if not values and self.remit.claims:
-            trust.review.append("document")  # a row inside the claims that is no segment and no label
+            # A row inside the claims that is no segment and no label: it may have been the claim's own (its
+            # NM1 with a speck after the id): the claim is in doubt whole.
+            trust.review.append(self.claim_path if self.claim is not None else "document")
 
     # The payment: how much, how, when (BPR), and its number (TRN); the payer and payee (N1).
     def _bpr(self, seg: _Segment) -> None:
@@ -689,6 +696,10 @@ class _Reading:
         remit, trust = self.remit, self.trust
         for attr in ("member_id", "payer_claim_number", "account_number"):
             trust.review.extend(f"claims.{i}.{attr}" for i in out_of_shape(remit.claims, attr))
+        # What the print gives other claims and not this one was not read, never taken for not printed.
+        for attr in ("patient_name", "member_id", "payer_claim_number", "account_number"):
+            if any(getattr(c, attr) for c in remit.claims):
+                trust.review.extend(f"claims.{i}.{attr}" for i, c in enumerate(remit.claims) if not getattr(c, attr))
         total = self.printed_total
         if total is not None and remit.payment.amount is None:
             remit.payment.amount = total

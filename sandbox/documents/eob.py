@@ -1,4 +1,4 @@
-"""Blue River Health Plan's provider EOB, printed fourteen ways (`family_of`, stable per check):
+"""Blue River Health Plan's provider EOB, printed fifteen ways (`family_of`, stable per check):
 
 - "br-block": the plan's own print program: a claim per block, the header's fields as "Label: value", the
   copay and coinsurance in one "Copay/Coins" column, adjustments as "CO-45 43.37; PR-3 25.00";
@@ -81,8 +81,15 @@
   100126 PROC E1390 MOD RR UNITS 1 CHG 289.25 ALLOW 168.57 DED 0.00 COINS 25.00 PAID 143.57 ADJ CO45 120.68
   PR3 25.00"), no column headers at all, six-digit dates, the claim's identifiers as "PT", "MBR", "ACCT" and
   "CLM", the header's as "CHK NO", "CHK DT", "CHK AMT", the claim's totals and the provider adjustments after
-  mnemonics too. Drawn before anything was changed for it and kept out of all tuning since (HELD_OUT, reported
-  apart by bench/extract.py).
+  mnemonics too. Held out until its first contact was measured (refused whole: no title or column header the
+  detector knew), then read by meaning (2026-12-07, second session: a row of labelled values read as the row a
+  table would print; "PT", "MBR", "CLM" before a name or an identifier; the payer before a title's cell);
+- "br-ledger": a remittance register as a billing service prints it: one table for the whole check with the
+  column headers once at the top, the patient, member, account and claim printed on a claim's first line only
+  (blank on the lines below it), "Svc Date", "HCPCS", "Qty", "Charge", "Deduct", adjustments as "CO45=120.68
+  PR3=25.00", no claim totals, the check as "Check # ... Issued ... Amount $...", the provider adjustments as a
+  short list at the foot. Drawn before anything was changed for it and kept out of all tuning since (HELD_OUT,
+  reported apart by bench/extract.py).
 
 About a third of them come out of the payer's mailroom scanner: image-only
 PDFs with no text layer, which the extractors must read by OCR.
@@ -118,11 +125,11 @@ def is_scanned(check_number: str) -> bool:
 
 
 FAMILIES = ("br-block", "br-grid", "br-detail", "br-era", "br-summary", "br-voucher", "br-state", "br-tpa",
-            "br-export", "br-loops", "br-stacked", "br-portal", "br-cards", "br-inline")
-HELD_OUT = "br-inline"
+            "br-export", "br-loops", "br-stacked", "br-portal", "br-cards", "br-inline", "br-ledger")
+HELD_OUT = "br-ledger"
 # A family printed smaller than the rest to fit its width (points: the text PDF's, the scan's).
 # A wide print shrunk to fit the page, as a browser prints a portal's page (the widest rows run to ~140 columns).
-_SMALL_PRINT = {"br-export": (5.8, 6.2), "br-portal": (6.2, 6.6), "br-inline": (6.4, 6.8)}
+_SMALL_PRINT = {"br-export": (5.8, 6.2), "br-portal": (6.2, 6.6), "br-inline": (6.4, 6.8), "br-ledger": (5.8, 6.0)}
 
 
 def family_of(check_number: str) -> str:
@@ -164,7 +171,7 @@ def lines_for(store: Store, remit: Any) -> list[str]:
                "br-summary": _summary_lines, "br-voucher": _voucher_lines, "br-state": _state_lines,
                "br-tpa": _tpa_lines, "br-export": _export_lines, "br-loops": _loops_lines,
                "br-stacked": _stacked_lines, "br-portal": _portal_lines, "br-cards": _cards_lines,
-               "br-inline": _inline_lines}
+               "br-inline": _inline_lines, "br-ledger": _ledger_lines}
     return drawers[family_of(remit["check_number"])](store, remit)
 
 
@@ -752,6 +759,39 @@ def _inline_lines(store: Store, remit: Any) -> list[str]:
         out.append(f"PROV ADJ {p['reason']} REF {p['reference']}{member} AMT {dec(p['amount']):.2f}")
     paid = sum((dec(rc["paid"]) for rc in claims), Decimal(0))
     out.append(f"TOTAL PAID {paid:.2f}  CHK AMT {printed:.2f}")
+    return out
+
+
+def _ledger_lines(store: Store, remit: Any) -> list[str]:
+    payer, date, printed = _check_facts(store, remit)
+    out = [payer["name"],
+           f"{'REMITTANCE REGISTER':<60}Run date {date:%m/%d/%Y}",
+           f"Provider: {catalog.SUPPLIER['name']} (NPI {supplier_npi_of(store)})",
+           f"Check # {remit['check_number']}   Issued {date:%m/%d/%Y}   Amount ${printed:,.2f}",
+           "",
+           f"{'Patient':<20}{'Member':<14}{'Account':<10}{'Claim':<15}{'Svc Date':<12}{'HCPCS':<7}{'Mod':<7}"
+           f"{'Qty':>3}{'Charge':>9}{'Allowed':>9}{'Deduct':>8}{'Coins':>8}{'Paid':>9}  Adjustments"]
+    for rc in _claims(store, remit):
+        for n, (line, adjustments) in enumerate(_lines(store, rc)):
+            pr = {r: sum((dec(a["amount"]) for a in adjustments if (a["group"], a["reason"]) == ("PR", r)),
+                         Decimal(0)) for r in ("1", "2", "3")}
+            who = (f"{rc['patient_name'][:19]:<20}{rc['member_id'] or '':<14}{rc['account_number']:<10}"
+                   f"{rc['icn'] or '':<15}") if n == 0 else " " * 59
+            adj = " ".join(f"{a['group']}{a['reason']}={dec(a['amount']):.2f}" for a in adjustments)
+            out.append(f"{who}{dt.date.fromisoformat(line['dos_from']):%m/%d/%Y}  {line['hcpcs']:<7}"
+                       f"{'/'.join(line['modifiers'].split()):<7}{line['units']:>3}{dec(line['billed']):>9.2f}"
+                       f"{dec(line['allowed']):>9.2f}{pr['1']:>8.2f}{pr['2'] + pr['3']:>8.2f}{dec(line['paid']):>9.2f}"
+                       f"  {adj}")
+            remarks = json.loads(line["remarks"])
+            if remarks:
+                out.append(f"{'':<59}Remarks: {' '.join(remarks)}")
+    out.append("")
+    out.append(f"Check total {printed:,.2f}")
+    plbs = _plbs(store, remit)
+    if plbs:
+        out.append("Provider adjustments")
+        for p in plbs:
+            out.append(f"  {p['reason']}  {p['reference']}  {p['member_id'] or ''}  {dec(p['amount']):.2f}")
     return out
 
 

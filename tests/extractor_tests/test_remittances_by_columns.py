@@ -1024,3 +1024,54 @@ def test_a_paid_amount_misread_is_put_right_only_where_the_check_picks_one_line(
     remit = _remit_of(lines, "31.26")
     repair.repair(remit)
     assert (remit.claims[0].lines[0].paid, remit.claims[1].lines[0].paid) == (Decimal("28.12"), Decimal("3.15"))
+
+
+# An older claims system's register (another wording than the sandbox's br-inline): each service line's values after
+# their mnemonics on the line's own row, the claim's identifiers after "PT", "MBR", "ACCT", "CLM", its totals after
+# "CLM TOT", a provider adjustment on a row of its own, the payer before the title's cell.
+INLINE_PRINT = [
+    "GRANITE STATE MUTUAL          REMITTANCE REGISTER          RUN 100326",
+    "PAYEE SUMMIT HOME MEDICAL SUPPLY  NPI 1234567893",
+    "EFT NO 9900112233  EFT DATE 100226  EFT AMT 205.00",
+    "PT DOE, JANE  MBR GSM0042  ACCT 100001-1  CLM G26-0001",
+    "  SVC DATE 091026 CPT E0601 MODS RR/KX QTY 1 BILLED 150.00 ALLOWED 100.00 DED 10.00 COINS 20.00 PAID 70.00"
+    " ADJ CO45 50.00 PR1 10.00 PR2 20.00",
+    "  RMK N130",
+    "  SVC DATE 091026 CPT A7034 MODS NU QTY 2 BILLED 90.00 ALLOWED 90.00 DED 0.00 COINS 0.00 PAID 90.00",
+    "  CLM TOT BILLED 240.00 ALLOWED 190.00 PAID 160.00 PT RESP 30.00",
+    "PT ROE, RICHARD  MBR GSM0077  ACCT 100002-4  CLM G26-0002",
+    "  SVC DATE 091426 CPT E0431 MODS RR QTY 1 BILLED 120.00 ALLOWED 86.00 DED 0.00 COINS 0.00 PAID 86.00"
+    " ADJ CO45 34.00",
+    "  CLM TOT BILLED 120.00 ALLOWED 86.00 PAID 86.00 PT RESP 0.00",
+    "PROV ADJ WO REF 77812 AMT 41.00",
+    "TOTAL PAID 246.00  EFT AMT 205.00",
+]
+
+
+def test_service_lines_with_each_value_after_its_mnemonic_read_and_balance(docs_dir: Path) -> None:
+    path = docs_dir / "inline-print.pdf"
+    path.write_bytes(pdf.text_pages([INLINE_PRINT]))
+    got = extract(path)
+    assert (got.payer.name, got.payee.npi, got.payment.number, got.payment.date, got.payment.amount,
+            got.payment.method) == ("GRANITE STATE MUTUAL", "1234567893", "9900112233", dt.date(2026, 10, 2),
+                                    Decimal("205.00"), "ACH")
+    first, second = got.claims
+    assert (first.patient_name, first.member_id, first.account_number, first.payer_claim_number) == (
+        "DOE, JANE", "GSM0042", "100001-1", "G26-0001")
+    assert [(ln.service_date, ln.procedure, ln.modifiers, ln.units, ln.deductible, ln.coinsurance, ln.paid,
+             ln.remarks) for ln in first.lines] == [
+        (dt.date(2026, 9, 10), "E0601", ["RR", "KX"], 1, Decimal("10.00"), Decimal("20.00"), Decimal("70.00"),
+         ["N130"]),
+        (dt.date(2026, 9, 10), "A7034", ["NU"], 2, Decimal("0.00"), Decimal("0.00"), Decimal("90.00"), [])]
+    assert (second.patient_name, second.lines[0].adjustments) == (
+        "ROE, RICHARD", [Adjustment(group="CO", reason="45", amount=Decimal("34.00"))])
+    assert [(p.reason, p.reference, p.amount) for p in got.provider_adjustments] == [("WO", "77812", Decimal("41.00"))]
+    assert got.balanced and got.review == [], (got.problems, got.review)
+
+
+def test_a_row_of_labelled_values_is_no_table_header() -> None:
+    # The line's row names its columns too; a header prints no value after each of its words.
+    assert by_columns.inline_parts(Line.plain(INLINE_PRINT[4])) is not None
+    assert by_columns._table_header(INLINE_PRINT[4]) is None
+    header = "SVC DATE  CPT  MODS  QTY  BILLED  ALLOWED  DED  COINS  PAID  ADJ"
+    assert by_columns.inline_parts(Line.plain(header)) is None and by_columns._table_header(header) is not None

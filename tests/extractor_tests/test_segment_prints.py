@@ -125,3 +125,21 @@ def test_detected_only_as_a_segment_print() -> None:
     # A letter that names the segments' words in prose is no print of them.
     assert not segments.detect("WRITTEN ORDER\nCLP IS NOT A CODE\nPATIENT E0431 QTY 1")
     assert not segments.detect("REMITTANCE ADVICE\nPATIENT DOE CLAIM 123\nDOS PROC BILLED PAID")
+
+
+def test_a_speck_glued_to_a_segments_id_and_a_row_no_segment_names_are_in_doubt_not_lost() -> None:
+    claim = ["CLP ACCT 123456-7 STAT 1 CHG 150.00 PMT 95.00 PTRESP 25.00 ICN AC123456789",
+             "NM1 QC DOE, JANE MI AX99887766", "SVC HC:E0431:RR CHG 150.00 PMT 95.00 UNITS 1 DOS 20261101",
+             "CAS CO 45 30.00 CAS PR 3 25.00 AMT B6 120.00"]
+    second = ["CLP) ACCT 223456-7 STAT 1 CHG 150.00 PMT 95.00 PTRESP 25.00 ICN AC223456789",
+              "NM12 QC ROE, RICHARD MI AX99887767", *claim[2:]]
+    remit = _read([*HEADER, "BPR METHOD CHK PAYMENT 190.00 ISSUED 20261120", "TRN CHECK/EFT 555000111",
+                   *claim, *second])
+    # "CLP)" and "NM12": the ids with a speck after them, read in doubt (two claims, not one of four lines).
+    assert [(c.payer_claim_number, c.patient_name) for c in remit.claims] == [
+        ("AC123456789", "DOE, JANE"), ("AC223456789", "ROE, RICHARD")]
+    assert remit.balanced
+    # A row that names no segment inside a claim: the claim in doubt, and what it did not give it too.
+    remit = _read([*HEADER, "BPR METHOD CHK PAYMENT 190.00 ISSUED 20261120", "TRN CHECK/EFT 555000111",
+                   *claim, second[0], "N#M QC ROE, RICHARD MI AX99887767", *claim[2:]])
+    assert {"claims.1", "claims.1.patient_name", "claims.1.member_id"} <= set(remit.review)

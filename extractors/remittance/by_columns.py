@@ -1933,7 +1933,9 @@ def _share_parted(values: dict[str, Decimal], adjustments: list[Adjustment]) -> 
     if told == share and values.get("deductible", pr["1"]) == pr["1"] and share:
         return {**values, "deductible": pr["1"], "coinsurance": pr["2"] + pr["3"]}
     deductible = values.get("deductible", Decimal("0.00"))
-    with_deductible = deductible and values.get("allowed", Decimal("0.00")) - share == values.get("paid")
+    # (A share smaller than the deductible column does not count it: a misread column, "9.00" for 0.00.)
+    with_deductible = deductible and share >= deductible and values.get("allowed", Decimal("0.00")) - share == \
+        values.get("paid")
     return {**values, "coinsurance": share - deductible if with_deductible else share}
 
 

@@ -1075,3 +1075,15 @@ def test_a_row_of_labelled_values_is_no_table_header() -> None:
     assert by_columns._table_header(INLINE_PRINT[4]) is None
     header = "SVC DATE  CPT  MODS  QTY  BILLED  ALLOWED  DED  COINS  PAID  ADJ"
     assert by_columns.inline_parts(Line.plain(header)) is None and by_columns._table_header(header) is not None
+
+
+def test_a_members_share_is_told_apart_by_the_pr_adjustments_and_never_less_than_nothing() -> None:
+    d = Decimal
+    # "Member Resp 30.00" with PR-1 10.00 and PR-2 20.00 on the line: the deductible and coinsurance they say.
+    pr = [Adjustment(group="PR", reason="1", amount=d("10.00")), Adjustment(group="PR", reason="2", amount=d("20.00"))]
+    assert by_columns._share_parted({"allowed": d("100.00"), "paid": d("70.00"), "patient_share": d("30.00")}, pr) == {
+        "allowed": d("100.00"), "paid": d("70.00"), "deductible": d("10.00"), "coinsurance": d("20.00")}
+    # A deductible column misread ("9.00" for 0.00) beside a share of nothing: no negative coinsurance.
+    parted = by_columns._share_parted({"allowed": d("0.00"), "paid": d("0.00"), "deductible": d("9.00"),
+                                       "patient_share": d("0.00")}, [])
+    assert parted["coinsurance"] == d("0.00") and not parted["coinsurance"].is_signed()

@@ -69,7 +69,7 @@ def test_every_text_commercial_eob_of_each_layout_reads_back_exactly(world: Stor
     # The plan's own block layout, the clearing house's grid and the newer claim-detail print.
     rows = [r for r in world.all("SELECT id, check_number FROM remittances WHERE payer_key = 'bluriver' ORDER BY id")
             if not eob.is_scanned(r["check_number"]) and eob.family_of(r["check_number"]) == family]
-    assert len(rows) >= 3  # thirteen layouts share the test world's 149 checks
+    assert len(rows) >= 3  # fifteen layouts share the test world's 149 checks
     wrong: dict[int, list[str]] = {}
     for row in rows:
         path = docs_dir / f"eob-{row['id']}.pdf"

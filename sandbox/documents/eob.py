@@ -674,6 +674,12 @@ def _portal_lines(store: Store, remit: Any) -> list[str]:
     return out
 
 
+def _pr_by_reason(adjustments: list[dict[str, Any]]) -> dict[str, Decimal]:
+    """The patient's share by reason: PR-1 (deductible), PR-2 (coinsurance), PR-3 (copay)."""
+    return {r: sum((dec(a["amount"]) for a in adjustments if (a["group"], a["reason"]) == ("PR", r)), Decimal(0))
+            for r in ("1", "2", "3")}
+
+
 def _card_row(label: str, value: object, width: int = 24) -> str:
     return f"{'':<4}{label + ':':<{width}}{value}"
 
@@ -694,8 +700,7 @@ def _cards_lines(store: Store, remit: Any) -> list[str]:
         out.append(f"{'Claim Status:':<20}{'Processed as Primary' if dec(rc['paid']) > 0 else 'Denied'}")
         for ln, (line, adjustments) in enumerate(_lines(store, rc), start=1):
             frm, to = dt.date.fromisoformat(line["dos_from"]), dt.date.fromisoformat(line["dos_to"])
-            pr = {r: sum((dec(a["amount"]) for a in adjustments if (a["group"], a["reason"]) == ("PR", r)),
-                         Decimal(0)) for r in ("1", "2", "3")}
+            pr = _pr_by_reason(adjustments)
             out.append(f"  Service {ln}")
             out += [_card_row("Date(s) of Service", f"{frm:%m/%d/%Y} - {to:%m/%d/%Y}"),
                     _card_row("Procedure/Modifiers", " / ".join([line["hcpcs"], *line["modifiers"].split()])),
@@ -741,8 +746,7 @@ def _inline_lines(store: Store, remit: Any) -> list[str]:
         out.append(f"PT {rc['patient_name']}  MBR {rc['member_id'] or ''}  ACCT {rc['account_number']}  "
                    f"CLM {rc['icn'] or ''}")
         for line, adjustments in _lines(store, rc):
-            pr = {r: sum((dec(a["amount"]) for a in adjustments if (a["group"], a["reason"]) == ("PR", r)),
-                         Decimal(0)) for r in ("1", "2", "3")}
+            pr = _pr_by_reason(adjustments)
             mods = f" MOD {'/'.join(line['modifiers'].split())}" if line["modifiers"] else ""
             adj = " ".join(f"{a['group']}{a['reason']} {dec(a['amount']):.2f}" for a in adjustments)
             out.append(f"  DOS {dt.date.fromisoformat(line['dos_from']):%m%d%y} PROC {line['hcpcs']}{mods} "
@@ -773,8 +777,7 @@ def _ledger_lines(store: Store, remit: Any) -> list[str]:
            f"{'Qty':>3}{'Charge':>9}{'Allowed':>9}{'Deduct':>8}{'Coins':>8}{'Paid':>9}  Adjustments"]
     for rc in _claims(store, remit):
         for n, (line, adjustments) in enumerate(_lines(store, rc)):
-            pr = {r: sum((dec(a["amount"]) for a in adjustments if (a["group"], a["reason"]) == ("PR", r)),
-                         Decimal(0)) for r in ("1", "2", "3")}
+            pr = _pr_by_reason(adjustments)
             who = (f"{rc['patient_name'][:19]:<20}{rc['member_id'] or '':<14}{rc['account_number']:<10}"
                    f"{rc['icn'] or '':<15}") if n == 0 else " " * 59
             adj = " ".join(f"{a['group']}{a['reason']}={dec(a['amount']):.2f}" for a in adjustments)

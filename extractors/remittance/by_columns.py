@@ -1496,7 +1496,8 @@ class _Reading:
 
 
 # Letters a scan reads for digits, where the shape says a digit stands.
-_DIGIT_OF = {"S": "5", "O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "B": "8", "Z": "2", "G": "6"}
+# (The shared lookalike table's capitals, and the L and G a capital-only identifier may hold.)
+_DIGIT_OF = {**{chr(k): v for k, v in DIGIT_LOOKALIKES.items() if chr(k).isupper()}, "L": "1", "G": "6"}
 
 
 def _digits_back(claims: list[RemittanceClaim], index: int, attr: str) -> None:

@@ -29,7 +29,7 @@ from ..models import Adjustment, Payee, Payer, Payment, ProviderAdjustment, Remi
 from ..validators import DME_MODIFIERS, is_hcpcs, is_mbi, is_npi
 from . import loose_line
 from .named_amounts import Named, amounts_named
-from .common import AMT, Trust, money, out_of_shape, shape_of, status_for
+from .common import AMT, Trust, money, out_of_shape, shape_of, status_for, unread_identifiers
 
 @dataclass
 class Labelled:
@@ -1456,8 +1456,9 @@ class _Reading:
     def _finish(self) -> None:
         """A claim whose totals were not printed totals its lines; its status follows what it paid. An
         identifier the document prints for other claims but that was not found for one is under review."""
-        printed = {attr for claim in self.remit.claims for attr in ("member_id", "payer_claim_number",
-                                                                    "account_number") if getattr(claim, attr)}
+        identifiers = ("account_number", "member_id", "payer_claim_number")
+        self.trust.review.extend(unread_identifiers(self.remit.claims, identifiers))
+        printed = [attr for attr in identifiers if any(getattr(c, attr) for c in self.remit.claims)]
         for (index, attr), joined in self.split_read.items():
             # An identifier a scan parted in two ("BRX6 24874473"): joined where its first word alone is not
             # shaped as the other claims print it and the two joined are; in doubt all the same.
@@ -1468,7 +1469,7 @@ class _Reading:
                     and shape_of(getattr(claims[index], attr) or "") != common:
                 setattr(claims[index], attr, joined)
                 self.trust.review.append(f"claims.{index}.{attr}")
-        for attr in sorted(printed):
+        for attr in printed:
             for index in out_of_shape(self.remit.claims, attr):
                 self.trust.review.append(f"claims.{index}.{attr}")
                 if self.scanned:
@@ -1484,7 +1485,6 @@ class _Reading:
                 for n, line in enumerate(claim.lines) for a, adj in enumerate(line.adjustments)
                 if _dotted(adj.reason))
         for index, claim in enumerate(self.remit.claims):
-            self.trust.review.extend(f"claims.{index}.{attr}" for attr in sorted(printed) if not getattr(claim, attr))
             if index not in self.totals_read:
                 claim.billed = sum((line.billed for line in claim.lines), Decimal("0.00"))
                 claim.allowed = sum((line.allowed for line in claim.lines), Decimal("0.00"))

@@ -84,3 +84,10 @@ def out_of_shape(claims: list[RemittanceClaim], attr: str) -> list[int]:
     if len(shapes) < 4 or shapes.count(common) < 0.75 * len(shapes):
         return []
     return [i for i, shape in enumerate(shapes) if shape != common and getattr(claims[i], attr)]
+
+
+def unread_identifiers(claims: list[RemittanceClaim], attrs: tuple[str, ...]) -> list[str]:
+    """The review paths of what the print gives other claims and not this one ("claims.3.member_id"): not read,
+    never taken for not printed."""
+    printed = [attr for attr in attrs if any(getattr(c, attr) for c in claims)]
+    return [f"claims.{i}.{attr}" for i, claim in enumerate(claims) for attr in printed if not getattr(claim, attr)]

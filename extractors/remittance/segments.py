@@ -31,7 +31,7 @@ from ..lines import CERTAIN, DIGIT_LOOKALIKES, Line
 from ..models import Adjustment, Payee, Payer, Payment, ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
 from ..validators import is_hcpcs, is_npi
 from .by_columns import HEADER_WORDINGS, TITLES, Labels, compact_date, date_of
-from .common import Trust, out_of_shape, status_for
+from .common import Trust, out_of_shape, status_for, unread_identifiers
 
 ZERO = Decimal("0.00")
 
@@ -696,10 +696,8 @@ class _Reading:
         remit, trust = self.remit, self.trust
         for attr in ("member_id", "payer_claim_number", "account_number"):
             trust.review.extend(f"claims.{i}.{attr}" for i in out_of_shape(remit.claims, attr))
-        # What the print gives other claims and not this one was not read, never taken for not printed.
-        for attr in ("patient_name", "member_id", "payer_claim_number", "account_number"):
-            if any(getattr(c, attr) for c in remit.claims):
-                trust.review.extend(f"claims.{i}.{attr}" for i, c in enumerate(remit.claims) if not getattr(c, attr))
+        trust.review.extend(unread_identifiers(remit.claims, ("patient_name", "member_id", "payer_claim_number",
+                                                              "account_number")))
         total = self.printed_total
         if total is not None and remit.payment.amount is None:
             remit.payment.amount = total

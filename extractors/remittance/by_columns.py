@@ -18,7 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
+import os
 import re
+import string
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterable
@@ -247,6 +249,9 @@ _CHECK_TOTAL = re.compile(r"^(?:CHECK TOTAL|TOTAL (?:PLAN )?PAID|PAYMENT TOTAL|T
                           r"VOUCHER TOTAL|WARRANT TOTAL|"
                           r"TOTAL (?:OF )?(?:THIS )?(?:REMITTANCE|CHECK|VOUCHER|WARRANT|PAYMENT))\b",
                           re.I)
+# The total that names the payment itself (not "Total paid": the claims' paid, before any provider adjustment).
+_PAYMENT_TOTAL = re.compile(r"^(?:CHECK|PAYMENT|REMITTANCE|VOUCHER|WARRANT|EFT) TOTAL\b|"
+                            r"^TOTAL (?:OF )?(?:THIS )?(?:CHECK|PAYMENT|REMITTANCE|VOUCHER|WARRANT|EFT)\b", re.I)
 # A claim's, a service's or an adjustment's number alone on its row ("=== Claim 1 of 4 ===", "Service 2"): a
 # card's heading, nothing to read.
 # (A scan may read the rules about it as a few glyphs: "s== Claim 5 of 7", "Claim 4 of 7 =5=".)
@@ -343,7 +348,7 @@ _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d\d(?!\d))")
 # A speck read as a comma before the point ("45,.38"): the amount, the comma's place kept at its end.
 _COMMA_BEFORE_POINT = re.compile(r"(\d),\.(\d\d)(?!\d)")
 # An adjustment's amount a speck after it gave a third decimal ("CO197:95.008"): the amount, the speck blanked.
-_SPECKED_ADJUSTMENT = re.compile(r"((?<![\w.])\S{2,3}\d{1,3}:\$?\d[\d,]*\.\d\d)\d(?!\S)")
+_SPECKED_ADJUSTMENT = re.compile(r"((?<![\w.])\S{2,3}\d{1,3}[:=]\$?\d[\d,]*\.\d\d)\d(?!\S)")
 _LONE_SLASH = re.compile(r"(?<=\s)/(?=\s)")
 # An adjustment's group and reason with no amount, as an "EOB codes" column lists them ("CO45 PR3"); the amounts
 # follow on a detail row.
@@ -708,6 +713,8 @@ class _Reading:
         if _CHECK_TOTAL.match(text) or _NONE.match(text):
             if not self.remit.claims and self.remit.payment.amount is None:
                 self._header(row)  # before any claim, a "Payment Total" is the check's amount, a header field
+            elif self.remit.payment.amount is None and _PAYMENT_TOTAL.match(text):
+                self._payment_total(row)
             return  # the claims' sum, which balancing checks
         if (columns := _claim_columns(text)) is not None:
             self.claim_columns = columns
@@ -860,6 +867,16 @@ class _Reading:
         if "number" in values and remit.payment.method is None:
             remit.payment.method = _method_of(row.text[: values["number"].start].upper())
         return bool(values)
+
+    def _payment_total(self, row: Line) -> None:
+        """The check's amount told only at the foot ("Check total 1,096.67"), where no header gave it."""
+        signed = _signed(row.text)
+        amounts = list(re.finditer(rf"(?<!\S)\$?(?P<v>{AMT})(?!\S)", signed))
+        if len(amounts) != 1:
+            return  # none, or more than one: which is the check's cannot be told
+        found = amounts[0]
+        self.remit.payment.amount = money(found["v"])
+        self.trust.check("payment.amount", row.conf(found.start("v"), found.end("v")))
 
     def _payer_on_behalf(self, row: Line) -> bool:
         """A letter's payer, named after its addressee ("Administered for BLUE RIVER HEALTH PLAN"): the name the
@@ -1276,6 +1293,7 @@ class _Reading:
 
     def _modifiers_and_units(self, row: Line, line: ServiceLine, cells: list[_Token], path: str) -> None:
         """Between the code and the amounts: modifiers (two characters, at least one a letter) and the units."""
+        cells = [part for c in cells for part in _modifiers_parted(c)]
         units = [_Token(_ONE.get(c.text, c.text), c.start, c.end) for c in cells
                  if re.fullmatch(r"\d{1,3}", c.text) or c.text in _ONE]
         for cell in cells:
@@ -1472,8 +1490,12 @@ class _Reading:
         for attr in printed:
             for index in out_of_shape(self.remit.claims, attr):
                 self.trust.review.append(f"claims.{index}.{attr}")
-                if self.scanned:
-                    _digits_back(self.remit.claims, index, attr)
+            if self.scanned:
+                # Put back where three in five claims share a shape (in doubt all the same): a scan that misread
+                # a payer's prefix on a third of its claims still leaves the shape to most of them.
+                for index in out_of_shape(self.remit.claims, attr, most=0.6):
+                    if _glyphs_back(self.remit.claims, index, attr):
+                        self.trust.review.append(f"claims.{index}.{attr}")
         if self.remit.payment.method is None:
             # No word says check or EFT (or the number's label that would was not read): never a guess.
             self.trust.review.append("payment.method")
@@ -1500,17 +1522,35 @@ class _Reading:
 _DIGIT_OF = {**{chr(k): v for k, v in DIGIT_LOOKALIKES.items() if chr(k).isupper()}, "L": "1", "G": "6"}
 
 
-def _digits_back(claims: list[RemittanceClaim], index: int, attr: str) -> None:
-    """An identifier out of the shape its neighbours share ("794449-S" among ######-#): where it holds a letter
-    only where the shape has a digit, and that letter is a digit's lookalike, the digit (still in doubt)."""
+def _glyphs_back(claims: list[RemittanceClaim], index: int, attr: str) -> bool:
+    """An identifier out of the shape its neighbours share, put back where its glyphs say how (still in doubt):
+    a letter read where the shape has a digit ("794449-S" among ######-#) that is a digit's lookalike, the digit;
+    a digit read where every neighbour prints the same letter ("8R1406..." among BR...), when the two are
+    lookalikes, that letter; a speck read as one glyph more ("8BR1406...", "BRS5429..."), gone. Only where one
+    reading fits the shape and the letters every neighbour starts with."""
     value = getattr(claims[index], attr) or ""
-    shapes = [shape_of(getattr(c, attr) or "") for c in claims]
+    others = [v for i, c in enumerate(claims) if i != index and (v := getattr(c, attr))]
+    shapes = [shape_of(v) for v in others]
+    if not shapes:
+        return False
     common = max(set(shapes), key=shapes.count)
-    if len(value) != len(common):
-        return
-    mended = "".join(_DIGIT_OF.get(c, c) if want == "9" and c.isalpha() else c for c, want in zip(value, common))
-    if shape_of(mended) == common:
-        setattr(claims[index], attr, mended)
+    shared = os.path.commonprefix([v for v in others if shape_of(v) == common])
+    prefix = shared[:len(shared) - len(shared.lstrip(string.ascii_uppercase))]
+    readings = set()
+    if len(value) == len(common):
+        mended = "".join(
+            _DIGIT_OF.get(c, c) if want == "9" and c.isalpha()
+            else prefix[i] if want == "A" and c.isdigit() and frozenset((c, prefix[i:i + 1])) in _LOOKALIKE_PAIRS
+            else c
+            for i, (c, want) in enumerate(zip(value, common)))
+        readings.add(mended)
+    elif len(value) == len(common) + 1:
+        readings = {value[:i] + value[i + 1:] for i in range(len(value))}
+    readings = {r for r in readings if shape_of(r) == common and r.startswith(prefix)}
+    if len(readings) != 1 or (mended := readings.pop()) == value:
+        return False
+    setattr(claims[index], attr, mended)
+    return True
 
 
 # A number of five digits or more is no part of a provider's name: its id, under a label misread.
@@ -1530,12 +1570,24 @@ def _before_title_words(text: str) -> str:
     return " ".join(words[:cut]) if len(words) - cut >= 2 else text
 
 
+_BARE_AMOUNT = re.compile(rf"(?<![\w#])(?:AMOUNT|AMT)\b\s*[:#]?\s*(?P<v>\$?{AMT})(?!\S)")
+
+
 def header_values(text: str) -> dict[str, Labelled]:
     """The header fields' labelled values on a row; a payee that is a title's words ("PROVIDER PAYMENT
     STATEMENT") is none."""
     values = _HEADER_LABELS.values(text)
     if "payee" in values and set(values["payee"].value.upper().split()) <= _TITLE_WORDS:
         del values["payee"]
+    if "number" in values and "amount" not in values and (
+            bare := _BARE_AMOUNT.search(text.upper(), values["number"].end)) is not None:
+        # "Check # 327427915  Issued 09/30/2026  Amount $1,096.67": on the row that names the check, an amount
+        # after the word "Amount" is the check's; the value before it stops at that word.
+        for key, found in list(values.items()):
+            if found.start < bare.start() < found.end:
+                cut = text[found.start:bare.start()].rstrip(" :;,")
+                values[key] = Labelled(cut, found.start, found.start + len(cut), found.doubt, found.label_at)
+        values["amount"] = Labelled(bare["v"], bare.start("v"), bare.end("v"), False, bare.start())
     return values
 
 
@@ -1606,6 +1658,7 @@ def _unknown_identifier(text: str, found: dict[str, Labelled]) -> bool:
 
 
 _CLAIM_COLUMN_FILLER = re.compile(r"[\s/#:.-]*")
+_ACCOUNT_COLUMN = re.compile(r"(?<!\S)ACCOUNT(?!\S)")
 # Glyphs a scan reads one for the other; a 6, 8 or 9 for a dotted zero, never for each other.
 _LOOKALIKE_PAIRS = {frozenset(p) for p in ("0O", "0@", "0Q", "0D", "0©", "06", "08", "09", "1I", "1L", "1|", "8B",
                                             "5S", "2Z", "OQ", "OD", "6G", "0G")}
@@ -1640,8 +1693,15 @@ def _claim_columns_before_lines(text: str) -> list[str] | None:
     ID  CLAIM #  ACCT #  DOS  PROC ..."), in order, when it names the patient and an identifier there."""
     first_column = min((start for start, _, _ in _role_spans(text)), default=len(text))
     keys: list[str] = []
-    for key, label in _CLAIM_LABELS.every_header(text):
-        if label.end > first_column or key in ("status", "claim"):
+    headers = _CLAIM_LABELS.every_header(text)
+    taken = [(label.start, label.end) for _, label in headers]
+    # A header row names its columns in a word where a value's label says more: "ACCOUNT" heads the patient's
+    # account; "CLAIM" alone the claim's number (in a header row nothing follows it to make it a total's word).
+    headers += [("account", Labelled(m.group(), m.start(), m.end())) for m in _ACCOUNT_COLUMN.finditer(text.upper())
+                if not any(s < m.end() and m.start() < e for s, e in taken)]
+    headers = [("number" if key == "claim" else key, label) for key, label in sorted(headers, key=lambda h: h[1].start)]
+    for key, label in headers:
+        if label.end > first_column or key == "status":
             continue
         if key == "name" and "name" in keys and "member" not in keys:
             # A table names its patient once: "MEMBER" after "PATIENT" heads the member's id (its "ID" misread).
@@ -1857,6 +1917,16 @@ def _units_with_decimals(cells: list[_Token], table: "_Table | None", expected: 
     first = cells[amounts[0]]
     return [*cells[:amounts[0]], _Token(units[1], first.start, first.end), *cells[amounts[0] + 1:]], \
         units[2] not in ("00", "0")
+
+
+_JOINED_MODIFIERS = re.compile(r"[A-Z0-9]{2}(?:/[A-Z0-9]{2})+")
+
+
+def _modifiers_parted(cell: _Token) -> list[_Token]:
+    """A cell of modifiers a slash joins ("RR/KX", "NU/KX"): each its own cell; any other cell as it is."""
+    if not _JOINED_MODIFIERS.fullmatch(cell.text) or not any(c.isalpha() for c in cell.text):
+        return [cell]
+    return [_Token(part, cell.start + 3 * i, cell.start + 3 * i + 2) for i, part in enumerate(cell.text.split("/"))]
 
 
 def _amount_cells(cells: list[_Token], expected: int) -> list[tuple[_Token, Decimal | None]]:

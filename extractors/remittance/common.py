@@ -75,13 +75,13 @@ def shape_of(value: str) -> str:
     return re.sub(r"\d", "9", re.sub(r"[A-Z]", "A", value))
 
 
-def out_of_shape(claims: list[RemittanceClaim], attr: str) -> list[int]:
+def out_of_shape(claims: list[RemittanceClaim], attr: str, most: float = 0.75) -> list[int]:
     """The claims whose identifier is not shaped as this payer prints it: one payer's member ids (or claim
     numbers) share a shape ("BRX" and nine digits), so a letter read in a run of digits ("BRS7162551592") or
-    a lost digit stands out; only where three in four of at least four claims agree on the shape."""
+    a lost digit stands out; only where three in four (`most`) of at least four claims agree on the shape."""
     shapes = [shape_of(getattr(c, attr) or "") for c in claims]
     common = max(set(shapes), key=shapes.count) if shapes else ""
-    if len(shapes) < 4 or shapes.count(common) < 0.75 * len(shapes):
+    if len(shapes) < 4 or shapes.count(common) < most * len(shapes):
         return []
     return [i for i, shape in enumerate(shapes) if shape != common and getattr(claims[i], attr)]
 

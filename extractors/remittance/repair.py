@@ -68,6 +68,21 @@ def _paid_from_both_sides(line: ServiceLine, path: str) -> list[str]:
     return [f"{path}.paid"]
 
 
+def _denial_zeros(line: ServiceLine, path: str) -> list[str]:
+    """A line its adjustments take whole (billed less them is nothing, the member owes none of it) whose allowed,
+    deductible, coinsurance and paid amounts read as no glyph but a zero's lookalikes ("6.66", "8.08": a small
+    face's zeros): each is nothing, in doubt. Too many glyphs for the fewest-mended rule to reach."""
+    if not line.adjustments or line.billed - _adj(line) != 0 or _pr(line) != 0:
+        return []
+    changed = []
+    for name in ("allowed", "deductible", "coinsurance", "paid"):
+        value = getattr(line, name)
+        if value != 0 and set(f"{value:.2f}".replace(".", "")) <= set("0" + dotted_zero.LOOKALIKES):
+            setattr(line, name, ZERO)
+            changed.append(f"{path}.{name}")
+    return changed
+
+
 def _holds(values: dict[str, Decimal], line: ServiceLine, allowed_less_share: bool) -> bool:
     """The line's own arithmetic: paid is billed less the adjustments; the deductible and coinsurance columns
     are the PR-1 and PR-2/PR-3 adjustments; in a layout that says so, paid is allowed less those."""
@@ -248,6 +263,7 @@ def repair(remit: Remittance, *, paid_is_allowed_less_share: bool = False, allow
                   for f in ("billed", "allowed", "paid")}
         paid_summed[c_index] = summed["paid"]
         for l_index, line in enumerate(claim.lines):
+            review.extend(_denial_zeros(line, f"claims.{c_index}.lines.{l_index}"))
             review.extend(_mend_dotted_zeros(line, f"claims.{c_index}.lines.{l_index}", paid_is_allowed_less_share))
             if paid_is_allowed_less_share:
                 review.extend(_paid_from_both_sides(line, f"claims.{c_index}.lines.{l_index}"))
@@ -277,7 +293,8 @@ def repair(remit: Remittance, *, paid_is_allowed_less_share: bool = False, allow
         if claim.lines and all(line.billed - _adj(line) == line.paid for line in claim.lines):
             for field in ("billed", "allowed", "paid"):
                 total = sum((getattr(line, field) for line in claim.lines), ZERO)
-                misread = field == "allowed" or _glyphs_apart(getattr(claim, field), total)
+                # (A total that was its lines' sum as read was no print of its own: it follows them.)
+                misread = field == "allowed" or summed[field] or _glyphs_apart(getattr(claim, field), total)
                 if getattr(claim, field) != total and misread and (
                         field != "allowed" or len(claim.lines) > 1 or paid_is_allowed_less_share or summed[field]):
                     setattr(claim, field, total)

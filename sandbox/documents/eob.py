@@ -507,6 +507,8 @@ def _tpa_lines(store: Store, remit: Any) -> list[str]:
 
 
 EXPORT_NAME_WIDTH = 19  # the export's patient column: a longer name is cut there
+# The families whose patient column cuts a longer name, and where.
+NAME_WIDTHS = {"br-export": EXPORT_NAME_WIDTH, "br-ledger": 19}
 
 
 def _export_lines(store: Store, remit: Any) -> list[str]:
@@ -778,7 +780,7 @@ def _ledger_lines(store: Store, remit: Any) -> list[str]:
     for rc in _claims(store, remit):
         for n, (line, adjustments) in enumerate(_lines(store, rc)):
             pr = _pr_by_reason(adjustments)
-            who = (f"{rc['patient_name'][:19]:<20}{rc['member_id'] or '':<14}{rc['account_number']:<10}"
+            who = (f"{rc['patient_name'][:NAME_WIDTHS['br-ledger']]:<20}{rc['member_id'] or '':<14}{rc['account_number']:<10}"
                    f"{rc['icn'] or '':<15}") if n == 0 else " " * 59
             adj = " ".join(f"{a['group']}{a['reason']}={dec(a['amount']):.2f}" for a in adjustments)
             out.append(f"{who}{dt.date.fromisoformat(line['dos_from']):%m/%d/%Y}  {line['hcpcs']:<7}"

@@ -29,10 +29,11 @@ def remittance(store: Store, remit_id: int) -> dict[str, Any]:
                 "remarks": json.loads(line["remarks"])})
         paid = dec(rc["paid"])
         name = rc["patient_name"]
-        if family == "br-export" and len(name) >= eob.EXPORT_NAME_WIDTH:
-            # The export's column cuts a longer name: what the page says is the name's start, and a name that
-            # fills its column may have been cut, which the reader says.
-            name = name[:eob.EXPORT_NAME_WIDTH]
+        width = eob.NAME_WIDTHS.get(family or "")
+        if width is not None and len(name) >= width:
+            # The column cuts a longer name: what the page says is the name's start, and a name that fills its
+            # column may have been cut, which the reader says.
+            name = name[:width]
             cut.append(f"claims.{len(claims)}.patient_name")
         claims.append({"patient_name": name, "member_id": rc["member_id"],
                        "account_number": rc["account_number"], "payer_claim_number": rc["icn"],

@@ -1087,3 +1087,84 @@ def test_a_members_share_is_told_apart_by_the_pr_adjustments_and_never_less_than
     parted = by_columns._share_parted({"allowed": d("0.00"), "paid": d("0.00"), "deductible": d("9.00"),
                                        "patient_share": d("0.00")}, [])
     assert parted["coinsurance"] == d("0.00") and not parted["coinsurance"].is_signed()
+
+
+# A billing service's register (another wording than the sandbox's br-ledger): one table for the whole payment, its
+# headers once at the top naming the claim's columns in a word ("Account", "Claim"), a claim's identifiers on its
+# first line only, modifiers joined by a slash, the payment's amount after a bare "Amount" on the row of its number.
+LEDGER_PRINT = [
+    "GRANITE STATE MUTUAL",
+    "PROVIDER REMITTANCE REGISTER",
+    "Payee: SUMMIT HOME MEDICAL SUPPLY   NPI 1234567893",
+    "EFT # 9900112233    EFT Date 10/02/2026    Amount 205.00",
+    "",
+    "Patient          Member     Account    Claim      DOS         Proc   Mod     Units   Billed  Allowed    Ded"
+    "   Coins     Paid   Adj",
+    "DOE, JANE        GSM0042    100001-1   G26-0001   09/10/2026  E0601  RR/KX       1   150.00   100.00  10.00"
+    "   20.00    70.00   CO-45 50.00  PR-1 10.00  PR-2 20.00",
+    "                                                  09/10/2026  A7034  NU          2    90.00    90.00   0.00"
+    "    0.00    90.00",
+    "ROE, RICHARD     GSM0077    100002-4   G26-0002   09/14/2026  E0431  RR          1   120.00    86.00   0.00"
+    "    0.00    86.00   CO-45 34.00",
+    "Provider adjustments",
+    "  WO   77812   41.00",
+    "Payment total 205.00",
+]
+
+
+def test_a_register_naming_its_claim_columns_in_a_word_reads_each_claim_from_its_first_line(docs_dir: Path) -> None:
+    path = docs_dir / "ledger-print.pdf"
+    path.write_bytes(pdf.text_pages([LEDGER_PRINT]))
+    got = extract(path)
+    assert (got.payment.number, got.payment.date, got.payment.amount, got.payment.method) == (
+        "9900112233", dt.date(2026, 10, 2), Decimal("205.00"), "ACH")
+    first, second = got.claims
+    assert (first.patient_name, first.member_id, first.account_number, first.payer_claim_number) == (
+        "DOE, JANE", "GSM0042", "100001-1", "G26-0001")
+    assert [(ln.procedure, ln.modifiers, ln.units, ln.paid) for ln in first.lines] == [
+        ("E0601", ["RR", "KX"], 1, Decimal("70.00")), ("A7034", ["NU"], 2, Decimal("90.00"))]
+    assert (second.account_number, second.payer_claim_number) == ("100002-4", "G26-0002")
+    assert got.balanced and got.review == [], (got.problems, got.review)
+    # The same register with the amount told only at its foot: the payment's own total is the payment's amount.
+    path.write_bytes(pdf.text_pages([[*LEDGER_PRINT[:3], "EFT # 9900112233    EFT Date 10/02/2026", *LEDGER_PRINT[4:]]]))
+    got = extract(path)
+    assert got.payment.amount == Decimal("205.00") and got.balanced, (got.problems, got.review)
+    # A foot total that names the claims' paid ("Total paid"), not the payment, is never taken for its amount.
+    path.write_bytes(pdf.text_pages([[*LEDGER_PRINT[:3], "EFT # 9900112233    EFT Date 10/02/2026",
+                                      *LEDGER_PRINT[4:-1], "Total paid 246.00"]]))
+    got = extract(path)
+    assert got.payment.amount is None and not got.balanced and "payment.amount" in got.review
+
+
+def test_an_identifier_out_of_its_neighbours_shape_gets_its_glyphs_back_only_where_one_reading_fits() -> None:
+    numbers = ["BR52715021362", "BR46773960262", "BR62101473681", "BR12613719392"]
+
+    def mended(read: str) -> str | None:
+        claims = [RemittanceClaim(payer_claim_number=n) for n in [*numbers, read]]
+        by_columns._glyphs_back(claims, len(numbers), "payer_claim_number")
+        return claims[-1].payer_claim_number
+
+    assert mended("8R14065516778") == "BR14065516778"  # the payer's B read as its lookalike 8
+    assert mended("8BR14065516778") == "BR14065516778"  # a speck read as a glyph before it
+    assert mended("BRS54296170014") == "BR54296170014"  # ... or inside it
+    assert mended("BR5472961700141") == "BR5472961700141"  # a digit too many: which one cannot be told
+    assert mended("4R14065516778") == "4R14065516778"  # a 4 is no B's lookalike
+    accounts = [RemittanceClaim(account_number=a) for a in ("794441-2", "388692-6", "752022-1", "794449-S")]
+    by_columns._glyphs_back(accounts, 3, "account_number")
+    assert accounts[3].account_number == "794449-5"
+
+
+def test_a_denied_lines_zeros_read_as_their_lookalikes_are_zeros_in_doubt() -> None:
+    # "210.00 6.66 8.60 8.00 8.08 CO97=210.00": the adjustment takes the whole charge; the member owes nothing.
+    line = _scanned_line("210.00", "6.66", "8.08", ("CO", "97", "210.00"))
+    line.deductible, line.coinsurance = Decimal("8.60"), Decimal("8.00")
+    remit = _remit_of([line], "0.00")
+    review = repair.repair(remit)
+    assert (line.allowed, line.deductible, line.coinsurance, line.paid) == (Decimal("0.00"),) * 4
+    assert {"claims.0.lines.0.allowed", "claims.0.lines.0.paid"} <= set(review)
+    # The claim's total was its line's sum as read (the layout prints none): it follows the line, and the status.
+    assert (remit.claims[0].paid, remit.claims[0].status) == (Decimal("0.00"), "denied")
+    # A 7 is no zero's lookalike: an amount that holds one is left as read.
+    line = _scanned_line("210.00", "7.00", "0.00", ("CO", "97", "210.00"))
+    repair.repair(_remit_of([line], "0.00"))
+    assert line.allowed == Decimal("7.00")

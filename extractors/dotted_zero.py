@@ -35,8 +35,8 @@ def mendings(text: str, most: int = MAX_CHANGES, *, doubled: bool = False) -> It
 
 
 def mended_date(text: str) -> dt.date | None:
-    """The one real date ("MM/DD/YYYY" or "MM/DD/YY") with the fewest zeros put back; None when there is
-    none, or two as likely."""
+    """The one real date ("MM/DD/YYYY", "MM/DD/YY", or their digits alone: "693026") with the fewest zeros
+    put back; None when there is none, or two as likely."""
     for _, readings in mendings(text):
         found = {d for d in map(_date, readings) if d is not None}
         if len(found) == 1:
@@ -47,6 +47,8 @@ def mended_date(text: str) -> dt.date | None:
 
 
 def _date(text: str) -> dt.date | None:
+    if text.isdigit() and len(text) in (6, 8):
+        text = f"{text[:2]}/{text[2:4]}/{text[4:]}"
     try:
         month, day, year = (int(x) for x in text.replace("-", "/").split("/"))
         year += 2000 if year < 100 else 0

@@ -140,7 +140,9 @@ def _rows_of_text(text: str, textpage: Any, number: int, width: float, height: f
 _JOINED_CODE = re.compile(r"[A-Z]\d{4}(?:-[A-Z0-9]{2})+")
 
 
-_CODE_AND_AMOUNT = re.compile(r"[A-Z]{2}[A-Z0-9]?\d{0,3}:(?=\$?-?\d)")
+_CODE_AND_AMOUNT = re.compile(r"[A-Z]{2}[A-Z0-9]?\d{0,3}[:=](?=\$?-?\d)")
+# Modifiers joined by a slash ("RR/KX"), each holding a letter (a group and reason "CO/45" is one code).
+_JOINED_MODIFIERS = re.compile(r"[A-Z0-9]*[A-Z][A-Z0-9]*(?:/[A-Z0-9]*[A-Z][A-Z0-9]*)+")
 
 
 # The 835's composite of a service: its qualifier, the code and its modifiers ("HC:E0431:RR").
@@ -149,10 +151,12 @@ _COMPOSITE = re.compile(r"[A-Z]{2}[:>^][A-Z0-9]{5}(?:[:>^][A-Z0-9]{2})*")
 
 def _parts(word: str) -> list[tuple[int, int]]:
     """Where the values of a printed word stand in it: a code joined to its modifiers ("E1390-RR-KX",
-    "HC:E1390:RR:KX") is a value each, an adjustment's code joined to its amount ("CO45:120.68") two; any other
-    word is one."""
+    "HC:E1390:RR:KX") or modifiers joined ("RR/KX") are a value each, an adjustment's code joined to its amount
+    ("CO45:120.68", "CO45=120.68") two; any other word is one."""
     if (code := _CODE_AND_AMOUNT.match(word)) is not None:
         return [(0, code.end() - 1), (code.end(), len(word))]
+    if _JOINED_MODIFIERS.fullmatch(word):
+        return [(m.start(), m.end()) for m in re.finditer(r"[^/]+", word)]
     if _COMPOSITE.fullmatch(word):
         return [(m.start(), m.end()) for m in re.finditer(r"[^:>^]+", word)]
     if not _JOINED_CODE.fullmatch(word):

@@ -483,13 +483,14 @@ def _role_spans(text: str) -> list[tuple[int, int, str]]:
             spans.append((word.start(), word.end(), _ROLE_OF[close[0]]))
     if len(spans) >= 3:
         # Among a row's column headers, a short one a small print lost a letter of ("BED" for DED, "bos" for
-        # DOS) names the one column it is a letter from, when no other header names that column.
+        # DOS) names the one column it is a letter from that no other header on the row names ("BOS" is a letter
+        # from DOS and from NOS, the units, which "UNITS" names).
         named = {role for _, _, role in spans}
         for word in re.finditer(r"(?<!\S)[A-Z]{3}(?!\S)", upper):
             if any(s <= word.start() < e for s, e, _ in spans):
                 continue
-            roles = {_ROLE_OF[w] for w in _SHORT_WORDS if sum(a != b for a, b in zip(w, word.group())) == 1}
-            if len(roles) == 1 and not roles & named:
+            roles = {_ROLE_OF[w] for w in _SHORT_WORDS if sum(a != b for a, b in zip(w, word.group())) == 1} - named
+            if len(roles) == 1:
                 spans.append((word.start(), word.end(), roles.pop()))
     return spans
 

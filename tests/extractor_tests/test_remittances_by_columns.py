@@ -742,9 +742,11 @@ def test_a_small_prints_header_word_short_a_letter_names_its_column_and_its_amou
                                                  "adjustments"]
     remit = _read(rows)
     assert remit.claims[0].lines[0].deductible == Decimal("0.00") and remit.claims[0].lines[0].paid == Decimal("80.00")
-    # Two columns a letter away ("BOS": DOS or NOS): neither.
-    assert "dates" not in by_columns.roles_in("BOS CODE UNITS BILLED PAID") and \
-        "units" not in by_columns.roles_in("BOS CODE BILLED PAID")
+    # Two columns a letter away ("BOS": DOS or NOS), neither named elsewhere on the row: neither; where "UNITS"
+    # names the units, the one left, the dates (a table names no column twice).
+    roles = by_columns.roles_in("BOS CODE BILLED PAID")
+    assert "dates" not in roles and "units" not in roles
+    assert by_columns.roles_in("BOS CODE UNITS BILLED PAID")[0] == "dates"
     # A speck read as a comma before the point, and after the amount: the adjustment, its place kept.
     assert by_columns._plain("CO45:45,.38, CO197:95.008") == "CO45:45.38 , CO197:95.00 "
 
@@ -1168,3 +1170,15 @@ def test_a_denied_lines_zeros_read_as_their_lookalikes_are_zeros_in_doubt() -> N
     line = _scanned_line("210.00", "7.00", "0.00", ("CO", "97", "210.00"))
     repair.repair(_remit_of([line], "0.00"))
     assert line.allowed == Decimal("7.00")
+
+
+def test_a_mnemonic_a_scan_got_a_letter_wrong_names_the_one_role_the_row_does_not_name_already() -> None:
+    # "BOS" is a letter from DOS and from NOS (units); "UNITS" names the units on the row: the dates.
+    row = "BOS 691826 PROC E0143 MOD NU UNITS 1 CHG 145.00 ALLOW 64.85 DED 0.00 COINS 25.00 PAID 39.85 ADJ CO45 80.15"
+    parts = by_columns.inline_parts(Line.plain(row))
+    assert parts is not None and parts[0][0] == ["dates"]
+    # Its date in a face whose zero reads as a 6: the one calendar date the fewest zeros put back give.
+    from extractors import dotted_zero
+    assert dotted_zero.mended_date("691826") == dt.date(2026, 9, 18)
+    assert dotted_zero.mended_date("661726") == dt.date(2026, 6, 17)
+    assert dotted_zero.mended_date("771826") is None  # a 7 is no zero's lookalike: no date to give

@@ -46,7 +46,7 @@ class Labelled:
 
 # A printed cell's border ("Acct 123-4 | KIM, PAVEL | ..."), also as a scan reads it ("[|", "|]", "]"): it ends
 # the value before it.
-_CELL_BAR = re.compile(r"\s(?:[\[\]]?[|¦][\[\]]?|[\[\]])\s")
+_CELL_BAR = re.compile(r"\s(?:[\[\]{}]?[|¦][\[\]{}]?|[\[\]])\s")
 # A label the vocabulary does not hold: a word or two ending in a colon. It ends the value before it.
 # A label the vocabulary lacks: one or two words and a colon; the second may start with a digit OCR made of a
 # letter ("Subscriber 1D:"), so a value stops there instead of running on.
@@ -91,8 +91,13 @@ class Labels:
                 if not _overlaps(found, match.start(), match.end()):
                     found.append((match.start(), match.end(), key, False))
         for match in _ANY_LABEL.finditer(text):
-            if not _overlaps(found, match.start(), match.end()):
-                found.append((match.start(), match.end(), *self._likeness(match.group())))
+            start = match.start()
+            if " " in match.group().rstrip(" :") and any(end <= start and not text[end:start].strip()
+                                                          for _, end, _, _ in found):
+                # "Method: CHK Total:": a known label's value is the first of the two words, not a label's.
+                start = match.start() + match.group().index(" ") + 1
+            if not _overlaps(found, start, match.end()):
+                found.append((start, match.end(), *self._likeness(text[start:match.end()])))
         found.sort()
         out: dict[str, Labelled] = {}
         for index, (label_at, end, key, doubt) in enumerate(found):
@@ -187,13 +192,18 @@ HEADER_WORDINGS: dict[str, tuple[str, ...]] = {
     # A voucher is the paper that tells a payment (a check's stub, a claims administrator's "provider voucher").
     "number": ("PAYMENT NUMBER", "PAYMENT #", "VOUCHER NUMBER", "VOUCHER NO.", "VOUCHER NO", "VOUCHER #",
                "CHECK NUMBER", "CHECK NO.", "CHECK NO", "CHECK #", "CHECK/EFT #",
-               "CHECK/EFT NO.", "CHECK/EFT NUMBER", "EFT NO.", "EFT NO", "EFT #", "EFT TRACE #", "EFT TRACE", "TRACE NUMBER", "TRACE #", "EFT NUMBER",
+               "CHECK/EFT NO.", "CHECK/EFT NUMBER", "EFT NO.", "EFT NO", "EFT #", "EFT TRACE #", "EFT TRACE", "TRACE NUMBER", "TRACE #", "TRACE", "EFT NUMBER",
                # A state pays by warrant: its treasury's check.
                "WARRANT NUMBER", "WARRANT NO.", "WARRANT NO", "WARRANT #", "WARRANT"),
     "amount": ("PAYMENT AMOUNT", "CHECK AMOUNT", "TOTAL PAYMENT", "EFT AMOUNT", "PAYMENT TOTAL", "VOUCHER AMOUNT",
                "NET WARRANT AMOUNT", "WARRANT AMOUNT", "NET PAYMENT AMOUNT", "NET PAYMENT", "AMOUNT PAID",
                "NET CHECK AMOUNT", "NET CHECK", "TOTAL AMOUNT"),
-    "method": ("PAYMENT METHOD", "PAYMENT TYPE"),
+    "method": ("PAYMENT METHOD", "PAYMENT TYPE", "METHOD"),
+    # The 835's N1 PR printed as a label: the payer by name, wherever the first row names something else.
+    "payer": ("PAYER NAME", "PAYER", "PAYOR", "PAID BY"),
+    "payer_id": ("PAYER ID", "PAYER #", "PAYOR ID"),
+    # "Paid: 06/25/2026" on the payment's row: its date, where a date follows (checked where read).
+    "paid_on": ("PAID ON", "PAID"),
 }
 _HEADER_LABELS = Labels(HEADER_WORDINGS)
 _CLAIM_LABELS = Labels({
@@ -228,6 +238,8 @@ _PROVIDER_LABELS = Labels({"reason": ("REASON", "CODE"), "ref": ("REFERENCE", "R
 # A claim's totals: "Claim Total(s)", or "Claim" and then the amounts by their labels ("Claim billed 96.00 ...").
 _CLAIM_TOTAL = re.compile(r"^(?:CLAIM TOTALS?|CLM TOT(?:ALS?)?|TOTAL (?:THIS |FOR )?CLAIM|TOTALS FOR CLAIM|"
                           r"CLAIM SUBTOTAL|SUBTOTAL|"
+                          # "Totals: 245.00 billed / ...": within a claim, totals its amounts' words name.
+                          r"TOTALS?(?=:? .*\b(?:BILLED|CHARGED?|CHARGES|ALLOWED|PAID)\b)|"
                           r"CLAIM(?= (?:BILLED|CHARGES?|CHARGED|SUBMITTED|PAID)\b))\b:?",
                           re.I)
 _REMARKS = re.compile(r"^(?:REMARK CODES|REMARKS|REMARK|RARC|RMK|REM)\b:? (?P<codes>.+)$", re.I)
@@ -317,6 +329,9 @@ _GROUP_READ_AS = {**{f"{c}{a}{b}": "CO" for c in ("C", *_C_READS) for a in (*_O_
 _GARBLED_AMOUNT = re.compile(r"^[^\s.]{1,9}\.[^\s.]{2}$")
 _REMARK_CODE = re.compile(r"^(?:M|MA|N)\d{1,3}$")
 _CODE = re.compile(r"^[A-Z]\d{4}$")
+# A HCPCS code as a scan may read it ("E043]", "A4253°", "KO0001", "§€0143"): five to seven glyphs, three digits
+# among them, no date's slash or amount's point.
+_CODE_SHAPE = re.compile(r"(?=(?:[^\d@©]*[\d@©]){3})[^\s./]{5,7}")
 _MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
 # A date however misread: slashed or ISO, or six or eight digits (a zero read as a lookalike: "@92226").
 _DATE_SHAPE = re.compile(r"^(?:\S\S[/-]\S\S[/-]\S\S(?:\S\S)?|\S{4}-\S\S-\S\S|[\d@OQD©]{6}|[\d@OQD©]{8})$")
@@ -349,7 +364,7 @@ _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d\d(?!\d))")
 _COMMA_BEFORE_POINT = re.compile(r"(\d),\.(\d\d)(?!\d)")
 # An adjustment's amount a speck after it gave a third decimal ("CO197:95.008"): the amount, the speck blanked.
 _SPECKED_ADJUSTMENT = re.compile(r"((?<![\w.])\S{2,3}\d{1,3}[:=]\$?\d[\d,]*\.\d\d)\d(?!\S)")
-_LONE_SLASH = re.compile(r"(?<=\s)/(?=\s)")
+_LONE_SLASH = re.compile(r"(?<=\s)[/|¦](?=\s)")  # a slash or a cell's bar between values: no value
 # An adjustment's group and reason with no amount, as an "EOB codes" column lists them ("CO45 PR3"); the amounts
 # follow on a detail row.
 _BARE_CODE = re.compile(rf"^(?P<grp>{_GROUP})-?(?P<rc>[A-Z]?\d{{1,3}})$")
@@ -360,6 +375,8 @@ _IN_BRACKETS = re.compile(r"(?<![\w.])\((?P<dollar>\$)?(?P<v>[\d,]*\d\.\d\d)\)(?
 _SIGN_AFTER = re.compile(r"(?<![\w.,$-])(?P<v>\$?[\d,]*\d\.\d\d)-(?!\S)")
 _LAST_FIRST = re.compile(r"[A-Za-z][A-Za-z'-]*(?: [A-Za-z][A-Za-z'-]*)*, [A-Za-z][A-Za-z'. -]*")
 _IDENTIFIER = re.compile(r"[A-Z0-9][A-Z0-9-]{3,}")  # a member id, claim or account number: four or more
+# ... as a scan may read one: a zero as "@" or "©" (so read, it is in doubt where it is kept: `_identifiers`).
+_IDENTIFIER_READ = re.compile(r"[A-Z0-9@©][A-Z0-9@©-]{3,}")
 _ONE = {"I": "1", "l": "1", "|": "1"}  # a lone one as OCR reads it
 
 
@@ -459,7 +476,7 @@ _COLUMN_RE = re.compile(r"(?<!\S)(" + "|".join(re.escape(w) for w in sorted(_ROL
 
 
 _ONE_WORD = sorted({w for w in _ROLE_OF if " " not in w and len(w) >= 4})
-_SHORT_WORDS = sorted({w for w in _ROLE_OF if re.fullmatch(r"[A-Z]{3}", w)})
+_SHORT_WORDS = sorted({w for w in _ROLE_OF if re.fullmatch(r"[A-Z]{3,4}", w)})
 
 
 def roles_in(text: str) -> list[str]:
@@ -486,10 +503,11 @@ def _role_spans(text: str) -> list[tuple[int, int, str]]:
         # DOS) names the one column it is a letter from that no other header on the row names ("BOS" is a letter
         # from DOS and from NOS, the units, which "UNITS" names).
         named = {role for _, _, role in spans}
-        for word in re.finditer(r"(?<!\S)[A-Z]{3}(?!\S)", upper):
+        for word in re.finditer(r"(?<!\S)[A-Z]{3,4}(?!\S)", upper):
             if any(s <= word.start() < e for s, e, _ in spans):
                 continue
-            roles = {_ROLE_OF[w] for w in _SHORT_WORDS if sum(a != b for a, b in zip(w, word.group())) == 1} - named
+            roles = {_ROLE_OF[w] for w in _SHORT_WORDS if len(w) == len(word.group())
+                     and sum(a != b for a, b in zip(w, word.group())) == 1} - named
             if len(roles) == 1:
                 spans.append((word.start(), word.end(), roles.pop()))
     return spans
@@ -612,6 +630,12 @@ class _Table:
     @property
     def amounts(self) -> list[str]:
         return [r for r in self.roles if r in _AMOUNT_ROLES]
+
+    @property
+    def code_first(self) -> bool:
+        """Whether the headers put the procedure before the dates ("Ln Proc Mods From Thru ...")."""
+        dates = [i for i, r in enumerate(self.roles) if r in ("dates", "from")]
+        return bool(dates) and any(r in ("code", "mods") for r in self.roles[:dates[0]])
 
 
 def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[str]]:
@@ -860,6 +884,14 @@ class _Reading:
             elif key == "amount" and (match := _AMOUNT.match(_signed(found.value).replace("$", "").split()[0])):
                 remit.payment.amount = money(match["v"])
                 trust.check("payment.amount", conf)
+            elif key == "payer":
+                if "payer.name" in trust.review:
+                    trust.review.remove("payer.name")  # the first row's guess, now told by its label
+                remit.payer.name = found.value.upper()  # as the other layouts print it (and the 835 carries it)
+                trust.check("payer.name", conf)
+            elif key == "paid_on" and remit.payment.date is None and (day := date_starting(found.value)):
+                remit.payment.date = day
+                trust.check("payment.date", conf)
             elif key == "method":
                 # As the 835 says it (BPR04: CHK, ACH, ...), or a word that says check or EFT ("Check"); any
                 # other (a card, say) is not guessed at (`_finish` puts it under review).
@@ -1072,6 +1104,12 @@ class _Reading:
         # A line number's zero read as a lookalike ("@1", "O01") before the dates is a line number all the same.
         number_first = not dated and _LINE_NUMBER.fullmatch(first.translate(_LINE_NO_LOOKALIKES)) and (
             date_of(second) or _RANGE.match(second) or ((self.table or numbered) and _DATE_SHAPE.match(second)))
+        if self.table is not None and self.table.code_first and not (dated or number_first):
+            # Headers that put the procedure before the dates: a row that opens with a code's shape (after its
+            # line's number, maybe) is a service line, its dates read first all the same (`_service_line`).
+            dated = _CODE_SHAPE.fullmatch(first)
+            number_first = not dated and _LINE_NUMBER.fullmatch(first.translate(_LINE_NO_LOOKALIKES)) \
+                and _CODE_SHAPE.fullmatch(second)
         if dated or number_first:
             read = self._service_line(row, text, numbered=bool(number_first))  # a line-number column first
             if mended_month:  # "Qct 26, 2026", "Oct @5 2026": the date the lookalikes give, in doubt
@@ -1216,6 +1254,8 @@ class _Reading:
         line = ServiceLine(adjustments=self._adjustments(row, adjustments, path, 0))
         if numbered:
             cells.pop(0)
+        if self.table is not None and self.table.code_first:
+            cells = _dates_first(cells)
         first = cells.pop(0)
         printed = _RANGE.match(first.text)["a"] if _RANGE.match(first.text) else first.text  # type: ignore[index]
         line.service_date = date_of(printed) or compact_date(printed)
@@ -1268,9 +1308,10 @@ class _Reading:
             dotted = conf < CERTAIN and conf < _DOTTED_SURE and _dotted(cell.text[1:])
             self.trust.check(f"{path}.procedure", conf, is_hcpcs(cell.text) and not dotted)
             return
-        # A speck or a stray glyph read before the code ("§E0143", "£E1392"): the code after it, in doubt.
-        stray = len(cell.text) == 6 and not cell.text[0].isalnum() and _CODE.match(cell.text[1:])
-        readings = {cell.text[1:]} if stray else loose_line.code_readings(cell.text)
+        # A speck or a stray glyph read before or after the code ("§E0143", "£E1392", "A4253)"), its E read as a
+        # euro sign ("§€0143"): the code within, in doubt.
+        within = re.sub(r"^€", "E", re.sub(r"^[^\w€]+|[^\w]+$", "", cell.text))
+        readings = {within} if _CODE.match(within) else loose_line.code_readings(cell.text)
         # No single reading ("KO9001"): the code as printed, for the billing system's line to settle.
         line.procedure = readings.pop() if len(readings) == 1 else cell.text.upper()
         self.trust.review.append(f"{path}.procedure")
@@ -1520,7 +1561,7 @@ class _Reading:
 
 # Letters a scan reads for digits, where the shape says a digit stands.
 # (The shared lookalike table's capitals, and the L and G a capital-only identifier may hold.)
-_DIGIT_OF = {**{chr(k): v for k, v in DIGIT_LOOKALIKES.items() if chr(k).isupper()}, "L": "1", "G": "6"}
+_DIGIT_OF = {**{chr(k): v for k, v in DIGIT_LOOKALIKES.items() if not chr(k).islower()}, "L": "1", "G": "6"}
 
 
 def _glyphs_back(claims: list[RemittanceClaim], index: int, attr: str) -> bool:
@@ -1540,7 +1581,7 @@ def _glyphs_back(claims: list[RemittanceClaim], index: int, attr: str) -> bool:
     readings = set()
     if len(value) == len(common):
         mended = "".join(
-            _DIGIT_OF.get(c, c) if want == "9" and c.isalpha()
+            _DIGIT_OF.get(c, c) if want == "9" and not c.isdigit()
             else prefix[i] if want == "A" and c.isdigit() and frozenset((c, prefix[i:i + 1])) in _LOOKALIKE_PAIRS
             else c
             for i, (c, want) in enumerate(zip(value, common)))
@@ -1571,7 +1612,7 @@ def _before_title_words(text: str) -> str:
     return " ".join(words[:cut]) if len(words) - cut >= 2 else text
 
 
-_BARE_AMOUNT = re.compile(rf"(?<![\w#])(?:AMOUNT|AMT)\b\s*[:#]?\s*(?P<v>\$?{AMT})(?!\S)")
+_BARE_AMOUNT = re.compile(rf"(?<![\w#])(?:AMOUNT|AMT|TOTAL)\b\s*[:#]?\s*(?P<v>\$?{AMT})(?!\S)")
 
 
 def header_values(text: str) -> dict[str, Labelled]:
@@ -1583,7 +1624,7 @@ def header_values(text: str) -> dict[str, Labelled]:
     if "number" in values and "amount" not in values and (
             bare := _BARE_AMOUNT.search(text.upper(), values["number"].end)) is not None:
         # "Check # 327427915  Issued 09/30/2026  Amount $1,096.67": on the row that names the check, an amount
-        # after the word "Amount" is the check's; the value before it stops at that word.
+        # after the word "Amount" (or "Total") is the check's; the value before it stops at that word.
         for key, found in list(values.items()):
             if found.start < bare.start() < found.end:
                 cut = text[found.start:bare.start()].rstrip(" :;,")
@@ -1603,7 +1644,7 @@ def _claim_values(text: str) -> dict[str, Labelled]:
     if pt is not None and "name" not in values and _LAST_FIRST.fullmatch(pt.value):
         values["name"] = pt
     bare = values.pop("claim", None)
-    if bare is not None and "number" not in values and _IDENTIFIER.fullmatch(bare.value.split()[0]):
+    if bare is not None and "number" not in values and _IDENTIFIER_READ.fullmatch(bare.value.split()[0]):
         values["number"] = bare
     for key in ("number", "account", "member"):
         if key in values and not any(c.isdigit() for c in values[key].value.split()[0]):
@@ -1617,6 +1658,11 @@ def _claim_values(text: str) -> dict[str, Labelled]:
             first, _, rest = found.value.partition(" ")
             # (A cell's bar a scan read as glyphs after the name, "FISCHER, ANITA {|", is no part of it.)
             rest = re.sub(r"[\s{}\[\]|¦!]+$", "", rest)
+            if key != "name" and "member" not in values and (tail := _NAME_THEN_ID.fullmatch(rest)):
+                # "... CHEN, MARCO ID BRX988621964": the cells' bars a scan lost; the member's after "ID".
+                at = found.start + len(first) + 1 + tail.start("v")
+                values["member"] = Labelled(tail["v"], at, at + len(tail["v"]), found.doubt)
+                rest = tail["name"]
             if key != "name" and _LAST_FIRST.fullmatch(rest):
                 # A cell's border not read on a scan: the name printed after the identifier, unlabelled.
                 at = found.start + len(first) + 1
@@ -1641,6 +1687,11 @@ def _claim_values(text: str) -> dict[str, Labelled]:
                 at = text.index(cell, start)
                 values["name"] = Labelled(cell, at, at + len(cell))
                 break
+    if "member" not in values and (bare_id := _CELL_ID.search(text)) is not None \
+            and any(c.isdigit() for c in bare_id["v"]):
+        # "... | ID BRX520484726 | ...": a cell of its own that says "ID" before an identifier is the member's
+        # (the one identifier a claim's header does not name by the claim or the account).
+        values["member"] = Labelled(bare_id["v"], bare_id.start("v"), bare_id.end("v"), False, bare_id.start("id"))
     return values
 
 
@@ -1658,6 +1709,8 @@ def _unknown_identifier(text: str, found: dict[str, Labelled]) -> bool:
     return False
 
 
+_CELL_ID = re.compile(r"(?:^|[|¦][\[\]{}]?\s?)(?P<id>ID)\s?[:#]?\s?(?P<v>[A-Z0-9][A-Z0-9-]{3,})(?=\s|$)", re.I)
+_NAME_THEN_ID = re.compile(r"(?P<name>.+?)\s+ID\s?[:#]?\s?(?P<v>[A-Z0-9@©][A-Z0-9@©-]*\d[A-Z0-9@©-]*)", re.I)
 _CLAIM_COLUMN_FILLER = re.compile(r"[\s/#:.-]*")
 _ACCOUNT_COLUMN = re.compile(r"(?<!\S)ACCOUNT(?!\S)")
 # Glyphs a scan reads one for the other; a 6, 8 or 9 for a dotted zero, never for each other.
@@ -1928,6 +1981,20 @@ def _modifiers_parted(cell: _Token) -> list[_Token]:
     if not _JOINED_MODIFIERS.fullmatch(cell.text) or not any(c.isalpha() for c in cell.text):
         return [cell]
     return [_Token(part, cell.start + 3 * i, cell.start + 3 * i + 2) for i, part in enumerate(cell.text.split("/"))]
+
+
+def _dates_first(cells: list[_Token]) -> list[_Token]:
+    """A service line printed code first ("E0439 RR 05/30/26 06/28/26 1 245.00 ..."): its dates (the first date's
+    shape among the cells before the amounts, and a through date after it) moved before the code, the order the
+    rest of the reading takes; the cells as they are where no date stands there."""
+    at = next((i for i, c in enumerate(cells[:6]) if date_of(c.text) or _RANGE.match(c.text)
+               or _DATE_SHAPE.match(c.text)), None)
+    if not at:
+        return cells
+    end = at + 1
+    while end < len(cells) and (_DATE_SHAPE.match(cells[end].text) or cells[end].text.upper() in _THROUGH):
+        end += 1
+    return [*cells[at:end], *cells[:at], *cells[end:]]
 
 
 def _amount_cells(cells: list[_Token], expected: int) -> list[tuple[_Token, Decimal | None]]:

@@ -71,15 +71,26 @@ def _paid_from_both_sides(line: ServiceLine, path: str) -> list[str]:
 def _denial_zeros(line: ServiceLine, path: str) -> list[str]:
     """A line its adjustments take whole (billed less them is nothing, the member owes none of it) whose allowed,
     deductible, coinsurance and paid amounts read as no glyph but a zero's lookalikes ("6.66", "8.08": a small
-    face's zeros): each is nothing, in doubt. Too many glyphs for the fewest-mended rule to reach."""
-    if not line.adjustments or line.billed - _adj(line) != 0 or _pr(line) != 0:
+    face's zeros): each is nothing, in doubt, and so is a charge whose zeros alone part it from the adjustments'
+    sum. Too many glyphs for the fewest-mended rule to reach."""
+    if not line.adjustments or _pr(line) != 0 or line.billed - _adj(line) == line.paid != 0:
+        return []  # (a line that holds as read with something paid is no denial: "245.66 ... CO-45 245.00 0.66")
+    zeros = set("0" + dotted_zero.LOOKALIKES)
+    names = [name for name in ("allowed", "deductible", "coinsurance", "paid") if getattr(line, name) != 0]
+    if any(not set(f"{getattr(line, name):.2f}".replace(".", "")) <= zeros for name in names):
         return []
     changed = []
-    for name in ("allowed", "deductible", "coinsurance", "paid"):
-        value = getattr(line, name)
-        if value != 0 and set(f"{value:.2f}".replace(".", "")) <= set("0" + dotted_zero.LOOKALIKES):
-            setattr(line, name, ZERO)
-            changed.append(f"{path}.{name}")
+    if line.billed != _adj(line):
+        # The charge's own zeros read as lookalikes too ("245.66" for the 245.00 the adjustment takes whole).
+        mended = {Decimal(r) for _, readings in dotted_zero.mendings(f"{line.billed:.2f}", 2) for r in readings
+                  if _AMOUNT.fullmatch(r)}
+        if _adj(line) not in mended:
+            return []
+        line.billed = _adj(line)
+        changed.append(f"{path}.billed")
+    for name in names:
+        setattr(line, name, ZERO)
+        changed.append(f"{path}.{name}")
     return changed
 
 

@@ -88,9 +88,8 @@ _PLB_LABELS = {"REF": "reference", "REFERENCE": "reference", "AMT": "amount", "A
 _CLP_ORDER = (("account", "identifier"), ("status", "status"), ("billed", "amount"), ("paid", "amount"),
               ("responsibility", "amount"), ("filing", "any"), ("number", "identifier"))
 _SVC_ORDER = (("composite", "any"), ("billed", "amount"), ("paid", "amount"), ("revenue", "any"), ("units", "count"))
-# The header's labels every remittance reader knows, with the payer's own (the 835's N1 PR, printed as a label).
-_HEADER = Labels({**HEADER_WORDINGS, "payer": ("PAYER NAME", "PAYER", "PAYOR", "PAID BY"),
-                  "payer_id": ("PAYER ID", "PAYER #", "PAYOR ID")})
+# The header's labels every remittance reader knows (the payer's own among them: the 835's N1 PR as a label).
+_HEADER = Labels(HEADER_WORDINGS)
 
 
 def detect(upper: str) -> bool:

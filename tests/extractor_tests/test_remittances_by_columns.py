@@ -1182,3 +1182,53 @@ def test_a_mnemonic_a_scan_got_a_letter_wrong_names_the_one_role_the_row_does_no
     assert dotted_zero.mended_date("691826") == dt.date(2026, 9, 18)
     assert dotted_zero.mended_date("661726") == dt.date(2026, 6, 17)
     assert dotted_zero.mended_date("771826") is None  # a 7 is no zero's lookalike: no date to give
+
+
+# A clearinghouse's view of another payer's payment (another wording than the sandbox's br-clearinghouse): a title
+# naming the payee, the payer after its label, the payment's date after "Paid:" and its amount after "Total:" on the
+# row of its trace number, a claim's identifiers in the cells of one row, the procedure before the dates.
+CLEARING_PRINT = [
+    "PAYMENT DETAIL - ACME DURABLE MEDICAL LLC                      Generated 10/03/2026 08:00",
+    "Payer: GRANITE STATE MUTUAL",
+    "Payee: ACME DURABLE MEDICAL LLC    NPI: 1234567893",
+    "Trace: 9900112233   Paid: 10/02/2026   Method: ACH   Total: $205.00",
+    "Claim G26-0001 | DOE, JANE | ID GSM0042 | Acct 100001-1",
+    "Seq  HCPCS  Mod    From      Thru      Units   Billed  Allowed  Pt Resp    Paid   Adj Codes",
+    " 1   E0601  RR KX  09/10/26  09/10/26      1   150.00   100.00    30.00   70.00   CO-45 50.00 | PR-1 10.00 |"
+    " PR-2 20.00",
+    " 2   A7034  NU     09/10/26  09/10/26      2    90.00    90.00     0.00   90.00",
+    "Totals: 240.00 billed / 190.00 allowed / 160.00 paid / 30.00 pt resp",
+    "Claim G26-0002 | ROE, RICHARD | ID GSM0077 | Acct 100002-4",
+    "Seq  HCPCS  Mod    From      Thru      Units   Billed  Allowed  Pt Resp    Paid   Adj Codes",
+    " 1   E0431  RR     09/14/26  09/14/26      1   120.00    86.00     0.00   86.00   CO-45 34.00",
+    "Totals: 120.00 billed / 86.00 allowed / 86.00 paid / 0.00 pt resp",
+    "Provider Level Adjustments (PLB)",
+    "  WO 77812 41.00",
+]
+
+
+def test_a_clearinghouse_view_with_the_procedure_before_the_dates_reads_and_balances(docs_dir: Path) -> None:
+    path = docs_dir / "clearing-print.pdf"
+    path.write_bytes(pdf.text_pages([CLEARING_PRINT]))
+    got = extract(path)
+    assert (got.payer.name, got.payee.name, got.payee.npi) == (
+        "GRANITE STATE MUTUAL", "ACME DURABLE MEDICAL LLC", "1234567893")
+    assert (got.payment.number, got.payment.date, got.payment.amount, got.payment.method) == (
+        "9900112233", dt.date(2026, 10, 2), Decimal("205.00"), "ACH")
+    first, second = got.claims
+    assert (first.patient_name, first.member_id, first.account_number, first.payer_claim_number) == (
+        "DOE, JANE", "GSM0042", "100001-1", "G26-0001")
+    assert [(ln.service_date, ln.procedure, ln.modifiers, ln.units, ln.deductible, ln.coinsurance, ln.paid)
+            for ln in first.lines] == [
+        (dt.date(2026, 9, 10), "E0601", ["RR", "KX"], 1, Decimal("10.00"), Decimal("20.00"), Decimal("70.00")),
+        (dt.date(2026, 9, 10), "A7034", ["NU"], 2, Decimal("0.00"), Decimal("0.00"), Decimal("90.00"))]
+    assert (first.billed, first.paid, second.member_id) == (Decimal("240.00"), Decimal("160.00"), "GSM0077")
+    assert [(p.reason, p.reference, p.amount) for p in got.provider_adjustments] == [("WO", "77812", Decimal("41.00"))]
+    assert got.balanced and got.review == [], (got.problems, got.review)
+
+
+def test_a_known_labels_value_is_never_taken_for_an_unknown_labels_first_word() -> None:
+    # "Method: CHK Total:" with single spaces: "CHK Total:" is no two-word label; CHK is the method's value.
+    values = by_columns.header_values("Trace: 889429604 Paid: 06/25/2026 Method: CHK Total: $143.57")
+    assert {key: v.value for key, v in values.items()} == {
+        "number": "889429604", "paid_on": "06/25/2026", "method": "CHK", "amount": "$143.57"}

@@ -334,7 +334,9 @@ _CODE = re.compile(r"^[A-Z]\d{4}$")
 _CODE_SHAPE = re.compile(r"(?=(?:[^\d@©]*[\d@©]){3})[^\s./]{5,7}")
 _MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
 # A date however misread: slashed or ISO, or six or eight digits (a zero read as a lookalike: "@92226").
-_DATE_SHAPE = re.compile(r"^(?:\S\S[/-]\S\S[/-]\S\S(?:\S\S)?|\S{4}-\S\S-\S\S|[\d@OQD©]{6}|[\d@OQD©]{8})$")
+_DATE_SHAPE = re.compile(r"^(?:\S\S[/-]\S\S[/-]\S\S(?:\S\S)?|\S{4}-\S\S-\S\S|[\d@OQD©]{6}|[\d@OQD©]{8}|"
+                         # a range a speck gave a glyph too many ("10/098/26-11/06/26")
+                         r"\S{2,3}/\S{2,3}/\S{2,5}[-~]\S{2,3}/\S{2,3}/\S{2,5})$")
 _FIELD_OF = {"copay_coins": "coinsurance", "copay": "coinsurance", "patient_share": "coinsurance"}
 # A title alone on the first row ("PAYMENT SUMMARY", "REMITTANCE ADVICE FOR ..."), and the payee it is for.
 _TITLE_ONLY = re.compile(r"^(?:ELECTRONIC |PROVIDER |STANDARD )?(?:PAYMENT|REMITTANCE|PROVIDER|CHECK|EFT) "
@@ -1011,16 +1013,24 @@ class _Reading:
         read = {attr: _claim_value(key, values[key]) for key, attr in _CLAIM_ATTRS if key in values}
         differ = [attr for attr, value in read.items() if getattr(claim, attr) != value]
         others = [attr for attr in read if attr != "payer_claim_number"]
+        # A name that differs from the claim's only as a scan misreads ("KIM, INGRIO"), read without certainty.
+        name = values.get("name")
+        misread_name = "patient_name" in differ and name is not None and row.conf(name.start, name.end) < CERTAIN \
+            and _misread_of(claim.patient_name or "", read["patient_name"])
+        others_differ = set(others) & set(differ) - ({"patient_name"} if misread_name else set())
         if "payer_claim_number" in read and claim.payer_claim_number:
             number = values["number"]
+            unsure = row.conf(number.start, number.end) < CERTAIN
             # A scan's misread of the number ("8BR3763..." for BR3763...) is a glyph or two off, another claim
-            # of the same patient a number apart.
-            misread = row.conf(number.start, number.end) < CERTAIN and _misread_of(
-                claim.payer_claim_number, read["payer_claim_number"])
+            # of the same patient a number apart; on a row whose member and account are the claim's, any one
+            # glyph read otherwise inside the number (a patient's claims numbered in turn differ at its end).
+            misread = unsure and _misread_of(claim.payer_claim_number, read["payer_claim_number"])
+            inside = unsure and {"member_id", "account_number"} <= set(others) \
+                and _one_glyph_inside(claim.payer_claim_number, read["payer_claim_number"])
             same = "payer_claim_number" not in differ or (
-                misread and len(others) >= 2 and not set(others) & set(differ))
+                (misread or inside) and len(others) >= 2 and not others_differ)
         else:
-            same = len(others) >= 2 and not set(others) & set(differ)
+            same = len(others) >= 2 and not others_differ
         if same:
             self.trust.review.extend(f"claims.{len(self.remit.claims) - 1}.{attr}" for attr in differ)
         return same
@@ -1729,6 +1739,12 @@ def _misread_of(one: str, other: str) -> bool:
         return len(long_) == len(short) + 1 and any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
     pairs = [frozenset((a, b)) for a, b in zip(one, other) if a != b]
     return 0 < len(pairs) <= 2 and all(p in _LOOKALIKE_PAIRS for p in pairs)
+
+
+def _one_glyph_inside(one: str, other: str) -> bool:
+    """Whether two reads of a number differ in one glyph, and not in its last two."""
+    apart = [i for i, (a, b) in enumerate(zip(one, other)) if a != b]
+    return len(one) == len(other) and len(apart) == 1 and apart[0] < len(one) - 2
 
 
 _CLAIM_ATTRS = (("name", "patient_name"), ("member", "member_id"), ("number", "payer_claim_number"),

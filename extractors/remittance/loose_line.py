@@ -32,7 +32,7 @@ _MAX_COMBINATIONS = 512  # amounts with several readings: enough for a line, bou
 
 @dataclass
 class LooseLine:
-    service_date: dt.date
+    service_date: dt.date | None  # None: no reading of its glyphs gives one (in `changed`)
     procedure: str
     modifiers: list[str]
     units: int
@@ -112,9 +112,10 @@ def parse(text: str) -> LooseLine | None:
     head = re.match(r"^(?P<frm>\S{8,10})[-~](?P<to>\S{8,10}) (?P<code>\S+) (?P<rest>.+)$", text)
     if not head:
         return None
+    # A date no reading gives ("10/098/26": a speck read as a glyph) keeps the line: its amounts are still read,
+    # its date goes under review for the billing system's line of that code and billed amount to settle.
     service_date, date_changed = _date(head["frm"])
-    if service_date is None:
-        return None
+    date_changed = date_changed or service_date is None
     codes = code_readings(head["code"])
     # A code with no single reading ("A76030") keeps the line: its amounts are still read, and the code as
     # printed goes under review for the billing system's line of that date and billed amount to settle.

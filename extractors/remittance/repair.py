@@ -306,8 +306,11 @@ def repair(remit: Remittance, *, paid_is_allowed_less_share: bool = False, allow
                 total = sum((getattr(line, field) for line in claim.lines), ZERO)
                 # (A total that was its lines' sum as read was no print of its own: it follows them.)
                 misread = field == "allowed" or summed[field] or _glyphs_apart(getattr(claim, field), total)
+                # (An allowed total beside one line: the line's own where its contractual adjustments confirm it.)
+                confirmed = all(line.allowed == line.billed - _co(line) for line in claim.lines)
                 if getattr(claim, field) != total and misread and (
-                        field != "allowed" or len(claim.lines) > 1 or paid_is_allowed_less_share or summed[field]):
+                        field != "allowed" or len(claim.lines) > 1 or paid_is_allowed_less_share or summed[field]
+                        or confirmed):
                     setattr(claim, field, total)
                     review.append(f"claims.{c_index}.{field}")
                     if field == "allowed" and not paid_is_allowed_less_share:

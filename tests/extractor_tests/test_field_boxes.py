@@ -113,14 +113,15 @@ def test_a_scanned_remittances_boxes_fall_on_its_rows(world: Store, docs_dir: Pa
     paths = _leaf_paths(document)
     boxed = [p for p in paths if p in document.fields]
     assert len(boxed) >= 0.8 * len(paths), f"{len(boxed)} of {len(paths)}"
-    # Each claim's fields stand below its patient's row, and its lines in order down the page.
+    # Each claim's fields stand on or below its patient's row (an export prints the patient on the line's own row,
+    # where a scan's words' tops differ by a little), and its lines in order down the page.
     for index, claim in enumerate(document.claims):
         name = document.fields.get(f"claims.{index}.patient_name")
         paid = [document.fields.get(f"claims.{index}.lines.{n}.paid") for n in range(len(claim.lines))]
         if name is None or any(p is None for p in paid):
             continue
         tops = [(p.page, p.box[1]) for p in paid if p]
-        assert all((name.page, name.box[1]) < t for t in tops)
+        assert all((name.page, name.box[1] - 0.005) < t for t in tops)
         assert tops == sorted(tops)
     word_level = [b.confidence for b in document.fields.values() if b.confidence is not None]
     assert word_level and all(0 <= c <= 1 for c in word_level) and min(word_level) < 1.0  # OCR is never certain

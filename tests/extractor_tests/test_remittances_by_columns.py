@@ -1253,3 +1253,77 @@ def test_a_block_line_whose_date_no_reading_gives_is_kept_with_its_date_in_doubt
     assert line is not None and line.service_date is None and "service_date" in line.changed
     assert line.amounts[-1] == Decimal("28.11")
     assert by_columns._DATE_SHAPE.match("10/098/26-11/06/26")
+
+
+# A mainframe's register kept as a PDF (another wording than the sandbox's br-boxed): ASCII boxes, labels with
+# dotted leaders, CCYYMMDD dates; and an explanation of payment's glossary and "Adj" rows (another than br-eop's).
+BOXED_PRINT = [
+    "+------------------------------------------------------------+",
+    "| GRANITE STATE MUTUAL              REMITTANCE REGISTER      |",
+    "+------------------------------------------------------------+",
+    "PAYEE NAME ........: ACME DURABLE MEDICAL LLC",
+    "PAYEE NPI .........: 1234567893",
+    "CHECK NUMBER ......: 77001",
+    "ISSUE DATE ........: 20260303",
+    "TOTAL PAYMENT .....: 120.00",
+    "CLAIM .............: GS26-0001     PATIENT CONTROL NBR: 100001-1",
+    "PATIENT ...........: DOE, JANE     SUBSCRIBER ID .....: GS0042",
+    "+----------+-------+-----+----+---------+---------+--------+---------+",
+    "| SVC DATE | PROC  | MOD | UN | CHARGE  | ALLOWED | PAID   | ADJ     |",
+    "+----------+-------+-----+----+---------+---------+--------+---------+",
+    "| 20260210 | E0601 | NU  |  1 |  150.00 |  120.00 | 120.00 | CO-45 30.00 |",
+    "+----------+-------+-----+----+---------+---------+--------+---------+",
+    "Reason code glossary",
+    "  CO-45   Charge exceeds fee schedule/maximum allowable.",
+]
+
+
+def test_a_boxed_register_with_dotted_leaders_reads_and_its_edges_are_never_a_name(docs_dir: Path) -> None:
+    path = docs_dir / "boxed-print.pdf"
+    path.write_bytes(pdf.text_pages([BOXED_PRINT]))
+    got = extract(path)
+    assert (got.payer.name, got.payee.name, got.payee.npi) == (
+        "GRANITE STATE MUTUAL", "ACME DURABLE MEDICAL LLC", "1234567893")
+    assert (got.payment.number, got.payment.date, got.payment.amount) == ("77001", dt.date(2026, 3, 3), Decimal("120.00"))
+    claim = got.claims[0]
+    assert (claim.patient_name, claim.member_id, claim.account_number, claim.payer_claim_number) == (
+        "DOE, JANE", "GS0042", "100001-1", "GS26-0001")
+    assert [(ln.service_date, ln.procedure, ln.units, ln.paid) for ln in claim.lines] == [
+        (dt.date(2026, 2, 10), "E0601", 1, Decimal("120.00"))]
+    assert claim.lines[0].adjustments == [Adjustment(group="CO", reason="45", amount=Decimal("30.00"))]
+    assert got.payment.method == "CHK"  # its number's label says check
+    assert got.balanced and got.review == [], (got.problems, got.review)
+
+
+def test_a_scans_leaders_boxes_and_adjustment_rows_read_by_meaning() -> None:
+    # A leader read with specks and its colon as "!": a colon; a box's edge read as glyphs at a row's ends: none.
+    assert by_columns._without_leaders(Line.plain("CLAIM .........4...1 GS26-0001")).text.split() == [
+        "CLAIM", ":", "GS26-0001"]
+    assert by_columns._unboxed(Line.plain("[| 20260210 E0601 NU 1 150.00 {|")).text == "20260210 E0601 NU 1 150.00"
+    # An adjustment on a row of its own after "Adj", the 835's composite, a glossary's entries.
+    rows = [*EXPORT[:3],
+            "SVC DATE  SERVICE  UNITS  CHARGES  ALLOWED  PAID",
+            "PATIENT: DOE, JANE  MEMBER ID: GS0042  CLAIM #: GS26-0001  ACCT NO.: 100001-1",
+            "02/10/26  HC:E0601:NU  1  150.00  120.00  120.00",
+            "  Adj CO 45  30.00",
+            "Code descriptions",
+            "  CO-45  Charge exceeds fee schedule.",
+            "  N130   Consult plan benefit documents."]
+    remit = _read(rows)
+    line = remit.claims[0].lines[0]
+    assert (line.procedure, line.modifiers, line.adjustments) == (
+        "E0601", ["NU"], [Adjustment(group="CO", reason="45", amount=Decimal("30.00"))])
+    assert not [r for r in remit.review if r.startswith("claims")], remit.review
+
+
+def test_a_claims_allowed_total_misread_beside_one_line_its_adjustments_confirm_is_put_right() -> None:
+    # "CLM TOT ... ALLOW 6.00" over one denied line whose allowed 0.00 its CO-50 380.00 confirms: the total's misread.
+    remit = _remit_of([_scanned_line("380.00", "0.00", "0.00", ("CO", "50", "380.00"))], "0.00")
+    remit.claims[0].allowed = Decimal("6.00")
+    review = repair.repair(remit)
+    assert remit.claims[0].allowed == Decimal("0.00") and "claims.0.allowed" in review
+    # A line whose allowed nothing confirms leaves the total as read: which of the two is wrong cannot be told.
+    remit = _remit_of([_scanned_line("380.00", "7.00", "0.00", ("CO", "50", "380.00"))], "0.00")
+    remit.claims[0].allowed = Decimal("9.00")
+    repair.repair(remit)
+    assert remit.claims[0].allowed == Decimal("9.00")

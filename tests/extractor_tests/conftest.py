@@ -21,3 +21,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Store:
 @pytest.fixture(scope="session")
 def docs_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("extract-docs")
+
+
+@pytest.fixture(scope="session")
+def second_world(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """Another world (seed 22), for what the test world deals too few of: nineteen EOB layouts share its checks."""
+    data_dir = tmp_path_factory.mktemp("extract-world-2")
+    serve.reset(data_dir, seed=22, claims=2500, today=dt.date(2026, 11, 20))
+    return Store(serve.store_path(data_dir))

@@ -22,6 +22,8 @@ KEYS = ("document_type", "payer", "payee", "payment", "claims", "provider_adjust
 def _compare(store: Store, remit_id: int, path: Path) -> list[str]:
     got = extract(path).model_dump(mode="json")
     want = remittance(store, remit_id)
+    # What is in doubt is a set of paths: the order a reader says them in is no field.
+    got["review"], want["review"] = sorted(got["review"]), sorted(want["review"])
     return field_diff(want, {k: got[k] for k in KEYS})
 
 
@@ -65,18 +67,25 @@ def test_another_print_programs_header_and_totals_are_read_by_their_labels(docs_
 
 
 @pytest.mark.parametrize("family", [f for f in eob.FAMILIES if f != eob.HELD_OUT])
-def test_every_text_commercial_eob_of_each_layout_reads_back_exactly(world: Store, docs_dir: Path, family: str) -> None:
-    # The plan's own block layout, the clearing house's grid and the newer claim-detail print.
-    rows = [r for r in world.all("SELECT id, check_number FROM remittances WHERE payer_key = 'bluriver' ORDER BY id")
+def test_every_text_commercial_eob_of_each_layout_reads_back_exactly(world: Store, second_world: Store, docs_dir: Path,
+                                                                     family: str) -> None:
+    # Every tuned layout's text checks of the test world, topped up from a second world to three at least (nineteen
+    # layouts share the test world's 149 checks: the deal gives some only one).
+    chosen: list[tuple[Store, int]] = []
+    for store in (world, second_world):
+        if len(chosen) >= 3:
+            break
+        chosen += [(store, r["id"]) for r in store.all(
+            "SELECT id, check_number FROM remittances WHERE payer_key = 'bluriver' ORDER BY id")
             if not eob.is_scanned(r["check_number"]) and eob.family_of(r["check_number"]) == family]
-    assert len(rows) >= 2  # eighteen layouts share the test world's 149 checks (the deal gives each 2 or more)
-    wrong: dict[int, list[str]] = {}
-    for row in rows:
-        path = docs_dir / f"eob-{row['id']}.pdf"
-        path.write_bytes(eob.render(world, row["id"]))
-        diff = _compare(world, row["id"], path)
+    assert len(chosen) >= 3
+    wrong: dict[str, list[str]] = {}
+    for store, remit_id in chosen:
+        path = docs_dir / f"eob-{'a' if store is world else 'b'}{remit_id}.pdf"
+        path.write_bytes(eob.render(store, remit_id))
+        diff = _compare(store, remit_id, path)
         if diff:
-            wrong[row["id"]] = diff[:5]
+            wrong[path.stem] = diff[:5]
     assert not wrong, wrong
 
 
@@ -86,7 +95,7 @@ def test_the_held_out_eob_layout_is_read_safely(world: Store, docs_dir: Path) ->
     wrong field under review, and one that does not goes to a person whole."""
     rows = [r for r in world.all("SELECT id, check_number FROM remittances WHERE payer_key = 'bluriver' ORDER BY id")
             if not eob.is_scanned(r["check_number"]) and eob.family_of(r["check_number"]) == eob.HELD_OUT]
-    assert len(rows) >= 2  # (18 layouts share the test world's text checks; the deal gives this one 2 or more)
+    assert len(rows) >= 2  # (19 layouts share the test world's text checks; the deal gives this one 2 or more)
     silent: dict[int, list[str]] = {}
     for row in rows:
         path = docs_dir / f"eob-{row['id']}.pdf"

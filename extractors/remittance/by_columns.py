@@ -382,8 +382,9 @@ _CODE_SHAPE = re.compile(r"(?=(?:[^\d@©]*[\d@©]){3})[^\s./]{5,7}")
 _MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
 # A date however misread: slashed or ISO, or six or eight digits (a zero read as a lookalike: "@92226").
 _DATE_SHAPE = re.compile(r"^(?:\S\S[/-]\S\S[/-]\S\S(?:\S\S)?|\S{4}-\S\S-\S\S|[\d@OQD©]{6}|[\d@OQD©]{8}|"
-                         # a range a speck gave a glyph too many ("10/098/26-11/06/26")
-                         r"\S{2,3}/\S{2,3}/\S{2,5}[-~]\S{2,3}/\S{2,3}/\S{2,5})$")
+                         # a date or range a speck gave a glyph too many ("069/601/2026", "10/098/26-11/06/26")
+                         r"\S{2,3}/\S{2,3}/\S{2,5}[-~]\S{2,3}/\S{2,3}/\S{2,5}|"
+                         r"[\dOQD@©lI|]{2,3}/[\dOQD@©lI|]{2,3}/[\dOQD@©lI|]{2,5})$")
 _FIELD_OF = {"copay_coins": "coinsurance", "copay": "coinsurance", "patient_share": "coinsurance"}
 # A title alone on the first row ("PAYMENT SUMMARY", "REMITTANCE ADVICE FOR ..."), and the payee it is for.
 _TITLE_ONLY = re.compile(r"^(?:ELECTRONIC |PROVIDER |STANDARD )?(?:PAYMENT|REMITTANCE|PROVIDER|CHECK|EFT) "
@@ -555,11 +556,13 @@ def _role_spans(text: str) -> list[tuple[int, int, str]]:
         # DOS) names the one column it is a letter from that no other header on the row names ("BOS" is a letter
         # from DOS and from NOS, the units, which "UNITS" names).
         named = {role for _, _, role in spans}
-        for word in re.finditer(r"(?<!\S)[A-Z]{3,4}(?!\S)", upper):
+        for word in re.finditer(r"(?<!\S)[A-Z]{3,}(?!\S)", upper):
             if any(s <= word.start() < e for s, e, _ in spans):
                 continue
-            roles = {_ROLE_OF[w] for w in _SHORT_WORDS if len(w) == len(word.group())
-                     and sum(a != b for a, b in zip(w, word.group())) == 1} - named
+            # (A letter off in a short word; two in a word of six or more: "ATTOWED" for ALLOWED.)
+            most = 1 if len(word.group()) < 6 else 2
+            roles = {_ROLE_OF[w] for w in _SHORT_WORDS + _ONE_WORD if len(w) == len(word.group())
+                     and 0 < sum(a != b for a, b in zip(w, word.group())) <= most} - named
             if len(roles) == 1:
                 spans.append((word.start(), word.end(), roles.pop()))
     return spans

@@ -1327,3 +1327,9 @@ def test_a_claims_allowed_total_misread_beside_one_line_its_adjustments_confirm_
     remit.claims[0].allowed = Decimal("9.00")
     repair.repair(remit)
     assert remit.claims[0].allowed == Decimal("9.00")
+
+
+def test_a_long_header_word_two_letters_off_and_a_date_a_speck_lengthened_still_say_what_they_are() -> None:
+    roles = by_columns.roles_in("SVC DATE HCPCS MOD QTY CHARGE ATTOWED DEDUCT COINS PAID")
+    assert roles[:2] == ["dates", "code"] and "allowed" in roles  # "ATTOWED": ALLOWED, two letters off
+    assert by_columns._DATE_SHAPE.match("069/601/2026") and not by_columns._DATE_SHAPE.match("AB1/CDE/FGH")

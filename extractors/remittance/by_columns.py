@@ -206,7 +206,7 @@ HEADER_WORDINGS: dict[str, tuple[str, ...]] = {
     # "Paid: 06/25/2026" on the payment's row: its date, where a date follows (checked where read).
     "paid_on": ("PAID ON", "PAID"),
 }
-_HEADER_LABELS = Labels(HEADER_WORDINGS)
+HEADER_LABELS = Labels(HEADER_WORDINGS)  # compiled once; the segment reader reads its header by it too
 _CLAIM_LABELS = Labels({
     # Medicaid says "recipient" for its member.
     "name": ("PATIENT NAME", "MEMBER NAME", "RECIPIENT NAME", "PATIENT", "MEMBER", "RECIPIENT"),
@@ -1689,7 +1689,7 @@ _BARE_AMOUNT = re.compile(rf"(?<![\w#])(?:AMOUNT|AMT|TOTAL)\b\s*[:#]?\s*(?P<v>\$
 def header_values(text: str) -> dict[str, Labelled]:
     """The header fields' labelled values on a row; a payee that is a title's words ("PROVIDER PAYMENT
     STATEMENT") is none."""
-    values = _HEADER_LABELS.values(text)
+    values = HEADER_LABELS.values(text)
     if "payee" in values and set(values["payee"].value.upper().split()) <= _TITLE_WORDS:
         del values["payee"]
     if "payer" in values and any(label.start == values["payer"].label_at and label.end > values["payer"].start

@@ -30,7 +30,7 @@ from .. import dotted_zero
 from ..lines import CERTAIN, DIGIT_LOOKALIKES, Line
 from ..models import Adjustment, Payee, Payer, Payment, ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
 from ..validators import is_hcpcs, is_npi
-from .by_columns import HEADER_WORDINGS, TITLES, Labels, compact_date, date_of
+from .by_columns import HEADER_LABELS, TITLES, compact_date, date_of
 from .common import Trust, out_of_shape, status_for, unread_identifiers
 
 ZERO = Decimal("0.00")
@@ -88,8 +88,6 @@ _PLB_LABELS = {"REF": "reference", "REFERENCE": "reference", "AMT": "amount", "A
 _CLP_ORDER = (("account", "identifier"), ("status", "status"), ("billed", "amount"), ("paid", "amount"),
               ("responsibility", "amount"), ("filing", "any"), ("number", "identifier"))
 _SVC_ORDER = (("composite", "any"), ("billed", "amount"), ("paid", "amount"), ("revenue", "any"), ("units", "count"))
-# The header's labels every remittance reader knows (the payer's own among them: the 835's N1 PR as a label).
-_HEADER = Labels(HEADER_WORDINGS)
 
 
 def detect(upper: str) -> bool:
@@ -369,7 +367,7 @@ class _Reading:
     def header_row(self, row: Line) -> None:
         """A row of the header block (or its foot) by its labels: the payer, the payee and NPI, the check."""
         remit, trust = self.remit, self.trust
-        values = _HEADER.values(row.text)
+        values = HEADER_LABELS.values(row.text)  # the payer's own among them: the 835's N1 PR as a label
         for key, found in values.items():
             conf = 0.0 if found.doubt else row.conf(found.start, found.end)
             first = found.value.split()[0] if found.value.split() else ""

@@ -37,7 +37,8 @@ def check_due(remit: Remittance) -> Decimal:
 
 
 def check(remit: Remittance, printed: Mapping[int, PrintedTotals] | None = None) -> None:
-    """Fill `balanced`, `problems` and `review` from the three rules (line, claim, payment)."""
+    """Fill `balanced`, `problems` and `review` from the three rules (line, claim, payment); a remittance that
+    fails any has all of it in doubt, the failures first."""
     problems: list[str] = []
     review: list[str] = []
     printed = printed or {}
@@ -46,10 +47,9 @@ def check(remit: Remittance, printed: Mapping[int, PrintedTotals] | None = None)
         for l_index, line in enumerate(claim.lines):
             if line.billed - line_adjustments(line) != line.paid:
                 problems.append("UNBALANCED_LINE")
-                review.append(f"claims.{c_index}.lines.{l_index}.paid")
-                if remit.ocr:
-                    # Read by OCR, any of the line's amounts may be the misread: the line is in doubt.
-                    review.append(f"claims.{c_index}.lines.{l_index}")
+                # Any of the line's amounts may be the misread (OCR) or read under another column's head (a
+                # layout read for the first time): the line is in doubt, its paid amount named first.
+                review.extend([f"claims.{c_index}.lines.{l_index}.paid", f"claims.{c_index}.lines.{l_index}"])
                 claim_bad = True
             # A service is paid after it was given: a later date of service is a misread ("2626" for 2026).
             if line.service_date and remit.payment.date and line.service_date > remit.payment.date:
@@ -76,7 +76,9 @@ def check(remit: Remittance, printed: Mapping[int, PrintedTotals] | None = None)
             checks.append(totals.net == claim.paid)
         if not all(checks):
             problems.append("UNBALANCED_CLAIM")
-            review.append(f"claims.{c_index}.paid")
+            # Which of its rows belong to it, or which column each amount stands in, is what failed as often as
+            # one amount: the claim is in doubt whole, its paid amount named first.
+            review.extend([f"claims.{c_index}.paid", f"claims.{c_index}"])
         elif claim_bad:
             problems.append("UNBALANCED_CLAIM")
     # What every remittance must carry; missing means the header was not read.
@@ -102,9 +104,18 @@ def check(remit: Remittance, printed: Mapping[int, PrintedTotals] | None = None)
                   if f"claims.{i}.payer_claim_number" in [*remit.review, *review])
     remit.review = [p for p in dict.fromkeys([*remit.review, *review]) if p not in settled]
     remit.balanced = not any(p.startswith("UNBALANCED_") for p in remit.problems)
-    if not remit.balanced and remit.ocr:
-        # Read by OCR, an imbalance may be a misread as well as the payer's: the verdict itself is in doubt.
-        remit.review.append("balanced")
+    if not remit.balanced:
+        # An imbalance may be the reader's (a misread, a layout it had never met) as well as the payer's, and
+        # nothing says which: the check's sum is the one rule that vouches for what each claim was paid, for the
+        # lines each claim was given (a claim whose totals were not printed balances with whatever lines it
+        # holds), for the provider adjustments and, beyond any one field, that the page was read as it was
+        # meant. Failed, nothing read from the page is vouched for, nor the verdict; the failures found above
+        # stay first, to say where to look.
+        remit.review.extend(p for p in UNVOUCHED if p not in remit.review)
+
+
+# What a remittance that does not balance leaves in doubt: all of it (the EOB robot posts none of it).
+UNVOUCHED = ("payer", "payee", "payment", "claims", "provider_adjustments", "balanced")
 
 
 def _apart(a: Decimal, b: Decimal) -> str:

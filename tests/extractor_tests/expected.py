@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from extractors.remittance import balance
 from sandbox.documents import eob
 from sandbox.documents.spr import supplier_npi_of
 from sandbox.world.store import Store, dec
@@ -59,7 +60,10 @@ def remittance(store: Store, remit_id: int) -> dict[str, Any]:
         "balanced": balanced,
         "problems": [] if balanced else ["UNBALANCED_PAYMENT"],
         # A reader cannot know what the page does not say, and says so.
-        "review": cut + ([] if balanced else ["payment.amount"]) + (["payment.method"] if method is None else []),
+        # A check that does not balance has all of it in doubt, the verdict too (a reader cannot tell the
+        # payer's misprint from its own misreading).
+        "review": cut + (["payment.method"] if method is None else [])
+        + ([] if balanced else ["payment.amount", *balance.UNVOUCHED]),
     }
 
 

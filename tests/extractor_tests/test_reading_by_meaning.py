@@ -49,9 +49,23 @@ def test_a_check_amount_in_doubt_is_settled_by_its_claims_to_the_cent() -> None:
     balance.check(off)
     # Read by OCR, the imbalance may be a misread: the verdict itself is under review.
     assert not off.balanced and {"payment.amount", "balanced"} <= set(off.review)
+    # A text layer's imbalance may be the payer's, or a layout read for the first time and read wrong: the
+    # verdict is in doubt there too, and with it all the page was read to say (the check's sum vouched for it).
     printed = _remittance("86.00", ocr=False)
     balance.check(printed)
-    assert not printed.balanced and "balanced" not in printed.review  # a text layer's imbalance is the payer's
+    assert not printed.balanced and printed.review[0] == "payment.amount"
+    assert {"balanced", "payer", "payee", "payment", "claims", "provider_adjustments"} <= set(printed.review)
+
+
+def test_a_claim_or_line_that_does_not_balance_is_in_doubt_whole() -> None:
+    remit = _remittance("80.00", ocr=False)
+    remit.claims[0].lines[0].paid = Decimal("81.00")  # the line no longer balances, nor the claim, nor the check
+    balance.check(remit)
+    assert {"claims.0.lines.0", "claims.0.lines.0.paid", "claims.0", "claims.0.paid"} <= set(remit.review)
+    remit = _remittance("80.00", ocr=False)
+    remit.claims[0].allowed = Decimal("70.00")  # the claim's total against its lines: the claim alone
+    balance.check(remit)
+    assert "claims.0" in remit.review and not any(p.startswith("claims.0.lines") for p in remit.review)
 
 
 def test_a_verdict_that_rests_on_a_field_in_doubt_is_itself_in_doubt() -> None:

@@ -89,6 +89,9 @@ def check(remit: Remittance, printed: Mapping[int, PrintedTotals] | None = None)
             review.append(path)
     if not remit.claims:
         review.append("claims")
+    # A claim without the payer's number for it was not read whole (every payer prints it: it is the claim's key).
+    review.extend(f"claims.{i}.payer_claim_number" for i, claim in enumerate(remit.claims)
+                  if not claim.payer_claim_number)
     settled: set[str] = set()
     if remit.payment.amount is None or check_due(remit) != remit.payment.amount:
         problems.append("UNBALANCED_PAYMENT")

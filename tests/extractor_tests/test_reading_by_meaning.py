@@ -45,6 +45,10 @@ def test_a_check_amount_in_doubt_is_settled_by_its_claims_to_the_cent() -> None:
     sure = _remittance("80.00", ocr=True)
     balance.check(sure)
     assert sure.balanced and "payment.amount" not in sure.review
+    # Its one claim was read without the payer's number for it (the claim's key): in doubt by that alone, which
+    # the EOB robot settles by account, date of service and billed.
+    assert {"claims.0.payer_claim_number", "claims.0"} <= set(sure.review)
+    assert not any(p.startswith("claims.0.") and p != "claims.0.payer_claim_number" for p in sure.review)
     off = _remittance("86.00", ocr=True)
     balance.check(off)
     # Read by OCR, the imbalance may be a misread: the verdict itself is under review.

@@ -69,7 +69,8 @@ _TOTAL_LABELS = {
 }
 _RULE = re.compile(r"^[-=_]{10,}$")
 _NUMBER = re.compile(rf"^(?:{AMT}|\d+)$")
-_PLB_HEAD = re.compile(r"^PROVIDER ADJ DETAILS:")
+# (Its middle word as a scan may read it: "PROVIDER AD) DETAILS".)
+_PLB_HEAD = re.compile(r"^PROVIDER A\S{1,3} DETAILS\b")
 _PLB = re.compile(rf"^(?P<reason>[A-Z0-9]{{2}}) (?P<ref>\S+)(?: (?P<hic>[A-Z0-9]+))? (?P<amt>{AMT})$")
 # A reference a scan split in two ("1997206066 3493"), its member id after it.
 _PLB_SPLIT = re.compile(rf"^(?P<reason>[A-Z0-9]{{2}}) (?P<ref>\d{{4,}} \d{{2,}}) (?P<hic>[A-Z0-9]{{8,}}) (?P<amt>{AMT})$")
@@ -91,6 +92,21 @@ _GARBLED_CODE = re.compile(r"(?<!\S)(?P<grp>[A-Z]{2,4})(?P<sep>[-~]{1,3} ?)(?P<r
 _GARBLED_PROC = re.compile(r"^(\d{10} \S{4} \S{6} \S{2} \d+ )([A-Z£€][0-9@©OQD]{4})[\]|)]?(?= )")
 # An amount a speck after it gave a third decimal ("77.321").
 _SPECKED = re.compile(r"(?<![\w.])(-?\d[\d,]*\.\d\d)\d(?!\S)")
+# A nothing whose zero a scan read as a round letter ("A.00", "O.00": upper-cased): an amount's place holds a
+# digit.
+_LETTER_ZERO = re.compile(r"(?<!\S)[AOQD](?=\.\d\d(?!\S))")
+# A service line whose first glyph is a speck: a digit before the ten of the provider's number
+# ("21575513134 0116 ..."), a letter before the procedure's five ("BEO570" for E0570).
+_SPECK_BEFORE_NPI = re.compile(r"^\S(?=\d{10} \d{4} \d{6} )")
+# A service line's first date (MMDD) a scan read a glyph short or long ("869" for 0809) beside its last
+# (MMDDYY) read whole: a supply's dates are most often one day, so the last date's day stands for it (in doubt:
+# the billing system's line, matched by date, code and billed, settles it). Four glyphs are the date itself,
+# lookalikes or not.
+_GARBLED_FROM = re.compile(r"^(?P<perf>\d{10}) (?P<frm>(?!\S{4} )\S{2,5}) (?P<to>\d{6}) (?=\d{2} \d+ )")
+# An adjustment row whose group lost its first letter ("0-253 5.31"): of the groups only CO ends in an O.
+_GROUP_LOST_C = re.compile(rf"^[0O]-(?=\d{{1,3}} {AMT}$)")
+# (The code's own letter one a HCPCS may start with: "KO0001" is K0001 read with a zero twice, no speck.)
+_SPECK_BEFORE_CODE = re.compile(r"^(\d{10} \S{4} \S{6} \S{2} \d+ )[A-Z](?=[ABCDEGHJKLMPQRSTV][0-9@©OQD]{4} )")
 
 
 def _mended(row: Line) -> Line:
@@ -103,6 +119,11 @@ def _mended(row: Line) -> Line:
         return f"{group}-{match['rc']}"
 
     text = _GARBLED_CODE.sub(code, row.text)
+    text = _SPECK_BEFORE_NPI.sub("", text) if re.match(r"^\d{11} \d{4} \d{6} ", text) else text
+    text = _SPECK_BEFORE_CODE.sub(r"\1", text)
+    text = _LETTER_ZERO.sub("0", text)
+    text = _GARBLED_FROM.sub(lambda m: f"{m['perf']} {m['to'][:4]} {m['to']} ", text)
+    text = _GROUP_LOST_C.sub("CO-", text)
     text = _GARBLED_PROC.sub(lambda m: m[1] + {"£": "E", "€": "E"}.get(m[2][0], m[2][0])
                              + re.sub(r"[@©OQD]", "0", m[2][1:]), text)
     text = _SPECKED.sub(r"\1", text)
@@ -377,6 +398,11 @@ def _take_totals(remit: Remittance, trust: Trust, labels: list[str], values: lis
         remit.payment.amount = money(values[-1])
         trust.review.append("payment.amount")
         return None
+    if labels[:1] == ["claims"] and len(values) == len(labels) - 1 and all(re.fullmatch(AMT, v) for v in values):
+        # The claims' count lost (a scan read nothing there, or a speck it dropped): the amounts are the other
+        # labels', in order. In doubt (the claims' payments less the provider adjustments settle the check).
+        labels = labels[1:]
+        conf = 0.0
     if len(labels) != len(values) or "check" not in labels:
         trust.review.append("payment.amount")
         return None

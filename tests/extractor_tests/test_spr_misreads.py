@@ -99,3 +99,39 @@ def test_a_lost_minus_on_a_provider_adjustment_is_put_back_only_where_the_check_
     rows[6] = "1 500.00 400.00 345.40 +5.00 350.40"
     remit = _read(rows)
     assert remit.provider_adjustments[0].amount == Decimal("5.00") and not remit.balanced
+
+
+def test_specks_a_lost_glyph_and_a_round_letter_for_zero_leave_the_line_read_in_doubt() -> None:
+    # Read from a fax of another print program's remittance: a speck before the provider's number and before the
+    # procedure, a zero read "a" (upper-cased "A"), a first date a glyph short, an adjustment group without its C,
+    # the provider adjustments' heading garbled and the claims' count lost from the totals.
+    remit = _read([
+        "NAME DUBOIS, WILLIAM HIC 5CY3DY2NK49 ACNT 813728-4 ICN 25111329818835 ASG Y MOA MA18",
+        "21234567893 0606 060626 12 1 BEO570 RR KX 500.00 400.00 a.00 54.60 CO-45 100.00 345.40",
+        "PR-2 54.60",
+        "1234567893 869 080926 12 1 E1392 NU 200.00 100.00 0.00 20.00 CO-45 97.00 80.00",
+        "PR-2 20.00",
+        "0-253 3.00",
+        "PT RESP 74.60 CLAIM TOTALS 700.00 500.00 0.00 74.60 274.60 425.40",
+        "ADJ TO TOTALS: PREV PD 0.00 INTEREST 0.00 LATE FILING CHARGE 0.00 NET 425.40",
+        "TOTALS: # OF CLAIMS BILLED AMT ALLOWED AMT PROV PD AMT PROV ADJ AMT CHECK AMT",
+        "700.00 500.00 425.40 -25.46 450.86",
+        "PROVIDER AD) DETAILS: PLB REASON CODE FCN HIC AMOUNT",
+        "L6 28575153200102 1A19NF3PK20 -25.46"])
+    assert remit.balanced, (remit.problems, balance.explain(remit))
+    first, second = remit.claims[0].lines
+    assert (first.procedure, first.deductible) == ("E0570", Decimal("0.00"))
+    assert "claims.0.lines.0.procedure" in remit.review
+    assert (str(second.service_date), second.adjustments[-1].group) == ("2026-08-09", "CO")
+    assert "claims.0.lines.1.service_date" in remit.review
+    assert remit.payment.amount == Decimal("450.86") and remit.provider_adjustments[0].reason == "L6"
+
+
+def test_a_code_read_with_a_glyph_twice_is_no_speck_before_a_code() -> None:
+    # "KO0001": K0001 with its zero read twice; an O starts no HCPCS, so no glyph before it is dropped.
+    remit = _read([
+        "NAME DUBOIS, WILLIAM HIC 5CY3DY2NK49 ACNT 813728-4 ICN 25111329818835 ASG Y MOA MA18",
+        "1234567893 0606 060626 12 1 KO0001 RR 500.00 400.00 0.00 80.00 CO-45 100.00 320.00",
+        "PR-2 80.00"])
+    line = remit.claims[0].lines[0]
+    assert line.procedure != "O0001" and "claims.0.lines.0.procedure" in remit.review

@@ -189,7 +189,7 @@ HEADER_WORDINGS: dict[str, tuple[str, ...]] = {
             "PROVIDER ID"),
     "date": ("PAYMENT DATE", "CHECK DATE", "ISSUE DATE", "EFT DATE", "CHECK/EFT DATE", "REMIT DATE", "PAID DATE",
              "EFFECTIVE DATE", "SETTLEMENT DATE", "PRODUCTION DATE", "VOUCHER DATE", "WARRANT DATE", "ISSUED",
-             "DATE ISSUED"),
+             "DATE ISSUED", "DATED"),
     # A voucher is the paper that tells a payment (a check's stub, a claims administrator's "provider voucher").
     "number": ("PAYMENT NUMBER", "PAYMENT #", "VOUCHER NUMBER", "VOUCHER NO.", "VOUCHER NO", "VOUCHER #",
                "CHECK NUMBER", "CHECK NO.", "CHECK NO", "CHECK #", "CHECK/EFT #",
@@ -201,7 +201,8 @@ HEADER_WORDINGS: dict[str, tuple[str, ...]] = {
                "NET CHECK AMOUNT", "NET CHECK", "TOTAL AMOUNT"),
     "method": ("PAYMENT METHOD", "PAYMENT TYPE", "METHOD"),
     # The 835's N1 PR printed as a label: the payer by name, wherever the first row names something else.
-    "payer": ("PAYER NAME", "PAYER", "PAYOR", "PAID BY"),
+    # A supplier's own report names the payer by its insurance ("Insurance: BLUE RIVER HEALTH PLAN").
+    "payer": ("PAYER NAME", "PAYER", "PAYOR", "PAID BY", "INSURANCE CARRIER", "INSURANCE", "INSURER", "CARRIER"),
     "payer_id": ("PAYER ID", "PAYER #", "PAYOR ID"),
     # "Paid: 06/25/2026" on the payment's row: its date, where a date follows (checked where read).
     "paid_on": ("PAID ON", "PAID"),
@@ -211,7 +212,9 @@ _CLAIM_LABELS = Labels({
     # Medicaid says "recipient" for its member.
     "name": ("PATIENT NAME", "MEMBER NAME", "RECIPIENT NAME", "PATIENT", "MEMBER", "RECIPIENT"),
     "member": ("MEMBER ID", "PATIENT ID", "RECIPIENT ID", "RECIPIENT NO.", "RECIPIENT #", "SUBSCRIBER ID", "SUBSCRIBER NO.", "SUBSCRIBER NO", "SUBSCRIBER #", "SUBSCRIBER NUMBER",
-               "INSURED ID", "MEMBER #", "MEMBER NO.", "MEMBER NO", "ID NUMBER", "MBR"),
+               "INSURED ID", "MEMBER #", "MEMBER NO.", "MEMBER NO", "ID NUMBER", "MBR",
+               # The insurance's id for its member, as a supplier's own report says it.
+               "INS ID", "INS. ID", "INSURANCE ID"),
     # The 835 calls the payer's number the "payer claim control number" (CLP07).
     "number": ("CLAIM NUMBER", "CLAIM NO.", "CLAIM NO", "CLAIM #", "CLAIM ID", "PAYER CLAIM #", "PAYER CLAIM NO.",
                "PLAN CLAIM NO.", "PLAN CLAIM NO", "PLAN CLAIM #", "PLAN CLAIM NUMBER", "ICN",
@@ -428,6 +431,9 @@ _IN_BRACKETS = re.compile(r"(?<![\w.])\((?P<dollar>\$)?(?P<v>[\d,]*\d\.\d\d)\)(?
 _SIGN_AFTER = re.compile(r"(?<![\w.,$-])(?P<v>\$?[\d,]*\d\.\d\d)-(?!\S)")
 _LAST_FIRST = re.compile(r"[A-Za-z][A-Za-z'-]*(?: [A-Za-z][A-Za-z'-]*)*, [A-Za-z][A-Za-z'. -]*")
 _IDENTIFIER = re.compile(r"[A-Z0-9][A-Z0-9-]{3,}")  # a member id, claim or account number: four or more
+_IDENTIFIER_END = re.compile(r"[,;()\[\]{}]|:(?:\s|$)")
+# A word that joins a claim's number to its patient ("Claim BR123 for KIM, PAVEL"), before the name.
+_JOINING_WORD = re.compile(r"^(?:for|of|re:?|patient:?)\s+(?=\S+,)", re.I)
 # ... as a scan may read one: a zero as "@" or "©" (so read, it is in doubt where it is kept: `_identifiers`).
 _IDENTIFIER_READ = re.compile(r"[A-Z0-9@©][A-Z0-9@©-]{3,}")
 _ONE = {"I": "1", "l": "1", "|": "1"}  # a lone one as OCR reads it
@@ -751,6 +757,10 @@ class _Reading:
     scanned: bool = False  # a row was read by OCR (a text layer prints what it says: no glyph to read back)
     # A member id or claim number whose label was followed by two words: the two joined, by claim and field.
     split_read: dict[tuple[int, str], str] = field(default_factory=dict)
+    # Rows under the table's headers that no claim holds yet: a report that prints each claim's service lines
+    # first and its identifiers after them (`lines_first`) gives them to the claim whose row follows.
+    pending: list[Line] = field(default_factory=list)
+    lines_first: bool = False
 
     def row(self, row: Line) -> None:
         """A row read in order; one of header words that names columns but no table's header alone is held for
@@ -838,7 +848,11 @@ class _Reading:
             else:
                 self._provider_adjustment(row)
         elif self.claim is None:
-            if not self._header(row) and self.remit.claims:
+            if self._header(row):
+                return
+            if self.table is not None and (self.lines_first or self.pending or _looks_like_a_line(row.text)):
+                self.pending.append(row)  # a claim's row may follow its lines (`_new_claim`)
+            elif self.remit.claims:
                 self.trust.review.append("document")
         elif not self._claim_row(row):
             self.trust.review.append(f"claims.{len(self.remit.claims) - 1}")
@@ -1112,6 +1126,28 @@ class _Reading:
         self._identifiers(claim, len(self.remit.claims), rows)
         self.remit.claims.append(claim)
         self.claim, self.in_plb = claim, False
+        pending, self.pending = self.pending, []
+        if not pending:
+            return
+        # Service lines before the claim's row: the report prints each claim's lines first and its identifiers
+        # (and maybe its totals) after them. The lines read so far are this claim's; the claim is closed on its
+        # row, the lines after it waiting for the next claim's.
+        self.lines_first = True
+        index = len(self.remit.claims) - 1
+        for row in pending:
+            if not self._claim_row(row):
+                self.trust.review.append(f"claims.{index}")
+        for row, _ in rows:
+            if (totals := _totals_after_identifiers(row.text)) is not None:
+                for role, attr in (("billed", "billed"), ("allowed", "allowed"), ("paid", "paid"),
+                                   ("patient_share", "patient_responsibility")):
+                    if role in totals:
+                        setattr(claim, attr, totals[role].value)
+                    elif role != "patient_share":
+                        setattr(claim, attr, _column_sum(claim, role))  # a total not printed is its lines' sum
+                self.totals_read.add(index)
+        self._amounts_not_named()
+        self.claim = None
 
     def _identifiers(self, claim: RemittanceClaim, index: int, rows: list[tuple[Line, dict[str, Labelled]]]) -> None:
         """The claim's patient and identifiers from its header's rows, each trusted as its glyphs were read."""
@@ -1582,6 +1618,10 @@ class _Reading:
         if self.held is not None:
             self._row(self.held)
             self.held = None
+        if self.pending:
+            # Rows under the table's headers that no claim's row ever took: lines of no claim.
+            self.trust.review.append("claims" if self.lines_first else "document")
+            self.pending = []
         self._finish()
 
     def _finish(self) -> None:
@@ -1628,6 +1668,21 @@ class _Reading:
             elif claim.patient_responsibility == 0 and _patient_share(claim):
                 claim.patient_responsibility = _patient_share(claim)
             claim.status = status_for(claim.paid)  # type: ignore[assignment]
+        self._deductions_signed()
+
+    def _deductions_signed(self) -> None:
+        """Provider adjustments a report prints as the deposit's deductions ("-99.75" for a recoupment withheld)
+        are the 835's the other way round (withheld is positive): where the check comes out, to the cent, only
+        with every one of them so, they are (the check's sum settles it)."""
+        remit = self.remit
+        adjustments = remit.provider_adjustments
+        if not adjustments or remit.payment.amount is None:
+            return
+        paid = sum((claim.paid for claim in remit.claims), Decimal("0.00"))
+        withheld = sum((p.amount for p in adjustments), Decimal("0.00"))
+        if paid - withheld != remit.payment.amount and paid + withheld == remit.payment.amount:
+            for adjustment in adjustments:
+                adjustment.amount = -adjustment.amount
 
 
 # Letters a scan reads for digits, where the shape says a digit stands.
@@ -1669,7 +1724,7 @@ def _glyphs_back(claims: list[RemittanceClaim], index: int, attr: str) -> bool:
 # A number of five digits or more is no part of a provider's name: its id, under a label misread.
 _NPI_UNDER_NAME = re.compile(r"(?<!\S)\d{5,}(?!\S)")
 # Words that say what kind of paper a title names ("PAYMENT DETAIL EXPORT", "REMITTANCE REGISTER").
-_KIND_WORDS = _TITLE_WORDS | {"DETAIL", "DETAILS", "EXPORT", "REPORT", "REGISTER", "LISTING", "REMIT"}
+_KIND_WORDS = _TITLE_WORDS | {"DETAIL", "DETAILS", "EXPORT", "REPORT", "REGISTER", "LISTING", "REMIT", "POSTING"}
 
 
 def _before_title_words(text: str) -> str:
@@ -1683,15 +1738,25 @@ def _before_title_words(text: str) -> str:
     return " ".join(words[:cut]) if len(words) - cut >= 2 else text
 
 
+_BARE_CHECK = re.compile(r"(?<![\w#/])(?:CHECK|EFT)\s+(?P<v>\d{5,})(?![\w.,])")
 _BARE_AMOUNT = re.compile(rf"(?<![\w#])(?:AMOUNT|AMT|TOTAL)\b\s*[:#]?\s*(?P<v>\$?{AMT})(?!\S)")
 
 
 def header_values(text: str) -> dict[str, Labelled]:
-    """The header fields' labelled values on a row; a payee that is a title's words ("PROVIDER PAYMENT
-    STATEMENT") is none."""
+    """The header fields' labelled values on a row; a payee or payer that is a title's words ("PROVIDER PAYMENT
+    STATEMENT", "INSURANCE PAYMENT POSTING REPORT") is none."""
     values = HEADER_LABELS.values(text)
+    if "number" not in values and (bare_number := _BARE_CHECK.search(text.upper())) is not None:
+        # "Deposit: CHECK 602419977 dated ...": the word alone before a number is its label (alone before
+        # anything else it is a method's value, "Payment Type CHECK").
+        stop = min((v.label_at for v in values.values() if v.label_at > bare_number.start()), default=len(text))
+        if bare_number.end("v") <= stop:
+            values["number"] = Labelled(bare_number["v"], bare_number.start("v"), bare_number.end("v"), False,
+                                        bare_number.start())
     if "payee" in values and set(values["payee"].value.upper().split()) <= _TITLE_WORDS:
         del values["payee"]
+    if "payer" in values and set(values["payer"].value.upper().split()) <= _KIND_WORDS:
+        del values["payer"]  # "... INSURANCE PAYMENT POSTING REPORT": a title's words, no payer
     if "payer" in values and any(label.start == values["payer"].label_at and label.end > values["payer"].start
                                  for _, label in _CLAIM_LABELS.every_header(text)):
         del values["payer"]  # "Payer Claim Control No.": a claim's caption, no payer's label
@@ -1737,6 +1802,8 @@ def _claim_values(text: str) -> dict[str, Labelled]:
                 at = found.start + len(first) + 1 + tail.start("v")
                 values["member"] = Labelled(tail["v"], at, at + len(tail["v"]), found.doubt)
                 rest = tail["name"]
+            # "Claim BR123 for KIM, PAVEL (...": the word that joins a claim to its patient is no part of the name.
+            rest = _JOINING_WORD.sub("", rest)
             if key != "name" and _LAST_FIRST.fullmatch(rest):
                 # A cell's border not read on a scan: the name printed after the identifier, unlabelled.
                 at = found.start + len(first) + 1
@@ -1815,11 +1882,32 @@ _CLAIM_ATTRS = (("name", "patient_name"), ("member", "member_id"), ("number", "p
                 ("account", "account_number"))
 
 
+def _looks_like_a_line(text: str) -> bool:
+    """A row shaped as a service line whatever the table: a date first and amounts after it."""
+    first = text.split()[0] if text.split() else ""
+    return bool(date_of(first) or _RANGE.match(first) or _DATE_SHAPE.match(first)) \
+        and len(_ANY_AMOUNT.findall(text)) >= 2
+
+
+def _totals_after_identifiers(text: str) -> dict[str, Named] | None:
+    """A claim's totals printed on its row after its identifiers, each by its word ("...): charge 272.40 paid
+    121.16"): the longest tail of the row that is nothing but named amounts, with the paid among them."""
+    starts = [m.start() for m in re.finditer(r"(?<!\S)\S", text)]
+    for start in starts:
+        named = _named_amounts(text[start:])
+        if named is not None and "paid" in named:
+            return named
+    return None
+
+
 def _claim_value(key: str, found: Labelled) -> str:
     """A claim identifier's value as kept: the name whole, an account with a scan's spaces taken out, any
-    other identifier its first word."""
-    return (found.value if key == "name" else re.sub(r"\s+", "", found.value) if key == "account"
-            else found.value.split()[0])
+    other identifier its first word; an identifier ends where a comma, a bracket or a colon does (no identifier
+    holds one: "(Acct 331532-9, Ins ID BRX543980320): charge ...")."""
+    if key == "name":
+        return found.value
+    value = _IDENTIFIER_END.split(found.value)[0]
+    return re.sub(r"\s+", "", value) if key == "account" else (value.split() or [found.value])[0]
 
 
 def _claim_columns_before_lines(text: str) -> list[str] | None:

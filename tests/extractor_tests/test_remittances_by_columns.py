@@ -226,7 +226,9 @@ def test_an_era_with_a_two_row_claim_header_line_numbers_and_a_provider_table_is
         ("2026-09-10", "E0601", ["RR"], 1, "80.00")
     assert [(a.group, a.reason, str(a.amount)) for a in line.adjustments] == [("CO", "45", "50.00"), ("PR", "2", "20.00")]
     plb = remit.provider_adjustments[0]
-    assert (plb.reason, plb.reference, plb.member_id, str(plb.amount)) == ("WO", "OVP-1", "GSM0042", "15.00")
+    # The page pays 95.00 for claims paid 80.00: its 15.00 was added to the payment, which the 835 carries as
+    # -15.00 (a positive amount is withheld): the check's sum says which way the page prints it.
+    assert (plb.reason, plb.reference, plb.member_id, str(plb.amount)) == ("WO", "OVP-1", "GSM0042", "-15.00")
     assert review == []
 
 
@@ -1333,3 +1335,45 @@ def test_a_long_header_word_two_letters_off_and_a_date_a_speck_lengthened_still_
     roles = by_columns.roles_in("SVC DATE HCPCS MOD QTY CHARGE ATTOWED DEDUCT COINS PAID")
     assert roles[:2] == ["dates", "code"] and "allowed" in roles  # "ATTOWED": ALLOWED, two letters off
     assert by_columns._DATE_SHAPE.match("069/601/2026") and not by_columns._DATE_SHAPE.match("AB1/CDE/FGH")
+
+
+POSTING_REPORT = [
+    "ACME HOME OXYGEN LLC - INSURANCE PAYMENT POSTING REPORT",
+    "Insurance: GRANITE STATE MUTUAL",
+    "Deposit: EFT 7788990011 dated 10/02/2026 amount 160.00",
+    "Provider NPI 1234567893",
+    "DOS Code Mod Units Charge Allowed Deduct Coins Paid Adjustments",
+    "10/01/2026 E0601 RR 1 150.00 100.00 0.00 20.00 80.00 CO45 50.00, PR2 20.00",
+    " Claim G26-0001 for DOE, JANE (Acct 100001-1, Ins ID GSM0042): charge 150.00 paid 80.00",
+    "09/28/2026 A7030 NU 1 200.00 120.00 0.00 0.00 120.00 CO45 80.00",
+    " Remarks N519",
+    "09/28/2026 A7034 NU 1 50.00 0.00 0.00 0.00 0.00 CO4 50.00",
+    " Claim G26-0002 for ROE, RICHARD (Acct 100002-2, Ins ID GSM0043): charge 250.00 paid 120.00",
+    "Provider adjustment WO ref OVP-1 member GSM0042 -40.00",
+]
+
+
+def test_a_report_that_prints_each_claims_lines_before_its_identifiers_gives_the_lines_to_the_claim_after_them() -> None:
+    # A supplier's own posting report: the lines first, the claim's row (identifiers and totals) after them, the
+    # payer named by its insurance, the deposit's number after the word alone, and a recoupment printed as the
+    # deposit's deduction (the 835 withholds it as a positive amount: the check's sum says so).
+    remit, printed, review = by_columns.parse(Line.plain(text) for text in POSTING_REPORT)
+    remit.review = review
+    balance.check(remit, printed)  # type: ignore[arg-type]
+    assert remit.balanced, balance.explain(remit)
+    assert (remit.payer.name, remit.payment.number, str(remit.payment.date), str(remit.payment.amount)) == \
+        ("GRANITE STATE MUTUAL", "7788990011", "2026-10-02", "160.00")
+    first, second = remit.claims
+    assert (first.patient_name, first.payer_claim_number, first.account_number, first.member_id) == \
+        ("DOE, JANE", "G26-0001", "100001-1", "GSM0042")
+    assert [line.procedure for line in first.lines] == ["E0601"]
+    assert (second.patient_name, [line.procedure for line in second.lines]) == ("ROE, RICHARD", ["A7030", "A7034"])
+    assert second.lines[0].remarks == ["N519"] and str(second.billed) == "250.00"
+    assert str(remit.provider_adjustments[0].amount) == "40.00"
+    assert not any(p.startswith("claims") for p in remit.review), remit.review
+
+
+def test_lines_after_the_last_claims_row_belong_to_no_claim_and_say_so() -> None:
+    rows = [*POSTING_REPORT[:-1], "10/01/2026 E0601 RR 1 150.00 100.00 0.00 20.00 80.00 CO45 50.00, PR2 20.00"]
+    remit, printed, review = by_columns.parse(Line.plain(text) for text in rows)
+    assert "claims" in review and len(remit.claims) == 2

@@ -275,18 +275,34 @@ LOOK_AHEAD = 3  # claims a walk may skip when one's opening row cannot be found
 def remittance(remit: Any, rows: Iterable[Row]) -> dict[str, Found]:
     """Each field of a remittance (`models.Remittance`) found in its rows, walked once in order."""
     out: dict[str, Found] = {}
+    rows = list(rows)
+    _header(remit, rows[:HEADER_ROWS], out)
     walk = _ClaimWalk(remit, out)
-    head: list[Row] = []
-    for row in rows:
-        if len(head) < HEADER_ROWS:
-            head.append(row)
-            if len(head) == HEADER_ROWS:
-                _header(remit, head, out)
+    for row in _openings_first(remit.claims, rows):
         walk.row(row)
-    if len(head) < HEADER_ROWS:
-        _header(remit, head, out)
     walk.finish()
     return out
+
+
+def _openings_first(claims: Sequence[Any], rows: list[Row]) -> list[Row]:
+    """The rows in the order the walk reads a claim: its identifiers' row, then its lines. A report that prints
+    each claim's lines first and its identifiers after them (its first line printed before the first claim's
+    row) has each claim's row moved before the rows since the claim before it; boxes stay where they were
+    printed."""
+    if not claims or not claims[0].lines:
+        return rows
+    opening = next((i for i, row in enumerate(rows) if _opens(claims[0], row)), None)
+    first_line = next((i for i, row in enumerate(rows) if _prints_line(claims[0].lines[0], row)), None)
+    if opening is None or first_line is None or first_line > opening:
+        return rows
+    out, segment, claim = rows[:first_line], [], 0
+    for row in rows[first_line:]:
+        if claim < len(claims) and _opens(claims[claim], row, claims[claim - 1] if claim else None):
+            out += [row, *segment]
+            segment, claim = [], claim + 1
+        else:
+            segment.append(row)
+    return out + segment
 
 
 def _header(remit: Any, head: list[Row], out: dict[str, Found]) -> None:

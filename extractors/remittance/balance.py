@@ -93,7 +93,10 @@ def check(remit: Remittance, printed: Mapping[int, PrintedTotals] | None = None)
     review.extend(f"claims.{i}.payer_claim_number" for i, claim in enumerate(remit.claims)
                   if not claim.payer_claim_number)
     settled: set[str] = set()
-    if remit.payment.amount is None or check_due(remit) != remit.payment.amount:
+    # A check of which nothing was read (no claim, no provider adjustment) balances only in arithmetic: 0.00
+    # read somewhere as its amount is no payment understood.
+    nothing_read = not remit.claims and not remit.provider_adjustments
+    if remit.payment.amount is None or check_due(remit) != remit.payment.amount or nothing_read:
         problems.append("UNBALANCED_PAYMENT")
         review.append("payment.amount")
     elif remit.claims and "payment.amount" in remit.review:

@@ -761,6 +761,7 @@ class _Reading:
     # first and its identifiers after them (`lines_first`) gives them to the claim whose row follows.
     pending: list[Line] = field(default_factory=list)
     lines_first: bool = False
+    heading: str | None = None  # the party the first row named, where a label named the payer otherwise
 
     def row(self, row: Line) -> None:
         """A row read in order; one of header words that names columns but no table's header alone is held for
@@ -962,6 +963,10 @@ class _Reading:
                 remit.payment.amount = money(match["v"])
                 trust.check("payment.amount", conf)
             elif key == "payer":
+                if remit.payer.name and remit.payer.name.upper() != found.value.upper():
+                    # The first row named another party than the payer: the one the page is printed for, the
+                    # payee, where no label names it (`_finish`).
+                    self.heading = remit.payer.name.partition(" - ")[0].strip()
                 if "payer.name" in trust.review:
                     trust.review.remove("payer.name")  # the first row's guess, now told by its label
                 remit.payer.name = found.value.upper()  # as the other layouts print it (and the 835 carries it)
@@ -1590,6 +1595,9 @@ class _Reading:
         # the code "WO" (the check's arithmetic then confirms the amount), put in doubt all the same.
         recased = reason != reason.upper() and bool(re.fullmatch(r"[A-Za-z0-9]{2}", reason))
         reason = reason.upper() if recased else reason
+        # A speck a scan read as a glyph after the code ("L6é"): codes are two capitals or digits.
+        if re.fullmatch(r"[A-Z0-9]{2}[^A-Za-z0-9\s]", reason):
+            reason, recased = reason[:2], True
         unlabelled = [w for w in words[1:2] if w.isalnum() and w.upper() not in _PROVIDER_LABEL_WORDS]
         ref = values.get("ref") or (unlabelled[0] if unlabelled else None)
         if amount is None or not re.fullmatch(r"[A-Z0-9]{2}", reason):
@@ -1649,6 +1657,11 @@ class _Reading:
                 for index in out_of_shape(self.remit.claims, attr, most=0.6):
                     if _glyphs_back(self.remit.claims, index, attr):
                         self.trust.review.append(f"claims.{index}.{attr}")
+        if self.remit.payee.name is None and self.heading:
+            # A supplier's own report (or one printed for it) heads its pages with the supplier's name and names
+            # the payer by a label: the heading's party is the payee's, inferred (in doubt).
+            self.remit.payee.name = self.heading
+            self.trust.review.append("payee.name")
         if self.remit.payment.method is None:
             # No word says check or EFT (or the number's label that would was not read): never a guess.
             self.trust.review.append("payment.method")

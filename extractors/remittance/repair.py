@@ -186,6 +186,13 @@ def _allowed_unconfirmed(line: ServiceLine, path: str) -> list[str]:
             if len(found) == 1:
                 line.allowed = found.pop()
             break
+    else:
+        # No dotted zero: one glyph misread otherwise ("243.02" for 143.02), where one of its meanings gives an
+        # amount a glyph apart from the read and the other gives none otherwise.
+        meant = {amount for amount in (line.billed - _co(line), line.paid + line.deductible + line.coinsurance)
+                 if amount > 0 and _glyphs_apart(line.allowed, amount, most=1)}
+        if len(meant) == 1:
+            line.allowed = meant.pop()
     return [f"{path}.allowed"]
 
 

@@ -1,4 +1,4 @@
-"""Blue River Health Plan's provider EOB, printed fifteen ways (`family_of`, stable per check):
+"""Blue River Health Plan's provider EOB, printed twenty ways (`family_of`, stable per check):
 
 - "br-block": the plan's own print program: a claim per block, the header's fields as "Label: value", the
   copay and coinsurance in one "Copay/Coins" column, adjustments as "CO-45 43.37; PR-3 25.00";
@@ -125,8 +125,17 @@
   supplier's name before the title, the payer after "Insurance:", the check told in a sentence ("Deposit: CHECK
   ... dated ... amount ..."), the service lines first and each claim's identifiers after them, on a row of its own
   that closes the claim ("Claim BR... for GARCIA, DANIEL (Acct ..., Ins ID ...): charge 185.00 paid 65.17"), the
-  provider adjustments as "Provider adjustment WO ref ... -99.75". Drawn before anything was changed for it and
-  kept out of all tuning since (HELD_OUT, reported apart by bench/extract.py).
+  provider adjustments as "Provider adjustment WO ref ... -99.75". Held out until its first contact was measured
+  (text 27.48% / 19.10% of fields, scans 22.42% / 21.83%, none of 25 acted on, none silent), then read by meaning
+  (2026-12-07, fourth session: lines before their claim's row go to the claim after them; a claim's totals on its
+  row; "Ins ID"; "Insurance:"; a deposit's deductions signed as the 835 carries them);
+- "br-sections": a state-style remittance statement: the header as "RA NUMBER", "RA DATE" (dd-MON-yyyy), "NET
+  AMOUNT"; the claims grouped under their status ("*** PAID CLAIMS ***", "*** DENIED CLAIMS ***", "*** ADJUSTED
+  CLAIMS ***"), each claim a row of a claims table of its own (ICN, recipient, recipient id, account and the
+  claim's billed, allowed and paid under that table's headers) over its service lines' table (its own headers,
+  two-digit years, "CO45=34.26" codes), each section's count and total, the provider adjustments as "FINANCIAL
+  TRANSACTIONS" (recoupments). Drawn before anything was changed for it and kept out of all tuning since
+  (HELD_OUT, reported apart by bench/extract.py).
 
 About a third of them come out of the payer's mailroom scanner: image-only
 PDFs with no text layer, which the extractors must read by OCR.
@@ -163,13 +172,13 @@ def is_scanned(check_number: str) -> bool:
 
 FAMILIES = ("br-block", "br-grid", "br-detail", "br-era", "br-summary", "br-voucher", "br-state", "br-tpa",
             "br-export", "br-loops", "br-stacked", "br-portal", "br-cards", "br-inline", "br-ledger",
-            "br-clearinghouse", "br-eop", "br-boxed", "br-footer")
-HELD_OUT = "br-footer"
+            "br-clearinghouse", "br-eop", "br-boxed", "br-footer", "br-sections")
+HELD_OUT = "br-sections"
 # A family printed smaller than the rest to fit its width (points: the text PDF's, the scan's).
 # A wide print shrunk to fit the page, as a browser prints a portal's page (the widest rows run to ~140 columns).
 _SMALL_PRINT = {"br-export": (5.8, 6.2), "br-portal": (6.2, 6.6), "br-inline": (6.4, 6.8), "br-ledger": (5.8, 6.0),
                "br-clearinghouse": (6.4, 6.8),
-               "br-eop": (6.4, 6.8), "br-boxed": (6.4, 6.8)}
+               "br-eop": (6.4, 6.8), "br-boxed": (6.4, 6.8), "br-sections": (6.4, 6.8)}
 
 
 def family_of(check_number: str) -> str:
@@ -213,7 +222,7 @@ def lines_for(store: Store, remit: Any) -> list[str]:
                "br-stacked": _stacked_lines, "br-portal": _portal_lines, "br-cards": _cards_lines,
                "br-inline": _inline_lines, "br-ledger": _ledger_lines, "br-clearinghouse": _clearinghouse_lines,
                "br-eop": _eop_lines, "br-boxed": _boxed_lines,
-               "br-footer": _footer_lines}
+               "br-footer": _footer_lines, "br-sections": _sections_lines}
     return drawers[family_of(remit["check_number"])](store, remit)
 
 
@@ -550,7 +559,7 @@ def _tpa_lines(store: Store, remit: Any) -> list[str]:
 
 EXPORT_NAME_WIDTH = 19  # the export's patient column: a longer name is cut there
 # The families whose patient column cuts a longer name, and where.
-NAME_WIDTHS = {"br-export": EXPORT_NAME_WIDTH, "br-ledger": 19}
+NAME_WIDTHS = {"br-export": EXPORT_NAME_WIDTH, "br-ledger": 19, "br-sections": 22}
 
 
 def _export_lines(store: Store, remit: Any) -> list[str]:
@@ -1024,6 +1033,65 @@ def _footer_lines(store: Store, remit: Any) -> list[str]:
     for p in _plbs(store, remit):
         member = f" member {p['member_id']}" if p["member_id"] else ""
         out.append(f"Provider adjustment {p['reason']} ref {p['reference']}{member} {-dec(p['amount']):.2f}")
+    return out
+
+
+# The statement's sections, in the order it prints them, by what the claim was paid.
+SECTIONS = (("PAID CLAIMS", lambda paid: paid > 0), ("DENIED CLAIMS", lambda paid: paid == 0),
+            ("ADJUSTED CLAIMS", lambda paid: paid < 0))
+
+
+def section_order(claims: list[Any]) -> list[Any]:
+    """The claims as a statement grouped by status prints them: paid, then denied, then adjusted (reversals),
+    each in the check's order."""
+    return [rc for _, belongs in SECTIONS for rc in claims if belongs(dec(rc["paid"]))]
+
+
+def _sections_lines(store: Store, remit: Any) -> list[str]:
+    payer, date, printed = _check_facts(store, remit)
+    out = [f"{payer['name']:<60}REMITTANCE STATEMENT",
+           f"PROVIDER: {catalog.SUPPLIER['name']:<40}NPI: {supplier_npi_of(store)}",
+           f"RA NUMBER: {remit['check_number']:<14}RA DATE: {date.strftime('%d-%b-%Y').upper():<14}PAYMENT: CHECK"
+           f"{'':<6}NET AMOUNT: {printed:,.2f}",
+           ""]
+    claims = _claims(store, remit)
+    for title, belongs in SECTIONS:
+        members = [rc for rc in claims if belongs(dec(rc["paid"]))]
+        if not members:
+            continue
+        out.append(f"*** {title} ***")
+        for rc in members:
+            out.append(f"{'ICN':<16}{'RECIPIENT NAME':<24}{'RECIPIENT ID':<15}{'PATIENT ACCT':<14}{'BILLED':>10}"
+                       f"{'ALLOWED':>10}{'PAID':>10}")
+            out.append(f"{rc['icn'] or '':<16}{rc['patient_name'][:NAME_WIDTHS['br-sections']]:<24}{rc['member_id'] or '':<15}"
+                       f"{rc['account_number']:<14}{dec(rc['billed']):>10.2f}{dec(rc['allowed']):>10.2f}"
+                       f"{dec(rc['paid']):>10.2f}")
+            out.append(f"{'':<3}{'LN':<4}{'DOS':<10}{'PROC':<7}{'MODS':<7}{'UNITS':>5}{'BILLED':>10}{'ALLOWED':>10}"
+                       f"{'DEDUCT':>8}{'COINS/COPAY':>13}{'PAID':>10}   ADJ CODES")
+            for ln, (line, adjustments) in enumerate(_lines(store, rc), start=1):
+                pr = _pr_by_reason(adjustments)
+                codes = " ".join(f"{a['group']}{a['reason']}={dec(a['amount']):.2f}" for a in adjustments)
+                out.append(f"{'':<3}{ln:02d}  {dt.date.fromisoformat(line['dos_from']):%m/%d/%y}  "
+                           f"{line['hcpcs']:<7}{line['modifiers']:<7}{line['units']:>5}{dec(line['billed']):>10.2f}"
+                           f"{dec(line['allowed']):>10.2f}{pr['1']:>8.2f}{pr['2'] + pr['3']:>13.2f}"
+                           f"{dec(line['paid']):>10.2f}   {codes}")
+                remarks = json.loads(line["remarks"])
+                if remarks:
+                    out.append(f"{'':<7}REMARK CODES: {' '.join(remarks)}")
+            out.append("")
+        total = sum((dec(rc["paid"]) for rc in members), Decimal(0))
+        out.append(f"    {title} : {len(members)}    TOTAL PAID : {total:,.2f}")
+        out.append("")
+    plbs = _plbs(store, remit)
+    if plbs:
+        out.append("*** FINANCIAL TRANSACTIONS ***")
+        out.append(f"{'TYPE':<14}{'REASON':<8}{'REFERENCE':<18}{'RECIPIENT ID':<15}{'AMOUNT':>10}")
+        for p in plbs:
+            kind = "RECOUPMENT" if dec(p["amount"]) > 0 else "PAYOUT"
+            out.append(f"{kind:<14}{p['reason']:<8}{p['reference']:<18}{p['member_id'] or '':<15}"
+                       f"{dec(p['amount']):>10.2f}")
+        out.append("")
+    out.append(f"NET AMOUNT: {printed:,.2f}")
     return out
 
 

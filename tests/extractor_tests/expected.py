@@ -16,7 +16,10 @@ def remittance(store: Store, remit_id: int) -> dict[str, Any]:
     payer = store.one("SELECT * FROM payers WHERE key = ?", remit["payer_key"])
     family = eob.family_of(remit["check_number"]) if remit["payer_key"] == "bluriver" else None
     claims, cut = [], []
-    for rc in store.all("SELECT * FROM remit_claims WHERE remit_id = ? ORDER BY seq", remit_id):
+    printed_claims = store.all("SELECT * FROM remit_claims WHERE remit_id = ? ORDER BY seq", remit_id)
+    if family == "br-sections":
+        printed_claims = eob.section_order(printed_claims)  # grouped by status, as the statement prints them
+    for rc in printed_claims:
         lines = []
         for line in store.all("SELECT * FROM remit_lines WHERE remit_claim_id = ? ORDER BY line_no", rc["id"]):
             lines.append({
@@ -62,7 +65,8 @@ def remittance(store: Store, remit_id: int) -> dict[str, Any]:
         # A reader cannot know what the page does not say, and says so.
         # A check that does not balance has all of it in doubt, the verdict too (a reader cannot tell the
         # payer's misprint from its own misreading).
-        "review": cut + (["payment.method"] if method is None else [])
+        # A supplier's report names its payee only in its heading: read so, in doubt.
+        "review": cut + (["payment.method"] if method is None else []) + (["payee.name"] if family == "br-footer" else [])
         + ([] if balanced else ["payment.amount", *balance.UNVOUCHED]),
     }
 

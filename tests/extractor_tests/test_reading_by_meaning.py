@@ -263,3 +263,12 @@ def test_an_icd10_code_the_classification_does_not_hold_is_a_misread_never_sure(
     assert not icd10.is_billable("S84.10")  # a category that must be subdivided is not billed
     read = icd10_in([Word("A84.10", 96.0, 0, 0, 60, 12, 0), Word("J43.9", 96.0, 80, 0, 50, 12, 0)])
     assert [(r.value, r.ok) for r in read] == [("A84.10", False), ("J43.9", True)]
+
+
+def test_a_check_of_which_no_claim_was_read_does_not_balance_on_a_zero_read_as_its_amount() -> None:
+    # First contact with a layout whose claims were not found: "0.00" read as the check's amount (a section's
+    # total) equals the sum of nothing; nothing was understood, so nothing balances.
+    empty = Remittance(payer=Payer(name="P"), payee=Payee(name="S", npi="1234567893"),
+                       payment=Payment(number="1", date=dt.date(2026, 9, 28), amount=Decimal("0.00")))
+    balance.check(empty)
+    assert not empty.balanced and "UNBALANCED_PAYMENT" in empty.problems and "claims" in empty.review

@@ -381,6 +381,31 @@ def test_a_scanned_lines_allowed_no_meaning_confirms_is_in_doubt_and_a_dotted_ze
     assert repair.repair(Remittance(claims=[claim])) == []
 
 
+def test_a_scanned_lines_allowed_a_glyph_off_its_meaning_is_put_back_in_doubt() -> None:
+    # "ALLOW 243.02" read for 143.02: no dotted zero, but billed less the contractual adjustment (210.00 - 66.98)
+    # is an amount one glyph apart, and the other meaning gives none otherwise: that one, in doubt.
+    line = ServiceLine(billed=Decimal("210.00"), allowed=Decimal("243.02"), coinsurance=Decimal("25.00"),
+                       paid=Decimal("118.02"),
+                       adjustments=[Adjustment(group="CO", reason="45", amount=Decimal("66.98")),
+                                    Adjustment(group="PR", reason="3", amount=Decimal("25.00"))])
+    claim = RemittanceClaim(billed=line.billed, allowed=Decimal("143.02"), paid=line.paid,
+                            patient_responsibility=Decimal("25.00"), lines=[line])
+    review = repair.repair(Remittance(claims=[claim]))
+    assert line.allowed == Decimal("143.02") and "claims.0.lines.0.allowed" in review
+    # Two glyphs off: no single misread explains it; in doubt as read.
+    line.allowed = Decimal("248.07")
+    review = repair.repair(Remittance(claims=[claim]))
+    assert line.allowed == Decimal("248.07") and "claims.0.lines.0.allowed" in review
+
+
+def test_a_provider_adjustments_code_with_a_speck_after_it_is_the_code_in_doubt() -> None:
+    rows = [*ERA[:-4], "PROVIDER LEVEL ADJUSTMENTS", "  Code  Reference             Member ID           Amount",
+            "  L6é   2913271682673                            -15.00", "Claims paid 80.00    Payment Amount 95.00"]
+    remit, _, review = by_columns.parse(Line.plain(text) for text in rows)
+    assert [(p.reason, str(p.amount)) for p in remit.provider_adjustments] == [("L6", "-15.00")]
+    assert "provider_adjustments.0.reason" in review
+
+
 def test_modifiers_joined_to_a_code_too_garbled_to_part_are_in_doubt() -> None:
     rows = [line.replace("E0601-RR-KX", "£E£0601x-RR") for line in SUMMARY]
     remit = _read(rows)

@@ -70,10 +70,14 @@ def check(remit: Remittance, printed: Mapping[int, PrintedTotals] | None = None)
             claim.patient_responsibility == patient_share(claim),
             bool(claim.lines),
         ]
+        # The printed adjustments' total and net restate what the claim's row and its lines already say; on a
+        # scan, one a glyph or two off where those two agree is that restatement misread, not the claim's.
+        agreed = remit.ocr and claim.paid == lines_sum(claim, "paid") and claim.billed == lines_sum(claim, "billed")
         if totals is not None and totals.adjustments is not None:
-            checks.append(totals.adjustments == all_adjustments)
+            checks.append(totals.adjustments == all_adjustments
+                          or (agreed and glyphs_apart(totals.adjustments, all_adjustments)))
         if totals is not None and totals.net is not None:
-            checks.append(totals.net == claim.paid)
+            checks.append(totals.net == claim.paid or (agreed and glyphs_apart(totals.net, claim.paid)))
         if not all(checks):
             problems.append("UNBALANCED_CLAIM")
             # Which of its rows belong to it, or which column each amount stands in, is what failed as often as
@@ -122,6 +126,12 @@ def check(remit: Remittance, printed: Mapping[int, PrintedTotals] | None = None)
 
 # What a remittance that does not balance leaves in doubt: all of it (the EOB robot posts none of it).
 UNVOUCHED = ("payer", "payee", "payment", "claims", "provider_adjustments", "balanced")
+
+
+def glyphs_apart(read: Decimal, other: Decimal, most: int = 2) -> bool:
+    """Whether two amounts differ as a misread does: as many characters, at most `most` of them otherwise."""
+    a, b = f"{read:.2f}", f"{other:.2f}"
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) <= most
 
 
 def _apart(a: Decimal, b: Decimal) -> str:

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from .. import dotted_zero
 from ..models import Remittance, RemittanceClaim, ServiceLine
+from .balance import glyphs_apart
 from .common import status_for
 
 ZERO = Decimal("0.00")
@@ -190,7 +191,7 @@ def _allowed_unconfirmed(line: ServiceLine, path: str) -> list[str]:
         # No dotted zero: one glyph misread otherwise ("243.02" for 143.02), where one of its meanings gives an
         # amount a glyph apart from the read and the other gives none otherwise.
         meant = {amount for amount in (line.billed - _co(line), line.paid + line.deductible + line.coinsurance)
-                 if amount > 0 and _glyphs_apart(line.allowed, amount, most=1)}
+                 if amount > 0 and glyphs_apart(line.allowed, amount, most=1)}
         if len(meant) == 1:
             line.allowed = meant.pop()
     return [f"{path}.allowed"]
@@ -198,12 +199,6 @@ def _allowed_unconfirmed(line: ServiceLine, path: str) -> list[str]:
 
 def _co(line: ServiceLine) -> Decimal:
     return sum((a.amount for a in line.adjustments if a.group == "CO"), ZERO)
-
-
-def _glyphs_apart(read: Decimal, other: Decimal, most: int = 2) -> bool:
-    """Whether two amounts differ as a misread does: as many characters, at most `most` of them otherwise."""
-    a, b = f"{read:.2f}", f"{other:.2f}"
-    return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) <= most
 
 
 def _billed_from_both_sides(line: ServiceLine, path: str) -> list[str]:
@@ -312,7 +307,7 @@ def repair(remit: Remittance, *, paid_is_allowed_less_share: bool = False, allow
             for field in ("billed", "allowed", "paid"):
                 total = sum((getattr(line, field) for line in claim.lines), ZERO)
                 # (A total that was its lines' sum as read was no print of its own: it follows them.)
-                misread = field == "allowed" or summed[field] or _glyphs_apart(getattr(claim, field), total)
+                misread = field == "allowed" or summed[field] or glyphs_apart(getattr(claim, field), total)
                 # (An allowed total beside one line: the line's own where its contractual adjustments confirm it.)
                 confirmed = all(line.allowed == line.billed - _co(line) for line in claim.lines)
                 if getattr(claim, field) != total and misread and (

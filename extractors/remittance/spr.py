@@ -102,7 +102,9 @@ _SPECK_BEFORE_NPI = re.compile(r"^\S(?=\d{10} \d{4} \d{6} )")
 # (MMDDYY) read whole: a supply's dates are most often one day, so the last date's day stands for it (in doubt:
 # the billing system's line, matched by date, code and billed, settles it). Four glyphs are the date itself,
 # lookalikes or not.
-_GARBLED_FROM = re.compile(r"^(?P<perf>\d{10}) (?P<frm>(?!\S{4} )\S{2,5}) (?P<to>\d{6}) (?=\d{2} \d+ )")
+_GARBLED_FROM = re.compile(r"^(?P<perf>\d{10}) (?P<frm>(?!\S{4} )\S{2,5}) (?P<to>\d{6}) (?=\d{2} \S+ )")
+# A unit count of one read as its lookalike ("12 I E0143"): the place holds a number.
+_UNITS_READ_AS_ONE = re.compile(r"^(\d{10} \S{4} \S{6} \S{2} )[Il|](?= [A-Z0-9]{3,6} )")
 # An adjustment row whose group lost its first letter ("0-253 5.31"): of the groups only CO ends in an O.
 _GROUP_LOST_C = re.compile(rf"^[0O]-(?=\d{{1,3}} {AMT}$)")
 # (The code's own letter one a HCPCS may start with: "KO0001" is K0001 read with a zero twice, no speck.)
@@ -124,6 +126,7 @@ def _mended(row: Line) -> Line:
     text = _LETTER_ZERO.sub("0", text)
     text = _GARBLED_FROM.sub(lambda m: f"{m['perf']} {m['to'][:4]} {m['to']} ", text)
     text = _GROUP_LOST_C.sub("CO-", text)
+    text = _UNITS_READ_AS_ONE.sub(r"\g<1>1", text)
     text = _GARBLED_PROC.sub(lambda m: m[1] + {"£": "E", "€": "E"}.get(m[2][0], m[2][0])
                              + re.sub(r"[@©OQD]", "0", m[2][1:]), text)
     text = _SPECKED.sub(r"\1", text)

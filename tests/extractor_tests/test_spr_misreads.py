@@ -104,12 +104,12 @@ def test_a_lost_minus_on_a_provider_adjustment_is_put_back_only_where_the_check_
 def test_specks_a_lost_glyph_and_a_round_letter_for_zero_leave_the_line_read_in_doubt() -> None:
     # Read from a fax of another print program's remittance: a speck before the provider's number and before the
     # procedure, a zero read "a" (upper-cased "A"), a first date a glyph short, an adjustment group without its C,
-    # the provider adjustments' heading garbled and the claims' count lost from the totals.
+    # the provider adjustments' heading garbled, the claims' count lost from the totals, a unit of one read "I".
     remit = _read([
         "NAME DUBOIS, WILLIAM HIC 5CY3DY2NK49 ACNT 813728-4 ICN 25111329818835 ASG Y MOA MA18",
         "21234567893 0606 060626 12 1 BEO570 RR KX 500.00 400.00 a.00 54.60 CO-45 100.00 345.40",
         "PR-2 54.60",
-        "1234567893 869 080926 12 1 E1392 NU 200.00 100.00 0.00 20.00 CO-45 97.00 80.00",
+        "1234567893 869 080926 12 I E1392 NU 200.00 100.00 0.00 20.00 CO-45 97.00 80.00",
         "PR-2 20.00",
         "0-253 3.00",
         "PT RESP 74.60 CLAIM TOTALS 700.00 500.00 0.00 74.60 274.60 425.40",
@@ -122,7 +122,7 @@ def test_specks_a_lost_glyph_and_a_round_letter_for_zero_leave_the_line_read_in_
     first, second = remit.claims[0].lines
     assert (first.procedure, first.deductible) == ("E0570", Decimal("0.00"))
     assert "claims.0.lines.0.procedure" in remit.review
-    assert (str(second.service_date), second.adjustments[-1].group) == ("2026-08-09", "CO")
+    assert (str(second.service_date), second.adjustments[-1].group, second.units) == ("2026-08-09", "CO", 1)
     assert "claims.0.lines.1.service_date" in remit.review
     assert remit.payment.amount == Decimal("450.86") and remit.provider_adjustments[0].reason == "L6"
 
@@ -135,3 +135,24 @@ def test_a_code_read_with_a_glyph_twice_is_no_speck_before_a_code() -> None:
         "PR-2 80.00"])
     line = remit.claims[0].lines[0]
     assert line.procedure != "O0001" and "claims.0.lines.0.procedure" in remit.review
+
+
+def test_a_claims_net_misread_where_its_totals_row_and_lines_agree_is_no_imbalance() -> None:
+    # "NET 79.71" for 75.71: the claim's totals row and its line both say 75.71; the net only restates it.
+    rows = ["NAME DUBOIS, WILLIAM HIC 5CY3DY2NK49 ACNT 813728-4 ICN 25111329818835 ASG Y MOA MA18",
+            "1234567893 0303 030326 12 1 E1392 114.93 94.64 0.00 18.93 CO-45 20.29 75.71",
+            "PR-2 18.93",
+            "PT RESP 18.93 CLAIM TOTALS 114.93 94.64 0.00 18.93 39.22 75.71",
+            "ADJ TO TOTALS: PREV PD 0.00 INTEREST 0.00 LATE FILING CHARGE 0.00 NET 79.71",
+            "TOTALS: # OF CLAIMS BILLED AMT ALLOWED AMT PROV PD AMT PROV ADJ AMT CHECK AMT",
+            "1 114.93 94.64 75.71 0.00 75.71"]
+    remit, printed, review = spr.parse(_scanned(text) for text in [*HEADER, *rows])
+    remit.ocr, remit.review = True, review
+    balance.check(remit, printed)
+    assert remit.balanced, remit.problems
+    # A net more than two glyphs apart is no misread of it: the claim does not balance.
+    rows[4] = rows[4].replace("NET 79.71", "NET 57.17")
+    remit, printed, review = spr.parse(_scanned(text) for text in [*HEADER, *rows])
+    remit.ocr, remit.review = True, review
+    balance.check(remit, printed)
+    assert not remit.balanced and "claims.0" in remit.review

@@ -1144,12 +1144,7 @@ class _Reading:
                 self.trust.review.append(f"claims.{index}")
         for row, _ in rows:
             if (totals := _totals_after_identifiers(row.text)) is not None:
-                for role, attr in (("billed", "billed"), ("allowed", "allowed"), ("paid", "paid"),
-                                   ("patient_share", "patient_responsibility")):
-                    if role in totals:
-                        setattr(claim, attr, totals[role].value)
-                    elif role != "patient_share":
-                        setattr(claim, attr, _column_sum(claim, role))  # a total not printed is its lines' sum
+                _named_totals(claim, totals)
                 self.totals_read.add(index)
         self._amounts_not_named()
         self.claim = None
@@ -1491,12 +1486,7 @@ class _Reading:
         self._amounts_not_named()
         rest = _join_split_amounts(_CLAIM_TOTAL.sub("", _signed(row.text)))
         if (named := _named_amounts(rest)) is not None:
-            for role, attr in (("billed", "billed"), ("allowed", "allowed"), ("paid", "paid"),
-                               ("patient_share", "patient_responsibility")):
-                if role in named:
-                    setattr(claim, attr, named[role].value)
-                elif role != "patient_share":
-                    setattr(claim, attr, _column_sum(claim, role))  # a total not printed is its lines' sum
+            _named_totals(claim, named)
             self.from_lines.clear()
             self.totals_read.add(len(self.remit.claims) - 1)
             return True
@@ -1900,6 +1890,17 @@ def _looks_like_a_line(text: str) -> bool:
     first = text.split()[0] if text.split() else ""
     return bool(date_of(first) or _RANGE.match(first) or _DATE_SHAPE.match(first)) \
         and len(_ANY_AMOUNT.findall(text)) >= 2
+
+
+def _named_totals(claim: RemittanceClaim, named: dict[str, Named]) -> None:
+    """A claim's totals as their words name them; a total not printed is its lines' sum (the patient's share
+    aside: `_finish` takes it from the PR adjustments)."""
+    for role, attr in (("billed", "billed"), ("allowed", "allowed"), ("paid", "paid"),
+                       ("patient_share", "patient_responsibility")):
+        if role in named:
+            setattr(claim, attr, named[role].value)
+        elif role != "patient_share":
+            setattr(claim, attr, _column_sum(claim, role))
 
 
 def _totals_after_identifiers(text: str) -> dict[str, Named] | None:

@@ -416,7 +416,8 @@ _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d\d(?!\d))")
 # A speck read as a comma before the point ("45,.38"): the amount, the comma's place kept at its end.
 _COMMA_BEFORE_POINT = re.compile(r"(\d),\.(\d\d)(?!\d)")
 # An adjustment's amount a speck after it gave a third decimal ("CO197:95.008"): the amount, the speck blanked.
-_SPECKED_ADJUSTMENT = re.compile(r"((?<![\w.])\S{2,3}\d{1,3}[:=]\$?\d[\d,]*\.\d\d)\d(?!\S)")
+_SPECKED_ADJUSTMENT = re.compile(r"((?<![\w.])\S{2,3}\d{1,3}(?:[:=]| )\$?\d[\d,]*\.\d\d)\d(?!\S)")
+_THIRD_DECIMAL = re.compile(r"(?<![\w.])\d[\d,]*\.\d{3}(?!\S)")
 # A slash or a cell's bar between values (as a scan may read a bar: "{|", "l]"): no value; a bar read onto a
 # value's end ("1]"), no part of it.
 _LONE_SLASH = re.compile(r"(?<=\s)(?:[/|¦]|[{}\[\]]?[|¦][{}\[\]]?)(?=\s|$)|(?<=\d)[\]\[|¦}{](?=\s|$)")
@@ -1134,18 +1135,29 @@ class _Reading:
         pending, self.pending = self.pending, []
         if not pending:
             return
-        # Service lines before the claim's row: the report prints each claim's lines first and its identifiers
-        # (and maybe its totals) after them. The lines read so far are this claim's; the claim is closed on its
-        # row, the lines after it waiting for the next claim's.
-        self.lines_first = True
+        # Service lines before the claim's row: a report may print each claim's lines first and its identifiers
+        # (and its totals) after them; or a claim's own row was lost to a scan and these are its lines. Only the
+        # claim's totals on its row, summing these lines to the cent, say the first (then every claim's row closes
+        # the lines since the one before); else they are no claim's, and a person is told.
         index = len(self.remit.claims) - 1
+        totals = next((t for row, _ in rows if (t := _totals_after_identifiers(row.text)) is not None), None)
+        if not self.lines_first and totals is None:
+            self.trust.review.append("document")
+            return
+        kept = len(self.trust.review)
         for row in pending:
             if not self._claim_row(row):
                 self.trust.review.append(f"claims.{index}")
-        for row, _ in rows:
-            if (totals := _totals_after_identifiers(row.text)) is not None:
-                _named_totals(claim, totals)
-                self.totals_read.add(index)
+        if not self.lines_first and not all(_column_sum(claim, role) == found.value for role, found in totals.items()
+                                            if role in ("billed", "paid")):
+            claim.lines = []  # not its lines: read again as no claim's
+            del self.trust.review[kept:]
+            self.trust.review.append("document")
+            return
+        self.lines_first = True
+        if totals is not None:
+            _named_totals(claim, totals)
+            self.totals_read.add(index)
         self._amounts_not_named()
         self.claim = None
 
@@ -1400,6 +1412,7 @@ class _Reading:
             between = self._less_description(between, path)
         self._modifiers_and_units(row, line, between, path)
         self._amounts(line, amounts, path)
+        self._specked_adjustment(row, line, path)
         claim.lines.append(line)
         if self.table is None and not amounts:
             self.amounts_due = path  # no columns: the amounts are named on a row of their own below
@@ -1424,6 +1437,24 @@ class _Reading:
         self.trust.review.append(f"{path}.procedure")
         if "-" in cell.text:  # modifiers joined to a code too garbled to part them from it: not read
             self.trust.review.append(f"{path}.modifiers")
+
+    def _specked_adjustment(self, row: Line, line: ServiceLine, path: str) -> None:
+        """An adjustment's amount on the line's row that a speck gave a third decimal ("PR3 25.600", read as
+        25.60 by `_plain`): of the readings with one decimal left out, the one the line's arithmetic holds (in
+        doubt); none or several, as read (in doubt)."""
+        if row.conf(0, len(row.text)) >= CERTAIN or line.billed - sum((a.amount for a in line.adjustments),
+                                                                      Decimal(0)) == line.paid:
+            return
+        for token in _THIRD_DECIMAL.findall(row.text):
+            at = next((i for i, a in enumerate(line.adjustments) if f"{a.amount:.2f}" == token[:-1]), None)
+            if at is None:
+                continue
+            others = sum((a.amount for i, a in enumerate(line.adjustments) if i != at), Decimal(0))
+            held = [r for r in loose_line.amount_readings(token) if line.billed - others - r == line.paid]
+            if len(held) == 1:
+                line.adjustments[at].amount = held[0]
+            self.trust.review.append(f"{path}.adjustments.{at}.amount")
+            return
 
     def _less_description(self, cells: list[_Token], path: str) -> list[_Token]:
         """The cells between a code and its amounts less the service's description: its words start at the first

@@ -1402,3 +1402,30 @@ def test_lines_after_the_last_claims_row_belong_to_no_claim_and_say_so() -> None
     rows = [*POSTING_REPORT[:-1], "10/01/2026 E0601 RR 1 150.00 100.00 0.00 20.00 80.00 CO45 50.00, PR2 20.00"]
     remit, printed, review = by_columns.parse(Line.plain(text) for text in rows)
     assert "claims" in review and len(remit.claims) == 2
+
+
+def test_lines_before_a_claims_row_whose_totals_they_do_not_make_are_no_claims_lines() -> None:
+    # A claim's row lost to a scan in a layout that prints the claim's row first: its lines stand before the next
+    # claim's row. Without totals on that row summing them they are not taken for its lines (which would shift
+    # every claim after it onto the lines of the one before and still balance): a person is told.
+    rows = [POSTING_REPORT[i] for i in (1, 2, 3, 4)] + [
+        "10/01/2026 E0601 RR 1 150.00 100.00 0.00 20.00 80.00 CO45 50.00, PR2 20.00",
+        " Claim G26-0002 for ROE, RICHARD (Acct 100002-2, Ins ID GSM0043)",
+        "09/28/2026 A7030 NU 1 200.00 120.00 0.00 0.00 120.00 CO45 80.00"]
+    remit, _, review = by_columns.parse(Line.plain(text) for text in rows)
+    assert "document" in review and [line.procedure for line in remit.claims[0].lines] == ["A7030"]
+    # Totals on the row that the lines before it do not make: the same.
+    rows[5] = rows[5] + ": charge 200.00 paid 120.00"
+    remit, _, review = by_columns.parse(Line.plain(text) for text in rows)
+    assert "document" in review and [line.procedure for line in remit.claims[0].lines] == ["A7030"]
+
+
+def test_a_speck_that_gave_an_adjustment_on_the_lines_row_a_third_decimal_is_read_as_its_arithmetic_holds() -> None:
+    # "PR3 25.600" for 25.00: of 25.00 and 25.60 (a decimal left out), the line balances with one.
+    rows = [*POSTING_REPORT[:5],
+            "10/13/2026 K0001 RR 1 95.00 53.11 0.00 25.00 28.11 CO45 41.89, PR3 25.600",
+            " Claim G26-0001 for DOE, JANE (Acct 100001-1, Ins ID GSM0042): charge 95.00 paid 28.11"]
+    remit = _scanned(rows)
+    line = remit.claims[0].lines[0]
+    assert [str(a.amount) for a in line.adjustments] == ["41.89", "25.00"]
+    assert "claims.0.lines.0.adjustments.1.amount" in remit.review

@@ -29,7 +29,7 @@ from .. import dotted_zero
 from ..lines import CERTAIN, DIGIT_LOOKALIKES, Line
 from ..models import Adjustment, Payee, Payer, Payment, ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
 from ..validators import DME_MODIFIERS, is_hcpcs, is_mbi, is_npi
-from . import loose_line
+from . import balance, loose_line
 from .named_amounts import Named, amounts_named
 from .common import AMT, Trust, money, out_of_shape, shape_of, status_for, unread_identifiers
 
@@ -1442,8 +1442,7 @@ class _Reading:
         """An adjustment's amount on the line's row that a speck gave a third decimal ("PR3 25.600", read as
         25.60 by `_plain`): of the readings with one decimal left out, the one the line's arithmetic holds (in
         doubt); none or several, as read (in doubt)."""
-        if row.conf(0, len(row.text)) >= CERTAIN or line.billed - sum((a.amount for a in line.adjustments),
-                                                                      Decimal(0)) == line.paid:
+        if row.conf(0, len(row.text)) >= CERTAIN or line.billed - balance.line_adjustments(line) == line.paid:
             return
         for token in _THIRD_DECIMAL.findall(row.text):
             at = next((i for i, a in enumerate(line.adjustments) if f"{a.amount:.2f}" == token[:-1]), None)
@@ -1712,9 +1711,9 @@ class _Reading:
         adjustments = remit.provider_adjustments
         if not adjustments or remit.payment.amount is None:
             return
-        paid = sum((claim.paid for claim in remit.claims), Decimal("0.00"))
-        withheld = sum((p.amount for p in adjustments), Decimal("0.00"))
-        if paid - withheld != remit.payment.amount and paid + withheld == remit.payment.amount:
+        due = balance.check_due(remit)
+        flipped = due + 2 * sum((p.amount for p in adjustments), Decimal("0.00"))  # each adjustment signed otherwise
+        if due != remit.payment.amount and flipped == remit.payment.amount:
             for adjustment in adjustments:
                 adjustment.amount = -adjustment.amount
 

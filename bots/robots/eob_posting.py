@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Coroutine
 from pydantic import ValidationError
 
 from extractors.models import ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
-from extractors.remittance.balance import explain
+from extractors.remittance.balance import explain, explain_claim, vouched_by_check
 
 from ..errors import BillingRefused, BotError, DownloadDamaged, UnitIncomplete
 from ..payers import PAYERS, payer_named
@@ -62,12 +62,15 @@ def _not_a_remittance(base_item: dict[str, Any], data: dict[str, Any], document:
 
 def _unbalanced(base_item: dict[str, Any], data: dict[str, Any], remit: Remittance, header: list[str],
                 attachment: Attachment) -> Filing | None:
-    """The whole check to a person when it does not balance, its own fields are in doubt (`header`, what nothing
-    settled), or its amount is not the portal's; None when it may be posted."""
+    """The whole check to a person when its sum does not hold, its own fields are in doubt (`header`, what
+    nothing settled), or its amount is not the portal's; None when it may be posted. A check whose sum holds
+    while some of its claims fail their own rules is posted: those claims go to a person one by one (their
+    review names them whole), the rest are vouched for by their own rules and the check's sum."""
     check = data["check"]
     printed = remit.payment.amount or Decimal(0)
-    global_review = [p for p in header if not p.startswith("provider_adjustments")]
-    if remit.balanced and not global_review and printed == Decimal(data["amount"]):
+    vouched = remit.balanced or vouched_by_check(remit)
+    global_review = [p for p in header if not p.startswith("provider_adjustments") and p != "balanced"]
+    if vouched and not global_review and printed == Decimal(data["amount"]):
         return None
     why = [*explain(remit), *remit.problems] or global_review or [
         f"check amount {printed:.2f} differs from the portal's {data['amount']}"]
@@ -344,6 +347,8 @@ class EobPostingRobot(Robot):
             None, f"Claim {claim.index + 1} of check {claim.check} was not read with certainty; not posted",
             "Fields under review: " + ", ".join(claim.review))
         if claim.review and not may_settle(claim.review):
+            # A claim failing its own rules in a check whose sum holds: the rule that failed, in numbers.
+            unsure["payload"]["findings"][:0] = explain_claim(claim.data, claim.index)
             raise _NotPosted(claim.record("review", None, [unsure]))
         if previous is not None and previous.get("claim"):
             return str(previous["claim"])

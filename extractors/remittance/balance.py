@@ -114,14 +114,30 @@ def check(remit: Remittance, printed: Mapping[int, PrintedTotals] | None = None)
                   if f"claims.{i}.payer_claim_number" in [*remit.review, *review])
     remit.review = [p for p in dict.fromkeys([*remit.review, *review]) if p not in settled]
     remit.balanced = not any(p.startswith("UNBALANCED_") for p in remit.problems)
-    if not remit.balanced:
-        # An imbalance may be the reader's (a misread, a layout it had never met) as well as the payer's, and
-        # nothing says which: the check's sum is the one rule that vouches for what each claim was paid, for the
-        # lines each claim was given (a claim whose totals were not printed balances with whatever lines it
-        # holds), for the provider adjustments and, beyond any one field, that the page was read as it was
-        # meant. Failed, nothing read from the page is vouched for, nor the verdict; the failures found above
-        # stay first, to say where to look.
-        remit.review.extend(p for p in UNVOUCHED if p not in remit.review)
+    if remit.balanced:
+        return
+    if vouched_by_check(remit):
+        # The check's sum holds and only some claims fail their own rules (in doubt whole, above): what each
+        # claim was paid, and the claims that pass every rule, are vouched for as in a balanced check; the
+        # verdict itself is what stays in doubt.
+        if "balanced" not in remit.review:
+            remit.review.append("balanced")
+        return
+    # An imbalance may be the reader's (a misread, a layout it had never met) as well as the payer's, and
+    # nothing says which: the check's sum is the one rule that vouches for what each claim was paid, for the
+    # lines each claim was given (a claim whose totals were not printed balances with whatever lines it
+    # holds), for the provider adjustments and, beyond any one field, that the page was read as it was
+    # meant. Failed, nothing read from the page is vouched for, nor the verdict; the failures found above
+    # stay first, to say where to look.
+    remit.review.extend(p for p in UNVOUCHED if p not in remit.review)
+
+
+def vouched_by_check(remit: Remittance) -> bool:
+    """Whether the check's sum holds (claims' payments less provider adjustments, to the cent) and every
+    failure is a claim's own (a line or a claim's totals): the claims that pass their rules may then be posted
+    and those that fail go to a person, as the EOB robot does."""
+    failures = {p for p in remit.problems if p.startswith("UNBALANCED_")}
+    return bool(remit.claims) and bool(failures) and failures <= {"UNBALANCED_CLAIM", "UNBALANCED_LINE"}
 
 
 # What a remittance that does not balance leaves in doubt: all of it (the EOB robot posts none of it).
@@ -138,28 +154,33 @@ def _apart(a: Decimal, b: Decimal) -> str:
     return f"{abs(a - b):.2f} apart"
 
 
+def explain_claim(claim: RemittanceClaim, c_index: int) -> list[str]:
+    """The claim's own rules that fail, its lines' first, one sentence each (`explain`'s)."""
+    out: list[str] = []
+    name = f"Claim {c_index + 1} (account {claim.account_number or 'not read'})"
+    for l_index, line in enumerate(claim.lines):
+        due = line.billed - line_adjustments(line)
+        if due != line.paid:
+            out.append(f"{name}, line {l_index + 1} ({line.procedure or '?'}, {line.service_date or '?'}): "
+                       f"billed {line.billed:.2f} - adjustments {line_adjustments(line):.2f} = {due:.2f}, "
+                       f"printed paid {line.paid:.2f} ({_apart(due, line.paid)})")
+    for field in ("billed", "paid", "allowed"):
+        total, summed = getattr(claim, field), lines_sum(claim, field)
+        if total != summed:
+            out.append(f"{name}: the lines' {field} add up to {summed:.2f}, the claim's total {field} is "
+                       f"{total:.2f} ({_apart(summed, total)})")
+    if claim.patient_responsibility != patient_share(claim):
+        out.append(f"{name}: the PR adjustments add up to {patient_share(claim):.2f}, the patient responsibility "
+                   f"printed is {claim.patient_responsibility:.2f} "
+                   f"({_apart(patient_share(claim), claim.patient_responsibility)})")
+    return out
+
+
 def explain(remit: Remittance, limit: int = 12) -> list[str]:
     """One sentence per failed rule, lines first within each claim, then the check; at most `limit`:
     "Claim 3 (account 223514-5), line 2 (A7030, 2025-12-19): billed 579.33 - adjustments 294.75 = 284.58,
     printed paid 284.50 (0.08 apart)"."""
-    out: list[str] = []
-    for c_index, claim in enumerate(remit.claims):
-        name = f"Claim {c_index + 1} (account {claim.account_number or 'not read'})"
-        for l_index, line in enumerate(claim.lines):
-            due = line.billed - line_adjustments(line)
-            if due != line.paid:
-                out.append(f"{name}, line {l_index + 1} ({line.procedure or '?'}, {line.service_date or '?'}): "
-                           f"billed {line.billed:.2f} - adjustments {line_adjustments(line):.2f} = {due:.2f}, "
-                           f"printed paid {line.paid:.2f} ({_apart(due, line.paid)})")
-        for field in ("billed", "paid", "allowed"):
-            total, summed = getattr(claim, field), lines_sum(claim, field)
-            if total != summed:
-                out.append(f"{name}: the lines' {field} add up to {summed:.2f}, the claim's total {field} is "
-                           f"{total:.2f} ({_apart(summed, total)})")
-        if claim.patient_responsibility != patient_share(claim):
-            out.append(f"{name}: the PR adjustments add up to {patient_share(claim):.2f}, the patient responsibility "
-                       f"printed is {claim.patient_responsibility:.2f} "
-                       f"({_apart(patient_share(claim), claim.patient_responsibility)})")
+    out = [sentence for c_index, claim in enumerate(remit.claims) for sentence in explain_claim(claim, c_index)]
     paid = sum((claim.paid for claim in remit.claims), ZERO)
     plb = paid - check_due(remit)
     amount = remit.payment.amount

@@ -145,6 +145,34 @@ def test_a_line_that_does_not_add_up_is_flagged_on_that_line(world: Store, docs_
     assert document.balanced is False
 
 
+def test_a_claim_failing_its_own_rules_in_a_check_whose_sum_holds_is_in_doubt_alone(world: Store,
+                                                                                   docs_dir: Path) -> None:
+    """The check's sum vouches for what each claim was paid: one claim's line misread leaves that claim in doubt
+    whole and the verdict, not the other claims (the EOB robot posts them); the same misread carried into the
+    claim's paid breaks the sum, and then nothing of the page is vouched for."""
+    from extractors.remittance import balance
+
+    remit_id = world.scalar("SELECT r.id FROM remittances r WHERE r.payer_key = 'medicare' AND (SELECT count(*) "
+                            "FROM remit_claims c WHERE c.remit_id = r.id) > 2 ORDER BY r.id LIMIT 1")
+    path = docs_dir / "one-claim-misread.pdf"
+    path.write_bytes(spr.render(world, remit_id))
+    document = extract(path)
+    assert document.balanced and document.review == []
+    document.claims[1].lines[0].paid += 1  # a digit misread on the second claim's first line
+    balance.check(document)
+    assert document.balanced is False and balance.vouched_by_check(document)
+    assert document.problems == ["UNBALANCED_CLAIM", "UNBALANCED_LINE"]
+    assert document.review == ["claims.1.lines.0.paid", "claims.1.lines.0", "claims.1.paid", "claims.1", "balanced"]
+    assert any(s.startswith("Claim 2 (account ") and "printed paid" in s
+               for s in balance.explain_claim(document.claims[1], 1))
+
+    document.claims[1].paid += 1  # the claim's own total misread alike: the check's sum no longer holds
+    document.problems, document.review = [], []
+    balance.check(document)
+    assert not balance.vouched_by_check(document) and "UNBALANCED_PAYMENT" in document.problems
+    assert set(balance.UNVOUCHED) <= set(document.review)
+
+
 def test_contract_json_shape(world: Store, docs_dir: Path) -> None:
     remit_id = world.scalar("SELECT id FROM remittances WHERE payer_key = 'medicare' ORDER BY id DESC LIMIT 1")
     path = docs_dir / "shape.pdf"

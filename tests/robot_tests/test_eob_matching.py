@@ -336,3 +336,70 @@ def test_an_eob_not_read_as_a_remittance_goes_to_a_person_whole_and_nothing_is_p
     assert filing.item["kind"] == "unbalanced_remittance" and filing.item["payer"] == "Blue River Health Plan"
     assert "read as SWO" in filing.item["payload"]["findings"][0] and filing.attachments
     assert not billing.postings and outcome.totals["remittances_unreadable"] == 1
+
+
+def _misread_check(amount: str) -> dict[str, Any]:
+    """A check of two claims, the second's line misread by a dollar ("41.00" printed 40.00), checked by the
+    extractor's own balancing rules as any remittance is."""
+    from extractors.models import Remittance
+    from extractors.remittance import balance
+
+    misread = {**CLAIM, "account_number": "200002-2", "payer_claim_number": "2126000000202", "billed": "50.00",
+               "paid": "40.00", "lines": [{"service_date": DOS.isoformat(), "procedure": "E0601", "billed": "50.00",
+                                           "paid": "41.00", "adjustments": [{"group": "CO", "reason": "45",
+                                                                             "amount": "10.00"}], "remarks": []}]}
+    remit = Remittance.model_validate({
+        "pages": 1, "ocr": True, "payer": {"name": "MEDICARE"}, "payee": {"name": "SUMMIT", "npi": "1234567893"},
+        "payment": {"amount": amount, "number": "555", "date": "2026-11-19"},
+        "claims": [{**CLAIM, "allowed": "80.00"}, {**misread, "allowed": "40.00"}]})
+    for claim in remit.claims:
+        for line in claim.lines:
+            line.allowed = line.billed - sum((a.amount for a in line.adjustments), Decimal(0))
+    remit.claims[1].lines[0].allowed = Decimal("40.00")
+    balance.check(remit)
+    return remit.model_dump(mode="json")
+
+
+def _work(document: dict[str, Any], billing: Billing) -> Any:
+    from bots.robots.base import NightContext
+    from bots.runtime.checkpoints import Unit
+
+    robot = EobPostingRobot()
+
+    async def download(ctx: Any, worker: Any, unit: Any) -> tuple[bytes, dict[str, Any]]:
+        return samples.text_pdf(["ACNT 100001-1", "ACNT 200002-2"]), document
+
+    robot._read = download  # type: ignore[method-assign]
+
+    class Saves:
+        def save(self, unit: Unit) -> None:
+            pass
+
+    unit = Unit(1, "medicare:555", {"payer": "medicare", "portal": "medicare", "check": "555", "date": "2026-11-19",
+                                    "amount": document["payment"]["amount"], "href": "/x"}, {}, 1)
+    ctx = NightContext(DOS, Saves(), None, Path("/nonexistent"))  # type: ignore[arg-type]
+    return asyncio.run(robot.work(ctx, Worker(sessions={"billing": billing}), unit))  # type: ignore[dict-item]
+
+
+def test_a_check_whose_sum_holds_posts_the_claims_it_vouches_for_and_hands_over_the_one_misread() -> None:
+    document = _misread_check("120.00")
+    assert document["balanced"] is False and "payer" not in document["review"]
+    billing = Billing([_row("C1")], searched=[])
+    outcome = _work(document, billing)
+    assert len(billing.postings) == 1 and billing.calls.count("post:C1") == 1
+    [filing] = outcome.filings
+    assert filing.item["kind"] == "posting_review" and filing.item["account_number"] == "200002-2"
+    findings = filing.item["payload"]["findings"]
+    assert findings[0].startswith("Claim 2 (account 200002-2), line 1 (E0601, 2026-10-01): billed 50.00 - "
+                                  "adjustments 10.00 = 40.00, printed paid 41.00"), findings
+    assert outcome.totals["claims_posted"] == 1
+
+
+def test_a_check_whose_sum_fails_posts_nothing() -> None:
+    document = _misread_check("121.00")
+    assert "claims" in document["review"]
+    billing = Billing([_row("C1")], searched=[])
+    outcome = _work(document, billing)
+    assert not billing.postings
+    [filing] = outcome.filings
+    assert filing.item["kind"] == "unbalanced_remittance" and outcome.totals["remittances_unbalanced"] == 1

@@ -293,7 +293,8 @@ def _openings_first(claims: Sequence[Any], rows: list[Row]) -> list[Row]:
         return rows
     opening = next((i for i, row in enumerate(rows) if _opens(claims[0], row)), None)
     first_line = next((i for i, row in enumerate(rows) if _prints_line(claims[0].lines[0], row)), None)
-    if opening is None or first_line is None or first_line > opening:
+    # (An export prints the claim on each of its lines: its first line's row is the claim's row, no line before it.)
+    if opening is None or first_line is None or first_line >= opening:
         return rows
     out, segment, claim = rows[:first_line], [], 0
     for row in rows[first_line:]:

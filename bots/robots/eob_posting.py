@@ -426,16 +426,23 @@ class EobPostingRobot(Robot):
         async with lock:
             if portal == "bluriver":
                 rows = await worker[portal].claims_of_member(member, claim.account_number or "")  # type: ignore[attr-defined]
-                codes = [set(r.codes) for r in rows if r.claim_number == icn]
+                found = [(r.claim_number, set(r.codes)) for r in rows]
             else:
                 dates = [line.service_date for line in claim.lines if line.service_date]
                 if not dates:
                     return set(), ""
                 rows = await worker[portal].claim_status(member, min(dates), max(dates))  # type: ignore[attr-defined]
-                codes = [set(r.reasons) for r in rows if r.icn == icn]
+                found = [(r.icn, set(r.reasons)) for r in rows]
+        codes = [(number, reasons) for number, reasons in found if number == icn]
+        if not codes:
+            # The number read with a speck before or after it, or one glyph misread ("6BR1920..." for "BR1920..."):
+            # the member's one claim at the payer so near it.
+            codes = [(number, reasons) for number, reasons in found if _glyph_from(icn, number)]
         if len(codes) != 1:
             return set(), ""
-        return {c for c in codes[0] if "-" in c}, f"the {portal} portal's record of claim {icn}"
+        number, reasons = codes[0]
+        told = f"claim {number}" if number == icn else f"claim {number} (read {icn!r})"
+        return {c for c in reasons if "-" in c}, f"the {portal} portal's record of {told}"
 
     @staticmethod
     async def _candidates(billing: MediBillSession, open_claims: OpenClaims, claim: "ClaimToPost") -> list[str]:
@@ -479,6 +486,13 @@ Confirm = Callable[[RemittanceClaim], Awaitable[tuple[set[str], str]]]
 
 async def _no_payer_record(claim: RemittanceClaim) -> tuple[set[str], str]:
     return set(), ""
+
+
+def _glyph_from(read: str, number: str) -> bool:
+    """Whether `read` is `number` but for one glyph: one more at either end (a speck), or one in place."""
+    if len(read) == len(number) + 1:
+        return read[1:] == number or read[:-1] == number
+    return len(read) == len(number) and sum(a != b for a, b in zip(read, number)) == 1
 
 
 def _recoupment(plb: ProviderAdjustment, check: str, base_item: dict[str, Any], attachment: Attachment) -> Filing:

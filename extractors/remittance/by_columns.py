@@ -189,7 +189,9 @@ HEADER_WORDINGS: dict[str, tuple[str, ...]] = {
             "PROVIDER ID"),
     "date": ("PAYMENT DATE", "CHECK DATE", "ISSUE DATE", "EFT DATE", "CHECK/EFT DATE", "REMIT DATE", "PAID DATE",
              "EFFECTIVE DATE", "SETTLEMENT DATE", "PRODUCTION DATE", "VOUCHER DATE", "WARRANT DATE", "ISSUED",
-             "DATE ISSUED", "DATED"),
+             "DATE ISSUED", "DATED",
+             # A state's remittance advice ("RA") dates itself.
+             "RA DATE", "REMITTANCE DATE"),
     # A voucher is the paper that tells a payment (a check's stub, a claims administrator's "provider voucher").
     "number": ("PAYMENT NUMBER", "PAYMENT #", "VOUCHER NUMBER", "VOUCHER NO.", "VOUCHER NO", "VOUCHER #",
                "CHECK NUMBER", "CHECK NO.", "CHECK NO", "CHECK #", "CHECK/EFT #",
@@ -198,7 +200,10 @@ HEADER_WORDINGS: dict[str, tuple[str, ...]] = {
                "WARRANT NUMBER", "WARRANT NO.", "WARRANT NO", "WARRANT #", "WARRANT"),
     "amount": ("PAYMENT AMOUNT", "CHECK AMOUNT", "TOTAL PAYMENT", "EFT AMOUNT", "PAYMENT TOTAL", "VOUCHER AMOUNT",
                "NET WARRANT AMOUNT", "WARRANT AMOUNT", "NET PAYMENT AMOUNT", "NET PAYMENT", "AMOUNT PAID",
-               "NET CHECK AMOUNT", "NET CHECK", "TOTAL AMOUNT"),
+               "NET CHECK AMOUNT", "NET CHECK", "TOTAL AMOUNT", "NET AMOUNT"),
+    # The remittance advice's own number: the payment's only where no check, EFT or warrant number is printed
+    # (a state's RA may print both), and then in doubt (`_header`).
+    "ra_number": ("RA NUMBER", "RA NO.", "RA NO", "RA #", "REMITTANCE ADVICE NUMBER", "REMITTANCE ADVICE #"),
     "method": ("PAYMENT METHOD", "PAYMENT TYPE", "METHOD"),
     # The 835's N1 PR printed as a label: the payer by name, wherever the first row names something else.
     # A supplier's own report names the payer by its insurance ("Insurance: BLUE RIVER HEALTH PLAN").
@@ -262,11 +267,11 @@ _PROVIDER_ADJ = re.compile(r"^(?:PROVIDER[- ]LEVEL ADJUSTMENTS|PROVIDER ADJUSTME
                            r"(?:PAYMENT|VOUCHER|CHECK) ADJUSTMENTS|"
                            r"ADJUSTMENTS TO (?:THIS |THE )?(?:PAYMENT|CHECK|REMITTANCE|VOUCHER))\b", re.I)
 _CHECK_TOTAL = re.compile(r"^(?:CHECK TOTAL|TOTAL (?:PLAN )?PAID|PAYMENT TOTAL|TOTAL PAYMENT|REMITTANCE TOTAL|"
-                          r"VOUCHER TOTAL|WARRANT TOTAL|"
+                          r"VOUCHER TOTAL|WARRANT TOTAL|NET AMOUNT|"
                           r"TOTAL (?:OF )?(?:THIS )?(?:REMITTANCE|CHECK|VOUCHER|WARRANT|PAYMENT))\b",
                           re.I)
 # The total that names the payment itself (not "Total paid": the claims' paid, before any provider adjustment).
-_PAYMENT_TOTAL = re.compile(r"^(?:CHECK|PAYMENT|REMITTANCE|VOUCHER|WARRANT|EFT) TOTAL\b|"
+_PAYMENT_TOTAL = re.compile(r"^(?:CHECK|PAYMENT|REMITTANCE|VOUCHER|WARRANT|EFT) TOTAL\b|^NET AMOUNT\b|"
                             r"^TOTAL (?:OF )?(?:THIS )?(?:CHECK|PAYMENT|REMITTANCE|VOUCHER|WARRANT|EFT)\b", re.I)
 # A claim's, a service's or an adjustment's number alone on its row ("=== Claim 1 of 4 ===", "Service 2"): a
 # card's heading, nothing to read.
@@ -278,6 +283,10 @@ _COUNTER = re.compile(r"^(?:\S{1,4}\s)?\W*(?:CLAIM|SERVICE|LINE|ITEM|ADJUSTMENT)
 _CARD_ROW = re.compile(r"^(?P<label>[A-Za-z][A-Za-z(){}\[\]/ .#&-]{1,40}?) ?: ?(?=\S)")
 # A provider-level adjustment on a row of its own, led by its mnemonic ("PROV ADJ L6 REF 790515 AMT -6.93").
 _PLB_ROW = re.compile(r"^PROV(?:IDER)?\.? ADJ(?:USTMENT)?\.?:? (?=\S)", re.I)
+# A status's section of the claims ("*** DENIED CLAIMS ***") and its count and subtotal ("DENIED CLAIMS : 4  TOTAL
+# PAID : 0.00"): each claim's amounts say its status, the check's sum what the sections add up to.
+_SECTION = re.compile(r"^(?:\S{1,4}\s)?\W+(?:[A-Z]+ ){1,2}CLAIMS?\W+(?:\s\S{1,4})?$|"  # (its word a scan may misread)
+                      r"^(?:[A-Z]+ ){1,2}CLAIMS? ?:? ?\d{1,4}(?:\s+TOTAL\s[A-Z ]{1,20}?\s?:?\s?\$?[\d,]+\.\d\d)?$", re.I)
 _NONE = re.compile(r"^(?:NONE|NO (?:PROVIDER[- ]LEVEL |PROVIDER |PAYMENT |CHECK |OTHER )?ADJUSTMENTS\b.*)$", re.I)
 _DOTTED_SURE = 95.0
 _SPECKED_AMOUNT = re.compile(r"(\d\.\d\d)\d(?!\S)")
@@ -290,7 +299,7 @@ def _dotted(text: str) -> bool:
 
 
 # A line number's digits as OCR may read them ("O1", "@1", "OL", "Ql"): only where a date follows.
-_LINE_NO_LOOKALIKES = str.maketrans({**{c: "0" for c in "OoQD@©"}, **{c: "1" for c in "lLIi|"}})
+_LINE_NO_LOOKALIKES = str.maketrans({**{c: "0" for c in "OoQD@©G"}, **{c: "1" for c in "lLIi|"}})
 _PAGE = re.compile(r"^Page \d+ of \d+$", re.I)
 _BOX_BAR = re.compile(r"[|¦]")
 _EDGE_LEAD = re.compile(r"^[\[\]{}|¦]{1,3}\s+(?=\S)")
@@ -364,9 +373,10 @@ _C_READS = ("€", "£", "(€", "(£", "C€", "C£")
 # (Its O read twice: "CoO", "COO".)
 _GROUP = (r"C[oO][oO]|CO|PR|OA|PI|CR|C[GQD0@©6]{1,2}|[GQD0@©6]{1,2}A|co|pr|oa|Co|Pr|Oa|c[GQD0@©6oO]{1,2}|"
           r"(?:\(?[€£]|C[€£])[OGQD0@©6]{1,2}")
-# "CO-45 43.37", "CO45: 43.37", and an export's "CO45:43.37" (its colon the only space between them).
+# "CO-45 43.37", "CO45: 43.37", and an export's "CO45:43.37" (its colon the only space between them); a scan's
+# speck after the code read as a point ("C045. 80.15").
 _ADJ = re.compile(rf"(?<![\w.])(?P<grp>{_GROUP})(?:[-/]|(?<=CO|PR|OA|PI|co|pr|oa|Co|Pr|Oa|cO|pR|oA|oO|Oo|oo|OO) )?(?P<rc>[A-Z]?\d{{1,3}}|[A-Z]\d?)"
-                  rf"(?:[:;=] ?| = ?| )\$?(?P<amt>{AMT})[;,]?(?![\w.])")
+                  rf"(?:[:;=] ?| = ?| |\. )\$?(?P<amt>{AMT})[;,]?(?![\w.])")  # (". ": a speck after the code)
 # An adjustment whose amount a scan garbled past reading ("C097 95.e@e"): its group, reason and the amount's place.
 _ADJ_GARBLED = re.compile(rf"(?<![\w.])(?P<grp>{_GROUP})[-/]?(?P<rc>[A-Z]?\d{{1,3}})(?:[:;] ?| )"
                           r"(?P<amt>[^\s.]{1,9}\.[^\s.]{2,3})[;,]?(?!\S)")
@@ -763,6 +773,9 @@ class _Reading:
     pending: list[Line] = field(default_factory=list)
     lines_first: bool = False
     heading: str | None = None  # the party the first row named, where a label named the payer otherwise
+    number_by_ra: bool = False  # the payment's number is the remittance advice's (no check number printed)
+    # A claim's totals printed on its identifiers' row, under these columns after the identifiers' (in order).
+    claim_amounts: list[str] = field(default_factory=list)
 
     def row(self, row: Line) -> None:
         """A row read in order; one of header words that names columns but no table's header alone is held for
@@ -797,7 +810,7 @@ class _Reading:
         if (roles := _table_header(text)) is not None:
             self._table_starts(roles, text)
             return
-        if _COUNTER.match(text):
+        if _COUNTER.match(text) or _SECTION.match(text):
             return
         if _PROVIDER_ADJ.match(text):
             self._amounts_not_named()
@@ -815,7 +828,7 @@ class _Reading:
                 self._payment_total(row)
             return  # the claims' sum, which balancing checks
         if (columns := _claim_columns(text)) is not None:
-            self.claim_columns = columns
+            self.claim_columns, self.claim_amounts = columns, _claim_amount_columns(text)
             return
         if self.claims_on_lines and not self.in_plb and self._line_with_its_claim(row):
             return
@@ -960,6 +973,11 @@ class _Reading:
             elif key == "number":
                 remit.payment.number = found.value.split()[0]
                 trust.check("payment.number", conf)
+                self.number_by_ra = False
+            elif key == "ra_number" and (remit.payment.number is None or self.number_by_ra) and found.value.split():
+                remit.payment.number = found.value.split()[0]
+                self.number_by_ra = True
+                trust.review.append("payment.number")
             elif key == "amount" and (match := _AMOUNT.match(_signed(found.value).replace("$", "").split()[0])):
                 remit.payment.amount = money(match["v"])
                 trust.check("payment.amount", conf)
@@ -978,8 +996,10 @@ class _Reading:
             elif key == "method":
                 # As the 835 says it (BPR04: CHK, ACH, ...), or a word that says check or EFT ("Check"); any
                 # other (a card, say) is not guessed at (`_finish` puts it under review).
-                said = found.value.split()[0].upper()
-                remit.payment.method = said if said in _METHOD_CODES else _method_of(found.value.upper())
+                said = found.value.split()[0].upper() if found.value.split() else ""
+                method = said if said in _METHOD_CODES else _method_of(found.value.upper())
+                if method is not None or remit.payment.method is None:
+                    remit.payment.method = method
         if "number" in values and remit.payment.method is None:
             remit.payment.method = _method_of(row.text[: values["number"].start].upper())
         return bool(values)
@@ -1030,6 +1050,9 @@ class _Reading:
             return True  # "Claim Status: Processed as Primary": the amounts say it
         if values and not named and half is None and self._claim_continued(row, values):
             return True
+        if not (named or identified) and self.claim_columns and self.claim_amounts \
+                and (ending := _totals_at_the_end(row.text, self.claim_amounts)) is not None:
+            return self._claim_with_totals(row, *ending)
         if not (named or identified) and self.claim_columns and not _ANY_AMOUNT.search(row.text):
             if (columnar := _columnar_claim(row.text, self.claim_columns)) is not None:
                 values, doubt = columnar
@@ -1053,6 +1076,26 @@ class _Reading:
             self._new_claim([half, (row, values)])
             return True
         self.half_header = (row, values)
+        return True
+
+    def _claim_with_totals(self, row: Line, identifiers: str, totals: dict[str, Named]) -> bool:
+        """A claim's row under claim-header labels that ends in its totals ("BR6291... BROWN, ANA BRX594...
+        389165-1  281.00  140.79  90.79"): its identifiers by the columns, its totals by theirs."""
+        assert self.claim_columns is not None
+        if (columnar := _columnar_claim(identifiers, self.claim_columns)) is None:
+            return False
+        values, doubt = columnar
+        self._new_claim([(row, values)])
+        index = len(self.remit.claims) - 1
+        if doubt:  # the row's words did not fall one to a column: every identifier is in doubt
+            self.trust.review.extend(f"claims.{index}.{attr}" for attr in (
+                "patient_name", "member_id", "payer_claim_number", "account_number"))
+        if {"billed", "allowed", "paid"} <= totals.keys():
+            # (A total not printed would be its lines' sum, which the claim's lines are not yet read to give.)
+            _named_totals(self.remit.claims[index], totals)
+            self.totals_read.add(index)
+            self.trust.review.extend(f"claims.{index}.{_TOTAL_ATTR[role]}" for role, found in totals.items()
+                                     if found.mended and role in _TOTAL_ATTR)
         return True
 
     def _line_with_its_claim(self, row: Line) -> bool:
@@ -1775,6 +1818,9 @@ _BARE_CHECK = re.compile(r"(?<![\w#/])(?:CHECK|EFT)\s+(?P<v>\d{5,})(?![\w.,])")
 _BARE_AMOUNT = re.compile(rf"(?<![\w#])(?:AMOUNT|AMT|TOTAL)\b\s*[:#]?\s*(?P<v>\$?{AMT})(?!\S)")
 
 
+_PAYMENT_BY = re.compile(r"(?<!\S)PAYMENT ?: ?(?P<v>CHECK|CHK|EFT|ACH|WARRANT)(?!\S)")
+
+
 def header_values(text: str) -> dict[str, Labelled]:
     """The header fields' labelled values on a row; a payee or payer that is a title's words ("PROVIDER PAYMENT
     STATEMENT", "INSURANCE PAYMENT POSTING REPORT") is none."""
@@ -1786,6 +1832,11 @@ def header_values(text: str) -> dict[str, Labelled]:
         if bare_number.end("v") <= stop:
             values["number"] = Labelled(bare_number["v"], bare_number.start("v"), bare_number.end("v"), False,
                                         bare_number.start())
+    if "number" in values and values["number"].doubt and not re.search(r"\d", values["number"].value.split(" ")[0]):
+        del values["number"]  # a label known by its likeness alone, before no number: "PAYMENT: CHECK"
+    if "method" not in values and (said := _PAYMENT_BY.search(text.upper())) is not None:
+        # "PAYMENT: CHECK": the word alone is the method's label where a method's word follows it.
+        values["method"] = Labelled(said["v"], said.start("v"), said.end("v"), False, said.start())
     if "payee" in values and set(values["payee"].value.upper().split()) <= _TITLE_WORDS:
         del values["payee"]
     if "payer" in values and set(values["payer"].value.upper().split()) <= _KIND_WORDS:
@@ -1922,6 +1973,9 @@ def _looks_like_a_line(text: str) -> bool:
         and len(_ANY_AMOUNT.findall(text)) >= 2
 
 
+_TOTAL_ATTR = {"billed": "billed", "allowed": "allowed", "paid": "paid", "patient_share": "patient_responsibility"}
+
+
 def _named_totals(claim: RemittanceClaim, named: dict[str, Named]) -> None:
     """A claim's totals as their words name them; a total not printed is its lines' sum (the patient's share
     aside: `_finish` takes it from the PR adjustments)."""
@@ -1979,16 +2033,52 @@ def _claim_columns_before_lines(text: str) -> list[str] | None:
 
 def _claim_columns(text: str) -> list[str] | None:
     """The fields a row of claim-header labels names, in order ("CLAIM STATUS  ICN / TCN  RECIPIENT  RECIPIENT ID
-    PATIENT ACCT"), when the row holds nothing but those labels and names the patient and an identifier."""
+    PATIENT ACCT"), when the row holds nothing but those labels (and, after them, the claim's totals' column
+    headers: `_claim_amount_columns`) and names the patient and an identifier."""
     found = _CLAIM_LABELS.headers(text)
     if "name" not in found or not {"number", "account", "member"} & found.keys() or "claim" in found:
         return None
     rest = text
     for label in found.values():
         rest = rest[: label.start] + " " * (label.end - label.start) + rest[label.end:]
+    last = max(label.end for label in found.values())
+    for start, end, role in _role_spans(rest):
+        if role in _AMOUNT_ROLES and start >= last:
+            rest = rest[:start] + " " * (end - start) + rest[end:]
     if not _CLAIM_COLUMN_FILLER.fullmatch(rest):
         return None
     return [key for key, _ in sorted(found.items(), key=lambda item: item[1].start)]
+
+
+def _claim_amount_columns(text: str) -> list[str]:
+    """The claim's totals' columns a row of claim-header labels names after them ("ICN  RECIPIENT NAME ...
+    PATIENT ACCT  BILLED  ALLOWED  PAID"), in order."""
+    last = max((label.end for label in _CLAIM_LABELS.headers(text).values()), default=len(text))
+    return [role for start, _, role in sorted(_role_spans(text)) if role in _AMOUNT_ROLES and start >= last]
+
+
+def _totals_at_the_end(text: str, columns: list[str]) -> tuple[str, dict[str, Named]] | None:
+    """A claim's identifiers' row that ends in its totals, one to each of `columns`: the identifiers' part and
+    the totals by column (an amount a scan garbled read as its least reading, `mended`); None when the row
+    does not end in exactly that many amounts after words that hold none."""
+    tokens = _tokens(text)
+    if len(tokens) <= len(columns):
+        return None
+    head, tail = tokens[: -len(columns)], tokens[-len(columns):]
+    if any(_AMOUNT.match(t.text) for t in head):
+        return None
+    named: dict[str, Named] = {}
+    for role, token in zip(columns, tail):
+        if (sure := _AMOUNT.match(token.text)) is not None:
+            named[role] = Named(role, money(sure["v"]), token.start, token.end)
+        elif (specked := re.fullmatch(r"\$?(\d[\d,]*\.\d\d)\d", token.text)) is not None or \
+                (specked := _garbled_amount(token.text)) is not None:
+            # A speck read as a third decimal ("118.062"), or glyphs a scan misread: in doubt.
+            value = money(specked.group(1)) if isinstance(specked, re.Match) else specked
+            named[role] = Named(role, value, token.start, token.end, mended=True)
+        else:
+            return None
+    return text[: head[-1].end], named
 
 
 def _columnar_claim(text: str, columns: list[str]) -> tuple[dict[str, Labelled], bool] | None:

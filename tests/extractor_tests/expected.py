@@ -65,8 +65,10 @@ def remittance(store: Store, remit_id: int) -> dict[str, Any]:
         # A reader cannot know what the page does not say, and says so.
         # A check that does not balance has all of it in doubt, the verdict too (a reader cannot tell the
         # payer's misprint from its own misreading).
-        # A supplier's report names its payee only in its heading: read so, in doubt.
+        # A supplier's report names its payee only in its heading: read so, in doubt. A state's statement numbers
+        # its remittance advice, no check: that number is the payment's, in doubt.
         "review": cut + (["payment.method"] if method is None else []) + (["payee.name"] if family == "br-footer" else [])
+        + (["payment.number"] if family == "br-sections" else [])
         + ([] if balanced else ["payment.amount", *balance.UNVOUCHED]),
     }
 

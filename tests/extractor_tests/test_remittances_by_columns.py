@@ -1429,3 +1429,57 @@ def test_a_speck_that_gave_an_adjustment_on_the_lines_row_a_third_decimal_is_rea
     line = remit.claims[0].lines[0]
     assert [str(a.amount) for a in line.adjustments] == ["41.89", "25.00"]
     assert "claims.0.lines.0.adjustments.1.amount" in remit.review
+
+
+STATEMENT = [
+    "LAKESHORE COMMUNITY CARE                                REMITTANCE ADVICE",
+    "PROVIDER: SUMMIT HOME MEDICAL SUPPLY          NPI: 1234567893",
+    "RA NUMBER: 4417  RA DATE: 02-NOV-2026  PAYMENT: CHECK  NET AMOUNT: 65.17",
+    "*** PAID CLAIMS ***",
+    "ICN            RECIPIENT NAME     RECIPIENT ID   PATIENT ACCT    BILLED   ALLOWED     PAID",
+    "2126300000011  GARCIA, DANIEL     MCD100200300   389165-1        185.00     90.17    65.17",
+    "   LN DOS      PROC  MODS UNITS  BILLED  ALLOWED  DEDUCT  COINS/COPAY  PAID   ADJ CODES",
+    "   G1 10/01/26 E0601 RR      1   185.00    90.17    0.00        25.00  65.17  C045. 94.83 PR3=25.00",
+    "   PAID CLAIMS 1   TOTAL PAID 65.17",
+    "*** DENIED CLAIMS ***",
+    "ICN            RECIPIENT NAME     RECIPIENT ID   PATIENT ACCT    BILLED   ALLOWED     PAID",
+    "2126300000012  KIM, ANA           MCD100200301   389166-2         96.00      0.00     0.00",
+    "   LN DOS      PROC  MODS UNITS  BILLED  ALLOWED  DEDUCT  COINS/COPAY  PAID   ADJ CODES",
+    "   01 10/02/26 A4253 NU      2    96.00     0.00    0.00         0.00   0.00  CO16=96.00",
+    "   DENIED CLAIMS : 1   TOTAL PAID : 0.00",
+    "NET AMOUNT: 65.17",
+]
+
+
+def test_a_statement_of_claims_grouped_by_status_each_over_its_own_lines_table_is_read_by_meaning() -> None:
+    """Each claim a row of a claims table (its totals under that table's headers after its identifiers) over
+    its lines' table; the status sections and their subtotals carry nothing to read; the RA's number is the
+    payment's where no check number is printed, in doubt; a line number's zero and a speck after a code as a
+    scan reads them ("G1", "C045. 94.83")."""
+    remit = _read(STATEMENT)
+    balance.check(remit)
+    # (The code's C read as a zero is the code in doubt, for the payer's record to settle.)
+    assert remit.balanced and remit.review == ["payment.number", "claims.0.lines.0.adjustments.0.code"]
+    assert (remit.payment.number, remit.payment.date, remit.payment.amount, remit.payment.method) == (
+        "4417", dt.date(2026, 11, 2), Decimal("65.17"), "CHK")
+    assert [(c.payer_claim_number, c.patient_name, c.member_id, c.account_number, c.billed, c.allowed, c.paid)
+            for c in remit.claims] == [
+        ("2126300000011", "GARCIA, DANIEL", "MCD100200300", "389165-1", Decimal("185.00"), Decimal("90.17"),
+         Decimal("65.17")),
+        ("2126300000012", "KIM, ANA", "MCD100200301", "389166-2", Decimal("96.00"), Decimal("0.00"), Decimal("0.00"))]
+    assert [(a.group, a.reason, a.amount) for a in remit.claims[0].lines[0].adjustments] == [
+        ("CO", "45", Decimal("94.83")), ("PR", "3", Decimal("25.00"))]
+
+    # A check number printed as well is the payment's, sure; the RA's own number is no longer taken for it.
+    both = [STATEMENT[0], STATEMENT[1], "CHECK NUMBER: 990001  " + STATEMENT[2], *STATEMENT[3:]]
+    remit = _read(both)
+    balance.check(remit)
+    assert remit.payment.number == "990001" and remit.balanced
+    assert remit.review == ["claims.0.lines.0.adjustments.0.code"]
+
+
+def test_a_claims_total_that_does_not_sum_its_lines_is_in_doubt_under_a_statements_headers() -> None:
+    rows = [row.replace("185.00     90.17    65.17", "185.00     90.17    56.17") for row in STATEMENT]
+    remit = _read(rows)
+    balance.check(remit)
+    assert not remit.balanced and {"claims.0", "claims.0.paid"} <= set(remit.review)

@@ -403,3 +403,32 @@ def test_a_check_whose_sum_fails_posts_nothing() -> None:
     assert not billing.postings
     [filing] = outcome.filings
     assert filing.item["kind"] == "unbalanced_remittance" and outcome.totals["remittances_unbalanced"] == 1
+
+
+def test_the_payers_record_is_found_for_a_claim_number_read_with_a_speck_before_it() -> None:
+    """A scan's speck read as a digit before the payer's number ("6BR1920...") still finds the member's one claim
+    so near it at the payer, which confirms the codes; two claims as near, or none, confirm nothing."""
+    from bots.portals.bluriver import ClaimRow
+    from extractors.models import RemittanceClaim
+
+    def row(number: str) -> ClaimRow:
+        return ClaimRow(number, "100001-1", DOS, Decimal("100.00"), "rental", "Paid", Decimal("80.00"), ["CO-45"],
+                        DOS)
+
+    class Portal:
+        def __init__(self, rows: list[ClaimRow]) -> None:
+            self.rows = rows
+
+        async def claims_of_member(self, member: str, account: str) -> list[ClaimRow]:
+            return self.rows
+
+    read = RemittanceClaim.model_validate({**CLAIM, "payer_claim_number": "6BR19207842712", "member_id": "BRX1"})
+
+    def ask(rows: list[ClaimRow]) -> tuple[set[str], str]:
+        worker = Worker(sessions={"bluriver": Portal(rows)})  # type: ignore[dict-item]
+        return asyncio.run(EobPostingRobot._payer_record(worker, "bluriver", read))
+
+    codes, source = ask([row("BR19207842712"), row("BR55500011122")])
+    assert codes == {"CO-45"} and "claim BR19207842712 (read '6BR19207842712')" in source
+    assert ask([row("BR19207842712"), row("6BR1920784271")]) == (set(), "")  # (as near, each: no one claim)
+    assert ask([row("BR55500011122")]) == (set(), "")

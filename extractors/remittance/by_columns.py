@@ -182,7 +182,8 @@ _AMOUNT_ROLES = ("billed", "allowed", "deductible", "copay_coins", "coinsurance"
 # reader, `segments`).
 HEADER_WORDINGS: dict[str, tuple[str, ...]] = {
     # "PROVIDER" alone before a name; its ids ("PROVIDER ID", "PROVIDER #") are longer and tried first.
-    "payee": ("PAYEE NAME", "PAYEE", "PAY TO", "PAID TO", "REMIT TO", "PROVIDER NAME", "PROVIDER"),
+    "payee": ("PAYEE NAME", "PAYEE", "PAY TO THE ORDER OF", "PAY TO", "PAID TO", "REMIT TO", "PROVIDER NAME",
+              "PROVIDER"),
     # A provider id is the NPI only when it is shaped as one (checked where read): a state's own provider
     # number prints under the same words.
     "npi": ("PROVIDER NPI", "PAYEE NPI", "BILLING NPI", "TAX ID/NPI", "NPI", "PROVIDER #", "PROVIDER NO.",
@@ -192,6 +193,9 @@ HEADER_WORDINGS: dict[str, tuple[str, ...]] = {
              "DATE ISSUED", "DATED",
              # A state's remittance advice ("RA") dates itself.
              "RA DATE", "REMITTANCE DATE"),
+    # "DATE" alone: a check's face dates the check so; taken where no other label dated the payment, and only
+    # where no word qualifies it ("Run date", "Print date": `header_values`).
+    "bare_date": ("DATE",),
     # A voucher is the paper that tells a payment (a check's stub, a claims administrator's "provider voucher").
     "number": ("PAYMENT NUMBER", "PAYMENT #", "VOUCHER NUMBER", "VOUCHER NO.", "VOUCHER NO", "VOUCHER #",
                "CHECK NUMBER", "CHECK NO.", "CHECK NO", "CHECK #", "CHECK/EFT #",
@@ -240,8 +244,11 @@ _CLAIM_LABELS = Labels({
     # "PT" alone: the patient only where a name shaped "LAST, FIRST" follows ("PT RESP 25.00" is a total).
     "pt": ("PT",),
 })
-_PROVIDER_LABEL_WORDS = {"REASON", "CODE", "REFERENCE", "REF", "MEMBER", "MBR", "AMOUNT", "RECIPIENT"}
-_PROVIDER_LABELS = Labels({"reason": ("REASON", "CODE"), "ref": ("REFERENCE", "REF #", "REF"),
+_PROVIDER_LABEL_WORDS = {"REASON", "CODE", "REFERENCE", "REF", "MEMBER", "MBR", "AMOUNT", "RECIPIENT", "TYPE",
+                         "TRANSACTION"}
+# ("kind": the adjustment's kind in a word, "RECOUPMENT", "PAYOUT": its reason code says it, nothing to read.)
+_PROVIDER_LABELS = Labels({"kind": ("TRANSACTION TYPE", "TYPE"), "reason": ("REASON", "CODE"),
+                           "ref": ("REFERENCE", "REF #", "REF"),
                            "member": ("MEMBER ID", "PATIENT ID", "RECIPIENT ID", "MEMBER", "MBR", "RECIPIENT"),
                            "amount": ("AMOUNT",)})
 # A claim's totals: "Claim Total(s)", or "Claim" and then the amounts by their labels ("Claim billed 96.00 ...").
@@ -267,11 +274,11 @@ _PROVIDER_ADJ = re.compile(r"^(?:PROVIDER[- ]LEVEL ADJUSTMENTS|PROVIDER ADJUSTME
                            r"(?:PAYMENT|VOUCHER|CHECK) ADJUSTMENTS|"
                            r"ADJUSTMENTS TO (?:THIS |THE )?(?:PAYMENT|CHECK|REMITTANCE|VOUCHER))\b", re.I)
 _CHECK_TOTAL = re.compile(r"^(?:CHECK TOTAL|TOTAL (?:PLAN )?PAID|PAYMENT TOTAL|TOTAL PAYMENT|REMITTANCE TOTAL|"
-                          r"VOUCHER TOTAL|WARRANT TOTAL|NET AMOUNT|"
+                          r"VOUCHER TOTAL|WARRANT TOTAL|NET AMOUNT|NET PAID|"
                           r"TOTAL (?:OF )?(?:THIS )?(?:REMITTANCE|CHECK|VOUCHER|WARRANT|PAYMENT))\b",
                           re.I)
 # The total that names the payment itself (not "Total paid": the claims' paid, before any provider adjustment).
-_PAYMENT_TOTAL = re.compile(r"^(?:CHECK|PAYMENT|REMITTANCE|VOUCHER|WARRANT|EFT) TOTAL\b|^NET AMOUNT\b|"
+_PAYMENT_TOTAL = re.compile(r"^(?:CHECK|PAYMENT|REMITTANCE|VOUCHER|WARRANT|EFT) TOTAL\b|^NET (?:AMOUNT|PAID)\b|"
                             r"^TOTAL (?:OF )?(?:THIS )?(?:CHECK|PAYMENT|REMITTANCE|VOUCHER|WARRANT|EFT)\b", re.I)
 # A claim's, a service's or an adjustment's number alone on its row ("=== Claim 1 of 4 ===", "Service 2"): a
 # card's heading, nothing to read.
@@ -287,6 +294,10 @@ _PLB_ROW = re.compile(r"^PROV(?:IDER)?\.? ADJ(?:USTMENT)?\.?:? (?=\S)", re.I)
 # PAID : 0.00"): each claim's amounts say its status, the check's sum what the sections add up to.
 _SECTION = re.compile(r"^(?:\S{1,4}\s)?\W+(?:[A-Z]+ ){1,2}CLAIMS?\W+(?:\s\S{1,4})?$|"  # (its word a scan may misread)
                       r"^(?:[A-Z]+ ){1,2}CLAIMS? ?:? ?\d{1,4}(?:\s+TOTAL\s[A-Z ]{1,20}?\s?:?\s?\$?[\d,]+\.\d\d)?$", re.I)
+# The marks that set a heading off ("*** FINANCIAL TRANSACTIONS ***", "== ... =="), either side.
+_DECORATION = re.compile(r"^[*=#~-]{2,}\s*|\s*[*=#~-]{2,}$")
+# A sum over the whole check by one amount's word ("TOTAL CHARGED 1,796.00"), at its foot.
+_DOCUMENT_TOTAL = re.compile(r"^TOTAL (?:CHARGED|CHARGES|BILLED|ALLOWED|SUBMITTED)\b:? ?\$?[\d,]+\.\d\d$", re.I)
 _NONE = re.compile(r"^(?:NONE|NO (?:PROVIDER[- ]LEVEL |PROVIDER |PAYMENT |CHECK |OTHER )?ADJUSTMENTS\b.*)$", re.I)
 _DOTTED_SURE = 95.0
 _SPECKED_AMOUNT = re.compile(r"(\d\.\d\d)\d(?!\S)")
@@ -319,6 +330,12 @@ def _without_leaders(row: Line) -> Line:
         return ":".ljust(len(leader.group())) if word.count(".") >= 0.6 * len(word) else leader.group()
 
     text = _LEADER.sub(colon, row.text)
+    return row if text == row.text else row.with_text(text)
+
+
+def _point_put_back(row: Line) -> Line:
+    """An adjustment's amount a scan split at its point ("C04=96 00"): the point put back, the row as long."""
+    text = _SPLIT_AFTER_CODE.sub(r"\1.\2", row.text)
     return row if text == row.text else row.with_text(text)
 
 
@@ -368,14 +385,15 @@ _RANGE = re.compile(rf"^(?P<a>{_DAY})[-~](?P<b>{_DAY})$")
 # An adjustment: a group code, its reason, its amount ("CO-45 43.37", "PR2 16.00", "OA-23: 5.00;"); never
 # "CR 1 100.00", which is a modifier, the units and the billed amount.
 # A small print's C read as a currency sign, alone or beside a bracket or the C itself ("€045", "(€045", "C€045").
-_C_READS = ("€", "£", "(€", "(£", "C€", "C£")
+_SPLIT_AFTER_CODE = re.compile(r"(=\d{1,3}(?:,\d{3})*) (\d\d)(?!\S)")
+_C_READS = ("€", "£", "(€", "(£", "C€", "C£", "¢", "¢€", "(¢", "C¢")
 # (A group's second letter read small: "Co45", "Pr3".)
 # (Its O read twice: "CoO", "COO".)
 _GROUP = (r"C[oO][oO]|CO|PR|OA|PI|CR|C[GQD0@©6]{1,2}|[GQD0@©6]{1,2}A|co|pr|oa|Co|Pr|Oa|c[GQD0@©6oO]{1,2}|"
-          r"(?:\(?[€£]|C[€£])[OGQD0@©6]{1,2}")
+          r"(?:\(?[€£¢]|C[€£¢]|¢€)[OGQD0@©6]{1,2}")
 # "CO-45 43.37", "CO45: 43.37", and an export's "CO45:43.37" (its colon the only space between them); a scan's
 # speck after the code read as a point ("C045. 80.15").
-_ADJ = re.compile(rf"(?<![\w.])(?P<grp>{_GROUP})(?:[-/]|(?<=CO|PR|OA|PI|co|pr|oa|Co|Pr|Oa|cO|pR|oA|oO|Oo|oo|OO) )?(?P<rc>[A-Z]?\d{{1,3}}|[A-Z]\d?)"
+_ADJ = re.compile(rf"(?<![\w.])(?P<grp>{_GROUP})(?:[-/]|(?<=CO|PR|OA|PI|co|pr|oa|Co|Pr|Oa|cO|pR|oA|oO|Oo|oo|OO|CQ|CG|CD|C0|C@|C6|cQ|cG|c0|€O|£O|¢O) )?(?P<rc>[A-Z]?\d{{1,3}}|[A-Z]\d?)"
                   rf"(?:[:;=] ?| = ?| |\. )\$?(?P<amt>{AMT})[;,]?(?![\w.])")  # (". ": a speck after the code)
 # An adjustment whose amount a scan garbled past reading ("C097 95.e@e"): its group, reason and the amount's place.
 _ADJ_GARBLED = re.compile(rf"(?<![\w.])(?P<grp>{_GROUP})[-/]?(?P<rc>[A-Z]?\d{{1,3}})(?:[:;] ?| )"
@@ -717,7 +735,7 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[st
     reading = _Reading()
     glossary = False
     for row in lines:
-        row = _without_leaders(_unboxed(row))
+        row = _point_put_back(_without_leaders(_unboxed(row)))
         text = row.text
         if not text or _PAGE.match(text) or _RULE.match(text):
             continue
@@ -774,6 +792,8 @@ class _Reading:
     lines_first: bool = False
     heading: str | None = None  # the party the first row named, where a label named the payer otherwise
     number_by_ra: bool = False  # the payment's number is the remittance advice's (no check number printed)
+    date_by_bare: bool = False  # the payment's date is the one after a bare "DATE" (no other label dated it)
+    payee_next: bool = False  # "PAY TO THE ORDER OF" alone: the payee is named on the next row
     # A claim's totals printed on its identifiers' row, under these columns after the identifiers' (in order).
     claim_amounts: list[str] = field(default_factory=list)
 
@@ -812,7 +832,7 @@ class _Reading:
             return
         if _COUNTER.match(text) or _SECTION.match(text):
             return
-        if _PROVIDER_ADJ.match(text):
+        if _PROVIDER_ADJ.match(_DECORATION.sub("", text)):  # (as a heading may be set off: "*** ... ***")
             self._amounts_not_named()
             self.in_plb, self.claim = True, None
             return
@@ -830,6 +850,8 @@ class _Reading:
         if (columns := _claim_columns(text)) is not None:
             self.claim_columns, self.claim_amounts = columns, _claim_amount_columns(text)
             return
+        if _DOCUMENT_TOTAL.match(text) and (self.in_plb or len(self.remit.claims) - 1 in self.totals_read):
+            return  # "TOTAL CHARGED 1,796.00" after the claims' own totals: the whole check's, which nothing posts
         if self.claims_on_lines and not self.in_plb and self._line_with_its_claim(row):
             return
         half, self.half_header = self.half_header, None
@@ -876,7 +898,7 @@ class _Reading:
         """The first row names the payer, before the document's title; or it is the title alone ("PAYMENT
         SUMMARY FOR <payee> (NPI ...)"), the payee it is for told in it, the payer on the row below."""
         if self._payer_after_title(row) or (TITLES.search(row.text.upper()) is None
-                                             and self._payer_before_title_cell(row)):
+                                             and (self._payer_before_title_cell(row) or self._payer_before_label(row))):
             return True
         if _TITLE_ONLY.match(row.text.upper()):
             self.payer_next = True
@@ -938,6 +960,22 @@ class _Reading:
                 return True
         return False
 
+    def _payer_before_label(self, row: Line) -> bool:
+        """The payer first on the first row, a column's gap before the header's first label ("BLUE RIVER HEALTH
+        PLAN        CHECK NO. 905001157", a check's face): the name, and the labels' values read as any header's."""
+        values = header_values(row.text)
+        if not values:
+            return False
+        at = min(found.label_at if found.label_at >= 0 else found.start for found in values.values())
+        name = row.text[:at].strip()
+        if not re.fullmatch(r"[A-Za-z][A-Za-z&.,' -]*[A-Za-z.]", name) or len(name.split()) < 2 \
+                or not row.wide_after(len(row.text[:at].rstrip())):
+            return False
+        self.remit.payer.name = name.upper()
+        self.trust.check("payer.name", row.conf(0, len(name)), not _TITLE_WORDS & set(name.upper().split()))
+        self._header(row)
+        return True
+
     def _payer_below_title(self, row: Line) -> bool:
         """The payer's name below a title: the row's first cell (before a bar, or its address), when it holds
         no label and no digit."""
@@ -952,6 +990,16 @@ class _Reading:
         remit, trust = self.remit, self.trust
         if self._payment_told(row) or self._payer_on_behalf(row):
             return True
+        if _PAY_TO_ORDER.fullmatch(row.text.strip()):
+            self.payee_next = True  # the payee's name on the row below, as a check prints it
+            return True
+        if self.payee_next:
+            self.payee_next = False
+            # The payee's name, as far as the first word that holds a digit or a guard (its amount beside it).
+            name = re.split(r"\s(?=\S*[\d*$])", row.text, maxsplit=1)[0].strip()
+            if name and not any(c.isdigit() for c in name) and not header_values(name):
+                remit.payee.name = name
+                trust.check("payee.name", row.conf(0, len(name)))
         values = header_values(row.text)
         for key, found in values.items():
             conf = row.conf(found.start, found.end) if not found.doubt else 0.0
@@ -967,9 +1015,10 @@ class _Reading:
                 npi = found.value.split()[0]
                 remit.payee.npi = npi
                 trust.check("payee.npi", conf, is_npi(npi))
-            elif key == "date":
+            elif key == "date" or (key == "bare_date" and (remit.payment.date is None or self.date_by_bare)):
                 remit.payment.date = date_starting(found.value) or compact_date(found.value.split()[0])
                 trust.check("payment.date", conf, remit.payment.date is not None)
+                self.date_by_bare = key == "bare_date"
             elif key == "number":
                 remit.payment.number = found.value.split()[0]
                 trust.check("payment.number", conf)
@@ -1618,10 +1667,16 @@ class _Reading:
             low = max((i for i in found[:n] if i is not None), default=-1) + 1
             high = min((i for i in found[n + 1:] if i is not None), default=len(columns))
             role = columns[low] if high - low == 1 else None
+            # Else the one column between them whose lines' sum it is but for a glyph or two: a line's misread,
+            # or the total's; the total kept as printed, in doubt, for the lines' own arithmetic to settle.
+            near = [columns[i] for i in range(low, high)
+                    if balance.glyphs_apart(totals[n], _column_sum(claim, columns[i]))]
+            printed = role is None and len(near) == 1
+            role = near[0] if printed else role
             out.append(role)
             attr = role if role in ("billed", "allowed") else "paid"  # the claim's total in doubt
             self.trust.review.append(f"claims.{len(self.remit.claims) - 1}.{attr}")
-            if role is not None:
+            if role is not None and not printed:
                 self.from_lines.add(role)
         return out
 
@@ -1818,6 +1873,8 @@ _BARE_CHECK = re.compile(r"(?<![\w#/])(?:CHECK|EFT)\s+(?P<v>\d{5,})(?![\w.,])")
 _BARE_AMOUNT = re.compile(rf"(?<![\w#])(?:AMOUNT|AMT|TOTAL)\b\s*[:#]?\s*(?P<v>\$?{AMT})(?!\S)")
 
 
+_PAY_TO_ORDER = re.compile(r"PAY TO THE ORDER OF:?", re.I)
+_GUARDED_AMOUNT = re.compile(r"(?<!\S)\$?\*{2,}\$?(?P<v>\d[\d ,.]{0,12}\d)\**(?!\S)")
 _PAYMENT_BY = re.compile(r"(?<!\S)PAYMENT ?: ?(?P<v>CHECK|CHK|EFT|ACH|WARRANT)(?!\S)")
 
 
@@ -1834,6 +1891,17 @@ def header_values(text: str) -> dict[str, Labelled]:
                                         bare_number.start())
     if "number" in values and values["number"].doubt and not re.search(r"\d", values["number"].value.split(" ")[0]):
         del values["number"]  # a label known by its likeness alone, before no number: "PAYMENT: CHECK"
+    if "bare_date" in values:
+        before = text[: values["bare_date"].label_at].split()
+        if before and before[-1].isalpha():
+            del values["bare_date"]  # "Run date", "Print date": not the payment's
+    if "amount" not in values and (guarded := _GUARDED_AMOUNT.search(text)) is not None:
+        # A check's amount guarded by asterisks ("***1,078.06***"): nothing else on a check is printed so. A
+        # scan may space it at its comma or point ("***1 078. 06***"): joined, in doubt.
+        joined = guarded["v"].replace(" ", "")
+        if re.fullmatch(AMT, joined):
+            values["amount"] = Labelled(joined, guarded.start("v"), guarded.end("v"), joined != guarded["v"],
+                                        guarded.start())
     if "method" not in values and (said := _PAYMENT_BY.search(text.upper())) is not None:
         # "PAYMENT: CHECK": the word alone is the method's label where a method's word follows it.
         values["method"] = Labelled(said["v"], said.start("v"), said.end("v"), False, said.start())

@@ -145,8 +145,16 @@
   from and thru dates, quantity, charged, allowed, deductible, coinsurance, copay, paid, then the adjustments'
   group, reason and amount), each claim's row and its lines under it, each further adjustment on a row of its
   own under the line's, negative amounts with a trailing minus ("25.00-"), a claim total row, "ADJUSTMENTS TO
-  PAYMENT" for the provider-level ones. Drawn before anything was changed for it and kept out of all tuning since
-  (HELD_OUT, reported apart by bench/extract.py).
+  PAYMENT" for the provider-level ones. Held out until its first contact was measured, then read by meaning
+  (2026-12-07, fifth session: the payer before the check's first label; "PAY TO THE ORDER OF" over the payee; a
+  bare "DATE" no word qualifies; an amount guarded by asterisks; "NET PAID" at the foot; a whole check's "TOTAL
+  CHARGED" after the claims' own totals);
+- "br-pipes": a clearinghouse's flat file printed as it is stored: every record one row of fields parted by
+  bars, its kind first ("HDR", "CLM", "SVC", "ADJ", "PLB", "TRL"), a row of each kind's field names above the
+  first of them ("#CLM|ICN|PATIENT|MEMBER ID|PATIENT ACCT|CHARGE|PAID|PT RESP"), dates as CCYYMMDD, each service
+  line's adjustments as records of their own under it (group, reason, amount), amounts with no thousands'
+  separator. Drawn before anything was changed for it and kept out of all tuning since (HELD_OUT, reported
+  apart by bench/extract.py).
 
 About a third of them come out of the payer's mailroom scanner: image-only
 PDFs with no text layer, which the extractors must read by OCR.
@@ -183,8 +191,8 @@ def is_scanned(check_number: str) -> bool:
 
 FAMILIES = ("br-block", "br-grid", "br-detail", "br-era", "br-summary", "br-voucher", "br-state", "br-tpa",
             "br-export", "br-loops", "br-stacked", "br-portal", "br-cards", "br-inline", "br-ledger",
-            "br-clearinghouse", "br-eop", "br-boxed", "br-footer", "br-sections", "br-stub")
-HELD_OUT = "br-stub"
+            "br-clearinghouse", "br-eop", "br-boxed", "br-footer", "br-sections", "br-stub", "br-pipes")
+HELD_OUT = "br-pipes"
 # A family printed smaller than the rest to fit its width (points: the text PDF's, the scan's).
 # A wide print shrunk to fit the page, as a browser prints a portal's page (the widest rows run to ~140 columns).
 _SMALL_PRINT = {"br-export": (5.8, 6.2), "br-portal": (6.2, 6.6), "br-inline": (6.4, 6.8), "br-ledger": (5.8, 6.0),
@@ -234,7 +242,8 @@ def lines_for(store: Store, remit: Any) -> list[str]:
                "br-stacked": _stacked_lines, "br-portal": _portal_lines, "br-cards": _cards_lines,
                "br-inline": _inline_lines, "br-ledger": _ledger_lines, "br-clearinghouse": _clearinghouse_lines,
                "br-eop": _eop_lines, "br-boxed": _boxed_lines,
-               "br-footer": _footer_lines, "br-sections": _sections_lines, "br-stub": _stub_lines}
+               "br-footer": _footer_lines, "br-sections": _sections_lines, "br-stub": _stub_lines,
+               "br-pipes": _pipes_lines}
     return drawers[family_of(remit["check_number"])](store, remit)
 
 
@@ -1157,6 +1166,41 @@ def _stub_lines(store: Store, remit: Any) -> list[str]:
         out.append("")
     out.append(f"{'TOTAL CHARGED':<20}{sum((dec(rc['billed']) for rc in _claims(store, remit)), Decimal(0)):>14,.2f}")
     out.append(f"{'NET PAID':<20}{printed:>14,.2f}")
+    return out
+
+
+def _pipes_lines(store: Store, remit: Any) -> list[str]:
+    payer, date, printed = _check_facts(store, remit)
+    out = ["#HDR|PAYER|PAYEE|NPI|PAYMENT TYPE|CHECK/EFT NO|PAYMENT DATE|PAYMENT AMOUNT",
+           f"HDR|{payer['name']}|{catalog.SUPPLIER['name']}|{supplier_npi_of(store)}|CHECK|{remit['check_number']}|"
+           f"{date:%Y%m%d}|{printed:.2f}",
+           "#CLM|ICN|PATIENT|MEMBER ID|PATIENT ACCT|CHARGE|ALLOWED|PAID|PT RESP",
+           "#SVC|LINE|FROM|TO|HCPCS|MODIFIERS|UNITS|CHARGE|ALLOWED|DEDUCTIBLE|COINSURANCE|PAID",
+           "#ADJ|GROUP|REASON|AMOUNT",
+           "#RMK|REMARK CODES"]
+    for rc in _claims(store, remit):
+        out.append(f"CLM|{rc['icn'] or ''}|{rc['patient_name']}|{rc['member_id'] or ''}|{rc['account_number']}|"
+                   f"{dec(rc['billed']):.2f}|{dec(rc['allowed']):.2f}|{dec(rc['paid']):.2f}|"
+                   f"{dec(rc['patient_responsibility']):.2f}")
+        for ln, (line, adjustments) in enumerate(_lines(store, rc), start=1):
+            pr = _pr_by_reason(adjustments)
+            out.append(f"SVC|{ln}|{dt.date.fromisoformat(line['dos_from']):%Y%m%d}|"
+                       f"{dt.date.fromisoformat(line['dos_to']):%Y%m%d}|{line['hcpcs']}|{','.join(line['modifiers'].split())}|"
+                       f"{line['units']}|{dec(line['billed']):.2f}|{dec(line['allowed']):.2f}|{pr['1']:.2f}|"
+                       f"{pr['2'] + pr['3']:.2f}|{dec(line['paid']):.2f}")
+            for a in adjustments:
+                out.append(f"ADJ|{a['group']}|{a['reason']}|{dec(a['amount']):.2f}")
+            remarks = json.loads(line["remarks"])
+            if remarks:
+                out.append(f"RMK|{' '.join(remarks)}")
+    plbs = _plbs(store, remit)
+    if plbs:
+        out.append("#PLB|REASON|REFERENCE|MEMBER ID|AMOUNT")
+        for p in plbs:
+            out.append(f"PLB|{p['reason']}|{p['reference']}|{p['member_id'] or ''}|{dec(p['amount']):.2f}")
+    claims = _claims(store, remit)
+    out.append("#TRL|CLAIMS|TOTAL CHARGE|TOTAL PAID")
+    out.append(f"TRL|{len(claims)}|{sum((dec(rc['billed']) for rc in claims), Decimal(0)):.2f}|{printed:.2f}")
     return out
 
 

@@ -1483,3 +1483,62 @@ def test_a_claims_total_that_does_not_sum_its_lines_is_in_doubt_under_a_statemen
     remit = _read(rows)
     balance.check(remit)
     assert not remit.balanced and {"claims.0", "claims.0.paid"} <= set(remit.review)
+
+
+CHECK_AND_STUB = [
+    "LAKESHORE HEALTH PLAN                                      CHECK NO.  55012",
+    "1 LAKE ST, CHICAGO IL 60601                                DATE       DEC 01, 2026",
+    "PAY TO THE ORDER OF",
+    "    SUMMIT HOME MEDICAL SUPPLY                                        ***64.07***",
+    "    NPI 1234567893",
+    "- - - - - - - DETACH AND RETAIN THIS STATEMENT - - - - - - -",
+    "PATIENT NAME              ACCOUNT NO    MEMBER NO       CLAIM NO",
+    "  CODE   MODS  FROM       THRU        QTY   CHARGED   ALLOWED  DEDUCT   COINS   COPAY    PAID  GRP RSN  ADJ AMT",
+    "GARCIA, DANIEL            389165-1      MCD100200300    2126300000011",
+    "  E0601  RR    10/01/2026 10/31/2026    1    185.00     90.17    0.00    0.00   25.00   65.17  CO  45     94.83",
+    "                                                                                               PR  3      25.00",
+    "  CLAIM TOTAL                                185.00     90.17                           65.17",
+    "*** FINANCIAL TRANSACTIONS ***",
+    "TYPE        REASON  REFERENCE        AMOUNT",
+    "RECOUPMENT  WO      7395914773851    -1.10",
+    "TOTAL CHARGED       185.00",
+    "NET PAID             64.07",
+]
+
+
+def test_a_check_and_its_stub_are_read_by_meaning() -> None:
+    """The payer before the check's first label; "PAY TO THE ORDER OF" over the payee; a bare "DATE" (no word
+    qualifying it) dates the check; the amount guarded by asterisks is the check's; a heading set off by
+    asterisks; a provider adjustments table's "TYPE" column; the whole check's "TOTAL CHARGED" and "NET PAID"
+    at the foot restate what the claims say."""
+    remit = _read(CHECK_AND_STUB)
+    balance.check(remit)
+    assert remit.balanced and remit.review == [], remit.review
+    assert (remit.payer.name, remit.payee.name, remit.payee.npi) == (
+        "LAKESHORE HEALTH PLAN", "SUMMIT HOME MEDICAL SUPPLY", "1234567893")
+    assert (remit.payment.number, remit.payment.date, remit.payment.amount) == (
+        "55012", dt.date(2026, 12, 1), Decimal("64.07"))
+    assert [(p.reason, p.reference, p.amount) for p in remit.provider_adjustments] == [
+        ("WO", "7395914773851", Decimal("1.10"))]  # withheld: the 835's sign, as the check's sum says
+    assert remit.claims[0].billed == Decimal("185.00")  # not the check's "TOTAL CHARGED" after it
+
+    # A date a word qualifies is no payment's ("Run date"); a guarded amount a scan spaced is joined, in doubt
+    # (settled here by the check's sum).
+    rows = [row.replace("DATE       DEC", "RUN DATE   DEC").replace("***64.07***", "***64. 07***")
+            for row in CHECK_AND_STUB]
+    remit = _read(rows)
+    balance.check(remit)
+    assert remit.payment.date is None and remit.payment.amount == Decimal("64.07")
+
+
+def test_what_a_scan_does_to_a_stubs_adjustments_and_totals_is_read_in_doubt() -> None:
+    """"¢€O 45" for CO-45; "C04=96 00" for CO-4 96.00; a claim total of fewer amounts than columns that sums its
+    lines but for a misread glyph (the line's "118.62") is kept as printed, in doubt, the line put right by its
+    own arithmetic."""
+    assert [m["grp"] for m in by_columns._line_adjustments("1 62.40 28.14 0.00 0.00 25.00 3.14 ¢€O 45 34.26")] == [
+        "¢€O"]
+    assert by_columns._point_put_back(from_text("01 10/01/26 A4253 2 96.00 0.00 0.00 C04=96 00")[0]).text.endswith(
+        "C04=96.00")
+    rows = [row.replace("65.17  CO  45     94.83", "65.77  CO  45     94.83") for row in CHECK_AND_STUB]
+    remit = _read(rows)
+    assert remit.claims[0].paid == Decimal("65.17") and "claims.0.paid" in remit.review

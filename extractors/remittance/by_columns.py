@@ -295,7 +295,7 @@ _PLB_ROW = re.compile(r"^PROV(?:IDER)?\.? ADJ(?:USTMENT)?\.?:? (?=\S)", re.I)
 _SECTION = re.compile(r"^(?:\S{1,4}\s)?\W+(?:[A-Z]+ ){1,2}CLAIMS?\W+(?:\s\S{1,4})?$|"  # (its word a scan may misread)
                       r"^(?:[A-Z]+ ){1,2}CLAIMS? ?:? ?\d{1,4}(?:\s+TOTAL\s[A-Z ]{1,20}?\s?:?\s?\$?[\d,]+\.\d\d)?$", re.I)
 # The marks that set a heading off ("*** FINANCIAL TRANSACTIONS ***", "== ... =="), either side.
-_DECORATION = re.compile(r"^[*=#~-]{2,}\s*|\s*[*=#~-]{2,}$")
+_DECORATION = re.compile(r"^[^\w\s]{2,}\s*|\s*[^\w\s]{2,}$")  # (a scan may read a star as «)
 # A sum over the whole check by one amount's word ("TOTAL CHARGED 1,796.00"), at its foot.
 _DOCUMENT_TOTAL = re.compile(r"^TOTAL (?:CHARGED|CHARGES|BILLED|ALLOWED|SUBMITTED)\b:? ?\$?[\d,]+\.\d\d$", re.I)
 _NONE = re.compile(r"^(?:NONE|NO (?:PROVIDER[- ]LEVEL |PROVIDER |PAYMENT |CHECK |OTHER )?ADJUSTMENTS\b.*)$", re.I)
@@ -310,7 +310,7 @@ def _dotted(text: str) -> bool:
 
 
 # A line number's digits as OCR may read them ("O1", "@1", "OL", "Ql"): only where a date follows.
-_LINE_NO_LOOKALIKES = str.maketrans({**{c: "0" for c in "OoQD@©G"}, **{c: "1" for c in "lLIi|"}})
+_LINE_NO_LOOKALIKES = str.maketrans({**{c: "0" for c in "OoQD@©®G"}, **{c: "1" for c in "lLIi|"}})
 _PAGE = re.compile(r"^Page \d+ of \d+$", re.I)
 _BOX_BAR = re.compile(r"[|¦]")
 _EDGE_LEAD = re.compile(r"^[\[\]{}|¦]{1,3}\s+(?=\S)")
@@ -333,9 +333,13 @@ def _without_leaders(row: Line) -> Line:
     return row if text == row.text else row.with_text(text)
 
 
-def _point_put_back(row: Line) -> Line:
-    """An adjustment's amount a scan split at its point ("C04=96 00"): the point put back, the row as long."""
+def _specks_mended(row: Line) -> Line:
+    """What a scan does to a row that its shape undoes, the row as long: an adjustment's amount split at its
+    point ("C04=96 00": the point put back); a speck after a procedure code read as a point or a comma ("A4253.":
+    blanked; the code's glyphs were read unsure, so it stays in doubt)."""
     text = _SPLIT_AFTER_CODE.sub(r"\1.\2", row.text)
+    if row.conf(0, len(text)) < CERTAIN:
+        text = _SPECK_AFTER_CODE.sub(r"\1 ", text)
     return row if text == row.text else row.with_text(text)
 
 
@@ -385,15 +389,16 @@ _RANGE = re.compile(rf"^(?P<a>{_DAY})[-~](?P<b>{_DAY})$")
 # An adjustment: a group code, its reason, its amount ("CO-45 43.37", "PR2 16.00", "OA-23: 5.00;"); never
 # "CR 1 100.00", which is a modifier, the units and the billed amount.
 # A small print's C read as a currency sign, alone or beside a bracket or the C itself ("€045", "(€045", "C€045").
+_SPECK_AFTER_CODE = re.compile(r"(?<!\S)([A-Z]\d{4})[.,'`](?=\s)")
 _SPLIT_AFTER_CODE = re.compile(r"(=\d{1,3}(?:,\d{3})*) (\d\d)(?!\S)")
 _C_READS = ("€", "£", "(€", "(£", "C€", "C£", "¢", "¢€", "(¢", "C¢")
 # (A group's second letter read small: "Co45", "Pr3".)
 # (Its O read twice: "CoO", "COO".)
-_GROUP = (r"C[oO][oO]|CO|PR|OA|PI|CR|C[GQD0@©6]{1,2}|[GQD0@©6]{1,2}A|co|pr|oa|Co|Pr|Oa|c[GQD0@©6oO]{1,2}|"
+_GROUP = (r"C[oO][oO]|CO|PR|OA|PI|CR|C[GQD0@©6]{1,2}|C[GQD0@©6][oO]|[GQD0@©6]{1,2}A|co|pr|oa|Co|Pr|Oa|c[GQD0@©6oO]{1,2}|"
           r"(?:\(?[€£¢]|C[€£¢]|¢€)[OGQD0@©6]{1,2}")
 # "CO-45 43.37", "CO45: 43.37", and an export's "CO45:43.37" (its colon the only space between them); a scan's
 # speck after the code read as a point ("C045. 80.15").
-_ADJ = re.compile(rf"(?<![\w.])(?P<grp>{_GROUP})(?:[-/]|(?<=CO|PR|OA|PI|co|pr|oa|Co|Pr|Oa|cO|pR|oA|oO|Oo|oo|OO|CQ|CG|CD|C0|C@|C6|cQ|cG|c0|€O|£O|¢O) )?(?P<rc>[A-Z]?\d{{1,3}}|[A-Z]\d?)"
+_ADJ = re.compile(rf"(?<![\w.])(?P<grp>{_GROUP})(?:[-/]|(?<=CO|PR|OA|PI|co|pr|oa|Co|Pr|Oa|cO|pR|oA|oO|Oo|oo|OO|CQ|CG|CD|C0|C@|C6|cQ|cG|c0|€O|£O|¢O|QO|GO|DO|0O) )?(?P<rc>[A-Z]?\d{{1,3}}|[A-Z]\d?)"
                   rf"(?:[:;=] ?| = ?| |\. )\$?(?P<amt>{AMT})[;,]?(?![\w.])")  # (". ": a speck after the code)
 # An adjustment whose amount a scan garbled past reading ("C097 95.e@e"): its group, reason and the amount's place.
 _ADJ_GARBLED = re.compile(rf"(?<![\w.])(?P<grp>{_GROUP})[-/]?(?P<rc>[A-Z]?\d{{1,3}})(?:[:;] ?| )"
@@ -401,7 +406,7 @@ _ADJ_GARBLED = re.compile(rf"(?<![\w.])(?P<grp>{_GROUP})[-/]?(?P<rc>[A-Z]?\d{{1,
 # A group code's O read as one or two lookalikes ("CG-45", "CG6-45"): the group the O gives, its code under review.
 _O_GLYPHS = "GQD0@©6"
 _GROUP_READ_AS = {**{f"{c}{a}{b}": "CO" for c in ("C", *_C_READS) for a in (*_O_GLYPHS, "O")
-                     for b in ("", *_O_GLYPHS) if f"{c}{a}{b}" != "CO"}, "COO": "CO",
+                     for b in ("", *_O_GLYPHS, "O") if f"{c}{a}{b}" != "CO"}, "COO": "CO",
                   **{f"{a}{b}A": "OA" for a in _O_GLYPHS for b in ("", *_O_GLYPHS)}}
 # An amount cell whose glyphs give no reading ("€.0@"): its column's value is for the line's arithmetic to find.
 _GARBLED_AMOUNT = re.compile(r"^[^\s.]{1,9}\.[^\s.]{2}$")
@@ -735,7 +740,7 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[st
     reading = _Reading()
     glossary = False
     for row in lines:
-        row = _point_put_back(_without_leaders(_unboxed(row)))
+        row = _specks_mended(_without_leaders(_unboxed(row)))
         text = row.text
         if not text or _PAGE.match(text) or _RULE.match(text):
             continue
@@ -1708,6 +1713,18 @@ class _Reading:
                 values = {"member": words[2]}
             else:
                 self.trust.review.append(f"provider_adjustments.{len(remit.provider_adjustments)}")
+        elif values and "member" not in values:
+            # Labelled, but an identifier after them no label names ("REF 798... 3AM0HV7AP39"): the member when
+            # shaped as one (an MBI, or as the claims' member ids), else a word no column says is in doubt.
+            taken = {v for v in values.values()}
+            loose = [w for w in (w.strip(":;,.()") for w in words[1:])
+                     if any(c.isdigit() for c in w) and len(w) >= 6 and w not in taken]
+            members = {shape_of(c.member_id) for c in remit.claims if c.member_id}
+            shaped = [w for w in loose if is_mbi(w) or shape_of(w) in members]
+            if len(loose) == 1 and shaped:
+                values["member"] = shaped[0]
+            elif loose:
+                self.trust.review.append(f"provider_adjustments.{len(remit.provider_adjustments)}")
         reason = values.get("reason") or (words[0] if words else "")
         # Reason codes are printed in capitals; a scan's small capitals or a lower-case print read as "wo" is
         # the code "WO" (the check's arithmetic then confirms the amount), put in doubt all the same.
@@ -2013,13 +2030,16 @@ _LOOKALIKE_PAIRS = {frozenset(p) for p in ("0O", "0@", "0Q", "0D", "0©", "06", 
 
 def _misread_of(one: str, other: str) -> bool:
     """Whether two reads of one identifier differ only as a scan misreads: a glyph or two read as their lookalikes
-    ("BR7@67" for BR7067), or a speck read as one glyph more ("8BR3763", "BRG3763" for BR3763; a payer's numbers
-    keep their length). Two numbers a digit apart ("...0001", "...0002": one patient's claims numbered in turn)
-    are two numbers."""
+    ("BR7@67" for BR7067), or a speck read as one glyph more ("8BR3763", "BRG3763" for BR3763), or one glyph as
+    two ("68R3763"; a payer's numbers keep their length). Two numbers a digit apart ("...0001", "...0002": one
+    patient's claims numbered in turn) are two numbers."""
     one, other = one.upper(), other.upper()
     if len(one) != len(other):
         short, long_ = sorted((one, other), key=len)
-        return len(long_) == len(short) + 1 and any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+        # (A glyph more, or one read as two: "68R5333..." for BR5333...)
+        return len(long_) == len(short) + 1 and any(long_[:i] + long_[i + 1:] == short
+                                                    or long_[:i] + long_[i + 2:] == short[:i] + short[i + 1:]
+                                                    for i in range(len(long_)))
     pairs = [frozenset((a, b)) for a, b in zip(one, other) if a != b]
     return 0 < len(pairs) <= 2 and all(p in _LOOKALIKE_PAIRS for p in pairs)
 

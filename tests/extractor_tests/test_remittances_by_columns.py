@@ -1537,8 +1537,22 @@ def test_what_a_scan_does_to_a_stubs_adjustments_and_totals_is_read_in_doubt() -
     own arithmetic."""
     assert [m["grp"] for m in by_columns._line_adjustments("1 62.40 28.14 0.00 0.00 25.00 3.14 ¢€O 45 34.26")] == [
         "¢€O"]
-    assert by_columns._point_put_back(from_text("01 10/01/26 A4253 2 96.00 0.00 0.00 C04=96 00")[0]).text.endswith(
+    assert by_columns._specks_mended(from_text("01 10/01/26 A4253 2 96.00 0.00 0.00 C04=96 00")[0]).text.endswith(
         "C04=96.00")
     rows = [row.replace("65.17  CO  45     94.83", "65.77  CO  45     94.83") for row in CHECK_AND_STUB]
     remit = _read(rows)
     assert remit.claims[0].paid == Decimal("65.17") and "claims.0.paid" in remit.review
+
+
+def test_a_provider_adjustments_member_after_its_labelled_reference_is_read_or_put_in_doubt() -> None:
+    """"REF 798... 1EG4TE5MK73": an identifier no label names after the labelled ones is the member where shaped
+    as one (an MBI), and puts the adjustment in doubt where not: never dropped unsaid."""
+    plb = ["ADJUSTMENTS TO PAYMENT", "  WO    OVERPAYMENT RECOVERY     REF 7982807530711   1EG4TE5MK73    1.10-"]
+    rows = [*CHECK_AND_STUB[:12], *plb, *CHECK_AND_STUB[15:]]
+    remit = _read(rows)
+    balance.check(remit)
+    assert [(p.reason, p.reference, p.member_id, p.amount) for p in remit.provider_adjustments] == [
+        ("WO", "7982807530711", "1EG4TE5MK73", Decimal("1.10"))]
+    assert remit.balanced and remit.review == []
+    remit = _read([row.replace("1EG4TE5MK73", "ZZ99Q12") for row in rows])
+    assert "provider_adjustments.0" in remit.review

@@ -1890,6 +1890,7 @@ _BARE_CHECK = re.compile(r"(?<![\w#/])(?:CHECK|EFT)\s+(?P<v>\d{5,})(?![\w.,])")
 _BARE_AMOUNT = re.compile(rf"(?<![\w#])(?:AMOUNT|AMT|TOTAL)\b\s*[:#]?\s*(?P<v>\$?{AMT})(?!\S)")
 
 
+_SPLIT_AMOUNT = re.compile(r"\$?(\d{1,3}(?:,\d{3})*|\d+) (\d\d)(?!\S)")
 _PAY_TO_ORDER = re.compile(r"PAY TO THE ORDER OF:?", re.I)
 _GUARDED_AMOUNT = re.compile(r"(?<!\S)\$?\*{2,}\$?(?P<v>\d[\d ,.]{0,12}\d)\**(?!\S)")
 _PAYMENT_BY = re.compile(r"(?<!\S)PAYMENT ?: ?(?P<v>CHECK|CHK|EFT|ACH|WARRANT)(?!\S)")
@@ -1912,6 +1913,10 @@ def header_values(text: str) -> dict[str, Labelled]:
         before = text[: values["bare_date"].label_at].split()
         if before and before[-1].isalpha():
             del values["bare_date"]  # "Run date", "Print date": not the payment's
+    if "amount" in values and (split := _SPLIT_AMOUNT.match(values["amount"].value)) is not None:
+        # An amount a scan split at its point ("$806 38"): joined, in doubt (the check's sum may settle it).
+        found = values["amount"]
+        values["amount"] = Labelled(f"{split[1]}.{split[2]}", found.start, found.end, True, found.label_at)
     if "amount" not in values and (guarded := _GUARDED_AMOUNT.search(text)) is not None:
         # A check's amount guarded by asterisks ("***1,078.06***"): nothing else on a check is printed so. A
         # scan may space it at its comma or point ("***1 078. 06***"): joined, in doubt.

@@ -1556,3 +1556,9 @@ def test_a_provider_adjustments_member_after_its_labelled_reference_is_read_or_p
     assert remit.balanced and remit.review == []
     remit = _read([row.replace("1EG4TE5MK73", "ZZ99Q12") for row in rows])
     assert "provider_adjustments.0" in remit.review
+
+
+def test_a_check_amount_a_scan_split_at_its_point_is_joined_in_doubt() -> None:
+    found = by_columns.header_values("Total Amount: $806 38 Payment Method: Check")
+    assert (found["amount"].value, found["amount"].doubt) == ("806.38", True)
+    assert by_columns.header_values("Total Amount: $806.38")["amount"].doubt is False

@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 def test_a_night_with_faults_on_matches_the_truth(tmp_path: Path, pg_url: str) -> None:
     require_chromium()
-    with night(tmp_path, pg_url, seed=12, claims=260, faults=True) as n:
+    with night(tmp_path, pg_url, seed=12, claims=400, faults=True) as n:
         policy = Policy(retries=5, backoff=0.3, breaker_threshold=12)
         summaries = {robot: asyncio.run(run_robot(n.config, robot, night=TODAY, contexts=2, vault=n.vault,
                                                   policy=policy, trace=False))

@@ -140,7 +140,7 @@ def vouched_by_check(remit: Remittance) -> bool:
     return bool(remit.claims) and bool(failures) and failures <= {"UNBALANCED_CLAIM", "UNBALANCED_LINE"}
 
 
-# What a remittance that does not balance leaves in doubt: all of it (the EOB robot posts none of it).
+# What a remittance whose check's sum fails leaves in doubt: all of it (the EOB robot posts none of it).
 UNVOUCHED = ("payer", "payee", "payment", "claims", "provider_adjustments", "balanced")
 
 

@@ -1109,12 +1109,7 @@ class _Reading:
             return self._claim_with_totals(row, *ending)
         if not (named or identified) and self.claim_columns and not _ANY_AMOUNT.search(row.text):
             if (columnar := _columnar_claim(row.text, self.claim_columns)) is not None:
-                values, doubt = columnar
-                self._new_claim([(row, values)])
-                if doubt:  # the row's words did not fall one to a column: every identifier is in doubt
-                    index = len(self.remit.claims) - 1
-                    self.trust.review.extend(f"claims.{index}.{attr}" for attr in (
-                        "patient_name", "member_id", "payer_claim_number", "account_number"))
+                self._columnar_claim_starts(row, *columnar)
                 return True
         if named and identified:
             # Half a header above it that names what this row does not ("Claim BR123  Status: Paid" over the
@@ -1132,18 +1127,22 @@ class _Reading:
         self.half_header = (row, values)
         return True
 
+    def _columnar_claim_starts(self, row: Line, values: dict[str, Labelled], doubt: bool) -> None:
+        """A claim from its row under claim-header labels (`_columnar_claim`); `doubt`: the row's words did not
+        fall one to a column, so every identifier is in doubt."""
+        self._new_claim([(row, values)])
+        if doubt:
+            index = len(self.remit.claims) - 1
+            self.trust.review.extend(f"claims.{index}.{attr}" for _, attr in _CLAIM_ATTRS)
+
     def _claim_with_totals(self, row: Line, identifiers: str, totals: dict[str, Named]) -> bool:
         """A claim's row under claim-header labels that ends in its totals ("BR6291... BROWN, ANA BRX594...
         389165-1  281.00  140.79  90.79"): its identifiers by the columns, its totals by theirs."""
         assert self.claim_columns is not None
         if (columnar := _columnar_claim(identifiers, self.claim_columns)) is None:
             return False
-        values, doubt = columnar
-        self._new_claim([(row, values)])
+        self._columnar_claim_starts(row, *columnar)
         index = len(self.remit.claims) - 1
-        if doubt:  # the row's words did not fall one to a column: every identifier is in doubt
-            self.trust.review.extend(f"claims.{index}.{attr}" for attr in (
-                "patient_name", "member_id", "payer_claim_number", "account_number"))
         if {"billed", "allowed", "paid"} <= totals.keys():
             # (A total not printed would be its lines' sum, which the claim's lines are not yet read to give.)
             _named_totals(self.remit.claims[index], totals)
@@ -2164,11 +2163,11 @@ def _totals_at_the_end(text: str, columns: list[str]) -> tuple[str, dict[str, Na
     for role, token in zip(columns, tail):
         if (sure := _AMOUNT.match(token.text)) is not None:
             named[role] = Named(role, money(sure["v"]), token.start, token.end)
-        elif (specked := re.fullmatch(r"\$?(\d[\d,]*\.\d\d)\d", token.text)) is not None or \
-                (specked := _garbled_amount(token.text)) is not None:
-            # A speck read as a third decimal ("118.062"), or glyphs a scan misread: in doubt.
-            value = money(specked.group(1)) if isinstance(specked, re.Match) else specked
-            named[role] = Named(role, value, token.start, token.end, mended=True)
+        elif (sure := _AMOUNT.match(_SPECKED_AMOUNT.sub(r"\1", token.text))) is not None:
+            # A speck read as a third decimal ("118.062"): in doubt.
+            named[role] = Named(role, money(sure["v"]), token.start, token.end, mended=True)
+        elif (garbled := _garbled_amount(token.text)) is not None:  # glyphs a scan misread: in doubt
+            named[role] = Named(role, garbled, token.start, token.end, mended=True)
         else:
             return None
     return text[: head[-1].end], named

@@ -14,7 +14,7 @@ from .lines import Line, from_text
 from . import locate
 from .models import Document, Remittance
 from .pages import Page, kind_of, pages
-from .remittance import balance, by_columns, commercial, repair, segments, spr
+from .remittance import balance, by_columns, commercial, records, repair, segments, spr
 
 DETECT_PAGES = 3  # a title must appear within the first pages
 
@@ -96,6 +96,8 @@ def detect(text: str) -> str:
         return "spr"
     if commercial.MARKER in upper:
         return "commercial"
+    if records.detect(upper):
+        return "records"  # a flat file printed as stored: records read by the field names rows declare
     if segments.detect(upper):
         return "segments"  # the 835 printed segment by segment, read by what each segment means
     if by_columns.detect(upper):
@@ -112,7 +114,7 @@ def detect(text: str) -> str:
 
 
 _REMITTANCE_READERS = {"spr": spr.parse, "commercial": commercial.parse, "columns": by_columns.parse,
-                       "segments": segments.parse}
+                       "segments": segments.parse, "records": records.parse}
 
 
 def extract(path: Path | str, rules: RuleSet = DEFAULT_RULES) -> Document:
@@ -158,7 +160,7 @@ def _extract(stream: Iterator[Page], rules: RuleSet) -> tuple[Document, dict[int
         remit.pages, remit.ocr = counted.pages, counted.ocr
         if remit.ocr:
             allowed_less_share = kind == "commercial" or (
-                kind in ("columns", "segments") and repair.pays_allowed_less_share(remit))
+                kind in ("columns", "segments", "records") and repair.pays_allowed_less_share(remit))
             review.extend(repair.repair(remit, paid_is_allowed_less_share=allowed_less_share,
                                         allowed_read=kind != "segments"))
         if kind == "segments":

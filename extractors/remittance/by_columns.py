@@ -149,7 +149,7 @@ TITLES = re.compile(r"(?:(?:ELECTRONIC|STANDARD|PAPER|PROVIDER|MEDICARE|MEDICAID
                     r"(?:PROVIDER|PAYMENT) VOUCHER|PROVIDER PORTAL)")
 
 # Column header words by what the column holds; the longest wording is tried first.
-_COLUMN_WORDS: dict[str, tuple[str, ...]] = {
+COLUMN_WORDS: dict[str, tuple[str, ...]] = {
     "dates": ("SERVICE DATES", "DATES OF SERVICE", "DATE OF SERVICE", "DATES OF SVC", "DATE OF SVC", "SVC DATES",
               "SVC DATE", "SERV DATE", "SERVICE DATE", "DOS"),
     "from": ("FROM DATE", "FROM"),
@@ -217,7 +217,7 @@ HEADER_WORDINGS: dict[str, tuple[str, ...]] = {
     "paid_on": ("PAID ON", "PAID"),
 }
 HEADER_LABELS = Labels(HEADER_WORDINGS)  # compiled once; the segment reader reads its header by it too
-_CLAIM_LABELS = Labels({
+CLAIM_WORDINGS: dict[str, tuple[str, ...]] = {
     # Medicaid says "recipient" for its member.
     "name": ("PATIENT NAME", "MEMBER NAME", "RECIPIENT NAME", "PATIENT", "MEMBER", "RECIPIENT"),
     "member": ("MEMBER ID", "PATIENT ID", "RECIPIENT ID", "RECIPIENT NO.", "RECIPIENT #", "SUBSCRIBER ID", "SUBSCRIBER NO.", "SUBSCRIBER NO", "SUBSCRIBER #", "SUBSCRIBER NUMBER",
@@ -243,7 +243,8 @@ _CLAIM_LABELS = Labels({
     "claim": ("CLAIM", "CLM"),
     # "PT" alone: the patient only where a name shaped "LAST, FIRST" follows ("PT RESP 25.00" is a total).
     "pt": ("PT",),
-})
+}
+_CLAIM_LABELS = Labels(CLAIM_WORDINGS)
 _PROVIDER_LABEL_WORDS = {"REASON", "CODE", "REFERENCE", "REF", "MEMBER", "MBR", "AMOUNT", "RECIPIENT", "TYPE",
                          "TRANSACTION"}
 # ("kind": the adjustment's kind in a word, "RECOUPMENT", "PAYOUT": its reason code says it, nothing to read.)
@@ -563,7 +564,7 @@ def _date(text: str, *, whole: bool) -> dt.date | None:
     return None
 
 
-_ROLE_OF = {w: key for key, ws in _COLUMN_WORDS.items() for w in ws}
+_ROLE_OF = {w: key for key, ws in COLUMN_WORDS.items() for w in ws}
 _COLUMN_RE = re.compile(r"(?<!\S)(" + "|".join(re.escape(w) for w in sorted(_ROLE_OF, key=len, reverse=True))
                         + r")(?!\S)")
 
@@ -651,7 +652,7 @@ def stacked_header(upper: Line, lower: Line) -> list[str] | None:
 
 
 # A column wording for each role, to test a joined row as `_table_header` tests a printed one.
-_HEADER_WORD = {role: words[0] for role, words in _COLUMN_WORDS.items()}
+_HEADER_WORD = {role: words[0] for role, words in COLUMN_WORDS.items()}
 
 
 def _cells(row: Line) -> list[str]:

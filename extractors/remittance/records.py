@@ -1,0 +1,691 @@
+"""A flat file printed as stored: records whose kinds a row of field names declares, read by those names.
+
+Clearinghouses and practice-management exports print remittance data as records, one to a row, the fields parted
+by a delimiter (a bar, a semicolon, a tab), the record's kind first ("CLM", "SVC", "ADJ") and, above the first
+of each kind, a row of that kind's field names ("#CLM|ICN|PATIENT|MEMBER ID|..."). The tags are the program's own;
+what a record is, its names say: a record naming a procedure is a service line, one naming a patient, an account
+or a claim number a claim, a group and a reason an adjustment, a reason and an amount with no group a
+provider-level adjustment, remark codes a line's remarks, the payment's number or amount the payment, totals and
+a count the trailer. Each name is known by the wordings every remittance reader knows (`by_columns`) and calls
+for a shape its value must have.
+
+A scan garbles the delimiters (a bar read "]", "{", "/" or lost to a space) and the tags ("ADI" for ADJ): a row's
+words are fitted to its kind's names by their shapes, the fitting that needs the fewest lost delimiters winning
+(`_fit`). A field two equally good fittings read differently, or whose words fit its shape only through a scan's
+lookalikes, is in doubt; so is a record whose row did not fit its names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from typing import Iterable
+
+from ..lines import CERTAIN, DIGIT_LOOKALIKES, Line
+from ..models import Adjustment, Payee, Payer, Payment, ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
+from ..validators import is_hcpcs, is_npi
+from .by_columns import CLAIM_WORDINGS, COLUMN_WORDS, HEADER_WORDINGS, compact_date, date_of
+from .common import Trust, out_of_shape, status_for, unread_identifiers
+
+ZERO = Decimal("0.00")
+
+# Field names by the field they name. The wordings every reader knows, and those only a record's names use.
+_OWN_WORDINGS: dict[str, tuple[str, ...]] = {
+    "group": ("GROUP CODE", "ADJ GROUP", "CAS GROUP", "GROUP", "GRP"),
+    "reason": ("REASON CODE", "ADJ REASON", "ADJUSTMENT REASON", "REASON", "RSN", "CARC"),
+    "code": ("ADJ CODE", "ADJUSTMENT CODE", "GRP/RC", "GROUP/REASON", "GRP/RSN"),
+    "amount": ("ADJ AMOUNT", "ADJ AMT", "ADJUSTMENT AMOUNT", "AMOUNT", "AMT"),
+    "remarks": ("REMARK CODES", "REMARK CODE", "REMARKS", "REMARK", "RARC", "RARCS"),
+    "reference": ("REFERENCE NUMBER", "REFERENCE NO", "REFERENCE", "REF NO", "REF #", "REF"),
+    "line": ("LINE NUMBER", "LINE NO", "LINE #", "LINE", "LN", "SEQ"),
+    "count": ("CLAIM COUNT", "NUMBER OF CLAIMS", "CLAIMS", "COUNT"),
+    "total_charge": ("TOTAL CHARGE", "TOTAL CHARGES", "TOTAL CHARGED", "TOTAL BILLED", "TOTAL SUBMITTED"),
+    "total_paid": ("TOTAL PAID", "TOTAL PAYMENT", "TOTAL NET PAID"),
+    "pos": ("PLACE OF SERVICE", "POS"),
+    "to": ("TO",),
+}
+_HEADER_KEYS = {"payee": "payee", "npi": "npi", "date": "date", "bare_date": "date", "number": "number",
+                "amount": "amount", "ra_number": "number", "method": "method", "payer": "payer", "payer_id": "other"}
+_CLAIM_KEYS = {"name": "patient", "member": "member", "number": "claim_number", "status": "status",
+               "account": "account", "claim": "claim_number"}
+_COLUMN_KEYS = {"dates": "from", "from": "from", "thru": "to", "code": "procedure", "mods": "modifiers",
+                "description": "other", "units": "units", "billed": "billed", "allowed": "allowed",
+                "deductible": "deductible", "copay_coins": "coinsurance", "coinsurance": "coinsurance",
+                "copay": "copay", "paid": "paid", "patient_share": "responsibility"}
+
+
+def _words(phrase: str) -> tuple[str, ...]:
+    return tuple(phrase.upper().replace(".", "").replace(":", "").split())
+
+
+def _vocabulary() -> dict[tuple[str, ...], str]:
+    """Each wording (as words) to its key; a record's own wordings first, then the claim's, the header's and the
+    columns' (the first to claim a wording keeps it)."""
+    out: dict[tuple[str, ...], str] = {}
+    sources = [(_OWN_WORDINGS, {k: k for k in _OWN_WORDINGS}), (CLAIM_WORDINGS, _CLAIM_KEYS),
+               (HEADER_WORDINGS, _HEADER_KEYS), (COLUMN_WORDS, _COLUMN_KEYS)]
+    for wordings, keys in sources:
+        for role, phrases in wordings.items():
+            if role in keys:
+                for phrase in phrases:
+                    out.setdefault(_words(phrase), keys[role])
+    return out
+
+
+_VOCABULARY = _vocabulary()
+_LONGEST = max(len(w) for w in _VOCABULARY)
+
+# What each key's value must look like, and the keys a record may leave empty.
+_AMOUNT_KEYS = {"amount", "billed", "allowed", "paid", "responsibility", "deductible", "coinsurance", "copay",
+                "total_charge", "total_paid"}
+_SHAPE_OF = {**{k: "money" for k in _AMOUNT_KEYS}, "date": "date", "from": "date", "to": "date", "npi": "npi",
+             "line": "count", "units": "count", "count": "count", "procedure": "procedure", "modifiers": "modifiers",
+             "group": "group", "reason": "reason", "plb_reason": "plb_reason", "code": "code", "remarks": "remarks", "number": "identifier",
+             "claim_number": "identifier", "member": "identifier", "account": "identifier", "reference": "identifier",
+             "patient": "name", "payer": "name", "payee": "name", "method": "word", "status": "any", "pos": "count",
+             "other": "any"}
+_OPTIONAL = {"member", "claim_number", "modifiers", "remarks", "reference", "other", "to", "line", "pos", "status",
+             "copay", "method"}
+
+# A delimiter as a scan reads it; a slash only where it is no date's.
+_BAR_GLYPHS = "|¦[]{}()!/;"
+_TOKEN = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|[^\s|¦\[\]{}()!/;]+")
+# Two values a scan read as one word, the delimiter between them read as a glyph: "20260614|118.02" as
+# "202606141118.02" (perhaps the delimiter before them too: "|20261119|1144.56" as "120261119111144.56"), a line's
+# number and its date "1|20261023" as "1120261023".
+_GLUED = (re.compile(r"^(?:[|!lI1](?=\d{8}[|!lI1]))?(?P<a>\d{8}|-?[\d,]*\d\.\d\d)[|!lI1](?P<b>-?[\d,]*\d\.\d\d)$"),
+          re.compile(r"^(?P<a>\d{1,3})[|!lI1](?P<b>(?:19|20)\d{6})$"))
+_MONEY = re.compile(r"^-?\$?[\d,]*\d\.\d\d-?$")
+_MONEY_SPLIT = re.compile(r"^-?\$?[\d,]*\d \d\d$")  # "145 00": the point lost
+_SHAPES = {
+    "date": re.compile(r"^(?:\d{8}|\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d\d-\d\d)$"),
+    "npi": re.compile(r"^\d{10}$"),
+    "count": re.compile(r"^\d{1,3}$"),
+    "procedure": re.compile(r"^[A-Z]\d{4}$"),
+    "modifiers": re.compile(r"^[A-Z0-9]{2}(?:[, ]+[A-Z0-9]{2})*$"),
+    "group": re.compile(r"^(?:CO|PR|OA|PI|CR)$"),
+    "reason": re.compile(r"^(?:[A-Z]?\d{1,3}|[A-Z]\d?)$"),
+    "plb_reason": re.compile(r"^[A-Z0-9]{2}$"),  # a provider-level adjustment's reason: "WO", "L6", "72"
+    "code": re.compile(r"^(?:CO|PR|OA|PI|CR)[- ]?(?:[A-Z]?\d{1,3}|[A-Z]\d?)$"),
+    "remarks": re.compile(r"^[A-Z]{1,2}\d{1,3}(?:[, ]+[A-Z]{1,2}\d{1,3})*$"),
+    # An identifier has a digit: a name's word never passes for one.
+    "identifier": re.compile(r"^(?=\S*\d)[A-Z0-9][A-Z0-9-]{2,}$"),
+    "name": re.compile(r"^[^\W\d_]+(?:[ ,.'&-]+[^\W\d_]+)*\.?$"),
+    "word": re.compile(r"^[A-Za-z][A-Za-z/-]*$"),
+}
+_LOOKALIKES = {"date": DIGIT_LOOKALIKES, "npi": DIGIT_LOOKALIKES, "count": DIGIT_LOOKALIKES,
+               "money": DIGIT_LOOKALIKES, "group": str.maketrans({"0": "O", "@": "O", "Q": "O", "€": "C", "£": "C"}),
+               "procedure": str.maketrans({"O": "0", "o": "0", "@": "0", "Q": "0", "D": "0", "l": "1", "I": "1",
+                                           "S": "5"})}
+_CODE_LETTER = str.maketrans({"£": "E", "€": "E"})  # a procedure's letter as a scan may read it
+_METHODS = {"CHECK": "CHK", "CHK": "CHK", "CK": "CHK", "EFT": "ACH", "ACH": "ACH", "WIRE": "FWT", "FWT": "FWT"}
+_TAG_FOLD = str.maketrans({"0": "O", "Q": "O", "D": "O", "1": "I", "L": "I", "J": "I", "|": "I", "5": "S", "8": "B",
+                           "6": "G", "€": "C", "£": "E"})
+# Costs of a fitting: a lost delimiter, a value fitted only through lookalikes, one that fits nothing, a field
+# the record needs left empty, a word left over.
+_LOST, _LIKE, _MISFIT, _EMPTY, _LEFT_OVER = 1.0, 0.5, 3.0, 2.0, 3.0
+_MOST_FITTINGS = 32
+
+
+@dataclass(frozen=True)
+class _Item:
+    text: str  # a word, or "" for a delimiter
+    start: int
+    end: int
+    doubt: bool = False  # a word cut out of a longer one
+    glued: bool = False  # a delimiter right after another, no space between (a scan's "|]")
+
+    @property
+    def bar(self) -> bool:
+        return not self.text
+
+
+@dataclass
+class _Value:
+    text: str
+    start: int
+    end: int
+    doubt: bool
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+
+@dataclass
+class _Kind:
+    tag: str
+    keys: list[str]
+    meaning: str
+
+
+def _key_run(words: list[str]) -> list[str]:
+    """Field names in one delimited cell, longest wording first; words no wording knows one unknown field."""
+    keys, index, unknown = [], 0, False
+    while index < len(words):
+        for size in range(min(_LONGEST, len(words) - index), 0, -1):
+            key = _VOCABULARY.get(tuple(words[index:index + size]))
+            if key is not None:
+                keys.append(key)
+                index += size
+                unknown = False
+                break
+        else:
+            if not unknown:
+                keys.append("other")
+            unknown = True
+            index += 1
+    return keys
+
+
+def _names_row(text: str) -> tuple[str, list[str]] | None:
+    """A row of field names: its kind's tag and the keys its names call for, or None where the row is not one
+    (most of its words are no field's name, or it holds a value)."""
+    # Names parted by delimiters, or marked as names ("#CLM ..."): a table's column heads are neither.
+    if text[:1] not in "#*>" and len(re.findall(r"[|¦;\t]", text)) < 2:
+        return None
+    cells = [c.strip() for c in re.split(r"[|¦\[\]{}()!;\t]", text)]
+    head = cells[0].split()
+    if not head:
+        return None
+    tag = head[0].lstrip("#*>")
+    cells[0] = " ".join(head[1:])
+    words = [_words(cell) for cell in cells if cell.strip()]
+    if not tag or not words or any(_MONEY.match(w) or re.fullmatch(r"\d{6,}", w) for ws in words for w in ws):
+        return None
+    keys = [k for ws in words for k in _key_run(list(ws))]
+    known = sum(k != "other" for k in keys)
+    # One name is a names row only where marked as one ("#RMK|REMARK CODES").
+    if known < (1 if text[:1] in "#*>" else 2) or known < 0.75 * len(keys):
+        return None
+    return tag.upper(), keys
+
+
+def _meaning(keys: list[str]) -> str:
+    """What a kind of record is, by what its names name."""
+    has = set(keys)
+    if "procedure" in has:
+        return "service"
+    if has & {"patient", "claim_number", "account"}:
+        return "claim"
+    if "group" in has or "code" in has:
+        return "adjustment"
+    if "reason" in has and "amount" in has or "reference" in has:
+        return "provider"
+    if "remarks" in has:
+        return "remark"
+    if has & {"number", "payer", "payee", "npi", "method"}:
+        return "payment"
+    if has & {"total_charge", "total_paid", "count"}:
+        return "trailer"
+    return "unknown"
+
+
+def kinds_in(rows: Iterable[str]) -> dict[str, _Kind]:
+    kinds: dict[str, _Kind] = {}
+    for text in rows:
+        found = _names_row(text.strip())
+        if found is not None and found[0] not in kinds:
+            tag, keys = found
+            meaning = _meaning(keys)
+            if meaning == "provider":
+                keys = ["plb_reason" if k == "reason" else k for k in keys]  # the PLB's reasons are its own
+            kinds[tag] = _Kind(tag, keys, meaning)
+    return kinds
+
+
+def detect(upper: str) -> bool:
+    """Records of kinds their names rows declare: a claim's and a service line's at least, and a row of each."""
+    rows = upper.splitlines()
+    kinds = kinds_in(rows)
+    meanings = {k.meaning for k in kinds.values()}
+    if not {"claim", "service"} <= meanings:
+        return False
+    return any(_tag_of(Line.plain(row), kinds) is not None for row in rows if _names_row(row.strip()) is None)
+
+
+def _tag_of(row: Line, kinds: dict[str, _Kind]) -> tuple[_Kind, int, bool] | None:
+    """The row's kind, where its record's data starts, and whether the tag was known only by its likeness."""
+    match = re.match(r"\s*([^\s|¦\[\]{}()!/;]+)", row.text)
+    if match is None:
+        return None
+    word = match[1].upper()
+    if word in kinds:
+        return kinds[word], match.end(1), False
+    # A scan's lookalike glyph in the tag ("ADI"), or one glyph more or less ("ADIJ"): the one kind that near.
+    near = [k for k in kinds.values() if _one_glyph_off(k.tag.translate(_TAG_FOLD), word.translate(_TAG_FOLD))]
+    if len(near) == 1:
+        return near[0], match.end(1), True
+    # The tag glued to its first value ("CLMBR8054..."): a kind's tag leading a longer word.
+    glued = [k for k in kinds.values() if word.startswith(k.tag) and len(word) > len(k.tag) + 2]
+    if len(glued) == 1:
+        return glued[0], match.start(1) + len(glued[0].tag), True
+    return None
+
+
+def _one_glyph_off(tag: str, word: str) -> bool:
+    if tag == word:
+        return True
+    if len(word) == len(tag) + 1:
+        return any(word[:i] + word[i + 1:] == tag for i in range(len(word)))
+    if len(word) + 1 == len(tag):
+        return any(tag[:i] + tag[i + 1:] == word for i in range(len(tag)))
+    return False
+
+
+def _items(text: str, offset: int, scanned: bool) -> list[_Item]:
+    """The words and delimiters of a record's row after its tag, a word a scan glued across a delimiter cut."""
+    items: list[_Item] = []
+    last = offset
+    for match in _TOKEN.finditer(text, offset):
+        gap = text[last:match.start()]
+        for index, char in enumerate(gap):
+            if char in _BAR_GLYPHS:
+                glued = index > 0 and gap[index - 1] in _BAR_GLYPHS and scanned
+                items.append(_Item("", last + index, last + index + 1, glued=glued))
+        word, start = match[0], match.start()
+        glued_match = next((m for p in _GLUED if (m := p.match(word))), None) if scanned else None
+        if glued_match is not None:
+            a_end = start + glued_match.end("a")
+            items.append(_Item(glued_match["a"], start + glued_match.start("a"), a_end,
+                               doubt=glued_match.start("a") > 0))
+            items.append(_Item("", a_end, a_end + 1))
+            items.append(_Item(glued_match["b"], a_end + 1, match.end(), doubt=True))
+        else:
+            items.append(_Item(word, start, match.end()))
+        last = match.end()
+    for index, char in enumerate(text[last:]):
+        if char in _BAR_GLYPHS:
+            items.append(_Item("", last + index, last + index + 1))
+    return items
+
+
+def _fitted(text: str, key: str) -> tuple[float, bool, str]:
+    """How well a value fits its name's shape: (cost, in doubt, the value with a scan's lookalikes put right)."""
+    shape = _SHAPE_OF.get(key, "any")
+    if shape == "any":
+        return 0.0, False, text
+    if not text:
+        return (0.0, False, text) if key in _OPTIONAL else (_EMPTY, True, text)
+    upper = text.upper()
+    pattern = _MONEY if shape == "money" else _SHAPES[shape]
+    if pattern.match(text if shape == "name" else upper):
+        return 0.0, False, text
+    if shape == "money" and _MONEY_SPLIT.match(upper):
+        return _LIKE, True, upper.replace(" ", ".")
+    if shape == "identifier" and pattern.match(joined := re.sub(r"\s*-\s*", "-", upper)):
+        return _LIKE, True, joined  # "958864 -5": a gap read before the hyphen
+    table = _LOOKALIKES.get(shape)
+    if table is not None:
+        # A procedure's letter is no digit's lookalike: only the digits after it are put right.
+        mended = (upper[0].translate(_CODE_LETTER) + upper[1:].translate(table) if shape == "procedure"
+                  else upper.translate(table))
+        if pattern.match(mended):
+            # A group is one of five: a lookalike that makes one of them makes only that one ("0A", "C0").
+            return (0.0, False, mended) if shape == "group" and len(upper) == 2 else (_LIKE, True, mended)
+        if shape == "group" and pattern.match(once := re.sub(r"O+", "O", mended)):
+            return _LIKE, True, once  # "CO0": its O read twice
+    return _MISFIT, True, text
+
+
+def _fit(items: list[_Item], keys: list[str]) -> tuple[list[_Value], bool]:
+    """The row's words as the kind's fields: each field a run of words between delimiters (a lost one costs),
+    each fitted to its shape; the best fittings' fields (those they disagree on in doubt), and whether words were
+    left over after the last field (the row is not its names' whole)."""
+    items_t = tuple(items)
+    n, m = len(items_t), len(keys)
+
+    @lru_cache(maxsize=None)
+    def best(i: int, f: int, after_bar: bool) -> float:
+        return min((cost for cost, _ in _moves(i, f, after_bar)), default=float("inf"))
+
+    def _moves(i: int, f: int, after_bar: bool) -> list[tuple[float, tuple[int, int, bool, tuple[int, int] | None]]]:
+        """Each way on from here: (its whole cost, (next i, next f, after a delimiter, the field's words))."""
+        if f == m:
+            left = sum(1 for item in items_t[i:] if not item.bar)
+            return [(left * _LEFT_OVER, (n, m, True, None))]
+        out = []
+        if i < n and items_t[i].bar and items_t[i].glued:
+            out.append((best(i + 1, f, after_bar), (i + 1, f, after_bar, None)))  # "|]": one delimiter read twice
+        # The field empty: closed by the next delimiter, by the row's end, or by a delimiter lost.
+        empty, _, _ = _fitted("", keys[f])
+        if i == n:
+            out.append((empty + best(n, f + 1, True), (n, f + 1, True, (i, i))))
+        elif items_t[i].bar:
+            out.append((empty + best(i + 1, f + 1, True), (i + 1, f + 1, True, (i, i))))
+        else:
+            out.append((empty + _LOST + best(i, f + 1, False), (i, f + 1, False, (i, i))))
+        j = i
+        while j < n and not items_t[j].bar:
+            j += 1
+            text = " ".join(item.text for item in items_t[i:j])
+            cost, _, _ = _fitted(text, keys[f])
+            if j == n:
+                out.append((cost + best(n, f + 1, True), (n, f + 1, True, (i, j))))
+            elif items_t[j].bar:
+                out.append((cost + best(j + 1, f + 1, True), (j + 1, f + 1, True, (i, j))))
+            else:
+                out.append((cost + _LOST + best(j, f + 1, False), (j, f + 1, False, (i, j))))
+        return out
+
+    start = 1 if items_t and items_t[0].bar else 0
+    fittings: list[list[tuple[int, int]]] = []
+    left_over = False
+
+    def walk(i: int, f: int, after_bar: bool, spans: list[tuple[int, int]]) -> None:
+        nonlocal left_over
+        if len(fittings) >= _MOST_FITTINGS:
+            return
+        if f == m:
+            fittings.append(spans)
+            left_over = left_over or any(not item.bar for item in items_t[i:])
+            return
+        goal = best(i, f, after_bar)
+        for cost, (ni, nf, nb, span) in _moves(i, f, after_bar):
+            if abs(cost - goal) < 1e-9:
+                walk(ni, nf, nb, spans + [span] if span is not None else spans)
+
+    walk(start, 0, True, [])
+    values = []
+    for f, key in enumerate(keys):
+        readings = {fitting[f] for fitting in fittings if f < len(fitting)}
+        i, j = min(readings) if readings else (n, n)
+        words = items_t[i:j]
+        text = " ".join(item.text for item in words)
+        _, doubt, text = _fitted(text, key)
+        doubt = doubt or len({" ".join(x.text for x in items_t[a:b]) for a, b in readings}) > 1
+        doubt = doubt or any(item.doubt for item in words)
+        start_at = words[0].start if words else 0
+        end_at = words[-1].end if words else 0
+        values.append(_Value(text, start_at, end_at, doubt))
+    return values, left_over
+
+
+def _money(value: _Value) -> Decimal | None:
+    text = value.text.upper().replace("$", "").replace(",", "")
+    if _MONEY_SPLIT.match(text):
+        text = text.replace(" ", ".")
+    text = text.translate(DIGIT_LOOKALIKES)
+    negative = text.endswith("-") or text.startswith("-")
+    text = text.strip("-")
+    if not re.fullmatch(r"\d+\.\d\d", text):
+        return None
+    amount = Decimal(text)
+    return -amount if negative else amount
+
+
+def _date(value: _Value) -> dt.date | None:
+    text = value.text.translate(DIGIT_LOOKALIKES)
+    return compact_date(text) if re.fullmatch(r"\d{8}", text) else date_of(text)
+
+
+def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[str]]:
+    """The print row by row: each names row declares a kind; each record is read by its kind's names."""
+    rows = [row for row in lines if row.text.strip()]
+    kinds = kinds_in(row.text for row in rows)
+    reading = _Reading()
+    for row in rows:
+        if _names_row(row.text.strip()) is not None or re.match(r"^Page \d+ of \d+$", row.text.strip(), re.I):
+            continue
+        tagged = _tag_of(row, kinds)
+        if tagged is None:
+            reading.stray(row)
+            continue
+        kind, offset, by_likeness = tagged
+        scanned = row.conf(0, len(row.text)) < CERTAIN
+        values, left_over = _fit(_items(row.text, offset, scanned), kind.keys)
+        # A tag known by its likeness is the kind's where every value has the shape its name calls for.
+        record = _Record(row, {}, left_over or (by_likeness and any(v.doubt for v in values)))
+        for key, value in zip(kind.keys, values):
+            if key != "other" and key not in record.values:
+                record.values[key] = value
+        reading.record(kind.meaning, record)
+    reading.finish()
+    return reading.remit, {}, reading.trust.review
+
+
+@dataclass
+class _Record:
+    row: Line
+    values: dict[str, _Value]
+    doubt: bool  # its tag known by likeness, or its row not fitting its names
+
+    def get(self, *keys: str) -> _Value | None:
+        return next((self.values[k] for k in keys if k in self.values and self.values[k]), None)
+
+    def conf(self, value: _Value | None) -> float:
+        if value is None:
+            return CERTAIN
+        return 0.0 if value.doubt else self.row.conf(value.start, value.end)
+
+
+@dataclass
+class _Reading:
+    remit: Remittance = field(default_factory=lambda: Remittance(payer=Payer(), payee=Payee(), payment=Payment()))
+    trust: Trust = field(default_factory=Trust)
+    claim: RemittanceClaim | None = None
+    line: ServiceLine | None = None
+    printed: set[str] = field(default_factory=set)  # the current claim's and line's amounts printed as columns
+    printed_total: Decimal | None = None
+
+    @property
+    def claim_path(self) -> str:
+        return f"claims.{len(self.remit.claims) - 1}"
+
+    @property
+    def line_path(self) -> str:
+        assert self.claim is not None
+        return f"{self.claim_path}.lines.{len(self.claim.lines) - 1}"
+
+    def record(self, meaning: str, record: _Record) -> None:
+        handler = getattr(self, f"_{meaning}", None)
+        if handler is not None:
+            handler(record)
+
+    def stray(self, row: Line) -> None:
+        """A row of no declared kind: a record whose tag was lost. Inside a claim it may have been the line's
+        (an adjustment, its remarks) or the claim's own: in doubt."""
+        if self.line is not None:
+            self.trust.review.append(self.line_path)
+        elif self.claim is not None or len(re.findall(r"\d\.\d\d", row.text)) >= 2:
+            self.trust.review.append(self.claim_path if self.claim is not None else "document")
+
+    def _amount(self, path: str, record: _Record, value: _Value | None) -> Decimal:
+        amount = _money(value) if value is not None else None
+        self.trust.check(path, record.conf(value), value is None or amount is not None)
+        return amount if amount is not None else ZERO
+
+    def _payment(self, record: _Record) -> None:
+        remit, trust = self.remit, self.trust
+        if (payer := record.get("payer")) is not None:
+            remit.payer.name = payer.text.upper()
+            trust.check("payer.name", record.conf(payer))
+        if (payee := record.get("payee")) is not None:
+            remit.payee.name = payee.text
+            trust.check("payee.name", record.conf(payee))
+        if (npi := record.get("npi")) is not None:
+            remit.payee.npi = npi.text
+            trust.check("payee.npi", record.conf(npi), is_npi(npi.text))
+        if (method := record.get("method")) is not None:
+            remit.payment.method = _METHODS.get(method.text.upper())  # type: ignore[assignment]
+            trust.check("payment.method", record.conf(method), remit.payment.method is not None)
+        if (number := record.get("number")) is not None:
+            remit.payment.number = number.text.upper()
+            trust.check("payment.number", record.conf(number), not number.doubt)
+        if (date := record.get("date")) is not None:
+            remit.payment.date = _date(date)
+            trust.check("payment.date", record.conf(date), remit.payment.date is not None)
+        if (amount := record.get("amount", "paid", "total_paid")) is not None:
+            remit.payment.amount = self._amount("payment.amount", record, amount)
+        if record.doubt:
+            trust.review.append("payment")
+
+    def _claim(self, record: _Record) -> None:
+        self._close_claim()
+        claim = RemittanceClaim()
+        self.remit.claims.append(claim)
+        self.claim, self.line = claim, None
+        path, trust = self.claim_path, self.trust
+        if (patient := record.get("patient")) is not None:
+            claim.patient_name = patient.text
+            trust.check_name(f"{path}.patient_name", patient.text, record.conf(patient))
+        for key, attr in (("member", "member_id"), ("account", "account_number"),
+                          ("claim_number", "payer_claim_number")):
+            if (value := record.get(key)) is not None:
+                setattr(claim, attr, value.text.upper())
+                trust.check(f"{path}.{attr}", record.conf(value), not value.doubt)
+        self.printed = set()
+        for keys, attr in ((("billed", "total_charge"), "billed"), (("allowed",), "allowed"),
+                           (("paid", "total_paid"), "paid"), (("responsibility",), "patient_responsibility")):
+            value = record.get(*keys)
+            if value is not None:
+                setattr(claim, attr, self._amount(f"{path}.{attr}", record, value))
+                self.printed.add(attr)
+        if record.doubt:
+            trust.review.append(path)
+
+    def _service(self, record: _Record) -> None:
+        if self.claim is None:
+            self.trust.review.append("document")
+            return
+        line = ServiceLine(service_date=None, place_of_service=None, procedure=None, modifiers=[], units=1)
+        self.claim.lines.append(line)
+        self.line = line
+        path, trust = self.line_path, self.trust
+        if (date := record.get("from", "date")) is not None:
+            line.service_date = _date(date)
+            trust.check(f"{path}.service_date", record.conf(date), line.service_date is not None)
+        else:
+            trust.review.append(f"{path}.service_date")
+        code = record.get("procedure")
+        if code is not None:
+            line.procedure = code.text.upper()
+            trust.check(f"{path}.procedure", record.conf(code), is_hcpcs(line.procedure))
+        else:
+            trust.review.append(f"{path}.procedure")
+        if (mods := record.get("modifiers")) is not None:
+            line.modifiers = [m for m in re.split(r"[, ]+", mods.text.upper()) if m]
+            trust.check(f"{path}.modifiers", record.conf(mods), not mods.doubt)
+        if (units := record.get("units")) is not None:
+            count = units.text.translate(DIGIT_LOOKALIKES)
+            line.units = int(count) if count.isdigit() else 1
+            trust.check(f"{path}.units", record.conf(units), count.isdigit() and not units.doubt)
+        line_printed = set()
+        for keys, attr in ((("billed",), "billed"), (("allowed",), "allowed"), (("deductible",), "deductible"),
+                           (("paid", "amount"), "paid")):
+            value = record.get(*keys)
+            if value is not None:
+                setattr(line, attr, self._amount(f"{path}.{attr}", record, value))
+                line_printed.add(attr)
+            elif attr in ("billed", "paid"):
+                trust.review.append(f"{path}.{attr}")
+        shares = [v for v in (record.get("coinsurance"), record.get("copay")) if v is not None]
+        if shares:
+            line.coinsurance = sum((self._amount(f"{path}.coinsurance", record, v) for v in shares), ZERO)
+            line_printed.add("coinsurance")
+        self.printed |= {f"line.{len(self.claim.lines) - 1}.{attr}" for attr in line_printed}
+        if record.doubt:
+            trust.review.append(path)
+
+    def _adjustment(self, record: _Record) -> None:
+        line, trust = self.line, self.trust
+        if line is None:
+            # Adjustments told for the claim and not for a line: nothing a line balances by holds them.
+            trust.review.append(self.claim_path if self.claim is not None else "document")
+            return
+        path = self.line_path
+        code = record.get("code")
+        group = record.get("group")
+        reason = record.get("reason")
+        if code is not None:
+            compact = code.text.upper().replace(" ", "").replace("-", "")
+            group_text, reason_text = compact[:2], compact[2:]
+        else:
+            group_text = group.text.upper() if group is not None else ""
+            reason_text = reason.text.upper() if reason is not None else ""
+        group_text = group_text.translate(_LOOKALIKES["group"])
+        amount = _money(value) if (value := record.get("amount")) is not None else None
+        index = len(line.adjustments)
+        if group_text not in ("CO", "PR", "OA", "PI", "CR") or not _SHAPES["reason"].match(reason_text) \
+                or amount is None:
+            trust.review.append(f"{path}.adjustments")
+            return
+        line.adjustments.append(Adjustment(group=group_text, reason=reason_text, amount=amount))
+        parts = [v for v in (code, group, reason) if v is not None]
+        trust.check(f"{path}.adjustments.{index}.code", min(record.conf(v) for v in parts),
+                    not any(v.doubt for v in parts) and not record.doubt)
+        trust.check(f"{path}.adjustments.{index}.amount", record.conf(value), not record.doubt)
+
+    def _remark(self, record: _Record) -> None:
+        if self.line is None or (codes := record.get("remarks")) is None:
+            return
+        self.line.remarks.extend(c for c in re.split(r"[, ]+", codes.text.upper()) if c)
+        self.trust.check(f"{self.line_path}.remarks", record.conf(codes), not codes.doubt and not record.doubt)
+
+    def _provider(self, record: _Record) -> None:
+        self._close_claim()
+        self.claim = self.line = None
+        adjustments = self.remit.provider_adjustments
+        path = f"provider_adjustments.{len(adjustments)}"
+        reason, amount_value = record.get("plb_reason", "code"), record.get("amount", "paid")
+        amount = _money(amount_value) if amount_value is not None else None
+        if reason is None or amount is None:
+            self.trust.review.append(path)
+            return
+        reference, member = record.get("reference"), record.get("member")
+        adjustments.append(ProviderAdjustment(reason=reason.text.upper(),
+                                              reference=reference.text.upper() if reference else None,
+                                              member_id=member.text.upper() if member else None, amount=amount))
+        parts = [v for v in (reason, reference, member, amount_value) if v is not None]
+        self.trust.check(path, min(record.conf(v) for v in parts),
+                         not any(v.doubt for v in parts) and not record.doubt
+                         and bool(re.fullmatch(r"[A-Z0-9]{2}", reason.text.upper())))
+
+    def _trailer(self, record: _Record) -> None:
+        self._close_claim()
+        self.claim = self.line = None
+        value = record.get("total_paid", "paid", "amount")
+        if value is not None:
+            self.printed_total = _money(value)
+
+    def _close_claim(self) -> None:
+        """The claim read so far: what its records do not print, derived from what they do (a line's allowed
+        amount its paid and the member's share, its deductible and coinsurance its PR adjustments; a claim's
+        totals its lines')."""
+        claim = self.claim
+        if claim is None:
+            return
+        for index, line in enumerate(claim.lines):
+            printed = {attr for attr in ("allowed", "deductible", "coinsurance")
+                       if f"line.{index}.{attr}" in self.printed}
+            share = sum((a.amount for a in line.adjustments if a.group == "PR"), ZERO)
+            if "allowed" not in printed:
+                line.allowed = line.paid + share
+            if "deductible" not in printed:
+                line.deductible = sum((a.amount for a in line.adjustments if (a.group, a.reason) == ("PR", "1")),
+                                      ZERO)
+            if "coinsurance" not in printed:
+                line.coinsurance = sum((a.amount for a in line.adjustments
+                                        if a.group == "PR" and a.reason in ("2", "3")), ZERO)
+        for attr in ("billed", "allowed", "paid"):
+            if attr not in self.printed:
+                setattr(claim, attr, sum((getattr(line, attr) for line in claim.lines), ZERO))
+        if "patient_responsibility" not in self.printed:
+            claim.patient_responsibility = sum((a.amount for line in claim.lines for a in line.adjustments
+                                                if a.group == "PR"), ZERO)
+        claim.status = status_for(claim.paid)  # type: ignore[assignment]
+
+    def finish(self) -> None:
+        self._close_claim()
+        remit, trust = self.remit, self.trust
+        for attr in ("member_id", "payer_claim_number", "account_number"):
+            trust.review.extend(f"claims.{i}.{attr}" for i in out_of_shape(remit.claims, attr))
+        trust.review.extend(unread_identifiers(remit.claims, ("patient_name", "member_id", "payer_claim_number",
+                                                              "account_number")))
+        total = self.printed_total
+        if total is not None and remit.payment.amount is None:
+            remit.payment.amount = total
+        elif total is not None and total != remit.payment.amount:
+            trust.review.append("payment.amount")  # the payment and the trailer's total disagree

@@ -1,0 +1,130 @@
+"""A flat file printed as stored (`extractors.remittance.records`): records read by the field names their kinds'
+names rows declare, whatever the program calls its kinds or words its names; a scan's garbled delimiters and tags
+fitted by the values' shapes, what two fittings read differently in doubt, never silent.
+
+The prints here are written by hand in other programs' wordings (semicolons, numbered record types, combined
+adjustment codes), not the sandbox's own."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+from extractors import extract
+from extractors.api import detect
+from extractors.lines import Line
+from extractors.remittance import balance, records
+from sandbox.documents import pdf
+
+# A practice-management export: numbered record types, semicolons, names rows marked with "*".
+EXPORT = [
+    "*10;PAYER NAME;PAYEE NAME;PAYEE NPI;CHECK NUMBER;CHECK DATE;CHECK AMOUNT",
+    "10;ACME HEALTH;SUMMIT HOME MEDICAL SUPPLY;1234567893;555000111;11/20/2026;174.50",
+    "*20;CLAIM NO;PATIENT NAME;SUBSCRIBER ID;ACCOUNT NUMBER;BILLED;PAID;PATIENT RESP",
+    "*30;DOS;PROC CODE;MOD;QTY;BILLED;ALLOWED;PAID",
+    "*40;GRP/RSN;ADJ AMT",
+    "*45;RARC",
+    "*90;CLAIM COUNT;TOTAL PAID",
+    "20;AC123456789;DOE, JANE;AX99887766;123456-7;300.00;174.50;25.00",
+    "30;11/01/2026;E0601;RR KX;1;200.00;140.00;120.00",
+    "40;CO-45;60.00",
+    "40;PR-1;20.00",
+    "30;11/01/2026;A7030;NU;2;100.00;59.50;54.50",
+    "40;CO-45;40.50",
+    "40;PR-2;5.00",
+    "45;N130",
+    "90;1;174.50",
+]
+
+
+def _read(rows: list[str], conf: float | None = None):  # type: ignore[no-untyped-def]
+    lines = [Line(text, [(0, len(text), conf)]) if conf is not None else Line.plain(text) for text in rows]
+    remit, printed, review = records.parse(lines)
+    remit.review = review
+    balance.check(remit, printed)  # type: ignore[arg-type]
+    return remit
+
+
+def test_an_export_in_another_programs_wording_is_read_by_its_names() -> None:
+    assert detect("\n".join(EXPORT).upper()) == "records"
+    remit = _read(EXPORT)
+    assert remit.balanced and remit.review == []
+    assert (remit.payer.name, remit.payee.name, remit.payee.npi, remit.payment.number) == \
+        ("ACME HEALTH", "SUMMIT HOME MEDICAL SUPPLY", "1234567893", "555000111")
+    assert (remit.payment.date, remit.payment.amount) == (dt.date(2026, 11, 20), Decimal("174.50"))
+    claim = remit.claims[0]
+    assert (claim.patient_name, claim.member_id, claim.account_number, claim.payer_claim_number, claim.status) == \
+        ("DOE, JANE", "AX99887766", "123456-7", "AC123456789", "paid")
+    # What the export does not print is derived from what it does: the claim's allowed amount from its lines',
+    # a line's deductible and coinsurance from its PR adjustments.
+    assert claim.allowed == Decimal("199.50")
+    first, second = claim.lines
+    assert (first.procedure, first.modifiers, first.units, first.service_date) == \
+        ("E0601", ["RR", "KX"], 1, dt.date(2026, 11, 1))
+    assert (first.deductible, first.coinsurance) == (Decimal("20.00"), Decimal("0.00"))
+    assert [(a.group, a.reason, a.amount) for a in second.adjustments] == \
+        [("CO", "45", Decimal("40.50")), ("PR", "2", Decimal("5.00"))]
+    assert (second.units, second.coinsurance, second.remarks) == (2, Decimal("5.00"), ["N130"])
+
+
+def test_a_table_whose_column_heads_name_the_same_fields_is_no_flat_file() -> None:
+    # Column heads parted by spaces (a table's) are no names row: the columns reader keeps it.
+    table = ["ACME HEALTH PROVIDER REMITTANCE", "PATIENT NAME  MEMBER ID  CLAIM NO  BILLED  PAID",
+             "DOS  PROC CODE  MOD  QTY  BILLED  ALLOWED  PAID", "DOE, JANE  AX99887766  AC123456789  200.00  120.00"]
+    assert not records.detect("\n".join(table).upper())
+
+
+def test_a_scans_garbled_delimiters_and_tags_are_fitted_by_the_values_shapes() -> None:
+    rows = ["*10|PAYER NAME|PAYEE NAME|PAYEE NPI|CHECK NUMBER|CHECK DATE|CHECK AMOUNT",
+            # A delimiter lost to a space, and one read as a "1" between the date and the amount.
+            "10|ACME HEALTH|SUMMIT HOME MEDICAL SUPPLY 1234567893 555000111 202611201120.00",
+            "*20|CLAIM NO|PATIENT NAME|SUBSCRIBER ID|ACCOUNT NUMBER|BILLED|PAID|PATIENT RESP",
+            "*30|DOS|PROC CODE|MOD|QTY|BILLED|ALLOWED|PAID",
+            "*40|GROUP|REASON|AMOUNT",
+            "20] AC123456789 DOE, JANE]AX99887766 123456-7{200.00[120.00/20.00",
+            "30|20261101 E0601|RR,KX|1|200.00|140.00|120.00",
+            "4O|C0|45] 60.00",  # the tag's zero and the group's O read as each other's lookalikes
+            "40|PR[1|20.00"]
+    _, _, doubted = records.parse(Line(text, [(0, len(text), 91.0)]) for text in rows)
+    # The check's amount was cut out of a word on a guess about the glyph between: in doubt as read...
+    assert "payment.amount" in doubted
+    remit = _read(rows, conf=91.0)
+    claim = remit.claims[0]
+    assert (claim.patient_name, claim.member_id, claim.account_number) == ("DOE, JANE", "AX99887766", "123456-7")
+    assert [(a.group, a.reason, a.amount) for a in claim.lines[0].adjustments] == \
+        [("CO", "45", Decimal("60.00")), ("PR", "1", Decimal("20.00"))]
+    assert (remit.payment.number, remit.payment.date) == ("555000111", dt.date(2026, 11, 20))
+    # ...and settled by the check's sum: the claims' payments come to it to the cent.
+    assert remit.payment.amount == Decimal("120.00") and remit.balanced and remit.review == []
+
+
+def test_two_fittings_that_read_a_field_differently_leave_it_in_doubt() -> None:
+    names = "#PLB|REASON|REFERENCE|MEMBER ID|AMOUNT"
+    # Two delimiters lost around an empty field: the reference or the member id may be the one printed.
+    kinds = records.kinds_in([names])
+    row = Line("PLB|L6| 4361533936076 -6.73", [(0, 27, 90.0)])
+    kind, offset, _ = records._tag_of(row, kinds)  # type: ignore[misc]
+    values, left_over = records._fit(records._items(row.text, offset, True), kind.keys)
+    fields = dict(zip(kind.keys, values))
+    assert not left_over and fields["amount"].text == "-6.73" and not fields["amount"].doubt
+    assert fields["reference"].doubt and fields["member"].doubt
+
+
+def test_an_unreadable_value_and_a_lost_record_are_in_doubt_not_dropped() -> None:
+    rows = [*EXPORT[:7], "20;AC123456789;DOE, JANE;AX99887766;123456-7;300.00;174.50;25.00",
+            "30;11/01/2026;E0601;RR KX;1;2O0.00;140.00;120.00",  # a zero read as an O
+            "4%;CO-45;60.00",  # a tag no kind is near: the line's adjustment lost
+            "40;PR-1;20.00"]
+    remit = _read(rows, conf=92.0)
+    line = remit.claims[0].lines[0]
+    assert line.billed == Decimal("200.00") and "claims.0.lines.0.billed" in remit.review
+    assert "claims.0.lines.0" in remit.review  # the row no kind holds was the line's (its adjustment)
+    assert not remit.balanced
+
+
+def test_a_printed_flat_file_is_read_end_to_end(tmp_path: Path) -> None:
+    path = tmp_path / "export.pdf"
+    path.write_bytes(pdf.text_pages([EXPORT]))
+    got = extract(path)
+    assert got.balanced and got.review == [] and len(got.claims[0].lines) == 2

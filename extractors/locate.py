@@ -85,7 +85,7 @@ def _norm(text: str) -> str:
     text = text.upper()
     if "$" in text:
         text = text.replace("$", "")
-    text = text.rstrip(";:,.").strip("()")  # "(NPI 2265611980)"
+    text = text.rstrip(";:,.").strip('()"')  # "(NPI 2265611980)", a CSV's quoted cell
     return text.replace(",", "") if "," in text and _GROUPED_AMOUNT.fullmatch(text) else text
 
 
@@ -149,10 +149,23 @@ _JOINED_MODIFIERS = re.compile(r"[A-Z0-9]*[A-Z][A-Z0-9]*(?:/[A-Z0-9]*[A-Z][A-Z0-
 _COMPOSITE = re.compile(r"[A-Z]{2}[:>^][A-Z0-9]{5}(?:[:>^][A-Z0-9]{2})*")
 
 
+# A flat file's delimiter inside a printed word ("CLM|BR1617...|MORALES,"): a bar, a semicolon, a comma that
+# groups no thousands.
+_DELIMITER = re.compile(r"[|¦;]|,(?!\d{3}(?!\d))")
+
+
 def _parts(word: str) -> list[tuple[int, int]]:
-    """Where the values of a printed word stand in it: a code joined to its modifiers ("E1390-RR-KX",
-    "HC:E1390:RR:KX") or modifiers joined ("RR/KX") are a value each, an adjustment's code joined to its amount
-    ("CO45:120.68", "CO45=120.68") two; any other word is one."""
+    """Where the values of a printed word stand in it: a flat file's fields parted by its delimiter, a code
+    joined to its modifiers ("E1390-RR-KX", "HC:E1390:RR:KX") or modifiers joined ("RR/KX") are a value each, an
+    adjustment's code joined to its amount ("CO45:120.68", "CO45=120.68") two; any other word is one."""
+    if len(word) > 1 and _DELIMITER.search(word.rstrip(",")):
+        out, start = [], 0
+        for cut in [*_DELIMITER.finditer(word), None]:
+            end = cut.start() if cut is not None else len(word)
+            if end > start:
+                out += [(start + a, start + b) for a, b in _parts(word[start:end])]
+            start = cut.end() if cut is not None else end
+        return out
     if (code := _CODE_AND_AMOUNT.match(word)) is not None:
         return [(0, code.end() - 1), (code.end(), len(word))]
     if _JOINED_MODIFIERS.fullmatch(word):
@@ -205,6 +218,8 @@ def _printed(_: type, value: Any) -> list[list[str]]:
                                                       "%Y%m%d")] + \
             [[value.strftime(month).upper(), day, str(value.year)] for day in {str(value.day), f"{value.day:02d}"}
              for month in ("%b", "%B")]
+    if isinstance(value, int):
+        return [[str(value)], [f"{value}.00"]]  # a count printed as a quantity ("QTY 1.00")
     return [[_norm(part) for part in str(value).split()]] if str(value).strip() else []
 
 

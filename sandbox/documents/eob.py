@@ -154,7 +154,15 @@
   first of them ("#CLM|ICN|PATIENT|MEMBER ID|PATIENT ACCT|CHARGE|PAID|PT RESP"), dates as CCYYMMDD, each service
   line's adjustments as records of their own under it (group, reason, amount), amounts with no thousands'
   separator. Drawn before anything was changed for it and kept out of all tuning since (HELD_OUT, reported
-  apart by bench/extract.py).
+  apart by bench/extract.py). Read by what its names rows declare (2026-12-07, sixth session:
+  `extractors.remittance.records`) once its first contact was measured;
+- "br-csv": a payer portal's remittance download, comma-separated as a spreadsheet saves it and printed as is:
+  the payment's facts as "name,value" rows ("EFT/Check #", "Paid Date" as CCYY-MM-DD), one header row for the
+  detail, one row per service line with its claim's identifiers repeated on each, the copay in a column apart
+  from the coinsurance, each adjustment's group, reason and amount in three columns and every further adjustment
+  on a row of its own with the other cells empty, text quoted only where it holds a comma ("MORALES, BARBARA"),
+  provider-level adjustments under a header of their own, totals as "name,value" rows at the foot. Drawn before
+  anything was changed for it and kept out of all tuning since (HELD_OUT, reported apart by bench/extract.py).
 
 About a third of them come out of the payer's mailroom scanner: image-only
 PDFs with no text layer, which the extractors must read by OCR.
@@ -162,8 +170,10 @@ PDFs with no text layer, which the extractors must read by OCR.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
+import io
 import json
 import random
 import zlib
@@ -191,14 +201,14 @@ def is_scanned(check_number: str) -> bool:
 
 FAMILIES = ("br-block", "br-grid", "br-detail", "br-era", "br-summary", "br-voucher", "br-state", "br-tpa",
             "br-export", "br-loops", "br-stacked", "br-portal", "br-cards", "br-inline", "br-ledger",
-            "br-clearinghouse", "br-eop", "br-boxed", "br-footer", "br-sections", "br-stub", "br-pipes")
-HELD_OUT = "br-pipes"
+            "br-clearinghouse", "br-eop", "br-boxed", "br-footer", "br-sections", "br-stub", "br-pipes", "br-csv")
+HELD_OUT = "br-csv"
 # A family printed smaller than the rest to fit its width (points: the text PDF's, the scan's).
 # A wide print shrunk to fit the page, as a browser prints a portal's page (the widest rows run to ~140 columns).
 _SMALL_PRINT = {"br-export": (5.8, 6.2), "br-portal": (6.2, 6.6), "br-inline": (6.4, 6.8), "br-ledger": (5.8, 6.0),
                "br-clearinghouse": (6.4, 6.8),
                "br-eop": (6.4, 6.8), "br-boxed": (6.4, 6.8), "br-sections": (6.4, 6.8),
-               "br-stub": (6.4, 6.8)}
+               "br-stub": (6.4, 6.8), "br-csv": (6.4, 6.8)}
 
 
 def family_of(check_number: str) -> str:
@@ -243,7 +253,7 @@ def lines_for(store: Store, remit: Any) -> list[str]:
                "br-inline": _inline_lines, "br-ledger": _ledger_lines, "br-clearinghouse": _clearinghouse_lines,
                "br-eop": _eop_lines, "br-boxed": _boxed_lines,
                "br-footer": _footer_lines, "br-sections": _sections_lines, "br-stub": _stub_lines,
-               "br-pipes": _pipes_lines}
+               "br-pipes": _pipes_lines, "br-csv": _csv_lines}
     return drawers[family_of(remit["check_number"])](store, remit)
 
 
@@ -1201,6 +1211,45 @@ def _pipes_lines(store: Store, remit: Any) -> list[str]:
     claims = _claims(store, remit)
     out.append("#TRL|CLAIMS|TOTAL CHARGE|TOTAL PAID")
     out.append(f"TRL|{len(claims)}|{sum((dec(rc['billed']) for rc in claims), Decimal(0)):.2f}|{printed:.2f}")
+    return out
+
+
+def _csv_row(cells: list[object]) -> str:
+    """One row as a spreadsheet saves it: quoted only where a cell holds a comma or a quote."""
+    buffer = io.StringIO()
+    csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="").writerow(cells)
+    return buffer.getvalue()
+
+
+def _csv_lines(store: Store, remit: Any) -> list[str]:
+    payer, date, printed = _check_facts(store, remit)
+    out = [_csv_row(["Remittance Detail"]), _csv_row(["Payer", payer["name"]]),
+           _csv_row(["Payee", catalog.SUPPLIER["name"]]), _csv_row(["Payee NPI", supplier_npi_of(store)]),
+           _csv_row(["EFT/Check #", remit["check_number"]]), _csv_row(["Paid Date", f"{date:%Y-%m-%d}"]),
+           _csv_row(["Payment Amount", f"{printed:.2f}"]), "",
+           _csv_row(["Claim #", "Patient", "Member ID", "Account #", "Service From", "Procedure", "Modifiers",
+                     "Units", "Billed", "Allowed", "Deductible", "Coinsurance", "Copay", "Paid", "Adj Group",
+                     "Adj Reason", "Adj Amount", "Remarks"])]
+    for rc in _claims(store, remit):
+        for line, adjustments in _lines(store, rc):
+            pr = _pr_by_reason(adjustments)
+            first = adjustments[0] if adjustments else None
+            out.append(_csv_row([
+                rc["icn"] or "", rc["patient_name"], rc["member_id"] or "", rc["account_number"], line["dos_from"],
+                line["hcpcs"], line["modifiers"], line["units"], f"{dec(line['billed']):.2f}",
+                f"{dec(line['allowed']):.2f}", f"{pr['1']:.2f}", f"{pr['2']:.2f}", f"{pr['3']:.2f}",
+                f"{dec(line['paid']):.2f}", first["group"] if first else "", first["reason"] if first else "",
+                f"{dec(first['amount']):.2f}" if first else "", " ".join(json.loads(line["remarks"]))]))
+            for a in adjustments[1:]:
+                out.append(_csv_row([""] * 14 + [a["group"], a["reason"], f"{dec(a['amount']):.2f}", ""]))
+    plbs = _plbs(store, remit)
+    if plbs:
+        out += ["", _csv_row(["Provider Adjustments"]), _csv_row(["Reason", "Reference", "Member ID", "Amount"])]
+        out += [_csv_row([p["reason"], p["reference"], p["member_id"] or "", f"{dec(p['amount']):.2f}"])
+                for p in plbs]
+    claims = _claims(store, remit)
+    out += ["", _csv_row(["Total Billed", f"{sum((dec(rc['billed']) for rc in claims), Decimal(0)):.2f}"]),
+            _csv_row(["Total Paid", f"{printed:.2f}"])]
     return out
 
 

@@ -47,9 +47,9 @@ def remittance(store: Store, remit_id: int) -> dict[str, Any]:
     balanced = dec(remit["misprint"]) == 0
     # The plan's electronic remittance is printed for payments it sends by ACH.
     by_ach = family == "br-era"
-    # The claims administrator's voucher and the explanation of payment do not say how the money came: nothing
-    # on the page to read.
-    method = None if family in ("br-voucher", "br-eop") else "ACH" if by_ach else "CHK"
+    # The claims administrator's voucher, the explanation of payment and a portal's download do not say how the
+    # money came: nothing on the page to read.
+    method = None if family in ("br-voucher", "br-eop", "br-csv") else "ACH" if by_ach else "CHK"
     return {
         "document_type": "remittance",
         "payer": {"name": payer["name"], "id": None},

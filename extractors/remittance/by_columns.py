@@ -106,9 +106,13 @@ class Labels:
             bar = _CELL_BAR.search(text, end, stop)
             raw = text[end:bar.start() if bar else stop]
             value = raw.strip(" :;.,#-()[]")  # "Claim ID; BR123": a colon read as a semicolon; "(NPI 123)"
+            # Ended by a label of two words no wording knows ("SUPPLY NPT:", NPI misread), the value's own last
+            # word may be that label's first: in doubt.
+            cut = not bar and index + 1 < len(found) and found[index + 1][2] is None \
+                and " " in text[found[index + 1][0]:found[index + 1][1]].strip(" :")
             if value and key is not None and key not in out:
                 start = end + raw.find(value)
-                out[key] = Labelled(value, start, start + len(value), doubt, label_at)
+                out[key] = Labelled(value, start, start + len(value), doubt or cut, label_at)
         return out
 
     def headers(self, text: str) -> dict[str, Labelled]:
@@ -1449,11 +1453,13 @@ class _Reading:
         for offset, adj in enumerate(matches):
             # On a scan a group may read in lower case ("c045"): the group it names, under review.
             group = _GROUP_READ_AS.get(adj["grp"].upper(), adj["grp"].upper())
-            if row.conf(adj.start("grp"), adj.end("rc")) < 80 or group != adj["grp"]:
+            # No reason code starts with a zero: "CO04" is CO-4 with its hyphen read as one (in doubt).
+            reason = adj["rc"].lstrip("0") if re.fullmatch(r"0\d{1,2}", adj["rc"]) else adj["rc"]
+            if row.conf(adj.start("grp"), adj.end("rc")) < 80 or group != adj["grp"] or reason != adj["rc"]:
                 self.trust.review.append(f"{path}.adjustments.{first + offset}.code")
             if row.conf(adj.start("amt"), adj.end("amt")) < 80:
                 self.trust.review.append(f"{path}.adjustments.{first + offset}.amount")
-            out.append(Adjustment(group=group, reason=adj["rc"], amount=money(adj["amt"])))
+            out.append(Adjustment(group=group, reason=reason, amount=money(adj["amt"])))
         return out
 
     def _service_line(self, row: Line, plain: str, numbered: bool = False) -> bool:

@@ -1562,3 +1562,19 @@ def test_a_check_amount_a_scan_split_at_its_point_is_joined_in_doubt() -> None:
     found = by_columns.header_values("Total Amount: $806 38 Payment Method: Check")
     assert (found["amount"].value, found["amount"].doubt) == ("806.38", True)
     assert by_columns.header_values("Total Amount: $806.38")["amount"].doubt is False
+
+
+def test_a_reason_code_read_with_a_leading_zero_is_the_code_in_doubt() -> None:
+    # "CO04": CO-4 with its hyphen read as a zero (no reason code starts with one): the code, in doubt.
+    rows = [line.replace("CO45 $52.00", "CO045 $52.00") for line in SUMMARY]
+    remit = _read(rows)
+    assert [(a.group, a.reason) for a in remit.claims[0].lines[0].adjustments] == [("CO", "45"), ("PR", "2")]
+    assert "claims.0.lines.0.adjustments.0.code" in remit.review
+
+
+def test_a_value_ended_by_an_unknown_two_word_label_is_in_doubt() -> None:
+    # "NPI" read "NPT": "SUPPLY NPT:" looks like a label of two words, and the payee's last word went with it.
+    found = by_columns.HEADER_LABELS.values("PROVIDER: SUMMIT HOME MEDICAL SUPPLY NPT: 1253400505")
+    assert found["payee"].value == "SUMMIT HOME MEDICAL" and found["payee"].doubt
+    sure = by_columns.HEADER_LABELS.values("PROVIDER: SUMMIT HOME MEDICAL SUPPLY NPI: 1253400505")
+    assert sure["payee"].value == "SUMMIT HOME MEDICAL SUPPLY" and not sure["payee"].doubt

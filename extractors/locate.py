@@ -149,16 +149,23 @@ _JOINED_MODIFIERS = re.compile(r"[A-Z0-9]*[A-Z][A-Z0-9]*(?:/[A-Z0-9]*[A-Z][A-Z0-
 _COMPOSITE = re.compile(r"[A-Z]{2}[:>^][A-Z0-9]{5}(?:[:>^][A-Z0-9]{2})*")
 
 
-# A flat file's delimiter inside a printed word ("CLM|BR1617...|MORALES,"): a bar, a semicolon, a comma that
-# groups no thousands.
-_DELIMITER = re.compile(r"[|¦;]|,(?!\d{3}(?!\d))")
+# A flat file's delimiter inside a printed word ("CLM|BR1617...|MORALES,", "E1390,RR,1,289.25"): a bar, a
+# semicolon, a comma (but the one of an amount that groups its thousands, "1,078.06", alone in its word).
+_DELIMITER = re.compile(r"[|¦;,]")
+
+
+def _delimited(word: str) -> bool:
+    bare = word.rstrip(",")
+    if _GROUPED_AMOUNT.fullmatch(bare.replace("$", "")):
+        return False
+    return bool(re.search(r"[|¦;]", bare)) or bare.count(",") >= 2 or bool(re.search(r",(?!\d{3}(?!\d))", bare))
 
 
 def _parts(word: str) -> list[tuple[int, int]]:
     """Where the values of a printed word stand in it: a flat file's fields parted by its delimiter, a code
     joined to its modifiers ("E1390-RR-KX", "HC:E1390:RR:KX") or modifiers joined ("RR/KX") are a value each, an
     adjustment's code joined to its amount ("CO45:120.68", "CO45=120.68") two; any other word is one."""
-    if len(word) > 1 and _DELIMITER.search(word.rstrip(",")):
+    if len(word) > 1 and _delimited(word):
         out, start = [], 0
         for cut in [*_DELIMITER.finditer(word), None]:
             end = cut.start() if cut is not None else len(word)

@@ -18,6 +18,7 @@ lookalikes, is in doubt; so is a record whose row did not fit its names.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -72,6 +73,9 @@ def _vocabulary() -> dict[tuple[str, ...], str]:
             if role in keys:
                 for phrase in phrases:
                     out.setdefault(_words(phrase), keys[role])
+                    # "CHECK/EFT #" is "EFT/CHECK #" too.
+                    swapped = re.sub(r"^(\w+)/(\w+)", r"\2/\1", phrase)
+                    out.setdefault(_words(swapped), keys[role])
     return out
 
 
@@ -83,23 +87,27 @@ _AMOUNT_KEYS = {"amount", "billed", "allowed", "paid", "responsibility", "deduct
                 "total_charge", "total_paid"}
 _SHAPE_OF = {**{k: "money" for k in _AMOUNT_KEYS}, "date": "date", "from": "date", "to": "date", "npi": "npi",
              "line": "count", "units": "count", "count": "count", "procedure": "procedure", "modifiers": "modifiers",
-             "group": "group", "reason": "reason", "plb_reason": "plb_reason", "code": "code", "remarks": "remarks", "number": "identifier",
+             "group": "group", "reason": "reason", "plb_reason": "plb_reason", "code": "code", "remarks": "remarks",
+             "number": "identifier",
              "claim_number": "identifier", "member": "identifier", "account": "identifier", "reference": "identifier",
              "patient": "name", "payer": "name", "payee": "name", "method": "word", "status": "any", "pos": "count",
              "other": "any"}
 _OPTIONAL = {"member", "claim_number", "modifiers", "remarks", "reference", "other", "to", "line", "pos", "status",
              "copay", "method"}
 
-# A delimiter as a scan reads it; a slash only where it is no date's.
-_BAR_GLYPHS = "|¦[]{}()!/;"
-_TOKEN = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|[^\s|¦\[\]{}()!/;]+")
+# Each delimiter a print may part its fields by, and the glyphs a scan reads it as (a bar's slash only where it is
+# no date's); quotes set off a cell that holds the delimiter ("MORALES, BARBARA" in a comma-separated file).
+_GLYPHS = {"|": "|¦[]{}()!/", ";": ";:", ",": ","}
+_DELIMITERS = re.compile(r"[|¦;,\t]")
+_QUOTES = '"“”'
+_QUOTED = re.compile(r'["“”][^"“”]*["“”]')  # (a scan may close a quote with an opening one)
 # Two values a scan read as one word, the delimiter between them read as a glyph: "20260614|118.02" as
 # "202606141118.02" (perhaps the delimiter before them too: "|20261119|1144.56" as "120261119111144.56"), a line's
 # number and its date "1|20261023" as "1120261023".
 _GLUED = (re.compile(r"^(?:[|!lI1](?=\d{8}[|!lI1]))?(?P<a>\d{8}|-?[\d,]*\d\.\d\d)[|!lI1](?P<b>-?[\d,]*\d\.\d\d)$"),
           re.compile(r"^(?P<a>\d{1,3})[|!lI1](?P<b>(?:19|20)\d{6})$"))
 _MONEY = re.compile(r"^-?\$?[\d,]*\d\.\d\d-?$")
-_MONEY_SPLIT = re.compile(r"^-?\$?[\d,]*\d \d\d$")  # "145 00": the point lost
+_MONEY_SPLIT = re.compile(r"^-?\$?[\d,]*\d(?: | ?\. | \.)\d\d$")  # "145 00", "45. 38": the point lost or set apart
 _SHAPES = {
     "date": re.compile(r"^(?:\d{8}|\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d\d-\d\d)$"),
     "npi": re.compile(r"^\d{10}$"),
@@ -117,7 +125,8 @@ _SHAPES = {
     "word": re.compile(r"^[A-Za-z][A-Za-z/-]*$"),
 }
 _LOOKALIKES = {"date": DIGIT_LOOKALIKES, "npi": DIGIT_LOOKALIKES, "count": DIGIT_LOOKALIKES,
-               "money": DIGIT_LOOKALIKES, "group": str.maketrans({"0": "O", "@": "O", "Q": "O", "€": "C", "£": "C"}),
+               "money": DIGIT_LOOKALIKES,
+               "group": str.maketrans({"0": "O", "@": "O", "Q": "O", "€": "C", "£": "C", "(": "C", "¢": "C"}),
                "procedure": str.maketrans({"O": "0", "o": "0", "@": "0", "Q": "0", "D": "0", "l": "1", "I": "1",
                                            "S": "5"})}
 _CODE_LETTER = str.maketrans({"£": "E", "€": "E"})  # a procedure's letter as a scan may read it
@@ -162,43 +171,62 @@ class _Kind:
 
 
 def _key_run(words: list[str]) -> list[str]:
-    """Field names in one delimited cell, longest wording first; words no wording knows one unknown field."""
-    keys, index, unknown = [], 0, False
+    """The field names in one cell: several where every word falls in a known wording (a scan lost the
+    delimiters between them: "PATIENT ACCT CHARGE ALLOWED"), else one, the longest wording in it ("Service From"
+    names the from date); a cell no wording knows is an unknown field."""
+    keys, index, whole = [], 0, True
     while index < len(words):
         for size in range(min(_LONGEST, len(words) - index), 0, -1):
             key = _VOCABULARY.get(tuple(words[index:index + size]))
             if key is not None:
-                keys.append(key)
+                keys.append((size, key))
                 index += size
-                unknown = False
                 break
         else:
-            if not unknown:
-                keys.append("other")
-            unknown = True
+            whole = False
             index += 1
-    return keys
+    if whole and keys:
+        return [key for _, key in keys]
+    return [max(keys)[1]] if keys else ["other"]
+
+
+def _cells(text: str) -> list[str]:
+    """A row's cells between delimiters (of any kind: a names row says which its print uses), quoted ones whole."""
+    cells, last = [], 0
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
+    for match in re.finditer(r"[|¦\[\]{}()!;,\t]", text):
+        if any(a < match.start() < b for a, b in quoted):
+            continue
+        cells.append(text[last:match.start()])
+        last = match.end()
+    cells.append(text[last:])
+    return [c.strip().strip(_QUOTES).strip() for c in cells]
 
 
 def _names_row(text: str) -> tuple[str, list[str]] | None:
-    """A row of field names: its kind's tag and the keys its names call for, or None where the row is not one
-    (most of its words are no field's name, or it holds a value)."""
+    """A row of field names: its kind's tag ("" for a table whose rows carry none) and the keys its names call
+    for, or None where the row is not one (most of its words are no field's name, or it holds a value)."""
+    marked = text[:1] in "#*>"
     # Names parted by delimiters, or marked as names ("#CLM ..."): a table's column heads are neither.
-    if text[:1] not in "#*>" and len(re.findall(r"[|¦;\t]", text)) < 2:
+    if not marked and len(_DELIMITERS.findall(text)) < 2:
         return None
-    cells = [c.strip() for c in re.split(r"[|¦\[\]{}()!;\t]", text)]
+    cells = _cells(text)
     head = cells[0].split()
     if not head:
         return None
-    tag = head[0].lstrip("#*>")
-    cells[0] = " ".join(head[1:])
+    if marked or _VOCABULARY.get(_words(cells[0])) is None:
+        tag = head[0].lstrip("#*>")
+        cells[0] = " ".join(head[1:])
+    else:
+        tag = ""  # the first cell is a name: the table's rows carry no tag
     words = [_words(cell) for cell in cells if cell.strip()]
-    if not tag or not words or any(_MONEY.match(w) or re.fullmatch(r"\d{6,}", w) for ws in words for w in ws):
+    if (not tag and marked) or not words or \
+            any(_MONEY.match(w) or re.fullmatch(r"\d{6,}", w) for ws in words for w in ws):
         return None
     keys = [k for ws in words for k in _key_run(list(ws))]
     known = sum(k != "other" for k in keys)
     # One name is a names row only where marked as one ("#RMK|REMARK CODES").
-    if known < (1 if text[:1] in "#*>" else 2) or known < 0.75 * len(keys):
+    if known < (1 if marked else 2) or known < 0.75 * len(keys):
         return None
     return tag.upper(), keys
 
@@ -223,32 +251,54 @@ def _meaning(keys: list[str]) -> str:
     return "unknown"
 
 
+def _kind(tag: str, keys: list[str]) -> _Kind:
+    meaning = _meaning(keys)
+    if meaning == "provider":
+        keys = ["plb_reason" if k == "reason" else k for k in keys]  # the PLB's reasons are its own
+    return _Kind(tag, keys, meaning)
+
+
 def kinds_in(rows: Iterable[str]) -> dict[str, _Kind]:
+    """The tagged kinds the names rows declare (a table's untagged kind holds the rows under its names row)."""
     kinds: dict[str, _Kind] = {}
     for text in rows:
         found = _names_row(text.strip())
-        if found is not None and found[0] not in kinds:
-            tag, keys = found
-            meaning = _meaning(keys)
-            if meaning == "provider":
-                keys = ["plb_reason" if k == "reason" else k for k in keys]  # the PLB's reasons are its own
-            kinds[tag] = _Kind(tag, keys, meaning)
+        if found is not None and found[0] and found[0] not in kinds:
+            kinds[found[0]] = _kind(*found)
     return kinds
 
 
+def delimiter_of(rows: Iterable[str]) -> str:
+    """The delimiter the names rows part their names by: the one they hold most of."""
+    counts = {"|": 0, ";": 0, ",": 0}
+    for text in rows:
+        if _names_row(text.strip()) is not None:
+            for mark in counts:
+                counts[mark] += text.count(mark) + (text.count("¦") if mark == "|" else 0)
+    return max(counts, key=lambda mark: counts[mark])
+
+
 def detect(upper: str) -> bool:
-    """Records of kinds their names rows declare: a claim's and a service line's at least, and a row of each."""
+    """Records of kinds their names rows declare: a claim's identifiers and a service line's among them, and
+    rows of values under them."""
     rows = upper.splitlines()
-    kinds = kinds_in(rows)
-    meanings = {k.meaning for k in kinds.values()}
-    if not {"claim", "service"} <= meanings:
+    named = [found for row in rows if (found := _names_row(row.strip())) is not None]
+    keys = {k for _, ks in named for k in ks}
+    if "procedure" not in keys or not keys & {"patient", "claim_number", "account"}:
         return False
-    return any(_tag_of(Line.plain(row), kinds) is not None for row in rows if _names_row(row.strip()) is None)
+    kinds = kinds_in(rows)
+    untagged = any(not tag for tag, _ in named)
+    return any((_tag_of(Line.plain(row), kinds) is not None
+                or untagged and len(_DELIMITERS.findall(row)) >= 3 and _ANY_AMOUNT.search(row))
+               for row in rows if _names_row(row.strip()) is None)
+
+
+_ANY_AMOUNT = re.compile(r"\d\.\d\d(?!\d)")
 
 
 def _tag_of(row: Line, kinds: dict[str, _Kind]) -> tuple[_Kind, int, bool] | None:
     """The row's kind, where its record's data starts, and whether the tag was known only by its likeness."""
-    match = re.match(r"\s*([^\s|¦\[\]{}()!/;]+)", row.text)
+    match = re.match(r'\s*([^\s|¦\[\]{}()!/;,"“”]+)', row.text)
     if match is None:
         return None
     word = match[1].upper()
@@ -265,9 +315,12 @@ def _tag_of(row: Line, kinds: dict[str, _Kind]) -> tuple[_Kind, int, bool] | Non
     return None
 
 
-def _one_glyph_off(tag: str, word: str) -> bool:
+def _one_glyph_off(tag: str, word: str, *, replaced: bool = False) -> bool:
+    """Whether the word is the tag but for one glyph more or less (or, `replaced`, one glyph other)."""
     if tag == word:
         return True
+    if replaced and len(word) == len(tag):
+        return sum(a != b for a, b in zip(tag, word)) == 1
     if len(word) == len(tag) + 1:
         return any(word[:i] + word[i + 1:] == tag for i in range(len(word)))
     if len(word) + 1 == len(tag):
@@ -275,17 +328,32 @@ def _one_glyph_off(tag: str, word: str) -> bool:
     return False
 
 
-def _items(text: str, offset: int, scanned: bool) -> list[_Item]:
-    """The words and delimiters of a record's row after its tag, a word a scan glued across a delimiter cut."""
+def _items(text: str, offset: int, scanned: bool, glyphs: str = _GLYPHS["|"]) -> list[_Item]:
+    """The words and delimiters of a record's row after its tag (a delimiter inside quotes is the cell's), a
+    word a scan glued across a delimiter cut."""
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
+    apart = re.escape(glyphs + _QUOTES)
+    token = re.compile(rf"\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|[^\s{apart}]+" if "/" in glyphs else rf"[^\s{apart}]+")
     items: list[_Item] = []
     last = offset
-    for match in _TOKEN.finditer(text, offset):
-        gap = text[last:match.start()]
+
+    def delimiters(gap: str, at: int) -> None:
         for index, char in enumerate(gap):
-            if char in _BAR_GLYPHS:
-                glued = index > 0 and gap[index - 1] in _BAR_GLYPHS and scanned
-                items.append(_Item("", last + index, last + index + 1, glued=glued))
+            if char in glyphs and not any(a < at + index < b for a, b in quoted):
+                glued = index > 0 and gap[index - 1] in glyphs and scanned
+                items.append(_Item("", at + index, at + index + 1, glued=glued))
+
+    matches = list(token.finditer(text, offset))
+    for index, match in enumerate(matches):
+        delimiters(text[last:match.start()], last)
         word, start = match[0], match.start()
+        if index and _decimal_comma(text, matches[index - 1], match, glyphs, scanned) and items[-2:-1] and \
+                items[-1].bar:
+            # "0,00" where the file parts its fields by commas: a scan's comma for the amount's point.
+            items[-2:] = [_Item(f"{matches[index - 1][0]}.{word}", matches[index - 1].start(), match.end(),
+                                doubt=True)]
+            last = match.end()
+            continue
         glued_match = next((m for p in _GLUED if (m := p.match(word))), None) if scanned else None
         if glued_match is not None:
             a_end = start + glued_match.end("a")
@@ -296,9 +364,7 @@ def _items(text: str, offset: int, scanned: bool) -> list[_Item]:
         else:
             items.append(_Item(word, start, match.end()))
         last = match.end()
-    for index, char in enumerate(text[last:]):
-        if char in _BAR_GLYPHS:
-            items.append(_Item("", last + index, last + index + 1))
+    delimiters(text[last:], last)
     return items
 
 
@@ -314,9 +380,13 @@ def _fitted(text: str, key: str) -> tuple[float, bool, str]:
     if pattern.match(text if shape == "name" else upper):
         return 0.0, False, text
     if shape == "money" and _MONEY_SPLIT.match(upper):
-        return _LIKE, True, upper.replace(" ", ".")
+        return _LIKE, True, re.sub(r"[ .]+(?=\d\d$)", ".", upper)
     if shape == "identifier" and pattern.match(joined := re.sub(r"\s*-\s*", "-", upper)):
         return _LIKE, True, joined  # "958864 -5": a gap read before the hyphen
+    if shape == "identifier" and re.fullmatch(r"\S*\d\S* \S*\d\S*", upper) and pattern.match(
+            joined := upper.replace(" ", "")):
+        # "BR7 1836764949": a gap read inside it; dearer than a delimiter lost between two values.
+        return _LOST + _LIKE, True, joined
     table = _LOOKALIKES.get(shape)
     if table is not None:
         # A procedure's letter is no digit's lookalike: only the digits after it are put right.
@@ -330,7 +400,25 @@ def _fitted(text: str, key: str) -> tuple[float, bool, str]:
     return _MISFIT, True, text
 
 
-def _fit(items: list[_Item], keys: list[str]) -> tuple[list[_Value], bool]:
+def _decimal_comma(text: str, before: re.Match[str], after: re.Match[str], glyphs: str, scanned: bool) -> bool:
+    """Two digits after one comma right after a run of digits, a delimiter or the row's end next: a scan's
+    comma read for an amount's point, in a comma-separated file."""
+    return (scanned and glyphs == _GLYPHS[","] and text[before.end():after.start()] == ","
+            and before[0].isdigit() and len(before[0]) <= 6 and re.fullmatch(r"\d\d", after[0]) is not None
+            and (after.end() == len(text) or text[after.end()] in glyphs + " ")
+            and (before.start() == 0 or text[before.start() - 1] in glyphs + " "))
+
+
+def _span_text(row: str, words: tuple[_Item, ...]) -> str:
+    """What the words print, as printed between the first and the last (a quoted cell's comma kept)."""
+    if not words:
+        return ""
+    if len(words) == 1:
+        return words[0].text
+    return " ".join(row[words[0].start:words[-1].end].translate({ord(q): " " for q in _QUOTES}).split())
+
+
+def _fit(items: list[_Item], keys: list[str], row: str) -> tuple[list[_Value], bool]:
     """The row's words as the kind's fields: each field a run of words between delimiters (a lost one costs),
     each fitted to its shape; the best fittings' fields (those they disagree on in doubt), and whether words were
     left over after the last field (the row is not its names' whole)."""
@@ -360,8 +448,7 @@ def _fit(items: list[_Item], keys: list[str]) -> tuple[list[_Value], bool]:
         j = i
         while j < n and not items_t[j].bar:
             j += 1
-            text = " ".join(item.text for item in items_t[i:j])
-            cost, _, _ = _fitted(text, keys[f])
+            cost, _, _ = _fitted(_span_text(row, items_t[i:j]), keys[f])
             if j == n:
                 out.append((cost + best(n, f + 1, True), (n, f + 1, True, (i, j))))
             elif items_t[j].bar:
@@ -388,25 +475,31 @@ def _fit(items: list[_Item], keys: list[str]) -> tuple[list[_Value], bool]:
                 walk(ni, nf, nb, spans + [span] if span is not None else spans)
 
     walk(start, 0, True, [])
-    values = []
+    values, misfits = [], set()
     for f, key in enumerate(keys):
         readings = {fitting[f] for fitting in fittings if f < len(fitting)}
         i, j = min(readings) if readings else (n, n)
         words = items_t[i:j]
-        text = " ".join(item.text for item in words)
-        _, doubt, text = _fitted(text, key)
+        cost, doubt, text = _fitted(_span_text(row, words), key)
+        if cost >= _MISFIT:
+            misfits.add(f)
         doubt = doubt or len({" ".join(x.text for x in items_t[a:b]) for a, b in readings}) > 1
         doubt = doubt or any(item.doubt for item in words)
         start_at = words[0].start if words else 0
         end_at = words[-1].end if words else 0
         values.append(_Value(text, start_at, end_at, doubt))
+    for f, value in enumerate(values):
+        # A field left empty beside one whose words fit nothing may be where those words belong ("RR|1" read
+        # "RRJ1": the modifiers are not empty, they are in the units' misfit).
+        if not value and (f - 1 in misfits or f + 1 in misfits):
+            value.doubt = True
     return values, left_over
 
 
 def _money(value: _Value) -> Decimal | None:
     text = value.text.upper().replace("$", "").replace(",", "")
     if _MONEY_SPLIT.match(text):
-        text = text.replace(" ", ".")
+        text = re.sub(r"[ .]+(?=\d\d$)", ".", text)
     text = text.translate(DIGIT_LOOKALIKES)
     negative = text.endswith("-") or text.startswith("-")
     text = text.strip("-")
@@ -422,28 +515,124 @@ def _date(value: _Value) -> dt.date | None:
 
 
 def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[str]]:
-    """The print row by row: each names row declares a kind; each record is read by its kind's names."""
+    """The print row by row: a names row declares a kind (a tagged one, or the table under it); each record is
+    read by its kind's names; a "name, value" row by its name; a row of one cell and no figure is a heading."""
     rows = [row for row in lines if row.text.strip()]
     kinds = kinds_in(row.text for row in rows)
+    glyphs = _GLYPHS[delimiter_of(row.text for row in rows)]
     reading = _Reading()
+    table: _Kind | None = None  # the untagged kind whose rows these are
     for row in rows:
-        if _names_row(row.text.strip()) is not None or re.match(r"^Page \d+ of \d+$", row.text.strip(), re.I):
+        text = row.text.strip()
+        if re.match(r"^Page \d+ of \d+$", text, re.I):
             continue
+        if (named := _names_row(text)) is not None:
+            table = _kind(*named) if not named[0] else table
+            continue
+        scanned = row.conf(0, len(row.text)) < CERTAIN
         tagged = _tag_of(row, kinds)
-        if tagged is None:
+        if tagged is not None:
+            kind, offset, by_likeness = tagged
+        elif (pair := _pair(row, glyphs, scanned, before_claims=not reading.remit.claims)) is not None:
+            reading.record(*pair)
+            continue
+        elif len([c for c in _cells(text) if c]) <= 1 and not re.search(r"\d", text):
+            continue  # a heading ("Provider Adjustments")
+        elif table is not None:
+            kind, offset, by_likeness = table, 0, False
+        else:
             reading.stray(row)
             continue
-        kind, offset, by_likeness = tagged
-        scanned = row.conf(0, len(row.text)) < CERTAIN
-        values, left_over = _fit(_items(row.text, offset, scanned), kind.keys)
+        items = _items(row.text, offset, scanned, glyphs)
+        values, left_over = _fit(items, kind.keys, row.text)
         # A tag known by its likeness is the kind's where every value has the shape its name calls for.
         record = _Record(row, {}, left_over or (by_likeness and any(v.doubt for v in values)))
         for key, value in zip(kind.keys, values):
             if key != "other" and key not in record.values:
                 record.values[key] = value
+        if kind is table and kind.meaning == "service" and _fits_poorly(record, left_over):
+            # A row of a download's table that fits its names nowhere near: a further adjustment's row whose run
+            # of empty cells the scan garbled ("preteen raeeed y PR, 3, 25.00") reads from its end; else the row
+            # is lost, and the line it was under in doubt.
+            tail = _adjustment_at_end(row, items)
+            if tail is None:
+                reading.stray(row)
+                continue
+            record = tail
         reading.record(kind.meaning, record)
     reading.finish()
     return reading.remit, {}, reading.trust.review
+
+
+_MOST_DOUBTS = 4  # values in doubt in one row of a table past which the row is not taken to fit its names
+_FURTHER_ROW = {"group", "reason", "code", "amount", "remarks"}  # what a line's further row prints
+
+
+_CLAIM_KEYS_ATTRS = {"claim_number": "payer_claim_number", "account": "account_number", "patient": "patient_name"}
+
+
+def _claim_key(values: dict[str, "_Value"]) -> str | None:
+    """The surest of a claim's identifiers a kind of row prints (its values' keys)."""
+    return next((key for key in _CLAIM_KEYS_ATTRS if key in values), None)
+
+
+def _fits_poorly(record: "_Record", left_over: bool) -> bool:
+    """A row of a download's table that fits its names nowhere near: words left over, too many values in
+    doubt, a further row of a line's (no code, no charge, no payment) printing what only a line's own row
+    does, or a line's own row without its claim's surest identifier, or with it in doubt."""
+    values = record.values
+    if left_over or sum(bool(v) and v.doubt for v in values.values()) > _MOST_DOUBTS:
+        return True
+    if record.get("procedure", "billed", "paid") is None:
+        return any(v for key, v in values.items() if key not in _FURTHER_ROW)
+    key = _claim_key(values)
+    return key is not None and (not values[key] or values[key].doubt and _fitted(values[key].text, key)[0] >= _MISFIT)
+
+
+def _adjustment_at_end(row: Line, items: list[_Item]) -> "_Record | None":
+    """A group, a reason and an amount ending the row (remark codes may follow), each in doubt: what a
+    further adjustment's row says where the cells before them were garbled."""
+    words = [item for item in items if not item.bar]
+    if words and _fitted(words[-1].text, "remarks")[0] == 0 and not _MONEY.match(words[-1].text):
+        words = words[:-1]
+    if len(words) < 3:
+        return None
+    values = {}
+    for key, item in zip(("group", "reason", "amount"), words[-3:]):
+        # (The garbled cells before a group may leave a glyph on it: "¢PR".)
+        cost, _, text = _fitted(re.sub(r"^\W+(?=[A-Z]{2}$)", "", item.text) if key == "group" else item.text, key)
+        if cost >= _MISFIT:
+            return None
+        values[key] = _Value(text, item.start, item.end, True)
+    return _Record(row, values, False)
+
+
+def _pair(row: Line, glyphs: str, scanned: bool, *, before_claims: bool) -> tuple[str, "_Record"] | None:
+    """A "name, value" row of the payment's or the totals' ("Paid Date,2026-07-03"): the name a known wording
+    of the payment's or a total's, the value the shape it calls for. The name is the row's first cell whole, a
+    delimiter after it ("Provider Adjustments" is a heading); on a scan, which may lose the delimiter, a
+    payment's name is taken without one only above the claims, a total's (whose value is an amount) anywhere."""
+    items = _items(row.text, 0, scanned, glyphs)
+    words = [item for item in items if not item.bar]
+    for size in range(min(_LONGEST, len(words) - 1), 0, -1):
+        after = items.index(words[size - 1]) + 1
+        if any(item.bar for item in items[:after]):
+            continue
+        key = _VOCABULARY.get(_words(" ".join(item.text for item in words[:size])))
+        meaning = "payment" if key in _PAYMENT_KEYS else "trailer" if key in _TOTAL_KEYS else None
+        delimited = after < len(items) and items[after].bar
+        if meaning is None or not (delimited or scanned and (before_claims or meaning == "trailer")):
+            continue
+        values, left_over = _fit([item for item in items if item.end > words[size - 1].end], [key], row.text)
+        value = values[0]
+        if left_over or not value or _fitted(row.text[value.start:value.end], key)[0] >= _MISFIT:
+            return None
+        return meaning, _Record(row, {key: values[0]}, False)
+    return None
+
+
+_PAYMENT_KEYS = {"payer", "payee", "npi", "number", "date", "amount", "method"}
+_TOTAL_KEYS = {"total_charge", "total_paid", "count"}
 
 
 @dataclass
@@ -454,6 +643,11 @@ class _Record:
 
     def get(self, *keys: str) -> _Value | None:
         return next((self.values[k] for k in keys if k in self.values and self.values[k]), None)
+
+    def empty_in_doubt(self, fields: dict[str, str]) -> list[str]:
+        """The fields (key -> its attribute) read empty where the row's fitting is not sure they are."""
+        return [attr for key, attr in fields.items()
+                if key in self.values and not self.values[key] and self.values[key].doubt]
 
     def conf(self, value: _Value | None) -> float:
         if value is None:
@@ -469,6 +663,10 @@ class _Reading:
     line: ServiceLine | None = None
     printed: set[str] = field(default_factory=set)  # the current claim's and line's amounts printed as columns
     printed_total: Decimal | None = None
+    # The patient's share each PR reason's column printed for a line of the current claim (index -> reason ->
+    # amount), and the rows lost under a line (index -> their texts).
+    shares: dict[int, dict[str, Decimal]] = field(default_factory=dict)
+    lost: dict[int, list[str]] = field(default_factory=dict)
 
     @property
     def claim_path(self) -> str:
@@ -487,8 +685,8 @@ class _Reading:
     def stray(self, row: Line) -> None:
         """A row of no declared kind: a record whose tag was lost. Inside a claim it may have been the line's
         (an adjustment, its remarks) or the claim's own: in doubt."""
-        if self.line is not None:
-            self.trust.review.append(self.line_path)
+        if self.line is not None and self.claim is not None:
+            self.lost.setdefault(len(self.claim.lines) - 1, []).append(row.text)  # weighed when the claim closes
         elif self.claim is not None or len(re.findall(r"\d\.\d\d", row.text)) >= 2:
             self.trust.review.append(self.claim_path if self.claim is not None else "document")
 
@@ -498,31 +696,51 @@ class _Reading:
         return amount if amount is not None else ZERO
 
     def _payment(self, record: _Record) -> None:
-        remit, trust = self.remit, self.trust
-        if (payer := record.get("payer")) is not None:
-            remit.payer.name = payer.text.upper()
-            trust.check("payer.name", record.conf(payer))
-        if (payee := record.get("payee")) is not None:
-            remit.payee.name = payee.text
-            trust.check("payee.name", record.conf(payee))
-        if (npi := record.get("npi")) is not None:
-            remit.payee.npi = npi.text
-            trust.check("payee.npi", record.conf(npi), is_npi(npi.text))
-        if (method := record.get("method")) is not None:
-            remit.payment.method = _METHODS.get(method.text.upper())  # type: ignore[assignment]
-            trust.check("payment.method", record.conf(method), remit.payment.method is not None)
-        if (number := record.get("number")) is not None:
-            remit.payment.number = number.text.upper()
-            trust.check("payment.number", record.conf(number), not number.doubt)
-        if (date := record.get("date")) is not None:
-            remit.payment.date = _date(date)
-            trust.check("payment.date", record.conf(date), remit.payment.date is not None)
-        if (amount := record.get("amount", "paid", "total_paid")) is not None:
-            remit.payment.amount = self._amount("payment.amount", record, amount)
+        """The payment's facts, from its record or from "name, value" rows; one told twice and differently is
+        in doubt (the first kept)."""
+        remit = self.remit
+        readings = (("payer", remit.payer, "name", lambda v: v.text.upper(), lambda _: True),
+                    ("payee", remit.payee, "name", lambda v: v.text, lambda _: True),
+                    ("npi", remit.payee, "npi", lambda v: v.text, lambda got: is_npi(got)),
+                    ("method", remit.payment, "method", lambda v: _METHODS.get(v.text.upper()), bool),
+                    ("number", remit.payment, "number", lambda v: v.text.upper(), lambda _: True),
+                    ("date", remit.payment, "date", _date, lambda got: got is not None),
+                    ("amount", remit.payment, "amount", _money, lambda got: got is not None))
+        for key, owner, attr, read, ok in readings:
+            value = record.get(key) if key != "amount" else record.get("amount", "paid", "total_paid")
+            if value is None:
+                continue
+            path = f"{'payer' if owner is remit.payer else 'payee' if owner is remit.payee else 'payment'}.{attr}"
+            got = read(value)
+            if getattr(owner, attr) is None:
+                setattr(owner, attr, got)
+                self.trust.check(path, record.conf(value), ok(got) and not value.doubt)
+            elif getattr(owner, attr) != got:
+                self.trust.review.append(path)
         if record.doubt:
-            trust.review.append("payment")
+            self.trust.review.append("payment")
 
-    def _claim(self, record: _Record) -> None:
+    def _opens_claim(self, record: _Record) -> bool:
+        """Whether a line's row that names its claim too (a download's row per line) names another claim than
+        the one read so far: by the surest identifier its kind prints (the payer's claim number, else the
+        account, else the patient), and only by that one."""
+        key = _claim_key(record.values)
+        if key is None or (value := record.get(key)) is None:
+            return False
+        attr = _CLAIM_KEYS_ATTRS[key]
+        if self.claim is None or value.text.upper() == (getattr(self.claim, attr) or "").upper():
+            return self.claim is None
+        # The claim's number a glyph off on a row whose account (or member) is the claim's: the same claim, its
+        # number read two ways (in doubt), not a claim of its own.
+        others = [(k, a) for k, a in (("account", "account_number"), ("member", "member_id")) if k != key]
+        same = any((v := record.get(k)) is not None and v.text.upper() == (getattr(self.claim, a) or "").upper()
+                   for k, a in others)
+        if same and _one_glyph_off(value.text.upper(), (getattr(self.claim, attr) or "").upper(), replaced=True):
+            self.trust.review.append(f"{self.claim_path}.{attr}")
+            return False
+        return True
+
+    def _claim(self, record: _Record, *, identifiers_only: bool = False) -> None:
         self._close_claim()
         claim = RemittanceClaim()
         self.remit.claims.append(claim)
@@ -537,18 +755,28 @@ class _Reading:
                 setattr(claim, attr, value.text.upper())
                 trust.check(f"{path}.{attr}", record.conf(value), not value.doubt)
         self.printed = set()
-        for keys, attr in ((("billed", "total_charge"), "billed"), (("allowed",), "allowed"),
-                           (("paid", "total_paid"), "paid"), (("responsibility",), "patient_responsibility")):
+        # (A line's row that names its claim prints the line's amounts, not the claim's: its totals are its lines'.)
+        for keys, attr in () if identifiers_only else (
+                (("billed", "total_charge"), "billed"), (("allowed",), "allowed"), (("paid", "total_paid"), "paid"),
+                (("responsibility",), "patient_responsibility")):
             value = record.get(*keys)
             if value is not None:
                 setattr(claim, attr, self._amount(f"{path}.{attr}", record, value))
                 self.printed.add(attr)
         if record.doubt:
             trust.review.append(path)
+        trust.review.extend(f"{path}.{attr}" for attr in record.empty_in_doubt(
+            {"member": "member_id", "claim_number": "payer_claim_number", "account": "account_number"}))
 
     def _service(self, record: _Record) -> None:
+        if self._opens_claim(record):
+            self._claim(record, identifiers_only=True)
         if self.claim is None:
             self.trust.review.append("document")
+            return
+        if record.get("procedure", "billed", "paid") is None and self.line is not None:
+            # A further row of the line's, its other cells empty: its next adjustment, its remarks.
+            self._line_extras(record)
             return
         line = ServiceLine(service_date=None, place_of_service=None, procedure=None, modifiers=[], units=1)
         self.claim.lines.append(line)
@@ -581,16 +809,33 @@ class _Reading:
                 line_printed.add(attr)
             elif attr in ("billed", "paid"):
                 trust.review.append(f"{path}.{attr}")
-        shares = [v for v in (record.get("coinsurance"), record.get("copay")) if v is not None]
+        shares = {reason: self._amount(f"{path}.coinsurance", record, v)
+                  for reason, v in (("2", record.get("coinsurance")), ("3", record.get("copay"))) if v is not None}
         if shares:
-            line.coinsurance = sum((self._amount(f"{path}.coinsurance", record, v) for v in shares), ZERO)
+            line.coinsurance = sum(shares.values(), ZERO)
             line_printed.add("coinsurance")
+        if "deductible" in line_printed:
+            shares["1"] = line.deductible
+        # Each PR reason's share where its own column printed it (a coinsurance column apart from a copay one).
+        self.shares[len(self.claim.lines) - 1] = shares if "3" in shares else {}
         self.printed |= {f"line.{len(self.claim.lines) - 1}.{attr}" for attr in line_printed}
         if record.doubt:
             trust.review.append(path)
+        trust.review.extend(f"{path}.{attr}" for attr in record.empty_in_doubt(
+            {"modifiers": "modifiers", "from": "service_date", "procedure": "procedure", "units": "units"}))
+        self._line_extras(record)
+
+    def _line_extras(self, record: _Record) -> None:
+        """An adjustment and remarks a line's own row prints (a download's: a row per line, and a further row
+        for each further adjustment)."""
+        if any(key in record.values for key in ("code", "group", "reason")):
+            self._adjustment(record)
+        self._remark(record)
 
     def _adjustment(self, record: _Record) -> None:
         line, trust = self.line, self.trust
+        if record.get("code", "group", "reason", "amount") is None:
+            return  # a line's row with no adjustment on it
         if line is None:
             # Adjustments told for the claim and not for a line: nothing a line balances by holds them.
             trust.review.append(self.claim_path if self.claim is not None else "document")
@@ -650,6 +895,34 @@ class _Reading:
         if value is not None:
             self.printed_total = _money(value)
 
+    def _lost_rows(self, index: int, rows: list[str]) -> None:
+        """Rows under a line that fit no record: its further adjustments' rows, garbled. Where each is a patient
+        share ("PR" legible at its start), and the line comes short by exactly what its PR columns (deductible,
+        coinsurance, copay, each its own) print beyond its PR adjustments, those are the adjustments the rows
+        held: put back, in doubt. Else the line is in doubt whole."""
+        assert self.claim is not None
+        line, path = self.claim.lines[index], f"{self.claim_path}.lines.{index}"
+        shares = self.shares.get(index, {})
+        missing = {reason: amount - sum((a.amount for a in line.adjustments if (a.group, a.reason) == ("PR", reason)),
+                                        ZERO) for reason, amount in shares.items()}
+        short = line.billed - sum((a.amount for a in line.adjustments), ZERO) - line.paid
+        legible = all(re.search(r"(?<![A-Z])P[RK](?![A-Z])", text, re.I) for text in rows)
+        # As many of the columns' shares as rows were lost, that make up exactly what the line comes short by
+        # (a column misread, "6.00" for 0.00, is no share: the balancing rules then say so).
+        fits = [dict(chosen) for chosen in itertools.combinations(
+                    [(reason, amount) for reason, amount in missing.items() if amount > 0], len(rows))
+                if sum((amount for _, amount in chosen), ZERO) == short]
+        if not legible or short <= 0 or len(fits) != 1:
+            self.trust.review.append(path)
+            return
+        wanted = fits[0]
+        for reason, amount in sorted(wanted.items()):
+            line.adjustments.append(Adjustment(group="PR", reason=reason, amount=amount))
+            at = f"{path}.adjustments.{len(line.adjustments) - 1}"
+            self.trust.review.extend([f"{at}.code", f"{at}.amount"])
+        if any(re.search(r"\b(?:MA|N|M)\d{1,3}\b", text) for text in rows):
+            self.trust.review.append(f"{path}.remarks")  # a remark code legible on a lost row
+
     def _close_claim(self) -> None:
         """The claim read so far: what its records do not print, derived from what they do (a line's allowed
         amount its paid and the member's share, its deductible and coinsurance its PR adjustments; a claim's
@@ -657,6 +930,9 @@ class _Reading:
         claim = self.claim
         if claim is None:
             return
+        for index, rows in self.lost.items():
+            self._lost_rows(index, rows)
+        self.lost, self.shares = {}, {}
         for index, line in enumerate(claim.lines):
             printed = {attr for attr in ("allowed", "deductible", "coinsurance")
                        if f"line.{index}.{attr}" in self.printed}
@@ -684,6 +960,8 @@ class _Reading:
             trust.review.extend(f"claims.{i}.{attr}" for i in out_of_shape(remit.claims, attr))
         trust.review.extend(unread_identifiers(remit.claims, ("patient_name", "member_id", "payer_claim_number",
                                                               "account_number")))
+        if remit.payment.method is None:
+            trust.review.append("payment.method")  # how the money came, where the print does not say
         total = self.printed_total
         if total is not None and remit.payment.amount is None:
             remit.payment.amount = total

@@ -162,7 +162,14 @@
   from the coinsurance, each adjustment's group, reason and amount in three columns and every further adjustment
   on a row of its own with the other cells empty, text quoted only where it holds a comma ("MORALES, BARBARA"),
   provider-level adjustments under a header of their own, totals as "name,value" rows at the foot. Drawn before
-  anything was changed for it and kept out of all tuning since (HELD_OUT, reported apart by bench/extract.py).
+  anything was changed for it (first contact: text taken for a written order and refused whole, scans read as one;
+  none acted on), then read by the records reader's tables and "name,value" rows (2026-12-07, sixth session);
+- "br-fixed": a payer's fixed-width flat file as its mainframe prints it: a record layout first (each record
+  type's one-letter code and its fields' names, each with its width in parentheses: "C  CLAIM NO(14)
+  PATIENT(24) ..."), then one record to a row, its code in the first column and each field padded to its
+  width, no delimiter but the padding, dates as MMDDCCYY, amounts right-aligned with no thousands' separator.
+  Drawn before anything was changed for it and kept out of all tuning since (HELD_OUT, reported apart by
+  bench/extract.py).
 
 About a third of them come out of the payer's mailroom scanner: image-only
 PDFs with no text layer, which the extractors must read by OCR.
@@ -201,14 +208,16 @@ def is_scanned(check_number: str) -> bool:
 
 FAMILIES = ("br-block", "br-grid", "br-detail", "br-era", "br-summary", "br-voucher", "br-state", "br-tpa",
             "br-export", "br-loops", "br-stacked", "br-portal", "br-cards", "br-inline", "br-ledger",
-            "br-clearinghouse", "br-eop", "br-boxed", "br-footer", "br-sections", "br-stub", "br-pipes", "br-csv")
-HELD_OUT = "br-csv"
+            "br-clearinghouse", "br-eop", "br-boxed", "br-footer", "br-sections", "br-stub", "br-pipes", "br-csv",
+            "br-fixed")
+HELD_OUT = "br-fixed"
 # A family printed smaller than the rest to fit its width (points: the text PDF's, the scan's).
 # A wide print shrunk to fit the page, as a browser prints a portal's page (the widest rows run to ~140 columns).
 _SMALL_PRINT = {"br-export": (5.8, 6.2), "br-portal": (6.2, 6.6), "br-inline": (6.4, 6.8), "br-ledger": (5.8, 6.0),
                "br-clearinghouse": (6.4, 6.8),
                "br-eop": (6.4, 6.8), "br-boxed": (6.4, 6.8), "br-sections": (6.4, 6.8),
-               "br-stub": (6.4, 6.8), "br-csv": (6.4, 6.8)}
+               "br-stub": (6.4, 6.8), "br-csv": (5.4, 5.6),
+               "br-fixed": (6.0, 6.2)}
 
 
 def family_of(check_number: str) -> str:
@@ -253,7 +262,8 @@ def lines_for(store: Store, remit: Any) -> list[str]:
                "br-inline": _inline_lines, "br-ledger": _ledger_lines, "br-clearinghouse": _clearinghouse_lines,
                "br-eop": _eop_lines, "br-boxed": _boxed_lines,
                "br-footer": _footer_lines, "br-sections": _sections_lines, "br-stub": _stub_lines,
-               "br-pipes": _pipes_lines, "br-csv": _csv_lines}
+               "br-pipes": _pipes_lines, "br-csv": _csv_lines,
+               "br-fixed": _fixed_lines}
     return drawers[family_of(remit["check_number"])](store, remit)
 
 
@@ -590,7 +600,7 @@ def _tpa_lines(store: Store, remit: Any) -> list[str]:
 
 EXPORT_NAME_WIDTH = 19  # the export's patient column: a longer name is cut there
 # The families whose patient column cuts a longer name, and where.
-NAME_WIDTHS = {"br-export": EXPORT_NAME_WIDTH, "br-ledger": 19, "br-sections": 22}
+NAME_WIDTHS = {"br-export": EXPORT_NAME_WIDTH, "br-ledger": 19, "br-sections": 22, "br-fixed": 24}
 
 
 def _export_lines(store: Store, remit: Any) -> list[str]:
@@ -1250,6 +1260,55 @@ def _csv_lines(store: Store, remit: Any) -> list[str]:
     claims = _claims(store, remit)
     out += ["", _csv_row(["Total Billed", f"{sum((dec(rc['billed']) for rc in claims), Decimal(0)):.2f}"]),
             _csv_row(["Total Paid", f"{printed:.2f}"])]
+    return out
+
+
+# The fixed-width file's record types: each field's name and width (an amount right-aligned in it).
+_FIXED_LAYOUT = {"P": (("PAYER", 30), ("PAYEE", 30), ("NPI", 11), ("CHECK NO", 12), ("CHECK DATE", 10),
+                       ("AMOUNT", 12)),
+                 "C": (("CLAIM NO", 15), ("PATIENT", 25), ("MEMBER ID", 14), ("ACCOUNT", 10), ("BILLED", 10),
+                       ("PAID", 10), ("PT RESP", 10)),
+                 "S": (("FROM", 9), ("THRU", 9), ("PROC", 6), ("MODS", 7), ("UNITS", 6), ("BILLED", 10),
+                       ("ALLOWED", 10), ("PAID", 10)),
+                 "A": (("GRP", 4), ("RSN", 4), ("AMOUNT", 10)),
+                 "R": (("REMARKS", 20),),
+                 "L": (("RSN", 4), ("REFERENCE", 20), ("MEMBER ID", 14), ("AMOUNT", 10)),
+                 "T": (("CLAIMS", 6), ("BILLED", 12), ("PAID", 12))}
+
+
+def _fixed_row(code: str, values: list[object]) -> str:
+    cells = []
+    for (name, width), value in zip(_FIXED_LAYOUT[code], values):
+        text = str(value)
+        right = isinstance(value, Decimal)
+        cells.append(f"{text:>{width - 1}} " if right else f"{text:<{width}}")
+    return f"{code}  " + "".join(cells).rstrip()
+
+
+def _fixed_lines(store: Store, remit: Any) -> list[str]:
+    payer, date, printed = _check_facts(store, remit)
+    out = ["RECORD LAYOUT"]
+    out += [f"  {code}  " + " ".join(f"{name}({width})" for name, width in fields)
+            for code, fields in _FIXED_LAYOUT.items()]
+    out += ["", _fixed_row("P", [payer["name"], catalog.SUPPLIER["name"], supplier_npi_of(store),
+                                 remit["check_number"], f"{date:%m%d%Y}", printed])]
+    claims = _claims(store, remit)
+    for rc in claims:
+        out.append(_fixed_row("C", [rc["icn"] or "", rc["patient_name"][:NAME_WIDTHS["br-fixed"]],
+                                    rc["member_id"] or "", rc["account_number"], dec(rc["billed"]), dec(rc["paid"]),
+                                    dec(rc["patient_responsibility"])]))
+        for line, adjustments in _lines(store, rc):
+            out.append(_fixed_row("S", [f"{dt.date.fromisoformat(line['dos_from']):%m%d%Y}",
+                                        f"{dt.date.fromisoformat(line['dos_to']):%m%d%Y}", line["hcpcs"],
+                                        "".join(line["modifiers"].split()), line["units"], dec(line["billed"]),
+                                        dec(line["allowed"]), dec(line["paid"])]))
+            out += [_fixed_row("A", [a["group"], a["reason"], dec(a["amount"])]) for a in adjustments]
+            remarks = json.loads(line["remarks"])
+            if remarks:
+                out.append(_fixed_row("R", [" ".join(remarks)]))
+    out += [_fixed_row("L", [p["reason"], p["reference"], p["member_id"] or "", dec(p["amount"])])
+            for p in _plbs(store, remit)]
+    out.append(_fixed_row("T", [len(claims), sum((dec(rc["billed"]) for rc in claims), Decimal(0)), printed]))
     return out
 
 

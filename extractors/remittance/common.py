@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..lines import CERTAIN
-from ..models import RemittanceClaim
+from ..models import Payee, Payer, Payment, Remittance, RemittanceClaim, ServiceLine
 
 AMT = r"-?[\d,]*\d\.\d\d"
 # A person's name as remittances print it: letters, spaces and the punctuation of names.
@@ -91,3 +92,37 @@ def unread_identifiers(claims: list[RemittanceClaim], attrs: tuple[str, ...]) ->
     never taken for not printed."""
     printed = [attr for attr in attrs if any(getattr(c, attr) for c in claims)]
     return [f"claims.{i}.{attr}" for i, claim in enumerate(claims) for attr in printed if not getattr(claim, attr)]
+
+
+@dataclass
+class Walk:
+    """What a reader that walks a print record by record holds (the 835's segments, a flat file's records): the
+    remittance so far, its doubts, the claim and the line being read, the check's amount printed again."""
+    remit: Remittance = field(default_factory=lambda: Remittance(payer=Payer(), payee=Payee(), payment=Payment()))
+    trust: Trust = field(default_factory=Trust)
+    claim: RemittanceClaim | None = None
+    line: ServiceLine | None = None
+    printed_total: Decimal | None = None  # the check's amount again, at the foot or in the header block
+
+    @property
+    def claim_path(self) -> str:
+        return f"claims.{len(self.remit.claims) - 1}"
+
+    @property
+    def line_path(self) -> str:
+        assert self.claim is not None
+        return f"{self.claim_path}.lines.{len(self.claim.lines) - 1}"
+
+    def finish_claims(self) -> None:
+        """The claims' identifiers out of the payer's shape or not read; the check's amount where only its
+        total was printed, in doubt where the two disagree."""
+        remit, trust = self.remit, self.trust
+        for attr in ("member_id", "payer_claim_number", "account_number"):
+            trust.review.extend(f"claims.{i}.{attr}" for i in out_of_shape(remit.claims, attr))
+        trust.review.extend(unread_identifiers(remit.claims, ("patient_name", "member_id", "payer_claim_number",
+                                                              "account_number")))
+        total = self.printed_total
+        if total is not None and remit.payment.amount is None:
+            remit.payment.amount = total
+        elif total is not None and total != remit.payment.amount:
+            trust.review.append("payment.amount")  # the payment and the printed total disagree

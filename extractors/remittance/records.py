@@ -26,10 +26,10 @@ from functools import lru_cache
 from typing import Iterable
 
 from ..lines import CERTAIN, DIGIT_LOOKALIKES, Line
-from ..models import Adjustment, Payee, Payer, Payment, ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
+from ..models import Adjustment, ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
 from ..validators import is_hcpcs, is_npi
 from .by_columns import CLAIM_WORDINGS, COLUMN_WORDS, HEADER_WORDINGS, compact_date, date_of
-from .common import Trust, out_of_shape, status_for, unread_identifiers
+from .common import Walk, status_for
 
 ZERO = Decimal("0.00")
 
@@ -656,26 +656,12 @@ class _Record:
 
 
 @dataclass
-class _Reading:
-    remit: Remittance = field(default_factory=lambda: Remittance(payer=Payer(), payee=Payee(), payment=Payment()))
-    trust: Trust = field(default_factory=Trust)
-    claim: RemittanceClaim | None = None
-    line: ServiceLine | None = None
+class _Reading(Walk):
     printed: set[str] = field(default_factory=set)  # the current claim's and line's amounts printed as columns
-    printed_total: Decimal | None = None
     # The patient's share each PR reason's column printed for a line of the current claim (index -> reason ->
     # amount), and the rows lost under a line (index -> their texts).
     shares: dict[int, dict[str, Decimal]] = field(default_factory=dict)
     lost: dict[int, list[str]] = field(default_factory=dict)
-
-    @property
-    def claim_path(self) -> str:
-        return f"claims.{len(self.remit.claims) - 1}"
-
-    @property
-    def line_path(self) -> str:
-        assert self.claim is not None
-        return f"{self.claim_path}.lines.{len(self.claim.lines) - 1}"
 
     def record(self, meaning: str, record: _Record) -> None:
         handler = getattr(self, f"_{meaning}", None)
@@ -955,15 +941,6 @@ class _Reading:
 
     def finish(self) -> None:
         self._close_claim()
-        remit, trust = self.remit, self.trust
-        for attr in ("member_id", "payer_claim_number", "account_number"):
-            trust.review.extend(f"claims.{i}.{attr}" for i in out_of_shape(remit.claims, attr))
-        trust.review.extend(unread_identifiers(remit.claims, ("patient_name", "member_id", "payer_claim_number",
-                                                              "account_number")))
-        if remit.payment.method is None:
-            trust.review.append("payment.method")  # how the money came, where the print does not say
-        total = self.printed_total
-        if total is not None and remit.payment.amount is None:
-            remit.payment.amount = total
-        elif total is not None and total != remit.payment.amount:
-            trust.review.append("payment.amount")  # the payment and the trailer's total disagree
+        if self.remit.payment.method is None:
+            self.trust.review.append("payment.method")  # how the money came, where the print does not say
+        self.finish_claims()

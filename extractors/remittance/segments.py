@@ -28,10 +28,10 @@ from typing import Iterable
 
 from .. import dotted_zero
 from ..lines import CERTAIN, DIGIT_LOOKALIKES, Line
-from ..models import Adjustment, Payee, Payer, Payment, ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
+from ..models import Adjustment, ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
 from ..validators import is_hcpcs, is_npi
 from .by_columns import HEADER_LABELS, TITLES, compact_date, date_of
-from .common import Trust, out_of_shape, status_for, unread_identifiers
+from .common import Walk, status_for
 
 ZERO = Decimal("0.00")
 
@@ -339,25 +339,11 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[st
 
 
 @dataclass
-class _Reading:
-    remit: Remittance = field(default_factory=lambda: Remittance(payer=Payer(), payee=Payee(), payment=Payment()))
-    trust: Trust = field(default_factory=Trust)
-    claim: RemittanceClaim | None = None
-    line: ServiceLine | None = None
+class _Reading(Walk):
     claim_date: dt.date | None = None  # a claim's statement date (DTM 232), for lines that print none
-    printed_total: Decimal | None = None  # the check's amount again, at the foot or in the header block
     # The current claim's lines no AMT B6 (nor a qualifier on the SVC row) gave an allowed amount.
     allowed_unread: set[int] = field(default_factory=set)
     scanned: bool = False  # read by OCR: a segment missing may be one garbled
-
-    @property
-    def claim_path(self) -> str:
-        return f"claims.{len(self.remit.claims) - 1}"
-
-    @property
-    def line_path(self) -> str:
-        assert self.claim is not None
-        return f"{self.claim_path}.lines.{len(self.claim.lines) - 1}"
 
     def segment(self, seg: _Segment) -> None:
         handler = getattr(self, f"_{seg.id.lower()}", None)
@@ -690,14 +676,5 @@ class _Reading:
 
     def finish(self) -> None:
         self._close_claim()
-        remit, trust = self.remit, self.trust
-        for attr in ("member_id", "payer_claim_number", "account_number"):
-            trust.review.extend(f"claims.{i}.{attr}" for i in out_of_shape(remit.claims, attr))
-        trust.review.extend(unread_identifiers(remit.claims, ("patient_name", "member_id", "payer_claim_number",
-                                                              "account_number")))
-        total = self.printed_total
-        if total is not None and remit.payment.amount is None:
-            remit.payment.amount = total
-        elif total is not None and total != remit.payment.amount:
-            trust.review.append("payment.amount")  # the payment and the report's total disagree
+        self.finish_claims()
 

@@ -258,21 +258,32 @@ def _kind(tag: str, keys: list[str]) -> _Kind:
     return _Kind(tag, keys, meaning)
 
 
+_Named = list[tuple[str, "tuple[str, list[str]] | None"]]  # each row's text and what its names declare, if any
+
+
+def _names_rows(rows: Iterable[str]) -> _Named:
+    """Each row with its names row's reading (`_names_row`), found once for the whole print."""
+    return [(text, _names_row(text.strip())) for text in rows]
+
+
 def kinds_in(rows: Iterable[str]) -> dict[str, _Kind]:
     """The tagged kinds the names rows declare (a table's untagged kind holds the rows under its names row)."""
+    return _kinds_of(_names_rows(rows))
+
+
+def _kinds_of(named: _Named) -> dict[str, _Kind]:
     kinds: dict[str, _Kind] = {}
-    for text in rows:
-        found = _names_row(text.strip())
+    for _, found in named:
         if found is not None and found[0] and found[0] not in kinds:
             kinds[found[0]] = _kind(*found)
     return kinds
 
 
-def delimiter_of(rows: Iterable[str]) -> str:
+def _delimiter_of(named: _Named) -> str:
     """The delimiter the names rows part their names by: the one they hold most of."""
     counts = {"|": 0, ";": 0, ",": 0}
-    for text in rows:
-        if _names_row(text.strip()) is not None:
+    for text, found in named:
+        if found is not None:
             for mark in counts:
                 counts[mark] += text.count(mark) + (text.count("¦") if mark == "|" else 0)
     return max(counts, key=lambda mark: counts[mark])
@@ -281,16 +292,15 @@ def delimiter_of(rows: Iterable[str]) -> str:
 def detect(upper: str) -> bool:
     """Records of kinds their names rows declare: a claim's identifiers and a service line's among them, and
     rows of values under them."""
-    rows = upper.splitlines()
-    named = [found for row in rows if (found := _names_row(row.strip())) is not None]
-    keys = {k for _, ks in named for k in ks}
+    named = _names_rows(upper.splitlines())
+    keys = {k for _, found in named if found is not None for k in found[1]}
     if "procedure" not in keys or not keys & {"patient", "claim_number", "account"}:
         return False
-    kinds = kinds_in(rows)
-    untagged = any(not tag for tag, _ in named)
+    kinds = _kinds_of(named)
+    untagged = any(found is not None and not found[0] for _, found in named)
     return any((_tag_of(Line.plain(row), kinds) is not None
                 or untagged and len(_DELIMITERS.findall(row)) >= 3 and _ANY_AMOUNT.search(row))
-               for row in rows if _names_row(row.strip()) is None)
+               for row, found in named if found is None)
 
 
 _ANY_AMOUNT = re.compile(r"\d\.\d\d(?!\d)")
@@ -426,42 +436,37 @@ def _fit(items: list[_Item], keys: list[str], row: str) -> tuple[list[_Value], b
     n, m = len(items_t), len(keys)
 
     @lru_cache(maxsize=None)
-    def best(i: int, f: int, after_bar: bool) -> float:
-        return min((cost for cost, _ in _moves(i, f, after_bar)), default=float("inf"))
+    def best(i: int, f: int) -> float:
+        return min((cost for cost, _ in _moves(i, f)), default=float("inf"))
 
-    def _moves(i: int, f: int, after_bar: bool) -> list[tuple[float, tuple[int, int, bool, tuple[int, int] | None]]]:
-        """Each way on from here: (its whole cost, (next i, next f, after a delimiter, the field's words))."""
+    def closed(cost: float, j: int, f: int, span: tuple[int, int]) -> tuple[float, tuple[int, int, tuple[int, int]]]:
+        """Field f ending before item j: closed by the row's end, by a delimiter, or by one lost (it costs)."""
+        if j == n:
+            return cost + best(n, f + 1), (n, f + 1, span)
+        if items_t[j].bar:
+            return cost + best(j + 1, f + 1), (j + 1, f + 1, span)
+        return cost + _LOST + best(j, f + 1), (j, f + 1, span)
+
+    def _moves(i: int, f: int) -> list[tuple[float, tuple[int, int, tuple[int, int] | None]]]:
+        """Each way on from here: (its whole cost, (next i, next f, the field's words))."""
         if f == m:
             left = sum(1 for item in items_t[i:] if not item.bar)
-            return [(left * _LEFT_OVER, (n, m, True, None))]
-        out = []
+            return [(left * _LEFT_OVER, (n, m, None))]
+        out: list[tuple[float, tuple[int, int, tuple[int, int] | None]]] = []
         if i < n and items_t[i].bar and items_t[i].glued:
-            out.append((best(i + 1, f, after_bar), (i + 1, f, after_bar, None)))  # "|]": one delimiter read twice
-        # The field empty: closed by the next delimiter, by the row's end, or by a delimiter lost.
-        empty, _, _ = _fitted("", keys[f])
-        if i == n:
-            out.append((empty + best(n, f + 1, True), (n, f + 1, True, (i, i))))
-        elif items_t[i].bar:
-            out.append((empty + best(i + 1, f + 1, True), (i + 1, f + 1, True, (i, i))))
-        else:
-            out.append((empty + _LOST + best(i, f + 1, False), (i, f + 1, False, (i, i))))
+            out.append((best(i + 1, f), (i + 1, f, None)))  # "|]": one delimiter read twice
+        out.append(closed(_fitted("", keys[f])[0], i, f, (i, i)))  # the field empty
         j = i
         while j < n and not items_t[j].bar:
             j += 1
-            cost, _, _ = _fitted(_span_text(row, items_t[i:j]), keys[f])
-            if j == n:
-                out.append((cost + best(n, f + 1, True), (n, f + 1, True, (i, j))))
-            elif items_t[j].bar:
-                out.append((cost + best(j + 1, f + 1, True), (j + 1, f + 1, True, (i, j))))
-            else:
-                out.append((cost + _LOST + best(j, f + 1, False), (j, f + 1, False, (i, j))))
+            out.append(closed(_fitted(_span_text(row, items_t[i:j]), keys[f])[0], j, f, (i, j)))
         return out
 
     start = 1 if items_t and items_t[0].bar else 0
     fittings: list[list[tuple[int, int]]] = []
     left_over = False
 
-    def walk(i: int, f: int, after_bar: bool, spans: list[tuple[int, int]]) -> None:
+    def walk(i: int, f: int, spans: list[tuple[int, int]]) -> None:
         nonlocal left_over
         if len(fittings) >= _MOST_FITTINGS:
             return
@@ -469,12 +474,12 @@ def _fit(items: list[_Item], keys: list[str], row: str) -> tuple[list[_Value], b
             fittings.append(spans)
             left_over = left_over or any(not item.bar for item in items_t[i:])
             return
-        goal = best(i, f, after_bar)
-        for cost, (ni, nf, nb, span) in _moves(i, f, after_bar):
+        goal = best(i, f)
+        for cost, (ni, nf, span) in _moves(i, f):
             if abs(cost - goal) < 1e-9:
-                walk(ni, nf, nb, spans + [span] if span is not None else spans)
+                walk(ni, nf, spans + [span] if span is not None else spans)
 
-    walk(start, 0, True, [])
+    walk(start, 0, [])
     values, misfits = [], set()
     for f, key in enumerate(keys):
         readings = {fitting[f] for fitting in fittings if f < len(fitting)}
@@ -518,16 +523,17 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[st
     """The print row by row: a names row declares a kind (a tagged one, or the table under it); each record is
     read by its kind's names; a "name, value" row by its name; a row of one cell and no figure is a heading."""
     rows = [row for row in lines if row.text.strip()]
-    kinds = kinds_in(row.text for row in rows)
-    glyphs = _GLYPHS[delimiter_of(row.text for row in rows)]
+    named = _names_rows(row.text for row in rows)
+    kinds = _kinds_of(named)
+    glyphs = _GLYPHS[_delimiter_of(named)]
     reading = _Reading()
     table: _Kind | None = None  # the untagged kind whose rows these are
-    for row in rows:
+    for row, (_, names) in zip(rows, named):
         text = row.text.strip()
         if re.match(r"^Page \d+ of \d+$", text, re.I):
             continue
-        if (named := _names_row(text)) is not None:
-            table = _kind(*named) if not named[0] else table
+        if names is not None:
+            table = _kind(*names) if not names[0] else table
             continue
         scanned = row.conf(0, len(row.text)) < CERTAIN
         tagged = _tag_of(row, kinds)

@@ -1278,7 +1278,7 @@ _FIXED_LAYOUT = {"P": (("PAYER", 30), ("PAYEE", 30), ("NPI", 11), ("CHECK NO", 1
 
 def _fixed_row(code: str, values: list[object]) -> str:
     cells = []
-    for (name, width), value in zip(_FIXED_LAYOUT[code], values):
+    for (_, width), value in zip(_FIXED_LAYOUT[code], values):
         text = str(value)
         right = isinstance(value, Decimal)
         cells.append(f"{text:>{width - 1}} " if right else f"{text:<{width}}")

@@ -95,21 +95,24 @@ def api_logout() -> Any:
     return jsonify({"ok": True})
 
 
-def _line_codes(claim_id: int) -> list[str]:
-    """A finalized claim's adjustment codes (group-reason) and remarks as its lines were adjudicated, as a real
-    portal's claim detail lists them for a paid claim too."""
-    codes: list[str] = []
-    for line in store().all("""SELECT l.adjustments, l.remarks FROM remit_lines l JOIN remit_claims rc
-                               ON rc.id = l.remit_claim_id WHERE rc.claim_id = ? ORDER BY rc.id, l.line_no""",
-                            claim_id):
-        codes += [f"{a['group']}-{a['reason']}" for a in json.loads(line["adjustments"])]
-        codes += json.loads(line["remarks"])
-    return list(dict.fromkeys(codes))
+def _line_codes(claim_ids: list[int]) -> dict[int, list[str]]:
+    """Each finalized claim's adjustment codes (group-reason) and remarks as its lines were adjudicated, as a real
+    portal's claim detail lists them for a paid claim too: one query for a page of claims."""
+    codes: dict[int, list[str]] = {claim_id: [] for claim_id in claim_ids}
+    if not claim_ids:
+        return codes
+    marks = ", ".join("?" for _ in claim_ids)
+    for line in store().all(f"""SELECT rc.claim_id, l.adjustments, l.remarks FROM remit_lines l JOIN remit_claims rc
+                                ON rc.id = l.remit_claim_id WHERE rc.claim_id IN ({marks})
+                                ORDER BY rc.id, l.line_no""", *claim_ids):
+        codes[line["claim_id"]] += [f"{a['group']}-{a['reason']}" for a in json.loads(line["adjustments"])]
+        codes[line["claim_id"]] += json.loads(line["remarks"])
+    return {claim_id: list(dict.fromkeys(found)) for claim_id, found in codes.items()}
 
 
-def _claim_json(row: Any) -> dict[str, Any]:
+def _claim_json(row: Any, line_codes: dict[int, list[str]]) -> dict[str, Any]:
     denial = json.loads(row["denial"]) if row["denial"] else None
-    paid_codes = _line_codes(row["id"]) if not denial and row["status_code"].startswith("F") else []
+    paid_codes = line_codes.get(row["id"], []) if not denial and row["status_code"].startswith("F") else []
     return {"claimNumber": row["icn"], "patientName": f"{row['last_name']}, {row['first_name']}",
             "memberId": row["member_id"], "patientAccount": row["account_number"],
             "serviceFrom": row["dos_from"], "serviceTo": row["dos_to"], "billed": row["billed"],
@@ -146,7 +149,8 @@ def api_claims() -> Any:
     rows = store().all(f"""SELECT c.*, pt.last_name, pt.first_name, pt.member_id, p.status_code, p.icn, p.paid, p.denial,
                            p.status_date, p.remit_date {base} ORDER BY c.dos_from DESC, c.id LIMIT ? OFFSET ?""",
                        *params, PAGE_SIZE, (page - 1) * PAGE_SIZE)
-    return jsonify({"items": [_claim_json(r) for r in rows], "page": page, "pageSize": PAGE_SIZE, "total": total,
+    line_codes = _line_codes([r["id"] for r in rows if not r["denial"] and r["status_code"].startswith("F")])
+    return jsonify({"items": [_claim_json(r, line_codes) for r in rows], "page": page, "pageSize": PAGE_SIZE, "total": total,
                     "pages": max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)})
 
 

@@ -26,18 +26,22 @@ class Line:
     # Where a space of `text` stands for a wider gap on the page (two characters' width or more): a column's
     # edge a value did not reach.
     wide: frozenset[int] = frozenset()
+    # Where each word of `text` starts (its index) and in which column of the page's row, counted in characters
+    # from the row's first: a fixed-width print's fields are told by their columns. Empty where not known.
+    columns: tuple[tuple[int, int], ...] = ()
 
     @classmethod
     def plain(cls, text: str) -> "Line":
         stripped = text.strip()
-        compact, wide = "", set()
-        for match in re.finditer(r"(\S+)(\s*)", stripped):
+        compact, wide, columns = "", set(), []
+        for match in re.finditer(r"(\S+)(\s*)", stripped.expandtabs()):
+            columns.append((len(compact), match.start()))
             compact += match[1]
             if match[2]:
-                if len(match[2].expandtabs()) >= 2:
+                if len(match[2]) >= 2:
                     wide.add(len(compact))
                 compact += " "
-        return cls(compact, [(0, len(compact), CERTAIN)] if compact else [], frozenset(wide))
+        return cls(compact, [(0, len(compact), CERTAIN)] if compact else [], frozenset(wide), tuple(columns))
 
     @classmethod
     def from_words(cls, words: Iterable[Word]) -> "Line":
@@ -45,24 +49,41 @@ class Line:
         # A character's width on this line, for the gaps between words to be told in characters.
         widths = sorted(w.width / len(w.text) for w in kept if w.text)
         char = widths[len(widths) // 2] if widths else 0
-        text, spans, wide = "", [], set()
+        # A character's pitch, for columns: a word's ink runs from its first glyph's left to its last's right,
+        # short of its cells by about 0.4 of one (measured on a monospaced print: columns within a fraction of
+        # one across a row of a hundred; ink over length fell three short).
+        pitches = sorted(w.width / (len(w.text) - 0.4) for w in kept if len(w.text) >= 3)
+        pitch = pitches[len(pitches) // 2] if pitches else char
+        text, spans, wide, columns = "", [], set(), []
         for number, word in enumerate(kept):
             fixed = fix_word(word.text)
             conf = word.conf if fixed == word.text else min(word.conf, FIXED_CONF)
             if number and word.left - (kept[number - 1].left + kept[number - 1].width) > _WIDE_GAP * char:
                 wide.add(len(text))
+            column = round((word.left - kept[0].left) / pitch) if pitch else 0
             # Two label words the OCR glued with a speck ("Amount.Billed", "Plan-Paid") are two words.
             for part in _split_label(fixed):
                 if text:
                     text += " "
+                columns.append((len(text), column))
                 spans.append((len(text), len(text) + len(part), max(conf, 0.0)))
                 text += part
-        return cls(text, spans, frozenset(wide))
+                column += len(part) + 1
+        return cls(text, spans, frozenset(wide), tuple(columns))
+
+    def column(self, index: int) -> int | None:
+        """The page column of the character at `index` (None where the line does not know its columns)."""
+        before = [(at, column) for at, column in self.columns if at <= index]
+        if not before:
+            return None
+        at, column = before[-1]
+        return column + index - at
 
     def tail(self, start: int) -> "Line":
         """The line from character `start` on, each word with its confidence and each wide gap."""
         spans = [(max(s, start) - start, e - start, c) for s, e, c in self.spans if e > start]
-        return Line(self.text[start:], spans, frozenset(w - start for w in self.wide if w >= start))
+        columns = tuple((at - start, column) for at, column in self.columns if at >= start)
+        return Line(self.text[start:], spans, frozenset(w - start for w in self.wide if w >= start), columns)
 
     @classmethod
     def joined(cls, parts: Iterable["Line"]) -> "Line":
@@ -81,7 +102,7 @@ class Line:
     def with_text(self, text: str) -> "Line":
         """The line with its characters replaced one for one (as long as it was): words and gaps where they were."""
         assert len(text) == len(self.text)
-        return Line(text, self.spans, self.wide)
+        return Line(text, self.spans, self.wide, self.columns)
 
     def part(self, start: int, end: int) -> "Line":
         """Characters start..end of the line, each word (or its piece) with its confidence."""

@@ -100,11 +100,13 @@ def pdf_pages(path: Path, *, render_dpi: int = 300) -> Iterator[Page]:
 
 # A gap this many spaces wide or more after a space is a column's edge, not a word's.
 _WIDE_GAP = 1.5
+_WIDEST_GAP = 200  # spaces a gap is kept as at most (a page is never wider)
 
 
 def _with_wide_gaps(textpage: pdfium.PdfTextPage) -> str:
-    """The page's text, a gap wider than a space kept as two spaces: pdfium gives one space for any gap, and a
-    value that fills its column (and may have been cut there) is told by the single space after it."""
+    """The page's text, a gap wider than a space kept as wide as it is (in spaces): pdfium gives one space for
+    any gap, and a value that fills its column (and may have been cut there) is told by the single space after
+    it, a fixed-width print's field by its column."""
     text = textpage.get_text_range()
     if textpage.count_chars() != len(text):
         return text  # characters and text not one to one: the text as pdfium gives it
@@ -115,7 +117,7 @@ def _with_wide_gaps(textpage: pdfium.PdfTextPage) -> str:
             left, _, right, _ = textpage.get_charbox(index, loose=True)
             after = textpage.get_charbox(index + 1, loose=True)[0]
             if right > left and after - left >= _WIDE_GAP * (right - left):
-                out.append(" ")
+                out.append(" " * min(max(round((after - left) / (right - left)) - 1, 1), _WIDEST_GAP))
     return "".join(out)
 
 

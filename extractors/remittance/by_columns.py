@@ -1056,11 +1056,11 @@ class _Reading:
                 # As the 835 says it (BPR04: CHK, ACH, ...), or a word that says check or EFT ("Check"); any
                 # other (a card, say) is not guessed at (`_finish` puts it under review).
                 said = found.value.split()[0].upper() if found.value.split() else ""
-                method = said if said in _METHOD_CODES else _method_of(found.value.upper())
+                method = said if said in _METHOD_CODES else method_of(found.value.upper())
                 if method is not None or remit.payment.method is None:
                     remit.payment.method = method
         if "number" in values and remit.payment.method is None:
-            remit.payment.method = _method_of(row.text[: values["number"].start].upper())
+            remit.payment.method = method_of(row.text[: values["number"].start].upper())
         return bool(values)
 
     def _payment_total(self, row: Line) -> None:
@@ -1097,7 +1097,7 @@ class _Reading:
         payment.number, payment.date, payment.amount = told["number"], day, money(told["amount"])
         for name in ("number", "date", "amount"):
             trust.check(f"payment.{name}", row.conf(told.start(name), told.end(name)))
-        payment.method = _method_of(f"{told['what']} {told['how'] or ''}".upper())
+        payment.method = method_of(f"{told['what']} {told['how'] or ''}".upper())
         return True
 
     def _claim_start(self, row: Line, half: tuple[Line, dict[str, Labelled]] | None) -> bool:
@@ -2437,7 +2437,7 @@ def _count_shaped(text: str) -> bool:
     return bool(re.fullmatch(r"\d{1,3}", text)) or text in _ONE or bool(_TIMES.fullmatch(text))
 
 
-def _method_of(label: str) -> str | None:
+def method_of(label: str) -> str | None:
     """How the payment was made, where the number's label says it alone: a check, or an EFT (ACH); never a
     guess between the two ("Check/EFT #")."""
     words = set(re.findall(r"[A-Z]+", label))

@@ -28,7 +28,7 @@ from typing import Iterable
 from ..lines import CERTAIN, DIGIT_LOOKALIKES, Line
 from ..models import Adjustment, ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
 from ..validators import is_hcpcs, is_npi
-from .by_columns import CLAIM_WORDINGS, COLUMN_WORDS, HEADER_WORDINGS, compact_date, date_of
+from .by_columns import CLAIM_WORDINGS, COLUMN_WORDS, HEADER_WORDINGS, compact_date, date_of, method_of
 from .common import Walk, status_for
 
 ZERO = Decimal("0.00")
@@ -47,6 +47,7 @@ _OWN_WORDINGS: dict[str, tuple[str, ...]] = {
     "total_paid": ("TOTAL PAID", "TOTAL PAYMENT", "TOTAL NET PAID"),
     "pos": ("PLACE OF SERVICE", "POS"),
     "to": ("TO",),
+    "account": ("ACCOUNT",),  # (alone, a record's name only: a page's "ACCOUNT" heads more than its number)
 }
 _HEADER_KEYS = {"payee": "payee", "npi": "npi", "date": "date", "bare_date": "date", "number": "number",
                 "amount": "amount", "ra_number": "number", "method": "method", "payer": "payer", "payer_id": "other"}
@@ -113,7 +114,8 @@ _SHAPES = {
     "npi": re.compile(r"^\d{10}$"),
     "count": re.compile(r"^\d{1,3}$"),
     "procedure": re.compile(r"^[A-Z]\d{4}$"),
-    "modifiers": re.compile(r"^[A-Z0-9]{2}(?:[, ]+[A-Z0-9]{2})*$"),
+    # (Run together, "RRKH", where a fixed-width print packs them into one field.)
+    "modifiers": re.compile(r"^[A-Z0-9]{2}(?:[, ]*[A-Z0-9]{2})*$"),
     "group": re.compile(r"^(?:CO|PR|OA|PI|CR)$"),
     "reason": re.compile(r"^(?:[A-Z]?\d{1,3}|[A-Z]\d?)$"),
     "plb_reason": re.compile(r"^[A-Z0-9]{2}$"),  # a provider-level adjustment's reason: "WO", "L6", "72"
@@ -167,7 +169,11 @@ class _Value:
 class _Kind:
     tag: str
     keys: list[str]
-    meaning: str
+    meaning: str = ""
+    # A fixed-width print's: each field's width as its layout declares it ("CLAIM NO(15)"); None where
+    # delimiters part the fields.
+    widths: list[int] | None = None
+    method: str | None = None  # how the money came, where the payment number's name says it alone ("CHECK NO")
 
 
 def _key_run(words: list[str]) -> list[str]:
@@ -203,9 +209,12 @@ def _cells(text: str) -> list[str]:
     return [c.strip().strip(_QUOTES).strip() for c in cells]
 
 
-def _names_row(text: str) -> tuple[str, list[str]] | None:
+def _names_row(text: str) -> _Kind | None:
     """A row of field names: its kind's tag ("" for a table whose rows carry none) and the keys its names call
     for, or None where the row is not one (most of its words are no field's name, or it holds a value)."""
+    legend = _legend_row(text)
+    if legend is not None:
+        return legend
     marked = text[:1] in "#*>"
     # Names parted by delimiters, or marked as names ("#CLM ..."): a table's column heads are neither.
     if not marked and len(_DELIMITERS.findall(text)) < 2:
@@ -219,16 +228,42 @@ def _names_row(text: str) -> tuple[str, list[str]] | None:
         cells[0] = " ".join(head[1:])
     else:
         tag = ""  # the first cell is a name: the table's rows carry no tag
-    words = [_words(cell) for cell in cells if cell.strip()]
-    if (not tag and marked) or not words or \
-            any(_MONEY.match(w) or re.fullmatch(r"\d{6,}", w) for ws in words for w in ws):
+    named = [(cell, _words(cell)) for cell in cells if cell.strip()]
+    if (not tag and marked) or not named or \
+            any(_MONEY.match(w) or re.fullmatch(r"\d{6,}", w) for _, ws in named for w in ws):
         return None
-    keys = [k for ws in words for k in _key_run(list(ws))]
+    runs = [(cell, _key_run(list(ws))) for cell, ws in named]
+    keys = [k for _, run in runs for k in run]
     known = sum(k != "other" for k in keys)
     # One name is a names row only where marked as one ("#RMK|REMARK CODES").
     if known < (1 if marked else 2) or known < 0.75 * len(keys):
         return None
-    return tag.upper(), keys
+    return _kind(tag.upper(), keys, method=_method_named(runs))
+
+
+# A fixed-width print's record layout: a kind's tag, then each field's name with its width ("C  CLAIM NO(15)
+# PATIENT(25) ..."); a scan may read the parentheses as brackets or braces.
+_LEGEND = re.compile(r"^([A-Z0-9]{1,4})\s+((?:[A-Z][A-Z0-9 #./&-]*?\s?[(\[{]\s?\d{1,3}\s?[)\]}]\s*)+)$")
+_LEGEND_FIELD = re.compile(r"([A-Z][A-Z0-9 #./&-]*?)\s?[(\[{]\s?(\d{1,3})\s?[)\]}]")
+
+
+def _legend_row(text: str) -> _Kind | None:
+    """A record layout's row: the kind's tag and each field's name and width, where most of the names are known."""
+    match = _LEGEND.match(text.strip().upper())
+    if match is None:
+        return None
+    fields = [(name.strip(), int(width)) for name, width in _LEGEND_FIELD.findall(match[2])]
+    runs = [(name, _key_run(list(_words(name)))) for name, _ in fields]
+    # Each name is one field: a name whose words make several is none of them.
+    keys = [run[0] if len(run) == 1 else "other" for _, run in runs]
+    if sum(k != "other" for k in keys) < 0.75 * len(keys):
+        return None
+    return _kind(match[1], keys, widths=[width for _, width in fields], method=_method_named(runs))
+
+
+def _method_named(runs: list[tuple[str, list[str]]]) -> str | None:
+    """How the money came, where the payment number's name says it alone ("CHECK NO": a check)."""
+    return next((method_of(name.upper()) for name, run in runs if run == ["number"]), None)
 
 
 def _meaning(keys: list[str]) -> str:
@@ -251,14 +286,14 @@ def _meaning(keys: list[str]) -> str:
     return "unknown"
 
 
-def _kind(tag: str, keys: list[str]) -> _Kind:
+def _kind(tag: str, keys: list[str], *, widths: list[int] | None = None, method: str | None = None) -> _Kind:
     meaning = _meaning(keys)
     if meaning == "provider":
         keys = ["plb_reason" if k == "reason" else k for k in keys]  # the PLB's reasons are its own
-    return _Kind(tag, keys, meaning)
+    return _Kind(tag, keys, meaning, widths, method if meaning == "payment" else None)
 
 
-_Named = list[tuple[str, "tuple[str, list[str]] | None"]]  # each row's text and what its names declare, if any
+_Named = list[tuple[str, "_Kind | None"]]  # each row's text and the kind its names declare, if any
 
 
 def _names_rows(rows: Iterable[str]) -> _Named:
@@ -274,8 +309,8 @@ def kinds_in(rows: Iterable[str]) -> dict[str, _Kind]:
 def _kinds_of(named: _Named) -> dict[str, _Kind]:
     kinds: dict[str, _Kind] = {}
     for _, found in named:
-        if found is not None and found[0] and found[0] not in kinds:
-            kinds[found[0]] = _kind(*found)
+        if found is not None and found.tag and found.tag not in kinds:
+            kinds[found.tag] = found
     return kinds
 
 
@@ -293,11 +328,11 @@ def detect(upper: str) -> bool:
     """Records of kinds their names rows declare: a claim's identifiers and a service line's among them, and
     rows of values under them."""
     named = _names_rows(upper.splitlines())
-    keys = {k for _, found in named if found is not None for k in found[1]}
+    keys = {k for _, found in named if found is not None for k in found.keys}
     if "procedure" not in keys or not keys & {"patient", "claim_number", "account"}:
         return False
     kinds = _kinds_of(named)
-    untagged = any(found is not None and not found[0] for _, found in named)
+    untagged = any(found is not None and not found.tag for _, found in named)
     return any((_tag_of(Line.plain(row), kinds) is not None
                 or untagged and len(_DELIMITERS.findall(row)) >= 3 and _ANY_AMOUNT.search(row))
                for row, found in named if found is None)
@@ -315,14 +350,71 @@ def _tag_of(row: Line, kinds: dict[str, _Kind]) -> tuple[_Kind, int, bool] | Non
     if word in kinds:
         return kinds[word], match.end(1), False
     # A scan's lookalike glyph in the tag ("ADI"), or one glyph more or less ("ADIJ"): the one kind that near.
-    near = [k for k in kinds.values() if _one_glyph_off(k.tag.translate(_TAG_FOLD), word.translate(_TAG_FOLD))]
+    # A one-letter tag (a fixed-width print's "C") is near only its lookalikes: any short word is a glyph off it.
+    near = [k for k in kinds.values()
+            if (_one_glyph_off if len(k.tag) > 1 else str.__eq__)(k.tag.translate(_TAG_FOLD),
+                                                                  word.translate(_TAG_FOLD))]
     if len(near) == 1:
         return near[0], match.end(1), True
     # The tag glued to its first value ("CLMBR8054..."): a kind's tag leading a longer word.
-    glued = [k for k in kinds.values() if word.startswith(k.tag) and len(word) > len(k.tag) + 2]
+    glued = [k for k in kinds.values() if len(k.tag) > 1 and word.startswith(k.tag) and len(word) > len(k.tag) + 2]
     if len(glued) == 1:
         return glued[0], match.start(1) + len(glued[0].tag), True
     return None
+
+
+def _first_column(rows: list[Line], kinds: dict[str, _Kind]) -> int | None:
+    """The column a fixed-width print's first field starts in, after its tag: where most of its tagged rows'
+    first value stands (a row whose first field is empty, or right-aligned, starts further on)."""
+    starts = []
+    for row in rows:
+        tagged = _tag_of(row, kinds)
+        if tagged is not None and tagged[0].widths is not None and not tagged[2]:
+            after = re.compile(r"\S").search(row.text, tagged[1])
+            if after is not None and (column := row.column(after.start())) is not None:
+                starts.append(column)
+    return max(set(starts), key=starts.count) if starts else None
+
+
+def _placed(row: Line, items: list[_Item], widths: list[int], first_column: int | None,
+            shift: int = 0) -> tuple[list[tuple[int, int]] | None, list[float | None] | None]:
+    """Each field's columns (from the first field's, by the declared widths) and each word's middle column
+    (`shift` columns on, where the row's own start is not its tag's), where the row knows its columns."""
+    if first_column is None or not row.columns:
+        return None, None
+    edges = list(itertools.accumulate(widths, initial=first_column))
+    fields_at = [(edges[f], edges[f + 1] - 1) for f in range(len(widths))]
+    centres: list[float | None] = []
+    for item in items:
+        column = row.column(item.start)
+        centres.append(None if item.bar or column is None else shift + column + (item.end - item.start - 1) / 2)
+    return fields_at, centres
+
+
+def _kind_by_fit(row: Line, kinds: dict[str, _Kind], scanned: bool,
+                 first_column: int | None) -> tuple[_Kind, int, int] | None:
+    """A fixed-width record whose tag a scan lost or garbled ("S$", or none): the one kind whose fields its
+    values fit, by shape and width, all but one at most, none it needs left empty, at least three (the record
+    then in doubt, as a tag known by its likeness)."""
+    first = re.match(r"\s*\S+", row.text)
+    offsets = [0] + ([first.end()] if first is not None and len(first[0].strip()) <= 2 else [])
+    found = []
+    for kind in kinds.values():
+        if kind.widths is None:
+            continue
+        for offset in offsets:
+            items = _spaced_items(row, offset)
+            # (A row that lost its tag starts at its first field: its columns count from there.)
+            shift = first_column or 0 if offset == 0 else 0
+            values, left_over = _fit(items, kind.keys, row.text, kind.widths, scanned,
+                                     *_placed(row, items, kind.widths, first_column, shift))
+            pairs = list(zip(kind.keys, values))
+            misfits = sum(_fitted(v.text, key)[0] >= _MISFIT for key, v in pairs if v)
+            fitting = sum(bool(v) and _fitted(v.text, key)[0] < _MISFIT for key, v in pairs)
+            if not left_over and misfits <= 1 and fitting >= 3 and all(v or key in _OPTIONAL for key, v in pairs):
+                found.append((kind, offset, shift))
+                break
+    return found[0] if len(found) == 1 else None
 
 
 def _one_glyph_off(tag: str, word: str, *, replaced: bool = False) -> bool:
@@ -378,6 +470,21 @@ def _items(text: str, offset: int, scanned: bool, glyphs: str = _GLYPHS["|"]) ->
     return items
 
 
+def _spaced_items(row: Line, offset: int) -> list[_Item]:
+    """A fixed-width row's words after its tag, a wide gap between two taken for a field's edge (a delimiter):
+    the padding of a value that did not fill its field. A value that fills its field leaves one space before
+    the next: that edge the fitting finds by the values' shapes and the fields' widths (a lost delimiter)."""
+    items: list[_Item] = []
+    last = None
+    for match in re.finditer(r"\S+", row.text[offset:]):
+        start, end = match.start() + offset, match.end() + offset
+        if last is not None and any(last <= at < start for at in row.wide):
+            items.append(_Item("", last, last + 1))
+        items.append(_Item(match[0], start, end))
+        last = end
+    return items
+
+
 def _fitted(text: str, key: str) -> tuple[float, bool, str]:
     """How well a value fits its name's shape: (cost, in doubt, the value with a scan's lookalikes put right)."""
     shape = _SHAPE_OF.get(key, "any")
@@ -428,12 +535,30 @@ def _span_text(row: str, words: tuple[_Item, ...]) -> str:
     return " ".join(row[words[0].start:words[-1].end].translate({ord(q): " " for q in _QUOTES}).split())
 
 
-def _fit(items: list[_Item], keys: list[str], row: str) -> tuple[list[_Value], bool]:
+def _fit(items: list[_Item], keys: list[str], row: str, widths: list[int] | None = None,
+         scanned: bool = False, fields_at: list[tuple[int, int]] | None = None,
+         centres: list[float | None] | None = None) -> tuple[list[_Value], bool]:
     """The row's words as the kind's fields: each field a run of words between delimiters (a lost one costs),
-    each fitted to its shape; the best fittings' fields (those they disagree on in doubt), and whether words were
-    left over after the last field (the row is not its names' whole)."""
+    each fitted to its shape (and, in a fixed-width print, to its width, and to its columns where the row's are
+    known: `fields_at`, each item's middle column in `centres`); the best fittings' fields (those they disagree on
+    in doubt), and whether words were left over after the last field (the row is not its names' whole)."""
     items_t = tuple(items)
     n, m = len(items_t), len(keys)
+    # A value longer than its field is no value of it (a scan may read a glyph more).
+    room = [w + (1 if scanned else 0) for w in widths] if widths is not None else None
+
+    def cost_of(i: int, j: int, f: int) -> float:
+        text = _span_text(row, items_t[i:j])
+        cost = _fitted(text, keys[f])[0]
+        if room is not None and f < len(room) and len(text) > room[f]:
+            cost += _MISFIT
+        if fields_at is not None and centres is not None and f < len(fields_at):
+            # A word whose middle stands in another field's columns is not this one's (a column's slack
+            # either side: a scan's columns are measured).
+            low, high = fields_at[f]
+            if any((c := centres[k]) is not None and not low - 1 <= c <= high + 1 for k in range(i, j)):
+                cost += _MISFIT
+        return cost
 
     @lru_cache(maxsize=None)
     def best(i: int, f: int) -> float:
@@ -455,11 +580,11 @@ def _fit(items: list[_Item], keys: list[str], row: str) -> tuple[list[_Value], b
         out: list[tuple[float, tuple[int, int, tuple[int, int] | None]]] = []
         if i < n and items_t[i].bar and items_t[i].glued:
             out.append((best(i + 1, f), (i + 1, f, None)))  # "|]": one delimiter read twice
-        out.append(closed(_fitted("", keys[f])[0], i, f, (i, i)))  # the field empty
+        out.append(closed(cost_of(i, i, f), i, f, (i, i)))  # the field empty
         j = i
         while j < n and not items_t[j].bar:
             j += 1
-            out.append(closed(_fitted(_span_text(row, items_t[i:j]), keys[f])[0], j, f, (i, j)))
+            out.append(closed(cost_of(i, j, f), j, f, (i, j)))
         return out
 
     start = 1 if items_t and items_t[0].bar else 0
@@ -527,16 +652,18 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[st
     kinds = _kinds_of(named)
     glyphs = _GLYPHS[_delimiter_of(named)]
     reading = _Reading()
+    first_column = _first_column(rows, kinds)
     table: _Kind | None = None  # the untagged kind whose rows these are
     for row, (_, names) in zip(rows, named):
         text = row.text.strip()
         if re.match(r"^Page \d+ of \d+$", text, re.I):
             continue
         if names is not None:
-            table = _kind(*names) if not names[0] else table
+            table = names if not names.tag else table
             continue
         scanned = row.conf(0, len(row.text)) < CERTAIN
         tagged = _tag_of(row, kinds)
+        shift = 0
         if tagged is not None:
             kind, offset, by_likeness = tagged
         elif (pair := _pair(row, glyphs, scanned, before_claims=not reading.remit.claims)) is not None:
@@ -546,13 +673,21 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[st
             continue  # a heading ("Provider Adjustments")
         elif table is not None:
             kind, offset, by_likeness = table, 0, False
+        elif (fitting := _kind_by_fit(row, kinds, scanned, first_column)) is not None:
+            kind, offset, shift = fitting
+            by_likeness = True
         else:
             reading.stray(row)
             continue
-        items = _items(row.text, offset, scanned, glyphs)
-        values, left_over = _fit(items, kind.keys, row.text)
+        if kind.widths is not None:
+            items = _spaced_items(row, offset)
+            fields_at, centres = _placed(row, items, kind.widths, first_column, shift)
+            values, left_over = _fit(items, kind.keys, row.text, kind.widths, scanned, fields_at, centres)
+        else:
+            items = _items(row.text, offset, scanned, glyphs)
+            values, left_over = _fit(items, kind.keys, row.text)
         # A tag known by its likeness is the kind's where every value has the shape its name calls for.
-        record = _Record(row, {}, left_over or (by_likeness and any(v.doubt for v in values)))
+        record = _Record(row, {}, left_over or (by_likeness and any(v.doubt for v in values)), kind.method)
         for key, value in zip(kind.keys, values):
             if key != "other" and key not in record.values:
                 record.values[key] = value
@@ -646,6 +781,7 @@ class _Record:
     row: Line
     values: dict[str, _Value]
     doubt: bool  # its tag known by likeness, or its row not fitting its names
+    method: str | None = None  # how the money came, as its kind's names say
 
     def get(self, *keys: str) -> _Value | None:
         return next((self.values[k] for k in keys if k in self.values and self.values[k]), None)
@@ -709,6 +845,8 @@ class _Reading(Walk):
                 self.trust.check(path, record.conf(value), ok(got) and not value.doubt)
             elif getattr(owner, attr) != got:
                 self.trust.review.append(path)
+        if record.method is not None and remit.payment.method is None:
+            remit.payment.method = record.method  # (the number's name said it: "CHECK NO")
         if record.doubt:
             self.trust.review.append("payment")
 
@@ -786,7 +924,9 @@ class _Reading(Walk):
         else:
             trust.review.append(f"{path}.procedure")
         if (mods := record.get("modifiers")) is not None:
-            line.modifiers = [m for m in re.split(r"[, ]+", mods.text.upper()) if m]
+            # (Two characters each: "RRKH" run together is RR and KH.)
+            line.modifiers = [run[i:i + 2] for run in re.split(r"[, ]+", mods.text.upper()) if run
+                              for i in range(0, len(run), 2)]
             trust.check(f"{path}.modifiers", record.conf(mods), not mods.doubt)
         if (units := record.get("units")) is not None:
             count = units.text.translate(DIGIT_LOOKALIKES)

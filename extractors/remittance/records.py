@@ -243,22 +243,26 @@ def _names_row(text: str) -> _Kind | None:
 
 # A fixed-width print's record layout: a kind's tag, then each field's name with its width ("C  CLAIM NO(15)
 # PATIENT(25) ..."); a scan may read the parentheses as brackets or braces.
-_LEGEND = re.compile(r"^([A-Z0-9]{1,4})\s+((?:[A-Z][A-Z0-9 #./&-]*?\s?[(\[{]\s?\d{1,3}\s?[)\]}]\s*)+)$")
-_LEGEND_FIELD = re.compile(r"([A-Z][A-Z0-9 #./&-]*?)\s?[(\[{]\s?(\d{1,3})\s?[)\]}]")
+# (A scan may lose the tag, read a width's digit as its lookalike, "2@", or a parenthesis twice, "(4)}".)
+_WIDTH = r"\s?[(\[{]\s?(\S{1,3}?)\s?[)\]}]+"
+_LEGEND = re.compile(rf"^(?:([A-Z0-9]{{1,4}})[_.,:;'`]?\s+)?((?:[A-Z][A-Z0-9 #./&-]*?{_WIDTH}\s*)+)$")
+_LEGEND_FIELD = re.compile(rf"([A-Z][A-Z0-9 #./&-]*?){_WIDTH}")
 
 
 def _legend_row(text: str) -> _Kind | None:
-    """A record layout's row: the kind's tag and each field's name and width, where most of the names are known."""
+    """A record layout's row: the kind's tag ("" where a scan lost it) and each field's name and width (None
+    where unreadable), where most of the names are known."""
     match = _LEGEND.match(text.strip().upper())
     if match is None:
         return None
-    fields = [(name.strip(), int(width)) for name, width in _LEGEND_FIELD.findall(match[2])]
+    fields = [(name.strip(), width.translate(DIGIT_LOOKALIKES)) for name, width in _LEGEND_FIELD.findall(match[2])]
     runs = [(name, _key_run(list(_words(name)))) for name, _ in fields]
     # Each name is one field: a name whose words make several is none of them.
     keys = [run[0] if len(run) == 1 else "other" for _, run in runs]
     if sum(k != "other" for k in keys) < 0.75 * len(keys):
         return None
-    return _kind(match[1], keys, widths=[width for _, width in fields], method=_method_named(runs))
+    widths = [int(width) if width.isdigit() else 0 for _, width in fields]
+    return _kind(match[1] or "", keys, widths=widths, method=_method_named(runs))
 
 
 def _method_named(runs: list[tuple[str, list[str]]]) -> str | None:
@@ -308,9 +312,11 @@ def kinds_in(rows: Iterable[str]) -> dict[str, _Kind]:
 
 def _kinds_of(named: _Named) -> dict[str, _Kind]:
     kinds: dict[str, _Kind] = {}
-    for _, found in named:
+    for index, (_, found) in enumerate(named):
         if found is not None and found.tag and found.tag not in kinds:
             kinds[found.tag] = found
+        elif found is not None and found.widths is not None and not found.tag:
+            kinds[f" {index}"] = found  # a layout's row whose tag a scan lost: its records are known by fit
     return kinds
 
 
@@ -380,9 +386,14 @@ def _placed(row: Line, items: list[_Item], widths: list[int], first_column: int 
             shift: int = 0) -> tuple[list[tuple[int, int]] | None, list[float | None] | None]:
     """Each field's columns (from the first field's, by the declared widths) and each word's middle column
     (`shift` columns on, where the row's own start is not its tag's), where the row knows its columns."""
-    if first_column is None or not row.columns:
+    if first_column is None or not row.columns or not all(widths):
         return None, None
     edges = list(itertools.accumulate(widths, initial=first_column))
+    # Widths the row's own columns belie ("BILLED(160)" for 10: the row ends long before its last field, or runs
+    # past the layout's end) say nothing of where its fields stand.
+    if row.text.strip() and (end := row.column(len(row.text.rstrip()) - 1)) is not None and \
+            not edges[-2] - 2 <= shift + end <= edges[-1] + 2:
+        return None, None
     fields_at = [(edges[f], edges[f + 1] - 1) for f in range(len(widths))]
     centres: list[float | None] = []
     for item in items:
@@ -402,18 +413,22 @@ def _kind_by_fit(row: Line, kinds: dict[str, _Kind], scanned: bool,
     for kind in kinds.values():
         if kind.widths is None:
             continue
+        # (The fewest misfits first: a garbled tag is no first value.)
+        fits: list[tuple[int, int, int]] = []
         for offset in offsets:
-            items = _spaced_items(row, offset)
             # (A row that lost its tag starts at its first field: its columns count from there.)
             shift = first_column or 0 if offset == 0 else 0
+            items = _spaced_items(row, offset, _placed(row, [], kind.widths, first_column, shift)[0], shift)
             values, left_over = _fit(items, kind.keys, row.text, kind.widths, scanned,
                                      *_placed(row, items, kind.widths, first_column, shift))
             pairs = list(zip(kind.keys, values))
             misfits = sum(_fitted(v.text, key)[0] >= _MISFIT for key, v in pairs if v)
             fitting = sum(bool(v) and _fitted(v.text, key)[0] < _MISFIT for key, v in pairs)
             if not left_over and misfits <= 1 and fitting >= 3 and all(v or key in _OPTIONAL for key, v in pairs):
-                found.append((kind, offset, shift))
-                break
+                fits.append((misfits, offset, shift))
+        if fits:
+            _, offset, shift = min(fits)
+            found.append((kind, offset, shift))
     return found[0] if len(found) == 1 else None
 
 
@@ -470,19 +485,38 @@ def _items(text: str, offset: int, scanned: bool, glyphs: str = _GLYPHS["|"]) ->
     return items
 
 
-def _spaced_items(row: Line, offset: int) -> list[_Item]:
+def _spaced_items(row: Line, offset: int, fields_at: list[tuple[int, int]] | None = None,
+                  shift: int = 0) -> list[_Item]:
     """A fixed-width row's words after its tag, a wide gap between two taken for a field's edge (a delimiter):
     the padding of a value that did not fill its field. A value that fills its field leaves one space before
-    the next: that edge the fitting finds by the values' shapes and the fields' widths (a lost delimiter)."""
+    the next: that edge the fitting finds by the values' shapes and the fields' widths (a lost delimiter). Where
+    the row's columns put two words of a name either side of a wide gap in one field, the gap is inside it (a
+    scan's "GARCIA,  LINDA"; figures are never joined so: a scan's columns are measured, a column or so out)."""
     items: list[_Item] = []
     last = None
     for match in re.finditer(r"\S+", row.text[offset:]):
         start, end = match.start() + offset, match.end() + offset
-        if last is not None and any(last <= at < start for at in row.wide):
+        if last is not None and any(last <= at < start for at in row.wide) and not (
+                fields_at is not None and not re.search(r"\d", items[-1].text + match[0])
+                and _same_field(row, (items[-1].start, items[-1].end), (start, end), fields_at, shift)):
             items.append(_Item("", last, last + 1))
         items.append(_Item(match[0], start, end))
         last = end
     return items
+
+
+def _field_of(row: Line, span: tuple[int, int], fields_at: list[tuple[int, int]], shift: int) -> int | None:
+    column = row.column(span[0])
+    if column is None:
+        return None
+    middle = shift + column + (span[1] - span[0] - 1) / 2
+    return next((f for f, (low, high) in enumerate(fields_at) if low <= middle <= high), None)
+
+
+def _same_field(row: Line, before: tuple[int, int], after: tuple[int, int], fields_at: list[tuple[int, int]],
+                shift: int) -> bool:
+    field_at = _field_of(row, before, fields_at, shift)
+    return field_at is not None and field_at == _field_of(row, after, fields_at, shift)
 
 
 def _fitted(text: str, key: str) -> tuple[float, bool, str]:
@@ -545,7 +579,7 @@ def _fit(items: list[_Item], keys: list[str], row: str, widths: list[int] | None
     items_t = tuple(items)
     n, m = len(items_t), len(keys)
     # A value longer than its field is no value of it (a scan may read a glyph more).
-    room = [w + (1 if scanned else 0) for w in widths] if widths is not None else None
+    room = [w + (1 if scanned else 0) if w else 999 for w in widths] if widths is not None else None
 
     def cost_of(i: int, j: int, f: int) -> float:
         text = _span_text(row, items_t[i:j])
@@ -659,7 +693,7 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[st
         if re.match(r"^Page \d+ of \d+$", text, re.I):
             continue
         if names is not None:
-            table = names if not names.tag else table
+            table = names if not names.tag and names.widths is None else table
             continue
         scanned = row.conf(0, len(row.text)) < CERTAIN
         tagged = _tag_of(row, kinds)
@@ -680,7 +714,8 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[st
             reading.stray(row)
             continue
         if kind.widths is not None:
-            items = _spaced_items(row, offset)
+            fields_at, _ = _placed(row, [], kind.widths, first_column, shift)
+            items = _spaced_items(row, offset, fields_at, shift)
             fields_at, centres = _placed(row, items, kind.widths, first_column, shift)
             values, left_over = _fit(items, kind.keys, row.text, kind.widths, scanned, fields_at, centres)
         else:

@@ -197,6 +197,16 @@ def _allowed_unconfirmed(line: ServiceLine, path: str) -> list[str]:
     return [f"{path}.allowed"]
 
 
+def _total_unread(claim: RemittanceClaim, field: str, total: Decimal) -> bool:
+    """A claim's billed or paid total read as nothing (0.00: no claim of lines that bill, or pay, is so) where
+    its other total is its lines' own, to the cent: the total is its lines' (in doubt; the billing system's
+    claim, matched by its billed amount, settles it)."""
+    other = {"billed": "paid", "paid": "billed"}.get(field)
+    if other is None or getattr(claim, field) != ZERO or total <= ZERO:
+        return False
+    return getattr(claim, other) == sum((getattr(line, other) for line in claim.lines), ZERO)
+
+
 def _co(line: ServiceLine) -> Decimal:
     return sum((a.amount for a in line.adjustments if a.group == "CO"), ZERO)
 
@@ -307,7 +317,8 @@ def repair(remit: Remittance, *, paid_is_allowed_less_share: bool = False, allow
             for field in ("billed", "allowed", "paid"):
                 total = sum((getattr(line, field) for line in claim.lines), ZERO)
                 # (A total that was its lines' sum as read was no print of its own: it follows them.)
-                misread = field == "allowed" or summed[field] or glyphs_apart(getattr(claim, field), total)
+                misread = field == "allowed" or summed[field] or glyphs_apart(getattr(claim, field), total) \
+                    or _total_unread(claim, field, total)
                 # (An allowed total beside one line: the line's own where its contractual adjustments confirm it.)
                 confirmed = all(line.allowed == line.billed - _co(line) for line in claim.lines)
                 if getattr(claim, field) != total and misread and (
@@ -331,4 +342,29 @@ def repair(remit: Remittance, *, paid_is_allowed_less_share: bool = False, allow
                 claim.patient_responsibility = pr
                 review.append(f"claims.{c_index}.patient_responsibility")
     review.extend(_paid_by_the_check(remit, paid_summed))
+    review.extend(_totals_by_the_check(remit))
+    return review
+
+
+def _totals_by_the_check(remit: Remittance) -> list[str]:
+    """Claims whose billed and paid totals both read as nothing (0.00) while each of their lines balances: their
+    lines' sums, where with them the claims' payments come to the check's amount to the cent (in doubt)."""
+    amount = remit.payment.amount
+    blank = [c for c, claim in enumerate(remit.claims)
+             if claim.lines and claim.billed == ZERO and claim.paid == ZERO
+             and all(line.billed - _adj(line) == line.paid for line in claim.lines)
+             and sum((line.billed for line in claim.lines), ZERO) > ZERO]
+    if amount is None or not blank:
+        return []
+    paid = {c: sum((line.paid for line in remit.claims[c].lines), ZERO) for c in blank}
+    plb = sum((p.amount for p in remit.provider_adjustments), ZERO)
+    if sum((paid.get(c, claim.paid) for c, claim in enumerate(remit.claims)), ZERO) - plb != amount:
+        return []
+    review = []
+    for c in blank:
+        claim = remit.claims[c]
+        claim.billed = sum((line.billed for line in claim.lines), ZERO)
+        claim.paid = paid[c]
+        claim.status = status_for(claim.paid)  # type: ignore[assignment]
+        review.extend(f"claims.{c}.{field}" for field in ("billed", "paid", "status"))
     return review

@@ -382,24 +382,33 @@ def _first_column(rows: list[Line], kinds: dict[str, _Kind]) -> int | None:
     return max(set(starts), key=starts.count) if starts else None
 
 
-def _placed(row: Line, items: list[_Item], widths: list[int], first_column: int | None,
-            shift: int = 0) -> tuple[list[tuple[int, int]] | None, list[float | None] | None]:
-    """Each field's columns (from the first field's, by the declared widths) and each word's middle column
-    (`shift` columns on, where the row's own start is not its tag's), where the row knows its columns."""
+def _fields_at(row: Line, widths: list[int], first_column: int | None,
+               shift: int = 0) -> list[tuple[int, int]] | None:
+    """Each field's first and last column (from the first field's, by the declared widths), where the row knows
+    its columns (`shift` columns on, where the row's own start is not its tag's)."""
     if first_column is None or not row.columns or not all(widths):
-        return None, None
+        return None
     edges = list(itertools.accumulate(widths, initial=first_column))
     # Widths the row's own columns belie ("BILLED(160)" for 10: the row ends long before its last field, or runs
     # past the layout's end) say nothing of where its fields stand.
     if row.text.strip() and (end := row.column(len(row.text.rstrip()) - 1)) is not None and \
             not edges[-2] - 2 <= shift + end <= edges[-1] + 2:
-        return None, None
-    fields_at = [(edges[f], edges[f + 1] - 1) for f in range(len(widths))]
-    centres: list[float | None] = []
-    for item in items:
-        column = row.column(item.start)
-        centres.append(None if item.bar or column is None else shift + column + (item.end - item.start - 1) / 2)
-    return fields_at, centres
+        return None
+    return [(edges[f], edges[f + 1] - 1) for f in range(len(widths))]
+
+
+def _fit_fixed(row: Line, offset: int, kind: _Kind, first_column: int | None, shift: int,
+               scanned: bool) -> tuple[list[_Value], bool]:
+    """A fixed-width record's words fitted to its kind's names, widths and (where the row keeps them) columns."""
+    assert kind.widths is not None
+    fields_at = _fields_at(row, kind.widths, first_column, shift)
+    items = _spaced_items(row, offset, fields_at, shift)
+    centres: list[float | None] | None = None
+    if fields_at is not None:
+        # Each word's middle column.
+        centres = [None if item.bar or (column := row.column(item.start)) is None
+                   else shift + column + (item.end - item.start - 1) / 2 for item in items]
+    return _fit(items, kind.keys, row.text, kind.widths, scanned, fields_at, centres)
 
 
 def _kind_by_fit(row: Line, kinds: dict[str, _Kind], scanned: bool,
@@ -418,9 +427,7 @@ def _kind_by_fit(row: Line, kinds: dict[str, _Kind], scanned: bool,
         for offset in offsets:
             # (A row that lost its tag starts at its first field: its columns count from there.)
             shift = first_column or 0 if offset == 0 else 0
-            items = _spaced_items(row, offset, _placed(row, [], kind.widths, first_column, shift)[0], shift)
-            values, left_over = _fit(items, kind.keys, row.text, kind.widths, scanned,
-                                     *_placed(row, items, kind.widths, first_column, shift))
+            values, left_over = _fit_fixed(row, offset, kind, first_column, shift, scanned)
             pairs = list(zip(kind.keys, values))
             misfits = sum(_fitted(v.text, key)[0] >= _MISFIT for key, v in pairs if v)
             fitting = sum(bool(v) and _fitted(v.text, key)[0] < _MISFIT for key, v in pairs)
@@ -714,10 +721,8 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[st
             reading.stray(row)
             continue
         if kind.widths is not None:
-            fields_at, _ = _placed(row, [], kind.widths, first_column, shift)
-            items = _spaced_items(row, offset, fields_at, shift)
-            fields_at, centres = _placed(row, items, kind.widths, first_column, shift)
-            values, left_over = _fit(items, kind.keys, row.text, kind.widths, scanned, fields_at, centres)
+            items = []  # (a fixed-width row's words are only its fitting's)
+            values, left_over = _fit_fixed(row, offset, kind, first_column, shift, scanned)
         else:
             items = _items(row.text, offset, scanned, glyphs)
             values, left_over = _fit(items, kind.keys, row.text)

@@ -73,11 +73,8 @@ class Line:
 
     def column(self, index: int) -> int | None:
         """The page column of the character at `index` (None where the line does not know its columns)."""
-        before = [(at, column) for at, column in self.columns if at <= index]
-        if not before:
-            return None
-        at, column = before[-1]
-        return column + index - at
+        found = next(((at, column) for at, column in reversed(self.columns) if at <= index), None)
+        return None if found is None else found[1] + index - found[0]
 
     def tail(self, start: int) -> "Line":
         """The line from character `start` on, each word with its confidence and each wide gap."""

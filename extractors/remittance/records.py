@@ -369,12 +369,11 @@ def _tag_of(row: Line, kinds: dict[str, _Kind]) -> tuple[_Kind, int, bool] | Non
     return None
 
 
-def _first_column(rows: list[Line], kinds: dict[str, _Kind]) -> int | None:
+def _first_column(rows: list[Line], tags: list["tuple[_Kind, int, bool] | None"]) -> int | None:
     """The column a fixed-width print's first field starts in, after its tag: where most of its tagged rows'
     first value stands (a row whose first field is empty, or right-aligned, starts further on)."""
     starts = []
-    for row in rows:
-        tagged = _tag_of(row, kinds)
+    for row, tagged in zip(rows, tags):
         if tagged is not None and tagged[0].widths is not None and not tagged[2]:
             after = re.compile(r"\S").search(row.text, tagged[1])
             if after is not None and (column := row.column(after.start())) is not None:
@@ -405,9 +404,7 @@ def _fit_fixed(row: Line, offset: int, kind: _Kind, first_column: int | None, sh
     items = _spaced_items(row, offset, fields_at, shift)
     centres: list[float | None] | None = None
     if fields_at is not None:
-        # Each word's middle column.
-        centres = [None if item.bar or (column := row.column(item.start)) is None
-                   else shift + column + (item.end - item.start - 1) / 2 for item in items]
+        centres = [None if item.bar else _middle(row, item.start, item.end, shift) for item in items]
     return _fit(items, kind.keys, row.text, kind.widths, scanned, fields_at, centres)
 
 
@@ -512,11 +509,16 @@ def _spaced_items(row: Line, offset: int, fields_at: list[tuple[int, int]] | Non
     return items
 
 
+def _middle(row: Line, start: int, end: int, shift: int) -> float | None:
+    """The middle column of the row's characters start..end (None where the row does not know its columns)."""
+    column = row.column(start)
+    return None if column is None else shift + column + (end - start - 1) / 2
+
+
 def _field_of(row: Line, span: tuple[int, int], fields_at: list[tuple[int, int]], shift: int) -> int | None:
-    column = row.column(span[0])
-    if column is None:
+    middle = _middle(row, *span, shift)
+    if middle is None:
         return None
-    middle = shift + column + (span[1] - span[0] - 1) / 2
     return next((f for f, (low, high) in enumerate(fields_at) if low <= middle <= high), None)
 
 
@@ -693,9 +695,10 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[st
     kinds = _kinds_of(named)
     glyphs = _GLYPHS[_delimiter_of(named)]
     reading = _Reading()
-    first_column = _first_column(rows, kinds)
+    tags = [_tag_of(row, kinds) for row in rows]  # each row's kind by its tag, found once
+    first_column = _first_column(rows, tags)
     table: _Kind | None = None  # the untagged kind whose rows these are
-    for row, (_, names) in zip(rows, named):
+    for row, (_, names), tagged in zip(rows, named, tags):
         text = row.text.strip()
         if re.match(r"^Page \d+ of \d+$", text, re.I):
             continue
@@ -703,7 +706,6 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[st
             table = names if not names.tag and names.widths is None else table
             continue
         scanned = row.conf(0, len(row.text)) < CERTAIN
-        tagged = _tag_of(row, kinds)
         shift = 0
         if tagged is not None:
             kind, offset, by_likeness = tagged

@@ -14,7 +14,7 @@ from .lines import Line, from_text
 from . import locate
 from .models import Document, Remittance
 from .pages import Page, kind_of, pages
-from .remittance import balance, by_columns, commercial, records, repair, segments, spr
+from .remittance import balance, by_columns, commercial, letter, records, repair, segments, spr
 
 DETECT_PAGES = 3  # a title must appear within the first pages
 
@@ -100,6 +100,8 @@ def detect(text: str) -> str:
         return "records"  # a flat file printed as stored: records read by the field names rows declare
     if segments.detect(upper):
         return "segments"  # the 835 printed segment by segment, read by what each segment means
+    if letter.detect(text):
+        return "letter"  # a letter: each sentence tells one thing, each value named by the words beside it
     if by_columns.detect(upper):
         return "columns"  # a remittance in a layout no reader was written for: read by its labels and columns
     # The form readers bring the OCR stack (OpenCV, numpy: 30 MiB) with them: loaded only past the
@@ -114,7 +116,8 @@ def detect(text: str) -> str:
 
 
 _REMITTANCE_READERS = {"spr": spr.parse, "commercial": commercial.parse, "columns": by_columns.parse,
-                       "segments": segments.parse, "records": records.parse}
+                       "segments": segments.parse, "records": records.parse,
+                       "letter": letter.parse}
 
 
 def extract(path: Path | str, rules: RuleSet = DEFAULT_RULES) -> Document:
@@ -160,7 +163,7 @@ def _extract(stream: Iterator[Page], rules: RuleSet) -> tuple[Document, dict[int
         remit.pages, remit.ocr = counted.pages, counted.ocr
         if remit.ocr:
             allowed_less_share = kind == "commercial" or (
-                kind in ("columns", "segments", "records") and repair.pays_allowed_less_share(remit))
+                kind in ("columns", "segments", "records", "letter") and repair.pays_allowed_less_share(remit))
             review.extend(repair.repair(remit, paid_is_allowed_less_share=allowed_less_share,
                                         allowed_read=kind != "segments"))
         if kind == "segments":

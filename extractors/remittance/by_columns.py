@@ -613,18 +613,18 @@ def _role_spans(text: str) -> list[tuple[int, int, str]]:
     return spans
 
 
-def _amount_labels(text: str) -> list[tuple[int, int, str]]:
+def amount_labels(text: str) -> list[tuple[int, int, str]]:
     """The words on a row that name an amount, each with its span and role (`_role_spans`)."""
     return [span for span in _role_spans(text) if span[2] in _AMOUNT_ROLES]
 
 
 def _named_amounts(text: str) -> dict[str, Named] | None:
     """The row's amounts by the words beside them (`named_amounts`); None when a word or an amount is left over."""
-    named = amounts_named(text, _amount_labels(text), _garbled_amount)
+    named = amounts_named(text, amount_labels(text), garbled_amount)
     return {n.role: n for n in named} if named else None
 
 
-def _garbled_amount(text: str) -> Decimal | None:
+def garbled_amount(text: str) -> Decimal | None:
     """An amount a scan misread ("©.00", "143.O2"): its least reading, for the line's arithmetic to check."""
     if not _GARBLED_AMOUNT.match(text) or _CODE.match(text):
         return None
@@ -2173,7 +2173,7 @@ def _totals_at_the_end(text: str, columns: list[str]) -> tuple[str, dict[str, Na
         elif (sure := _AMOUNT.match(_SPECKED_AMOUNT.sub(r"\1", token.text))) is not None:
             # A speck read as a third decimal ("118.062"): in doubt.
             named[role] = Named(role, money(sure["v"]), token.start, token.end, mended=True)
-        elif (garbled := _garbled_amount(token.text)) is not None:  # glyphs a scan misread: in doubt
+        elif (garbled := garbled_amount(token.text)) is not None:  # glyphs a scan misread: in doubt
             named[role] = Named(role, garbled, token.start, token.end, mended=True)
         else:
             return None

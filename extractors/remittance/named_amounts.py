@@ -44,6 +44,8 @@ def amounts_named(text: str, labels: list[tuple[int, int, str]],
         if any(s < token.end() and token.start() < e for s, e, _ in labels):
             continue
         core = token.group().strip(_WRAPPING)
+        if core.endswith(".") and _AMOUNT.fullmatch(core[:-1].strip(_WRAPPING)):
+            core = core[:-1].strip(_WRAPPING)  # a sentence's full stop after its amount ("and paid $143.57.")
         if (amount := _AMOUNT.fullmatch(core)) is not None:
             value = Decimal(amount["v"].replace(",", ""))
         elif (value := garbled(core)) is None:  # type: ignore[assignment]

@@ -155,7 +155,7 @@ class _Item:
 
 
 @dataclass
-class _Value:
+class Value:
     text: str
     start: int
     end: int
@@ -397,7 +397,7 @@ def _fields_at(row: Line, widths: list[int], first_column: int | None,
 
 
 def _fit_fixed(row: Line, offset: int, kind: _Kind, first_column: int | None, shift: int,
-               scanned: bool) -> tuple[list[_Value], bool]:
+               scanned: bool) -> tuple[list[Value], bool]:
     """A fixed-width record's words fitted to its kind's names, widths and (where the row keeps them) columns."""
     assert kind.widths is not None
     fields_at = _fields_at(row, kind.widths, first_column, shift)
@@ -580,7 +580,7 @@ def _span_text(row: str, words: tuple[_Item, ...]) -> str:
 
 def _fit(items: list[_Item], keys: list[str], row: str, widths: list[int] | None = None,
          scanned: bool = False, fields_at: list[tuple[int, int]] | None = None,
-         centres: list[float | None] | None = None) -> tuple[list[_Value], bool]:
+         centres: list[float | None] | None = None) -> tuple[list[Value], bool]:
     """The row's words as the kind's fields: each field a run of words between delimiters (a lost one costs),
     each fitted to its shape (and, in a fixed-width print, to its width, and to its columns where the row's are
     known: `fields_at`, each item's middle column in `centres`); the best fittings' fields (those they disagree on
@@ -660,7 +660,7 @@ def _fit(items: list[_Item], keys: list[str], row: str, widths: list[int] | None
         doubt = doubt or any(item.doubt for item in words)
         start_at = words[0].start if words else 0
         end_at = words[-1].end if words else 0
-        values.append(_Value(text, start_at, end_at, doubt))
+        values.append(Value(text, start_at, end_at, doubt))
     for f, value in enumerate(values):
         # A field left empty beside one whose words fit nothing may be where those words belong ("RR|1" read
         # "RRJ1": the modifiers are not empty, they are in the units' misfit).
@@ -669,7 +669,7 @@ def _fit(items: list[_Item], keys: list[str], row: str, widths: list[int] | None
     return values, left_over
 
 
-def _money(value: _Value) -> Decimal | None:
+def _money(value: Value) -> Decimal | None:
     text = value.text.upper().replace("$", "").replace(",", "")
     if _MONEY_SPLIT.match(text):
         text = re.sub(r"[ .]+(?=\d\d$)", ".", text)
@@ -682,7 +682,7 @@ def _money(value: _Value) -> Decimal | None:
     return -amount if negative else amount
 
 
-def _date(value: _Value) -> dt.date | None:
+def _date(value: Value) -> dt.date | None:
     text = value.text.translate(DIGIT_LOOKALIKES)
     return compact_date(text) if re.fullmatch(r"\d{8}", text) else date_of(text)
 
@@ -694,7 +694,7 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[st
     named = _names_rows(row.text for row in rows)
     kinds = _kinds_of(named)
     glyphs = _GLYPHS[_delimiter_of(named)]
-    reading = _Reading()
+    reading = Reading()
     tags = [_tag_of(row, kinds) for row in rows]  # each row's kind by its tag, found once
     first_column = _first_column(rows, tags)
     table: _Kind | None = None  # the untagged kind whose rows these are
@@ -729,7 +729,7 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[st
             items = _items(row.text, offset, scanned, glyphs)
             values, left_over = _fit(items, kind.keys, row.text)
         # A tag known by its likeness is the kind's where every value has the shape its name calls for.
-        record = _Record(row, {}, left_over or (by_likeness and any(v.doubt for v in values)), kind.method)
+        record = Record(row, {}, left_over or (by_likeness and any(v.doubt for v in values)), kind.method)
         for key, value in zip(kind.keys, values):
             if key != "other" and key not in record.values:
                 record.values[key] = value
@@ -754,12 +754,12 @@ _FURTHER_ROW = {"group", "reason", "code", "amount", "remarks"}  # what a line's
 _CLAIM_KEYS_ATTRS = {"claim_number": "payer_claim_number", "account": "account_number", "patient": "patient_name"}
 
 
-def _claim_key(values: dict[str, "_Value"]) -> str | None:
+def _claim_key(values: dict[str, "Value"]) -> str | None:
     """The surest of a claim's identifiers a kind of row prints (its values' keys)."""
     return next((key for key in _CLAIM_KEYS_ATTRS if key in values), None)
 
 
-def _fits_poorly(record: "_Record", left_over: bool) -> bool:
+def _fits_poorly(record: "Record", left_over: bool) -> bool:
     """A row of a download's table that fits its names nowhere near: words left over, too many values in
     doubt, a further row of a line's (no code, no charge, no payment) printing what only a line's own row
     does, or a line's own row without its claim's surest identifier, or with it in doubt."""
@@ -772,7 +772,7 @@ def _fits_poorly(record: "_Record", left_over: bool) -> bool:
     return key is not None and (not values[key] or values[key].doubt and _fitted(values[key].text, key)[0] >= _MISFIT)
 
 
-def _adjustment_at_end(row: Line, items: list[_Item]) -> "_Record | None":
+def _adjustment_at_end(row: Line, items: list[_Item]) -> "Record | None":
     """A group, a reason and an amount ending the row (remark codes may follow), each in doubt: what a
     further adjustment's row says where the cells before them were garbled."""
     words = [item for item in items if not item.bar]
@@ -786,11 +786,11 @@ def _adjustment_at_end(row: Line, items: list[_Item]) -> "_Record | None":
         cost, _, text = _fitted(re.sub(r"^\W+(?=[A-Z]{2}$)", "", item.text) if key == "group" else item.text, key)
         if cost >= _MISFIT:
             return None
-        values[key] = _Value(text, item.start, item.end, True)
-    return _Record(row, values, False)
+        values[key] = Value(text, item.start, item.end, True)
+    return Record(row, values, False)
 
 
-def _pair(row: Line, glyphs: str, scanned: bool, *, before_claims: bool) -> tuple[str, "_Record"] | None:
+def _pair(row: Line, glyphs: str, scanned: bool, *, before_claims: bool) -> tuple[str, "Record"] | None:
     """A "name, value" row of the payment's or the totals' ("Paid Date,2026-07-03"): the name a known wording
     of the payment's or a total's, the value the shape it calls for. The name is the row's first cell whole, a
     delimiter after it ("Provider Adjustments" is a heading); on a scan, which may lose the delimiter, a
@@ -810,7 +810,7 @@ def _pair(row: Line, glyphs: str, scanned: bool, *, before_claims: bool) -> tupl
         value = values[0]
         if left_over or not value or _fitted(row.text[value.start:value.end], key)[0] >= _MISFIT:
             return None
-        return meaning, _Record(row, {key: values[0]}, False)
+        return meaning, Record(row, {key: values[0]}, False)
     return None
 
 
@@ -819,13 +819,13 @@ _TOTAL_KEYS = {"total_charge", "total_paid", "count"}
 
 
 @dataclass
-class _Record:
+class Record:
     row: Line
-    values: dict[str, _Value]
+    values: dict[str, Value]
     doubt: bool  # its tag known by likeness, or its row not fitting its names
     method: str | None = None  # how the money came, as its kind's names say
 
-    def get(self, *keys: str) -> _Value | None:
+    def get(self, *keys: str) -> Value | None:
         return next((self.values[k] for k in keys if k in self.values and self.values[k]), None)
 
     def empty_in_doubt(self, fields: dict[str, str]) -> list[str]:
@@ -833,21 +833,21 @@ class _Record:
         return [attr for key, attr in fields.items()
                 if key in self.values and not self.values[key] and self.values[key].doubt]
 
-    def conf(self, value: _Value | None) -> float:
+    def conf(self, value: Value | None) -> float:
         if value is None:
             return CERTAIN
         return 0.0 if value.doubt else self.row.conf(value.start, value.end)
 
 
 @dataclass
-class _Reading(Walk):
+class Reading(Walk):
     printed: set[str] = field(default_factory=set)  # the current claim's and line's amounts printed as columns
     # The patient's share each PR reason's column printed for a line of the current claim (index -> reason ->
     # amount), and the rows lost under a line (index -> their texts).
     shares: dict[int, dict[str, Decimal]] = field(default_factory=dict)
     lost: dict[int, list[str]] = field(default_factory=dict)
 
-    def record(self, meaning: str, record: _Record) -> None:
+    def record(self, meaning: str, record: Record) -> None:
         handler = getattr(self, f"_{meaning}", None)
         if handler is not None:
             handler(record)
@@ -860,12 +860,12 @@ class _Reading(Walk):
         elif self.claim is not None or len(re.findall(r"\d\.\d\d", row.text)) >= 2:
             self.trust.review.append(self.claim_path if self.claim is not None else "document")
 
-    def _amount(self, path: str, record: _Record, value: _Value | None) -> Decimal:
+    def _amount(self, path: str, record: Record, value: Value | None) -> Decimal:
         amount = _money(value) if value is not None else None
         self.trust.check(path, record.conf(value), value is None or amount is not None)
         return amount if amount is not None else ZERO
 
-    def _payment(self, record: _Record) -> None:
+    def _payment(self, record: Record) -> None:
         """The payment's facts, from its record or from "name, value" rows; one told twice and differently is
         in doubt (the first kept)."""
         remit = self.remit
@@ -892,7 +892,7 @@ class _Reading(Walk):
         if record.doubt:
             self.trust.review.append("payment")
 
-    def _opens_claim(self, record: _Record) -> bool:
+    def _opens_claim(self, record: Record) -> bool:
         """Whether a line's row that names its claim too (a download's row per line) names another claim than
         the one read so far: by the surest identifier its kind prints (the payer's claim number, else the
         account, else the patient), and only by that one."""
@@ -912,7 +912,7 @@ class _Reading(Walk):
             return False
         return True
 
-    def _claim(self, record: _Record, *, identifiers_only: bool = False) -> None:
+    def _claim(self, record: Record, *, identifiers_only: bool = False) -> None:
         self._close_claim()
         claim = RemittanceClaim()
         self.remit.claims.append(claim)
@@ -940,7 +940,7 @@ class _Reading(Walk):
         trust.review.extend(f"{path}.{attr}" for attr in record.empty_in_doubt(
             {"member": "member_id", "claim_number": "payer_claim_number", "account": "account_number"}))
 
-    def _service(self, record: _Record) -> None:
+    def _service(self, record: Record) -> None:
         if self._opens_claim(record):
             self._claim(record, identifiers_only=True)
         if self.claim is None:
@@ -999,14 +999,14 @@ class _Reading(Walk):
             {"modifiers": "modifiers", "from": "service_date", "procedure": "procedure", "units": "units"}))
         self._line_extras(record)
 
-    def _line_extras(self, record: _Record) -> None:
+    def _line_extras(self, record: Record) -> None:
         """An adjustment and remarks a line's own row prints (a download's: a row per line, and a further row
         for each further adjustment)."""
         if any(key in record.values for key in ("code", "group", "reason")):
             self._adjustment(record)
         self._remark(record)
 
-    def _adjustment(self, record: _Record) -> None:
+    def _adjustment(self, record: Record) -> None:
         line, trust = self.line, self.trust
         if record.get("code", "group", "reason", "amount") is None:
             return  # a line's row with no adjustment on it
@@ -1037,13 +1037,13 @@ class _Reading(Walk):
                     not any(v.doubt for v in parts) and not record.doubt)
         trust.check(f"{path}.adjustments.{index}.amount", record.conf(value), not record.doubt)
 
-    def _remark(self, record: _Record) -> None:
+    def _remark(self, record: Record) -> None:
         if self.line is None or (codes := record.get("remarks")) is None:
             return
         self.line.remarks.extend(c for c in re.split(r"[, ]+", codes.text.upper()) if c)
         self.trust.check(f"{self.line_path}.remarks", record.conf(codes), not codes.doubt and not record.doubt)
 
-    def _provider(self, record: _Record) -> None:
+    def _provider(self, record: Record) -> None:
         self._close_claim()
         self.claim = self.line = None
         adjustments = self.remit.provider_adjustments
@@ -1062,7 +1062,7 @@ class _Reading(Walk):
                          not any(v.doubt for v in parts) and not record.doubt
                          and bool(re.fullmatch(r"[A-Z0-9]{2}", reason.text.upper())))
 
-    def _trailer(self, record: _Record) -> None:
+    def _trailer(self, record: Record) -> None:
         self._close_claim()
         self.claim = self.line = None
         value = record.get("total_paid", "paid", "amount")

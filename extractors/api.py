@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -110,9 +111,24 @@ def detect(text: str) -> str:
 
     if cmn.detect(upper):
         return "cmn"
+    if _remittance_told(upper):
+        # A payment, its claims and their amounts that no remittance reader knows how to read: refused whole
+        # (a person reads it), never taken for an order that names a code and a patient too.
+        raise UnknownDocumentType("a remittance in a layout no reader knows (a payment, claims and their amounts); "
+                                  "send it to a person whole")
     if swo.detect(upper):
         return "swo"
     raise UnknownDocumentType("not a remittance, CMN or written order (no known title on the first pages)")
+
+
+_PAYMENT_WORD = re.compile(r"\b(?:REMITTANCE|REMIT|CHECK|EFT|TRACE|PAYMENT|VOUCHER|WARRANT|PAID)\b")
+_MONEY = re.compile(r"\d\.\d\d\b")
+
+
+def _remittance_told(upper: str) -> bool:
+    """A page that tells a payment and its claims' amounts (five amounts or more: an order or a CMN prints a
+    charge or two at most)."""
+    return bool(_PAYMENT_WORD.search(upper) and re.search(r"\bCLAIMS?\b", upper)) and len(_MONEY.findall(upper)) >= 5
 
 
 _REMITTANCE_READERS = {"spr": spr.parse, "commercial": commercial.parse, "columns": by_columns.parse,
@@ -143,6 +159,7 @@ def extract(path: Path | str, rules: RuleSet = DEFAULT_RULES) -> Document:
 def _extract(stream: Iterator[Page], rules: RuleSet) -> tuple[Document, dict[int, list[locate.Row]]]:
     seen: list[tuple[Page, _Reading]] = []
     kind = None
+    told: UnknownDocumentType | None = None  # a page's refusal that says more than "no known title"
     # A fax may open with a cover sheet: look for a title on the first few pages.
     for page in stream:
         reading = read(page)
@@ -150,9 +167,10 @@ def _extract(stream: Iterator[Page], rules: RuleSet) -> tuple[Document, dict[int
         try:
             kind = detect("\n".join(line.text for line in reading.lines))
             break
-        except UnknownDocumentType:
+        except UnknownDocumentType as refused:
+            told = told or (refused if "remittance in a layout" in str(refused) else None)
             if len(seen) >= DETECT_PAGES or page.text is not None:
-                raise
+                raise (told or refused) from None
     if kind is None:
         raise UnknownDocumentType("not a remittance, CMN or written order (no known title on the first pages)")
     page, reading = seen[-1]

@@ -111,13 +111,14 @@ def sentences(body: Line, row_starts: Iterable[int] = ()) -> list[Line]:
 
 
 def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[str]]:
+    """The letter: its head (the letterhead and the inside address) above the salutation, or above the first row
+    of prose where it has none; its body, sentence by sentence, down to the closing ("Sincerely")."""
     rows = [row for row in lines if row.text.strip() and not _PAGE.match(row.text.strip())]
     opening = next((i for i, row in enumerate(rows) if _SALUTATION.match(row.text.strip())), None)
     if opening is None:
         opening = next((i for i, row in enumerate(rows) if _prose(row.text)), len(rows))
-        head, body_rows = rows[:opening], rows[opening:]
-    else:
-        head, body_rows = rows[:opening], rows[opening + 1:]
+    # (The salutation's row stays in the body: the letter may go on after it on the same row.)
+    head, body_rows = rows[:opening], rows[opening:]
     closing = next((i for i, row in enumerate(body_rows) if _CLOSING.match(row.text.strip())), len(body_rows))
     reading = _Letter()
     reading.letterhead(head)

@@ -103,3 +103,11 @@ def test_a_table_is_not_taken_for_a_letter() -> None:
             "Claim AC123456789 Patient DOE, JANE", "DOS CODE MODS UNITS BILLED ALLOWED PAID",
             "11/01/2026 E0601 RR 1 200.00 140.00 120.00"]
     assert not letter.detect("\n".join(rows))
+
+
+def test_a_letter_that_goes_on_after_its_salutation_on_the_same_row_loses_nothing(tmp_path: Path) -> None:
+    at = LETTER.index("Dear Provider:")
+    rows = [*LETTER[:at], "Dear Provider: " + LETTER[at + 1], *LETTER[at + 2:]]
+    remit = _read(rows, tmp_path / "same-row.pdf")
+    assert remit.balanced and remit.review == []
+    assert (remit.payment.number, remit.payment.amount) == ("555000111", Decimal("174.50"))

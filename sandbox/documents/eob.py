@@ -1010,13 +1010,7 @@ def _eop_lines(store: Store, remit: Any) -> list[str]:
         out.append(f"  {'Claim Total':<51}{dec(rc['billed']):>11.2f}{dec(rc['allowed']):>10.2f}{'':<33}"
                    f"{dec(rc['paid']):>15.2f}")
         out.append("")
-    plbs = _plbs(store, remit)
-    if plbs:
-        out.append("Provider Adjustments")
-        out.append(f"  {'Reason':<8}{'Reference':<20}{'Member':<16}{'Amount':>10}")
-        for p in plbs:
-            out.append(f"  {p['reason']:<8}{p['reference']:<20}{p['member_id'] or '':<16}{dec(p['amount']):>10.2f}")
-        out.append("")
+    out += _provider_table(store, remit, "Provider Adjustments", ".2f")
     out.append("Reason Code Glossary")
     for code in dict.fromkeys(used):
         out.append(f"  {code:<8}{_GLOSSARY.get(code, 'See the X12 code list.')}")
@@ -1395,6 +1389,16 @@ def _letter_lines(store: Store, remit: Any) -> list[str]:
     return out
 
 
+def _provider_table(store: Store, remit: Any, heading: str, amount_format: str) -> list[str]:
+    """The check's provider-level adjustments as a small table under its heading (nothing where it has none)."""
+    plbs = _plbs(store, remit)
+    if not plbs:
+        return []
+    return [heading, f"  {'Reason':<8}{'Reference':<20}{'Member':<16}{'Amount':>10}",
+            *(f"  {p['reason']:<8}{p['reference']:<20}{p['member_id'] or '':<16}"
+              f"{format(dec(p['amount']), amount_format):>10}" for p in plbs), ""]
+
+
 _ACROSS = 5  # service lines side by side in one block; a claim with more continues in a block under it
 
 
@@ -1432,13 +1436,7 @@ def _across_lines(store: Store, remit: Any) -> list[str]:
         out.append(f"  Claim total: charged {_amt(dec(rc['billed']))}, paid {_amt(dec(rc['paid']))}, "
                    f"patient owes {_amt(dec(rc['patient_responsibility']))}")
         out.append("")
-    plbs = _plbs(store, remit)
-    if plbs:
-        out.append("Provider adjustments")
-        out.append(f"  {'Reason':<8}{'Reference':<20}{'Member':<16}{'Amount':>10}")
-        for p in plbs:
-            out.append(f"  {p['reason']:<8}{p['reference']:<20}{p['member_id'] or '':<16}{dec(p['amount']):>10,.2f}")
-        out.append("")
+    out += _provider_table(store, remit, "Provider adjustments", ",.2f")
     total = sum((dec(rc["billed"]) for rc in claims), Decimal(0))
     out.append(f"Total charged ..... {_amt(total)}      Total paid ..... {_amt(printed)}")
     return out

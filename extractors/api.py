@@ -140,11 +140,13 @@ def extract(path: Path | str, rules: RuleSet = DEFAULT_RULES) -> Document:
     path = Path(path)
     stream = pages(path)
     try:
-        document, ocr_rows = _extract(stream, rules)
+        document, ocr_rows, kind = _extract(stream, rules)
         if isinstance(document, Remittance):
             rows = (locate.text_rows(path, ocr_rows) if kind_of(path) == "pdf"
                     else (row for number in sorted(ocr_rows) for row in ocr_rows[number]))
-            document.fields = locate.as_boxes(locate.remittance(document, rows))
+            # A letter's values run on from row to row: found in its words in order, not row by row.
+            found = locate.in_order(document, rows) if kind == "letter" else locate.remittance(document, rows)
+            document.fields = locate.as_boxes(found)
         return document
     except ExtractError:
         raise
@@ -156,7 +158,8 @@ def extract(path: Path | str, rules: RuleSet = DEFAULT_RULES) -> Document:
         stream.close()  # closes the PDF even when reading stopped half-way
 
 
-def _extract(stream: Iterator[Page], rules: RuleSet) -> tuple[Document, dict[int, list[locate.Row]]]:
+def _extract(stream: Iterator[Page], rules: RuleSet) -> tuple[Document, dict[int, list[locate.Row]], str]:
+    """The document read, the OCR'd pages' rows (for `locate`) and the kind its content was told for."""
     seen: list[tuple[Page, _Reading]] = []
     kind = None
     told: UnknownDocumentType | None = None  # a page's refusal that says more than "no known title"
@@ -188,7 +191,7 @@ def _extract(stream: Iterator[Page], rules: RuleSet) -> tuple[Document, dict[int
             review.extend(segments.derived_in_doubt(remit, review))
         remit.review = review
         balance.check(remit, printed)  # type: ignore[arg-type]
-        return remit, counted.ocr_rows
+        return remit, counted.ocr_rows, kind
     if reading.image is None or reading.words is None:
         raise UnknownDocumentType(f"a {kind.upper()} with a text layer: only faxed (scanned) forms are read")
     from .forms import cmn, swo
@@ -200,4 +203,4 @@ def _extract(stream: Iterator[Page], rules: RuleSet) -> tuple[Document, dict[int
     document.pages = len(seen) + remaining
     document.ocr = True
     document.fields = locate.as_boxes(locate.form(document, reading.rows or []))
-    return document, {}
+    return document, {}, kind

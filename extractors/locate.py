@@ -306,6 +306,131 @@ def remittance(remit: Any, rows: Iterable[Row]) -> dict[str, Found]:
     return out
 
 
+def in_order(remit: Any, rows: Iterable[Row]) -> dict[str, Found]:
+    """Each field of a remittance written as prose (a letter: values run on from row to row, several service
+    lines to a row), found in its words read as one stream: each claim from its number on, each of its lines
+    from its code to the next line's, each value the first printing of it there (an adjustment's amount the
+    last before its code); a value the letter never prints (a line's deductible with no PR-1) has no box."""
+    out: dict[str, Found] = {}
+    rows = list(rows)
+    _header(remit, rows[:HEADER_ROWS], out)
+    stream = Row(token for row in rows for token in row)
+    walk = _Stream(stream, out)
+    claims = remit.claims
+    starts = [walk.first(claim.payer_claim_number or claim.account_number, 0, len(stream)) for claim in claims]
+    done = 0
+    for index, claim in enumerate(claims):
+        start = starts[index]
+        if start is None or start < done:
+            continue
+        end = next((s for s in starts[index + 1:] if s is not None and s > start), len(stream))
+        walk.claim(f"claims.{index}", claim, start, end)
+        done = end
+    for index, plb in enumerate(remit.provider_adjustments):
+        anchor = walk.first(plb.reference, done, len(stream)) if plb.reference else None
+        if anchor is not None:
+            for name in ("reason", "reference", "member_id", "amount"):
+                walk.take(f"provider_adjustments.{index}.{name}", getattr(plb, name), max(anchor - 8, done),
+                          anchor + 8)
+    return out
+
+
+class _Stream:
+    """A prose remittance's words in order, and the fields found in them so far."""
+
+    def __init__(self, stream: Row, out: dict[str, Found]) -> None:
+        self.stream, self.out = stream, out
+
+    def claim(self, prefix: str, claim: Any, start: int, end: int) -> None:
+        for name in ("payer_claim_number", "patient_name", "member_id", "account_number"):
+            self.take(f"{prefix}.{name}", getattr(claim, name), start, end)
+        codes = [self.first(line.procedure, start, end) if line.procedure else None for line in claim.lines]
+        reached, line_at = start, start
+        for number, line in enumerate(claim.lines):
+            code = codes[number]
+            if code is None or code < line_at:
+                continue
+            line_at = code
+            line_end = next((c for c in codes[number + 1:] if c is not None and c > line_at), end)
+            reached = max(reached, self.line(f"{prefix}.lines.{number}", line, line_at, line_end))
+        # The claim's totals after its last line's words, before the next claim; a claim of one line totals what
+        # its line prints (a total the letter does not tell, its allowed amount, is its line's).
+        for name in ("billed", "allowed", "paid", "patient_responsibility"):
+            self.take(f"{prefix}.{name}", getattr(claim, name), reached + 1, end)
+            if f"{prefix}.{name}" not in self.out and len(claim.lines) == 1 and name != "patient_responsibility" \
+                    and f"{prefix}.lines.0.{name}" in self.out:
+                self.out[f"{prefix}.{name}"] = self.out[f"{prefix}.lines.0.{name}"]
+
+    def line(self, prefix: str, line: Any, start: int, end: int) -> int:
+        """A service line's fields between its code and the next line's; the place of the last word taken."""
+        reached = start
+        for name in ("procedure", "service_date", "modifiers", "units", "billed", "allowed", "paid", "remarks"):
+            reached = max(reached, self.take(f"{prefix}.{name}", getattr(line, name), start, end) or start)
+        shares = {"deductible": ("1",), "coinsurance": ("2", "3")}
+        for index, adj in enumerate(line.adjustments):
+            code = next((at for form in (f"{adj.group}-{adj.reason}", f"{adj.group}{adj.reason}")
+                         if (at := self.take(f"{prefix}.adjustments.{index}.group", form, start, end)) is not None),
+                        None)
+            if code is None:
+                continue
+            self.out[f"{prefix}.adjustments.{index}.reason"] = self.out[f"{prefix}.adjustments.{index}.group"]
+            reached = max(reached, code)
+            runs = self._runs(adj.amount, start, code)
+            if not runs:
+                continue
+            amount = self.out[f"{prefix}.adjustments.{index}.amount"] = _as_found(runs[-1][1])
+            # A line's deductible or coinsurance the letter tells only as its one PR adjustment's amount.
+            for name, reasons in shares.items():
+                told = [a for a in line.adjustments if a.group == "PR" and a.reason in reasons]
+                if told == [adj] and getattr(line, name) == adj.amount:
+                    self.out[f"{prefix}.{name}"] = amount
+        return reached
+
+    def first(self, value: Any, start: int, end: int) -> int | None:
+        """Where the value is first printed from `start` on (before `end`)."""
+        runs = self._runs(value, start, end)
+        return runs[0][0] if runs else None
+
+    def take(self, path: str, value: Any, start: int, end: int) -> int | None:
+        """The value's first printing from `start` on, boxed under its path; the place of its last word."""
+        if value is None or value == []:
+            return None
+        if isinstance(value, list):  # (each of a list's values the first after the one before)
+            found, at = [], start
+            for one in value:
+                runs = self._runs(one, at, end)
+                if not runs:
+                    return None
+                found.append(runs[0][1])
+                at = runs[0][0] + len(runs[0][1])
+            self.out[path] = _as_found([t for run in found for t in run])
+            return at - 1
+        runs = self._runs(value, start, end)
+        if not runs:
+            return None
+        self.out[path] = _as_found(runs[0][1])
+        return runs[0][0] + len(runs[0][1]) - 1
+
+    def _runs(self, value: Any, start: int, end: int) -> list[tuple[int, list[Token]]]:
+        """Where in the words start..end the value is printed, each run with its first word's place, in order."""
+        stream, found = self.stream, []
+        for form in _forms(value):
+            places = (range(start, min(end, len(stream))) if isinstance(value, dt.date) and len(form) == 1
+                      else (p for p in stream.positions(form[0]) if start <= p < end))
+            for place in places:
+                words = stream[place:place + len(form)]
+                if len(words) == len(form) and (words[0].text.startswith(form[0]) if len(form) == 1 and isinstance(
+                        value, dt.date) else all(t.text == f for t, f in zip(words, form))):
+                    found.append((place, words))
+        return sorted(found, key=lambda item: item[0])
+
+
+def _as_found(run: list[Token]) -> Found:
+    pages = {t.page for t in run}
+    first = [t for t in run if t.page == run[0].page] if len(pages) > 1 else run
+    return Found(first[0].page, _union(t.box for t in first), min(t.conf for t in first) / 100)
+
+
 def _openings_first(claims: Sequence[Any], rows: list[Row]) -> list[Row]:
     """The rows in the order the walk reads a claim: its identifiers' row, then its lines. A report that prints
     each claim's lines first and its identifiers after them (its first line printed before the first claim's

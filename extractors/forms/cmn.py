@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Callable
 
+from .. import dotted_zero
 from ..models import Cmn, CmnPatient, OxygenTest, Supplier
 from ..words import Word
 from . import cmn_rows, values
@@ -611,9 +612,7 @@ def _place_and_hcpcs(r: _Reader, form: Form, cmn: Cmn) -> None:
         label_left = form.lines[hcpcs_hit.line][hcpcs_hit.last].left
 
         def store_beside(codes: list[str] | None) -> None:
-            cmn.hcpcs = codes or []
-            if any(code not in OXYGEN_HCPCS for code in cmn.hcpcs):
-                r.review.append("hcpcs")
+            _store_codes(r, cmn, codes)
 
         r.confirm("hcpcs", _code_list(beside, values.hcpcs_in), (label_left, top, right - form.char_h * 0.3, bottom),
                   lambda ws: _code_list(_letter_rejoined([_unglued(w, "CODE") for w in ws
@@ -631,14 +630,31 @@ def _place_and_hcpcs(r: _Reader, form: Form, cmn: Cmn) -> None:
             below = [w for w in below if w.left < right]  # the patient's figures share the line
 
         def store_hcpcs(codes: list[str] | None) -> None:
-            cmn.hcpcs = codes or []
-            if any(code not in OXYGEN_HCPCS for code in cmn.hcpcs):
-                r.review.append("hcpcs")
+            _store_codes(r, cmn, codes)
 
         r.confirm("hcpcs", _code_list(below, values.hcpcs_in), cell, lambda ws: _code_list(ws, values.hcpcs_in),
                   store_hcpcs)
     else:
         r.review.append("hcpcs")
+
+
+def _store_codes(r: _Reader, cmn: Cmn, codes: list[str] | None) -> None:
+    """The HCPCS codes read; a code no oxygen CMN holds is in doubt, and where one of its 6s, 8s or 9s made a
+    zero again gives the one oxygen code ("E1396": a fax's dotted zero read as 6, E1390), that code, still in
+    doubt (which glyph was the zero is a guess the order on file settles)."""
+    cmn.hcpcs = [_oxygen_code(code) for code in codes or []]
+    if any(code not in OXYGEN_HCPCS for code in codes or []):
+        r.review.append("hcpcs")
+
+
+def _oxygen_code(code: str) -> str:
+    if code in OXYGEN_HCPCS:
+        return code
+    for _, readings in dotted_zero.mendings(code[1:], most=2):
+        found = {code[0] + reading for reading in readings} & OXYGEN_HCPCS
+        if found:
+            return found.pop() if len(found) == 1 else code
+    return code
 
 
 def _physician(r: _Reader, form: Form, cmn: Cmn) -> None:
@@ -687,7 +703,14 @@ def _need_and_diagnoses(r: _Reader, form: Form, cmn: Cmn) -> None:
             if icd_cell is not None:
                 icd_cell = (label_end.left - form.char_h * 0.2, *icd_cell[1:])
     first_codes = [c.word for c in values.icd10_in(_unglued_codes(icd_words)) if c.word is not None]
-    if icd_cell is not None and first_codes:
+    # A code whose letter the page read lost ("(ICD-10)" "44.9" for J44.9: the letter between the label and its
+    # digits read as nothing, or as the colon) is read again with the label's last word, each read parsed past
+    # the label as a glued code is.
+    lettered = not any(re.fullmatch(r"\d{2}\.[0-9A-Z]{1,4}", w.text.strip(",;")) for w in _unglued_codes(icd_words))
+    if icd_cell is not None and icd_hit is not None and (not first_codes or not lettered):
+        label_end = form.lines[icd_hit.line][icd_hit.last]
+        icd_cell = (min(icd_cell[0], label_end.left - form.char_h * 0.2), *icd_cell[1:])
+    elif icd_cell is not None and first_codes:
         # From where the first code was read (a cell begun at the label's edge cut a letter off it: "44.9").
         icd_cell = (min(icd_cell[0], min(w.left for w in first_codes) - form.char_h * 0.6), *icd_cell[1:])
     r.confirm("icd10", _code_list(icd_words, values.icd10_in), icd_cell,

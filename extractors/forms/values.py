@@ -567,12 +567,13 @@ def _joined_at_the_point(words: list[Word]) -> list[Word]:
 
 
 def _letter_rejoined(words: list[Word]) -> list[Word]:
-    """A code OCR split after its letter ("J 84.10", "} 44.9") made one word again: a lone letter or a
-    symbol read where one stands, followed by digits with a point."""
+    """A code OCR split after its letter ("J 84.10", "} 44.9", "| 96.11") made one word again: a lone letter or
+    a symbol read where one stands, followed by digits with a point (a bar between two whole codes is no
+    letter: the code after it opens with its own)."""
     out: list[Word] = []
     for word in words:
         before = out[-1] if out else None
-        if (before is not None and re.fullmatch(r"[A-Z)}\]$]", before.text.strip("(;:,")) and before.text
+        if (before is not None and re.fullmatch(r"[A-Z)}\]$|]", before.text.strip("(;:,")) and before.text
                 and re.fullmatch(r"\d{2}\.[0-9A-Z]{1,4}[,;]?", word.text.upper())):
             out[-1] = _one_word(before, word, before.text.strip("(;:,"))
         else:
@@ -607,12 +608,18 @@ def icd10_in(words: list[Word]) -> list[Read[str]]:
             continue
         # The first character is a letter: digits and brackets that look like one are read as it
         # (J reads as 3, ) or } in small print).
-        candidate = text[0].translate(_TO_LETTER).translate(_ICD_FIRST) + text[1].translate(_TO_DIGIT) + text[2:]
+        rest = text[1].translate(_TO_DIGIT) + text[2:]
+        candidate = text[0].translate(_TO_LETTER).translate(_ICD_FIRST) + rest
+        if not icd10.is_billable(candidate) and text[0] in _FIRST_LETTERS:
+            # A glyph that may be several letters ("|": I, J or L): the one that makes a code the classification
+            # holds ("|96.11" is J96.11: no I96.11 or L96.11 exists).
+            billable = {letter + rest for letter in _FIRST_LETTERS[text[0]] if icd10.is_billable(letter + rest)}
+            candidate = billable.pop() if len(billable) == 1 else candidate
         if is_icd10(candidate):
             # The first character must be a letter: turning "1" into I there is the format's doing, not a guess.
             # A symbol there is a guess that every rendering repeats ("$" is an S, or a J whose hook met its
             # bar: J84.10 has read as $84.10 three times), so agreement cannot make it sure (GUESSED_CONF).
-            symbol = text[0] in _ICD_FIRST_LOOKALIKES
+            symbol = text[0] in _ICD_FIRST_LOOKALIKES or not text[0].isalnum()
             guessed = symbol or candidate[1:] != text[1:]
             conf = min(word.conf, GUESSED_CONF) if symbol else min(word.conf, 75.0) if guessed else word.conf
             # A code the classification does not hold is a misread ("A84.10", J84.10's hook lost): kept, so the

@@ -433,9 +433,10 @@ def test_tesseract_reports_each_glyph_with_what_it_weighed() -> None:
 
 
 def test_a_symbol_where_an_icd10_code_starts_is_a_guess_at_its_letter() -> None:
-    # "$84.10" is J84.10 whose hook met its bar as often as S84.10: never sure on the page's read alone.
+    # "$84.10" is J84.10 whose hook met its bar as often as S84.10: never sure on the page's read alone. S84.10
+    # is no code the classification holds (its injuries go further), so the letter is the J.
     dollar = values.icd10_in([_word("$84.10", 96)])[0]
-    assert dollar.value == "S84.10" and dollar.guessed and not dollar.sure
+    assert dollar.value == "J84.10" and dollar.guessed and not dollar.sure
     one = values.icd10_in([_word("150.9", 96)])[0]  # a digit one where a letter must stand is the I of I50.9
     assert one.value == "I50.9" and not one.guessed and one.sure
 
@@ -672,3 +673,21 @@ def test_a_range_the_form_prints_as_a_hint_is_not_a_number_written_in() -> None:
         assert values.first_integer(hint, 1, 99).value is None
     assert values.first_integer(words("12", "MONTHS"), 1, 99).value == 12
     assert values.integer_in(words("(6)"), 1, 99).value == 6
+
+
+def test_a_glyph_that_may_be_several_letters_is_the_one_that_makes_a_code_the_classification_holds() -> None:
+    # A typewriter J read as a bar and parted from its digits ("| 96.11"): I96.11 and L96.11 are no codes, J96.11
+    # is: read so, and in doubt (the glyph is a guess every rendering repeats).
+    read = values.icd10_in([_word("|", 60), Word("96.11", 90, 20, 0, 50, 30, (1, 1, 1))])[0]
+    assert (read.value, read.ok, read.sure, read.guessed) == ("J96.11", True, False, True)
+    # Where two letters make a code (J44.9, L44.9), none is chosen: the code is not read.
+    assert [r.value for r in values.icd10_in([_word("|44.9", 60)])] == []
+
+
+def test_an_oxygen_code_read_with_a_dotted_zero_as_a_six_is_the_one_oxygen_code_it_can_be() -> None:
+    from extractors.forms import cmn
+
+    # E1396 and E6431 are on no oxygen CMN; a 6 made a zero again gives E1390 and E0431 alone.
+    assert (cmn._oxygen_code("E1396"), cmn._oxygen_code("E6431")) == ("E1390", "E0431")
+    assert cmn._oxygen_code("E1392") == "E1392"  # an oxygen code as read stays
+    assert cmn._oxygen_code("K0601") == "K0601"  # no zero put back makes an oxygen code: as read

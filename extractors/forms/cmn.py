@@ -657,12 +657,28 @@ def _oxygen_code(code: str) -> str:
     return code
 
 
+_CREDENTIALED = re.compile(r"^[A-Z][A-Z'-]+, [A-Z][A-Z'. -]*?,? (?:MD|M\.D\.?|DO|D\.O\.?|NP|PA|PA-C|APRN|DPM)\b")
+
+
+def _credentialed_row(form: Form) -> int | None:
+    """The one row above Section B that opens with a name and a credential (a practitioner's), or None."""
+    section_b = form.find("SECTION B")
+    rows = [index for index, line in enumerate(form.lines[:section_b.line if section_b else len(form.lines)])
+            if _CREDENTIALED.match(" ".join(w.text for w in line).upper())]
+    return rows[0] if len(rows) == 1 else None
+
+
 def _physician(r: _Reader, form: Form, cmn: Cmn) -> None:
     """The physician's name and NPI."""
     physician_hit = form.find("PHYSICIAN NAME, ADDRESS")
     if physician_hit:
         r.confirm_words("physician.name", form.line_below(physician_hit, 1), values.name_in,
                         lambda v: setattr(cmn.physician, "name", v))
+    elif (row := _credentialed_row(form)) is not None:
+        # The label garbled past finding ("P ‘ AME, ADDR , TELEPHONE and NP! #"): the row in Section A that opens
+        # with a name and a credential ("EASTWOOD, PAUL, MD NPI # ...") is the physician's, read as it would be.
+        physician_hit = Hit(row - 1, 0, 0, 1.0)
+        r.confirm_words("physician.name", form.lines[row], values.name_in, lambda v: setattr(cmn.physician, "name", v))
     # "NPI #: 1234567893", "NPI # ...", "NPI: ...", "NPI ...": the label worded as the office's system words it,
     # looked for from the physician's box down (the supplier's box may print its own NPI above).
     below = Hit(physician_hit.line - 1, 0, 0, 1.0) if physician_hit else None

@@ -506,6 +506,14 @@ def npi_in(words: list[Word]) -> Read[str]:
             # The check digit catches every single misread digit: a passing NPI is trusted.
             ok = is_npi(candidate)
             return Read(candidate, max(word.conf, CONF_OK) if ok else word.conf, ok, word)
+        if len(candidate) == 11 and candidate.isdigit():
+            # A digit too many: a dotted zero read as the zero and its dot ("06" for 0). The one reading with a
+            # 6, 8 or 9 beside a zero dropped whose check digit holds, in doubt (which glyph went is a guess).
+            whole = {candidate[:i] + candidate[i + 1:] for i, c in enumerate(candidate)
+                     if c in dotted_zero.LOOKALIKES and "0" in candidate[max(i - 1, 0):i] + candidate[i + 1:i + 2]}
+            whole = {value for value in whole if is_npi(value)}
+            if len(whole) == 1:
+                return Read(whole.pop(), min(word.conf, CONF_OK - 1), True, word, True)
     return nothing()
 
 

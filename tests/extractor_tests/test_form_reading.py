@@ -691,3 +691,21 @@ def test_an_oxygen_code_read_with_a_dotted_zero_as_a_six_is_the_one_oxygen_code_
     assert (cmn._oxygen_code("E1396"), cmn._oxygen_code("E6431")) == ("E1390", "E0431")
     assert cmn._oxygen_code("E1392") == "E1392"  # an oxygen code as read stays
     assert cmn._oxygen_code("K0601") == "K0601"  # no zero put back makes an oxygen code: as read
+
+
+def test_an_npi_read_with_a_digit_too_many_beside_a_zero_is_the_one_whose_check_digit_holds() -> None:
+    # A dotted zero read as the zero and its dot: "17129589606" is 1712958960, in doubt.
+    read = values.npi_in([_word("17129589606", 90)])
+    assert (read.value, read.ok, read.sure, read.guessed) == ("1712958960", True, False, True)
+    assert values.npi_in([_word("17129589616", 90)]).value is None  # no zero beside a lookalike: nothing
+
+
+def test_the_physicians_row_is_found_by_its_credential_where_its_label_was_garbled() -> None:
+    from extractors.forms import cmn
+
+    rows = ["PATIENT NAME, ADDRESS, TELEPHONE and MEDICARE ID", "GARCIA, ROBERT", "P ‘ AME, ADDR , TELEPHONE and NP! #",
+            "EASTWOOD, PAUL, MD NPI #1039849637", "SECTION B information in this Section"]
+    words = [Word(text, 90, 40 + 120 * i, 40 + 60 * number, 110, 30, (1, 1, number))
+             for number, row in enumerate(rows) for i, text in enumerate(row.split())]
+    form = Form(Image.new("1", (1700, 400), 1), words)
+    assert cmn._credentialed_row(form) == 3

@@ -38,7 +38,8 @@ _PROCEDURE = re.compile(r"(?<![\w-])(?P<v>[A-V]\d{4})(?![\w-])")
 _MODIFIER = re.compile(r"(?=.?[A-Z0-9])[A-Za-z0-9]{2}")
 _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d\d(?![\d,]))")  # a point a scan read as a comma ("$196,52")
 # A claim adjustment's group and reason ("CO-45", "PR 3", "(OA-23)").
-_ADJUSTMENT_CODE = re.compile(r"(?<![\w-])(?P<v>(?P<g>CO|PR|OA|PI|CR|C[O0@QD©]{1,2}|[O0@QD©]{1,2}A)[- ]?(?P<r>[A-Z]?\d{1,3}))(?![\w-])")
+_ADJUSTMENT_CODE = re.compile(r"(?<![\w-])(?P<v>(?P<g>CO|PR|OA|PI|CR|C[O0@QD©]{1,2}|[O0@QD©]{1,2}A)[- ]?"
+                              r"(?P<r>[A-Z]?\d{1,3}))(?![\w-])")
 _GROUP_OF = {"C": "CO", "A": "OA"}  # a group read through its O's lookalikes ("C0", "C0O", "0A"), by its other letter
 _REMARK_CODE = re.compile(r"(?<![\w-])(?:MA|M|N)\d{1,3}(?![\w-])")
 _REMARKS_WORD = re.compile(r"\bremarks?\b|\bremark codes?\b|\bRARC\b", re.I)
@@ -59,6 +60,7 @@ _TOTALS = re.compile(r"\b(?:in all|in total|total\w*|altogether|all told|summary
 _JOINING = re.compile(r"^(?:for|of|re:?|patient:?|member:?)\s+", re.I)
 _NAME = re.compile(r"[^\W\d_]+(?:[ ,.'-]+[^\W\d_]+)*\.?")
 _CLAIM_LABELS = Labels(CLAIM_WORDINGS)
+_CLAIM_TOTALS = {"billed": "billed", "allowed": "allowed", "paid": "paid", "patient_share": "patient_responsibility"}
 _SAYS_CHECK = re.compile(r"\b(?:check|cheque)\b", re.I)
 _SAYS_EFT = re.compile(r"\b(?:EFT|ACH|electronic funds?|direct deposit|electronic payment|trace)\b", re.I)
 
@@ -155,8 +157,8 @@ class _Letter(Reading):
     totals_read: bool = False
 
     def letterhead(self, head: list[Line]) -> None:
-        """The payer by its letterhead (the first row), the payee by the inside address (the row after the letter's
-        date), the payee's NPI by its label; anything else the head says by the header's labels."""
+        """The payer by its letterhead (the first row), the payee by the inside address (a name over a street, the
+        rows after the letter's date), the payee's NPI by its label (any wording the header labels know)."""
         remit, trust = self.remit, self.trust
         if head and _NAME.fullmatch(head[0].text.strip()):
             remit.payer.name = head[0].text.strip().upper()
@@ -219,16 +221,13 @@ class _Letter(Reading):
         roles = {n.role: n for n in named} if named else {}
         if self.claim is not None and self.claim.lines and not self.totals_read:
             self.totals_read = True
-            values = {key: Value(line.text[n.start:n.end], n.start, n.end, n.mended)
-                      for role, key in (("billed", "billed"), ("allowed", "allowed"), ("paid", "paid"),
-                                        ("patient_share", "responsibility")) if (n := roles.get(role)) is not None}
             if named is None:
                 self.trust.review.append(self.claim_path)
-            for key, attr in (("billed", "billed"), ("allowed", "allowed"), ("paid", "paid"),
-                              ("responsibility", "patient_responsibility")):
-                if key in values:
-                    setattr(self.claim, attr, self._amount(f"{self.claim_path}.{attr}", Record(line, values, False),
-                                                           values[key]))
+            said = Record(line, {}, False)
+            for role, attr in _CLAIM_TOTALS.items():
+                if (n := roles.get(role)) is not None:
+                    value = Value(line.text[n.start:n.end], n.start, n.end, n.mended)
+                    setattr(self.claim, attr, self._amount(f"{self.claim_path}.{attr}", said, value))
                     self.printed.add(attr)
             return
         paid = roles.get("paid")

@@ -340,6 +340,7 @@ class _Stream:
 
     def __init__(self, stream: Row, out: dict[str, Found]) -> None:
         self.stream, self.out = stream, out
+        self.used: set[int] = set()  # the words a field's box took: two fields of one value take two printings
 
     def claim(self, prefix: str, claim: Any, start: int, end: int) -> None:
         for name in ("payer_claim_number", "patient_name", "member_id", "account_number"):
@@ -378,6 +379,7 @@ class _Stream:
             runs = self._runs(adj.amount, start, code)
             if not runs:
                 continue
+            self.used.update(range(runs[-1][0], runs[-1][0] + len(runs[-1][1])))
             amount = self.out[f"{prefix}.adjustments.{index}.amount"] = _as_found(runs[-1][1])
             # A line's deductible or coinsurance the letter tells only as its one PR adjustment's amount.
             for name, reasons in shares.items():
@@ -402,14 +404,17 @@ class _Stream:
                 if not runs:
                     return None
                 found.append(runs[0][1])
+                self.used.update(range(runs[0][0], runs[0][0] + len(runs[0][1])))
                 at = runs[0][0] + len(runs[0][1])
             self.out[path] = _as_found([t for run in found for t in run])
             return at - 1
         runs = self._runs(value, start, end)
         if not runs:
             return None
-        self.out[path] = _as_found(runs[0][1])
-        return runs[0][0] + len(runs[0][1]) - 1
+        place, words = runs[0]
+        self.used.update(range(place, place + len(words)))
+        self.out[path] = _as_found(words)
+        return place + len(words) - 1
 
     def _runs(self, value: Any, start: int, end: int) -> list[tuple[int, list[Token]]]:
         """Where in the words start..end the value is printed, each run with its first word's place, in order."""
@@ -422,7 +427,8 @@ class _Stream:
                 if len(words) == len(form) and (words[0].text.startswith(form[0]) if len(form) == 1 and isinstance(
                         value, dt.date) else all(t.text == f for t, f in zip(words, form))):
                     found.append((place, words))
-        return sorted(found, key=lambda item: item[0])
+        return sorted((run for run in found if not self.used.intersection(range(run[0], run[0] + len(run[1])))),
+                      key=lambda item: item[0])
 
 
 def _as_found(run: list[Token]) -> Found:

@@ -124,3 +124,20 @@ def test_a_remittance_no_reader_knows_is_refused_as_one_not_taken_for_an_order()
             "Plan paid   120.00        54.50"]
     with pytest.raises(UnknownDocumentType, match="remittance in a layout no reader knows"):
         detect("\n".join(rows))
+
+
+def test_each_value_a_letter_prints_is_boxed_where_it_stands_two_alike_apart(tmp_path: Path) -> None:
+    at = LETTER.index("Remark codes: N130.")
+    denied = ["Our claim number AC987654321 for ROE, RICHARD, member ID AX11223344, patient account 765432-1:",
+              "For E0601 RR, 1 unit on 11/02/2026, you charged $90.00; we allowed $0.00 and paid $0.00.",
+              "$90.00 was denied for no precertification (CO-197)."]
+    remit = _read([*LETTER[:at + 1], *denied, *LETTER[at + 1:]], tmp_path / "boxes.pdf")
+    assert remit.balanced and remit.review == []
+    boxes = remit.fields
+    # Every value the letter prints has a box; the two 0.00s of the denied line each their own.
+    for path in ("payment.number", "claims.1.payer_claim_number", "claims.1.lines.0.procedure",
+                 "claims.1.lines.0.billed", "claims.1.lines.0.adjustments.0.amount", "claims.0.lines.1.remarks"):
+        assert path in boxes, path
+    allowed, paid = boxes["claims.1.lines.0.allowed"], boxes["claims.1.lines.0.paid"]
+    assert allowed.box[0] < paid.box[0] and allowed.box[1] == paid.box[1]
+    assert "claims.1.lines.0.deductible" not in boxes  # a letter that tells no deductible gives it no box

@@ -399,7 +399,9 @@ _SPLIT_AFTER_CODE = re.compile(r"(=\d{1,3}(?:,\d{3})*) (\d\d)(?!\S)")
 _C_READS = ("€", "£", "(€", "(£", "C€", "C£", "¢", "¢€", "(¢", "C¢")
 # (A group's second letter read small: "Co45", "Pr3".)
 # (Its O read twice: "CoO", "COO".)
-_GROUP = (r"C[oO][oO]|CO|PR|OA|PI|CR|C[GQD0@©6]{1,2}|C[GQD0@©6][oO]|[GQD0@©6]{1,2}A|co|pr|oa|Co|Pr|Oa|c[GQD0@©6oO]{1,2}|"
+# (Its O read as itself and a lookalike: "CO0", "O0A".)
+_GROUP = (r"C[oO][oO]|CO[GQD0@©6]|CO|PR|O[GQD0@©6]A|[GQD0@©6]OA|OA|PI|CR|C[GQD0@©6]{1,2}|C[GQD0@©6][oO]|"
+          r"[GQD0@©6]{1,2}A|co|pr|oa|Co|Pr|Oa|c[GQD0@©6oO]{1,2}|"
           r"(?:\(?[€£¢]|C[€£¢]|¢€)[OGQD0@©6]{1,2}")
 # "CO-45 43.37", "CO45: 43.37", and an export's "CO45:43.37" (its colon the only space between them); a scan's
 # speck after the code read as a point ("C045. 80.15").
@@ -412,7 +414,8 @@ _ADJ_GARBLED = re.compile(rf"(?<![\w.])(?P<grp>{_GROUP})[-/]?(?P<rc>[A-Z]?\d{{1,
 _O_GLYPHS = "GQD0@©6"
 _GROUP_READ_AS = {**{f"{c}{a}{b}": "CO" for c in ("C", *_C_READS) for a in (*_O_GLYPHS, "O")
                      for b in ("", *_O_GLYPHS, "O") if f"{c}{a}{b}" != "CO"}, "COO": "CO",
-                  **{f"{a}{b}A": "OA" for a in _O_GLYPHS for b in ("", *_O_GLYPHS)}}
+                  **{f"{a}{b}A": "OA" for a in _O_GLYPHS for b in ("", *_O_GLYPHS)},
+                  **{f"O{a}A": "OA" for a in _O_GLYPHS}, **{f"{a}OA": "OA" for a in _O_GLYPHS}}
 # An amount cell whose glyphs give no reading ("€.0@"): its column's value is for the line's arithmetic to find.
 _GARBLED_AMOUNT = re.compile(r"^[^\s.]{1,9}\.[^\s.]{2}$")
 _REMARK_CODE = re.compile(r"^(?:M|MA|N)\d{1,3}$")

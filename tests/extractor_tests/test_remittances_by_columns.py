@@ -1578,3 +1578,11 @@ def test_a_value_ended_by_an_unknown_two_word_label_is_in_doubt() -> None:
     assert found["payee"].value == "SUMMIT HOME MEDICAL" and found["payee"].doubt
     sure = by_columns.HEADER_LABELS.values("PROVIDER: SUMMIT HOME MEDICAL SUPPLY NPI: 1253400505")
     assert sure["payee"].value == "SUMMIT HOME MEDICAL SUPPLY" and not sure["payee"].doubt
+
+
+def test_a_group_whose_o_was_read_as_itself_and_a_lookalike_is_the_group_in_doubt() -> None:
+    # "O0A18", "CO0-45": the O read twice, once as a zero (a summary's scan); OA and CO, never an unread adjustment.
+    plain = by_columns._plain("Oct 21, 2026 A7030-NU 1 $210.00 $0.00 $0.00 $0.00 $0.00 O0A18 $210.00 / CO0-45 $5.00")
+    found = [(m["grp"], m["rc"], m["amt"]) for m in by_columns._line_adjustments(plain)]
+    assert found == [("O0A", "18", "210.00"), ("CO0", "45", "5.00")]
+    assert [by_columns._GROUP_READ_AS[g] for g, _, _ in found] == ["OA", "CO"]

@@ -1008,8 +1008,10 @@ class _Reading:
             return True
         if self.payee_next:
             self.payee_next = False
-            # The payee's name, as far as the first word that holds a digit or a guard (its amount beside it).
-            name = re.split(r"\s(?=\S*[\d*$])", row.text, maxsplit=1)[0].strip()
+            # The payee's name, as far as the first word that holds a digit or a guard (its amount beside it), or
+            # the first wide gap (the amount stands across the check, maybe garbled past holding either: "RIG BOK").
+            edge = min((at for at in row.wide if at > 0), default=len(row.text))
+            name = re.split(r"\s(?=\S*[\d*$])", row.text[:edge], maxsplit=1)[0].strip()
             if name and not any(c.isdigit() for c in name) and not header_values(name):
                 remit.payee.name = name
                 trust.check("payee.name", row.conf(0, len(name)))

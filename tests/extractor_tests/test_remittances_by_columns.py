@@ -1529,6 +1529,10 @@ def test_a_check_and_its_stub_are_read_by_meaning() -> None:
     remit = _read(rows)
     balance.check(remit)
     assert remit.payment.date is None and remit.payment.amount == Decimal("64.07")
+    # A guarded amount a scan garbled past holding a digit or a guard ("RIG BOK") is no part of the payee's name:
+    # the name ends at the wide gap before it.
+    rows = [row.replace("***64.07***", "    RIG BOK") for row in CHECK_AND_STUB]
+    assert _read(rows).payee.name == "SUMMIT HOME MEDICAL SUPPLY"
 
 
 def test_what_a_scan_does_to_a_stubs_adjustments_and_totals_is_read_in_doubt() -> None:

@@ -9,7 +9,7 @@ from typing import Any, Iterator
 
 from PIL import Image
 
-from .exceptions import ExtractError, ReaderFailed, UnknownDocumentType
+from .exceptions import ExtractError, ReaderFailed, UnknownDocumentType, UnknownRemittanceLayout
 from .forms.rules import DEFAULT_RULES, RuleSet
 from .lines import Line, from_text
 from . import locate
@@ -114,8 +114,8 @@ def detect(text: str) -> str:
     if _remittance_told(upper):
         # A payment, its claims and their amounts that no remittance reader knows how to read: refused whole
         # (a person reads it), never taken for an order that names a code and a patient too.
-        raise UnknownDocumentType("a remittance in a layout no reader knows (a payment, claims and their amounts); "
-                                  "send it to a person whole")
+        raise UnknownRemittanceLayout("a remittance in a layout no reader knows (a payment, claims and their "
+                                      "amounts); send it to a person whole")
     if swo.detect(upper):
         return "swo"
     raise UnknownDocumentType("not a remittance, CMN or written order (no known title on the first pages)")
@@ -162,7 +162,7 @@ def _extract(stream: Iterator[Page], rules: RuleSet) -> tuple[Document, dict[int
     """The document read, the OCR'd pages' rows (for `locate`) and the kind its content was told for."""
     seen: list[tuple[Page, _Reading]] = []
     kind = None
-    told: UnknownDocumentType | None = None  # a page's refusal that says more than "no known title"
+    told: UnknownRemittanceLayout | None = None  # a page's refusal that says more than "no known title"
     # A fax may open with a cover sheet: look for a title on the first few pages.
     for page in stream:
         reading = read(page)
@@ -171,7 +171,7 @@ def _extract(stream: Iterator[Page], rules: RuleSet) -> tuple[Document, dict[int
             kind = detect("\n".join(line.text for line in reading.lines))
             break
         except UnknownDocumentType as refused:
-            told = told or (refused if "remittance in a layout" in str(refused) else None)
+            told = told or (refused if isinstance(refused, UnknownRemittanceLayout) else None)
             if len(seen) >= DETECT_PAGES or page.text is not None:
                 raise (told or refused) from None
     if kind is None:

@@ -15,6 +15,10 @@ class UnknownDocumentType(ExtractError):
     """The file opens, but it is none of the documents we read (remittance, CMN, written order)."""
 
 
+class UnknownRemittanceLayout(UnknownDocumentType):
+    """A remittance (a payment, its claims and their amounts) in a layout no reader knows: a person reads it."""
+
+
 class DocumentTooLarge(ExtractError):
     """More pages than the configured limit."""
 

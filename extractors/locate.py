@@ -230,15 +230,18 @@ def _printed(_: type, value: Any) -> list[list[str]]:
     return [[_norm(part) for part in str(value).split()]] if str(value).strip() else []
 
 
-def _at(row: Row, form: list[str], dated: bool) -> list[list[Token]]:
-    """The runs of tokens in the row that print this form (a date may lead a range: "08/29/26-09/27/26")."""
+def _at(row: Row, form: list[str], dated: bool, start: int = 0, end: int | None = None
+        ) -> list[tuple[int, list[Token]]]:
+    """The runs of tokens in the row (its tokens start..end) that print this form, each with its first token's
+    place (a date may lead a range: "08/29/26-09/27/26")."""
+    end = len(row) if end is None else min(end, len(row))
     if dated and len(form) == 1:
-        return [[t] for t in row if t.text.startswith(form[0])]
+        return [(place, [row[place]]) for place in range(start, end) if row[place].text.startswith(form[0])]
     out = []
-    for start in row.positions(form[0]):
-        words = row[start:start + len(form)]
-        if len(words) == len(form) and all(t.text == f for t, f in zip(words[1:], form[1:])):
-            out.append(words)
+    for place in row.positions(form[0]):
+        words = row[place:place + len(form)]
+        if start <= place < end and len(words) == len(form) and all(t.text == f for t, f in zip(words[1:], form[1:])):
+            out.append((place, words))
     return out
 
 
@@ -268,7 +271,7 @@ def find(rows: Sequence[Row], value: Any) -> Found | None:
             return None
         return Found(parts[0].page, _union(p.box for p in parts if p), _lowest(p.confidence for p in parts if p))
     hits = [(index, run) for form in _forms(value) for index, row in enumerate(rows)
-            for run in _at(row, form, isinstance(value, dt.date))]
+            for _, run in _at(row, form, isinstance(value, dt.date))]
     folded = not hits
     if folded:
         hits = _folded(rows, value)
@@ -379,8 +382,8 @@ class _Stream:
             runs = self._runs(adj.amount, start, code)
             if not runs:
                 continue
-            self.used.update(range(runs[-1][0], runs[-1][0] + len(runs[-1][1])))
-            amount = self.out[f"{prefix}.adjustments.{index}.amount"] = _as_found(runs[-1][1])
+            self._box(f"{prefix}.adjustments.{index}.amount", *runs[-1])
+            amount = self.out[f"{prefix}.adjustments.{index}.amount"]
             # A line's deductible or coinsurance the letter tells only as its one PR adjustment's amount.
             for name, reasons in shares.items():
                 told = [a for a in line.adjustments if a.group == "PR" and a.reason in reasons]
@@ -403,32 +406,29 @@ class _Stream:
                 runs = self._runs(one, at, end)
                 if not runs:
                     return None
-                found.append(runs[0][1])
-                self.used.update(range(runs[0][0], runs[0][0] + len(runs[0][1])))
+                found.append(runs[0])
                 at = runs[0][0] + len(runs[0][1])
-            self.out[path] = _as_found([t for run in found for t in run])
+            for place, words in found:
+                self._box(path, place, words)
+            self.out[path] = _as_found([t for _, words in found for t in words])
             return at - 1
         runs = self._runs(value, start, end)
         if not runs:
             return None
         place, words = runs[0]
-        self.used.update(range(place, place + len(words)))
-        self.out[path] = _as_found(words)
+        self._box(path, place, words)
         return place + len(words) - 1
 
     def _runs(self, value: Any, start: int, end: int) -> list[tuple[int, list[Token]]]:
-        """Where in the words start..end the value is printed, each run with its first word's place, in order."""
-        stream, found = self.stream, []
-        for form in _forms(value):
-            places = (range(start, min(end, len(stream))) if isinstance(value, dt.date) and len(form) == 1
-                      else (p for p in stream.positions(form[0]) if start <= p < end))
-            for place in places:
-                words = stream[place:place + len(form)]
-                if len(words) == len(form) and (words[0].text.startswith(form[0]) if len(form) == 1 and isinstance(
-                        value, dt.date) else all(t.text == f for t, f in zip(words, form))):
-                    found.append((place, words))
+        """Where in the words start..end the value is printed and no field's box stands yet, in order."""
+        found = [run for form in _forms(value) for run in _at(self.stream, form, isinstance(value, dt.date), start, end)]
         return sorted((run for run in found if not self.used.intersection(range(run[0], run[0] + len(run[1])))),
                       key=lambda item: item[0])
+
+    def _box(self, path: str, place: int, words: list[Token]) -> None:
+        """The words at `place` boxed under the path, and no other field's any more."""
+        self.used.update(range(place, place + len(words)))
+        self.out[path] = _as_found(words)
 
 
 def _as_found(run: list[Token]) -> Found:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from typing import Any, Callable
@@ -611,13 +612,10 @@ def _place_and_hcpcs(r: _Reader, form: Form, cmn: Cmn) -> None:
         top, bottom = form.line_band(hcpcs_hit.line)
         label_left = form.lines[hcpcs_hit.line][hcpcs_hit.last].left
 
-        def store_beside(codes: list[str] | None) -> None:
-            _store_codes(r, cmn, codes)
-
         r.confirm("hcpcs", _code_list(beside, values.hcpcs_in), (label_left, top, right - form.char_h * 0.3, bottom),
                   lambda ws: _code_list(_letter_rejoined([_unglued(w, "CODE") for w in ws
                                                           if not w.text.upper().startswith("HCPCS")]) or [*ws],
-                                        values.hcpcs_in), store_beside)
+                                        values.hcpcs_in), functools.partial(_store_codes, r, cmn))
     elif hcpcs_hit:
         below = form.line_below(hcpcs_hit, 1)
         cell = None
@@ -629,11 +627,8 @@ def _place_and_hcpcs(r: _Reader, form: Form, cmn: Cmn) -> None:
             cell = (left, top, right, bottom)
             below = [w for w in below if w.left < right]  # the patient's figures share the line
 
-        def store_hcpcs(codes: list[str] | None) -> None:
-            _store_codes(r, cmn, codes)
-
         r.confirm("hcpcs", _code_list(below, values.hcpcs_in), cell, lambda ws: _code_list(ws, values.hcpcs_in),
-                  store_hcpcs)
+                  functools.partial(_store_codes, r, cmn))
     else:
         r.review.append("hcpcs")
 

@@ -415,7 +415,13 @@ _O_GLYPHS = "GQD0@©6"
 _GROUP_READ_AS = {**{f"{c}{a}{b}": "CO" for c in ("C", *_C_READS) for a in (*_O_GLYPHS, "O")
                      for b in ("", *_O_GLYPHS, "O") if f"{c}{a}{b}" != "CO"}, "COO": "CO",
                   **{f"{a}{b}A": "OA" for a in _O_GLYPHS for b in ("", *_O_GLYPHS)},
-                  **{f"O{a}A": "OA" for a in _O_GLYPHS}, **{f"{a}OA": "OA" for a in _O_GLYPHS}}
+                  **{f"O{a}A": "OA" for a in _O_GLYPHS}, **{f"{a}OA": "OA" for a in _O_GLYPHS}, "OOA": "OA"}
+
+
+def group_read_as(text: str) -> str | None:
+    """The adjustment group a scan's reading of one stands for ("C0", "C0O", "O0A"), or None if it is none."""
+    upper = text.upper()
+    return upper if upper in ("CO", "PR", "OA", "PI", "CR") else _GROUP_READ_AS.get(upper)
 # An amount cell whose glyphs give no reading ("€.0@"): its column's value is for the line's arithmetic to find.
 _GARBLED_AMOUNT = re.compile(r"^[^\s.]{1,9}\.[^\s.]{2}$")
 _REMARK_CODE = re.compile(r"^(?:M|MA|N)\d{1,3}$")

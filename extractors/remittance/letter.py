@@ -17,7 +17,8 @@ from typing import Iterable
 from ..lines import DIGIT_LOOKALIKES, Line
 from ..models import Remittance
 from ..validators import is_npi
-from .by_columns import CLAIM_WORDINGS, HEADER_LABELS, Labels, amount_labels, garbled_amount, method_of
+from .by_columns import (CLAIM_WORDINGS, HEADER_LABELS, Labels, amount_labels, garbled_amount, group_read_as,
+                         method_of)
 from .common import AMT
 from .named_amounts import amounts_named
 from .records import Reading, Record, Value
@@ -40,7 +41,6 @@ _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d\d(?![\d,]))")  # a point a scan read
 # A claim adjustment's group and reason ("CO-45", "PR 3", "(OA-23)").
 _ADJUSTMENT_CODE = re.compile(r"(?<![\w-])(?P<v>(?P<g>CO|PR|OA|PI|CR|C[O0@QD©]{1,2}|[O0@QD©]{1,2}A)[- ]?"
                               r"(?P<r>[A-Z]?\d{1,3}))(?![\w-])")
-_GROUP_OF = {"C": "CO", "A": "OA"}  # a group read through its O's lookalikes ("C0", "C0O", "0A"), by its other letter
 _REMARK_CODE = re.compile(r"(?<![\w-])(?:MA|M|N)\d{1,3}(?![\w-])")
 _REMARKS_WORD = re.compile(r"\bremarks?\b|\bremark codes?\b|\bRARC\b", re.I)
 _UNITS = re.compile(r"(?<![\w.])(?P<v>\d{1,3}) (?:units?|items?|rentals?|months?)\b|"
@@ -192,7 +192,7 @@ class _Letter(Reading):
             self.record("payment", record)
         elif (code := _ADJUSTMENT_CODE.search(text)) and len(amounts) == 1 and not _PROCEDURE.search(text):
             # (A group read through a lookalike, "C0-45", is the group, in doubt: the balancing rules settle it.)
-            group = code["g"] if code["g"] in ("CO", "PR", "OA", "PI", "CR") else _GROUP_OF[code["g"].strip("O0@QD©")]
+            group = group_read_as(code["g"]) or code["g"]
             said = Value(f"{group}-{code['r']}", code.start("v"), code.end("v"), group != code["g"])
             self.record("adjustment", Record(line, {"code": said, "amount": _value(amounts[0])}, False))
         elif _REMARKS_WORD.search(text) and not amounts:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from PIL import Image
 
@@ -15,7 +15,7 @@ from .lines import Line, from_text
 from . import locate
 from .models import Document, Remittance
 from .pages import Page, kind_of, pages
-from .remittance import balance, by_columns, commercial, letter, records, repair, segments, spr
+from .remittance import balance, by_columns, commercial, letter, records, repair, segments, spr, transposed
 
 DETECT_PAGES = 3  # a title must appear within the first pages
 
@@ -103,7 +103,7 @@ def detect(text: str) -> str:
         return "segments"  # the 835 printed segment by segment, read by what each segment means
     if letter.detect(text):
         return "letter"  # a letter: each sentence tells one thing, each value named by the words beside it
-    if by_columns.detect(upper):
+    if by_columns.detect(upper) or transposed.detect(upper):
         return "columns"  # a remittance in a layout no reader was written for: read by its labels and columns
     # The form readers bring the OCR stack (OpenCV, numpy: 30 MiB) with them: loaded only past the
     # remittance titles, so reading a text remittance never loads it.
@@ -131,7 +131,12 @@ def _remittance_told(upper: str) -> bool:
     return bool(_PAYMENT_WORD.search(upper) and re.search(r"\bCLAIMS?\b", upper)) and len(_MONEY.findall(upper)) >= 5
 
 
-_REMITTANCE_READERS = {"spr": spr.parse, "commercial": commercial.parse, "columns": by_columns.parse,
+def _by_columns(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[str]]:
+    """The columns reader, each table printed across (a line to a column) turned into its rows first."""
+    return by_columns.parse(transposed.rows(lines))
+
+
+_REMITTANCE_READERS = {"spr": spr.parse, "commercial": commercial.parse, "columns": _by_columns,
                        "segments": segments.parse, "records": records.parse,
                        "letter": letter.parse}
 

@@ -29,9 +29,14 @@ class Line:
     # Where each word of `text` starts (its index) and in which column of the page's row, counted in characters
     # from the row's first: a fixed-width print's fields are told by their columns. Empty where not known.
     columns: tuple[tuple[int, int], ...] = ()
+    # Where the row's first word stands on the page, in characters from the page's left edge (its text's leading
+    # spaces; an OCR'd row's first word's left by the row's pitch): rows compared by where their words stand.
+    # None where not known.
+    indent: int | None = None
 
     @classmethod
     def plain(cls, text: str) -> "Line":
+        expanded = text.expandtabs()
         stripped = text.strip()
         compact, wide, columns = "", set(), []
         for match in re.finditer(r"(\S+)(\s*)", stripped.expandtabs()):
@@ -41,7 +46,8 @@ class Line:
                 if len(match[2]) >= 2:
                     wide.add(len(compact))
                 compact += " "
-        return cls(compact, [(0, len(compact), CERTAIN)] if compact else [], frozenset(wide), tuple(columns))
+        return cls(compact, [(0, len(compact), CERTAIN)] if compact else [], frozenset(wide), tuple(columns),
+                   len(expanded) - len(expanded.lstrip()))
 
     @classmethod
     def from_words(cls, words: Iterable[Word]) -> "Line":
@@ -69,7 +75,8 @@ class Line:
                 spans.append((len(text), len(text) + len(part), max(conf, 0.0)))
                 text += part
                 column += len(part) + 1
-        return cls(text, spans, frozenset(wide), tuple(columns))
+        indent = round(kept[0].left / pitch) if kept and pitch else None
+        return cls(text, spans, frozenset(wide), tuple(columns), indent)
 
     def column(self, index: int) -> int | None:
         """The page column of the character at `index` (None where the line does not know its columns)."""
@@ -99,7 +106,7 @@ class Line:
     def with_text(self, text: str) -> "Line":
         """The line with its characters replaced one for one (as long as it was): words and gaps where they were."""
         assert len(text) == len(self.text)
-        return Line(text, self.spans, self.wide, self.columns)
+        return Line(text, self.spans, self.wide, self.columns, self.indent)
 
     def part(self, start: int, end: int) -> "Line":
         """Characters start..end of the line, each word (or its piece) with its confidence."""

@@ -529,14 +529,19 @@ class _ClaimWalk:
         ids = rows[:max(first_line, 1)][:3]
         for name in ("patient_name", "member_id", "account_number", "payer_claim_number"):
             self._put(f"{prefix}.{name}", ids, getattr(claim, name))
-        bounds = self.line_rows + [len(rows)]
-        for number, (start, end) in enumerate(zip(bounds, bounds[1:])):
-            line = claim.lines[number]
-            # The line's own row first; what it does not print, in the rows before the next line (remarks,
-            # adjustments on a row of their own) but not past the claim's totals; a card's rows, each its own.
-            scope = rows[start:min(end, start + (CARD_ROWS if number in self.cards else 3))]
-            self._line(f"{prefix}.lines.{number}", line, [rows[start]], scope)
-        after = rows[self.line_rows[-1] + 1:] if self.line_rows else []
+        # Lines no row of their own prints may stand side by side, a column each (`_across`).
+        across = self._across(claim, prefix, rows) if len(self.line_rows) < len(claim.lines) else None
+        if across is not None:
+            after = rows[across + 1:]
+        else:
+            bounds = self.line_rows + [len(rows)]
+            for number, (start, end) in enumerate(zip(bounds, bounds[1:])):
+                line = claim.lines[number]
+                # The line's own row first; what it does not print, in the rows before the next line (remarks,
+                # adjustments on a row of their own) but not past the claim's totals; a card's rows, each its own.
+                scope = rows[start:min(end, start + (CARD_ROWS if number in self.cards else 3))]
+                self._line(f"{prefix}.lines.{number}", line, [rows[start]], scope)
+            after = rows[self.line_rows[-1] + 1:] if self.line_rows else []
         # A claim's row may print its totals before its lines (the 835's CLP): there first, then the rows after
         # its lines. With no totals there (an export prints none; the rows after may be the provider
         # adjustments'), a claim of one line totals what its line prints; the sums of several lines are printed
@@ -549,9 +554,47 @@ class _ClaimWalk:
         if self.claim == len(self.claims) - 1:
             self._plbs(after)
 
+    def _across(self, claim: Any, prefix: str, rows: list[Row]) -> int | None:
+        """A claim whose lines stand side by side (a table printed across: a row for each field, a column for
+        each line): each line's values found in its own column, from the row above its code that prints its
+        date down to the next block's. The last row any line's value stands on; None where no rows print every
+        line's code left to right."""
+        blocks, done = [], 0
+        for index, row in enumerate(rows):
+            lefts = _codes_across(claim.lines[done:], row)
+            if lefts:
+                blocks.append((index, done, lefts))
+                done += len(lefts)
+            if done == len(claim.lines):
+                break
+        if done < len(claim.lines):
+            return None
+        last = 0
+        for number, (code_row, line_from, lefts) in enumerate(blocks):
+            end = blocks[number + 1][0] if number + 1 < len(blocks) else len(rows)
+            for offset, left in enumerate(lefts):
+                right = lefts[offset + 1] if offset + 1 < len(lefts) else 1.0
+                column = [Row(t for t in row if left - _COLUMN_SLACK <= t.box[0] < right - _COLUMN_SLACK)
+                          for row in rows[:end]]
+                line = claim.lines[line_from + offset]
+                start = code_row
+                while start > 0 and line.service_date is not None and find([column[start - 1]], line.service_date):
+                    start -= 1
+                scope = [row for row in column[start:end] if row]
+                self._line(f"{prefix}.lines.{line_from + offset}", line, [column[code_row]], scope)
+                boxes = {found.box for found in self._line_found(f"{prefix}.lines.{line_from + offset}", line)}
+                last = max([last, *(i for i in range(start, end) if any(t.box in boxes for t in column[i]))])
+        return last
+
+    def _line_found(self, prefix: str, line: Any) -> Iterator[Found]:
+        """What `_line` found of the line's fields."""
+        paths = [f"{prefix}.{name}" for name in _LINE_FIELDS] + [
+            f"{prefix}.adjustments.{index}.{name}" for index in range(len(line.adjustments))
+            for name in ("group", "amount")]
+        return (found for path in paths if (found := self.out.get(path)) is not None)
+
     def _line(self, prefix: str, line: Any, own: list[Row], scope: list[Row]) -> None:
-        for name in ("service_date", "place_of_service", "procedure", "modifiers", "units", "billed", "allowed", "deductible",
-                     "coinsurance", "paid", "remarks"):
+        for name in _LINE_FIELDS:
             value = getattr(line, name)
             if value in (None, []):
                 continue
@@ -626,6 +669,29 @@ def _opens_card(line: Any, row: Row) -> bool:
     return line.service_date is not None and find([row], line.service_date) is not None and any(
         t.text.startswith(("DATE", "DOS", "SERVICE")) for t in row) and not any(
         _AMOUNT_WORD.fullmatch(t.text) for t in row)
+
+
+_LINE_FIELDS = ("service_date", "place_of_service", "procedure", "modifiers", "units", "billed", "allowed",
+                "deductible", "coinsurance", "paid", "remarks")
+_COLUMN_SLACK = 0.004  # a column's words start this far left of its code at most (a fraction of the page)
+
+
+def _codes_across(lines: Sequence[Any], row: Row) -> list[float]:
+    """Where the row prints the codes of these lines (the first of them on), left to right after a label: the
+    left edge of each code found in turn (empty where the first is not printed so)."""
+    lefts: list[float] = []
+    if any(_AMOUNT_WORD.fullmatch(t.text) for t in row):
+        return lefts  # a line's own row (its code and its amounts), not a row of codes across
+    at = 1  # (a label first: a line's own row starts with its date or its code)
+    for line in lines:
+        if line.procedure is None:
+            break
+        place = next((p for p in row.positions(_norm(line.procedure)) if p >= at), None)
+        if place is None:
+            break
+        lefts.append(row[place].box[0])
+        at = place + 1
+    return lefts
 
 
 def _prints_line(line: Any, row: Row) -> bool:

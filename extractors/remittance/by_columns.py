@@ -302,7 +302,9 @@ _SECTION = re.compile(r"^(?:\S{1,4}\s)?\W+(?:[A-Z]+ ){1,2}CLAIMS?\W+(?:\s\S{1,4}
 # The marks that set a heading off ("*** FINANCIAL TRANSACTIONS ***", "== ... =="), either side.
 _DECORATION = re.compile(r"^[^\w\s]{2,}\s*|\s*[^\w\s]{2,}$")  # (a scan may read a star as «)
 # A sum over the whole check by one amount's word ("TOTAL CHARGED 1,796.00"), at its foot.
-_DOCUMENT_TOTAL = re.compile(r"^TOTAL (?:CHARGED|CHARGES|BILLED|ALLOWED|SUBMITTED)\b:? ?\$?[\d,]+\.\d\d$", re.I)
+# (Other totals may follow on its row: "Total charged ..... $2,649.25   Total paid ..... $872.88".)
+_DOCUMENT_TOTAL = re.compile(r"^TOTAL (?:CHARGED|CHARGES|BILLED|ALLOWED|SUBMITTED)\b\s*:?\s*\$?[\d,]+\.\d\d"
+                             r"(?: TOTAL [A-Z]+(?: [A-Z]+)?\s*:?\s*\$?[\d,]+\.\d\d)*$", re.I)
 _NONE = re.compile(r"^(?:NONE|NO (?:PROVIDER[- ]LEVEL |PROVIDER |PAYMENT |CHECK |OTHER )?ADJUSTMENTS\b.*)$", re.I)
 _DOTTED_SURE = 95.0
 _SPECKED_AMOUNT = re.compile(r"(\d\.\d\d)\d(?!\S)")
@@ -434,8 +436,20 @@ _MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
 _DATE_SHAPE = re.compile(r"^(?:\S\S[/-]\S\S[/-]\S\S(?:\S\S)?|\S{4}-\S\S-\S\S|[\d@OQD©]{6}|[\d@OQD©]{8}|"
                          # a date or range a speck gave a glyph too many ("069/601/2026", "10/098/26-11/06/26")
                          r"\S{2,3}/\S{2,3}/\S{2,5}[-~]\S{2,3}/\S{2,3}/\S{2,5}|"
-                         r"[\dOQD@©lI|]{2,3}/[\dOQD@©lI|]{2,3}/[\dOQD@©lI|]{2,5})$")
+                         r"[\dOQD@©lI|]{2,3}/[\dOQD@©lI|]{2,3}/[\dOQD@©lI|]{2,5}|"
+                         # a month or day of one digit (its zero not printed, or lost: "7/11/2026")
+                         r"\d{1,2}/\d{1,2}/\d{4})$")
+# A date whose month or day has one digit: read, in doubt (a print that drops the zero, or a scan that lost a digit).
+_SHORT_DATE = re.compile(r"^(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})$")
 _FIELD_OF = {"copay_coins": "coinsurance", "copay": "coinsurance", "patient_share": "coinsurance"}
+# The columns that print a line's deductible or coinsurance (what the member owes parted into both), and the PR
+# reasons that say them where no column does.
+_SHARE_ROLES = {"deductible": ("deductible", "patient_share"),
+                "coinsurance": ("coinsurance", "copay", "copay_coins", "patient_share")}
+_SHARE_REASONS = {"deductible": ("1",), "coinsurance": ("2", "3")}
+# A claim's totals, by the line amounts each sums.
+_TOTAL_OF = {"billed": ("billed",), "allowed": ("allowed",), "paid": ("paid",),
+             "patient_responsibility": ("deductible", "coinsurance", "adjustments")}
 # A title alone on the first row ("PAYMENT SUMMARY", "REMITTANCE ADVICE FOR ..."), and the payee it is for.
 _TITLE_ONLY = re.compile(r"^(?:ELECTRONIC |PROVIDER |STANDARD )?(?:PAYMENT|REMITTANCE|PROVIDER|CHECK|EFT) "
                          r"(?:SUMMARY|ADVICE|STATEMENT|VOUCHER|NOTICE|REPORT|DETAIL)\b")
@@ -589,6 +603,17 @@ _SHORT_WORDS = sorted({w for w in _ROLE_OF if re.fullmatch(r"[A-Z]{3,4}", w)})
 def roles_in(text: str) -> list[str]:
     """What the column header words of a row name, left to right (words naming nothing are passed over)."""
     return [role for _, _, role in sorted(_role_spans(re.sub(r"\s+", " ", text)))]
+
+
+def label_role(text: str) -> str | None:
+    """The one column a row's label names where the label is nothing but its wording ("Plan paid", "Service
+    date:", "Charge ....."): a table printed across names each of its rows so."""
+    label = text.strip().rstrip(":. ")
+    spans = _role_spans(label)
+    if len(spans) != 1:
+        return None
+    start, end, role = spans[0]
+    return role if not (label[:start] + label[end:]).strip(" :.") else None
 
 
 def _role_spans(text: str) -> list[tuple[int, int, str]]:
@@ -815,6 +840,9 @@ class _Reading:
     payee_next: bool = False  # "PAY TO THE ORDER OF" alone: the payee is named on the next row
     # A claim's totals printed on its identifiers' row, under these columns after the identifiers' (in order).
     claim_amounts: list[str] = field(default_factory=list)
+    # Service lines whose table prints no deductible or no coinsurance column: those amounts are their PR
+    # adjustments' (`_finish`).
+    unprinted: list[tuple[ServiceLine, set[str]]] = field(default_factory=list)
 
     def row(self, row: Line) -> None:
         """A row read in order; one of header words that names columns but no table's header alone is held for
@@ -1496,6 +1524,11 @@ class _Reading:
         if line.service_date is None and (compact := compact_date(printed.translate(DIGIT_LOOKALIKES)
                                                                    .replace("©", "0"))):
             line.service_date = compact  # its zero read as a lookalike: in doubt (checked above)
+        if line.service_date is None and (short := _SHORT_DATE.match(printed)):
+            try:  # (under review all the same: checked above)
+                line.service_date = dt.date(int(short["y"]), int(short["m"]), int(short["d"]))
+            except ValueError:
+                pass
         if line.service_date is None:
             line.service_date = dotted_zero.mended_date(printed)  # "10/61/26": under review all the same
         while cells and (_DATE_SHAPE.match(cells[0].text) or cells[0].text.upper() in _THROUGH):
@@ -1621,6 +1654,10 @@ class _Reading:
             if value is not None:
                 self.trust.review.append(f"{path}.{_FIELD_OF.get(role, role)}")
         _fill(line, _share_parted(values, line.adjustments))
+        # What no column of the table prints is the line's PR adjustments' to say (`_finish`, once all are read).
+        unprinted = {attr for attr, shares in _SHARE_ROLES.items() if not set(shares) & set(roles)}
+        if unprinted:
+            self.unprinted.append((line, unprinted))
 
     def _claim_totals(self, row: Line) -> bool:
         """The claim's totals: amounts by the words beside them ("Claim paid 39.85 of 145.00 charged (64.85
@@ -1824,14 +1861,29 @@ class _Reading:
                 f"claims.{c}.lines.{n}.adjustments.{a}.code" for c, claim in enumerate(self.remit.claims)
                 for n, line in enumerate(claim.lines) for a, adj in enumerate(line.adjustments)
                 if _dotted(adj.reason))
+        for line, attrs in self.unprinted:
+            for attr in attrs:
+                reasons = _SHARE_REASONS[attr]
+                setattr(line, attr, sum((a.amount for a in line.adjustments if a.group == "PR" and a.reason in reasons),
+                                        Decimal("0.00")))
+        review = set(self.trust.review)
         for index, claim in enumerate(self.remit.claims):
             if index not in self.totals_read:
                 claim.billed = sum((line.billed for line in claim.lines), Decimal("0.00"))
                 claim.allowed = sum((line.allowed for line in claim.lines), Decimal("0.00"))
                 claim.paid = sum((line.paid for line in claim.lines), Decimal("0.00"))
                 claim.patient_responsibility = _patient_share(claim)
+                # A sum of amounts in doubt is in doubt.
+                self.trust.review.extend(
+                    f"claims.{index}.{total}" for total, parts in _TOTAL_OF.items()
+                    if any(f"claims.{index}.lines.{n}.{part}" in review for n in range(len(claim.lines))
+                           for part in parts))
             elif claim.patient_responsibility == 0 and _patient_share(claim):
                 claim.patient_responsibility = _patient_share(claim)
+            if any(f"claims.{index}.lines.{n}" in review for n in range(len(claim.lines))):
+                # A line whose amounts could not be told apart (zeros, which balance) leaves no total of its
+                # claim sure, printed or summed: which column a printed total sums cannot be told either.
+                self.trust.review.extend(f"claims.{index}.{total}" for total in _TOTAL_OF)
             claim.status = status_for(claim.paid)  # type: ignore[assignment]
         self._deductions_signed()
 

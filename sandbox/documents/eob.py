@@ -185,7 +185,15 @@
   one row across them ("Service date", "Procedure" with its modifiers, "Quantity", "Charge", "Allowed",
   "Deductible", "Plan paid"), each line's adjustments down its own column, the claim's totals in a sentence.
   Drawn after the others (its checks taken alike from every family's but br-letter's) and kept out of all
-  tuning (HELD_OUT, reported apart by bench/extract.py).
+  tuning until its first contact was measured (text and scans refused whole; none acted on, none silent);
+  then read by turning each table printed across back into its rows (`extractors.remittance.transposed`,
+  2026-12-07, ninth session);
+- "br-kinds": a commercial EOB's line-item report: one row per service line, its claim's patient, member ID,
+  claim number and account on the claim's first line only, the amounts each adjustment kind makes in a column of
+  its own ("Contract", "Not Cov", "Deduct", "Coins", "Copay") and the group-reason codes, no amounts, listed at
+  the end of the row with the remark codes ("CO45 PR3 N130"); two-digit years; the claim's totals under its
+  lines. Drawn after the others (its checks taken alike from every family's but the later ones') and kept out
+  of all tuning (HELD_OUT, reported apart by bench/extract.py).
 
 About a third of them come out of the payer's mailroom scanner: image-only
 PDFs with no text layer, which the extractors must read by OCR.
@@ -228,16 +236,16 @@ _DEALT = ("br-block", "br-grid", "br-detail", "br-era", "br-summary", "br-vouche
           "br-fixed")
 # Layouts drawn after the deal above take their share of checks from every family alike, the rest of the checks
 # printed as before (the worlds the tests and benches were measured on keep their documents).
-_LATER = ("br-letter", "br-across")
+_LATER = ("br-letter", "br-across", "br-kinds")
 FAMILIES = _DEALT + _LATER
-HELD_OUT = "br-across"
+HELD_OUT = "br-kinds"
 # A family printed smaller than the rest to fit its width (points: the text PDF's, the scan's).
 # A wide print shrunk to fit the page, as a browser prints a portal's page (the widest rows run to ~140 columns).
 _SMALL_PRINT = {"br-export": (5.8, 6.2), "br-portal": (6.2, 6.6), "br-inline": (6.4, 6.8), "br-ledger": (5.8, 6.0),
                "br-clearinghouse": (6.4, 6.8),
                "br-eop": (6.4, 6.8), "br-boxed": (6.4, 6.8), "br-sections": (6.4, 6.8),
                "br-stub": (6.4, 6.8), "br-csv": (5.4, 5.6),
-               "br-fixed": (6.0, 6.2)}
+               "br-fixed": (6.0, 6.2), "br-kinds": (5.6, 5.8)}
 
 
 def family_of(check_number: str) -> str:
@@ -289,7 +297,8 @@ def lines_for(store: Store, remit: Any) -> list[str]:
                "br-eop": _eop_lines, "br-boxed": _boxed_lines,
                "br-footer": _footer_lines, "br-sections": _sections_lines, "br-stub": _stub_lines,
                "br-pipes": _pipes_lines, "br-csv": _csv_lines,
-               "br-fixed": _fixed_lines, "br-letter": _letter_lines, "br-across": _across_lines}
+               "br-fixed": _fixed_lines, "br-letter": _letter_lines, "br-across": _across_lines,
+               "br-kinds": _kinds_lines}
     return drawers[family_of(remit["check_number"])](store, remit)
 
 
@@ -1439,6 +1448,44 @@ def _across_lines(store: Store, remit: Any) -> list[str]:
     out += _provider_table(store, remit, "Provider adjustments", ",.2f")
     total = sum((dec(rc["billed"]) for rc in claims), Decimal(0))
     out.append(f"Total charged ..... {_amt(total)}      Total paid ..... {_amt(printed)}")
+    return out
+
+
+# The kinds of adjustment a commercial EOB gives a column each, by the group and reason that make them.
+_KIND_COLUMNS = (("Contract", lambda a: (a["group"], a["reason"]) == ("CO", "45")),
+                 ("Not Cov", lambda a: a["group"] != "PR" and (a["group"], a["reason"]) != ("CO", "45")),
+                 ("Deduct", lambda a: (a["group"], a["reason"]) == ("PR", "1")),
+                 ("Coins", lambda a: (a["group"], a["reason"]) == ("PR", "2")),
+                 ("Copay", lambda a: (a["group"], a["reason"]) == ("PR", "3")))
+
+
+def _kinds_lines(store: Store, remit: Any) -> list[str]:
+    payer, date, printed = _check_facts(store, remit)
+    claims = _claims(store, remit)
+    name_width = max((len(rc["patient_name"]) for rc in claims), default=10) + 2
+    out = [f"{payer['name']:<60}EXPLANATION OF PROVIDER PAYMENT",
+           f"Provider: {catalog.SUPPLIER['name']:<40}NPI: {supplier_npi_of(store)}",
+           f"Payment: Check {remit['check_number']} issued {date:%m/%d/%y} for {_amt(printed)}",
+           "",
+           f"{'Patient':<{name_width}}{'Member ID':<14}{'Claim':<15}{'Account':<10}{'Svc Date':<10}{'Proc/Mod':<13}"
+           f"{'Qty':>3}{'Billed':>9}{'Allowed':>9}"
+           + "".join(f"{name:>9}" for name, _ in _KIND_COLUMNS) + f"{'Paid':>9}  Codes"]
+    for rc in claims:
+        for n, (line, adjustments) in enumerate(_lines(store, rc)):
+            who = (f"{rc['patient_name']:<{name_width}}{rc['member_id'] or '':<14}{rc['icn'] or '':<15}"
+                   f"{rc['account_number']:<10}") if n == 0 else " " * (name_width + 39)
+            kinds = "".join(f"{sum((dec(a['amount']) for a in adjustments if kind(a)), Decimal(0)):>9,.2f}"
+                            for _, kind in _KIND_COLUMNS)
+            codes = " ".join([*(f"{a['group']}{a['reason']}" for a in adjustments), *json.loads(line["remarks"])])
+            procedure = " ".join([line["hcpcs"], *line["modifiers"].split()])
+            out.append(f"{who}{dt.date.fromisoformat(line['dos_from']):%m/%d/%y}  {procedure:<13}{line['units']:>3}"
+                       f"{dec(line['billed']):>9,.2f}{dec(line['allowed']):>9,.2f}{kinds}"
+                       f"{dec(line['paid']):>9,.2f}  {codes}")
+        out.append(f"{'':<{name_width + 49}}Claim total{dec(rc['billed']):>14,.2f}{dec(rc['allowed']):>9,.2f}"
+                   f"{'':>45}{dec(rc['paid']):>9,.2f}")
+    out.append("")
+    out += _provider_table(store, remit, "Payment adjustments", ",.2f")
+    out.append(f"Payment total {_amt(printed)}")
     return out
 
 

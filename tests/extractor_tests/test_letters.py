@@ -116,12 +116,11 @@ def test_a_letter_that_goes_on_after_its_salutation_on_the_same_row_loses_nothin
 
 
 def test_a_remittance_no_reader_knows_is_refused_as_one_not_taken_for_an_order() -> None:
-    # Lines side by side, fields down (as a portal's claim detail view prints them): no reader knows it yet, and it
+    # Service lines whose amounts no column header, label or word names: no reader knows which is which, and it
     # names a code and a patient as an order does; five amounts and a payment say it is a remittance.
     rows = ["ACME COMMUNITY HEALTH", "CLAIM DETAIL VIEW", "Check # ...... 555000111   Issued ...... 11/20/2026",
-            "Claim AC123456789   DOE, JANE   Member AX99887766", "            Line 1        Line 2",
-            "Procedure   E0601 RR      A7030 NU", "Charge      200.00        100.00", "Allowed     140.00        59.50",
-            "Plan paid   120.00        54.50"]
+            "Claim AC123456789   DOE, JANE   Member AX99887766",
+            "E0601 RR      200.00        140.00        120.00", "A7030 NU      100.00        59.50         54.50"]
     with pytest.raises(UnknownDocumentType, match="remittance in a layout no reader knows"):
         detect("\n".join(rows))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Mapping, Protocol
 
+from .. import dotted_zero
 from ..models import Remittance, RemittanceClaim, ServiceLine
 
 ZERO = Decimal("0.00")
@@ -148,6 +149,14 @@ def glyphs_apart(read: Decimal, other: Decimal, most: int = 2) -> bool:
     """Whether two amounts differ as a misread does: as many characters, at most `most` of them otherwise."""
     a, b = f"{read:.2f}", f"{other:.2f}"
     return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) <= most
+
+
+def zeros_apart(read: Decimal, other: Decimal) -> bool:
+    """Whether two amounts differ only where one prints a zero and the other a glyph a dotted zero is read as
+    ("216.66" for 210.00, however many): a typewriter face's misread (`dotted_zero`)."""
+    a, b = f"{read:.2f}", f"{other:.2f}"
+    return len(a) == len(b) and a != b and all(x == y or {x, y} <= {"0", *dotted_zero.LOOKALIKES} and "0" in (x, y)
+                                              for x, y in zip(a, b))
 
 
 def _apart(a: Decimal, b: Decimal) -> str:

@@ -404,7 +404,9 @@ _C_READS = ("€", "£", "(€", "(£", "C€", "C£", "¢", "¢€", "(¢", "C�
 # (Its O read as itself and a lookalike: "CO0", "O0A".)
 _GROUP = (r"C[oO][oO]|CO[GQD0@©6]|CO|PR|O[GQD0@©6]A|[GQD0@©6]OA|OA|PI|CR|C[GQD0@©6]{1,2}|C[GQD0@©6][oO]|"
           r"[GQD0@©6]{1,2}A|co|pr|oa|Co|Pr|Oa|c[GQD0@©6oO]{1,2}|"
-          r"(?:\(?[€£¢]|C[€£¢]|¢€)[OGQD0@©6]{1,2}")
+          r"(?:\(?[€£¢]|C[€£¢]|¢€)[OGQD0@©6]{1,2}|"
+          # its letters doubled or read small ("CcOo-16", "CCO-45")
+          r"C[cC][oO0][oO0]?")
 # "CO-45 43.37", "CO45: 43.37", and an export's "CO45:43.37" (its colon the only space between them); a scan's
 # speck after the code read as a point ("C045. 80.15").
 _ADJ = re.compile(rf"(?<![\w.])(?P<grp>{_GROUP})(?:[-/]|(?<=CO|PR|OA|PI|co|pr|oa|Co|Pr|Oa|cO|pR|oA|oO|Oo|oo|OO|CQ|CG|CD|C0|C@|C6|cQ|cG|c0|€O|£O|¢O|QO|GO|DO|0O) )?(?P<rc>[A-Z]?\d{{1,3}}|[A-Z]\d?)"
@@ -417,7 +419,8 @@ _O_GLYPHS = "GQD0@©6"
 _GROUP_READ_AS = {**{f"{c}{a}{b}": "CO" for c in ("C", *_C_READS) for a in (*_O_GLYPHS, "O")
                      for b in ("", *_O_GLYPHS, "O") if f"{c}{a}{b}" != "CO"}, "COO": "CO",
                   **{f"{a}{b}A": "OA" for a in _O_GLYPHS for b in ("", *_O_GLYPHS)},
-                  **{f"O{a}A": "OA" for a in _O_GLYPHS}, **{f"{a}OA": "OA" for a in _O_GLYPHS}, "OOA": "OA"}
+                  **{f"O{a}A": "OA" for a in _O_GLYPHS}, **{f"{a}OA": "OA" for a in _O_GLYPHS}, "OOA": "OA",
+                  **{f"CC{a}{b}": "CO" for a in ("O", "0") for b in ("", "O", "0")}}
 
 
 def group_read_as(text: str) -> str | None:
@@ -1666,6 +1669,8 @@ class _Reading:
         assert claim is not None
         self._amounts_not_named()
         rest = _join_split_amounts(_CLAIM_TOTAL.sub("", _signed(row.text)))
+        if self.scanned and self.table is not None:
+            rest = _THIRD_DECIMAL.sub(self._third_decimal_read, rest)
         if (named := _named_amounts(rest)) is not None:
             _named_totals(claim, named)
             self.from_lines.clear()
@@ -1704,6 +1709,24 @@ class _Reading:
         self.totals_read.add(len(self.remit.claims) - 1)
         return True
 
+    def _third_decimal_read(self, match: re.Match[str]) -> str:
+        """A claim total a scan gave a third decimal ("62.480": a speck after it, or a dotted zero read as a zero
+        and a lookalike) read as the one of its readings some amount column of the claim's lines sums to; the
+        total so read is in doubt. Else as printed (no amount: its column unread)."""
+        claim = self.claim
+        assert claim is not None and self.table is not None
+        text = match.group().replace(",", "")
+        readings = {text[:-1]} | {text[:i] + text[i + 1:] for i, c in enumerate(text)
+                                  if c in dotted_zero.LOOKALIKES and "0" in text[i - 1:i] + text[i + 1:i + 2]}
+        sums = {_column_sum(claim, role): role for role in self.table.amounts}
+        fits = {reading for reading in readings if _AMOUNT.match(reading) and money(reading) in sums}
+        if len(fits) != 1:
+            return match.group()
+        reading = fits.pop()
+        role = sums[money(reading)]
+        self.trust.review.append(f"claims.{len(self.remit.claims) - 1}.{role if role in ('billed', 'allowed') else 'paid'}")
+        return reading
+
     def _summed_columns(self, totals: list[Decimal]) -> list[str | None]:
         """The amount column each total sums over the claim's lines, in the columns' order. A total that sums
         none (misread, or a line is) stands for the one column left between its neighbours' when there is one:
@@ -1726,11 +1749,16 @@ class _Reading:
             low = max((i for i in found[:n] if i is not None), default=-1) + 1
             high = min((i for i in found[n + 1:] if i is not None), default=len(columns))
             role = columns[low] if high - low == 1 else None
-            # Else the one column between them whose lines' sum it is but for a glyph or two: a line's misread,
-            # or the total's; the total kept as printed, in doubt, for the lines' own arithmetic to settle.
+            # Else the one column between them whose lines' sum it is but for a glyph or two (or for dotted
+            # zeros): a line's misread, or the total's; the total kept as printed, in doubt, for the lines' own arithmetic to settle.
             near = [columns[i] for i in range(low, high)
-                    if balance.glyphs_apart(totals[n], _column_sum(claim, columns[i]))]
-            printed = role is None and len(near) == 1
+                    if balance.glyphs_apart(totals[n], _column_sum(claim, columns[i]))
+                    or balance.zeros_apart(totals[n], _column_sum(claim, columns[i]))]
+            # The one column left whose lines' sum a misread parts from the total, where a line does not balance
+            # (a line of its misread, then): the total kept as printed too.
+            lines_hold = all(line.billed - sum((a.amount for a in line.adjustments), Decimal("0.00")) == line.paid
+                             for line in claim.lines)
+            printed = (role is None and len(near) == 1) or (role is not None and near == [role] and not lines_hold)
             role = near[0] if printed else role
             out.append(role)
             attr = role if role in ("billed", "allowed") else "paid"  # the claim's total in doubt
@@ -2477,8 +2505,9 @@ def _amount_cells(cells: list[_Token], expected: int) -> list[tuple[_Token, Deci
             # Several readings ("0.600": which zero was read twice?): the least; the line's arithmetic then
             # tells whether it holds (extractors.remittance.repair), and the column is under review.
             loose.append((cell, readings[0]))
-        elif re.fullmatch(r"\d+\.\d", cell.text):
-            loose.append((cell, money(cell.text + "0")))  # a last digit lost ("0.0"): under review all the same
+        elif re.fullmatch(r"\$?\d[\d,]*\.\d", cell.text):
+            # A last digit lost ("0.0", "$210.0"): under review all the same.
+            loose.append((cell, money(cell.text.lstrip("$") + "0")))
         elif _GARBLED_AMOUNT.match(cell.text) and not _CODE.match(cell.text):
             # No reading at all: a placeholder under review; the column's value is whatever the line's other
             # amounts and its adjustments make it (repair), or the line does not balance.

@@ -28,7 +28,7 @@ from typing import Iterable
 from ..lines import CERTAIN, DIGIT_LOOKALIKES, Line
 from ..models import Adjustment, ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
 from ..validators import is_hcpcs, is_npi
-from .by_columns import CLAIM_WORDINGS, COLUMN_WORDS, HEADER_WORDINGS, compact_date, date_of, method_of
+from .by_columns import CLAIM_WORDINGS, COLUMN_WORDS, HEADER_WORDINGS, compact_date, date_of, group_read_as, method_of
 from .common import Walk, status_for
 
 ZERO = Decimal("0.00")
@@ -557,6 +557,8 @@ def _fitted(text: str, key: str) -> tuple[float, bool, str]:
             return (0.0, False, mended) if shape == "group" and len(upper) == 2 else (_LIKE, True, mended)
         if shape == "group" and pattern.match(once := re.sub(r"O+", "O", mended)):
             return _LIKE, True, once  # "CO0": its O read twice
+    if shape == "group" and (read_as := group_read_as(upper)) is not None:
+        return _LIKE, True, read_as  # a glyph too many ("C€0"): the columns reader's table of lookalikes
     return _MISFIT, True, text
 
 
@@ -748,6 +750,7 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[st
 
 
 _MOST_DOUBTS = 4  # values in doubt in one row of a table past which the row is not taken to fit its names
+_PR_LEAD = re.compile(r"^\W*(?:P[RKA]|[A-Za-z]R)(?![A-Za-z])", re.I)  # a lost row led by PR, misread
 _FURTHER_ROW = {"group", "reason", "code", "amount", "remarks"}  # what a line's further row prints
 
 
@@ -1024,7 +1027,7 @@ class Reading(Walk):
         else:
             group_text = group.text.upper() if group is not None else ""
             reason_text = reason.text.upper() if reason is not None else ""
-        group_text = group_text.translate(_LOOKALIKES["group"])
+        group_text = group_read_as(group_text) or group_text.translate(_LOOKALIKES["group"])
         amount = _money(value) if (value := record.get("amount")) is not None else None
         index = len(line.adjustments)
         if group_text not in ("CO", "PR", "OA", "PI", "CR") or not _SHAPES["reason"].match(reason_text) \
@@ -1080,7 +1083,8 @@ class Reading(Walk):
         missing = {reason: amount - sum((a.amount for a in line.adjustments if (a.group, a.reason) == ("PR", reason)),
                                         ZERO) for reason, amount in shares.items()}
         short = line.billed - sum((a.amount for a in line.adjustments), ZERO) - line.paid
-        legible = all(re.search(r"(?<![A-Z])P[RK](?![A-Z])", text, re.I) for text in rows)
+        # (PR as a small print's scan may read it: "PK", "pa", "eR"; never CO's or OA's lookalikes.)
+        legible = all(re.search(r"(?<![A-Z])P[RK](?![A-Z])", text, re.I) or _PR_LEAD.match(text) for text in rows)
         # As many of the columns' shares as rows were lost, that make up exactly what the line comes short by
         # (a column misread, "6.00" for 0.00, is no share: the balancing rules then say so).
         fits = [dict(chosen) for chosen in itertools.combinations(

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from .. import dotted_zero
 from ..models import Remittance, RemittanceClaim, ServiceLine
-from .balance import glyphs_apart
+from .balance import glyphs_apart, zeros_apart
 from .common import status_for
 
 ZERO = Decimal("0.00")
@@ -49,9 +49,10 @@ def _repair_single_line(claim: RemittanceClaim, line: ServiceLine, path: str, re
             candidate = adj.amount + gap
             column = (line.deductible if (adj.group, adj.reason) == ("PR", "1")
                       else line.coinsurance if adj.group == "PR" and adj.reason in ("2", "3") else None)
-            # A lone adjustment may absorb the gap only when no PR column says something is missing.
+            # A lone adjustment may absorb the gap only when no PR column says something is missing; any one
+            # whose reading differs from it only by dotted zeros ("725.60" for 725.00) is that misread.
             alone = column is None and len(line.adjustments) == 1 and not line.deductible and not line.coinsurance
-            if candidate >= 0 and (alone or column == candidate):
+            if candidate >= 0 and (alone or column == candidate or zeros_apart(adj.amount, candidate)):
                 adj.amount = candidate
                 review.append(f"{path}.adjustments.{index}.amount")
                 break
@@ -343,6 +344,50 @@ def repair(remit: Remittance, *, paid_is_allowed_less_share: bool = False, allow
                 review.append(f"claims.{c_index}.patient_responsibility")
     review.extend(_paid_by_the_check(remit, paid_summed))
     review.extend(_totals_by_the_check(remit))
+    review.extend(_zeros_by_the_check(remit))
+    return review
+
+
+def _zeros_by_the_check(remit: Remittance) -> list[str]:
+    """A line that balances as read in a face whose dotted zero reads as 6, 8 or 9 ("386.00 ... 6.00" for a
+    denial's 380.00 and 0.00) while the check does not: where exactly one line, its paid read with zeros put
+    back and its billed then its adjustments and that paid (a zero's lookalikes apart from the billed read),
+    makes the claims' payments less the provider adjustments the check's amount, it is that line: mended, with
+    its claim's totals where they were its lines' sums as read, all in doubt."""
+    amount = remit.payment.amount
+    if amount is None or not remit.claims:
+        return []
+    plb = sum((p.amount for p in remit.provider_adjustments), ZERO)
+    excess = sum((claim.paid for claim in remit.claims), ZERO) - plb - amount
+    if excess <= 0:
+        return []
+    options = []
+    for c, claim in enumerate(remit.claims):
+        for n, line in enumerate(claim.lines):
+            if line.billed - _adj(line) != line.paid:
+                continue  # (a line that does not balance is the other repairs' to mend)
+            for _, readings in dotted_zero.mendings(f"{line.paid:.2f}"):
+                for reading in readings:
+                    paid = Decimal(reading)
+                    billed = paid + _adj(line)
+                    if line.paid - paid == excess and zeros_apart(line.billed, billed):
+                        options.append((c, n, billed, paid))
+    if len(options) != 1:
+        return []
+    c, n, billed, paid = options[0]
+    claim, line, path = remit.claims[c], remit.claims[c].lines[n], f"claims.{c}.lines.{n}"
+    review = [f"{path}.billed", f"{path}.paid"]
+    before = {field: sum((getattr(other, field) for other in claim.lines), ZERO) for field in ("billed", "allowed", "paid")}
+    line.billed, line.paid = billed, paid
+    review.extend(_denial_zeros(line, path))
+    for field, was in before.items():
+        # The claim's total: its lines' sum as read (a layout that prints none), or printed in the same face.
+        total = sum((getattr(other, field) for other in claim.lines), ZERO)
+        printed = getattr(claim, field)
+        if printed != total and (printed == was or zeros_apart(printed, total)):
+            setattr(claim, field, total)
+            review.append(f"claims.{c}.{field}")
+    claim.status = status_for(claim.paid)  # type: ignore[assignment]
     return review
 
 

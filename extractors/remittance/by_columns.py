@@ -31,7 +31,7 @@ from ..models import Adjustment, Payee, Payer, Payment, ProviderAdjustment, Remi
 from ..validators import DME_MODIFIERS, is_hcpcs, is_mbi, is_npi
 from . import balance, loose_line
 from .named_amounts import Named, amounts_named
-from .common import AMT, Trust, money, out_of_shape, shape_of, status_for, unread_identifiers
+from .common import AMT, PAGE_FOOTER, Trust, money, out_of_shape, shape_of, status_for, unread_identifiers
 
 @dataclass
 class Labelled:
@@ -318,7 +318,6 @@ def _dotted(text: str) -> bool:
 
 # A line number's digits as OCR may read them ("O1", "@1", "OL", "Ql"): only where a date follows.
 _LINE_NO_LOOKALIKES = str.maketrans({**{c: "0" for c in "OoQD@©®G"}, **{c: "1" for c in "lLIi|"}})
-_PAGE = re.compile(r"^Page \d+ of \d+$", re.I)
 _BOX_BAR = re.compile(r"[|¦]")
 _EDGE_LEAD = re.compile(r"^[\[\]{}|¦]{1,3}\s+(?=\S)")
 _EDGE_TRAIL = re.compile(r"(?<=\S)\s+[\[\]{}|¦]{1,3}$")
@@ -784,7 +783,7 @@ def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[st
     for row in lines:
         row = _specks_mended(_without_leaders(_unboxed(row)))
         text = row.text
-        if not text or _PAGE.match(text) or _RULE.match(text):
+        if not text or PAGE_FOOTER.match(text) or _RULE.match(text):
             continue
         # A glossary of the codes used ("CO-45 Charge exceeds fee schedule ..."): what they mean, no adjustment.
         glossary = bool(_GLOSSARY.match(text)) or (glossary and bool(_GLOSSARY_ENTRY.match(text)))

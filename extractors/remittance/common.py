@@ -11,6 +11,7 @@ from ..lines import CERTAIN
 from ..models import Payee, Payer, Payment, Remittance, RemittanceClaim, ServiceLine
 
 AMT = r"-?[\d,]*\d\.\d\d"
+PAGE_FOOTER = re.compile(r"^Page \d+ of \d+$", re.I)  # "Page 2 of 4": no part of what a page tells
 # A person's name as remittances print it: letters, spaces and the punctuation of names.
 _NAME_SHAPE = re.compile(r"[^\W\d_]+(?:[ ,.'-]+[^\W\d_]+)*\.?")
 

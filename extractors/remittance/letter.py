@@ -19,7 +19,7 @@ from ..models import Remittance
 from ..validators import is_npi
 from .by_columns import (CLAIM_WORDINGS, HEADER_LABELS, Labels, amount_labels, garbled_amount, group_read_as,
                          method_of)
-from .common import AMT
+from .common import AMT, PAGE_FOOTER
 from .named_amounts import amounts_named
 from .records import Reading, Record, Value
 
@@ -29,7 +29,6 @@ _END = re.compile(r"(?<=[.:!?])\s+")
 _SHORT_WORD_END = re.compile(r"(?:^|\s)(?:[A-Z]|[A-Z][a-z]|No|St|Dr|Mr|Mrs|Ms|Jr|Sr)\.$")
 _SALUTATION = re.compile(r"^(?:Dear\b|To whom\b|Re\s*:|RE\s*:)", re.I)
 _CLOSING = re.compile(r"^(?:Sincerely|Regards|Respectfully|Yours|Best regards|Thank you)\b", re.I)
-_PAGE = re.compile(r"^Page \d+ of \d+$", re.I)
 _AMOUNT_THEN_START = re.compile(r"\$?\d[\d,]*\.\d\d(?![\w.])(\s+)(?=\$?\d[\d,]*\.\d\d(?![\w.])|[A-Z][a-z]+\b)")
 _CAPITALISED = re.compile(r"[A-Z][a-z]+\b")
 
@@ -115,7 +114,7 @@ def sentences(body: Line, row_starts: Iterable[int] = ()) -> list[Line]:
 def parse(lines: Iterable[Line]) -> tuple[Remittance, dict[int, object], list[str]]:
     """The letter: its head (the letterhead and the inside address) above the salutation, or above the first row
     of prose where it has none; its body, sentence by sentence, down to the closing ("Sincerely")."""
-    rows = [row for row in lines if row.text.strip() and not _PAGE.match(row.text.strip())]
+    rows = [row for row in lines if row.text.strip() and not PAGE_FOOTER.match(row.text.strip())]
     opening = next((i for i, row in enumerate(rows) if _SALUTATION.match(row.text.strip())), None)
     if opening is None:
         opening = next((i for i, row in enumerate(rows) if _prose(row.text)), len(rows))

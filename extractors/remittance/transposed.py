@@ -1,6 +1,6 @@
 """A table printed across: each service line a column ("Line 1", "Line 2", ...) and each field a row across them
-("Charge   210.00   96.00"), a line's adjustments down its own column. A portal's claim detail view prints its
-lines so, and so do letters that set a claim's services side by side.
+("Charge   210.00   96.00"), a line's adjustments down its own column, as a portal's claim detail view prints its
+lines.
 
 Such a block is turned back into the table every other layout prints, for the columns reader to read as it reads
 theirs: a row of column headers (the block's row labels, in order) and a row per service line (its cells in the
@@ -21,13 +21,13 @@ from typing import Iterable, Iterator
 
 from ..lines import Line
 from .by_columns import label_role
+from .common import PAGE_FOOTER
 
 # A block's heading row: the lines' names across ("Line 1   Line 2", "Svc #1", "Item 3").
 # (Its number as a scan may read it: "Line l".)
 _LINE_NAME = r"(?:LINE|LN|SERVICE|SVC|ITEM|#)\s*#?\s*[\dlI|O]{1,2}\b"
 _HEADING = re.compile(rf"^(?:{_LINE_NAME}\s*)+$", re.I)
 _REMARKS_LABEL = re.compile(r"^(?:REMARKS?|REMARK CODES?|RARC|RMK)\s*:?$", re.I)
-_PAGE = re.compile(r"^Page \d+ of \d+$", re.I)
 # A further adjustment in a line's column ("PR-3 25.00", "CO 45 $66.98") or further remark codes ("N130 M15").
 _ADJUSTMENT_CELL = re.compile(r"^\S{2,4}(?:[-/ ]\S{1,4})?\s+\(?-?\$?[\d,OoIl|]*\d[.,]\d\d\)?$")
 _REMARKS_CELL = re.compile(r"^(?:(?:MA|M|N)\d{1,3}[,;]?\s*)+$")
@@ -115,7 +115,7 @@ def rows(lines: Iterable[Line]) -> Iterator[Line]:
     for row in lines:
         text = row.text.strip()
         if block is not None:
-            if _PAGE.match(text):
+            if PAGE_FOOTER.match(text):
                 block.held.append(row)
                 continue
             found = _field_row(row)

@@ -571,16 +571,18 @@ class _ClaimWalk:
             return None
         last = 0
         for number, (code_row, line_from, lefts) in enumerate(blocks):
+            # The block's rows: from the one after the block before it's code row to the next block's code row.
+            floor = blocks[number - 1][0] + 1 if number else 0
             end = blocks[number + 1][0] if number + 1 < len(blocks) else len(rows)
             for offset, left in enumerate(lefts):
                 right = lefts[offset + 1] if offset + 1 < len(lefts) else 1.0
-                column = [Row(t for t in row if left - _COLUMN_SLACK <= t.box[0] < right - _COLUMN_SLACK)
-                          for row in rows[:end]]
+                column = {i: Row(t for t in rows[i] if left - _COLUMN_SLACK <= t.box[0] < right - _COLUMN_SLACK)
+                          for i in range(floor, end)}
                 line = claim.lines[line_from + offset]
                 start = code_row
-                while start > 0 and line.service_date is not None and find([column[start - 1]], line.service_date):
+                while start > floor and line.service_date is not None and find([column[start - 1]], line.service_date):
                     start -= 1
-                scope = [row for row in column[start:end] if row]
+                scope = [column[i] for i in range(start, end) if column[i]]
                 self._line(f"{prefix}.lines.{line_from + offset}", line, [column[code_row]], scope)
                 boxes = {found.box for found in self._line_found(f"{prefix}.lines.{line_from + offset}", line)}
                 last = max([last, *(i for i in range(start, end) if any(t.box in boxes for t in column[i]))])

@@ -23,6 +23,17 @@ def line_adjustments(line: ServiceLine) -> Decimal:
     return sum((a.amount for a in line.adjustments), ZERO)
 
 
+# The PR reasons a line's deductible and its coinsurance (and copay) columns repeat.
+DEDUCTIBLE_REASONS = ("1",)
+COINSURANCE_REASONS = ("2", "3")
+
+
+def pr_amount(line: ServiceLine, reasons: tuple[str, ...] | None = None) -> Decimal:
+    """What the line's PR (patient responsibility) adjustments of these reasons (of any, by default) add up to."""
+    return sum((a.amount for a in line.adjustments if a.group == "PR" and (reasons is None or a.reason in reasons)),
+               ZERO)
+
+
 def patient_share(claim: RemittanceClaim) -> Decimal:
     """What the PR (patient responsibility) adjustments of the claim's lines add up to."""
     return sum((a.amount for line in claim.lines for a in line.adjustments if a.group == "PR"), ZERO)
@@ -56,10 +67,9 @@ def check(remit: Remittance, printed: Mapping[int, PrintedTotals] | None = None)
             if line.service_date and remit.payment.date and line.service_date > remit.payment.date:
                 review.append(f"claims.{c_index}.lines.{l_index}.service_date")
             # The deductible and coinsurance columns repeat the PR adjustments: a misread shows here.
-            if line.deductible != sum((a.amount for a in line.adjustments if (a.group, a.reason) == ("PR", "1")), ZERO):
+            if line.deductible != pr_amount(line, DEDUCTIBLE_REASONS):
                 review.append(f"claims.{c_index}.lines.{l_index}.deductible")
-            if line.coinsurance != sum((a.amount for a in line.adjustments
-                                        if a.group == "PR" and a.reason in ("2", "3")), ZERO):
+            if line.coinsurance != pr_amount(line, COINSURANCE_REASONS):
                 review.append(f"claims.{c_index}.lines.{l_index}.coinsurance")
         all_adjustments = sum((line_adjustments(line) for line in claim.lines), ZERO)
         totals = printed.get(c_index)

@@ -448,7 +448,7 @@ _FIELD_OF = {"copay_coins": "coinsurance", "copay": "coinsurance", "patient_shar
 # reasons that say them where no column does.
 _SHARE_ROLES = {"deductible": ("deductible", "patient_share"),
                 "coinsurance": ("coinsurance", "copay", "copay_coins", "patient_share")}
-_SHARE_REASONS = {"deductible": ("1",), "coinsurance": ("2", "3")}
+_SHARE_REASONS = {"deductible": balance.DEDUCTIBLE_REASONS, "coinsurance": balance.COINSURANCE_REASONS}
 # A claim's totals, by the line amounts each sums.
 _TOTAL_OF = {"billed": ("billed",), "allowed": ("allowed",), "paid": ("paid",),
              "patient_responsibility": ("deductible", "coinsurance", "adjustments")}
@@ -1755,8 +1755,7 @@ class _Reading:
                     or balance.zeros_apart(totals[n], _column_sum(claim, columns[i]))]
             # The one column left whose lines' sum a misread parts from the total, where a line does not balance
             # (a line of its misread, then): the total kept as printed too.
-            lines_hold = all(line.billed - sum((a.amount for a in line.adjustments), Decimal("0.00")) == line.paid
-                             for line in claim.lines)
+            lines_hold = all(line.billed - balance.line_adjustments(line) == line.paid for line in claim.lines)
             printed = (role is None and len(near) == 1) or (role is not None and near == [role] and not lines_hold)
             role = near[0] if printed else role
             out.append(role)
@@ -1890,9 +1889,7 @@ class _Reading:
                 if _dotted(adj.reason))
         for line, attrs in self.unprinted:
             for attr in attrs:
-                reasons = _SHARE_REASONS[attr]
-                setattr(line, attr, sum((a.amount for a in line.adjustments if a.group == "PR" and a.reason in reasons),
-                                        Decimal("0.00")))
+                setattr(line, attr, balance.pr_amount(line, _SHARE_REASONS[attr]))
         review = set(self.trust.review)
         for index, claim in enumerate(self.remit.claims):
             if index not in self.totals_read:

@@ -28,6 +28,7 @@ from typing import Iterable
 from ..lines import CERTAIN, DIGIT_LOOKALIKES, Line
 from ..models import Adjustment, ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
 from ..validators import is_hcpcs, is_npi
+from .balance import COINSURANCE_REASONS, DEDUCTIBLE_REASONS, pr_amount
 from .by_columns import CLAIM_WORDINGS, COLUMN_WORDS, HEADER_WORDINGS, compact_date, date_of, group_read_as, method_of
 from .common import Walk, status_for
 
@@ -1118,11 +1119,9 @@ class Reading(Walk):
             if "allowed" not in printed:
                 line.allowed = line.paid + share
             if "deductible" not in printed:
-                line.deductible = sum((a.amount for a in line.adjustments if (a.group, a.reason) == ("PR", "1")),
-                                      ZERO)
+                line.deductible = pr_amount(line, DEDUCTIBLE_REASONS)
             if "coinsurance" not in printed:
-                line.coinsurance = sum((a.amount for a in line.adjustments
-                                        if a.group == "PR" and a.reason in ("2", "3")), ZERO)
+                line.coinsurance = pr_amount(line, COINSURANCE_REASONS)
         for attr in ("billed", "allowed", "paid"):
             if attr not in self.printed:
                 setattr(claim, attr, sum((getattr(line, attr) for line in claim.lines), ZERO))

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from .. import dotted_zero
 from ..models import Remittance, RemittanceClaim, ServiceLine
-from .balance import glyphs_apart, zeros_apart
+from .balance import COINSURANCE_REASONS, DEDUCTIBLE_REASONS, glyphs_apart, pr_amount, zeros_apart
 from .common import status_for
 
 ZERO = Decimal("0.00")
@@ -25,10 +25,6 @@ MOST_MENDED = 4  # dotted zeros put back in one line: a denial's four zero colum
 
 def _adj(line: ServiceLine) -> Decimal:
     return sum((a.amount for a in line.adjustments), ZERO)
-
-
-def _pr(line: ServiceLine, reasons: tuple[str, ...] | None = None) -> Decimal:
-    return sum((a.amount for a in line.adjustments if a.group == "PR" and (reasons is None or a.reason in reasons)), ZERO)
 
 
 def _repair_single_line(claim: RemittanceClaim, line: ServiceLine, path: str, review: list[str]) -> None:
@@ -75,7 +71,7 @@ def _denial_zeros(line: ServiceLine, path: str) -> list[str]:
     deductible, coinsurance and paid amounts read as no glyph but a zero's lookalikes ("6.66", "8.08": a small
     face's zeros): each is nothing, in doubt, and so is a charge whose zeros alone part it from the adjustments'
     sum. Too many glyphs for the fewest-mended rule to reach."""
-    if not line.adjustments or _pr(line) != 0 or line.billed - _adj(line) == line.paid != 0:
+    if not line.adjustments or pr_amount(line) != 0 or line.billed - _adj(line) == line.paid != 0:
         return []  # (a line that holds as read with something paid is no denial: "245.66 ... CO-45 245.00 0.66")
     zeros = set("0" + dotted_zero.LOOKALIKES)
     names = [name for name in ("allowed", "deductible", "coinsurance", "paid") if getattr(line, name) != 0]
@@ -300,7 +296,7 @@ def repair(remit: Remittance, *, paid_is_allowed_less_share: bool = False, allow
             if line.billed - _adj(line) != line.paid:
                 continue  # the adjustments themselves are in doubt: the columns may be the right ones
             path = f"claims.{c_index}.lines.{l_index}"
-            deductible, coinsurance = _pr(line, ("1",)), _pr(line, ("2", "3"))
+            deductible, coinsurance = pr_amount(line, DEDUCTIBLE_REASONS), pr_amount(line, COINSURANCE_REASONS)
             if line.deductible != deductible:
                 line.deductible = deductible
                 review.append(f"{path}.deductible")
@@ -338,7 +334,7 @@ def repair(remit: Remittance, *, paid_is_allowed_less_share: bool = False, allow
                         # The status was taken from the paid amount as read ("9.00" for a denial's 0.00).
                         claim.status = status_for(total)  # type: ignore[assignment]
                         review.append(f"claims.{c_index}.status")
-            pr = sum((_pr(line) for line in claim.lines), ZERO)
+            pr = sum((pr_amount(line) for line in claim.lines), ZERO)
             if claim.patient_responsibility != pr:
                 claim.patient_responsibility = pr
                 review.append(f"claims.{c_index}.patient_responsibility")

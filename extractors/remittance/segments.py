@@ -30,6 +30,7 @@ from .. import dotted_zero
 from ..lines import CERTAIN, DIGIT_LOOKALIKES, Line
 from ..models import Adjustment, ProviderAdjustment, Remittance, RemittanceClaim, ServiceLine
 from ..validators import is_hcpcs, is_npi
+from . import balance
 from .by_columns import HEADER_LABELS, TITLES, compact_date, date_of
 from .common import Walk, status_for
 
@@ -669,9 +670,8 @@ class _Reading(Walk):
                 line.service_date = self.claim_date
                 if line.service_date is None:
                     self.trust.review.append(f"{self.claim_path}.lines.{index}.service_date")
-            line.deductible = sum((a.amount for a in line.adjustments if (a.group, a.reason) == ("PR", "1")), ZERO)
-            line.coinsurance = sum((a.amount for a in line.adjustments
-                                    if a.group == "PR" and a.reason in ("2", "3")), ZERO)
+            line.deductible = balance.pr_amount(line, balance.DEDUCTIBLE_REASONS)
+            line.coinsurance = balance.pr_amount(line, balance.COINSURANCE_REASONS)
         claim.allowed = sum((line.allowed for line in claim.lines), ZERO)
 
     def finish(self) -> None:

@@ -16,12 +16,12 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Iterable, Iterator
 
 from ..lines import Line
 from .by_columns import label_role
-from .common import PAGE_FOOTER
+from .common import PAGE_FOOTER, money
 
 # A block's heading row: the lines' names across ("Line 1   Line 2", "Svc #1", "Item 3").
 # (Its number as a scan may read it: "Line l".)
@@ -308,12 +308,7 @@ def _residuals(block: _Block, per_line: list[list[Line]]) -> list[Decimal] | Non
 
 def _amount(text: str) -> Decimal | None:
     found = _AMOUNT_AT_END.search(text.strip())
-    if found is None:
-        return None
-    try:
-        return Decimal(found["v"].replace(",", ""))
-    except InvalidOperation:
-        return None
+    return None if found is None else money(found["v"])
 
 
 def _unsure(part: Line) -> Line:

@@ -309,6 +309,7 @@ def main() -> None:
 
             if corpus["eob text"]:
                 text_layer_gaps([p for p, _, _ in corpus["eob text"]])
+                tables_across_pass([p for p, _, _ in corpus["eob text"]])
             if set(KINDS.values()) - wanted:
                 return
             # OCR overhead: the same page images through bare tesseract and through our pipeline.
@@ -372,6 +373,24 @@ def text_layer_gaps(documents: list[Path]) -> None:
     gapped, _ = read_all(_with_wide_gaps)
     print(f"text layer on {count} pages: pdfium's text {plain / count * 1000:.2f} ms a page, with wide gaps kept "
           f"{gapped / count * 1000:.2f} ms; ratio {gapped / plain:.2f}")
+
+
+def tables_across_pass(documents: list[Path]) -> None:
+    """What turning tables printed across back into rows (`transposed.rows`, run before the columns reader on
+    every remittance it reads) costs beside the columns reader itself, on the same text pages' rows in one run."""
+    from extractors.api import read
+    from extractors.pages import pages
+    from extractors.remittance import by_columns, transposed
+
+    rows = [line for path in documents for page in pages(path) for line in read(page).lines]
+    started = time.perf_counter()
+    passed = list(transposed.rows(rows))
+    across = time.perf_counter() - started
+    started = time.perf_counter()
+    by_columns.parse(iter(rows))
+    columns = time.perf_counter() - started
+    print(f"tables across on {len(rows)} rows: the pass {across * 1000:.0f} ms, the columns reader "
+          f"{columns * 1000:.0f} ms; ratio {across / columns:.2f} ({len(passed)} rows out)")
 
 
 def _by_family(corpus: dict[str, list[tuple[Path, Any, Store]]]) -> dict[tuple[str, str], list[tuple[Path, Any, Store]]]:
